@@ -1,0 +1,232 @@
+// A SIP message (RFC 3261 §7) parsed in place: every field is a view into the received
+// buffer, which must outlive the Message. Edits never touch the buffer; they are recorded
+// beside it, and serialize() re-sends the untouched fields byte for byte and re-encodes only
+// what changed (SIP-T transparency: unknown headers and bodies pass through unchanged).
+#pragma once
+
+#include "core/status.h"
+#include "sipt/errors.h"
+#include "sipt/fields.h"
+#include "sipt/headers.h"
+
+#include <array>
+#include <cstdint>
+#include <cstring>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace mgc::sipt {
+
+// Methods this stack knows by name (RFC 3261 §7.1 and extensions); Other keeps its token.
+#define MGC_SIPT_METHODS(X)                                                                        \
+  X(INVITE, "RFC 3261 13")                                                                         \
+  X(ACK, "RFC 3261 17.1.1.3")                                                                      \
+  X(BYE, "RFC 3261 15")                                                                            \
+  X(CANCEL, "RFC 3261 9")                                                                          \
+  X(OPTIONS, "RFC 3261 11")                                                                        \
+  X(REGISTER, "RFC 3261 10")                                                                       \
+  X(PRACK, "RFC 3262")                                                                             \
+  X(UPDATE, "RFC 3311")                                                                            \
+  X(INFO, "RFC 6086")                                                                              \
+  X(SUBSCRIBE, "RFC 6665")                                                                         \
+  X(NOTIFY, "RFC 6665")                                                                            \
+  X(REFER, "RFC 3515")                                                                             \
+  X(MESSAGE, "RFC 3428")                                                                           \
+  X(PUBLISH, "RFC 3903")
+
+enum class Method : uint8_t {
+#define MGC_SIPT_METHOD_ENUM_(m, rfc) m,
+  MGC_SIPT_METHODS(MGC_SIPT_METHOD_ENUM_)
+#undef MGC_SIPT_METHOD_ENUM_
+      Other
+};
+// Methods are case-sensitive (§7.1).
+Method method_of(std::string_view token);
+std::string_view method_name(Method m);
+
+struct HeaderField {
+  enum class State : uint8_t { Received, Replaced, Removed, Added };
+  std::string_view name;  // as received (or the catalogue name for added fields)
+  std::string_view value; // LWS-trimmed; a folded value still holds its CRLF + WSP
+  std::string_view raw;   // the whole field with its line end(s), re-sent as is if untouched
+  HeaderId id = HeaderId::Other;
+  State state = State::Received;
+};
+
+enum class Framing : uint8_t { Datagram, Stream };
+
+struct ParseOptions {
+  Framing framing = Framing::Datagram;
+  std::size_t max_size = 65535;   // bytes from start line to end of body
+  std::size_t max_headers = 256;  // header field rows
+};
+
+// Header fields with inline storage for the common case (no allocation below 32 rows).
+class FieldList {
+public:
+  static constexpr std::size_t kInline = 32;
+  FieldList() = default;
+  FieldList(const FieldList &o) { *this = o; }
+  FieldList &operator=(const FieldList &o);
+  std::size_t size() const { return n_; }
+  HeaderField &operator[](std::size_t i) { return data()[i]; }
+  const HeaderField &operator[](std::size_t i) const { return data()[i]; }
+  HeaderField *data() { return heap_.empty() ? reinterpret_cast<HeaderField *>(inline_) : heap_.data(); }
+  const HeaderField *data() const {
+    return heap_.empty() ? reinterpret_cast<const HeaderField *>(inline_) : heap_.data();
+  }
+  HeaderField *begin() { return data(); }
+  HeaderField *end() { return data() + n_; }
+  const HeaderField *begin() const { return data(); }
+  const HeaderField *end() const { return data() + n_; }
+  HeaderField &push_back(const HeaderField &f);
+  void insert(std::size_t pos, const HeaderField &f);
+  void clear() { n_ = 0; heap_.clear(); }
+
+private:
+  alignas(HeaderField) unsigned char inline_[kInline * sizeof(HeaderField)];
+  std::vector<HeaderField> heap_;
+  std::size_t n_ = 0;
+};
+
+class Message {
+public:
+  Message() { first_.fill(kNone); }
+  Message(const Message &) = delete; // views into its own edit storage: move only
+  Message &operator=(const Message &) = delete;
+  Message(Message &&) = default;
+  Message &operator=(Message &&) = default;
+
+  // --- start line (§7.1, §7.2)
+  bool is_request() const { return request_; }
+  bool is_response() const { return !request_; }
+  Method method() const { return method_; }
+  std::string_view method_text() const { return method_text_; }
+  std::string_view request_uri_text() const { return uri_text_; }
+  const Uri &request_uri() const { return uri_; }
+  int status_code() const { return code_; }
+  std::string_view reason() const { return reason_; }
+  std::string_view version() const { return version_; }
+  std::string_view start_line() const { return start_line_; }
+
+  // --- header fields, in received order
+  const FieldList &fields() const { return fields_; }
+  const HeaderField *first(HeaderId id) const {
+    uint8_t i = first_[std::size_t(id)];
+    if (i == kNone)
+      return nullptr;
+    return i == kFar ? find_slow(id) : &fields_[i];
+  }
+  std::size_t count(HeaderId id) const;
+  // First field with this name (case-insensitive, compact forms too).
+  const HeaderField *find(std::string_view name) const;
+  // Calls f(value) for each comma-separated value of every row of this header (§7.3.1).
+  template <typename F> bool for_each_value(HeaderId id, F &&f) const {
+    bool ok = true;
+    for (const auto &h : fields_) {
+      if (h.id != id || h.state == HeaderField::State::Removed)
+        continue;
+      if (header_info(id).arity == Arity::Repeat)
+        f(h.value);
+      else
+        ok = split_list(h.value, f) && ok;
+    }
+    return ok;
+  }
+
+  std::string_view body() const { return body_; }
+  // The message as received: start line to end of body (trailing datagram octets excluded).
+  std::string_view bytes() const { return bytes_; }
+
+  // --- the fields every transaction needs, filled by parse() (§8.1.1)
+  const CSeq &cseq() const { return cseq_; }
+  std::string_view call_id() const { return call_id_; }
+  const NameAddr &from() const { return from_; }
+  const NameAddr &to() const { return to_; }
+  const Via &top_via() const { return via_; }
+  int max_forwards() const { return max_forwards_; } // -1 if absent
+  bool has_content_length() const { return has_cl_; }
+  std::size_t content_length() const { return content_length_; }
+
+  // --- edits (recorded beside the buffer)
+  void set_request_line(std::string_view method, std::string_view uri);
+  void set_status_line(int code, std::string_view reason);
+  // Replaces the first row of `id` (adds one at the end if absent).
+  void set(HeaderId id, std::string_view value);
+  // Appends a row, or inserts it before every other row of the message when `front`.
+  void add(HeaderId id, std::string_view value, bool front = false);
+  void add(std::string_view name, std::string_view value);
+  // Removes every row of `id`; returns how many.
+  std::size_t remove(HeaderId id);
+  // Replaces the body; Content-Type set (or removed if empty) and Content-Length recomputed.
+  void set_body(std::string_view content_type, std::string_view body);
+  bool modified() const { return modified_; }
+
+  // Appends the message to `out`: the received bytes for untouched parts, new text for edits.
+  void serialize_to(std::string &out) const;
+  std::string serialize() const {
+    std::string s;
+    serialize_to(s);
+    return s;
+  }
+
+  // A response to `req` built as §8.2.6.2 says: Via rows, From, To (with `to_tag` added if the
+  // request had none and the code is above 100), Call-ID and CSeq copied.
+  static Message response_to(const Message &req, int code, std::string_view reason,
+                             std::string_view to_tag = {});
+  // A new request with only a request line; add header fields with add().
+  static Message request(std::string_view method, std::string_view uri);
+
+  // Copies text into storage owned by this message; the view stays valid while it lives.
+  std::string_view keep(std::string_view s);
+
+private:
+  friend Status parse(std::string_view, const ParseOptions &, Message &, SipCounters *);
+  friend Status analyse(Message &m);
+  static constexpr uint8_t kNone = 0xff, kFar = 0xfe;
+  const HeaderField *find_slow(HeaderId id) const;
+  void reindex();
+  void index(std::size_t i);
+
+  bool request_ = true;
+  Method method_ = Method::Other;
+  std::string_view method_text_, uri_text_, version_, reason_, start_line_;
+  int code_ = 0;
+  Uri uri_;
+  FieldList fields_;
+  std::array<uint8_t, kHeaderCount + 1> first_;
+  std::string_view body_, bytes_;
+
+  CSeq cseq_;
+  std::string_view call_id_;
+  NameAddr from_, to_;
+  Via via_;
+  int max_forwards_ = -1;
+  bool has_cl_ = false;
+  std::size_t content_length_ = 0;
+
+  bool modified_ = false, start_modified_ = false, body_modified_ = false;
+  std::vector<std::unique_ptr<std::string>> owned_;
+};
+
+// Parses one message. Datagram framing: the body is Content-Length octets (or the rest of the
+// datagram if absent) and trailing octets are ignored (RFC 4475 §3.1.1.8). Stream framing:
+// Content-Length is mandatory (§18.3) and `buf` must hold the whole message (see frame()).
+// On failure the Status names the reason and carries the response a UAS sends (400, 505, 513);
+// a response that fails gets code 0: it is dropped (§18.1.2). Each failure is counted.
+Status parse(std::string_view buf, const ParseOptions &opt, Message &out,
+             SipCounters *counters = nullptr);
+
+// Stream framing (§18.3): how many bytes of `buf` the next message occupies. Returns ok and
+// sets `len` when a whole message is present; ok with len == 0 when more bytes are needed; an
+// error if the header section cannot frame a message (no or bad Content-Length, too large).
+// Leading CRLFs (keep-alives, RFC 5626 §3.5.1) are counted in `skip`.
+Status frame(std::string_view buf, std::size_t max_size, std::size_t &skip, std::size_t &len);
+
+// The mandatory-header checks parse() runs once the fields are split (§8.1.1, §8.2.2, §20).
+Status analyse(Message &m);
+
+} // namespace mgc::sipt
