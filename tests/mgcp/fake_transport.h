@@ -1,0 +1,41 @@
+// A Transport that records what is sent, for tests on simulated time.
+#pragma once
+
+#include "mgcp/codec.h"
+#include "mgcp/scheduler.h"
+#include "mgcp/transport.h"
+
+#include <string>
+#include <vector>
+
+namespace mgc::mgcp::test {
+
+struct Sent {
+  Address to;
+  std::string bytes;
+  int64_t at;
+};
+
+class FakeTransport : public Transport {
+public:
+  explicit FakeTransport(const Scheduler *clock = nullptr) : clock_(clock) {}
+  void send(const Address &to, std::string_view datagram) override {
+    sent.push_back({to, std::string(datagram), clock_ ? clock_->now_ms() : 0});
+  }
+  Message last() const {
+    Message m;
+    decode(sent.back().bytes, m);
+    return m;
+  }
+  Message at(std::size_t i) const {
+    Message m;
+    decode(sent.at(i).bytes, m);
+    return m;
+  }
+  std::vector<Sent> sent;
+
+private:
+  const Scheduler *clock_;
+};
+
+} // namespace mgc::mgcp::test
