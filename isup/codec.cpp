@@ -149,9 +149,23 @@ void mandatory_error(uint8_t type, DecodeReason reason, uint8_t code, Outcome &o
 }
 
 // Parses an optional part starting at `pos`; returns false on a structural error (reported).
+// Optional parameters that need Q.764 §2.9.5.3 treatment; judged once the whole optional part
+// is read, because the parameter compatibility information may come after them.
+struct Flagged {
+  std::array<std::pair<uint8_t, DecodeReason>, 32> items{};
+  std::size_t count = 0;
+  bool overflow = false;
+  void add(uint8_t code, DecodeReason r) {
+    if (count < items.size())
+      items[count++] = {code, r};
+    else
+      overflow = true;
+  }
+};
+
 bool parse_optional(std::span<const uint8_t> in, std::size_t pos, uint8_t type,
                     const DecodeOptions &opt, Message &msg, Outcome &o, bool &canonical,
-                    bool report_unknown) {
+                    Flagged *flagged) {
   bool any = false;
   while (true) {
     if (pos >= in.size()) {
@@ -166,6 +180,7 @@ bool parse_optional(std::span<const uint8_t> in, std::size_t pos, uint8_t type,
       return true;
     }
     if (pos + 1 >= in.size() || pos + 2 + in[pos + 1] > in.size()) {
+      canonical = false;
       o.raise(DecodeReason::bad_optional_part, mandatory_error_action(type),
               kCauseInvalidParameterContents);
       return false;
@@ -181,11 +196,11 @@ bool parse_optional(std::span<const uint8_t> in, std::size_t pos, uint8_t type,
     }
     any = true;
     pos += 2 + len;
-    if (report_unknown) {
+    if (flagged) {
       if (d == ParamDecode::Invalid)
-        unrecognized_parameter(msg, type, code, DecodeReason::bad_optional_parameter, opt, o);
+        flagged->add(code, DecodeReason::bad_optional_parameter);
       else if (d == ParamDecode::Raw && !parameter_info(code))
-        unrecognized_parameter(msg, type, code, DecodeReason::unrecognized_parameter, opt, o);
+        flagged->add(code, DecodeReason::unrecognized_parameter);
     }
   }
 }
@@ -248,7 +263,7 @@ DecodeResult decode(std::span<const uint8_t> in, const DecodeOptions &opt, Messa
       Outcome so{scratch};
       // Only the encoder's own layout (pointer 1) is kept typed, so that re-encoding gives back
       // the same octets; anything else travels as an opaque body.
-      parsed = parse_optional(in, pos + in[pos], type, opt, msg, so, canonical, false) &&
+      parsed = parse_optional(in, pos + in[pos], type, opt, msg, so, canonical, nullptr) &&
                in[pos] == 1 && canonical;
     }
     if (!parsed) {
@@ -326,8 +341,14 @@ DecodeResult decode(std::span<const uint8_t> in, const DecodeOptions &opt, Messa
       if (target != end_of_variable)
         r.canonical = false;
       bool canonical = true;
-      parse_optional(in, target, type, opt, msg, o, canonical, true);
+      Flagged flagged;
+      parse_optional(in, target, type, opt, msg, o, canonical, &flagged);
       r.canonical = r.canonical && canonical;
+      for (std::size_t i = 0; i < flagged.count; ++i)
+        unrecognized_parameter(msg, type, flagged.items[i].first, flagged.items[i].second, opt, o);
+      if (flagged.overflow) // more unrecognised parameters than any sane message carries
+        o.raise(DecodeReason::unrecognized_parameter, mandatory_error_action(type),
+                kCauseInvalidParameterContents);
     }
   } else if (end_of_variable != in.size()) {
     r.canonical = false; // trailing octets after a message without optional part: ignored
