@@ -318,6 +318,21 @@ std::vector<uint8_t> encode(const Message &m) {
   return o;
 }
 
+mgc::Status decode_nested(std::span<const uint8_t> v, Message &out) {
+  out = Message{};
+  const Failure *e = walk_tlv(v.data(), v.size(),
+                              [&](uint16_t tag, std::span<const uint8_t> sv) -> const Failure * {
+                                out.params.push_back(Param{tag, {sv.begin(), sv.end()}});
+                                return nullptr;
+                              });
+  return e ? fail(*e, nullptr) : mgc::Status::Ok();
+}
+
+std::vector<uint8_t> encode_nested(const Message &sub) {
+  auto b = encode(sub);
+  return std::vector<uint8_t>(b.begin() + kHeaderLen, b.end());
+}
+
 mgc::Status decode_protocol_data(std::span<const uint8_t> v, ProtocolData &pd) {
   if (v.size() < 12)
     return fail(kParamLength, nullptr);

@@ -95,6 +95,10 @@ mgc::Status decode_tlv(std::span<const uint8_t> bytes, Message &out);
 // §1.4.7: DATA never on stream 0; ASPSM (but BEAT/BEAT ACK), MGMT (but NTFY) and RKM on stream 0.
 mgc::Status check_stream(const Message &m, uint16_t stream);
 
+// Sub-parameters of a nested parameter (Routing Key, Registration/Deregistration Result, §3.6).
+mgc::Status decode_nested(std::span<const uint8_t> value, Message &out);
+std::vector<uint8_t> encode_nested(const Message &sub);
+
 void encode(const Message &m, std::vector<uint8_t> &out);
 std::vector<uint8_t> encode(const Message &m);
 
