@@ -1,0 +1,221 @@
+// The MGCP call agent (RFC 3435 §2.3, §4): what call control drives through its MediaGateway
+// adapter. Asynchronous: connect a circuit's endpoint to an RTP peer and get the gateway's SDP
+// (CRCX), change mode or remote SDP (MDCX), loop the endpoint back for a continuity check
+// (CRCX in loopback/conttest mode), release (DLCX); audits (AUEP/AUCX); and notifications of
+// gateway restarts (RSIP, §2.3.12), endpoint and connection loss (RSIP forced/graceful, DLCX
+// from the gateway, §2.3.8) and unreachable gateways (retransmission give-up, §3.5.3).
+// No call logic lives here: callbacks report outcomes, call control decides.
+//
+// Callbacks may run before the call that registered them returns (e.g. an unknown gateway is
+// refused at once); they run on the loop that feeds receive() and drives the Scheduler.
+#pragma once
+
+#include "core/counters.h"
+#include "core/status.h"
+#include "mgcp/catalogue.h"
+#include "mgcp/endpoint_name.h"
+#include "mgcp/message.h"
+#include "mgcp/scheduler.h"
+#include "mgcp/transaction.h"
+#include "mgcp/transport.h"
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#define MGC_MGCP_CA_COUNTERS(X)                                                                    \
+  X(connects)                                                                                      \
+  X(connect_failures)                                                                              \
+  X(modifies)                                                                                      \
+  X(releases)                                                                                      \
+  X(audits)                                                                                        \
+  X(connections_lost)                                                                              \
+  X(rsip_received)                                                                                 \
+  X(ntfy_received)                                                                                 \
+  X(gateway_dlcx_received)                                                                         \
+  X(unknown_gateway)                                                                               \
+  X(unknown_connection)                                                                            \
+  X(unsupported_verbs_answered)                                                                    \
+  X(gateway_disconnects)                                                                           \
+  X(gateway_recoveries)                                                                            \
+  X(refused_out_of_service)
+MGC_DECLARE_COUNTERS(MgcpCaCounter, MGC_MGCP_CA_COUNTERS)
+
+namespace mgc::mgcp {
+
+using CaCounter = ::MgcpCaCounter;
+
+enum class GatewayState : uint8_t {
+  Unknown,      // configured, not yet audited
+  Auditing,     // AUEP in progress (start-up, after a restart, after reconnection)
+  InService,    // answered its audit
+  Disconnected, // a command went unanswered past the retransmission ceiling; probed
+  OutOfService, // RSIP forced, or graceful whose delay ran out, for the whole gateway
+};
+std::string_view gateway_state_name(GatewayState s);
+
+struct GatewayConfig {
+  std::string domain; // the endpoint names' domain part: "mgw", "tgw1.example.net"
+  Address address;    // where its commands go (default port 2427, §3.5)
+  // Endpoints audited (AUEP) at start-up and after a restart, e.g. "rtpbridge/*@mgw" or
+  // "ds/e1-1/*@tgw1". Empty: "*@<domain>".
+  std::vector<std::string> audit_endpoints;
+  std::string local_connection_options = "p:20, a:PCMA"; // L: when a request gives none
+  int64_t probe_interval_ms = 10'000; // AUEP probe period while Disconnected
+};
+
+using ConnectionHandle = uint64_t;
+
+struct ConnectRequest {
+  std::string endpoint; // specific ("ds/e1-1/5@tgw") or any-of ("rtpbridge/*@mgw")
+  std::string call_id;  // hexadecimal (§3.2.2.2); generated when empty
+  ConnectionMode mode = ConnectionMode::SendRecv;
+  std::string remote_sdp;               // empty: none sent
+  std::string local_connection_options; // empty: the gateway's default
+};
+
+struct ConnectResult {
+  // ok; "mgcp.rejected" (code: the gateway's return code); "mgcp.transaction_timeout" (406);
+  // "mgcp.unknown_gateway" (500); "mgcp.gateway_out_of_service" (501); "mgcp.bad_response".
+  Status status;
+  int code = 0;
+  ConnectionHandle handle = 0;
+  std::string endpoint; // the specific endpoint (SpecificEndpointId for an any-of request)
+  std::string connection_id;
+  std::string local_sdp;
+};
+
+struct ModifyRequest {
+  std::optional<ConnectionMode> mode;
+  std::string remote_sdp; // empty: unchanged
+};
+
+struct ModifyResult {
+  Status status;
+  int code = 0;
+  std::string local_sdp; // present when the gateway's session parameters changed (§3.3.2)
+};
+
+struct ReleaseResult {
+  Status status;
+  int code = 0;
+  std::string connection_parameters; // P: (§3.2.2.7), when the gateway sent them
+};
+
+struct AuditResult {
+  Status status;
+  int code = 0;
+  std::optional<Message> response;
+};
+
+struct ConnectionInfo {
+  std::string gateway;
+  std::string endpoint;
+  std::string connection_id;
+  std::string call_id;
+  ConnectionMode mode = ConnectionMode::Inactive;
+};
+
+class CallAgentListener {
+public:
+  virtual ~CallAgentListener() = default;
+  virtual void on_gateway_state(std::string_view /*gateway*/, GatewayState) {}
+  // RSIP from the gateway (§2.3.12), already answered; endpoints may be wildcarded.
+  virtual void on_gateway_restart(std::string_view /*gateway*/, std::string_view /*endpoints*/,
+                                  RestartMethod, uint32_t /*restart_delay_s*/) {}
+  // A connection created through connect()/loopback() no longer exists on the gateway.
+  // reason: the §2.5 reason code when the gateway gave one, else 0.
+  virtual void on_connection_lost(ConnectionHandle, int /*reason*/) {}
+  // Endpoints out of service: RSIP forced / graceful expiry (reason §2.5), or an audit that
+  // found a configured endpoint unknown (reason: that return code, e.g. 500).
+  virtual void on_endpoint_lost(std::string_view /*endpoints*/, int /*reason*/) {}
+  virtual void on_notify(std::string_view /*endpoint*/, std::string_view /*request_id*/,
+                         std::string_view /*observed_events*/) {}
+};
+
+struct CallAgentConfig {
+  TransactionConfig transactions;
+};
+
+class CallAgent : private TransactionLayer::Listener {
+public:
+  CallAgent(Scheduler &sched, Transport &transport, CallAgentListener &listener,
+            CallAgentConfig config = {});
+  ~CallAgent() override;
+  CallAgent(const CallAgent &) = delete;
+  CallAgent &operator=(const CallAgent &) = delete;
+
+  Status add_gateway(GatewayConfig gw);
+  Status add_trunk(TrunkMapping m);
+  // The endpoint of a circuit by its trunk group's rule (§2.1.1 / RFC 3660 naming).
+  std::optional<std::string> endpoint_for(std::string_view trunk_group, uint32_t cic) const;
+
+  // Audits every gateway (AUEP, §2.3.10); each goes Auditing -> InService (or Disconnected).
+  void start();
+  // Feed every datagram received on the call agent's socket.
+  void receive(const Address &from, std::string_view datagram);
+
+  void connect(ConnectRequest req, std::function<void(const ConnectResult &)> done);
+  void modify(ConnectionHandle h, ModifyRequest req, std::function<void(const ModifyResult &)> done);
+  // Continuity check (Q.764 §2.1.8): mode Loopback (the circuit is looped back at the gateway)
+  // or ContTest (the gateway answers the test tone); NetwLoop/NetwTest test the packet side.
+  void loopback(std::string endpoint, ConnectionMode mode, std::string call_id,
+                std::function<void(const ConnectResult &)> done);
+  void release(ConnectionHandle h, std::function<void(const ReleaseResult &)> done);
+  // DLCX of every connection on an endpoint (§2.3.9), e.g. to clean up after an audit.
+  void release_endpoint(std::string endpoint, std::function<void(const ReleaseResult &)> done);
+  void audit_endpoint(std::string endpoint, std::string requested_info,
+                      std::function<void(const AuditResult &)> done);
+  void audit_connection(ConnectionHandle h, std::string requested_info,
+                        std::function<void(const AuditResult &)> done);
+  // RQNT and EPCF, for completeness of the command set (§2.3.3, §2.3.2).
+  void notification_request(std::string endpoint, std::string request_id,
+                            std::string requested_events, std::string signal_requests,
+                            std::function<void(const AuditResult &)> done);
+  void endpoint_configuration(std::string endpoint, std::string bearer_information,
+                              std::function<void(const AuditResult &)> done);
+
+  GatewayState gateway_state(std::string_view domain) const;
+  const ConnectionInfo *connection(ConnectionHandle h) const;
+  std::size_t connection_count() const { return connections_.size(); }
+  const CounterSet<CaCounter> &counters() const { return counters_; }
+  const TransactionLayer &transactions() const { return tx_; }
+
+private:
+  struct Gateway;
+  using Handler = std::function<void(const Status &, const Message *)>;
+
+  Gateway *gateway_by_domain(std::string_view domain);
+  const Gateway *gateway_by_domain(std::string_view domain) const;
+  Gateway *gateway_for_endpoint(std::string_view endpoint);
+  Gateway *gateway_by_address(const Address &a);
+  void send(Gateway &gw, Message cmd, Handler done);
+  void set_state(Gateway &gw, GatewayState s);
+  void run_audit(Gateway &gw);
+  void probe(Gateway &gw);
+  void drop_connections(const Gateway &gw, std::string_view pattern, int reason);
+  std::string next_call_id();
+
+  // TransactionLayer::Listener
+  void on_command(const IncomingCommand &cmd) override;
+  void on_peer_unreachable(const Address &peer) override;
+  void on_rsip(const IncomingCommand &cmd, Gateway &gw);
+  void on_gateway_dlcx(const IncomingCommand &cmd, Gateway &gw);
+
+  Scheduler &sched_;
+  CallAgentListener &listener_;
+  TransactionLayer tx_;
+  std::vector<std::unique_ptr<Gateway>> gateways_;
+  EndpointMap endpoints_;
+  std::map<ConnectionHandle, ConnectionInfo> connections_;
+  ConnectionHandle next_handle_ = 1;
+  uint64_t call_seq_ = 0;
+  CounterSet<CaCounter> counters_;
+  std::shared_ptr<bool> alive_;
+};
+
+} // namespace mgc::mgcp
