@@ -1145,7 +1145,9 @@ void Node::rx_ssnm(int link, const Message &m, std::span<const uint8_t> raw) {
     recompute_availability();
     return;
   case MsgType::Scon: {
-    uint8_t level = uint8_t(m.u32(Tag::CongestionIndications).value_or(0));
+    // §3.4.4: without Congestion Indications the SCON itself says "congested"; an explicit
+    // level 0 says congestion has abated.
+    uint8_t level = uint8_t(m.u32(Tag::CongestionIndications).value_or(1));
     for (const auto &apc : pcs) {
       if (level)
         k.audit.insert(apc.pc);
