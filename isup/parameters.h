@@ -25,7 +25,8 @@ public:
   bool assign(std::span<const uint8_t> s) {
     if (s.size() > N)
       return false;
-    std::memcpy(b_.data(), s.data(), s.size());
+    if (!s.empty())
+      std::memcpy(b_.data(), s.data(), s.size());
     n_ = static_cast<uint16_t>(s.size());
     return true;
   }
