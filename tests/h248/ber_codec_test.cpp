@@ -72,5 +72,50 @@ TEST(H248Binary, Rfc3525ExamplesRoundTrip) { EXPECT_GE(binary_round_trip("rfc352
 
 TEST(H248Binary, FaxCaptureRoundTrip) { EXPECT_GE(binary_round_trip("fax"), 10u); }
 
+TEST(H248Binary, MalformedInputIsCounted) {
+  struct Case {
+    const char *hex;
+    const char *detail;
+  };
+  const Case cases[] = {
+      {"", "h248.empty"},
+      {"30", "h248.ber_truncated"},
+      {"3006a103800101", "h248.ber_truncated"},
+      {"3005a103800101", "h248.bad_mid"},
+      {"3f00", "h248.ber_bad_tag"},
+      {"3085ffffffffff", "h248.ber_bad_length"},
+      {"3080", "h248.ber_unsupported"},
+      {"3000", "h248.bad_header"},
+      {"3005a103800109", "h248.bad_version"},
+      {"30053003800101", "h248.ber_bad_tag"},
+  };
+  DecodeCounters counters;
+  for (const auto &c : cases) {
+    SCOPED_TRACE(c.hex);
+    auto bytes = hex_decode(c.hex);
+    ASSERT_TRUE(bytes);
+    Message m;
+    Status st = decode_binary(*bytes, m, &counters);
+    EXPECT_EQ(st.detail(), c.detail);
+    EXPECT_NE(st.code(), 0);
+  }
+  EXPECT_EQ(counters.get(H248DecodeCounter::ber_truncated), 2u);
+}
+
+TEST(H248Binary, EveryTruncationOfAValidMessageFailsCleanly) {
+  Message m;
+  ASSERT_TRUE(decode_text(slurp(fs::path(MGC_TEST_DATA) / "h248/vectors/rfc3525/a1_13.txt"), m)
+                  .ok());
+  std::vector<uint8_t> bin;
+  ASSERT_TRUE(encode_binary(m, bin).ok());
+  for (size_t n = 0; n < bin.size(); ++n) {
+    Message out;
+    EXPECT_FALSE(decode_binary(std::span(bin.data(), n), out).ok()) << n;
+  }
+  bin.push_back(0);
+  Message out;
+  EXPECT_EQ(decode_binary(bin, out).detail(), "h248.trailing_data");
+}
+
 } // namespace
 } // namespace mgc::h248
