@@ -645,7 +645,9 @@ void Node::link_rx(int link, uint16_t stream, std::span<const uint8_t> bytes) {
     }
     return;
   }
-  if (mgc::Status s = check_stream(m, stream); !s.ok()) {
+  // Stream rules only mean something on SCTP; TCP carries everything in one byte stream.
+  bool has_streams = links_[link]->assoc && links_[link]->assoc->out_streams() > 1;
+  if (mgc::Status s = check_stream(m, stream); has_streams && !s.ok()) {
     if (m.type() != MsgType::Err)
       send_err(link, ErrorCode::InvalidStreamIdentifier, bytes);
     return;
