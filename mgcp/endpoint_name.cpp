@@ -4,6 +4,7 @@
 #include "mgcp/catalogue.h"
 
 #include <charconv>
+#include <cstdio>
 
 namespace mgc::mgcp {
 
@@ -12,7 +13,7 @@ namespace {
 const Status kBadPattern("mgcp.bad_endpoint_pattern", 0);
 const Status kOverlap("mgcp.overlapping_cic_range", 0);
 
-constexpr std::string_view kPlaceholders[] = {"span", "ts", "n", "cic"};
+constexpr std::string_view kPlaceholders[] = {"span", "ts", "n", "nx", "cic"};
 
 bool parse_uint(std::string_view s, uint32_t &out) {
   if (s.empty())
@@ -148,7 +149,11 @@ std::optional<std::string> endpoint_local_name(const EndpointRule &rule, uint32_
       out += std::to_string(ts);
     else if (name == "n")
       out += std::to_string(rule.first_index + offset);
-    else if (name == "cic")
+    else if (name == "nx") {
+      char buf[12];
+      std::snprintf(buf, sizeof buf, "%x", rule.first_index + offset);
+      out += buf;
+    } else if (name == "cic")
       out += std::to_string(cic);
     else
       return std::nullopt;

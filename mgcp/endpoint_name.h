@@ -2,7 +2,8 @@
 // "/"-separated terms, "*" (all of) and "$" (any of) wildcards, and the trunking-gateway
 // convention of RFC 3435 §2.1.1.1 / RFC 3660 §2 ("ds/ds1-1/17", "ds/e1-<span>/<timeslot>") with
 // RFC 3660 range lists ("ds/ds1-1/[1-12]"). Circuits map to endpoints by a configured rule per
-// trunk group: which gateway, which CIC range, and a pattern with {span}, {ts}, {n}, {cic}.
+// trunk group: which gateway, which CIC range, and a pattern with {span}, {ts}, {n}, {nx}, {cic}
+// ({nx}: {n} in lower-case hexadecimal, as osmo-mgw numbers its "rtpbridge/1f" endpoints).
 #pragma once
 
 #include "core/status.h"
@@ -20,11 +21,11 @@ namespace mgc::mgcp {
 enum class Framing : uint8_t {
   E1,     // 32 timeslots per span, CIC offset % 32 is the timeslot; timeslot 0 carries framing
   T1,     // 24 channels per span, numbered 1..24
-  Linear, // no spans: {n} = first_index + offset (osmo-mgw "rtpbridge/{n}")
+  Linear, // no spans: {n} = first_index + offset (osmo-mgw "rtpbridge/{nx}")
 };
 
 struct EndpointRule {
-  std::string pattern = "ds/e1-{span}/{ts}"; // local name; {span} {ts} {n} {cic}
+  std::string pattern = "ds/e1-{span}/{ts}"; // local name; {span} {ts} {n} {nx} {cic}
   Framing framing = Framing::E1;
   uint32_t cic_base = 0; // offset = cic - cic_base; with 0 an E1 CIC's low 5 bits are the timeslot
   uint32_t first_span = 1;

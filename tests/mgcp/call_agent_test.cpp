@@ -362,10 +362,14 @@ TEST(MgcpEndpointName, RulesAndWildcards) {
   EXPECT_EQ(endpoint_local_name(t1, 0), "ds/ds1-1/1");
   EXPECT_EQ(endpoint_local_name(t1, 23), "ds/ds1-1/24");
   EXPECT_EQ(endpoint_local_name(t1, 24), "ds/ds1-2/1");
-  EndpointRule osmo{"rtpbridge/{n}", Framing::Linear, 100, 1, 1};
-  EXPECT_EQ(endpoint_local_name(osmo, 100), "rtpbridge/1");
-  EXPECT_EQ(endpoint_local_name(osmo, 130), "rtpbridge/31");
-  EXPECT_EQ(endpoint_local_name(osmo, 99), std::nullopt);
+  EndpointRule dec{"rtpbridge/{n}", Framing::Linear, 100, 1, 1};
+  EXPECT_EQ(endpoint_local_name(dec, 100), "rtpbridge/1");
+  EXPECT_EQ(endpoint_local_name(dec, 130), "rtpbridge/31");
+  EXPECT_EQ(endpoint_local_name(dec, 99), std::nullopt);
+  // osmo-mgw numbers rtpbridge endpoints in hexadecimal: 31 endpoints are 1..1f.
+  EndpointRule osmo{"rtpbridge/{nx}", Framing::Linear, 100, 1, 1};
+  EXPECT_EQ(endpoint_local_name(osmo, 109), "rtpbridge/a");
+  EXPECT_EQ(endpoint_local_name(osmo, 130), "rtpbridge/1f");
   EXPECT_FALSE(check_endpoint_rule({"ds/e1-{span}/{slot}", Framing::E1, 0, 1, 1}).ok());
   EXPECT_FALSE(check_endpoint_rule({"rtpbridge/{span}", Framing::Linear, 0, 1, 1}).ok());
   EXPECT_FALSE(check_endpoint_rule({"ds/*", Framing::E1, 0, 1, 1}).ok());

@@ -8,6 +8,7 @@
 #include "core/osmo.h"
 #include "mgcp/call_agent.h"
 #include "mgcp/sdp.h"
+#include "tests/mgcp/osmo_mgw_process.h"
 
 #include <arpa/inet.h>
 #include <chrono>
@@ -24,6 +25,7 @@
 #include <unistd.h>
 
 using namespace mgc::mgcp;
+using mgc::mgcp::test::OsmoMgw;
 
 namespace {
 
@@ -89,67 +91,6 @@ struct RtpPeer {
   }
 };
 
-class OsmoMgw {
-public:
-  explicit OsmoMgw(uint16_t port) : port_(port) {
-    char tmpl[] = "/tmp/mgc-mgcp-osmo-mgw-XXXXXX";
-    dir_ = mkdtemp(tmpl);
-    std::ofstream cfg(dir_ + "/osmo-mgw.cfg");
-    cfg << "log stderr\n logging filter all 1\n logging color 0\n logging print category 1\n"
-           " logging level set-all info\n"
-           "line vty\n bind 127.0.0.1\n"
-           "mgcp\n domain mgw\n bind ip 127.0.0.1\n bind port " << port_ << "\n"
-           " rtp port-range " << (port_ + 2) << " " << (port_ + 101) << "\n"
-           " rtp bind-ip 127.0.0.1\n number endpoints 31\n";
-  }
-  ~OsmoMgw() { stop(); }
-  // osmo-mgw's VTY (127.0.0.1:4243) and CTRL ports are fixed: if another instance holds them
-  // it exits at once, so retry for a while.
-  bool start(std::chrono::seconds patience = std::chrono::seconds(30)) {
-    auto until = std::chrono::steady_clock::now() + patience;
-    while (std::chrono::steady_clock::now() < until) {
-      pid_ = fork();
-      if (pid_ == 0) {
-        setpgid(0, 0);
-        int log = open((dir_ + "/osmo-mgw.log").c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-        dup2(log, 1);
-        dup2(log, 2);
-        execlp("osmo-mgw", "osmo-mgw", "-c", (dir_ + "/osmo-mgw.cfg").c_str(), nullptr);
-        _exit(127);
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(400));
-      int status = 0;
-      if (waitpid(pid_, &status, WNOHANG) == 0)
-        return true; // still running: it bound its ports
-      pid_ = -1;
-      std::this_thread::sleep_for(std::chrono::milliseconds(500));
-    }
-    return false;
-  }
-  void stop() {
-    if (pid_ <= 0)
-      return;
-    kill(pid_, SIGTERM);
-    for (int i = 0; i < 50; ++i) {
-      if (waitpid(pid_, nullptr, WNOHANG) == pid_) {
-        pid_ = -1;
-        return;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    kill(pid_, SIGKILL);
-    waitpid(pid_, nullptr, 0);
-    pid_ = -1;
-  }
-  uint16_t port() const { return port_; }
-  std::string log_path() const { return dir_ + "/osmo-mgw.log"; }
-
-private:
-  uint16_t port_;
-  std::string dir_;
-  pid_t pid_ = -1;
-};
-
 struct Events : CallAgentListener {
   std::vector<GatewayState> states;
   void on_gateway_state(std::string_view, GatewayState s) override { states.push_back(s); }
@@ -190,7 +131,7 @@ protected:
     gw.audit_endpoints = {"rtpbridge/*@mgw"};
     gw.probe_interval_ms = probe_ms;
     ASSERT_TRUE(ca_->add_gateway(gw).ok());
-    TrunkMapping tm{"to-osmo", "mgw", 1, 31, EndpointRule{"rtpbridge/{n}", Framing::Linear, 1, 1, 1}};
+    TrunkMapping tm{"to-osmo", "mgw", 1, 31, EndpointRule{"rtpbridge/{nx}", Framing::Linear, 1, 1, 1}};
     ASSERT_TRUE(ca_->add_trunk(tm).ok());
   }
 
@@ -248,8 +189,9 @@ TEST_F(MgcpOsmoMgw, AuditAtStartBringsGatewayInService) {
 TEST_F(MgcpOsmoMgw, CrcxMdcxDlcxRelayRtpEndToEnd) {
   ASSERT_TRUE(bring_up());
   RtpPeer a, b;
-  auto ep = ca_->endpoint_for("to-osmo", 3);
-  ASSERT_EQ(ep, "rtpbridge/3@mgw");
+  // osmo-mgw names its endpoints in hexadecimal: circuit 26 is rtpbridge/1a.
+  auto ep = ca_->endpoint_for("to-osmo", 26);
+  ASSERT_EQ(ep, "rtpbridge/1a@mgw");
 
   ConnectResult ra, rb;
   int done = 0;
