@@ -5,6 +5,7 @@
 #include "h248/ber.h"
 #include "h248/codec.h"
 #include "h248/packages.h"
+#include "h248/text_tokens.h"
 
 namespace mgc::h248 {
 namespace {
@@ -68,16 +69,27 @@ private:
       err_ = r;
     return false;
   }
-  // Iterates the components of a constructed value, calling f(tlv) for each.
-  template <typename F> bool each(const Tlv &t, F &&f) {
+  // Iterates the components of a constructed value, calling f(tlv) for each. In a SEQUENCE a
+  // context tag names one component, so a repeated one is malformed; SEQUENCE OF CHOICE
+  // values, whose alternatives' tags may repeat, use list().
+  template <typename F> bool each(const Tlv &t, F &&f) { return walk(t, f, true); }
+  template <typename F> bool list(const Tlv &t, F &&f) { return walk(t, f, false); }
+  template <typename F> bool walk(const Tlv &t, F &f, bool unique) {
     if (!(t.tag & kCons))
       return fail(R::ber_bad_tag);
     Reader r(t);
+    uint32_t seen = 0;
     while (!r.done()) {
       Tlv c;
       R e = R::ok;
       if (!r.next(c, e))
         return fail(e);
+      if (unique && (c.tag & 0xC0) == 0x80) {
+        uint32_t bit = 1u << (c.tag & 0x1F);
+        if (seen & bit)
+          return fail(R::ber_bad_tag);
+        seen |= bit;
+      }
       if (!f(c))
         return fail(R::ber_bad_tag);
     }
@@ -205,7 +217,7 @@ bool Decoder::message(const Tlv &t, Message &m) {
         }
         if (body.tag != cons(1))
           return false;
-        return each(body, [&](const Tlv &tr) {
+        return list(body, [&](const Tlv &tr) {
           return transaction(tr, m.transactions.emplace_back());
         });
       }
@@ -233,13 +245,16 @@ bool Decoder::mid(const Tlv &alt, Mid &m, bool sca) {
     --n;
   }
   auto addr_port = [&](const Tlv &t, auto &&addr) {
+    bool have_addr = false;
     return each(t, [&](const Tlv &f) {
-      if (f.tag == kCtx0)
+      if (f.tag == kCtx0) {
+        have_addr = true;
         return addr(f);
+      }
       if (f.tag == kCtx1)
         return uint_as(f, 0xFFFF, m.port.emplace());
       return true;
-    });
+    }) && (have_addr || fail(R::bad_mid));
   };
   switch (n) {
   case 0:
@@ -268,10 +283,8 @@ bool Decoder::mid(const Tlv &alt, Mid &m, bool sca) {
   }
 }
 
-bool safe_id_char(uint8_t c) {
-  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-         c == '/' || c == '_' || c == '.' || c == '-' || c == '@';
-}
+// Binary ids travel as their text octets: any B.2 SafeChar but the wildcard characters.
+bool safe_id_char(uint8_t c) { return c != '*' && c != '$' && text::safe_char(char(c)); }
 
 bool Decoder::termination_id(const Tlv &t, TerminationId &id) {
   // The inverse of the encoder's rule (h248/ber_encoder.cpp termination_id).
@@ -463,7 +476,7 @@ bool Decoder::action(const Tlv &t, Action &a, bool reply) {
     case cons(2):
       return reply ? context_request(f, a.properties) : true; // contextAttrAuditReq skipped
     case cons(3):
-      return each(f, [&](const Tlv &c) {
+      return list(f, [&](const Tlv &c) {
         Command &cmd = a.commands.emplace_back();
         return reply ? command_reply(c, cmd) : command_request(c, cmd);
       });
@@ -510,7 +523,7 @@ bool Decoder::command_request(const Tlv &t, Command &c) {
         if (x.tag == cons(0))
           return termination_list(x, c.terminations);
         if (x.tag == cons(1))
-          return each(x, [&](const Tlv &d) { return amm_descriptor(d, c.descriptors); });
+          return list(x, [&](const Tlv &d) { return amm_descriptor(d, c.descriptors); });
         return true;
       case CommandType::Subtract:
         if (x.tag == cons(0))
@@ -561,7 +574,8 @@ bool Decoder::command_request(const Tlv &t, Command &c) {
       }
       return true;
     });
-  }) && (have_cmd || fail(R::bad_command));
+  }) && (have_cmd || fail(R::bad_command)) &&
+         (has_mandatory_descriptors(c) || fail(R::bad_command));
 }
 
 bool Decoder::command_reply(const Tlv &t, Command &c) {
@@ -578,7 +592,7 @@ bool Decoder::command_reply(const Tlv &t, Command &c) {
       if (x.tag == cons(0))
         return termination_list(x, c.terminations);
       if (x.tag == cons(1))
-        return each(x, [&](const Tlv &d) { return audit_return(d, c.descriptors); });
+        return list(x, [&](const Tlv &d) { return audit_return(d, c.descriptors); });
       return true;
     });
   case CommandType::AuditValue:
@@ -604,7 +618,7 @@ bool Decoder::command_reply(const Tlv &t, Command &c) {
       if (x.tag == cons(0))
         return termination_id(x, c.terminations.emplace_back());
       if (x.tag == cons(1))
-        return each(x, [&](const Tlv &d) { return audit_return(d, c.descriptors); });
+        return list(x, [&](const Tlv &d) { return audit_return(d, c.descriptors); });
       return true;
     });
   }
@@ -620,12 +634,14 @@ bool Decoder::command_reply(const Tlv &t, Command &c) {
       }
       return true;
     });
-  case CommandType::ServiceChange:
+  case CommandType::ServiceChange: {
+    bool have_result = false;
     return each(t, [&](const Tlv &x) {
       if (x.tag == cons(0))
         return termination_list(x, c.terminations);
       if (x.tag != cons(1))
         return true;
+      have_result = true;
       Tlv r;
       if (!single(x, r))
         return false;
@@ -639,9 +655,12 @@ bool Decoder::command_reply(const Tlv &t, Command &c) {
       ServiceChangeDescriptor s;
       if (r.tag != cons(1) || !service_change(r, s, true))
         return false;
-      c.descriptors.emplace_back(std::move(s));
+      // An empty ServiceChangeResParm is the binary form of a bare "SC=id" text reply.
+      if (!(s == ServiceChangeDescriptor{}))
+        c.descriptors.emplace_back(std::move(s));
       return true;
-    });
+    }) && (have_result || fail(R::bad_command));
+  }
   }
   return false;
 }
@@ -1073,7 +1092,7 @@ bool Decoder::requested_event(const Tlv &t, RequestedEvent &e, bool second) {
 }
 
 bool Decoder::signals(const Tlv &t, SignalsDescriptor &s) {
-  return each(t, [&](const Tlv &r) {
+  return list(t, [&](const Tlv &r) {
     SignalParm &sp = s.signals.emplace_back();
     if (r.tag == cons(0))
       return signal(r, sp.signals.emplace_back());

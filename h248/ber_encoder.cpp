@@ -9,6 +9,7 @@
 #include "h248/ber.h"
 #include "h248/codec.h"
 #include "h248/packages.h"
+#include "h248/text_tokens.h"
 
 namespace mgc::h248 {
 namespace {
@@ -239,7 +240,7 @@ void Encoder::mid_choice(const Mid &m, bool sca) {
 
 bool is_safe_id(std::string_view s) {
   for (char c : s)
-    if (c == '*' || c == '$')
+    if (c == '*' || c == '$' || !text::safe_char(c))
       return false;
   return !s.empty() && s.size() <= 8;
 }

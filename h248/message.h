@@ -271,6 +271,31 @@ struct Command {
   bool operator==(const Command &) const = default;
 };
 
+// The descriptors a command request cannot go without (B.2 notifyRequest,
+// serviceChangeRequest, auditRequest; Annex A NotifyRequest, ServiceChangeRequest, AuditRequest).
+inline bool has_mandatory_descriptors(const Command &c) {
+  auto has = [&](auto pred) {
+    for (const auto &d : c.descriptors)
+      if (pred(d))
+        return true;
+    return false;
+  };
+  switch (c.type) {
+  case CommandType::Notify:
+    return has([](const Descriptor &d) { return std::holds_alternative<ObservedEventsDescriptor>(d); });
+  case CommandType::ServiceChange:
+    return has([](const Descriptor &d) {
+      const auto *s = std::get_if<ServiceChangeDescriptor>(&d);
+      return s && s->method.has_value();
+    });
+  case CommandType::AuditValue:
+  case CommandType::AuditCapabilities:
+    return has([](const Descriptor &d) { return std::holds_alternative<AuditDescriptor>(d); });
+  default:
+    return true;
+  }
+}
+
 enum class TopologyDirection : uint8_t { Bothway, Isolate, Oneway };
 struct Topology {
   TerminationId from, to;

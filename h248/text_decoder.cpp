@@ -481,7 +481,9 @@ bool Parser::command_request(std::string_view w, Command &c) {
       return fail(R::bad_command);
     }
   }
-  return list(R::bad_command, true, [&] { return descriptor(word(), false, c.descriptors); });
+  return list(R::bad_command, true,
+              [&] { return descriptor(word(), false, c.descriptors); }) &&
+         (has_mandatory_descriptors(c) || fail(R::bad_command));
 }
 
 bool Parser::command_reply(std::string_view w, Command &c) {

@@ -125,6 +125,16 @@ constexpr bool iequals(std::string_view a, std::string_view b) {
   return true;
 }
 
+// B.2 SafeChar: the characters of NAME, VALUE (unquoted), pkgdName and TerminationID.
+constexpr bool safe_char(char c) {
+  if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))
+    return true;
+  for (char s : std::string_view("+-&!_/'?@^`~*$\\()%|."))
+    if (c == s)
+      return true;
+  return false;
+}
+
 // B.3: either spelling, any case.
 constexpr bool is(std::string_view word, Tok t) {
   const auto &s = spelling(t);
