@@ -121,7 +121,7 @@ bool parse_name_addr(std::string_view value, NameAddr &out, bool allow_star) {
   }
   if (s.eat('<')) {
     out.angle = true;
-    std::size_t close = value.find('>', s.i);
+    std::size_t close = find_ch(value, '>', s.i);
     if (close == std::string_view::npos)
       return false;
     // LAQUOT / RAQUOT allow no LWS inside the brackets (RFC 4475 §3.1.2.14).
@@ -135,7 +135,7 @@ bool parse_name_addr(std::string_view value, NameAddr &out, bool allow_star) {
     while (s.i < value.size() && value[s.i] != ';' && !is(value[s.i], cc::kLws))
       ++s.i;
     std::string_view u = value.substr(b, s.i - b);
-    if (u.find_first_of("?,") != std::string_view::npos)
+    if (find_either(u, '?', ',') != std::string_view::npos)
       return false;
     if (!parse_uri(u, out.uri))
       return false;
@@ -163,7 +163,7 @@ bool parse_via(std::string_view value, Via &v) {
     return false;
   std::size_t b = s.i;
   if (s.peek() == '[') {
-    std::size_t close = value.find(']', s.i);
+    std::size_t close = find_ch(value, ']', s.i);
     if (close == std::string_view::npos)
       return false;
     s.i = close + 1;
@@ -189,13 +189,15 @@ bool parse_via(std::string_view value, Via &v) {
   }
   v.params = s.rest();
   bool ok = true;
+  // Dispatch on length and first letter before comparing: Via is parsed on every message.
   bool complete = for_each_param(v.params, [&](std::string_view n, std::string_view val, bool hv) {
-    if (iequals(n, "branch")) {
+    char f = lower(n[0]);
+    if (n.size() == 6 && f == 'b' && iequals(n, "branch")) {
       if (!hv || v.has_branch || val.front() == '"')
         ok = false;
       v.branch = val;
       v.has_branch = true;
-    } else if (iequals(n, "rport")) {
+    } else if (n.size() == 5 && f == 'r' && iequals(n, "rport")) {
       v.rport = true;
       if (hv) {
         uint64_t p = 0;
@@ -204,13 +206,13 @@ bool parse_via(std::string_view value, Via &v) {
         v.rport_has_value = true;
         v.rport_value = uint16_t(p);
       }
-    } else if (iequals(n, "received")) {
+    } else if (n.size() == 8 && f == 'r' && iequals(n, "received")) {
       std::string_view r = val;
       if (!hv || !(is_ipv4_address(r) || is_ipv6_address(r) ||
                    (r.size() > 2 && r.front() == '[' && is_host(r))))
         ok = false;
       v.received = val;
-    } else if (iequals(n, "maddr")) {
+    } else if (n.size() == 5 && f == 'm' && iequals(n, "maddr")) {
       if (!hv || !is_host(val))
         ok = false;
       v.maddr = val;
@@ -279,7 +281,7 @@ bool parse_disposition(std::string_view value, MediaType &m) {
 }
 
 bool valid_call_id(std::string_view v) {
-  std::size_t at = v.find('@');
+  std::size_t at = find_ch(v, '@');
   std::string_view a = v.substr(0, at);
   auto word = [](std::string_view w) {
     if (w.empty())

@@ -88,6 +88,22 @@ bool valid_call_id(std::string_view v);
 
 // ---------------------------------------------------------------------------------------------
 template <typename F> bool split_list(std::string_view v, F &&f) {
+  // Most values hold one element: without a comma there is nothing to split (an unbalanced
+  // quote or bracket is then the element parser's to find).
+  bool comma = false;
+  for (char ch : v)
+    comma |= ch == ',';
+  if (!comma) {
+    std::size_t b = 0, e = v.size();
+    while (b < e && (v[b] == ' ' || v[b] == '\t' || v[b] == '\r' || v[b] == '\n'))
+      ++b;
+    while (e > b && (v[e - 1] == ' ' || v[e - 1] == '\t' || v[e - 1] == '\r' || v[e - 1] == '\n'))
+      --e;
+    if (b == e)
+      return false;
+    f(v.substr(b, e - b));
+    return true;
+  }
   std::size_t start = 0;
   bool in_quote = false, in_angle = false;
   auto emit = [&](std::size_t end) -> bool {

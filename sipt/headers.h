@@ -4,6 +4,7 @@
 // the clause cited in logs.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <string_view>
 
@@ -91,9 +92,93 @@ struct HeaderInfo {
   std::string_view rfc;
 };
 
+namespace detail {
+
+inline constexpr std::array<HeaderInfo, kHeaderCount + 1> kInfo{{
+#define MGC_SIPT_HDR_INFO_(id, name, compact, arity, rfc) {name, compact, Arity::arity, rfc},
+    MGC_SIPT_HEADERS(MGC_SIPT_HDR_INFO_)
+#undef MGC_SIPT_HDR_INFO_
+        {"", 0, Arity::Repeat, ""},
+}};
+
+constexpr char clower(char c) { return (c >= 'A' && c <= 'Z') ? char(c | 0x20) : c; }
+
+// Names are matched case-insensitively (§7.3.1); the hash only looks at the length and three
+// characters, and a probe confirms with a full comparison.
+constexpr std::size_t kSlots = 256;
+constexpr std::size_t hash_name(std::string_view n) {
+  std::size_t h = n.size() * 131u + std::size_t(uint8_t(clower(n[0]))) * 31u +
+                  std::size_t(uint8_t(clower(n[n.size() - 1])));
+  if (n.size() > 1)
+    h += std::size_t(uint8_t(clower(n[1]))) * 7u;
+  return h & (kSlots - 1);
+}
+
+constexpr std::array<uint8_t, kSlots> make_full() {
+  std::array<uint8_t, kSlots> t{};
+  for (auto &s : t)
+    s = 0xff;
+  for (std::size_t i = 0; i < kHeaderCount; ++i) {
+    std::size_t h = hash_name(kInfo[i].name);
+    while (t[h] != 0xff)
+      h = (h + 1) & (kSlots - 1);
+    t[h] = uint8_t(i);
+  }
+  return t;
+}
+inline constexpr std::array<uint8_t, kSlots> kFull = make_full();
+
+constexpr std::array<uint8_t, 128> make_compact() {
+  std::array<uint8_t, 128> t{};
+  for (auto &s : t)
+    s = uint8_t(HeaderId::Other);
+  for (std::size_t i = 0; i < kHeaderCount; ++i)
+    if (kInfo[i].compact)
+      t[std::size_t(clower(kInfo[i].compact))] = uint8_t(i);
+  return t;
+}
+inline constexpr std::array<uint8_t, 128> kCompact = make_compact();
+
+} // namespace detail
+
 // Indexed by HeaderId (Other has an empty entry).
-const HeaderInfo &header_info(HeaderId id);
+inline const HeaderInfo &header_info(HeaderId id) {
+  return detail::kInfo[static_cast<std::size_t>(id)];
+}
+
 // Case-insensitive lookup of a received name, full or compact form (§7.3.3).
-HeaderId lookup_header(std::string_view name);
+inline HeaderId lookup_header(std::string_view name) {
+  using namespace detail;
+  if (name.empty())
+    return HeaderId::Other;
+  if (name.size() == 1) {
+    auto c = uint8_t(clower(name[0]));
+    return c < 128 ? HeaderId(kCompact[c]) : HeaderId::Other;
+  }
+  std::size_t h = hash_name(name);
+  while (kFull[h] != 0xff) {
+    std::string_view n = kInfo[kFull[h]].name;
+    if (n.size() == name.size()) {
+      bool eq = true;
+      for (std::size_t i = 0; i < n.size() && eq; ++i)
+        eq = clower(n[i]) == clower(name[i]);
+      if (eq)
+        return HeaderId(kFull[h]);
+    }
+    h = (h + 1) & (kSlots - 1);
+  }
+  return HeaderId::Other;
+}
+
+// Arity by HeaderId, for the parser's single-value check.
+namespace detail {
+constexpr std::array<bool, kHeaderCount + 1> make_single() {
+  std::array<bool, kHeaderCount + 1> t{};
+  for (std::size_t i = 0; i < kHeaderCount; ++i)
+    t[i] = kInfo[i].arity == Arity::Single;
+  return t;
+}
+inline constexpr std::array<bool, kHeaderCount + 1> kSingle = make_single();
+} // namespace detail
 
 } // namespace mgc::sipt

@@ -34,7 +34,7 @@ Version check_version(std::string_view v) {
   if (v.size() < 7 || !iequals(v.substr(0, 4), "SIP/"))
     return Version::Bad;
   v.remove_prefix(4);
-  std::size_t dot = v.find('.');
+  std::size_t dot = find_ch(v, '.');
   uint64_t x;
   if (dot == std::string_view::npos || !parse_uint(v.substr(0, dot), 999, x) ||
       !parse_uint(v.substr(dot + 1), 999, x))
@@ -107,13 +107,7 @@ FieldList &FieldList::operator=(const FieldList &o) {
   return *this;
 }
 
-HeaderField &FieldList::push_back(const HeaderField &f) {
-  if (heap_.empty() && n_ < kInline) {
-    HeaderField *p = reinterpret_cast<HeaderField *>(inline_) + n_;
-    *p = f;
-    ++n_;
-    return *p;
-  }
+HeaderField &FieldList::push_back_slow(const HeaderField &f) {
   if (heap_.empty()) {
     heap_.reserve(kInline * 2);
     heap_.assign(reinterpret_cast<HeaderField *>(inline_),
@@ -133,14 +127,26 @@ void FieldList::insert(std::size_t pos, const HeaderField &f) {
 }
 
 // ---------------------------------------------------------------------------------------------
-void Message::index(std::size_t i) {
-  auto &slot = first_[std::size_t(fields_[i].id)];
-  if (slot == kNone)
-    slot = i < kFar ? uint8_t(i) : kFar;
+void Message::clear() {
+  request_ = true;
+  method_ = Method::Other;
+  method_text_ = uri_text_ = version_ = reason_ = start_line_ = {};
+  code_ = 0;
+  fields_.clear();
+  first_.fill(kNone);
+  body_ = bytes_ = {};
+  call_id_ = {};
+  max_forwards_ = -1;
+  has_cl_ = false;
+  content_length_ = 0;
+  modified_ = start_modified_ = body_modified_ = dup_single_ = false;
+  owned_.clear();
+  // uri_, cseq_, from_, to_, via_ are overwritten by parse() before they are read.
 }
 
 void Message::reindex() {
   first_.fill(kNone);
+  dup_single_ = false;
   for (std::size_t i = 0; i < fields_.size(); ++i)
     if (fields_[i].state != HeaderField::State::Removed)
       index(i);
@@ -174,7 +180,7 @@ const HeaderField *Message::find(std::string_view name) const {
 
 // ---------------------------------------------------------------------------------------------
 Status parse(std::string_view buf, const ParseOptions &opt, Message &m, SipCounters *c) {
-  m = Message();
+  m.clear();
   std::size_t p = 0;
   // §7.5: CRLFs before the start line are ignored.
   while (p < buf.size() && (buf[p] == '\r' || buf[p] == '\n'))
@@ -193,7 +199,8 @@ Status parse(std::string_view buf, const ParseOptions &opt, Message &m, SipCount
   if (line.size() > 4 && iequals(line.substr(0, 4), "SIP/")) {
     // Status-Line = SIP-Version SP Status-Code SP Reason-Phrase (§7.2)
     m.request_ = false;
-    std::size_t sp = line.find(' ');
+    m.uri_ = Uri{};
+    std::size_t sp = find_ch(line, ' ');
     if (sp == std::string_view::npos)
       return fail(m, SipError::bad_start_line, c);
     m.version_ = line.substr(0, sp);
@@ -202,7 +209,7 @@ Status parse(std::string_view buf, const ParseOptions &opt, Message &m, SipCount
       return fail(m, v == Version::Bad ? SipError::bad_version : SipError::version_not_supported,
                   c);
     std::string_view rest = line.substr(sp + 1);
-    std::size_t sp2 = rest.find(' ');
+    std::size_t sp2 = find_ch(rest, ' ');
     std::string_view code = rest.substr(0, sp2);
     uint64_t n;
     // Status-Code = 3DIGIT; the first digit is the class 1-6 (§7.2, §21).
@@ -216,7 +223,7 @@ Status parse(std::string_view buf, const ParseOptions &opt, Message &m, SipCount
   } else {
     // Request-Line = Method SP Request-URI SP SIP-Version (§7.1): single SPs, no LWS in the URI.
     m.request_ = true;
-    std::size_t sp1 = line.find(' ');
+    std::size_t sp1 = find_ch(line, ' ');
     std::size_t sp2 = line.rfind(' ');
     if (sp1 == std::string_view::npos || sp1 == sp2)
       return fail(m, SipError::bad_start_line, c);
@@ -231,7 +238,7 @@ Status parse(std::string_view buf, const ParseOptions &opt, Message &m, SipCount
     Version v = check_version(m.version_);
     if (v == Version::Bad)
       return fail(m, SipError::bad_version, c);
-    if (m.uri_text_.empty() || m.uri_text_.find_first_of(" \t") != std::string_view::npos)
+    if (m.uri_text_.empty() || find_either(m.uri_text_, ' ', '\t') != std::string_view::npos)
       return fail(m, SipError::bad_request_uri, c);
     if (v == Version::Unsupported)
       return fail(m, SipError::version_not_supported, c);
@@ -242,41 +249,47 @@ Status parse(std::string_view buf, const ParseOptions &opt, Message &m, SipCount
       return fail(m, SipError::request_uri_headers, c);
   }
 
-  // Header fields (§7.3), folded continuation lines joined to their field (§7.3.1).
+  // Header fields (§7.3), folded continuation lines joined to their field (§7.3.1). One pass
+  // per field: the name as a token, HCOLON, then the value up to a line end not followed by
+  // white space.
   p = eol + 1;
   std::size_t body_start = std::string_view::npos;
-  while (p < buf.size()) {
-    char ch = buf[p];
+  const char *d = buf.data();
+  const std::size_t n = buf.size();
+  while (p < n) {
+    char ch = d[p];
     if (ch == '\r' || ch == '\n') {
-      if (ch == '\r' && (p + 1 >= buf.size() || buf[p + 1] != '\n'))
+      if (ch == '\r' && (p + 1 >= n || d[p + 1] != '\n'))
         return fail(m, SipError::bad_header_line, c);
       body_start = p + (ch == '\r' ? 2 : 1);
       break;
     }
-    if (ch == ' ' || ch == '\t') // continuation without a field to continue
-      return fail(m, SipError::bad_header_line, c);
-    std::size_t fe = line_end(buf, p);
-    if (fe == std::string_view::npos)
+    std::size_t q = p;
+    while (q < n && is_token_char(d[q]))
+      ++q;
+    std::size_t name_end = q;
+    while (q < n && (d[q] == ' ' || d[q] == '\t'))
+      ++q;
+    if (q >= n)
       return fail(m, SipError::headers_unterminated, c);
-    while (fe + 1 < buf.size() && (buf[fe + 1] == ' ' || buf[fe + 1] == '\t')) {
-      fe = line_end(buf, fe + 1);
-      if (fe == std::string_view::npos)
+    if (d[q] != ':' || name_end == p) // also: a continuation line with no field before it
+      return fail(m, SipError::bad_header_line, c);
+    std::size_t vb = ++q;
+    std::size_t fe;
+    while (true) {
+      q = std::size_t(find_lf(d + q, d + n) - d);
+      if (q >= n)
         return fail(m, SipError::headers_unterminated, c);
+      fe = q;
+      if (q + 1 < n && (d[q + 1] == ' ' || d[q + 1] == '\t')) {
+        ++q;
+        continue;
+      }
+      break;
     }
-    std::string_view field = buf.substr(p, fe - p);
-    const void *colon_p = std::memchr(field.data(), ':', field.size());
-    if (!colon_p)
-      return fail(m, SipError::bad_header_line, c);
-    std::size_t colon = std::size_t(static_cast<const char *>(colon_p) - field.data());
-    // HCOLON = *( SP / HTAB ) ":" SWS
-    std::size_t ne = colon;
-    while (ne > 0 && (field[ne - 1] == ' ' || field[ne - 1] == '\t'))
-      --ne;
     HeaderField h;
-    h.name = field.substr(0, ne);
-    if (!is_token(h.name))
-      return fail(m, SipError::bad_header_line, c);
-    h.value = trim_lws(field.substr(colon + 1));
+    h.name = buf.substr(p, name_end - p);
+    h.value = trim_lws(buf.substr(vb, fe - vb));
     h.raw = buf.substr(p, fe + 1 - p);
     h.id = lookup_header(h.name);
     if (m.fields_.size() >= opt.max_headers)
@@ -291,7 +304,7 @@ Status parse(std::string_view buf, const ParseOptions &opt, Message &m, SipCount
   // Message body length (§18.3, §20.14).
   std::size_t available = buf.size() - body_start;
   if (const HeaderField *cl = m.first(HeaderId::ContentLength)) {
-    if (m.count(HeaderId::ContentLength) > 1)
+    if (m.dup_single_ && m.count(HeaderId::ContentLength) > 1)
       return fail(m, SipError::duplicate_header, c);
     uint64_t n;
     if (!parse_uint(cl->value, uint64_t(opt.max_size), n))
@@ -324,11 +337,9 @@ Status analyse(Message &m) {
   auto bad = [&m](SipError e) {
     return m.is_request() ? request_error(e) : response_error(e);
   };
-  // §7.3.1: only list headers may appear on several rows.
-  for (std::size_t i = 0; i < kHeaderCount; ++i)
-    if (m.first_[i] != Message::kNone && header_info(HeaderId(i)).arity == Arity::Single &&
-        m.count(HeaderId(i)) > 1)
-      return bad(SipError::duplicate_header);
+  // §7.3.1: only list headers may appear on several rows (noted while indexing).
+  if (m.dup_single_)
+    return bad(SipError::duplicate_header);
   // §8.1.1: To, From, CSeq, Call-ID, Via (Max-Forwards too, but RFC 2543 peers omit it and
   // RFC 4475 §3.4.1 asks that such requests be accepted).
   const HeaderField *to = m.first(HeaderId::To), *from = m.first(HeaderId::From),
@@ -346,8 +357,8 @@ Status analyse(Message &m) {
     return bad(SipError::bad_call_id);
   m.call_id_ = cid->value;
   bool first_via = true, via_ok = true;
+  Via tmp;
   bool split = m.for_each_value(HeaderId::Via, [&](std::string_view v) {
-    Via tmp;
     if (!parse_via(v, first_via ? m.via_ : tmp))
       via_ok = false;
     first_via = false;
@@ -364,8 +375,8 @@ Status analyse(Message &m) {
   }
   bool ok = true;
   if (m.first(HeaderId::Contact)) {
+    NameAddr na;
     if (!m.for_each_value(HeaderId::Contact, [&](std::string_view v) {
-          NameAddr na;
           ok = parse_name_addr(v, na, true) && ok;
         }) ||
         !ok)
@@ -435,13 +446,13 @@ Status frame(std::string_view buf, std::size_t max_size, std::size_t &skip, std:
   }
   std::size_t body = hdr_end + 4;
   // Find Content-Length (or "l") at a line start, outside folded continuations.
-  std::size_t p = b.find('\n') + 1;
+  std::size_t p = find_ch(b, '\n') + 1;
   bool found = false;
   uint64_t n = 0;
   while (p < hdr_end + 2) {
-    std::size_t e = b.find('\n', p);
+    std::size_t e = find_ch(b, '\n', p);
     std::string_view lne = b.substr(p, e - p);
-    std::size_t colon = lne.find(':');
+    std::size_t colon = find_ch(lne, ':');
     if (colon != std::string_view::npos && lne[0] != ' ' && lne[0] != '\t') {
       std::string_view name = trim_lws(lne.substr(0, colon));
       if (lookup_header(name) == HeaderId::ContentLength) {

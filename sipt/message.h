@@ -82,11 +82,20 @@ public:
   HeaderField *end() { return data() + n_; }
   const HeaderField *begin() const { return data(); }
   const HeaderField *end() const { return data() + n_; }
-  HeaderField &push_back(const HeaderField &f);
+  HeaderField &push_back(const HeaderField &f) {
+    if (heap_.empty() && n_ < kInline) {
+      HeaderField *p = reinterpret_cast<HeaderField *>(inline_) + n_;
+      *p = f;
+      ++n_;
+      return *p;
+    }
+    return push_back_slow(f);
+  }
   void insert(std::size_t pos, const HeaderField &f);
   void clear() { n_ = 0; heap_.clear(); }
 
 private:
+  HeaderField &push_back_slow(const HeaderField &f);
   alignas(HeaderField) unsigned char inline_[kInline * sizeof(HeaderField)];
   std::vector<HeaderField> heap_;
   std::size_t n_ = 0;
@@ -188,8 +197,16 @@ private:
   friend Status analyse(Message &m);
   static constexpr uint8_t kNone = 0xff, kFar = 0xfe;
   const HeaderField *find_slow(HeaderId id) const;
+  void clear();
   void reindex();
-  void index(std::size_t i);
+  void index(std::size_t i) {
+    std::size_t id = std::size_t(fields_[i].id);
+    auto &slot = first_[id];
+    if (slot == kNone)
+      slot = i < kFar ? uint8_t(i) : kFar;
+    else if (detail::kSingle[id] && fields_[i].state != HeaderField::State::Removed)
+      dup_single_ = true;
+  }
 
   bool request_ = true;
   Method method_ = Method::Other;
@@ -208,7 +225,7 @@ private:
   bool has_cl_ = false;
   std::size_t content_length_ = 0;
 
-  bool modified_ = false, start_modified_ = false, body_modified_ = false;
+  bool modified_ = false, start_modified_ = false, body_modified_ = false, dup_single_ = false;
   std::vector<std::unique_ptr<std::string>> owned_;
 };
 

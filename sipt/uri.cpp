@@ -56,10 +56,10 @@ bool valid_params(std::string_view p) {
     if (p.front() != ';')
       return false;
     p.remove_prefix(1);
-    std::size_t end = p.find(';');
+    std::size_t end = find_ch(p, ';');
     std::string_view one = p.substr(0, end);
     p = end == std::string_view::npos ? std::string_view() : p.substr(end);
-    std::size_t eq = one.find('=');
+    std::size_t eq = find_ch(one, '=');
     std::string_view name = one.substr(0, eq);
     if (name.empty() || !all_of(name, kParam))
       return false;
@@ -77,9 +77,9 @@ bool valid_headers(std::string_view h) {
   if (h.empty())
     return false;
   while (true) {
-    std::size_t amp = h.find('&');
+    std::size_t amp = find_ch(h, '&');
     std::string_view one = h.substr(0, amp);
-    std::size_t eq = one.find('=');
+    std::size_t eq = find_ch(one, '=');
     if (eq == std::string_view::npos || eq == 0)
       return false;
     if (!all_of(one.substr(0, eq), kHdr) || !all_of(one.substr(eq + 1), kHdr))
@@ -104,59 +104,106 @@ bool scheme_char(char c, bool first) {
   return !first && (is_digit(c) || c == '+' || c == '-' || c == '.');
 }
 
+// One forward pass: userinfo (if an '@' ends a run of user/password characters), host, port,
+// uri-parameters, headers (§25.1 SIP-URI).
 bool parse_sip(std::string_view rest, Uri &u) {
-  // The first '@' ends userinfo: neither params nor headers may hold a bare '@'.
-  std::size_t at = rest.find('@');
-  if (at != std::string_view::npos) {
-    std::string_view userinfo = rest.substr(0, at);
-    std::size_t colon = userinfo.find(':');
-    u.user = userinfo.substr(0, colon);
+  const char *s = rest.data();
+  const std::size_t n = rest.size();
+  auto esc = [&](std::size_t i) { return i + 2 < n && is_hex(s[i + 1]) && is_hex(s[i + 2]); };
+  std::size_t i = 0, colon = std::string_view::npos;
+  bool at = false;
+  for (; i < n; ++i) {
+    auto c = static_cast<uint8_t>(s[i]);
+    if (c == '@') {
+      at = true;
+      break;
+    }
+    if (c == '%') {
+      if (!esc(i))
+        break;
+      i += 2;
+      continue;
+    }
+    if (colon == std::string_view::npos) {
+      if (c == ':') {
+        colon = i;
+        continue;
+      }
+      if (!(kUri[c] & kUser))
+        break;
+    } else if (!(kUri[c] & kPass)) {
+      break;
+    }
+  }
+  std::size_t p = 0;
+  if (at) {
     u.has_user = true;
-    if (u.user.empty() || !all_of(u.user, kUser))
+    u.user = rest.substr(0, colon == std::string_view::npos ? i : colon);
+    if (u.user.empty())
       return false;
     if (colon != std::string_view::npos) {
-      u.password = userinfo.substr(colon + 1);
       u.has_password = true;
-      if (!all_of(u.password, kPass))
-        return false;
+      u.password = rest.substr(colon + 1, i - colon - 1);
     }
-    rest.remove_prefix(at + 1);
+    p = i + 1;
   }
-  std::size_t q = rest.find('?');
-  if (q != std::string_view::npos) {
-    u.headers = rest.substr(q + 1);
-    rest = rest.substr(0, q);
-    if (!valid_headers(u.headers))
+  // host
+  std::size_t hb = p;
+  if (p < n && s[p] == '[') {
+    while (p < n && s[p] != ']')
+      ++p;
+    if (p == n)
       return false;
-  }
-  std::size_t hostend;
-  if (!rest.empty() && rest.front() == '[') {
-    hostend = rest.find(']');
-    if (hostend == std::string_view::npos)
-      return false;
-    ++hostend;
+    ++p;
   } else {
-    hostend = rest.find_first_of(":;");
-    if (hostend == std::string_view::npos)
-      hostend = rest.size();
+    while (p < n && (kUri[static_cast<uint8_t>(s[p])] & kHost))
+      ++p;
   }
-  u.host = rest.substr(0, hostend);
+  u.host = rest.substr(hb, p - hb);
   if (!is_host(u.host))
     return false;
-  rest.remove_prefix(hostend);
-  if (!rest.empty() && rest.front() == ':') {
-    std::size_t pe = rest.find(';');
-    if (!parse_port(rest.substr(1, pe == std::string_view::npos ? pe : pe - 1), u.port))
+  if (p < n && s[p] == ':') {
+    std::size_t pb = ++p;
+    while (p < n && is_digit(s[p]))
+      ++p;
+    if (!parse_port(rest.substr(pb, p - pb), u.port))
       return false;
     u.has_port = true;
-    rest = pe == std::string_view::npos ? std::string_view() : rest.substr(pe);
   }
-  u.params = rest;
-  return valid_params(u.params);
+  // uri-parameters: ";" pname ["=" pvalue], both non-empty runs of paramchar.
+  std::size_t params_b = p;
+  while (p < n && s[p] == ';') {
+    ++p;
+    for (int part = 0; part < 2; ++part) {
+      std::size_t b = p;
+      while (p < n) {
+        auto c = static_cast<uint8_t>(s[p]);
+        if (kUri[c] & kParam) {
+          ++p;
+        } else if (c == '%' && esc(p)) {
+          p += 3;
+        } else {
+          break;
+        }
+      }
+      if (p == b)
+        return false;
+      if (part == 0 && !(p < n && s[p] == '='))
+        break;
+      if (part == 0)
+        ++p;
+    }
+  }
+  u.params = rest.substr(params_b, p - params_b);
+  if (p < n && s[p] == '?') {
+    u.headers = rest.substr(p + 1);
+    return valid_headers(u.headers);
+  }
+  return p == n;
 }
 
 bool parse_tel(std::string_view rest, Uri &u) {
-  std::size_t semi = rest.find(';');
+  std::size_t semi = find_ch(rest, ';');
   u.user = rest.substr(0, semi);
   u.has_user = true;
   if (u.user.empty() || !all_of(u.user, kTel, false))
@@ -168,19 +215,21 @@ bool parse_tel(std::string_view rest, Uri &u) {
 } // namespace
 
 bool is_ipv4_address(std::string_view s) {
-  int parts = 0;
-  while (true) {
-    std::size_t dot = s.find('.');
-    std::string_view p = s.substr(0, dot);
-    uint64_t v;
-    if (p.size() > 3 || !parse_uint(p, 255, v))
+  // 4 dotted decimal octets, each 1-3 digits and at most 255.
+  int parts = 0, digits = 0, value = 0;
+  for (char c : s) {
+    if (is_digit(c)) {
+      value = value * 10 + (c - '0');
+      if (++digits > 3 || value > 255)
+        return false;
+    } else if (c == '.' && digits) {
+      ++parts;
+      digits = value = 0;
+    } else {
       return false;
-    ++parts;
-    if (dot == std::string_view::npos)
-      break;
-    s.remove_prefix(dot + 1);
+    }
   }
-  return parts == 4;
+  return digits && parts == 3;
 }
 
 // IPv6address = hexpart [ ":" IPv4address ]; hexpart = hexseq / hexseq "::" [hexseq] /
@@ -192,7 +241,7 @@ bool is_ipv6_address(std::string_view s) {
   // IPv4 tail); tolerate it by checking the address without that colon.
   if (std::size_t t = s.find(":::"); t != std::string_view::npos) {
     std::string_view tail = s.substr(t + 3);
-    if (tail.find(':') != std::string_view::npos || !is_ipv4_address(tail))
+    if (find_ch(tail, ':') != std::string_view::npos || !is_ipv4_address(tail))
       return false;
     std::string fixed(s.substr(0, t + 2));
     fixed.append(tail);
@@ -268,10 +317,10 @@ bool Uri::param(std::string_view name, std::string_view *value) const {
   std::string_view p = params;
   while (!p.empty()) {
     p.remove_prefix(1); // ';'
-    std::size_t end = p.find(';');
+    std::size_t end = find_ch(p, ';');
     std::string_view one = p.substr(0, end);
     p = end == std::string_view::npos ? std::string_view() : p.substr(end);
-    std::size_t eq = one.find('=');
+    std::size_t eq = find_ch(one, '=');
     if (iequals(one.substr(0, eq), name)) {
       if (value)
         *value = eq == std::string_view::npos ? std::string_view() : one.substr(eq + 1);
@@ -284,7 +333,7 @@ bool Uri::param(std::string_view name, std::string_view *value) const {
 bool parse_uri(std::string_view text, Uri &u) {
   u = Uri{};
   u.text = text;
-  std::size_t colon = text.find(':');
+  std::size_t colon = find_ch(text, ':');
   if (colon == std::string_view::npos || colon == 0)
     return false;
   for (std::size_t i = 0; i < colon; ++i)
