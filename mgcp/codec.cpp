@@ -234,11 +234,14 @@ private:
     std::string_view value = trim(line.substr(colon + 1));
     if (name.empty() || std::any_of(name.begin(), name.end(), is_ws))
       return fail(DecodeCounter::bad_parameter_line);
+    auto known = param_from_code(name);
     ParamLine p;
     p.name = std::string(name);
     p.value = std::string(value);
-    p.raw = std::string(line);
-    auto known = param_from_code(name);
+    // Keep the bytes only when the canonical form ("code: value") would differ from them.
+    if (line.size() != name.size() + 2 + value.size() || line.substr(0, name.size()) != name ||
+        line.substr(name.size(), 2) != ": " || (known && param_code(*known) != name))
+      p.raw = std::string(line);
     bool vendor = name.size() >= 2 && (name[0] == 'X' || name[0] == 'x') &&
                   (name[1] == '-' || name[1] == '+');
     bool package = name.find('/') != std::string_view::npos;
@@ -305,15 +308,28 @@ private:
   Status descriptions(std::string_view body) {
     Lines lines(body);
     std::string_view line;
-    std::string current;
+    // A description is copied straight from the input when its lines already end in CRLF;
+    // otherwise it is rebuilt with CRLF line ends.
+    std::size_t block_start = 0, block_end = 0;
+    bool in_block = false, crlf = true;
     auto flush = [&]() -> Status {
-      if (current.empty())
+      if (!in_block)
         return Status::Ok();
-      Sdp sdp;
-      bool good = parse_sdp(current, sdp).ok();
-      m_.sdp.push_back(std::move(current));
-      current.clear();
-      if (!good) {
+      in_block = false;
+      std::string_view raw = body.substr(block_start, block_end - block_start);
+      if (crlf) {
+        m_.sdp.emplace_back(raw);
+      } else {
+        std::string fixed;
+        Lines l(raw);
+        std::string_view x;
+        while (l.next(x)) {
+          fixed.append(x);
+          fixed.append("\r\n");
+        }
+        m_.sdp.push_back(std::move(fixed));
+      }
+      if (!check_sdp(m_.sdp.back()).ok()) {
         if (m_.is_command())
           return fail(DecodeCounter::bad_sdp);
         if (counters_)
@@ -321,15 +337,24 @@ private:
       }
       return Status::Ok();
     };
+    std::size_t pos = 0;
     while (lines.next(line)) {
+      std::size_t next = body.size() - lines.rest().size();
       if (trim(line).empty()) {
         Status st = flush();
         if (!st.ok())
           return st;
-        continue;
+      } else {
+        if (!in_block) {
+          in_block = true;
+          crlf = true;
+          block_start = pos;
+        }
+        std::string_view raw = body.substr(pos, next - pos);
+        crlf = crlf && raw.size() == line.size() + 2 && raw.ends_with("\r\n");
+        block_end = next;
       }
-      current.append(line);
-      current.append("\r\n");
+      pos = next;
     }
     return flush();
   }

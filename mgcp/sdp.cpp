@@ -125,6 +125,47 @@ Status parse_sdp(std::string_view text, Sdp &out) {
   return first ? kBadSdp : Status::Ok();
 }
 
+Status check_sdp(std::string_view text) {
+  bool first = true;
+  while (!text.empty()) {
+    std::size_t nl = text.find('\n');
+    std::string_view line = text.substr(0, nl);
+    text = nl == std::string_view::npos ? std::string_view{} : text.substr(nl + 1);
+    if (!line.empty() && line.back() == '\r')
+      line.remove_suffix(1);
+    if (line.empty())
+      continue;
+    if (line.size() < 2 || line[1] != '=' || line[0] < 'a' || line[0] > 'z')
+      return kBadSdp;
+    std::string_view v = line.substr(2);
+    if (first) {
+      if (line[0] != 'v' || v != "0")
+        return kBadSdp;
+      first = false;
+      continue;
+    }
+    if (line[0] == 'o') {
+      for (int i = 0; i < 3; ++i)
+        next_token(v);
+    }
+    if (line[0] == 'o' || line[0] == 'c') {
+      if (next_token(v).empty() || next_token(v).empty() || next_token(v).empty())
+        return kBadSdp;
+    } else if (line[0] == 'm') {
+      std::string_view media = next_token(v), port = next_token(v), proto = next_token(v);
+      uint16_t p = 0;
+      if (media.empty() || !number(port.substr(0, port.find('/')), p) || proto.empty())
+        return kBadSdp;
+    } else if (line[0] == 'a' && v.starts_with("rtpmap:")) {
+      v.remove_prefix(7);
+      int pt = 0;
+      if (!number(next_token(v), pt))
+        return kBadSdp;
+    }
+  }
+  return first ? kBadSdp : Status::Ok();
+}
+
 std::string build_sdp(const SdpAudioOffer &o) {
   std::string s;
   s.reserve(200);

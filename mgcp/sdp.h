@@ -42,6 +42,9 @@ struct Sdp {
 // response, RFC 3435 §3.3) is accepted and yields no media.
 Status parse_sdp(std::string_view text, Sdp &out);
 
+// The same shape check as parse_sdp, without building anything (the codec's per-message check).
+Status check_sdp(std::string_view text);
+
 // A minimal audio offer for one RTP stream: v, o, s, c, t, m, a=rtpmap per payload, a=ptime.
 struct SdpAudioOffer {
   std::string address; // IPv4 dotted quad
