@@ -1,0 +1,522 @@
+// RFC 3261 §17.1.1 (Figure 5), §17.1.2 (Figure 6), §17.2.1 (Figure 7), §17.2.2 (Figure 8), as
+// amended by RFC 6026 §7 (Accepted state, Timers L and M, 2xx/ACK handling).
+#include "sipt/transaction.h"
+
+#include "sipt/syntax.h"
+
+#include <algorithm>
+#include <array>
+
+namespace mgc::sipt {
+
+namespace {
+constexpr std::array<std::string_view, 7> kStateNames{
+#define MGC_SIPT_TX_STATE_NAME_(s) #s,
+    MGC_SIPT_TX_STATES(MGC_SIPT_TX_STATE_NAME_)
+#undef MGC_SIPT_TX_STATE_NAME_
+};
+constexpr std::string_view kEventNames[] = {
+#define MGC_SIPT_TX_EVENT_NAME_(e) #e,
+    MGC_SIPT_TX_EVENTS(MGC_SIPT_TX_EVENT_NAME_)
+#undef MGC_SIPT_TX_EVENT_NAME_
+};
+
+std::string first_value(const Message &m, HeaderId id) {
+  std::string out;
+  m.for_each_value(id, [&](std::string_view v) {
+    if (out.empty())
+      out = v;
+  });
+  return out;
+}
+
+TxEvent response_event(int code, bool receiving) {
+  int cls = code / 100;
+  if (receiving)
+    return cls == 1 ? TxEvent::Recv1xx : cls == 2 ? TxEvent::Recv2xx : TxEvent::Recv3456xx;
+  return cls == 1 ? TxEvent::Send1xx : cls == 2 ? TxEvent::Send2xx : TxEvent::Send3456xx;
+}
+} // namespace
+
+std::string_view transport_name(TransportKind t) {
+  switch (t) {
+  case TransportKind::Udp:
+    return "UDP";
+  case TransportKind::Tcp:
+    return "TCP";
+  case TransportKind::Tls:
+    return "TLS";
+  }
+  return "";
+}
+
+std::string_view tx_state_name(TxState s) { return kStateNames[size_t(s)]; }
+std::string_view tx_event_name(TxEvent e) { return kEventNames[size_t(e)]; }
+
+std::string client_key(const Message &m) {
+  const Via &v = m.top_via();
+  if (v.branch.empty())
+    return {};
+  std::string_view method = m.cseq().method;
+  return std::string(v.branch) + "|" + std::string(method);
+}
+
+std::string server_key(const Message &m) {
+  const Via &v = m.top_via();
+  if (v.branch.empty())
+    return {};
+  std::string_view method = m.method_text();
+  if (m.method() == Method::ACK) // ACK matches the INVITE it acknowledges (§17.2.3)
+    method = "INVITE";
+  std::string k(v.branch);
+  k += '|';
+  for (char c : v.host)
+    k += lower(c);
+  k += ':' + std::to_string(v.has_port ? v.port : 0) + '|';
+  k += method;
+  return k;
+}
+
+std::string build_cancel(const Message &inv) {
+  std::string s = "CANCEL " + std::string(inv.request_uri_text()) + " SIP/2.0\r\n";
+  s += "Via: " + first_value(inv, HeaderId::Via) + "\r\n";
+  s += "Max-Forwards: 70\r\n";
+  s += "From: " + std::string(inv.first(HeaderId::From)->value) + "\r\n";
+  s += "To: " + std::string(inv.first(HeaderId::To)->value) + "\r\n";
+  s += "Call-ID: " + std::string(inv.call_id()) + "\r\n";
+  s += "CSeq: " + std::to_string(inv.cseq().number) + " CANCEL\r\n";
+  for (const auto &h : inv.fields())
+    if (h.id == HeaderId::Route && h.state != HeaderField::State::Removed)
+      s += "Route: " + std::string(h.value) + "\r\n";
+  s += "Content-Length: 0\r\n\r\n";
+  return s;
+}
+
+// ---------------------------------------------------------------------------------------------
+struct TransactionLayer::Row {
+  TxState from;
+  TxEvent ev;
+  TxState to;
+  void (TransactionLayer::*act)(Transaction &, const Message *);
+};
+
+using S = TxState;
+using E = TxEvent;
+using L = TransactionLayer;
+
+// §17.1.1.2 Figure 5 + RFC 6026 §7.2 (2xx: Accepted, Timer M).
+const L::Row L::kClientInvite[] = {
+    {S::Calling, E::TimerA, S::Calling, &L::a_retransmit_request},
+    {S::Calling, E::TimerB, S::Terminated, &L::a_timeout},
+    {S::Calling, E::Recv1xx, S::Proceeding, &L::a_provisional},
+    {S::Calling, E::Recv2xx, S::Accepted, &L::a_client_accepted},
+    {S::Calling, E::Recv3456xx, S::Completed, &L::a_client_final_invite},
+    {S::Calling, E::TransportError, S::Terminated, &L::a_timeout},
+    {S::Proceeding, E::Recv1xx, S::Proceeding, &L::a_pass_response},
+    {S::Proceeding, E::Recv2xx, S::Accepted, &L::a_client_accepted},
+    {S::Proceeding, E::Recv3456xx, S::Completed, &L::a_client_final_invite},
+    {S::Proceeding, E::TransportError, S::Terminated, &L::a_timeout},
+    {S::Accepted, E::Recv1xx, S::Accepted, &L::a_none},
+    {S::Accepted, E::Recv2xx, S::Accepted, &L::a_pass_response},
+    {S::Accepted, E::Recv3456xx, S::Accepted, &L::a_none},
+    {S::Accepted, E::TimerM, S::Terminated, &L::a_terminate},
+    {S::Completed, E::Recv1xx, S::Completed, &L::a_none},
+    {S::Completed, E::Recv2xx, S::Completed, &L::a_none},
+    {S::Completed, E::Recv3456xx, S::Completed, &L::a_resend_ack},
+    {S::Completed, E::TimerD, S::Terminated, &L::a_terminate},
+    {S::Completed, E::TransportError, S::Terminated, &L::a_terminate},
+};
+
+// §17.1.2.2 Figure 6.
+const L::Row L::kClientNonInvite[] = {
+    {S::Trying, E::TimerE, S::Trying, &L::a_retransmit_request},
+    {S::Trying, E::TimerF, S::Terminated, &L::a_timeout},
+    {S::Trying, E::Recv1xx, S::Proceeding, &L::a_pass_response},
+    {S::Trying, E::Recv2xx, S::Completed, &L::a_client_final_noninvite},
+    {S::Trying, E::Recv3456xx, S::Completed, &L::a_client_final_noninvite},
+    {S::Trying, E::TransportError, S::Terminated, &L::a_timeout},
+    {S::Proceeding, E::TimerE, S::Proceeding, &L::a_retransmit_request},
+    {S::Proceeding, E::TimerF, S::Terminated, &L::a_timeout},
+    {S::Proceeding, E::Recv1xx, S::Proceeding, &L::a_pass_response},
+    {S::Proceeding, E::Recv2xx, S::Completed, &L::a_client_final_noninvite},
+    {S::Proceeding, E::Recv3456xx, S::Completed, &L::a_client_final_noninvite},
+    {S::Proceeding, E::TransportError, S::Terminated, &L::a_timeout},
+    {S::Completed, E::Recv1xx, S::Completed, &L::a_none},
+    {S::Completed, E::Recv2xx, S::Completed, &L::a_none},
+    {S::Completed, E::Recv3456xx, S::Completed, &L::a_none},
+    {S::Completed, E::TimerK, S::Terminated, &L::a_terminate},
+};
+
+// §17.2.1 Figure 7 + RFC 6026 §7.1 (2xx: Accepted, Timer L; ACK for 2xx goes to the TU).
+const L::Row L::kServerInvite[] = {
+    {S::Proceeding, E::Request, S::Proceeding, &L::a_retransmit_response},
+    {S::Proceeding, E::Send1xx, S::Proceeding, &L::a_send_response},
+    {S::Proceeding, E::Send2xx, S::Accepted, &L::a_server_accepted},
+    {S::Proceeding, E::Send3456xx, S::Completed, &L::a_server_final_invite},
+    {S::Proceeding, E::TransportError, S::Terminated, &L::a_timeout},
+    {S::Accepted, E::Request, S::Accepted, &L::a_absorb},
+    {S::Accepted, E::Send2xx, S::Accepted, &L::a_send_response},
+    {S::Accepted, E::TimerL, S::Terminated, &L::a_terminate},
+    {S::Completed, E::Request, S::Completed, &L::a_retransmit_response},
+    {S::Completed, E::TimerG, S::Completed, &L::a_timer_g},
+    {S::Completed, E::TimerH, S::Terminated, &L::a_timeout},
+    {S::Completed, E::Ack, S::Confirmed, &L::a_server_confirmed},
+    {S::Completed, E::TransportError, S::Terminated, &L::a_timeout},
+    {S::Confirmed, E::Request, S::Confirmed, &L::a_absorb},
+    {S::Confirmed, E::Ack, S::Confirmed, &L::a_absorb},
+    {S::Confirmed, E::TimerI, S::Terminated, &L::a_terminate},
+};
+
+// §17.2.2 Figure 8.
+const L::Row L::kServerNonInvite[] = {
+    {S::Trying, E::Request, S::Trying, &L::a_absorb},
+    {S::Trying, E::Send1xx, S::Proceeding, &L::a_send_response},
+    {S::Trying, E::Send2xx, S::Completed, &L::a_server_final_noninvite},
+    {S::Trying, E::Send3456xx, S::Completed, &L::a_server_final_noninvite},
+    {S::Proceeding, E::Request, S::Proceeding, &L::a_retransmit_response},
+    {S::Proceeding, E::Send1xx, S::Proceeding, &L::a_send_response},
+    {S::Proceeding, E::Send2xx, S::Completed, &L::a_server_final_noninvite},
+    {S::Proceeding, E::Send3456xx, S::Completed, &L::a_server_final_noninvite},
+    {S::Proceeding, E::TransportError, S::Terminated, &L::a_timeout},
+    {S::Completed, E::Request, S::Completed, &L::a_retransmit_response},
+    {S::Completed, E::TimerJ, S::Terminated, &L::a_terminate},
+    {S::Completed, E::TransportError, S::Terminated, &L::a_terminate},
+};
+
+// ---------------------------------------------------------------------------------------------
+TransactionLayer::TransactionLayer(TimerService &timers, SendFn send, TransactionUser &tu,
+                                   TimerValues values)
+    : timers_(timers), send_(std::move(send)), tu_(tu), tv_(values) {}
+
+TransactionLayer::~TransactionLayer() {
+  *alive_ = false;
+  for (auto &[k, tx] : txs_)
+    stop_timers(*tx);
+}
+
+Transaction *TransactionLayer::find(uint64_t id) {
+  auto it = by_id_.find(id);
+  return it == by_id_.end() ? nullptr : it->second;
+}
+
+void TransactionLayer::fire(Transaction &tx, TxEvent ev, const Message *m) {
+  const Row *rows;
+  std::size_t n;
+  switch (tx.kind_) {
+  case TxKind::ClientInvite:
+    rows = kClientInvite;
+    n = std::size(kClientInvite);
+    break;
+  case TxKind::ClientNonInvite:
+    rows = kClientNonInvite;
+    n = std::size(kClientNonInvite);
+    break;
+  case TxKind::ServerInvite:
+    rows = kServerInvite;
+    n = std::size(kServerInvite);
+    break;
+  default:
+    rows = kServerNonInvite;
+    n = std::size(kServerNonInvite);
+    break;
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    if (rows[i].from != tx.state_ || rows[i].ev != ev)
+      continue;
+    tx.state_ = rows[i].to;
+    (this->*rows[i].act)(tx, m);
+    if (tx.state_ == TxState::Terminated)
+      terminate(tx);
+    return;
+  }
+  // No row: counted, never silently dropped (STYLE.md practice 8).
+  counters_.inc(SipTxCounter::unexpected_events);
+}
+
+void TransactionLayer::start_timer(Transaction &tx, TimerService::Id &slot, uint32_t ms,
+                                   TxEvent ev) {
+  if (slot)
+    timers_.stop(slot);
+  uint64_t id = tx.id_;
+  std::weak_ptr<bool> alive = alive_;
+  TimerService::Id *slot_ptr = &slot;
+  slot = timers_.start(ms, [this, id, ev, alive, slot_ptr] {
+    auto a = alive.lock();
+    if (!a || !*a)
+      return;
+    Transaction *t = find(id);
+    if (!t)
+      return;
+    *slot_ptr = 0;
+    fire(*t, ev, nullptr);
+  });
+}
+
+void TransactionLayer::stop_timers(Transaction &tx) {
+  for (TimerService::Id *t : {&tx.retransmit_, &tx.timeout_, &tx.linger_})
+    if (*t) {
+      timers_.stop(*t);
+      *t = 0;
+    }
+}
+
+void TransactionLayer::terminate(Transaction &tx) {
+  stop_timers(tx);
+  counters_.inc(SipTxCounter::terminated);
+  tu_.on_terminated(tx);
+  by_id_.erase(tx.id_);
+  txs_.erase(tx.key_); // tx is gone after this line
+}
+
+bool TransactionLayer::send(Transaction &tx, std::string_view bytes) {
+  if (send_(bytes, tx.peer_))
+    return true;
+  counters_.inc(SipTxCounter::transport_errors);
+  return false;
+}
+
+std::string TransactionLayer::make_ack(const Transaction &tx, const Message &resp) const {
+  // §17.1.1.3: Request-URI, Call-ID, From, CSeq number and the top Via of the request; To of
+  // the response (with its tag); the request's Route header fields.
+  const Message &req = *tx.request_msg_;
+  std::string s = "ACK " + std::string(req.request_uri_text()) + " SIP/2.0\r\n";
+  s += "Via: " + first_value(req, HeaderId::Via) + "\r\n";
+  s += "Max-Forwards: 70\r\n";
+  s += "From: " + std::string(req.first(HeaderId::From)->value) + "\r\n";
+  s += "To: " + std::string(resp.first(HeaderId::To)->value) + "\r\n";
+  s += "Call-ID: " + std::string(req.call_id()) + "\r\n";
+  s += "CSeq: " + std::to_string(req.cseq().number) + " ACK\r\n";
+  for (const auto &h : req.fields())
+    if (h.id == HeaderId::Route && h.state != HeaderField::State::Removed)
+      s += "Route: " + std::string(h.value) + "\r\n";
+  s += "Content-Length: 0\r\n\r\n";
+  return s;
+}
+
+// --- actions ---------------------------------------------------------------------------------
+void TransactionLayer::a_none(Transaction &, const Message *) {}
+
+void TransactionLayer::a_absorb(Transaction &, const Message *) {
+  counters_.inc(SipTxCounter::absorbed_requests);
+}
+
+void TransactionLayer::a_retransmit_request(Transaction &tx, const Message *) {
+  counters_.inc(SipTxCounter::retransmissions);
+  send(tx, tx.request_bytes_);
+  if (tx.kind_ == TxKind::ClientInvite) {
+    tx.interval_ *= 2; // Timer A doubles (§17.1.1.2)
+    start_timer(tx, tx.retransmit_, tx.interval_, TxEvent::TimerA);
+  } else {
+    // Timer E: doubling up to T2 in Trying, T2 in Proceeding (§17.1.2.2)
+    tx.interval_ = tx.state_ == TxState::Proceeding ? tv_.t2 : std::min(tx.interval_ * 2, tv_.t2);
+    start_timer(tx, tx.retransmit_, tx.interval_, TxEvent::TimerE);
+  }
+}
+
+void TransactionLayer::a_retransmit_response(Transaction &tx, const Message *) {
+  if (tx.last_response_.empty()) {
+    counters_.inc(SipTxCounter::absorbed_requests);
+    return;
+  }
+  counters_.inc(SipTxCounter::retransmissions);
+  send(tx, tx.last_response_);
+}
+
+void TransactionLayer::a_timer_g(Transaction &tx, const Message *m) {
+  a_retransmit_response(tx, m);
+  tx.interval_ = std::min(tx.interval_ * 2, tv_.t2); // §17.2.1
+  start_timer(tx, tx.retransmit_, tx.interval_, TxEvent::TimerG);
+}
+
+void TransactionLayer::a_pass_response(Transaction &tx, const Message *m) {
+  if (m) {
+    tx.last_status_ = m->status_code();
+    tu_.on_response(tx, *m);
+  }
+}
+
+void TransactionLayer::a_provisional(Transaction &tx, const Message *m) {
+  // Proceeding: no more retransmissions; Timer B only guards Calling (§17.1.1.2).
+  stop_timers(tx);
+  a_pass_response(tx, m);
+}
+
+void TransactionLayer::a_client_accepted(Transaction &tx, const Message *m) {
+  stop_timers(tx);
+  start_timer(tx, tx.linger_, 64 * tv_.t1, TxEvent::TimerM); // RFC 6026 §7.2
+  a_pass_response(tx, m);
+}
+
+void TransactionLayer::a_client_final_invite(Transaction &tx, const Message *m) {
+  stop_timers(tx);
+  tx.last_response_ = make_ack(tx, *m);
+  send(tx, tx.last_response_);
+  // Timer D: at least 32 s on unreliable transports, 0 on reliable (§17.1.1.2).
+  start_timer(tx, tx.linger_, tx.peer_.reliable() ? 0 : std::max<uint32_t>(32000, 64 * tv_.t1),
+              TxEvent::TimerD);
+  a_pass_response(tx, m);
+}
+
+void TransactionLayer::a_resend_ack(Transaction &tx, const Message *) {
+  counters_.inc(SipTxCounter::retransmissions);
+  send(tx, tx.last_response_);
+}
+
+void TransactionLayer::a_client_final_noninvite(Transaction &tx, const Message *m) {
+  stop_timers(tx);
+  start_timer(tx, tx.linger_, tx.peer_.reliable() ? 0 : tv_.t4, TxEvent::TimerK);
+  a_pass_response(tx, m);
+}
+
+void TransactionLayer::a_timeout(Transaction &tx, const Message *) {
+  counters_.inc(SipTxCounter::timeouts);
+  tu_.on_timeout(tx, tx.kind_ == TxKind::ClientInvite      ? TxEvent::TimerB
+                     : tx.kind_ == TxKind::ClientNonInvite ? TxEvent::TimerF
+                                                           : TxEvent::TimerH);
+}
+
+void TransactionLayer::a_terminate(Transaction &, const Message *) {}
+
+void TransactionLayer::a_send_response(Transaction &tx, const Message *m) {
+  tx.last_response_ = m->serialize();
+  tx.last_status_ = m->status_code();
+  send(tx, tx.last_response_);
+}
+
+void TransactionLayer::a_server_accepted(Transaction &tx, const Message *m) {
+  a_send_response(tx, m);
+  start_timer(tx, tx.linger_, 64 * tv_.t1, TxEvent::TimerL); // RFC 6026 §7.1
+}
+
+void TransactionLayer::a_server_final_invite(Transaction &tx, const Message *m) {
+  a_send_response(tx, m);
+  if (!tx.peer_.reliable()) {
+    tx.interval_ = tv_.t1;
+    start_timer(tx, tx.retransmit_, tx.interval_, TxEvent::TimerG);
+  }
+  start_timer(tx, tx.timeout_, 64 * tv_.t1, TxEvent::TimerH);
+}
+
+void TransactionLayer::a_server_confirmed(Transaction &tx, const Message *) {
+  stop_timers(tx);
+  start_timer(tx, tx.linger_, tx.peer_.reliable() ? 0 : tv_.t4, TxEvent::TimerI);
+}
+
+void TransactionLayer::a_server_final_noninvite(Transaction &tx, const Message *m) {
+  a_send_response(tx, m);
+  start_timer(tx, tx.linger_, tx.peer_.reliable() ? 0 : 64 * tv_.t1, TxEvent::TimerJ);
+}
+
+void TransactionLayer::a_start_client(Transaction &, const Message *) {}
+
+// --- entry points ----------------------------------------------------------------------------
+Transaction *TransactionLayer::send_request(const Message &req, const Peer &to) {
+  auto tx = std::make_unique<Transaction>();
+  tx->request_bytes_ = req.serialize();
+  tx->request_msg_ = std::make_unique<Message>();
+  if (!parse(tx->request_bytes_, ParseOptions{}, *tx->request_msg_).ok())
+    return nullptr;
+  tx->key_ = client_key(*tx->request_msg_);
+  if (tx->key_.empty() || txs_.count(tx->key_))
+    return nullptr;
+  bool invite = tx->request_msg_->method() == Method::INVITE;
+  tx->kind_ = invite ? TxKind::ClientInvite : TxKind::ClientNonInvite;
+  tx->state_ = invite ? TxState::Calling : TxState::Trying;
+  tx->peer_ = to;
+  tx->id_ = ++next_id_;
+  Transaction *t = tx.get();
+  if (!send(*t, t->request_bytes_))
+    return nullptr;
+  txs_.emplace(t->key_, std::move(tx));
+  by_id_[t->id_] = t;
+  counters_.inc(SipTxCounter::client_created);
+  // Timers A/E retransmit on unreliable transports only; B/F bound the wait (64*T1).
+  if (!to.reliable()) {
+    t->interval_ = tv_.t1;
+    start_timer(*t, t->retransmit_, tv_.t1, invite ? TxEvent::TimerA : TxEvent::TimerE);
+  }
+  start_timer(*t, t->timeout_, 64 * tv_.t1, invite ? TxEvent::TimerB : TxEvent::TimerF);
+  return t;
+}
+
+bool TransactionLayer::respond(Transaction &tx, const Message &resp) {
+  if (tx.kind_ != TxKind::ServerInvite && tx.kind_ != TxKind::ServerNonInvite)
+    return false;
+  TxState before = tx.state_;
+  uint64_t before_unexpected = counters_.get(SipTxCounter::unexpected_events);
+  fire(tx, response_event(resp.status_code(), false), &resp);
+  (void)before;
+  return counters_.get(SipTxCounter::unexpected_events) == before_unexpected;
+}
+
+bool TransactionLayer::send_stateless(const Message &m, const Peer &to) {
+  return send_(m.serialize(), to);
+}
+
+Transaction *TransactionLayer::find_invite_for_cancel(const Message &cancel) {
+  std::string k = server_key(cancel);
+  std::size_t bar = k.rfind('|');
+  if (bar == std::string::npos)
+    return nullptr;
+  k = k.substr(0, bar + 1) + "INVITE";
+  auto it = txs_.find("S|" + k);
+  return it == txs_.end() ? nullptr : it->second.get();
+}
+
+bool TransactionLayer::receive(const Message &m, const Peer &from) {
+  if (m.is_response()) {
+    auto it = txs_.find(client_key(m));
+    if (it == txs_.end()) {
+      counters_.inc(SipTxCounter::stray_responses);
+      return false;
+    }
+    fire(*it->second, response_event(m.status_code(), true), &m);
+    return true;
+  }
+  std::string key = server_key(m);
+  if (key.empty()) { // RFC 2543 peer without a branch: no transaction matching here
+    tu_.on_request(nullptr, m, from);
+    return true;
+  }
+  key = "S|" + key;
+  auto it = txs_.find(key);
+  if (m.method() == Method::ACK) {
+    if (it != txs_.end() && it->second->kind_ == TxKind::ServerInvite &&
+        it->second->state_ != TxState::Accepted) {
+      fire(*it->second, TxEvent::Ack, &m);
+    } else {
+      counters_.inc(SipTxCounter::acks_to_tu); // ACK for a 2xx: the TU's (RFC 6026 §7.1)
+      tu_.on_request(nullptr, m, from);
+    }
+    return true;
+  }
+  if (it != txs_.end()) {
+    fire(*it->second, TxEvent::Request, &m);
+    return true;
+  }
+  auto tx = std::make_unique<Transaction>();
+  bool invite = m.method() == Method::INVITE;
+  tx->kind_ = invite ? TxKind::ServerInvite : TxKind::ServerNonInvite;
+  tx->state_ = invite ? TxState::Proceeding : TxState::Trying;
+  tx->request_bytes_ = std::string(m.bytes());
+  tx->request_msg_ = std::make_unique<Message>();
+  if (!parse(tx->request_bytes_, ParseOptions{}, *tx->request_msg_).ok())
+    return false;
+  tx->peer_ = from;
+  tx->key_ = key;
+  tx->id_ = ++next_id_;
+  Transaction *t = tx.get();
+  txs_.emplace(key, std::move(tx));
+  by_id_[t->id_] = t;
+  counters_.inc(SipTxCounter::server_created);
+  if (invite) {
+    // §17.2.1: a 100 Trying at once, so the client stops retransmitting.
+    Message trying = Message::response_to(*t->request_msg_, 100, "Trying");
+    t->last_response_ = trying.serialize();
+    send(*t, t->last_response_);
+  }
+  tu_.on_request(t, *t->request_msg_, from);
+  return true;
+}
+
+} // namespace mgc::sipt
