@@ -7,6 +7,11 @@
 
 #include <nlohmann/json.hpp>
 
+#ifdef MGC_TOOL_WITH_ISUP
+#include "isup/codec.h"
+#include "isup/json.h"
+#endif
+
 #include <cstdio>
 #include <iostream>
 #include <string>
@@ -47,6 +52,21 @@ json param_to_json(const Param &p) {
       j["mp"] = pd.mp;
       j["sls"] = pd.sls;
       j["data"] = mgc::hex_encode(pd.user_data);
+#ifdef MGC_TOOL_WITH_ISUP
+      // SI 5 = ISUP (Q.704 §14.2.1): show the user part too (read-only; encode uses "data").
+      if (pd.si == 5) {
+        mgc::isup::DecodeOptions opt{.variant = mgc::isup::Variant::Itu, .with_cic = true};
+        mgc::isup::Message im;
+        auto r = mgc::isup::decode(pd.user_data, opt, im);
+        // Q.764 §2.9.5: a message with only unrecognised parameters is still processed.
+        using mgc::isup::Action;
+        if (r.action == Action::Process || r.action == Action::ProcessAndNotify ||
+            r.action == Action::PassOn)
+          j["isup"] = mgc::isup::to_json(im, opt);
+        if (!r.status.ok())
+          j["isup_status"] = std::string(r.status.detail());
+      }
+#endif
       return j;
     }
   }
