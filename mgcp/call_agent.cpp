@@ -4,6 +4,7 @@
 
 #include <charconv>
 #include <cstdio>
+#include <utility>
 
 namespace mgc::mgcp {
 
@@ -41,8 +42,8 @@ bool whole_gateway(std::string_view pattern) {
 } // namespace
 
 std::string_view gateway_state_name(GatewayState s) {
-  static constexpr std::string_view names[] = {"unknown", "auditing", "in-service",
-                                               "disconnected", "out-of-service"};
+  static constexpr std::string_view names[] = {"unknown",      "auditing",       "in-service",
+                                               "disconnected", "out-of-service", "draining"};
   return names[static_cast<std::size_t>(s)];
 }
 
@@ -53,10 +54,12 @@ struct CallAgent::Gateway {
   unsigned audit_generation = 0;
   TimerId probe_timer = 0;
   bool probe_in_flight = false;
-  TimerId graceful_timer = 0;
   TimerId restart_timer = 0;
-  std::string graceful_pattern;
-  int graceful_reason = 0;
+  // Endpoint patterns taken (or being taken) out of service by RSIP forced/graceful/restart
+  // with a delay: no new connections on them (§2.3.12).
+  std::vector<std::string> blocked;
+  // Graceful RSIPs whose delay is running, by endpoint pattern.
+  std::map<std::string, TimerId> graceful_timers;
 };
 
 CallAgent::CallAgent(Scheduler &sched, Transport &transport, CallAgentListener &listener,
@@ -68,7 +71,8 @@ CallAgent::~CallAgent() {
   *alive_ = false;
   for (auto &gw : gateways_) {
     sched_.stop(gw->probe_timer);
-    sched_.stop(gw->graceful_timer);
+    for (auto &[p, t] : gw->graceful_timers)
+      sched_.stop(t);
     sched_.stop(gw->restart_timer);
   }
 }
@@ -278,53 +282,99 @@ void CallAgent::on_rsip(const IncomingCommand &cmd, Gateway &gw) {
   listener_.on_gateway_restart(gw.config.domain, pattern, *method, delay_s);
   if (alive.expired() || !*alive.lock())
     return;
+  bool whole = whole_gateway(pattern);
   switch (*method) {
   case RestartMethod::Restart:
-    // §2.3.12: the endpoints restarted, their connections are gone; they come back into
-    // service after the restart delay, when we audit them.
+    // §2.3.12: the endpoints are in their clean default state, no connections; in service
+    // after the restart delay (null: already), when we audit them (§4.4.6).
     drop_connections(gw, pattern, reason);
-    sched_.stop(gw.graceful_timer);
-    gw.graceful_timer = 0;
-    sched_.stop(gw.restart_timer);
+    unblock(gw, pattern);
+    if (whole)
+      sched_.stop(std::exchange(gw.restart_timer, 0));
     if (delay_s == 0) {
       run_audit(gw);
     } else {
-      set_state(gw, GatewayState::OutOfService);
-      gw.restart_timer = sched_.start(int64_t(delay_s) * 1000, [this, g] {
-        g->restart_timer = 0;
+      block(gw, pattern);
+      if (whole)
+        set_state(gw, GatewayState::OutOfService);
+      TimerId t = sched_.start(int64_t(delay_s) * 1000, [this, g, pattern] {
+        if (whole_gateway(pattern))
+          g->restart_timer = 0;
+        unblock(*g, pattern);
         run_audit(*g);
       });
+      if (whole)
+        gw.restart_timer = t;
     }
     break;
   case RestartMethod::Forced:
-    // Out of service at once; connections lost (§2.3.12).
+    // Abruptly out of service; the connections are lost.
     drop_connections(gw, pattern, reason);
     listener_.on_endpoint_lost(pattern, reason);
-    if (whole_gateway(pattern))
+    block(gw, pattern);
+    if (whole)
       set_state(gw, GatewayState::OutOfService);
     break;
-  case RestartMethod::Graceful:
-    // Existing connections stay until the delay runs out; no new ones should be made.
-    sched_.stop(gw.graceful_timer);
-    gw.graceful_pattern = pattern;
-    gw.graceful_reason = reason;
-    gw.graceful_timer = sched_.start(int64_t(delay_s) * 1000, [this, g] {
-      g->graceful_timer = 0;
-      drop_connections(*g, g->graceful_pattern, g->graceful_reason);
-      listener_.on_endpoint_lost(g->graceful_pattern, g->graceful_reason);
-      if (whole_gateway(g->graceful_pattern))
-        set_state(*g, GatewayState::OutOfService);
-    });
+  case RestartMethod::Graceful: {
+    // Connections stay, no new ones (the caller should wind them down); out of service when
+    // the delay runs out. A null delay: wait for the calls to end naturally, nothing drops.
+    block(gw, pattern);
+    if (whole)
+      set_state(gw, GatewayState::Draining);
+    auto old = gw.graceful_timers.find(pattern);
+    if (old != gw.graceful_timers.end()) {
+      sched_.stop(old->second);
+      gw.graceful_timers.erase(old);
+    }
+    if (delay_s > 0)
+      gw.graceful_timers[pattern] = sched_.start(int64_t(delay_s) * 1000, [this, g, pattern, reason] {
+        g->graceful_timers.erase(pattern);
+        drop_connections(*g, pattern, reason);
+        listener_.on_endpoint_lost(pattern, reason);
+        if (whole_gateway(pattern))
+          set_state(*g, GatewayState::OutOfService);
+      });
     break;
+  }
   case RestartMethod::CancelGraceful:
-    sched_.stop(gw.graceful_timer);
-    gw.graceful_timer = 0;
+    for (auto it = gw.graceful_timers.begin(); it != gw.graceful_timers.end();) {
+      if (endpoint_matches(pattern, it->first)) {
+        sched_.stop(it->second);
+        it = gw.graceful_timers.erase(it);
+      } else {
+        ++it;
+      }
+    }
+    unblock(gw, pattern);
+    if (gw.state == GatewayState::Draining && gw.blocked.empty())
+      set_state(gw, GatewayState::InService);
     break;
   case RestartMethod::Disconnected:
     // §4.4.7: the gateway lost contact with us but kept its state; re-audit, keep calls.
     run_audit(gw);
     break;
   }
+}
+
+void CallAgent::block(Gateway &gw, const std::string &pattern) {
+  for (const auto &b : gw.blocked)
+    if (iequals(b, pattern))
+      return;
+  gw.blocked.push_back(pattern);
+}
+
+// Lifts the blocks the pattern covers ("*@gw" lifts "ds/e1-1/*@gw" too).
+void CallAgent::unblock(Gateway &gw, std::string_view pattern) {
+  std::erase_if(gw.blocked, [&](const std::string &b) {
+    return iequals(b, pattern) || endpoint_matches(pattern, b);
+  });
+}
+
+bool CallAgent::blocked(const Gateway &gw, std::string_view endpoint) const {
+  for (const auto &b : gw.blocked)
+    if (endpoint_matches(b, endpoint))
+      return true;
+  return false;
 }
 
 void CallAgent::on_gateway_dlcx(const IncomingCommand &cmd, Gateway &gw) {
@@ -361,7 +411,7 @@ void CallAgent::on_gateway_dlcx(const IncomingCommand &cmd, Gateway &gw) {
 void CallAgent::connect(ConnectRequest req, std::function<void(const ConnectResult &)> done) {
   counters_.inc(CaCounter::connects);
   Gateway *gw = gateway_for_endpoint(req.endpoint);
-  if (!gw || gw->state == GatewayState::OutOfService) {
+  if (!gw || gw->state == GatewayState::OutOfService || blocked(*gw, req.endpoint)) {
     counters_.inc(gw ? CaCounter::refused_out_of_service : CaCounter::connect_failures);
     ConnectResult r;
     r.status = gw ? kOutOfService : kUnknownGateway;

@@ -54,7 +54,8 @@ enum class GatewayState : uint8_t {
   Auditing,     // AUEP in progress (start-up, after a restart, after reconnection)
   InService,    // answered its audit
   Disconnected, // a command went unanswered past the retransmission ceiling; probed
-  OutOfService, // RSIP forced, or graceful whose delay ran out, for the whole gateway
+  OutOfService, // RSIP forced, or graceful whose delay ran out, or restart with a delay
+  Draining,     // RSIP graceful for the whole gateway: calls finish, no new connections
 };
 std::string_view gateway_state_name(GatewayState s);
 
@@ -198,6 +199,9 @@ private:
   void run_audit(Gateway &gw);
   void probe(Gateway &gw);
   void drop_connections(const Gateway &gw, std::string_view pattern, int reason);
+  void block(Gateway &gw, const std::string &pattern);
+  void unblock(Gateway &gw, std::string_view pattern);
+  bool blocked(const Gateway &gw, std::string_view endpoint) const;
   std::string next_call_id();
 
   // TransactionLayer::Listener

@@ -285,21 +285,76 @@ TEST_F(MgcpCallAgent, RsipForcedOnOneSpanLosesOnlyItsConnections) {
 TEST_F(MgcpCallAgent, RsipGracefulWaitsAndCancelGracefulCancels) {
   bring_up();
   connect("ds/e1-1/3@tgw1");
+  auto try_connect = [&](const std::string &ep) {
+    ConnectResult r;
+    ConnectRequest req;
+    req.endpoint = ep;
+    ca->connect(req, [&](const ConnectResult &x) { r = x; });
+    return r;
+  };
   ca->receive(kMgw, "RSIP 5002 *@tgw1 MGCP 1.0\r\nRM: graceful\r\nRD: 30\r\n");
+  EXPECT_EQ(ca->gateway_state("tgw1"), GatewayState::Draining);
+  // §2.3.12: no new connections while draining.
+  EXPECT_EQ(try_connect("ds/e1-1/4@tgw1").status.detail(), "mgcp.gateway_out_of_service");
   sched.advance(29'000);
   EXPECT_TRUE(ev.lost_connections.empty()) << "graceful: established connections stay";
   ca->receive(kMgw, "RSIP 5003 *@tgw1 MGCP 1.0\r\nRM: cancel-graceful\r\n");
+  EXPECT_EQ(ca->gateway_state("tgw1"), GatewayState::InService);
   sched.advance(10'000);
   EXPECT_TRUE(ev.lost_connections.empty());
   ca->receive(kMgw, "RSIP 5004 *@tgw1 MGCP 1.0\r\nRM: graceful\r\nRD: 5\r\n");
   sched.advance(5'000);
   EXPECT_EQ(ev.lost_connections.size(), 1u);
   EXPECT_EQ(ca->gateway_state("tgw1"), GatewayState::OutOfService);
+  EXPECT_EQ(try_connect("ds/e1-1/4@tgw1").status.detail(), "mgcp.gateway_out_of_service");
+  // The gateway comes back: "restart" with a null delay, audited, in service again.
+  ca->receive(kMgw, "RSIP 5005 *@tgw1 MGCP 1.0\r\nRM: restart\r\n");
+  answer(200);
+  EXPECT_EQ(ca->gateway_state("tgw1"), GatewayState::InService);
+  ConnectResult ok;
+  ConnectRequest req;
+  req.endpoint = "ds/e1-1/4@tgw1";
+  ca->connect(req, [&](const ConnectResult &x) { ok = x; });
+  EXPECT_EQ(net.last().verb, Verb::Crcx);
+}
+
+TEST_F(MgcpCallAgent, RsipGracefulWithNullDelayWaitsForCallsToEnd) {
+  bring_up();
+  connect("ds/e1-1/3@tgw1");
+  ca->receive(kMgw, "RSIP 5010 ds/e1-1/*@tgw1 MGCP 1.0\r\nRM: graceful\r\n");
+  sched.advance(3'600'000);
+  EXPECT_TRUE(ev.lost_connections.empty());
+  EXPECT_EQ(ca->connection_count(), 1u);
+  EXPECT_EQ(ca->gateway_state("tgw1"), GatewayState::InService) << "one span, not the gateway";
   ConnectResult r;
   ConnectRequest req;
   req.endpoint = "ds/e1-1/4@tgw1";
   ca->connect(req, [&](const ConnectResult &x) { r = x; });
   EXPECT_EQ(r.status.detail(), "mgcp.gateway_out_of_service");
+  std::size_t sent = net.sent.size();
+  req.endpoint = "ds/e1-2/4@tgw1"; // another span is unaffected
+  ca->connect(req, [&](const ConnectResult &x) { r = x; });
+  EXPECT_EQ(net.sent.size(), sent + 1);
+}
+
+TEST_F(MgcpCallAgent, RsipForcedSpanIsBlockedUntilItRestarts) {
+  bring_up();
+  ca->receive(kMgw, "RSIP 5020 ds/e1-1/*@tgw1 MGCP 1.0\r\nRM: forced\r\n");
+  ConnectResult r;
+  ConnectRequest req;
+  req.endpoint = "ds/e1-1/4@tgw1";
+  ca->connect(req, [&](const ConnectResult &x) { r = x; });
+  EXPECT_EQ(r.status.detail(), "mgcp.gateway_out_of_service");
+  ca->receive(kMgw, "RSIP 5021 ds/e1-1/*@tgw1 MGCP 1.0\r\nRM: restart\r\nRD: 2\r\n");
+  ca->connect(req, [&](const ConnectResult &x) { r = x; });
+  EXPECT_EQ(r.status.detail(), "mgcp.gateway_out_of_service") << "in service only after RD";
+  sched.advance(2'000);
+  EXPECT_EQ(net.last().verb, Verb::Auep);
+  answer(200);
+  std::size_t sent = net.sent.size();
+  ca->connect(req, [&](const ConnectResult &x) { r = x; });
+  EXPECT_EQ(net.sent.size(), sent + 1);
+  EXPECT_EQ(net.last().verb, Verb::Crcx);
 }
 
 TEST_F(MgcpCallAgent, RsipDisconnectedAuditsButKeepsCalls) {
