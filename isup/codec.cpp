@@ -149,15 +149,27 @@ void mandatory_error(uint8_t type, DecodeReason reason, uint8_t code, Outcome &o
 }
 
 // Parses an optional part starting at `pos`; returns false on a structural error (reported).
+// Appends a parameter slot in place (no temporary: a Parameter is ~180 octets).
+Parameter &next_parameter(Message &msg, uint8_t code, Part part) {
+  Parameter &p = msg.parameters.emplace_back();
+  p.code = code;
+  p.part = part;
+  return p;
+}
+
 // Optional parameters that need Q.764 §2.9.5.3 treatment; judged once the whole optional part
 // is read, because the parameter compatibility information may come after them.
 struct Flagged {
-  std::array<std::pair<uint8_t, DecodeReason>, 32> items{};
+  struct Item {
+    uint8_t code;
+    DecodeReason reason;
+  };
+  Item items[32]; // only [0, count) is read
   std::size_t count = 0;
   bool overflow = false;
   void add(uint8_t code, DecodeReason r) {
-    if (count < items.size())
-      items[count++] = {code, r};
+    if (count < std::size(items))
+      items[count++] = Item{code, r};
     else
       overflow = true;
   }
@@ -186,10 +198,10 @@ bool parse_optional(std::span<const uint8_t> in, std::size_t pos, uint8_t type,
       return false;
     }
     const uint8_t len = in[pos + 1];
-    msg.parameters.push_back(Parameter{code, Part::Optional, RawParameter{}});
+    Parameter &p = next_parameter(msg, code, Part::Optional);
     bool pool_ok = true;
-    ParamDecode d = detail::decode_parameter(code, in.subspan(pos + 2, len), opt.variant, msg,
-                                             msg.parameters.back().value, pool_ok);
+    ParamDecode d =
+        detail::decode_parameter(code, in.subspan(pos + 2, len), opt.variant, msg, p.value, pool_ok);
     if (!pool_ok) {
       o.raise(DecodeReason::too_large, Action::DiscardMessage, 0);
       return false;
@@ -283,10 +295,10 @@ DecodeResult decode(std::span<const uint8_t> in, const DecodeOptions &opt, Messa
       mandatory_error(type, DecodeReason::missing_mandatory_parameter, uint8_t(fp.code), o);
       return finish(r, counters);
     }
-    msg.parameters.push_back(Parameter{uint8_t(fp.code), Part::MandatoryFixed, RawParameter{}});
+    Parameter &p = next_parameter(msg, uint8_t(fp.code), Part::MandatoryFixed);
     bool pool_ok = true;
     if (detail::decode_parameter(uint8_t(fp.code), in.subspan(pos, fp.length), opt.variant, msg,
-                                 msg.parameters.back().value, pool_ok) == ParamDecode::Invalid)
+                                 p.value, pool_ok) == ParamDecode::Invalid)
       mandatory_error(type, DecodeReason::bad_mandatory_parameter, uint8_t(fp.code), o);
     pos += fp.length;
   }
@@ -317,10 +329,10 @@ DecodeResult decode(std::span<const uint8_t> in, const DecodeOptions &opt, Messa
     if (target != expected)
       r.canonical = false;
     const uint8_t len = in[target];
-    msg.parameters.push_back(Parameter{code, Part::MandatoryVariable, RawParameter{}});
+    Parameter &p = next_parameter(msg, code, Part::MandatoryVariable);
     bool pool_ok = true;
-    if (detail::decode_parameter(code, in.subspan(target + 1, len), opt.variant, msg,
-                                 msg.parameters.back().value, pool_ok) == ParamDecode::Invalid)
+    if (detail::decode_parameter(code, in.subspan(target + 1, len), opt.variant, msg, p.value,
+                                 pool_ok) == ParamDecode::Invalid)
       mandatory_error(type, DecodeReason::bad_mandatory_parameter, code, o);
     expected = target + 1 + len;
     end_of_variable = std::max(end_of_variable, expected);
@@ -345,7 +357,7 @@ DecodeResult decode(std::span<const uint8_t> in, const DecodeOptions &opt, Messa
       parse_optional(in, target, type, opt, msg, o, canonical, &flagged);
       r.canonical = r.canonical && canonical;
       for (std::size_t i = 0; i < flagged.count; ++i)
-        unrecognized_parameter(msg, type, flagged.items[i].first, flagged.items[i].second, opt, o);
+        unrecognized_parameter(msg, type, flagged.items[i].code, flagged.items[i].reason, opt, o);
       if (flagged.overflow) // more unrecognised parameters than any sane message carries
         o.raise(DecodeReason::unrecognized_parameter, mandatory_error_action(type),
                 kCauseInvalidParameterContents);
@@ -385,15 +397,23 @@ Status encode(const Message &msg, const EncodeOptions &opt, std::vector<uint8_t>
   if (!f)
     f = &kOptionalOnly;
 
+  // Parameters already placed in the mandatory parts, by index (a message rarely has more than
+  // 64 parameters; beyond that the short list of mandatory indices is searched).
+  uint64_t used_mask = 0;
   std::array<std::size_t, 8> used{};
   std::size_t used_count = 0;
+  auto is_used = [&](std::size_t i) {
+    if (i < 64)
+      return (used_mask >> i & 1) != 0;
+    return std::find(used.begin(), used.begin() + used_count, i) != used.begin() + used_count;
+  };
   auto take = [&](uint8_t code) -> const Parameter * {
     for (std::size_t i = 0; i < msg.parameters.size(); ++i) {
-      if (msg.parameters[i].code != code)
-        continue;
-      if (std::find(used.begin(), used.begin() + used_count, i) != used.begin() + used_count)
+      if (msg.parameters[i].code != code || is_used(i))
         continue;
       used[used_count++] = i;
+      if (i < 64)
+        used_mask |= uint64_t{1} << i;
       return &msg.parameters[i];
     }
     return nullptr;
@@ -434,7 +454,7 @@ Status encode(const Message &msg, const EncodeOptions &opt, std::vector<uint8_t>
 
   bool any_optional = false;
   for (std::size_t i = 0; i < msg.parameters.size(); ++i) {
-    if (std::find(used.begin(), used.begin() + used_count, i) != used.begin() + used_count)
+    if (used_count && is_used(i))
       continue;
     if (!f->optional_part)
       return Status("isup.encode.unexpected_parameter", 0);

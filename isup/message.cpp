@@ -79,9 +79,5 @@ bool AddressSignals::assign(std::string_view s) {
   return true;
 }
 
-uint8_t AddressSignals::nibble(std::size_t i) const {
-  const char c = chars_[i];
-  return static_cast<uint8_t>(c <= '9' ? c - '0' : c - 'A' + 10);
-}
 
 } // namespace mgc::isup

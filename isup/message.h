@@ -32,6 +32,10 @@ using ParameterValue =
 enum class Part : uint8_t { MandatoryFixed, MandatoryVariable, Optional };
 
 struct Parameter {
+  // User-provided so that appending a slot does not zero all ~180 octets of the variant first
+  // (value-initialisation of an aggregate would); only the first alternative is constructed.
+  Parameter() {}
+  Parameter(uint8_t c, Part p, const ParameterValue &v) : code(c), part(p), value(v) {}
   uint8_t code = 0;
   Part part = Part::Optional;
   ParameterValue value;

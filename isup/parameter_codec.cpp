@@ -14,10 +14,12 @@ bool bit(uint8_t o, int n) { return (o >> n) & 1; }
 uint8_t bits(uint8_t o, int lo, int width) { return (o >> lo) & ((1u << width) - 1); }
 
 // ---- address parameters (Q.763 §3.9 ff.) ----
-bool decode_number(In in, ParameterCode c, Number &n) {
-  const NumberLayout L = number_layout(c);
+// The layout is a compile-time property of the parameter code, so the branches fold away.
+template <ParameterCode C> bool decode_number(In in, Number &n) {
+  constexpr bool kQualifier = C == ParameterCode::GenericNumber;
+  constexpr bool kSecondOctet = C != ParameterCode::SubsequentNumber;
   std::size_t i = 0;
-  if (L.qualifier) {
+  if constexpr (kQualifier) {
     if (in.size() < 1)
       return false;
     n.number_qualifier_indicator = in[i++];
@@ -27,7 +29,7 @@ bool decode_number(In in, ParameterCode c, Number &n) {
   const uint8_t o1 = in[i++];
   n.odd_even_indicator = bit(o1, 7);
   n.nature_of_address_indicator = o1 & 0x7f;
-  if (L.second_octet) {
+  if constexpr (kSecondOctet) {
     if (in.size() < i + 1)
       return false;
     const uint8_t o2 = in[i++];
@@ -39,18 +41,7 @@ bool decode_number(In in, ParameterCode c, Number &n) {
   const std::size_t octets = in.size() - i;
   if (n.odd_even_indicator && octets == 0)
     return false; // odd number of signals but none present: not representable
-  for (std::size_t k = 0; k < octets; ++k) {
-    const uint8_t o = in[i + k];
-    if (!n.address_signals.push_nibble(o & 0xf))
-      return false;
-    if (k + 1 == octets && n.odd_even_indicator) {
-      n.filler = o >> 4;
-      break;
-    }
-    if (!n.address_signals.push_nibble(o >> 4))
-      return false;
-  }
-  return true;
+  return n.address_signals.decode_bcd(in.subspan(i), n.odd_even_indicator, n.filler);
 }
 
 bool encode_number(const Number &n, ParameterCode c, Writer &w) {
@@ -68,11 +59,7 @@ bool encode_number(const Number &n, ParameterCode c, Writer &w) {
     w.put(static_cast<uint8_t>((n.octet2_bit8 ? 0x80 : 0) | n.numbering_plan_indicator << 4 |
                                n.address_presentation_restricted_indicator << 2 |
                                n.screening_indicator));
-  for (std::size_t k = 0; k < count; k += 2) {
-    const uint8_t lo = n.address_signals.nibble(k);
-    const uint8_t hi = k + 1 < count ? n.address_signals.nibble(k + 1) : n.filler;
-    w.put(static_cast<uint8_t>(hi << 4 | lo));
-  }
+  n.address_signals.encode_bcd(w.grow((count + 1) / 2), n.filler);
   return true;
 }
 
@@ -572,7 +559,7 @@ template <typename T> ParamDecode decode_typed(In in, Message &, ParameterValue 
   T &v = out.emplace<T>();
   bool ok;
   if constexpr (std::is_base_of_v<Number, T>)
-    ok = decode_number(in, T::code, v);
+    ok = decode_number<T::code>(in, v);
   else
     ok = decode(in, v);
   return ok ? ParamDecode::Typed : ParamDecode::Invalid;
@@ -670,26 +657,36 @@ bool encode_parameter(const ParameterValue &value, const Message &msg, Writer &w
 
 namespace mgc::isup {
 
-NumberLayout number_layout(ParameterCode c) {
-  switch (c) {
-  case ParameterCode::CalledPartyNumber:
-  case ParameterCode::RedirectionNumber:
-    return {false, true, true, false, false, "internal_network_number_indicator", 2};
-  case ParameterCode::CallingPartyNumber:
-    return {false, true, true, true, true, "number_incomplete_indicator", 2};
-  case ParameterCode::GenericNumber:
-    return {true, true, true, true, true, "number_incomplete_indicator", 3};
-  case ParameterCode::LocationNumber:
-    return {false, true, true, true, true, "internal_network_number_indicator", 2};
-  case ParameterCode::ConnectedNumber:
-    return {false, true, true, true, true, "spare", 2};
-  case ParameterCode::RedirectingNumber:
-  case ParameterCode::OriginalCalledNumber:
-    return {false, true, true, true, false, "spare", 2};
-  case ParameterCode::SubsequentNumber:
-  default:
-    return {false, false, false, false, false, "spare", 1};
-  }
+namespace {
+constexpr NumberLayout kCalledLike{false, true, true, false, false,
+                                  "internal_network_number_indicator", 2};
+constexpr NumberLayout kCallingLike{false, true, true, true, true, "number_incomplete_indicator", 2};
+constexpr NumberLayout kGeneric{true, true, true, true, true, "number_incomplete_indicator", 3};
+constexpr NumberLayout kLocation{false, true, true, true, true,
+                                 "internal_network_number_indicator", 2};
+constexpr NumberLayout kConnected{false, true, true, true, true, "spare", 2};
+constexpr NumberLayout kRedirecting{false, true, true, true, false, "spare", 2};
+constexpr NumberLayout kSubsequent{false, false, false, false, false, "spare", 1};
+
+constexpr std::array<const NumberLayout *, 256> make_layouts() {
+  std::array<const NumberLayout *, 256> t{};
+  for (auto &p : t)
+    p = &kSubsequent;
+  t[uint8_t(ParameterCode::CalledPartyNumber)] = &kCalledLike;
+  t[uint8_t(ParameterCode::RedirectionNumber)] = &kCalledLike;
+  t[uint8_t(ParameterCode::CallingPartyNumber)] = &kCallingLike;
+  t[uint8_t(ParameterCode::GenericNumber)] = &kGeneric;
+  t[uint8_t(ParameterCode::LocationNumber)] = &kLocation;
+  t[uint8_t(ParameterCode::ConnectedNumber)] = &kConnected;
+  t[uint8_t(ParameterCode::RedirectingNumber)] = &kRedirecting;
+  t[uint8_t(ParameterCode::OriginalCalledNumber)] = &kRedirecting;
+  return t;
 }
+constexpr std::array<const NumberLayout *, 256> kLayouts = make_layouts();
+} // namespace
+
+// Q.763 §3.9 (called), §3.46 (redirection), §3.10 (calling), §3.26 (generic), §3.30 (location),
+// §3.16 (connected), §3.44 (redirecting), §3.39 (original called), §3.51 (subsequent).
+NumberLayout number_layout(ParameterCode c) { return *kLayouts[static_cast<uint8_t>(c)]; }
 
 } // namespace mgc::isup

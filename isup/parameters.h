@@ -17,6 +17,7 @@ namespace mgc::isup {
 // Fixed-capacity byte/character store: no heap on the decode path.
 template <std::size_t N> class InlineBytes {
 public:
+  InlineBytes() {}
   static constexpr std::size_t capacity = N;
   std::size_t size() const { return n_; }
   bool empty() const { return n_ == 0; }
@@ -44,13 +45,15 @@ public:
 
 private:
   uint16_t n_ = 0;
-  std::array<uint8_t, N> b_{};
+  std::array<uint8_t, N> b_; // only [0, n_) is meaningful
 };
 
 // Address signals as characters: '0'-'9' for digits, 'A'-'F' for the codes 10-15 (Q.763 §3.9
 // f): 1011 code 11, 1100 code 12, 1111 ST end of pulsing; the others are spare but kept).
 class AddressSignals {
 public:
+  // User-provided: the character store is written before it is read, so it is not zeroed.
+  AddressSignals() {}
   static constexpr std::size_t capacity = 64;
   std::string_view str() const { return {chars_.data(), n_}; }
   std::size_t size() const { return n_; }
@@ -61,14 +64,48 @@ public:
     chars_[n_++] = "0123456789ABCDEF"[v & 0xf];
     return true;
   }
-  uint8_t nibble(std::size_t i) const;
+  uint8_t nibble(std::size_t i) const { return kNibble[static_cast<uint8_t>(chars_[i])]; }
+  // Writes the signals two per octet (the inverse of decode_bcd) into `out`, which has room for
+  // (size() + 1) / 2 octets.
+  void encode_bcd(uint8_t *out, uint8_t filler) const {
+    std::size_t k = 0;
+    for (; k + 1 < n_; k += 2)
+      *out++ = static_cast<uint8_t>(nibble(k + 1) << 4 | nibble(k));
+    if (k < n_)
+      *out = static_cast<uint8_t>(filler << 4 | nibble(k));
+  }
+  // Q.763 §3.9 g): signals two per octet, first in the low half; with `odd` the high half of the
+  // last octet is the filler. False if there are more signals than fit.
+  bool decode_bcd(std::span<const uint8_t> octets, bool odd, uint8_t &filler) {
+    const std::size_t count = octets.size() * 2 - (odd ? 1 : 0);
+    if (count > capacity)
+      return false;
+    static constexpr char kHex[] = "0123456789ABCDEF";
+    for (std::size_t k = 0; k < octets.size(); ++k) {
+      chars_[2 * k] = kHex[octets[k] & 0xf];
+      if (2 * k + 1 < count)
+        chars_[2 * k + 1] = kHex[octets[k] >> 4];
+    }
+    filler = odd ? static_cast<uint8_t>(octets.back() >> 4) : 0;
+    n_ = static_cast<uint8_t>(count);
+    return true;
+  }
   friend bool operator==(const AddressSignals &a, const AddressSignals &b) {
     return a.str() == b.str();
   }
 
 private:
+  // Character -> nibble for the characters assign() stores ('0'-'9', 'A'-'F').
+  static constexpr std::array<uint8_t, 256> kNibble = [] {
+    std::array<uint8_t, 256> t{};
+    for (int c = 0; c < 10; ++c)
+      t['0' + c] = static_cast<uint8_t>(c);
+    for (int c = 0; c < 6; ++c)
+      t['A' + c] = static_cast<uint8_t>(10 + c);
+    return t;
+  }();
   uint8_t n_ = 0;
-  std::array<char, capacity> chars_{};
+  std::array<char, capacity> chars_; // only [0, n_) is meaningful
 };
 
 // Q.763 §3.35
@@ -125,6 +162,9 @@ using FacilityIndicator = OctetValue<ParameterCode::FacilityIndicator>;
 // §3.30 location, §3.39 original called, §3.44 redirecting, §3.46 redirection, §3.51 subsequent).
 // They share one layout; which bits mean what depends on the parameter (see number_layout()).
 struct Number {
+  // User-provided so that decoding does not zero the signal store first (value-initialising an
+  // aggregate would).
+  Number() {}
   uint8_t number_qualifier_indicator = 0;  // generic number only (§3.26 a)
   bool odd_even_indicator = false;         // set by the encoder from the digit count
   uint8_t nature_of_address_indicator = 0; // 7 bits; spare in subsequent number
@@ -142,6 +182,7 @@ struct Number {
   bool operator==(const Number &) const = default;
 };
 template <ParameterCode C> struct NumberParameter : Number {
+  NumberParameter() {}
   static constexpr ParameterCode code = C;
   bool operator==(const NumberParameter &) const = default;
 };
@@ -197,6 +238,7 @@ struct OptionalBackwardCallIndicators {
 
 // Q.763 §3.12 and Q.850 §2.2
 struct CauseIndicators {
+  CauseIndicators() {}
   static constexpr ParameterCode code = ParameterCode::CauseIndicators;
   uint8_t coding_standard = 0; // 0 ITU-T, 2 national (ANSI)
   bool spare = false;          // octet 1 bit 5
