@@ -5,6 +5,7 @@
 #include "mgcp/scheduler.h"
 #include "mgcp/transport.h"
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -21,7 +22,10 @@ public:
   explicit FakeTransport(const Scheduler *clock = nullptr) : clock_(clock) {}
   void send(const Address &to, std::string_view datagram) override {
     sent.push_back({to, std::string(datagram), clock_ ? clock_->now_ms() : 0});
+    if (on_send)
+      on_send(sent.back());
   }
+  std::function<void(const Sent &)> on_send;
   Message last() const {
     Message m;
     decode(sent.back().bytes, m);
