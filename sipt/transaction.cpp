@@ -498,7 +498,7 @@ bool TransactionLayer::receive(const Message &m, const Peer &from) {
   bool invite = m.method() == Method::INVITE;
   tx->kind_ = invite ? TxKind::ServerInvite : TxKind::ServerNonInvite;
   tx->state_ = invite ? TxState::Proceeding : TxState::Trying;
-  tx->request_bytes_ = std::string(m.bytes());
+  tx->request_bytes_ = m.modified() ? m.serialize() : std::string(m.bytes());
   tx->request_msg_ = std::make_unique<Message>();
   if (!parse(tx->request_bytes_, ParseOptions{}, *tx->request_msg_).ok())
     return false;

@@ -1,0 +1,434 @@
+// RFC 3261 §18 transports on osmo_fd; RFC 3581 §4 (rport); §18.3 framing on streams.
+#include "sipt/transport.h"
+
+#include "core/osmo.h"
+#include "sipt/syntax.h"
+
+#include <arpa/inet.h>
+#include <cerrno>
+#include <cstring>
+#include <netinet/in.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+namespace mgc::sipt {
+
+// ---------------------------------------------------------------------------------------------
+struct OsmoTimers::Entry {
+  osmo_timer_list timer{};
+  std::function<void()> cb;
+  OsmoTimers *owner = nullptr;
+  Id id = 0;
+};
+
+OsmoTimers::OsmoTimers() = default;
+
+OsmoTimers::~OsmoTimers() {
+  for (auto &[id, e] : timers_)
+    osmo_timer_del(&e->timer);
+}
+
+void OsmoTimers::expire(void *data) {
+  auto *e = static_cast<Entry *>(data);
+  OsmoTimers *self = e->owner;
+  auto it = self->timers_.find(e->id);
+  if (it == self->timers_.end())
+    return;
+  auto entry = std::move(it->second); // keep alive while the callback runs
+  self->timers_.erase(it);
+  entry->cb();
+}
+
+TimerService::Id OsmoTimers::start(uint32_t ms, std::function<void()> cb) {
+  auto e = std::make_unique<Entry>();
+  e->cb = std::move(cb);
+  e->owner = this;
+  e->id = ++next_;
+  osmo_timer_setup(&e->timer, &OsmoTimers::expire, e.get());
+  osmo_timer_schedule(&e->timer, int(ms / 1000), int(ms % 1000) * 1000);
+  Id id = e->id;
+  timers_.emplace(id, std::move(e));
+  return id;
+}
+
+void OsmoTimers::stop(Id id) {
+  auto it = timers_.find(id);
+  if (it == timers_.end())
+    return;
+  osmo_timer_del(&it->second->timer);
+  timers_.erase(it);
+}
+
+uint64_t OsmoTimers::now_ms() const {
+  timespec ts;
+  osmo_clock_gettime(CLOCK_MONOTONIC, &ts);
+  return uint64_t(ts.tv_sec) * 1000 + uint64_t(ts.tv_nsec / 1000000);
+}
+
+// ---------------------------------------------------------------------------------------------
+bool stamp_received(Message &m, std::string_view src_ip, uint16_t src_port) {
+  if (!m.is_request())
+    return false;
+  const HeaderField *vf = m.first(HeaderId::Via);
+  if (!vf)
+    return false;
+  const Via &v = m.top_via();
+  bool need_received = v.host != src_ip && !(v.host.size() > 2 && v.host.front() == '[' &&
+                                             v.host.substr(1, v.host.size() - 2) == src_ip);
+  bool need_rport = v.rport && !v.rport_has_value;
+  if (!need_received && !need_rport)
+    return false;
+  // Rewrite the first value of the first Via row; the rest of the row is kept as received.
+  std::string_view row = vf->value;
+  std::size_t first_len = row.size();
+  {
+    bool q = false;
+    for (std::size_t i = 0; i < row.size(); ++i) {
+      if (row[i] == '"')
+        q = !q;
+      else if (row[i] == ',' && !q) {
+        first_len = i;
+        break;
+      }
+    }
+  }
+  std::string first(trim_lws(row.substr(0, first_len)));
+  if (need_rport) {
+    // Replace the bare ";rport" (RFC 3581 §4: the server adds the value).
+    std::size_t p = 0;
+    while ((p = first.find(";rport", p)) != std::string::npos) {
+      std::size_t e = p + 6;
+      if (e == first.size() || first[e] == ';' || first[e] == ' ') {
+        first.insert(e, "=" + std::to_string(src_port));
+        break;
+      }
+      p = e;
+    }
+  }
+  // RFC 3581 §4: with rport, received is added even when sent-by matches the source.
+  if (need_received || need_rport)
+    if (v.received.empty())
+      first += ";received=" + std::string(src_ip);
+  std::string value = first + std::string(row.substr(first_len));
+  m.set(HeaderId::Via, value);
+  return true;
+}
+
+// ---------------------------------------------------------------------------------------------
+struct Transport::Conn {
+  Transport *owner = nullptr;
+  osmo_fd ofd{};
+  Peer peer;
+  std::string in, out;
+  bool connecting = false;
+  TimerService::Id idle = 0;
+};
+
+Transport::Transport(TransportConfig cfg, TimerService &timers, OnMessage on_message)
+    : cfg_(std::move(cfg)), timers_(timers), on_message_(std::move(on_message)) {}
+
+Transport::~Transport() { stop(); }
+
+namespace {
+int local_port(int fd) {
+  sockaddr_storage ss{};
+  socklen_t len = sizeof(ss);
+  if (getsockname(fd, reinterpret_cast<sockaddr *>(&ss), &len) != 0)
+    return -1;
+  if (ss.ss_family == AF_INET)
+    return ntohs(reinterpret_cast<sockaddr_in *>(&ss)->sin_port);
+  return ntohs(reinterpret_cast<sockaddr_in6 *>(&ss)->sin6_port);
+}
+
+Peer peer_of(const sockaddr_storage &ss, TransportKind kind) {
+  Peer p;
+  p.transport = kind;
+  char buf[INET6_ADDRSTRLEN] = {};
+  if (ss.ss_family == AF_INET) {
+    auto *a = reinterpret_cast<const sockaddr_in *>(&ss);
+    inet_ntop(AF_INET, &a->sin_addr, buf, sizeof(buf));
+    p.port = ntohs(a->sin_port);
+  } else {
+    auto *a = reinterpret_cast<const sockaddr_in6 *>(&ss);
+    inet_ntop(AF_INET6, &a->sin6_addr, buf, sizeof(buf));
+    p.port = ntohs(a->sin6_port);
+  }
+  p.host = buf;
+  return p;
+}
+
+bool sockaddr_of(const Peer &p, sockaddr_storage &ss, socklen_t &len) {
+  std::memset(&ss, 0, sizeof(ss));
+  std::string host = p.host;
+  if (host.size() > 2 && host.front() == '[')
+    host = host.substr(1, host.size() - 2);
+  auto *a4 = reinterpret_cast<sockaddr_in *>(&ss);
+  if (inet_pton(AF_INET, host.c_str(), &a4->sin_addr) == 1) {
+    a4->sin_family = AF_INET;
+    a4->sin_port = htons(p.port);
+    len = sizeof(sockaddr_in);
+    return true;
+  }
+  auto *a6 = reinterpret_cast<sockaddr_in6 *>(&ss);
+  if (inet_pton(AF_INET6, host.c_str(), &a6->sin6_addr) == 1) {
+    a6->sin6_family = AF_INET6;
+    a6->sin6_port = htons(p.port);
+    len = sizeof(sockaddr_in6);
+    return true;
+  }
+  return false; // names are resolved above the transport (no DNS on the loop, DESIGN.md)
+}
+} // namespace
+
+Status Transport::start() {
+  if (cfg_.udp) {
+    int fd = osmo_sock_init2(AF_UNSPEC, SOCK_DGRAM, IPPROTO_UDP, cfg_.bind_ip.c_str(),
+                             cfg_.udp_port, nullptr, 0, OSMO_SOCK_F_BIND | OSMO_SOCK_F_NONBLOCK);
+    if (fd < 0)
+      return Status("sip.transport_udp_bind", 0);
+    udp_fd_ = std::make_unique<osmo_fd>();
+    osmo_fd_setup(udp_fd_.get(), fd, OSMO_FD_READ, &Transport::udp_cb, this, 0);
+    osmo_fd_register(udp_fd_.get());
+    udp_port_ = uint16_t(local_port(fd));
+  }
+  if (cfg_.tcp) {
+    int fd = osmo_sock_init2(AF_UNSPEC, SOCK_STREAM, IPPROTO_TCP, cfg_.bind_ip.c_str(),
+                             cfg_.tcp_port, nullptr, 0, OSMO_SOCK_F_BIND | OSMO_SOCK_F_NONBLOCK);
+    if (fd < 0 || listen(fd, 64) != 0)
+      return Status("sip.transport_tcp_listen", 0);
+    tcp_fd_ = std::make_unique<osmo_fd>();
+    osmo_fd_setup(tcp_fd_.get(), fd, OSMO_FD_READ, &Transport::listen_cb, this, 0);
+    osmo_fd_register(tcp_fd_.get());
+    tcp_port_ = uint16_t(local_port(fd));
+  }
+  return Status::Ok();
+}
+
+void Transport::stop() {
+  for (auto *f : {udp_fd_.get(), tcp_fd_.get()})
+    if (f && f->fd >= 0) {
+      osmo_fd_unregister(f);
+      close(f->fd);
+      f->fd = -1;
+    }
+  while (!conns_.empty())
+    close_conn(conns_.begin()->first);
+}
+
+void Transport::deliver(std::string_view bytes, const Peer &from, Framing framing) {
+  ParseOptions opt;
+  opt.framing = framing;
+  opt.max_size = cfg_.max_message;
+  Message m;
+  Status st = parse(bytes, opt, m, &parse_counters_);
+  if (!st.ok()) {
+    // §21.4.1 / RFC 4475: answer a request we can identify; drop the rest (responses, or
+    // requests too broken to carry Via/From/To/Call-ID/CSeq).
+    if (m.is_request() && st.code() != 0 && m.first(HeaderId::Via) && m.first(HeaderId::CSeq) &&
+        m.first(HeaderId::CallId) && m.method() != Method::ACK) {
+      SipError e;
+      std::string_view reason = error_of(st, e) ? error_info(e).reason : "Bad Request";
+      Message r = Message::response_to(m, st.code(), reason);
+      send(r.serialize(), from);
+      counters_.inc(SipTransportCounter::malformed_answered);
+    } else {
+      counters_.inc(SipTransportCounter::malformed_dropped);
+    }
+    return;
+  }
+  stamp_received(m, from.host, from.port);
+  on_message_(m, from);
+}
+
+int Transport::udp_cb(osmo_fd *ofd, unsigned int what) {
+  auto *self = static_cast<Transport *>(ofd->data);
+  if (!(what & OSMO_FD_READ))
+    return 0;
+  char buf[65536];
+  sockaddr_storage ss{};
+  socklen_t len = sizeof(ss);
+  ssize_t n = recvfrom(ofd->fd, buf, sizeof(buf), 0, reinterpret_cast<sockaddr *>(&ss), &len);
+  if (n <= 0)
+    return 0;
+  self->counters_.inc(SipTransportCounter::udp_rx);
+  Peer from = peer_of(ss, TransportKind::Udp);
+  std::string_view data(buf, std::size_t(n));
+  // A bare CRLF keep-alive (RFC 5626 §3.5.1) carries no message.
+  if (trim_lws(data).empty())
+    return 0;
+  self->deliver(data, from, Framing::Datagram);
+  return 0;
+}
+
+std::size_t Transport::count_peer(const std::string &host) const {
+  std::size_t n = 0;
+  for (auto &[p, c] : conns_)
+    n += c->peer.host == host;
+  return n;
+}
+
+Transport::Conn *Transport::add_conn(int fd, const Peer &peer, bool connecting) {
+  auto c = std::make_unique<Conn>();
+  c->owner = this;
+  c->peer = peer;
+  c->connecting = connecting;
+  osmo_fd_setup(&c->ofd, fd, OSMO_FD_READ | (connecting ? OSMO_FD_WRITE : 0),
+                &Transport::conn_cb, c.get(), 0);
+  osmo_fd_register(&c->ofd);
+  Conn *raw = c.get();
+  conns_.emplace(raw, std::move(c));
+  touch(raw);
+  return raw;
+}
+
+void Transport::touch(Conn *c) {
+  if (c->idle)
+    timers_.stop(c->idle);
+  c->idle = timers_.start(cfg_.idle_timeout_ms, [this, c] {
+    c->idle = 0;
+    counters_.inc(SipTransportCounter::tcp_closed_idle);
+    close_conn(c);
+  });
+}
+
+void Transport::close_conn(Conn *c) {
+  auto it = conns_.find(c);
+  if (it == conns_.end())
+    return;
+  if (c->idle)
+    timers_.stop(c->idle);
+  osmo_fd_unregister(&c->ofd);
+  close(c->ofd.fd);
+  conns_.erase(it);
+}
+
+int Transport::listen_cb(osmo_fd *ofd, unsigned int) {
+  auto *self = static_cast<Transport *>(ofd->data);
+  sockaddr_storage ss{};
+  socklen_t len = sizeof(ss);
+  int fd = accept(ofd->fd, reinterpret_cast<sockaddr *>(&ss), &len);
+  if (fd < 0)
+    return 0;
+  Peer p = peer_of(ss, TransportKind::Tcp);
+  if (self->count_peer(p.host) >= self->cfg_.max_connections_per_peer) {
+    self->counters_.inc(SipTransportCounter::tcp_refused_limit);
+    close(fd);
+    return 0;
+  }
+  int fl = 1;
+  ioctl(fd, FIONBIO, &fl);
+  self->counters_.inc(SipTransportCounter::tcp_accepted);
+  self->add_conn(fd, p, false);
+  return 0;
+}
+
+int Transport::conn_cb(osmo_fd *ofd, unsigned int what) {
+  auto *c = static_cast<Conn *>(ofd->data);
+  Transport *self = c->owner;
+  if (what & OSMO_FD_WRITE) {
+    c->connecting = false;
+    while (!c->out.empty()) {
+      ssize_t n = ::send(ofd->fd, c->out.data(), c->out.size(), MSG_NOSIGNAL);
+      if (n < 0) {
+        if (errno == EAGAIN || errno == EWOULDBLOCK)
+          break;
+        self->counters_.inc(SipTransportCounter::send_errors);
+        self->close_conn(c);
+        return -EBADF;
+      }
+      c->out.erase(0, std::size_t(n));
+    }
+    if (c->out.empty())
+      osmo_fd_write_disable(ofd);
+  }
+  if (what & OSMO_FD_READ) {
+    char buf[16384];
+    ssize_t n = recv(ofd->fd, buf, sizeof(buf), 0);
+    if (n <= 0) {
+      if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+        return 0;
+      self->close_conn(c);
+      return -EBADF;
+    }
+    self->touch(c);
+    c->in.append(buf, std::size_t(n));
+    // §18.3: each message ends Content-Length octets after its header section.
+    while (true) {
+      std::size_t skip = 0, len = 0;
+      Status st = frame(c->in, self->cfg_.max_message, skip, len);
+      if (!st.ok()) {
+        self->counters_.inc(SipTransportCounter::tcp_overflow);
+        self->close_conn(c); // no way to find the next message boundary
+        return -EBADF;
+      }
+      if (len == 0) {
+        if (skip == c->in.size())
+          c->in.clear();
+        break;
+      }
+      self->counters_.inc(SipTransportCounter::tcp_rx);
+      std::string msg = c->in.substr(skip, len);
+      c->in.erase(0, skip + len);
+      Peer from = c->peer;
+      self->deliver(msg, from, Framing::Stream);
+      if (self->conns_.find(c) == self->conns_.end())
+        return -EBADF;
+    }
+  }
+  return 0;
+}
+
+bool Transport::send(std::string_view bytes, const Peer &to) {
+  if (to.transport == TransportKind::Udp) {
+    if (!udp_fd_ || udp_fd_->fd < 0)
+      return false;
+    sockaddr_storage ss;
+    socklen_t len;
+    if (!sockaddr_of(to, ss, len))
+      return false;
+    ssize_t n = sendto(udp_fd_->fd, bytes.data(), bytes.size(), 0,
+                       reinterpret_cast<sockaddr *>(&ss), len);
+    if (n != ssize_t(bytes.size())) {
+      counters_.inc(SipTransportCounter::send_errors);
+      return false;
+    }
+    counters_.inc(SipTransportCounter::udp_tx);
+    return true;
+  }
+  if (to.transport != TransportKind::Tcp)
+    return false; // TLS: not implemented yet
+  Conn *c = nullptr;
+  for (auto &[p, conn] : conns_)
+    if (conn->peer.host == to.host && conn->peer.port == to.port) {
+      c = conn.get();
+      break;
+    }
+  if (!c) {
+    if (count_peer(to.host) >= cfg_.max_connections_per_peer) {
+      counters_.inc(SipTransportCounter::tcp_refused_limit);
+      return false;
+    }
+    sockaddr_storage ss;
+    socklen_t len;
+    if (!sockaddr_of(to, ss, len))
+      return false;
+    int fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK, IPPROTO_TCP);
+    if (fd < 0)
+      return false;
+    if (connect(fd, reinterpret_cast<sockaddr *>(&ss), len) != 0 && errno != EINPROGRESS) {
+      close(fd);
+      counters_.inc(SipTransportCounter::send_errors);
+      return false;
+    }
+    counters_.inc(SipTransportCounter::tcp_connected);
+    c = add_conn(fd, to, true);
+  }
+  c->out.append(bytes);
+  osmo_fd_write_enable(&c->ofd);
+  touch(c);
+  counters_.inc(SipTransportCounter::tcp_tx);
+  return true;
+}
+
+} // namespace mgc::sipt

@@ -1,0 +1,102 @@
+// SIP transports on the libosmocore select loop (DESIGN.md "Event loop"): UDP and TCP
+// (RFC 3261 §18), stream framing by Content-Length (§18.3), Via received/rport on requests
+// (§18.2.1, RFC 3581 §4), responses to malformed requests (400/505/513) sent statelessly,
+// maximum message size, per-peer connection limit and idle close for TCP. TLS is not here yet.
+#pragma once
+
+#include "core/status.h"
+#include "sipt/errors.h"
+#include "sipt/message.h"
+#include "sipt/timers.h"
+#include "sipt/transaction.h"
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+
+struct osmo_fd;
+
+namespace mgc::sipt {
+
+struct TransportConfig {
+  std::string bind_ip = "127.0.0.1";
+  uint16_t udp_port = 5060; // 0 = an ephemeral port (tests)
+  bool udp = true;
+  uint16_t tcp_port = 5060;
+  bool tcp = true;
+  std::size_t max_message = 65535;      // larger messages: 513 / connection closed
+  std::size_t max_connections_per_peer = 8;
+  uint32_t idle_timeout_ms = 600000;    // idle TCP connections are closed
+};
+
+#define MGC_SIPT_TRANSPORT_COUNTERS(X)                                                             \
+  X(udp_rx) X(udp_tx) X(tcp_rx) X(tcp_tx) X(tcp_accepted) X(tcp_connected) X(tcp_closed_idle)    \
+  X(tcp_refused_limit) X(tcp_overflow) X(malformed_answered) X(malformed_dropped) X(send_errors)
+} // namespace mgc::sipt
+MGC_DECLARE_COUNTERS(SipTransportCounter, MGC_SIPT_TRANSPORT_COUNTERS)
+namespace mgc::sipt {
+
+// osmo_timer-backed TimerService for the running gateway.
+class OsmoTimers : public TimerService {
+public:
+  OsmoTimers();
+  ~OsmoTimers() override;
+  Id start(uint32_t ms, std::function<void()> cb) override;
+  void stop(Id id) override;
+  uint64_t now_ms() const override;
+
+private:
+  struct Entry;
+  static void expire(void *data);
+  std::map<Id, std::unique_ptr<Entry>> timers_;
+  Id next_ = 0;
+};
+
+class Transport {
+public:
+  // Called for every well-formed message (requests already carry received/rport).
+  using OnMessage = std::function<void(const Message &, const Peer &from)>;
+
+  Transport(TransportConfig cfg, TimerService &timers, OnMessage on_message);
+  ~Transport();
+  Transport(const Transport &) = delete;
+  Transport &operator=(const Transport &) = delete;
+
+  Status start();
+  void stop();
+  bool send(std::string_view bytes, const Peer &to);
+
+  uint16_t udp_port() const { return udp_port_; }
+  uint16_t tcp_port() const { return tcp_port_; }
+  std::size_t connections() const { return conns_.size(); }
+  const CounterSet<SipTransportCounter> &counters() const { return counters_; }
+  const SipCounters &parse_counters() const { return parse_counters_; }
+
+private:
+  struct Conn;
+  static int udp_cb(osmo_fd *ofd, unsigned int what);
+  static int listen_cb(osmo_fd *ofd, unsigned int what);
+  static int conn_cb(osmo_fd *ofd, unsigned int what);
+  void deliver(std::string_view bytes, const Peer &from, Framing framing);
+  void close_conn(Conn *c);
+  Conn *add_conn(int fd, const Peer &peer, bool connecting);
+  void touch(Conn *c);
+  std::size_t count_peer(const std::string &host) const;
+
+  TransportConfig cfg_;
+  TimerService &timers_;
+  OnMessage on_message_;
+  std::unique_ptr<osmo_fd> udp_fd_, tcp_fd_;
+  uint16_t udp_port_ = 0, tcp_port_ = 0;
+  std::map<Conn *, std::unique_ptr<Conn>> conns_;
+  CounterSet<SipTransportCounter> counters_;
+  SipCounters parse_counters_;
+};
+
+// RFC 3581 §4 / RFC 3261 §18.2.1: adds received= when the top Via's sent-by is not the
+// packet's source address, and fills an empty rport with the source port. Returns true if the
+// message was changed.
+bool stamp_received(Message &m, std::string_view src_ip, uint16_t src_port);
+
+} // namespace mgc::sipt

@@ -1,0 +1,133 @@
+// UDP and TCP transports on the real libosmocore loop, loopback, ephemeral ports.
+#include "core/osmo.h"
+#include "sipt/transport.h"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+using namespace mgc::sipt;
+
+namespace {
+
+struct Got {
+  std::string text;
+  Peer from;
+};
+
+// Runs the loop until `done` or 3 s of wall time.
+template <typename F> bool run_until(F done) {
+  auto end = std::chrono::steady_clock::now() + std::chrono::seconds(3);
+  while (!done()) {
+    if (std::chrono::steady_clock::now() > end)
+      return false;
+    osmo_select_main(1);
+  }
+  return true;
+}
+
+std::string options(std::string_view via_host, std::string_view extra = "") {
+  return "OPTIONS sip:gw@127.0.0.1 SIP/2.0\r\n"
+         "Via: SIP/2.0/UDP " + std::string(via_host) + ":5099;branch=z9hG4bK-t1;rport\r\n"
+         "Max-Forwards: 70\r\nFrom: <sip:probe@example.net>;tag=1\r\nTo: <sip:gw@127.0.0.1>\r\n"
+         "Call-ID: transport-test\r\nCSeq: 1 OPTIONS\r\n" + std::string(extra) +
+         "Content-Length: 0\r\n\r\n";
+}
+
+struct Side {
+  OsmoTimers timers;
+  std::vector<Got> got;
+  std::unique_ptr<Transport> t;
+  explicit Side(TransportConfig cfg = {}) {
+    cfg.udp_port = 0;
+    cfg.tcp_port = 0;
+    t = std::make_unique<Transport>(cfg, timers, [this](const Message &m, const Peer &from) {
+      got.push_back({m.serialize(), from});
+    });
+    EXPECT_TRUE(t->start().ok());
+  }
+};
+
+} // namespace
+
+TEST(Transport, UdpStampsReceivedAndRport) {
+  Side a, b;
+  Peer to{TransportKind::Udp, "127.0.0.1", b.t->udp_port()};
+  ASSERT_TRUE(a.t->send(options("192.0.2.99"), to));
+  ASSERT_TRUE(run_until([&] { return !b.got.empty(); }));
+  Message m;
+  ASSERT_TRUE(parse(b.got[0].text, ParseOptions{}, m).ok());
+  // RFC 3581 §4: rport filled with the source port, received with the source address.
+  EXPECT_EQ(m.top_via().received, "127.0.0.1");
+  EXPECT_TRUE(m.top_via().rport_has_value);
+  EXPECT_EQ(m.top_via().rport_value, a.t->udp_port());
+  EXPECT_EQ(b.got[0].from.port, a.t->udp_port());
+}
+
+TEST(Transport, UdpMalformedRequestAnswered400) {
+  Side a, b;
+  Peer to{TransportKind::Udp, "127.0.0.1", b.t->udp_port()};
+  std::string bad = options("127.0.0.1", "Max-Forwards: 300\r\n"); // duplicate + overlarge
+  ASSERT_TRUE(a.t->send(bad, to));
+  ASSERT_TRUE(run_until([&] { return !a.got.empty(); }));
+  Message r;
+  ASSERT_TRUE(parse(a.got[0].text, ParseOptions{}, r).ok());
+  EXPECT_EQ(r.status_code(), 400);
+  EXPECT_EQ(r.reason(), "Multiple Values In Single-Value Header Field");
+  EXPECT_TRUE(b.got.empty());
+  EXPECT_EQ(b.t->counters().get(SipTransportCounter::malformed_answered), 1u);
+  EXPECT_EQ(b.t->parse_counters().get(SipError::duplicate_header), 1u);
+}
+
+TEST(Transport, TcpFramingAcrossSegments) {
+  Side a, b;
+  Peer to{TransportKind::Tcp, "127.0.0.1", b.t->tcp_port()};
+  std::string two = options("127.0.0.1") + options("127.0.0.1");
+  // Two messages in one write, then one split in two writes.
+  ASSERT_TRUE(a.t->send(two, to));
+  std::string third = options("127.0.0.1");
+  ASSERT_TRUE(a.t->send(third.substr(0, 50), to));
+  ASSERT_TRUE(run_until([&] { return b.got.size() == 2; }));
+  ASSERT_TRUE(a.t->send(third.substr(50), to));
+  ASSERT_TRUE(run_until([&] { return b.got.size() == 3; }));
+  EXPECT_EQ(b.got[2].from.transport, TransportKind::Tcp);
+  // The answer goes back over the same connection.
+  Peer back = b.got[0].from;
+  Message req;
+  ASSERT_TRUE(parse(b.got[0].text, ParseOptions{}, req).ok());
+  ASSERT_TRUE(b.t->send(Message::response_to(req, 200, "OK").serialize(), back));
+  ASSERT_TRUE(run_until([&] { return !a.got.empty(); }));
+  EXPECT_EQ(b.t->connections(), 1u);
+  EXPECT_EQ(a.t->counters().get(SipTransportCounter::tcp_connected), 1u);
+}
+
+TEST(Transport, TcpIdleCloseAndPeerLimit) {
+  TransportConfig cfg;
+  cfg.idle_timeout_ms = 200;
+  cfg.max_connections_per_peer = 1;
+  Side b(cfg);
+  Side a1, a2;
+  Peer to{TransportKind::Tcp, "127.0.0.1", b.t->tcp_port()};
+  ASSERT_TRUE(a1.t->send(options("127.0.0.1"), to));
+  ASSERT_TRUE(run_until([&] { return b.got.size() == 1; }));
+  ASSERT_TRUE(a2.t->send(options("127.0.0.1"), to)); // a second connection from 127.0.0.1
+  ASSERT_TRUE(run_until(
+      [&] { return b.t->counters().get(SipTransportCounter::tcp_refused_limit) == 1; }));
+  ASSERT_TRUE(run_until([&] { return b.t->connections() == 0; })); // idle close
+  EXPECT_EQ(b.t->counters().get(SipTransportCounter::tcp_closed_idle), 1u);
+}
+
+TEST(Transport, OversizedStreamClosed) {
+  TransportConfig cfg;
+  cfg.max_message = 300;
+  Side b(cfg);
+  Side a;
+  Peer to{TransportKind::Tcp, "127.0.0.1", b.t->tcp_port()};
+  std::string big = options("127.0.0.1", "X-Pad: " + std::string(400, 'x') + "\r\n");
+  ASSERT_TRUE(a.t->send(big, to));
+  ASSERT_TRUE(run_until(
+      [&] { return b.t->counters().get(SipTransportCounter::tcp_overflow) == 1; }));
+  EXPECT_TRUE(b.got.empty());
+}
