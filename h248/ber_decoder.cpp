@@ -262,8 +262,19 @@ bool Decoder::mid(const Tlv &alt, Mid &m, bool sca) {
     return addr_port(alt, [&](const Tlv &f) {
       if (f.n != 4)
         return fail(R::bad_mid);
-      m.address = std::to_string(f.p[0]) + "." + std::to_string(f.p[1]) + "." +
-                  std::to_string(f.p[2]) + "." + std::to_string(f.p[3]);
+      char buf[16];
+      size_t n = 0;
+      for (int i = 0; i < 4; ++i) {
+        if (i)
+          buf[n++] = '.';
+        unsigned v = f.p[i];
+        if (v >= 100)
+          buf[n++] = char('0' + v / 100);
+        if (v >= 10)
+          buf[n++] = char('0' + v / 10 % 10);
+        buf[n++] = char('0' + v % 10);
+      }
+      m.address.assign(buf, n);
       return true;
     });
   case 2:
@@ -947,14 +958,24 @@ bool Decoder::property_list(const Tlv &t, ItemKind kind, std::vector<PropertyPar
 }
 
 bool Decoder::local_remote(const Tlv &t, LocalRemote &lr) {
+  // The hot path of a typical Add: SDP lines map straight from their Annex C.11 ids.
+  static constexpr std::string_view kSdpLetters = "vosiuepcbzkatrm";
   return each(t, [&](const Tlv &f) {
     if (f.tag != cons(0))
       return true;
-    return each(f, [&](const Tlv &g) {
+    return list(f, [&](const Tlv &g) {
       if (g.tag != kUniversalSequence)
         return false;
       SdpGroup &group = lr.groups.emplace_back();
-      return each(g, [&](const Tlv &pp) {
+      size_t n = 0;
+      for (Reader r(g); !r.done(); ++n) {
+        Tlv skip;
+        R e = R::ok;
+        if (!r.next(skip, e))
+          return fail(e);
+      }
+      group.reserve(n);
+      return list(g, [&](const Tlv &pp) {
         SdpLine &line = group.emplace_back();
         bool have_name = false, have_value = false;
         return pp.tag == kUniversalSequence && each(pp, [&](const Tlv &x) {
@@ -962,16 +983,18 @@ bool Decoder::local_remote(const Tlv &t, LocalRemote &lr) {
                    uint32_t id;
                    if (!name32(x, id))
                      return false;
-                   std::string n = pkgd_name_text(ItemKind::Property, id);
-                   if (n.size() != 1)
+                   uint32_t i = id - 0xB001;
+                   if (id < 0xB001 || i >= kSdpLetters.size())
                      return fail(R::bad_sdp);
-                   line.type = n[0];
+                   line.type = kSdpLetters[i];
                    have_name = true;
                  } else if (x.tag == cons(1)) {
-                   std::vector<std::string> v;
-                   if (!value_strings(x, v) || v.size() != 1)
+                   Reader r(x);
+                   Tlv v;
+                   R e = R::ok;
+                   if (!r.next(v, e) || v.tag != kUniversalOctetString || !r.done())
                      return fail(R::bad_sdp);
-                   line.value = std::move(v[0]);
+                   line.value.assign(v.str());
                    have_value = true;
                  }
                  return true;

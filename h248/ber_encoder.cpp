@@ -19,22 +19,20 @@ using namespace ber;
 
 class Out {
 public:
-  explicit Out(std::vector<uint8_t> &v) : v_(v) {
-    if (v_.size() < 1024)
-      v_.resize(v_.capacity() < 1024 ? 1024 : v_.capacity());
-    pos_ = v_.size();
-  }
-  size_t size() const { return v_.size() - pos_; }
-  void byte(uint8_t b) {
-    if (pos_ == 0)
+  // Writes backwards into a stack buffer first (no allocation, no zero fill for typical
+  // messages), spilling to the heap only for large ones.
+  Out() : buf_(stack_), cap_(sizeof stack_), pos_(sizeof stack_) {}
+  size_t size() const { return cap_ - pos_; }
+  [[gnu::always_inline]] void byte(uint8_t b) {
+    if (pos_ == 0) [[unlikely]]
       grow(1);
-    v_[--pos_] = b;
+    buf_[--pos_] = b;
   }
-  void bytes(const void *p, size_t n) {
-    if (pos_ < n)
+  [[gnu::always_inline]] void bytes(const void *p, size_t n) {
+    if (pos_ < n) [[unlikely]]
       grow(n);
     pos_ -= n;
-    std::memcpy(v_.data() + pos_, p, n);
+    std::memcpy(buf_ + pos_, p, n);
   }
   void length(size_t n) {
     if (n < 0x80) {
@@ -62,6 +60,12 @@ public:
   void str(uint8_t tag, std::string_view s) { prim(tag, s.data(), s.size()); }
   void uint(uint8_t tag, uint64_t v) {
     // Two's complement, minimal: a leading zero octet when the top bit would be set.
+    if (v < 0x80) {
+      byte(uint8_t(v));
+      byte(1);
+      byte(tag);
+      return;
+    }
     uint8_t buf[9];
     size_t n = 0;
     do {
@@ -89,26 +93,44 @@ public:
     uint8_t b[2] = {uint8_t(id >> 8), uint8_t(id)};
     prim(tag, b, 2);
   }
-  // Moves the encoding to the front of the vector and trims it.
-  void finish() {
-    size_t n = size();
-    std::memmove(v_.data(), v_.data() + pos_, n);
-    v_.resize(n);
-  }
+  void finish(std::vector<uint8_t> &out) { out.assign(buf_ + pos_, buf_ + cap_); }
 
 private:
-  std::vector<uint8_t> &v_;
+  uint8_t stack_[2048];
+  std::vector<uint8_t> heap_;
+  uint8_t *buf_;
+  size_t cap_;
   size_t pos_;
 
-  void grow(size_t need) {
+  [[gnu::noinline, gnu::cold]] void grow(size_t need) {
     size_t n = size();
-    size_t cap = v_.size() * 2 + need;
+    size_t cap = cap_ * 2 + need;
     std::vector<uint8_t> nv(cap);
-    std::memcpy(nv.data() + cap - n, v_.data() + pos_, n);
-    v_.swap(nv);
+    std::memcpy(nv.data() + cap - n, buf_ + pos_, n);
+    heap_.swap(nv);
+    buf_ = heap_.data();
+    cap_ = cap;
     pos_ = cap - n;
   }
 };
+
+// Dotted-quad IPv4 text to 4 octets.
+bool parse_ip4(std::string_view s, uint8_t a[4]) {
+  size_t i = 0;
+  for (int k = 0; k < 4; ++k) {
+    if (k && (i >= s.size() || s[i++] != '.'))
+      return false;
+    unsigned v = 0, digits = 0;
+    while (i < s.size() && s[i] >= '0' && s[i] <= '9' && digits < 3) {
+      v = v * 10 + unsigned(s[i++] - '0');
+      ++digits;
+    }
+    if (!digits || v > 255)
+      return false;
+    a[k] = uint8_t(v);
+  }
+  return i == s.size();
+}
 
 class Encoder {
 public:
@@ -207,13 +229,8 @@ void Encoder::mid_choice(const Mid &m, bool sca) {
     return;
   case Mid::Kind::Ip4: {
     uint8_t a[4];
-    unsigned x[4];
-    char tail;
-    if (std::sscanf(m.address.c_str(), "%u.%u.%u.%u%c", &x[0], &x[1], &x[2], &x[3], &tail) != 4 ||
-        x[0] > 255 || x[1] > 255 || x[2] > 255 || x[3] > 255)
+    if (!parse_ip4(m.address, a))
       return fail(E::unencodable_value);
-    for (int i = 0; i < 4; ++i)
-      a[i] = uint8_t(x[i]);
     size_t s = mark();
     if (m.port)
       o_.uint(kCtx1, *m.port);
@@ -1077,10 +1094,10 @@ void Encoder::service_change_res(uint8_t tag, const ServiceChangeDescriptor &p) 
 } // namespace
 
 Status encode_binary(const Message &m, std::vector<uint8_t> &out, EncodeCounters *counters) {
-  Out o(out);
+  Out o;
   Encoder e(o);
   e.message(m);
-  o.finish();
+  o.finish(out);
   if (counters)
     counters->inc(e.error());
   return e.error() == E::ok ? Status::Ok() : encode_status(e.error());
