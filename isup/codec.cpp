@@ -368,9 +368,9 @@ DecodeResult decode(std::span<const uint8_t> in, const DecodeOptions &opt, Messa
   return finish(r, counters);
 }
 
-Status encode(const Message &msg, const EncodeOptions &opt, std::vector<uint8_t> &out) {
-  out.clear();
-  Writer w(out);
+Status encode(const Message &msg, const EncodeOptions &opt, std::span<uint8_t> buf,
+              std::size_t &length) {
+  Writer w(buf);
   if (opt.with_cic) {
     if (msg.cic > cic_mask(opt.variant) || msg.cic_spare >> (16 - cic_bits(opt.variant)))
       return Status("isup.encode.cic_out_of_range", 0);
@@ -386,8 +386,8 @@ Status encode(const Message &msg, const EncodeOptions &opt, std::vector<uint8_t>
     if (std::size_t(msg.opaque_offset) + msg.opaque_length > msg.pool.size())
       return Status("isup.encode.bad_pool_reference", 0);
     w.put(msg.opaque_body());
-    w.finish();
-    return Status::Ok();
+    length = w.size();
+    return w.overflowed() ? Status("isup.encode.buffer_too_small", 0) : Status::Ok();
   }
   if (f && f->opaque)
     return Status("isup.encode.missing_opaque_body", 0);
@@ -441,7 +441,7 @@ Status encode(const Message &msg, const EncodeOptions &opt, std::vector<uint8_t>
     const std::size_t ptr = w.size() - (pointer_base + i);
     if (ptr > 255)
       return Status("isup.encode.pointer_overflow", 0);
-    w.at(pointer_base + i) = static_cast<uint8_t>(ptr);
+    w.patch(pointer_base + i, static_cast<uint8_t>(ptr));
     const std::size_t len_at = w.size();
     w.put(0);
     if (!detail::encode_parameter(p->value, msg, w))
@@ -449,7 +449,7 @@ Status encode(const Message &msg, const EncodeOptions &opt, std::vector<uint8_t>
     const std::size_t len = w.size() - len_at - 1;
     if (len > 255)
       return Status("isup.encode.parameter_too_long", 0);
-    w.at(len_at) = static_cast<uint8_t>(len);
+    w.patch(len_at, static_cast<uint8_t>(len));
   }
 
   bool any_optional = false;
@@ -466,7 +466,7 @@ Status encode(const Message &msg, const EncodeOptions &opt, std::vector<uint8_t>
       const std::size_t ptr = w.size() - at;
       if (ptr > 255)
         return Status("isup.encode.pointer_overflow", 0);
-      w.at(at) = static_cast<uint8_t>(ptr);
+      w.patch(at, static_cast<uint8_t>(ptr));
       any_optional = true;
     }
     w.put(p.code);
@@ -477,12 +477,30 @@ Status encode(const Message &msg, const EncodeOptions &opt, std::vector<uint8_t>
     const std::size_t len = w.size() - len_at - 1;
     if (len > 255)
       return Status("isup.encode.parameter_too_long", 0);
-    w.at(len_at) = static_cast<uint8_t>(len);
+    w.patch(len_at, static_cast<uint8_t>(len));
   }
   if (any_optional)
     w.put(0); // end of optional parameters (Q.763 §3.20)
-  w.finish();
-  return Status::Ok();
+  length = w.size();
+  return w.overflowed() ? Status("isup.encode.buffer_too_small", 0) : Status::Ok();
+}
+
+Status encode(const Message &msg, const EncodeOptions &opt, std::vector<uint8_t> &out) {
+  // Most messages fit a stack buffer (MTP3 limits ISUP to 272 octets); larger SIP-T bodies are
+  // encoded again into a buffer sized by the worst case (every parameter at 257 octets).
+  std::array<uint8_t, 1024> stack;
+  std::size_t length = 0;
+  Status s = encode(msg, opt, stack, length);
+  if (s.ok()) {
+    out.assign(stack.data(), stack.data() + length);
+    return s;
+  }
+  if (s.detail() != "isup.encode.buffer_too_small")
+    return s;
+  out.resize(length);
+  s = encode(msg, opt, out, length);
+  out.resize(s.ok() ? length : 0);
+  return s;
 }
 
 } // namespace mgc::isup

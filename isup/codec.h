@@ -74,8 +74,12 @@ DecodeResult decode(std::span<const uint8_t> in, const DecodeOptions &opt, Messa
                     CounterSet<DecodeReason> *counters = nullptr);
 
 // Encodes `msg`: fixed and variable mandatory parameters are taken, by code, in the order of the
-// catalogue; every other parameter goes to the optional part in list order. Appends to `out`
-// after clearing it.
+// catalogue; every other parameter goes to the optional part in list order.
+// Into a buffer the caller owns (an M3UA DATA being built, say): `length` is the message length,
+// and "isup.encode.buffer_too_small" says how many octets it would need.
+Status encode(const Message &msg, const EncodeOptions &opt, std::span<uint8_t> buf,
+              std::size_t &length);
+// Into `out`, replacing its contents.
 Status encode(const Message &msg, const EncodeOptions &opt, std::vector<uint8_t> &out);
 
 std::string_view reason_detail(DecodeReason r); // "isup.<name>"

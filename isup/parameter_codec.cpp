@@ -59,7 +59,10 @@ bool encode_number(const Number &n, ParameterCode c, Writer &w) {
     w.put(static_cast<uint8_t>((n.octet2_bit8 ? 0x80 : 0) | n.numbering_plan_indicator << 4 |
                                n.address_presentation_restricted_indicator << 2 |
                                n.screening_indicator));
-  n.address_signals.encode_bcd(w.grow((count + 1) / 2), n.filler);
+  const std::size_t octets = (count + 1) / 2;
+  if (uint8_t *d = w.room(octets))
+    n.address_signals.encode_bcd(d, n.filler);
+  w.advance(octets);
   return true;
 }
 

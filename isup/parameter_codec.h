@@ -6,32 +6,41 @@
 #include "isup/variant.h"
 
 #include <cstdint>
+#include <cstring>
 #include <span>
 #include <vector>
 
 namespace mgc::isup::detail {
 
-// Appends octets to a vector. push_back on a vector whose capacity is reused costs one compare
-// per octet and never zero-fills, unlike growing it with resize().
+// Writes octets into a caller's buffer. Running past its end is not an error at the point of
+// writing: the writer keeps counting, and the caller sees overflowed() once the message is done.
 class Writer {
 public:
-  explicit Writer(std::vector<uint8_t> &out) : out_(out) {
-    if (out_.capacity() < 256)
-      out_.reserve(256);
+  explicit Writer(std::span<uint8_t> buf) : p_(buf.data()), cap_(buf.size()) {}
+  void put(uint8_t b) {
+    if (n_ < cap_)
+      p_[n_] = b;
+    ++n_;
   }
-  void put(uint8_t b) { out_.push_back(b); }
-  void put(std::span<const uint8_t> s) { out_.insert(out_.end(), s.begin(), s.end()); }
-  // Appends n octets and returns where to write them.
-  uint8_t *grow(std::size_t n) {
-    out_.resize(out_.size() + n);
-    return out_.data() + out_.size() - n;
+  void put(std::span<const uint8_t> s) {
+    if (!s.empty() && n_ + s.size() <= cap_)
+      std::memcpy(p_ + n_, s.data(), s.size());
+    n_ += s.size();
   }
-  std::size_t size() const { return out_.size(); }
-  uint8_t &at(std::size_t i) { return out_[i]; }
-  void finish() {}
+  // Room for n octets at the current position, or nullptr when they do not fit; then advance().
+  uint8_t *room(std::size_t n) { return n_ + n <= cap_ ? p_ + n_ : nullptr; }
+  void advance(std::size_t n) { n_ += n; }
+  void patch(std::size_t i, uint8_t v) {
+    if (i < cap_)
+      p_[i] = v;
+  }
+  std::size_t size() const { return n_; }
+  bool overflowed() const { return n_ > cap_; }
 
 private:
-  std::vector<uint8_t> &out_;
+  uint8_t *p_;
+  std::size_t cap_;
+  std::size_t n_ = 0;
 };
 
 enum class ParamDecode : uint8_t {

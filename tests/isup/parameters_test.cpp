@@ -204,3 +204,37 @@ TEST(Parameters, EncoderRefusesWhatDoesNotFit) {
 }
 
 } // namespace
+
+namespace {
+
+TEST(Encode, IntoACallersBuffer) {
+  Message m;
+  ASSERT_TRUE(decode(bytes("1f000c0204028a9027010100"), DecodeOptions{}, m).status.ok());
+  std::array<uint8_t, 64> buf{};
+  std::size_t n = 0;
+  ASSERT_TRUE(encode(m, DecodeOptions{}, buf, n).ok());
+  EXPECT_EQ(mgc::hex_encode({buf.data(), n}), "1f000c0204028a9027010100");
+  std::array<uint8_t, 5> small{};
+  mgc::Status s = encode(m, DecodeOptions{}, small, n);
+  EXPECT_EQ(s.detail(), "isup.encode.buffer_too_small");
+  EXPECT_EQ(n, 12u); // what it would need
+}
+
+TEST(Encode, MessagesLargerThanTheStackBuffer) {
+  // A SIP-T body can exceed MTP3's 272 octets: twenty 200-octet access transport parameters.
+  Message m;
+  m.type = MessageType::Anm;
+  std::vector<uint8_t> blob(200, 0x5a);
+  for (int i = 0; i < 20; ++i)
+    ASSERT_TRUE(m.add_octets<AccessTransport>(blob));
+  std::vector<uint8_t> out;
+  ASSERT_TRUE(encode(m, DecodeOptions{}, out).ok());
+  EXPECT_EQ(out.size(), 2u + 1 + 1 + 20 * 202 + 1);
+  Message back;
+  DecodeResult r = decode(out, DecodeOptions{}, back);
+  EXPECT_TRUE(r.status.ok());
+  EXPECT_TRUE(r.canonical);
+  EXPECT_EQ(back.parameters.size(), 20u);
+}
+
+} // namespace
