@@ -1107,10 +1107,12 @@ void Node::rx_ssnm(int link, const Message &m, std::span<const uint8_t> raw) {
     return;
   auto pcs = affected_pcs(m);
   // A point code with a mask covers 2^mask codes (§3.4.1): expand against the route table.
+  // The point code field has 24 bits, so a mask of 24 or more (ETSI uses 255) covers all.
   auto covered = [&](const AffectedPc &apc) {
     std::vector<uint32_t> out{apc.pc};
+    unsigned bits = std::min<unsigned>(apc.mask, 24);
     for (const auto &[dpc, av] : dpc_avail_)
-      if (apc.mask && dpc != apc.pc && (dpc >> apc.mask) == (apc.pc >> apc.mask))
+      if (bits && dpc != apc.pc && (bits == 24 || (dpc >> bits) == (apc.pc >> bits)))
         out.push_back(dpc);
     return out;
   };
