@@ -64,7 +64,10 @@ int decode_isup(std::span<const std::string_view> args) {
     std::fprintf(stderr, "%.*s: Q.764 action %.*s, cause %u\n", int(r.status.detail().size()),
                  r.status.detail().data(), int(isup::action_name(r.action).size()),
                  isup::action_name(r.action).data(), r.cause);
-    return kMalformed;
+    // A message the receiver may use as it stands (unknown parameters with instructions to pass
+    // them on or drop them silently) is not malformed.
+    if (r.action != isup::Action::Process && r.action != isup::Action::PassOn)
+      return kMalformed;
   }
   return kOk;
 }

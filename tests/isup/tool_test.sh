@@ -17,6 +17,9 @@ check 2 "not hex" "$TOOL" decode isup zz
 check 2 "bad variant" "$TOOL" decode isup --variant foo "$IAM"
 check 2 "no protocol" "$TOOL" decode
 check 0 "decode no-CIC REL" "$TOOL" decode isup --no-cic 0c0200028090
+# isup.cap's IAM: national parameter 0xf4 whose compatibility information says "discard it"
+check 0 "usable with unknown parameter" "$TOOL" decode isup d5000100a0010a02020705819084190f0a070317933393798008018003057c038890a61d038890a6310200643f06039300060010f4056476c328813902f49000
+check 1 "unknown parameter without instructions" "$TOOL" decode isup 1f00010000000a00020806031021436587fe03aabbcc00
 check 0 "decode ANSI" "$TOOL" decode isup --variant ansi ff3f0c020002c090
 out=$("$TOOL" decode isup "$IAM" | "$TOOL" encode isup)
 [ "$out" = "$IAM" ] || { echo "FAIL: decode|encode gave $out"; fail=1; }
