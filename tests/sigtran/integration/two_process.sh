@@ -9,6 +9,9 @@
 #   failover_override  two ASPs in one AS, override: the standby takes over when the active dies
 #   failover_loadshare two ASPs in one AS, loadshare: both carry traffic; one dies, the AS stays up
 #   capture            asp_sgp with tshark on lo (udp 9899); the capture must dissect cleanly
+#   multihoming        (sctp-udp) both ends bind 127.0.0.1 and the host's first global IPv4
+#                      address; INIT/INIT ACK list both, the second path is probed, DATA flows
+#   raw                (root) SCTP over raw IP protocol 132 instead of UDP, DATA both ways
 # Every process is started here, bounded by timeout, and stopped by its PID on exit.
 set -u
 PEER=$1 PROTO=$2 SCENARIO=$3
@@ -171,6 +174,39 @@ failover_override | failover_loadshare)
     [ "$(count sgp 'AS-PENDING')" -eq 0 ] || fail "loadshare AS went pending with one ASP left"
     [ "$(count sgp '^PAUSE')" -eq 0 ] || fail "the SGP user saw MTP-PAUSE"
   fi
+  ;;
+multihoming)
+  ADDR2=$(ip -4 -o addr show scope global 2>/dev/null | awk '{print $4}' | cut -d/ -f1 | head -1)
+  [ -n "$ADDR2" ] || { echo "SKIP: no second local IPv4 address for multihoming"; exit 77; }
+  command -v tshark >/dev/null || { echo "SKIP: tshark not installed"; exit 77; }
+  timeout 30 tshark -i lo -f "udp port $SGP_UDP" -w "$W/cap.pcap" -q >"$W/tshark.log" 2>&1 &
+  PIDS+=($!)
+  TSHARK=$!
+  for ((i = 0; i < 100; i++)); do [ -s "$W/cap.pcap" ] && break; sleep 0.05; done
+  [ -s "$W/cap.pcap" ] || { echo "SKIP: cannot capture on lo"; exit 77; }
+  server sgp --role sgp --opc 2 --dpc 1 --echo --local "127.0.0.1,$ADDR2"
+  client asp 9900 --role asp --opc 1 --dpc 2 --send 10 --quit-after-rx 10 \
+    --local "127.0.0.1,$ADDR2" --remote "127.0.0.1,$ADDR2"
+  wait_for asp '^STATS rx=10 ' 1 20
+  sleep 1
+  kill -INT "$TSHARK" 2>/dev/null
+  wait "$TSHARK" 2>/dev/null
+  inits=$(tshark -r "$W/cap.pcap" -Y "(sctp.chunk_type == 1 || sctp.chunk_type == 2) && sctp.parameter_ipv4_address == $ADDR2" 2>/dev/null | wc -l)
+  path2=$(tshark -r "$W/cap.pcap" -Y "sctp.chunk_type == 4 && ip.dst == $ADDR2" 2>/dev/null | wc -l)
+  bad=$(tshark -r "$W/cap.pcap" -o sctp.checksum:CRC-32C -Y '_ws.malformed || _ws.expert.severity >= "Warning" || sctp.checksum.status == 0' 2>/dev/null | wc -l)
+  echo "multihoming: $inits INIT/INIT ACK listing $ADDR2, $path2 HEARTBEATs on that path, $bad bad"
+  [ "$inits" -eq 2 ] || fail "INIT and INIT ACK should both list $ADDR2"
+  [ "$path2" -ge 1 ] || fail "the second path was never probed"
+  [ "$bad" -eq 0 ] || fail "capture has problems"
+  ;;
+raw)
+  [ "$(id -u)" = 0 ] || { echo "SKIP: raw IP protocol 132 needs root"; exit 77; }
+  start sgp --proto sctp-raw --server --port 2906 --role sgp --opc 2 --dpc 1 --echo
+  sleep 0.3
+  start asp --proto sctp-raw --client --remote-port 2906 --port 2907 --role asp --opc 1 --dpc 2 \
+    --send 10 --quit-after-rx 10
+  wait_for asp '^STATS rx=10 ' 1 20
+  wait_for sgp '^RX 1 2 ' 10
   ;;
 *)
   echo "unknown scenario $SCENARIO"
