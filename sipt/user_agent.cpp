@@ -1,0 +1,618 @@
+// RFC 3261 §8.2 / §12-§15 UA core, RFC 3262 (100rel, PRACK), RFC 3311 (UPDATE), RFC 6086
+// (INFO), RFC 3326 (Reason), RFC 6026 (2xx and ACK handled by the UA core).
+#include "sipt/user_agent.h"
+
+#include "sipt/syntax.h"
+
+#include <algorithm>
+
+namespace mgc::sipt {
+
+namespace {
+std::string allow_value(const UasPolicy &p) {
+  std::string s;
+  for (Method m : p.allowed) {
+    if (!s.empty())
+      s += ", ";
+    s += method_name(m);
+  }
+  return s;
+}
+} // namespace
+
+UserAgent::UserAgent(TimerService &timers, TransactionLayer::SendFn send, CallEvents &events,
+                     UaConfig cfg)
+    : timers_(timers), send_(send), events_(events), cfg_(std::move(cfg)),
+      layer_(timers, send, *this, cfg_.timers) {}
+
+UserAgent::~UserAgent() {
+  for (auto &[id, c] : calls_)
+    for (auto t : {c->retransmit_timer_, c->giveup_timer_, c->rel_timer_, c->rel_giveup_})
+      if (t)
+        timers_.stop(t);
+}
+
+std::string UserAgent::contact_uri() const {
+  std::string s = "sip:" + cfg_.contact_host + ":" + std::to_string(cfg_.contact_port);
+  if (cfg_.transport == TransportKind::Tcp)
+    s += ";transport=tcp";
+  return s;
+}
+
+std::string UserAgent::contact_value() const {
+  std::string s = "<";
+  s += contact_uri();
+  s += '>';
+  return s;
+}
+
+std::string UserAgent::via() const {
+  return "SIP/2.0/" + std::string(transport_name(cfg_.transport)) + " " + cfg_.contact_host +
+         ":" + std::to_string(cfg_.contact_port) + ";branch=" + new_branch() + ";rport";
+}
+
+Call *UserAgent::call_by_id(uint64_t id) {
+  auto it = calls_.find(id);
+  return it == calls_.end() ? nullptr : it->second.get();
+}
+
+Call *UserAgent::find_call(const Message &m) {
+  for (auto &[id, c] : calls_) {
+    if (c->state_ == Call::State::Terminated)
+      continue;
+    if (c->have_dialog_ && c->dialog_.matches(m, !c->uas_))
+      return c.get();
+  }
+  return nullptr;
+}
+
+void UserAgent::terminate(Call &c) {
+  if (c.state_ == Call::State::Terminated)
+    return;
+  c.state_ = Call::State::Terminated;
+  c.dialog_.state = Dialog::State::Terminated;
+  for (auto *t : {&c.retransmit_timer_, &c.giveup_timer_, &c.rel_timer_, &c.rel_giveup_})
+    if (*t) {
+      timers_.stop(*t);
+      *t = 0;
+    }
+  events_.on_terminated(c);
+}
+
+void UserAgent::reap() {
+  for (auto it = calls_.begin(); it != calls_.end();)
+    if (it->second->state_ == Call::State::Terminated)
+      it = calls_.erase(it);
+    else
+      ++it;
+}
+
+void UserAgent::receive(const Message &m, const Peer &from) {
+  layer_.receive(m, from);
+  reap();
+}
+
+void UserAgent::respond(Transaction &tx, const Message &req, int code, std::string_view reason,
+                        std::string_view extra, std::string_view to_tag) {
+  Message r = Message::response_to(req, code, reason, to_tag);
+  if (!extra.empty()) {
+    // extra: "Name: value\r\n" rows
+    std::string_view e = extra;
+    while (!e.empty()) {
+      std::size_t eol = e.find("\r\n");
+      std::string_view line = e.substr(0, eol);
+      std::size_t colon = line.find(':');
+      if (colon != std::string_view::npos)
+        r.add(trim_lws(line.substr(0, colon)), trim_lws(line.substr(colon + 1)));
+      if (eol == std::string_view::npos)
+        break;
+      e.remove_prefix(eol + 2);
+    }
+  }
+  layer_.respond(tx, r);
+}
+
+// --- requests --------------------------------------------------------------------------------
+void UserAgent::on_request(Transaction *tx, const Message &req, const Peer &from) {
+  // ACK for a 2xx (no transaction): ends 2xx retransmission (§13.3.1.4).
+  if (req.method() == Method::ACK) {
+    if (Call *c = find_call(req)) {
+      counters_.inc(SipUaCounter::acks_2xx);
+      if (!c->final_2xx_.empty()) {
+        stop_2xx_retransmit(*c);
+        c->final_2xx_.clear();
+        if (c->state_ == Call::State::Answered) {
+          c->state_ = Call::State::Confirmed;
+          c->dialog_.state = Dialog::State::Confirmed;
+          events_.on_confirmed(*c);
+        }
+      }
+    }
+    return;
+  }
+  if (!tx)
+    return; // RFC 2543 request without a branch: not served
+  // §8.2: method, URI scheme, Require, bodies, Accept.
+  UasVerdict v = check_request(req, cfg_.policy);
+  if (!v.status.ok()) {
+    counters_.inc(SipUaCounter::rejected_by_checks);
+    SipError e;
+    std::string_view reason = error_of(v.status, e) ? error_info(e).reason : "Bad Request";
+    std::string extra;
+    if (!v.unsupported.empty())
+      extra += "Unsupported: " + v.unsupported + "\r\n";
+    if (!v.allow.empty())
+      extra += "Allow: " + v.allow + "\r\n";
+    if (!v.accept.empty())
+      extra += "Accept: " + v.accept + "\r\n";
+    respond(*tx, req, v.status.code(), reason, extra, new_tag());
+    return;
+  }
+  bool in_dialog = !req.to().tag().empty();
+  if (req.method() == Method::CANCEL) {
+    Transaction *inv = layer_.find_invite_for_cancel(req);
+    Call *c = nullptr;
+    if (inv)
+      for (auto &[id, cc] : calls_)
+        if (cc->uas_ && cc->invite_tx_ == inv->id())
+          c = cc.get();
+    if (!inv || !c) {
+      counters_.inc(SipUaCounter::answered_481);
+      respond(*tx, req, 481, "Call/Transaction Does Not Exist");
+      return;
+    }
+    respond(*tx, req, 200, "OK");
+    if (c->state_ == Call::State::Initial || c->state_ == Call::State::Early) {
+      // §9.2: the INVITE is answered 487.
+      c->cancelled_ = true;
+      Message r = Message::response_to(*c->invite_, 487, "Request Terminated",
+                                       c->dialog_.local_tag);
+      layer_.respond(*inv, r);
+      events_.on_cancelled(*c);
+      terminate(*c);
+    }
+    return;
+  }
+  if (req.method() == Method::OPTIONS && !in_dialog) {
+    counters_.inc(SipUaCounter::options_answered);
+    respond(*tx, req, 200, "OK",
+            "Allow: " + allow_value(cfg_.policy) + "\r\nAccept: application/sdp, " +
+                "application/isup, multipart/mixed\r\nSupported: 100rel\r\n",
+            new_tag());
+    return;
+  }
+  if (req.method() == Method::INVITE && !in_dialog) {
+    auto c = std::make_unique<Call>();
+    c->ua_ = this;
+    c->id_ = ++next_call_;
+    c->uas_ = true;
+    c->invite_tx_ = tx->id();
+    c->invite_bytes_ = req.modified() ? req.serialize() : std::string(req.bytes());
+    c->invite_ = std::make_unique<Message>();
+    (void)parse(c->invite_bytes_, ParseOptions{}, *c->invite_);
+    c->dialog_ = Dialog::as_uas(*c->invite_, new_tag(), contact_uri(), from);
+    c->have_dialog_ = true;
+    Call *raw = c.get();
+    calls_.emplace(raw->id_, std::move(c));
+    counters_.inc(SipUaCounter::calls_in);
+    events_.on_incoming(*raw, *raw->invite_);
+    return;
+  }
+  if (!in_dialog) {
+    respond(*tx, req, 481, "Call/Transaction Does Not Exist", {}, new_tag());
+    counters_.inc(SipUaCounter::answered_481);
+    return;
+  }
+  Call *c = find_call(req);
+  if (!c) {
+    counters_.inc(SipUaCounter::answered_481);
+    respond(*tx, req, 481, "Call/Transaction Does Not Exist");
+    return;
+  }
+  if (!c->dialog_.accept_request(req)) {
+    counters_.inc(SipUaCounter::answered_500_cseq);
+    respond(*tx, req, 500, "CSeq Out Of Order");
+    return;
+  }
+  switch (req.method()) {
+  case Method::BYE:
+    respond(*tx, req, 200, "OK");
+    events_.on_bye(*c, req);
+    terminate(*c);
+    break;
+  case Method::INFO:
+    respond(*tx, req, 200, "OK");
+    events_.on_info(*c, req);
+    break;
+  case Method::UPDATE: {
+    std::string answer;
+    events_.on_update(*c, req, answer);
+    Message r = Message::response_to(req, 200, "OK");
+    r.add(HeaderId::Contact, contact_value());
+    if (!answer.empty())
+      r.set_body("application/sdp", answer);
+    layer_.respond(*tx, r);
+    break;
+  }
+  case Method::PRACK: {
+    // RFC 3262 §3: the PRACK's RAck names the reliable provisional it acknowledges.
+    const HeaderField *ra = req.first(HeaderId::RAck);
+    std::string expect = std::to_string(c->rseq_) + " " + std::to_string(c->invite_->cseq().number) +
+                         " INVITE";
+    auto norm = [](std::string_view s) {
+      std::string o;
+      bool sp = false;
+      for (char ch : trim_lws(s)) {
+        if (ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n') {
+          sp = true;
+          continue;
+        }
+        if (sp && !o.empty())
+          o += ' ';
+        sp = false;
+        o += ch;
+      }
+      return o;
+    };
+    if (!ra || c->reliable_1xx_.empty() || norm(ra->value) != expect) {
+      counters_.inc(SipUaCounter::answered_481);
+      respond(*tx, req, 481, "Call/Transaction Does Not Exist");
+      break;
+    }
+    counters_.inc(SipUaCounter::prack_received);
+    c->reliable_1xx_.clear();
+    for (auto *t : {&c->rel_timer_, &c->rel_giveup_})
+      if (*t) {
+        timers_.stop(*t);
+        *t = 0;
+      }
+    respond(*tx, req, 200, "OK");
+    break;
+  }
+  case Method::INVITE:
+    c->reinvite_tx_ = tx->id();
+    events_.on_reinvite(*c, req);
+    break;
+  default:
+    respond(*tx, req, 405, "Method Not Allowed", "Allow: " + allow_value(cfg_.policy) + "\r\n");
+    break;
+  }
+}
+
+// --- 2xx retransmission (§13.3.1.4) ------------------------------------------------------------
+void UserAgent::start_2xx_retransmit(Call &c) {
+  c.retransmit_interval_ = cfg_.timers.t1;
+  uint64_t id = c.id_;
+  std::function<void()> tick;
+  auto schedule = std::make_shared<std::function<void()>>();
+  *schedule = [this, id, schedule] {
+    Call *cc = call_by_id(id);
+    if (!cc || cc->final_2xx_.empty())
+      return;
+    cc->retransmit_timer_ = timers_.start(cc->retransmit_interval_, [this, id, schedule] {
+      Call *c2 = call_by_id(id);
+      if (!c2 || c2->final_2xx_.empty())
+        return;
+      c2->retransmit_timer_ = 0;
+      counters_.inc(SipUaCounter::retransmitted_2xx);
+      send_(c2->final_2xx_, c2->dialog_.peer);
+      c2->retransmit_interval_ = std::min(c2->retransmit_interval_ * 2, cfg_.timers.t2);
+      (*schedule)();
+    });
+  };
+  (*schedule)();
+  // No ACK within 64*T1: confirm and end the session with BYE (§13.3.1.4).
+  c.giveup_timer_ = timers_.start(64 * cfg_.timers.t1, [this, id] {
+    Call *cc = call_by_id(id);
+    if (!cc || cc->final_2xx_.empty())
+      return;
+    cc->giveup_timer_ = 0;
+    counters_.inc(SipUaCounter::no_ack_bye);
+    stop_2xx_retransmit(*cc);
+    cc->final_2xx_.clear();
+    cc->bye(102, "Recovery on timer expiry");
+    reap();
+  });
+}
+
+void UserAgent::stop_2xx_retransmit(Call &c) {
+  for (auto *t : {&c.retransmit_timer_, &c.giveup_timer_})
+    if (*t) {
+      timers_.stop(*t);
+      *t = 0;
+    }
+}
+
+// --- UAC half --------------------------------------------------------------------------------
+Call *UserAgent::invite(std::string_view request_uri, std::string_view from, std::string_view to,
+                        const Peer &peer, std::string_view content_type, std::string_view body,
+                        std::string_view extra) {
+  auto c = std::make_unique<Call>();
+  c->ua_ = this;
+  c->id_ = ++next_call_;
+  c->uas_ = false;
+  std::string tag = new_tag();
+  std::string s = "INVITE " + std::string(request_uri) + " SIP/2.0\r\n";
+  s += "Via: " + via() + "\r\nMax-Forwards: 70\r\n";
+  s += "From: <" + std::string(from) + ">;tag=" + tag + "\r\n";
+  s += "To: <" + std::string(to) + ">\r\n";
+  s += "Call-ID: " + new_tag() + new_tag() + "@" + cfg_.contact_host + "\r\n";
+  s += "CSeq: 1 INVITE\r\nContact: <" + contact_uri() + ">\r\n";
+  s += "Allow: " + allow_value(cfg_.policy) + "\r\nSupported: 100rel\r\n";
+  s += extra;
+  if (!content_type.empty())
+    s += "Content-Type: " + std::string(content_type) + "\r\n";
+  s += "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n";
+  s += body;
+  c->invite_bytes_ = s;
+  c->invite_ = std::make_unique<Message>();
+  if (!parse(c->invite_bytes_, ParseOptions{}, *c->invite_).ok())
+    return nullptr;
+  Transaction *tx = layer_.send_request(*c->invite_, peer);
+  if (!tx)
+    return nullptr;
+  c->invite_tx_ = tx->id();
+  c->dialog_.peer = peer;
+  client_txs_[tx->id()] = {c->id_, Method::INVITE};
+  Call *raw = c.get();
+  calls_.emplace(raw->id_, std::move(c));
+  counters_.inc(SipUaCounter::calls_out);
+  return raw;
+}
+
+Transaction *UserAgent::send_in_dialog(Call &c, std::string_view method, std::string_view extra,
+                                       std::string_view content_type, std::string_view body) {
+  std::string bytes = c.dialog_.make_request(method, via(), extra, content_type, body);
+  Message m;
+  if (!parse(bytes, ParseOptions{}, m).ok())
+    return nullptr;
+  Transaction *tx = layer_.send_request(m, c.dialog_.peer);
+  if (tx)
+    client_txs_[tx->id()] = {c.id_, method_of(method)};
+  return tx;
+}
+
+void UserAgent::on_uac_invite_response(Call &c, const Message &r) {
+  int code = r.status_code();
+  if (code == 100)
+    return;
+  if (code < 200) {
+    c.provisional_seen_ = true;
+    if (!r.to().tag().empty()) {
+      if (!c.have_dialog_) {
+        c.dialog_ = Dialog::as_uac(*c.invite_, r, contact_uri(), c.dialog_.peer);
+        c.have_dialog_ = true;
+      }
+      c.state_ = Call::State::Early;
+      if (is_reliable_provisional(r)) { // RFC 3262 §4: PRACK it
+        counters_.inc(SipUaCounter::prack_sent);
+        send_in_dialog(c, "PRACK", "RAck: " + rack_for(r) + "\r\n", {}, {});
+      }
+    }
+    events_.on_provisional(c, r);
+    return;
+  }
+  if (code < 300) {
+    bool first = c.state_ != Call::State::Confirmed;
+    if (first) {
+      // The early dialog's CSeq space (PRACKs) carries over into the confirmed one.
+      uint32_t cseq = c.have_dialog_ ? c.dialog_.local_cseq : 0;
+      c.dialog_ = Dialog::as_uac(*c.invite_, r, contact_uri(), c.dialog_.peer);
+      c.dialog_.local_cseq = std::max(cseq, c.dialog_.local_cseq);
+      c.dialog_.state = Dialog::State::Confirmed;
+      c.have_dialog_ = true;
+      c.state_ = Call::State::Confirmed;
+      // §13.2.2.4: the ACK for a 2xx is a new transaction-less request with the INVITE's CSeq.
+      c.ack_bytes_ = c.dialog_.make_request("ACK", via(), {}, {}, {}, c.invite_->cseq().number);
+    }
+    send_(c.ack_bytes_, c.dialog_.peer);
+    if (first)
+      events_.on_answered(c, r);
+    return;
+  }
+  if (c.state_ == Call::State::Terminated)
+    return;
+  events_.on_failed(c, code, &r);
+  terminate(c);
+}
+
+void UserAgent::on_response(Transaction &tx, const Message &r) {
+  auto it = client_txs_.find(tx.id());
+  if (it == client_txs_.end())
+    return;
+  Call *c = call_by_id(it->second.first);
+  Method m = it->second.second;
+  if (r.status_code() >= 200 && m != Method::INVITE)
+    client_txs_.erase(it);
+  if (!c)
+    return;
+  if (m == Method::INVITE) {
+    if (tx.id() == c->invite_tx_)
+      on_uac_invite_response(*c, r);
+    else if (r.status_code() >= 200 && r.status_code() < 300) {
+      // our re-INVITE answered: ACK it
+      std::string ack =
+          c->dialog_.make_request("ACK", via(), {}, {}, {}, tx.request().cseq().number);
+      send_(ack, c->dialog_.peer);
+    }
+  } else if (m == Method::BYE && r.status_code() >= 200) {
+    terminate(*c);
+  }
+  reap();
+}
+
+void UserAgent::on_timeout(Transaction &tx, TxEvent) {
+  auto it = client_txs_.find(tx.id());
+  if (it == client_txs_.end())
+    return;
+  auto [call_id, m] = it->second;
+  client_txs_.erase(it);
+  Call *c = call_by_id(call_id);
+  if (!c)
+    return;
+  // Timer B on the INVITE, or no answer to BYE: the leg is over (§8.1.3.1: 408).
+  if (m == Method::INVITE && tx.id() == c->invite_tx_ && c->state_ != Call::State::Confirmed) {
+    events_.on_failed(*c, 408, nullptr);
+    terminate(*c);
+  } else if (m == Method::BYE) {
+    terminate(*c);
+  }
+  reap();
+}
+
+// --- Call ------------------------------------------------------------------------------------
+bool Call::provisional(int code, std::string_view reason, std::string_view ct,
+                       std::string_view body, bool reliable) {
+  if (!uas_ || (state_ != State::Initial && state_ != State::Early) || code <= 100 || code >= 200)
+    return false;
+  Transaction *tx = ua_->layer_.find(invite_tx_);
+  if (!tx)
+    return false;
+  Message r = Message::response_to(*invite_, code, reason, dialog_.local_tag);
+  r.add(HeaderId::Contact, ua_->contact_value());
+  if (reliable) {
+    // RFC 3262 §3: only one unacknowledged reliable provisional at a time.
+    if (!reliable_1xx_.empty())
+      return false;
+    r.add(HeaderId::Require, "100rel");
+    r.add(HeaderId::RSeq, std::to_string(++rseq_));
+  }
+  if (!body.empty())
+    r.set_body(ct, body);
+  if (!ua_->layer_.respond(*tx, r))
+    return false;
+  state_ = State::Early;
+  if (reliable) {
+    reliable_1xx_ = r.serialize();
+    rel_interval_ = ua_->cfg_.timers.t1;
+    UserAgent *ua = ua_;
+    uint64_t id = id_;
+    auto tick = std::make_shared<std::function<void()>>();
+    *tick = [ua, id, tick] {
+      Call *c = ua->call_by_id(id);
+      if (!c || c->reliable_1xx_.empty())
+        return;
+      c->rel_timer_ = ua->timers_.start(c->rel_interval_, [ua, id, tick] {
+        Call *c2 = ua->call_by_id(id);
+        if (!c2 || c2->reliable_1xx_.empty())
+          return;
+        c2->rel_timer_ = 0;
+        ua->send_(c2->reliable_1xx_, c2->dialog_.peer);
+        c2->rel_interval_ = std::min(c2->rel_interval_ * 2, ua->cfg_.timers.t2);
+        (*tick)();
+      });
+    };
+    (*tick)();
+    rel_giveup_ = ua_->timers_.start(64 * ua_->cfg_.timers.t1, [ua, id] {
+      Call *c = ua->call_by_id(id);
+      if (!c || c->reliable_1xx_.empty())
+        return;
+      c->rel_giveup_ = 0;
+      ua->counters_.inc(SipUaCounter::no_prack);
+      c->reliable_1xx_.clear();
+      c->reject(504, "No PRACK"); // RFC 3262 §3: reject with a 5xx
+      ua->reap();
+    });
+  }
+  return true;
+}
+
+bool Call::answer(std::string_view ct, std::string_view body) {
+  if (!uas_ || (state_ != State::Initial && state_ != State::Early))
+    return false;
+  Transaction *tx = ua_->layer_.find(invite_tx_);
+  if (!tx)
+    return false;
+  Message r = Message::response_to(*invite_, 200, "OK", dialog_.local_tag);
+  r.add(HeaderId::Contact, ua_->contact_value());
+  if (!body.empty())
+    r.set_body(ct, body);
+  if (!ua_->layer_.respond(*tx, r))
+    return false;
+  final_2xx_ = r.serialize();
+  state_ = State::Answered;
+  ua_->start_2xx_retransmit(*this);
+  return true;
+}
+
+bool Call::answer_reinvite(std::string_view ct, std::string_view body) {
+  Transaction *tx = ua_->layer_.find(reinvite_tx_);
+  if (!tx)
+    return false;
+  Message r = Message::response_to(tx->request(), 200, "OK");
+  r.add(HeaderId::Contact, ua_->contact_value());
+  if (!body.empty())
+    r.set_body(ct, body);
+  reinvite_tx_ = 0;
+  if (!ua_->layer_.respond(*tx, r))
+    return false;
+  final_2xx_ = r.serialize();
+  ua_->start_2xx_retransmit(*this);
+  return true;
+}
+
+bool Call::reject(int code, std::string_view reason, int q850) {
+  if (!uas_ || (state_ != State::Initial && state_ != State::Early) || code < 300)
+    return false;
+  Transaction *tx = ua_->layer_.find(invite_tx_);
+  if (!tx)
+    return false;
+  Message r = Message::response_to(*invite_, code, reason, dialog_.local_tag);
+  if (q850 >= 0)
+    r.add(HeaderId::Reason, reason_q850(q850));
+  ua_->layer_.respond(*tx, r);
+  ua_->terminate(*this);
+  return true;
+}
+
+bool Call::cancel(int q850) {
+  if (uas_ || state_ == State::Confirmed || state_ == State::Terminated)
+    return false;
+  // §9.1: not before a provisional response has arrived.
+  if (!provisional_seen_)
+    return false;
+  std::string c = build_cancel(*invite_);
+  if (q850 >= 0) {
+    std::size_t end = c.rfind("Content-Length:");
+    c.insert(end, "Reason: " + reason_q850(q850) + "\r\n");
+  }
+  Message m;
+  if (!parse(c, ParseOptions{}, m).ok())
+    return false;
+  Transaction *tx = ua_->layer_.send_request(m, dialog_.peer);
+  if (tx)
+    ua_->client_txs_[tx->id()] = {id_, Method::CANCEL};
+  cancelled_ = true;
+  return tx != nullptr;
+}
+
+bool Call::bye(int q850, std::string_view text) {
+  if (!have_dialog_ || state_ == State::Terminated || state_ == State::Initial)
+    return false;
+  std::string extra = q850 >= 0 ? "Reason: " + reason_q850(q850, text) + "\r\n" : "";
+  Transaction *tx = ua_->send_in_dialog(*this, "BYE", extra, {}, {});
+  if (!tx)
+    ua_->terminate(*this);
+  return tx != nullptr;
+}
+
+bool Call::info(std::string_view ct, std::string_view body, std::string_view extra) {
+  if (!have_dialog_ || state_ == State::Terminated)
+    return false;
+  return ua_->send_in_dialog(*this, "INFO", extra, ct, body) != nullptr;
+}
+
+bool Call::update(std::string_view ct, std::string_view body) {
+  if (!have_dialog_ || state_ == State::Terminated)
+    return false;
+  return ua_->send_in_dialog(*this, "UPDATE", "Contact: <" + ua_->contact_uri() + ">\r\n", ct,
+                             body) != nullptr;
+}
+
+bool Call::reinvite(std::string_view ct, std::string_view body) {
+  if (!have_dialog_ || state_ != State::Confirmed)
+    return false;
+  return ua_->send_in_dialog(*this, "INVITE", {}, ct, body) != nullptr;
+}
+
+} // namespace mgc::sipt

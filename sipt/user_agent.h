@@ -1,0 +1,156 @@
+// The UAS and UAC halves a B2BUA is built from (DESIGN.md "Interfaces between layers"): each
+// Call is one leg with its dialog; call control drives it through Call's methods and hears
+// about it through CallEvents. Covers INVITE (§13, §14 re-INVITE), CANCEL (§9), ACK and 2xx
+// retransmission (§13.3.1.4), BYE (§15) with Reason (RFC 3326), reliable provisional responses
+// and PRACK (RFC 3262), UPDATE (RFC 3311), INFO (RFC 6086), OPTIONS (§11).
+#pragma once
+
+#include "sipt/dialog.h"
+#include "sipt/transaction.h"
+#include "sipt/uas_check.h"
+
+#include <map>
+#include <memory>
+#include <string>
+
+namespace mgc::sipt {
+
+struct UaConfig {
+  std::string contact_host = "127.0.0.1";
+  uint16_t contact_port = 5060;
+  TransportKind transport = TransportKind::Udp;
+  UasPolicy policy;
+  std::string user_agent = "mgc";
+  TimerValues timers;
+};
+
+class Call;
+
+// What call control implements. Every callback may call back into the Call.
+class CallEvents {
+public:
+  virtual ~CallEvents() = default;
+  virtual void on_incoming(Call &, const Message &invite) = 0; // UAS half: a new INVITE
+  virtual void on_cancelled(Call &) {}                         // UAS: CANCEL before our final
+  virtual void on_confirmed(Call &) {}                         // UAS: ACK for our 2xx
+  virtual void on_provisional(Call &, const Message &) {}     // UAC: 1xx (early media inside)
+  virtual void on_answered(Call &, const Message &) {}        // UAC: 2xx (ACK already sent)
+  virtual void on_failed(Call &, int, const Message *) {}      // UAC: 3xx-6xx, 408 on timeout
+  virtual void on_bye(Call &, const Message &) {}              // the peer hung up
+  virtual void on_info(Call &, const Message &) {}             // RFC 6086 (mid-call ISUP)
+  // RFC 3311: fill `answer_sdp` to answer with a body; the 200 is sent after the callback.
+  virtual void on_update(Call &, const Message &, std::string &answer_sdp) { (void)answer_sdp; }
+  virtual void on_reinvite(Call &, const Message &) {}        // answer with answer_reinvite()
+  virtual void on_terminated(Call &) {}                        // the Call is freed afterwards
+};
+
+class UserAgent;
+
+class Call {
+public:
+  enum class State : uint8_t { Initial, Early, Answered, Confirmed, Terminated };
+  bool is_uas() const { return uas_; }
+  State state() const { return state_; }
+  Dialog &dialog() { return dialog_; }
+  uint64_t id() const { return id_; }
+  const std::string &invite_bytes() const { return invite_bytes_; }
+
+  // --- UAS half
+  bool provisional(int code, std::string_view reason, std::string_view content_type = {},
+                   std::string_view body = {}, bool reliable = false);
+  bool answer(std::string_view content_type, std::string_view body);
+  bool reject(int code, std::string_view reason, int q850 = -1);
+  bool answer_reinvite(std::string_view content_type, std::string_view body);
+  // --- UAC half
+  bool cancel(int q850 = -1);
+  // --- both, once the dialog exists
+  bool bye(int q850 = 16, std::string_view text = "Normal call clearing");
+  bool info(std::string_view content_type, std::string_view body,
+            std::string_view extra_headers = {});
+  bool update(std::string_view content_type, std::string_view body);
+  bool reinvite(std::string_view content_type, std::string_view body);
+
+private:
+  friend class UserAgent;
+  UserAgent *ua_ = nullptr;
+  uint64_t id_ = 0;
+  bool uas_ = true;
+  State state_ = State::Initial;
+  Dialog dialog_;
+  bool have_dialog_ = false;
+  uint64_t invite_tx_ = 0;      // the INVITE transaction (server or client)
+  uint64_t reinvite_tx_ = 0;    // a pending incoming re-INVITE
+  std::string invite_bytes_;    // our INVITE (UAC) / the received one (UAS)
+  std::unique_ptr<Message> invite_;
+  std::string ack_bytes_;       // UAC: ACK for the 2xx, re-sent on retransmitted 2xx
+  std::string final_2xx_;       // UAS: 2xx retransmitted until ACK (§13.3.1.4)
+  uint32_t retransmit_interval_ = 0;
+  TimerService::Id retransmit_timer_ = 0, giveup_timer_ = 0;
+  uint32_t rseq_ = 0;           // UAS: last RSeq sent
+  std::string reliable_1xx_;    // UAS: reliable provisional awaiting PRACK
+  TimerService::Id rel_timer_ = 0, rel_giveup_ = 0;
+  uint32_t rel_interval_ = 0;
+  bool provisional_seen_ = false;
+  bool cancelled_ = false;
+};
+
+#define MGC_SIPT_UA_COUNTERS(X)                                                                    \
+  X(calls_in) X(calls_out) X(rejected_by_checks) X(answered_481) X(answered_500_cseq)            \
+  X(acks_2xx) X(retransmitted_2xx) X(no_ack_bye) X(prack_sent) X(prack_received) X(no_prack)     \
+  X(options_answered)
+} // namespace mgc::sipt
+MGC_DECLARE_COUNTERS(SipUaCounter, MGC_SIPT_UA_COUNTERS)
+namespace mgc::sipt {
+
+class UserAgent : public TransactionUser {
+public:
+  UserAgent(TimerService &timers, TransactionLayer::SendFn send, CallEvents &events,
+            UaConfig cfg = {});
+  ~UserAgent() override;
+
+  // Feed every message the transport delivers.
+  void receive(const Message &m, const Peer &from);
+
+  // UAC half: a new outgoing call.
+  Call *invite(std::string_view request_uri, std::string_view from, std::string_view to,
+               const Peer &peer, std::string_view content_type = {}, std::string_view body = {},
+               std::string_view extra_headers = {});
+
+  std::size_t calls() const { return calls_.size(); }
+  TransactionLayer &transactions() { return layer_; }
+  const CounterSet<SipUaCounter> &counters() const { return counters_; }
+  std::string contact_uri() const;
+  std::string contact_value() const; // "<contact_uri>"
+  std::string via() const; // a fresh Via value for a request we send
+
+  // TransactionUser
+  void on_request(Transaction *tx, const Message &req, const Peer &from) override;
+  void on_response(Transaction &tx, const Message &resp) override;
+  void on_timeout(Transaction &tx, TxEvent why) override;
+
+private:
+  friend class Call;
+  Call *find_call(const Message &m);
+  Call *call_by_id(uint64_t id);
+  void terminate(Call &c);
+  void reap();
+  void respond(Transaction &tx, const Message &req, int code, std::string_view reason,
+               std::string_view extra = {}, std::string_view to_tag = {});
+  Transaction *send_in_dialog(Call &c, std::string_view method, std::string_view extra,
+                              std::string_view content_type, std::string_view body);
+  void start_2xx_retransmit(Call &c);
+  void stop_2xx_retransmit(Call &c);
+  void on_uac_invite_response(Call &c, const Message &resp);
+
+  TimerService &timers_;
+  TransactionLayer::SendFn send_;
+  CallEvents &events_;
+  UaConfig cfg_;
+  TransactionLayer layer_;
+  std::map<uint64_t, std::unique_ptr<Call>> calls_;
+  std::map<uint64_t, std::pair<uint64_t, Method>> client_txs_; // tx id -> (call id, method)
+  uint64_t next_call_ = 0;
+  CounterSet<SipUaCounter> counters_;
+};
+
+} // namespace mgc::sipt

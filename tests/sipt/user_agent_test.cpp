@@ -1,0 +1,297 @@
+// UAS/UAC halves end to end on simulated time: two UserAgents joined by a simulated network
+// (1 ms latency, selective loss). Calls with reliable provisional + PRACK, early media, INFO
+// with ISUP, UPDATE, re-INVITE, BYE with Reason, CANCEL, lost and missing ACKs, timeouts.
+#include "sipt/sipt_body.h"
+#include "sipt/user_agent.h"
+
+#include <gtest/gtest.h>
+
+#include <functional>
+#include <string>
+#include <vector>
+
+using namespace mgc::sipt;
+
+namespace {
+
+struct Recorder : CallEvents {
+  std::vector<std::string> log;
+  std::function<void(Call &, const Message &)> incoming;
+  std::function<void(Call &, const Message &)> reinvite;
+  int cause = -2;
+  std::string last_body;
+  void on_incoming(Call &c, const Message &m) override {
+    log.push_back("incoming");
+    last_body = m.body();
+    if (incoming)
+      incoming(c, m);
+  }
+  void on_cancelled(Call &) override { log.push_back("cancelled"); }
+  void on_confirmed(Call &) override { log.push_back("confirmed"); }
+  void on_provisional(Call &, const Message &m) override {
+    log.push_back("provisional " + std::to_string(m.status_code()));
+    last_body = m.body();
+  }
+  void on_answered(Call &, const Message &) override { log.push_back("answered"); }
+  void on_failed(Call &, int code, const Message *m) override {
+    log.push_back("failed " + std::to_string(code));
+    if (m)
+      cause = q850_cause(*m);
+  }
+  void on_bye(Call &, const Message &m) override {
+    log.push_back("bye");
+    cause = q850_cause(m);
+  }
+  void on_info(Call &, const Message &m) override {
+    log.push_back("info");
+    last_body = m.body();
+  }
+  void on_update(Call &, const Message &, std::string &answer) override {
+    log.push_back("update");
+    answer = "v=0\r\no=b 2 2 IN IP4 127.0.0.2\r\ns=-\r\nc=IN IP4 127.0.0.2\r\nt=0 0\r\n"
+             "m=audio 7000 RTP/AVP 8\r\n";
+  }
+  void on_reinvite(Call &c, const Message &) override {
+    log.push_back("reinvite");
+    c.answer_reinvite("application/sdp", "v=0\r\no=b 3 3 IN IP4 127.0.0.2\r\ns=-\r\n"
+                                         "c=IN IP4 127.0.0.2\r\nt=0 0\r\nm=audio 7000 RTP/AVP 8\r\n");
+  }
+  void on_terminated(Call &) override { log.push_back("terminated"); }
+  bool has(std::string_view e) const {
+    for (auto &l : log)
+      if (l == e)
+        return true;
+    return false;
+  }
+};
+
+const char *kSdp = "v=0\r\no=a 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+                   "m=audio 6000 RTP/AVP 8 0 101\r\na=rtpmap:101 telephone-event/8000\r\n";
+
+struct Net : ::testing::Test {
+  SimTimers timers;
+  Recorder ea, eb;
+  Peer pa{TransportKind::Udp, "127.0.0.1", 5061}, pb{TransportKind::Udp, "127.0.0.2", 5062};
+  std::function<bool(const Message &)> drop; // loss model: true = lose this message
+  std::vector<std::string> wire;
+  std::unique_ptr<UserAgent> a, b;
+
+  void deliver(UserAgent *to, std::string bytes, Peer from) {
+    timers.start(1, [this, to, bytes = std::move(bytes), from] {
+      Message m;
+      if (!parse(bytes, ParseOptions{}, m).ok())
+        return;
+      if (drop && drop(m))
+        return;
+      to->receive(m, from);
+    });
+  }
+  void SetUp() override {
+    UaConfig ca, cb;
+    ca.contact_host = "127.0.0.1";
+    ca.contact_port = 5061;
+    cb.contact_host = "127.0.0.2";
+    cb.contact_port = 5062;
+    a = std::make_unique<UserAgent>(
+        timers,
+        [this](std::string_view bytes, const Peer &) {
+          wire.emplace_back(bytes);
+          deliver(b.get(), std::string(bytes), pa);
+          return true;
+        },
+        ea, ca);
+    b = std::make_unique<UserAgent>(
+        timers,
+        [this](std::string_view bytes, const Peer &) {
+          wire.emplace_back(bytes);
+          deliver(a.get(), std::string(bytes), pb);
+          return true;
+        },
+        eb, cb);
+  }
+  Call *call_a() {
+    return a->invite("sip:12345@127.0.0.2:5062", "sip:5551234@127.0.0.1", "sip:12345@127.0.0.2",
+                     pb, "application/sdp", kSdp);
+  }
+  std::size_t count_wire(std::string_view start) const {
+    std::size_t n = 0;
+    for (auto &w : wire)
+      n += w.compare(0, start.size(), start) == 0;
+    return n;
+  }
+};
+
+} // namespace
+
+TEST_F(Net, CallWithPrackInfoUpdateReinviteBye) {
+  Call *bc = nullptr;
+  eb.incoming = [&](Call &c, const Message &) {
+    bc = &c;
+    c.provisional(183, "Session Progress", "application/sdp", kSdp, true);
+  };
+  Call *ac = call_a();
+  ASSERT_NE(ac, nullptr);
+  timers.advance(10);
+  ASSERT_NE(bc, nullptr);
+  EXPECT_TRUE(ea.has("provisional 183"));
+  EXPECT_EQ(count_wire("PRACK "), 1u);                   // RFC 3262: the UAC PRACKs
+  EXPECT_EQ(b->counters().get(SipUaCounter::prack_received), 1u);
+  timers.advance(2000);
+  EXPECT_EQ(count_wire("SIP/2.0 183"), 1u);              // PRACK stopped retransmission
+  ASSERT_TRUE(bc->answer("application/sdp", kSdp));
+  timers.advance(10);
+  EXPECT_TRUE(ea.has("answered"));
+  EXPECT_TRUE(eb.has("confirmed"));
+  EXPECT_EQ(ac->state(), Call::State::Confirmed);
+  // Mid-call ISUP in INFO (RFC 6086 / RFC 3372).
+  std::string cpg("\x2c\x01\x00", 3); // CPG-like octets, a NUL included
+  ASSERT_TRUE(ac->info("application/ISUP;version=itu-t92+", cpg,
+                       "Content-Disposition: signal;handling=optional\r\n"));
+  timers.advance(10);
+  EXPECT_TRUE(eb.has("info"));
+  EXPECT_EQ(eb.last_body, cpg);
+  ASSERT_TRUE(ac->update("application/sdp", kSdp));
+  timers.advance(10);
+  EXPECT_TRUE(eb.has("update"));
+  ASSERT_TRUE(ac->reinvite("application/sdp", kSdp));
+  timers.advance(10);
+  EXPECT_TRUE(eb.has("reinvite"));
+  EXPECT_EQ(count_wire("ACK "), 2u); // one for the INVITE, one for the re-INVITE
+  ASSERT_TRUE(ac->bye(16));
+  timers.advance(10);
+  EXPECT_TRUE(eb.has("bye"));
+  EXPECT_EQ(eb.cause, 16); // RFC 3326 Reason
+  EXPECT_EQ(a->calls(), 0u);
+  EXPECT_EQ(b->calls(), 0u);
+  timers.advance(60000); // transactions linger and go
+  EXPECT_EQ(a->transactions().size(), 0u);
+  EXPECT_EQ(b->transactions().size(), 0u);
+}
+
+TEST_F(Net, SipTInviteCarriesIsup) {
+  std::string iam = "\x01\x00\x20\x01\x0a\x00\x02\x07\x05\x83\x10\x21\x43\x05";
+  PeerProfile peer;
+  peer.profile = Profile::SipT;
+  std::string ct;
+  std::string body =
+      build_bodies(peer, std::string_view(kSdp),
+                   std::span(reinterpret_cast<const uint8_t *>(iam.data()), iam.size()), true, ct);
+  Message *seen = nullptr;
+  Bodies bodies;
+  eb.incoming = [&](Call &c, const Message &m) {
+    seen = const_cast<Message *>(&m);
+    ASSERT_TRUE(extract_bodies(m, bodies).ok());
+    c.reject(480, "Temporarily Unavailable", 18);
+  };
+  a->invite("sip:12345@127.0.0.2:5062", "sip:a@127.0.0.1", "sip:12345@127.0.0.2", pb, ct, body);
+  timers.advance(10);
+  ASSERT_NE(seen, nullptr);
+  ASSERT_TRUE(bodies.isup);
+  EXPECT_EQ(std::string(bodies.isup->bytes.begin(), bodies.isup->bytes.end()), iam);
+  EXPECT_TRUE(ea.has("failed 480"));
+  EXPECT_EQ(ea.cause, 18);
+  EXPECT_EQ(count_wire("ACK "), 1u); // the transaction ACKs the 480
+}
+
+TEST_F(Net, CancelBeforeAnswer) {
+  eb.incoming = [&](Call &c, const Message &) { c.provisional(180, "Ringing"); };
+  Call *ac = call_a();
+  timers.advance(10);
+  EXPECT_TRUE(ea.has("provisional 180"));
+  ASSERT_TRUE(ac->cancel(16));
+  timers.advance(10);
+  EXPECT_TRUE(eb.has("cancelled"));
+  EXPECT_TRUE(ea.has("failed 487"));
+  EXPECT_EQ(count_wire("SIP/2.0 200"), 1u); // 200 to the CANCEL
+  EXPECT_EQ(a->calls(), 0u);
+  EXPECT_EQ(b->calls(), 0u);
+}
+
+TEST_F(Net, LostAckRecoveredByRetransmitted2xx) {
+  eb.incoming = [&](Call &c, const Message &) { c.answer("application/sdp", kSdp); };
+  int acks_dropped = 0;
+  drop = [&](const Message &m) {
+    if (m.method() == Method::ACK && acks_dropped == 0) {
+      ++acks_dropped;
+      return true;
+    }
+    return false;
+  };
+  call_a();
+  timers.advance(10);
+  EXPECT_FALSE(eb.has("confirmed"));
+  timers.advance(600); // §13.3.1.4: 2xx again after T1; the UAC ACKs it again
+  EXPECT_TRUE(eb.has("confirmed"));
+  EXPECT_EQ(b->counters().get(SipUaCounter::retransmitted_2xx), 1u);
+  EXPECT_EQ(count_wire("ACK "), 2u);
+}
+
+TEST_F(Net, NoAckEndsWithBye) {
+  eb.incoming = [&](Call &c, const Message &) { c.answer("application/sdp", kSdp); };
+  drop = [](const Message &m) { return m.method() == Method::ACK; };
+  call_a();
+  timers.advance(33000);
+  EXPECT_EQ(b->counters().get(SipUaCounter::no_ack_bye), 1u);
+  EXPECT_TRUE(ea.has("bye"));
+  EXPECT_EQ(ea.cause, 102);
+}
+
+TEST_F(Net, NoPrackRejects504) {
+  eb.incoming = [&](Call &c, const Message &) { c.provisional(180, "Ringing", {}, {}, true); };
+  drop = [](const Message &m) { return m.method() == Method::PRACK; };
+  call_a();
+  timers.advance(33000);
+  EXPECT_EQ(b->counters().get(SipUaCounter::no_prack), 1u);
+  EXPECT_TRUE(ea.has("failed 504"));
+  EXPECT_GE(count_wire("SIP/2.0 180"), 6u); // retransmitted T1, 2T1, ... until 64*T1
+}
+
+TEST_F(Net, TimeoutIs408) {
+  drop = [](const Message &) { return true; };
+  call_a();
+  timers.advance(32100);
+  EXPECT_TRUE(ea.has("failed 408"));
+  EXPECT_EQ(count_wire("INVITE "), 7u);
+}
+
+TEST_F(Net, OptionsProbeAndUnknownDialog) {
+  Peer from = pa;
+  std::string opt = "OPTIONS sip:127.0.0.2:5062 SIP/2.0\r\n"
+                    "Via: SIP/2.0/UDP 127.0.0.1:5061;branch=z9hG4bK-opt\r\nMax-Forwards: 70\r\n"
+                    "From: <sip:probe@127.0.0.1>;tag=p\r\nTo: <sip:127.0.0.2>\r\n"
+                    "Call-ID: probe-1\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n";
+  Message m;
+  ASSERT_TRUE(parse(opt, ParseOptions{}, m).ok());
+  b->receive(m, from);
+  timers.advance(5);
+  ASSERT_FALSE(wire.empty());
+  Message r;
+  ASSERT_TRUE(parse(wire.back(), ParseOptions{}, r).ok());
+  EXPECT_EQ(r.status_code(), 200);
+  ASSERT_NE(r.first(HeaderId::Allow), nullptr);
+  EXPECT_NE(r.first(HeaderId::Allow)->value.find("PRACK"), std::string_view::npos);
+  std::string bye = "BYE sip:127.0.0.2:5062 SIP/2.0\r\n"
+                    "Via: SIP/2.0/UDP 127.0.0.1:5061;branch=z9hG4bK-bye\r\nMax-Forwards: 70\r\n"
+                    "From: <sip:probe@127.0.0.1>;tag=p\r\nTo: <sip:127.0.0.2>;tag=nope\r\n"
+                    "Call-ID: probe-2\r\nCSeq: 2 BYE\r\nContent-Length: 0\r\n\r\n";
+  Message mb;
+  ASSERT_TRUE(parse(bye, ParseOptions{}, mb).ok());
+  b->receive(mb, from);
+  ASSERT_TRUE(parse(wire.back(), ParseOptions{}, r).ok());
+  EXPECT_EQ(r.status_code(), 481);
+}
+
+TEST_F(Net, RequireUnknownExtensionIs420) {
+  std::string inv = "INVITE sip:1@127.0.0.2 SIP/2.0\r\n"
+                    "Via: SIP/2.0/UDP 127.0.0.1:5061;branch=z9hG4bK-r\r\nMax-Forwards: 70\r\n"
+                    "From: <sip:a@127.0.0.1>;tag=p\r\nTo: <sip:1@127.0.0.2>\r\n"
+                    "Call-ID: req-1\r\nCSeq: 1 INVITE\r\nRequire: foo\r\nContent-Length: 0\r\n\r\n";
+  Message m;
+  ASSERT_TRUE(parse(inv, ParseOptions{}, m).ok());
+  b->receive(m, pa);
+  Message r;
+  ASSERT_TRUE(parse(wire.back(), ParseOptions{}, r).ok());
+  EXPECT_EQ(r.status_code(), 420);
+  EXPECT_EQ(r.first(HeaderId::Unsupported)->value, "foo");
+  EXPECT_FALSE(eb.has("incoming"));
+}
