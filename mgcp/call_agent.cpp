@@ -427,6 +427,8 @@ void CallAgent::connect(ConnectRequest req, std::function<void(const ConnectResu
                                              ? gw->config.local_connection_options
                                              : req.local_connection_options);
   cmd.set(Param::ConnectionMode, std::string(mode_code(req.mode)));
+  if (!gw->config.notified_entity.empty())
+    cmd.set(Param::NotifiedEntity, gw->config.notified_entity);
   if (!req.remote_sdp.empty())
     cmd.sdp.push_back(req.remote_sdp);
   std::string domain = gw->config.domain;
@@ -617,6 +619,8 @@ void CallAgent::notification_request(std::string endpoint, std::string request_i
     return;
   }
   Message cmd = Message::command(Verb::Rqnt, 0, std::move(endpoint));
+  if (!gw->config.notified_entity.empty())
+    cmd.set(Param::NotifiedEntity, gw->config.notified_entity);
   cmd.set(Param::RequestIdentifier, std::move(request_id));
   if (!requested_events.empty())
     cmd.set(Param::RequestedEvents, std::move(requested_events));

@@ -67,6 +67,9 @@ struct GatewayConfig {
   std::vector<std::string> audit_endpoints;
   std::string local_connection_options = "p:20, a:PCMA"; // L: when a request gives none
   int64_t probe_interval_ms = 10'000; // AUEP probe period while Disconnected
+  // NotifiedEntity (N:, §3.2.1.3 / §4.1) sent in CRCX and RQNT so the gateway's NTFY, DLCX and
+  // RSIP come to us, e.g. "ca@mgc.example.net:2727". Empty: none (osmo-mgw refuses N: with 539).
+  std::string notified_entity;
 };
 
 using ConnectionHandle = uint64_t;

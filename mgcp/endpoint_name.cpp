@@ -59,6 +59,24 @@ bool term_matches(std::string_view pat, std::string_view term) {
 
 } // namespace
 
+namespace {
+struct FramingInfo {
+  Framing framing;
+  std::string_view name;
+};
+constexpr FramingInfo kFramings[] = {
+    {Framing::E1, "e1"}, {Framing::T1, "t1"}, {Framing::Linear, "linear"}};
+} // namespace
+
+std::string_view framing_name(Framing f) { return kFramings[static_cast<std::size_t>(f)].name; }
+
+std::optional<Framing> framing_from_name(std::string_view name) {
+  for (const auto &f : kFramings)
+    if (iequals(f.name, name))
+      return f.framing;
+  return std::nullopt;
+}
+
 bool split_endpoint(std::string_view name, std::string_view &local, std::string_view &domain) {
   std::size_t at = name.find('@');
   if (at == 0 || at == std::string_view::npos || at + 1 >= name.size())

@@ -24,6 +24,10 @@ enum class Framing : uint8_t {
   Linear, // no spans: {n} = first_index + offset (osmo-mgw "rtpbridge/{nx}")
 };
 
+// Names for configuration files and their writers: "e1", "t1", "linear".
+std::string_view framing_name(Framing f);
+std::optional<Framing> framing_from_name(std::string_view name);
+
 struct EndpointRule {
   std::string pattern = "ds/e1-{span}/{ts}"; // local name; {span} {ts} {n} {nx} {cic}
   Framing framing = Framing::E1;

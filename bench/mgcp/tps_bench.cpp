@@ -114,7 +114,7 @@ Run run_memory(double seconds, unsigned window) {
   NullListener l;
   CallAgent ca(sched, gw, l);
   Address addr{kLoopback, kGatewayPort};
-  ca.add_gateway({"mgw", addr, {"rtpbridge/*@mgw"}, "p:20, a:PCMA", 10'000});
+  ca.add_gateway({"mgw", addr, {"rtpbridge/*@mgw"}, "p:20, a:PCMA", 10'000, {}});
   Driver d{ca, "mgw"};
   d.start(window);
   auto t0 = Clock::now();
@@ -171,7 +171,7 @@ Run run_udp(double seconds, unsigned window) {
   gw_side.bind({kLoopback, 0});
   CallAgent ca(sched, ca_side, l);
   cap = &ca;
-  ca.add_gateway({"mgw", gw_side.local_address(), {"rtpbridge/*@mgw"}, "p:20, a:PCMA", 10'000});
+  ca.add_gateway({"mgw", gw_side.local_address(), {"rtpbridge/*@mgw"}, "p:20, a:PCMA", 10'000, {}});
   Driver d{ca, "mgw"};
   auto t0 = Clock::now();
   double c0 = cpu_now();
@@ -204,7 +204,7 @@ bool run_osmo_mgw(double seconds, unsigned window, Run &out) {
   ca_side.bind({kLoopback, 0});
   CallAgent ca(sched, ca_side, l);
   cap = &ca;
-  ca.add_gateway({"mgw", {kLoopback, mgw.port()}, {"rtpbridge/*@mgw"}, "p:20, a:PCMA", 10'000});
+  ca.add_gateway({"mgw", {kLoopback, mgw.port()}, {"rtpbridge/*@mgw"}, "p:20, a:PCMA", 10'000, {}});
   Driver d{ca, "mgw"};
   auto t0 = Clock::now();
   double c0 = cpu_now();

@@ -412,7 +412,29 @@ TEST_F(MgcpCallAgent, RqntEpcfAuep) {
   EXPECT_EQ(r.response->params.size(), 2u);
 }
 
+TEST_F(MgcpCallAgent, NotifiedEntityWhenConfigured) {
+  bring_up();
+  ConnectRequest req;
+  req.endpoint = "ds/e1-1/5@tgw1";
+  ca->connect(req, [](const ConnectResult &) {});
+  EXPECT_EQ(net.last().find(Param::NotifiedEntity), nullptr) << "none by default";
+  GatewayConfig gw;
+  gw.domain = "tgw2";
+  gw.address = Address{0x7f000002, 2427};
+  gw.notified_entity = "ca@mgc.example.net:2727";
+  ASSERT_TRUE(ca->add_gateway(gw).ok());
+  req.endpoint = "ds/e1-1/5@tgw2";
+  ca->connect(req, [](const ConnectResult &) {});
+  EXPECT_EQ(net.last().get(Param::NotifiedEntity), "ca@mgc.example.net:2727");
+  EXPECT_EQ(net.sent.back().to, gw.address);
+  ca->notification_request("ds/e1-1/5@tgw2", "1", "", "", [](const AuditResult &) {});
+  EXPECT_EQ(net.last().get(Param::NotifiedEntity), "ca@mgc.example.net:2727");
+}
+
 TEST(MgcpEndpointName, RulesAndWildcards) {
+  EXPECT_EQ(framing_from_name("E1"), Framing::E1);
+  EXPECT_EQ(framing_name(Framing::Linear), "linear");
+  EXPECT_EQ(framing_from_name("j1"), std::nullopt);
   EndpointRule t1{"ds/ds1-{span}/{ts}", Framing::T1, 0, 1, 1};
   EXPECT_EQ(endpoint_local_name(t1, 0), "ds/ds1-1/1");
   EXPECT_EQ(endpoint_local_name(t1, 23), "ds/ds1-1/24");

@@ -45,7 +45,7 @@ struct Scenario {
     trace.clock = &sched;
     net.on_send = [this](const mgc::mgcp::test::Sent &x) { dump(">>", x.at, x.bytes); };
     ca = std::make_unique<CallAgent>(sched, net, trace);
-    ca->add_gateway({"tgw1", kGw, {"ds/e1-1/*@tgw1"}, "p:20, a:PCMA", 10'000});
+    ca->add_gateway({"tgw1", kGw, {"ds/e1-1/*@tgw1"}, "p:20, a:PCMA", 10'000, {}});
     ca->add_trunk({"pstn", "tgw1", 1, 31, {}});
   }
   void dump(const char *dir, int64_t at, const std::string &bytes) {
