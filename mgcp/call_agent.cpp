@@ -12,7 +12,7 @@ namespace {
 
 const Status kUnknownGateway("mgcp.unknown_gateway", rc::kUnknownEndpoint);
 const Status kOutOfService("mgcp.gateway_out_of_service", rc::kEndpointNotReady);
-const Status kUnknownConnection("mgcp.unknown_connection", 515);
+const Status kUnknownConnection("mgcp.unknown_connection", rc::kIncorrectConnectionId);
 const Status kBadResponse("mgcp.bad_response", rc::kProtocolError);
 
 Status rejected(int code) { return Status("mgcp.rejected", code); }
@@ -393,7 +393,7 @@ void CallAgent::on_gateway_dlcx(const IncomingCommand &cmd, Gateway &gw) {
   }
   if (lost.empty()) {
     counters_.inc(CaCounter::unknown_connection);
-    cmd.respond(515);
+    cmd.respond(rc::kIncorrectConnectionId);
     return;
   }
   cmd.respond(rc::kOk);
@@ -531,7 +531,7 @@ void CallAgent::release(ConnectionHandle h, std::function<void(const ReleaseResu
     } else {
       r.code = resp->code;
       // 250 "connection deleted" (§2.4); 515 means it was gone already, which is fine too.
-      if (!success(resp->code) && resp->code != 515)
+      if (!success(resp->code) && resp->code != rc::kIncorrectConnectionId)
         r.status = rejected(resp->code);
       r.connection_parameters = std::string(resp->get(Param::ConnectionParameters).value_or(""));
     }

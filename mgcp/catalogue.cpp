@@ -238,8 +238,8 @@ int effective_return_code(int code) {
   case 0: return rc::kAck;
   case 1: return rc::kPending;
   case 2: return rc::kOk;
-  case 3: return 521;
-  case 4: return 400;
+  case 3: return rc::kRedirected;
+  case 4: return rc::kTransientError;
   case 8: return code; // package-specific codes keep their value; the package defines them
   default: return rc::kProtocolError;
   }

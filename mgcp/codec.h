@@ -13,37 +13,37 @@
 #include <string_view>
 #include <vector>
 
-// Every decode outcome: name and the §2.4 return code a command failing that way is answered
-// with (0: never answered, e.g. a bad response, or not an error).
+// Every decode outcome: name and the §2.4 return code (catalogue.h rc::) a command failing
+// that way is answered with (0: never answered, e.g. a bad response, or not an error).
 #define MGC_MGCP_DECODE_RESULTS(X)                                                                 \
   X(ok, 0)                                                                                         \
   X(empty_message, 0)                                                                              \
-  X(bad_character, 510)                                                                            \
-  X(bad_start_line, 510)                                                                           \
-  X(bad_transaction_id, 510)                                                                       \
-  X(unknown_verb, 504)                                                                             \
-  X(bad_endpoint, 500)                                                                             \
-  X(bad_version, 510)                                                                              \
-  X(unsupported_version, 528)                                                                      \
+  X(bad_character, rc::kProtocolError)                                                             \
+  X(bad_start_line, rc::kProtocolError)                                                            \
+  X(bad_transaction_id, rc::kProtocolError)                                                        \
+  X(unknown_verb, rc::kUnknownCommand)                                                             \
+  X(bad_endpoint, rc::kUnknownEndpoint)                                                            \
+  X(bad_version, rc::kProtocolError)                                                               \
+  X(unsupported_version, rc::kIncompatibleVersion)                                                 \
   X(bad_response_line, 0)                                                                          \
-  X(bad_parameter_line, 510)                                                                       \
-  X(unknown_parameter, 539)                                                                        \
-  X(unknown_critical_extension, 511)                                                               \
-  X(forbidden_parameter, 539)                                                                      \
-  X(duplicate_parameter, 510)                                                                      \
-  X(missing_parameter, 510)                                                                        \
-  X(bad_call_id, 516)                                                                              \
-  X(bad_connection_id, 515)                                                                        \
-  X(bad_connection_mode, 517)                                                                      \
-  X(bad_lco_syntax, 541)                                                                           \
-  X(unknown_lco, 541)                                                                              \
-  X(unknown_lco_extension, 525)                                                                    \
-  X(bad_lco_value, 532)                                                                            \
-  X(inconsistent_lco, 524)                                                                         \
-  X(bad_sdp, 509)                                                                                  \
-  X(bad_restart_method, 536)                                                                       \
-  X(bad_restart_delay, 510)                                                                        \
-  X(bad_response_ack, 510)                                                                         \
+  X(bad_parameter_line, rc::kProtocolError)                                                        \
+  X(unknown_parameter, rc::kInvalidParameter)                                                      \
+  X(unknown_critical_extension, rc::kUnknownExtension)                                             \
+  X(forbidden_parameter, rc::kInvalidParameter)                                                    \
+  X(duplicate_parameter, rc::kProtocolError)                                                       \
+  X(missing_parameter, rc::kProtocolError)                                                         \
+  X(bad_call_id, rc::kUnknownCallId)                                                               \
+  X(bad_connection_id, rc::kIncorrectConnectionId)                                                 \
+  X(bad_connection_mode, rc::kUnsupportedMode)                                                     \
+  X(bad_lco_syntax, rc::kInvalidLco)                                                               \
+  X(unknown_lco, rc::kInvalidLco)                                                                  \
+  X(unknown_lco_extension, rc::kUnknownLcoExtension)                                               \
+  X(bad_lco_value, rc::kUnsupportedLcoValue)                                                       \
+  X(inconsistent_lco, rc::kInconsistentLco)                                                        \
+  X(bad_sdp, rc::kBadRemoteDescriptor)                                                             \
+  X(bad_restart_method, rc::kUnknownRestartMethod)                                                 \
+  X(bad_restart_delay, rc::kProtocolError)                                                         \
+  X(bad_response_ack, rc::kProtocolError)                                                          \
   X(ignored_response_parameter, 0)                                                                 \
   X(bad_response_sdp, 0)                                                                           \
   X(piggybacked, 0)

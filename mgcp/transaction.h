@@ -41,8 +41,15 @@ inline constexpr TxTimerInfo kTxTimers[] = {
     {TxTimer::FinalWait, "final-wait", 60000, "2*T-HIST, wait for a final response after a provisional one (§3.5.6)"},
 };
 
+constexpr std::array<int64_t, std::size(kTxTimers)> tx_timer_defaults() {
+  std::array<int64_t, std::size(kTxTimers)> a{};
+  for (const auto &t : kTxTimers)
+    a[static_cast<std::size_t>(t.timer)] = t.default_ms;
+  return a;
+}
+
 struct TransactionConfig {
-  std::array<int64_t, std::size(kTxTimers)> ms{200, 100, 4000, 5000, 20000, 30000, 60000};
+  std::array<int64_t, std::size(kTxTimers)> ms = tx_timer_defaults();
   // The ceiling: after this many retransmissions without any response the peer is given up.
   unsigned max_retransmissions = 5;
   // N in RTO = AAD + N * ADEV (§3.5.3, as TCP).
