@@ -215,11 +215,17 @@ void UserAgent::on_request(Transaction *tx, const Message &req, const Peer &from
     return;
   }
   switch (req.method()) {
-  case Method::BYE:
-    respond(*tx, req, 200, "OK");
+  case Method::BYE: {
     events_.on_bye(*c, req);
+    std::string ct, body;
+    events_.bye_answer(*c, ct, body);
+    Message r = Message::response_to(req, 200, "OK");
+    if (!body.empty())
+      r.set_body(ct, body);
+    layer_.respond(*tx, r);
     terminate(*c);
     break;
+  }
   case Method::INFO:
     respond(*tx, req, 200, "OK");
     events_.on_info(*c, req);
@@ -586,11 +592,13 @@ bool Call::cancel(int q850) {
   return tx != nullptr;
 }
 
-bool Call::bye(int q850, std::string_view text) {
+bool Call::bye(int q850, std::string_view text, std::string_view ct, std::string_view body,
+               std::string_view extra_headers) {
   if (!have_dialog_ || state_ == State::Terminated || state_ == State::Initial)
     return false;
   std::string extra = q850 >= 0 ? "Reason: " + reason_q850(q850, text) + "\r\n" : "";
-  Transaction *tx = ua_->send_in_dialog(*this, "BYE", extra, {}, {});
+  extra += extra_headers;
+  Transaction *tx = ua_->send_in_dialog(*this, "BYE", extra, ct, body);
   if (!tx)
     ua_->terminate(*this);
   return tx != nullptr;

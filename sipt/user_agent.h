@@ -37,6 +37,11 @@ public:
   virtual void on_answered(Call &, const Message &) {}        // UAC: 2xx (ACK already sent)
   virtual void on_failed(Call &, int, const Message *) {}      // UAC: 3xx-6xx, 408 on timeout
   virtual void on_bye(Call &, const Message &) {}              // the peer hung up
+  // The body of our 200 to that BYE (SIP-T: the RLC), empty for none.
+  virtual void bye_answer(Call &, std::string &content_type, std::string &body) {
+    (void)content_type;
+    (void)body;
+  }
   virtual void on_info(Call &, const Message &) {}             // RFC 6086 (mid-call ISUP)
   // RFC 3311: fill `answer_sdp` to answer with a body; the 200 is sent after the callback.
   virtual void on_update(Call &, const Message &, std::string &answer_sdp) { (void)answer_sdp; }
@@ -64,7 +69,9 @@ public:
   // --- UAC half
   bool cancel(int q850 = -1);
   // --- both, once the dialog exists
-  bool bye(int q850 = 16, std::string_view text = "Normal call clearing");
+  bool bye(int q850 = 16, std::string_view text = "Normal call clearing",
+           std::string_view content_type = {}, std::string_view body = {},
+           std::string_view extra_headers = {});
   bool info(std::string_view content_type, std::string_view body,
             std::string_view extra_headers = {});
   bool update(std::string_view content_type, std::string_view body);
@@ -117,6 +124,7 @@ public:
                std::string_view extra_headers = {});
 
   std::size_t calls() const { return calls_.size(); }
+  Call *call(uint64_t id) { return call_by_id(id); }
   TransactionLayer &transactions() { return layer_; }
   const CounterSet<SipUaCounter> &counters() const { return counters_; }
   std::string contact_uri() const;
