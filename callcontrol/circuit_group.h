@@ -1,0 +1,102 @@
+// Circuits of a trunk group toward one DPC: the state of every CIC, hunting for outgoing calls,
+// dual-seizure control (Q.764 §2.9.1) and blocking states (Q.764 §2.8).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace mgc::cc {
+
+// Call-processing state of a circuit (Q.764 §2.1-2.3 seen from the circuit).
+enum class CircuitCall : uint8_t {
+  Idle,
+  IncomingBusy, // the far end seized it (IAM received)
+  OutgoingBusy, // this exchange seized it (IAM sent)
+  Releasing,    // REL exchanged, RLC outstanding
+  Resetting,    // RSC/GRS sent, RLC/GRA outstanding (Q.764 §2.9.3)
+};
+const char *circuit_call_name(CircuitCall s);
+
+// Q.764 §2.8: maintenance and hardware blocking, by this exchange (local) or the far end (remote).
+struct Blocking {
+  bool local_maintenance = false;
+  bool local_hardware = false;
+  bool remote_maintenance = false;
+  bool remote_hardware = false;
+  bool any() const { return local_maintenance || local_hardware || remote_maintenance || remote_hardware; }
+  bool operator==(const Blocking &) const = default;
+};
+
+struct Circuit {
+  uint16_t cic = 0;
+  CircuitCall call = CircuitCall::Idle;
+  Blocking blocking;
+  bool remote_unequipped = false; // UCIC received (Q.764 §2.12)
+  uint32_t call_ref = 0;          // the call using the circuit, 0 if none
+  uint64_t released_at = 0;       // hunting order for least-recently-used
+};
+
+enum class Hunting : uint8_t { Sequential, RoundRobin, LeastRecentlyUsed };
+const char *hunting_name(Hunting h);
+
+class CircuitGroup {
+public:
+  // `own_pc` and `dpc` decide which circuits this exchange controls in dual seizure: the one with
+  // the higher point code controls the even CICs, the other the odd ones (Q.764 §2.9.1.4).
+  CircuitGroup(std::string name, uint32_t own_pc, uint32_t dpc, Hunting hunting);
+
+  const std::string &name() const { return name_; }
+  uint32_t dpc() const { return dpc_; }
+  Hunting hunting() const { return hunting_; }
+  void set_hunting(Hunting h) { hunting_ = h; }
+
+  // Adds CICs first..last (config). False if the range overlaps one already added or is reversed.
+  bool add_range(uint16_t first, uint16_t last);
+  Circuit *find(uint16_t cic);
+  const Circuit *find(uint16_t cic) const;
+  const std::vector<Circuit> &circuits() const { return circuits_; }
+
+  bool controls(uint16_t cic) const { return (cic % 2 == 0) == own_controls_even_; }
+
+  // Hunting for an outgoing call: an idle, unblocked, equipped circuit. Circuits this exchange
+  // controls come first, as Q.764 §2.9.1.3 method 2 asks, so that glare is rare; within each set
+  // the trunk group's policy orders them. nullptr if none is free (the call gets cause 34).
+  Circuit *seize_outgoing(uint32_t call_ref);
+
+  enum class IncomingSeizure : uint8_t {
+    Accepted,
+    UnknownCircuit,     // not in the group: answer UCIC (Q.764 §2.12)
+    LocallyBlocked,     // blocked by this exchange: do not accept, repeat the blocking
+    DualSeizureWeWin,   // our IAM stands; theirs is ignored (Q.764 §2.9.1.4 a)
+    DualSeizureWeYield, // their IAM stands; our call must be re-attempted on another circuit
+    Busy,               // already busy with an incoming call (unexpected IAM)
+  };
+  // An IAM arrived on `cic`. A remote maintenance block is lifted (the far end would not seize a
+  // circuit it still blocks: Q.764 §2.8.2.3). On Accepted or DualSeizureWeYield the circuit is
+  // now incoming busy for `call_ref` and `displaced_call` (on yield) names our call.
+  IncomingSeizure seize_incoming(uint16_t cic, uint32_t call_ref, uint32_t *displaced_call = nullptr);
+
+  // Release complete: the circuit is idle again (keeps its blocking).
+  void idle(uint16_t cic);
+  void set_call_state(uint16_t cic, CircuitCall s);
+
+  // Counts for `show circuits`.
+  struct Counts {
+    std::size_t total = 0, idle = 0, incoming = 0, outgoing = 0, transient = 0, blocked = 0;
+  };
+  Counts counts() const;
+
+private:
+  bool usable_outgoing(const Circuit &c) const;
+
+  std::string name_;
+  uint32_t dpc_;
+  bool own_controls_even_;
+  Hunting hunting_;
+  std::vector<Circuit> circuits_; // sorted by CIC
+  std::size_t rr_next_ = 0;
+  uint64_t clock_ = 0; // release order for LRU
+};
+
+} // namespace mgc::cc

@@ -1,0 +1,100 @@
+// Hunting, dual-seizure control (Q.764 §2.9.1) and blocking effects on seizure.
+#include "callcontrol/circuit_group.h"
+
+#include <gtest/gtest.h>
+
+using namespace mgc::cc;
+
+TEST(CircuitGroup, RangesDoNotOverlap) {
+  CircuitGroup g("tg", 2, 1, Hunting::Sequential);
+  EXPECT_TRUE(g.add_range(1, 15));
+  EXPECT_TRUE(g.add_range(17, 31));
+  EXPECT_FALSE(g.add_range(10, 20));
+  EXPECT_FALSE(g.add_range(40, 35));
+  EXPECT_EQ(g.circuits().size(), 30u);
+  EXPECT_TRUE(g.find(17));
+  EXPECT_FALSE(g.find(16));
+}
+
+TEST(CircuitGroup, HigherPointCodeControlsEvenCircuits) {
+  CircuitGroup high("a", 200, 100, Hunting::Sequential);
+  CircuitGroup low("b", 100, 200, Hunting::Sequential);
+  EXPECT_TRUE(high.controls(2));
+  EXPECT_FALSE(high.controls(3));
+  EXPECT_FALSE(low.controls(2));
+  EXPECT_TRUE(low.controls(3));
+}
+
+TEST(CircuitGroup, SequentialHuntsControlledCircuitsFirst) {
+  CircuitGroup g("tg", 200, 100, Hunting::Sequential); // controls even CICs
+  g.add_range(1, 6);
+  EXPECT_EQ(g.seize_outgoing(1)->cic, 2);
+  EXPECT_EQ(g.seize_outgoing(2)->cic, 4);
+  EXPECT_EQ(g.seize_outgoing(3)->cic, 6);
+  EXPECT_EQ(g.seize_outgoing(4)->cic, 1); // then the ones the far end controls
+  EXPECT_EQ(g.seize_outgoing(5)->cic, 3);
+  EXPECT_EQ(g.seize_outgoing(6)->cic, 5);
+  EXPECT_EQ(g.seize_outgoing(7), nullptr); // all busy: cause 34
+}
+
+TEST(CircuitGroup, RoundRobinAndLeastRecentlyUsed) {
+  CircuitGroup rr("rr", 200, 100, Hunting::RoundRobin);
+  rr.add_range(1, 8);
+  Circuit *a = rr.seize_outgoing(1);
+  rr.idle(a->cic);
+  Circuit *b = rr.seize_outgoing(2);
+  EXPECT_NE(a->cic, b->cic); // moves on even though the first one is free again
+
+  CircuitGroup lru("lru", 200, 100, Hunting::LeastRecentlyUsed);
+  lru.add_range(1, 8);
+  for (uint16_t cic : {2, 4, 6, 8}) { // release order 2, 4, 6, 8
+    lru.find(cic)->call = CircuitCall::OutgoingBusy;
+    lru.idle(cic);
+  }
+  lru.find(2)->call = CircuitCall::OutgoingBusy;
+  lru.idle(2); // 2 is now the most recently used
+  EXPECT_EQ(lru.seize_outgoing(9)->cic, 4);
+}
+
+TEST(CircuitGroup, BlockedAndUnequippedCircuitsAreNotHunted) {
+  CircuitGroup g("tg", 200, 100, Hunting::Sequential);
+  g.add_range(2, 4);
+  g.find(2)->blocking.remote_maintenance = true;
+  g.find(4)->remote_unequipped = true;
+  EXPECT_EQ(g.seize_outgoing(1)->cic, 3);
+  EXPECT_EQ(g.seize_outgoing(2), nullptr);
+}
+
+TEST(CircuitGroup, DualSeizure) {
+  CircuitGroup g("tg", 200, 100, Hunting::Sequential); // we control even CICs
+  g.add_range(1, 4);
+  g.find(2)->call = CircuitCall::OutgoingBusy;
+  g.find(2)->call_ref = 77;
+  g.find(3)->call = CircuitCall::OutgoingBusy;
+  g.find(3)->call_ref = 78;
+  uint32_t displaced = 0;
+  EXPECT_EQ(g.seize_incoming(2, 99, &displaced), CircuitGroup::IncomingSeizure::DualSeizureWeWin);
+  EXPECT_EQ(g.find(2)->call_ref, 77u);
+  EXPECT_EQ(g.seize_incoming(3, 99, &displaced), CircuitGroup::IncomingSeizure::DualSeizureWeYield);
+  EXPECT_EQ(displaced, 78u);
+  EXPECT_EQ(g.find(3)->call, CircuitCall::IncomingBusy);
+  EXPECT_EQ(g.find(3)->call_ref, 99u);
+}
+
+TEST(CircuitGroup, IncomingSeizureAndBlocking) {
+  CircuitGroup g("tg", 200, 100, Hunting::Sequential);
+  g.add_range(1, 4);
+  EXPECT_EQ(g.seize_incoming(9, 1), CircuitGroup::IncomingSeizure::UnknownCircuit);
+  g.find(1)->blocking.local_maintenance = true;
+  EXPECT_EQ(g.seize_incoming(1, 1), CircuitGroup::IncomingSeizure::LocallyBlocked);
+  g.find(2)->blocking.remote_maintenance = true;
+  EXPECT_EQ(g.seize_incoming(2, 1), CircuitGroup::IncomingSeizure::Accepted);
+  EXPECT_FALSE(g.find(2)->blocking.remote_maintenance); // the IAM unblocked it
+  EXPECT_EQ(g.seize_incoming(2, 2), CircuitGroup::IncomingSeizure::Busy);
+  auto k = g.counts();
+  EXPECT_EQ(k.total, 4u);
+  EXPECT_EQ(k.incoming, 1u);
+  EXPECT_EQ(k.blocked, 1u);
+  g.idle(2);
+  EXPECT_EQ(g.counts().idle, 4u);
+}
