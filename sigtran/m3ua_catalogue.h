@@ -145,7 +145,11 @@ enum class TrafficMode : uint32_t {
 };
 
 // §3.4.5 User/Cause: unavailability cause.
-enum class UnavailCause : uint16_t { Unknown = 0, UnequippedRemoteUser = 1, InaccessibleRemoteUser = 2 };
+enum class UnavailCause : uint16_t {
+  Unknown = 0,
+  UnequippedRemoteUser = 1,
+  InaccessibleRemoteUser = 2
+};
 
 // How a parameter's value length is checked (each parameter's clause in §3.3-§3.8).
 enum class LenRule : uint8_t {
@@ -204,6 +208,7 @@ struct MsgInfo {
   StreamRule stream;
 };
 
+// clang-format off
 namespace tables {
 using enum Tag;
 // Which parameters each message carries, mandatory and optional, per its clause.
@@ -269,6 +274,7 @@ inline constexpr std::array kNested = {
     NestedInfo{DeregistrationResult, {RoutingContext, DeregistrationStatus}, {}},
 };
 } // namespace tables
+// clang-format on
 using tables::kMessages;
 using tables::kNested;
 using tables::NestedInfo;
@@ -292,13 +298,15 @@ constexpr const NestedInfo *nested_info(Tag t) {
   return nullptr;
 }
 constexpr bool class_known(uint8_t c) {
-#define MGC_X(n, v, s) if (c == v) return true;
+#define MGC_X(n, v, s)                                                                             \
+  if (c == v)                                                                                      \
+    return true;
   MGC_M3UA_CLASSES(MGC_X)
 #undef MGC_X
   return false;
 }
 
-std::string_view msg_name(MsgType t);   // "DATA", or "" if unknown
+std::string_view msg_name(MsgType t);     // "DATA", or "" if unknown
 std::string_view error_name(ErrorCode e); // "invalid_version"
 std::string_view tag_name(uint16_t tag);  // "routing_context", or "" if unknown
 std::string_view traffic_mode_name(TrafficMode m);

@@ -54,8 +54,7 @@ mgc::Status fail(const Failure &f, DecodeCounters *c) {
 // Walks the TLVs of [p, p+len) calling f(tag, value). §3.2: the length excludes padding; the
 // receiver ignores padding octets. The last parameter's padding may be absent (seen from
 // implementations that count the message length without it), which is harmless.
-template <typename F>
-const Failure *walk_tlv(const uint8_t *p, std::size_t len, F &&f) {
+template <typename F> const Failure *walk_tlv(const uint8_t *p, std::size_t len, F &&f) {
   std::size_t off = 0;
   while (off < len) {
     if (len - off < 4)
@@ -93,20 +92,21 @@ template <std::size_t N> bool contains(const std::array<Tag, N> &a, uint16_t tag
 // Sub-parameters of Routing Key / Registration Result / Deregistration Result (§3.6).
 const Failure *check_nested(const NestedInfo &ni, std::span<const uint8_t> v) {
   uint32_t seen = 0; // bit i: mandatory[i] present
-  const Failure *e = walk_tlv(v.data(), v.size(), [&](uint16_t tag, std::span<const uint8_t> sv) -> const Failure * {
-    const ParamInfo *pi = param_info(tag);
-    if (!pi)
-      return nullptr; // unknown: skipped as at the top level
-    bool mand = false;
-    for (std::size_t i = 0; i < ni.mandatory.size(); ++i)
-      if (ni.mandatory[i] != Tag::None && uint16_t(ni.mandatory[i]) == tag) {
-        seen |= 1u << i;
-        mand = true;
-      }
-    if (!mand && !contains(ni.optional, tag))
-      return &kUnexpectedParam;
-    return check_length(*pi, sv);
-  });
+  const Failure *e = walk_tlv(
+      v.data(), v.size(), [&](uint16_t tag, std::span<const uint8_t> sv) -> const Failure * {
+        const ParamInfo *pi = param_info(tag);
+        if (!pi)
+          return nullptr; // unknown: skipped as at the top level
+        bool mand = false;
+        for (std::size_t i = 0; i < ni.mandatory.size(); ++i)
+          if (ni.mandatory[i] != Tag::None && uint16_t(ni.mandatory[i]) == tag) {
+            seen |= 1u << i;
+            mand = true;
+          }
+        if (!mand && !contains(ni.optional, tag))
+          return &kUnexpectedParam;
+        return check_length(*pi, sv);
+      });
   if (e)
     return e;
   for (std::size_t i = 0; i < ni.mandatory.size(); ++i)
@@ -235,41 +235,41 @@ mgc::Status decode(std::span<const uint8_t> b, Message &out, DecodeCounters *c) 
 
   uint32_t seen_mand = 0;
   std::vector<uint16_t> seen_opt;
-  const Failure *e = walk_tlv(
-      b.data() + kHeaderLen, len - kHeaderLen,
-      [&](uint16_t tag, std::span<const uint8_t> v) -> const Failure * {
-        const ParamInfo *pi = param_info(tag);
-        if (!pi) {
-          // §3.2: tags not in the table are reserved for extensions; skipped.
-          if (c)
-            c->inc(DecodeCounter::unknown_parameter_skipped);
-          return nullptr;
-        }
-        bool mand = false;
-        for (std::size_t i = 0; i < kMaxMand; ++i)
-          if (mi->mandatory[i] != Tag::None && uint16_t(mi->mandatory[i]) == tag) {
-            if ((seen_mand & (1u << i)) && !mi->repeated)
-              return &kDuplicateParam; // §3.2: one parameter of a type unless stated
-            seen_mand |= 1u << i;
-            mand = true;
-          }
-        if (!mand) {
-          if (!contains(mi->optional, tag))
-            return &kUnexpectedParam;
-          if (std::find(seen_opt.begin(), seen_opt.end(), tag) != seen_opt.end())
-            return &kDuplicateParam;
-          seen_opt.push_back(tag);
-        }
-        if (const Failure *le = check_length(*pi, v))
-          return le;
-        if (pi->rule == LenRule::Nested)
-          if (const Failure *ne = check_nested(*nested_info(Tag(tag)), v))
-            return ne;
-        if (const Failure *ve = check_value(mi->type, tag, v))
-          return ve;
-        out.params.push_back(Param{tag, {v.begin(), v.end()}});
-        return nullptr;
-      });
+  const Failure *e =
+      walk_tlv(b.data() + kHeaderLen, len - kHeaderLen,
+               [&](uint16_t tag, std::span<const uint8_t> v) -> const Failure * {
+                 const ParamInfo *pi = param_info(tag);
+                 if (!pi) {
+                   // §3.2: tags not in the table are reserved for extensions; skipped.
+                   if (c)
+                     c->inc(DecodeCounter::unknown_parameter_skipped);
+                   return nullptr;
+                 }
+                 bool mand = false;
+                 for (std::size_t i = 0; i < kMaxMand; ++i)
+                   if (mi->mandatory[i] != Tag::None && uint16_t(mi->mandatory[i]) == tag) {
+                     if ((seen_mand & (1u << i)) && !mi->repeated)
+                       return &kDuplicateParam; // §3.2: one parameter of a type unless stated
+                     seen_mand |= 1u << i;
+                     mand = true;
+                   }
+                 if (!mand) {
+                   if (!contains(mi->optional, tag))
+                     return &kUnexpectedParam;
+                   if (std::find(seen_opt.begin(), seen_opt.end(), tag) != seen_opt.end())
+                     return &kDuplicateParam;
+                   seen_opt.push_back(tag);
+                 }
+                 if (const Failure *le = check_length(*pi, v))
+                   return le;
+                 if (pi->rule == LenRule::Nested)
+                   if (const Failure *ne = check_nested(*nested_info(Tag(tag)), v))
+                     return ne;
+                 if (const Failure *ve = check_value(mi->type, tag, v))
+                   return ve;
+                 out.params.push_back(Param{tag, {v.begin(), v.end()}});
+                 return nullptr;
+               });
   if (e) {
     out.params.clear();
     return fail(*e, c);

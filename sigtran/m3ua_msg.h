@@ -26,7 +26,7 @@
   X(parameter_length)                                                                              \
   X(unexpected_parameter)                                                                          \
   X(duplicate_parameter)                                                                           \
-  X(missing_parameter)                                                                           \
+  X(missing_parameter)                                                                             \
   X(invalid_parameter_value)                                                                       \
   X(unsupported_traffic_mode)                                                                      \
   X(invalid_stream_identifier)                                                                     \
@@ -86,7 +86,8 @@ struct ProtocolData {
 // Decodes one complete message. On failure, Status::code() is the §3.8.1 error code to answer
 // with (0 when nothing may be answered). Unknown parameter tags are skipped (§3.2: tags outside
 // the table are reserved for future extensions) and counted.
-mgc::Status decode(std::span<const uint8_t> bytes, Message &out, DecodeCounters *counters = nullptr);
+mgc::Status decode(std::span<const uint8_t> bytes, Message &out,
+                   DecodeCounters *counters = nullptr);
 
 // Syntax only: the header and TLV framing, no catalogue checks. Used to fetch Routing Contexts
 // out of a message that failed the full decode, for the ERR answer.

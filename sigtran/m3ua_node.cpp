@@ -27,10 +27,9 @@ bool role_by_name(std::string_view s, Role &out) {
   return false;
 }
 std::string_view asp_state_name(AspState s) {
-  static constexpr std::string_view n[] = {"ASP-DOWN",          "ASP-DOWN(ASPUP sent)",
-                                           "ASP-INACTIVE",      "ASP-INACTIVE(ASPAC sent)",
-                                           "ASP-ACTIVE",        "ASP-ACTIVE(ASPIA sent)",
-                                           "ASP-DOWN(ASPDN sent)"};
+  static constexpr std::string_view n[] = {
+      "ASP-DOWN",   "ASP-DOWN(ASPUP sent)",   "ASP-INACTIVE",        "ASP-INACTIVE(ASPAC sent)",
+      "ASP-ACTIVE", "ASP-ACTIVE(ASPIA sent)", "ASP-DOWN(ASPDN sent)"};
   return n[int(s)];
 }
 std::string_view as_state_name(AsState s) {
@@ -44,42 +43,27 @@ namespace {
 bool has_local(Role r) { return r == Role::Asp || r == Role::IpspSeClient || r == Role::IpspDe; }
 bool has_remote(Role r) { return r == Role::Sgp || r == Role::IpspSeServer || r == Role::IpspDe; }
 
-// Which messages each side may receive (§3, §4): the ASP side takes acknowledgements, NTFY and
-// SSNM; the SGP side takes requests and DAUD.
-struct Accept {
-  MsgType type;
-  bool local, remote;
-};
-constexpr Accept kAccept[] = {
-    {MsgType::Err, true, true},       {MsgType::Ntfy, true, false},
-    {MsgType::Data, true, true},      {MsgType::Duna, true, false},
-    {MsgType::Dava, true, false},     {MsgType::Daud, false, true},
-    {MsgType::Scon, true, true},      {MsgType::Dupu, true, false},
-    {MsgType::Drst, true, false},     {MsgType::AspUp, false, true},
-    {MsgType::AspDn, false, true},    {MsgType::Beat, true, true},
-    {MsgType::AspUpAck, true, false}, {MsgType::AspDnAck, true, false},
-    {MsgType::BeatAck, true, true},   {MsgType::AspAc, false, true},
-    {MsgType::AspIa, false, true},    {MsgType::AspAcAck, true, false},
-    {MsgType::AspIaAck, true, false}, {MsgType::RegReq, false, true},
-    {MsgType::RegRsp, true, false},   {MsgType::DeregReq, false, true},
-    {MsgType::DeregRsp, true, false},
-};
-bool accepts(Role r, MsgType t) {
-  for (const auto &a : kAccept)
-    if (a.type == t)
-      return (a.local && has_local(r)) || (a.remote && has_remote(r));
-  return false;
-}
-
 // Events of the local ASP view (M-ASP_xx requests from layer management, acks from the peer).
 enum class LEv : uint8_t {
-  MUpReq, MActiveReq, MInactiveReq, MDownReq, RxUpAck, RxDnAck, RxAcAck, RxIaAck,
-  RxAltActive, RxAsPending, RxBlocked, TAck, LinkDown
+  MUpReq,
+  MActiveReq,
+  MInactiveReq,
+  MDownReq,
+  RxUpAck,
+  RxDnAck,
+  RxAcAck,
+  RxIaAck,
+  RxAltActive,
+  RxAsPending,
+  RxBlocked,
+  TAck,
+  LinkDown
 };
 constexpr std::string_view kLEvNames[] = {
-    "M-ASP_UP.req", "M-ASP_ACTIVE.req", "M-ASP_INACTIVE.req", "M-ASP_DOWN.req",
-    "ASPUP_ACK",    "ASPDN_ACK",        "ASPAC_ACK",          "ASPIA_ACK",
-    "NTFY(Alternate ASP Active)", "NTFY(AS-PENDING)", "ERR(Refused)", "T(ack) expiry",
+    "M-ASP_UP.req",     "M-ASP_ACTIVE.req", "M-ASP_INACTIVE.req",
+    "M-ASP_DOWN.req",   "ASPUP_ACK",        "ASPDN_ACK",
+    "ASPAC_ACK",        "ASPIA_ACK",        "NTFY(Alternate ASP Active)",
+    "NTFY(AS-PENDING)", "ERR(Refused)",     "T(ack) expiry",
     "association down"};
 
 // Events of the remote ASP view (requests from the peer ASP).
@@ -101,7 +85,7 @@ struct Node::Link {
   uint32_t beat_seq = 0;
   std::optional<uint32_t> peer_asp_id;
   bool registered = false;
-  bool want_active = false; // layer management asked for ASP-ACTIVE and has not withdrawn
+  bool want_active = false;       // layer management asked for ASP-ACTIVE and has not withdrawn
   std::set<uint32_t> unavailable; // point codes the peer declared unavailable (DUNA)
   // Point codes to audit with DAUD (§4.5.3): unavailable, restricted, congested, or whose user
   // part is unavailable, until a DAVA says otherwise.
@@ -112,10 +96,10 @@ struct Node::Link {
 
 struct Node::As {
   AsConfig cfg;
-  AsState state = AsState::Down;       // kept here (SGP/IPSP side)
-  AsState peer_state = AsState::Down;  // as notified by the peer (ASP side)
-  std::vector<int> active;             // remote ASPs active in this AS, oldest first
-  std::set<int> up;                    // remote ASPs at least inactive in this AS
+  AsState state = AsState::Down;      // kept here (SGP/IPSP side)
+  AsState peer_state = AsState::Down; // as notified by the peer (ASP side)
+  std::vector<int> active;            // remote ASPs active in this AS, oldest first
+  std::set<int> up;                   // remote ASPs at least inactive in this AS
   std::unique_ptr<Timer> t_r;
   std::vector<std::pair<uint16_t, std::vector<uint8_t>>> buffered; // (sls, DATA bytes)
   int last_event_link = -1;
@@ -382,6 +366,46 @@ struct NodeFsm {
     n.recompute_availability();
   }
   static void as_nothing(Node &, int) {}
+
+  // Classify, then dispatch (§3, §4): which side of the ASP/SGP relation may receive each
+  // message, and the handler that turns it into events for the tables above.
+  using RxFn = void (Node::*)(int, const Message &, std::span<const uint8_t>);
+  struct RxRow {
+    MsgType type;
+    bool local, remote; // received by the ASP side / by the SGP side
+    RxFn fn;
+  };
+  static const RxRow *rx_row(MsgType t) {
+    static constexpr RxRow kRx[] = {
+        {MsgType::Err, true, true, &Node::rx_err},
+        {MsgType::Ntfy, true, false, &Node::rx_ntfy_msg},
+        {MsgType::Data, true, true, &Node::rx_data},
+        {MsgType::Duna, true, false, &Node::rx_ssnm},
+        {MsgType::Dava, true, false, &Node::rx_ssnm},
+        {MsgType::Daud, false, true, &Node::rx_ssnm},
+        {MsgType::Scon, true, true, &Node::rx_ssnm},
+        {MsgType::Dupu, true, false, &Node::rx_ssnm},
+        {MsgType::Drst, true, false, &Node::rx_ssnm},
+        {MsgType::AspUp, false, true, &Node::rx_aspup},
+        {MsgType::AspDn, false, true, &Node::rx_aspdn},
+        {MsgType::Beat, true, true, &Node::rx_beat},
+        {MsgType::AspUpAck, true, false, &Node::rx_up_ack},
+        {MsgType::AspDnAck, true, false, &Node::rx_dn_ack},
+        {MsgType::BeatAck, true, true, &Node::rx_beat_ack},
+        {MsgType::AspAc, false, true, &Node::rx_aspac},
+        {MsgType::AspIa, false, true, &Node::rx_aspia},
+        {MsgType::AspAcAck, true, false, &Node::rx_ac_ack},
+        {MsgType::AspIaAck, true, false, &Node::rx_ia_ack},
+        {MsgType::RegReq, false, true, &Node::rx_reg_req},
+        {MsgType::RegRsp, true, false, &Node::rx_reg_rsp},
+        {MsgType::DeregReq, false, true, &Node::rx_dereg_req},
+        {MsgType::DeregRsp, true, false, &Node::rx_dereg_rsp},
+    };
+    for (const auto &r : kRx)
+      if (r.type == t)
+        return &r;
+    return nullptr;
+  }
 };
 
 namespace {
@@ -700,189 +724,201 @@ bool Node::check_rc_na(int link, const Message &m, std::span<const uint8_t> raw,
 void Node::dispatch(int link, uint16_t, const Message &m, std::span<const uint8_t> raw) {
   Link &k = *links_[link];
   MsgType t = m.type();
-  if (!accepts(k.cfg.role, t)) {
+  const NodeFsm::RxRow *row = NodeFsm::rx_row(t);
+  bool ok =
+      row && ((row->local && has_local(k.cfg.role)) || (row->remote && has_remote(k.cfg.role)));
+  if (!ok) {
     counters_.inc(M3uaNodeCounter::unexpected_message);
-    mgmt(link, std::string(msg_name(t)) + " unexpected for role " +
-                   std::string(role_name(k.cfg.role)));
+    mgmt(link,
+         std::string(msg_name(t)) + " unexpected for role " + std::string(role_name(k.cfg.role)));
     if (t != MsgType::Err)
       send_err(link, ErrorCode::UnexpectedMessage, raw, m.u32_list(Tag::RoutingContext));
     return;
   }
-  auto unexpected_local = [&](LEv ev) {
-    counters_.inc(M3uaNodeCounter::unexpected_message);
-    mgmt(link, "no transition: " + std::string(kLEvNames[int(ev)]) + " in " +
-                   std::string(asp_state_name(k.local)));
-    send_err(link, ErrorCode::UnexpectedMessage, raw, m.u32_list(Tag::RoutingContext));
-  };
-  auto local_ev = [&](LEv ev) {
-    if (!run_local(*this, link, k.local, ev))
-      unexpected_local(ev);
-  };
-  auto remote_ev = [&](REv ev) {
-    for (const auto &r : kRemote)
-      if (r.from == k.remote && r.ev == ev) {
-        k.remote = r.to;
-        r.act(*this, link, m);
+  (this->*row->fn)(link, m, raw);
+}
+
+// A message the local ASP view has no row for is answered with ERR(Unexpected Message).
+void Node::local_event(int link, const Message &m, std::span<const uint8_t> raw, LocalEvent e) {
+  Link &k = *links_[link];
+  LEv ev = LEv(e);
+  if (run_local(*this, link, k.local, ev))
+    return;
+  counters_.inc(M3uaNodeCounter::unexpected_message);
+  mgmt(link, "no transition: " + std::string(kLEvNames[int(ev)]) + " in " +
+                 std::string(asp_state_name(k.local)));
+  send_err(link, ErrorCode::UnexpectedMessage, raw, m.u32_list(Tag::RoutingContext));
+}
+
+void Node::remote_event(int link, const Message &m, std::span<const uint8_t> raw, RemoteEvent e) {
+  Link &k = *links_[link];
+  REv ev = REv(e);
+  for (const auto &r : kRemote)
+    if (r.from == k.remote && r.ev == ev) {
+      k.remote = r.to;
+      r.act(*this, link, m);
+      return;
+    }
+  counters_.inc(M3uaNodeCounter::unexpected_message);
+  mgmt(link, "no transition: " + std::string(kREvNames[int(ev)]) + " in " +
+                 std::string(asp_state_name(k.remote)));
+  send_err(link, ErrorCode::UnexpectedMessage, raw, m.u32_list(Tag::RoutingContext));
+}
+
+void Node::rx_up_ack(int link, const Message &m, std::span<const uint8_t> raw) {
+  local_event(link, m, raw, LEv::RxUpAck);
+}
+void Node::rx_dn_ack(int link, const Message &m, std::span<const uint8_t> raw) {
+  local_event(link, m, raw, LEv::RxDnAck);
+}
+void Node::rx_ac_ack(int link, const Message &m, std::span<const uint8_t> raw) {
+  local_event(link, m, raw, LEv::RxAcAck);
+}
+void Node::rx_ia_ack(int link, const Message &m, std::span<const uint8_t> raw) {
+  local_event(link, m, raw, LEv::RxIaAck);
+}
+void Node::rx_aspdn(int link, const Message &m, std::span<const uint8_t> raw) {
+  remote_event(link, m, raw, REv::RxDn);
+}
+void Node::rx_ntfy_msg(int link, const Message &m, std::span<const uint8_t>) { rx_ntfy(link, m); }
+
+// §3.8.1: an ERR is reported to layer management, never answered.
+void Node::rx_err(int link, const Message &m, std::span<const uint8_t>) {
+  Link &k = *links_[link];
+  counters_.inc(M3uaNodeCounter::err_rx);
+  auto code = m.u32(Tag::ErrorCode).value_or(0);
+  mgmt(link, "M-ERROR.ind: " + std::string(error_name(ErrorCode(code))));
+  if (code == uint32_t(ErrorCode::RefusedManagementBlocking))
+    (void)run_local(*this, link, k.local, LEv::RxBlocked);
+}
+
+// §4.3.4.6: echo the Heartbeat Data unchanged, in any state.
+void Node::rx_beat(int link, const Message &m, std::span<const uint8_t>) {
+  Message a(MsgType::BeatAck);
+  if (const Param *p = m.find(Tag::HeartbeatData))
+    a.add(Tag::HeartbeatData, p->value);
+  send(link, 0, a);
+}
+
+void Node::rx_beat_ack(int link, const Message &, std::span<const uint8_t>) {
+  Link &k = *links_[link];
+  counters_.inc(M3uaNodeCounter::beat_ack_rx);
+  k.beat_outstanding = false;
+}
+
+// §4.3.4.1 at the SGP: management lockout, ASP Identifier rules, then the FSM.
+void Node::rx_aspup(int link, const Message &m, std::span<const uint8_t> raw) {
+  Link &k = *links_[link];
+  if (k.cfg.blocked) { // §4.3.4.1 management lockout
+    send_err(link, ErrorCode::RefusedManagementBlocking, raw);
+    return;
+  }
+  if (k.cfg.require_asp_id && !m.has(Tag::AspIdentifier)) {
+    send_err(link, ErrorCode::AspIdentifierRequired, raw);
+    return;
+  }
+  if (auto id = m.u32(Tag::AspIdentifier)) { // §3.8.1: ASP Identifiers are unique
+    for (std::size_t o = 0; o < links_.size(); ++o)
+      if (int(o) != link && links_[o]->remote != AspState::Down && links_[o]->peer_asp_id == id) {
+        send_err(link, ErrorCode::InvalidAspIdentifier, raw);
         return;
       }
-    counters_.inc(M3uaNodeCounter::unexpected_message);
-    mgmt(link, "no transition: " + std::string(kREvNames[int(ev)]) + " in " +
-                   std::string(asp_state_name(k.remote)));
-    send_err(link, ErrorCode::UnexpectedMessage, raw, m.u32_list(Tag::RoutingContext));
-  };
+  }
+  remote_event(link, m, raw, REv::RxUp);
+}
 
-  switch (t) {
-  case MsgType::Data:
-    rx_data(link, m, raw);
-    return;
-  case MsgType::Duna:
-  case MsgType::Dava:
-  case MsgType::Daud:
-  case MsgType::Scon:
-  case MsgType::Dupu:
-  case MsgType::Drst:
-    rx_ssnm(link, m, raw);
-    return;
-  case MsgType::Ntfy:
-    rx_ntfy(link, m);
-    return;
-  case MsgType::Err: {
-    counters_.inc(M3uaNodeCounter::err_rx);
-    auto code = m.u32(Tag::ErrorCode).value_or(0);
-    mgmt(link, "M-ERROR.ind: " + std::string(error_name(ErrorCode(code))));
-    if (code == uint32_t(ErrorCode::RefusedManagementBlocking))
-      (void)run_local(*this, link, k.local, LEv::RxBlocked);
+// §4.3.4.3 at the SGP: Routing Contexts and traffic mode checked, then the FSM.
+void Node::rx_aspac(int link, const Message &m, std::span<const uint8_t> raw) {
+  Link &k = *links_[link];
+  if (k.remote == AspState::Down) {
+    remote_event(link, m, raw, REv::RxAc); // no row: ERR(Unexpected Message)
     return;
   }
-  case MsgType::Beat: { // §4.3.4.6: echo the Heartbeat Data unchanged, in any state
-    Message a(MsgType::BeatAck);
-    if (const Param *p = m.find(Tag::HeartbeatData))
-      a.add(Tag::HeartbeatData, p->value);
-    send(link, 0, a);
+  std::vector<int> ases;
+  if (!check_rc_na(link, m, raw, ases))
+    return;
+  if (k.cfg.blocked) {
+    send_err(link, ErrorCode::RefusedManagementBlocking, raw, m.u32_list(Tag::RoutingContext));
     return;
   }
-  case MsgType::BeatAck:
-    counters_.inc(M3uaNodeCounter::beat_ack_rx);
-    k.beat_outstanding = false;
+  if (auto tm = m.u32(Tag::TrafficModeType)) // §3.8.1: inconsistent with the AS's mode
+    for (int a : ases)
+      if (uint32_t(ases_[a]->cfg.mode) != *tm) {
+        send_err(link, ErrorCode::UnsupportedTrafficMode, raw, m.u32_list(Tag::RoutingContext));
+        return;
+      }
+  remote_event(link, m, raw, REv::RxAc);
+}
+
+void Node::rx_aspia(int link, const Message &m, std::span<const uint8_t> raw) {
+  Link &k = *links_[link];
+  std::vector<int> ases;
+  if (k.remote != AspState::Down && !check_rc_na(link, m, raw, ases))
     return;
-  case MsgType::AspUpAck:
-    local_ev(LEv::RxUpAck);
-    return;
-  case MsgType::AspDnAck:
-    local_ev(LEv::RxDnAck);
-    return;
-  case MsgType::AspAcAck:
-    local_ev(LEv::RxAcAck);
-    return;
-  case MsgType::AspIaAck:
-    local_ev(LEv::RxIaAck);
-    return;
-  case MsgType::AspUp: {
-    if (k.cfg.blocked) { // §4.3.4.1 management lockout
-      send_err(link, ErrorCode::RefusedManagementBlocking, raw);
-      return;
-    }
-    if (k.cfg.require_asp_id && !m.has(Tag::AspIdentifier)) {
-      send_err(link, ErrorCode::AspIdentifierRequired, raw);
-      return;
-    }
-    if (auto id = m.u32(Tag::AspIdentifier)) { // §3.8.1: ASP Identifiers are unique
-      for (std::size_t o = 0; o < links_.size(); ++o)
-        if (int(o) != link && links_[o]->remote != AspState::Down && links_[o]->peer_asp_id == id) {
-          send_err(link, ErrorCode::InvalidAspIdentifier, raw);
-          return;
-        }
-    }
-    remote_ev(REv::RxUp);
-    return;
+  remote_event(link, m, raw, REv::RxIa);
+}
+
+// §4.4.1 at the SGP: static configuration only; each key is answered.
+void Node::rx_reg_req(int link, const Message &m, std::span<const uint8_t>) {
+  Link &k = *links_[link];
+  Message rsp(MsgType::RegRsp);
+  for (const auto &p : m.params) {
+    if (p.tag != uint16_t(Tag::RoutingKey))
+      continue;
+    Message key;
+    (void)decode_nested(p.value, key);
+    uint32_t lrk = key.u32(Tag::LocalRkIdentifier).value_or(0);
+    // A key is accepted when this link is configured for an AS: that AS's RC is returned
+    // (status 0); otherwise "Routing Key not Currently Provisioned" (7).
+    uint32_t status = k.cfg.ases.empty() ? 7 : 0;
+    uint32_t rc = k.cfg.ases.empty() ? 0 : ases_[k.cfg.ases[0]]->cfg.routing_context;
+    Message res;
+    res.add_u32(Tag::LocalRkIdentifier, lrk)
+        .add_u32(Tag::RegistrationStatus, status)
+        .add_u32(Tag::RoutingContext, rc);
+    rsp.add(Tag::RegistrationResult, encode_nested(res));
   }
-  case MsgType::AspDn:
-    remote_ev(REv::RxDn);
-    return;
-  case MsgType::AspAc: {
-    if (k.remote == AspState::Down) {
-      remote_ev(REv::RxAc); // no row: ERR(Unexpected Message)
-      return;
-    }
-    std::vector<int> ases;
-    if (!check_rc_na(link, m, raw, ases))
-      return;
-    if (k.cfg.blocked) {
-      send_err(link, ErrorCode::RefusedManagementBlocking, raw, m.u32_list(Tag::RoutingContext));
-      return;
-    }
-    if (auto tm = m.u32(Tag::TrafficModeType)) // §3.8.1: inconsistent with the AS's mode
-      for (int a : ases)
-        if (uint32_t(ases_[a]->cfg.mode) != *tm) {
-          send_err(link, ErrorCode::UnsupportedTrafficMode, raw, m.u32_list(Tag::RoutingContext));
-          return;
-        }
-    remote_ev(REv::RxAc);
-    return;
+  send(link, 0, rsp);
+}
+
+void Node::rx_dereg_req(int link, const Message &m, std::span<const uint8_t>) {
+  Link &k = *links_[link];
+  Message rsp(MsgType::DeregRsp);
+  for (uint32_t rc : m.u32_list(Tag::RoutingContext)) {
+    bool known = std::any_of(k.cfg.ases.begin(), k.cfg.ases.end(),
+                             [&](int a) { return ases_[a]->cfg.routing_context == rc; });
+    // §3.6.4 statuses: 0 success, 2 invalid RC, 5 ASP currently active for RC.
+    uint32_t status = !known ? 2 : (k.remote == AspState::Active ? 5 : 0);
+    Message res;
+    res.add_u32(Tag::RoutingContext, rc).add_u32(Tag::DeregistrationStatus, status);
+    rsp.add(Tag::DeregistrationResult, encode_nested(res));
   }
-  case MsgType::AspIa: {
-    std::vector<int> ases;
-    if (k.remote != AspState::Down && !check_rc_na(link, m, raw, ases))
-      return;
-    remote_ev(REv::RxIa);
-    return;
+  send(link, 0, rsp);
+}
+
+// §4.4.1 at the ASP: the SGP's Routing Context for our key.
+void Node::rx_reg_rsp(int link, const Message &m, std::span<const uint8_t>) {
+  Link &k = *links_[link];
+  for (const auto &p : m.params) {
+    Message res;
+    if (p.tag != uint16_t(Tag::RegistrationResult) || !decode_nested(p.value, res).ok())
+      continue;
+    uint32_t status = res.u32(Tag::RegistrationStatus).value_or(1);
+    mgmt(link, "M-RK_REG.cnf status " + std::to_string(status));
+    if (status != 0 || k.cfg.ases.empty())
+      continue;
+    ases_[k.cfg.ases[0]]->cfg.routing_context = res.u32(Tag::RoutingContext).value_or(0);
+    ases_[k.cfg.ases[0]]->cfg.send_rc = true;
+    k.registered = true;
+    if (k.cfg.auto_active && k.local == AspState::Inactive)
+      m_asp_active_req(link);
   }
-  case MsgType::RegReq: { // §4.4.1: static configuration only; answer each key
-    Message rsp(MsgType::RegRsp);
-    for (const auto &p : m.params) {
-      if (p.tag != uint16_t(Tag::RoutingKey))
-        continue;
-      Message key;
-      (void)decode_nested(p.value, key);
-      uint32_t lrk = key.u32(Tag::LocalRkIdentifier).value_or(0);
-      // A key is accepted when this link is configured for an AS: that AS's RC is returned
-      // (status 0); otherwise "Routing Key not Currently Provisioned" (7).
-      uint32_t status = k.cfg.ases.empty() ? 7 : 0;
-      uint32_t rc = k.cfg.ases.empty() ? 0 : ases_[k.cfg.ases[0]]->cfg.routing_context;
-      Message res;
-      res.add_u32(Tag::LocalRkIdentifier, lrk)
-          .add_u32(Tag::RegistrationStatus, status)
-          .add_u32(Tag::RoutingContext, rc);
-      rsp.add(Tag::RegistrationResult, encode_nested(res));
-    }
-    send(link, 0, rsp);
-    return;
-  }
-  case MsgType::DeregReq: {
-    Message rsp(MsgType::DeregRsp);
-    for (uint32_t rc : m.u32_list(Tag::RoutingContext)) {
-      bool known = std::any_of(k.cfg.ases.begin(), k.cfg.ases.end(),
-                               [&](int a) { return ases_[a]->cfg.routing_context == rc; });
-      // §3.6.4 statuses: 0 success, 2 invalid RC, 5 ASP currently active for RC.
-      uint32_t status = !known ? 2 : (k.remote == AspState::Active ? 5 : 0);
-      Message res;
-      res.add_u32(Tag::RoutingContext, rc).add_u32(Tag::DeregistrationStatus, status);
-      rsp.add(Tag::DeregistrationResult, encode_nested(res));
-    }
-    send(link, 0, rsp);
-    return;
-  }
-  case MsgType::RegRsp: // §4.4.1 at the ASP: the SGP's Routing Context for our key
-    for (const auto &p : m.params) {
-      Message res;
-      if (p.tag != uint16_t(Tag::RegistrationResult) || !decode_nested(p.value, res).ok())
-        continue;
-      uint32_t status = res.u32(Tag::RegistrationStatus).value_or(1);
-      mgmt(link, "M-RK_REG.cnf status " + std::to_string(status));
-      if (status != 0 || k.cfg.ases.empty())
-        continue;
-      ases_[k.cfg.ases[0]]->cfg.routing_context = res.u32(Tag::RoutingContext).value_or(0);
-      ases_[k.cfg.ases[0]]->cfg.send_rc = true;
-      k.registered = true;
-      if (k.cfg.auto_active && k.local == AspState::Inactive)
-        m_asp_active_req(link);
-    }
-    return;
-  case MsgType::DeregRsp:
-    k.registered = false;
-    mgmt(link, "M-RK_DEREG.cnf");
-    return;
-  }
+}
+
+void Node::rx_dereg_rsp(int link, const Message &, std::span<const uint8_t>) {
+  Link &k = *links_[link];
+  k.registered = false;
+  mgmt(link, "M-RK_DEREG.cnf");
 }
 
 void Node::rx_ntfy(int link, const Message &m) {
@@ -1050,8 +1086,7 @@ void Node::as_event(int as, int link, int evi) {
       a.state = r.to;
       if (from != r.to)
         mgmt(link, a.cfg.name + ": " + std::string(as_state_name(from)) + " -> " +
-                       std::string(as_state_name(r.to)) + " on " +
-                       std::string(kAEvNames[int(ev)]));
+                       std::string(as_state_name(r.to)) + " on " + std::string(kAEvNames[int(ev)]));
       r.act(*this, as);
       return;
     }
@@ -1220,8 +1255,8 @@ void Node::beat_tick(int link) {
     return;
   }
   Message b(MsgType::Beat);
-  uint8_t data[4] = {uint8_t(k.beat_seq >> 24), uint8_t(k.beat_seq >> 16),
-                     uint8_t(k.beat_seq >> 8), uint8_t(k.beat_seq)};
+  uint8_t data[4] = {uint8_t(k.beat_seq >> 24), uint8_t(k.beat_seq >> 16), uint8_t(k.beat_seq >> 8),
+                     uint8_t(k.beat_seq)};
   ++k.beat_seq;
   b.add(Tag::HeartbeatData, data);
   send(link, 0, b);

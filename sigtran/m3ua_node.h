@@ -73,9 +73,9 @@ namespace mgc::sigtran {
 
 // Timers, one table (number, default, what it does); values are per node config.
 #define MGC_M3UA_TIMERS(X)                                                                         \
-  X(ack, 2000, "T(ack): resend ASPUP/ASPAC/ASPIA/ASPDN unanswered (RFC 4666 §4.3.4.1)")           \
-  X(recovery, 2000, "T(r): AS-PENDING recovery before AS-INACTIVE/DOWN (§4.3.2)")                \
-  X(beat, 0, "BEAT interval on a silent association, 0 = off (§4.3.4.6)")                         \
+  X(ack, 2000, "T(ack): resend ASPUP/ASPAC/ASPIA/ASPDN unanswered (RFC 4666 §4.3.4.1)")            \
+  X(recovery, 2000, "T(r): AS-PENDING recovery before AS-INACTIVE/DOWN (§4.3.2)")                  \
+  X(beat, 0, "BEAT interval on a silent association, 0 = off (§4.3.4.6)")                          \
   X(audit, 10000, "DAUD interval for unavailable/congested destinations (§4.5.3)")
 
 struct Timers {
@@ -90,7 +90,15 @@ bool role_by_name(std::string_view s, Role &out);
 
 // §4.3.1 ASP states as one side keeps them. The local view (we send ASPUP/ASPAC) has request-
 // pending states while T(ack) runs; the remote view (peer sends them) has only the RFC's three.
-enum class AspState : uint8_t { Down, UpSent, Inactive, ActiveSent, Active, InactiveSent, DownSent };
+enum class AspState : uint8_t {
+  Down,
+  UpSent,
+  Inactive,
+  ActiveSent,
+  Active,
+  InactiveSent,
+  DownSent
+};
 std::string_view asp_state_name(AspState s);
 // §4.3.2 AS states.
 enum class AsState : uint8_t { Down, Inactive, Active, Pending };
@@ -172,8 +180,8 @@ public:
 
   AspState local_state(int link) const;
   AspState remote_state(int link) const;
-  AsState as_state(int as) const;       // as kept by this node's AS FSM (SGP/IPSP side)
-  AsState peer_as_state(int as) const;  // as last notified by the peer (ASP side, NTFY)
+  AsState as_state(int as) const;      // as kept by this node's AS FSM (SGP/IPSP side)
+  AsState peer_as_state(int as) const; // as last notified by the peer (ASP side, NTFY)
   bool dpc_available(uint32_t dpc) const;
   const NodeConfig &config() const { return cfg_; }
 
@@ -190,12 +198,39 @@ private:
   void send(int link, uint16_t stream, const m3ua::Message &m);
   void send_err(int link, m3ua::ErrorCode code, std::span<const uint8_t> offending,
                 std::span<const uint32_t> rcs = {});
-  void dispatch(int link, uint16_t stream, const m3ua::Message &m,
-                std::span<const uint8_t> raw);
+  void dispatch(int link, uint16_t stream, const m3ua::Message &m, std::span<const uint8_t> raw);
   void mgmt(int link, std::string text);
-  void rx_data(int link, const m3ua::Message &m, std::span<const uint8_t> raw);
-  void rx_ssnm(int link, const m3ua::Message &m, std::span<const uint8_t> raw);
+  // Receive handlers, one per message (the table NodeFsm::rx_row maps types to them).
+  using Raw = std::span<const uint8_t>;
+  void rx_data(int link, const m3ua::Message &m, Raw raw);
+  void rx_ssnm(int link, const m3ua::Message &m, Raw raw);
   void rx_ntfy(int link, const m3ua::Message &m);
+  void rx_ntfy_msg(int link, const m3ua::Message &m, Raw raw);
+  void rx_err(int link, const m3ua::Message &m, Raw raw);
+  void rx_beat(int link, const m3ua::Message &m, Raw raw);
+  void rx_beat_ack(int link, const m3ua::Message &m, Raw raw);
+  void rx_up_ack(int link, const m3ua::Message &m, Raw raw);
+  void rx_dn_ack(int link, const m3ua::Message &m, Raw raw);
+  void rx_ac_ack(int link, const m3ua::Message &m, Raw raw);
+  void rx_ia_ack(int link, const m3ua::Message &m, Raw raw);
+  void rx_aspup(int link, const m3ua::Message &m, Raw raw);
+  void rx_aspdn(int link, const m3ua::Message &m, Raw raw);
+  void rx_aspac(int link, const m3ua::Message &m, Raw raw);
+  void rx_aspia(int link, const m3ua::Message &m, Raw raw);
+  void rx_reg_req(int link, const m3ua::Message &m, Raw raw);
+  void rx_reg_rsp(int link, const m3ua::Message &m, Raw raw);
+  void rx_dereg_req(int link, const m3ua::Message &m, Raw raw);
+  void rx_dereg_rsp(int link, const m3ua::Message &m, Raw raw);
+  using LocalEvent = uint8_t;
+  using RemoteEvent = uint8_t;
+  template <typename E> void local_event(int link, const m3ua::Message &m, Raw raw, E ev) {
+    local_event(link, m, raw, LocalEvent(ev));
+  }
+  template <typename E> void remote_event(int link, const m3ua::Message &m, Raw raw, E ev) {
+    remote_event(link, m, raw, RemoteEvent(ev));
+  }
+  void local_event(int link, const m3ua::Message &m, Raw raw, LocalEvent ev);
+  void remote_event(int link, const m3ua::Message &m, Raw raw, RemoteEvent ev);
   bool check_rc_na(int link, const m3ua::Message &m, std::span<const uint8_t> raw,
                    std::vector<int> &ases);
   void as_event(int as, int link, int ev);

@@ -3,8 +3,6 @@
 
 #include "core/osmo.h"
 
-#include <usrsctp.h>
-
 #include <arpa/inet.h>
 #include <cerrno>
 #include <cstring>
@@ -15,6 +13,7 @@
 #include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#include <usrsctp.h>
 
 namespace mgc::sigtran {
 
@@ -501,8 +500,8 @@ mgc::Status Transports::Impl::sctp_prepare(struct socket *so, const EndpointConf
 }
 
 mgc::Status Transports::Impl::sctp_listen(Endpoint &ep) {
-  struct socket *so = usrsctp_socket(AF_INET, SOCK_STREAM, IPPROTO_SCTP, nullptr, nullptr, 0,
-                                     nullptr);
+  struct socket *so =
+      usrsctp_socket(AF_INET, SOCK_STREAM, IPPROTO_SCTP, nullptr, nullptr, 0, nullptr);
   if (!so)
     return mgc::Status("sigtran.sctp_socket_failed", 0);
   if (auto st = sctp_prepare(so, ep.cfg); !st.ok()) {
@@ -519,8 +518,8 @@ mgc::Status Transports::Impl::sctp_listen(Endpoint &ep) {
 }
 
 void Transports::Impl::sctp_connect(Endpoint &ep) {
-  struct socket *so = usrsctp_socket(AF_INET, SOCK_STREAM, IPPROTO_SCTP, nullptr, nullptr, 0,
-                                     nullptr);
+  struct socket *so =
+      usrsctp_socket(AF_INET, SOCK_STREAM, IPPROTO_SCTP, nullptr, nullptr, 0, nullptr);
   if (!so || !sctp_prepare(so, ep.cfg).ok()) {
     if (so)
       usrsctp_close(so);
@@ -539,8 +538,8 @@ void Transports::Impl::sctp_connect(Endpoint &ep) {
       remote.push_back(sa);
   }
   sctp_assoc_t id;
-  int r = usrsctp_connectx(so, reinterpret_cast<sockaddr *>(remote.data()), int(remote.size()),
-                           &id);
+  int r =
+      usrsctp_connectx(so, reinterpret_cast<sockaddr *>(remote.data()), int(remote.size()), &id);
   if (r < 0 && errno != EINPROGRESS) {
     counters.inc(SigtranTransportCounter::connect_failures);
     kill(c, false);
@@ -607,8 +606,8 @@ void Transports::Impl::sctp_read(Conn &c) {
     socklen_t infolen = sizeof rcv;
     unsigned int infotype = 0;
     int flags = 0;
-    ssize_t n = usrsctp_recvv(c.so, buf, sizeof buf, reinterpret_cast<sockaddr *>(&from),
-                              &fromlen, &rcv, &infolen, &infotype, &flags);
+    ssize_t n = usrsctp_recvv(c.so, buf, sizeof buf, reinterpret_cast<sockaddr *>(&from), &fromlen,
+                              &rcv, &infolen, &infotype, &flags);
     if (n < 0) {
       if (errno == EWOULDBLOCK || errno == EAGAIN || errno == EINPROGRESS)
         return;

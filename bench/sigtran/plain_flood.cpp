@@ -4,17 +4,16 @@
 //   plain-flood server tcp|udp PORT N SIZE     prints "STATS rx=<n> secs=<s> rate=<msg/s>"
 //   plain-flood client tcp|udp PORT N SIZE
 #include <arpa/inet.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
 #include <string>
+#include <sys/socket.h>
+#include <unistd.h>
 #include <vector>
 
 namespace {

@@ -22,8 +22,7 @@ using namespace mgc::sigtran::m3ua;
 using nlohmann::json;
 
 uint32_t be32(const std::vector<uint8_t> &v, std::size_t i) {
-  return (uint32_t(v[i]) << 24) | (uint32_t(v[i + 1]) << 16) | (uint32_t(v[i + 2]) << 8) |
-         v[i + 3];
+  return (uint32_t(v[i]) << 24) | (uint32_t(v[i + 1]) << 16) | (uint32_t(v[i + 2]) << 8) | v[i + 3];
 }
 
 std::string_view class_name(uint8_t c) {

@@ -32,8 +32,8 @@ int main() {
   ep.links = {0};
   auto st = tr.add(ep);
   if (!have) {
-    std::printf("SKIP: kernel SCTP not available here (%s); transport answered %.*s\n",
-                why.c_str(), int(st.detail().size()), st.detail().data());
+    std::printf("SKIP: kernel SCTP not available here (%s); transport answered %.*s\n", why.c_str(),
+                int(st.detail().size()), st.detail().data());
     return st.detail() == "sigtran.kernel_sctp_unavailable" ? 77 : 1;
   }
   std::printf("kernel SCTP present; transport answered %.*s\n", int(st.detail().size()),

@@ -3,9 +3,8 @@
 
 #include "sigtran/m3ua_node.h"
 
-#include <gtest/gtest.h>
-
 #include <deque>
+#include <gtest/gtest.h>
 #include <string>
 #include <vector>
 
@@ -31,13 +30,11 @@ struct Recorder : MtpUser {
   std::vector<std::string> events;
   void mtp_transfer_ind(const MtpTransfer &t) override { rx.push_back(t); }
   void mtp_pause_ind(uint32_t dpc) override { events.push_back("PAUSE " + std::to_string(dpc)); }
-  void mtp_resume_ind(uint32_t dpc) override {
-    events.push_back("RESUME " + std::to_string(dpc));
-  }
+  void mtp_resume_ind(uint32_t dpc) override { events.push_back("RESUME " + std::to_string(dpc)); }
   void mtp_status_ind(const MtpStatus &s) override {
-    events.push_back(std::string(s.cause == MtpStatusCause::Congestion ? "STATUS congestion "
-                                                                         : "STATUS upu ") +
-                     std::to_string(s.dpc));
+    events.push_back(
+        std::string(s.cause == MtpStatusCause::Congestion ? "STATUS congestion " : "STATUS upu ") +
+        std::to_string(s.dpc));
   }
 };
 
@@ -66,9 +63,9 @@ inline MtpTransfer iam(uint32_t opc, uint32_t dpc, uint8_t sls) {
   t.ni = 2;
   t.sls = sls;
   // ISUP IAM of isup.cap (tests/sigtran/vectors/isup_cap_isup/1_iam.hex)
-  t.data = {0xd5, 0x00, 0x01, 0x00, 0xa0, 0x01, 0x0a, 0x02, 0x02, 0x07, 0x05, 0x81, 0x90,
-            0x84, 0x19, 0x0f, 0x0a, 0x07, 0x03, 0x17, 0x93, 0x33, 0x93, 0x79, 0x80, 0x08,
-            0x01, 0x80, 0x03, 0x05, 0x7c, 0x03, 0x88, 0x90, 0xa6};
+  t.data = {0xd5, 0x00, 0x01, 0x00, 0xa0, 0x01, 0x0a, 0x02, 0x02, 0x07, 0x05, 0x81,
+            0x90, 0x84, 0x19, 0x0f, 0x0a, 0x07, 0x03, 0x17, 0x93, 0x33, 0x93, 0x79,
+            0x80, 0x08, 0x01, 0x80, 0x03, 0x05, 0x7c, 0x03, 0x88, 0x90, 0xa6};
   return t;
 }
 

@@ -3,10 +3,9 @@
 #include "core/hex.h"
 #include "sigtran/m3ua_msg.h"
 
-#include <gtest/gtest.h>
-
 #include <filesystem>
 #include <fstream>
+#include <gtest/gtest.h>
 #include <map>
 #include <sstream>
 

@@ -112,7 +112,7 @@ TEST_F(AspSgp, RecoveryWithinTrFlushesBufferedData) {
   j.up();
   pump({&j});
   EXPECT_EQ(b.as_state(0), AsState::Active);
-  ASSERT_EQ(ua.rx.size(), 1u); // the buffered IAM arrived
+  ASSERT_EQ(ua.rx.size(), 1u);                                  // the buffered IAM arrived
   EXPECT_EQ(ub.events, (std::vector<std::string>{"RESUME 1"})); // never paused: T(r) held it
 }
 
