@@ -165,16 +165,17 @@ void CallAgent::run_audit(Gateway &gw) {
   Gateway *g = &gw;
   for (const auto &ep : gw.config.audit_endpoints) {
     counters_.inc(CaCounter::audits);
-    send(gw, Message::command(Verb::Auep, 0, ep), [this, g, ep, generation](const Status &st, const Message *r) {
-      if (generation != g->audit_generation)
-        return; // a newer audit superseded this one
-      if (!st.ok())
-        return; // give-up: on_peer_unreachable marks the gateway Disconnected
-      if (!success(r->code))
-        listener_.on_endpoint_lost(ep, r->code);
-      if (--g->audits_pending == 0 && g->state == GatewayState::Auditing)
-        set_state(*g, GatewayState::InService);
-    });
+    send(gw, Message::command(Verb::Auep, 0, ep),
+         [this, g, ep, generation](const Status &st, const Message *r) {
+           if (generation != g->audit_generation)
+             return; // a newer audit superseded this one
+           if (!st.ok())
+             return; // give-up: on_peer_unreachable marks the gateway Disconnected
+           if (!success(r->code))
+             listener_.on_endpoint_lost(ep, r->code);
+           if (--g->audits_pending == 0 && g->state == GatewayState::Auditing)
+             set_state(*g, GatewayState::InService);
+         });
   }
 }
 
@@ -246,8 +247,10 @@ void CallAgent::on_command(const IncomingCommand &cmd) {
     return;
   }
   switch (m.verb) {
-  case Verb::Rsip: return on_rsip(cmd, *gw);
-  case Verb::Dlcx: return on_gateway_dlcx(cmd, *gw);
+  case Verb::Rsip:
+    return on_rsip(cmd, *gw);
+  case Verb::Dlcx:
+    return on_gateway_dlcx(cmd, *gw);
   case Verb::Ntfy:
     counters_.inc(CaCounter::ntfy_received);
     cmd.respond(rc::kOk);
@@ -327,13 +330,14 @@ void CallAgent::on_rsip(const IncomingCommand &cmd, Gateway &gw) {
       gw.graceful_timers.erase(old);
     }
     if (delay_s > 0)
-      gw.graceful_timers[pattern] = sched_.start(int64_t(delay_s) * 1000, [this, g, pattern, reason] {
-        g->graceful_timers.erase(pattern);
-        drop_connections(*g, pattern, reason);
-        listener_.on_endpoint_lost(pattern, reason);
-        if (whole_gateway(pattern))
-          set_state(*g, GatewayState::OutOfService);
-      });
+      gw.graceful_timers[pattern] =
+          sched_.start(int64_t(delay_s) * 1000, [this, g, pattern, reason] {
+            g->graceful_timers.erase(pattern);
+            drop_connections(*g, pattern, reason);
+            listener_.on_endpoint_lost(pattern, reason);
+            if (whole_gateway(pattern))
+              set_state(*g, GatewayState::OutOfService);
+          });
     break;
   }
   case RestartMethod::CancelGraceful:
@@ -489,24 +493,25 @@ void CallAgent::modify(ConnectionHandle h, ModifyRequest req,
   if (!req.remote_sdp.empty())
     cmd.sdp.push_back(req.remote_sdp);
   std::optional<ConnectionMode> mode = req.mode;
-  send(*gw, std::move(cmd), [this, h, mode, done = std::move(done)](const Status &st, const Message *resp) {
-    ModifyResult r;
-    if (!st.ok()) {
-      r.status = st;
-      r.code = st.code();
-    } else if (!success(resp->code)) {
-      r.status = rejected(resp->code);
-      r.code = resp->code;
-    } else {
-      r.code = resp->code;
-      if (!resp->sdp.empty())
-        r.local_sdp = resp->sdp.front();
-      auto c = connections_.find(h);
-      if (c != connections_.end() && mode)
-        c->second.mode = *mode;
-    }
-    done(r);
-  });
+  send(*gw, std::move(cmd),
+       [this, h, mode, done = std::move(done)](const Status &st, const Message *resp) {
+         ModifyResult r;
+         if (!st.ok()) {
+           r.status = st;
+           r.code = st.code();
+         } else if (!success(resp->code)) {
+           r.status = rejected(resp->code);
+           r.code = resp->code;
+         } else {
+           r.code = resp->code;
+           if (!resp->sdp.empty())
+             r.local_sdp = resp->sdp.front();
+           auto c = connections_.find(h);
+           if (c != connections_.end() && mode)
+             c->second.mode = *mode;
+         }
+         done(r);
+       });
 }
 
 void CallAgent::release(ConnectionHandle h, std::function<void(const ReleaseResult &)> done) {
@@ -548,7 +553,8 @@ void CallAgent::release_endpoint(std::string endpoint,
     return;
   }
   std::erase_if(connections_, [&](const auto &e) {
-    return iequals(e.second.gateway, gw->config.domain) && endpoint_matches(endpoint, e.second.endpoint);
+    return iequals(e.second.gateway, gw->config.domain) &&
+           endpoint_matches(endpoint, e.second.endpoint);
   });
   send(*gw, Message::command(Verb::Dlcx, 0, endpoint),
        [done = std::move(done)](const Status &st, const Message *resp) {

@@ -66,7 +66,7 @@ struct GatewayConfig {
   // "ds/e1-1/*@tgw1". Empty: "*@<domain>".
   std::vector<std::string> audit_endpoints;
   std::string local_connection_options = "p:20, a:PCMA"; // L: when a request gives none
-  int64_t probe_interval_ms = 10'000; // AUEP probe period while Disconnected
+  int64_t probe_interval_ms = 10'000;                    // AUEP probe period while Disconnected
   // NotifiedEntity (N:, §3.2.1.3 / §4.1) sent in CRCX and RQNT so the gateway's NTFY, DLCX and
   // RSIP come to us, e.g. "ca@mgc.example.net:2727". Empty: none (osmo-mgw refuses N: with 539).
   std::string notified_entity;
@@ -164,7 +164,8 @@ public:
   void receive(const Address &from, std::string_view datagram);
 
   void connect(ConnectRequest req, std::function<void(const ConnectResult &)> done);
-  void modify(ConnectionHandle h, ModifyRequest req, std::function<void(const ModifyResult &)> done);
+  void modify(ConnectionHandle h, ModifyRequest req,
+              std::function<void(const ModifyResult &)> done);
   // Continuity check (Q.764 §2.1.8): mode Loopback (the circuit is looped back at the gateway)
   // or ContTest (the gateway answers the test tone); NetwLoop/NetwTest test the packet side.
   void loopback(std::string endpoint, ConnectionMode mode, std::string call_id,

@@ -27,37 +27,39 @@ constexpr VerbInfo kVerbTable[] = {
 };
 static_assert(std::size(kVerbTable) == kVerbCount);
 
-//                                                            commands      responses
+// clang-format off
+//  param                               code  name                          clause       commands        responses       SDP
 constexpr ParamInfo kParamTable[] = {
-    {Param::BearerInformation, "B", "BearerInformation", "§3.2.2.1", P("OOOOOFFFF"), P("FFFFFFOFF"), false},
-    {Param::CallId, "C", "CallId", "§3.2.2.2", P("FMMOFFFFF"), P("FFFFFFFOF"), false},
-    {Param::Capabilities, "A", "Capabilities", "§3.2.2.3", P("FFFFFFFFF"), P("FFFFFFOFF"), false},
-    {Param::ConnectionId, "I", "ConnectionId", "§3.2.2.5", P("FFMOFFFMF"), P("FOFFFFOFF"), false},
-    {Param::ConnectionMode, "M", "ConnectionMode", "§3.2.2.6", P("FMOFFFFFF"), P("FFFFFFFOF"), false},
-    {Param::ConnectionParameters, "P", "ConnectionParameters", "§3.2.2.7", P("FFFOFFFFF"), P("FFFOFFFOF"), false},
-    {Param::DetectEvents, "T", "DetectEvents", "§3.2.2.8", P("FOOOOFFFF"), P("FFFFFFOFF"), false},
-    {Param::DigitMap, "D", "DigitMap", "§2.1.5", P("FOOOOFFFF"), P("FFFFFFOFF"), false},
-    {Param::EventStates, "ES", "EventStates", "§3.2.2.9", P("FFFFFFFFF"), P("FFFFFFOFF"), false},
-    {Param::LocalConnectionOptions, "L", "LocalConnectionOptions", "§3.2.2.10", P("FOOFFFFFF"), P("FFFFFFFOF"), false},
-    {Param::MaxMgcpDatagram, "MD", "MaxMGCPDatagram", "§3.2.2.11", P("FFFFFFFFF"), P("FFFFFFOFF"), false},
-    {Param::NotifiedEntity, "N", "NotifiedEntity", "§3.2.1.3", P("FOOOOOFFF"), P("FFFFFFOOO"), false},
-    {Param::ObservedEvents, "O", "ObservedEvents", "§3.2.2.12", P("FFFFFMFFF"), P("FFFFFFOFF"), false},
-    {Param::PackageList, "PL", "PackageList", "§3.2.2.13", P("FFFFFFFFF"), P("OOOOOOOOO"), false},
-    {Param::QuarantineHandling, "Q", "QuarantineHandling", "§3.2.2.14", P("FOOOOFFFF"), P("FFFFFFOFF"), false},
-    {Param::ReasonCode, "E", "ReasonCode", "§3.2.2.15", P("FFFOFFFFO"), P("FFFFFFOFF"), false},
-    {Param::RequestedEvents, "R", "RequestedEvents", "§3.2.2.16", P("FOOOOFFFF"), P("FFFFFFOFF"), false},
-    {Param::RequestedInfo, "F", "RequestedInfo", "§3.2.2.17", P("FFFFFFOMF"), P("FFFFFFFFF"), false},
-    {Param::RequestIdentifier, "X", "RequestIdentifier", "§3.2.2.18", P("FOOOMMFFF"), P("FFFFFFOFF"), false},
-    {Param::ResponseAck, "K", "ResponseAck", "§3.2.2.19", P("OOOOOOOOO"), P("OOOOOOOOO"), false},
-    {Param::RestartDelay, "RD", "RestartDelay", "§3.2.2", P("FFFFFFFFO"), P("FFFFFFOFF"), false},
-    {Param::RestartMethod, "RM", "RestartMethod", "§3.2.2.20", P("FFFFFFFFM"), P("FFFFFFOFF"), false},
-    {Param::SecondConnectionId, "I2", "SecondConnectionId", "§3.2.2", P("FFFFFFFFF"), P("FOFFFFFFF"), false},
-    {Param::SecondEndpointId, "Z2", "SecondEndpointId", "§3.2.2", P("FOFFFFFFF"), P("FOFFFFFFF"), false},
-    {Param::SignalRequests, "S", "SignalRequests", "§3.2.2.21", P("FOOOOFFFF"), P("FFFFFFOFF"), false},
-    {Param::SpecificEndpointId, "Z", "SpecificEndpointId", "§3.2.1.3", P("FFFFFFFFF"), P("FOFFFFOFF"), false},
-    {Param::RemoteConnectionDescriptor, "RC", "RemoteConnectionDescriptor", "§3.4", P("FOOFFFFFF"), P("FFFFFFFOF"), true},
-    {Param::LocalConnectionDescriptor, "LC", "LocalConnectionDescriptor", "§3.4", P("FFFFFFFFF"), P("FOOFFFFOF"), true},
+    {Param::BearerInformation,          "B",  "BearerInformation",          "§3.2.2.1",  P("OOOOOFFFF"), P("FFFFFFOFF"), false},
+    {Param::CallId,                     "C",  "CallId",                     "§3.2.2.2",  P("FMMOFFFFF"), P("FFFFFFFOF"), false},
+    {Param::Capabilities,               "A",  "Capabilities",               "§3.2.2.3",  P("FFFFFFFFF"), P("FFFFFFOFF"), false},
+    {Param::ConnectionId,               "I",  "ConnectionId",               "§3.2.2.5",  P("FFMOFFFMF"), P("FOFFFFOFF"), false},
+    {Param::ConnectionMode,             "M",  "ConnectionMode",             "§3.2.2.6",  P("FMOFFFFFF"), P("FFFFFFFOF"), false},
+    {Param::ConnectionParameters,       "P",  "ConnectionParameters",       "§3.2.2.7",  P("FFFOFFFFF"), P("FFFOFFFOF"), false},
+    {Param::DetectEvents,               "T",  "DetectEvents",               "§3.2.2.8",  P("FOOOOFFFF"), P("FFFFFFOFF"), false},
+    {Param::DigitMap,                   "D",  "DigitMap",                   "§2.1.5",    P("FOOOOFFFF"), P("FFFFFFOFF"), false},
+    {Param::EventStates,                "ES", "EventStates",                "§3.2.2.9",  P("FFFFFFFFF"), P("FFFFFFOFF"), false},
+    {Param::LocalConnectionOptions,     "L",  "LocalConnectionOptions",     "§3.2.2.10", P("FOOFFFFFF"), P("FFFFFFFOF"), false},
+    {Param::MaxMgcpDatagram,            "MD", "MaxMGCPDatagram",            "§3.2.2.11", P("FFFFFFFFF"), P("FFFFFFOFF"), false},
+    {Param::NotifiedEntity,             "N",  "NotifiedEntity",             "§3.2.1.3",  P("FOOOOOFFF"), P("FFFFFFOOO"), false},
+    {Param::ObservedEvents,             "O",  "ObservedEvents",             "§3.2.2.12", P("FFFFFMFFF"), P("FFFFFFOFF"), false},
+    {Param::PackageList,                "PL", "PackageList",                "§3.2.2.13", P("FFFFFFFFF"), P("OOOOOOOOO"), false},
+    {Param::QuarantineHandling,         "Q",  "QuarantineHandling",         "§3.2.2.14", P("FOOOOFFFF"), P("FFFFFFOFF"), false},
+    {Param::ReasonCode,                 "E",  "ReasonCode",                 "§3.2.2.15", P("FFFOFFFFO"), P("FFFFFFOFF"), false},
+    {Param::RequestedEvents,            "R",  "RequestedEvents",            "§3.2.2.16", P("FOOOOFFFF"), P("FFFFFFOFF"), false},
+    {Param::RequestedInfo,              "F",  "RequestedInfo",              "§3.2.2.17", P("FFFFFFOMF"), P("FFFFFFFFF"), false},
+    {Param::RequestIdentifier,          "X",  "RequestIdentifier",          "§3.2.2.18", P("FOOOMMFFF"), P("FFFFFFOFF"), false},
+    {Param::ResponseAck,                "K",  "ResponseAck",                "§3.2.2.19", P("OOOOOOOOO"), P("OOOOOOOOO"), false},
+    {Param::RestartDelay,               "RD", "RestartDelay",               "§3.2.2",    P("FFFFFFFFO"), P("FFFFFFOFF"), false},
+    {Param::RestartMethod,              "RM", "RestartMethod",              "§3.2.2.20", P("FFFFFFFFM"), P("FFFFFFOFF"), false},
+    {Param::SecondConnectionId,         "I2", "SecondConnectionId",         "§3.2.2",    P("FFFFFFFFF"), P("FOFFFFFFF"), false},
+    {Param::SecondEndpointId,           "Z2", "SecondEndpointId",           "§3.2.2",    P("FOFFFFFFF"), P("FOFFFFFFF"), false},
+    {Param::SignalRequests,             "S",  "SignalRequests",             "§3.2.2.21", P("FOOOOFFFF"), P("FFFFFFOFF"), false},
+    {Param::SpecificEndpointId,         "Z",  "SpecificEndpointId",         "§3.2.1.3",  P("FFFFFFFFF"), P("FOFFFFOFF"), false},
+    {Param::RemoteConnectionDescriptor, "RC", "RemoteConnectionDescriptor", "§3.4",      P("FOOFFFFFF"), P("FFFFFFFOF"), true},
+    {Param::LocalConnectionDescriptor,  "LC", "LocalConnectionDescriptor",  "§3.4",      P("FFFFFFFFF"), P("FOOFFFFOF"), true},
 };
+// clang-format on
 static_assert(std::size(kParamTable) == kParamCount);
 
 constexpr bool params_in_enum_order() {
@@ -149,8 +151,10 @@ constexpr ModeInfo kModeTable[] = {
 };
 
 constexpr RestartMethodInfo kRestartMethodTable[] = {
-    {RestartMethod::Graceful, "graceful"},         {RestartMethod::Forced, "forced"},
-    {RestartMethod::Restart, "restart"},           {RestartMethod::Disconnected, "disconnected"},
+    {RestartMethod::Graceful, "graceful"},
+    {RestartMethod::Forced, "forced"},
+    {RestartMethod::Restart, "restart"},
+    {RestartMethod::Disconnected, "disconnected"},
     {RestartMethod::CancelGraceful, "cancel-graceful"},
 };
 
@@ -203,13 +207,20 @@ ReturnClass return_class(int code) {
   if (code < 0 || code > 999)
     return ReturnClass::Unknown;
   switch (code / 100) {
-  case 0: return ReturnClass::Ack;
-  case 1: return ReturnClass::Provisional;
-  case 2: return ReturnClass::Success;
-  case 4: return ReturnClass::TransientError;
-  case 5: return ReturnClass::PermanentError;
-  case 8: return ReturnClass::PackageSpecific;
-  default: return ReturnClass::Unknown;
+  case 0:
+    return ReturnClass::Ack;
+  case 1:
+    return ReturnClass::Provisional;
+  case 2:
+    return ReturnClass::Success;
+  case 4:
+    return ReturnClass::TransientError;
+  case 5:
+    return ReturnClass::PermanentError;
+  case 8:
+    return ReturnClass::PackageSpecific;
+  default:
+    return ReturnClass::Unknown;
   }
 }
 
@@ -218,13 +229,20 @@ std::string_view return_code_meaning(int code) {
     if (r.code == code)
       return r.meaning;
   switch (return_class(code)) {
-  case ReturnClass::Ack: return "Acknowledgement";
-  case ReturnClass::Provisional: return "Provisional response";
-  case ReturnClass::Success: return "Success";
-  case ReturnClass::TransientError: return "Transient error";
-  case ReturnClass::PermanentError: return "Permanent error";
-  case ReturnClass::PackageSpecific: return "Package specific response";
-  default: return "Unknown return code";
+  case ReturnClass::Ack:
+    return "Acknowledgement";
+  case ReturnClass::Provisional:
+    return "Provisional response";
+  case ReturnClass::Success:
+    return "Success";
+  case ReturnClass::TransientError:
+    return "Transient error";
+  case ReturnClass::PermanentError:
+    return "Permanent error";
+  case ReturnClass::PackageSpecific:
+    return "Package specific response";
+  default:
+    return "Unknown return code";
   }
 }
 
@@ -235,13 +253,20 @@ int effective_return_code(int code) {
   if (code < 0 || code > 999)
     return rc::kProtocolError;
   switch (code / 100) {
-  case 0: return rc::kAck;
-  case 1: return rc::kPending;
-  case 2: return rc::kOk;
-  case 3: return rc::kRedirected;
-  case 4: return rc::kTransientError;
-  case 8: return code; // package-specific codes keep their value; the package defines them
-  default: return rc::kProtocolError;
+  case 0:
+    return rc::kAck;
+  case 1:
+    return rc::kPending;
+  case 2:
+    return rc::kOk;
+  case 3:
+    return rc::kRedirected;
+  case 4:
+    return rc::kTransientError;
+  case 8:
+    return code; // package-specific codes keep their value; the package defines them
+  default:
+    return rc::kProtocolError;
   }
 }
 
@@ -258,7 +283,9 @@ std::optional<ConnectionMode> mode_from_code(std::string_view code) {
       return m.mode;
   return std::nullopt;
 }
-std::string_view mode_code(ConnectionMode m) { return kModeTable[static_cast<std::size_t>(m)].code; }
+std::string_view mode_code(ConnectionMode m) {
+  return kModeTable[static_cast<std::size_t>(m)].code;
+}
 
 std::optional<RestartMethod> restart_method_from_code(std::string_view code) {
   for (const auto &m : kRestartMethodTable)

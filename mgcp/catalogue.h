@@ -96,8 +96,15 @@ std::span<const ReturnCodeInfo> return_codes();
 // error, permanent error, package specific) per §2.4.
 std::string_view return_code_meaning(int code);
 
-enum class ReturnClass : uint8_t { Ack, Provisional, Success, TransientError, PermanentError,
-                                   PackageSpecific, Unknown };
+enum class ReturnClass : uint8_t {
+  Ack,
+  Provisional,
+  Success,
+  TransientError,
+  PermanentError,
+  PackageSpecific,
+  Unknown
+};
 ReturnClass return_class(int code);
 // §2.4 last paragraph: how an unknown code is treated (0xx->000, 1xx->100, 2xx->200,
 // 3xx->521, 4xx->400, 5xx-9xx->510); known codes map to themselves.
@@ -139,8 +146,17 @@ std::span<const ReturnCodeInfo> reason_codes();
 std::string_view reason_code_meaning(int code);
 
 // §3.2.2.6 connection modes.
-enum class ConnectionMode : uint8_t { SendOnly, RecvOnly, SendRecv, Conference, Inactive,
-                                      Loopback, ContTest, NetwLoop, NetwTest };
+enum class ConnectionMode : uint8_t {
+  SendOnly,
+  RecvOnly,
+  SendRecv,
+  Conference,
+  Inactive,
+  Loopback,
+  ContTest,
+  NetwLoop,
+  NetwTest
+};
 struct ModeInfo {
   ConnectionMode mode;
   std::string_view code;

@@ -283,7 +283,8 @@ private:
       if (!mode_from_code(p.value) && p.value.find('/') == std::string::npos)
         return fail(DecodeCounter::bad_connection_mode);
       break;
-    case Param::LocalConnectionOptions: return check_local_connection_options(p.value);
+    case Param::LocalConnectionOptions:
+      return check_local_connection_options(p.value);
     case Param::RestartMethod:
       if (!restart_method_from_code(p.value) && p.value.find('/') == std::string::npos)
         return fail(DecodeCounter::bad_restart_method);
@@ -300,7 +301,8 @@ private:
         return fail(DecodeCounter::bad_response_ack);
       break;
     }
-    default: break;
+    default:
+      break;
     }
     return Status::Ok();
   }
@@ -418,8 +420,9 @@ constexpr LcoKey kLcoKeys[] = {
     {"p", lco_range},    // packetization period, ms
     {"b", lco_range},    // bandwidth, kbit/s
     {"t", [](std::string_view v) { return v.size() == 2 && all_hex(v); }}, // type of service
-    {"e", lco_on_off},   // echo cancellation
-    {"gc", [](std::string_view v) {
+    {"e", lco_on_off},                                                     // echo cancellation
+    {"gc",
+     [](std::string_view v) {
        if (v == "auto")
          return true;
        if (!v.empty() && (v[0] == '-' || v[0] == '+'))
@@ -447,12 +450,12 @@ Status check_local_connection_options(std::string_view value) {
       return decode_status(DecodeCounter::bad_lco_syntax);
     std::size_t colon = item.find(':');
     std::string_view key = trim(item.substr(0, colon));
-    std::string_view v = colon == std::string_view::npos ? std::string_view{}
-                                                         : trim(item.substr(colon + 1));
+    std::string_view v =
+        colon == std::string_view::npos ? std::string_view{} : trim(item.substr(colon + 1));
     if (key.empty())
       return decode_status(DecodeCounter::bad_lco_syntax);
-    bool vendor = key.size() >= 2 && (key[0] == 'x' || key[0] == 'X') &&
-                  (key[1] == '-' || key[1] == '+');
+    bool vendor =
+        key.size() >= 2 && (key[0] == 'x' || key[0] == 'X') && (key[1] == '-' || key[1] == '+');
     if (vendor) {
       if (key[1] == '+') // a mandatory vendor extension this codec does not know (525)
         return decode_status(DecodeCounter::unknown_lco_extension);

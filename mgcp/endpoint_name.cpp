@@ -148,7 +148,8 @@ std::optional<std::string> endpoint_local_name(const EndpointRule &rule, uint32_
     span = rule.first_span + offset / 24;
     ts = offset % 24 + 1;
     break;
-  case Framing::Linear: break;
+  case Framing::Linear:
+    break;
   }
   std::string out;
   std::string_view p = rule.pattern;
@@ -192,8 +193,7 @@ Status EndpointMap::add(TrunkMapping m) {
   return Status::Ok();
 }
 
-std::optional<std::string> EndpointMap::endpoint(std::string_view trunk_group,
-                                                 uint32_t cic) const {
+std::optional<std::string> EndpointMap::endpoint(std::string_view trunk_group, uint32_t cic) const {
   for (const auto &m : mappings_) {
     if (m.trunk_group != trunk_group || cic < m.cic_first || cic > m.cic_last)
       continue;

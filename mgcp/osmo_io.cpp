@@ -119,9 +119,7 @@ Status UdpTransport::bind(const Address &local) {
     close(fd);
     return Status("mgcp.bind_failed", 0);
   }
-  osmo_fd_setup(&impl_->ofd, fd, OSMO_FD_READ,
-                &UdpTransport::on_readable, impl_,
-                0);
+  osmo_fd_setup(&impl_->ofd, fd, OSMO_FD_READ, &UdpTransport::on_readable, impl_, 0);
   if (osmo_fd_register(&impl_->ofd) != 0) {
     close(fd);
     impl_->ofd.fd = -1;
@@ -144,8 +142,8 @@ void UdpTransport::send(const Address &to, std::string_view datagram) {
   sa.sin_family = AF_INET;
   sa.sin_addr.s_addr = htonl(to.ip);
   sa.sin_port = htons(to.port);
-  if (sendto(impl_->ofd.fd, datagram.data(), datagram.size(), 0,
-             reinterpret_cast<sockaddr *>(&sa), sizeof sa) < 0)
+  if (sendto(impl_->ofd.fd, datagram.data(), datagram.size(), 0, reinterpret_cast<sockaddr *>(&sa),
+             sizeof sa) < 0)
     ++send_errors_;
 }
 

@@ -119,7 +119,8 @@ Status parse_sdp(std::string_view text, Sdp &out) {
       }
       break;
     }
-    default: break;
+    default:
+      break;
     }
   }
   return first ? kBadSdp : Status::Ok();

@@ -112,8 +112,7 @@ uint32_t TransactionLayer::send(const Address &to, Message command, ResponseHand
     int64_t now = sched_.now_ms();
     std::vector<uint32_t> ids;
     std::size_t take = 0;
-    for (; take < p.to_confirm.size() && ids.size() < config_.max_confirmations_per_command;
-         ++take)
+    for (; take < p.to_confirm.size() && ids.size() < config_.max_confirmations_per_command; ++take)
       if (now - p.to_confirm[take].second < config_.get(TxTimer::THist))
         ids.push_back(p.to_confirm[take].first);
     p.to_confirm.erase(p.to_confirm.begin(), p.to_confirm.begin() + take);
@@ -170,8 +169,8 @@ void TransactionLayer::on_retransmit_timer(uint32_t txid) {
       ++o.retransmissions;
       counters_.inc(TxCounter::retransmissions);
     }
-    int64_t next = std::min(config_.get(TxTimer::LongTran),
-                            config_.get(TxTimer::FinalWait) - elapsed);
+    int64_t next =
+        std::min(config_.get(TxTimer::LongTran), config_.get(TxTimer::FinalWait) - elapsed);
     o.timer = sched_.start(next, [this, txid] { on_retransmit_timer(txid); });
     return;
   }
@@ -260,7 +259,8 @@ void TransactionLayer::on_response(const Address &from, const Message &m) {
       o.provisional = true;
       sched_.stop(o.timer);
       uint32_t txid = m.transaction_id;
-      o.timer = sched_.start(config_.get(TxTimer::LongTran), [this, txid] { on_retransmit_timer(txid); });
+      o.timer =
+          sched_.start(config_.get(TxTimer::LongTran), [this, txid] { on_retransmit_timer(txid); });
     }
     return;
   }
@@ -335,8 +335,9 @@ void TransactionLayer::on_command(const Address &from, const Message &m, const S
     case Incoming::State::Executing:
       // §3.5.1 / §3.5.6: still executing, so acknowledge receipt with a provisional response.
       counters_.inc(TxCounter::duplicates_in_progress);
-      transport_.send(from, encode(Message::response(rc::kPending, m.transaction_id,
-                                                     std::string(return_code_meaning(rc::kPending)))));
+      transport_.send(from,
+                      encode(Message::response(rc::kPending, m.transaction_id,
+                                               std::string(return_code_meaning(rc::kPending)))));
       in.provisional_sent = true;
       counters_.inc(TxCounter::provisional_sent);
       break;

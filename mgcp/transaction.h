@@ -13,9 +13,9 @@
 
 #include <array>
 #include <deque>
-#include <memory>
 #include <functional>
 #include <map>
+#include <memory>
 #include <random>
 #include <string>
 #include <string_view>
@@ -32,13 +32,18 @@ struct TxTimerInfo {
   std::string_view description;
 };
 inline constexpr TxTimerInfo kTxTimers[] = {
-    {TxTimer::RtoInitial, "rto-initial", 200, "first retransmission timer, before any round trip was measured (§3.5.3)"},
+    {TxTimer::RtoInitial, "rto-initial", 200,
+     "first retransmission timer, before any round trip was measured (§3.5.3)"},
     {TxTimer::RtoMin, "rto-min", 100, "lower bound of the retransmission timer (§3.5.3)"},
     {TxTimer::RtoMax, "rto-max", 4000, "RTO-MAX, upper bound of the retransmission timer (§3.5.3)"},
-    {TxTimer::LongTran, "longtran", 5000, "LONGTRAN-TIMER, repetition after a provisional response (§3.5.6)"},
-    {TxTimer::TMax, "t-max", 20000, "T-MAX, retransmissions cease this long after the first send (§3.5.6)"},
-    {TxTimer::THist, "t-hist", 30000, "T-HIST, how long responses and transaction ids are remembered (§3.5.1)"},
-    {TxTimer::FinalWait, "final-wait", 60000, "2*T-HIST, wait for a final response after a provisional one (§3.5.6)"},
+    {TxTimer::LongTran, "longtran", 5000,
+     "LONGTRAN-TIMER, repetition after a provisional response (§3.5.6)"},
+    {TxTimer::TMax, "t-max", 20000,
+     "T-MAX, retransmissions cease this long after the first send (§3.5.6)"},
+    {TxTimer::THist, "t-hist", 30000,
+     "T-HIST, how long responses and transaction ids are remembered (§3.5.1)"},
+    {TxTimer::FinalWait, "final-wait", 60000,
+     "2*T-HIST, wait for a final response after a provisional one (§3.5.6)"},
 };
 
 constexpr std::array<int64_t, std::size(kTxTimers)> tx_timer_defaults() {
@@ -76,7 +81,7 @@ struct TransactionConfig {
   X(confirmations_sent)                                                                            \
   X(gave_up)                                                                                       \
   X(commands_received)                                                                             \
-  X(duplicate_commands)                                                                          \
+  X(duplicate_commands)                                                                            \
   X(duplicates_in_progress)                                                                        \
   X(duplicates_discarded_after_ack)                                                                \
   X(provisional_sent)                                                                              \

@@ -14,10 +14,11 @@ struct Sample {
 };
 
 const Sample kSamples[] = {
-    {"CRCX+SDP", "CRCX 1205 ds/e1-1/17@tgw1.example.net MGCP 1.0\r\nC: A3C47F21456789F0\r\n"
-                 "L: p:20, a:PCMA\r\nM: sendrecv\r\n\r\nv=0\r\no=- 25678 753849 IN IP4 192.0.2.1\r\n"
-                 "s=-\r\nc=IN IP4 192.0.2.1\r\nt=0 0\r\nm=audio 3456 RTP/AVP 8\r\n"
-                 "a=rtpmap:8 PCMA/8000\r\na=ptime:20\r\n"},
+    {"CRCX+SDP",
+     "CRCX 1205 ds/e1-1/17@tgw1.example.net MGCP 1.0\r\nC: A3C47F21456789F0\r\n"
+     "L: p:20, a:PCMA\r\nM: sendrecv\r\n\r\nv=0\r\no=- 25678 753849 IN IP4 192.0.2.1\r\n"
+     "s=-\r\nc=IN IP4 192.0.2.1\r\nt=0 0\r\nm=audio 3456 RTP/AVP 8\r\n"
+     "a=rtpmap:8 PCMA/8000\r\na=ptime:20\r\n"},
     {"200+SDP", "200 1205 OK\r\nI: FDE234C8\r\n\r\nv=0\r\no=- 25678 753849 IN IP4 192.0.2.9\r\n"
                 "s=-\r\nc=IN IP4 192.0.2.9\r\nt=0 0\r\nm=audio 16002 RTP/AVP 8\r\na=ptime:20\r\n"},
     {"MDCX", "MDCX 1210 ds/e1-1/17@tgw1.example.net MGCP 1.0\r\nC: A3C47F21456789F0\r\n"
@@ -55,8 +56,10 @@ void encode_bench(benchmark::State &state, const char *text) {
 
 int register_all() {
   for (const auto &s : kSamples) {
-    benchmark::RegisterBenchmark((std::string("decode_bench/") + s.name).c_str(), decode_bench, s.text);
-    benchmark::RegisterBenchmark((std::string("encode_bench/") + s.name).c_str(), encode_bench, s.text);
+    benchmark::RegisterBenchmark((std::string("decode_bench/") + s.name).c_str(), decode_bench,
+                                 s.text);
+    benchmark::RegisterBenchmark((std::string("encode_bench/") + s.name).c_str(), encode_bench,
+                                 s.text);
   }
   return 0;
 }

@@ -35,7 +35,8 @@ std::string answer(const Message &cmd, uint64_t &conn_seq) {
     char ci[20];
     std::snprintf(ci, sizeof ci, "%llX", static_cast<unsigned long long>(++conn_seq));
     r.set(Param::ConnectionId, ci);
-    r.sdp.push_back(build_sdp({"127.0.0.1", uint16_t(16000 + conn_seq % 1000 * 2), {{8, "PCMA/8000"}}, 20, conn_seq}));
+    r.sdp.push_back(build_sdp(
+        {"127.0.0.1", uint16_t(16000 + conn_seq % 1000 * 2), {{8, "PCMA/8000"}}, 20, conn_seq}));
   } else if (cmd.verb == Verb::Dlcx) {
     r.code = rc::kDeleted;
   }
@@ -88,7 +89,8 @@ struct Driver {
       if (!r.status.ok()) {
         ++failures;
         if (failures < 4)
-          std::fprintf(stderr, "CRCX failed: %.*s %d\n", int(r.status.detail().size()), r.status.detail().data(), r.code);
+          std::fprintf(stderr, "CRCX failed: %.*s %d\n", int(r.status.detail().size()),
+                       r.status.detail().data(), r.code);
         --in_flight;
         pair(k);
         return;
@@ -100,7 +102,8 @@ struct Driver {
         else {
           ++failures;
           if (failures < 4)
-            std::fprintf(stderr, "DLCX failed: %.*s %d\n", int(rr.status.detail().size()), rr.status.detail().data(), rr.code);
+            std::fprintf(stderr, "DLCX failed: %.*s %d\n", int(rr.status.detail().size()),
+                         rr.status.detail().data(), rr.code);
         }
         pair(k);
       });
@@ -132,7 +135,8 @@ Run run_memory(double seconds, unsigned window) {
       continue;
     ca.receive(addr, answer(cmd, gw.conn_seq));
   }
-  return {d.pairs, d.failures, std::chrono::duration<double>(Clock::now() - t0).count(), cpu_now() - c0};
+  return {d.pairs, d.failures, std::chrono::duration<double>(Clock::now() - t0).count(),
+          cpu_now() - c0};
 }
 
 // Runs the select loop until `until`, then lets in-flight pairs finish (bounded).
@@ -177,7 +181,8 @@ Run run_udp(double seconds, unsigned window) {
   double c0 = cpu_now();
   d.start(window);
   loop_for(sched, d, seconds, 0);
-  return {d.pairs, d.failures, std::chrono::duration<double>(Clock::now() - t0).count(), cpu_now() - c0};
+  return {d.pairs, d.failures, std::chrono::duration<double>(Clock::now() - t0).count(),
+          cpu_now() - c0};
 }
 
 uint16_t free_udp_port() {
@@ -210,10 +215,12 @@ bool run_osmo_mgw(double seconds, unsigned window, Run &out) {
   double c0 = cpu_now();
   d.start(window);
   loop_for(sched, d, seconds, 0);
-  out = {d.pairs, d.failures, std::chrono::duration<double>(Clock::now() - t0).count(), cpu_now() - c0};
+  out = {d.pairs, d.failures, std::chrono::duration<double>(Clock::now() - t0).count(),
+         cpu_now() - c0};
   out.pairs += 0;
   std::fprintf(stderr, "osmo-mgw run: retransmissions %llu\n",
-               static_cast<unsigned long long>(ca.transactions().counters().get(TxCounter::retransmissions)));
+               static_cast<unsigned long long>(
+                   ca.transactions().counters().get(TxCounter::retransmissions)));
   return true;
 }
 
@@ -239,7 +246,8 @@ int main(int argc, char **argv) {
     else if (k == "--modes")
       modes = argv[i + 1];
   }
-  std::printf("| peer | window | CRCX+DLCX pairs | failures | pairs/s | transactions/s | CPU us/pair (this process) |\n");
+  std::printf("| peer | window | CRCX+DLCX pairs | failures | pairs/s | transactions/s | CPU "
+              "us/pair (this process) |\n");
   std::printf("|---|---:|---:|---:|---:|---:|---:|\n");
   if (modes.find("memory") != std::string::npos)
     row("in-process responder, in-memory transport", run_memory(seconds, window), window);

@@ -6,10 +6,9 @@
 #include "mgcp/codec.h"
 #include "mgcp/sdp.h"
 
-#include <nlohmann/json.hpp>
-
 #include <cstdio>
 #include <iostream>
+#include <nlohmann/json.hpp>
 #include <string>
 
 namespace mgc::tool {

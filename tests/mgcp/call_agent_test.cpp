@@ -23,7 +23,8 @@ struct Events : CallAgentListener {
   void on_gateway_state(std::string_view gw, GatewayState s) override {
     states.emplace_back(std::string(gw), s);
   }
-  void on_gateway_restart(std::string_view, std::string_view eps, RestartMethod m, uint32_t d) override {
+  void on_gateway_restart(std::string_view, std::string_view eps, RestartMethod m,
+                          uint32_t d) override {
     restarts.emplace_back(std::string(eps), m, d);
   }
   void on_connection_lost(ConnectionHandle h, int reason) override {
@@ -61,7 +62,8 @@ struct MgcpCallAgent : ::testing::Test {
   // The scripted gateway answers the last command sent.
   void answer(int code, std::string extra = {}, std::string sdp = {}) {
     Message cmd = net.last();
-    std::string text = std::to_string(code) + " " + std::to_string(cmd.transaction_id) + " X\r\n" + extra;
+    std::string text =
+        std::to_string(code) + " " + std::to_string(cmd.transaction_id) + " X\r\n" + extra;
     if (!sdp.empty())
       text += "\r\n" + sdp;
     ca->receive(kMgw, text);
@@ -172,7 +174,9 @@ TEST_F(MgcpCallAgent, AnyOfEndpointReturnsTheSpecificOne) {
   req.endpoint = "ds/e1-1/$@tgw1";
   req.mode = ConnectionMode::RecvOnly;
   ca->connect(req, [&](const ConnectResult &x) { r = x; });
-  answer(200, "I: 1\r\nZ: ds/e1-1/7@tgw1\r\n", "v=0\r\no=- 1 1 IN IP4 1.2.3.4\r\ns=-\r\nc=IN IP4 1.2.3.4\r\nt=0 0\r\nm=audio 1 RTP/AVP 8\r\n");
+  answer(200, "I: 1\r\nZ: ds/e1-1/7@tgw1\r\n",
+         "v=0\r\no=- 1 1 IN IP4 1.2.3.4\r\ns=-\r\nc=IN IP4 1.2.3.4\r\nt=0 0\r\nm=audio 1 RTP/AVP "
+         "8\r\n");
   ASSERT_TRUE(r.status.ok());
   EXPECT_EQ(r.endpoint, "ds/e1-1/7@tgw1");
 }
@@ -200,7 +204,8 @@ TEST_F(MgcpCallAgent, RejectionsAndLocalRefusals) {
 TEST_F(MgcpCallAgent, LoopbackForContinuityCheck) {
   bring_up();
   ConnectResult r;
-  ca->loopback("ds/e1-1/9@tgw1", ConnectionMode::ContTest, "", [&](const ConnectResult &x) { r = x; });
+  ca->loopback("ds/e1-1/9@tgw1", ConnectionMode::ContTest, "",
+               [&](const ConnectResult &x) { r = x; });
   Message crcx = net.last();
   EXPECT_EQ(crcx.get(Param::ConnectionMode), "conttest");
   EXPECT_TRUE(crcx.sdp.empty());
@@ -371,8 +376,9 @@ TEST_F(MgcpCallAgent, GatewayDeletesAConnection) {
   bring_up();
   ConnectionHandle h = connect("ds/e1-1/3@tgw1");
   std::string ci(ca->connection(h)->connection_id);
-  ca->receive(kMgw, "DLCX 6000 ds/e1-1/3@tgw1 MGCP 1.0\r\nC: 1\r\nI: " + ci +
-                        "\r\nE: 902 loss of sync\r\nP: PS=1, OS=2, PR=3, OR=4, PL=0, JI=0, LA=0\r\n");
+  ca->receive(kMgw,
+              "DLCX 6000 ds/e1-1/3@tgw1 MGCP 1.0\r\nC: 1\r\nI: " + ci +
+                  "\r\nE: 902 loss of sync\r\nP: PS=1, OS=2, PR=3, OR=4, PL=0, JI=0, LA=0\r\n");
   EXPECT_EQ(net.last().code, 200);
   ASSERT_EQ(ev.lost_connections.size(), 1u);
   EXPECT_EQ(ev.lost_connections[0], std::make_pair(h, 902));
@@ -397,7 +403,8 @@ TEST_F(MgcpCallAgent, NotifyUnknownGatewayAndUnsupportedVerbs) {
 TEST_F(MgcpCallAgent, RqntEpcfAuep) {
   bring_up();
   AuditResult r;
-  ca->notification_request("ds/e1-1/3@tgw1", "AB", "g/ft", "", [&](const AuditResult &x) { r = x; });
+  ca->notification_request("ds/e1-1/3@tgw1", "AB", "g/ft", "",
+                           [&](const AuditResult &x) { r = x; });
   EXPECT_EQ(net.last().verb, Verb::Rqnt);
   answer(200);
   EXPECT_TRUE(r.status.ok());

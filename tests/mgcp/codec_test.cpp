@@ -102,15 +102,27 @@ TEST(MgcpCodec, EveryVerbRoundTrips) {
   };
   std::vector<Case> cases = {
       {Verb::Epcf, {{Param::BearerInformation, "e:mu"}}, false},
-      {Verb::Crcx, {{Param::CallId, "1"}, {Param::ConnectionMode, "recvonly"},
-                    {Param::LocalConnectionOptions, "p:20, a:PCMA"}}, true},
-      {Verb::Mdcx, {{Param::CallId, "1"}, {Param::ConnectionId, "FDE234C8"},
-                    {Param::ConnectionMode, "sendrecv"}}, true},
+      {Verb::Crcx,
+       {{Param::CallId, "1"},
+        {Param::ConnectionMode, "recvonly"},
+        {Param::LocalConnectionOptions, "p:20, a:PCMA"}},
+       true},
+      {Verb::Mdcx,
+       {{Param::CallId, "1"},
+        {Param::ConnectionId, "FDE234C8"},
+        {Param::ConnectionMode, "sendrecv"}},
+       true},
       {Verb::Dlcx, {{Param::CallId, "1"}, {Param::ConnectionId, "FDE234C8"}}, false},
-      {Verb::Rqnt, {{Param::RequestIdentifier, "0123456789AC"}, {Param::RequestedEvents, "l/hd(N)"}}, false},
-      {Verb::Ntfy, {{Param::RequestIdentifier, "0123456789AC"}, {Param::ObservedEvents, "l/hd"}}, false},
+      {Verb::Rqnt,
+       {{Param::RequestIdentifier, "0123456789AC"}, {Param::RequestedEvents, "l/hd(N)"}},
+       false},
+      {Verb::Ntfy,
+       {{Param::RequestIdentifier, "0123456789AC"}, {Param::ObservedEvents, "l/hd"}},
+       false},
       {Verb::Auep, {{Param::RequestedInfo, "R,D,S,X,N,I,T,O,ES"}}, false},
-      {Verb::Aucx, {{Param::ConnectionId, "FDE234C8"}, {Param::RequestedInfo, "C,N,L,M,LC,P"}}, false},
+      {Verb::Aucx,
+       {{Param::ConnectionId, "FDE234C8"}, {Param::RequestedInfo, "C,N,L,M,LC,P"}},
+       false},
       {Verb::Rsip, {{Param::RestartMethod, "graceful"}, {Param::RestartDelay, "300"}}, false},
   };
   uint32_t tx = 1;
@@ -144,12 +156,13 @@ TEST(MgcpCodec, EveryVerbRoundTrips) {
 
 TEST(MgcpCodec, ResponsesWithSeveralDescriptorsAndPackages) {
   // §3.3: an AuditConnection response with local then remote session descriptions.
-  std::string text = "200 1203 OK\r\nC: A3C47F21456789F0\r\nL: p:10, a:PCMU;G726-32\r\nM: sendrecv\r\n"
-                     "P: PS=1245, OS=62345, PR=780, OR=45123, PL=10, JI=27,LA=48\r\n\r\n"
-                     "v=0\r\no=- 25678 753849 IN IP4 128.96.41.1\r\ns=-\r\nc=IN IP4 128.96.41.1\r\n"
-                     "t=0 0\r\nm=audio 1296 RTP/AVP 0\r\n\r\n"
-                     "v=0\r\no=- 33343 346463 IN IP4 128.96.63.25\r\ns=-\r\nc=IN IP4 128.96.63.25\r\n"
-                     "t=0 0\r\nm=audio 1296 RTP/AVP 0 96\r\na=rtpmap:96 G726-32/8000\r\n";
+  std::string text =
+      "200 1203 OK\r\nC: A3C47F21456789F0\r\nL: p:10, a:PCMU;G726-32\r\nM: sendrecv\r\n"
+      "P: PS=1245, OS=62345, PR=780, OR=45123, PL=10, JI=27,LA=48\r\n\r\n"
+      "v=0\r\no=- 25678 753849 IN IP4 128.96.41.1\r\ns=-\r\nc=IN IP4 128.96.41.1\r\n"
+      "t=0 0\r\nm=audio 1296 RTP/AVP 0\r\n\r\n"
+      "v=0\r\no=- 33343 346463 IN IP4 128.96.63.25\r\ns=-\r\nc=IN IP4 128.96.63.25\r\n"
+      "t=0 0\r\nm=audio 1296 RTP/AVP 0 96\r\na=rtpmap:96 G726-32/8000\r\n";
   Message m;
   ASSERT_TRUE(decode(text, m).ok());
   ASSERT_EQ(m.sdp.size(), 2u);
@@ -249,15 +262,20 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"AUEP 8 a@b MGCP 1.0\r\nC: 12\r\n", "forbidden_parameter", 539},
         BadCase{"DLCX 8 a@b MGCP 1.0\r\nC: 12\r\nC: 13\r\n", "duplicate_parameter", 510},
         BadCase{"MDCX 8 a@b MGCP 1.0\r\nC: 12\r\n", "missing_parameter", 510},
-        BadCase{"CRCX 8 a@b MGCP 1.0\r\nC: 1\r\nM: sendrecv\r\nS: l/rg\r\n", "missing_parameter", 510},
+        BadCase{"CRCX 8 a@b MGCP 1.0\r\nC: 1\r\nM: sendrecv\r\nS: l/rg\r\n", "missing_parameter",
+                510},
         BadCase{"CRCX 8 a@b MGCP 1.0\r\nC: xyz\r\nM: sendrecv\r\n", "bad_call_id", 516},
         BadCase{"DLCX 8 a@b MGCP 1.0\r\nI: -1\r\n", "bad_connection_id", 515},
         BadCase{"CRCX 8 a@b MGCP 1.0\r\nC: 1\r\nM: shout\r\n", "bad_connection_mode", 517},
-        BadCase{"CRCX 8 a@b MGCP 1.0\r\nC: 1\r\nM: recvonly\r\nL: p:10,,a:PCMU\r\n", "bad_lco_syntax", 541},
+        BadCase{"CRCX 8 a@b MGCP 1.0\r\nC: 1\r\nM: recvonly\r\nL: p:10,,a:PCMU\r\n",
+                "bad_lco_syntax", 541},
         BadCase{"CRCX 8 a@b MGCP 1.0\r\nC: 1\r\nM: recvonly\r\nL: zz:1\r\n", "unknown_lco", 541},
-        BadCase{"CRCX 8 a@b MGCP 1.0\r\nC: 1\r\nM: recvonly\r\nL: x+foo:1\r\n", "unknown_lco_extension", 525},
-        BadCase{"CRCX 8 a@b MGCP 1.0\r\nC: 1\r\nM: recvonly\r\nL: e:maybe\r\n", "bad_lco_value", 532},
-        BadCase{"CRCX 8 a@b MGCP 1.0\r\nC: 1\r\nM: recvonly\r\nL: p:10, p:20\r\n", "inconsistent_lco", 524},
+        BadCase{"CRCX 8 a@b MGCP 1.0\r\nC: 1\r\nM: recvonly\r\nL: x+foo:1\r\n",
+                "unknown_lco_extension", 525},
+        BadCase{"CRCX 8 a@b MGCP 1.0\r\nC: 1\r\nM: recvonly\r\nL: e:maybe\r\n", "bad_lco_value",
+                532},
+        BadCase{"CRCX 8 a@b MGCP 1.0\r\nC: 1\r\nM: recvonly\r\nL: p:10, p:20\r\n",
+                "inconsistent_lco", 524},
         BadCase{"CRCX 8 a@b MGCP 1.0\r\nC: 1\r\nM: recvonly\r\n\r\nhello\r\n", "bad_sdp", 509},
         BadCase{"RSIP 8 a@b MGCP 1.0\r\nRM: reboot\r\n", "bad_restart_method", 536},
         BadCase{"RSIP 8 a@b MGCP 1.0\r\nRM: graceful\r\nRD: soon\r\n", "bad_restart_delay", 510},

@@ -85,9 +85,11 @@ TEST(MgcpOsmoIo, CallAgentOverUdpToAnInProcessGateway) {
   ASSERT_TRUE(gw_side.bind({0x7f000001, 0}).ok());
   CallAgent agent(sched, ca_side, events);
   ca = &agent;
-  ASSERT_TRUE(agent.add_gateway({"gw", gw_side.local_address(), {}, "p:20, a:PCMA", 1000, {}}).ok());
+  ASSERT_TRUE(
+      agent.add_gateway({"gw", gw_side.local_address(), {}, "p:20, a:PCMA", 1000, {}}).ok());
   agent.start();
-  ASSERT_TRUE(run_until(sched, [&] { return agent.gateway_state("gw") == GatewayState::InService; }));
+  ASSERT_TRUE(
+      run_until(sched, [&] { return agent.gateway_state("gw") == GatewayState::InService; }));
   ConnectResult c;
   ConnectRequest req;
   req.endpoint = "ds/e1-1/1@gw";

@@ -13,8 +13,8 @@
 #include <arpa/inet.h>
 #include <chrono>
 #include <csignal>
-#include <cstring>
 #include <cstdlib>
+#include <cstring>
 #include <fcntl.h>
 #include <fstream>
 #include <gtest/gtest.h>
@@ -131,7 +131,8 @@ protected:
     gw.audit_endpoints = {"rtpbridge/*@mgw"};
     gw.probe_interval_ms = probe_ms;
     ASSERT_TRUE(ca_->add_gateway(gw).ok());
-    TrunkMapping tm{"to-osmo", "mgw", 1, 31, EndpointRule{"rtpbridge/{nx}", Framing::Linear, 1, 1, 1}};
+    TrunkMapping tm{"to-osmo", "mgw", 1, 31,
+                    EndpointRule{"rtpbridge/{nx}", Framing::Linear, 1, 1, 1}};
     ASSERT_TRUE(ca_->add_trunk(tm).ok());
   }
 
@@ -250,11 +251,13 @@ TEST_F(MgcpOsmoMgw, CrcxMdcxDlcxRelayRtpEndToEnd) {
   // And a new remote SDP for b (the far end moved).
   RtpPeer b2;
   mdone = false;
-  ca_->modify(rb.handle, ModifyRequest{std::nullopt, build_sdp({"127.0.0.1", b2.port, {{8, "PCMA/8000"}}, 20, 3})},
-              [&](const ModifyResult &x) {
-                mr = x;
-                mdone = true;
-              });
+  ca_->modify(
+      rb.handle,
+      ModifyRequest{std::nullopt, build_sdp({"127.0.0.1", b2.port, {{8, "PCMA/8000"}}, 20, 3})},
+      [&](const ModifyResult &x) {
+        mr = x;
+        mdone = true;
+      });
   ASSERT_TRUE(run_until([&] { return mdone; }));
   EXPECT_TRUE(mr.status.ok()) << mr.status.detail() << " " << mr.code;
   std::vector<uint8_t> at_b2;
@@ -269,8 +272,14 @@ TEST_F(MgcpOsmoMgw, CrcxMdcxDlcxRelayRtpEndToEnd) {
   // DLCX both.
   int released = 0;
   ReleaseResult r1, r2;
-  ca_->release(ra.handle, [&](const ReleaseResult &x) { r1 = x; ++released; });
-  ca_->release(rb.handle, [&](const ReleaseResult &x) { r2 = x; ++released; });
+  ca_->release(ra.handle, [&](const ReleaseResult &x) {
+    r1 = x;
+    ++released;
+  });
+  ca_->release(rb.handle, [&](const ReleaseResult &x) {
+    r2 = x;
+    ++released;
+  });
   ASSERT_TRUE(run_until([&] { return released == 2; }));
   EXPECT_TRUE(r1.status.ok()) << r1.status.detail() << " " << r1.code;
   EXPECT_TRUE(r2.status.ok()) << r2.status.detail() << " " << r2.code;

@@ -20,11 +20,18 @@ public:
     dir_ = mkdtemp(tmpl);
     std::ofstream cfg(dir_ + "/osmo-mgw.cfg");
     cfg << "log stderr\n logging filter all 1\n logging color 0\n logging print category 1\n"
-           " logging level set-all " << (endpoints > 31 ? "error" : "info") << "\n"
+           " logging level set-all "
+        << (endpoints > 31 ? "error" : "info")
+        << "\n"
            "line vty\n bind 127.0.0.1\n"
-           "mgcp\n domain mgw\n bind ip 127.0.0.1\n bind port " << port_ << "\n"
-           " rtp port-range " << (port_ + 2) << " " << (port_ + 2 + 4 * endpoints + 99) << "\n"
-           " rtp bind-ip 127.0.0.1\n number endpoints " << endpoints << "\n";
+           "mgcp\n domain mgw\n bind ip 127.0.0.1\n bind port "
+        << port_
+        << "\n"
+           " rtp port-range "
+        << (port_ + 2) << " " << (port_ + 2 + 4 * endpoints + 99)
+        << "\n"
+           " rtp bind-ip 127.0.0.1\n number endpoints "
+        << endpoints << "\n";
   }
   ~OsmoMgw() { stop(); }
   // osmo-mgw's VTY (127.0.0.1:4243) and CTRL ports are fixed: if another instance holds them

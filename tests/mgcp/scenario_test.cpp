@@ -24,7 +24,8 @@ struct Trace : CallAgentListener {
   void on_gateway_state(std::string_view gw, GatewayState s) override {
     note("gateway " + std::string(gw) + " " + std::string(gateway_state_name(s)));
   }
-  void on_gateway_restart(std::string_view gw, std::string_view eps, RestartMethod m, uint32_t d) override {
+  void on_gateway_restart(std::string_view gw, std::string_view eps, RestartMethod m,
+                          uint32_t d) override {
     note("restart " + std::string(gw) + " " + std::string(eps) + " " +
          std::string(restart_method_code(m)) + " delay " + std::to_string(d));
   }
