@@ -254,8 +254,14 @@ struct NodeFsm {
       a.add_u32(Tag::AspIdentifier, *k.peer_asp_id);
     n.send(l, 0, a);
     n.mgmt(l, "M-ASP_UP.ind");
-    for (int as : k.cfg.ases)
+    for (int as : k.cfg.ases) {
+      AsState before = n.ases_[as]->state;
       n.as_event(as, l, int(AEv::AspInactive));
+      // §4.3.4.5: an ASP that comes up learns the AS state with a NTFY after its ASPUP ACK
+      // (when the state changed, the AS's own NTFY to every ASP already told it).
+      if (n.ases_[as]->state == before)
+        n.send_ntfy_to(as, l);
+    }
   }
   static void ack_up_only(Node &n, int l, const Message &) {
     n.send(l, 0, Message(MsgType::AspUpAck));
@@ -941,7 +947,9 @@ void Node::rx_ntfy(int link, const Message &m) {
     if (s == AsState::Pending)
       (void)run_local(*this, link, k.local, LEv::RxAsPending);
   } else {
-    mgmt(link, "M-NOTIFY.ind: other " + std::to_string(info));
+    static constexpr std::string_view kOther[] = {"?", "Insufficient ASP resources active in AS",
+                                                  "Alternate ASP Active", "ASP Failure"};
+    mgmt(link, "M-NOTIFY.ind: " + std::string(kOther[info <= 3 ? info : 0]));
     if (info == uint16_t(OtherInfo::AlternateAspActive))
       (void)run_local(*this, link, k.local, LEv::RxAltActive);
   }
@@ -1095,19 +1103,48 @@ void Node::as_event(int as, int link, int evi) {
                  std::string(as_state_name(a.state)));
 }
 
-// §4.3.4.5: AS state changes are notified to every ASP of the AS that is up.
+namespace {
+std::optional<AsStateInfo> as_info(AsState s) {
+  switch (s) {
+  case AsState::Inactive:
+    return AsStateInfo::AsInactive;
+  case AsState::Active:
+    return AsStateInfo::AsActive;
+  case AsState::Pending:
+    return AsStateInfo::AsPending;
+  case AsState::Down:
+    break;
+  }
+  return std::nullopt;
+}
+} // namespace
+
+// §4.3.4.5: AS state changes are notified to every ASP of the AS that is up, with the ASP
+// Identifier of the ASP whose change caused it (the failed one, for AS-PENDING).
 void Node::send_ntfy_as(int as, AsStateInfo info) {
   As &a = *ases_[as];
+  for (int l : a.up)
+    send_ntfy_one(as, l, info);
+}
+
+void Node::send_ntfy_to(int as, int link) {
+  if (auto info = as_info(ases_[as]->state))
+    send_ntfy_one(as, link, *info);
+}
+
+void Node::send_ntfy_one(int as, int l, AsStateInfo info) {
+  As &a = *ases_[as];
+  if (!links_[l]->assoc)
+    return;
   uint32_t rc = a.cfg.routing_context;
-  for (int l : a.up) {
-    if (!links_[l]->assoc)
-      continue;
-    send(l, 0,
-         make_notify(StatusType::AsStateChange, uint16_t(info), links_[l]->peer_asp_id,
-                     a.cfg.send_rc ? std::span<const uint32_t>(&rc, 1)
-                                   : std::span<const uint32_t>()));
-    counters_.inc(M3uaNodeCounter::ntfy_tx);
-  }
+  std::optional<uint32_t> id;
+  if (a.last_event_link >= 0)
+    id = links_[a.last_event_link]->peer_asp_id;
+  send(l, 0,
+       make_notify(StatusType::AsStateChange, uint16_t(info), id,
+                   a.cfg.send_rc ? std::span<const uint32_t>(&rc, 1)
+                                 : std::span<const uint32_t>()));
+  counters_.inc(M3uaNodeCounter::ntfy_tx);
 }
 
 void Node::recompute_availability() {

@@ -235,6 +235,8 @@ private:
                    std::vector<int> &ases);
   void as_event(int as, int link, int ev);
   void send_ntfy_as(int as, m3ua::AsStateInfo info);
+  void send_ntfy_to(int as, int link);
+  void send_ntfy_one(int as, int link, m3ua::AsStateInfo info);
   void deliver_to_as(int as, const MtpTransfer &t, std::vector<uint8_t> &&bytes);
   bool link_can_send(int link, int as) const;
   void recompute_availability();
