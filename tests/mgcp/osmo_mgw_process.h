@@ -3,8 +3,14 @@
 #pragma once
 
 #include <chrono>
+#include <cstdlib>
+#include <filesystem>
 #include <csignal>
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/time.h>
 #include <fstream>
 #include <string>
 #include <sys/wait.h>
@@ -33,7 +39,11 @@ public:
            " rtp bind-ip 127.0.0.1\n number endpoints "
         << endpoints << "\n";
   }
-  ~OsmoMgw() { stop(); }
+  ~OsmoMgw() {
+    stop();
+    if (!std::getenv("MGC_KEEP_LOGS")) // keep config and log for a post-mortem on request
+      std::filesystem::remove_all(dir_);
+  }
   // osmo-mgw's VTY (127.0.0.1:4243) and CTRL ports are fixed: if another instance holds them
   // it exits at once, so retry for a while.
   bool start(std::chrono::seconds patience = std::chrono::seconds(30)) {
@@ -48,14 +58,37 @@ public:
         execlp("osmo-mgw", "osmo-mgw", "-c", (dir_ + "/osmo-mgw.cfg").c_str(), nullptr);
         _exit(127);
       }
-      std::this_thread::sleep_for(std::chrono::milliseconds(400));
-      int status = 0;
-      if (waitpid(pid_, &status, WNOHANG) == 0)
-        return true; // still running: it bound its ports
-      pid_ = -1;
+      // Ready when it answers an AUEP on its MGCP port; gone when it exited (ports taken).
+      for (int i = 0; i < 40; ++i) {
+        int status = 0;
+        if (waitpid(pid_, &status, WNOHANG) == pid_) {
+          pid_ = -1;
+          break;
+        }
+        if (answers_audit())
+          return true;
+      }
+      if (pid_ > 0)
+        stop(); // running but mute for 4 s: give up on this one
       std::this_thread::sleep_for(std::chrono::milliseconds(500));
     }
     return false;
+  }
+  // One AUEP from a throw-away socket, waiting 100 ms for any answer.
+  bool answers_audit() const {
+    int fd = socket(AF_INET, SOCK_DGRAM, 0);
+    timeval tv{0, 100'000};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    sockaddr_in sa{};
+    sa.sin_family = AF_INET;
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    sa.sin_port = htons(port_);
+    const char auep[] = "AUEP 999999999 rtpbridge/1@mgw MGCP 1.0\r\n";
+    sendto(fd, auep, sizeof auep - 1, 0, reinterpret_cast<sockaddr *>(&sa), sizeof sa);
+    char buf[512];
+    bool ok = recv(fd, buf, sizeof buf, 0) > 0;
+    close(fd);
+    return ok;
   }
   void stop() {
     if (pid_ <= 0)
