@@ -1,0 +1,98 @@
+// Actions and guards shared by the ISUP half-call machines (Boost.MSM functors). Each machine's
+// front end has a `Port *port` and the cause of the REL it last sent (for T1 repetition).
+#pragma once
+
+#include "callcontrol/isup_call/events.h"
+#include "callcontrol/isup_call/msm_config.h"
+#include "callcontrol/isup_call/port.h"
+
+namespace mgc::cc::isup_call::act {
+
+// Q.850 causes the machines originate themselves.
+inline constexpr uint8_t kCauseNoAnswer = 19;        // T9 expiry (Q.764 §2.1.4.7 ... T9)
+inline constexpr uint8_t kCauseTemporaryFailure = 41; // circuit reset by the far end
+inline constexpr uint8_t kCauseTimerExpiry = 102;    // T6/T7 expiry
+inline constexpr uint8_t kLocationPublicLocal = 2;   // Q.850 location of this exchange
+
+#define MGC_ACTION(Name, body)                                                                     \
+  struct Name {                                                                                    \
+    template <class Ev, class Fsm, class S, class T>                                               \
+    void operator()(Ev const &ev, Fsm &fsm, S &, T &) const {                                      \
+      (void)ev;                                                                                    \
+      body;                                                                                        \
+    }                                                                                              \
+  };
+
+MGC_ACTION(SendIam, fsm.port->send_iam())
+MGC_ACTION(SendSam, fsm.port->send_sam(); fsm.port->stop_timer(IsupTimer::T7);
+           fsm.port->start_timer(IsupTimer::T7))
+MGC_ACTION(SendAcmInBand, fsm.port->send_acm(true))
+MGC_ACTION(SendAcmAlerting, fsm.port->send_acm(ev.in_band))
+MGC_ACTION(SendCpgAlerting, fsm.port->send_cpg(ev.in_band))
+MGC_ACTION(SendCpgProgress, fsm.port->send_cpg(true))
+MGC_ACTION(SendAnm, fsm.port->send_anm())
+MGC_ACTION(SendCon, fsm.port->send_con())
+MGC_ACTION(SendRlc, fsm.port->send_rlc())
+MGC_ACTION(SendRsc, fsm.port->send_rsc())
+MGC_ACTION(ResendRel, fsm.port->send_rel(fsm.rel_cause, fsm.rel_location);
+           fsm.port->start_timer(IsupTimer::T1))
+MGC_ACTION(SendCotResult, fsm.port->send_cot(ev.success))
+MGC_ACTION(NotifySetup, fsm.port->on_setup())
+MGC_ACTION(NotifyMoreDigits, fsm.port->on_more_digits())
+MGC_ACTION(NotifyAlerting, fsm.port->on_alerting(ev.in_band))
+MGC_ACTION(NotifyProgress, fsm.port->on_progress(ev.in_band))
+MGC_ACTION(NotifyAnswer, fsm.port->on_answer())
+MGC_ACTION(NotifySuspend, fsm.port->on_suspend(ev.network_initiated);
+           if (ev.network_initiated) fsm.port->start_timer(IsupTimer::T6))
+MGC_ACTION(NotifyResume, fsm.port->on_resume(ev.network_initiated)) // T6 stops on leaving Suspended
+MGC_ACTION(NotifyReattempt, fsm.port->on_reattempt())
+MGC_ACTION(CircuitIdle, fsm.port->on_circuit_idle())
+MGC_ACTION(CircuitReset, fsm.port->on_circuit_reset())
+
+// REL received: answer RLC (Q.764 §2.3.2), tell the call, the circuit is free.
+MGC_ACTION(ReleasedByFarEnd, fsm.port->send_rlc(); fsm.port->on_released(ev.cause, ev.location);
+           fsm.port->on_circuit_idle())
+// RSC received during a call (Q.764 §2.9.3.1): the call is released, RLC answers the reset.
+MGC_ACTION(ResetByFarEnd, fsm.port->send_rlc();
+           fsm.port->on_released(kCauseTemporaryFailure, kLocationPublicLocal);
+           fsm.port->on_circuit_idle())
+// The call asks for release: REL with its cause (Q.764 §2.3.1).
+MGC_ACTION(ReleaseAsked, fsm.rel_cause = ev.cause; fsm.rel_location = ev.location;
+           fsm.port->send_rel(ev.cause, ev.location))
+
+// This exchange gives up on a timer: REL with the cause, and the call is told.
+template <uint8_t Cause> struct ReleaseOnTimer {
+  template <class Ev, class Fsm, class S, class T>
+  void operator()(Ev const &, Fsm &fsm, S &, T &) const {
+    fsm.rel_cause = Cause;
+    fsm.rel_location = kLocationPublicLocal;
+    fsm.port->send_rel(Cause, kLocationPublicLocal);
+    fsm.port->on_released(Cause, kLocationPublicLocal);
+  }
+};
+
+#undef MGC_ACTION
+
+// Set while the machine is in its final state.
+struct ReleasedFlag {};
+
+struct ContinuityRequired {
+  template <class Ev, class Fsm, class S, class T>
+  bool operator()(Ev const &ev, Fsm &, S &, T &) const { return ev.continuity_check_required; }
+};
+struct ContinuityOk {
+  template <class Ev, class Fsm, class S, class T>
+  bool operator()(Ev const &ev, Fsm &, S &, T &) const { return ev.success; }
+};
+
+// A state that runs timers while it is current (STYLE.md practice 9); derived states add `name`.
+template <IsupTimer... Timers> struct Timed : boost::msm::front::state<> {
+  template <class Ev, class Fsm> void on_entry(Ev const &, Fsm &fsm) {
+    (fsm.port->start_timer(Timers), ...);
+  }
+  template <class Ev, class Fsm> void on_exit(Ev const &, Fsm &fsm) {
+    (fsm.port->stop_timer(Timers), ...);
+  }
+};
+
+} // namespace mgc::cc::isup_call::act
