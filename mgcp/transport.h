@@ -31,6 +31,8 @@ struct Address {
 class Transport {
 public:
   virtual ~Transport() = default;
+  // Must not feed a datagram back into the call agent before returning (queue it instead):
+  // the transaction is registered after its first send.
   virtual void send(const Address &to, std::string_view datagram) = 0;
 };
 
