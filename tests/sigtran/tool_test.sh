@@ -16,4 +16,11 @@ while IFS=$'\t' read -r name code; do
 done < "$V/invalid/MANIFEST.tsv"
 "$TOOL" decode m3ua nothex >/dev/null 2>&1; [ $? -eq 2 ] || { echo "FAIL usage exit"; fail=1; }
 echo '{"type":"NOPE"}' | "$TOOL" encode m3ua >/dev/null 2>&1; [ $? -eq 2 ] || { echo "FAIL encode usage"; fail=1; }
+# With the ISUP layer in the build, DATA payloads with SI=5 are shown as ISUP too.
+if "$TOOL" 2>&1 | grep -q "decode isup"; then
+  for m in 1_iam:IAM 3_acm:ACM 5_rel:REL 6_rlc:RLC; do
+    out=$("$TOOL" decode m3ua "$(tr -d '\n' < "$V/isup_cap/${m%%:*}.hex")")
+    echo "$out" | grep -q "\"message\": \"${m##*:}\"" || { echo "FAIL no ISUP ${m##*:} in DATA"; fail=1; }
+  done
+fi
 exit $fail
