@@ -516,8 +516,14 @@ void Message::add(HeaderId id, std::string_view value, bool front) {
   h.name = header_info(id).name;
   h.value = keep(value);
   h.state = HeaderField::State::Added;
+  std::size_t n = fields_.size();
   if (front) {
     fields_.insert(0, h);
+    reindex();
+  } else if (id != HeaderId::ContentLength && n && fields_[n - 1].id == HeaderId::ContentLength &&
+             fields_[n - 1].state == HeaderField::State::Added) {
+    // Built messages keep Content-Length last (readability only; order is free, §7.3.1).
+    fields_.insert(n - 1, h);
     reindex();
   } else {
     fields_.push_back(h);

@@ -5,6 +5,8 @@
 #include "sipt/syntax.h"
 
 #include <arpa/inet.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
 #include <cerrno>
 #include <cstring>
 #include <netinet/in.h>
@@ -118,6 +120,7 @@ bool stamp_received(Message &m, std::string_view src_ip, uint16_t src_port) {
 // ---------------------------------------------------------------------------------------------
 struct Transport::Conn {
   Transport *owner = nullptr;
+  SSL *ssl = nullptr;
   osmo_fd ofd{};
   Peer peer;
   std::string in, out;
@@ -202,11 +205,37 @@ Status Transport::start() {
     osmo_fd_register(tcp_fd_.get());
     tcp_port_ = uint16_t(local_port(fd));
   }
+  if (cfg_.tls) {
+    SSL_CTX *ctx = SSL_CTX_new(TLS_method());
+    if (!ctx)
+      return Status("sip.tls_context", 0);
+    ssl_ctx_ = ctx;
+    SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
+    SSL_CTX_set_mode(ctx, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+    if (!cfg_.tls_cert.empty() &&
+        (SSL_CTX_use_certificate_chain_file(ctx, cfg_.tls_cert.c_str()) != 1 ||
+         SSL_CTX_use_PrivateKey_file(ctx, cfg_.tls_key.c_str(), SSL_FILETYPE_PEM) != 1))
+      return Status("sip.tls_certificate", 0);
+    if (!cfg_.tls_ca.empty() && SSL_CTX_load_verify_locations(ctx, cfg_.tls_ca.c_str(), nullptr) != 1)
+      return Status("sip.tls_ca", 0);
+    SSL_CTX_set_verify(ctx,
+                       cfg_.tls_verify_peer ? SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT
+                                            : SSL_VERIFY_NONE,
+                       nullptr);
+    int fd = osmo_sock_init2(AF_UNSPEC, SOCK_STREAM, IPPROTO_TCP, cfg_.bind_ip.c_str(),
+                             cfg_.tls_port, nullptr, 0, OSMO_SOCK_F_BIND | OSMO_SOCK_F_NONBLOCK);
+    if (fd < 0 || listen(fd, 64) != 0)
+      return Status("sip.transport_tls_listen", 0);
+    tls_fd_ = std::make_unique<osmo_fd>();
+    osmo_fd_setup(tls_fd_.get(), fd, OSMO_FD_READ, &Transport::listen_cb, this, 1);
+    osmo_fd_register(tls_fd_.get());
+    tls_port_ = uint16_t(local_port(fd));
+  }
   return Status::Ok();
 }
 
 void Transport::stop() {
-  for (auto *f : {udp_fd_.get(), tcp_fd_.get()})
+  for (auto *f : {udp_fd_.get(), tcp_fd_.get(), tls_fd_.get()})
     if (f && f->fd >= 0) {
       osmo_fd_unregister(f);
       close(f->fd);
@@ -214,6 +243,10 @@ void Transport::stop() {
     }
   while (!conns_.empty())
     close_conn(conns_.begin()->first);
+  if (ssl_ctx_) {
+    SSL_CTX_free(static_cast<SSL_CTX *>(ssl_ctx_));
+    ssl_ctx_ = nullptr;
+  }
 }
 
 void Transport::deliver(std::string_view bytes, const Peer &from, Framing framing) {
@@ -268,11 +301,21 @@ std::size_t Transport::count_peer(const std::string &host) const {
   return n;
 }
 
-Transport::Conn *Transport::add_conn(int fd, const Peer &peer, bool connecting) {
+Transport::Conn *Transport::add_conn(int fd, const Peer &peer, bool connecting,
+                                    bool server_side) {
   auto c = std::make_unique<Conn>();
   c->owner = this;
   c->peer = peer;
   c->connecting = connecting;
+  if (peer.transport == TransportKind::Tls) {
+    c->ssl = SSL_new(static_cast<SSL_CTX *>(ssl_ctx_));
+    SSL_set_fd(c->ssl, fd);
+    if (server_side)
+      SSL_set_accept_state(c->ssl);
+    else
+      SSL_set_connect_state(c->ssl);
+    connecting = true; // drive the handshake from the first writable event
+  }
   osmo_fd_setup(&c->ofd, fd, OSMO_FD_READ | (connecting ? OSMO_FD_WRITE : 0),
                 &Transport::conn_cb, c.get(), 0);
   osmo_fd_register(&c->ofd);
@@ -299,6 +342,8 @@ void Transport::close_conn(Conn *c) {
   if (c->idle)
     timers_.stop(c->idle);
   osmo_fd_unregister(&c->ofd);
+  if (c->ssl)
+    SSL_free(c->ssl);
   close(c->ofd.fd);
   conns_.erase(it);
 }
@@ -310,7 +355,8 @@ int Transport::listen_cb(osmo_fd *ofd, unsigned int) {
   int fd = accept(ofd->fd, reinterpret_cast<sockaddr *>(&ss), &len);
   if (fd < 0)
     return 0;
-  Peer p = peer_of(ss, TransportKind::Tcp);
+  bool tls = ofd->priv_nr == 1;
+  Peer p = peer_of(ss, tls ? TransportKind::Tls : TransportKind::Tcp);
   if (self->count_peer(p.host) >= self->cfg_.max_connections_per_peer) {
     self->counters_.inc(SipTransportCounter::tcp_refused_limit);
     close(fd);
@@ -318,14 +364,14 @@ int Transport::listen_cb(osmo_fd *ofd, unsigned int) {
   }
   int fl = 1;
   ioctl(fd, FIONBIO, &fl);
-  self->counters_.inc(SipTransportCounter::tcp_accepted);
-  self->add_conn(fd, p, false);
+  self->counters_.inc(tls ? SipTransportCounter::tls_accepted : SipTransportCounter::tcp_accepted);
+  self->add_conn(fd, p, false, true);
   return 0;
 }
 
-int Transport::conn_cb(osmo_fd *ofd, unsigned int what) {
-  auto *c = static_cast<Conn *>(ofd->data);
-  Transport *self = c->owner;
+// Plain TCP: write what is queued, read what arrived. False if the connection is gone.
+bool Transport::conn_io(Conn *c, unsigned int what) {
+  osmo_fd *ofd = &c->ofd;
   if (what & OSMO_FD_WRITE) {
     c->connecting = false;
     while (!c->out.empty()) {
@@ -333,9 +379,9 @@ int Transport::conn_cb(osmo_fd *ofd, unsigned int what) {
       if (n < 0) {
         if (errno == EAGAIN || errno == EWOULDBLOCK)
           break;
-        self->counters_.inc(SipTransportCounter::send_errors);
-        self->close_conn(c);
-        return -EBADF;
+        counters_.inc(SipTransportCounter::send_errors);
+        close_conn(c);
+        return false;
       }
       c->out.erase(0, std::size_t(n));
     }
@@ -347,34 +393,103 @@ int Transport::conn_cb(osmo_fd *ofd, unsigned int what) {
     ssize_t n = recv(ofd->fd, buf, sizeof(buf), 0);
     if (n <= 0) {
       if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
-        return 0;
-      self->close_conn(c);
+        return true;
+      close_conn(c);
+      return false;
+    }
+    c->in.append(buf, std::size_t(n));
+  }
+  return true;
+}
+
+// TLS: the handshake, then SSL_write / SSL_read; WANT_READ / WANT_WRITE toggle the write
+// interest of the osmo_fd (PLATFORM.md).
+bool Transport::tls_io(Conn *c, unsigned int) {
+  SSL *ssl = c->ssl;
+  auto want = [&](int r) {
+    int e = SSL_get_error(ssl, r);
+    if (e == SSL_ERROR_WANT_WRITE) {
+      osmo_fd_write_enable(&c->ofd);
+      return true;
+    }
+    if (e == SSL_ERROR_WANT_READ) {
+      if (c->out.empty())
+        osmo_fd_write_disable(&c->ofd);
+      return true;
+    }
+    return false;
+  };
+  if (!SSL_is_init_finished(ssl)) {
+    int r = SSL_do_handshake(ssl);
+    if (r <= 0) {
+      if (want(r))
+        return true;
+      counters_.inc(SipTransportCounter::tls_handshake_failed);
+      ERR_clear_error();
+      close_conn(c);
+      return false;
+    }
+    c->connecting = false;
+  }
+  while (!c->out.empty()) {
+    int n = SSL_write(ssl, c->out.data(), int(c->out.size()));
+    if (n <= 0) {
+      if (want(n))
+        break;
+      counters_.inc(SipTransportCounter::send_errors);
+      close_conn(c);
+      return false;
+    }
+    c->out.erase(0, std::size_t(n));
+  }
+  if (c->out.empty())
+    osmo_fd_write_disable(&c->ofd);
+  char buf[16384];
+  while (true) {
+    int n = SSL_read(ssl, buf, sizeof(buf));
+    if (n > 0) {
+      c->in.append(buf, std::size_t(n));
+      continue;
+    }
+    if (want(n))
+      break;
+    ERR_clear_error();
+    close_conn(c); // close_notify or error
+    return false;
+  }
+  return true;
+}
+
+int Transport::conn_cb(osmo_fd *ofd, unsigned int what) {
+  auto *c = static_cast<Conn *>(ofd->data);
+  Transport *self = c->owner;
+  std::size_t before = c->in.size();
+  if (!(c->ssl ? self->tls_io(c, what) : self->conn_io(c, what)))
+    return -EBADF;
+  if (c->in.size() == before)
+    return 0;
+  self->touch(c);
+  // §18.3: each message ends Content-Length octets after its header section.
+  while (true) {
+    std::size_t skip = 0, len = 0;
+    Status st = frame(c->in, self->cfg_.max_message, skip, len);
+    if (!st.ok()) {
+      self->counters_.inc(SipTransportCounter::tcp_overflow);
+      self->close_conn(c); // no way to find the next message boundary
       return -EBADF;
     }
-    self->touch(c);
-    c->in.append(buf, std::size_t(n));
-    // §18.3: each message ends Content-Length octets after its header section.
-    while (true) {
-      std::size_t skip = 0, len = 0;
-      Status st = frame(c->in, self->cfg_.max_message, skip, len);
-      if (!st.ok()) {
-        self->counters_.inc(SipTransportCounter::tcp_overflow);
-        self->close_conn(c); // no way to find the next message boundary
-        return -EBADF;
-      }
-      if (len == 0) {
-        if (skip == c->in.size())
-          c->in.clear();
-        break;
-      }
-      self->counters_.inc(SipTransportCounter::tcp_rx);
-      std::string msg = c->in.substr(skip, len);
-      c->in.erase(0, skip + len);
-      Peer from = c->peer;
-      self->deliver(msg, from, Framing::Stream);
-      if (self->conns_.find(c) == self->conns_.end())
-        return -EBADF;
+    if (len == 0) {
+      if (skip == c->in.size())
+        c->in.clear();
+      break;
     }
+    self->counters_.inc(c->ssl ? SipTransportCounter::tls_rx : SipTransportCounter::tcp_rx);
+    std::string msg = c->in.substr(skip, len);
+    c->in.erase(0, skip + len);
+    Peer from = c->peer;
+    self->deliver(msg, from, Framing::Stream);
+    if (self->conns_.find(c) == self->conns_.end())
+      return -EBADF;
   }
   return 0;
 }
@@ -396,8 +511,8 @@ bool Transport::send(std::string_view bytes, const Peer &to) {
     counters_.inc(SipTransportCounter::udp_tx);
     return true;
   }
-  if (to.transport != TransportKind::Tcp)
-    return false; // TLS: not implemented yet
+  if (to.transport == TransportKind::Tls && !ssl_ctx_)
+    return false;
   Conn *c = nullptr;
   for (auto &[p, conn] : conns_)
     if (conn->peer.host == to.host && conn->peer.port == to.port) {
@@ -421,13 +536,14 @@ bool Transport::send(std::string_view bytes, const Peer &to) {
       counters_.inc(SipTransportCounter::send_errors);
       return false;
     }
-    counters_.inc(SipTransportCounter::tcp_connected);
-    c = add_conn(fd, to, true);
+    counters_.inc(to.transport == TransportKind::Tls ? SipTransportCounter::tls_connected
+                                                     : SipTransportCounter::tcp_connected);
+    c = add_conn(fd, to, true, false);
   }
   c->out.append(bytes);
   osmo_fd_write_enable(&c->ofd);
   touch(c);
-  counters_.inc(SipTransportCounter::tcp_tx);
+  counters_.inc(c->ssl ? SipTransportCounter::tls_tx : SipTransportCounter::tcp_tx);
   return true;
 }
 

@@ -1,7 +1,9 @@
 // SIP transports on the libosmocore select loop (DESIGN.md "Event loop"): UDP and TCP
 // (RFC 3261 §18), stream framing by Content-Length (§18.3), Via received/rport on requests
 // (§18.2.1, RFC 3581 §4), responses to malformed requests (400/505/513) sent statelessly,
-// maximum message size, per-peer connection limit and idle close for TCP. TLS is not here yet.
+// maximum message size, per-peer connection limit and idle close for TCP and TLS. TLS (sips,
+// RFC 3261 §26.2) runs OpenSSL non-blocking on the same loop: certificate, key, CA and mutual
+// TLS come from the configuration.
 #pragma once
 
 #include "core/status.h"
@@ -25,6 +27,11 @@ struct TransportConfig {
   bool udp = true;
   uint16_t tcp_port = 5060;
   bool tcp = true;
+  bool tls = false;
+  uint16_t tls_port = 5061;
+  std::string tls_cert, tls_key; // PEM files (server side; also presented as a client)
+  std::string tls_ca;            // PEM CA file to verify peers with
+  bool tls_verify_peer = false;  // require and verify the peer's certificate (mutual TLS)
   std::size_t max_message = 65535;      // larger messages: 513 / connection closed
   std::size_t max_connections_per_peer = 8;
   uint32_t idle_timeout_ms = 600000;    // idle TCP connections are closed
@@ -32,7 +39,8 @@ struct TransportConfig {
 
 #define MGC_SIPT_TRANSPORT_COUNTERS(X)                                                             \
   X(udp_rx) X(udp_tx) X(tcp_rx) X(tcp_tx) X(tcp_accepted) X(tcp_connected) X(tcp_closed_idle)    \
-  X(tcp_refused_limit) X(tcp_overflow) X(malformed_answered) X(malformed_dropped) X(send_errors)
+  X(tcp_refused_limit) X(tcp_overflow) X(malformed_answered) X(malformed_dropped) X(send_errors) \
+  X(tls_accepted) X(tls_connected) X(tls_handshake_failed) X(tls_rx) X(tls_tx)
 } // namespace mgc::sipt
 MGC_DECLARE_COUNTERS(SipTransportCounter, MGC_SIPT_TRANSPORT_COUNTERS)
 namespace mgc::sipt {
@@ -69,6 +77,7 @@ public:
 
   uint16_t udp_port() const { return udp_port_; }
   uint16_t tcp_port() const { return tcp_port_; }
+  uint16_t tls_port() const { return tls_port_; }
   std::size_t connections() const { return conns_.size(); }
   const CounterSet<SipTransportCounter> &counters() const { return counters_; }
   const SipCounters &parse_counters() const { return parse_counters_; }
@@ -80,15 +89,18 @@ private:
   static int conn_cb(osmo_fd *ofd, unsigned int what);
   void deliver(std::string_view bytes, const Peer &from, Framing framing);
   void close_conn(Conn *c);
-  Conn *add_conn(int fd, const Peer &peer, bool connecting);
+  Conn *add_conn(int fd, const Peer &peer, bool connecting, bool server_side = true);
   void touch(Conn *c);
   std::size_t count_peer(const std::string &host) const;
 
   TransportConfig cfg_;
   TimerService &timers_;
   OnMessage on_message_;
-  std::unique_ptr<osmo_fd> udp_fd_, tcp_fd_;
-  uint16_t udp_port_ = 0, tcp_port_ = 0;
+  std::unique_ptr<osmo_fd> udp_fd_, tcp_fd_, tls_fd_;
+  uint16_t udp_port_ = 0, tcp_port_ = 0, tls_port_ = 0;
+  void *ssl_ctx_ = nullptr; // SSL_CTX
+  bool conn_io(Conn *c, unsigned int what);
+  bool tls_io(Conn *c, unsigned int what);
   std::map<Conn *, std::unique_ptr<Conn>> conns_;
   CounterSet<SipTransportCounter> counters_;
   SipCounters parse_counters_;

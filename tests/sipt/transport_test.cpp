@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -129,5 +130,76 @@ TEST(Transport, OversizedStreamClosed) {
   ASSERT_TRUE(a.t->send(big, to));
   ASSERT_TRUE(run_until(
       [&] { return b.t->counters().get(SipTransportCounter::tcp_overflow) == 1; }));
+  EXPECT_TRUE(b.got.empty());
+}
+
+// ---- TLS (RFC 3261 §26.2): certificates made for the test with the openssl tool ----------
+namespace {
+std::string make_certs() {
+  static std::string dir;
+  if (!dir.empty())
+    return dir;
+  char tmpl[] = "/tmp/sipt-tls-XXXXXX";
+  dir = mkdtemp(tmpl);
+  std::string cmd =
+      "cd " + dir +
+      " && openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=mgc-test-ca"
+      " -keyout ca.key -out ca.pem >/dev/null 2>&1"
+      " && openssl req -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 -keyout srv.key -out srv.csr"
+      " >/dev/null 2>&1"
+      " && openssl x509 -req -in srv.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 1"
+      " -out srv.pem >/dev/null 2>&1";
+  if (std::system(cmd.c_str()) != 0)
+    dir = "FAILED";
+  else
+    std::atexit([] { std::system(("rm -rf " + dir).c_str()) == 0 ? void() : void(); });
+  return dir;
+}
+} // namespace
+
+TEST(Transport, TlsRoundTripWithVerifiedServer) {
+  std::string d = make_certs();
+  ASSERT_NE(d, "FAILED");
+  TransportConfig server;
+  server.tls = true;
+  server.tls_port = 0;
+  server.tls_cert = d + "/srv.pem";
+  server.tls_key = d + "/srv.key";
+  TransportConfig client;
+  client.tls = true;
+  client.tls_port = 0;
+  client.tls_ca = d + "/ca.pem";
+  client.tls_verify_peer = true; // the client checks the server's chain
+  Side b(server), a(client);
+  Peer to{TransportKind::Tls, "127.0.0.1", b.t->tls_port()};
+  ASSERT_TRUE(a.t->send(options("127.0.0.1"), to));
+  ASSERT_TRUE(run_until([&] { return !b.got.empty(); }));
+  EXPECT_EQ(b.got[0].from.transport, TransportKind::Tls);
+  Message req;
+  ASSERT_TRUE(parse(b.got[0].text, ParseOptions{}, req).ok());
+  ASSERT_TRUE(b.t->send(Message::response_to(req, 200, "OK").serialize(), b.got[0].from));
+  ASSERT_TRUE(run_until([&] { return !a.got.empty(); }));
+  EXPECT_EQ(a.t->counters().get(SipTransportCounter::tls_connected), 1u);
+  EXPECT_EQ(b.t->counters().get(SipTransportCounter::tls_accepted), 1u);
+}
+
+TEST(Transport, MutualTlsRefusesClientWithoutCertificate) {
+  std::string d = make_certs();
+  ASSERT_NE(d, "FAILED");
+  TransportConfig server;
+  server.tls = true;
+  server.tls_port = 0;
+  server.tls_cert = d + "/srv.pem";
+  server.tls_key = d + "/srv.key";
+  server.tls_ca = d + "/ca.pem";
+  server.tls_verify_peer = true;
+  TransportConfig client;
+  client.tls = true;
+  client.tls_port = 0;
+  Side b(server), a(client);
+  Peer to{TransportKind::Tls, "127.0.0.1", b.t->tls_port()};
+  ASSERT_TRUE(a.t->send(options("127.0.0.1"), to));
+  ASSERT_TRUE(run_until(
+      [&] { return b.t->counters().get(SipTransportCounter::tls_handshake_failed) == 1; }));
   EXPECT_TRUE(b.got.empty());
 }

@@ -92,4 +92,18 @@ timeout 60 "$UA" uac --port $((P + 1)) --target 127.0.0.1:$P --calls 5 --sipt . 
   > uac5.log 2>&1 || fail "stack SIP-T UAC -> sipp callee: $(cat uac5.log)"
 wait "${PIDS[-1]}" || fail "SIP-T callee saw failures"
 echo "ok: stack SIP-T UAC -> SIPp callee, 5 calls"
+# 6. TLS: openssl s_client sends an OPTIONS to the stack's TLS listener and reads the 200.
+if command -v openssl >/dev/null; then
+  openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 \
+    -keyout tls.key -out tls.pem > /dev/null 2>&1
+  P=$((BASE + 50)); start_uas $P --tls-cert tls.pem --tls-key tls.key --tls-port $((P + 2))
+  sleep 0.5
+  printf 'OPTIONS sip:127.0.0.1:%d;transport=tls SIP/2.0\r\nVia: SIP/2.0/TLS 127.0.0.1:%d;branch=z9hG4bK-tls1;rport\r\nMax-Forwards: 70\r\nFrom: <sip:probe@127.0.0.1>;tag=1\r\nTo: <sip:127.0.0.1>\r\nCall-ID: tls-probe-1\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n' $((P + 2)) $((P + 9)) > options.txt
+  out=$( (cat options.txt; sleep 2) | timeout 10 openssl s_client -connect 127.0.0.1:$((P + 2)) \
+           -quiet 2>/dev/null | tr -d '\r' || true)
+  stop_last
+  echo "$out" | grep -q "^SIP/2.0 200 OK" || fail "TLS OPTIONS via s_client: $out; uas: $(cat uas-$P.log)"
+  echo "$out" | grep -q '^Allow: ' || fail "TLS OPTIONS answer lacks Allow"
+  echo "ok: openssl s_client -> stack over TLS: OPTIONS answered 200"
+fi
 echo PASS

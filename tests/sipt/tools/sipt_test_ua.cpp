@@ -1,5 +1,6 @@
 // A test UAS/UAC built on the stack, for integration tests against SIPp (and captures):
 //   sipt_test_ua uas --port P [--tcp] [--sipt DIR] [--seconds N]
+//                    [--tls-cert PEM --tls-key PEM --tls-port P]
 //   sipt_test_ua uac --port P --target HOST:PORT [--tcp] [--sipt DIR] [--calls N] [--seconds N]
 // uas answers every INVITE with 180 then 200 (SDP answer from RFC 3264 offer/answer); with
 // --sipt it checks the INVITE's ISUP IAM (decoded by the ISUP codec) and puts ACM, ANM and RLC
@@ -38,6 +39,8 @@ struct Options {
   uint16_t target_port = 5060;
   std::string sipt_dir;
   int calls = 1;
+  std::string tls_cert, tls_key;
+  uint16_t tls_port = 0;
   int seconds = 30;
 };
 
@@ -163,6 +166,12 @@ int main(int argc, char **argv) {
       o.tcp = true;
     else if (a == "--sipt")
       o.sipt_dir = next();
+    else if (a == "--tls-cert")
+      o.tls_cert = next();
+    else if (a == "--tls-key")
+      o.tls_key = next();
+    else if (a == "--tls-port")
+      o.tls_port = uint16_t(std::stoi(next()));
     else if (a == "--calls")
       o.calls = std::stoi(next());
     else if (a == "--seconds")
@@ -194,6 +203,12 @@ int main(int argc, char **argv) {
   TransportConfig tc;
   tc.udp_port = o.port;
   tc.tcp_port = o.port;
+  if (!o.tls_cert.empty()) {
+    tc.tls = true;
+    tc.tls_port = o.tls_port;
+    tc.tls_cert = o.tls_cert;
+    tc.tls_key = o.tls_key;
+  }
   UserAgent *uap = nullptr;
   Transport transport(tc, timers, [&](const Message &m, const Peer &from) {
     uap->receive(m, from);
@@ -205,8 +220,9 @@ int main(int argc, char **argv) {
       timers, [&](std::string_view b, const Peer &to) { return transport.send(b, to); }, app, uc);
   uap = &ua;
   app.ua = &ua;
-  if (!transport.start().ok()) {
-    std::fprintf(stderr, "cannot bind port %u\n", o.port);
+  if (mgc::Status st = transport.start(); !st.ok()) {
+    std::fprintf(stderr, "cannot start transport on port %u: %.*s\n", o.port,
+                 int(st.detail().size()), st.detail().data());
     return 2;
   }
   timespec start;
