@@ -270,7 +270,7 @@ void Encoder::termination_id(const TerminationId &t, uint8_t tag) {
   static constexpr uint8_t kRoot[8] = {0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF};
   static constexpr uint8_t kZero[8] = {};
   size_t s = mark();
-  if (t.text == "ROOT") {
+  if (t.is_root()) {
     o_.prim(kCtx1, kRoot, 8);
     o_.null(cons(0));
   } else if (t.text == "*" || t.text == "$") {

@@ -502,7 +502,7 @@ void CallAgent::on_service_change(Gateway &gw, const Command &c, Command &r) {
     r.descriptors.emplace_back(make_error(error::kSyntaxErrorInCommand));
     return;
   }
-  bool root = !c.terminations.empty() && c.terminations[0].text == "ROOT";
+  bool root = !c.terminations.empty() && c.terminations[0].is_root();
   ServiceChangeMethod m = *sc->method;
   if (root) {
     switch (m) {

@@ -31,6 +31,11 @@ inline constexpr ContextId kAllContexts = 0xFFFFFFFF;   // '*'
 // Termination identifiers are kept in their text form: "ROOT", "$", "*", "ds/1/5", "RTP/$".
 struct TerminationId {
   std::string text;
+  // B.2 TerminationID "ROOT" is a token, so any case.
+  bool is_root() const {
+    return text.size() == 4 && (text[0] | 0x20) == 'r' && (text[1] | 0x20) == 'o' &&
+           (text[2] | 0x20) == 'o' && (text[3] | 0x20) == 't';
+  }
   bool operator==(const TerminationId &) const = default;
 };
 

@@ -23,6 +23,8 @@ struct OsmoScheduler::Timer {
   std::function<void()> fn;
 };
 
+OsmoScheduler::OsmoScheduler() = default;
+
 OsmoScheduler::~OsmoScheduler() {
   for (auto &[id, t] : timers_)
     osmo_timer_del(&t->t);
@@ -195,6 +197,8 @@ struct TcpTransport::Conn {
   TpktFramer framer;
   std::vector<uint8_t> out;
 };
+
+TcpTransport::TcpTransport() = default;
 
 TcpTransport::~TcpTransport() {
   while (!conns_.empty())

@@ -69,7 +69,7 @@ private:
 
 class OsmoScheduler final : public Scheduler {
 public:
-  OsmoScheduler() = default;
+  OsmoScheduler();
   ~OsmoScheduler() override;
   int64_t now_ms() const override;
   TimerId start(int64_t delay_ms, std::function<void()> fn) override;

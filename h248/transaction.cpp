@@ -7,6 +7,17 @@ namespace mgc::h248 {
 
 using C = H248TxCounter;
 
+namespace {
+bool is_root_service_change(const Transaction &t) {
+  for (const auto &a : t.actions)
+    for (const auto &c : a.commands)
+      if (c.type == CommandType::ServiceChange && !c.terminations.empty() &&
+          c.terminations[0].is_root())
+        return true;
+  return false;
+}
+} // namespace
+
 struct TransactionLayer::Outgoing {
   Address peer;
   Message msg;
@@ -18,6 +29,7 @@ struct TransactionLayer::Outgoing {
 };
 
 struct TransactionLayer::CachedReply {
+  Transaction request; // to tell a repeat from a new request reusing the id (peer restarted)
   Message msg;
   TimerId expiry = 0;
 };
@@ -196,13 +208,21 @@ void TransactionLayer::handle_request(const Address &from, const Message &msg,
   auto key = std::make_pair(from, t.id);
   auto it = replies_.find(key);
   if (it != replies_.end()) {
-    // D.1.1 at-most-once: a repeat gets the same reply again, without re-execution.
-    counters_.inc(C::duplicate_requests);
-    send_message(from, it->second->msg);
-    return;
+    if (it->second->request == t && !is_root_service_change(t)) {
+      // D.1.1 at-most-once: a repeat gets the same reply again, without re-execution.
+      counters_.inc(C::duplicate_requests);
+      send_message(from, it->second->msg);
+      return;
+    }
+    // Same id, different request, or a ServiceChange on ROOT: the peer restarted and its
+    // transaction ids with it (clause 11.4; OTP's megaco starts again at 1). Registration is
+    // idempotent, so a real repeat of it being executed again does no harm.
+    sched_.stop(it->second->expiry);
+    replies_.erase(it);
   }
   counters_.inc(C::requests_received);
   auto cached = std::make_unique<CachedReply>();
+  cached->request = t;
   cached->msg.version = msg.version;
   cached->msg.mid = config_.own_mid;
   Transaction &reply = cached->msg.transactions.emplace_back();

@@ -76,7 +76,7 @@ private:
 // peer address, TPKT framed.
 class TcpTransport final : public Transport {
 public:
-  TcpTransport() = default;
+  TcpTransport();
   ~TcpTransport() override;
   Status listen(const Address &local);
   Status send(const Address &to, std::span<const uint8_t> msg) override;

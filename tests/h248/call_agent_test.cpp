@@ -103,14 +103,27 @@ TEST_F(CallAgentTest, ServiceChangeRegistersTheGatewayAndIsAnswered) {
 
 TEST_F(CallAgentTest, DuplicateRequestGetsTheCachedReplyOnce) {
   register_mg();
-  register_mg();
-  EXPECT_EQ(transport.sent.size(), 2u);
-  EXPECT_EQ(transport.sent[0].bytes, transport.sent[1].bytes);
-  EXPECT_EQ(ca->counters().get(H248CaCounter::service_changes_received), 1u);
+  size_t n = transport.sent.size();
+  const char *notify = "!/1 [10.0.0.2]:2944\nT=10{C=-{N=ds/0/1{OE=1{dd/ce{ds=1}}}}}";
+  transport.inject(mg, notify);
+  transport.inject(mg, notify);
+  EXPECT_EQ(transport.sent.size(), n + 2);
+  EXPECT_EQ(transport.sent[n].bytes, transport.sent[n + 1].bytes);
+  EXPECT_EQ(ca->counters().get(H248CaCounter::notifies_received), 1u);
   EXPECT_EQ(ca->transactions().counters().get(H248TxCounter::duplicate_requests), 1u);
+  // The same id with other contents is a new request (the MG restarted its ids).
+  transport.inject(mg, "!/1 [10.0.0.2]:2944\nT=10{C=-{N=ds/0/2{OE=1{dd/ce{ds=1}}}}}");
+  EXPECT_EQ(ca->counters().get(H248CaCounter::notifies_received), 2u);
   // LONG-TIMER later the reply is forgotten (D.1.1).
   sched.advance(30'000);
   EXPECT_EQ(ca->transactions().cached_replies(), 0u);
+}
+
+TEST_F(CallAgentTest, RestartedGatewayReusingTransactionIdsRegistersAgain) {
+  register_mg();
+  register_mg(); // OTP's megaco numbers transactions from 1 again after a restart
+  EXPECT_EQ(ca->counters().get(H248CaCounter::registrations), 2u);
+  EXPECT_EQ(ca->counters().get(H248CaCounter::restarts), 1u);
 }
 
 TEST_F(CallAgentTest, ConnectModifyRelease) {
