@@ -312,6 +312,12 @@ struct NodeFsm {
   static bool any_up(const Node &n, int as) { return !n.ases_[as]->up.empty(); }
   static bool none_up(const Node &n, int as) { return n.ases_[as]->up.empty(); }
   static bool always(const Node &, int) { return true; }
+  // Loadshare/broadcast below the configured number of active ASPs, but not empty.
+  static bool insufficient(const Node &n, int as) {
+    const Node::As &a = *n.ases_[as];
+    return !a.active.empty() && a.cfg.mode != TrafficMode::Override &&
+           a.active.size() < a.cfg.min_active;
+  }
   static bool override_takeover(const Node &n, int as) {
     return n.ases_[as]->cfg.mode == TrafficMode::Override && n.ases_[as]->active.size() > 1;
   }
@@ -341,6 +347,20 @@ struct NodeFsm {
       if (!still)
         n.links_[old]->remote = AspState::Inactive;
     }
+    n.recompute_availability();
+  }
+  // §4.3.4.5: loadshare/broadcast running on fewer ASPs than configured: the ASPs that are up
+  // are told, so a spare one may activate.
+  static void ntfy_insufficient(Node &n, int as) {
+    Node::As &a = *n.ases_[as];
+    uint32_t rc = a.cfg.routing_context;
+    for (int l : a.up)
+      if (n.links_[l]->assoc) {
+        n.send(l, 0,
+               make_notify(StatusType::Other, uint16_t(OtherInfo::InsufficientAspResources),
+                           std::nullopt, std::span<const uint32_t>(&rc, 1)));
+        n.counters_.inc(M3uaNodeCounter::ntfy_tx);
+      }
     n.recompute_availability();
   }
   static void start_tr(Node &n, int as) {
@@ -486,8 +506,10 @@ constexpr F::ARow kAs[] = {
     {A::Active, AEv::AspActive, A::Active, F::alternate_active, F::override_takeover},
     {A::Active, AEv::AspActive, A::Active, F::as_nothing, F::always},
     {A::Active, AEv::AspInactive, A::Pending, F::start_tr, F::none_active},
+    {A::Active, AEv::AspInactive, A::Active, F::ntfy_insufficient, F::insufficient},
     {A::Active, AEv::AspInactive, A::Active, F::as_nothing, F::always},
     {A::Active, AEv::AspDown, A::Pending, F::start_tr, F::none_active},
+    {A::Active, AEv::AspDown, A::Active, F::ntfy_insufficient, F::insufficient},
     {A::Active, AEv::AspDown, A::Active, F::as_nothing, F::always},
     {A::Pending, AEv::AspActive, A::Active, F::recovered, F::always},
     {A::Pending, AEv::AspInactive, A::Pending, F::as_nothing, F::always},

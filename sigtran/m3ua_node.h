@@ -109,6 +109,7 @@ struct AsConfig {
   uint32_t routing_context = 0;
   bool send_rc = true; // include the Routing Context in ASPAC/DATA
   m3ua::TrafficMode mode = m3ua::TrafficMode::Override;
+  uint32_t min_active = 1; // loadshare/broadcast: fewer active ASPs -> NTFY "Insufficient ..."
 };
 
 struct LinkConfig {

@@ -239,6 +239,27 @@ TEST_F(TwoAsps, LoadshareFailover) {
   EXPECT_EQ(u2.rx.size(), 12u);
 }
 
+TEST_F(TwoAsps, LoadshareBelowMinimumNotifiesInsufficientResources) {
+  NodeConfig c = sgp_config(TrafficMode::Loadshare, 2);
+  c.ases[0].min_active = 2;
+  Recorder u1b, u2b, usb;
+  Node a1b(asp_config(TrafficMode::Loadshare), clock, u1b);
+  NodeConfig c2 = asp_config(TrafficMode::Loadshare);
+  c2.links[0].asp_id = 200;
+  Node a2b(c2, clock, u2b);
+  Node sb(c, clock, usb);
+  Joint k1(a1b, 0, sb, 0), k2(a2b, 0, sb, 1);
+  k1.up();
+  k2.up();
+  pump({&k1, &k2});
+  k1.down();
+  EXPECT_EQ(sb.as_state(0), AsState::Active);
+  ASSERT_FALSE(k2.wb.out.empty());
+  Message n = decode_ok(k2.wb.out.back().bytes);
+  EXPECT_EQ(n.type(), MsgType::Ntfy);
+  EXPECT_EQ(n.u32(Tag::Status), 0x00020001u); // Other / Insufficient ASP resources
+}
+
 TEST_F(TwoAsps, BroadcastReachesEveryActiveAsp) {
   make(TrafficMode::Broadcast);
   send_from_sgp(3);
