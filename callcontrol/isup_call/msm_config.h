@@ -13,6 +13,7 @@
 #include <boost/msm/back/metafunctions.hpp>
 #include <boost/msm/back/state_machine.hpp>
 #include <boost/msm/front/functor_row.hpp>
+#include <boost/msm/front/euml/operator.hpp>
 #include <boost/msm/front/state_machine_def.hpp>
 
 namespace mgc::cc::msm_util {
