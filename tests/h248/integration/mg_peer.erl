@@ -11,7 +11,12 @@
          handle_trans_request/3, handle_trans_long_request/3, handle_trans_reply/4,
          handle_trans_ack/4, handle_unexpected_trans/3, handle_trans_request_abort/4]).
 -include_lib("megaco/include/megaco.hrl").
+%% Records of the protocol version the module is compiled for (erlc -DV3 for version 3).
+-ifdef(V3).
+-include_lib("megaco/include/megaco_message_v3.hrl").
+-else.
 -include_lib("megaco/include/megaco_message_v1.hrl").
+-endif.
 
 start([MgcPortS, MgPortS, VsnS, EncS, LifeS]) ->
     MgcPort = list_to_integer(MgcPortS),
