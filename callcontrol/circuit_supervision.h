@@ -1,0 +1,83 @@
+// Circuit supervision, Q.764 §2.8 (blocking and unblocking: BLO/BLA, UBL/UBA, CGB/CGBA, CGU/CGUA,
+// maintenance and hardware oriented), §2.9.3 (reset: RSC, GRS/GRA), §2.10.4? (circuit group
+// query: CQM/CQR) and §2.12 (unequipped CIC: UCIC), for one circuit group. Messages in, messages
+// out; the calls on the circuits are told through the port.
+#pragma once
+
+#include "callcontrol/circuit_group.h"
+#include "callcontrol/isup_timers.h"
+#include "isup/message.h"
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <vector>
+
+namespace mgc::cc {
+
+class SupervisionPort {
+public:
+  virtual ~SupervisionPort() = default;
+  virtual void send(const isup::Message &msg) = 0; // msg.cic is set
+  // Timers of a supervision procedure, keyed by the CIC the procedure was started on.
+  virtual void start_timer(uint16_t cic, IsupTimer t, uint32_t ms) = 0;
+  virtual void stop_timer(uint16_t cic, IsupTimer t) = 0;
+  // A call on this circuit must end: released (cause toward the other half) or, for an outgoing
+  // call not yet answered that lost its circuit to blocking, re-attempted elsewhere.
+  virtual void release_call(uint32_t call_ref, uint16_t cic, uint8_t cause) = 0;
+  virtual void reattempt_call(uint32_t call_ref, uint16_t cic) = 0;
+  virtual void maintenance_alert(uint16_t cic, const char *what) = 0;
+};
+
+class CircuitSupervision {
+public:
+  CircuitSupervision(CircuitGroup &group, SupervisionPort &port, const IsupTimerValues &timers);
+
+  // A supervision message from the far end (BLO, UBL, BLA, UBA, CGB, CGU, CGBA, CGUA, GRS, GRA,
+  // RSC when no call is on the circuit, CQM, CQR, UCIC). Returns false if it is not one of them.
+  bool receive(const isup::Message &msg);
+
+  // Operator and start-up procedures (the VTY's block/unblock/reset, GRS at start-up).
+  bool block(uint16_t cic);   // BLO (maintenance)
+  bool unblock(uint16_t cic); // UBL
+  bool reset(uint16_t cic);   // RSC
+  // CGB/CGU (maintenance or hardware) and GRS over first..first+range.
+  bool group_block(uint16_t first, uint8_t range, bool hardware);
+  bool group_unblock(uint16_t first, uint8_t range, bool hardware);
+  bool group_reset(uint16_t first, uint8_t range);
+  // GRS over every circuit of the group, in groups of at most 32 (Q.764 §2.9.3.2: range 1-31).
+  void reset_all();
+
+  // Timer expiry for a procedure started on `cic`.
+  void on_timer(uint16_t cic, IsupTimer t);
+
+  // An RLC arrived for a circuit this object reset with RSC (the call layer routes RLC here when
+  // no call owns the circuit). Returns false if no reset was pending.
+  bool reset_complete(uint16_t cic);
+
+  bool pending(uint16_t cic) const { return procs_.count(cic) != 0; }
+
+private:
+  enum class Proc : uint8_t { Blo, Ubl, Rsc, Cgb, Cgu, Grs };
+  struct Pending {
+    Proc proc;
+    uint8_t range = 0;
+    bool hardware = false;
+    isup::Message request; // repeated on the short timer
+  };
+
+  void start(uint16_t cic, Pending p, IsupTimer short_t, IsupTimer long_t);
+  void finish(uint16_t cic);
+  void send_simple(isup::MessageType t, uint16_t cic);
+  void send_group(isup::MessageType t, uint16_t cic, uint8_t range, const std::vector<bool> *status,
+                  std::optional<bool> hardware);
+  std::vector<Circuit *> circuits_in(uint16_t first, uint8_t range);
+  void end_call_for_reset(Circuit &c);
+
+  CircuitGroup &group_;
+  SupervisionPort &port_;
+  const IsupTimerValues &timers_;
+  std::map<uint16_t, Pending> procs_;
+};
+
+} // namespace mgc::cc
