@@ -670,6 +670,26 @@ void Node::m_rk_dereg_req(int l) {
   send(l, 0, req);
 }
 
+void Node::ssnm_req(MsgType type, uint32_t pc, uint32_t value) {
+  for (std::size_t l = 0; l < links_.size(); ++l) {
+    Link &k = *links_[l];
+    if (!k.assoc || !has_remote(k.cfg.role) || k.remote != AspState::Active)
+      continue;
+    Message m(type);
+    if (cfg_.network_appearance)
+      m.add_u32(Tag::NetworkAppearance, *cfg_.network_appearance);
+    auto rcs = k.rcs();
+    if (!rcs.empty())
+      m.add_u32_list(Tag::RoutingContext, rcs);
+    m.add_u32(Tag::AffectedPointCode, pc & 0xffffff);
+    if (type == MsgType::Scon)
+      m.add_u32(Tag::CongestionIndications, value);
+    if (type == MsgType::Dupu)
+      m.add_u32(Tag::UserCause, value);
+    send(int(l), 0, m);
+  }
+}
+
 AspState Node::local_state(int l) const { return links_[l]->local; }
 AspState Node::remote_state(int l) const { return links_[l]->remote; }
 AsState Node::as_state(int as) const { return ases_[as]->state; }

@@ -175,6 +175,10 @@ public:
   void m_asp_active_req(int link);
   void m_asp_inactive_req(int link);
   void m_asp_down_req(int link);
+  // SGP/IPSP side (§4.5.1): tell every active peer ASP about an SS7 destination: DUNA, DAVA,
+  // DRST, SCON (`value` = congestion level) or DUPU (`value` = User/Cause). pstn-sim uses this
+  // to play an SG whose destinations come and go.
+  void ssnm_req(m3ua::MsgType type, uint32_t pc, uint32_t value = 0);
   // Routing key management (§4.4), ASP side.
   void m_rk_reg_req(int link);
   void m_rk_dereg_req(int link);

@@ -160,6 +160,23 @@ TEST_F(AspSgp, SsnmGivesPauseResumeStatusAndAudit) {
   EXPECT_EQ(ua.events.back(), "STATUS upu 2");
 }
 
+TEST_F(AspSgp, SgpOriginatedSsnmReachesTheAspUser) {
+  j.up();
+  pump({&j});
+  ua.events.clear();
+  b.ssnm_req(MsgType::Duna, kPstnPc);
+  pump({&j});
+  b.ssnm_req(MsgType::Scon, kPstnPc, 1);
+  pump({&j});
+  b.ssnm_req(MsgType::Dupu, kPstnPc, 0x00010005);
+  pump({&j});
+  b.ssnm_req(MsgType::Dava, kPstnPc);
+  pump({&j});
+  EXPECT_EQ(ua.events, (std::vector<std::string>{"PAUSE 2", "STATUS congestion 2",
+                                                 "STATUS upu 2", "RESUME 2"}));
+  EXPECT_EQ(a.counters().get(M3uaNodeCounter::err_tx), 0u);
+}
+
 TEST_F(AspSgp, BeatKeepsAliveAndSilenceAborts) {
   NodeConfig ca = asp_config();
   ca.timers.beat = 1000;
