@@ -1,0 +1,175 @@
+// IAM <-> INVITE (RFC 3398 §7.2.1.1, §8.2.1.1; Q.1912.5): numbers, identity and privacy, category,
+// hop counter, redirection, and SIP-T transparency (what is not changed stays byte for byte).
+#include "callcontrol/interworking/iam_invite.h"
+#include "core/hex.h"
+#include "isup/codec.h"
+
+#include <gtest/gtest.h>
+
+using namespace mgc::cc::iw;
+using namespace mgc::isup;
+
+namespace {
+
+std::string encode_hex(const Message &m) {
+  std::vector<uint8_t> out;
+  mgc::Status s = encode(m, EncodeOptions{.with_cic = false}, out);
+  return s.ok() ? mgc::hex_encode(out) : std::string(s.detail());
+}
+
+Message decode_hex(const std::string &hex) {
+  Message m;
+  EXPECT_TRUE(decode(*mgc::hex_decode(hex), DecodeOptions{.with_cic = false}, m).status.ok());
+  return m;
+}
+
+TEST(Numbers, SipToIsup) {
+  NumberingPlan de;
+  auto n = isup_number_from_sip("+49-30-1234567", de);
+  ASSERT_TRUE(n);
+  EXPECT_EQ(n->nai, kNaiNational);
+  EXPECT_EQ(n->digits, "301234567");
+  n = isup_number_from_sip("+33123456789", de);
+  EXPECT_EQ(n->nai, kNaiInternational);
+  EXPECT_EQ(n->digits, "33123456789");
+  n = isup_number_from_sip("0301234567", de);
+  EXPECT_EQ(n->nai, kNaiNational);
+  EXPECT_EQ(n->digits, "301234567");
+  n = isup_number_from_sip("12345", de);
+  EXPECT_EQ(n->nai, kNaiUnknown);
+  EXPECT_FALSE(isup_number_from_sip("alice", de));
+  EXPECT_FALSE(isup_number_from_sip("", de));
+}
+
+TEST(Numbers, IsupToSip) {
+  NumberingPlan de;
+  Number n;
+  n.nature_of_address_indicator = kNaiNational;
+  n.address_signals.assign("301234567F");
+  EXPECT_EQ(sip_number_from_isup(n, de), "+49301234567");
+  n.nature_of_address_indicator = kNaiInternational;
+  n.address_signals.assign("33123");
+  EXPECT_EQ(sip_number_from_isup(n, de), "+33123");
+  n.nature_of_address_indicator = kNaiUnknown;
+  EXPECT_EQ(sip_number_from_isup(n, de), "33123");
+}
+
+TEST(InviteToIam, PlainSipCall) {
+  SipCallInfo sip;
+  sip.called = "+49301234567";
+  sip.asserted = "+4940555";
+  sip.from = "+4940555";
+  sip.max_forwards = 70;
+  InterworkingProfile p;
+  Message iam;
+  ASSERT_TRUE(iam_from_invite(sip, nullptr, p, iam).ok());
+  // NCI 00; FCI 0x20 0x00 (no interworking, ISUP all the way); CPC 0a; TMR 03; called national
+  // 301234567 (odd: 0x83, INN 0 E.164 0x10); calling national 40555 network provided (0x13);
+  // hop counter 70/2 -> 31 limited, minus one -> 30 (0x1e).
+  EXPECT_EQ(encode_hex(iam), "01" "00" "2000" "0a" "03" "0209" "07831003214365" "07"
+                             "0a05831304550" "5" "3d011e" "00");
+}
+
+TEST(InviteToIam, PrivacyInternationalAndCategory) {
+  SipCallInfo sip;
+  sip.called = "+33123456789";
+  sip.from = "+4940555";
+  sip.privacy_id = true;
+  sip.cpc = "payphone";
+  InterworkingProfile p;
+  Message iam;
+  ASSERT_TRUE(iam_from_invite(sip, nullptr, p, iam).ok());
+  EXPECT_TRUE(iam.find<ForwardCallIndicators>()->national_international_call_indicator);
+  EXPECT_EQ(iam.find<CalledPartyNumber>()->nature_of_address_indicator, kNaiInternational);
+  EXPECT_EQ(iam.find<CallingPartysCategory>()->value, 0x0f);
+  const auto *cgpn = iam.find<CallingPartyNumber>();
+  ASSERT_TRUE(cgpn);
+  EXPECT_EQ(cgpn->address_presentation_restricted_indicator, 1);
+  EXPECT_EQ(cgpn->screening_indicator, 0); // user provided, not verified (From, not asserted)
+}
+
+TEST(InviteToIam, RefusedWithoutANumberOrHops) {
+  SipCallInfo sip;
+  sip.called = "bob";
+  Message iam;
+  EXPECT_EQ(iam_from_invite(sip, nullptr, {}, iam).code(), 484);
+  sip.called = "+49301";
+  sip.max_forwards = 1;
+  mgc::Status s = iam_from_invite(sip, nullptr, {}, iam);
+  EXPECT_EQ(s.detail(), "cc.iw.hop_counter_exhausted");
+  EXPECT_EQ(s.code(), 483);
+}
+
+TEST(InviteToIam, DiversionBecomesRedirection) {
+  SipCallInfo sip;
+  sip.called = "+49309999";
+  sip.diversions = {{"+49301111", 3, 1}, {"+49302222", 1, 1}};
+  Message iam;
+  ASSERT_TRUE(iam_from_invite(sip, nullptr, {}, iam).ok());
+  EXPECT_EQ(iam.find<OriginalCalledNumber>()->address_signals.str(), "301111");
+  EXPECT_EQ(iam.find<RedirectingNumber>()->address_signals.str(), "302222");
+  const auto *ri = iam.find<RedirectionInformation>();
+  ASSERT_TRUE(ri);
+  EXPECT_EQ(ri->redirecting_indicator, 3);
+  EXPECT_EQ(ri->original_redirection_reason, 3);
+  EXPECT_EQ(ri->redirecting_reason, 1);
+  EXPECT_EQ(ri->redirection_counter, 2);
+}
+
+TEST(IamToInvite, IdentityPrivacyCategoryRedirection) {
+  // IAM: CPC payphone, called national 301234567, calling national 40555 restricted,
+  // original called 301111, redirecting 302222, redirection info (counter 2), hop counter 20
+  const std::string hex = "01" "00" "2000" "0f" "03" "0209" "07831003214365" "07"
+                          "0a05831704550" "5" "2805031403" "1111" "0b05031403" "2222"
+                          "1302" "3312" "3d0114" "00";
+  Message iam = decode_hex(hex);
+  SipCallInfo sip = invite_from_iam(iam, {});
+  EXPECT_EQ(sip.called, "+49301234567");
+  EXPECT_EQ(sip.cpc, "payphone");
+  EXPECT_TRUE(sip.privacy_id);
+  EXPECT_FALSE(sip.from);
+  ASSERT_TRUE(sip.asserted);
+  EXPECT_EQ(*sip.asserted, "+4940555");
+  ASSERT_EQ(sip.diversions.size(), 2u);
+  EXPECT_EQ(sip.diversions[0].number, "+49301111");
+  EXPECT_EQ(sip.diversions[1].number, "+49302222");
+  EXPECT_EQ(sip.max_forwards, 40);
+}
+
+// RFC 3372 transparency: an IAM that went through SIP-T comes back with every octet unchanged
+// except the hop counter, which the tandem decrements.
+TEST(SipT, EncapsulatedIamPassesUnchangedButTheHopCounter) {
+  const std::string in =
+      "010120010a000208060310214365870a06831355153204080100c0060603132143653d011f0b0403142143"
+      "280403142143130203141d038090a303047d0291813f060313214365873102000a010512345601203902c081"
+      "00";
+  Message original = decode_hex(in);
+  InterworkingProfile p; // national numbers travel as +49... and come back national
+  SipCallInfo sip = invite_from_iam(original, p);
+  Message out;
+  ASSERT_TRUE(iam_from_invite(sip, &original, p, out).ok());
+  std::string expect = in;
+  const auto at = expect.find("3d011f");
+  ASSERT_NE(at, std::string::npos);
+  expect.replace(at, 6, "3d011e");
+  EXPECT_EQ(encode_hex(out), expect);
+}
+
+TEST(SipT, RequestUriWinsOverTheEncapsulatedCalledNumber) {
+  Message original = decode_hex("010020010a00020805031021430500");
+  SipCallInfo sip;
+  sip.called = "99887";
+  Message out;
+  ASSERT_TRUE(iam_from_invite(sip, &original, {}, out).ok());
+  EXPECT_EQ(out.find<CalledPartyNumber>()->address_signals.str(), "99887");
+  EXPECT_EQ(out.find<CalledPartyNumber>()->nature_of_address_indicator, kNaiUnknown);
+}
+
+TEST(Category, Names) {
+  EXPECT_EQ(cpc_name(0x0a), "ordinary");
+  EXPECT_EQ(cpc_name(0x03), "operator");
+  EXPECT_EQ(cpc_value("test"), 0x0d);
+  EXPECT_EQ(cpc_value("whatever"), 0x0a);
+}
+
+} // namespace
