@@ -1,0 +1,67 @@
+// Call detail records: one CSV line per call attempt, written when the attempt ends. The line is
+// handed to a writer thread that appends and fsyncs, so the event loop never blocks on the disk
+// (DESIGN.md "Event loop and threading"). Format (README "CDR format"):
+//
+//   seizure_utc,answer_utc,release_utc,direction,calling,called,trunk_group,cic,sip_call_id,
+//   cause,cause_location,released_by,duration_ms,setup_ms
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+
+namespace mgc::cc {
+
+struct CallRecord {
+  using Clock = std::chrono::system_clock;
+  Clock::time_point seizure{};
+  std::optional<Clock::time_point> answer;
+  Clock::time_point release{};
+  std::string direction; // "sip-to-pstn", "pstn-to-sip", "pstn-to-pstn", "sip-to-sip"
+  std::string calling, called, trunk_group;
+  std::optional<uint16_t> cic;
+  std::string sip_call_id;
+  uint8_t cause = 16;
+  uint8_t cause_location = 0;
+  std::string released_by; // "sip", "pstn", "gateway"
+};
+
+// The CSV header line and one record as a CSV line (no trailing newline). Fields that may hold
+// anything are quoted per RFC 4180.
+std::string cdr_header();
+std::string cdr_line(const CallRecord &r);
+
+class CdrWriter {
+public:
+  // Opens (creates, appends to) `path`; check ok().
+  explicit CdrWriter(const std::string &path);
+  ~CdrWriter(); // flushes what is queued and joins the writer thread
+  CdrWriter(const CdrWriter &) = delete;
+  CdrWriter &operator=(const CdrWriter &) = delete;
+
+  bool ok() const { return fd_ >= 0; }
+  // Queues the record; returns immediately.
+  void write(const CallRecord &r);
+  // Blocks until everything queued so far is on disk (tests, shutdown).
+  void flush();
+  uint64_t written() const;
+  uint64_t failed() const;
+
+private:
+  void run();
+
+  int fd_ = -1;
+  mutable std::mutex mu_;
+  std::condition_variable cv_, done_cv_;
+  std::deque<std::string> queue_;
+  bool stop_ = false;
+  uint64_t enqueued_ = 0, written_ = 0, failed_ = 0;
+  std::thread thread_;
+};
+
+} // namespace mgc::cc
