@@ -80,7 +80,10 @@ std::string NameAddr::display_text() const {
 }
 
 bool parse_name_addr(std::string_view value, NameAddr &out, bool allow_star) {
-  out = NameAddr{};
+  // Field by field: the URI is reset by parse_uri(), so no second zeroing of it here.
+  out.display = {};
+  out.has_display = out.angle = out.star = false;
+  out.params = {};
   Scanner s{value};
   s.ws();
   if (allow_star && s.peek() == '*') {
@@ -89,6 +92,7 @@ bool parse_name_addr(std::string_view value, NameAddr &out, bool allow_star) {
     t.ws();
     if (t.done()) {
       out.star = true;
+      out.uri = Uri{};
       return true;
     }
   }

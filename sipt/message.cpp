@@ -128,6 +128,10 @@ void FieldList::insert(std::size_t pos, const HeaderField &f) {
 
 // ---------------------------------------------------------------------------------------------
 void Message::clear() {
+  if (pristine_) {
+    pristine_ = false;
+    return;
+  }
   request_ = true;
   method_ = Method::Other;
   method_text_ = uri_text_ = version_ = reason_ = start_line_ = {};
@@ -290,7 +294,7 @@ Status parse(std::string_view buf, const ParseOptions &opt, Message &m, SipCount
     HeaderField h;
     h.name = buf.substr(p, name_end - p);
     h.value = trim_lws(buf.substr(vb, fe - vb));
-    h.raw = buf.substr(p, fe + 1 - p);
+    h.raw_len = uint32_t(fe + 1 - p);
     h.id = lookup_header(h.name);
     if (m.fields_.size() >= opt.max_headers)
       return fail(m, SipError::too_many_headers, c);
@@ -476,6 +480,7 @@ Status frame(std::string_view buf, std::size_t max_size, std::size_t &skip, std:
 
 // ---------------------------------------------------------------------------------------------
 std::string_view Message::keep(std::string_view s) {
+  pristine_ = false;
   owned_.push_back(std::make_unique<std::string>(s));
   return *owned_.back();
 }
@@ -546,6 +551,7 @@ void Message::add(std::string_view name, std::string_view value) {
 }
 
 std::size_t Message::remove(HeaderId id) {
+  pristine_ = false;
   std::size_t n = 0;
   for (auto &h : fields_)
     if (h.id == id && h.state != HeaderField::State::Removed) {
@@ -587,7 +593,7 @@ void Message::serialize_to(std::string &out) const {
   for (const auto &h : fields_) {
     switch (h.state) {
     case HeaderField::State::Received:
-      out.append(h.raw);
+      out.append(h.raw());
       break;
     case HeaderField::State::Removed:
       break;

@@ -51,9 +51,11 @@ struct HeaderField {
   enum class State : uint8_t { Received, Replaced, Removed, Added };
   std::string_view name;  // as received (or the catalogue name for added fields)
   std::string_view value; // LWS-trimmed; a folded value still holds its CRLF + WSP
-  std::string_view raw;   // the whole field with its line end(s), re-sent as is if untouched
+  uint32_t raw_len = 0;   // length of the whole field from `name` with its line end(s)
   HeaderId id = HeaderId::Other;
   State state = State::Received;
+  // The field as received, re-sent as is if untouched.
+  std::string_view raw() const { return std::string_view(name.data(), raw_len); }
 };
 
 enum class Framing : uint8_t { Datagram, Stream };
@@ -226,6 +228,7 @@ private:
   std::size_t content_length_ = 0;
 
   bool modified_ = false, start_modified_ = false, body_modified_ = false, dup_single_ = false;
+  bool pristine_ = true; // freshly constructed: clear() has nothing to undo
   std::vector<std::unique_ptr<std::string>> owned_;
 };
 

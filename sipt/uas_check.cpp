@@ -96,6 +96,19 @@ UasVerdict check_request(const Message &m, const UasPolicy &p, SipCounters *c) {
     return fail(SipError::unsupported_uri_scheme);
   if (p.forwarding && m.max_forwards() == 0 && m.method() != Method::OPTIONS)
     return fail(SipError::too_many_hops);
+  if (!p.own_sent_by.empty() && m.method() != Method::ACK && m.method() != Method::CANCEL) {
+    bool loop = false;
+    m.for_each_value(HeaderId::Via, [&](std::string_view v) {
+      Via via;
+      if (!parse_via(v, via))
+        return;
+      std::string sent_by = std::string(via.host) + ":" + std::to_string(via.has_port ? via.port : 5060);
+      for (const auto &own : p.own_sent_by)
+        loop = loop || iequals(own, sent_by);
+    });
+    if (loop)
+      return fail(SipError::loop_detected);
+  }
   // §8.2.2.3 Require: ACK and CANCEL are exempt (the tags were checked on the INVITE).
   if (m.method() != Method::ACK && m.method() != Method::CANCEL) {
     m.for_each_value(HeaderId::Require, [&](std::string_view tag) {

@@ -1,7 +1,8 @@
 // What a UAS checks before handing a well-formed request to its application (RFC 3261 §8.2):
 // method (§8.2.1: 405/501), Request-URI scheme (§8.2.2.1: 416), Require (§8.2.2.3: 420),
 // content type, encoding and disposition (§8.2.3, RFC 3204 §6: 415), Accept (§8.2.3 / RFC 4475
-// §3.3.15: 406), and, when acting as a proxy-like element, Max-Forwards (§16.3: 483).
+// §3.3.15: 406), and, when acting as a proxy-like element, Max-Forwards (§16.3: 483) and loops
+// (§16.3 item 4: 482).
 #pragma once
 
 #include "core/status.h"
@@ -23,6 +24,9 @@ struct UasPolicy {
   // Body types understood (SIP-T adds application/ISUP).
   std::vector<std::string_view> body_types{"application/sdp", "application/isup"};
   bool forwarding = false; // a proxy-like element answers Max-Forwards: 0 with 483
+  // Our own sent-by values ("host:port"): a request already carrying one of them in its Via
+  // list has come back to us (RFC 3261 §16.3 item 4): 482.
+  std::vector<std::string> own_sent_by;
 };
 
 struct UasVerdict {

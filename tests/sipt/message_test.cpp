@@ -227,3 +227,28 @@ TEST(Parse, CountersAndLimits) {
   o.max_size = 100;
   EXPECT_EQ(parse(kInvite, o, m, &c).code(), 513);
 }
+
+#include "sipt/uas_check.h"
+
+TEST(UasCheck, MaxForwardsAndLoops) {
+  std::string s = "INVITE sip:1@gw.example.net SIP/2.0\r\n"
+                  "Via: SIP/2.0/UDP 192.0.2.7:5060;branch=z9hG4bK-b\r\n"
+                  "Via: SIP/2.0/UDP 198.51.100.1:5060;branch=z9hG4bK-a\r\n"
+                  "Max-Forwards: 0\r\nFrom: <sip:a@x>;tag=1\r\nTo: <sip:1@gw.example.net>\r\n"
+                  "Call-ID: loop\r\nCSeq: 1 INVITE\r\nContent-Length: 0\r\n\r\n";
+  Message m;
+  ASSERT_TRUE(parse(s, ParseOptions{}, m).ok());
+  UasPolicy uas;
+  EXPECT_TRUE(check_request(m, uas).status.ok()); // an endpoint ignores Max-Forwards 0
+  UasPolicy fwd;
+  fwd.forwarding = true;
+  EXPECT_EQ(check_request(m, fwd).status.code(), 483);
+  std::string s2 = s;
+  s2.replace(s2.find("Max-Forwards: 0"), 15, "Max-Forwards: 9");
+  Message m2;
+  ASSERT_TRUE(parse(s2, ParseOptions{}, m2).ok());
+  fwd.own_sent_by = {"198.51.100.1:5060"}; // our Via is already in the list
+  EXPECT_EQ(check_request(m2, fwd).status.code(), 482);
+  fwd.own_sent_by = {"198.51.100.2:5060"};
+  EXPECT_TRUE(check_request(m2, fwd).status.ok());
+}
