@@ -2,6 +2,7 @@
 // length is checked against its enclosing value before use; unknown components of extensible
 // types (extension additions of later versions) are skipped. Nesting follows the module, whose
 // only recursion (embedded events) is bounded by the model.
+#include "h248/asn1_reference.h"
 #include "h248/ber.h"
 #include "h248/codec.h"
 #include "h248/packages.h"
@@ -1376,7 +1377,8 @@ bool Decoder::service_change(const Tlv &t, ServiceChangeDescriptor &s, bool repl
 
 } // namespace
 
-Status decode_binary(std::span<const uint8_t> in, Message &out, DecodeCounters *counters) {
+namespace {
+R decode_fast(std::span<const uint8_t> in, Message &out) {
   R r = R::ok;
   if (in.empty()) {
     r = R::empty;
@@ -1392,6 +1394,26 @@ Status decode_binary(std::span<const uint8_t> in, Message &out, DecodeCounters *
       r = R::trailing_data;
     }
   }
+  return r;
+}
+} // namespace
+
+Status decode_binary(std::span<const uint8_t> in, Message &out, DecodeCounters *counters) {
+  R r = decode_fast(in, out);
+#ifdef MGC_H248_HAVE_ASN1
+  if (r == R::ber_unsupported || r == R::ber_bad_length) {
+    std::vector<uint8_t> der;
+    if (asn1ref::ber_to_der(in, der).ok()) {
+      Message again;
+      if (decode_fast(der, again) == R::ok) {
+        out = std::move(again);
+        r = R::ok;
+        if (counters)
+          counters->inc(R::ber_normalised_by_asn1c);
+      }
+    }
+  }
+#endif
   if (counters)
     counters->inc(r);
   return r == R::ok ? Status::Ok() : decode_status(r);

@@ -84,7 +84,7 @@ TEST(H248Binary, MalformedInputIsCounted) {
       {"3005a103800101", "h248.bad_mid"},
       {"3f00", "h248.ber_bad_tag"},
       {"3085ffffffffff", "h248.ber_bad_length"},
-      {"3080", "h248.ber_unsupported"},
+      {"3080", "h248.ber_unsupported"}, // and asn1c finds no end-of-contents either
       {"3000", "h248.bad_header"},
       {"3005a103800109", "h248.bad_version"},
       {"30053003800101", "h248.ber_bad_tag"},
