@@ -9,6 +9,13 @@ namespace mgc::mgcp {
 namespace {
 const Status kTimeout("mgcp.transaction_timeout", rc::kTimeout);
 constexpr int64_t kSweepPeriodMs = 1000; // granularity of T-HIST expiry
+
+uint32_t initial_transaction_id(uint32_t configured) {
+  if (configured)
+    return std::clamp<uint32_t>(configured, 1, kMaxTransactionId);
+  std::random_device rd;
+  return std::uniform_int_distribution<uint32_t>(1, kMaxTransactionId)(rd);
+}
 } // namespace
 
 struct TransactionLayer::Outgoing {
@@ -64,8 +71,7 @@ void IncomingCommand::respond(int code, std::string comment) const {
 TransactionLayer::TransactionLayer(Scheduler &sched, Transport &transport, Listener &listener,
                                    TransactionConfig config)
     : sched_(sched), transport_(transport), listener_(listener), config_(config),
-      rng_(config.random_seed),
-      next_txid_(std::clamp<uint32_t>(config.first_transaction_id, 1, kMaxTransactionId)),
+      rng_(config.random_seed), next_txid_(initial_transaction_id(config.first_transaction_id)),
       alive_(std::make_shared<bool>(true)) {}
 
 TransactionLayer::~TransactionLayer() {

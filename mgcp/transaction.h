@@ -63,7 +63,9 @@ struct TransactionConfig {
   // OPTIONAL, and osmo-mgw refuses K: in CRCX with 539, so off by default).
   bool confirm_responses = false;
   unsigned max_confirmations_per_command = 16;
-  uint32_t first_transaction_id = 1;
+  // 0: start at a random id, so a restarted call agent does not reuse the ids of its previous
+  // life within T-HIST (gateways detect duplicates by transaction id alone, §3.5.2). Tests fix it.
+  uint32_t first_transaction_id = 0;
   uint32_t random_seed = 1;
   int64_t get(TxTimer t) const { return ms[static_cast<std::size_t>(t)]; }
   void set(TxTimer t, int64_t v) { ms[static_cast<std::size_t>(t)] = v; }

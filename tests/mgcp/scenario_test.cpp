@@ -45,7 +45,9 @@ struct Scenario {
   Scenario() {
     trace.clock = &sched;
     net.on_send = [this](const mgc::mgcp::test::Sent &x) { dump(">>", x.at, x.bytes); };
-    ca = std::make_unique<CallAgent>(sched, net, trace);
+    CallAgentConfig cfg;
+    cfg.transactions.first_transaction_id = 1; // the golden traces name transaction ids
+    ca = std::make_unique<CallAgent>(sched, net, trace, cfg);
     ca->add_gateway({"tgw1", kGw, {"ds/e1-1/*@tgw1"}, "p:20, a:PCMA", 10'000, {}});
     ca->add_trunk({"pstn", "tgw1", 1, 31, {}});
   }

@@ -29,7 +29,11 @@ struct Fixture : ::testing::Test {
   SimScheduler sched;
   FakeTransport net{&sched};
   Recorder rec;
-  TransactionConfig cfg;
+  TransactionConfig cfg = [] {
+    TransactionConfig c;
+    c.first_transaction_id = 1;
+    return c;
+  }();
   std::unique_ptr<TransactionLayer> tx;
   void make() { tx = std::make_unique<TransactionLayer>(sched, net, rec, cfg); }
   void SetUp() override { make(); }
@@ -252,6 +256,21 @@ TEST_F(MgcpTransaction, PiggybackedResponseAndCommandAreProcessedInOrder) {
   feed("200 " + std::to_string(id) + " OK\r\n.\r\nNTFY 99 a@rgw MGCP 1.0\r\nX: 1\r\nO: l/hd\r\n");
   EXPECT_TRUE(o.done);
   EXPECT_EQ(rec.commands.size(), 1u);
+}
+
+TEST(MgcpTransactionIds, StartAtRandomByDefault) {
+  SimScheduler sched;
+  FakeTransport net;
+  Recorder rec;
+  TransactionLayer a(sched, net, rec), b(sched, net, rec);
+  auto first = [&](TransactionLayer &t) {
+    return t.send(kGw, Message::command(Verb::Auep, 0, "x@mgw"),
+                  [](const Status &, const Message *) {});
+  };
+  uint32_t x = first(a), y = first(b);
+  EXPECT_GE(x, 1u);
+  EXPECT_LE(x, kMaxTransactionId);
+  EXPECT_NE(x, y) << "two lives of a call agent should not reuse ids (1 in 10^9 chance)";
 }
 
 TEST_F(MgcpTransaction, TransactionIdsWrapWithinRange) {
