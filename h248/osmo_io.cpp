@@ -222,6 +222,9 @@ Status TcpTransport::listen(const Address &local) {
     close(fd);
     return Status("h248.bind_failed", e);
   }
+  socklen_t len = sizeof sin;
+  getsockname(fd, reinterpret_cast<sockaddr *>(&sin), &len);
+  local_ = from_sockaddr(sin);
   listen_fd_ = new osmo_fd{};
   osmo_fd_setup(listen_fd_, fd, OSMO_FD_READ, &TcpTransport::acceptable, this, 0);
   osmo_fd_register(listen_fd_);

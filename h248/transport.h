@@ -79,10 +79,12 @@ public:
   TcpTransport();
   ~TcpTransport() override;
   Status listen(const Address &local);
+  Address local() const { return local_; }
   Status send(const Address &to, std::span<const uint8_t> msg) override;
 
 private:
   struct Conn;
+  Address local_;
   static int acceptable(struct osmo_fd *ofd, unsigned what);
   static int conn_event(struct osmo_fd *ofd, unsigned what);
   Conn *connect_to(const Address &to);
