@@ -125,6 +125,22 @@ GatewayState CallAgent::gateway_state(std::string_view domain) const {
   return g ? g->state : GatewayState::Unknown;
 }
 
+std::vector<GatewayInfo> CallAgent::gateways() const {
+  std::vector<GatewayInfo> out;
+  for (const auto &g : gateways_) {
+    GatewayInfo i;
+    i.domain = g->config.domain;
+    i.address = g->config.address;
+    i.state = g->state;
+    i.blocked = g->blocked;
+    i.rto_ms = tx_.rto_for(g->config.address);
+    for (const auto &[h, c] : connections_)
+      i.connections += iequals(c.gateway, g->config.domain) ? 1 : 0;
+    out.push_back(std::move(i));
+  }
+  return out;
+}
+
 const ConnectionInfo *CallAgent::connection(ConnectionHandle h) const {
   auto it = connections_.find(h);
   return it == connections_.end() ? nullptr : &it->second;

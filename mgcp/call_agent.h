@@ -124,6 +124,16 @@ struct ConnectionInfo {
   ConnectionMode mode = ConnectionMode::Inactive;
 };
 
+// A snapshot for management output ("show mgcp gateways").
+struct GatewayInfo {
+  std::string domain;
+  Address address;
+  GatewayState state = GatewayState::Unknown;
+  std::vector<std::string> blocked; // endpoint patterns refused by RSIP forced/graceful/restart
+  int64_t rto_ms = 0;               // current retransmission timer estimate (§3.5.3)
+  std::size_t connections = 0;
+};
+
 class CallAgentListener {
 public:
   virtual ~CallAgentListener() = default;
@@ -185,6 +195,8 @@ public:
                               std::function<void(const AuditResult &)> done);
 
   GatewayState gateway_state(std::string_view domain) const;
+  std::vector<GatewayInfo> gateways() const;
+  const std::map<ConnectionHandle, ConnectionInfo> &connections() const { return connections_; }
   const ConnectionInfo *connection(ConnectionHandle h) const;
   std::size_t connection_count() const { return connections_.size(); }
   const CounterSet<CaCounter> &counters() const { return counters_; }

@@ -284,6 +284,13 @@ TEST_F(MgcpCallAgent, RsipForcedOnOneSpanLosesOnlyItsConnections) {
   ASSERT_EQ(ev.lost_endpoints.size(), 1u);
   EXPECT_EQ(ev.lost_endpoints[0].first, "ds/e1-1/*@tgw1");
   EXPECT_EQ(ca->connection_count(), 1u);
+  auto info = ca->gateways();
+  ASSERT_EQ(info.size(), 1u);
+  EXPECT_EQ(info[0].domain, "tgw1");
+  EXPECT_EQ(info[0].state, GatewayState::InService);
+  EXPECT_EQ(info[0].blocked, std::vector<std::string>{"ds/e1-1/*@tgw1"});
+  EXPECT_EQ(info[0].connections, 1u);
+  EXPECT_GT(info[0].rto_ms, 0);
   EXPECT_EQ(ca->gateway_state("tgw1"), GatewayState::InService);
 }
 
