@@ -86,6 +86,10 @@ struct Conn : Association {
   std::size_t rx_off = 0;
   std::deque<std::vector<uint8_t>> txq; // TCP: bytes; SCTP: [stream hi, stream lo, payload]
   std::size_t tx_off = 0;
+  // TCP: while received frames are being handled, answers are gathered and written with one
+  // send() afterwards (an SGP echoing a burst of DATA writes it back in one segment).
+  bool corked = false;
+  std::vector<uint8_t> cork;
   // usrsctp
   struct socket *so = nullptr;
   uint16_t ostreams = 1;
@@ -124,6 +128,7 @@ struct Transports::Impl {
   static int tcp_conn_cb(osmo_fd *ofd, unsigned what);
   void tcp_read(Conn &c);
   void tcp_flush(Conn &c);
+  void uncork(Conn &c);
   void tcp_up(Conn &c);
 
   // usrsctp
@@ -351,6 +356,7 @@ void Transports::Impl::tcp_read(Conn &c) {
   }
   c.rx.resize(old + std::size_t(n));
   // M3UA frames itself on TCP: the common header's length (§3.1.4); a read may end anywhere.
+  c.corked = true;
   while (!c.dead && c.rx.size() - c.rx_off >= m3ua::kHeaderLen) {
     std::span<const uint8_t> avail(c.rx.data() + c.rx_off, c.rx.size() - c.rx_off);
     uint32_t len = m3ua::peek_length(avail);
@@ -358,6 +364,7 @@ void Transports::Impl::tcp_read(Conn &c) {
       // The byte stream lost its framing: nothing after this point can be trusted.
       counters.inc(SigtranTransportCounter::tcp_bad_length);
       node.link_rx(c.link, 0, avail.first(m3ua::kHeaderLen)); // answered with ERR
+      uncork(c);
       kill(&c, true);
       return;
     }
@@ -367,6 +374,7 @@ void Transports::Impl::tcp_read(Conn &c) {
     c.rx_off += len;
     node.link_rx(c.link, 0, avail.first(len));
   }
+  uncork(c);
   if (c.rx_off == c.rx.size()) {
     c.rx.clear();
     c.rx_off = 0;
@@ -374,6 +382,15 @@ void Transports::Impl::tcp_read(Conn &c) {
     c.rx.erase(c.rx.begin(), c.rx.begin() + long(c.rx_off));
     c.rx_off = 0;
   }
+}
+
+void Transports::Impl::uncork(Conn &c) {
+  c.corked = false;
+  if (c.cork.empty() || c.dead)
+    return;
+  std::vector<uint8_t> b;
+  b.swap(c.cork);
+  c.send(0, b);
 }
 
 void Transports::Impl::tcp_flush(Conn &c) {
@@ -403,6 +420,10 @@ void Conn::send(uint16_t stream, std::span<const uint8_t> msg) {
     return;
   impl->counters.inc(SigtranTransportCounter::tx_frames);
   if (!sctp) {
+    if (corked) {
+      cork.insert(cork.end(), msg.begin(), msg.end());
+      return;
+    }
     if (txq.empty()) {
       ssize_t n = ::send(ofd.fd, msg.data(), msg.size(), MSG_NOSIGNAL);
       if (n == ssize_t(msg.size()))

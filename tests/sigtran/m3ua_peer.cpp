@@ -9,6 +9,7 @@
 #include "sigtran/osmo_clock.h"
 #include "sigtran/transport.h"
 
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -66,6 +67,7 @@ struct Options {
   uint32_t beat = 0, recovery = 2000;
   double exit_after = 0;
   long quit_after_rx = 0;
+  long window = 0; // with --send: at most this many DATA without an echo back (0: no limit)
 };
 
 struct Peer : MtpUser {
@@ -111,6 +113,8 @@ struct Peer : MtpUser {
     if (!available || tx >= o.send)
       return tx < o.send;
     long due = o.rate > 0 ? long((now_s() - since) * o.rate) + 1 : tx + 512;
+    if (o.window > 0)
+      due = std::min(due, rx + o.window);
     while (tx < o.send && tx < due) {
       MtpTransfer t;
       t.opc = o.opc;
@@ -135,7 +139,7 @@ int usage() {
                "  --udp-port P --udp-remote-port P   (RFC 6951 encapsulation ports)\n"
                "  --links N --mode override|loadshare|broadcast --rc N --asp-id N\n"
                "  --opc N --dpc N --send N --rate R --echo --quiet --beat MS --recovery MS\n"
-               "  --exit-after S --quit-after-rx N\n");
+               "  --exit-after S --quit-after-rx N --window W\n");
   return 2;
 }
 
@@ -204,6 +208,8 @@ int main(int argc, char **argv) {
       o.exit_after = std::stod(val());
     else if (a == "--quit-after-rx")
       o.quit_after_rx = std::stol(val());
+    else if (a == "--window")
+      o.window = std::stol(val());
     else
       return usage();
   }
@@ -281,7 +287,8 @@ int main(int argc, char **argv) {
   osmo_timer_schedule(&tick, 0, 10000);
   double start = now_s(), send_start = 0;
   while (!g_stop) {
-    bool flat_out = o.send && o.rate <= 0 && peer.available && peer.tx < o.send;
+    bool flat_out = o.send && o.rate <= 0 && peer.available && peer.tx < o.send &&
+                    (o.window <= 0 || peer.tx - peer.rx < o.window);
     osmo_select_main_ctx(flat_out ? 1 : 0);
     if (g_sig) {
       int s = g_sig;
