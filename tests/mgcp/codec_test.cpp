@@ -340,3 +340,22 @@ TEST(MgcpSdp, BuildsAndParsesAnAudioOffer) {
   EXPECT_FALSE(parse_sdp("v=0\r\nm=audio x RTP/AVP 0\r\n", sdp).ok());
   EXPECT_TRUE(parse_sdp("v=0\r\n", sdp).ok()); // an absent descriptor in an AUCX answer (§3.3)
 }
+
+TEST(MgcpCodec, LfOnlyInputIsAcceptedAndSentWithCrlf) {
+  // Appendix A: EOL is CRLF or LF. Session descriptions are normalised to CRLF.
+  Message m;
+  ASSERT_TRUE(decode("200 7 OK\nI: 1\n\nv=0\nc=IN IP4 1.2.3.4\nm=audio 9 RTP/AVP 0\n", m).ok());
+  ASSERT_EQ(m.sdp.size(), 1u);
+  EXPECT_EQ(m.sdp[0], "v=0\r\nc=IN IP4 1.2.3.4\r\nm=audio 9 RTP/AVP 0\r\n");
+  EXPECT_EQ(encode(m), "200 7 OK\r\nI: 1\r\n\r\nv=0\r\nc=IN IP4 1.2.3.4\r\nm=audio 9 RTP/AVP 0\r\n");
+  // White space runs in the command line are accepted (§3.2.1) and re-sent as single spaces;
+  // an MGCP profile after the version is kept.
+  ASSERT_TRUE(decode("AUEP \t 9   a@b  MGCP 1.0 NCS 1.0\r\n", m).ok());
+  EXPECT_EQ(encode(m), "AUEP 9 a@b MGCP 1.0 NCS 1.0\r\n");
+  // A parameter line in a non-canonical form is re-sent exactly as received.
+  ASSERT_TRUE(decode("DLCX 9 a@b MGCP 1.0\r\nc:1\r\n", m).ok());
+  EXPECT_EQ(m.get(Param::CallId), "1");
+  EXPECT_EQ(encode(m), "DLCX 9 a@b MGCP 1.0\r\nc:1\r\n");
+  m.set(Param::CallId, "2"); // once changed, encoded canonically
+  EXPECT_EQ(encode(m), "DLCX 9 a@b MGCP 1.0\r\nC: 2\r\n");
+}
