@@ -463,6 +463,12 @@ void Conn::send(uint16_t stream, std::span<const uint8_t> msg) {
 // ---------------------------------------------------------------------------------------------
 // usrsctp
 
+// The upcall's argument is the eventfd number itself, not a pointer into Impl: a usrsctp thread
+// may still run an upcall while the transports are being torn down.
+static void *upcall_arg(int fd) {
+  return reinterpret_cast<void *>(intptr_t(fd)); // NOLINT(performance-no-int-to-ptr)
+}
+
 void Transports::Impl::sctp_upcall(struct socket *, void *arg, int) {
   // Runs on a usrsctp thread: only wake the loop.
   uint64_t one = 1;
@@ -482,7 +488,7 @@ int Transports::Impl::event_cb(osmo_fd *ofd, unsigned) {
 
 mgc::Status Transports::Impl::sctp_prepare(struct socket *so, const EndpointConfig &cfg) {
   usrsctp_set_non_blocking(so, 1);
-  usrsctp_set_upcall(so, &Impl::sctp_upcall, reinterpret_cast<void *>(intptr_t(event_fd)));
+  usrsctp_set_upcall(so, &Impl::sctp_upcall, upcall_arg(event_fd));
   int one = 1;
   usrsctp_setsockopt(so, IPPROTO_SCTP, SCTP_RECVRCVINFO, &one, sizeof one);
   usrsctp_setsockopt(so, IPPROTO_SCTP, SCTP_NODELAY, &one, sizeof one);
@@ -593,7 +599,7 @@ void Transports::Impl::sctp_poll() {
       }
       counters.inc(SigtranTransportCounter::accepts);
       usrsctp_set_non_blocking(so, 1);
-      usrsctp_set_upcall(so, &Impl::sctp_upcall, reinterpret_cast<void *>(intptr_t(event_fd)));
+      usrsctp_set_upcall(so, &Impl::sctp_upcall, upcall_arg(event_fd));
       Conn *c = add_conn(*ep, link);
       c->sctp = true;
       c->so = so;

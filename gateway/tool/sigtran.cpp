@@ -27,7 +27,7 @@ uint32_t be32(const std::vector<uint8_t> &v, std::size_t i) {
 
 std::string_view class_name(uint8_t c) {
 #define MGC_X(n, v, s)                                                                             \
-  if (c == v)                                                                                      \
+  if (c == (v))                                                                                    \
     return s;
   MGC_M3UA_CLASSES(MGC_X)
 #undef MGC_X
