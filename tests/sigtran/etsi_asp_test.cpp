@@ -4,7 +4,9 @@
 // Each test follows the procedure's message sequence and checks its pass criterion.
 #include "m3ua_harness.h"
 
+#include <algorithm>
 #include <fstream>
+#include <set>
 
 using namespace mgc::sigtran;
 using namespace mgc::sigtran::m3ua;
@@ -113,11 +115,29 @@ TEST(EtsiAspList, EveryProcedureIsCovered) {
   std::ifstream f(std::string(MGC_TEST_DATA) +
                   "/sigtran/vectors/etsi/ETSI-TS-102-381-test-procedures.tsv");
   ASSERT_TRUE(f.good());
+  std::set<std::string> tests;
+  auto *ut = ::testing::UnitTest::GetInstance();
+  for (int i = 0; i < ut->total_test_suite_count(); ++i) {
+    const auto *suite = ut->GetTestSuite(i);
+    if (std::string(suite->name()) != "EtsiAsp")
+      continue;
+    for (int k = 0; k < suite->total_test_count(); ++k) {
+      std::string n = suite->GetTestInfo(k)->name();
+      std::replace(n.begin(), n.end(), '_', '-');
+      tests.insert(n);
+    }
+  }
   std::string line;
   int asp_rows = 0;
-  while (std::getline(f, line))
-    asp_rows += line.rfind("m3ua-asp-", 0) == 0;
+  while (std::getline(f, line)) {
+    if (line.rfind("m3ua-asp-", 0) != 0)
+      continue;
+    ++asp_rows;
+    std::string id = line.substr(0, line.find('\t'));
+    EXPECT_TRUE(tests.count(id)) << "no test for " << id;
+  }
   EXPECT_EQ(asp_rows, 36);
+  EXPECT_EQ(tests.size(), 36u);
 }
 
 TEST_F(EtsiAsp, m3ua_asp_aspsm_v_002) {
