@@ -1,0 +1,117 @@
+// mgcd: the gateway daemon. Reads its VTY config, refuses to start on any error or
+// inconsistency, builds the circuits of every trunk group, and serves the VTY on 127.0.0.1.
+// The signalling and media wiring (M3UA, SIP, MGCP/H.248 through call control) lands next
+// (issue 7); until then mgcd manages configuration and circuit state only.
+#include "gateway/mgcd/config.h"
+#include "gateway/mgcd/runtime.h"
+#include "gateway/mgcd/vty.h"
+
+extern "C" {
+#include <osmocom/core/application.h>
+#include <osmocom/core/msgb.h>
+#include <osmocom/core/select.h>
+#include <osmocom/core/talloc.h>
+#include <osmocom/vty/command.h>
+#include <osmocom/vty/misc.h>
+#include <osmocom/vty/telnet_interface.h>
+#include <osmocom/vty/vty.h>
+}
+
+#include <csignal>
+#include <cstdio>
+#include <cstring>
+#include <getopt.h>
+#include <string>
+
+namespace {
+
+volatile std::sig_atomic_t g_quit = 0;
+void on_signal(int) { g_quit = 1; }
+
+void usage() {
+  std::fprintf(stderr,
+               "usage: mgcd -c FILE [--check] [--write-config OUT] [--vty-port PORT]\n"
+               "  -c FILE             config in VTY syntax (see config/lab.cfg)\n"
+               "  --check             read and validate the config, then exit\n"
+               "  --write-config OUT  write the running config to OUT, then exit\n"
+               "  --vty-port PORT     telnet VTY on 127.0.0.1:PORT (default 4260)\n");
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  std::string config_file, write_out;
+  bool check_only = false;
+  int vty_port = 4260;
+  static const struct option opts[] = {{"config", required_argument, nullptr, 'c'},
+                                       {"check", no_argument, nullptr, 'k'},
+                                       {"write-config", required_argument, nullptr, 'w'},
+                                       {"vty-port", required_argument, nullptr, 'p'},
+                                       {"help", no_argument, nullptr, 'h'},
+                                       {nullptr, 0, nullptr, 0}};
+  for (int c; (c = getopt_long(argc, argv, "c:h", opts, nullptr)) != -1;) {
+    switch (c) {
+    case 'c': config_file = optarg; break;
+    case 'k': check_only = true; break;
+    case 'w': write_out = optarg; break;
+    case 'p': vty_port = std::atoi(optarg); break;
+    default: usage(); return 2;
+    }
+  }
+  if (config_file.empty()) {
+    usage();
+    return 2;
+  }
+
+  void *ctx = talloc_named_const(nullptr, 0, "mgcd");
+  msgb_talloc_ctx_init(ctx, 0);
+  osmo_init_logging2(ctx, nullptr);
+
+  static struct vty_app_info app = {};
+  app.name = "mgcd";
+  app.version = "0.1";
+  app.copyright = "mgc: an open SIP-T/ISUP media gateway controller\r\n";
+  app.tall_ctx = ctx;
+  vty_init(&app);
+
+  mgc::gw::Config cfg;
+  mgc::gw::Runtime rt;
+  mgc::gw::vty_install(cfg);
+  mgc::gw::vty_install_show(rt, cfg);
+
+  // libosmocore prints the offending line itself when a command fails.
+  if (vty_read_config_file(config_file.c_str(), nullptr) < 0) {
+    std::fprintf(stderr, "mgcd: %s: not started: the config has an error (see the line above)\n",
+                 config_file.c_str());
+    return 1;
+  }
+  const auto problems = mgc::gw::validate(cfg);
+  for (const auto &p : problems)
+    std::fprintf(stderr, "mgcd: %s: %s\n", config_file.c_str(), p.c_str());
+  if (!problems.empty()) {
+    std::fprintf(stderr, "mgcd: not started: %zu configuration problem(s)\n", problems.size());
+    return 1;
+  }
+  rt.build(cfg);
+  if (!write_out.empty())
+    return osmo_vty_write_config_file(write_out.c_str()) < 0 ? 1 : 0;
+  if (check_only) {
+    std::printf("mgcd: %s: configuration OK (%zu trunk groups, %zu circuits, %zu routes)\n",
+                config_file.c_str(), rt.groups.size(), rt.circuit_count(), cfg.routes.size());
+    return 0;
+  }
+
+  // The VTY has no login: bind it to loopback only (PLATFORM.md).
+  if (telnet_init_dynif(ctx, nullptr, "127.0.0.1", vty_port) < 0) {
+    std::fprintf(stderr, "mgcd: cannot bind the VTY to 127.0.0.1:%d\n", vty_port);
+    return 1;
+  }
+  std::signal(SIGINT, on_signal);
+  std::signal(SIGTERM, on_signal);
+  std::printf("mgcd: running, VTY on 127.0.0.1:%d\n", vty_port);
+  std::fflush(stdout);
+  while (!g_quit)
+    osmo_select_main(0);
+  telnet_exit();
+  return 0;
+}

@@ -1,0 +1,547 @@
+#include "gateway/mgcd/vty.h"
+
+extern "C" {
+#include <osmocom/vty/command.h>
+#include <osmocom/vty/vty.h>
+}
+
+#include <cstdlib>
+#include <cstring>
+#include <string>
+
+namespace mgc::gw {
+namespace {
+
+Config *g_cfg = nullptr;
+
+enum MgcdNode {
+  // `show running-config` writes nodes in this order: what is referred to comes first.
+  SS7_NODE = _LAST_OSMOVTY_NODE + 1,
+  M3UA_NODE,
+  MEDIA_GATEWAY_NODE,
+  TRUNK_GROUP_NODE,
+  SIP_NODE,
+  SIP_PEER_NODE,
+  ROUTE_NODE,
+  TIMERS_NODE,
+  CDR_NODE,
+};
+
+#define NL VTY_NEWLINE
+// DEFUN does not compile as C++ (designated initializer order, PLATFORM.md); this does.
+#define CMD(fn, str, help) DEFUN_ATTR_USRATTR(fn, fn##_cmd, 0, 0, str, help)
+
+template <typename T> T &current(struct vty *vty) { return *static_cast<T *>(vty->index); }
+
+std::optional<uint16_t> port_arg(const char *s) {
+  const long v = std::strtol(s, nullptr, 10);
+  if (v < 1 || v > 65535)
+    return std::nullopt;
+  return static_cast<uint16_t>(v);
+}
+
+std::optional<uint32_t> pc_arg(struct vty *vty, const char *s) {
+  auto pc = parse_point_code(s, g_cfg->ss7.point_code_format);
+  if (!pc)
+    vty_out(vty, "%% invalid point code '%s'%s", s, NL);
+  return pc;
+}
+
+// ---------------------------------------------------------------- ss7
+struct cmd_node ss7_node = {SS7_NODE, "%s(config-ss7)# ", 1, nullptr, nullptr, {}};
+
+CMD(cfg_ss7, "ss7", "Local SS7 signalling point\n") {
+  vty->node = SS7_NODE;
+  vty->index = g_cfg;
+  return CMD_SUCCESS;
+}
+CMD(cfg_ss7_pc_format, "point-code-format (integer|3-8-3|8-8-8)",
+    "How point codes are written\nA plain integer\nITU 3-8-3 (Q.708)\nANSI 8-8-8\n") {
+  const std::string f = argv[0];
+  g_cfg->ss7.point_code_format = f == "integer" ? PointCodeFormat::Integer
+                                 : f == "3-8-3" ? PointCodeFormat::Itu383
+                                                : PointCodeFormat::Ansi888;
+  return CMD_SUCCESS;
+}
+CMD(cfg_ss7_pc, "point-code PC", "This exchange's point code\nPoint code\n") {
+  auto pc = pc_arg(vty, argv[0]);
+  if (!pc)
+    return CMD_WARNING;
+  g_cfg->ss7.point_code = *pc;
+  return CMD_SUCCESS;
+}
+CMD(cfg_ss7_variant, "variant (itu|ansi)", "ISUP variant\nITU-T Q.763\nANSI T1.113\n") {
+  g_cfg->ss7.variant = std::strcmp(argv[0], "ansi") == 0 ? isup::Variant::Ansi : isup::Variant::Itu;
+  return CMD_SUCCESS;
+}
+CMD(cfg_ss7_ni, "network-indicator (international|spare|national|reserved)",
+    "Network indicator of the SIO (Q.704 14.2.1)\nInternational\nSpare\nNational\nReserved\n") {
+  static const char *names[] = {"international", "spare", "national", "reserved"};
+  for (uint8_t i = 0; i < 4; ++i)
+    if (std::strcmp(argv[0], names[i]) == 0)
+      g_cfg->ss7.network_indicator = i;
+  return CMD_SUCCESS;
+}
+
+int write_ss7(struct vty *vty) {
+  const auto &s = g_cfg->ss7;
+  static const char *formats[] = {"integer", "3-8-3", "8-8-8"};
+  static const char *nis[] = {"international", "spare", "national", "reserved"};
+  vty_out(vty, "ss7%s", NL);
+  vty_out(vty, " point-code-format %s%s", formats[static_cast<int>(s.point_code_format)], NL);
+  if (s.point_code)
+    vty_out(vty, " point-code %s%s", format_point_code(*s.point_code, s.point_code_format).c_str(), NL);
+  vty_out(vty, " variant %s%s", s.variant == isup::Variant::Ansi ? "ansi" : "itu", NL);
+  vty_out(vty, " network-indicator %s%s", nis[s.network_indicator & 3], NL);
+  return CMD_SUCCESS;
+}
+
+// ---------------------------------------------------------------- m3ua
+struct cmd_node m3ua_node = {M3UA_NODE, "%s(config-m3ua)# ", 1, nullptr, nullptr, {}};
+
+CMD(cfg_m3ua, "m3ua", "M3UA association toward the SG / peer (RFC 4666)\n") {
+  vty->node = M3UA_NODE;
+  vty->index = g_cfg;
+  return CMD_SUCCESS;
+}
+CMD(cfg_m3ua_transport, "transport (usrsctp-udp|usrsctp-raw|kernel-sctp|tcp)",
+    "Transport\nSCTP in user space over UDP (RFC 6951)\nSCTP in user space over raw IP\n"
+    "Kernel SCTP\nTCP\n") {
+  g_cfg->m3ua.transport = argv[0];
+  return CMD_SUCCESS;
+}
+CMD(cfg_m3ua_role, "role (asp|sgp|ipsp)", "M3UA role\nASP\nSGP\nIPSP\n") {
+  g_cfg->m3ua.role = argv[0];
+  return CMD_SUCCESS;
+}
+CMD(cfg_m3ua_local_addr, "local-address A.B.C.D", "Local address (repeat for multihoming)\nIPv4\n") {
+  g_cfg->m3ua.local_addresses.push_back(argv[0]);
+  return CMD_SUCCESS;
+}
+CMD(cfg_m3ua_remote_addr, "remote-address A.B.C.D", "Remote address (repeat for multihoming)\nIPv4\n") {
+  g_cfg->m3ua.remote_addresses.push_back(argv[0]);
+  return CMD_SUCCESS;
+}
+CMD(cfg_m3ua_local_port, "local-port <1-65535>", "Local port\nPort\n") {
+  g_cfg->m3ua.local_port = *port_arg(argv[0]);
+  return CMD_SUCCESS;
+}
+CMD(cfg_m3ua_remote_port, "remote-port <1-65535>", "Remote port\nPort\n") {
+  g_cfg->m3ua.remote_port = *port_arg(argv[0]);
+  return CMD_SUCCESS;
+}
+CMD(cfg_m3ua_rc, "routing-context <0-4294967295>", "Routing context (RFC 4666 3.8.2)\nValue\n") {
+  g_cfg->m3ua.routing_context = static_cast<uint32_t>(std::strtoul(argv[0], nullptr, 10));
+  return CMD_SUCCESS;
+}
+CMD(cfg_m3ua_mode, "traffic-mode (override|loadshare|broadcast)",
+    "AS traffic mode (RFC 4666 3.8.4)\nOverride\nLoadshare\nBroadcast\n") {
+  g_cfg->m3ua.traffic_mode = argv[0];
+  return CMD_SUCCESS;
+}
+CMD(cfg_m3ua_route, "route PC priority <1-9>",
+    "Route a destination point code over this association\nDPC\nPriority\n1 is the highest\n") {
+  auto pc = pc_arg(vty, argv[0]);
+  if (!pc)
+    return CMD_WARNING;
+  g_cfg->m3ua.routes.push_back({*pc, static_cast<uint8_t>(std::atoi(argv[1]))});
+  return CMD_SUCCESS;
+}
+
+int write_m3ua(struct vty *vty) {
+  const auto &m = g_cfg->m3ua;
+  vty_out(vty, "m3ua%s", NL);
+  vty_out(vty, " transport %s%s", m.transport.c_str(), NL);
+  vty_out(vty, " role %s%s", m.role.c_str(), NL);
+  for (const auto &a : m.local_addresses)
+    vty_out(vty, " local-address %s%s", a.c_str(), NL);
+  vty_out(vty, " local-port %u%s", m.local_port, NL);
+  for (const auto &a : m.remote_addresses)
+    vty_out(vty, " remote-address %s%s", a.c_str(), NL);
+  vty_out(vty, " remote-port %u%s", m.remote_port, NL);
+  if (m.routing_context)
+    vty_out(vty, " routing-context %u%s", *m.routing_context, NL);
+  vty_out(vty, " traffic-mode %s%s", m.traffic_mode.c_str(), NL);
+  for (const auto &r : m.routes)
+    vty_out(vty, " route %s priority %u%s",
+            format_point_code(r.dpc, g_cfg->ss7.point_code_format).c_str(), r.priority, NL);
+  return CMD_SUCCESS;
+}
+
+// ---------------------------------------------------------------- trunk-group
+struct cmd_node trunk_group_node = {TRUNK_GROUP_NODE, "%s(config-trunk-group)# ", 1, nullptr, nullptr, {}};
+
+CMD(cfg_tg, "trunk-group NAME", "Circuits toward one PSTN exchange\nName\n") {
+  TrunkGroupConfig *t = g_cfg->trunk_group(argv[0]);
+  if (!t) {
+    g_cfg->trunk_groups.push_back({});
+    t = &g_cfg->trunk_groups.back();
+    t->name = argv[0];
+  }
+  vty->node = TRUNK_GROUP_NODE;
+  vty->index = t;
+  return CMD_SUCCESS;
+}
+CMD(cfg_tg_dpc, "dpc PC", "Point code of the far exchange\nPoint code\n") {
+  auto pc = pc_arg(vty, argv[0]);
+  if (!pc)
+    return CMD_WARNING;
+  current<TrunkGroupConfig>(vty).dpc = *pc;
+  return CMD_SUCCESS;
+}
+CMD(cfg_tg_cics, "cic-range <0-16383> <0-16383>", "Circuits of the group\nFirst CIC\nLast CIC\n") {
+  const int a = std::atoi(argv[0]), b = std::atoi(argv[1]);
+  if (a > b) {
+    vty_out(vty, "%% first CIC %d is above last CIC %d%s", a, b, NL);
+    return CMD_WARNING;
+  }
+  auto &t = current<TrunkGroupConfig>(vty);
+  for (auto [x, y] : t.cic_ranges)
+    if (a <= y && b >= x) {
+      vty_out(vty, "%% CICs %d-%d overlap the range %u-%u%s", a, b, x, y, NL);
+      return CMD_WARNING;
+    }
+  t.cic_ranges.emplace_back(static_cast<uint16_t>(a), static_cast<uint16_t>(b));
+  return CMD_SUCCESS;
+}
+CMD(cfg_tg_mgw, "media-gateway NAME", "Media gateway terminating these circuits\nName\n") {
+  current<TrunkGroupConfig>(vty).media_gateway = argv[0];
+  return CMD_SUCCESS;
+}
+CMD(cfg_tg_rule, "endpoint-rule RULE",
+    "Endpoint name for a circuit (%t group, %c CIC, %s span, %n timeslot)\nRule\n") {
+  current<TrunkGroupConfig>(vty).endpoint_rule = argv[0];
+  return CMD_SUCCESS;
+}
+CMD(cfg_tg_hunting, "hunting (sequential|round-robin|least-recently-used)",
+    "Circuit selection for outgoing calls\nLowest free CIC\nNext after the last one taken\n"
+    "The one idle longest\n") {
+  const std::string h = argv[0];
+  current<TrunkGroupConfig>(vty).hunting = h == "sequential"    ? cc::Hunting::Sequential
+                                           : h == "round-robin" ? cc::Hunting::RoundRobin
+                                                                : cc::Hunting::LeastRecentlyUsed;
+  return CMD_SUCCESS;
+}
+
+int write_trunk_groups(struct vty *vty) {
+  for (const auto &t : g_cfg->trunk_groups) {
+    vty_out(vty, "trunk-group %s%s", t.name.c_str(), NL);
+    if (t.dpc)
+      vty_out(vty, " dpc %s%s", format_point_code(*t.dpc, g_cfg->ss7.point_code_format).c_str(), NL);
+    for (auto [a, b] : t.cic_ranges)
+      vty_out(vty, " cic-range %u %u%s", a, b, NL);
+    if (!t.media_gateway.empty())
+      vty_out(vty, " media-gateway %s%s", t.media_gateway.c_str(), NL);
+    vty_out(vty, " endpoint-rule %s%s", t.endpoint_rule.c_str(), NL);
+    vty_out(vty, " hunting %s%s", cc::hunting_name(t.hunting), NL);
+  }
+  return CMD_SUCCESS;
+}
+
+// ---------------------------------------------------------------- sip
+struct cmd_node sip_node = {SIP_NODE, "%s(config-sip)# ", 1, nullptr, nullptr, {}};
+struct cmd_node sip_peer_node = {SIP_PEER_NODE, "%s(config-sip-peer)# ", 1, nullptr, nullptr, {}};
+
+CMD(cfg_sip, "sip", "SIP side\n") {
+  vty->node = SIP_NODE;
+  vty->index = g_cfg;
+  return CMD_SUCCESS;
+}
+CMD(cfg_sip_listen, "listen (udp|tcp|tls) A.B.C.D <1-65535>",
+    "Listen for SIP\nUDP\nTCP\nTLS (sips)\nAddress\nPort\n") {
+  g_cfg->sip.listen.push_back({argv[0], argv[1], *port_arg(argv[2])});
+  return CMD_SUCCESS;
+}
+CMD(cfg_sip_tls_cert, "tls certificate FILE", "TLS\nCertificate chain (PEM)\nFile\n") {
+  g_cfg->sip.tls_certificate = argv[0];
+  return CMD_SUCCESS;
+}
+CMD(cfg_sip_tls_key, "tls key FILE", "TLS\nPrivate key (PEM)\nFile\n") {
+  g_cfg->sip.tls_key = argv[0];
+  return CMD_SUCCESS;
+}
+CMD(cfg_sip_tls_ca, "tls ca FILE", "TLS\nCA certificates for peers (PEM)\nFile\n") {
+  g_cfg->sip.tls_ca = argv[0];
+  return CMD_SUCCESS;
+}
+CMD(cfg_sip_tls_verify, "tls verify-client", "TLS\nRequire and verify client certificates\n") {
+  g_cfg->sip.tls_verify_client = true;
+  return CMD_SUCCESS;
+}
+CMD(cfg_sip_peer, "peer NAME", "A SIP peer (SBC, proxy, softswitch)\nName\n") {
+  SipPeerConfig *p = g_cfg->sip_peer(argv[0]);
+  if (!p) {
+    g_cfg->sip.peers.push_back({});
+    p = &g_cfg->sip.peers.back();
+    p->name = argv[0];
+  }
+  vty->node = SIP_PEER_NODE;
+  vty->index = p;
+  return CMD_SUCCESS;
+}
+CMD(cfg_peer_address, "address A.B.C.D <1-65535>", "Where the peer is\nAddress\nPort\n") {
+  auto &p = current<SipPeerConfig>(vty);
+  p.address = argv[0];
+  p.port = *port_arg(argv[1]);
+  return CMD_SUCCESS;
+}
+CMD(cfg_peer_transport, "transport (udp|tcp|tls)", "Transport toward the peer\nUDP\nTCP\nTLS\n") {
+  current<SipPeerConfig>(vty).transport = argv[0];
+  return CMD_SUCCESS;
+}
+CMD(cfg_peer_profile, "profile (plain|sip-t|sip-i)",
+    "What the peer speaks\nPlain SIP (RFC 3398 mapping)\nSIP-T (RFC 3372)\nSIP-I (Q.1912.5)\n") {
+  current<SipPeerConfig>(vty).profile = argv[0];
+  return CMD_SUCCESS;
+}
+CMD(cfg_peer_trusted, "trusted", "Accept ISUP bodies and asserted identities from this peer\n") {
+  current<SipPeerConfig>(vty).trusted = true;
+  return CMD_SUCCESS;
+}
+CMD(cfg_peer_untrusted, "no trusted", NO_STR "Ignore ISUP bodies and asserted identities (RFC 3372 §5)\n") {
+  current<SipPeerConfig>(vty).trusted = false;
+  return CMD_SUCCESS;
+}
+CMD(cfg_peer_acl, "acl A.B.C.D", "Accept requests for this peer from an address\nAddress\n") {
+  current<SipPeerConfig>(vty).acl.push_back(argv[0]);
+  return CMD_SUCCESS;
+}
+
+int write_sip(struct vty *vty) {
+  const auto &s = g_cfg->sip;
+  vty_out(vty, "sip%s", NL);
+  for (const auto &l : s.listen)
+    vty_out(vty, " listen %s %s %u%s", l.transport.c_str(), l.address.c_str(), l.port, NL);
+  if (!s.tls_certificate.empty())
+    vty_out(vty, " tls certificate %s%s", s.tls_certificate.c_str(), NL);
+  if (!s.tls_key.empty())
+    vty_out(vty, " tls key %s%s", s.tls_key.c_str(), NL);
+  if (!s.tls_ca.empty())
+    vty_out(vty, " tls ca %s%s", s.tls_ca.c_str(), NL);
+  if (s.tls_verify_client)
+    vty_out(vty, " tls verify-client%s", NL);
+  for (const auto &p : s.peers) {
+    vty_out(vty, " peer %s%s", p.name.c_str(), NL);
+    if (!p.address.empty())
+      vty_out(vty, "  address %s %u%s", p.address.c_str(), p.port, NL);
+    vty_out(vty, "  transport %s%s", p.transport.c_str(), NL);
+    vty_out(vty, "  profile %s%s", p.profile.c_str(), NL);
+    vty_out(vty, p.trusted ? "  trusted%s" : "  no trusted%s", NL);
+    for (const auto &a : p.acl)
+      vty_out(vty, "  acl %s%s", a.c_str(), NL);
+  }
+  return CMD_SUCCESS;
+}
+
+// ---------------------------------------------------------------- route
+struct cmd_node route_node = {ROUTE_NODE, "%s(config-route)# ", 1, nullptr, nullptr, {}};
+
+int enter_route(struct vty *vty, const std::string &prefix) {
+  cc::Route *r = g_cfg->route(prefix);
+  if (!r) {
+    g_cfg->routes.push_back({});
+    r = &g_cfg->routes.back();
+    r->prefix = prefix;
+  }
+  vty->node = ROUTE_NODE;
+  vty->index = r;
+  return CMD_SUCCESS;
+}
+CMD(cfg_route, "route PREFIX", "Called-number route\nDigits the number starts with (+ allowed)\n") {
+  return enter_route(vty, argv[0]);
+}
+CMD(cfg_route_default, "route default", "Called-number route\nWhat no other route matches\n") {
+  return enter_route(vty, "");
+}
+CMD(cfg_route_strip, "strip <0-32>", "Leading digits removed\nCount\n") {
+  current<cc::Route>(vty).strip = static_cast<unsigned>(std::atoi(argv[0]));
+  return CMD_SUCCESS;
+}
+CMD(cfg_route_prepend, "prepend DIGITS", "Digits put in front after stripping\nDigits\n") {
+  current<cc::Route>(vty).prepend = argv[0];
+  return CMD_SUCCESS;
+}
+CMD(cfg_route_target, "target (trunk-group|sip-peer) NAME",
+    "Where calls go (repeat for fallbacks, in order)\nA trunk group\nA SIP peer\nName\n") {
+  const bool tg = std::strcmp(argv[0], "trunk-group") == 0;
+  current<cc::Route>(vty).targets.push_back(
+      {tg ? cc::RouteTarget::Kind::TrunkGroup : cc::RouteTarget::Kind::SipPeer, argv[1]});
+  return CMD_SUCCESS;
+}
+
+int write_routes(struct vty *vty) {
+  for (const auto &r : g_cfg->routes) {
+    if (r.prefix.empty())
+      vty_out(vty, "route default%s", NL);
+    else
+      vty_out(vty, "route %s%s", r.prefix.c_str(), NL);
+    if (r.strip)
+      vty_out(vty, " strip %u%s", r.strip, NL);
+    if (!r.prepend.empty())
+      vty_out(vty, " prepend %s%s", r.prepend.c_str(), NL);
+    for (const auto &t : r.targets)
+      vty_out(vty, " target %s %s%s",
+              t.kind == cc::RouteTarget::Kind::TrunkGroup ? "trunk-group" : "sip-peer",
+              t.name.c_str(), NL);
+  }
+  return CMD_SUCCESS;
+}
+
+// ---------------------------------------------------------------- media-gateway
+struct cmd_node mgw_node = {MEDIA_GATEWAY_NODE, "%s(config-media-gateway)# ", 1, nullptr, nullptr, {}};
+
+CMD(cfg_mgw, "media-gateway NAME", "A media gateway\nName\n") {
+  MediaGatewayConfig *m = g_cfg->media_gateway(argv[0]);
+  if (!m) {
+    g_cfg->media_gateways.push_back({});
+    m = &g_cfg->media_gateways.back();
+    m->name = argv[0];
+  }
+  vty->node = MEDIA_GATEWAY_NODE;
+  vty->index = m;
+  return CMD_SUCCESS;
+}
+CMD(cfg_mgw_protocol, "protocol (mgcp|h248)", "Control protocol\nMGCP (RFC 3435)\nH.248/Megaco\n") {
+  auto &m = current<MediaGatewayConfig>(vty);
+  m.protocol = argv[0];
+  if (m.protocol == "h248" && m.port == 2427)
+    m.port = 2944;
+  return CMD_SUCCESS;
+}
+CMD(cfg_mgw_address, "address A.B.C.D <1-65535>", "Where the gateway is\nAddress\nPort\n") {
+  auto &m = current<MediaGatewayConfig>(vty);
+  m.address = argv[0];
+  m.port = *port_arg(argv[1]);
+  return CMD_SUCCESS;
+}
+CMD(cfg_mgw_encoding, "encoding (text|binary)", "H.248 encoding\nAnnex B text\nAnnex A binary\n") {
+  current<MediaGatewayConfig>(vty).encoding = argv[0];
+  return CMD_SUCCESS;
+}
+
+int write_mgws(struct vty *vty) {
+  for (const auto &m : g_cfg->media_gateways) {
+    vty_out(vty, "media-gateway %s%s", m.name.c_str(), NL);
+    vty_out(vty, " protocol %s%s", m.protocol.c_str(), NL);
+    vty_out(vty, " address %s %u%s", m.address.c_str(), m.port, NL);
+    if (m.protocol == "h248")
+      vty_out(vty, " encoding %s%s", m.encoding.c_str(), NL);
+  }
+  return CMD_SUCCESS;
+}
+
+// ---------------------------------------------------------------- timers
+struct cmd_node timers_node = {TIMERS_NODE, "%s(config-timers)# ", 1, nullptr, nullptr, {}};
+
+CMD(cfg_timers, "timers", "Protocol timers\n") {
+  vty->node = TIMERS_NODE;
+  vty->index = g_cfg;
+  return CMD_SUCCESS;
+}
+CMD(cfg_timers_lab, "lab-timers", "Allow values outside the Q.764 ranges (labs and tests)\n") {
+  g_cfg->lab_timers = true;
+  return CMD_SUCCESS;
+}
+CMD(cfg_timers_isup,
+    "isup (t1|t5|t6|t7|t8|t9|t12|t13|t14|t15|t16|t17|t18|t19|t20|t21|t22|t23|t35) <1-3600000>",
+    "ISUP timer (Q.764 Annex A)\nT1\nT5\nT6\nT7\nT8\nT9\nT12\nT13\nT14\nT15\nT16\nT17\nT18\nT19\n"
+    "T20\nT21\nT22\nT23\nT35\nMilliseconds\n") {
+  const auto t = cc::isup_timer_from_name(argv[0]);
+  const auto ms = static_cast<uint32_t>(std::strtoul(argv[1], nullptr, 10));
+  if (!t || !g_cfg->timers.set(*t, ms, g_cfg->lab_timers)) {
+    const auto &info = cc::isup_timer_table()[static_cast<std::size_t>(*t)];
+    vty_out(vty, "%% %s must be within %u..%u ms (Q.764 Annex A); 'lab-timers' lifts this%s",
+            std::string(info.name).c_str(), info.min_ms, info.max_ms, NL);
+    return CMD_WARNING;
+  }
+  return CMD_SUCCESS;
+}
+
+int write_timers(struct vty *vty) {
+  vty_out(vty, "timers%s", NL);
+  if (g_cfg->lab_timers)
+    vty_out(vty, " lab-timers%s", NL);
+  for (const auto &t : cc::isup_timer_table())
+    if (!g_cfg->timers.is_default(t.timer)) {
+      std::string n(t.name);
+      n[0] = 't';
+      vty_out(vty, " isup %s %u%s", n.c_str(), g_cfg->timers.ms(t.timer), NL);
+    }
+  return CMD_SUCCESS;
+}
+
+// ---------------------------------------------------------------- cdr
+struct cmd_node cdr_node = {CDR_NODE, "%s(config-cdr)# ", 1, nullptr, nullptr, {}};
+
+CMD(cfg_cdr, "cdr", "Call detail records\n") {
+  vty->node = CDR_NODE;
+  vty->index = g_cfg;
+  return CMD_SUCCESS;
+}
+CMD(cfg_cdr_file, "file PATH", "CSV file the records are appended to\nPath\n") {
+  g_cfg->cdr.file = argv[0];
+  return CMD_SUCCESS;
+}
+int write_cdr(struct vty *vty) {
+  vty_out(vty, "cdr%s", NL);
+  if (!g_cfg->cdr.file.empty())
+    vty_out(vty, " file %s%s", g_cfg->cdr.file.c_str(), NL);
+  return CMD_SUCCESS;
+}
+
+#undef CMD
+
+} // namespace
+
+void vty_install(Config &cfg) {
+  g_cfg = &cfg;
+  install_node(&ss7_node, write_ss7);
+  install_element(CONFIG_NODE, &cfg_ss7_cmd);
+  for (auto *c : {&cfg_ss7_pc_format_cmd, &cfg_ss7_pc_cmd, &cfg_ss7_variant_cmd, &cfg_ss7_ni_cmd})
+    install_element(SS7_NODE, c);
+
+  install_node(&m3ua_node, write_m3ua);
+  install_element(CONFIG_NODE, &cfg_m3ua_cmd);
+  for (auto *c : {&cfg_m3ua_transport_cmd, &cfg_m3ua_role_cmd, &cfg_m3ua_local_addr_cmd,
+                  &cfg_m3ua_remote_addr_cmd, &cfg_m3ua_local_port_cmd, &cfg_m3ua_remote_port_cmd,
+                  &cfg_m3ua_rc_cmd, &cfg_m3ua_mode_cmd, &cfg_m3ua_route_cmd})
+    install_element(M3UA_NODE, c);
+
+  install_node(&mgw_node, write_mgws);
+  install_element(CONFIG_NODE, &cfg_mgw_cmd);
+  for (auto *c : {&cfg_mgw_protocol_cmd, &cfg_mgw_address_cmd, &cfg_mgw_encoding_cmd})
+    install_element(MEDIA_GATEWAY_NODE, c);
+
+  install_node(&trunk_group_node, write_trunk_groups);
+  install_element(CONFIG_NODE, &cfg_tg_cmd);
+  for (auto *c : {&cfg_tg_dpc_cmd, &cfg_tg_cics_cmd, &cfg_tg_mgw_cmd, &cfg_tg_rule_cmd,
+                  &cfg_tg_hunting_cmd})
+    install_element(TRUNK_GROUP_NODE, c);
+
+  install_node(&sip_node, write_sip);
+  install_node(&sip_peer_node, nullptr); // written inside write_sip
+  install_element(CONFIG_NODE, &cfg_sip_cmd);
+  for (auto *c : {&cfg_sip_listen_cmd, &cfg_sip_tls_cert_cmd, &cfg_sip_tls_key_cmd,
+                  &cfg_sip_tls_ca_cmd, &cfg_sip_tls_verify_cmd, &cfg_sip_peer_cmd})
+    install_element(SIP_NODE, c);
+  for (auto *c : {&cfg_peer_address_cmd, &cfg_peer_transport_cmd, &cfg_peer_profile_cmd,
+                  &cfg_peer_trusted_cmd, &cfg_peer_untrusted_cmd, &cfg_peer_acl_cmd})
+    install_element(SIP_PEER_NODE, c);
+
+  install_node(&route_node, write_routes);
+  install_element(CONFIG_NODE, &cfg_route_cmd);
+  install_element(CONFIG_NODE, &cfg_route_default_cmd);
+  for (auto *c : {&cfg_route_strip_cmd, &cfg_route_prepend_cmd, &cfg_route_target_cmd})
+    install_element(ROUTE_NODE, c);
+
+  install_node(&timers_node, write_timers);
+  install_element(CONFIG_NODE, &cfg_timers_cmd);
+  for (auto *c : {&cfg_timers_lab_cmd, &cfg_timers_isup_cmd})
+    install_element(TIMERS_NODE, c);
+
+  install_node(&cdr_node, write_cdr);
+  install_element(CONFIG_NODE, &cfg_cdr_cmd);
+  install_element(CDR_NODE, &cfg_cdr_file_cmd);
+}
+
+} // namespace mgc::gw
