@@ -289,24 +289,7 @@ void UserAgent::on_request(Transaction *tx, const Message &req, const Peer &from
 void UserAgent::start_2xx_retransmit(Call &c) {
   c.retransmit_interval_ = cfg_.timers.t1;
   uint64_t id = c.id_;
-  std::function<void()> tick;
-  auto schedule = std::make_shared<std::function<void()>>();
-  *schedule = [this, id, schedule] {
-    Call *cc = call_by_id(id);
-    if (!cc || cc->final_2xx_.empty())
-      return;
-    cc->retransmit_timer_ = timers_.start(cc->retransmit_interval_, [this, id, schedule] {
-      Call *c2 = call_by_id(id);
-      if (!c2 || c2->final_2xx_.empty())
-        return;
-      c2->retransmit_timer_ = 0;
-      counters_.inc(SipUaCounter::retransmitted_2xx);
-      send_(c2->final_2xx_, c2->dialog_.peer);
-      c2->retransmit_interval_ = std::min(c2->retransmit_interval_ * 2, cfg_.timers.t2);
-      (*schedule)();
-    });
-  };
-  (*schedule)();
+  schedule_2xx(id);
   // No ACK within 64*T1: confirm and end the session with BYE (§13.3.1.4).
   c.giveup_timer_ = timers_.start(64 * cfg_.timers.t1, [this, id] {
     Call *cc = call_by_id(id);
@@ -318,6 +301,39 @@ void UserAgent::start_2xx_retransmit(Call &c) {
     cc->final_2xx_.clear();
     cc->bye(102, "Recovery on timer expiry");
     reap();
+  });
+}
+
+// One timer at a time, re-armed from its own expiry (T1, 2*T1, ... capped at T2).
+void UserAgent::schedule_2xx(uint64_t id) {
+  Call *c = call_by_id(id);
+  if (!c || c->final_2xx_.empty())
+    return;
+  c->retransmit_timer_ = timers_.start(c->retransmit_interval_, [this, id] {
+    Call *cc = call_by_id(id);
+    if (!cc || cc->final_2xx_.empty())
+      return;
+    cc->retransmit_timer_ = 0;
+    counters_.inc(SipUaCounter::retransmitted_2xx);
+    send_(cc->final_2xx_, cc->dialog_.peer);
+    cc->retransmit_interval_ = std::min(cc->retransmit_interval_ * 2, cfg_.timers.t2);
+    schedule_2xx(id);
+  });
+}
+
+// RFC 3262 §3: the reliable provisional is retransmitted like a 2xx until PRACKed.
+void UserAgent::schedule_1xx(uint64_t id) {
+  Call *c = call_by_id(id);
+  if (!c || c->reliable_1xx_.empty())
+    return;
+  c->rel_timer_ = timers_.start(c->rel_interval_, [this, id] {
+    Call *cc = call_by_id(id);
+    if (!cc || cc->reliable_1xx_.empty())
+      return;
+    cc->rel_timer_ = 0;
+    send_(cc->reliable_1xx_, cc->dialog_.peer);
+    cc->rel_interval_ = std::min(cc->rel_interval_ * 2, cfg_.timers.t2);
+    schedule_1xx(id);
   });
 }
 
@@ -493,22 +509,7 @@ bool Call::provisional(int code, std::string_view reason, std::string_view ct,
     rel_interval_ = ua_->cfg_.timers.t1;
     UserAgent *ua = ua_;
     uint64_t id = id_;
-    auto tick = std::make_shared<std::function<void()>>();
-    *tick = [ua, id, tick] {
-      Call *c = ua->call_by_id(id);
-      if (!c || c->reliable_1xx_.empty())
-        return;
-      c->rel_timer_ = ua->timers_.start(c->rel_interval_, [ua, id, tick] {
-        Call *c2 = ua->call_by_id(id);
-        if (!c2 || c2->reliable_1xx_.empty())
-          return;
-        c2->rel_timer_ = 0;
-        ua->send_(c2->reliable_1xx_, c2->dialog_.peer);
-        c2->rel_interval_ = std::min(c2->rel_interval_ * 2, ua->cfg_.timers.t2);
-        (*tick)();
-      });
-    };
-    (*tick)();
+    ua->schedule_1xx(id);
     rel_giveup_ = ua_->timers_.start(64 * ua_->cfg_.timers.t1, [ua, id] {
       Call *c = ua->call_by_id(id);
       if (!c || c->reliable_1xx_.empty())

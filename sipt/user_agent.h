@@ -148,6 +148,8 @@ private:
                               std::string_view content_type, std::string_view body);
   void start_2xx_retransmit(Call &c);
   void stop_2xx_retransmit(Call &c);
+  void schedule_2xx(uint64_t call_id);
+  void schedule_1xx(uint64_t call_id);
   void on_uac_invite_response(Call &c, const Message &resp);
 
   TimerService &timers_;
