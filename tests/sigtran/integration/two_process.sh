@@ -107,7 +107,21 @@ asp_sgp | capture)
       -Y '_ws.malformed || _ws.expert.severity >= "Warning" || sctp.checksum.status == 0' 2>/dev/null | wc -l)
     data=$(tshark -r "$W/cap.pcap" -Y 'm3ua.message_class == 1 && isup' 2>/dev/null | wc -l)
     mgmt=$(tshark -r "$W/cap.pcap" -Y 'm3ua.message_class == 3 || m3ua.message_class == 4' 2>/dev/null | wc -l)
-    echo "capture: $data DATA frames with ISUP, $mgmt ASPSM/ASPTM frames, $bad malformed/warning/bad CRC"
+    # PPID 3 on every DATA chunk; management on stream 0; DATA never on stream 0, spread by SLS.
+    # Checked chunk by chunk (a packet may bundle a NTFY on stream 0 with DATA).
+    wrong=$(tshark -r "$W/cap.pcap" -Y m3ua -T fields -E occurrence=a -E aggregator=, \
+      -e sctp.data_sid -e sctp.data_payload_proto_id -e m3ua.message_class 2>/dev/null |
+      awk -F'\t' '{ n = split($1, sid, ","); split($2, ppid, ","); split($3, cls, ",");
+        for (i = 1; i <= n; i++) {
+          zero = sid[i] ~ /^(0x)?0+$/
+          if (ppid[i] != 3) bad++
+          else if ((cls[i] == 3 || cls[i] == 4) && !zero) bad++
+          else if (cls[i] == 1 && zero) bad++
+        } } END { print bad + 0 }')
+    sids=$(tshark -r "$W/cap.pcap" -Y 'm3ua.message_class == 1' -T fields -e sctp.data_sid 2>/dev/null | tr ',' '\n' | sort -u | wc -l)
+    echo "capture: $data DATA frames with ISUP on $sids streams, $mgmt ASPSM/ASPTM frames, $bad malformed/warning/bad CRC, $wrong on a wrong stream or PPID"
+    [ "$wrong" -eq 0 ] || fail "PPID or stream rule broken in the capture"
+    [ "$sids" -ge 2 ] || fail "DATA should be spread over several streams by SLS"
     [ "$bad" -eq 0 ] || { tshark -r "$W/cap.pcap" -o sctp.checksum:CRC-32C -Y '_ws.malformed || _ws.expert.severity >= "Warning"' 2>/dev/null; fail "capture has problems"; }
     [ "$data" -ge 1 ] && [ "$mgmt" -ge 4 ] || fail "capture lacks M3UA frames"
     if [ -n "${CAPTURE_OUT:-}" ]; then cp "$W/cap.pcap" "$CAPTURE_OUT"; fi
