@@ -48,9 +48,11 @@ struct TrunkGroupConfig {
   std::optional<uint32_t> dpc;
   std::vector<std::pair<uint16_t, uint16_t>> cic_ranges;
   std::string media_gateway;
-  // Endpoint name for a circuit: %t trunk group, %c CIC, %s E1 span (CIC / 32), %n timeslot
-  // (CIC % 32); e.g. "ds/e1-%s/%n" (RFC 3435 §2.1.1) or "rtpbridge/*@mgw" for osmo-mgw.
-  std::string endpoint_rule = "ds/e1-%s/%n";
+  // Endpoint (MGCP) or TDM termination (H.248) name of a circuit: placeholders {span} {ts}
+  // {n} {nx} {cic}, e.g. "ds/e1-{span}/{ts}" (RFC 3435 §2.1.1, RFC 3660) or "rtpbridge/{nx}" for
+  // osmo-mgw; the framing says how CICs map to spans and timeslots.
+  std::string endpoint_rule = "ds/e1-{span}/{ts}";
+  std::string endpoint_framing = "e1"; // e1, t1, linear
   cc::Hunting hunting = cc::Hunting::Sequential;
 };
 

@@ -209,8 +209,22 @@ CMD(cfg_tg_mgw, "media-gateway NAME", "Media gateway terminating these circuits\
   return CMD_SUCCESS;
 }
 CMD(cfg_tg_rule, "endpoint-rule RULE",
-    "Endpoint name for a circuit (%t group, %c CIC, %s span, %n timeslot)\nRule\n") {
-  current<TrunkGroupConfig>(vty).endpoint_rule = argv[0];
+    "Endpoint name of a circuit: {span} {ts} {n} {nx} {cic}\nRule\n") {
+  const std::string rule = argv[0];
+  for (std::size_t i = rule.find('{'); i != std::string::npos; i = rule.find('{', i + 1)) {
+    const std::string ph = rule.substr(i, rule.find('}', i) - i + 1);
+    if (ph != "{span}" && ph != "{ts}" && ph != "{n}" && ph != "{nx}" && ph != "{cic}") {
+      vty_out(vty, "%% unknown placeholder %s in endpoint-rule%s", ph.c_str(), NL);
+      return CMD_WARNING;
+    }
+  }
+  current<TrunkGroupConfig>(vty).endpoint_rule = rule;
+  return CMD_SUCCESS;
+}
+CMD(cfg_tg_framing, "endpoint-framing (e1|t1|linear)",
+    "How CICs map to spans and timeslots\n32 timeslots per span, 0 and 16 unused\n"
+    "24 per span\nNo spans: {n} counts circuits\n") {
+  current<TrunkGroupConfig>(vty).endpoint_framing = argv[0];
   return CMD_SUCCESS;
 }
 CMD(cfg_tg_hunting, "hunting (sequential|round-robin|least-recently-used)",
@@ -233,6 +247,7 @@ int write_trunk_groups(struct vty *vty) {
     if (!t.media_gateway.empty())
       vty_out(vty, " media-gateway %s%s", t.media_gateway.c_str(), NL);
     vty_out(vty, " endpoint-rule %s%s", t.endpoint_rule.c_str(), NL);
+    vty_out(vty, " endpoint-framing %s%s", t.endpoint_framing.c_str(), NL);
     vty_out(vty, " hunting %s%s", cc::hunting_name(t.hunting), NL);
   }
   return CMD_SUCCESS;
@@ -515,7 +530,7 @@ void vty_install(Config &cfg) {
   install_node(&trunk_group_node, write_trunk_groups);
   install_element(CONFIG_NODE, &cfg_tg_cmd);
   for (auto *c : {&cfg_tg_dpc_cmd, &cfg_tg_cics_cmd, &cfg_tg_mgw_cmd, &cfg_tg_rule_cmd,
-                  &cfg_tg_hunting_cmd})
+                  &cfg_tg_framing_cmd, &cfg_tg_hunting_cmd})
     install_element(TRUNK_GROUP_NODE, c);
 
   install_node(&sip_node, write_sip);

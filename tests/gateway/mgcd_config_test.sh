@@ -40,6 +40,7 @@ expect_refused unknown_mgw "media-gateway nowhere is not configured" "ss7" " poi
 expect_refused unknown_target "trunk-group ghost is not configured" "ss7" " point-code 0.2.1" \
   "route 1" " target trunk-group ghost"
 expect_refused timer_range "must be within" "ss7" " point-code 0.2.1" "timers" " isup t7 1000"
+expect_refused bad_placeholder "unknown placeholder" "ss7" " point-code 0.2.1" "trunk-group a" " endpoint-rule ds/{foo}"
 expect_refused tls_without_cert "needs tls certificate" "ss7" " point-code 0.2.1" "sip" " listen tls 127.0.0.1 5061"
 
 # 3. the telnet VTY, on loopback only
