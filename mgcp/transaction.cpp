@@ -33,6 +33,7 @@ struct TransactionLayer::Outgoing {
 struct TransactionLayer::Incoming {
   enum class State : uint8_t { Executing, Answered, Confirmed };
   State state = State::Executing;
+  int64_t received_at = 0;
   std::string response; // the bytes sent, resent to repetitions of the command
   bool provisional_sent = false;
   bool awaiting_ack = false; // final response sent with "K:", waiting for "000" (§3.5.6)
@@ -358,7 +359,11 @@ void TransactionLayer::on_command(const Address &from, const Message &m, const S
     }
     return;
   }
-  incoming_.emplace(key, Incoming{});
+  Incoming fresh;
+  fresh.received_at = sched_.now_ms();
+  incoming_.emplace(key, std::move(fresh));
+  ++executing_;
+  ensure_sweep();
   counters_.inc(TxCounter::commands_received);
   IncomingCommand cmd;
   cmd.layer_ = this;
@@ -393,6 +398,7 @@ void TransactionLayer::respond(const Address &to, uint32_t txid, Message r) {
   }
   in.response = encode(r);
   in.state = Incoming::State::Answered;
+  --executing_;
   transport_.send(to, in.response);
   counters_.inc(TxCounter::responses_sent);
   incoming_expiry_.emplace_back(sched_.now_ms(), key);
@@ -447,7 +453,22 @@ void TransactionLayer::sweep() {
   }
   for (auto &[addr, p] : peers_)
     std::erase_if(p.to_confirm, [&](const auto &e) { return e.second <= horizon; });
-  if (!completed_expiry_.empty() || !incoming_expiry_.empty())
+  if (executing_ > 0) {
+    // §3.5.6: "entities MUST NOT let a transaction run forever"; one unanswered past T-MAX is
+    // answered 406 (transaction time-out).
+    int64_t stale = sched_.now_ms() - config_.get(TxTimer::TMax);
+    std::vector<IncomingKey> late;
+    for (const auto &[key, in] : incoming_)
+      if (in.state == Incoming::State::Executing && in.received_at <= stale)
+        late.push_back(key);
+    for (const auto &key : late) {
+      counters_.inc(TxCounter::commands_timed_out);
+      respond(key.first, key.second,
+              Message::response(rc::kTimeout, key.second,
+                                std::string(return_code_meaning(rc::kTimeout))));
+    }
+  }
+  if (!completed_expiry_.empty() || !incoming_expiry_.empty() || executing_ > 0)
     ensure_sweep();
 }
 

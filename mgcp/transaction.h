@@ -90,6 +90,7 @@ struct TransactionConfig {
   X(responses_sent)                                                                                \
   X(final_response_retransmissions)                                                                \
   X(malformed_commands_answered)                                                                   \
+  X(commands_timed_out)                                                                            \
   X(malformed_dropped)
 } // namespace mgc::mgcp
 MGC_DECLARE_COUNTERS(MgcpTxCounter, MGC_MGCP_TX_COUNTERS)
@@ -101,7 +102,8 @@ using TxCounter = ::MgcpTxCounter;
 using ResponseHandler = std::function<void(const Status &status, const Message *response)>;
 
 // Handed to the receiver of a command; answering twice is ignored. Answers may come later (the
-// transaction then counts as executing and repetitions get 100 provisional responses).
+// transaction then counts as executing and repetitions get 100 provisional responses; after
+// T-MAX the layer answers 406 itself). Valid only while its TransactionLayer exists.
 class TransactionLayer;
 class IncomingCommand {
 public:
@@ -189,6 +191,7 @@ private:
   std::deque<std::pair<int64_t, uint32_t>> completed_expiry_;
   std::deque<std::pair<int64_t, IncomingKey>> incoming_expiry_;
   TimerId sweep_timer_ = 0;
+  std::size_t executing_ = 0; // incoming commands not answered yet
   CounterSet<TxCounter> counters_;
   DecodeCounters decode_counters_;
   std::shared_ptr<bool> alive_;

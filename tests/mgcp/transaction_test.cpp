@@ -280,3 +280,19 @@ TEST_F(MgcpTransaction, TransactionIdsWrapWithinRange) {
   EXPECT_EQ(tx->send(kGw, Message::command(Verb::Auep, 0, "x@mgw"), capture(o)), kMaxTransactionId);
   EXPECT_EQ(tx->send(kGw, Message::command(Verb::Auep, 0, "x@mgw"), capture(o)), 1u);
 }
+
+TEST_F(MgcpTransaction, UnansweredCommandTimesOutWith406) {
+  rec.answer_at_once = false;
+  feed("NTFY 55 a@rgw MGCP 1.0\r\nX: 1\r\nO: l/hd\r\n");
+  sched.advance(cfg.get(TxTimer::TMax) + 2000);
+  ASSERT_EQ(net.sent.size(), 1u);
+  EXPECT_EQ(net.at(0).code, 406) << "§3.5.6: no transaction runs forever";
+  EXPECT_EQ(tx->counters().get(TxCounter::commands_timed_out), 1u);
+  rec.commands[0].respond(rc::kOk); // too late: ignored
+  EXPECT_EQ(net.sent.size(), 1u);
+  feed("NTFY 55 a@rgw MGCP 1.0\r\nX: 1\r\nO: l/hd\r\n");
+  EXPECT_EQ(net.last().code, 406);
+  sched.advance(cfg.get(TxTimer::THist) + 2000);
+  EXPECT_EQ(tx->remembered_incoming(), 0u);
+  EXPECT_EQ(sched.pending(), 0u) << "nothing left running";
+}
