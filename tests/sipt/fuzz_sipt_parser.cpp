@@ -1,8 +1,10 @@
-// libFuzzer target over the SIP parser, the stream framer, the UAS checks, the serialiser and
-// multipart bodies (STYLE.md practice 11). Any input must be refused or parsed without reading
+// libFuzzer target over the SIP parser, the stream framer, the UAS checks, the serialiser,
+// multipart bodies, SDP offer/answer and the ISUP part decoder (STYLE.md practice 11). Any input must be refused or parsed without reading
 // outside the buffer; a parsed message must re-serialise and re-parse.
 #include "sipt/message.h"
 #include "sipt/multipart.h"
+#include "sipt/sdp.h"
+#include "sipt/sipt_body.h"
 #include "sipt/uas_check.h"
 
 #include <cstdint>
@@ -40,6 +42,26 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
               (void)decode_isup_body(mp.parts[i].type, mp.parts[i].disposition,
                                      mp.parts[i].transfer_encoding, mp.parts[i].body, ib);
           }
+      }
+    }
+    // Bodies as call control sees them: SDP through offer/answer, ISUP through its decoder.
+    Bodies bodies;
+    if (extract_bodies(m, bodies).ok()) {
+      if (bodies.sdp) {
+        Sdp offer, answer;
+        Negotiated n;
+        LocalMedia local;
+        local.address = "192.0.2.1";
+        local.port = 4000;
+        if (parse_sdp(*bodies.sdp, offer).ok()) {
+          (void)build_sdp(offer);
+          (void)make_answer(offer, local, answer, n);
+        }
+      }
+      if (bodies.isup) {
+        PeerProfile peer;
+        mgc::isup::Message im;
+        (void)decode_isup(*bodies.isup, peer, im);
       }
     }
     // Untouched: byte-exact. Edited: must parse again.
