@@ -690,6 +690,35 @@ void Node::ssnm_req(MsgType type, uint32_t pc, uint32_t value) {
   }
 }
 
+std::string Node::show() const {
+  std::string o;
+  for (std::size_t i = 0; i < links_.size(); ++i) {
+    const Link &k = *links_[i];
+    o += "link " + k.cfg.name + " role " + std::string(role_name(k.cfg.role)) +
+         (k.assoc ? " up" : " down");
+    if (has_local(k.cfg.role))
+      o += " local " + std::string(asp_state_name(k.local));
+    if (has_remote(k.cfg.role))
+      o += " remote " + std::string(asp_state_name(k.remote));
+    o += "\n";
+  }
+  for (const auto &a : ases_) {
+    o += "as " + a->cfg.name + " rc " + std::to_string(a->cfg.routing_context) + " " +
+         std::string(traffic_mode_name(a->cfg.mode)) + " " + std::string(as_state_name(a->state)) +
+         " active";
+    for (int l : a->active)
+      o += " " + links_[l]->cfg.name;
+    o += "\n";
+  }
+  for (const auto &[dpc, av] : dpc_avail_)
+    o += "dpc " + std::to_string(dpc) + (av ? " available\n" : " unavailable\n");
+  counters_.for_each([&](std::string_view n, uint64_t v) {
+    if (v)
+      o += "counter " + std::string(n) + " " + std::to_string(v) + "\n";
+  });
+  return o;
+}
+
 AspState Node::local_state(int l) const { return links_[l]->local; }
 AspState Node::remote_state(int l) const { return links_[l]->remote; }
 AsState Node::as_state(int as) const { return ases_[as]->state; }
@@ -1182,10 +1211,10 @@ void Node::send_ntfy_one(int as, int l, AsStateInfo info) {
   std::optional<uint32_t> id;
   if (a.last_event_link >= 0)
     id = links_[a.last_event_link]->peer_asp_id;
-  send(l, 0,
-       make_notify(StatusType::AsStateChange, uint16_t(info), id,
-                   a.cfg.send_rc ? std::span<const uint32_t>(&rc, 1)
-                                 : std::span<const uint32_t>()));
+  send(
+      l, 0,
+      make_notify(StatusType::AsStateChange, uint16_t(info), id,
+                  a.cfg.send_rc ? std::span<const uint32_t>(&rc, 1) : std::span<const uint32_t>()));
   counters_.inc(M3uaNodeCounter::ntfy_tx);
 }
 

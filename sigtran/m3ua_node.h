@@ -84,6 +84,14 @@ struct Timers {
 #undef MGC_X
 };
 
+// Calls f(name, value&, default_ms, description) for every timer, in table order, so the VTY
+// can show and set them without naming each one.
+template <typename F> void for_each_timer(Timers &t, F &&f) {
+#define MGC_X(n, d, s) f(std::string_view(#n), t.n, uint32_t(d), std::string_view(s));
+  MGC_M3UA_TIMERS(MGC_X)
+#undef MGC_X
+}
+
 enum class Role : uint8_t { Asp, Sgp, IpspSeClient, IpspSeServer, IpspDe };
 std::string_view role_name(Role r);
 bool role_by_name(std::string_view s, Role &out);
@@ -189,6 +197,9 @@ public:
   AsState peer_as_state(int as) const; // as last notified by the peer (ASP side, NTFY)
   bool dpc_available(uint32_t dpc) const;
   const NodeConfig &config() const { return cfg_; }
+  // A text snapshot for `show` commands: links (role, ASP states), ASes (state, active ASPs),
+  // routes (availability) and the non-zero counters.
+  std::string show() const;
 
   const mgc::CounterSet<M3uaNodeCounter> &counters() const { return counters_; }
   const mgc::CounterSet<M3uaErrTxCounter> &err_tx() const { return err_tx_; }

@@ -172,8 +172,8 @@ TEST_F(AspSgp, SgpOriginatedSsnmReachesTheAspUser) {
   pump({&j});
   b.ssnm_req(MsgType::Dava, kPstnPc);
   pump({&j});
-  EXPECT_EQ(ua.events, (std::vector<std::string>{"PAUSE 2", "STATUS congestion 2",
-                                                 "STATUS upu 2", "RESUME 2"}));
+  EXPECT_EQ(ua.events, (std::vector<std::string>{"PAUSE 2", "STATUS congestion 2", "STATUS upu 2",
+                                                 "RESUME 2"}));
   EXPECT_EQ(a.counters().get(M3uaNodeCounter::err_tx), 0u);
 }
 
@@ -533,6 +533,22 @@ TEST_F(Errors, DataToInactiveAspIsSilentlyDiscarded) {
   a.link_rx(0, 1, data(kRc));
   EXPECT_TRUE(j.wa.out.empty());
   EXPECT_EQ(a.counters().get(M3uaNodeCounter::data_discarded_inactive), 1u);
+}
+
+TEST_F(AspSgp, ShowAndTimerTable) {
+  j.up();
+  pump({&j});
+  std::string s = b.show();
+  EXPECT_NE(s.find("link asp0 role sgp up remote ASP-ACTIVE"), std::string::npos) << s;
+  EXPECT_NE(s.find("as as-mgc rc 10 override AS-ACTIVE active asp0"), std::string::npos) << s;
+  EXPECT_NE(s.find("dpc 1 available"), std::string::npos) << s;
+  Timers t;
+  std::vector<std::string> names;
+  for_each_timer(t, [&](std::string_view n, uint32_t &v, uint32_t d, std::string_view) {
+    names.emplace_back(n);
+    EXPECT_EQ(v, d);
+  });
+  EXPECT_EQ(names, (std::vector<std::string>{"ack", "recovery", "beat", "audit"}));
 }
 
 TEST(M3uaNames, TablesNameEveryState) {
