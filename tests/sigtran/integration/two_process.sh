@@ -136,37 +136,37 @@ ipsp | ipsp_se)
   [ "$(count a 'ERR')" -eq 0 ] && [ "$(count b 'ERR')" -eq 0 ] || fail "ERR between IPSPs"
   ;;
 loss_recovery)
-  # BEAT every 300 ms finds a silent peer (SIGKILL sends no ABORT/FIN over usrsctp).
-  server sgp --role sgp --opc 2 --dpc 1 --echo --beat 300 --recovery 500
-  client asp 9900 --role asp --opc 1 --dpc 2 --beat 300
+  # BEAT every 500 ms finds a silent peer (SIGKILL sends no ABORT/FIN over usrsctp).
+  server sgp --role sgp --opc 2 --dpc 1 --echo --beat 500 --recovery 500
+  client asp 9900 --role asp --opc 1 --dpc 2 --beat 500
   wait_for asp '^RESUME 2$'
   wait_for sgp '^RESUME 1$'
   # ASP lost: the SGP's user sees MTP-PAUSE once T(r) runs out ...
   kill -9 "$PID_asp"
   wait_for sgp '^PAUSE 1$' 1 10
   # ... and MTP-RESUME when the ASP is back.
-  client asp2 9901 --role asp --opc 1 --dpc 2 --beat 300 --send 5 --quit-after-rx 5
+  client asp2 9901 --role asp --opc 1 --dpc 2 --beat 500 --send 5 --quit-after-rx 5
   wait_for sgp '^RESUME 1$' 2 15
   wait_for asp2 '^STATS rx=5 ' 1 15
   # SGP lost: the ASP's user sees MTP-PAUSE, the ASP reconnects with backoff, MTP-RESUME.
-  client asp3 9902 --role asp --opc 1 --dpc 2 --beat 300
+  client asp3 9902 --role asp --opc 1 --dpc 2 --beat 500
   wait_for asp3 '^RESUME 2$'
   kill -9 "$PID_sgp"
   wait_for asp3 '^PAUSE 2$' 1 10
   if [ "$PROTO" = tcp ]; then # the same port again: the ASP reconnects to it
-    start sgp2 --proto tcp --server --port "$TCP_PORT" --role sgp --opc 2 --dpc 1 --echo --beat 300
+    start sgp2 --proto tcp --server --port "$TCP_PORT" --role sgp --opc 2 --dpc 1 --echo --beat 500
   else
-    server sgp2 --role sgp --opc 2 --dpc 1 --echo --beat 300
+    server sgp2 --role sgp --opc 2 --dpc 1 --echo --beat 500
   fi
   wait_for asp3 '^RESUME 2$' 2 20
   [ "$(count asp3 '^UP 0$')" -ge 2 ] || fail "the ASP did not reconnect"
   ;;
 failover_override | failover_loadshare)
   MODE=${SCENARIO#failover_}
-  server sgp --role sgp --opc 2 --dpc 1 --links 2 --mode $MODE --beat 300 --send 1000000 --rate 100
-  client asp1 9900 --role asp --opc 1 --dpc 2 --asp-id 1 --mode $MODE --beat 300
+  server sgp --role sgp --opc 2 --dpc 1 --links 2 --mode $MODE --beat 500 --send 1000000 --rate 100
+  client asp1 9900 --role asp --opc 1 --dpc 2 --asp-id 1 --mode $MODE --beat 500
   wait_for asp1 '^RX 2 1 ' 5
-  client asp2 9901 --role asp --opc 1 --dpc 2 --asp-id 2 --mode $MODE --beat 300
+  client asp2 9901 --role asp --opc 1 --dpc 2 --asp-id 2 --mode $MODE --beat 500
   wait_for asp2 '^RX 2 1 ' 5
   if [ "$MODE" = override ]; then
     # RFC 4666 §4.3.4.3: the newer ASP takes over, the older one is told and goes standby.
