@@ -14,6 +14,8 @@ const Status kUnknownGateway("mgcp.unknown_gateway", rc::kUnknownEndpoint);
 const Status kOutOfService("mgcp.gateway_out_of_service", rc::kEndpointNotReady);
 const Status kUnknownConnection("mgcp.unknown_connection", rc::kIncorrectConnectionId);
 const Status kBadResponse("mgcp.bad_response", rc::kProtocolError);
+const Status kPending("mgcp.connection_pending", rc::kTransientError);
+const Status kReleasedDuringSetup("mgcp.released_during_setup", 0);
 
 Status rejected(int code) { return Status("mgcp.rejected", code); }
 
@@ -239,7 +241,7 @@ void CallAgent::probe(Gateway &gw) {
 void CallAgent::drop_connections(const Gateway &gw, std::string_view pattern, int reason) {
   std::vector<ConnectionHandle> lost;
   for (const auto &[h, c] : connections_)
-    if (iequals(c.gateway, gw.config.domain) && endpoint_matches(pattern, c.endpoint))
+    if (!c.pending && iequals(c.gateway, gw.config.domain) && endpoint_matches(pattern, c.endpoint))
       lost.push_back(h);
   std::weak_ptr<bool> alive = alive_;
   for (auto h : lost) {
@@ -405,7 +407,8 @@ void CallAgent::on_gateway_dlcx(const IncomingCommand &cmd, Gateway &gw) {
   auto ci = m.get(Param::ConnectionId);
   std::vector<ConnectionHandle> lost;
   for (const auto &[h, c] : connections_) {
-    if (!iequals(c.gateway, gw.config.domain) || !endpoint_matches(m.endpoint, c.endpoint))
+    if (c.pending || !iequals(c.gateway, gw.config.domain) ||
+        !endpoint_matches(m.endpoint, c.endpoint))
       continue;
     if (ci && !iequals(*ci, c.connection_id))
       continue;
@@ -428,7 +431,8 @@ void CallAgent::on_gateway_dlcx(const IncomingCommand &cmd, Gateway &gw) {
 
 // ---- the API ---------------------------------------------------------------------------------
 
-void CallAgent::connect(ConnectRequest req, std::function<void(const ConnectResult &)> done) {
+ConnectionHandle CallAgent::connect(ConnectRequest req,
+                                    std::function<void(const ConnectResult &)> done) {
   counters_.inc(CaCounter::connects);
   Gateway *gw = gateway_for_endpoint(req.endpoint);
   if (!gw || gw->state == GatewayState::OutOfService || blocked(*gw, req.endpoint)) {
@@ -437,7 +441,7 @@ void CallAgent::connect(ConnectRequest req, std::function<void(const ConnectResu
     r.status = gw ? kOutOfService : kUnknownGateway;
     r.code = r.status.code();
     done(r);
-    return;
+    return 0;
   }
   if (req.call_id.empty())
     req.call_id = next_call_id();
@@ -451,11 +455,14 @@ void CallAgent::connect(ConnectRequest req, std::function<void(const ConnectResu
     cmd.set(Param::NotifiedEntity, gw->config.notified_entity);
   if (!req.remote_sdp.empty())
     cmd.sdp.push_back(req.remote_sdp);
-  std::string domain = gw->config.domain;
+  ConnectionHandle h = next_handle_++;
+  ConnectionInfo info{gw->config.domain, req.endpoint, {}, req.call_id, req.mode, true};
+  connections_.emplace(h, std::move(info));
   send(*gw, std::move(cmd),
-       [this, req = std::move(req), domain, done = std::move(done)](const Status &st,
-                                                                    const Message *resp) {
+       [this, h, req = std::move(req), done = std::move(done)](const Status &st,
+                                                               const Message *resp) {
          ConnectResult r;
+         r.handle = h;
          if (!st.ok()) {
            r.status = st;
            r.code = st.code();
@@ -472,23 +479,65 @@ void CallAgent::connect(ConnectRequest req, std::function<void(const ConnectResu
            r.endpoint = std::string(resp->get(Param::SpecificEndpointId).value_or(req.endpoint));
            if (!resp->sdp.empty())
              r.local_sdp = resp->sdp.front();
-           r.handle = next_handle_++;
-           connections_.emplace(r.handle, ConnectionInfo{domain, r.endpoint, r.connection_id,
-                                                         req.call_id, req.mode});
          }
-         if (!r.status.ok())
+         auto it = connections_.find(h);
+         auto cancel = release_on_connect_.find(h);
+         if (!r.status.ok()) {
            counters_.inc(CaCounter::connect_failures);
+           if (it != connections_.end())
+             connections_.erase(it);
+           if (cancel != release_on_connect_.end()) {
+             // Released during set-up and nothing was created: done.
+             auto cb = std::move(cancel->second);
+             release_on_connect_.erase(cancel);
+             cb(ReleaseResult{Status::Ok(), r.code, {}});
+             return;
+           }
+           r.handle = 0;
+           done(r);
+           return;
+         }
+         if (it == connections_.end()) {
+           // release_endpoint() swept it while the CRCX was in flight: delete what was made.
+           Gateway *g = gateway_by_domain(domain_of(r.endpoint));
+           if (g) {
+             Message dlcx = Message::command(Verb::Dlcx, 0, r.endpoint);
+             dlcx.set(Param::CallId, req.call_id);
+             dlcx.set(Param::ConnectionId, r.connection_id);
+             send(*g, std::move(dlcx), [](const Status &, const Message *) {});
+           }
+           if (cancel != release_on_connect_.end()) {
+             auto cb = std::move(cancel->second);
+             release_on_connect_.erase(cancel);
+             cb(ReleaseResult{Status::Ok(), r.code, {}});
+             return;
+           }
+           r.status = kReleasedDuringSetup;
+           r.handle = 0;
+           done(r);
+           return;
+         }
+         it->second.endpoint = r.endpoint;
+         it->second.connection_id = r.connection_id;
+         it->second.pending = false;
+         if (cancel != release_on_connect_.end()) {
+           auto cb = std::move(cancel->second);
+           release_on_connect_.erase(cancel);
+           release(h, std::move(cb));
+           return;
+         }
          done(r);
        });
+  return h;
 }
 
-void CallAgent::loopback(std::string endpoint, ConnectionMode mode, std::string call_id,
-                         std::function<void(const ConnectResult &)> done) {
+ConnectionHandle CallAgent::loopback(std::string endpoint, ConnectionMode mode, std::string call_id,
+                                     std::function<void(const ConnectResult &)> done) {
   ConnectRequest req;
   req.endpoint = std::move(endpoint);
   req.mode = mode;
   req.call_id = std::move(call_id);
-  connect(std::move(req), std::move(done));
+  return connect(std::move(req), std::move(done));
 }
 
 void CallAgent::modify(ConnectionHandle h, ModifyRequest req,
@@ -498,6 +547,10 @@ void CallAgent::modify(ConnectionHandle h, ModifyRequest req,
   Gateway *gw = it == connections_.end() ? nullptr : gateway_by_domain(it->second.gateway);
   if (!gw) {
     done(ModifyResult{kUnknownConnection, kUnknownConnection.code(), {}});
+    return;
+  }
+  if (it->second.pending) {
+    done(ModifyResult{kPending, kPending.code(), {}});
     return;
   }
   const ConnectionInfo &c = it->second;
@@ -536,6 +589,11 @@ void CallAgent::release(ConnectionHandle h, std::function<void(const ReleaseResu
   Gateway *gw = it == connections_.end() ? nullptr : gateway_by_domain(it->second.gateway);
   if (!gw) {
     done(ReleaseResult{kUnknownConnection, kUnknownConnection.code(), {}});
+    return;
+  }
+  if (it->second.pending) {
+    // The DLCX needs the connection id the CRCX's answer brings: follow it (see connect()).
+    release_on_connect_[h] = std::move(done);
     return;
   }
   Message cmd = Message::command(Verb::Dlcx, 0, it->second.endpoint);
@@ -623,6 +681,10 @@ void CallAgent::audit_connection(ConnectionHandle h, std::string requested_info,
   Gateway *gw = it == connections_.end() ? nullptr : gateway_by_domain(it->second.gateway);
   if (!gw) {
     done(AuditResult{kUnknownConnection, kUnknownConnection.code(), {}});
+    return;
+  }
+  if (it->second.pending) {
+    done(AuditResult{kPending, kPending.code(), {}});
     return;
   }
   Message cmd = Message::command(Verb::Aucx, 0, it->second.endpoint);

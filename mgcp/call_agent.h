@@ -84,7 +84,9 @@ struct ConnectRequest {
 
 struct ConnectResult {
   // ok; "mgcp.rejected" (code: the gateway's return code); "mgcp.transaction_timeout" (406);
-  // "mgcp.unknown_gateway" (500); "mgcp.gateway_out_of_service" (501); "mgcp.bad_response".
+  // "mgcp.unknown_gateway" (500); "mgcp.gateway_out_of_service" (501); "mgcp.bad_response";
+  // "mgcp.released_during_setup" (release_endpoint() ran while the CRCX was in flight; the new
+  // connection has been deleted again).
   Status status;
   int code = 0;
   ConnectionHandle handle = 0;
@@ -122,6 +124,7 @@ struct ConnectionInfo {
   std::string connection_id;
   std::string call_id;
   ConnectionMode mode = ConnectionMode::Inactive;
+  bool pending = false; // CRCX sent, not answered yet (no connection id)
 };
 
 // A snapshot for management output ("show mgcp gateways").
@@ -173,13 +176,17 @@ public:
   // Feed every datagram received on the call agent's socket.
   void receive(const Address &from, std::string_view datagram);
 
-  void connect(ConnectRequest req, std::function<void(const ConnectResult &)> done);
+  // Returns the connection's handle at once (0 when refused locally), so the caller can
+  // release it even before the gateway answered: the DLCX then follows the CRCX's answer and
+  // `done` is not called (the osmo-mgw client's endpoint FSM habit: nothing leaks when a call
+  // ends during set-up).
+  ConnectionHandle connect(ConnectRequest req, std::function<void(const ConnectResult &)> done);
   void modify(ConnectionHandle h, ModifyRequest req,
               std::function<void(const ModifyResult &)> done);
   // Continuity check (Q.764 §2.1.8): mode Loopback (the circuit is looped back at the gateway)
   // or ContTest (the gateway answers the test tone); NetwLoop/NetwTest test the packet side.
-  void loopback(std::string endpoint, ConnectionMode mode, std::string call_id,
-                std::function<void(const ConnectResult &)> done);
+  ConnectionHandle loopback(std::string endpoint, ConnectionMode mode, std::string call_id,
+                            std::function<void(const ConnectResult &)> done);
   void release(ConnectionHandle h, std::function<void(const ReleaseResult &)> done);
   // DLCX of every connection on an endpoint (§2.3.9), e.g. to clean up after an audit.
   void release_endpoint(std::string endpoint, std::function<void(const ReleaseResult &)> done);
@@ -232,6 +239,8 @@ private:
   std::vector<std::unique_ptr<Gateway>> gateways_;
   EndpointMap endpoints_;
   std::map<ConnectionHandle, ConnectionInfo> connections_;
+  // release() calls on connections whose CRCX is still in flight.
+  std::map<ConnectionHandle, std::function<void(const ReleaseResult &)>> release_on_connect_;
   ConnectionHandle next_handle_ = 1;
   uint64_t call_seq_ = 0;
   CounterSet<CaCounter> counters_;

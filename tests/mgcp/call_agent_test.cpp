@@ -478,3 +478,62 @@ TEST(MgcpEndpointName, RulesAndWildcards) {
   EXPECT_TRUE(endpoint_matches("DS/E1-1/3@GW", "ds/e1-1/3@gw"));
   EXPECT_FALSE(endpoint_matches("ds/e1-1@gw", "ds/e1-1/3@gw"));
 }
+
+TEST_F(MgcpCallAgent, ReleaseDuringSetupFollowsTheCrcxAnswer) {
+  bring_up();
+  bool connect_called = false;
+  ConnectRequest req;
+  req.endpoint = "ds/e1-1/8@tgw1";
+  ConnectionHandle h = ca->connect(req, [&](const ConnectResult &) { connect_called = true; });
+  ASSERT_NE(h, 0u);
+  EXPECT_TRUE(ca->connection(h)->pending);
+  ModifyResult mr;
+  ca->modify(h, ModifyRequest{ConnectionMode::RecvOnly, {}},
+             [&](const ModifyResult &x) { mr = x; });
+  EXPECT_EQ(mr.status.detail(), "mgcp.connection_pending");
+  ReleaseResult rr;
+  bool released = false;
+  std::size_t sent = net.sent.size();
+  ca->release(h, [&](const ReleaseResult &x) {
+    rr = x;
+    released = true;
+  });
+  EXPECT_EQ(net.sent.size(), sent) << "no DLCX before the connection id is known";
+  answer(200, "I: ABCD\r\n");
+  Message dlcx = net.last();
+  EXPECT_EQ(dlcx.verb, Verb::Dlcx);
+  EXPECT_EQ(dlcx.get(Param::ConnectionId), "ABCD");
+  answer(250);
+  EXPECT_TRUE(released);
+  EXPECT_TRUE(rr.status.ok());
+  EXPECT_FALSE(connect_called);
+  EXPECT_EQ(ca->connection_count(), 0u);
+
+  // A set-up that fails needs no DLCX: the release completes at once with the answer.
+  released = false;
+  h = ca->connect(req, [&](const ConnectResult &) { connect_called = true; });
+  ca->release(h, [&](const ReleaseResult &x) {
+    rr = x;
+    released = true;
+  });
+  answer(502);
+  EXPECT_TRUE(released);
+  EXPECT_EQ(net.last().verb, Verb::Crcx);
+  EXPECT_FALSE(connect_called);
+  EXPECT_EQ(ca->connection_count(), 0u);
+}
+
+TEST_F(MgcpCallAgent, ReleaseEndpointDuringSetupDeletesTheNewConnection) {
+  bring_up();
+  ConnectResult r;
+  ConnectRequest req;
+  req.endpoint = "ds/e1-1/8@tgw1";
+  ca->connect(req, [&](const ConnectResult &x) { r = x; });
+  Message crcx = net.last();
+  ca->release_endpoint("ds/e1-1/8@tgw1", [](const ReleaseResult &) {});
+  ca->receive(kMgw, "200 " + std::to_string(crcx.transaction_id) + " OK\r\nI: 77\r\n");
+  EXPECT_EQ(r.status.detail(), "mgcp.released_during_setup");
+  EXPECT_EQ(net.last().verb, Verb::Dlcx);
+  EXPECT_EQ(net.last().get(Param::ConnectionId), "77");
+  EXPECT_EQ(ca->connection_count(), 0u);
+}
