@@ -2,6 +2,7 @@
 #include "sigtran/transport.h"
 
 #include "core/osmo.h"
+#include "sigtran/kernel_sctp.h"
 
 #include <arpa/inet.h>
 #include <cerrno>
@@ -77,7 +78,8 @@ struct Conn : Association {
   Transports::Impl *impl = nullptr;
   Endpoint *ep = nullptr;
   int link = -1;
-  bool sctp = false;
+  bool sctp = false;   // usrsctp socket
+  bool kernel = false; // kernel SCTP socket on an osmo_fd
   bool up = false;
   bool dead = false;
   // TCP
@@ -96,7 +98,7 @@ struct Conn : Association {
   std::vector<uint8_t> partial;
 
   void send(uint16_t stream, std::span<const uint8_t> msg) override;
-  uint16_t out_streams() const override { return sctp ? ostreams : 1; }
+  uint16_t out_streams() const override { return sctp || kernel ? ostreams : 1; }
   void abort() override;
 };
 
@@ -130,6 +132,15 @@ struct Transports::Impl {
   void tcp_flush(Conn &c);
   void uncork(Conn &c);
   void tcp_up(Conn &c);
+
+  // kernel SCTP
+  mgc::Status kernel_listen(Endpoint &ep);
+  void kernel_connect(Endpoint &ep);
+  static int kernel_listen_cb(osmo_fd *ofd, unsigned what);
+  static int kernel_conn_cb(osmo_fd *ofd, unsigned what);
+  void kernel_read(Conn &c);
+  void kernel_flush(Conn &c);
+  void kernel_up(Conn &c, uint16_t ostreams);
 
   // usrsctp
   mgc::Status sctp_listen(Endpoint &ep);
@@ -191,6 +202,8 @@ void Transports::Impl::schedule_reconnect(Endpoint &ep) {
 void Transports::Impl::connect(Endpoint &ep) {
   if (ep.cfg.proto == TransportProto::Tcp)
     tcp_connect(ep);
+  else if (ep.cfg.proto == TransportProto::SctpKernel)
+    kernel_connect(ep);
   else
     sctp_connect(ep);
 }
@@ -419,6 +432,24 @@ void Conn::send(uint16_t stream, std::span<const uint8_t> msg) {
   if (dead)
     return;
   impl->counters.inc(SigtranTransportCounter::tx_frames);
+  if (kernel) {
+    if (txq.empty()) {
+      int err = 0;
+      if (kernel_sctp::send(ofd.fd, stream, m3ua::kPpid, msg, err))
+        return;
+      if (err != EAGAIN && err != EWOULDBLOCK)
+        return; // the read side sees the association go
+    }
+    std::vector<uint8_t> q;
+    q.reserve(msg.size() + 2);
+    q.push_back(uint8_t(stream >> 8));
+    q.push_back(uint8_t(stream));
+    q.insert(q.end(), msg.begin(), msg.end());
+    txq.push_back(std::move(q));
+    impl->counters.inc(SigtranTransportCounter::tx_queued);
+    osmo_fd_write_enable(&ofd);
+    return;
+  }
   if (!sctp) {
     if (corked) {
       cork.insert(cork.end(), msg.begin(), msg.end());
@@ -458,6 +489,140 @@ void Conn::send(uint16_t stream, std::span<const uint8_t> msg) {
   q.insert(q.end(), msg.begin(), msg.end());
   txq.push_back(std::move(q));
   impl->counters.inc(SigtranTransportCounter::tx_queued);
+}
+
+// ---------------------------------------------------------------------------------------------
+// kernel SCTP (one-to-one sockets on osmo_fds; see kernel_sctp.h)
+
+mgc::Status Transports::Impl::kernel_listen(Endpoint &ep) {
+  std::string err;
+  int fd = kernel_sctp::open_bound(ep.cfg.local_addrs, ep.cfg.local_port, ep.cfg.streams, err);
+  if (fd < 0 || ::listen(fd, 16) < 0) {
+    if (fd >= 0)
+      ::close(fd);
+    return mgc::Status("sigtran.listen_failed", 0);
+  }
+  ep.bound_port = ep.cfg.local_port;
+  osmo_fd_setup(&ep.listen_ofd, fd, OSMO_FD_READ, &Impl::kernel_listen_cb, &ep, 0);
+  osmo_fd_register(&ep.listen_ofd);
+  ep.listening = true;
+  return mgc::Status::Ok();
+}
+
+int Transports::Impl::kernel_listen_cb(osmo_fd *ofd, unsigned) {
+  Endpoint &ep = *static_cast<Endpoint *>(ofd->data);
+  Impl &im = *ep.impl;
+  im.reap();
+  int fd = ::accept4(ofd->fd, nullptr, nullptr, SOCK_NONBLOCK);
+  if (fd < 0)
+    return 0;
+  int link = im.free_link(ep);
+  if (link < 0) {
+    im.counters.inc(SigtranTransportCounter::accept_no_free_link);
+    ::close(fd);
+    return 0;
+  }
+  im.counters.inc(SigtranTransportCounter::accepts);
+  Conn *c = im.add_conn(ep, link);
+  c->kernel = true;
+  osmo_fd_setup(&c->ofd, fd, OSMO_FD_READ, &Impl::kernel_conn_cb, c, 0);
+  osmo_fd_register(&c->ofd);
+  im.kernel_up(*c, kernel_sctp::out_streams(fd));
+  return 0;
+}
+
+void Transports::Impl::kernel_connect(Endpoint &ep) {
+  std::string err;
+  int fd = kernel_sctp::open_bound(ep.cfg.local_addrs, ep.cfg.local_port, ep.cfg.streams, err);
+  if (fd < 0) {
+    counters.inc(SigtranTransportCounter::connect_failures);
+    schedule_reconnect(ep);
+    return;
+  }
+  Conn *c = add_conn(ep, ep.cfg.links.at(0));
+  c->kernel = true;
+  ep.client = c;
+  // The association's COMM_UP (or CANT_STR_ASSOC) arrives as a notification to read.
+  osmo_fd_setup(&c->ofd, fd, OSMO_FD_READ, &Impl::kernel_conn_cb, c, 0);
+  osmo_fd_register(&c->ofd);
+  if (!kernel_sctp::connect_all(fd, ep.cfg.remote_addrs, ep.cfg.remote_port)) {
+    counters.inc(SigtranTransportCounter::connect_failures);
+    kill(c, false);
+  }
+}
+
+void Transports::Impl::kernel_up(Conn &c, uint16_t ostreams) {
+  if (c.up)
+    return;
+  c.up = true;
+  c.ostreams = ostreams ? ostreams : c.ep->cfg.streams;
+  c.ep->backoff_ms = 0;
+  counters.inc(SigtranTransportCounter::connects);
+  node.link_up(c.link, c);
+}
+
+int Transports::Impl::kernel_conn_cb(osmo_fd *ofd, unsigned what) {
+  Conn &c = *static_cast<Conn *>(ofd->data);
+  Impl &im = *c.impl;
+  im.reap();
+  if (what & OSMO_FD_WRITE)
+    im.kernel_flush(c);
+  if (!c.dead && (what & OSMO_FD_READ))
+    im.kernel_read(c);
+  return c.dead ? -EBADF : 0;
+}
+
+void Transports::Impl::kernel_read(Conn &c) {
+  uint8_t buf[kRxChunk];
+  for (int budget = 0; budget < 256 && !c.dead; ++budget) {
+    kernel_sctp::RxInfo r = kernel_sctp::recv(c.ofd.fd, buf, sizeof buf);
+    switch (r.kind) {
+    case kernel_sctp::Rx::WouldBlock:
+      return;
+    case kernel_sctp::Rx::Closed:
+    case kernel_sctp::Rx::Error:
+    case kernel_sctp::Rx::CommLost:
+      if (!c.up)
+        counters.inc(SigtranTransportCounter::connect_failures);
+      kill(&c, true);
+      return;
+    case kernel_sctp::Rx::CommUp:
+      counters.inc(SigtranTransportCounter::sctp_notifications);
+      kernel_up(c, r.out_streams);
+      continue;
+    case kernel_sctp::Rx::Notification:
+      counters.inc(SigtranTransportCounter::sctp_notifications);
+      continue;
+    case kernel_sctp::Rx::Data:
+      break;
+    }
+    c.partial.insert(c.partial.end(), buf, buf + r.len);
+    if (!r.eor)
+      continue;
+    if (r.ppid != m3ua::kPpid)
+      counters.inc(SigtranTransportCounter::sctp_wrong_ppid);
+    counters.inc(SigtranTransportCounter::rx_frames);
+    std::vector<uint8_t> msg;
+    msg.swap(c.partial);
+    if (c.up)
+      node.link_rx(c.link, r.stream, msg);
+  }
+}
+
+void Transports::Impl::kernel_flush(Conn &c) {
+  while (!c.txq.empty()) {
+    auto &q = c.txq.front();
+    int err = 0;
+    if (!kernel_sctp::send(c.ofd.fd, uint16_t((q[0] << 8) | q[1]), m3ua::kPpid,
+                           std::span<const uint8_t>(q).subspan(2), err)) {
+      if (err == EAGAIN || err == EWOULDBLOCK)
+        return;
+      kill(&c, true);
+      return;
+    }
+    c.txq.pop_front();
+  }
+  osmo_fd_write_disable(&c.ofd);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -726,13 +891,9 @@ mgc::Status Transports::add(const EndpointConfig &cfg, int *index) {
   Impl &im = *impl_;
   if (cfg.links.empty())
     return mgc::Status("sigtran.endpoint_without_link", 0);
-  if (cfg.proto == TransportProto::SctpKernel) {
-    std::string why;
-    if (!kernel_sctp_available(&why))
-      return mgc::Status("sigtran.kernel_sctp_unavailable", 0);
-    return mgc::Status("sigtran.kernel_sctp_not_implemented", 0);
-  }
-  if (cfg.proto != TransportProto::Tcp) {
+  if (cfg.proto == TransportProto::SctpKernel && !kernel_sctp_available())
+    return mgc::Status("sigtran.kernel_sctp_unavailable", 0);
+  if (cfg.proto == TransportProto::SctpUdp || cfg.proto == TransportProto::SctpRaw) {
     if (!im.sctp_ready)
       return mgc::Status("sigtran.sctp_stack_not_initialised", 0);
     if ((cfg.proto == TransportProto::SctpRaw) != im.sctp_cfg.raw)
@@ -754,8 +915,13 @@ mgc::Status Transports::add(const EndpointConfig &cfg, int *index) {
   im.eps.push_back(std::move(ep));
   if (index)
     *index = e->index;
-  if (cfg.server)
-    return cfg.proto == TransportProto::Tcp ? im.tcp_listen(*e) : im.sctp_listen(*e);
+  if (cfg.server) {
+    if (cfg.proto == TransportProto::Tcp)
+      return im.tcp_listen(*e);
+    if (cfg.proto == TransportProto::SctpKernel)
+      return im.kernel_listen(*e);
+    return im.sctp_listen(*e);
+  }
   im.connect(*e);
   return mgc::Status::Ok();
 }

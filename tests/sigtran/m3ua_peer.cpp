@@ -134,7 +134,7 @@ struct Peer : MtpUser {
 int usage() {
   std::fprintf(stderr,
                "usage: m3ua-peer --role asp|sgp|ipsp-se-client|ipsp-se-server|ipsp-de\n"
-               "  --proto tcp|sctp-udp|sctp-raw  --server|--client\n"
+               "  --proto tcp|sctp-udp|sctp-raw|sctp-kernel  --server|--client\n"
                "  --local A[,B] --port P --remote A[,B] --remote-port P\n"
                "  --udp-port P --udp-remote-port P   (RFC 6951 encapsulation ports)\n"
                "  --links N --mode override|loadshare|broadcast --rc N --asp-id N\n"
@@ -245,7 +245,7 @@ int main(int argc, char **argv) {
   });
 
   Transports tr(node);
-  if (o.proto != TransportProto::Tcp) {
+  if (o.proto == TransportProto::SctpUdp || o.proto == TransportProto::SctpRaw) {
     auto st = tr.init_sctp(SctpStackConfig{o.udp_port, o.proto == TransportProto::SctpRaw});
     if (!st.ok()) {
       std::fprintf(stderr, "m3ua-peer: %.*s\n", int(st.detail().size()), st.detail().data());

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # M3UA across two (or three) processes on 127.0.0.1, over TCP or usrsctp/UDP (RFC 6951):
 #   two_process.sh M3UA_PEER PROTO SCENARIO
-# PROTO: tcp | sctp-udp. SCENARIO:
+# PROTO: tcp | sctp-udp | sctp-kernel (skipped where the kernel has no SCTP). SCENARIO:
 #   asp_sgp            association up, ASPUP, ASPAC, DATA both ways (the SGP echoes)
 #   ipsp               IPSP <-> IPSP double exchange, DATA both ways
 #   ipsp_se            IPSP single exchange (client/server), DATA both ways
@@ -28,6 +28,12 @@ fail() {
   for f in "$W"/*.log; do echo "== $f"; tail -n 40 "$f"; done
   exit 1
 }
+
+if [ "$PROTO" = sctp-kernel ] &&
+  ! python3 -c 'import socket; socket.socket(socket.AF_INET, socket.SOCK_STREAM, 132)' 2>/dev/null; then
+  echo "SKIP: kernel SCTP not available here (socket(AF_INET, SOCK_STREAM, IPPROTO_SCTP) fails)"
+  exit 77
+fi
 
 # UDP encapsulation ports (RFC 6951): the SGP side uses the well-known 9899, each ASP its own.
 SGP_UDP=9899
@@ -66,6 +72,9 @@ server() {
     start "$name" --proto tcp --server --port 0 "$@"
     wait_for "$name" '^LISTEN '
     TCP_PORT=$(grep -m1 '^LISTEN ' "$W/$name.log" | cut -d' ' -f2)
+  elif [ "$PROTO" = sctp-kernel ]; then
+    start "$name" --proto sctp-kernel --server --port $SCTP_PORT "$@"
+    sleep 0.3
   else
     start "$name" --proto sctp-udp --server --port $SCTP_PORT --udp-port $SGP_UDP "$@"
     sleep 0.3
@@ -77,6 +86,8 @@ client() {
   shift 2
   if [ "$PROTO" = tcp ]; then
     start "$name" --proto tcp --client --remote-port "$TCP_PORT" "$@"
+  elif [ "$PROTO" = sctp-kernel ]; then
+    start "$name" --proto sctp-kernel --client --remote-port $SCTP_PORT "$@"
   else
     start "$name" --proto sctp-udp --client --remote-port $SCTP_PORT --udp-port "$udp" \
       --udp-remote-port $SGP_UDP "$@"
