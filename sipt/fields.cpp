@@ -152,16 +152,23 @@ bool parse_via(std::string_view value, Via &v) {
   v = Via{};
   Scanner s{value};
   s.ws();
-  v.protocol = s.token();
-  s.ws();
-  if (v.protocol.empty() || !s.eat('/'))
-    return false;
-  s.ws();
-  v.version = s.token();
-  s.ws();
-  if (v.version.empty() || !s.eat('/'))
-    return false;
-  s.ws();
+  if (value.size() - s.i > 8 && value.compare(s.i, 8, "SIP/2.0/") == 0) {
+    // The spelling nearly every peer sends, without LWS around the slashes.
+    v.protocol = value.substr(s.i, 3);
+    v.version = value.substr(s.i + 4, 3);
+    s.i += 8;
+  } else {
+    v.protocol = s.token();
+    s.ws();
+    if (v.protocol.empty() || !s.eat('/'))
+      return false;
+    s.ws();
+    v.version = s.token();
+    s.ws();
+    if (v.version.empty() || !s.eat('/'))
+      return false;
+    s.ws();
+  }
   v.transport = s.token();
   if (v.transport.empty() || !s.ws())
     return false;

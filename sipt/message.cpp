@@ -291,15 +291,18 @@ Status parse(std::string_view buf, const ParseOptions &opt, Message &m, SipCount
       }
       break;
     }
-    HeaderField h;
-    h.name = buf.substr(p, name_end - p);
-    h.value = trim_lws(buf.substr(vb, fe - vb));
-    h.raw_len = uint32_t(fe + 1 - p);
-    h.id = lookup_header(h.name);
     if (m.fields_.size() >= opt.max_headers)
       return fail(m, SipError::too_many_headers, c);
-    m.fields_.push_back(h);
-    m.index(m.fields_.size() - 1);
+    std::string_view name = buf.substr(p, name_end - p);
+    HeaderId id = lookup_header(name);
+    std::size_t idx = m.fields_.size();
+    HeaderField &h = m.fields_.append();
+    h.name = name;
+    h.value = trim_lws(buf.substr(vb, fe - vb));
+    h.raw_len = uint32_t(fe + 1 - p);
+    h.id = id;
+    h.state = HeaderField::State::Received;
+    m.index_as(idx, id);
     p = fe + 1;
   }
   if (body_start == std::string_view::npos)

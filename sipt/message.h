@@ -94,6 +94,13 @@ public:
     return push_back_slow(f);
   }
   void insert(std::size_t pos, const HeaderField &f);
+  // Appends a row and returns it for the caller to fill in place (the parser's path: no
+  // temporary copied through the stack).
+  HeaderField &append() {
+    if (heap_.empty() && n_ < kInline)
+      return reinterpret_cast<HeaderField *>(inline_)[n_++];
+    return push_back_slow(HeaderField{});
+  }
   void clear() { n_ = 0; heap_.clear(); }
 
 private:
@@ -137,7 +144,12 @@ public:
   // Calls f(value) for each comma-separated value of every row of this header (§7.3.1).
   template <typename F> bool for_each_value(HeaderId id, F &&f) const {
     bool ok = true;
-    for (const auto &h : fields_) {
+    uint8_t first = first_[std::size_t(id)];
+    if (first == kNone)
+      return true;
+    const HeaderField *b = fields_.begin() + (first == kFar ? 0 : first), *e = fields_.end();
+    for (const HeaderField *hp = b; hp != e; ++hp) {
+      const HeaderField &h = *hp;
       if (h.id != id || h.state == HeaderField::State::Removed)
         continue;
       if (header_info(id).arity == Arity::Repeat)
@@ -201,8 +213,9 @@ private:
   const HeaderField *find_slow(HeaderId id) const;
   void clear();
   void reindex();
-  void index(std::size_t i) {
-    std::size_t id = std::size_t(fields_[i].id);
+  void index(std::size_t i) { index_as(i, fields_[i].id); }
+  void index_as(std::size_t i, HeaderId hid) {
+    std::size_t id = std::size_t(hid);
     auto &slot = first_[id];
     if (slot == kNone)
       slot = i < kFar ? uint8_t(i) : kFar;

@@ -333,6 +333,13 @@ bool Uri::param(std::string_view name, std::string_view *value) const {
 bool parse_uri(std::string_view text, Uri &u) {
   u = Uri{};
   u.text = text;
+  // Fast path for the scheme nearly every URI here has.
+  if (text.size() > 4 && (text[0] | 0x20) == 's' && (text[1] | 0x20) == 'i' &&
+      (text[2] | 0x20) == 'p' && text[3] == ':') {
+    u.scheme_name = text.substr(0, 3);
+    u.scheme = UriScheme::Sip;
+    return parse_sip(text.substr(4), u);
+  }
   std::size_t colon = find_ch(text, ':');
   if (colon == std::string_view::npos || colon == 0)
     return false;
