@@ -7,6 +7,7 @@
 #include <arpa/inet.h>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
+#include <openssl/x509v3.h>
 #include <cerrno>
 #include <cstring>
 #include <netinet/in.h>
@@ -310,10 +311,19 @@ Transport::Conn *Transport::add_conn(int fd, const Peer &peer, bool connecting,
   if (peer.transport == TransportKind::Tls) {
     c->ssl = SSL_new(static_cast<SSL_CTX *>(ssl_ctx_));
     SSL_set_fd(c->ssl, fd);
-    if (server_side)
+    if (server_side) {
       SSL_set_accept_state(c->ssl);
-    else
+    } else {
       SSL_set_connect_state(c->ssl);
+      if (cfg_.tls_verify_peer) {
+        // RFC 5922 §7.2: the certificate must name the peer we meant to reach (here always an
+        // address: names are resolved above the transport), not just chain to a trusted CA.
+        std::string host = peer.host;
+        if (host.size() > 2 && host.front() == '[')
+          host = host.substr(1, host.size() - 2);
+        X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(c->ssl), host.c_str());
+      }
+    }
     connecting = true; // drive the handshake from the first writable event
   }
   osmo_fd_setup(&c->ofd, fd, OSMO_FD_READ | (connecting ? OSMO_FD_WRITE : 0),

@@ -147,8 +147,12 @@ std::string make_certs() {
       " -keyout ca.key -out ca.pem >/dev/null 2>&1"
       " && openssl req -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 -keyout srv.key -out srv.csr"
       " >/dev/null 2>&1"
+      " && printf 'subjectAltName=IP:127.0.0.1\\n' > san.cnf"
       " && openssl x509 -req -in srv.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 1"
-      " -out srv.pem >/dev/null 2>&1";
+      " -extfile san.cnf -out srv.pem >/dev/null 2>&1"
+      " && printf 'subjectAltName=IP:127.0.0.2\\n' > san2.cnf"
+      " && openssl x509 -req -in srv.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 1"
+      " -extfile san2.cnf -out other.pem >/dev/null 2>&1";
   if (std::system(cmd.c_str()) != 0)
     dir = "FAILED";
   else
@@ -201,5 +205,27 @@ TEST(Transport, MutualTlsRefusesClientWithoutCertificate) {
   ASSERT_TRUE(a.t->send(options("127.0.0.1"), to));
   ASSERT_TRUE(run_until(
       [&] { return b.t->counters().get(SipTransportCounter::tls_handshake_failed) == 1; }));
+  EXPECT_TRUE(b.got.empty());
+}
+
+TEST(Transport, TlsClientChecksTheServerAddress) {
+  std::string d = make_certs();
+  ASSERT_NE(d, "FAILED");
+  // A certificate from the right CA, but for 127.0.0.2: refused when we dialled 127.0.0.1.
+  TransportConfig server;
+  server.tls = true;
+  server.tls_port = 0;
+  server.tls_cert = d + "/other.pem";
+  server.tls_key = d + "/srv.key";
+  TransportConfig client;
+  client.tls = true;
+  client.tls_port = 0;
+  client.tls_ca = d + "/ca.pem";
+  client.tls_verify_peer = true;
+  Side b(server), a(client);
+  Peer to{TransportKind::Tls, "127.0.0.1", b.t->tls_port()};
+  ASSERT_TRUE(a.t->send(options("127.0.0.1"), to));
+  ASSERT_TRUE(run_until(
+      [&] { return a.t->counters().get(SipTransportCounter::tls_handshake_failed) == 1; }));
   EXPECT_TRUE(b.got.empty());
 }
