@@ -1073,6 +1073,9 @@ void Node::rx_data(int link, const Message &m, std::span<const uint8_t> raw) {
 }
 
 mgc::Status Node::mtp_transfer_req(const MtpTransfer &t) {
+  // §3.2: a parameter's length field has 16 bits; Protocol Data carries 12 octets of label.
+  if (t.data.size() > 0xffff - 4 - 12)
+    return mgc::Status("m3ua.user_data_too_long", 0);
   // Route table: the best priority whose AS can carry traffic now (§4.3.3 / §1.4.3).
   const Route *best = nullptr;
   for (const auto &r : cfg_.routes) {

@@ -69,6 +69,19 @@ TEST_F(AspSgp, AssociationUpAspUpAspAcDataBothWays) {
   EXPECT_EQ(b.counters().get(M3uaNodeCounter::err_tx), 0u);
 }
 
+TEST_F(AspSgp, UserDataTooLongForOneParameterIsRefused) {
+  j.up();
+  pump({&j});
+  MtpTransfer t = iam(kMgcPc, kPstnPc, 0);
+  t.data.assign(0xffff - 4 - 12 + 1, 0);
+  EXPECT_EQ(a.mtp_transfer_req(t).detail(), "m3ua.user_data_too_long");
+  t.data.pop_back();
+  EXPECT_TRUE(a.mtp_transfer_req(t).ok());
+  pump({&j});
+  ASSERT_EQ(ub.rx.size(), 1u);
+  EXPECT_EQ(ub.rx[0].data.size(), t.data.size());
+}
+
 TEST_F(AspSgp, NoRouteBeforeActive) {
   EXPECT_FALSE(a.mtp_transfer_req(iam(kMgcPc, kPstnPc, 0)).ok());
   EXPECT_EQ(a.counters().get(M3uaNodeCounter::data_no_route), 1u);
