@@ -236,6 +236,13 @@ struct NodeFsm {
     if (n.links_[l]->cfg.auto_active)
       send_aspac(n, l);
   }
+  // §4.3.4.4: an ASPIA ACK the ASP did not ask for while active: it is inactive now and
+  // returns to its previous state.
+  static void reactivate(Node &n, int l) {
+    n.mgmt(l, "M-ASP_INACTIVE.ind (unsolicited ASPIA ACK): reactivating");
+    n.recompute_availability();
+    send_aspac(n, l);
+  }
   static void refused(Node &n, int l) {
     n.links_[l]->t_ack->stop();
     n.mgmt(l, "M-ERROR.ind: refused (management blocking)");
@@ -301,9 +308,32 @@ struct NodeFsm {
     for (int as : n.links_[l]->cfg.ases)
       n.as_event(as, l, int(AEv::AspInactive));
   }
+  // §4.3.4.4: an ASPIA is always acknowledged, even from an ASP that is not up.
+  static void ack_ia_only(Node &n, int l, const Message &m) {
+    Message a(MsgType::AspIaAck);
+    auto rcs = m.u32_list(Tag::RoutingContext);
+    if (!rcs.empty())
+      a.add_u32_list(Tag::RoutingContext, rcs);
+    n.send(l, 0, a);
+  }
+  // Association lost: the ASP is down in its ASes; the ASPs still up in an AS where it was
+  // active are told "ASP Failure" with its ASP Identifier (§3.8.2).
   static void remote_lost(Node &n, int l, const Message &) {
-    for (int as : n.links_[l]->cfg.ases)
+    for (int as : n.links_[l]->cfg.ases) {
+      Node::As &a = *n.ases_[as];
+      bool was_active = std::count(a.active.begin(), a.active.end(), l) > 0;
       n.as_event(as, l, int(AEv::AspDown));
+      if (!was_active)
+        continue;
+      uint32_t rc = a.cfg.routing_context;
+      for (int other : a.up)
+        if (other != l && n.links_[other]->assoc) {
+          n.send(other, 0,
+                 make_notify(StatusType::Other, uint16_t(OtherInfo::AspFailure),
+                             n.links_[l]->peer_asp_id, std::span<const uint32_t>(&rc, 1)));
+          n.counters_.inc(M3uaNodeCounter::ntfy_tx);
+        }
+    }
   }
 
   // --- AS actions and guards (§4.3.2)
@@ -457,6 +487,7 @@ constexpr F::LRow kLocal[] = {
     {S::ActiveSent, LEv::RxUpAck, S::Inactive, F::unexpected_upack},
     {S::Active, LEv::RxAcAck, S::Active, F::nothing},
     {S::Active, LEv::MInactiveReq, S::InactiveSent, F::send_aspia},
+    {S::Active, LEv::RxIaAck, S::ActiveSent, F::reactivate, F::wants_active},
     {S::Active, LEv::RxIaAck, S::Inactive, F::inactive_confirmed},
     {S::Active, LEv::RxAltActive, S::Inactive, F::inactive_confirmed},
     {S::Active, LEv::RxAsPending, S::Active, F::nothing},
@@ -490,6 +521,7 @@ constexpr F::RRow kRemote[] = {
     {S::Active, REv::RxAc, S::Active, F::ack_ac},
     {S::Active, REv::RxIa, S::Inactive, F::ack_ia},
     {S::Inactive, REv::RxIa, S::Inactive, F::ack_ia},
+    {S::Down, REv::RxIa, S::Down, F::ack_ia_only},
     {S::Inactive, REv::LinkDown, S::Down, F::remote_lost},
     {S::Active, REv::LinkDown, S::Down, F::remote_lost},
 };
@@ -788,8 +820,8 @@ bool Node::check_rc_na(int link, const Message &m, std::span<const uint8_t> raw,
   }
   if (!bad.empty()) {
     // ASPAC with an RC we have no AS for: "No configured AS for ASP" (§4.3.4.3); any other
-    // message: "Invalid Routing Context" carrying the offending RCs.
-    if (m.type() == MsgType::AspAc || m.type() == MsgType::AspIa)
+    // message, ASPIA included (§4.3.4.4): "Invalid Routing Context" with the offending RCs.
+    if (m.type() == MsgType::AspAc)
       send_err(link, ErrorCode::NoConfiguredAsForAsp, raw, bad);
     else
       send_err(link, ErrorCode::InvalidRoutingContext, raw, bad);
@@ -928,9 +960,8 @@ void Node::rx_aspac(int link, const Message &m, std::span<const uint8_t> raw) {
 }
 
 void Node::rx_aspia(int link, const Message &m, std::span<const uint8_t> raw) {
-  Link &k = *links_[link];
   std::vector<int> ases;
-  if (k.remote != AspState::Down && !check_rc_na(link, m, raw, ases))
+  if (!check_rc_na(link, m, raw, ases))
     return;
   remote_event(link, m, raw, REv::RxIa);
 }

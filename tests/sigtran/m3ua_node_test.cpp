@@ -173,6 +173,25 @@ TEST_F(AspSgp, SsnmGivesPauseResumeStatusAndAudit) {
   EXPECT_EQ(ua.events.back(), "STATUS upu 2");
 }
 
+TEST_F(AspSgp, AspInactiveFromAnAspThatIsDownIsAcknowledged) {
+  Wire w;
+  b.link_up(0, w); // §4.3.4.4: an ASPIA is always answered
+  b.link_rx(0, 0, encode(Message(MsgType::AspIa)));
+  ASSERT_EQ(w.out.size(), 1u);
+  EXPECT_EQ(decode_ok(w.out[0].bytes).type(), MsgType::AspIaAck);
+  EXPECT_EQ(b.remote_state(0), AspState::Down);
+}
+
+TEST_F(AspSgp, UnsolicitedAspInactiveAckMakesTheAspReactivate) {
+  j.up();
+  pump({&j});
+  a.link_rx(0, 0, encode(Message(MsgType::AspIaAck)));
+  ASSERT_FALSE(j.wa.out.empty());
+  EXPECT_EQ(decode_ok(j.wa.out.back().bytes).type(), MsgType::AspAc);
+  pump({&j});
+  EXPECT_EQ(a.local_state(0), AspState::Active);
+}
+
 TEST_F(AspSgp, SgpOriginatedSsnmReachesTheAspUser) {
   j.up();
   pump({&j});
@@ -284,10 +303,14 @@ TEST_F(TwoAsps, LoadshareBelowMinimumNotifiesInsufficientResources) {
   pump({&k1, &k2});
   k1.down();
   EXPECT_EQ(sb.as_state(0), AsState::Active);
-  ASSERT_FALSE(k2.wb.out.empty());
-  Message n = decode_ok(k2.wb.out.back().bytes);
-  EXPECT_EQ(n.type(), MsgType::Ntfy);
-  EXPECT_EQ(n.u32(Tag::Status), 0x00020001u); // Other / Insufficient ASP resources
+  std::vector<uint32_t> statuses;
+  for (const auto &f : k2.wb.out) {
+    Message n = decode_ok(f.bytes);
+    if (n.type() == MsgType::Ntfy)
+      statuses.push_back(n.u32(Tag::Status).value_or(0));
+  }
+  // Other / Insufficient ASP resources, then Other / ASP Failure (the lost ASP's identifier).
+  EXPECT_EQ(statuses, (std::vector<uint32_t>{0x00020001u, 0x00020003u}));
 }
 
 TEST_F(TwoAsps, BroadcastReachesEveryActiveAsp) {
@@ -525,6 +548,13 @@ TEST_F(Errors, NoConfiguredAsForAsp) {
   uint32_t rc = 555;
   m.add_u32_list(Tag::RoutingContext, {&rc, 1});
   EXPECT_EQ(to_sgp(encode(m)), 0x1au);
+  still_works();
+}
+TEST_F(Errors, AspInactiveWithUnknownContextIsInvalidRoutingContext) {
+  Message m(MsgType::AspIa);
+  uint32_t rc = 555;
+  m.add_u32_list(Tag::RoutingContext, {&rc, 1}); // §4.3.4.4: 0x19, not 0x1a as for ASPAC
+  EXPECT_EQ(to_sgp(encode(m)), 0x19u);
   still_works();
 }
 TEST_F(Errors, ErrIsNeverAnsweredWithErr) {
