@@ -274,9 +274,10 @@ struct NodeFsm {
     n.send(l, 0, Message(MsgType::AspUpAck));
   }
   // §4.3.4.1: ASPUP while ASP-ACTIVE: ack, ERR(Unexpected Message), ASP inactive in its ASes.
+  // The ERR goes first, as the ETSI TS 102 381 procedure m3ua-sgp-aspsm-o-003 expects.
   static void ack_up_from_active(Node &n, int l, const Message &m) {
-    n.send(l, 0, Message(MsgType::AspUpAck));
     n.send_err(l, ErrorCode::UnexpectedMessage, encode(m));
+    n.send(l, 0, Message(MsgType::AspUpAck));
     for (int as : n.links_[l]->cfg.ases)
       n.as_event(as, l, int(AEv::AspInactive));
   }

@@ -1,5 +1,6 @@
 // The ASP-side conformance procedures of ETSI TS 102 381 (rows m3ua-asp-* of
-// vectors/ETSI-TS-102-381-test-procedures.tsv), one test each, named after its id. The tester
+// vectors/ETSI-TS-102-381-test-procedures.tsv), one test each, named after its id, and at the end
+// a subset of the SGP-side ones. The tester
 // plays the SGP on an in-memory association; the node under test is an ASP on simulated time.
 // Each test follows the procedure's message sequence and checks its pass criterion.
 #include "m3ua_harness.h"
@@ -467,6 +468,172 @@ TEST_F(EtsiAsp, m3ua_asp_ssnm_008) {
   up_and_active();
   ssnm(MsgType::Dupu, 255, kCongestedPc, 0x00010005); // DUPU concerns one point code only
   EXPECT_EQ(wait_for_error(), uint32_t(ErrorCode::InvalidParameterValue));
+}
+
+} // namespace
+
+// --- A subset of the SGP-side procedures (m3ua-sgp-*), for the SGP role pstn-sim uses: the
+// tester plays the ASP. Each follows the procedure's message sequence as the test tool runs it.
+namespace {
+
+struct EtsiSgp : ::testing::Test {
+  SimClock clock;
+  Recorder user;
+  Wire wire;
+  std::unique_ptr<Node> sut;
+
+  void start(bool blocked = false) {
+    NodeConfig c;
+    c.local_pc = 2;
+    c.ases.push_back(AsConfig{"as", 10, true, TrafficMode::Override});
+    auto l = link("asp", Role::Sgp, {0});
+    l.blocked = blocked;
+    c.links.push_back(l);
+    c.routes.push_back(Route{1, 0xffffff, 0, 0});
+    sut = std::make_unique<Node>(c, clock, user);
+    sut->link_up(0, wire);
+  }
+  void send(const Message &m) { sut->link_rx(0, 0, encode(m)); }
+  void send_raw(std::vector<uint8_t> b) { sut->link_rx(0, 0, b); }
+  // m3ua-wait-for-message: the first message of type t, skipping others.
+  Message wait_for(MsgType t) {
+    while (!wire.out.empty()) {
+      auto f = std::move(wire.out.front());
+      wire.out.pop_front();
+      Message m;
+      EXPECT_TRUE(decode(f.bytes, m).ok());
+      if (m.type() == t)
+        return m;
+    }
+    ADD_FAILURE() << "no " << msg_name(t) << " from the SUT";
+    return Message();
+  }
+  uint32_t wait_for_error() { return wait_for(MsgType::Err).u32(Tag::ErrorCode).value_or(0); }
+  uint32_t wait_for_ntfy() { return wait_for(MsgType::Ntfy).u32(Tag::Status).value_or(0); }
+  static Message asp_active(std::optional<uint32_t> rc = std::nullopt) {
+    Message m(MsgType::AspAc);
+    if (rc)
+      m.add_u32(Tag::RoutingContext, *rc);
+    return m;
+  }
+  void up() {
+    send(Message(MsgType::AspUp));
+    wait_for(MsgType::AspUpAck);
+  }
+  void up_active() {
+    up();
+    send(asp_active());
+    wait_for(MsgType::AspAcAck);
+  }
+};
+
+constexpr uint32_t kAsInactive = 0x00010002, kAsActive = 0x00010003, kAsPending = 0x00010004;
+
+TEST_F(EtsiSgp, m3ua_sgp_aspsm_v_001) {
+  start();
+  up();
+}
+
+TEST_F(EtsiSgp, m3ua_sgp_aspsm_v_003) {
+  start();
+  up();
+  EXPECT_EQ(wait_for_ntfy(), kAsInactive);
+}
+
+TEST_F(EtsiSgp, m3ua_sgp_aspsm_v_005) {
+  start();
+  up();
+  send(Message(MsgType::AspDn));
+  wait_for(MsgType::AspDnAck);
+}
+
+TEST_F(EtsiSgp, m3ua_sgp_aspsm_v_009) {
+  start(true);
+  send(Message(MsgType::AspUp));
+  EXPECT_EQ(wait_for_error(), uint32_t(ErrorCode::RefusedManagementBlocking));
+}
+
+TEST_F(EtsiSgp, m3ua_sgp_aspsm_i_001) {
+  start();
+  send_raw({kVersion + 1, 0, 3, 1, 0, 0, 0, 8});
+  EXPECT_EQ(wait_for_error(), uint32_t(ErrorCode::InvalidVersion));
+}
+
+TEST_F(EtsiSgp, m3ua_sgp_aspsm_i_002) {
+  start();
+  send_raw({kVersion, 0, 3, 7, 0, 0, 0, 8});
+  EXPECT_EQ(wait_for_error(), uint32_t(ErrorCode::UnsupportedMessageType));
+}
+
+TEST_F(EtsiSgp, m3ua_sgp_aspsm_i_003) {
+  start();
+  send(asp_active()); // ASPAC before ASPUP
+  EXPECT_EQ(wait_for_error(), uint32_t(ErrorCode::UnexpectedMessage));
+}
+
+TEST_F(EtsiSgp, m3ua_sgp_aspsm_i_004) {
+  start();
+  up();
+  send_raw({kVersion, 0, 3, 7, 0, 0, 0, 8});
+  EXPECT_EQ(wait_for_error(), uint32_t(ErrorCode::UnsupportedMessageType));
+}
+
+TEST_F(EtsiSgp, m3ua_sgp_aspsm_o_001) {
+  start();
+  up();
+  send(Message(MsgType::AspUp)); // again, while ASP-INACTIVE
+  wait_for(MsgType::AspUpAck);
+}
+
+TEST_F(EtsiSgp, m3ua_sgp_aspsm_o_004) {
+  start();
+  send(Message(MsgType::AspDn)); // while ASP-DOWN
+  wait_for(MsgType::AspDnAck);
+}
+
+TEST_F(EtsiSgp, m3ua_sgp_asptm_v_001) {
+  start();
+  up_active();
+}
+
+TEST_F(EtsiSgp, m3ua_sgp_asptm_v_003) {
+  start();
+  up();
+  send(asp_active());
+  wait_for(MsgType::AspAcAck);
+  EXPECT_EQ(wait_for_ntfy(), kAsActive);
+}
+
+TEST_F(EtsiSgp, m3ua_sgp_asptm_v_005) {
+  start();
+  up();
+  send(asp_active(10));
+  EXPECT_EQ(wait_for(MsgType::AspAcAck).u32(Tag::RoutingContext), 10u);
+}
+
+TEST_F(EtsiSgp, m3ua_sgp_asptm_v_006) {
+  start();
+  up_active();
+  send(Message(MsgType::AspIa));
+  wait_for(MsgType::AspIaAck);
+}
+
+TEST_F(EtsiSgp, m3ua_sgp_asptm_v_008) {
+  start();
+  up_active();
+  send(Message(MsgType::AspIa));
+  wait_for(MsgType::AspIaAck);
+  EXPECT_EQ(wait_for_ntfy(), kAsPending);
+}
+
+TEST_F(EtsiSgp, m3ua_sgp_asptm_v_010) {
+  start();
+  up_active();
+  Message beat(MsgType::Beat);
+  beat.add_string(Tag::HeartbeatData, "M3UA rocks");
+  send(beat);
+  EXPECT_EQ(wait_for(MsgType::BeatAck).find(Tag::HeartbeatData)->value,
+            std::vector<uint8_t>({'M', '3', 'U', 'A', ' ', 'r', 'o', 'c', 'k', 's'}));
 }
 
 } // namespace
