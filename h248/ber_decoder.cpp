@@ -2,7 +2,6 @@
 // length is checked against its enclosing value before use; unknown components of extensible
 // types (extension additions of later versions) are skipped. Nesting follows the module, whose
 // only recursion (embedded events) is bounded by the model.
-#include "h248/asn1_reference.h"
 #include "h248/ber.h"
 #include "h248/codec.h"
 #include "h248/packages.h"
@@ -1110,6 +1109,8 @@ bool Decoder::requested_event(const Tlv &t, RequestedEvent &e, bool second) {
   });
   if (!ok)
     return false;
+  if (e.name.empty())
+    return fail(R::bad_events);
   // Parameter names are scoped by the event, which may come after them in a BER SEQUENCE only
   // in theory (DER order puts pkgdName first); decode them once the name is known.
   return !params || event_params(*params, ItemKind::Event, id, e.params);
@@ -1126,11 +1127,11 @@ bool Decoder::signals(const Tlv &t, SignalsDescriptor &s) {
       if (x.tag == kCtx0)
         return uint_as(x, 0xFFFF, sp.list_id.emplace());
       if (x.tag == cons(1))
-        return each(x, [&](const Tlv &sig) {
+        return list(x, [&](const Tlv &sig) {
           return sig.tag == kUniversalSequence && signal(sig, sp.signals.emplace_back());
         });
       return true;
-    });
+    }) && (sp.list_id || fail(R::bad_signals));
   });
 }
 
@@ -1183,6 +1184,8 @@ bool Decoder::signal(const Tlv &t, SignalRequest &s) {
   });
   if (!ok)
     return false;
+  if (s.name.empty())
+    return fail(R::bad_signals);
   return !have_params || event_params(params, ItemKind::Signal, id, s.params);
 }
 
@@ -1269,6 +1272,8 @@ bool Decoder::event_spec(const Tlv &t, ObservedEvent &e) {
   });
   if (!ok)
     return false;
+  if (e.name.empty())
+    return fail(R::bad_events);
   return !have_params || event_params(params, ItemKind::Event, id, e.params);
 }
 
@@ -1396,24 +1401,88 @@ R decode_fast(std::span<const uint8_t> in, Message &out) {
   }
   return r;
 }
+
+// X.690 8.1.3.6 indefinite lengths, rewritten as definite ones so the fast path can take them.
+// Purely structural (no knowledge of the module); depth-bounded. (asn1c's BER decoder was the
+// first candidate for this job, but fuzz_h248_binary found inputs on which it never returns.)
+bool definite(const uint8_t *&p, const uint8_t *end, std::vector<uint8_t> &out, int depth) {
+  if (depth > 64 || end - p < 2)
+    return false;
+  uint8_t tag = *p++;
+  if ((tag & 0x1F) == 0x1F)
+    return false;
+  size_t len = *p++;
+  std::vector<uint8_t> content;
+  if (len == 0x80) {
+    if (!(tag & kCons))
+      return false;
+    for (;;) {
+      if (end - p < 2)
+        return false;
+      if (p[0] == 0 && p[1] == 0) {
+        p += 2;
+        break;
+      }
+      if (!definite(p, end, content, depth + 1))
+        return false;
+    }
+  } else {
+    if (len & 0x80) {
+      size_t k = len & 0x7F;
+      if (k > 4 || size_t(end - p) < k)
+        return false;
+      len = 0;
+      for (size_t i = 0; i < k; ++i)
+        len = len << 8 | *p++;
+    }
+    if (size_t(end - p) < len)
+      return false;
+    const uint8_t *stop = p + len;
+    if (tag & kCons) {
+      while (p < stop)
+        if (!definite(p, stop, content, depth + 1))
+          return false;
+    } else {
+      content.assign(p, stop);
+      p = stop;
+    }
+  }
+  out.push_back(tag);
+  size_t n = content.size();
+  if (n < 0x80) {
+    out.push_back(uint8_t(n));
+  } else {
+    uint8_t b[4];
+    int k = 0;
+    for (size_t x = n; x; x >>= 8)
+      b[k++] = uint8_t(x);
+    out.push_back(uint8_t(0x80 | k));
+    while (k)
+      out.push_back(b[--k]);
+  }
+  out.insert(out.end(), content.begin(), content.end());
+  return true;
+}
+
 } // namespace
 
 Status decode_binary(std::span<const uint8_t> in, Message &out, DecodeCounters *counters) {
   R r = decode_fast(in, out);
-#ifdef MGC_H248_HAVE_ASN1
-  if (r == R::ber_unsupported || r == R::ber_bad_length) {
-    std::vector<uint8_t> der;
-    if (asn1ref::ber_to_der(in, der).ok()) {
+  if (r == R::ber_unsupported) {
+    std::vector<uint8_t> norm;
+    const uint8_t *p = in.data();
+    if (definite(p, in.data() + in.size(), norm, 0) && p == in.data() + in.size()) {
       Message again;
-      if (decode_fast(der, again) == R::ok) {
+      R r2 = decode_fast(norm, again);
+      if (r2 == R::ok) {
         out = std::move(again);
-        r = R::ok;
         if (counters)
-          counters->inc(R::ber_normalised_by_asn1c);
+          counters->inc(R::ber_indefinite_normalised);
       }
+      if (r2 != R::ber_unsupported)
+        r = r2;
     }
   }
-#endif
   if (counters)
     counters->inc(r);
   return r == R::ok ? Status::Ok() : decode_status(r);

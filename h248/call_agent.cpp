@@ -111,7 +111,7 @@ Command media_command(CommandType type, std::string tid, StreamMode mode,
 
 CallAgent::CallAgent(Scheduler &sched, Transport &transport, CallAgentListener &listener,
                      TransactionConfig config)
-    : sched_(sched), transport_(transport), listener_(listener),
+    : transport_(transport), listener_(listener),
       tx_(sched, transport, *this, std::move(config)) {
   transport_.set_receiver(
       [this](const Address &from, std::span<const uint8_t> b) { tx_.receive(from, b); });

@@ -163,7 +163,6 @@ private:
                   Transaction &reply) override;
   void on_service_change(Gateway &gw, const Command &c, Command &r);
 
-  Scheduler &sched_;
   Transport &transport_;
   CallAgentListener &listener_;
   TransactionLayer tx_;

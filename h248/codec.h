@@ -46,7 +46,7 @@
   X(ber_too_deep)                                                                                  \
   X(ber_unknown_name)                                                                              \
   X(ber_unsupported)                                                                               \
-  X(ber_normalised_by_asn1c)
+  X(ber_indefinite_normalised)
 
 MGC_DECLARE_COUNTERS(H248DecodeCounter, MGC_H248_DECODE_COUNTERS)
 
@@ -78,9 +78,8 @@ Status decode_text(std::string_view in, Message &out, DecodeCounters *counters =
 Status encode_text(const Message &m, std::string &out, const TextOptions &opt = {},
                    EncodeCounters *counters = nullptr);
 
-// Annex A BER: the hand-written fast path. BER it does not take (indefinite lengths,
-// non-minimal lengths) is normalised to DER by the asn1c reference codec when the build has it
-// (counted as ber_normalised_by_asn1c) and decoded again.
+// Annex A BER, hand-written. Indefinite lengths (X.690 8.1.3.6) are first rewritten as
+// definite ones (counted as ber_indefinite_normalised).
 Status decode_binary(std::span<const uint8_t> in, Message &out, DecodeCounters *counters = nullptr);
 Status encode_binary(const Message &m, std::vector<uint8_t> &out,
                      EncodeCounters *counters = nullptr);
