@@ -1,0 +1,838 @@
+#include "callcontrol/call_manager.h"
+
+#include "callcontrol/isup_call/incoming_call.h"
+#include "callcontrol/isup_call/outgoing_call.h"
+#include "callcontrol/isup_messages.h"
+#include "isup/codec.h"
+
+namespace mgc::cc {
+
+using namespace isup_call;
+using isup::MessageType;
+
+namespace {
+constexpr uint8_t kLocationPublicLocal = 2; // Q.850: public network serving the local user
+constexpr uint8_t kCauseNoRoute = 3;
+constexpr uint8_t kCauseNormal = 16;
+constexpr uint8_t kCauseDestinationOutOfOrder = 27;
+constexpr uint8_t kCauseNoCircuit = 34;
+constexpr uint8_t kCauseNetworkOutOfOrder = 38;
+constexpr uint8_t kCauseTemporaryFailure = 41;
+constexpr uint8_t kCauseResourceUnavailable = 47;
+
+// An ISUP body relayed through a tandem is decoded as a transit exchange does (Q.764 §2.9.5.3):
+// parameters it does not know travel on; it is usable unless Q.764 says to drop or release.
+bool decode_body(const std::vector<uint8_t> &bytes, isup::Message &out) {
+  isup::DecodeOptions o;
+  o.with_cic = false;
+  o.node = isup::Node::Transit;
+  const isup::DecodeResult r = isup::decode(bytes, o, out);
+  return r.status.ok() || r.action == isup::Action::Process;
+}
+
+// RFC 3204 body form of a message (no CIC).
+std::vector<uint8_t> body_of(const isup::Message &m) {
+  std::vector<uint8_t> out;
+  if (!isup::encode(m, isup::EncodeOptions{.with_cic = false}, out).ok())
+    out.clear();
+  return out;
+}
+} // namespace
+
+// ---------------------------------------------------------------------------------------------
+struct CallManager::TrunkGroup {
+  CircuitGroup circuits;
+  MediaGateway *media;
+  std::unique_ptr<SupervisionAdapter> port;
+  std::unique_ptr<CircuitSupervision> supervision;
+  bool destination_available = true;
+  TrunkGroup(std::string name, uint32_t own, uint32_t dpc, Hunting h, MediaGateway &m)
+      : circuits(std::move(name), own, dpc, h), media(&m) {}
+};
+
+class CallManager::SupervisionAdapter : public SupervisionPort {
+public:
+  SupervisionAdapter(CallManager &m, TrunkGroup &tg) : m_(m), tg_(tg) {}
+  void send(const isup::Message &msg) override { m_.isup_.send(tg_.circuits.dpc(), msg); }
+  void start_timer(uint16_t cic, IsupTimer t, uint32_t ms) override {
+    stop_timer(cic, t);
+    timers_[{cic, t}] = m_.sched_.start(ms, [this, cic, t] {
+      timers_.erase({cic, t});
+      tg_.supervision->on_timer(cic, t);
+    });
+  }
+  void stop_timer(uint16_t cic, IsupTimer t) override {
+    auto it = timers_.find({cic, t});
+    if (it != timers_.end()) {
+      m_.sched_.stop(it->second);
+      timers_.erase(it);
+    }
+  }
+  void release_call(uint32_t ref, uint16_t, uint8_t cause) override;
+  void reattempt_call(uint32_t ref, uint16_t) override;
+  void maintenance_alert(uint16_t, const char *) override {}
+  ~SupervisionAdapter() override {
+    for (auto &[k, id] : timers_)
+      m_.sched_.stop(id);
+  }
+
+private:
+  CallManager &m_;
+  TrunkGroup &tg_;
+  std::map<std::pair<uint16_t, IsupTimer>, Scheduler::Id> timers_;
+};
+
+// ---------------------------------------------------------------------------------------------
+struct CallManager::Call : Port {
+  enum class Direction : uint8_t { SipToPstn, PstnToSip };
+  CallManager &m;
+  uint32_t ref;
+  Direction dir;
+  TrunkGroup *tg = nullptr;
+  uint16_t cic = 0;
+  std::unique_ptr<OutgoingCall> out;
+  std::unique_ptr<IncomingCall> in;
+  SipLeg *leg = nullptr;
+  SipPeer peer;
+  std::vector<RouteTarget> fallbacks; // trunk groups still to try (SIP -> PSTN)
+  std::string routed_number;
+  MediaGateway::Handle media = 0;
+  bool media_connected = false;
+  std::string local_sdp, remote_sdp;
+  isup::Message iam;                      // sent (SIP -> PSTN) or received (PSTN -> SIP)
+  std::optional<isup::Message> encapsulated; // trusted IAM from the SIP-T INVITE
+  std::optional<isup::Message> from_sip;  // trusted ISUP from the last SIP message (to relay)
+  const isup::Message *from_pstn = nullptr; // the ISUP message being processed
+  bool answered = false, sip_done = false, isup_done = false, finished = false;
+  uint8_t release_cause = kCauseNormal, release_location = 0;
+  std::map<IsupTimer, Scheduler::Id> timers;
+  CallRecord cdr;
+
+  Call(CallManager &mgr, uint32_t r, Direction d) : m(mgr), ref(r), dir(d) {
+    cdr.seizure = CallRecord::Clock::now();
+    cdr.direction = d == Direction::SipToPstn ? "sip-to-pstn" : "pstn-to-sip";
+  }
+  ~Call() override {
+    for (auto &[t, id] : timers)
+      m.sched_.stop(id);
+  }
+
+  void process(const Event &e) {
+    if (out)
+      out->process(e);
+    else if (in)
+      in->process(e);
+  }
+  const char *isup_state() const { return out ? out->state() : in ? in->state() : "none"; }
+  void send(isup::Message msg) {
+    msg.cic = cic;
+    m.isup_.send(tg->circuits.dpc(), msg);
+  }
+  // A trusted ISUP message the SIP peer sent, of the wanted type, to relay instead of ours.
+  std::optional<isup::Message> relay(MessageType t) {
+    if (from_sip && from_sip->type == t) {
+      isup::Message msg = *from_sip;
+      from_sip.reset();
+      return msg;
+    }
+    return std::nullopt;
+  }
+  SipBody body(const std::string &sdp, const isup::Message *isup_msg) const {
+    SipBody b;
+    b.sdp = sdp;
+    if (isup_msg && peer.profile != SipProfile::Plain) {
+      b.isup = body_of(*isup_msg);
+      b.has_isup = !b.isup.empty();
+    }
+    return b;
+  }
+  void sip_end(bool by_us) {
+    sip_done = true;
+    if (by_us)
+      leg = nullptr;
+  }
+  void try_finish() {
+    if (finished || !isup_done || !sip_done || media_connected)
+      return;
+    finished = true;
+    cdr.release = CallRecord::Clock::now();
+    cdr.cause = release_cause;
+    cdr.cause_location = release_location;
+    if (m.cdr_)
+      m.cdr_->write(cdr);
+    m.counters_.inc(CcCounter::released);
+    m.finished_.push_back(ref);
+  }
+  void release_media() {
+    if (!media_connected)
+      return;
+    media_connected = false;
+    tg->media->release(media, [](const Status &) {});
+    try_finish();
+  }
+
+  // ---- Port: messages on the circuit
+  void send_iam() override { send(iam); }
+  void send_sam() override {}
+  void send_cot(bool ok) override { send(msgs::cot(cic, ok)); }
+  void send_acm(bool in_band) override {
+    send(relay(MessageType::Acm).value_or(msgs::acm(cic, in_band)));
+  }
+  void send_cpg(bool in_band) override {
+    send(relay(MessageType::Cpg).value_or(msgs::cpg(cic, in_band ? 2 : 1, in_band)));
+  }
+  void send_anm() override { send(relay(MessageType::Anm).value_or(msgs::anm(cic))); }
+  void send_con() override { send(relay(MessageType::Con).value_or(msgs::con(cic))); }
+  void send_rel(uint8_t cause, uint8_t location) override {
+    send(relay(MessageType::Rel).value_or(msgs::rel(cic, cause, location)));
+  }
+  void send_rlc() override { send(msgs::rlc(cic)); }
+  void send_rsc() override { send(msgs::rsc(cic)); }
+  void start_timer(IsupTimer t) override {
+    stop_timer(t);
+    timers[t] = m.sched_.start(m.cfg_.timers.ms(t), [this, t] {
+      timers.erase(t);
+      fire(t);
+      m.reap();
+    });
+  }
+  void stop_timer(IsupTimer t) override {
+    auto it = timers.find(t);
+    if (it != timers.end()) {
+      m.sched_.stop(it->second);
+      timers.erase(it);
+    }
+  }
+  void fire(IsupTimer t) {
+    switch (t) {
+    case IsupTimer::T1: process(EvT1{}); break;
+    case IsupTimer::T5: process(EvT5{}); break;
+    case IsupTimer::T6: process(EvT6{}); break;
+    case IsupTimer::T7: process(EvT7{}); break;
+    case IsupTimer::T8: process(EvT8{}); break;
+    case IsupTimer::T9: process(EvT9{}); break;
+    case IsupTimer::T16: process(EvT16{}); break;
+    case IsupTimer::T17: process(EvT17{}); break;
+    case IsupTimer::T35: process(EvT35{}); break;
+    default: break;
+    }
+  }
+
+  // ---- Port: what the ISUP half tells the call
+  void on_setup() override { m.route_from_pstn(*this); }
+  void on_more_digits() override {}
+  void on_alerting(bool in_band) override {
+    if (leg)
+      leg->provisional(in_band ? 183 : 180, body(in_band ? local_sdp : "", from_pstn));
+  }
+  void on_progress(bool in_band) override {
+    if (leg)
+      leg->provisional(183, body(in_band ? local_sdp : "", from_pstn));
+  }
+  void on_answer() override {
+    answered = true;
+    cdr.answer = CallRecord::Clock::now();
+    m.counters_.inc(CcCounter::answered);
+    if (leg)
+      leg->answer(body(local_sdp, from_pstn));
+  }
+  void on_suspend(bool) override {}
+  void on_resume(bool) override {}
+  void on_released(uint8_t cause, uint8_t location) override {
+    release_cause = cause;
+    release_location = location;
+    if (cdr.released_by.empty())
+      cdr.released_by = from_pstn ? "pstn" : "gateway";
+    if (!leg || sip_done)
+      return;
+    if (dir == Direction::SipToPstn) {
+      if (answered) {
+        leg->bye(cause, body("", from_pstn));
+      } else {
+        SipFinal f = sip_final_for_cause(cause, static_cast<CauseLocation>(location));
+        leg->reject(f.status ? f.status : 480, cause, body("", from_pstn));
+      }
+    } else {
+      if (answered)
+        leg->bye(cause, body("", from_pstn));
+      else
+        leg->cancel(cause);
+    }
+    sip_end(true);
+  }
+  void on_reattempt() override;
+  void on_circuit_idle() override {
+    isup_done = true;
+    if (tg->circuits.find(cic) && tg->circuits.find(cic)->call_ref == ref)
+      tg->circuits.idle(cic);
+    release_media();
+    try_finish();
+  }
+  void on_circuit_reset() override {
+    // T5 expired: the circuit is being reset by RSC; the call is over for everyone else.
+    release_media();
+  }
+  void on_unexpected(const char *, const char *) override {
+    m.counters_.inc(CcCounter::unexpected_events);
+  }
+};
+
+void CallManager::SupervisionAdapter::release_call(uint32_t ref, uint16_t, uint8_t cause) {
+  auto it = m_.calls_.find(ref);
+  if (it == m_.calls_.end())
+    return;
+  Call &c = *it->second;
+  // The circuit was reset or blocked for hardware: the ISUP half is gone without RLC.
+  c.on_released(cause, kLocationPublicLocal);
+  c.isup_done = true;
+  c.release_media();
+  c.try_finish();
+}
+
+void CallManager::SupervisionAdapter::reattempt_call(uint32_t ref, uint16_t) {
+  auto it = m_.calls_.find(ref);
+  if (it != m_.calls_.end() && it->second->out)
+    it->second->process(EvDualSeizureLost{});
+}
+
+void CallManager::Call::on_reattempt() {
+  // Q.764 §2.9.1.4: the call is repeated on another circuit; the lost circuit now belongs to
+  // the far end's call, the media connection made for it goes.
+  m.counters_.inc(CcCounter::reattempts);
+  release_media();
+  out.reset();
+  tg = nullptr;
+  m.start_outgoing(*this);
+}
+
+// ---------------------------------------------------------------------------------------------
+CallManager::CallManager(CallManagerConfig cfg, Scheduler &sched, IsupSender &isup, SipSide &sip,
+                         CdrWriter *cdr)
+    : cfg_(std::move(cfg)), sched_(sched), isup_(isup), sip_(sip), cdr_(cdr) {}
+
+CallManager::~CallManager() = default;
+
+CircuitGroup &CallManager::add_trunk_group(const std::string &name, uint32_t dpc, Hunting hunting,
+                                           MediaGateway &media) {
+  auto tg = std::make_unique<TrunkGroup>(name, cfg_.own_point_code, dpc, hunting, media);
+  tg->port = std::make_unique<SupervisionAdapter>(*this, *tg);
+  tg->supervision = std::make_unique<CircuitSupervision>(tg->circuits, *tg->port, cfg_.timers);
+  media.set_listener(this);
+  groups_.push_back(std::move(tg));
+  return groups_.back()->circuits;
+}
+
+void CallManager::add_sip_peer(const SipPeer &peer) { peers_[peer.name] = peer; }
+
+CircuitGroup *CallManager::trunk_group(const std::string &name) {
+  for (auto &g : groups_)
+    if (g->circuits.name() == name)
+      return &g->circuits;
+  return nullptr;
+}
+
+CircuitSupervision *CallManager::supervision(const std::string &name) {
+  for (auto &g : groups_)
+    if (g->circuits.name() == name)
+      return g->supervision.get();
+  return nullptr;
+}
+
+CallManager::TrunkGroup *CallManager::group_for(uint32_t dpc, uint16_t cic) {
+  for (auto &g : groups_)
+    if (g->circuits.dpc() == dpc && g->circuits.find(cic))
+      return g.get();
+  return nullptr;
+}
+
+CallManager::Call *CallManager::call_on(TrunkGroup &tg, uint16_t cic) {
+  const Circuit *c = tg.circuits.find(cic);
+  if (!c || !c->call_ref)
+    return nullptr;
+  auto it = calls_.find(c->call_ref);
+  return it == calls_.end() ? nullptr : it->second.get();
+}
+
+CallManager::Call *CallManager::call_of(const SipLeg &leg) {
+  for (auto &[r, c] : calls_)
+    if (c->leg == &leg)
+      return c.get();
+  return nullptr;
+}
+
+void CallManager::reap() {
+  for (uint32_t r : finished_)
+    calls_.erase(r);
+  finished_.clear();
+}
+
+// ---- SIP -> PSTN ------------------------------------------------------------------------------
+void CallManager::sip_invite(SipLeg &leg, const SipPeer &from, const iw::SipCallInfo &info,
+                             const SipBody &body) {
+  counters_.inc(CcCounter::calls_from_sip);
+  auto owned = std::make_unique<Call>(*this, next_ref_++, Call::Direction::SipToPstn);
+  Call &c = *owned;
+  calls_[c.ref] = std::move(owned);
+  c.leg = &leg;
+  c.peer = from;
+  c.remote_sdp = body.sdp;
+  c.cdr.sip_call_id = leg.call_id();
+  c.cdr.called = info.called;
+  c.cdr.calling = info.asserted.value_or(info.from.value_or(""));
+  iw::SipCallInfo routed = info;
+  // RFC 3372 §5: ISUP from a peer that is not trusted never reaches the PSTN.
+  if (body.has_isup && (from.profile == SipProfile::Plain || !from.trusted)) {
+    counters_.inc(CcCounter::untrusted_isup_ignored);
+    routed.asserted.reset();
+  } else if (body.has_isup) {
+    isup::Message enc;
+    if (decode_body(body.isup, enc) && enc.type == MessageType::Iam)
+      c.encapsulated = std::move(enc);
+  }
+  if (!from.trusted)
+    routed.asserted.reset();
+  const auto match = routing_.lookup(info.called);
+  if (!match) {
+    counters_.inc(CcCounter::no_route);
+    c.release_cause = kCauseNoRoute;
+    leg.reject(404, kCauseNoRoute, {});
+    c.sip_end(true);
+    c.isup_done = true;
+    c.try_finish();
+    reap();
+    return;
+  }
+  c.fallbacks = match->route->targets;
+  routed.called = match->number;
+  c.routed_number = match->number;
+  Status s = iw::iam_from_invite(routed, c.encapsulated ? &*c.encapsulated : nullptr,
+                                 cfg_.interworking, c.iam);
+  if (!s.ok()) {
+    const uint8_t cause = s.code() == 483 ? 25 : 28;
+    c.release_cause = cause;
+    leg.reject(s.code(), cause, {});
+    c.sip_end(true);
+    c.isup_done = true;
+    c.try_finish();
+    reap();
+    return;
+  }
+  start_outgoing(c);
+  reap();
+}
+
+void CallManager::start_outgoing(Call &c) {
+  // Hunt a circuit on the route's trunk groups in order (the fallbacks of the route).
+  while (!c.fallbacks.empty()) {
+    const RouteTarget t = c.fallbacks.front();
+    c.fallbacks.erase(c.fallbacks.begin());
+    if (t.kind != RouteTarget::Kind::TrunkGroup)
+      continue; // SIP-to-SIP is not this gateway's job
+    for (auto &g : groups_) {
+      if (g->circuits.name() != t.name || !g->destination_available)
+        continue;
+      if (Circuit *circuit = g->circuits.seize_outgoing(c.ref)) {
+        c.tg = g.get();
+        c.cic = circuit->cic;
+        c.cdr.trunk_group = g->circuits.name();
+        c.cdr.cic = c.cic;
+        c.out = std::make_unique<OutgoingCall>(c);
+        const uint32_t ref = c.ref;
+        connect_media_then(c, c.remote_sdp, [this, ref] {
+          auto it = calls_.find(ref);
+          if (it != calls_.end())
+            it->second->process(EvSetupReq{});
+        });
+        return;
+      }
+    }
+  }
+  counters_.inc(CcCounter::no_circuit);
+  c.release_cause = kCauseNoCircuit;
+  if (c.leg && !c.sip_done) {
+    c.leg->reject(503, kCauseNoCircuit, {});
+    c.sip_end(true);
+  }
+  c.isup_done = true;
+  c.try_finish();
+}
+
+void CallManager::connect_media_then(Call &c, const std::string &remote_sdp,
+                                     std::function<void()> next) {
+  const uint32_t ref = c.ref;
+  c.tg->media->connect(
+      c.tg->circuits.name(), c.cic, remote_sdp, MediaMode::SendRecv,
+      [this, ref, next = std::move(next)](const Status &s, MediaGateway::Handle h,
+                                          std::string_view local_sdp) {
+        auto it = calls_.find(ref);
+        if (it == calls_.end()) {
+          return;
+        }
+        Call &c = *it->second;
+        if (!s.ok()) {
+          counters_.inc(CcCounter::media_failures);
+          c.release_cause = kCauseResourceUnavailable;
+          c.tg->circuits.idle(c.cic);
+          c.isup_done = true;
+          if (c.dir == Call::Direction::SipToPstn && c.leg && !c.sip_done) {
+            c.leg->reject(503, kCauseResourceUnavailable, {});
+            c.sip_end(true);
+          } else if (c.in) {
+            // PSTN -> SIP: the IAM is refused with REL (Q.764 §2.2); RLC then frees the circuit.
+            c.isup_done = false;
+            c.process(EvReleaseReq{kCauseResourceUnavailable, kLocationPublicLocal});
+            c.sip_end(false);
+          }
+          c.try_finish();
+          reap();
+          return;
+        }
+        c.media = h;
+        c.media_connected = true;
+        c.local_sdp = std::string(local_sdp);
+        next();
+        reap();
+      });
+}
+
+void CallManager::sip_provisional(SipLeg &leg, int status, const SipBody &body) {
+  Call *c = call_of(leg);
+  if (!c || !c->in)
+    return;
+  if (body.has_isup && c->peer.trusted && c->peer.profile != SipProfile::Plain) {
+    isup::Message msg;
+    if (decode_body(body.isup, msg))
+      c->from_sip = std::move(msg);
+  }
+  const bool early_media = !body.sdp.empty();
+  if (early_media && c->media_connected) {
+    c->remote_sdp = body.sdp;
+    c->tg->media->modify(c->media, MediaMode::SendRecv, body.sdp,
+                         [](const Status &, std::string_view) {});
+  }
+  if (status == 180)
+    c->process(EvAlertingReq{early_media});
+  else if (status == 183 && early_media)
+    c->process(EvProgressReq{true});
+  reap();
+}
+
+void CallManager::sip_answered(SipLeg &leg, const SipBody &body) {
+  Call *c = call_of(leg);
+  if (!c || !c->in)
+    return;
+  if (body.has_isup && c->peer.trusted && c->peer.profile != SipProfile::Plain) {
+    isup::Message msg;
+    if (decode_body(body.isup, msg))
+      c->from_sip = std::move(msg);
+  }
+  if (!body.sdp.empty() && c->media_connected)
+    c->tg->media->modify(c->media, MediaMode::SendRecv, body.sdp,
+                         [](const Status &, std::string_view) {});
+  c->answered = true;
+  c->cdr.answer = CallRecord::Clock::now();
+  counters_.inc(CcCounter::answered);
+  c->process(EvAnswerReq{});
+  reap();
+}
+
+void CallManager::sip_failed(SipLeg &leg, int status, std::optional<uint8_t> q850) {
+  Call *c = call_of(leg);
+  if (!c)
+    return;
+  c->sip_end(false);
+  c->cdr.released_by = "sip";
+  uint8_t cause = kCauseNormal;
+  if (q850)
+    cause = *q850; // RFC 3326 Reason: the cause the far end gave
+  else if (auto ic = isup_cause_for_status(status))
+    cause = ic->cause;
+  c->release_cause = cause;
+  c->release_location = static_cast<uint8_t>(CauseLocation::BeyondInterworkingPoint);
+  c->process(EvReleaseReq{cause, c->release_location});
+  reap();
+}
+
+void CallManager::sip_cancelled(SipLeg &leg) {
+  Call *c = call_of(leg);
+  if (!c)
+    return;
+  c->sip_end(false);
+  c->cdr.released_by = "sip";
+  c->release_cause = kCauseNormal;
+  if (c->out)
+    c->process(EvReleaseReq{kCauseNormal, 0}); // RFC 3398 §7.2.3: CANCEL -> REL cause 16
+  else {
+    c->isup_done = true; // not yet on a circuit
+    c->try_finish();
+  }
+  reap();
+}
+
+void CallManager::sip_bye(SipLeg &leg, std::optional<uint8_t> q850) {
+  Call *c = call_of(leg);
+  if (!c)
+    return;
+  c->sip_end(false);
+  c->cdr.released_by = "sip";
+  c->release_cause = q850.value_or(kCauseNormal);
+  c->process(EvReleaseReq{c->release_cause, 0});
+  reap();
+}
+
+// ---- PSTN -> SIP ------------------------------------------------------------------------------
+void CallManager::route_from_pstn(Call &c) {
+  const auto *cdpn = c.iam.find<isup::CalledPartyNumber>();
+  std::string digits;
+  if (cdpn)
+    for (char d : cdpn->address_signals.str())
+      if (d >= '0' && d <= '9')
+        digits.push_back(d);
+  c.cdr.called = digits;
+  if (const auto *cgpn = c.iam.find<isup::CallingPartyNumber>())
+    c.cdr.calling = std::string(cgpn->address_signals.str());
+  // PSTN calls are routed on the called party's digits as received.
+  const auto match = routing_.lookup(digits);
+  const SipPeer *peer = nullptr;
+  if (match)
+    for (const auto &t : match->route->targets)
+      if (t.kind == RouteTarget::Kind::SipPeer && peers_.count(t.name)) {
+        peer = &peers_[t.name];
+        break;
+      }
+  if (!peer) {
+    counters_.inc(CcCounter::no_route);
+    c.release_cause = kCauseNoRoute;
+    c.sip_end(false);
+    c.process(EvReleaseReq{kCauseNoRoute, kLocationPublicLocal});
+    return;
+  }
+  c.peer = *peer;
+  iw::SipCallInfo info = iw::invite_from_iam(c.iam, cfg_.interworking);
+  info.called = match->number;
+  if (!peer->trusted)
+    info.asserted.reset();
+  const uint32_t ref = c.ref;
+  connect_media_then(c, "", [this, ref, info] {
+    auto it = calls_.find(ref);
+    if (it == calls_.end())
+      return;
+    Call &call = *it->second;
+    // SIP-T / SIP-I peers get the IAM as it arrived (Q.1912.5, RFC 3204), minus the CIC.
+    call.leg = sip_.invite(call.peer, info, call.body(call.local_sdp, &call.iam));
+    if (!call.leg) {
+      counters_.inc(CcCounter::sip_peer_unavailable);
+      call.release_cause = kCauseDestinationOutOfOrder;
+      call.sip_end(false);
+      call.process(EvReleaseReq{kCauseDestinationOutOfOrder, kLocationPublicLocal});
+      return;
+    }
+    call.cdr.sip_call_id = call.leg->call_id();
+  });
+}
+
+void CallManager::isup_received(uint32_t opc, const isup::Message &msg) {
+  TrunkGroup *tg = group_for(opc, msg.cic);
+  if (!tg) {
+    // Q.764 §2.12: a CIC this exchange does not have: UCIC (never in answer to UCIC).
+    counters_.inc(CcCounter::unknown_circuit);
+    if (msg.type != MessageType::Ucic) {
+      isup::Message u;
+      u.type = MessageType::Ucic;
+      u.cic = msg.cic;
+      isup_.send(opc, u);
+    }
+    return;
+  }
+  Call *c = call_on(*tg, msg.cic);
+  const auto cls = msgs::classify(msg.type);
+  if (cls == msgs::Classified::Supervision || (msg.type == MessageType::Rsc && !c)) {
+    tg->supervision->receive(msg);
+    reap();
+    return;
+  }
+  if (cls == msgs::Classified::Ignored) {
+    return; // INF/INR/FAC/APM/USR...: not acted on (passed on only in SIP-T bodies)
+  }
+
+  if (msg.type == MessageType::Iam) {
+    uint32_t displaced = 0;
+    const uint32_t ref = next_ref_;
+    const auto r = tg->circuits.seize_incoming(msg.cic, ref, &displaced);
+    using S = CircuitGroup::IncomingSeizure;
+    if (r == S::DualSeizureWeWin) {
+      counters_.inc(CcCounter::dual_seizures);
+      return; // Q.764 §2.9.1.4 a): their IAM is disregarded
+    }
+    if (r == S::LocallyBlocked) {
+      tg->supervision->block(msg.cic); // remind the far end (Q.764 §2.8.2.3)
+      return;
+    }
+    if (r == S::Busy || r == S::UnknownCircuit) {
+      counters_.inc(CcCounter::unexpected_isup);
+      return;
+    }
+    if (r == S::DualSeizureWeYield) {
+      counters_.inc(CcCounter::dual_seizures);
+      auto it = calls_.find(displaced);
+      if (it != calls_.end())
+        it->second->process(EvDualSeizureLost{});
+    }
+    ++next_ref_;
+    counters_.inc(CcCounter::calls_from_pstn);
+    auto owned = std::make_unique<Call>(*this, ref, Call::Direction::PstnToSip);
+    Call &call = *owned;
+    calls_[ref] = std::move(owned);
+    call.tg = tg;
+    call.cic = msg.cic;
+    call.iam = msg;
+    call.cdr.trunk_group = tg->circuits.name();
+    call.cdr.cic = msg.cic;
+    call.in = std::make_unique<IncomingCall>(call);
+    const auto *nci = msg.find<isup::NatureOfConnectionIndicators>();
+    call.from_pstn = &call.iam;
+    call.process(EvIam{nci && nci->continuity_check_indicator == 1});
+    call.from_pstn = nullptr;
+    reap();
+    return;
+  }
+
+  if (!c) {
+    // Q.764 §2.9.5.1 (unexpected message on an idle circuit): REL is answered with RLC, RLC
+    // completes a pending reset, anything else makes the circuit reset.
+    counters_.inc(CcCounter::isup_for_idle_circuit);
+    if (msg.type == MessageType::Rel)
+      isup_.send(opc, msgs::rlc(msg.cic));
+    else if (msg.type == MessageType::Rlc)
+      tg->supervision->reset_complete(msg.cic);
+    else
+      tg->supervision->reset(msg.cic);
+    reap();
+    return;
+  }
+
+  c->from_pstn = &msg;
+  switch (msg.type) {
+  case MessageType::Acm: {
+    const auto *obci = msg.find<isup::OptionalBackwardCallIndicators>();
+    c->process(EvAcm{obci && obci->in_band_information_indicator});
+    break;
+  }
+  case MessageType::Cpg: {
+    const auto *ev = msg.find<isup::EventInformation>();
+    const auto *obci = msg.find<isup::OptionalBackwardCallIndicators>();
+    c->process(EvCpg{static_cast<uint8_t>(ev ? ev->event_indicator : 0),
+                     (obci && obci->in_band_information_indicator) ||
+                         (ev && (ev->event_indicator == 2 || ev->event_indicator == 3))});
+    break;
+  }
+  case MessageType::Anm: c->process(EvAnm{}); break;
+  case MessageType::Con: c->process(EvCon{}); break;
+  case MessageType::Rel: {
+    const auto *cause = msg.find<isup::CauseIndicators>();
+    c->cdr.released_by = "pstn";
+    c->process(EvRel{static_cast<uint8_t>(cause ? cause->cause_value : 31),
+                     static_cast<uint8_t>(cause ? cause->location : 0)});
+    break;
+  }
+  case MessageType::Rlc: c->process(EvRlc{}); break;
+  case MessageType::Sus: {
+    const auto *sr = msg.find<isup::SuspendResumeIndicators>();
+    c->process(EvSus{sr && sr->suspend_resume_indicator});
+    break;
+  }
+  case MessageType::Res: {
+    const auto *sr = msg.find<isup::SuspendResumeIndicators>();
+    c->process(EvRes{sr && sr->suspend_resume_indicator});
+    break;
+  }
+  case MessageType::Cot: {
+    const auto *ci = msg.find<isup::ContinuityIndicators>();
+    c->process(EvCot{ci && ci->continuity_indicator});
+    break;
+  }
+  case MessageType::Sam: c->process(EvSam{}); break;
+  case MessageType::Rsc: c->process(EvRsc{}); break;
+  default: counters_.inc(CcCounter::unexpected_isup); break;
+  }
+  if (auto it = calls_.find(c->ref); it != calls_.end())
+    it->second->from_pstn = nullptr;
+  reap();
+}
+
+void CallManager::destination_unavailable(uint32_t dpc) {
+  for (auto &g : groups_)
+    if (g->circuits.dpc() == dpc)
+      g->destination_available = false;
+}
+
+void CallManager::destination_available(uint32_t dpc) {
+  for (auto &g : groups_)
+    if (g->circuits.dpc() == dpc && !g->destination_available) {
+      g->destination_available = true;
+      g->supervision->reset_all();
+    }
+  reap();
+}
+
+void CallManager::reset_all_circuits() {
+  for (auto &g : groups_)
+    g->supervision->reset_all();
+  reap();
+}
+
+void CallManager::on_media_lost(MediaGateway::Handle h) {
+  for (auto &[ref, c] : calls_)
+    if (c->media_connected && c->media == h) {
+      c->media_connected = false; // already gone on the gateway
+      c->cdr.released_by = "gateway";
+      c->release_cause = kCauseTemporaryFailure;
+      if (c->leg && !c->sip_done) {
+        if (c->answered)
+          c->leg->bye(kCauseTemporaryFailure, {});
+        else if (c->dir == Call::Direction::SipToPstn)
+          c->leg->reject(503, kCauseTemporaryFailure, {});
+        else
+          c->leg->cancel(kCauseTemporaryFailure);
+        c->sip_end(true);
+      }
+      c->process(EvReleaseReq{kCauseTemporaryFailure, kLocationPublicLocal});
+      break;
+    }
+  reap();
+}
+
+void CallManager::on_gateway_restart(std::string_view) {
+  // The connections are reported one by one through on_media_lost by the adapters.
+}
+
+std::vector<CallManager::CallSummary> CallManager::calls() const {
+  std::vector<CallSummary> v;
+  for (const auto &[ref, c] : calls_)
+    v.push_back({ref, c->cdr.direction, c->tg ? c->tg->circuits.name() : "", c->isup_state(),
+                 c->cdr.calling, c->cdr.called, c->cdr.sip_call_id, c->cic, c->answered});
+  return v;
+}
+
+bool CallManager::release_call(uint32_t ref, uint8_t cause) {
+  auto it = calls_.find(ref);
+  if (it == calls_.end())
+    return false;
+  Call &c = *it->second;
+  c.cdr.released_by = "gateway";
+  c.release_cause = cause;
+  if (c.leg && !c.sip_done) {
+    if (c.answered)
+      c.leg->bye(cause, {});
+    else if (c.dir == Call::Direction::SipToPstn)
+      c.leg->reject(480, cause, {});
+    else
+      c.leg->cancel(cause);
+    c.sip_end(true);
+  }
+  c.process(EvReleaseReq{cause, kLocationPublicLocal});
+  reap();
+  return true;
+}
+
+} // namespace mgc::cc

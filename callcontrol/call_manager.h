@@ -1,0 +1,115 @@
+// Call control of the tandem: joins an ISUP half (Q.764 machines on a circuit) and a SIP half
+// (a SipLeg) through the media gateway of the circuit's trunk group, per RFC 3398 and
+// Q.1912.5 (DESIGN.md "A call, SIP to PSTN" and the reverse). It owns the trunk groups (circuit
+// state, supervision), the routing table and the calls; the adapters feed it decoded ISUP, SIP
+// events and media notifications, all on the one event loop.
+#pragma once
+
+#include "callcontrol/cause_map.h"
+#include "callcontrol/cdr.h"
+#include "callcontrol/circuit_group.h"
+#include "callcontrol/circuit_supervision.h"
+#include "callcontrol/interworking/iam_invite.h"
+#include "callcontrol/isup_timers.h"
+#include "callcontrol/media_gateway.h"
+#include "callcontrol/routing.h"
+#include "callcontrol/sides.h"
+#include "core/counters.h"
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#define MGC_CC_COUNTERS(X)                                                                         \
+  X(calls_from_sip) X(calls_from_pstn) X(answered) X(released) X(no_route) X(no_circuit)          \
+  X(media_failures) X(dual_seizures) X(reattempts) X(unexpected_isup) X(unexpected_events)        \
+  X(isup_for_idle_circuit) X(untrusted_isup_ignored) X(sip_peer_unavailable) X(unknown_circuit)
+MGC_DECLARE_COUNTERS(CcCounter, MGC_CC_COUNTERS)
+
+namespace mgc::cc {
+
+struct CallManagerConfig {
+  uint32_t own_point_code = 0;
+  iw::InterworkingProfile interworking;
+  IsupTimerValues timers;
+};
+
+class CallManager : public MediaGateway::Listener {
+public:
+  CallManager(CallManagerConfig cfg, Scheduler &sched, IsupSender &isup, SipSide &sip,
+              CdrWriter *cdr = nullptr);
+  ~CallManager() override;
+
+  // Configuration (from mgcd's config).
+  CircuitGroup &add_trunk_group(const std::string &name, uint32_t dpc, Hunting hunting,
+                                MediaGateway &media);
+  void add_sip_peer(const SipPeer &peer);
+  RoutingTable &routing() { return routing_; }
+
+  // SS7 side: a decoded ISUP message from `opc` (the adapter answers malformed ones itself).
+  void isup_received(uint32_t opc, const isup::Message &msg);
+  // MTP-PAUSE / MTP-RESUME for a destination (Q.764 §2.13? via Q.704): calls toward it fail;
+  // on resume the circuits are reset with GRS (Q.764 §2.9.3.2 after a signalling failure).
+  void destination_unavailable(uint32_t dpc);
+  void destination_available(uint32_t dpc);
+  // Start-up: GRS on every trunk group (Q.764 §2.9.3.2).
+  void reset_all_circuits();
+
+  // SIP side.
+  void sip_invite(SipLeg &leg, const SipPeer &from, const iw::SipCallInfo &info,
+                  const SipBody &body);
+  void sip_provisional(SipLeg &leg, int status, const SipBody &body);
+  void sip_answered(SipLeg &leg, const SipBody &body);
+  void sip_failed(SipLeg &leg, int status, std::optional<uint8_t> q850);
+  void sip_cancelled(SipLeg &leg);
+  void sip_bye(SipLeg &leg, std::optional<uint8_t> q850);
+
+  // MediaGateway::Listener
+  void on_media_lost(MediaGateway::Handle h) override;
+  void on_gateway_restart(std::string_view gateway) override;
+
+  // Management (VTY: show calls, block/unblock/reset, release call).
+  struct CallSummary {
+    uint32_t ref;
+    std::string direction, trunk_group, isup_state, calling, called, sip_call_id;
+    uint16_t cic;
+    bool answered;
+  };
+  std::vector<CallSummary> calls() const;
+  bool release_call(uint32_t ref, uint8_t cause = 16);
+  CircuitGroup *trunk_group(const std::string &name);
+  CircuitSupervision *supervision(const std::string &name);
+  const CounterSet<CcCounter> &counters() const { return counters_; }
+  std::size_t active_calls() const { return calls_.size(); }
+
+private:
+  struct Call;
+  struct TrunkGroup;
+  class SupervisionAdapter;
+  friend struct Call;
+
+  TrunkGroup *group_for(uint32_t dpc, uint16_t cic);
+  Call *call_on(TrunkGroup &tg, uint16_t cic);
+  Call *call_of(const SipLeg &leg);
+  void start_outgoing(Call &c);
+  void connect_media_then(Call &c, const std::string &remote_sdp, std::function<void()> next);
+  void route_from_pstn(Call &c);
+  void reap();
+
+  CallManagerConfig cfg_;
+  Scheduler &sched_;
+  IsupSender &isup_;
+  SipSide &sip_;
+  CdrWriter *cdr_;
+  RoutingTable routing_;
+  std::vector<std::unique_ptr<TrunkGroup>> groups_;
+  std::map<std::string, SipPeer> peers_;
+  std::map<uint32_t, std::unique_ptr<Call>> calls_;
+  std::vector<uint32_t> finished_;
+  uint32_t next_ref_ = 1;
+  CounterSet<CcCounter> counters_;
+};
+
+} // namespace mgc::cc

@@ -1,0 +1,70 @@
+// What call control needs from the SS7 side, the SIP side and the clock (DESIGN.md "Interfaces
+// between layers"). Adapters in gateway/ wire them to sigtran's MTP3 service and sipt's user
+// agent; tests use fakes. All calls happen on the one event loop.
+#pragma once
+
+#include "callcontrol/interworking/call_info.h"
+#include "isup/message.h"
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace mgc::cc {
+
+class Scheduler {
+public:
+  using Id = uint64_t;
+  virtual ~Scheduler() = default;
+  virtual int64_t now_ms() const = 0;
+  virtual Id start(int64_t delay_ms, std::function<void()> fn) = 0; // non-zero id
+  virtual void stop(Id id) = 0;                                     // unknown ids ignored
+};
+
+// MTP-TRANSFER request for ISUP (the adapter encodes for the variant, sets SI=5, OPC, NI and the
+// SLS from the CIC).
+class IsupSender {
+public:
+  virtual ~IsupSender() = default;
+  virtual void send(uint32_t dpc, const isup::Message &msg) = 0;
+};
+
+// A body to put in a SIP message: SDP and, toward SIP-T/SIP-I peers, the ISUP message
+// (RFC 3204 form, no CIC). The adapter builds multipart/mixed when both are present.
+struct SipBody {
+  std::string sdp;
+  bool has_isup = false;
+  std::vector<uint8_t> isup;
+};
+
+enum class SipProfile : uint8_t { Plain, SipT, SipI };
+
+struct SipPeer {
+  std::string name;
+  SipProfile profile = SipProfile::Plain;
+  bool trusted = false; // ISUP bodies and asserted identities are used only from trusted peers
+};
+
+// One SIP half of a call: the UAS of a call from SIP, or the UAC of a call to SIP.
+class SipLeg {
+public:
+  virtual ~SipLeg() = default;
+  virtual void provisional(int status, const SipBody &body) = 0; // UAS: 180 / 183
+  virtual void answer(const SipBody &body) = 0;                   // UAS: 200 (+SDP)
+  // UAS: final error with Reason: Q.850;cause=N (RFC 3326).
+  virtual void reject(int status, uint8_t cause, const SipBody &body) = 0;
+  virtual void cancel(uint8_t cause) = 0;                 // UAC before the final response
+  virtual void bye(uint8_t cause, const SipBody &body) = 0; // either side once answered
+  virtual std::string call_id() const = 0;
+};
+
+class SipSide {
+public:
+  virtual ~SipSide() = default;
+  // Sends an INVITE to `peer`; the answer comes back through CallManager's sip_* entry points
+  // with the returned leg (nullptr: the peer is unknown or unusable now).
+  virtual SipLeg *invite(const SipPeer &peer, const iw::SipCallInfo &info, const SipBody &body) = 0;
+};
+
+} // namespace mgc::cc
