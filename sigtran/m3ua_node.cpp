@@ -317,14 +317,14 @@ struct NodeFsm {
       a.add_u32_list(Tag::RoutingContext, rcs);
     n.send(l, 0, a);
   }
-  // Association lost: the ASP is down in its ASes; the ASPs still up in an AS where it was
-  // active are told "ASP Failure" with its ASP Identifier (§3.8.2).
+  // Association lost: the ASP is down in its ASes; the other ASPs still up in each AS it was
+  // part of are told "ASP Failure" with its ASP Identifier (§3.8.2).
   static void remote_lost(Node &n, int l, const Message &) {
     for (int as : n.links_[l]->cfg.ases) {
       Node::As &a = *n.ases_[as];
-      bool was_active = std::count(a.active.begin(), a.active.end(), l) > 0;
+      bool was_up = a.up.count(l) > 0;
       n.as_event(as, l, int(AEv::AspDown));
-      if (!was_active)
+      if (!was_up)
         continue;
       uint32_t rc = a.cfg.routing_context;
       for (int other : a.up)
@@ -368,9 +368,11 @@ struct NodeFsm {
       int old = a.active.front();
       a.active.erase(a.active.begin());
       uint32_t rc = a.cfg.routing_context;
+      // §3.8.2: the NTFY carries the ASP Identifier of the alternate (newly active) ASP.
       n.send(old, 0,
              make_notify(StatusType::Other, uint16_t(OtherInfo::AlternateAspActive),
-                         n.links_[old]->peer_asp_id, std::span<const uint32_t>(&rc, 1)));
+                         n.links_[a.active.back()]->peer_asp_id,
+                         std::span<const uint32_t>(&rc, 1)));
       n.counters_.inc(M3uaNodeCounter::ntfy_tx);
       bool still = false;
       for (int other : n.links_[old]->cfg.ases)

@@ -479,51 +479,67 @@ namespace {
 struct EtsiSgp : ::testing::Test {
   SimClock clock;
   Recorder user;
-  Wire wire;
+  Wire wires[2];
   std::unique_ptr<Node> sut;
 
-  void start(bool blocked = false) {
+  void start(bool blocked = false, int links = 1, TrafficMode mode = TrafficMode::Override,
+             uint32_t min_active = 1) {
     NodeConfig c;
     c.local_pc = 2;
-    c.ases.push_back(AsConfig{"as", 10, true, TrafficMode::Override});
-    auto l = link("asp", Role::Sgp, {0});
-    l.blocked = blocked;
-    c.links.push_back(l);
+    c.ases.push_back(AsConfig{"as", 10, true, mode, min_active});
+    for (int i = 0; i < links; ++i) {
+      auto l = link("asp" + std::to_string(i), Role::Sgp, {0});
+      l.blocked = blocked;
+      c.links.push_back(l);
+    }
     c.routes.push_back(Route{1, 0xffffff, 0, 0});
     sut = std::make_unique<Node>(c, clock, user);
-    sut->link_up(0, wire);
+    for (int i = 0; i < links; ++i)
+      sut->link_up(i, wires[i]);
   }
-  void send(const Message &m) { sut->link_rx(0, 0, encode(m)); }
+  void send(const Message &m, int l = 0) { sut->link_rx(l, 0, encode(m)); }
   void send_raw(std::vector<uint8_t> b) { sut->link_rx(0, 0, b); }
   // m3ua-wait-for-message: the first message of type t, skipping others.
-  Message wait_for(MsgType t) {
-    while (!wire.out.empty()) {
-      auto f = std::move(wire.out.front());
-      wire.out.pop_front();
+  Message wait_for(MsgType t, int l = 0) {
+    while (!wires[l].out.empty()) {
+      auto f = std::move(wires[l].out.front());
+      wires[l].out.pop_front();
       Message m;
       EXPECT_TRUE(decode(f.bytes, m).ok());
       if (m.type() == t)
         return m;
     }
-    ADD_FAILURE() << "no " << msg_name(t) << " from the SUT";
+    ADD_FAILURE() << "no " << msg_name(t) << " from the SUT on association " << l;
     return Message();
   }
   uint32_t wait_for_error() { return wait_for(MsgType::Err).u32(Tag::ErrorCode).value_or(0); }
-  uint32_t wait_for_ntfy() { return wait_for(MsgType::Ntfy).u32(Tag::Status).value_or(0); }
-  static Message asp_active(std::optional<uint32_t> rc = std::nullopt) {
+  uint32_t wait_for_ntfy(int l = 0) {
+    return wait_for(MsgType::Ntfy, l).u32(Tag::Status).value_or(0);
+  }
+  static Message asp_active(std::optional<uint32_t> rc = std::nullopt,
+                            std::optional<TrafficMode> tm = std::nullopt) {
     Message m(MsgType::AspAc);
+    if (tm)
+      m.add_u32(Tag::TrafficModeType, uint32_t(*tm));
     if (rc)
       m.add_u32(Tag::RoutingContext, *rc);
     return m;
   }
-  void up() {
-    send(Message(MsgType::AspUp));
-    wait_for(MsgType::AspUpAck);
+  static Message asp_up(std::optional<uint32_t> id = std::nullopt) {
+    Message m(MsgType::AspUp);
+    if (id)
+      m.add_u32(Tag::AspIdentifier, *id);
+    return m;
   }
-  void up_active() {
-    up();
-    send(asp_active());
-    wait_for(MsgType::AspAcAck);
+  void up(int l = 0, std::optional<uint32_t> id = std::nullopt) {
+    send(asp_up(id), l);
+    wait_for(MsgType::AspUpAck, l);
+  }
+  void up_active(int l = 0, std::optional<uint32_t> id = std::nullopt,
+                 std::optional<TrafficMode> tm = std::nullopt) {
+    up(l, id);
+    send(asp_active(std::nullopt, tm), l);
+    wait_for(MsgType::AspAcAck, l);
   }
 };
 
@@ -624,6 +640,114 @@ TEST_F(EtsiSgp, m3ua_sgp_asptm_v_008) {
   send(Message(MsgType::AspIa));
   wait_for(MsgType::AspIaAck);
   EXPECT_EQ(wait_for_ntfy(), kAsPending);
+}
+
+TEST_F(EtsiSgp, m3ua_sgp_asptm_v_011) {
+  start();
+  up_active();
+  Message beat(MsgType::Beat);
+  std::vector<uint8_t> value = {9, 8, 7, 6, 5, 4, 3, 2, 1, 0, 1, 2, 3}; // 13 octets
+  beat.add(Tag::HeartbeatData, value);
+  send(beat);
+  Message expected(MsgType::BeatAck);
+  expected.add(Tag::HeartbeatData, value);
+  EXPECT_EQ(encode(wait_for(MsgType::BeatAck)), encode(expected));
+}
+
+TEST_F(EtsiSgp, m3ua_sgp_asptm_v_013) {
+  start(false, 2, TrafficMode::Broadcast, 2); // the AS needs two active ASPs
+  up_active(0, 1, TrafficMode::Broadcast);
+  up_active(1, 2, TrafficMode::Broadcast);
+  send(Message(MsgType::AspIa), 0);
+  wait_for(MsgType::AspIaAck, 0);
+  EXPECT_EQ(wait_for_ntfy(0), 0x00020001u); // Other / Insufficient ASP resources
+}
+
+TEST_F(EtsiSgp, m3ua_sgp_asptm_v_014) {
+  start(false, 2);
+  up(0, 1);
+  up_active(1, 2, TrafficMode::Override);
+  wires[1].out.clear(); // NTFY(AS-ACTIVE) for ASP 2's own activation
+  send(asp_active(std::nullopt, TrafficMode::Override), 0);
+  wait_for(MsgType::AspAcAck, 0);
+  EXPECT_EQ(wait_for_ntfy(1), 0x00020002u); // Other / Alternate ASP Active, to ASP 2
+}
+
+TEST_F(EtsiSgp, m3ua_sgp_asptm_v_015) {
+  start(false, 2);
+  up(0, 1);
+  up_active(1, 2, TrafficMode::Override);
+  wires[1].out.clear(); // NTFY(AS-ACTIVE) for ASP 2's own activation
+  send(asp_active(std::nullopt, TrafficMode::Override), 0);
+  wait_for(MsgType::AspAcAck, 0);
+  Message n = wait_for(MsgType::Ntfy, 1);
+  EXPECT_EQ(n.u32(Tag::AspIdentifier), 1u); // the alternate (now active) ASP's identifier
+}
+
+TEST_F(EtsiSgp, m3ua_sgp_asptm_i_001) {
+  start();
+  up();
+  send_raw({kVersion + 1, 0, 4, 1, 0, 0, 0, 8});
+  EXPECT_EQ(wait_for_error(), uint32_t(ErrorCode::InvalidVersion));
+}
+
+TEST_F(EtsiSgp, m3ua_sgp_asptm_i_003) {
+  start(); // an override AS
+  up();
+  send(asp_active(std::nullopt, TrafficMode::Broadcast));
+  EXPECT_EQ(wait_for_error(), uint32_t(ErrorCode::UnsupportedTrafficMode));
+}
+
+TEST_F(EtsiSgp, m3ua_sgp_asptm_i_004) {
+  start();
+  up();
+  Message m(MsgType::AspAc);
+  m.add_u32(Tag::TrafficModeType, 4);
+  send(m);
+  EXPECT_EQ(wait_for_error(), uint32_t(ErrorCode::UnsupportedTrafficMode));
+}
+
+TEST_F(EtsiSgp, m3ua_sgp_asptm_i_006) {
+  start();
+  up();
+  send_raw({kVersion, 0, 4, 5, 0, 0, 0, 8});
+  EXPECT_EQ(wait_for_error(), uint32_t(ErrorCode::UnsupportedMessageType));
+}
+
+TEST_F(EtsiSgp, m3ua_sgp_asptm_i_008) {
+  start();
+  up_active();
+  send_raw({kVersion, 0, 4, 5, 0, 0, 0, 8});
+  EXPECT_EQ(wait_for_error(), uint32_t(ErrorCode::UnsupportedMessageType));
+}
+
+TEST_F(EtsiSgp, m3ua_sgp_asptm_i_009) {
+  start(false, 2);
+  up_active(0, 1, TrafficMode::Override);
+  up_active(1, 2, TrafficMode::Override);
+  sut->link_down(0);                        // the tester shuts ASP 1's association down
+  EXPECT_EQ(wait_for_ntfy(1), 0x00020003u); // Other / ASP Failure
+}
+
+TEST_F(EtsiSgp, m3ua_sgp_asptm_i_010) {
+  start();
+  up_active();
+  send(Message(MsgType::AspIa));
+  wait_for(MsgType::AspIaAck);
+}
+
+TEST_F(EtsiSgp, m3ua_sgp_asptm_o_001) {
+  start();
+  up_active();
+  send(asp_active()); // again, while ASP-ACTIVE
+  wait_for(MsgType::AspAcAck);
+}
+
+TEST_F(EtsiSgp, m3ua_sgp_asptm_o_003) {
+  start();
+  up();
+  send(Message(MsgType::AspIa)); // while ASP-INACTIVE
+  wait_for(MsgType::AspIaAck);
 }
 
 TEST_F(EtsiSgp, m3ua_sgp_asptm_v_010) {
