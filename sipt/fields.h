@@ -3,6 +3,7 @@
 // splitter of §7.3.1. All results are views into the value as received.
 #pragma once
 
+#include "sipt/syntax.h"
 #include "sipt/uri.h"
 
 #include <cstdint>
@@ -90,10 +91,7 @@ bool valid_call_id(std::string_view v);
 template <typename F> bool split_list(std::string_view v, F &&f) {
   // Most values hold one element: without a comma there is nothing to split (an unbalanced
   // quote or bracket is then the element parser's to find).
-  bool comma = false;
-  for (char ch : v)
-    comma |= ch == ',';
-  if (!comma) {
+  if (find_byte(v.data(), v.data() + v.size(), ',') == v.data() + v.size()) {
     std::size_t b = 0, e = v.size();
     while (b < e && (v[b] == ' ' || v[b] == '\t' || v[b] == '\r' || v[b] == '\n'))
       ++b;

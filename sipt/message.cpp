@@ -4,6 +4,7 @@
 #include "sipt/syntax.h"
 
 #include <cstring>
+#include <optional>
 
 namespace mgc::sipt {
 
@@ -364,9 +365,11 @@ Status analyse(Message &m) {
     return bad(SipError::bad_call_id);
   m.call_id_ = cid->value;
   bool first_via = true, via_ok = true;
-  Via tmp;
+  std::optional<Via> tmp; // only built when there is a second Via value (zeroing costs)
   bool split = m.for_each_value(HeaderId::Via, [&](std::string_view v) {
-    if (!parse_via(v, first_via ? m.via_ : tmp))
+    if (!first_via && !tmp)
+      tmp.emplace();
+    if (!parse_via(v, first_via ? m.via_ : *tmp))
       via_ok = false;
     first_via = false;
   });
@@ -392,8 +395,8 @@ Status analyse(Message &m) {
   for (HeaderId id : {HeaderId::Route, HeaderId::RecordRoute}) {
     if (!m.first(id))
       continue;
+    NameAddr na;
     if (!m.for_each_value(id, [&](std::string_view v) {
-          NameAddr na;
           ok = parse_name_addr(v, na) && na.angle && ok;
         }) ||
         !ok)

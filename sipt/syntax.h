@@ -85,6 +85,23 @@ inline const char *find_lf(const char *p, const char *end) {
   return p;
 }
 
+// First `c` in [p, end), or end; sixteen octets per step with SSE2.
+inline const char *find_byte(const char *p, const char *end, char c) {
+#if defined(__SSE2__)
+  const __m128i k = _mm_set1_epi8(c);
+  while (end - p >= 16) {
+    __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i *>(p));
+    unsigned mask = unsigned(_mm_movemask_epi8(_mm_cmpeq_epi8(v, k)));
+    if (mask)
+      return p + __builtin_ctz(mask);
+    p += 16;
+  }
+#endif
+  while (p < end && *p != c)
+    ++p;
+  return p;
+}
+
 // Index of the first of `a` or `b` in `s`, or npos.
 inline std::size_t find_either(std::string_view s, char a, char b) {
   for (std::size_t i = 0; i < s.size(); ++i)
