@@ -225,7 +225,52 @@ CallHandle CallAgent::call_by_context(const Gateway &gw, ContextId c) const {
 }
 
 void CallAgent::send(Gateway &gw, std::vector<Action> actions, TransactionLayer::Done done) {
-  tx_.request(gw.config.address, std::move(actions), std::move(done));
+  std::string name = gw.config.name;
+  auto alive = alive_;
+  tx_.request(gw.config.address, std::move(actions),
+              [this, alive, name, done = std::move(done)](const Status &st, const Transaction *r) {
+                // Annex D.1.5: silence past T-MAX means the peer failed. Its calls are gone
+                // for call control; it comes back by registering again (clause 11.5).
+                if (*alive && st.detail() == "h248.timeout") {
+                  if (Gateway *g = gateway_by_name(name);
+                      g && g->state != GatewayState::OutOfService) {
+                    counters_.inc(K::gateway_unreachable);
+                    set_state(*g, GatewayState::OutOfService);
+                    drop_calls(*g, error::kServiceUnavailable);
+                  }
+                }
+                done(st, r);
+              });
+}
+
+void CallAgent::signals(CallHandle h, std::string termination, SignalsDescriptor sg,
+                        std::optional<EventsDescriptor> ev,
+                        std::function<void(const Result &)> done) {
+  auto it = calls_.find(h);
+  Gateway *gw = it == calls_.end() ? nullptr : gateway_by_name(it->second.gateway);
+  if (!gw)
+    return done(Result{Status("h248.unknown_call", error::kUnknownContext), {}, {}});
+  Action a;
+  a.context = it->second.context;
+  Command c;
+  c.type = CommandType::Modify;
+  c.terminations.push_back({termination.empty() ? it->second.tdm_termination : termination});
+  if (ev)
+    c.descriptors.emplace_back(std::move(*ev));
+  c.descriptors.emplace_back(std::move(sg));
+  a.commands.push_back(std::move(c));
+  auto alive = alive_;
+  std::vector<Action> actions;
+  actions.push_back(std::move(a));
+  send(*gw, std::move(actions), [alive, done](const Status &st, const Transaction *reply) {
+    if (!*alive)
+      return;
+    Result r;
+    r.status = reply_status(st, reply);
+    if (reply)
+      r.reply = *reply;
+    done(r);
+  });
 }
 
 void CallAgent::connect(ConnectRequest req, std::function<void(const ConnectResult &)> done) {

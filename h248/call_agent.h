@@ -132,6 +132,11 @@ public:
   void loopback(std::string trunk_group, uint32_t cic,
                 std::function<void(const ConnectResult &)> done);
   void release(CallHandle h, std::function<void(const Result &)> done);
+  // Signals (e.g. continuity tone ct/ct, DTMF dg/d1, call progress cg/rt) and optionally the
+  // events to watch for (ct/cmp, dd/ce ...) on one of a call's terminations (default: its TDM
+  // termination), by Modify (clauses 7.1.9, 7.1.11; Annex E packages).
+  void signals(CallHandle h, std::string termination, SignalsDescriptor sg,
+               std::optional<EventsDescriptor> events, std::function<void(const Result &)> done);
   void audit(std::string gateway, std::string termination, uint16_t items,
              std::function<void(const Result &)> done);
   // ServiceChange from the MGC (clause 7.2.8): e.g. Restart/Forced on ROOT or on a termination,

@@ -309,6 +309,48 @@ TEST_F(CallAgentTest, ServiceChangeFromTheMgcAndBinaryPeers) {
   EXPECT_EQ(r.transactions[0].id, 70u);
 }
 
+TEST_F(CallAgentTest, SilentGatewayGoesOutOfServiceAndComesBackByRegistering) {
+  register_mg();
+  ConnectResult first, second;
+  ca->connect({"tg1", 1, StreamMode::SendRecv, {}}, [&](const ConnectResult &r) { first = r; });
+  reply("C=5{A=ds/0/1,A=rtp/1}");
+  ca->connect({"tg1", 2, StreamMode::SendRecv, {}}, [&](const ConnectResult &r) { second = r; });
+  sched.advance(31'000);
+  EXPECT_EQ(second.status.detail(), "h248.timeout");
+  EXPECT_EQ(ca->gateway_state("mg1"), GatewayState::OutOfService);
+  EXPECT_EQ(ca->call_count(), 0u);
+  EXPECT_EQ(ca->counters().get(H248CaCounter::gateway_unreachable), 1u);
+  transport.inject(mg, "!/1 [10.0.0.2]:2944\nT=90{C=-{SC=ROOT{SV{MT=DC,RE=\"900\"}}}}");
+  EXPECT_EQ(ca->gateway_state("mg1"), GatewayState::InService);
+}
+
+TEST_F(CallAgentTest, ContinuityToneAndDtmfSignals) {
+  register_mg();
+  ConnectResult lb;
+  ca->loopback("tg1", 3, [&](const ConnectResult &r) { lb = r; });
+  Message add = transport.last();
+  const auto &m = std::get<MediaDescriptor>(add.transactions[0].actions[0].commands[0].descriptors[0]);
+  EXPECT_EQ(m.streams[0].parms.local_control->mode, StreamMode::LoopBack);
+  reply("C=8{A=ds/0/3}");
+  ASSERT_TRUE(lb.status.ok());
+  SignalsDescriptor sg;
+  SignalRequest tone;
+  tone.name = "ct/ct";
+  sg.signals.emplace_back().signals.push_back(tone);
+  EventsDescriptor ev;
+  ev.request_id = 7;
+  ev.events.emplace_back().name = "ct/cmp";
+  Result r;
+  ca->signals(lb.handle, {}, sg, ev, [&](const Result &x) { r = x; });
+  std::string text;
+  ASSERT_TRUE(encode_text(transport.last(), text).ok());
+  EXPECT_NE(text.find("C=8{MF=ds/0/3{E=7{ct/cmp},SG{ct/ct}}}"), std::string::npos) << text;
+  reply("C=8{MF=ds/0/3}");
+  EXPECT_TRUE(r.status.ok());
+  transport.inject(mg, "!/1 [10.0.0.2]:2944\nT=91{C=8{N=ds/0/3{OE=7{ct/cmp{res=success}}}}}");
+  EXPECT_EQ(events.log.back(), "notify " + std::to_string(lb.handle) + " ds/0/3 ct/cmp");
+}
+
 TEST(TpktFramer, FramesAndSplits) {
   std::vector<uint8_t> wire;
   const uint8_t a[] = {'a', 'b'}, b[] = {'c'};
