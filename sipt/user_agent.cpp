@@ -438,7 +438,32 @@ void UserAgent::on_uac_invite_response(Call &c, const Message &r) {
   terminate(c);
 }
 
+bool UserAgent::probe(std::string_view target_uri, const Peer &peer, ProbeFn done) {
+  std::string s = "OPTIONS " + std::string(target_uri) + " SIP/2.0\r\n";
+  s += "Via: " + via() + "\r\nMax-Forwards: 70\r\n";
+  s += "From: <" + contact_uri() + ">;tag=" + new_tag() + "\r\n";
+  s += "To: <" + std::string(target_uri) + ">\r\n";
+  s += "Call-ID: " + new_tag() + new_tag() + "@" + cfg_.contact_host + "\r\n";
+  s += "CSeq: 1 OPTIONS\r\nAccept: application/sdp\r\nContent-Length: 0\r\n\r\n";
+  Message m;
+  if (!parse(s, ParseOptions{}, m).ok())
+    return false;
+  Transaction *tx = layer_.send_request(m, peer);
+  if (!tx)
+    return false;
+  probes_[tx->id()] = std::move(done);
+  return true;
+}
+
 void UserAgent::on_response(Transaction &tx, const Message &r) {
+  if (auto p = probes_.find(tx.id()); p != probes_.end()) {
+    if (r.status_code() >= 200) {
+      ProbeFn fn = std::move(p->second);
+      probes_.erase(p);
+      fn(true, r.status_code());
+    }
+    return;
+  }
   auto it = client_txs_.find(tx.id());
   if (it == client_txs_.end())
     return;
@@ -464,6 +489,12 @@ void UserAgent::on_response(Transaction &tx, const Message &r) {
 }
 
 void UserAgent::on_timeout(Transaction &tx, TxEvent) {
+  if (auto p = probes_.find(tx.id()); p != probes_.end()) {
+    ProbeFn fn = std::move(p->second);
+    probes_.erase(p);
+    fn(false, 408);
+    return;
+  }
   auto it = client_txs_.find(tx.id());
   if (it == client_txs_.end())
     return;

@@ -9,6 +9,7 @@
 #include "sipt/transaction.h"
 #include "sipt/uas_check.h"
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -123,6 +124,11 @@ public:
                const Peer &peer, std::string_view content_type = {}, std::string_view body = {},
                std::string_view extra_headers = {});
 
+  // OPTIONS probe of a peer (§11): `done(true, code)` on any final response (the peer is
+  // up, whatever it answered), `done(false, 408)` on Timer F or a transport error.
+  using ProbeFn = std::function<void(bool alive, int code)>;
+  bool probe(std::string_view target_uri, const Peer &peer, ProbeFn done);
+
   std::size_t calls() const { return calls_.size(); }
   Call *call(uint64_t id) { return call_by_id(id); }
   TransactionLayer &transactions() { return layer_; }
@@ -159,6 +165,7 @@ private:
   TransactionLayer layer_;
   std::map<uint64_t, std::unique_ptr<Call>> calls_;
   std::map<uint64_t, std::pair<uint64_t, Method>> client_txs_; // tx id -> (call id, method)
+  std::map<uint64_t, ProbeFn> probes_;                          // tx id -> OPTIONS probe
   uint64_t next_call_ = 0;
   CounterSet<SipUaCounter> counters_;
 };

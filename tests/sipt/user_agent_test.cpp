@@ -295,3 +295,20 @@ TEST_F(Net, RequireUnknownExtensionIs420) {
   EXPECT_EQ(r.first(HeaderId::Unsupported)->value, "foo");
   EXPECT_FALSE(eb.has("incoming"));
 }
+
+TEST_F(Net, OptionsProbeUpAndDown) {
+  std::vector<std::pair<bool, int>> results;
+  ASSERT_TRUE(a->probe("sip:127.0.0.2:5062", pb, [&](bool up, int code) {
+    results.emplace_back(up, code);
+  }));
+  timers.advance(10);
+  ASSERT_EQ(results.size(), 1u);
+  EXPECT_EQ(results[0], std::make_pair(true, 200));
+  drop = [](const Message &) { return true; }; // the peer goes silent
+  ASSERT_TRUE(a->probe("sip:127.0.0.2:5062", pb, [&](bool up, int code) {
+    results.emplace_back(up, code);
+  }));
+  timers.advance(32100); // Timer F
+  ASSERT_EQ(results.size(), 2u);
+  EXPECT_EQ(results[1], std::make_pair(false, 408));
+}
