@@ -127,6 +127,7 @@ Status CallAgent::add_gateway(GatewayConfig gw) {
     return Status("h248.duplicate_gateway", 0);
   tx_.set_peer_codec(gw.address, gw.codec);
   auto g = std::make_unique<Gateway>();
+  g->peer = gw.address;
   g->config = std::move(gw);
   gateways_.push_back(std::move(g));
   return Status::Ok();
@@ -182,6 +183,9 @@ CallAgent::Gateway *CallAgent::gateway_by_address(const Address &a) {
   for (auto &g : gateways_)
     if (g->config.address == a)
       return g.get();
+  for (auto &g : gateways_)
+    if (g->config.address.port == 0 && g->config.address.ip == a.ip)
+      return g.get();
   return nullptr;
 }
 
@@ -227,7 +231,7 @@ CallHandle CallAgent::call_by_context(const Gateway &gw, ContextId c) const {
 void CallAgent::send(Gateway &gw, std::vector<Action> actions, TransactionLayer::Done done) {
   std::string name = gw.config.name;
   auto alive = alive_;
-  tx_.request(gw.config.address, std::move(actions),
+  tx_.request(gw.peer, std::move(actions),
               [this, alive, name, done = std::move(done)](const Status &st, const Transaction *r) {
                 // Annex D.1.5: silence past T-MAX means the peer failed. Its calls are gone
                 // for call control; it comes back by registering again (clause 11.5).
@@ -493,6 +497,7 @@ void CallAgent::on_request(const Address &from, const Message & /*msg*/, const T
     reply.error = make_error(error::kUnauthorized);
     return;
   }
+  gw->peer = from; // answers and later commands go where it speaks from
   for (const auto &a : req.actions) {
     Action &ar = reply.actions.emplace_back();
     ar.context = a.context;

@@ -49,7 +49,9 @@ std::string_view gateway_state_name(GatewayState s);
 
 struct GatewayConfig {
   std::string name;        // for call control and logs: "mg1"
-  Address address;         // where its commands go (and where it speaks from)
+  // Where its commands go and where it speaks from. Port 0: any port of that IP (an MG on
+  // TCP, or one whose source port is not fixed); commands then go where it registered from.
+  Address address;
   PeerCodec codec;         // until it says otherwise
   std::string rtp_pattern = "$"; // ephemeral termination asked for in an Add ("$", "rtp/$")
   std::string local_sdp_offer = "v=0\r\nc=IN IP4 $\r\nm=audio $ RTP/AVP 8\r\n";
@@ -154,6 +156,7 @@ private:
   struct Gateway {
     GatewayConfig config;
     GatewayState state = GatewayState::Unknown;
+    Address peer; // where it last spoke from (its configured address until then)
   };
 
   Gateway *gateway_by_name(std::string_view name);

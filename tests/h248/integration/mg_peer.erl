@@ -2,8 +2,9 @@
 %% (run_otp_mg.sh). It registers with the MGC (ServiceChange Restart on ROOT), then answers
 %% Add/Modify/Subtract/AuditValue/Notify/ServiceChange: an Add on a CHOOSE termination gets
 %% "rtp/N" (text) or "rtpN" (binary) and a local SDP; "$" contexts get a fresh id.
-%% Usage: erl -noshell -pa DIR -run mg_peer start MGC_PORT MG_PORT VERSION ENCODING LIFETIME_S
+%% Usage: erl -noshell -pa DIR -run mg_peer start MGC_PORT MG_PORT VERSION ENCODING LIFETIME_S [TRANSPORT]
 %%   ENCODING: compact | pretty | binary   (binary: BER in native mode, Annex A records)
+%%   TRANSPORT: udp (default) | tcp        (tcp: connects to the MGC, TPKT framed by megaco_tcp)
 -module(mg_peer).
 -behaviour(megaco_user).
 -export([start/1]).
@@ -19,6 +20,9 @@
 -endif.
 
 start([MgcPortS, MgPortS, VsnS, EncS, LifeS]) ->
+    start([MgcPortS, MgPortS, VsnS, EncS, LifeS, "udp"]);
+start([MgcPortS, MgPortS, VsnS, EncS, LifeS, TransS]) ->
+    Tcp = TransS =:= "tcp",
     MgcPort = list_to_integer(MgcPortS),
     MgPort = list_to_integer(MgPortS),
     Vsn = list_to_integer(VsnS),
@@ -35,13 +39,23 @@ start([MgcPortS, MgPortS, VsnS, EncS, LifeS]) ->
                         end,
     ok = megaco:start_user(Mid, [{user_mod, ?MODULE},
                                  {encoding_mod, EncMod}, {encoding_config, EncConf},
-                                 {send_mod, megaco_udp}, {protocol_version, Vsn}]),
+                                 {send_mod, case Tcp of true -> megaco_tcp; false -> megaco_udp end},
+                                 {protocol_version, Vsn}]),
     RH = megaco:user_info(Mid, receive_handle),
-    {ok, Sup} = megaco_udp:start_transport(),
-    {ok, SendH, Ctrl} = megaco_udp:open(Sup, [{port, MgPort}, {receive_handle, RH},
-                                              {udp_options, [{ip, {127, 0, 0, 1}}]}]),
-    SH = megaco_udp:create_send_handle(SendH, {127, 0, 0, 1}, MgcPort),
-    {ok, CH} = megaco:connect(RH, preliminary_mid, SH, Ctrl),
+    {ok, CH} = case Tcp of
+                   true ->
+                       {ok, Sup} = megaco_tcp:start_transport(),
+                       {ok, SH, Ctrl} = megaco_tcp:connect(Sup, [{host, {127, 0, 0, 1}},
+                                                                 {port, MgcPort},
+                                                                 {receive_handle, RH}]),
+                       megaco:connect(RH, preliminary_mid, SH, Ctrl);
+                   false ->
+                       {ok, Sup} = megaco_udp:start_transport(),
+                       {ok, SendH, Ctrl} = megaco_udp:open(Sup, [{port, MgPort}, {receive_handle, RH},
+                                                                 {udp_options, [{ip, {127, 0, 0, 1}}]}]),
+                       SH = megaco_udp:create_send_handle(SendH, {127, 0, 0, 1}, MgcPort),
+                       megaco:connect(RH, preliminary_mid, SH, Ctrl)
+               end,
     Root = case Enc of
                binary -> #'TerminationID'{wildcard = [], id = [255, 255, 255, 255, 255, 255, 255, 255]};
                _ -> ?megaco_root_termination_id

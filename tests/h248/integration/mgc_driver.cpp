@@ -1,5 +1,5 @@
 // The MGC side of the integration tests against Erlang/OTP megaco as MG (run_otp_mg.sh): the
-// call agent on the libosmocore loop over UDP. It waits for the MG's ServiceChange
+// call agent on the libosmocore loop over UDP, or TCP with TPKT framing (--tcp 1). It waits for the MG's ServiceChange
 // registration, runs a call (Add TDM + Add $ RTP with SDP, Modify with a remote SDP,
 // AuditValue, Subtract both) and, with --restarts 1, waits for the MG to come back
 // (ServiceChange Restart again) and runs the call once more. Exit 0 only if every step passed.
@@ -80,7 +80,7 @@ struct Driver : CallAgentListener {
 
 int main(int argc, char **argv) {
   int port = 0, mg_port = 0, restarts = 0, deadline_s = 20, version = 1;
-  bool binary = false;
+  bool binary = false, tcp = false;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string a = argv[i];
     int v = std::atoi(argv[i + 1]);
@@ -96,6 +96,8 @@ int main(int argc, char **argv) {
       version = v;
     else if (a == "--binary")
       binary = v != 0;
+    else if (a == "--tcp")
+      tcp = v != 0;
   }
   if (!port || !mg_port) {
     std::fprintf(stderr, "usage: %s --port P --mg-port P [--restarts N] [--binary 1]\n", argv[0]);
@@ -103,21 +105,25 @@ int main(int argc, char **argv) {
   }
   OsmoScheduler sched;
   UdpTransport udp;
+  TcpTransport tcp_transport;
   Address local;
   Address::parse("127.0.0.1", uint16_t(port), local);
-  if (auto st = udp.open(local); !st.ok()) {
+  mgc::Status st = tcp ? tcp_transport.listen(local) : udp.open(local);
+  if (!st.ok()) {
     std::fprintf(stderr, "bind: %.*s\n", int(st.detail().size()), st.detail().data());
     return 1;
   }
+  Transport &transport = tcp ? static_cast<Transport &>(tcp_transport) : udp;
   Driver d;
   d.restarts_wanted = restarts;
   TransactionConfig cfg;
   cfg.own_mid = Mid{Mid::Kind::Ip4, "127.0.0.1", uint16_t(port)};
-  CallAgent ca(sched, udp, d, cfg);
+  CallAgent ca(sched, transport, d, cfg);
   d.ca = &ca;
   GatewayConfig gw;
   gw.name = "mg1";
-  Address::parse("127.0.0.1", uint16_t(mg_port), gw.address);
+  // Over TCP the MG connects from an ephemeral port: accept any port of its IP.
+  Address::parse("127.0.0.1", tcp ? 0 : uint16_t(mg_port), gw.address);
   gw.codec = PeerCodec{binary, uint8_t(version)};
   if (binary)
     gw.rtp_pattern = "$";

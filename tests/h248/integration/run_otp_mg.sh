@@ -4,9 +4,10 @@
 # (Add/Add$/Modify/AuditValue/Subtract) and, when asked, the MG's restart and a second call.
 # The UDP traffic is captured and checked with tshark (no malformed packets, all dissected as
 # MEGACO). Everything runs bounded by timeouts and is stopped on exit.
-# usage: run_otp_mg.sh DRIVER VERSION ENCODING RESTARTS   (ENCODING: compact|pretty|binary)
+# usage: run_otp_mg.sh DRIVER VERSION ENCODING RESTARTS [TRANSPORT]
+#   ENCODING: compact|pretty|binary; TRANSPORT: udp (default) or tcp
 set -u
-driver=$1 version=$2 encoding=$3 restarts=$4
+driver=$1 version=$2 encoding=$3 restarts=$4 transport=${5:-udp}
 here=$(cd "$(dirname "$0")" && pwd)
 work=$(mktemp -d)
 mg_pid= cap_pid= drv_pid=
@@ -23,17 +24,18 @@ erlc $vdef -o "$work" "$here/mg_peer.erl" || exit 1
 base=$(( 20000 + ($$ % 20000) ))
 mgc_port=$base mg_port=$((base + 1))
 binflag=0; [ "$encoding" = binary ] && binflag=1
+tcpflag=0; [ "$transport" = tcp ] && tcpflag=1
 if command -v tshark >/dev/null; then
-  timeout 40 tshark -q -i lo -f "udp port $mgc_port" -w "$work/cap.pcapng" 2>/dev/null &
+  timeout 40 tshark -q -i lo -f "$transport port $mgc_port" -w "$work/cap.pcapng" 2>/dev/null &
   cap_pid=$!
   sleep 1.5
 fi
 timeout 30 "$driver" --port "$mgc_port" --mg-port "$mg_port" --restarts "$restarts" \
-  --version "$version" --binary "$binflag" --deadline 25 > "$work/driver.log" 2>&1 &
+  --version "$version" --binary "$binflag" --tcp "$tcpflag" --deadline 25 > "$work/driver.log" 2>&1 &
 drv_pid=$!
 start_mg() {
   timeout 30 erl -noshell -pa "$work" -run mg_peer start "$mgc_port" "$mg_port" "$version" \
-    "$encoding" 25 >> "$work/mg.log" 2>&1 &
+    "$encoding" 25 "$transport" >> "$work/mg.log" 2>&1 &
   mg_pid=$!
 }
 start_mg
@@ -57,6 +59,7 @@ fi
 if [ -n "$cap_pid" ]; then
   sleep 1; kill "$cap_pid" 2>/dev/null; wait "$cap_pid" 2>/dev/null; cap_pid=
   port_opt="megaco.udp.txt_port:$mgc_port"
+  [ "$transport" = tcp ] && port_opt="megaco.tcp.txt_port:$mgc_port"
   [ "$encoding" = binary ] && port_opt="h248.udp_port:$mgc_port"
   total=$(tshark -r "$work/cap.pcapng" -o "$port_opt" 2>/dev/null | wc -l)
   badf='_ws.malformed || _ws.expert.severity >= "Warning"'
