@@ -141,6 +141,18 @@ private:
     return r.done() || fail(R::ber_bad_length);
   }
 
+  // Number of components of a constructed value (0 on malformed input, left to the real
+  // walk to report): lets vectors be sized once.
+  static size_t count(const Tlv &t) {
+    size_t n = 0;
+    Reader r(t);
+    Tlv c;
+    R e = R::ok;
+    while (!r.done() && r.next(c, e))
+      ++n;
+    return n;
+  }
+
   bool mid(const Tlv &alt, Mid &m, bool sca);
   bool termination_id(const Tlv &t, TerminationId &id);
   bool termination_list(const Tlv &t, std::vector<TerminationId> &v);
@@ -173,6 +185,7 @@ private:
   bool mux(const Tlv &t, MuxDescriptor &m);
   bool service_change(const Tlv &t, ServiceChangeDescriptor &s, bool reply);
   bool value_strings(const Tlv &t, std::vector<std::string> &v) {
+    v.reserve(v.size() + count(t));
     return each(t, [&](const Tlv &c) {
       if (c.tag != kUniversalOctetString)
         return false;
@@ -342,6 +355,7 @@ bool Decoder::termination_id(const Tlv &t, TerminationId &id) {
 }
 
 bool Decoder::termination_list(const Tlv &t, std::vector<TerminationId> &v) {
+  v.reserve(v.size() + count(t));
   return each(t, [&](const Tlv &c) {
     return c.tag == kUniversalSequence && termination_id(c, v.emplace_back());
   });
@@ -487,6 +501,7 @@ bool Decoder::action(const Tlv &t, Action &a, bool reply) {
     case cons(2):
       return reply ? context_request(f, a.properties) : true; // contextAttrAuditReq skipped
     case cons(3):
+      a.commands.reserve(count(f));
       return list(f, [&](const Tlv &c) {
         Command &cmd = a.commands.emplace_back();
         return reply ? command_reply(c, cmd) : command_request(c, cmd);
@@ -940,6 +955,7 @@ bool Decoder::value_and_extra(const Tlv &x, PropertyParm &p) {
 }
 
 bool Decoder::property_list(const Tlv &t, ItemKind kind, std::vector<PropertyParm> &v) {
+  v.reserve(v.size() + count(t));
   return each(t, [&](const Tlv &pp) {
     PropertyParm &p = v.emplace_back();
     bool have_name = false;
@@ -1018,6 +1034,7 @@ bool Decoder::events(const Tlv &t, EventsDescriptor &e) {
 
 bool Decoder::event_params(const Tlv &t, ItemKind kind, uint32_t owner,
                            std::vector<PropertyParm> &v) {
+  v.reserve(v.size() + count(t));
   return each(t, [&](const Tlv &pp) {
     PropertyParm &p = v.emplace_back();
     bool have_name = false;
