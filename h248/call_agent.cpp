@@ -554,6 +554,14 @@ void CallAgent::on_service_change(Gateway &gw, const Command &c, Command &r) {
   }
   bool root = !c.terminations.empty() && c.terminations[0].is_root();
   ServiceChangeMethod m = *sc->method;
+  if (root && gw.config.redirect_to && m != ServiceChangeMethod::Forced &&
+      m != ServiceChangeMethod::Graceful) {
+    ServiceChangeDescriptor res;
+    res.mgc_id = gw.config.redirect_to;
+    r.descriptors.emplace_back(std::move(res));
+    set_state(gw, GatewayState::Unknown);
+    return;
+  }
   if (root) {
     switch (m) {
     case ServiceChangeMethod::Restart:

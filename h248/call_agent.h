@@ -54,6 +54,9 @@ struct GatewayConfig {
   Address address;
   PeerCodec codec;         // until it says otherwise
   std::string rtp_pattern = "$"; // ephemeral termination asked for in an Add ("$", "rtp/$")
+  // When set, the MG's registration is refused with this MgcIdToTry (clause 7.2.8.1.6): the
+  // MG is to register with that MGC instead (load sharing, planned handover).
+  std::optional<Mid> redirect_to;
   std::string local_sdp_offer = "v=0\r\nc=IN IP4 $\r\nm=audio $ RTP/AVP 8\r\n";
 };
 

@@ -351,6 +351,19 @@ TEST_F(CallAgentTest, ContinuityToneAndDtmfSignals) {
   EXPECT_EQ(events.log.back(), "notify " + std::to_string(lb.handle) + " ds/0/3 ct/cmp");
 }
 
+TEST_F(CallAgentTest, RegistrationRedirectedWithMgcIdToTry) {
+  GatewayConfig gw;
+  gw.name = "mg2";
+  gw.address = Address{0x0A000003, 2944};
+  gw.redirect_to = Mid{Mid::Kind::Ip4, "10.0.0.5", 2944};
+  ASSERT_TRUE(ca->add_gateway(gw).ok());
+  transport.inject(gw.address, "!/1 [10.0.0.3]:2944\nT=1{C=-{SC=ROOT{SV{MT=RS,RE=\"901\"}}}}");
+  std::string text;
+  ASSERT_TRUE(encode_text(transport.last(), text).ok());
+  EXPECT_EQ(text, "!/1 [10.0.0.1]:2944\nP=1{C=-{SC=ROOT{SV{MG=[10.0.0.5]:2944}}}}");
+  EXPECT_EQ(ca->gateway_state("mg2"), GatewayState::Unknown);
+}
+
 TEST(TpktFramer, FramesAndSplits) {
   std::vector<uint8_t> wire;
   const uint8_t a[] = {'a', 'b'}, b[] = {'c'};
