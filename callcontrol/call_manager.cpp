@@ -760,6 +760,15 @@ void CallManager::isup_received(uint32_t opc, const isup::Message &msg) {
   reap();
 }
 
+void CallManager::release_circuit(uint32_t opc, uint16_t cic, uint8_t cause) {
+  TrunkGroup *tg = group_for(opc, cic);
+  if (Call *c = tg ? call_on(*tg, cic) : nullptr) {
+    release_call(c->ref, cause);
+    return;
+  }
+  isup_.send(opc, msgs::rel(cic, cause, kLocationPublicLocal));
+}
+
 void CallManager::destination_unavailable(uint32_t dpc) {
   for (auto &g : groups_)
     if (g->circuits.dpc() == dpc)

@@ -50,6 +50,10 @@ public:
 
   // SS7 side: a decoded ISUP message from `opc` (the adapter answers malformed ones itself).
   void isup_received(uint32_t opc, const isup::Message &msg);
+  // Q.764 §2.9.5 asked for the call on this circuit to be released with `cause` (the message
+  // could not be used): the call's release procedure runs, or a lone REL goes out (an IAM that
+  // never became a call).
+  void release_circuit(uint32_t opc, uint16_t cic, uint8_t cause);
   // MTP-PAUSE / MTP-RESUME for a destination (Q.764 §2.13? via Q.704): calls toward it fail;
   // on resume the circuits are reset with GRS (Q.764 §2.9.3.2 after a signalling failure).
   void destination_unavailable(uint32_t dpc);

@@ -1,0 +1,25 @@
+// Call control's Scheduler on the libosmocore select loop: each timer is an osmo_timer_list.
+#pragma once
+
+#include "callcontrol/sides.h"
+
+#include <map>
+#include <memory>
+
+namespace mgc::gw {
+
+class OsmoScheduler final : public cc::Scheduler {
+public:
+  ~OsmoScheduler() override;
+  int64_t now_ms() const override;
+  Id start(int64_t delay_ms, std::function<void()> fn) override;
+  void stop(Id id) override;
+
+private:
+  struct Entry;
+  static void fire(void *data);
+  std::map<Id, std::unique_ptr<Entry>> timers_;
+  Id last_ = 0;
+};
+
+} // namespace mgc::gw

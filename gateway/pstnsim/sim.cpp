@@ -1,0 +1,848 @@
+#include "gateway/pstnsim/sim.h"
+
+#include "callcontrol/isup_call/incoming_call.h"
+#include "callcontrol/isup_call/outgoing_call.h"
+#include "callcontrol/isup_messages.h"
+#include "isup/catalogue.h"
+
+#include <algorithm>
+#include <cstdio>
+
+namespace mgc::pstnsim {
+
+using namespace cc::isup_call;
+using cc::IsupTimer;
+using isup::MessageType;
+
+namespace {
+constexpr uint8_t kLocationPublicLocal = 2; // Q.850 §2.2.5: public network serving the local user
+constexpr uint8_t kCauseNormal = 16;
+constexpr uint8_t kCauseInvalidNumberFormat = 28; // Q.764 §2.1.2.2: T35 expiry, address incomplete
+constexpr uint8_t kCauseTemporaryFailure = 41;
+constexpr std::size_t kMaintenanceLogCap = 200;
+
+std::string acronym(MessageType t) {
+  const auto a = isup::message_acronym(static_cast<uint8_t>(t));
+  if (a.empty()) {
+    char b[8];
+    std::snprintf(b, sizeof b, "0x%02x", static_cast<unsigned>(t));
+    return b;
+  }
+  return std::string(a);
+}
+
+// Circuit supervision messages (Q.764 §2.8, §2.9.3, §2.12): each one is a maintenance event.
+bool is_maintenance(MessageType t) {
+  switch (t) {
+  case MessageType::Blo: case MessageType::Bla: case MessageType::Ubl: case MessageType::Uba:
+  case MessageType::Rsc: case MessageType::Grs: case MessageType::Gra: case MessageType::Cgb:
+  case MessageType::Cgba: case MessageType::Cgu: case MessageType::Cgua: case MessageType::Cqm:
+  case MessageType::Cqr: case MessageType::Ucic:
+    return true;
+  default:
+    return false;
+  }
+}
+
+std::string digits_of(const isup::Number &n, bool *end_of_pulsing = nullptr) {
+  std::string d;
+  for (char ch : n.address_signals.str()) {
+    if (ch == 'F') { // Q.763 §3.9 f): ST, end of pulsing
+      if (end_of_pulsing)
+        *end_of_pulsing = true;
+      continue;
+    }
+    d.push_back(ch);
+  }
+  return d;
+}
+
+template <typename N> N number(std::string_view digits, uint8_t nai) {
+  N n;
+  n.nature_of_address_indicator = nai;
+  n.numbering_plan_indicator = 1; // ISDN/telephony, E.164 (Q.763 §3.9 d)
+  n.address_signals.assign(digits);
+  return n;
+}
+} // namespace
+
+const char *rule_action_name(RuleAction a) {
+  static const char *n[] = {"answer", "busy", "no-answer", "release"};
+  return n[static_cast<int>(a)];
+}
+
+// ---------------------------------------------------------------------------------------------
+ClockScheduler::Id ClockScheduler::start(int64_t delay_ms, std::function<void()> fn) {
+  std::size_t slot;
+  if (!free_.empty()) {
+    slot = free_.back();
+    free_.pop_back();
+  } else {
+    slot = slots_.size();
+    slots_.push_back(Slot{});
+    slots_[slot].timer = clock_.make_timer([this, slot] { fire(slot); });
+  }
+  Slot &s = slots_[slot];
+  s.fn = std::move(fn);
+  s.id = next_++;
+  live_[s.id] = slot;
+  s.timer->start(static_cast<uint32_t>(std::max<int64_t>(0, delay_ms)));
+  return s.id;
+}
+
+void ClockScheduler::stop(Id id) {
+  auto it = live_.find(id);
+  if (it == live_.end())
+    return;
+  Slot &s = slots_[it->second];
+  s.timer->stop();
+  s.fn = nullptr;
+  s.id = 0;
+  free_.push_back(it->second);
+  live_.erase(it);
+}
+
+void ClockScheduler::fire(std::size_t slot) {
+  Slot &s = slots_[slot];
+  if (!s.id)
+    return;
+  std::function<void()> fn = std::move(s.fn);
+  live_.erase(s.id);
+  s.id = 0;
+  s.fn = nullptr;
+  free_.push_back(slot);
+  if (fn)
+    fn();
+}
+
+// ---------------------------------------------------------------------------------------------
+class Sim::Supervision : public cc::SupervisionPort {
+public:
+  explicit Supervision(Sim &s) : s_(s) {}
+  ~Supervision() override {
+    for (auto &[k, id] : timers_)
+      s_.sched_.stop(id);
+  }
+  void send(const isup::Message &msg) override { s_.send(msg); }
+  void start_timer(uint16_t cic, IsupTimer t, uint32_t ms) override {
+    stop_timer(cic, t);
+    timers_[{cic, t}] = s_.sched_.start(ms, [this, cic, t] {
+      timers_.erase({cic, t});
+      s_.sup_->on_timer(cic, t);
+      s_.reap();
+    });
+  }
+  void stop_timer(uint16_t cic, IsupTimer t) override {
+    auto it = timers_.find({cic, t});
+    if (it != timers_.end()) {
+      s_.sched_.stop(it->second);
+      timers_.erase(it);
+    }
+  }
+  void release_call(uint32_t ref, uint16_t cic, uint8_t cause) override;
+  void reattempt_call(uint32_t ref, uint16_t) override;
+  void maintenance_alert(uint16_t cic, const char *what) override {
+    s_.maintenance("alert cic " + std::to_string(cic) + ": " + what);
+  }
+
+private:
+  Sim &s_;
+  std::map<std::pair<uint16_t, IsupTimer>, cc::Scheduler::Id> timers_;
+};
+
+// ---------------------------------------------------------------------------------------------
+struct Sim::Call : Port {
+  Sim &s;
+  uint32_t ref;
+  uint16_t cic;
+  bool outgoing;
+  std::unique_ptr<OutgoingCall> out;
+  std::unique_ptr<IncomingCall> in;
+  std::string called, calling, sam_rest;
+  bool end_of_pulsing = false;
+  const Rule *rule = nullptr;
+  bool rule_applied = false, answered = false, finished = false;
+  uint8_t cause = kCauseNormal;
+  std::map<IsupTimer, cc::Scheduler::Id> timers;
+  std::vector<cc::Scheduler::Id> actions; // scheduled rule steps (answer, hang up ...)
+  isup::Message iam;
+
+  Call(Sim &sim, uint32_t r, uint16_t c, bool o) : s(sim), ref(r), cic(c), outgoing(o) {}
+  ~Call() override { stop_all(); }
+
+  void stop_all() {
+    for (auto &[t, id] : timers)
+      s.sched_.stop(id);
+    timers.clear();
+    for (auto id : actions)
+      s.sched_.stop(id);
+    actions.clear();
+  }
+  const char *state() const { return out ? out->state() : in ? in->state() : "none"; }
+  bool machine_released() const { return out ? out->released() : in ? in->released() : true; }
+
+  void process(const Event &e) {
+    if (finished)
+      return;
+    if (out)
+      out->process(e);
+    else if (in)
+      in->process(e);
+    if (!finished && machine_released()) {
+      // Some terminal rows (REL crossing our REL) end without telling the circuit: it is idle.
+      const cc::Circuit *c = s.group_.find(cic);
+      if (c && c->call_ref == ref && c->call != cc::CircuitCall::Resetting)
+        s.group_.idle(cic);
+      finish();
+    }
+  }
+  // Runs `f` after `ms` unless the call ends first.
+  void later(uint32_t ms, std::function<void(Call &)> f) {
+    const uint32_t r = ref;
+    Sim &sim = s;
+    actions.push_back(s.sched_.start(ms, [&sim, r, f] {
+      auto it = sim.calls_.find(r);
+      if (it != sim.calls_.end() && !it->second->finished)
+        f(*it->second);
+      sim.reap();
+    }));
+  }
+  void release(uint8_t c) {
+    cause = c;
+    process(EvReleaseReq{c, kLocationPublicLocal});
+  }
+  void finish() {
+    if (finished)
+      return;
+    finished = true;
+    stop_all();
+    if (outgoing) {
+      ++s.sum_.released_outgoing[cause];
+      const auto &ok = s.orig_.expect_causes;
+      if (std::find(ok.begin(), ok.end(), cause) == ok.end())
+        ++s.sum_.calls_failed;
+    } else {
+      ++s.sum_.released_incoming[cause];
+    }
+    s.finished_.push_back(ref);
+  }
+
+  // ---- Port: messages on the circuit
+  void send(isup::Message m) {
+    m.cic = cic;
+    s.send(std::move(m));
+  }
+  void send_iam() override { send(iam); }
+  void send_sam() override { send(cc::msgs::sam(cic, sam_rest, true)); }
+  void send_cot(bool ok) override { send(cc::msgs::cot(cic, ok)); }
+  void send_acm(bool in_band) override { send(cc::msgs::acm(cic, in_band)); }
+  void send_cpg(bool in_band) override { send(cc::msgs::cpg(cic, in_band ? 2 : 1, in_band)); }
+  void send_anm() override { send(cc::msgs::anm(cic)); }
+  void send_con() override { send(cc::msgs::con(cic)); }
+  void send_rel(uint8_t c, uint8_t location) override { send(cc::msgs::rel(cic, c, location)); }
+  void send_rlc() override { send(cc::msgs::rlc(cic)); }
+  void send_rsc() override { send(cc::msgs::rsc(cic)); }
+  void start_timer(IsupTimer t) override {
+    stop_timer(t);
+    const uint32_t r = ref;
+    Sim &sim = s;
+    timers[t] = s.sched_.start(s.cfg_.timers.ms(t), [&sim, r, t] {
+      auto it = sim.calls_.find(r);
+      if (it == sim.calls_.end())
+        return;
+      it->second->timers.erase(t);
+      it->second->fire(t);
+      sim.reap();
+    });
+  }
+  void stop_timer(IsupTimer t) override {
+    auto it = timers.find(t);
+    if (it != timers.end()) {
+      s.sched_.stop(it->second);
+      timers.erase(it);
+    }
+  }
+  void fire(IsupTimer t) {
+    switch (t) {
+    case IsupTimer::T1: process(EvT1{}); break;
+    case IsupTimer::T5: process(EvT5{}); break;
+    case IsupTimer::T6: process(EvT6{}); break;
+    case IsupTimer::T7: process(EvT7{}); break;
+    case IsupTimer::T8: process(EvT8{}); break;
+    case IsupTimer::T9: process(EvT9{}); break;
+    case IsupTimer::T16: process(EvT16{}); break;
+    case IsupTimer::T17: process(EvT17{}); break;
+    case IsupTimer::T35: process(EvT35{}); break;
+    default: break;
+    }
+  }
+
+  // ---- Port: what the half-call tells its owner
+  void on_setup() override { s.apply_rule(*this); }
+  void on_more_digits() override { s.apply_rule(*this); }
+  void on_alerting(bool) override {}
+  void on_progress(bool) override {}
+  void on_answer() override {
+    answered = true;
+    ++s.sum_.calls_answered;
+    if (outgoing && s.orig_.hold_ms)
+      later(s.orig_.hold_ms, [](Call &c) { c.release(kCauseNormal); });
+  }
+  void on_suspend(bool) override {}
+  void on_resume(bool) override {}
+  void on_released(uint8_t c, uint8_t) override { cause = c; }
+  void on_reattempt() override {
+    // Q.764 §2.9.1.4: the call is repeated on another circuit; this one now carries theirs.
+    ++s.sum_.calls_reattempted;
+    finished = true; // not a released call: no cause counted
+    stop_all();
+    s.finished_.push_back(ref);
+    Sim &sim = s;
+    sim.sched_.start(0, [&sim] {
+      sim.originate_one();
+      sim.reap();
+    });
+  }
+  void on_circuit_idle() override {
+    const cc::Circuit *c = s.group_.find(cic);
+    if (c && c->call_ref == ref)
+      s.group_.idle(cic);
+    finish();
+  }
+  void on_circuit_reset() override { s.group_.set_call_state(cic, cc::CircuitCall::Resetting); }
+  void on_unexpected(const char *st, const char *ev) override {
+    s.unexpected(std::string(st) + ":" + ev);
+  }
+};
+
+void Sim::Supervision::release_call(uint32_t ref, uint16_t, uint8_t cause) {
+  auto it = s_.calls_.find(ref);
+  if (it == s_.calls_.end())
+    return;
+  // Reset or hardware blocking took the circuit: the call is gone without REL/RLC.
+  it->second->cause = cause;
+  it->second->finish();
+}
+
+void Sim::Supervision::reattempt_call(uint32_t ref, uint16_t) {
+  auto it = s_.calls_.find(ref);
+  if (it != s_.calls_.end() && it->second->out)
+    it->second->process(EvDualSeizureLost{});
+}
+
+// ---------------------------------------------------------------------------------------------
+Sim::Sim(SimConfig cfg, cc::Scheduler &sched, cc::IsupSender &out)
+    : cfg_(std::move(cfg)), sched_(sched), out_(out),
+      group_("pstn", cfg_.own_pc, cfg_.dpc, cfg_.hunting) {
+  for (auto [a, b] : cfg_.cic_ranges)
+    group_.add_range(a, b);
+  sup_port_ = std::make_unique<Supervision>(*this);
+  sup_ = std::make_unique<cc::CircuitSupervision>(group_, *sup_port_, cfg_.timers);
+}
+
+Sim::~Sim() {
+  if (orig_timer_)
+    sched_.stop(orig_timer_);
+  calls_.clear();
+  sup_.reset();
+  sup_port_.reset();
+}
+
+void Sim::log_msg(char dir, const isup::Message &m) {
+  if (!cfg_.log_messages || !log_)
+    return;
+  std::string l = dir == '>' ? "ISUP tx " : "ISUP rx ";
+  l += "cic " + std::to_string(m.cic) + " " + acronym(m.type);
+  if (const auto *n = m.find<isup::CalledPartyNumber>())
+    l += " called " + std::string(n->address_signals.str()) + " nai " +
+         std::to_string(n->nature_of_address_indicator);
+  if (const auto *n = m.find<isup::CallingPartyNumber>())
+    l += " calling " + std::string(n->address_signals.str());
+  if (const auto *n = m.find<isup::SubsequentNumber>())
+    l += " digits " + std::string(n->address_signals.str());
+  if (const auto *c = m.find<isup::CauseIndicators>())
+    l += " cause " + std::to_string(c->cause_value) + " location " + std::to_string(c->location);
+  if (const auto *e = m.find<isup::EventInformation>())
+    l += " event " + std::to_string(e->event_indicator);
+  if (const auto *o = m.find<isup::OptionalBackwardCallIndicators>(); o && o->in_band_information_indicator)
+    l += " in-band";
+  if (const auto *r = m.find<isup::RangeAndStatus>())
+    l += " range " + std::to_string(r->range);
+  if (const auto *g = m.find<isup::CircuitGroupSupervisionMessageType>())
+    l += g->type_indicator ? " hardware" : " maintenance";
+  log_(l);
+}
+
+void Sim::maintenance(std::string what) {
+  ++sum_.maintenance_events;
+  if (sum_.maintenance.size() < kMaintenanceLogCap)
+    sum_.maintenance.push_back(what);
+  if (log_)
+    log_("MAINT " + what);
+}
+
+void Sim::unexpected(std::string what) {
+  ++sum_.unexpected[what];
+  if (log_)
+    log_("UNEXPECTED " + what);
+}
+
+void Sim::send(isup::Message msg) {
+  ++sum_.sent[acronym(msg.type)];
+  log_msg('>', msg);
+  if (is_maintenance(msg.type)) {
+    std::string e = "tx " + acronym(msg.type) + " cic " + std::to_string(msg.cic);
+    if (const auto *r = msg.find<isup::RangeAndStatus>())
+      e += " range " + std::to_string(r->range);
+    maintenance(std::move(e));
+  }
+  out_.send(cfg_.dpc, msg);
+}
+
+void Sim::receive_malformed(std::string_view why) {
+  ++sum_.malformed;
+  unexpected("malformed:" + std::string(why));
+}
+
+Sim::Call *Sim::call_on(uint16_t cic) {
+  const cc::Circuit *c = group_.find(cic);
+  if (!c || !c->call_ref)
+    return nullptr;
+  auto it = calls_.find(c->call_ref);
+  return it == calls_.end() || it->second->finished ? nullptr : it->second.get();
+}
+
+void Sim::reap() {
+  for (uint32_t r : finished_)
+    calls_.erase(r);
+  finished_.clear();
+}
+
+void Sim::receive(uint32_t opc, const isup::Message &msg) {
+  ++sum_.received[acronym(msg.type)];
+  log_msg('<', msg);
+  if (opc != cfg_.dpc)
+    unexpected("opc-" + std::to_string(opc));
+  if (is_maintenance(msg.type)) {
+    std::string e = "rx " + acronym(msg.type) + " cic " + std::to_string(msg.cic);
+    if (const auto *r = msg.find<isup::RangeAndStatus>())
+      e += " range " + std::to_string(r->range);
+    if (const auto *g = msg.find<isup::CircuitGroupSupervisionMessageType>())
+      e += g->type_indicator ? " hardware" : " maintenance";
+    maintenance(std::move(e));
+  }
+  if (!group_.find(msg.cic)) {
+    // Q.764 §2.12: a CIC this exchange does not have is answered with UCIC (never UCIC itself).
+    unexpected("unknown-cic");
+    if (msg.type != MessageType::Ucic) {
+      isup::Message u;
+      u.type = MessageType::Ucic;
+      u.cic = msg.cic;
+      send(u);
+    }
+    return;
+  }
+  Call *c = call_on(msg.cic);
+  const auto cls = cc::msgs::classify(msg.type);
+  if (cls == cc::msgs::Classified::Supervision || (msg.type == MessageType::Rsc && !c)) {
+    sup_->receive(msg);
+    reap();
+    return;
+  }
+  if (cls == cc::msgs::Classified::Ignored) {
+    unexpected("ignored-" + acronym(msg.type));
+    return;
+  }
+  if (msg.type == MessageType::Iam) {
+    incoming_iam(msg);
+    reap();
+    return;
+  }
+  if (!c) {
+    // Q.764 §2.9.5.1? an unexpected message on an idle circuit: REL gets RLC, RLC may end a
+    // reset we started; anything else resets the circuit.
+    if (msg.type == MessageType::Rel) {
+      send(cc::msgs::rlc(msg.cic));
+    } else if (msg.type == MessageType::Rlc) {
+      if (!sup_->reset_complete(msg.cic))
+        unexpected("idle-circuit-RLC");
+    } else {
+      unexpected("idle-circuit-" + acronym(msg.type));
+      sup_->reset(msg.cic);
+    }
+    reap();
+    return;
+  }
+  switch (msg.type) {
+  case MessageType::Acm: {
+    const auto *obci = msg.find<isup::OptionalBackwardCallIndicators>();
+    c->process(EvAcm{obci && obci->in_band_information_indicator});
+    break;
+  }
+  case MessageType::Cpg: {
+    const auto *ev = msg.find<isup::EventInformation>();
+    const auto *obci = msg.find<isup::OptionalBackwardCallIndicators>();
+    c->process(EvCpg{static_cast<uint8_t>(ev ? ev->event_indicator : 0),
+                     (obci && obci->in_band_information_indicator) ||
+                         (ev && (ev->event_indicator == 2 || ev->event_indicator == 3))});
+    break;
+  }
+  case MessageType::Anm: c->process(EvAnm{}); break;
+  case MessageType::Con: c->process(EvCon{}); break;
+  case MessageType::Rel: {
+    const auto *cause = msg.find<isup::CauseIndicators>();
+    c->process(EvRel{static_cast<uint8_t>(cause ? cause->cause_value : 31),
+                     static_cast<uint8_t>(cause ? cause->location : 0)});
+    break;
+  }
+  case MessageType::Rlc: c->process(EvRlc{}); break;
+  case MessageType::Sus: {
+    const auto *sr = msg.find<isup::SuspendResumeIndicators>();
+    c->process(EvSus{sr && sr->suspend_resume_indicator});
+    break;
+  }
+  case MessageType::Res: {
+    const auto *sr = msg.find<isup::SuspendResumeIndicators>();
+    c->process(EvRes{sr && sr->suspend_resume_indicator});
+    break;
+  }
+  case MessageType::Cot: {
+    const auto *ci = msg.find<isup::ContinuityIndicators>();
+    c->process(EvCot{ci && ci->continuity_indicator});
+    break;
+  }
+  case MessageType::Sam: {
+    bool st = false;
+    if (const auto *sn = msg.find<isup::SubsequentNumber>())
+      c->called += digits_of(*sn, &st);
+    c->end_of_pulsing = c->end_of_pulsing || st;
+    c->process(EvSam{st});
+    break;
+  }
+  case MessageType::Rsc: c->process(EvRsc{}); break;
+  default: unexpected("unhandled-" + acronym(msg.type)); break;
+  }
+  reap();
+}
+
+void Sim::incoming_iam(const isup::Message &msg) {
+  uint32_t displaced = 0;
+  const uint32_t ref = next_ref_;
+  using S = cc::CircuitGroup::IncomingSeizure;
+  const auto r = group_.seize_incoming(msg.cic, ref, &displaced);
+  if (r == S::DualSeizureWeWin) {
+    ++sum_.dual_seizures; // Q.764 §2.9.1.4 a): their IAM is disregarded
+    return;
+  }
+  if (r == S::LocallyBlocked) {
+    unexpected("iam-on-locally-blocked");
+    sup_->block(msg.cic); // remind the far end (Q.764 §2.8.2.3)
+    return;
+  }
+  if (r == S::Busy || r == S::UnknownCircuit) {
+    unexpected("iam-on-busy-circuit");
+    return;
+  }
+  if (r == S::DualSeizureWeYield) {
+    ++sum_.dual_seizures;
+    auto it = calls_.find(displaced);
+    if (it != calls_.end())
+      it->second->process(EvDualSeizureLost{});
+  }
+  ++next_ref_;
+  ++sum_.calls_offered;
+  auto owned = std::make_unique<Call>(*this, ref, msg.cic, false);
+  Call &call = *owned;
+  calls_[ref] = std::move(owned);
+  call.iam = msg;
+  if (const auto *n = msg.find<isup::CalledPartyNumber>())
+    call.called = digits_of(*n, &call.end_of_pulsing);
+  if (const auto *n = msg.find<isup::CallingPartyNumber>())
+    call.calling = digits_of(*n);
+  call.in = std::make_unique<IncomingCall>(call);
+  const auto *nci = msg.find<isup::NatureOfConnectionIndicators>();
+  call.process(EvIam{nci && nci->continuity_check_indicator == 1});
+}
+
+const Rule &Sim::rule_for(std::string_view digits) const {
+  static const Rule kAnswer{};
+  const Rule *best = nullptr;
+  for (const auto &r : cfg_.rules)
+    if (digits.substr(0, r.prefix.size()) == r.prefix &&
+        (!best || r.prefix.size() > best->prefix.size()))
+      best = &r;
+  return best ? *best : kAnswer;
+}
+
+void Sim::apply_rule(Call &c) {
+  if (c.rule_applied)
+    return;
+  const Rule &rule = rule_for(c.called);
+  c.rule = &rule;
+  if (rule.expect_digits && c.called.size() < rule.expect_digits && !c.end_of_pulsing) {
+    // Overlap (Q.764 §2.1.2.2): wait for SAMs; T35 guards the wait, then cause 28.
+    c.stop_timer(IsupTimer::T35);
+    const uint32_t ref = c.ref;
+    c.timers[IsupTimer::T35] = sched_.start(cfg_.timers.ms(IsupTimer::T35), [this, ref] {
+      auto it = calls_.find(ref);
+      if (it == calls_.end() || it->second->finished)
+        return;
+      it->second->timers.erase(IsupTimer::T35);
+      it->second->release(kCauseInvalidNumberFormat);
+      reap();
+    });
+    return;
+  }
+  c.stop_timer(IsupTimer::T35);
+  c.rule_applied = true;
+  switch (rule.action) {
+  case RuleAction::Busy: c.release(17); return; // Q.850 user busy
+  case RuleAction::Release: c.release(rule.cause); return;
+  case RuleAction::NoAnswer: c.process(EvAlertingReq{rule.in_band}); return;
+  case RuleAction::Answer: break;
+  }
+  c.process(EvAlertingReq{rule.in_band});
+  if (rule.cpg == CpgKind::Alerting)
+    c.process(EvAlertingReq{false});
+  else if (rule.cpg == CpgKind::Progress)
+    c.process(EvProgressReq{true});
+  auto do_answer = [this](Call &call) {
+    call.process(EvAnswerReq{});
+    if (call.finished)
+      return;
+    call.answered = true;
+    ++sum_.calls_answered;
+    if (call.rule && call.rule->hangup_after_ms)
+      call.later(call.rule->hangup_after_ms, [](Call &x) { x.release(kCauseNormal); });
+  };
+  if (rule.answer_after_ms)
+    c.later(rule.answer_after_ms, do_answer);
+  else
+    do_answer(c);
+}
+
+// ---- originating ------------------------------------------------------------------------------
+void Sim::originate_start(const OriginateConfig &o) {
+  orig_ = o;
+  orig_running_ = true;
+  orig_placed_ = 0;
+  orig_start_ms_ = sched_.now_ms();
+  if (orig_timer_)
+    sched_.stop(orig_timer_);
+  orig_timer_ = sched_.start(0, [this] { orig_tick(); });
+}
+
+void Sim::originate_stop() {
+  orig_running_ = false;
+  if (orig_timer_)
+    sched_.stop(orig_timer_);
+  orig_timer_ = 0;
+}
+
+void Sim::orig_tick() {
+  orig_timer_ = 0;
+  if (!orig_running_)
+    return;
+  const int64_t now = sched_.now_ms();
+  const bool total_done = orig_.total && orig_placed_ >= orig_.total;
+  const bool time_done = orig_.duration_ms && now - orig_start_ms_ >= int64_t(orig_.duration_ms);
+  if (total_done || time_done || (!orig_.total && !orig_.duration_ms && orig_placed_ >= 1 &&
+                                  orig_.rate <= 0)) {
+    orig_running_ = false;
+    return;
+  }
+  if (available_) {
+    ++orig_placed_;
+    originate_one();
+  }
+  // Paced on the start time so that the rate holds whatever the loop's latency.
+  const double interval = orig_.rate > 0 ? 1000.0 / orig_.rate : 1000.0;
+  const int64_t due = orig_start_ms_ + static_cast<int64_t>(interval * orig_placed_);
+  orig_timer_ = sched_.start(std::max<int64_t>(available_ ? due - now : 100, 0),
+                             [this] { orig_tick(); });
+  reap();
+}
+
+bool Sim::originate_one() {
+  const uint32_t ref = next_ref_;
+  cc::Circuit *ci = group_.seize_outgoing(ref);
+  if (!ci) {
+    ++sum_.calls_no_circuit;
+    ++sum_.calls_failed;
+    return false;
+  }
+  ++next_ref_;
+  ++sum_.calls_originated;
+  auto owned = std::make_unique<Call>(*this, ref, ci->cic, true);
+  Call &c = *owned;
+  calls_[ref] = std::move(owned);
+  c.called = orig_.called;
+  c.calling = orig_.calling;
+  std::string first = orig_.called;
+  if (orig_.sam_digits && orig_.sam_digits < first.size()) {
+    c.sam_rest = first.substr(first.size() - orig_.sam_digits);
+    first.resize(first.size() - orig_.sam_digits);
+  }
+  // Q.763 §1.4 / Table 32: the IAM's mandatory parameters; ANSI T1.113 carries the user
+  // service information where ITU-T has the transmission medium requirement.
+  isup::Message &iam = c.iam;
+  iam.type = MessageType::Iam;
+  iam.cic = ci->cic;
+  iam.add(isup::NatureOfConnectionIndicators{}, isup::Part::MandatoryFixed);
+  isup::ForwardCallIndicators fci;
+  fci.isdn_user_part_indicator = true; // ISUP all the way
+  fci.national_international_call_indicator = orig_.called_nai == 4;
+  iam.add(fci, isup::Part::MandatoryFixed);
+  iam.add(isup::CallingPartysCategory{.value = 10}, isup::Part::MandatoryFixed); // ordinary
+  if (cfg_.variant == isup::Variant::Ansi) {
+    isup::UserServiceInformation usi; // speech, circuit mode, 64 kbit/s (Q.931 §4.5.5)
+    usi.transfer_mode = 0;
+    usi.information_transfer_rate = 0x10;
+    iam.add(usi, isup::Part::MandatoryVariable);
+  } else {
+    iam.add(isup::TransmissionMediumRequirement{.value = 3}, isup::Part::MandatoryFixed);
+  }
+  iam.add(number<isup::CalledPartyNumber>(first, orig_.called_nai), isup::Part::MandatoryVariable);
+  if (!orig_.calling.empty()) {
+    auto cg = number<isup::CallingPartyNumber>(orig_.calling, orig_.calling_nai);
+    cg.screening_indicator = 3; // network provided
+    iam.add(cg);
+  }
+  c.out = std::make_unique<OutgoingCall>(c);
+  c.process(EvSetupReq{});
+  if (!c.sam_rest.empty() && !c.finished)
+    c.process(EvMoreDigitsReq{true});
+  return true;
+}
+
+// ---- maintenance ------------------------------------------------------------------------------
+bool Sim::grs(uint16_t first, uint8_t range) {
+  if (!group_.find(first))
+    return false;
+  return sup_->group_reset(first, range);
+}
+bool Sim::cgb(uint16_t first, uint8_t range, bool hw) {
+  return group_.find(first) && sup_->group_block(first, range, hw);
+}
+bool Sim::cgu(uint16_t first, uint8_t range, bool hw) {
+  return group_.find(first) && sup_->group_unblock(first, range, hw);
+}
+bool Sim::blo(uint16_t cic) { return group_.find(cic) && sup_->block(cic); }
+bool Sim::ubl(uint16_t cic) { return group_.find(cic) && sup_->unblock(cic); }
+bool Sim::rsc(uint16_t cic) {
+  if (!group_.find(cic))
+    return false;
+  if (Call *c = call_on(cic)) {
+    // Q.764 §2.9.3.1: resetting a circuit ends its call; RLC answers the RSC.
+    c->cause = kCauseTemporaryFailure;
+    c->finish();
+    reap();
+  }
+  return sup_->reset(cic);
+}
+void Sim::reset_all() {
+  sup_->reset_all();
+  reap();
+}
+
+void Sim::destination(bool available) {
+  if (available == available_)
+    return;
+  available_ = available;
+  maintenance(available ? "MTP-RESUME: gateway reachable" : "MTP-PAUSE: gateway unreachable");
+}
+
+void Sim::release_all() {
+  originate_stop();
+  std::vector<uint32_t> refs;
+  for (auto &[r, c] : calls_)
+    refs.push_back(r);
+  for (uint32_t r : refs) {
+    auto it = calls_.find(r);
+    if (it != calls_.end() && !it->second->finished)
+      it->second->release(kCauseNormal);
+  }
+  reap();
+}
+
+bool Sim::supervision_pending() const {
+  for (const auto &c : group_.circuits())
+    if (sup_->pending(c.cic))
+      return true;
+  return false;
+}
+
+std::vector<Sim::CallInfo> Sim::calls() const {
+  std::vector<CallInfo> v;
+  for (const auto &[r, c] : calls_)
+    v.push_back({r, c->cic, c->outgoing, c->state(), c->called, c->calling,
+                 c->rule ? (c->rule->prefix.empty() ? "default" : c->rule->prefix) : ""});
+  return v;
+}
+
+std::vector<uint16_t> Sim::busy_circuits() const {
+  std::vector<uint16_t> v;
+  for (const auto &c : group_.circuits())
+    if (c.call != cc::CircuitCall::Idle)
+      v.push_back(c.cic);
+  return v;
+}
+
+std::vector<uint16_t> Sim::blocked_circuits() const {
+  std::vector<uint16_t> v;
+  for (const auto &c : group_.circuits())
+    if (c.blocking.any())
+      v.push_back(c.cic);
+  return v;
+}
+
+std::string Sim::summary_text() const {
+  std::string o;
+  auto line = [&](const std::string &k, uint64_t v) {
+    char b[128];
+    std::snprintf(b, sizeof b, "%-36s %llu\n", k.c_str(), static_cast<unsigned long long>(v));
+    o += b;
+  };
+  auto list = [](const std::vector<uint16_t> &v) {
+    std::string s;
+    for (uint16_t c : v)
+      s += (s.empty() ? "" : " ") + std::to_string(c);
+    return s.empty() ? std::string("none") : s;
+  };
+  o += "pstn-sim summary\n";
+  line("calls.offered", sum_.calls_offered);
+  line("calls.originated", sum_.calls_originated);
+  line("calls.answered", sum_.calls_answered);
+  line("calls.failed", sum_.calls_failed);
+  line("calls.no-circuit", sum_.calls_no_circuit);
+  line("calls.reattempted", sum_.calls_reattempted);
+  line("calls.dual-seizures", sum_.dual_seizures);
+  line("calls.active", calls_.size());
+  for (const auto &[c, n] : sum_.released_incoming)
+    line("released.incoming.cause." + std::to_string(c), n);
+  for (const auto &[c, n] : sum_.released_outgoing)
+    line("released.outgoing.cause." + std::to_string(c), n);
+  for (const auto &[t, n] : sum_.sent)
+    line("sent." + t, n);
+  for (const auto &[t, n] : sum_.received)
+    line("received." + t, n);
+  uint64_t unexpected_total = 0;
+  for (const auto &[w, n] : sum_.unexpected) {
+    line("unexpected." + w, n);
+    unexpected_total += n;
+  }
+  line("unexpected.total", unexpected_total);
+  line("malformed", sum_.malformed);
+  line("maintenance.events", sum_.maintenance_events);
+  for (const auto &m : sum_.maintenance)
+    o += "maintenance.event " + m + "\n";
+  const auto k = group_.counts();
+  line("circuits.total", k.total);
+  line("circuits.idle", k.idle);
+  line("circuits.blocked", k.blocked);
+  o += "circuits.not-idle " + list(busy_circuits()) + "\n";
+  o += "circuits.blocked-list " + list(blocked_circuits()) + "\n";
+  return o;
+}
+
+} // namespace mgc::pstnsim

@@ -1,0 +1,137 @@
+// mgcd's SS7 side: what arrives over MTP3 is decoded and Q.764 §2.9.5 is applied before call
+// control sees it (CFN, REL, parameters dropped at this end node); what call control sends goes
+// out as MTP-TRANSFER with SI 5, the own point code and the SLS taken from the CIC.
+#include "callcontrol/call_manager.h"
+#include "core/hex.h"
+#include "gateway/mgcd/ss7.h"
+#include "isup/codec.h"
+
+#include <gtest/gtest.h>
+
+using namespace mgc;
+
+namespace {
+
+struct NoTimers : cc::Scheduler {
+  int64_t now_ms() const override { return 0; }
+  Id start(int64_t, std::function<void()>) override { return ++n; }
+  void stop(Id) override {}
+  Id n = 0;
+};
+
+struct Leg : cc::SipLeg {
+  void provisional(int, const cc::SipBody &) override {}
+  void answer(const cc::SipBody &) override {}
+  void reject(int, uint8_t, const cc::SipBody &) override {}
+  void cancel(uint8_t) override {}
+  void bye(uint8_t, const cc::SipBody &) override {}
+  std::string call_id() const override { return "x"; }
+};
+
+struct Sip : cc::SipSide {
+  std::vector<cc::iw::SipCallInfo> invites;
+  Leg leg;
+  cc::SipLeg *invite(const cc::SipPeer &, const cc::iw::SipCallInfo &i, const cc::SipBody &) override {
+    invites.push_back(i);
+    return &leg;
+  }
+};
+
+struct Media : cc::MediaGateway {
+  void set_listener(Listener *) override {}
+  void connect(std::string_view, uint16_t, std::string_view, cc::MediaMode, Connected d) override {
+    d(Status::Ok(), 1, "v=0");
+  }
+  void modify(Handle, std::optional<cc::MediaMode>, std::string_view, Modified d) override {
+    d(Status::Ok(), {});
+  }
+  void loopback(std::string_view, uint16_t, Connected d) override { d(Status::Ok(), 1, {}); }
+  void release(Handle, Done d) override { d(Status::Ok()); }
+};
+
+struct Ss7Side : testing::Test {
+  NoTimers sched;
+  Sip sip;
+  Media media;
+  std::vector<sigtran::MtpTransfer> out;
+  gw::Ss7 ss7{200, 2, isup::Variant::Itu};
+  std::unique_ptr<cc::CallManager> cm;
+  void SetUp() override {
+    cc::CallManagerConfig cfg;
+    cfg.own_point_code = 200;
+    cm = std::make_unique<cc::CallManager>(cfg, sched, ss7, sip);
+    cm->add_trunk_group("pstn", 100, cc::Hunting::Sequential, media).add_range(1, 31);
+    cm->add_sip_peer({"phone", cc::SipProfile::Plain, false});
+    cm->routing().add({"2", 0, "", {{cc::RouteTarget::Kind::SipPeer, "phone"}}});
+    ss7.attach([this](const sigtran::MtpTransfer &t) {
+      out.push_back(t);
+      return Status::Ok();
+    }, *cm);
+  }
+  void rx(const std::string &hex) {
+    sigtran::MtpTransfer t;
+    t.opc = 100;
+    t.dpc = 200;
+    t.si = 5;
+    t.data = *hex_decode(hex);
+    ss7.mtp_transfer_ind(t);
+  }
+  isup::Message sent(std::size_t i) {
+    isup::Message m;
+    EXPECT_TRUE(isup::decode(out.at(i).data, isup::DecodeOptions{}, m).status.ok());
+    return m;
+  }
+};
+
+TEST_F(Ss7Side, IamBecomesACallAndTransfersCarryTheRoutingFields) {
+  // IAM on CIC 0x13 (19) for 2345
+  rx("1300" "010020010a00020604021032540a0683135515320400");
+  ASSERT_EQ(sip.invites.size(), 1u);
+  EXPECT_EQ(sip.invites[0].called, "2345");
+  cm->sip_provisional(sip.leg, 180, {});
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(sent(0).type, isup::MessageType::Acm);
+  EXPECT_EQ(out[0].si, 5);
+  EXPECT_EQ(out[0].opc, 200u);
+  EXPECT_EQ(out[0].dpc, 100u);
+  EXPECT_EQ(out[0].ni, 2);
+  EXPECT_EQ(out[0].sls, 0x13 & 0x0f); // ITU: the 4 low bits of the CIC
+}
+
+TEST_F(Ss7Side, UnrecognisedMessageGetsConfusion) {
+  rx("0500" "700100");
+  ASSERT_EQ(out.size(), 1u);
+  const isup::Message cfn = sent(0);
+  EXPECT_EQ(cfn.type, isup::MessageType::Cfn);
+  EXPECT_EQ(cfn.cic, 5);
+  EXPECT_EQ(cfn.find<isup::CauseIndicators>()->cause_value, 97);
+  EXPECT_EQ(hex_encode(cfn.find<isup::CauseIndicators>()->diagnostics.span()), "70");
+  EXPECT_EQ(ss7.decode_counters().get(isup::DecodeReason::unrecognized_message), 1u);
+}
+
+TEST_F(Ss7Side, UnknownParameterIsDroppedAndReported) {
+  // the IAM carries parameter 0xfe without compatibility information
+  rx("1300" "010020010a00020604021032540a06831355153204" "fe01aa" "00");
+  ASSERT_EQ(sip.invites.size(), 1u); // the call goes ahead
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(sent(0).type, isup::MessageType::Cfn);
+  EXPECT_EQ(sent(0).find<isup::CauseIndicators>()->cause_value, 99);
+}
+
+TEST_F(Ss7Side, TruncatedIamIsReleasedWithCause96) {
+  rx("1300" "010020");
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(sent(0).type, isup::MessageType::Rel);
+  EXPECT_EQ(sent(0).find<isup::CauseIndicators>()->cause_value, 96);
+  EXPECT_TRUE(sip.invites.empty());
+}
+
+TEST_F(Ss7Side, OtherServiceIndicatorsAreNotIsup) {
+  sigtran::MtpTransfer t;
+  t.si = 3; // SCCP
+  t.data = {1, 2, 3};
+  ss7.mtp_transfer_ind(t);
+  EXPECT_TRUE(out.empty());
+}
+
+} // namespace
