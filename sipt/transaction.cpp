@@ -63,11 +63,22 @@ std::string client_key(const Message &m) {
 
 std::string server_key(const Message &m) {
   const Via &v = m.top_via();
-  if (v.branch.empty())
-    return {};
   std::string_view method = m.method_text();
   if (m.method() == Method::ACK) // ACK matches the INVITE it acknowledges (§17.2.3)
     method = "INVITE";
+  if (v.branch.substr(0, kMagicCookie.size()) != kMagicCookie) {
+    // RFC 2543 peer (§17.2.3, last paragraphs): match on Request-URI, From tag, Call-ID, CSeq
+    // number and top Via instead of the branch. The To tag is left out so that the ACK, which
+    // carries the tag of our response, finds its INVITE.
+    std::string k = "2543|" + std::string(m.request_uri_text()) + '|' +
+                    std::string(m.from().tag()) + '|' + std::string(m.call_id()) + '|' +
+                    std::to_string(m.cseq().number) + '|';
+    for (char c : v.host)
+      k += lower(c);
+    k += ':' + std::to_string(v.has_port ? v.port : 0) + '|';
+    k += method;
+    return k;
+  }
   std::string k(v.branch);
   k += '|';
   for (char c : v.host)
@@ -473,12 +484,7 @@ bool TransactionLayer::receive(const Message &m, const Peer &from) {
     fire(*it->second, response_event(m.status_code(), true), &m);
     return true;
   }
-  std::string key = server_key(m);
-  if (key.empty()) { // RFC 2543 peer without a branch: no transaction matching here
-    tu_.on_request(nullptr, m, from);
-    return true;
-  }
-  key = "S|" + key;
+  std::string key = "S|" + server_key(m);
   auto it = txs_.find(key);
   if (m.method() == Method::ACK) {
     if (it != txs_.end() && it->second->kind_ == TxKind::ServerInvite &&

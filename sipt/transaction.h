@@ -178,7 +178,8 @@ private:
 };
 
 // Transaction keys (§17.1.3 client: branch + CSeq method; §17.2.3 server: branch + sent-by +
-// method, ACK matching INVITE). Empty if the top Via has no RFC 3261 branch.
+// method, ACK matching INVITE; without the magic cookie, the RFC 2543 fields). The client key
+// is empty if the top Via has no branch.
 std::string client_key(const Message &m);
 std::string server_key(const Message &m);
 

@@ -209,6 +209,19 @@ void UserAgent::on_request(Transaction *tx, const Message &req, const Peer &from
     respond(*tx, req, 481, "Call/Transaction Does Not Exist");
     return;
   }
+  // §14.2 / RFC 3311 §5.2: an offer while ours is outstanding is glare (491); a second
+  // re-INVITE while one is unanswered gets 500 with Retry-After.
+  if (req.method() == Method::INVITE || req.method() == Method::UPDATE) {
+    if (c->offer_tx_ && layer_.find(c->offer_tx_)) {
+      counters_.inc(SipUaCounter::glare_491);
+      respond(*tx, req, 491, "Request Pending");
+      return;
+    }
+    if (req.method() == Method::INVITE && c->reinvite_tx_ && layer_.find(c->reinvite_tx_)) {
+      respond(*tx, req, 500, "Server Internal Error", "Retry-After: 1\r\n");
+      return;
+    }
+  }
   if (!c->dialog_.accept_request(req)) {
     counters_.inc(SipUaCounter::answered_500_cseq);
     respond(*tx, req, 500, "CSeq Out Of Order");
@@ -473,6 +486,8 @@ void UserAgent::on_response(Transaction &tx, const Message &r) {
     client_txs_.erase(it);
   if (!c)
     return;
+  if (r.status_code() >= 200 && c->offer_tx_ == tx.id())
+    c->offer_tx_ = 0;
   if (m == Method::INVITE) {
     if (tx.id() == c->invite_tx_)
       on_uac_invite_response(*c, r);
@@ -643,16 +658,22 @@ bool Call::info(std::string_view ct, std::string_view body, std::string_view ext
 }
 
 bool Call::update(std::string_view ct, std::string_view body) {
-  if (!have_dialog_ || state_ == State::Terminated)
+  if (!have_dialog_ || state_ == State::Terminated || offer_tx_)
     return false;
-  return ua_->send_in_dialog(*this, "UPDATE", "Contact: <" + ua_->contact_uri() + ">\r\n", ct,
-                             body) != nullptr;
+  Transaction *tx = ua_->send_in_dialog(*this, "UPDATE", "Contact: " + ua_->contact_value() + "\r\n",
+                                        ct, body);
+  if (tx)
+    offer_tx_ = tx->id();
+  return tx != nullptr;
 }
 
 bool Call::reinvite(std::string_view ct, std::string_view body) {
-  if (!have_dialog_ || state_ != State::Confirmed)
+  if (!have_dialog_ || state_ != State::Confirmed || offer_tx_)
     return false;
-  return ua_->send_in_dialog(*this, "INVITE", {}, ct, body) != nullptr;
+  Transaction *tx = ua_->send_in_dialog(*this, "INVITE", {}, ct, body);
+  if (tx)
+    offer_tx_ = tx->id();
+  return tx != nullptr;
 }
 
 } // namespace mgc::sipt

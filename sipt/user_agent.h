@@ -88,6 +88,7 @@ private:
   bool have_dialog_ = false;
   uint64_t invite_tx_ = 0;      // the INVITE transaction (server or client)
   uint64_t reinvite_tx_ = 0;    // a pending incoming re-INVITE
+  uint64_t offer_tx_ = 0;       // our re-INVITE / UPDATE awaiting its final response
   std::string invite_bytes_;    // our INVITE (UAC) / the received one (UAS)
   std::unique_ptr<Message> invite_;
   std::string ack_bytes_;       // UAC: ACK for the 2xx, re-sent on retransmitted 2xx
@@ -105,7 +106,7 @@ private:
 #define MGC_SIPT_UA_COUNTERS(X)                                                                    \
   X(calls_in) X(calls_out) X(rejected_by_checks) X(answered_481) X(answered_500_cseq)            \
   X(acks_2xx) X(retransmitted_2xx) X(no_ack_bye) X(prack_sent) X(prack_received) X(no_prack)     \
-  X(options_answered)
+  X(options_answered) X(glare_491)
 } // namespace mgc::sipt
 MGC_DECLARE_COUNTERS(SipUaCounter, MGC_SIPT_UA_COUNTERS)
 namespace mgc::sipt {

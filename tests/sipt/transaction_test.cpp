@@ -274,3 +274,29 @@ TEST_F(Fixture, UnexpectedEventsAreCounted) {
   EXPECT_FALSE(layer.respond(*tx, response(tx->request(), 200))); // Completed: no row
   EXPECT_EQ(layer.counters().get(SipTxCounter::unexpected_events), 1u);
 }
+
+// §17.2.3: a peer without the magic cookie (RFC 2543, RFC 4475 §3.4.1) still gets transactions.
+TEST_F(Fixture, Rfc2543PeerMatchedWithoutBranch) {
+  std::string inv = "INVITE sip:UserB@example.com SIP/2.0\r\n"
+                    "Via: SIP/2.0/UDP iftgw.example.com\r\n"
+                    "From: <sip:+13035551111@ift.client.example.net;user=phone>;tag=a1\r\n"
+                    "To: sip:+16505552222@ss1.example.net;user=phone\r\n"
+                    "Call-ID: inv2543.1717@ift.client.example.com\r\nCSeq: 56 INVITE\r\n"
+                    "Content-Length: 0\r\n\r\n";
+  Message m = msg(inv);
+  layer.receive(m, udp);
+  layer.receive(msg(inv), udp); // retransmission: same transaction, the 100 again
+  ASSERT_EQ(tu.server_txs.size(), 1u);
+  ASSERT_NE(tu.server_txs[0], nullptr);
+  Transaction *tx = tu.server_txs[0];
+  EXPECT_EQ(sent.size(), 2u);
+  layer.respond(*tx, response(tx->request(), 486));
+  std::string ack = "ACK sip:UserB@example.com SIP/2.0\r\n"
+                    "Via: SIP/2.0/UDP iftgw.example.com\r\n"
+                    "From: <sip:+13035551111@ift.client.example.net;user=phone>;tag=a1\r\n"
+                    "To: sip:+16505552222@ss1.example.net;user=phone;tag=tt\r\n"
+                    "Call-ID: inv2543.1717@ift.client.example.com\r\nCSeq: 56 ACK\r\n"
+                    "Content-Length: 0\r\n\r\n";
+  layer.receive(msg(ack), udp);
+  EXPECT_EQ(tx->state(), TxState::Confirmed);
+}

@@ -312,3 +312,26 @@ TEST_F(Net, OptionsProbeUpAndDown) {
   ASSERT_EQ(results.size(), 2u);
   EXPECT_EQ(results[1], std::make_pair(false, 408));
 }
+
+// RFC 3261 §14.2: both sides send a re-INVITE at once: each answers the other 491.
+TEST_F(Net, ReinviteGlareIs491) {
+  Call *bc = nullptr;
+  eb.incoming = [&](Call &c, const Message &) {
+    bc = &c;
+    c.answer("application/sdp", kSdp);
+  };
+  Call *ac = call_a();
+  timers.advance(10);
+  ASSERT_NE(bc, nullptr);
+  ASSERT_EQ(ac->state(), Call::State::Confirmed);
+  ASSERT_EQ(bc->state(), Call::State::Confirmed);
+  ASSERT_TRUE(ac->reinvite("application/sdp", kSdp));
+  ASSERT_TRUE(bc->reinvite("application/sdp", kSdp));
+  timers.advance(10);
+  EXPECT_EQ(a->counters().get(SipUaCounter::glare_491), 1u);
+  EXPECT_EQ(b->counters().get(SipUaCounter::glare_491), 1u);
+  // Once the 491s are in, a new attempt goes through (§14.1 would have it wait a little).
+  ASSERT_TRUE(ac->reinvite("application/sdp", kSdp));
+  timers.advance(10);
+  EXPECT_TRUE(eb.has("reinvite"));
+}
