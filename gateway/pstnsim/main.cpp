@@ -369,7 +369,8 @@ int main(int argc, char **argv) {
   std::fputs(text.c_str(), stdout);
   if (!summary_file.empty())
     std::ofstream(summary_file) << text;
-  telnet_exit();
+  if (vty_port > 0)
+    telnet_exit();
 
   uint64_t unexpected = sim.summary().malformed;
   for (const auto &[w, n] : sim.summary().unexpected)
