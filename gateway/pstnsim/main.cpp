@@ -51,6 +51,7 @@ void usage() {
       "usage: pstn-sim -c FILE [options]\n"
       "  -c FILE              config in VTY syntax (docs/pstn-sim.md, config/pstn-sim*.cfg)\n"
       "  --check              read and validate the config, then exit\n"
+      "  --write-config OUT   write the config as read (show running-config) to OUT, exit\n"
       "  --vty-port PORT      telnet VTY on 127.0.0.1:PORT (default 4262, 0: none)\n"
       "  --run-for MS         stop after MS milliseconds\n"
       "  --exit-when-done     stop once the originate section is done and no call is left\n"
@@ -127,13 +128,14 @@ private:
 } // namespace
 
 int main(int argc, char **argv) {
-  std::string config_file, summary_file;
+  std::string config_file, summary_file, write_out;
   bool check_only = false, exit_when_done = false, log_isup = false, strict = false;
   int vty_port = 4262;
   int64_t run_for = 0, linger = 500;
   std::vector<Timed> timed;
   static const struct option opts[] = {{"config", required_argument, nullptr, 'c'},
                                        {"check", no_argument, nullptr, 'k'},
+                                       {"write-config", required_argument, nullptr, 'w'},
                                        {"vty-port", required_argument, nullptr, 'p'},
                                        {"run-for", required_argument, nullptr, 'r'},
                                        {"exit-when-done", no_argument, nullptr, 'x'},
@@ -148,6 +150,7 @@ int main(int argc, char **argv) {
     switch (c) {
     case 'c': config_file = optarg; break;
     case 'k': check_only = true; break;
+    case 'w': write_out = optarg; break;
     case 'p': vty_port = std::atoi(optarg); break;
     case 'r': run_for = std::atoll(optarg); break;
     case 'x': exit_when_done = true; break;
@@ -210,6 +213,8 @@ int main(int argc, char **argv) {
       return kExitUsage;
     }
   }
+  if (!write_out.empty())
+    return osmo_vty_write_config_file(write_out.c_str()) < 0 ? kExitConfig : kExitOk;
   if (check_only) {
     std::size_t n = 0;
     for (auto [a, b] : cfg.sim.cic_ranges)
