@@ -4,10 +4,21 @@
 
 #include "sipt/syntax.h"
 
+#include <array>
+
 namespace mgc::sipt {
 namespace {
 
-bool gen_value_char(char c) { return is_token_char(c) || c == '[' || c == ']' || c == ':'; }
+// gen-value = token / host / quoted-string: token characters plus the IPv6 reference ones.
+constexpr std::array<bool, 256> make_gen_value() {
+  std::array<bool, 256> t{};
+  for (int c = 0; c < 256; ++c)
+    t[std::size_t(c)] = (cc::kTable[std::size_t(c)] & cc::kToken) != 0;
+  t['['] = t[']'] = t[':'] = true;
+  return t;
+}
+constexpr std::array<bool, 256> kGenValue = make_gen_value();
+inline bool gen_value_char(char c) { return kGenValue[static_cast<uint8_t>(c)]; }
 
 // Reads "name [= value]" at the scanner; returns false if malformed.
 bool scan_param(Scanner &s, std::string_view &name, std::string_view &value, bool &has_value) {

@@ -146,6 +146,25 @@ inline const HeaderInfo &header_info(HeaderId id) {
   return detail::kInfo[static_cast<std::size_t>(id)];
 }
 
+// Case-insensitive equality of two token strings (the parser has checked they are tokens):
+// among token characters only letters differ by the 0x20 bit, so OR-ing it in compares them
+// case-blind, eight octets at a time (only CR and '-' also collide, and CR is no token).
+inline bool token_iequal(const char *a, const char *b, std::size_t n) {
+  constexpr uint64_t kMask = 0x2020202020202020ull;
+  std::size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    uint64_t x, y;
+    __builtin_memcpy(&x, a + i, 8);
+    __builtin_memcpy(&y, b + i, 8);
+    if ((x | kMask) != (y | kMask))
+      return false;
+  }
+  for (; i < n; ++i)
+    if ((a[i] | 0x20) != (b[i] | 0x20))
+      return false;
+  return true;
+}
+
 // Case-insensitive lookup of a received name, full or compact form (§7.3.3).
 inline HeaderId lookup_header(std::string_view name) {
   using namespace detail;
@@ -158,13 +177,8 @@ inline HeaderId lookup_header(std::string_view name) {
   std::size_t h = hash_name(name);
   while (kFull[h] != 0xff) {
     std::string_view n = kInfo[kFull[h]].name;
-    if (n.size() == name.size()) {
-      bool eq = true;
-      for (std::size_t i = 0; i < n.size() && eq; ++i)
-        eq = clower(n[i]) == clower(name[i]);
-      if (eq)
-        return HeaderId(kFull[h]);
-    }
+    if (n.size() == name.size() && token_iequal(n.data(), name.data(), n.size()))
+      return HeaderId(kFull[h]);
     h = (h + 1) & (kSlots - 1);
   }
   return HeaderId::Other;

@@ -465,7 +465,7 @@ Status frame(std::string_view buf, std::size_t max_size, std::size_t &skip, std:
     std::size_t colon = find_ch(lne, ':');
     if (colon != std::string_view::npos && lne[0] != ' ' && lne[0] != '\t') {
       std::string_view name = trim_lws(lne.substr(0, colon));
-      if (lookup_header(name) == HeaderId::ContentLength) {
+      if (is_token(name) && lookup_header(name) == HeaderId::ContentLength) {
         if (found)
           return request_error(SipError::duplicate_header);
         if (!parse_uint(trim_lws(lne.substr(colon + 1)), max_size, n))
