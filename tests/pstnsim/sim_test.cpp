@@ -20,15 +20,19 @@ struct Wire : cc::IsupSender {
   int64_t delay = 1;
   uint64_t carried = 0;
   bool drop = false;
+  isup::Variant variant = isup::Variant::Itu;
   void send(uint32_t, const isup::Message &m) override {
     std::vector<uint8_t> bytes;
-    ASSERT_TRUE(isup::encode(m, isup::EncodeOptions{}, bytes).ok());
+    isup::EncodeOptions o;
+    o.variant = variant;
+    const auto st = isup::encode(m, o, bytes);
+    ASSERT_TRUE(st.ok()) << st.detail();
     ++carried;
     if (drop)
       return;
-    sched->start(delay, [this, bytes] {
+    sched->start(delay, [this, bytes, o] {
       isup::Message d;
-      const auto r = isup::decode(bytes, isup::DecodeOptions{}, d);
+      const auto r = isup::decode(bytes, o, d);
       ASSERT_TRUE(r.status.ok()) << r.status.detail();
       peer->receive(opc, d);
     });
@@ -126,6 +130,19 @@ TEST_F(Pair, AnsweredCallsBothSummaries) {
   expect_idle();
   EXPECT_NE(a->summary_text().find("released.outgoing.cause.16           10"), std::string::npos)
       << a->summary_text();
+}
+
+TEST_F(Pair, AnsiVariantCalls) {
+  ca.variant = cb.variant = isup::Variant::Ansi;
+  ca.cic_ranges = cb.cic_ranges = {{5000, 5009}}; // 14-bit CICs (T1.113)
+  ab.variant = ba.variant = isup::Variant::Ansi;
+  start();
+  a->originate_start(calls("2125551234", 5));
+  run(2000);
+  EXPECT_EQ(a->summary().calls_answered, 5u) << a->summary_text() << b->summary_text();
+  EXPECT_EQ(b->summary().calls_offered, 5u);
+  EXPECT_EQ(a->summary().calls_failed, 0u);
+  expect_idle();
 }
 
 TEST_F(Pair, BusyRejectsWithCause17) {

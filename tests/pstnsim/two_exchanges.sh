@@ -4,6 +4,7 @@
 #   two_exchanges.sh PSTN_SIM CONFIG_DIR PROTO SCENARIO
 # PROTO: tcp | sctp-udp (usrsctp over UDP, RFC 6951). SCENARIO:
 #   answer     20 calls at 20/s, B answers after 100 ms, A hangs up after 200 ms
+#   ipsp       the same between two IPSPs (single exchange: B server, A client)
 #   busy       10 calls, B rejects with REL 17
 #   noanswer   5 calls, B sends ACM only; A's T9 (1 s) releases with cause 19
 #   release    10 calls, B releases with cause 21
@@ -41,19 +42,21 @@ expect() { # expect FILE KEY VALUE
 }
 
 SCTP_PORT=2915 B_UDP=9911 A_UDP=9912
+ROLE_B=sgp ROLE_A=asp
+if [ "$SCENARIO" = ipsp ]; then ROLE_B=ipsp-se-server ROLE_A=ipsp-se-client; fi
 VTY_PORT=$((42000 + RANDOM % 2000))
 m3ua_b() {
   if [ "$PROTO" = tcp ]; then
-    printf 'm3ua\n transport tcp\n role sgp\n mode server\n local-address 127.0.0.1\n local-port 0\n routing-context 10\n'
+    printf 'm3ua\n transport tcp\n role %s\n mode server\n local-address 127.0.0.1\n local-port 0\n routing-context 10\n' "$ROLE_B"
   else
-    printf 'm3ua\n transport usrsctp-udp\n role sgp\n mode server\n local-address 127.0.0.1\n local-port %s\n udp-port %s\n udp-remote-port %s\n routing-context 10\n' $SCTP_PORT $B_UDP $A_UDP
+    printf 'm3ua\n transport usrsctp-udp\n role %s\n mode server\n local-address 127.0.0.1\n local-port %s\n udp-port %s\n udp-remote-port %s\n routing-context 10\n' "$ROLE_B" $SCTP_PORT $B_UDP $A_UDP
   fi
 }
 m3ua_a() {
   if [ "$PROTO" = tcp ]; then
-    printf 'm3ua\n transport tcp\n role asp\n mode client\n local-address 127.0.0.1\n remote-address 127.0.0.1\n remote-port %s\n routing-context 10\n' "$1"
+    printf 'm3ua\n transport tcp\n role %s\n mode client\n local-address 127.0.0.1\n remote-address 127.0.0.1\n remote-port %s\n routing-context 10\n' "$ROLE_A" "$1"
   else
-    printf 'm3ua\n transport usrsctp-udp\n role asp\n mode client\n local-address 127.0.0.1\n local-port 0\n remote-address 127.0.0.1\n remote-port %s\n udp-port %s\n udp-remote-port %s\n routing-context 10\n' $SCTP_PORT $A_UDP $B_UDP
+    printf 'm3ua\n transport usrsctp-udp\n role %s\n mode client\n local-address 127.0.0.1\n local-port 0\n remote-address 127.0.0.1\n remote-port %s\n udp-port %s\n udp-remote-port %s\n routing-context 10\n' "$ROLE_A" $SCTP_PORT $A_UDP $B_UDP
   fi
 }
 # A's exchange part: point code 1 toward B (2), the same 60 circuits, short T9.
@@ -89,7 +92,7 @@ AT=()
   a_base
   m3ua_a "$REMOTE"
   case $SCENARIO in
-  answer) originate 5551234 20 200 16 ;;
+  answer | ipsp) originate 5551234 20 200 16 ;;
   busy) originate 1700 10 200 17 ;;
   noanswer) originate 1900 5 200 19 ;;
   release) originate 2100 10 200 21 ;;
@@ -149,7 +152,7 @@ for f in $A $B; do
 done
 
 case $SCENARIO in
-answer)
+answer | ipsp)
   expect $A calls.originated 20; expect $A calls.answered 20; expect $A calls.failed 0
   expect $A released.outgoing.cause.16 20; expect $A received.ANM 20; expect $A sent.REL 20
   expect $B calls.offered 20; expect $B calls.answered 20; expect $B released.incoming.cause.16 20
