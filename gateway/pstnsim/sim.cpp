@@ -218,6 +218,7 @@ struct Sim::Call : Port {
     stop_all();
     if (outgoing) {
       ++s.sum_.released_outgoing[cause];
+      s.sum_.originate_span_ms = s.sched_.now_ms() - s.orig_start_ms_;
       const auto &ok = s.orig_.expect_causes;
       if (std::find(ok.begin(), ok.end(), cause) == ok.end())
         ++s.sum_.calls_failed;
@@ -651,14 +652,21 @@ void Sim::orig_tick() {
     orig_running_ = false;
     return;
   }
-  if (available_) {
-    ++orig_placed_;
-    originate_one();
-  }
-  // Paced on the start time so that the rate holds whatever the loop's latency.
+  // Paced on the start time so that the rate holds whatever the loop's latency: every call due
+  // by now goes out, and the loop sleeps at least 5 ms (the select loop rounds sub-millisecond
+  // timeouts down to 0 and would spin).
   const double interval = orig_.rate > 0 ? 1000.0 / orig_.rate : 1000.0;
+  if (!available_) // no burst of the missed calls once the gateway is back: the pace restarts
+    orig_start_ms_ = now - static_cast<int64_t>(interval * orig_placed_);
+  if (available_) {
+    const auto due_calls = static_cast<uint32_t>(double(now - orig_start_ms_) / interval) + 1;
+    while (orig_placed_ < due_calls && !(orig_.total && orig_placed_ >= orig_.total)) {
+      ++orig_placed_;
+      originate_one();
+    }
+  }
   const int64_t due = orig_start_ms_ + static_cast<int64_t>(interval * orig_placed_);
-  orig_timer_ = sched_.start(std::max<int64_t>(available_ ? due - now : 100, 0),
+  orig_timer_ = sched_.start(available_ ? std::max<int64_t>(due - now, 5) : 100,
                              [this] { orig_tick(); });
   reap();
 }
@@ -818,6 +826,7 @@ std::string Sim::summary_text() const {
   line("calls.reattempted", sum_.calls_reattempted);
   line("calls.dual-seizures", sum_.dual_seizures);
   line("calls.active", calls_.size());
+  line("calls.originate-span-ms", static_cast<uint64_t>(std::max<int64_t>(0, sum_.originate_span_ms)));
   for (const auto &[c, n] : sum_.released_incoming)
     line("released.incoming.cause." + std::to_string(c), n);
   for (const auto &[c, n] : sum_.released_outgoing)

@@ -115,6 +115,7 @@ struct Summary {
   std::vector<std::string> maintenance;           // maintenance events, in order (capped)
   uint64_t maintenance_events = 0;
   uint64_t malformed = 0;
+  int64_t originate_span_ms = 0; // from `originate start` to the end of the last originated call
 };
 
 class Sim {
