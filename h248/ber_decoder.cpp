@@ -26,7 +26,19 @@ public:
   explicit Reader(const Tlv &t) : Reader(t.p, t.n) {}
   bool done() const { return p_ >= end_; }
   // Reads one TLV; on failure returns false with the reason in `err`.
-  bool next(Tlv &t, R &err) {
+  [[gnu::always_inline]] bool next(Tlv &t, R &err) {
+    // Fast path: low tag number, short-form length, all within bounds (nearly every TLV).
+    if (end_ - p_ >= 2 && (p_[0] & 0x1F) != 0x1F && p_[1] < 0x80 &&
+        size_t(end_ - p_ - 2) >= p_[1]) [[likely]] {
+      t.tag = p_[0];
+      t.n = p_[1];
+      t.p = p_ + 2;
+      p_ += 2 + t.n;
+      return true;
+    }
+    return slow_next(t, err);
+  }
+  bool slow_next(Tlv &t, R &err) {
     if (end_ - p_ < 2)
       return (err = R::ber_truncated), false;
     t.tag = *p_++;
