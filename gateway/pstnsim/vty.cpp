@@ -367,8 +367,8 @@ CMD(cfg_orig_calling_nai, "calling-nai (subscriber|unknown|national|internationa
 }
 CMD(cfg_orig_rate, "rate RATE", "Calls placed per second\nCalls/s (decimal)\n") {
   const double r = std::strtod(argv[0], nullptr);
-  if (!(r > 0 && r <= 10000)) {
-    vty_out(vty, "%% rate must be above 0 and at most 10000 calls/s%s", NL);
+  if (!(r > 0 && r <= 100000)) {
+    vty_out(vty, "%% rate must be above 0 and at most 100000 calls/s%s", NL);
     return CMD_WARNING;
   }
   orig().rate = r;
