@@ -73,7 +73,8 @@ originate() { # originate CALLED TOTAL HOLD EXPECT...
 VTY_B=0
 [ "$SCENARIO" = vty ] && VTY_B=$VTY_PORT
 { cat "$CFG/b-server.cfg"; m3ua_b; } >"$W/b.cfg"
-timeout 60 "$SIM" -c "$W/b.cfg" --vty-port $VTY_B --run-for 50000 --log-isup \
+# Started directly (no timeout wrapper) so that $! is pstn-sim itself; --run-for bounds it.
+"$SIM" -c "$W/b.cfg" --vty-port $VTY_B --run-for 50000 --log-isup \
   --summary-file "$W/b.sum" >"$W/b.log" 2>&1 &
 PID_B=$!
 PIDS+=($PID_B)
@@ -109,7 +110,7 @@ maintenance)
 vty) AT=(--run-for 4000) ;;
 esac
 if [ "$SCENARIO" = vty ]; then
-  timeout 30 "$SIM" -c "$W/a.cfg" --vty-port 0 --log-isup --summary-file "$W/a.sum" "${AT[@]}" \
+  "$SIM" -c "$W/a.cfg" --vty-port 0 --log-isup --summary-file "$W/a.sum" "${AT[@]}" \
     >"$W/a.log" 2>&1 &
   PID_A=$!
   PIDS+=($PID_A)
