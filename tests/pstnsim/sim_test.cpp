@@ -57,7 +57,7 @@ Rule rule(std::string prefix, RuleAction a) {
   return r;
 }
 
-struct Pair : ::testing::Test {
+struct PstnSimPair : ::testing::Test {
   sigtran::SimClock clock;
   ClockScheduler sched{clock};
   Wire ab, ba;
@@ -104,7 +104,7 @@ struct Pair : ::testing::Test {
   }
 };
 
-TEST_F(Pair, AnsweredCallsBothSummaries) {
+TEST_F(PstnSimPair, AnsweredCallsBothSummaries) {
   Rule r = rule("", RuleAction::Answer);
   r.answer_after_ms = 50;
   cb.rules = {r};
@@ -132,7 +132,7 @@ TEST_F(Pair, AnsweredCallsBothSummaries) {
       << a->summary_text();
 }
 
-TEST_F(Pair, AnsiVariantCalls) {
+TEST_F(PstnSimPair, AnsiVariantCalls) {
   ca.variant = cb.variant = isup::Variant::Ansi;
   ca.cic_ranges = cb.cic_ranges = {{5000, 5009}}; // 14-bit CICs (T1.113)
   ab.variant = ba.variant = isup::Variant::Ansi;
@@ -145,7 +145,7 @@ TEST_F(Pair, AnsiVariantCalls) {
   expect_idle();
 }
 
-TEST_F(Pair, BusyRejectsWithCause17) {
+TEST_F(PstnSimPair, BusyRejectsWithCause17) {
   cb.rules = {rule("", RuleAction::Answer), rule("17", RuleAction::Busy)};
   start();
   a->originate_start(calls("17000", 5, {17}));
@@ -158,7 +158,7 @@ TEST_F(Pair, BusyRejectsWithCause17) {
   expect_idle();
 }
 
-TEST_F(Pair, BusyNotExpectedCountsAsFailed) {
+TEST_F(PstnSimPair, BusyNotExpectedCountsAsFailed) {
   cb.rules = {rule("", RuleAction::Busy)};
   start();
   a->originate_start(calls("17000", 3)); // only 16 expected
@@ -167,7 +167,7 @@ TEST_F(Pair, BusyNotExpectedCountsAsFailed) {
   expect_idle();
 }
 
-TEST_F(Pair, NoAnswerEndsOnT9WithCause19) {
+TEST_F(PstnSimPair, NoAnswerEndsOnT9WithCause19) {
   cb.rules = {rule("19", RuleAction::NoAnswer)};
   start();
   a->originate_start(calls("1900", 2, {19}));
@@ -180,7 +180,7 @@ TEST_F(Pair, NoAnswerEndsOnT9WithCause19) {
   expect_idle();
 }
 
-TEST_F(Pair, ReleaseWithConfiguredCause) {
+TEST_F(PstnSimPair, ReleaseWithConfiguredCause) {
   Rule r = rule("21", RuleAction::Release);
   r.cause = 21;
   cb.rules = {r};
@@ -192,7 +192,7 @@ TEST_F(Pair, ReleaseWithConfiguredCause) {
   expect_idle();
 }
 
-TEST_F(Pair, CpgProgressBeforeAnswer) {
+TEST_F(PstnSimPair, CpgProgressBeforeAnswer) {
   Rule r = rule("", RuleAction::Answer);
   r.cpg = CpgKind::Progress;
   r.in_band = true;
@@ -207,7 +207,7 @@ TEST_F(Pair, CpgProgressBeforeAnswer) {
   expect_idle();
 }
 
-TEST_F(Pair, CalledPartyHangsUpAfterAnswer) {
+TEST_F(PstnSimPair, CalledPartyHangsUpAfterAnswer) {
   Rule r = rule("", RuleAction::Answer);
   r.hangup_after_ms = 50;
   cb.rules = {r};
@@ -222,7 +222,7 @@ TEST_F(Pair, CalledPartyHangsUpAfterAnswer) {
   expect_idle();
 }
 
-TEST_F(Pair, OverlapSamCompletesTheNumber) {
+TEST_F(PstnSimPair, OverlapSamCompletesTheNumber) {
   Rule r = rule("555", RuleAction::Answer);
   r.expect_digits = 7;
   cb.rules = {r, rule("", RuleAction::Busy)};
@@ -238,7 +238,7 @@ TEST_F(Pair, OverlapSamCompletesTheNumber) {
   expect_idle();
 }
 
-TEST_F(Pair, IncompleteNumberReleasedOnT35) {
+TEST_F(PstnSimPair, IncompleteNumberReleasedOnT35) {
   Rule r = rule("", RuleAction::Answer);
   r.expect_digits = 10;
   cb.rules = {r};
@@ -250,7 +250,7 @@ TEST_F(Pair, IncompleteNumberReleasedOnT35) {
   expect_idle();
 }
 
-TEST_F(Pair, GrsFromASeenByB) {
+TEST_F(PstnSimPair, GrsFromASeenByB) {
   start();
   ASSERT_TRUE(a->grs(1, 29));
   run(100);
@@ -264,7 +264,7 @@ TEST_F(Pair, GrsFromASeenByB) {
   expect_idle();
 }
 
-TEST_F(Pair, GrsDuringCallsClearsThem) {
+TEST_F(PstnSimPair, GrsDuringCallsClearsThem) {
   Rule r = rule("", RuleAction::NoAnswer);
   cb.rules = {r};
   ca.timers.set(cc::IsupTimer::T9, 60000, true);
@@ -279,7 +279,7 @@ TEST_F(Pair, GrsDuringCallsClearsThem) {
   expect_idle();
 }
 
-TEST_F(Pair, CgbBlocksAndCguUnblocks) {
+TEST_F(PstnSimPair, CgbBlocksAndCguUnblocks) {
   start();
   ASSERT_TRUE(a->cgb(1, 3, false));
   run(100);
@@ -303,7 +303,7 @@ TEST_F(Pair, CgbBlocksAndCguUnblocks) {
   expect_idle();
 }
 
-TEST_F(Pair, BloUblAndRsc) {
+TEST_F(PstnSimPair, BloUblAndRsc) {
   start();
   ASSERT_TRUE(a->blo(7));
   run(50);
@@ -321,7 +321,7 @@ TEST_F(Pair, BloUblAndRsc) {
   expect_idle();
 }
 
-TEST_F(Pair, DualSeizureResolved) {
+TEST_F(PstnSimPair, DualSeizureResolved) {
   // Both exchanges seize CIC 1 at once (Q.764 §2.9.1.4): the one with the higher point code
   // controls the even circuits; the loser repeats its call on another circuit. Odd circuits
   // only, so that B (which controls none of them) hunts the one A takes.
@@ -339,7 +339,7 @@ TEST_F(Pair, DualSeizureResolved) {
   expect_idle();
 }
 
-TEST_F(Pair, UnknownCicGetsUcic) {
+TEST_F(PstnSimPair, UnknownCicGetsUcic) {
   start();
   isup::Message m;
   m.type = isup::MessageType::Blo;
@@ -350,7 +350,7 @@ TEST_F(Pair, UnknownCicGetsUcic) {
   EXPECT_EQ(get(b->summary().unexpected, "unknown-cic"), 1u);
 }
 
-TEST_F(Pair, NoIdleCircuitCountsAsFailure) {
+TEST_F(PstnSimPair, NoIdleCircuitCountsAsFailure) {
   ca.cic_ranges = {{1, 2}};
   cb.cic_ranges = {{1, 2}};
   cb.rules = {rule("", RuleAction::NoAnswer)};
@@ -366,7 +366,7 @@ TEST_F(Pair, NoIdleCircuitCountsAsFailure) {
   expect_idle();
 }
 
-TEST_F(Pair, ExecuteCommands) {
+TEST_F(PstnSimPair, ExecuteCommands) {
   start();
   Config cfg;
   std::string err;
@@ -386,7 +386,7 @@ TEST_F(Pair, ExecuteCommands) {
   EXPECT_EQ(get(b->summary().received, "BLO"), 1u);
 }
 
-TEST(Rules, LongestPrefixWins) {
+TEST(PstnSimRules, LongestPrefixWins) {
   sigtran::SimClock clock;
   ClockScheduler sched(clock);
   Wire w;
@@ -402,7 +402,7 @@ TEST(Rules, LongestPrefixWins) {
   EXPECT_EQ(s2.rule_for("1").action, RuleAction::Answer); // no rules: answer
 }
 
-TEST(Config, ValidateNamesProblems) {
+TEST(PstnSimConfig, ValidateNamesProblems) {
   Config cfg;
   auto p = validate(cfg);
   EXPECT_EQ(p.size(), 3u); // point code, dpc, circuits
@@ -416,7 +416,7 @@ TEST(Config, ValidateNamesProblems) {
   EXPECT_TRUE(validate(cfg).empty());
 }
 
-TEST(ClockScheduler, CallbacksMayRestartThemselves) {
+TEST(PstnSimClockScheduler, CallbacksMayRestartThemselves) {
   sigtran::SimClock clock;
   ClockScheduler s(clock);
   int fired = 0;
