@@ -1,0 +1,71 @@
+// The SIP side of mgcd: sipt's user agent (UAS and UAC halves) turned into call control's
+// SipSide / SipLeg, with per-peer profiles (plain SIP, SIP-T, SIP-I) and trust (RFC 3372 §5:
+// ISUP bodies and asserted identities count only from trusted peers), peers recognised by
+// their source address (the config's ACLs).
+#pragma once
+
+#include "callcontrol/call_manager.h"
+#include "sipt/sipt_body.h"
+#include "sipt/user_agent.h"
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace mgc::gw {
+
+struct SipPeerEntry {
+  cc::SipPeer peer;
+  sipt::PeerProfile profile;
+  sipt::Peer address;            // where INVITEs to this peer go
+  std::vector<std::string> acl;  // source hosts accepted as this peer (address.host always is)
+};
+
+class Sip final : public cc::SipSide, public sipt::CallEvents {
+public:
+  Sip(sipt::TimerService &timers, sipt::TransactionLayer::SendFn send, sipt::UaConfig cfg,
+      std::string gateway_host);
+  ~Sip() override;
+
+  void add_peer(SipPeerEntry p);
+  void attach(cc::CallManager &calls) { calls_ = &calls; }
+  // Every message the SIP transports deliver.
+  void receive(const sipt::Message &m, const sipt::Peer &from);
+
+  // cc::SipSide
+  cc::SipLeg *invite(const cc::SipPeer &peer, const cc::iw::SipCallInfo &info,
+                     const cc::SipBody &body) override;
+
+  sipt::UserAgent &ua() { return *ua_; }
+  uint64_t refused_unknown_peer() const { return refused_unknown_peer_; }
+
+  // The call context of an INVITE (RFC 3398 §7.2.1.1): Request-URI number, From, P-Asserted-
+  // Identity, Privacy, Max-Forwards, cpc. Exposed for tests.
+  static cc::iw::SipCallInfo call_info(const sipt::Message &invite);
+
+private:
+  class Leg;
+  // sipt::CallEvents
+  void on_incoming(sipt::Call &c, const sipt::Message &invite) override;
+  void on_cancelled(sipt::Call &c) override;
+  void on_provisional(sipt::Call &c, const sipt::Message &m) override;
+  void on_answered(sipt::Call &c, const sipt::Message &m) override;
+  void on_failed(sipt::Call &c, int status, const sipt::Message *m) override;
+  void on_bye(sipt::Call &c, const sipt::Message &m) override;
+  void on_terminated(sipt::Call &c) override;
+
+  const SipPeerEntry *peer_from(const sipt::Peer &source) const;
+  Leg *leg_of(sipt::Call &c);
+  static cc::SipBody body_of(const sipt::Message &m, const sipt::PeerProfile &p, Status &st);
+
+  std::unique_ptr<sipt::UserAgent> ua_;
+  std::string gateway_host_;
+  cc::CallManager *calls_ = nullptr;
+  std::vector<SipPeerEntry> peers_;
+  std::map<uint64_t, std::unique_ptr<Leg>> legs_; // by sipt::Call id
+  sipt::Peer current_source_;
+  uint64_t refused_unknown_peer_ = 0;
+};
+
+} // namespace mgc::gw

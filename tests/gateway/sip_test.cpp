@@ -1,0 +1,191 @@
+// mgcd's SIP side with two real sipt user agents in one process (the gateway's and a peer's,
+// messages carried through a queue): an INVITE from a configured peer becomes a call toward the
+// PSTN and its progress comes back as 180/200; a stranger is refused with 403; the INVITE's
+// call context (Request-URI, P-Asserted-Identity, Privacy, Max-Forwards, cpc) is read as RFC
+// 3398 §7.2.1.1 maps it.
+#include "callcontrol/call_manager.h"
+#include "core/hex.h"
+#include "gateway/mgcd/sip.h"
+#include "isup/codec.h"
+
+#include <deque>
+#include <gtest/gtest.h>
+#include <map>
+
+using namespace mgc;
+
+namespace {
+
+struct Timers : sipt::TimerService {
+  Id n = 0;
+  std::map<Id, std::function<void()>> pending;
+  Id start(uint32_t, std::function<void()> cb) override {
+    pending[++n] = std::move(cb);
+    return n;
+  }
+  void stop(Id id) override { pending.erase(id); }
+  uint64_t now_ms() const override { return 0; }
+};
+
+struct NoTimers : cc::Scheduler {
+  int64_t now_ms() const override { return 0; }
+  Id start(int64_t, std::function<void()>) override { return ++n; }
+  void stop(Id) override {}
+  Id n = 0;
+};
+
+struct Wire : cc::IsupSender {
+  std::vector<isup::Message> sent;
+  void send(uint32_t, const isup::Message &m) override { sent.push_back(m); }
+};
+
+struct Media : cc::MediaGateway {
+  void set_listener(Listener *) override {}
+  void connect(std::string_view, uint16_t, std::string_view, cc::MediaMode, Connected d) override {
+    d(Status::Ok(), 1, "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 4000 RTP/AVP 8\r\n");
+  }
+  void modify(Handle, std::optional<cc::MediaMode>, std::string_view, Modified d) override {
+    d(Status::Ok(), {});
+  }
+  void loopback(std::string_view, uint16_t, Connected d) override { d(Status::Ok(), 1, {}); }
+  void release(Handle, Done d) override { d(Status::Ok()); }
+};
+
+struct PhoneEvents : sipt::CallEvents {
+  std::vector<int> responses;
+  sipt::Call *call = nullptr;
+  void on_incoming(sipt::Call &, const sipt::Message &) override {}
+  void on_provisional(sipt::Call &, const sipt::Message &m) override { responses.push_back(m.status_code()); }
+  void on_answered(sipt::Call &, const sipt::Message &) override { responses.push_back(200); }
+  void on_failed(sipt::Call &, int status, const sipt::Message *) override { responses.push_back(status); }
+};
+
+struct Packet {
+  std::string bytes;
+  sipt::Peer to;
+};
+
+const sipt::Peer kGwAddr{sipt::TransportKind::Udp, "127.0.0.1", 5060};
+const sipt::Peer kPhoneAddr{sipt::TransportKind::Udp, "127.0.0.2", 5070};
+const sipt::Peer kStrangerAddr{sipt::TransportKind::Udp, "127.0.0.9", 5070};
+
+struct SipSide : testing::Test {
+  Timers timers;
+  NoTimers sched;
+  Wire wire;
+  Media media;
+  std::deque<Packet> net;
+  std::unique_ptr<gw::Sip> gw;
+  std::unique_ptr<cc::CallManager> cm;
+  PhoneEvents phone_events;
+  std::unique_ptr<sipt::UserAgent> phone;
+  sipt::Peer phone_source = kPhoneAddr;
+
+  void SetUp() override {
+    sipt::UaConfig gcfg;
+    gcfg.contact_host = "127.0.0.1";
+    gcfg.contact_port = 5060;
+    gw = std::make_unique<gw::Sip>(timers, [this](std::string_view b, const sipt::Peer &to) {
+      net.push_back({std::string(b), to});
+      return true;
+    }, gcfg, "127.0.0.1");
+    cc::CallManagerConfig cfg;
+    cfg.own_point_code = 200;
+    cm = std::make_unique<cc::CallManager>(cfg, sched, wire, *gw);
+    cm->add_trunk_group("pstn", 100, cc::Hunting::Sequential, media).add_range(1, 31);
+    cm->routing().add({"1", 0, "", {{cc::RouteTarget::Kind::TrunkGroup, "pstn"}}});
+    gw::SipPeerEntry p;
+    p.peer = {"phone", cc::SipProfile::Plain, false};
+    p.address = kPhoneAddr;
+    gw->add_peer(p);
+    cm->add_sip_peer(p.peer);
+    gw->attach(*cm);
+    sipt::UaConfig pcfg;
+    pcfg.contact_host = "127.0.0.2";
+    pcfg.contact_port = 5070;
+    phone = std::make_unique<sipt::UserAgent>(timers, [this](std::string_view b, const sipt::Peer &to) {
+      net.push_back({std::string(b), to});
+      return true;
+    }, phone_events, pcfg);
+  }
+
+  // Delivers queued messages until none are left.
+  void pump() {
+    std::deque<std::string> keep; // parsed messages hold views into their bytes
+    while (!net.empty()) {
+      Packet p = std::move(net.front());
+      net.pop_front();
+      keep.push_back(std::move(p.bytes));
+      sipt::Message m;
+      ASSERT_TRUE(sipt::parse(keep.back(), sipt::ParseOptions{}, m).ok()) << keep.back();
+      if (p.to.port == 5060)
+        gw->receive(m, phone_source);
+      else
+        phone->receive(m, kGwAddr);
+    }
+  }
+  isup::Message pstn(const std::string &hex, uint16_t cic) {
+    isup::Message m;
+    EXPECT_TRUE(isup::decode(*hex_decode(hex), isup::DecodeOptions{.with_cic = false}, m).status.ok());
+    m.cic = cic;
+    return m;
+  }
+};
+
+const char *kSdp = "v=0\r\no=- 2 2 IN IP4 127.0.0.2\r\ns=-\r\nc=IN IP4 127.0.0.2\r\nt=0 0\r\nm=audio 7000 RTP/AVP 8\r\n";
+
+TEST_F(SipSide, InviteFromAPeerBecomesAnIsupCall) {
+  phone->invite("sip:12345@127.0.0.1:5060", "sip:+4940555@127.0.0.2", "sip:12345@127.0.0.1",
+                kGwAddr, "application/sdp", kSdp,
+                "P-Asserted-Identity: <sip:+4940555@127.0.0.2>\r\n");
+  pump();
+  ASSERT_EQ(wire.sent.size(), 1u);
+  const isup::Message &iam = wire.sent[0];
+  EXPECT_EQ(iam.type, isup::MessageType::Iam);
+  EXPECT_EQ(iam.find<isup::CalledPartyNumber>()->address_signals.str(), "12345");
+  // the peer is not trusted: its asserted identity is not used, its From number is
+  EXPECT_EQ(iam.find<isup::CallingPartyNumber>()->screening_indicator, 0);
+  const uint16_t cic = iam.cic;
+  cm->isup_received(100, pstn("06161400", cic)); // ACM
+  pump();
+  cm->isup_received(100, pstn("0900", cic)); // ANM
+  pump();
+  ASSERT_GE(phone_events.responses.size(), 2u);
+  EXPECT_EQ(phone_events.responses[phone_events.responses.size() - 2], 180);
+  EXPECT_EQ(phone_events.responses.back(), 200);
+}
+
+TEST_F(SipSide, StrangersAreRefused) {
+  phone_source = kStrangerAddr;
+  phone->invite("sip:12345@127.0.0.1:5060", "sip:1@127.0.0.9", "sip:12345@127.0.0.1",
+                kGwAddr, "application/sdp", kSdp);
+  pump();
+  EXPECT_TRUE(wire.sent.empty());
+  ASSERT_FALSE(phone_events.responses.empty());
+  EXPECT_EQ(phone_events.responses.back(), 403);
+  EXPECT_EQ(gw->refused_unknown_peer(), 1u);
+}
+
+TEST_F(SipSide, CallContextOfAnInvite) {
+  const std::string text =
+      "INVITE sip:+4930123;phone-context=x@gw SIP/2.0\r\n"
+      "Via: SIP/2.0/UDP 127.0.0.2:5070;branch=z9hG4bK1\r\n"
+      "Max-Forwards: 12\r\n"
+      "From: <sip:+4940555@h;cpc=payphone>;tag=1\r\n"
+      "To: <sip:+4930999@gw>\r\n"
+      "Call-ID: c1\r\nCSeq: 1 INVITE\r\nContact: <sip:p@127.0.0.2>\r\n"
+      "P-Asserted-Identity: <sip:+4940666@h>\r\n"
+      "Privacy: id\r\nContent-Length: 0\r\n\r\n";
+  sipt::Message m;
+  ASSERT_TRUE(sipt::parse(text, sipt::ParseOptions{}, m).ok());
+  const cc::iw::SipCallInfo i = gw::Sip::call_info(m);
+  EXPECT_EQ(i.called, "+4930123");
+  EXPECT_EQ(*i.to, "+4930999");
+  EXPECT_EQ(*i.from, "+4940555");
+  EXPECT_EQ(*i.asserted, "+4940666");
+  EXPECT_TRUE(i.privacy_id);
+  EXPECT_EQ(i.cpc, "payphone");
+  EXPECT_EQ(i.max_forwards, 12);
+}
+
+} // namespace
