@@ -58,6 +58,10 @@ if [ $rc -ne 0 ]; then
 fi
 if [ -n "$cap_pid" ]; then
   sleep 1; kill "$cap_pid" 2>/dev/null; wait "$cap_pid" 2>/dev/null; cap_pid=
+fi
+if [ ! -s "$work/cap.pcapng" ]; then
+  echo "capture: none (tshark missing or not allowed to capture on lo); capture check skipped"
+else
   port_opt="megaco.udp.txt_port:$mgc_port"
   [ "$transport" = tcp ] && port_opt="megaco.tcp.txt_port:$mgc_port"
   [ "$encoding" = binary ] && port_opt="h248.udp_port:$mgc_port"
