@@ -85,6 +85,7 @@ struct MediaGatewayConfig {
   std::string address = "127.0.0.1";
   uint16_t port = 2427;
   std::string encoding = "text"; // h248: text or binary
+  std::string domain;            // MGCP endpoint domain ("mgw" for osmo-mgw); empty: the name
 };
 
 struct CdrConfig {

@@ -1,10 +1,12 @@
 // mgcd: the gateway daemon. Reads its VTY config, refuses to start on any error or
 // inconsistency, builds the circuits of every trunk group, and serves the VTY on 127.0.0.1.
-// The signalling and media wiring (M3UA, SIP, MGCP/H.248 through call control) lands next
-// (issue 7); until then mgcd manages configuration and circuit state only.
+// Then it starts the gateway: M3UA toward the SG/peer, SIP, the media gateways and call control.
 #include "gateway/mgcd/config.h"
 #include "gateway/mgcd/runtime.h"
 #include "gateway/mgcd/vty.h"
+#ifdef MGC_MGCD_FULL
+#include "gateway/mgcd/gateway.h"
+#endif
 
 extern "C" {
 #include <osmocom/core/application.h>
@@ -38,6 +40,8 @@ void usage() {
 }
 
 } // namespace
+
+using mgc::Status;
 
 int main(int argc, char **argv) {
   std::string config_file, write_out;
@@ -101,6 +105,15 @@ int main(int argc, char **argv) {
     return 0;
   }
 
+#ifdef MGC_MGCD_FULL
+  mgc::gw::Gateway gateway;
+  if (Status s = gateway.start(cfg); !s.ok()) {
+    std::fprintf(stderr, "mgcd: not started: %.*s\n", int(s.detail().size()), s.detail().data());
+    return 1;
+  }
+  rt.calls = gateway.calls();
+  rt.show_m3ua = [&gateway] { return gateway.show_m3ua(); };
+#endif
   // The VTY has no login: bind it to loopback only (PLATFORM.md).
   if (telnet_init_dynif(ctx, nullptr, "127.0.0.1", vty_port) < 0) {
     std::fprintf(stderr, "mgcd: cannot bind the VTY to 127.0.0.1:%d\n", vty_port);

@@ -6,13 +6,6 @@
 
 namespace mgc::gw {
 
-struct OsmoScheduler::Entry {
-  OsmoScheduler *owner;
-  Id id;
-  std::function<void()> fn;
-  osmo_timer_list timer{};
-};
-
 OsmoScheduler::~OsmoScheduler() {
   for (auto &[id, e] : timers_)
     osmo_timer_del(&e->timer);

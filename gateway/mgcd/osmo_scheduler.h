@@ -2,6 +2,7 @@
 #pragma once
 
 #include "callcontrol/sides.h"
+#include "core/osmo.h"
 
 #include <map>
 #include <memory>
@@ -16,7 +17,12 @@ public:
   void stop(Id id) override;
 
 private:
-  struct Entry;
+  struct Entry {
+    OsmoScheduler *owner;
+    Id id;
+    std::function<void()> fn;
+    osmo_timer_list timer{};
+  };
   static void fire(void *data);
   std::map<Id, std::unique_ptr<Entry>> timers_;
   Id last_ = 0;

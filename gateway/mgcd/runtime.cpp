@@ -1,5 +1,7 @@
 #include "gateway/mgcd/runtime.h"
 
+#include "callcontrol/call_manager.h"
+
 extern "C" {
 #include <osmocom/vty/command.h>
 #include <osmocom/vty/vty.h>
@@ -22,10 +24,20 @@ void Runtime::build(const Config &cfg) {
 }
 
 cc::CircuitGroup *Runtime::group(const std::string &name) {
+  if (calls)
+    return calls->trunk_group(name);
   for (auto &g : groups)
     if (g->name() == name)
       return g.get();
   return nullptr;
+}
+
+std::vector<cc::CircuitGroup *> Runtime::all_groups() {
+  std::vector<cc::CircuitGroup *> v;
+  for (auto &g : groups)
+    if (cc::CircuitGroup *live = group(g->name()))
+      v.push_back(live);
+  return v;
 }
 
 std::size_t Runtime::circuit_count() const {
@@ -71,13 +83,13 @@ CMD(show_circuits, "show circuits [NAME]", SHOW_STR "State of every circuit\nTru
     show_group(vty, *g);
     return CMD_SUCCESS;
   }
-  for (const auto &g : g_rt->groups)
+  for (auto *g : g_rt->all_groups())
     show_group(vty, *g);
   return CMD_SUCCESS;
 }
 
 CMD(show_tgs, "show trunk-groups", SHOW_STR "Circuit counts per trunk group\n") {
-  for (const auto &g : g_rt->groups) {
+  for (auto *g : g_rt->all_groups()) {
     const auto k = g->counts();
     vty_out(vty, "%-16s dpc %-8u total %4zu idle %4zu busy %4zu blocked %4zu hunting %s%s",
             g->name().c_str(), g->dpc(), k.total, k.idle, k.incoming + k.outgoing, k.blocked,
@@ -105,6 +117,31 @@ CMD(show_routes, "show routes", SHOW_STR "Called-number routes\n") {
   return CMD_SUCCESS;
 }
 
+CMD(show_calls, "show calls", SHOW_STR "Calls in progress\n") {
+  if (!g_rt->calls)
+    return CMD_SUCCESS;
+  for (const auto &c : g_rt->calls->calls())
+    vty_out(vty, "call %u %s %s cic %u isup %s %s %s -> %s sip %s%s", c.ref, c.direction.c_str(),
+            c.trunk_group.c_str(), c.cic, c.isup_state.c_str(), c.answered ? "answered" : "setup",
+            c.calling.c_str(), c.called.c_str(), c.sip_call_id.c_str(), NL);
+  vty_out(vty, "%zu calls%s", g_rt->calls->active_calls(), NL);
+  return CMD_SUCCESS;
+}
+
+CMD(show_m3ua, "show m3ua", SHOW_STR "M3UA links, ASes and routes\n") {
+  if (g_rt->show_m3ua)
+    vty_out(vty, "%s%s", g_rt->show_m3ua().c_str(), NL);
+  return CMD_SUCCESS;
+}
+
+CMD(show_counters, "show call-control counters", SHOW_STR "Call control\nCounters\n") {
+  if (g_rt->calls)
+    g_rt->calls->counters().for_each([&](std::string_view n, uint64_t v) {
+      vty_out(vty, "%-28s %lu%s", std::string(n).c_str(), static_cast<unsigned long>(v), NL);
+    });
+  return CMD_SUCCESS;
+}
+
 #undef CMD
 
 } // namespace
@@ -112,7 +149,8 @@ CMD(show_routes, "show routes", SHOW_STR "Called-number routes\n") {
 void vty_install_show(Runtime &rt, Config &cfg) {
   g_rt = &rt;
   g_cfg = &cfg;
-  for (auto *c : {&show_circuits_cmd, &show_tgs_cmd, &show_timers_cmd, &show_routes_cmd})
+  for (auto *c : {&show_circuits_cmd, &show_tgs_cmd, &show_timers_cmd, &show_routes_cmd,
+                  &show_calls_cmd, &show_m3ua_cmd, &show_counters_cmd})
     install_element_ve(c);
 }
 

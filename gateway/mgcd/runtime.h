@@ -6,17 +6,25 @@
 #include "callcontrol/routing.h"
 #include "gateway/mgcd/config.h"
 
+#include <functional>
 #include <memory>
 #include <vector>
+
+namespace mgc::cc {
+class CallManager;
+}
 
 namespace mgc::gw {
 
 struct Runtime {
-  std::vector<std::unique_ptr<cc::CircuitGroup>> groups;
+  std::vector<std::unique_ptr<cc::CircuitGroup>> groups; // before the gateway runs (--check)
+  cc::CallManager *calls = nullptr;                        // once it runs: the live circuits
+  std::function<std::string()> show_m3ua;
   cc::RoutingTable routing;
 
   void build(const Config &cfg);
-  cc::CircuitGroup *group(const std::string &name);
+  cc::CircuitGroup *group(const std::string &name); // live when the gateway runs
+  std::vector<cc::CircuitGroup *> all_groups();
   std::size_t circuit_count() const;
 };
 

@@ -429,6 +429,10 @@ CMD(cfg_mgw_address, "address A.B.C.D <1-65535>", "Where the gateway is\nAddress
   m.port = *port_arg(argv[1]);
   return CMD_SUCCESS;
 }
+CMD(cfg_mgw_domain, "domain NAME", "MGCP endpoint domain (RFC 3435 2.1.1)\nDomain\n") {
+  current<MediaGatewayConfig>(vty).domain = argv[0];
+  return CMD_SUCCESS;
+}
 CMD(cfg_mgw_encoding, "encoding (text|binary)", "H.248 encoding\nAnnex B text\nAnnex A binary\n") {
   current<MediaGatewayConfig>(vty).encoding = argv[0];
   return CMD_SUCCESS;
@@ -439,6 +443,8 @@ int write_mgws(struct vty *vty) {
     vty_out(vty, "media-gateway %s%s", m.name.c_str(), NL);
     vty_out(vty, " protocol %s%s", m.protocol.c_str(), NL);
     vty_out(vty, " address %s %u%s", m.address.c_str(), m.port, NL);
+    if (!m.domain.empty())
+      vty_out(vty, " domain %s%s", m.domain.c_str(), NL);
     if (m.protocol == "h248")
       vty_out(vty, " encoding %s%s", m.encoding.c_str(), NL);
   }
@@ -524,7 +530,8 @@ void vty_install(Config &cfg) {
 
   install_node(&mgw_node, write_mgws);
   install_element(CONFIG_NODE, &cfg_mgw_cmd);
-  for (auto *c : {&cfg_mgw_protocol_cmd, &cfg_mgw_address_cmd, &cfg_mgw_encoding_cmd})
+  for (auto *c : {&cfg_mgw_protocol_cmd, &cfg_mgw_address_cmd, &cfg_mgw_domain_cmd,
+                  &cfg_mgw_encoding_cmd})
     install_element(MEDIA_GATEWAY_NODE, c);
 
   install_node(&trunk_group_node, write_trunk_groups);

@@ -45,7 +45,11 @@ expect_refused tls_without_cert "needs tls certificate" "ss7" " point-code 0.2.1
 
 # 3. the telnet VTY, on loopback only
 port=$((20000 + RANDOM % 20000))
-"$MGCD" -c "$CONFIG_DIR/lab.cfg" --vty-port "$port" >"$tmp/run.out" 2>&1 &
+# the lab config on ports nobody else uses in a parallel test run (SIP, M3UA over TCP)
+sed -e "s/ 5060$/ $((port + 1))/" -e "s/transport usrsctp-udp/transport tcp/" \
+    -e "s/remote-port 2906/remote-port $((port + 2))/" -e "s/local-port 2905/local-port 0/" \
+    "$CONFIG_DIR/lab.cfg" > "$tmp/run.cfg"
+"$MGCD" -c "$tmp/run.cfg" --vty-port "$port" >"$tmp/run.out" 2>&1 &
 pid=$!
 for _ in $(seq 50); do grep -q running "$tmp/run.out" && break; sleep 0.1; done
 grep -q "running, VTY on 127.0.0.1:$port" "$tmp/run.out" || bad "mgcd did not start: $(cat "$tmp/run.out")"
