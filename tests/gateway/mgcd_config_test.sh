@@ -47,7 +47,7 @@ expect_refused tls_without_cert "needs tls certificate" "ss7" " point-code 0.2.1
 port=$((20000 + RANDOM % 20000))
 # the lab config on ports nobody else uses in a parallel test run (SIP, M3UA over TCP)
 sed -e "s/ 5060$/ $((port + 1))/" -e "s/transport usrsctp-udp/transport tcp/" \
-    -e "s/remote-port 2906/remote-port $((port + 2))/" -e "s/local-port 2905/local-port 0/" \
+    -e "s/remote-port 2906/remote-port $((port + 2))/" -e "s/local-port 2905/local-port $((port + 3))/" \
     "$CONFIG_DIR/lab.cfg" > "$tmp/run.cfg"
 "$MGCD" -c "$tmp/run.cfg" --vty-port "$port" >"$tmp/run.out" 2>&1 &
 pid=$!
