@@ -432,28 +432,12 @@ bool Parser::action(Action &a, bool reply) {
   return expect('}', R::bad_action);
 }
 
-struct CommandName {
-  Tok tok;
-  CommandType type;
-};
-constexpr CommandName kCommands[] = {
-    {Tok::Add, CommandType::Add},
-    {Tok::Modify, CommandType::Modify},
-    {Tok::Subtract, CommandType::Subtract},
-    {Tok::Move, CommandType::Move},
-    {Tok::AuditValue, CommandType::AuditValue},
-    {Tok::AuditCap, CommandType::AuditCapabilities},
-    {Tok::Notify, CommandType::Notify},
-    {Tok::ServiceChange, CommandType::ServiceChange},
-};
-
 bool command_type(std::string_view w, CommandType &t) {
-  for (const auto &c : kCommands)
-    if (is(w, c.tok)) {
-      t = c.type;
-      return true;
-    }
-  return false;
+  int i = text::find(w, text::kCommandTok);
+  if (i < 0)
+    return false;
+  t = CommandType(i);
+  return true;
 }
 
 bool Parser::command_request(std::string_view w, Command &c) {
@@ -524,23 +508,9 @@ bool Parser::command_reply(std::string_view w, Command &c) {
   return list(R::bad_command, true, [&] { return descriptor(word(), true, c.descriptors); });
 }
 
-struct AuditName {
-  Tok tok;
-  uint16_t bit;
-};
-constexpr AuditName kAuditItems[] = {
-    {Tok::Mux, kAuditMux},           {Tok::Modem, kAuditModem},
-    {Tok::Media, kAuditMedia},       {Tok::Signals, kAuditSignals},
-    {Tok::EventBuffer, kAuditEventBuffer}, {Tok::DigitMap, kAuditDigitMap},
-    {Tok::Stats, kAuditStatistics},  {Tok::Events, kAuditEvents},
-    {Tok::ObservedEvents, kAuditObservedEvents}, {Tok::Packages, kAuditPackages},
-};
-
 uint16_t audit_bit(std::string_view w) {
-  for (const auto &a : kAuditItems)
-    if (is(w, a.tok))
-      return a.bit;
-  return 0;
+  int i = text::find(w, text::kAuditItemTok);
+  return i < 0 ? 0 : uint16_t(1u << i);
 }
 
 bool Parser::descriptor(std::string_view w, bool reply, std::vector<Descriptor> &out) {
@@ -736,29 +706,17 @@ bool Parser::stream_parm(std::string_view w, StreamParms &s) {
   return fail(R::bad_descriptor);
 }
 
-struct ModeName {
-  Tok tok;
-  StreamMode mode;
-};
-constexpr ModeName kModes[] = {
-    {Tok::Sendonly, StreamMode::SendOnly}, {Tok::Recvonly, StreamMode::RecvOnly},
-    {Tok::Sendrecv, StreamMode::SendRecv}, {Tok::Inactive, StreamMode::Inactive},
-    {Tok::Loopback, StreamMode::LoopBack},
-};
-
 bool Parser::local_control(LocalControl &lc) {
   return list(R::bad_descriptor, false, [&] {
     auto w = word();
     if (is(w, Tok::Mode)) {
       if (!expect('=', R::bad_descriptor))
         return false;
-      auto m = word();
-      for (const auto &e : kModes)
-        if (is(m, e.tok)) {
-          lc.mode = e.mode;
-          return true;
-        }
-      return fail(R::bad_value);
+      int i = text::find(word(), text::kModeTok);
+      if (i < 0)
+        return fail(R::bad_value);
+      lc.mode = StreamMode(i);
+      return true;
     }
     if (is(w, Tok::ReservedValue))
       return on_off(lc.reserve_value.emplace(), R::bad_value);
@@ -937,19 +895,6 @@ bool Parser::signals(SignalsDescriptor &s) {
   });
 }
 
-struct SignalTypeName {
-  Tok tok;
-  SignalType type;
-};
-constexpr SignalTypeName kSignalTypes[] = {
-    {Tok::OnOff, SignalType::OnOff},
-    {Tok::TimeOut, SignalType::TimeOut},
-    {Tok::Brief, SignalType::Brief},
-};
-// B.2 notificationReason, in the bit order of Annex A NotifyCompletion.
-constexpr Tok kNotifyReasons[] = {Tok::TimeOut, Tok::InterruptByEvent,
-                                  Tok::InterruptByNewSignalsDescr, Tok::OtherReason};
-
 bool Parser::signal_request(std::string_view name, SignalRequest &s) {
   if (name.empty())
     return fail(R::bad_signals);
@@ -968,13 +913,11 @@ bool Parser::signal_request(std::string_view name, SignalRequest &s) {
     if (is(w, Tok::SignalType)) {
       if (!expect('=', R::bad_signals))
         return false;
-      auto t = word();
-      for (const auto &e : kSignalTypes)
-        if (is(t, e.tok)) {
-          s.type = e.type;
-          return true;
-        }
-      return fail(R::bad_signals);
+      int i = text::find(word(), text::kSignalTypeTok);
+      if (i < 0)
+        return fail(R::bad_signals);
+      s.type = SignalType(i);
+      return true;
     }
     if (is(w, Tok::Duration)) {
       uint32_t v;
@@ -987,13 +930,11 @@ bool Parser::signal_request(std::string_view name, SignalRequest &s) {
       if (!expect('=', R::bad_signals))
         return false;
       return list(R::bad_signals, false, [&] {
-        auto r = word();
-        for (size_t i = 0; i < std::size(kNotifyReasons); ++i)
-          if (is(r, kNotifyReasons[i])) {
-            s.notify_completion |= uint8_t(1u << i);
-            return true;
-          }
-        return fail(R::bad_signals);
+        int i = text::find(word(), text::kNotifyReasonTok);
+        if (i < 0)
+          return fail(R::bad_signals);
+        s.notify_completion |= uint8_t(1u << i);
+        return true;
       });
     }
     if (is(w, Tok::KeepActive)) {
@@ -1119,32 +1060,17 @@ bool Parser::error_descriptor(ErrorDescriptor &e) {
   return expect('}', R::bad_error_descriptor);
 }
 
-struct MethodName {
-  Tok tok;
-  ServiceChangeMethod method;
-};
-constexpr MethodName kMethods[] = {
-    {Tok::Failover, ServiceChangeMethod::Failover},
-    {Tok::Forced, ServiceChangeMethod::Forced},
-    {Tok::Graceful, ServiceChangeMethod::Graceful},
-    {Tok::Restart, ServiceChangeMethod::Restart},
-    {Tok::Disconnected, ServiceChangeMethod::Disconnected},
-    {Tok::HandOff, ServiceChangeMethod::Handoff},
-};
-
 bool Parser::services(ServiceChangeDescriptor &s) {
   return list(R::bad_service_change, false, [&] {
     auto w = word();
     if (is(w, Tok::Method)) {
       if (!expect('=', R::bad_service_change))
         return false;
-      auto m = word();
-      for (const auto &e : kMethods)
-        if (is(m, e.tok)) {
-          s.method = e.method;
-          return true;
-        }
-      return fail(R::bad_service_change);
+      int i = text::find(word(), text::kMethodTok);
+      if (i < 0)
+        return fail(R::bad_service_change);
+      s.method = ServiceChangeMethod(i);
+      return true;
     }
     if (is(w, Tok::Reason))
       return expect('=', R::bad_service_change) && value(s.reason, R::bad_service_change);

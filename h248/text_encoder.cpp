@@ -284,26 +284,12 @@ void Writer::action(const Action &a, bool reply) {
   close();
 }
 
-constexpr Tok command_token(CommandType t) {
-  switch (t) {
-  case CommandType::Add: return Tok::Add;
-  case CommandType::Modify: return Tok::Modify;
-  case CommandType::Subtract: return Tok::Subtract;
-  case CommandType::Move: return Tok::Move;
-  case CommandType::AuditValue: return Tok::AuditValue;
-  case CommandType::AuditCapabilities: return Tok::AuditCap;
-  case CommandType::Notify: return Tok::Notify;
-  case CommandType::ServiceChange: return Tok::ServiceChange;
-  }
-  return Tok::Add;
-}
-
 void Writer::command(const Command &c, bool reply) {
   if (c.optional && !reply)
     o_.append("O-");
   if (c.wildcard_reply)
     o_.append("W-");
-  tok(command_token(c.type));
+  tok(text::kCommandTok[size_t(c.type)]);
   eq();
   if (reply && c.context_audit_reply) {
     tok(Tok::Ctx);
@@ -332,18 +318,6 @@ void Writer::command(const Command &c, bool reply) {
   close();
 }
 
-struct AuditTok {
-  uint16_t bit;
-  Tok tok;
-};
-constexpr AuditTok kAuditTokens[] = {
-    {kAuditMux, Tok::Mux},           {kAuditModem, Tok::Modem},
-    {kAuditMedia, Tok::Media},       {kAuditEvents, Tok::Events},
-    {kAuditSignals, Tok::Signals},   {kAuditDigitMap, Tok::DigitMap},
-    {kAuditStatistics, Tok::Stats},  {kAuditObservedEvents, Tok::ObservedEvents},
-    {kAuditPackages, Tok::Packages}, {kAuditEventBuffer, Tok::EventBuffer},
-};
-
 void Writer::descriptor(const Descriptor &d) {
   std::visit(
       [&](const auto &x) {
@@ -368,12 +342,12 @@ void Writer::descriptor(const Descriptor &d) {
           }
           open();
           bool first = true;
-          for (const auto &a : kAuditTokens)
-            if (x.items & a.bit) {
+          for (size_t b = 0; b < std::size(text::kAuditItemTok); ++b)
+            if (x.items & (1u << b)) {
               if (!first)
                 comma();
               first = false;
-              tok(a.tok);
+              tok(text::kAuditItemTok[b]);
             }
           close();
         } else if constexpr (std::is_same_v<T, ObservedEventsDescriptor>) {
@@ -423,9 +397,9 @@ void Writer::descriptor(const Descriptor &d) {
           items(x.terminations, [&](const TerminationId &t) { o_.append(t.text); });
           close();
         } else if constexpr (std::is_same_v<T, AuditReturnItem>) {
-          for (const auto &a : kAuditTokens)
-            if (x.item == a.bit) {
-              tok(a.tok);
+          for (size_t b = 0; b < std::size(text::kAuditItemTok); ++b)
+            if (x.item == (1u << b)) {
+              tok(text::kAuditItemTok[b]);
               return;
             }
           err_ = E::unsupported;
@@ -481,9 +455,6 @@ void Writer::property(const PropertyParm &p) {
   o_.append(p.name);
   parm_value(p);
 }
-
-constexpr Tok kModeTokens[] = {Tok::Sendonly, Tok::Recvonly, Tok::Sendrecv, Tok::Inactive,
-                               Tok::Loopback};
 
 void Writer::media(const MediaDescriptor &m) {
   tok(Tok::Media);
@@ -566,7 +537,7 @@ void Writer::stream_parms(const StreamParms &s) {
       sep2();
       tok(Tok::Mode);
       eq();
-      tok(kModeTokens[size_t(*lc.mode)]);
+      tok(text::kModeTok[size_t(*lc.mode)]);
     }
     if (lc.reserve_value) {
       sep2();
@@ -712,10 +683,6 @@ void Writer::signals(const SignalsDescriptor &s) {
   close();
 }
 
-constexpr Tok kSignalTypeTokens[] = {Tok::OnOff, Tok::TimeOut, Tok::Brief};
-constexpr Tok kNotifyReasonTokens[] = {Tok::TimeOut, Tok::InterruptByEvent,
-                                       Tok::InterruptByNewSignalsDescr, Tok::OtherReason};
-
 void Writer::signal_request(const SignalRequest &s) {
   o_.append(s.name);
   if (!s.stream && !s.type && !s.duration && !s.notify_completion && !s.keep_active &&
@@ -738,7 +705,7 @@ void Writer::signal_request(const SignalRequest &s) {
     sep();
     tok(Tok::SignalType);
     eq();
-    tok(kSignalTypeTokens[size_t(*s.type)]);
+    tok(text::kSignalTypeTok[size_t(*s.type)]);
   }
   if (s.duration) {
     sep();
@@ -752,12 +719,12 @@ void Writer::signal_request(const SignalRequest &s) {
     eq();
     o_.push_back('{');
     bool f2 = true;
-    for (size_t i = 0; i < std::size(kNotifyReasonTokens); ++i)
+    for (size_t i = 0; i < std::size(text::kNotifyReasonTok); ++i)
       if (s.notify_completion & (1u << i)) {
         if (!f2)
           o_.push_back(',');
         f2 = false;
-        tok(kNotifyReasonTokens[i]);
+        tok(text::kNotifyReasonTok[i]);
       }
     o_.push_back('}');
   }
@@ -825,9 +792,6 @@ void Writer::error(const ErrorDescriptor &e) {
   o_.push_back('}');
 }
 
-constexpr Tok kMethodTokens[] = {Tok::Failover, Tok::Forced, Tok::Graceful,
-                                 Tok::Restart,  Tok::Disconnected, Tok::HandOff};
-
 void Writer::services(const ServiceChangeDescriptor &s) {
   tok(Tok::Services);
   open();
@@ -841,7 +805,7 @@ void Writer::services(const ServiceChangeDescriptor &s) {
     sep();
     tok(Tok::Method);
     eq();
-    tok(kMethodTokens[size_t(*s.method)]);
+    tok(text::kMethodTok[size_t(*s.method)]);
   }
   if (!s.reason.empty()) {
     sep();

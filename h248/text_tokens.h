@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <string_view>
 
+#include "h248/message.h"
+
 namespace mgc::h248::text {
 
 #define MGC_H248_TOKENS(X)                                                                         \
@@ -114,6 +116,24 @@ inline constexpr std::array kTokens{
 
 constexpr const TokenSpelling &spelling(Tok t) { return kTokens[static_cast<size_t>(t)]; }
 
+// The model's enums in text, each table indexed by the enum's value (message.h order).
+inline constexpr Tok kCommandTok[] = {Tok::Add,        Tok::Modify,   Tok::Subtract, Tok::Move,
+                                      Tok::AuditValue, Tok::AuditCap, Tok::Notify,
+                                      Tok::ServiceChange};            // CommandType
+inline constexpr Tok kModeTok[] = {Tok::Sendonly, Tok::Recvonly, Tok::Sendrecv, Tok::Inactive,
+                                   Tok::Loopback};                    // StreamMode
+inline constexpr Tok kSignalTypeTok[] = {Tok::OnOff, Tok::TimeOut, Tok::Brief}; // SignalType
+inline constexpr Tok kMethodTok[] = {Tok::Failover, Tok::Forced,       Tok::Graceful,
+                                     Tok::Restart,  Tok::Disconnected, Tok::HandOff}; // Method
+// B.2 notificationReason by SignalRequest::notify_completion bit (Annex A NotifyCompletion).
+inline constexpr Tok kNotifyReasonTok[] = {Tok::TimeOut, Tok::InterruptByEvent,
+                                           Tok::InterruptByNewSignalsDescr, Tok::OtherReason};
+// B.2 auditItem by AuditItem bit (Annex A auditToken bit order).
+inline constexpr Tok kAuditItemTok[] = {Tok::Mux,     Tok::Modem,          Tok::Media,
+                                        Tok::Events,  Tok::Signals,        Tok::DigitMap,
+                                        Tok::Stats,   Tok::ObservedEvents, Tok::Packages,
+                                        Tok::EventBuffer};
+
 constexpr char lower(char c) { return (c >= 'A' && c <= 'Z') ? char(c + 32) : c; }
 
 constexpr bool iequals(std::string_view a, std::string_view b) {
@@ -139,6 +159,14 @@ constexpr bool safe_char(char c) {
 constexpr bool is(std::string_view word, Tok t) {
   const auto &s = spelling(t);
   return iequals(word, s.short_name) || iequals(word, s.long_name);
+}
+
+// The index of the token in `table` that `word` spells, or -1.
+template <size_t N> constexpr int find(std::string_view word, const Tok (&table)[N]) {
+  for (size_t i = 0; i < N; ++i)
+    if (is(word, table[i]))
+      return int(i);
+  return -1;
 }
 
 } // namespace mgc::h248::text
