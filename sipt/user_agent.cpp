@@ -131,7 +131,24 @@ void UserAgent::on_request(Transaction *tx, const Message &req, const Peer &from
     return;
   }
   if (!tx)
-    return; // RFC 2543 request without a branch: not served
+    return; // every request but an ACK has a server transaction (RFC 2543 ones too)
+  // RFC 6086 §5.2.2 / §11.6: an INFO for a package we did not list is a 469, whatever its body.
+  if (req.method() == Method::INFO) {
+    if (const HeaderField *ip = req.first(HeaderId::InfoPackage)) {
+      std::string_view pkg = trim_lws(ip->value);
+      pkg = trim_lws(pkg.substr(0, pkg.find(';')));
+      bool known = false;
+      for (const auto &r : cfg_.recv_info)
+        known = known || iequals(r, pkg);
+      if (!known) {
+        std::string ri;
+        for (const auto &r : cfg_.recv_info)
+          ri += (ri.empty() ? "" : ", ") + r;
+        respond(*tx, req, 469, "Bad Info Package", "Recv-Info: " + ri + "\r\n");
+        return;
+      }
+    }
+  }
   // §8.2: method, URI scheme, Require, bodies, Accept.
   UasVerdict v = check_request(req, cfg_.policy);
   if (!v.status.ok()) {

@@ -13,6 +13,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace mgc::sipt {
 
@@ -22,6 +23,9 @@ struct UaConfig {
   TransportKind transport = TransportKind::Udp;
   UasPolicy policy;
   std::string user_agent = "mgc";
+  // RFC 6086 §5.2.2: Info Packages we take. An INFO naming another package gets 469; an INFO
+  // without Info-Package is the legacy kind SIP-T peers send (RFC 6086 §2) and is accepted.
+  std::vector<std::string> recv_info;
   TimerValues timers;
 };
 

@@ -335,3 +335,23 @@ TEST_F(Net, ReinviteGlareIs491) {
   timers.advance(10);
   EXPECT_TRUE(eb.has("reinvite"));
 }
+
+// RFC 6086: legacy INFO (no Info-Package) is taken; an unknown package gets 469 + Recv-Info.
+TEST_F(Net, InfoPackages) {
+  Call *bc = nullptr;
+  eb.incoming = [&](Call &c, const Message &) {
+    bc = &c;
+    c.answer("application/sdp", kSdp);
+  };
+  Call *ac = call_a();
+  timers.advance(10);
+  ASSERT_NE(bc, nullptr);
+  ASSERT_TRUE(ac->info("application/dtmf-relay", "Signal=5\r\nDuration=160\r\n",
+                       "Info-Package: dtmf\r\n"));
+  timers.advance(10);
+  EXPECT_FALSE(eb.has("info"));
+  EXPECT_EQ(count_wire("SIP/2.0 469"), 1u);
+  ASSERT_TRUE(ac->info("application/ISUP;version=itu-t92+", std::string("\x2c\x01\x00", 3)));
+  timers.advance(10);
+  EXPECT_TRUE(eb.has("info"));
+}
