@@ -95,4 +95,35 @@ template <IsupTimer... Timers> struct Timed : boost::msm::front::state<> {
   }
 };
 
+// What both half-call front ends share: the port, the cause of the last REL sent (repeated on
+// T1), and the report of events a state has no row for (STYLE.md practice 8).
+template <class Derived> struct HalfCallDef : boost::msm::front::state_machine_def<Derived> {
+  Port *port = nullptr;
+  uint8_t rel_cause = 16;
+  uint8_t rel_location = kLocationPublicLocal;
+  template <class Fsm, class Ev> void no_transition(Ev const &, Fsm &fsm, int) {
+    fsm.port->on_unexpected(msm_util::state_name(fsm), Ev::name);
+  }
+};
+
+// The back end of a half-call machine behind the Event variant.
+template <class Def> struct Host {
+  boost::msm::back::state_machine<Def> m;
+  explicit Host(Port &port) {
+    m.port = &port;
+    m.start();
+  }
+  void process(const Event &e) {
+    std::visit(
+        [this](const auto &ev) {
+          // all guards rejecting is not a transition either (PLATFORM.md: MSM is silent then)
+          if (m.process_event(ev) == boost::msm::back::HANDLED_GUARD_REJECT)
+            m.port->on_unexpected(state(), ev.name);
+        },
+        e);
+  }
+  const char *state() const { return msm_util::state_name(m); }
+  bool released() const { return m.template is_flag_active<ReleasedFlag>(); }
+};
+
 } // namespace mgc::cc::isup_call::act

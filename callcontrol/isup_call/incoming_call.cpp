@@ -15,10 +15,7 @@ using namespace act;
 
 template <class... A> using Seq = msmf::ActionSequence_<boost::mpl::vector<A...>>;
 
-struct IncomingDef : msmf::state_machine_def<IncomingDef> {
-  Port *port = nullptr;
-  uint8_t rel_cause = 16;
-  uint8_t rel_location = kLocationPublicLocal;
+struct IncomingDef : HalfCallDef<IncomingDef> {
 
   struct Idle : msmf::state<> { static constexpr const char *name = "idle"; };
   struct WaitForContinuity : Timed<IsupTimer::T8> {
@@ -98,40 +95,18 @@ struct IncomingDef : msmf::state_machine_def<IncomingDef> {
     Row<Resetting,         EvRsc,           Released,          Seq<act::SendRlc, CircuitIdle>, none>
   > {};
   // clang-format on
-
-  template <class Fsm, class Ev> void no_transition(Ev const &, Fsm &fsm, int state);
 };
-
-using Machine = boost::msm::back::state_machine<IncomingDef>;
-
-template <class Fsm, class Ev> void IncomingDef::no_transition(Ev const &, Fsm &fsm, int) {
-  fsm.port->on_unexpected(msm_util::state_name(static_cast<Machine &>(fsm)), Ev::name);
-}
 
 } // namespace
 
-struct IncomingCall::Impl {
-  Machine m;
+struct IncomingCall::Impl : Host<IncomingDef> {
+  using Host::Host;
 };
 
-IncomingCall::IncomingCall(Port &port) : impl_(std::make_unique<Impl>()) {
-  impl_->m.port = &port;
-  impl_->m.start();
-}
-
+IncomingCall::IncomingCall(Port &port) : impl_(std::make_unique<Impl>(port)) {}
 IncomingCall::~IncomingCall() = default;
-
-void IncomingCall::process(const Event &e) {
-  std::visit(
-      [this](const auto &ev) {
-        if (impl_->m.process_event(ev) == boost::msm::back::HANDLED_GUARD_REJECT)
-          impl_->m.port->on_unexpected(state(), ev.name);
-      },
-      e);
-}
-
-const char *IncomingCall::state() const { return msm_util::state_name(impl_->m); }
-
-bool IncomingCall::released() const { return impl_->m.is_flag_active<ReleasedFlag>(); }
+void IncomingCall::process(const Event &e) { impl_->process(e); }
+const char *IncomingCall::state() const { return impl_->state(); }
+bool IncomingCall::released() const { return impl_->released(); }
 
 } // namespace mgc::cc::isup_call

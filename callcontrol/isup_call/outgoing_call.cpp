@@ -14,10 +14,7 @@ using msmf::none;
 using msmf::Row;
 using namespace act;
 
-struct OutgoingDef : msmf::state_machine_def<OutgoingDef> {
-  Port *port = nullptr;
-  uint8_t rel_cause = 16;
-  uint8_t rel_location = kLocationPublicLocal;
+struct OutgoingDef : HalfCallDef<OutgoingDef> {
 
   struct Idle : msmf::state<> { static constexpr const char *name = "idle"; };
   struct WaitForAcm : Timed<IsupTimer::T7> { static constexpr const char *name = "wait-for-acm"; };
@@ -96,42 +93,18 @@ struct OutgoingDef : msmf::state_machine_def<OutgoingDef> {
     Row<Resetting,     EvRsc,             Released,      msmf::ActionSequence_<boost::mpl::vector<act::SendRlc, CircuitIdle>>, none>
   > {};
   // clang-format on
-
-  template <class Fsm, class Ev> void no_transition(Ev const &, Fsm &fsm, int state);
 };
-
-using Machine = boost::msm::back::state_machine<OutgoingDef>;
-
-template <class Fsm, class Ev> void OutgoingDef::no_transition(Ev const &, Fsm &fsm, int) {
-  fsm.port->on_unexpected(msm_util::state_name(static_cast<Machine &>(fsm)), Ev::name);
-}
 
 } // namespace
 
-struct OutgoingCall::Impl {
-  Machine m;
+struct OutgoingCall::Impl : Host<OutgoingDef> {
+  using Host::Host;
 };
 
-OutgoingCall::OutgoingCall(Port &port) : impl_(std::make_unique<Impl>()) {
-  impl_->m.port = &port;
-  impl_->m.start();
-}
-
+OutgoingCall::OutgoingCall(Port &port) : impl_(std::make_unique<Impl>(port)) {}
 OutgoingCall::~OutgoingCall() = default;
-
-void OutgoingCall::process(const Event &e) {
-  std::visit(
-      [this](const auto &ev) {
-        if (impl_->m.process_event(ev) == boost::msm::back::HANDLED_GUARD_REJECT)
-          impl_->m.port->on_unexpected(state(), ev.name);
-      },
-      e);
-}
-
-const char *OutgoingCall::state() const { return msm_util::state_name(impl_->m); }
-
-bool OutgoingCall::released() const {
-  return impl_->m.is_flag_active<ReleasedFlag>();
-}
+void OutgoingCall::process(const Event &e) { impl_->process(e); }
+const char *OutgoingCall::state() const { return impl_->state(); }
+bool OutgoingCall::released() const { return impl_->released(); }
 
 } // namespace mgc::cc::isup_call
