@@ -174,3 +174,27 @@ TEST(Profiles, Names) {
   EXPECT_TRUE(peer.carries_isup());
   EXPECT_FALSE(profile_from_name("h323", p));
 }
+
+#include "sipt/peers.h"
+
+TEST(Peers, AdmitByAddressAndIsupTrust) {
+  PeerTable t;
+  PeerEntry sbc{"sbc", "192.0.2.10", 0, {}};
+  sbc.profile.profile = Profile::SipT;
+  sbc.profile.trusted = true;
+  PeerEntry plain{"pbx", "192.0.2.20", 5060, {}};
+  t.add(sbc);
+  t.add(plain);
+  std::string buf = load("messages/invite_sdp_isup.sip");
+  Message m;
+  ASSERT_TRUE(parse(buf, ParseOptions{}, m).ok());
+  const PeerEntry *e = nullptr;
+  EXPECT_TRUE(t.admit(m, Peer{TransportKind::Udp, "192.0.2.10", 5071}, &e).ok());
+  ASSERT_NE(e, nullptr);
+  EXPECT_EQ(e->name, "sbc");
+  // A plain SIP peer may not bring ISUP; an unknown source is refused.
+  EXPECT_EQ(t.admit(m, Peer{TransportKind::Udp, "192.0.2.20", 5060}).detail(),
+            "sip.peer_isup_not_trusted");
+  EXPECT_EQ(t.admit(m, Peer{TransportKind::Udp, "192.0.2.20", 5999}).code(), 403);
+  EXPECT_EQ(t.admit(m, Peer{TransportKind::Udp, "203.0.113.1", 5060}).detail(), "sip.peer_unknown");
+}
