@@ -545,6 +545,12 @@ void UserAgent::on_timeout(Transaction &tx, TxEvent) {
   reap();
 }
 
+// The transaction is gone: forget what pointed at it (long-running processes must not grow).
+void UserAgent::on_terminated(Transaction &tx) {
+  client_txs_.erase(tx.id());
+  probes_.erase(tx.id());
+}
+
 // --- Call ------------------------------------------------------------------------------------
 bool Call::provisional(int code, std::string_view reason, std::string_view ct,
                        std::string_view body, bool reliable) {

@@ -146,6 +146,8 @@ public:
   void on_request(Transaction *tx, const Message &req, const Peer &from) override;
   void on_response(Transaction &tx, const Message &resp) override;
   void on_timeout(Transaction &tx, TxEvent why) override;
+  void on_terminated(Transaction &tx) override;
+  std::size_t tracked_client_transactions() const { return client_txs_.size() + probes_.size(); }
 
 private:
   friend class Call;

@@ -166,6 +166,8 @@ TEST_F(Net, CallWithPrackInfoUpdateReinviteBye) {
   timers.advance(60000); // transactions linger and go
   EXPECT_EQ(a->transactions().size(), 0u);
   EXPECT_EQ(b->transactions().size(), 0u);
+  EXPECT_EQ(a->tracked_client_transactions(), 0u); // nothing left behind
+  EXPECT_EQ(b->tracked_client_transactions(), 0u);
 }
 
 TEST_F(Net, SipTInviteCarriesIsup) {
