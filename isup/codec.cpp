@@ -407,7 +407,16 @@ Status encode(const Message &msg, const EncodeOptions &opt, std::span<uint8_t> b
       return (used_mask >> i & 1) != 0;
     return std::find(used.begin(), used.begin() + used_count, i) != used.begin() + used_count;
   };
+  // Decoded messages list the mandatory parameters first, in catalogue order: try the next
+  // slot before searching.
+  std::size_t hint = 0;
   auto take = [&](uint8_t code) -> const Parameter * {
+    if (hint < msg.parameters.size() && hint < 64 && msg.parameters[hint].code == code &&
+        !is_used(hint)) {
+      used[used_count++] = hint;
+      used_mask |= uint64_t{1} << hint;
+      return &msg.parameters[hint++];
+    }
     for (std::size_t i = 0; i < msg.parameters.size(); ++i) {
       if (msg.parameters[i].code != code || is_used(i))
         continue;

@@ -44,9 +44,10 @@ template <ParameterCode C> bool decode_number(In in, Number &n) {
   return n.address_signals.decode_bcd(in.subspan(i), n.odd_even_indicator, n.filler);
 }
 
-bool encode_number(const Number &n, ParameterCode c, Writer &w) {
-  const NumberLayout L = number_layout(c);
-  if (L.qualifier)
+template <ParameterCode C> bool encode_number(const Number &n, Writer &w) {
+  constexpr bool kQualifier = C == ParameterCode::GenericNumber;
+  constexpr bool kSecondOctet = C != ParameterCode::SubsequentNumber;
+  if constexpr (kQualifier)
     w.put(n.number_qualifier_indicator);
   const std::size_t count = n.address_signals.size();
   const bool odd = count % 2;
@@ -55,7 +56,7 @@ bool encode_number(const Number &n, ParameterCode c, Writer &w) {
       n.filler > 0xf)
     return false;
   w.put(static_cast<uint8_t>((odd ? 0x80 : 0) | n.nature_of_address_indicator));
-  if (L.second_octet)
+  if constexpr (kSecondOctet)
     w.put(static_cast<uint8_t>((n.octet2_bit8 ? 0x80 : 0) | n.numbering_plan_indicator << 4 |
                                n.address_presentation_restricted_indicator << 2 |
                                n.screening_indicator));
@@ -643,7 +644,7 @@ bool encode_parameter(const ParameterValue &value, const Message &msg, Writer &w
           w.put(msg.octets(v));
           return true;
         } else if constexpr (std::is_base_of_v<Number, T>) {
-          return encode_number(v, T::code, w);
+          return encode_number<T::code>(v, w);
         } else if constexpr (requires { v.offset; }) {
           if (std::size_t(v.offset) + v.length > msg.pool.size())
             return false;
