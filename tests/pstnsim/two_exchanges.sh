@@ -2,7 +2,8 @@
 # Two pstn-sim processes over M3UA on 127.0.0.1: B is the SGP server with the rules of
 # configs/b-server.cfg, A the ASP client that originates calls or runs maintenance.
 #   two_exchanges.sh PSTN_SIM CONFIG_DIR PROTO SCENARIO
-# PROTO: tcp | sctp-udp (usrsctp over UDP, RFC 6951). SCENARIO:
+# PROTO: tcp | sctp-udp (usrsctp over UDP, RFC 6951) | sctp-raw (usrsctp over raw IP, root;
+# skipped otherwise). SCENARIO:
 #   answer     20 calls at 20/s, B answers after 100 ms, A hangs up after 200 ms
 #   ipsp       the same between two IPSPs (single exchange: B server, A client)
 #   busy       10 calls, B rejects with REL 17
@@ -41,19 +42,27 @@ expect() { # expect FILE KEY VALUE
   [ "$v" = "$3" ] || fail "$(basename "$1"): $2 is $v, expected $3"
 }
 
+if [ "$PROTO" = sctp-raw ] && [ "$(id -u)" != 0 ]; then
+  echo "SKIP: usrsctp over raw IP (protocol 132) needs root"
+  exit 77
+fi
 SCTP_PORT=2915 B_UDP=9911 A_UDP=9912
 ROLE_B=sgp ROLE_A=asp
 if [ "$SCENARIO" = ipsp ]; then ROLE_B=ipsp-se-server ROLE_A=ipsp-se-client; fi
 VTY_PORT=$((42000 + RANDOM % 2000))
 m3ua_b() {
-  if [ "$PROTO" = tcp ]; then
+  if [ "$PROTO" = sctp-raw ]; then
+    printf 'm3ua\n transport usrsctp-raw\n role %s\n mode server\n local-address 127.0.0.1\n local-port %s\n routing-context 10\n' "$ROLE_B" $SCTP_PORT
+  elif [ "$PROTO" = tcp ]; then
     printf 'm3ua\n transport tcp\n role %s\n mode server\n local-address 127.0.0.1\n local-port 0\n routing-context 10\n' "$ROLE_B"
   else
     printf 'm3ua\n transport usrsctp-udp\n role %s\n mode server\n local-address 127.0.0.1\n local-port %s\n udp-port %s\n udp-remote-port %s\n routing-context 10\n' "$ROLE_B" $SCTP_PORT $B_UDP $A_UDP
   fi
 }
 m3ua_a() {
-  if [ "$PROTO" = tcp ]; then
+  if [ "$PROTO" = sctp-raw ]; then
+    printf 'm3ua\n transport usrsctp-raw\n role %s\n mode client\n local-address 127.0.0.1\n local-port 0\n remote-address 127.0.0.1\n remote-port %s\n routing-context 10\n' "$ROLE_A" $SCTP_PORT
+  elif [ "$PROTO" = tcp ]; then
     printf 'm3ua\n transport tcp\n role %s\n mode client\n local-address 127.0.0.1\n remote-address 127.0.0.1\n remote-port %s\n routing-context 10\n' "$ROLE_A" "$1"
   else
     printf 'm3ua\n transport usrsctp-udp\n role %s\n mode client\n local-address 127.0.0.1\n local-port 0\n remote-address 127.0.0.1\n remote-port %s\n udp-port %s\n udp-remote-port %s\n routing-context 10\n' "$ROLE_A" $SCTP_PORT $A_UDP $B_UDP
