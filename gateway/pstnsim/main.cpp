@@ -7,6 +7,7 @@
 #include "gateway/pstnsim/sim.h"
 #include "gateway/pstnsim/vty.h"
 #include "isup/codec.h"
+#include "isup/json.h"
 #include "sigtran/osmo_clock.h"
 
 extern "C" {
@@ -61,6 +62,7 @@ void usage() {
       "  --linger MS          with --exit-when-done: wait this long before stopping (500)\n"
       "  --log-isup           one line per ISUP message sent or received\n"
       "  --summary-file FILE  also write the summary to FILE\n"
+      "  --isup-trace FILE    every ISUP message sent or received as JSON lines (isup/json.h)\n"
       "  --strict             unexpected or malformed messages make the exit status 5\n");
 }
 
@@ -128,7 +130,7 @@ private:
 } // namespace
 
 int main(int argc, char **argv) {
-  std::string config_file, summary_file, write_out;
+  std::string config_file, summary_file, write_out, trace_file;
   bool check_only = false, exit_when_done = false, log_isup = false, strict = false;
   int vty_port = 4262;
   int64_t run_for = 0, linger = 500;
@@ -144,6 +146,7 @@ int main(int argc, char **argv) {
                                        {"log-isup", no_argument, nullptr, 'L'},
                                        {"summary-file", required_argument, nullptr, 's'},
                                        {"strict", no_argument, nullptr, 'S'},
+                                       {"isup-trace", required_argument, nullptr, 'T'},
                                        {"help", no_argument, nullptr, 'h'},
                                        {nullptr, 0, nullptr, 0}};
   for (int c; (c = getopt_long(argc, argv, "c:h", opts, nullptr)) != -1;) {
@@ -167,6 +170,7 @@ int main(int argc, char **argv) {
     case 'L': log_isup = true; break;
     case 's': summary_file = optarg; break;
     case 'S': strict = true; break;
+    case 'T': trace_file = optarg; break;
     default: usage(); return kExitUsage;
     }
   }
@@ -251,6 +255,30 @@ int main(int argc, char **argv) {
   sim.set_log([t0](const std::string &line) {
     std::printf("%8.3f %s\n", double(now_ms() - t0) / 1000.0, line.c_str());
   });
+  std::ofstream trace;
+  if (!trace_file.empty()) {
+    trace.open(trace_file);
+    if (!trace) {
+      std::fprintf(stderr, "pstn-sim: cannot write %s\n", trace_file.c_str());
+      return kExitUsage;
+    }
+    isup::DecodeOptions jo;
+    jo.variant = cfg.sim.variant;
+    sim.set_trace([&trace, jo, t0](char dir, const isup::Message &m) {
+      nlohmann::json j;
+      j["t"] = double(now_ms() - t0) / 1000.0;
+      j["dir"] = dir == '>' ? "tx" : "rx";
+      j["cic"] = m.cic;
+      // Sent messages as they went on the wire (the encoder sets what the builder leaves, such
+      // as the odd/even indicators), so a trace compares with the far end's.
+      isup::Message wire;
+      std::vector<uint8_t> bytes;
+      const bool tx = dir == '>' && isup::encode(m, jo, bytes).ok() &&
+                      isup::decode(bytes, jo, wire).status.ok();
+      j["message"] = isup::to_json(tx ? wire : m, jo);
+      trace << j.dump() << '\n';
+    });
+  }
   node.set_mgmt([t0](const sigtran::MgmtEvent &e) {
     std::printf("%8.3f M3UA %s\n", double(now_ms() - t0) / 1000.0, e.text.c_str());
   });

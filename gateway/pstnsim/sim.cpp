@@ -350,6 +350,8 @@ Sim::~Sim() {
 }
 
 void Sim::log_msg(char dir, const isup::Message &m) {
+  if (trace_)
+    trace_(dir, m);
   if (!cfg_.log_messages || !log_)
     return;
   std::string l = dir == '>' ? "ISUP tx " : "ISUP rx ";

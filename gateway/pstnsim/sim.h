@@ -170,6 +170,8 @@ public:
   // The summary as text (printed at exit and by `show summary`); lines "key value".
   std::string summary_text() const;
   void set_log(std::function<void(const std::string &)> f) { log_ = std::move(f); }
+  // Every message sent ('>') or received ('<'), whole: for traces that compare parameters.
+  void set_trace(std::function<void(char, const isup::Message &)> f) { trace_ = std::move(f); }
   const Rule &rule_for(std::string_view digits) const;
 
   struct Call;
@@ -200,6 +202,7 @@ private:
   bool available_ = false; // until MTP-RESUME (or the route is seen up)
   Summary sum_;
   std::function<void(const std::string &)> log_;
+  std::function<void(char, const isup::Message &)> trace_;
   // originating
   OriginateConfig orig_;
   bool orig_running_ = false;

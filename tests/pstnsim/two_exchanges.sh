@@ -84,7 +84,7 @@ VTY_B=0
 { cat "$CFG/b-server.cfg"; m3ua_b; } >"$W/b.cfg"
 # Started directly (no timeout wrapper) so that $! is pstn-sim itself; --run-for bounds it.
 "$SIM" -c "$W/b.cfg" --vty-port $VTY_B --run-for 50000 --log-isup \
-  --summary-file "$W/b.sum" >"$W/b.log" 2>&1 &
+  --isup-trace "$W/b.trace" --summary-file "$W/b.sum" >"$W/b.log" 2>&1 &
 PID_B=$!
 PIDS+=($PID_B)
 REMOTE=$SCTP_PORT
@@ -144,7 +144,7 @@ if [ "$SCENARIO" = vty ]; then
   RC_A=$?
 else
   timeout 30 "$SIM" -c "$W/a.cfg" --vty-port 0 --exit-when-done --log-isup \
-    --summary-file "$W/a.sum" "${AT[@]}" >"$W/a.log" 2>&1
+    --isup-trace "$W/a.trace" --summary-file "$W/a.sum" "${AT[@]}" >"$W/a.log" 2>&1
   RC_A=$?
 fi
 kill -TERM $PID_B
@@ -169,6 +169,20 @@ answer | ipsp)
   expect $B received.IAM 20; expect $B sent.ACM 20; expect $B sent.RLC 20
   grep -q 'ISUP rx cic [0-9]* IAM called 5551234 nai 3 calling 4441000' "$W/b.log" ||
     fail "B did not log the IAM's numbers"
+  # The JSON traces: every IAM A sent arrived at B with the same parameters.
+  python3 - "$W/a.trace" "$W/b.trace" <<'PY' || fail "IAM traces differ"
+import json, sys
+def iams(path, d):
+    out = {}
+    for line in open(path):
+        j = json.loads(line)
+        if j["dir"] == d and j["message"].get("message") == "IAM":
+            out[j["cic"]] = j["message"]
+    return out
+a, b = iams(sys.argv[1], "tx"), iams(sys.argv[2], "rx")
+assert len(a) > 0, "no IAM in A's trace"
+assert a == b, (a, b)
+PY
   ;;
 busy)
   expect $A released.outgoing.cause.17 10; expect $A calls.failed 0; expect $A received.REL 10
