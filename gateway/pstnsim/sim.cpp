@@ -19,6 +19,12 @@ constexpr uint8_t kLocationPublicLocal = 2; // Q.850 §2.2.5: public network ser
 constexpr uint8_t kCauseNormal = 16;
 constexpr uint8_t kCauseInvalidNumberFormat = 28; // Q.764 §2.1.2.2: T35 expiry, address incomplete
 constexpr uint8_t kCauseTemporaryFailure = 41;
+constexpr uint8_t kCauseUserBusy = 17;            // Q.850 Table 1
+constexpr uint8_t kCpcOrdinary = 10;              // Q.763 §3.11: ordinary calling subscriber
+constexpr uint8_t kTmrSpeech31kHz = 3;            // Q.763 §3.54: 3.1 kHz audio
+constexpr uint8_t kNaiInternational = 4;          // Q.763 §3.9 c)
+constexpr uint8_t kScreeningNetworkProvided = 3;  // Q.763 §3.10 f)
+constexpr uint8_t kCpgAlerting = 1, kCpgProgress = 2; // Q.763 §3.21 event indicator
 constexpr std::size_t kMaintenanceLogCap = 200;
 
 std::string acronym(MessageType t) {
@@ -237,7 +243,7 @@ struct Sim::Call : Port {
   void send_sam() override { send(cc::msgs::sam(cic, sam_rest, true)); }
   void send_cot(bool ok) override { send(cc::msgs::cot(cic, ok)); }
   void send_acm(bool in_band) override { send(cc::msgs::acm(cic, in_band)); }
-  void send_cpg(bool in_band) override { send(cc::msgs::cpg(cic, in_band ? 2 : 1, in_band)); }
+  void send_cpg(bool in_band) override { send(cc::msgs::cpg(cic, in_band ? kCpgProgress : kCpgAlerting, in_band)); }
   void send_anm() override { send(cc::msgs::anm(cic)); }
   void send_con() override { send(cc::msgs::con(cic)); }
   void send_rel(uint8_t c, uint8_t location) override { send(cc::msgs::rel(cic, c, location)); }
@@ -599,7 +605,7 @@ void Sim::apply_rule(Call &c) {
   c.stop_timer(IsupTimer::T35);
   c.rule_applied = true;
   switch (rule.action) {
-  case RuleAction::Busy: c.release(17); return; // Q.850 user busy
+  case RuleAction::Busy: c.release(kCauseUserBusy); return;
   case RuleAction::Release: c.release(rule.cause); return;
   case RuleAction::NoAnswer: c.process(EvAlertingReq{rule.in_band}); return;
   case RuleAction::Answer: break;
@@ -701,21 +707,21 @@ bool Sim::originate_one() {
   iam.add(isup::NatureOfConnectionIndicators{}, isup::Part::MandatoryFixed);
   isup::ForwardCallIndicators fci;
   fci.isdn_user_part_indicator = true; // ISUP all the way
-  fci.national_international_call_indicator = orig_.called_nai == 4;
+  fci.national_international_call_indicator = orig_.called_nai == kNaiInternational;
   iam.add(fci, isup::Part::MandatoryFixed);
-  iam.add(isup::CallingPartysCategory{.value = 10}, isup::Part::MandatoryFixed); // ordinary
+  iam.add(isup::CallingPartysCategory{.value = kCpcOrdinary}, isup::Part::MandatoryFixed);
   if (cfg_.variant == isup::Variant::Ansi) {
     isup::UserServiceInformation usi; // speech, circuit mode, 64 kbit/s (Q.931 §4.5.5)
     usi.transfer_mode = 0;
     usi.information_transfer_rate = 0x10;
     iam.add(usi, isup::Part::MandatoryVariable);
   } else {
-    iam.add(isup::TransmissionMediumRequirement{.value = 3}, isup::Part::MandatoryFixed);
+    iam.add(isup::TransmissionMediumRequirement{.value = kTmrSpeech31kHz}, isup::Part::MandatoryFixed);
   }
   iam.add(number<isup::CalledPartyNumber>(first, orig_.called_nai), isup::Part::MandatoryVariable);
   if (!orig_.calling.empty()) {
     auto cg = number<isup::CallingPartyNumber>(orig_.calling, orig_.calling_nai);
-    cg.screening_indicator = 3; // network provided
+    cg.screening_indicator = kScreeningNetworkProvided;
     iam.add(cg);
   }
   c.out = std::make_unique<OutgoingCall>(c);
