@@ -88,15 +88,7 @@ public:
   void mtp_transfer_ind(const sigtran::MtpTransfer &t) override {
     if (t.si != 5 || !sim) // Q.704 §14.2.2: service indicator 5 is ISUP
       return;
-    isup::DecodeOptions o;
-    o.variant = cfg_.sim.variant;
-    const isup::DecodeResult r = isup::decode(t.data, o, msg_);
-    if (!r.status.ok() && r.action != isup::Action::Process &&
-        r.action != isup::Action::ProcessAndNotify) {
-      sim->receive_malformed(isup::reason_detail(r.reason));
-      return;
-    }
-    sim->receive(t.opc, msg_);
+    sim->receive_octets(t.opc, t.data);
   }
   void mtp_pause_ind(uint32_t dpc) override {
     if (sim && dpc == cfg_.sim.dpc)
@@ -124,7 +116,6 @@ public:
 
 private:
   const Config &cfg_;
-  isup::Message msg_;
 };
 
 } // namespace

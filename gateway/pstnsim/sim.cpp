@@ -4,6 +4,7 @@
 #include "callcontrol/isup_call/outgoing_call.h"
 #include "callcontrol/isup_messages.h"
 #include "isup/catalogue.h"
+#include "isup/codec.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -406,6 +407,51 @@ void Sim::send(isup::Message msg) {
     maintenance(std::move(e));
   }
   out_.send(cfg_.dpc, msg);
+}
+
+void Sim::send_cfn(uint16_t cic, uint8_t cause, std::span<const uint8_t> diagnostic) {
+  isup::Message cfn;
+  cfn.type = MessageType::Cfn;
+  cfn.cic = cic;
+  isup::CauseIndicators c;
+  c.location = kLocationPublicLocal;
+  c.cause_value = cause;
+  c.diagnostics.assign(diagnostic);
+  cfn.add(c, isup::Part::MandatoryVariable);
+  send(std::move(cfn));
+}
+
+void Sim::receive_octets(uint32_t opc, std::span<const uint8_t> octets) {
+  isup::DecodeOptions o;
+  o.variant = cfg_.variant;
+  const isup::DecodeResult r = isup::decode(octets, o, rx_);
+  if (r.action != isup::Action::Process || !r.status.ok())
+    receive_malformed(isup::reason_detail(r.reason));
+  switch (r.action) {
+  case isup::Action::DiscardMessage:
+  case isup::Action::PassOn: // an end node does not pass on (Q.764 §2.9.5.3)
+    return;
+  case isup::Action::DiscardAndNotify:
+    send_cfn(rx_.cic, r.cause, r.diagnostic.span());
+    return;
+  case isup::Action::ReleaseCall:
+    // Q.764 §2.9.5: the call on the circuit is released with the codec's cause.
+    if (r.reason == isup::DecodeReason::truncated_header)
+      return;
+    if (Call *c = call_on(rx_.cic)) {
+      c->release(r.cause);
+      reap();
+    }
+    return;
+  case isup::Action::ProcessAndNotify:
+  case isup::Action::Process:
+    for (std::size_t i = 0; i < r.discard_parameters.size(); ++i)
+      rx_.remove(r.discard_parameters[i]);
+    receive(opc, rx_);
+    if (r.action == isup::Action::ProcessAndNotify)
+      send_cfn(rx_.cic, r.cause, r.diagnostic.span());
+    return;
+  }
 }
 
 void Sim::receive_malformed(std::string_view why) {

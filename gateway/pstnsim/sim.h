@@ -114,7 +114,7 @@ struct Summary {
   std::map<std::string, uint64_t> unexpected;     // what, e.g. "alerted:IAM", "unknown-cic"
   std::vector<std::string> maintenance;           // maintenance events, in order (capped)
   uint64_t maintenance_events = 0;
-  uint64_t malformed = 0;
+  uint64_t malformed = 0;   // did not decode, or decoded with an error Q.764 §2.9.5 acts on
   int64_t originate_span_ms = 0; // from `originate start` to the end of the last originated call
 };
 
@@ -127,7 +127,10 @@ public:
 
   // A decoded ISUP message from the far exchange.
   void receive(uint32_t opc, const isup::Message &msg);
-  // A message that did not decode (counted; Q.764 §2.9.5 handling is the codec's verdict).
+  // Octets as carried in M3UA DATA: decoded for the variant and handled as Q.764 §2.9.5 asks
+  // an end node (discard, CFN, release the call), then received.
+  void receive_octets(uint32_t opc, std::span<const uint8_t> octets);
+  // A message that did not decode (counted as malformed and unexpected).
   void receive_malformed(std::string_view why);
   // MTP-PAUSE / MTP-RESUME toward the gateway.
   void destination(bool available);
@@ -189,6 +192,8 @@ private:
   void orig_tick();
   void reap();
   Call *call_on(uint16_t cic);
+  void send_cfn(uint16_t cic, uint8_t cause, std::span<const uint8_t> diagnostic);
+  isup::Message rx_;
 
   SimConfig cfg_;
   cc::Scheduler &sched_;

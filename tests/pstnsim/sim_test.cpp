@@ -386,6 +386,32 @@ TEST_F(PstnSimPair, ExecuteCommands) {
   EXPECT_EQ(get(b->summary().received, "BLO"), 1u);
 }
 
+TEST_F(PstnSimPair, MalformedAnsweredPerQ764_2_9_5) {
+  start();
+  // Q.764 §2.9.5.3.1: an unrecognised message type (0xfe) without compatibility information is
+  // discarded and answered with CFN cause 97 (message type non-existent).
+  const uint8_t unknown[] = {0x05, 0x00, 0xfe};
+  b->receive_octets(1, unknown);
+  EXPECT_EQ(b->summary().malformed, 1u);
+  EXPECT_EQ(get(b->summary().sent, "CFN"), 1u) << b->summary_text();
+  // A message too short for CIC and type is dropped (nothing to answer on).
+  const uint8_t stub[] = {0x05};
+  b->receive_octets(1, stub);
+  EXPECT_EQ(b->summary().malformed, 2u);
+  EXPECT_EQ(get(b->summary().sent, "CFN"), 1u);
+  // A well-formed one goes through.
+  std::vector<uint8_t> rlc;
+  isup::Message m;
+  m.type = isup::MessageType::Rsc;
+  m.cic = 3;
+  ASSERT_TRUE(isup::encode(m, isup::EncodeOptions{}, rlc).ok());
+  b->receive_octets(1, rlc);
+  EXPECT_EQ(get(b->summary().received, "RSC"), 1u);
+  EXPECT_EQ(get(b->summary().sent, "RLC"), 1u);
+  run(100);
+  expect_idle();
+}
+
 TEST(PstnSimRules, LongestPrefixWins) {
   sigtran::SimClock clock;
   ClockScheduler sched(clock);
