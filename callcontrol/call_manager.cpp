@@ -823,6 +823,14 @@ std::vector<CallManager::CallSummary> CallManager::calls() const {
   return v;
 }
 
+bool CallManager::maintain(const std::string &trunk_group,
+                           const std::function<bool(CircuitSupervision &)> &procedure) {
+  CircuitSupervision *s = supervision(trunk_group);
+  const bool ok = s && procedure(*s);
+  reap();
+  return ok;
+}
+
 bool CallManager::release_call(uint32_t ref, uint8_t cause) {
   auto it = calls_.find(ref);
   if (it == calls_.end())

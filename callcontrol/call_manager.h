@@ -16,6 +16,7 @@
 #include "callcontrol/sides.h"
 #include "core/counters.h"
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -83,6 +84,10 @@ public:
   };
   std::vector<CallSummary> calls() const;
   bool release_call(uint32_t ref, uint8_t cause = 16);
+  // Runs a maintenance procedure on a trunk group's circuits (the VTY's block/unblock/reset),
+  // then lets go of the calls it ended. False: no such trunk group, or the procedure refused.
+  bool maintain(const std::string &trunk_group,
+                const std::function<bool(CircuitSupervision &)> &procedure);
   CircuitGroup *trunk_group(const std::string &name);
   CircuitSupervision *supervision(const std::string &name);
   const CounterSet<CcCounter> &counters() const { return counters_; }

@@ -2,6 +2,8 @@
 
 #include "callcontrol/call_manager.h"
 
+#include <cstdlib>
+
 extern "C" {
 #include <osmocom/vty/command.h>
 #include <osmocom/vty/vty.h>
@@ -142,6 +144,80 @@ CMD(show_counters, "show call-control counters", SHOW_STR "Call control\nCounter
   return CMD_SUCCESS;
 }
 
+// Maintenance (Q.764 §2.8, §2.9.3): the messages go to the far exchange, the timers repeat them.
+int maintain(struct vty *vty, const char *tg, const std::function<bool(cc::CircuitSupervision &)> &p) {
+  if (!g_rt->calls) {
+    vty_out(vty, "%% the gateway is not running%s", NL);
+    return CMD_WARNING;
+  }
+  if (!g_rt->calls->maintain(tg, p)) {
+    vty_out(vty, "%% no such trunk-group or circuit, or a range the procedure does not allow%s", NL);
+    return CMD_WARNING;
+  }
+  return CMD_SUCCESS;
+}
+
+uint16_t cic_arg(const char *s) { return static_cast<uint16_t>(std::atoi(s)); }
+
+CMD(block_cic, "block trunk-group NAME cic <0-16383>",
+    "Block for maintenance (BLO)\nTrunk group\nName\nOne circuit\nCIC\n") {
+  const uint16_t cic = cic_arg(argv[1]);
+  return maintain(vty, argv[0], [cic](cc::CircuitSupervision &s) { return s.block(cic); });
+}
+CMD(unblock_cic, "unblock trunk-group NAME cic <0-16383>",
+    "Unblock (UBL)\nTrunk group\nName\nOne circuit\nCIC\n") {
+  const uint16_t cic = cic_arg(argv[1]);
+  return maintain(vty, argv[0], [cic](cc::CircuitSupervision &s) { return s.unblock(cic); });
+}
+CMD(reset_cic, "reset trunk-group NAME cic <0-16383>",
+    "Reset (RSC)\nTrunk group\nName\nOne circuit\nCIC\n") {
+  const uint16_t cic = cic_arg(argv[1]);
+  return maintain(vty, argv[0], [cic](cc::CircuitSupervision &s) { return s.reset(cic); });
+}
+CMD(block_range, "block trunk-group NAME cics <0-16383> <0-16383> (maintenance|hardware)",
+    "Block a range (CGB)\nTrunk group\nName\nA range\nFirst CIC\nLast CIC\n"
+    "Maintenance oriented\nHardware failure oriented (calls are released)\n") {
+  const uint16_t a = cic_arg(argv[1]), b = cic_arg(argv[2]);
+  const bool hw = argv[3][0] == 'h';
+  if (b <= a || b - a > 255)
+    return vty_out(vty, "%% a range is 2 to 256 circuits%s", NL), CMD_WARNING;
+  return maintain(vty, argv[0], [=](cc::CircuitSupervision &s) {
+    return s.group_block(a, static_cast<uint8_t>(b - a), hw);
+  });
+}
+CMD(unblock_range, "unblock trunk-group NAME cics <0-16383> <0-16383> (maintenance|hardware)",
+    "Unblock a range (CGU)\nTrunk group\nName\nA range\nFirst CIC\nLast CIC\n"
+    "Maintenance oriented\nHardware failure oriented\n") {
+  const uint16_t a = cic_arg(argv[1]), b = cic_arg(argv[2]);
+  const bool hw = argv[3][0] == 'h';
+  if (b <= a || b - a > 255)
+    return vty_out(vty, "%% a range is 2 to 256 circuits%s", NL), CMD_WARNING;
+  return maintain(vty, argv[0], [=](cc::CircuitSupervision &s) {
+    return s.group_unblock(a, static_cast<uint8_t>(b - a), hw);
+  });
+}
+CMD(reset_range, "reset trunk-group NAME cics <0-16383> <0-16383>",
+    "Reset a range (GRS)\nTrunk group\nName\nA range\nFirst CIC\nLast CIC\n") {
+  const uint16_t a = cic_arg(argv[1]), b = cic_arg(argv[2]);
+  if (b <= a || b - a > 31)
+    return vty_out(vty, "%% GRS covers 2 to 32 circuits (Q.764 2.9.3.2)%s", NL), CMD_WARNING;
+  return maintain(vty, argv[0], [=](cc::CircuitSupervision &s) {
+    return s.group_reset(a, static_cast<uint8_t>(b - a));
+  });
+}
+CMD(release_call, "release call <1-4294967295> [<1-127>]",
+    "Release\nA call (see show calls)\nCall reference\nQ.850 cause (default 16)\n") {
+  if (!g_rt->calls)
+    return CMD_WARNING;
+  const auto ref = static_cast<uint32_t>(std::strtoul(argv[0], nullptr, 10));
+  const auto cause = static_cast<uint8_t>(argc > 1 ? std::atoi(argv[1]) : 16);
+  if (!g_rt->calls->release_call(ref, cause)) {
+    vty_out(vty, "%% no call %u%s", ref, NL);
+    return CMD_WARNING;
+  }
+  return CMD_SUCCESS;
+}
+
 #undef CMD
 
 } // namespace
@@ -152,6 +228,9 @@ void vty_install_show(Runtime &rt, Config &cfg) {
   for (auto *c : {&show_circuits_cmd, &show_tgs_cmd, &show_timers_cmd, &show_routes_cmd,
                   &show_calls_cmd, &show_m3ua_cmd, &show_counters_cmd})
     install_element_ve(c);
+  for (auto *c : {&block_cic_cmd, &unblock_cic_cmd, &reset_cic_cmd, &block_range_cmd,
+                  &unblock_range_cmd, &reset_range_cmd, &release_call_cmd})
+    install_element(ENABLE_NODE, c);
 }
 
 } // namespace mgc::gw

@@ -404,6 +404,8 @@ void Sim::send(isup::Message msg) {
     std::string e = "tx " + acronym(msg.type) + " cic " + std::to_string(msg.cic);
     if (const auto *r = msg.find<isup::RangeAndStatus>())
       e += " range " + std::to_string(r->range);
+    if (const auto *g = msg.find<isup::CircuitGroupSupervisionMessageType>())
+      e += g->type_indicator ? " hardware" : " maintenance";
     maintenance(std::move(e));
   }
   out_.send(cfg_.dpc, msg);

@@ -55,11 +55,14 @@ for _ in $(seq 50); do grep -q running "$tmp/run.out" && break; sleep 0.1; done
 grep -q "running, VTY on 127.0.0.1:$port" "$tmp/run.out" || bad "mgcd did not start: $(cat "$tmp/run.out")"
 ss -ltn | grep -q "127.0.0.1:$port " || bad "VTY not bound to 127.0.0.1:$port"
 # (the VTY drops what arrives during telnet option negotiation: pace the commands)
-{ for cmd in enable "show running-config" "show circuits pstn-a" "show isup timers" exit; do
+{ for cmd in enable "show running-config" "block trunk-group pstn-a cic 5" "show circuits pstn-a" \
+             "show isup timers" "block trunk-group nowhere cic 5" exit; do
     sleep 0.3; printf '%s\r\n' "$cmd"; done; sleep 0.5; } |
   timeout 15 nc -q 2 127.0.0.1 "$port" >"$tmp/vty.out" 2>&1
 grep -q "trunk-group pstn-a" "$tmp/vty.out" || bad "show running-config lacks the trunk group"
 grep -q "31 circuits: 31 idle" "$tmp/vty.out" || bad "show circuits: $(grep trunk-group "$tmp/vty.out")"
+grep -qE "cic +5 +idle.*local-maintenance" "$tmp/vty.out" || bad "block did not mark CIC 5 locally blocked"
+grep -q "no such trunk-group" "$tmp/vty.out" || bad "block on an unknown trunk group was not refused"
 grep -qE "^T9 +10000 ms" "$tmp/vty.out" || bad "show isup timers lacks T9 10000 ms"
 kill "$pid"; wait "$pid" 2>/dev/null
 pid=
