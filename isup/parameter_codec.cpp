@@ -638,14 +638,9 @@ bool encode_parameter(const ParameterValue &value, const Message &msg, Writer &w
   return std::visit(
       [&](const auto &v) -> bool {
         using T = std::decay_t<decltype(v)>;
-        if constexpr (std::is_same_v<T, RawParameter>) {
-          if (std::size_t(v.offset) + v.length > msg.pool.size())
-            return false;
-          w.put(msg.octets(v));
-          return true;
-        } else if constexpr (std::is_base_of_v<Number, T>) {
+        if constexpr (std::is_base_of_v<Number, T>) {
           return encode_number<T::code>(v, w);
-        } else if constexpr (requires { v.offset; }) {
+        } else if constexpr (requires { v.offset; }) { // raw and octet-string parameters
           if (std::size_t(v.offset) + v.length > msg.pool.size())
             return false;
           w.put(msg.octets(v));
