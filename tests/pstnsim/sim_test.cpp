@@ -8,6 +8,10 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+#include <fstream>
+#include <iterator>
+
 using namespace mgc;
 using namespace mgc::pstnsim;
 
@@ -142,6 +146,46 @@ TEST_F(PstnSimPair, AnsiVariantCalls) {
   EXPECT_EQ(a->summary().calls_answered, 5u) << a->summary_text() << b->summary_text();
   EXPECT_EQ(b->summary().calls_offered, 5u);
   EXPECT_EQ(a->summary().calls_failed, 0u);
+  expect_idle();
+}
+
+// The message log of one call of each kind, as a lab engineer reads it, against golden files
+// (tests/pstnsim/golden/): a change in what goes on the wire shows up as a diff.
+TEST_F(PstnSimPair, GoldenLadders) {
+  Rule cpg = rule("33", RuleAction::Answer);
+  cpg.cpg = CpgKind::Progress;
+  cpg.in_band = true;
+  cpg.answer_after_ms = 100;
+  Rule rel = rule("21", RuleAction::Release);
+  rel.cause = 21;
+  cb.rules = {cpg, rel, rule("17", RuleAction::Busy), rule("19", RuleAction::NoAnswer)};
+  ca.log_messages = cb.log_messages = true;
+  start();
+  std::string ladder;
+  a->set_log([&](const std::string &l) { ladder += "A " + l + "\n"; });
+  b->set_log([&](const std::string &l) { ladder += "B " + l + "\n"; });
+  for (const char *called : {"3300", "2100", "1700", "1900"}) {
+    ladder += "-- call to " + std::string(called) + "\n";
+    a->set_originate(calls(called, 1));
+    ASSERT_TRUE(a->originate_one());
+    run(3000);
+  }
+  ladder += "-- maintenance\n";
+  a->grs(1, 3);
+  run(50);
+  a->cgb(5, 1, true);
+  run(50);
+  a->cgu(5, 1, true);
+  run(50);
+  const std::string path = std::string(MGC_TEST_DATA) + "/pstnsim/golden/ladders.txt";
+  if (std::getenv("MGC_UPDATE_GOLDEN")) {
+    std::ofstream(path) << ladder;
+    GTEST_SKIP() << "golden file written";
+  }
+  std::ifstream f(path);
+  ASSERT_TRUE(f) << path;
+  const std::string want((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(ladder, want);
   expect_idle();
 }
 
