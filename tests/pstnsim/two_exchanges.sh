@@ -6,6 +6,7 @@
 # skipped otherwise). SCENARIO:
 #   answer     20 calls at 20/s, B answers after 100 ms, A hangs up after 200 ms
 #   ipsp       the same between two IPSPs (single exchange: B server, A client)
+#   ipsp-de    the same between two IPSPs in double exchange
 #   busy       10 calls, B rejects with REL 17
 #   noanswer   5 calls, B sends ACM only; A's T9 (1 s) releases with cause 19
 #   release    10 calls, B releases with cause 21
@@ -49,6 +50,7 @@ fi
 SCTP_PORT=2915 B_UDP=9911 A_UDP=9912
 ROLE_B=sgp ROLE_A=asp
 if [ "$SCENARIO" = ipsp ]; then ROLE_B=ipsp-se-server ROLE_A=ipsp-se-client; fi
+if [ "$SCENARIO" = ipsp-de ]; then ROLE_B=ipsp-de ROLE_A=ipsp-de; fi
 VTY_PORT=$((42000 + RANDOM % 2000))
 m3ua_b() {
   if [ "$PROTO" = sctp-raw ]; then
@@ -102,7 +104,7 @@ AT=()
   a_base
   m3ua_a "$REMOTE"
   case $SCENARIO in
-  answer | ipsp) originate 5551234 20 200 16 ;;
+  answer | ipsp | ipsp-de) originate 5551234 20 200 16 ;;
   busy) originate 1700 10 200 17 ;;
   noanswer) originate 1900 5 200 19 ;;
   release) originate 2100 10 200 21 ;;
@@ -162,7 +164,7 @@ for f in $A $B; do
 done
 
 case $SCENARIO in
-answer | ipsp)
+answer | ipsp | ipsp-de)
   expect $A calls.originated 20; expect $A calls.answered 20; expect $A calls.failed 0
   expect $A released.outgoing.cause.16 20; expect $A received.ANM 20; expect $A sent.REL 20
   expect $B calls.offered 20; expect $B calls.answered 20; expect $B released.incoming.cause.16 20
