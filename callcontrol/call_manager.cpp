@@ -297,12 +297,21 @@ void CallManager::SupervisionAdapter::reattempt_call(uint32_t ref, uint16_t) {
 
 void CallManager::Call::on_reattempt() {
   // Q.764 §2.9.1.4: the call is repeated on another circuit; the lost circuit now belongs to
-  // the far end's call, the media connection made for it goes.
+  // the far end's call, the media connection made for it goes. The machine that reports this
+  // is still running its transition, so it is replaced once the event is done.
   m.counters_.inc(CcCounter::reattempts);
   release_media();
-  out.reset();
-  tg = nullptr;
-  m.start_outgoing(*this);
+  CallManager &mgr = m;
+  const uint32_t r = ref;
+  m.deferred_.push_back([&mgr, r] {
+    auto it = mgr.calls_.find(r);
+    if (it == mgr.calls_.end())
+      return;
+    Call &c = *it->second;
+    c.out.reset();
+    c.tg = nullptr;
+    mgr.start_outgoing(c);
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -361,9 +370,16 @@ CallManager::Call *CallManager::call_of(const SipLeg &leg) {
 }
 
 void CallManager::reap() {
-  for (uint32_t r : finished_)
-    calls_.erase(r);
-  finished_.clear();
+  while (!deferred_.empty() || !finished_.empty()) {
+    auto work = std::move(deferred_);
+    deferred_.clear();
+    for (auto &w : work)
+      w();
+    auto done = std::move(finished_);
+    finished_.clear();
+    for (uint32_t r : done)
+      calls_.erase(r);
+  }
 }
 
 // ---- SIP -> PSTN ------------------------------------------------------------------------------

@@ -117,6 +117,9 @@ private:
   std::map<std::string, SipPeer> peers_;
   std::map<uint32_t, std::unique_ptr<Call>> calls_;
   std::vector<uint32_t> finished_;
+  // Work that must not run inside a state machine's transition (it would destroy or restart the
+  // machine that is executing): run by reap() once the event has been handled.
+  std::vector<std::function<void()>> deferred_;
   uint32_t next_ref_ = 1;
   CounterSet<CcCounter> counters_;
 };
