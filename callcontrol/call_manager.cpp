@@ -16,7 +16,6 @@ constexpr uint8_t kCauseNoRoute = 3;
 constexpr uint8_t kCauseNormal = 16;
 constexpr uint8_t kCauseDestinationOutOfOrder = 27;
 constexpr uint8_t kCauseNoCircuit = 34;
-constexpr uint8_t kCauseNetworkOutOfOrder = 38;
 constexpr uint8_t kCauseTemporaryFailure = 41;
 constexpr uint8_t kCauseResourceUnavailable = 47;
 
@@ -146,10 +145,19 @@ struct CallManager::Call : Port {
     }
     return b;
   }
-  void sip_end(bool by_us) {
+  // A trusted SIP-T/SIP-I peer's ISUP, kept to relay instead of building our own (RFC 3372).
+  void take_isup(const SipBody &b) {
+    if (!b.has_isup || !peer.trusted || peer.profile == SipProfile::Plain)
+      return;
+    isup::Message msg;
+    if (decode_body(b.isup, msg))
+      from_sip = std::move(msg);
+  }
+  // The SIP side is over. The leg is forgotten either way: the adapter frees it when its
+  // dialog ends, and a new leg may later live at the same address.
+  void sip_end(bool /*by_us*/) {
     sip_done = true;
-    if (by_us)
-      leg = nullptr;
+    leg = nullptr;
   }
   void try_finish() {
     if (finished || !isup_done || !sip_done || media_connected)
@@ -515,11 +523,7 @@ void CallManager::sip_provisional(SipLeg &leg, int status, const SipBody &body) 
   Call *c = call_of(leg);
   if (!c || !c->in)
     return;
-  if (body.has_isup && c->peer.trusted && c->peer.profile != SipProfile::Plain) {
-    isup::Message msg;
-    if (decode_body(body.isup, msg))
-      c->from_sip = std::move(msg);
-  }
+  c->take_isup(body);
   const bool early_media = !body.sdp.empty();
   if (early_media && c->media_connected) {
     c->remote_sdp = body.sdp;
@@ -537,11 +541,7 @@ void CallManager::sip_answered(SipLeg &leg, const SipBody &body) {
   Call *c = call_of(leg);
   if (!c || !c->in)
     return;
-  if (body.has_isup && c->peer.trusted && c->peer.profile != SipProfile::Plain) {
-    isup::Message msg;
-    if (decode_body(body.isup, msg))
-      c->from_sip = std::move(msg);
-  }
+  c->take_isup(body);
   if (!body.sdp.empty() && c->media_connected)
     c->tg->media->modify(c->media, MediaMode::SendRecv, body.sdp,
                          [](const Status &, std::string_view) {});

@@ -95,6 +95,27 @@ template <IsupTimer... Timers> struct Timed : boost::msm::front::state<> {
   }
 };
 
+// States both half-calls have, with the timers Q.764 runs in them.
+struct Idle : boost::msm::front::state<> { static constexpr const char *name = "idle"; };
+struct Answered : boost::msm::front::state<> { static constexpr const char *name = "answered"; };
+struct Suspended : boost::msm::front::state<> { // T6 is started by NotifySuspend (network only)
+  static constexpr const char *name = "suspended";
+  template <class Ev, class Fsm> void on_exit(Ev const &, Fsm &fsm) {
+    fsm.port->stop_timer(IsupTimer::T6);
+  }
+};
+struct WaitForRlc : Timed<IsupTimer::T1, IsupTimer::T5> {
+  static constexpr const char *name = "wait-for-rlc";
+};
+struct Resetting : Timed<IsupTimer::T16, IsupTimer::T17> {
+  static constexpr const char *name = "resetting";
+};
+// Not a terminate_state: a late message must still reach no_transition and be counted.
+struct Released : boost::msm::front::state<> {
+  static constexpr const char *name = "released";
+  using flag_list = boost::mpl::vector1<ReleasedFlag>;
+};
+
 // What both half-call front ends share: the port, the cause of the last REL sent (repeated on
 // T1), and the report of events a state has no row for (STYLE.md practice 8).
 template <class Derived> struct HalfCallDef : boost::msm::front::state_machine_def<Derived> {

@@ -17,29 +17,11 @@ template <class... A> using Seq = msmf::ActionSequence_<boost::mpl::vector<A...>
 
 struct IncomingDef : HalfCallDef<IncomingDef> {
 
-  struct Idle : msmf::state<> { static constexpr const char *name = "idle"; };
   struct WaitForContinuity : Timed<IsupTimer::T8> {
     static constexpr const char *name = "wait-for-continuity";
   };
   struct Proceeding : msmf::state<> { static constexpr const char *name = "proceeding"; };
   struct Alerted : msmf::state<> { static constexpr const char *name = "alerted"; };
-  struct Answered : msmf::state<> { static constexpr const char *name = "answered"; };
-  struct Suspended : msmf::state<> {
-    static constexpr const char *name = "suspended";
-    template <class Ev, class Fsm> void on_exit(Ev const &, Fsm &fsm) {
-      fsm.port->stop_timer(IsupTimer::T6);
-    }
-  };
-  struct WaitForRlc : Timed<IsupTimer::T1, IsupTimer::T5> {
-    static constexpr const char *name = "wait-for-rlc";
-  };
-  struct Resetting : Timed<IsupTimer::T16, IsupTimer::T17> {
-    static constexpr const char *name = "resetting";
-  };
-  struct Released : msmf::state<> {
-    static constexpr const char *name = "released";
-    using flag_list = boost::mpl::vector1<ReleasedFlag>;
-  };
 
   using initial_state = Idle;
 

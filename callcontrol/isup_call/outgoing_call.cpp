@@ -16,28 +16,9 @@ using namespace act;
 
 struct OutgoingDef : HalfCallDef<OutgoingDef> {
 
-  struct Idle : msmf::state<> { static constexpr const char *name = "idle"; };
   struct WaitForAcm : Timed<IsupTimer::T7> { static constexpr const char *name = "wait-for-acm"; };
   struct WaitForAnswer : Timed<IsupTimer::T9> {
     static constexpr const char *name = "wait-for-answer";
-  };
-  struct Answered : msmf::state<> { static constexpr const char *name = "answered"; };
-  struct Suspended : msmf::state<> {
-    static constexpr const char *name = "suspended";
-    template <class Ev, class Fsm> void on_exit(Ev const &, Fsm &fsm) {
-      fsm.port->stop_timer(IsupTimer::T6);
-    }
-  };
-  struct WaitForRlc : Timed<IsupTimer::T1, IsupTimer::T5> {
-    static constexpr const char *name = "wait-for-rlc";
-  };
-  struct Resetting : Timed<IsupTimer::T16, IsupTimer::T17> {
-    static constexpr const char *name = "resetting";
-  };
-  // Not a terminate_state: a late message must still reach no_transition and be counted.
-  struct Released : msmf::state<> {
-    static constexpr const char *name = "released";
-    using flag_list = boost::mpl::vector1<ReleasedFlag>;
   };
 
   using initial_state = Idle;

@@ -40,6 +40,10 @@ struct M3uaConfig {
   uint16_t remote_port = 2905;
   std::optional<uint32_t> routing_context;
   std::string traffic_mode = "override"; // override, loadshare, broadcast
+  // RFC 6951 UDP encapsulation ports of usrsctp-udp: ours and the peer's (two processes on one
+  // host need different ones).
+  uint16_t udp_local_port = 9899;
+  uint16_t udp_remote_port = 9899;
   std::vector<M3uaRoute> routes;
 };
 

@@ -164,7 +164,8 @@ Status Gateway::start(const Config &cfg) {
   if (ep.proto == sigtran::TransportProto::SctpUdp || ep.proto == sigtran::TransportProto::SctpRaw) {
     sigtran::SctpStackConfig sc;
     sc.raw = ep.proto == sigtran::TransportProto::SctpRaw;
-    sc.udp_port = sc.raw ? 0 : 9899;
+    sc.udp_port = sc.raw ? 0 : cfg.m3ua.udp_local_port;
+    ep.udp_remote_port = cfg.m3ua.udp_remote_port;
     if (Status s = p_->m3ua->init_sctp(sc); !s.ok())
       return s;
   }

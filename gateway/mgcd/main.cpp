@@ -1,6 +1,7 @@
 // mgcd: the gateway daemon. Reads its VTY config, refuses to start on any error or
 // inconsistency, builds the circuits of every trunk group, and serves the VTY on 127.0.0.1.
 // Then it starts the gateway: M3UA toward the SG/peer, SIP, the media gateways and call control.
+#include "core/status.h"
 #include "gateway/mgcd/config.h"
 #include "gateway/mgcd/runtime.h"
 #include "gateway/mgcd/vty.h"

@@ -130,6 +130,12 @@ CMD(cfg_m3ua_remote_port, "remote-port <1-65535>", "Remote port\nPort\n") {
   g_cfg->m3ua.remote_port = *port_arg(argv[0]);
   return CMD_SUCCESS;
 }
+CMD(cfg_m3ua_udp_ports, "udp-encapsulation local <1-65535> remote <1-65535>",
+    "SCTP over UDP ports (RFC 6951), usrsctp-udp only\nThis end\nPort\nThe peer\nPort\n") {
+  g_cfg->m3ua.udp_local_port = *port_arg(argv[0]);
+  g_cfg->m3ua.udp_remote_port = *port_arg(argv[1]);
+  return CMD_SUCCESS;
+}
 CMD(cfg_m3ua_rc, "routing-context <0-4294967295>", "Routing context (RFC 4666 3.8.2)\nValue\n") {
   g_cfg->m3ua.routing_context = static_cast<uint32_t>(std::strtoul(argv[0], nullptr, 10));
   return CMD_SUCCESS;
@@ -159,6 +165,8 @@ int write_m3ua(struct vty *vty) {
   for (const auto &a : m.remote_addresses)
     vty_out(vty, " remote-address %s%s", a.c_str(), NL);
   vty_out(vty, " remote-port %u%s", m.remote_port, NL);
+  if (m.transport == "usrsctp-udp")
+    vty_out(vty, " udp-encapsulation local %u remote %u%s", m.udp_local_port, m.udp_remote_port, NL);
   if (m.routing_context)
     vty_out(vty, " routing-context %u%s", *m.routing_context, NL);
   vty_out(vty, " traffic-mode %s%s", m.traffic_mode.c_str(), NL);
@@ -525,7 +533,8 @@ void vty_install(Config &cfg) {
   install_element(CONFIG_NODE, &cfg_m3ua_cmd);
   for (auto *c : {&cfg_m3ua_transport_cmd, &cfg_m3ua_role_cmd, &cfg_m3ua_local_addr_cmd,
                   &cfg_m3ua_remote_addr_cmd, &cfg_m3ua_local_port_cmd, &cfg_m3ua_remote_port_cmd,
-                  &cfg_m3ua_rc_cmd, &cfg_m3ua_mode_cmd, &cfg_m3ua_route_cmd})
+                  &cfg_m3ua_rc_cmd, &cfg_m3ua_mode_cmd, &cfg_m3ua_route_cmd,
+                  &cfg_m3ua_udp_ports_cmd})
     install_element(M3UA_NODE, c);
 
   install_node(&mgw_node, write_mgws);
