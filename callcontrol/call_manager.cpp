@@ -484,8 +484,11 @@ void CallManager::start_outgoing(Call &c) {
 void CallManager::connect_media_then(Call &c, const std::string &remote_sdp,
                                      std::function<void()> next) {
   const uint32_t ref = c.ref;
+  // Without the far end's SDP the connection can only receive (RFC 3435 §2.3.5: send modes need
+  // a remote connection descriptor); the answer's SDP turns it to sendrecv.
   c.tg->media->connect(
-      c.tg->circuits.name(), c.cic, remote_sdp, MediaMode::SendRecv,
+      c.tg->circuits.name(), c.cic, remote_sdp,
+      remote_sdp.empty() ? MediaMode::RecvOnly : MediaMode::SendRecv,
       [this, ref, next = std::move(next)](const Status &s, MediaGateway::Handle h,
                                           std::string_view local_sdp) {
         auto it = calls_.find(ref);

@@ -71,6 +71,13 @@ Status Gateway::start(const Config &cfg) {
       mgcp::GatewayConfig g;
       g.domain = mg.domain.empty() ? mg.name : mg.domain;
       g.address = gw_addr;
+      // Audit (AUEP) the endpoints the trunk groups use: each rule up to its first placeholder,
+      // wildcarded ("rtpbridge/*@mgw", "ds/e1-*@tgw"); a bare "*@domain" is not understood by
+      // every gateway (osmo-mgw answers 500).
+      for (const auto &tg : cfg.trunk_groups)
+        if (tg.media_gateway == mg.name)
+          g.audit_endpoints.push_back(tg.endpoint_rule.substr(0, tg.endpoint_rule.find('{')) +
+                                      "*@" + g.domain);
       if (Status s = mgw->call_agent().add_gateway(g); !s.ok())
         return s;
       for (const auto &tg : cfg.trunk_groups) {

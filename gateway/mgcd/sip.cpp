@@ -232,6 +232,16 @@ void Sip::on_bye(sipt::Call &c, const sipt::Message &m) {
     calls_->sip_bye(*l, q850_reason(m));
 }
 
+// RFC 3398 §7.2.3 / RFC 3372: the 200 to a BYE from a SIP-T/SIP-I peer carries the RLC that
+// ends the encapsulated ISUP exchange.
+void Sip::bye_answer(sipt::Call &c, std::string &content_type, std::string &body) {
+  Leg *l = leg_of(c);
+  if (!l || !l->peer.profile.carries_isup())
+    return;
+  static const uint8_t kRlc[] = {0x10, 0x00}; // RLC, no optional parameters (Q.763 Table 38)
+  body = sipt::build_bodies(l->peer.profile, std::nullopt, kRlc, false, content_type);
+}
+
 void Sip::on_terminated(sipt::Call &c) {
   auto it = legs_.find(c.id());
   if (it == legs_.end())
@@ -281,6 +291,13 @@ cc::SipLeg *Sip::invite(const cc::SipPeer &peer, const cc::iw::SipCallInfo &info
   if (!c)
     return nullptr;
   auto leg = std::make_unique<Leg>(*c, *p);
+  if (leg->id.empty()) { // a UAC dialog has no Call-ID until the first response: take our own
+    const std::string &inv = c->invite_bytes();
+    if (auto at = inv.find("\r\nCall-ID: "); at != std::string::npos) {
+      at += 11;
+      leg->id = inv.substr(at, inv.find("\r\n", at) - at);
+    }
+  }
   Leg *l = leg.get();
   legs_[c->id()] = std::move(leg);
   return l;

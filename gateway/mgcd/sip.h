@@ -53,6 +53,7 @@ private:
   void on_answered(sipt::Call &c, const sipt::Message &m) override;
   void on_failed(sipt::Call &c, int status, const sipt::Message *m) override;
   void on_bye(sipt::Call &c, const sipt::Message &m) override;
+  void bye_answer(sipt::Call &c, std::string &content_type, std::string &body) override;
   void on_terminated(sipt::Call &c) override;
 
   const SipPeerEntry *peer_from(const sipt::Peer &source) const;
