@@ -2,6 +2,7 @@
 
 #include "callcontrol/isup_call/incoming_call.h"
 #include "callcontrol/isup_call/outgoing_call.h"
+#include "callcontrol/isup_call/timers.h"
 #include "callcontrol/isup_messages.h"
 #include "isup/codec.h"
 
@@ -104,16 +105,13 @@ struct CallManager::Call : Port {
   const isup::Message *from_pstn = nullptr; // the ISUP message being processed
   bool answered = false, sip_done = false, isup_done = false, finished = false;
   uint8_t release_cause = kCauseNormal, release_location = 0;
-  std::map<IsupTimer, Scheduler::Id> timers;
+  HalfCallTimers timers;
   CallRecord cdr;
 
-  Call(CallManager &mgr, uint32_t r, Direction d) : m(mgr), ref(r), dir(d) {
+  Call(CallManager &mgr, uint32_t r, Direction d)
+      : m(mgr), ref(r), dir(d), timers(mgr.sched_, mgr.cfg_.timers) {
     cdr.seizure = CallRecord::Clock::now();
     cdr.direction = d == Direction::SipToPstn ? "sip-to-pstn" : "pstn-to-sip";
-  }
-  ~Call() override {
-    for (auto &[t, id] : timers)
-      m.sched_.stop(id);
   }
 
   void process(const Event &e) {
@@ -197,34 +195,13 @@ struct CallManager::Call : Port {
   void send_rlc() override { send(msgs::rlc(cic)); }
   void send_rsc() override { send(msgs::rsc(cic)); }
   void start_timer(IsupTimer t) override {
-    stop_timer(t);
-    timers[t] = m.sched_.start(m.cfg_.timers.ms(t), [this, t] {
-      timers.erase(t);
-      fire(t);
+    timers.start(t, [this, t] {
+      if (auto e = expiry_event(t))
+        process(*e);
       m.reap();
     });
   }
-  void stop_timer(IsupTimer t) override {
-    auto it = timers.find(t);
-    if (it != timers.end()) {
-      m.sched_.stop(it->second);
-      timers.erase(it);
-    }
-  }
-  void fire(IsupTimer t) {
-    switch (t) {
-    case IsupTimer::T1: process(EvT1{}); break;
-    case IsupTimer::T5: process(EvT5{}); break;
-    case IsupTimer::T6: process(EvT6{}); break;
-    case IsupTimer::T7: process(EvT7{}); break;
-    case IsupTimer::T8: process(EvT8{}); break;
-    case IsupTimer::T9: process(EvT9{}); break;
-    case IsupTimer::T16: process(EvT16{}); break;
-    case IsupTimer::T17: process(EvT17{}); break;
-    case IsupTimer::T35: process(EvT35{}); break;
-    default: break;
-    }
-  }
+  void stop_timer(IsupTimer t) override { timers.stop(t); }
 
   // ---- Port: what the ISUP half tells the call
   void on_setup() override { m.route_from_pstn(*this); }

@@ -2,6 +2,7 @@
 
 #include "callcontrol/isup_call/incoming_call.h"
 #include "callcontrol/isup_call/outgoing_call.h"
+#include "callcontrol/isup_call/timers.h"
 #include "callcontrol/isup_messages.h"
 #include "isup/catalogue.h"
 #include "isup/codec.h"
@@ -170,17 +171,16 @@ struct Sim::Call : Port {
   const Rule *rule = nullptr;
   bool rule_applied = false, answered = false, finished = false;
   uint8_t cause = kCauseNormal;
-  std::map<IsupTimer, cc::Scheduler::Id> timers;
+  cc::isup_call::HalfCallTimers timers;
   std::vector<cc::Scheduler::Id> actions; // scheduled rule steps (answer, hang up ...)
   isup::Message iam;
 
-  Call(Sim &sim, uint32_t r, uint16_t c, bool o) : s(sim), ref(r), cic(c), outgoing(o) {}
+  Call(Sim &sim, uint32_t r, uint16_t c, bool o)
+      : s(sim), ref(r), cic(c), outgoing(o), timers(sim.sched_, sim.cfg_.timers) {}
   ~Call() override { stop_all(); }
 
   void stop_all() {
-    for (auto &[t, id] : timers)
-      s.sched_.stop(id);
-    timers.clear();
+    timers.stop_all();
     for (auto id : actions)
       s.sched_.stop(id);
     actions.clear();
@@ -251,39 +251,13 @@ struct Sim::Call : Port {
   void send_rlc() override { send(cc::msgs::rlc(cic)); }
   void send_rsc() override { send(cc::msgs::rsc(cic)); }
   void start_timer(IsupTimer t) override {
-    stop_timer(t);
-    const uint32_t r = ref;
-    Sim &sim = s;
-    timers[t] = s.sched_.start(s.cfg_.timers.ms(t), [&sim, r, t] {
-      auto it = sim.calls_.find(r);
-      if (it == sim.calls_.end())
-        return;
-      it->second->timers.erase(t);
-      it->second->fire(t);
-      sim.reap();
+    timers.start(t, [this, t] {
+      if (auto e = cc::isup_call::expiry_event(t))
+        process(*e);
+      s.reap();
     });
   }
-  void stop_timer(IsupTimer t) override {
-    auto it = timers.find(t);
-    if (it != timers.end()) {
-      s.sched_.stop(it->second);
-      timers.erase(it);
-    }
-  }
-  void fire(IsupTimer t) {
-    switch (t) {
-    case IsupTimer::T1: process(EvT1{}); break;
-    case IsupTimer::T5: process(EvT5{}); break;
-    case IsupTimer::T6: process(EvT6{}); break;
-    case IsupTimer::T7: process(EvT7{}); break;
-    case IsupTimer::T8: process(EvT8{}); break;
-    case IsupTimer::T9: process(EvT9{}); break;
-    case IsupTimer::T16: process(EvT16{}); break;
-    case IsupTimer::T17: process(EvT17{}); break;
-    case IsupTimer::T35: process(EvT35{}); break;
-    default: break;
-    }
-  }
+  void stop_timer(IsupTimer t) override { timers.stop(t); }
 
   // ---- Port: what the half-call tells its owner
   void on_setup() override { s.apply_rule(*this); }
@@ -640,11 +614,10 @@ void Sim::apply_rule(Call &c) {
     // Overlap (Q.764 §2.1.2.2): wait for SAMs; T35 guards the wait, then cause 28.
     c.stop_timer(IsupTimer::T35);
     const uint32_t ref = c.ref;
-    c.timers[IsupTimer::T35] = sched_.start(cfg_.timers.ms(IsupTimer::T35), [this, ref] {
+    c.timers.start(IsupTimer::T35, [this, ref] {
       auto it = calls_.find(ref);
       if (it == calls_.end() || it->second->finished)
         return;
-      it->second->timers.erase(IsupTimer::T35);
       it->second->release(kCauseInvalidNumberFormat);
       reap();
     });
