@@ -153,7 +153,7 @@ struct CallManager::Call : Port {
   }
   // The SIP side is over. The leg is forgotten either way: the adapter frees it when its
   // dialog ends, and a new leg may later live at the same address.
-  void sip_end(bool /*by_us*/) {
+  void sip_end() {
     sip_done = true;
     leg = nullptr;
   }
@@ -243,7 +243,7 @@ struct CallManager::Call : Port {
       else
         leg->cancel(cause);
     }
-    sip_end(true);
+    sip_end();
   }
   void on_reattempt() override;
   void on_circuit_idle() override {
@@ -397,7 +397,7 @@ void CallManager::sip_invite(SipLeg &leg, const SipPeer &from, const iw::SipCall
     counters_.inc(CcCounter::no_route);
     c.release_cause = kCauseNoRoute;
     leg.reject(404, kCauseNoRoute, {});
-    c.sip_end(true);
+    c.sip_end();
     c.isup_done = true;
     c.try_finish();
     reap();
@@ -412,7 +412,7 @@ void CallManager::sip_invite(SipLeg &leg, const SipPeer &from, const iw::SipCall
     const uint8_t cause = s.code() == 483 ? 25 : 28;
     c.release_cause = cause;
     leg.reject(s.code(), cause, {});
-    c.sip_end(true);
+    c.sip_end();
     c.isup_done = true;
     c.try_finish();
     reap();
@@ -452,7 +452,7 @@ void CallManager::start_outgoing(Call &c) {
   c.release_cause = kCauseNoCircuit;
   if (c.leg && !c.sip_done) {
     c.leg->reject(503, kCauseNoCircuit, {});
-    c.sip_end(true);
+    c.sip_end();
   }
   c.isup_done = true;
   c.try_finish();
@@ -480,12 +480,12 @@ void CallManager::connect_media_then(Call &c, const std::string &remote_sdp,
           c.isup_done = true;
           if (c.dir == Call::Direction::SipToPstn && c.leg && !c.sip_done) {
             c.leg->reject(503, kCauseResourceUnavailable, {});
-            c.sip_end(true);
+            c.sip_end();
           } else if (c.in) {
             // PSTN -> SIP: the IAM is refused with REL (Q.764 §2.2); RLC then frees the circuit.
             c.isup_done = false;
             c.process(EvReleaseReq{kCauseResourceUnavailable, kLocationPublicLocal});
-            c.sip_end(false);
+            c.sip_end();
           }
           c.try_finish();
           reap();
@@ -536,7 +536,7 @@ void CallManager::sip_failed(SipLeg &leg, int status, std::optional<uint8_t> q85
   Call *c = call_of(leg);
   if (!c)
     return;
-  c->sip_end(false);
+  c->sip_end();
   c->cdr.released_by = "sip";
   uint8_t cause = kCauseNormal;
   if (q850)
@@ -553,7 +553,7 @@ void CallManager::sip_cancelled(SipLeg &leg) {
   Call *c = call_of(leg);
   if (!c)
     return;
-  c->sip_end(false);
+  c->sip_end();
   c->cdr.released_by = "sip";
   c->release_cause = kCauseNormal;
   if (c->out)
@@ -569,7 +569,7 @@ void CallManager::sip_bye(SipLeg &leg, std::optional<uint8_t> q850) {
   Call *c = call_of(leg);
   if (!c)
     return;
-  c->sip_end(false);
+  c->sip_end();
   c->cdr.released_by = "sip";
   c->release_cause = q850.value_or(kCauseNormal);
   c->process(EvReleaseReq{c->release_cause, 0});
@@ -599,7 +599,7 @@ void CallManager::route_from_pstn(Call &c) {
   if (!peer) {
     counters_.inc(CcCounter::no_route);
     c.release_cause = kCauseNoRoute;
-    c.sip_end(false);
+    c.sip_end();
     c.process(EvReleaseReq{kCauseNoRoute, kLocationPublicLocal});
     return;
   }
@@ -619,7 +619,7 @@ void CallManager::route_from_pstn(Call &c) {
     if (!call.leg) {
       counters_.inc(CcCounter::sip_peer_unavailable);
       call.release_cause = kCauseDestinationOutOfOrder;
-      call.sip_end(false);
+      call.sip_end();
       call.process(EvReleaseReq{kCauseDestinationOutOfOrder, kLocationPublicLocal});
       return;
     }
@@ -799,7 +799,7 @@ void CallManager::on_media_lost(MediaGateway::Handle h) {
           c->leg->reject(503, kCauseTemporaryFailure, {});
         else
           c->leg->cancel(kCauseTemporaryFailure);
-        c->sip_end(true);
+        c->sip_end();
       }
       c->process(EvReleaseReq{kCauseTemporaryFailure, kLocationPublicLocal});
       break;
@@ -841,7 +841,7 @@ bool CallManager::release_call(uint32_t ref, uint8_t cause) {
       c.leg->reject(480, cause, {});
     else
       c.leg->cancel(cause);
-    c.sip_end(true);
+    c.sip_end();
   }
   c.process(EvReleaseReq{cause, kLocationPublicLocal});
   reap();
