@@ -91,6 +91,13 @@ Status Gateway::start(const Config &cfg) {
           m.cic_last = b;
           m.rule.pattern = tg.endpoint_rule;
           m.rule.framing = framing(tg.endpoint_framing);
+          if (m.rule.framing == mgcp::Framing::Linear) {
+            // No spans: {n} is the CIC itself, whatever range it is in, so that several trunk
+            // groups (or gateways' controllers) can share one media gateway's numbered endpoints
+            // ("rtpbridge/{nx}": CIC 31 is rtpbridge/1f).
+            m.rule.cic_base = 0;
+            m.rule.first_index = 0;
+          }
           if (Status s = mgw->call_agent().add_trunk(m); !s.ok())
             return s;
         }

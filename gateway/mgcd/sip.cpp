@@ -122,6 +122,12 @@ void Sip::receive(const sipt::Message &m, const sipt::Peer &from) {
 }
 
 const SipPeerEntry *Sip::peer_from(const sipt::Peer &source) const {
+  // A peer whose address is exactly the source (host and port) wins; then the first peer on that
+  // host or with the host in its ACL. Several peers may share a host (a lab on 127.0.0.1, an SBC
+  // with one address per service): the port tells them apart.
+  for (const auto &p : peers_)
+    if (p.address.host == source.host && p.address.port == source.port)
+      return &p;
   for (const auto &p : peers_) {
     if (p.address.host == source.host)
       return &p;

@@ -75,7 +75,7 @@ template <typename N> N number(std::string_view digits, uint8_t nai) {
 } // namespace
 
 const char *rule_action_name(RuleAction a) {
-  static const char *n[] = {"answer", "busy", "no-answer", "release"};
+  static const char *n[] = {"answer", "busy", "no-answer", "release", "silent"};
   return n[static_cast<int>(a)];
 }
 
@@ -629,6 +629,7 @@ void Sim::apply_rule(Call &c) {
   case RuleAction::Busy: c.release(kCauseUserBusy); return;
   case RuleAction::Release: c.release(rule.cause); return;
   case RuleAction::NoAnswer: c.process(EvAlertingReq{rule.in_band}); return;
+  case RuleAction::Silent: return; // a REL from the caller still gets its RLC
   case RuleAction::Answer: break;
   }
   c.process(EvAlertingReq{rule.in_band});

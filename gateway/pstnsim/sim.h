@@ -34,6 +34,7 @@ enum class RuleAction : uint8_t {
   Busy,     // REL cause 17 (user busy) at once
   NoAnswer, // ACM and nothing more: the caller's T9 (or its patience) ends the call
   Release,  // REL with the rule's cause at once
+  Silent,   // nothing at all: the caller's T7 (awaiting ACM, Q.764 §2.1.4.3) ends the call
 };
 const char *rule_action_name(RuleAction a);
 

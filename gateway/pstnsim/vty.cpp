@@ -263,9 +263,9 @@ CMD(cfg_rule, "rule (PREFIX|default)",
   vty->node = RULE_NODE;
   return CMD_SUCCESS;
 }
-CMD(cfg_rule_action, "action (answer|busy|no-answer)",
+CMD(cfg_rule_action, "action (answer|busy|no-answer|silent)",
     "What the called party does\nAnswers (ACM, ANM)\nIs busy (REL cause 17)\n"
-    "Rings for ever (ACM, no ANM)\n") {
+    "Rings for ever (ACM, no ANM)\nSends nothing (the caller's T7 expires)\n") {
   rule_action_by_name(argv[0], rule().action);
   return CMD_SUCCESS;
 }
