@@ -24,8 +24,19 @@ const char *hunting_name(Hunting h) {
   return "?";
 }
 
+const char *glare_control_name(GlareControl g) {
+  switch (g) {
+  case GlareControl::PointCode: return "point-code";
+  case GlareControl::Even: return "even";
+  case GlareControl::Odd: return "odd";
+  case GlareControl::All: return "all";
+  case GlareControl::None: return "none";
+  }
+  return "?";
+}
+
 CircuitGroup::CircuitGroup(std::string name, uint32_t own_pc, uint32_t dpc, Hunting hunting)
-    : name_(std::move(name)), dpc_(dpc), own_controls_even_(own_pc > dpc), hunting_(hunting) {}
+    : name_(std::move(name)), dpc_(dpc), higher_point_code_(own_pc > dpc), hunting_(hunting) {}
 
 bool CircuitGroup::add_range(uint16_t first, uint16_t last) {
   if (first > last)

@@ -40,6 +40,12 @@ struct Circuit {
 enum class Hunting : uint8_t { Sequential, RoundRobin, LeastRecentlyUsed };
 const char *hunting_name(Hunting h);
 
+// Which circuits this exchange controls in dual seizure (Q.764 §2.9.1.4): by default the exchange
+// with the higher signalling point code controls the even CICs and the other one the odd CICs;
+// a bilateral agreement may give this exchange the even, the odd, all or none of them instead.
+enum class GlareControl : uint8_t { PointCode, Even, Odd, All, None };
+const char *glare_control_name(GlareControl g);
+
 class CircuitGroup {
 public:
   // `own_pc` and `dpc` decide which circuits this exchange controls in dual seizure: the one with
@@ -50,6 +56,8 @@ public:
   uint32_t dpc() const { return dpc_; }
   Hunting hunting() const { return hunting_; }
   void set_hunting(Hunting h) { hunting_ = h; }
+  GlareControl glare() const { return glare_; }
+  void set_glare(GlareControl g) { glare_ = g; }
 
   // Adds CICs first..last (config). False if the range overlaps one already added or is reversed.
   bool add_range(uint16_t first, uint16_t last);
@@ -57,7 +65,16 @@ public:
   const Circuit *find(uint16_t cic) const;
   const std::vector<Circuit> &circuits() const { return circuits_; }
 
-  bool controls(uint16_t cic) const { return (cic % 2 == 0) == own_controls_even_; }
+  bool controls(uint16_t cic) const {
+    switch (glare_) {
+    case GlareControl::PointCode: return (cic % 2 == 0) == higher_point_code_;
+    case GlareControl::Even: return cic % 2 == 0;
+    case GlareControl::Odd: return cic % 2 == 1;
+    case GlareControl::All: return true;
+    case GlareControl::None: return false;
+    }
+    return false;
+  }
 
   // Hunting for an outgoing call: an idle, unblocked, equipped circuit. Circuits this exchange
   // controls come first, as Q.764 §2.9.1.3 method 2 asks, so that glare is rare; within each set
@@ -92,7 +109,8 @@ private:
 
   std::string name_;
   uint32_t dpc_;
-  bool own_controls_even_;
+  bool higher_point_code_; // own point code above the DPC
+  GlareControl glare_ = GlareControl::PointCode;
   Hunting hunting_;
   std::vector<Circuit> circuits_; // sorted by CIC
   std::size_t rr_next_ = 0;

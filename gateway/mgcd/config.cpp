@@ -115,6 +115,8 @@ std::vector<std::string> validate(const Config &c) {
                                [](const SipListen &l) { return l.transport == "tls"; });
   if (tls && (c.sip.tls_certificate.empty() || c.sip.tls_key.empty()))
     e.push_back("sip: listen tls needs tls certificate and tls key");
+  for (auto &t : check_layer_timers(c.layer_timers))
+    e.push_back(std::move(t));
   return e;
 }
 

@@ -6,6 +6,7 @@
 #include "callcontrol/circuit_group.h"
 #include "callcontrol/isup_timers.h"
 #include "callcontrol/routing.h"
+#include "gateway/mgcd/layer_timers.h"
 #include "isup/variant.h"
 
 #include <cstdint>
@@ -58,6 +59,8 @@ struct TrunkGroupConfig {
   std::string endpoint_rule = "ds/e1-{span}/{ts}";
   std::string endpoint_framing = "e1"; // e1, t1, linear
   cc::Hunting hunting = cc::Hunting::Sequential;
+  // Dual-seizure control (Q.764 §2.9.1.4): by point code unless agreed otherwise bilaterally.
+  cc::GlareControl glare = cc::GlareControl::PointCode;
 };
 
 struct SipListen {
@@ -105,6 +108,7 @@ struct Config {
   std::deque<MediaGatewayConfig> media_gateways;
   cc::IsupTimerValues timers;
   bool lab_timers = false; // allow timer values outside the Q.764 ranges
+  LayerTimerValues layer_timers; // SIP, MGCP, H.248, M3UA
   CdrConfig cdr;
 
   TrunkGroupConfig *trunk_group(const std::string &name);

@@ -8,11 +8,64 @@
 #include "sigtran/transport.h"
 #include "sipt/transport.h"
 
+#include <ctime>
 #include <map>
 
 namespace mgc::gw {
 
+namespace {
+// A media gateway as call control sees it, remembering its last failure for `show peers`.
+class TrackedMedia final : public cc::MediaGateway {
+public:
+  explicit TrackedMedia(cc::MediaGateway &inner) : inner_(inner) {}
+  void set_listener(Listener *l) override { inner_.set_listener(l); }
+  void connect(std::string_view trunk_group, uint16_t cic, std::string_view remote_sdp,
+               cc::MediaMode mode, Connected done) override {
+    inner_.connect(trunk_group, cic, remote_sdp, mode,
+                   [this, done = std::move(done)](const Status &s, Handle h, std::string_view sdp) {
+                     note("connect", s);
+                     done(s, h, sdp);
+                   });
+  }
+  void modify(Handle h, std::optional<cc::MediaMode> mode, std::string_view remote_sdp,
+              Modified done) override {
+    inner_.modify(h, mode, remote_sdp,
+                  [this, done = std::move(done)](const Status &s, std::string_view sdp) {
+                    note("modify", s);
+                    done(s, sdp);
+                  });
+  }
+  void loopback(std::string_view trunk_group, uint16_t cic, Connected done) override {
+    inner_.loopback(trunk_group, cic,
+                    [this, done = std::move(done)](const Status &s, Handle h, std::string_view sdp) {
+                      note("loopback", s);
+                      done(s, h, sdp);
+                    });
+  }
+  void release(Handle h, Done done) override {
+    inner_.release(h, [this, done = std::move(done)](const Status &s) {
+      note("release", s);
+      done(s);
+    });
+  }
+  std::string last_error;  // "connect: mgcp.rejected (code 500)"; empty: none yet
+  std::time_t last_error_at = 0;
+
+private:
+  void note(const char *what, const Status &s) {
+    if (s.ok())
+      return;
+    last_error = std::string(what) + ": " + std::string(s.detail());
+    if (s.code())
+      last_error += " (code " + std::to_string(s.code()) + ")";
+    last_error_at = std::time(nullptr);
+  }
+  cc::MediaGateway &inner_;
+};
+} // namespace
+
 struct Gateway::Parts {
+  Config cfg; // as the gateway was built (the VTY may change its own copy afterwards)
   // SS7
   std::unique_ptr<Ss7> ss7;
   sigtran::OsmoClock clock;
@@ -27,8 +80,13 @@ struct Gateway::Parts {
   h248::OsmoScheduler h248_sched;
   std::vector<std::unique_ptr<mgcp::UdpTransport>> mgcp_transports;
   std::vector<std::unique_ptr<h248::UdpTransport>> h248_transports;
+  // Declared before `media`, so destroyed after it: a callback the call agents run while going
+  // away still finds its TrackedMedia.
+  std::map<std::string, std::unique_ptr<TrackedMedia>> tracked; // by media-gateway name
   std::map<std::string, std::unique_ptr<cc::MediaGateway>> media; // by media-gateway name
   std::vector<cc::MgcpMediaGateway *> mgcp_gateways;
+  std::map<std::string, cc::MgcpMediaGateway *> mgcp_by_name;
+  std::map<std::string, cc::H248MediaGateway *> h248_by_name;
 };
 
 Gateway::Gateway() : p_(std::make_unique<Parts>()) {}
@@ -50,6 +108,28 @@ mgcp::Framing framing(const std::string &f) {
 } // namespace
 
 Status Gateway::start(const Config &cfg) {
+  p_->cfg = cfg;
+  const LayerTimerValues &lt = cfg.layer_timers;
+  mgcp::CallAgentConfig mgcp_cfg;
+  {
+    auto &tx = mgcp_cfg.transactions;
+    tx.set(mgcp::TxTimer::RtoInitial, lt.get(LayerTimer::MgcpRtoInitial));
+    tx.set(mgcp::TxTimer::RtoMin, lt.get(LayerTimer::MgcpRtoMin));
+    tx.set(mgcp::TxTimer::RtoMax, lt.get(LayerTimer::MgcpRtoMax));
+    tx.set(mgcp::TxTimer::LongTran, lt.get(LayerTimer::MgcpLongtran));
+    tx.set(mgcp::TxTimer::TMax, lt.get(LayerTimer::MgcpTMax));
+    tx.set(mgcp::TxTimer::THist, lt.get(LayerTimer::MgcpTHist));
+    tx.set(mgcp::TxTimer::FinalWait, lt.get(LayerTimer::MgcpFinalWait));
+    tx.max_retransmissions = lt.get(LayerTimer::MgcpMaxRetransmissions);
+  }
+  h248::TransactionConfig h248_cfg;
+  h248_cfg.initial_retransmit_ms = lt.get(LayerTimer::H248InitialRetransmit);
+  h248_cfg.max_retransmit_ms = lt.get(LayerTimer::H248MaxRetransmit);
+  h248_cfg.t_max_ms = lt.get(LayerTimer::H248TMax);
+  h248_cfg.long_timer_ms = lt.get(LayerTimer::H248LongTimer);
+  h248_cfg.pending_timer_ms = lt.get(LayerTimer::H248PendingTimer);
+  h248_cfg.max_pendings = lt.get(LayerTimer::H248MaxPendings);
+
   // ---- media gateways
   for (const auto &mg : cfg.media_gateways) {
     if (mg.protocol == "mgcp") {
@@ -67,7 +147,7 @@ Status Gateway::start(const Config &cfg) {
       mgcp::Address::parse("127.0.0.1", 0, local);
       if (Status s = transport->bind(local); !s.ok())
         return s;
-      auto mgw = std::make_unique<cc::MgcpMediaGateway>(p_->mgcp_sched, *transport);
+      auto mgw = std::make_unique<cc::MgcpMediaGateway>(p_->mgcp_sched, *transport, mgcp_cfg);
       mgcp::GatewayConfig g;
       g.domain = mg.domain.empty() ? mg.name : mg.domain;
       g.address = gw_addr;
@@ -104,6 +184,7 @@ Status Gateway::start(const Config &cfg) {
       }
       *adapter = mgw.get();
       p_->mgcp_gateways.push_back(mgw.get());
+      p_->mgcp_by_name[mg.name] = mgw.get();
       p_->mgcp_transports.push_back(std::move(transport));
       p_->media[mg.name] = std::move(mgw);
     } else {
@@ -115,8 +196,7 @@ Status Gateway::start(const Config &cfg) {
       h248::Address::parse("127.0.0.1", 2944, local);
       if (Status s = transport->open(local); !s.ok())
         return s;
-      auto mgw = std::make_unique<cc::H248MediaGateway>(p_->h248_sched, *transport,
-                                                        h248::TransactionConfig{});
+      auto mgw = std::make_unique<cc::H248MediaGateway>(p_->h248_sched, *transport, h248_cfg);
       h248::GatewayConfig g;
       g.name = mg.name;
       g.address = gw_addr;
@@ -132,6 +212,7 @@ Status Gateway::start(const Config &cfg) {
           if (Status s = mgw->call_agent().add_trunk(r); !s.ok())
             return s;
         }
+      p_->h248_by_name[mg.name] = mgw.get();
       p_->h248_transports.push_back(std::move(transport));
       p_->media[mg.name] = std::move(mgw);
     }
@@ -142,6 +223,10 @@ Status Gateway::start(const Config &cfg) {
   p_->ss7 = std::make_unique<Ss7>(own, cfg.ss7.network_indicator, cfg.ss7.variant);
   sigtran::NodeConfig nc;
   nc.local_pc = own;
+  nc.timers.ack = lt.get(LayerTimer::M3uaAck);
+  nc.timers.recovery = lt.get(LayerTimer::M3uaRecovery);
+  nc.timers.beat = lt.get(LayerTimer::M3uaBeat);
+  nc.timers.audit = lt.get(LayerTimer::M3uaAudit);
   sigtran::AsConfig as;
   as.name = "as0";
   as.routing_context = cfg.m3ua.routing_context.value_or(0);
@@ -212,6 +297,9 @@ Status Gateway::start(const Config &cfg) {
   sipt::UaConfig ua;
   ua.contact_host = tc.bind_ip;
   ua.contact_port = tc.udp_port;
+  ua.timers.t1 = lt.get(LayerTimer::SipT1);
+  ua.timers.t2 = lt.get(LayerTimer::SipT2);
+  ua.timers.t4 = lt.get(LayerTimer::SipT4);
   p_->sip = std::make_unique<Sip>(
       p_->sip_timers,
       [this](std::string_view b, const sipt::Peer &to) { return p_->sip_transport->send(b, to); },
@@ -242,8 +330,11 @@ Status Gateway::start(const Config &cfg) {
   ccfg.timers = cfg.timers;
   calls_ = std::make_unique<cc::CallManager>(ccfg, sched_, *p_->ss7, *p_->sip, cdr_.get());
   for (const auto &tg : cfg.trunk_groups) {
-    auto &g = calls_->add_trunk_group(tg.name, tg.dpc.value_or(0), tg.hunting,
-                                      *p_->media.at(tg.media_gateway));
+    auto &tracked = p_->tracked[tg.media_gateway];
+    if (!tracked)
+      tracked = std::make_unique<TrackedMedia>(*p_->media.at(tg.media_gateway));
+    auto &g = calls_->add_trunk_group(tg.name, tg.dpc.value_or(0), tg.hunting, *tracked);
+    g.set_glare(tg.glare);
     for (auto [a, b] : tg.cic_ranges)
       g.add_range(a, b);
     // Circuits are reset (GRS) when the destination first becomes available (MTP-RESUME).
@@ -267,5 +358,162 @@ Status Gateway::start(const Config &cfg) {
 }
 
 std::string Gateway::show_m3ua() const { return p_->node ? p_->node->show() : std::string(); }
+
+namespace {
+// "2024-05-01 10:00:00 UTC (12 s ago)"
+std::string when(std::time_t t) {
+  char buf[32];
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S UTC", &tm);
+  return std::string(buf) + " (" + std::to_string(std::time(nullptr) - t) + " s ago)";
+}
+template <typename E>
+void each(const CounterSet<E> &set, std::string_view group, const Gateway::CounterFn &f) {
+  set.for_each([&](std::string_view n, uint64_t v) { f(group, n, v); });
+}
+} // namespace
+
+std::string Gateway::show_peers() const {
+  std::string o;
+  const Config &cfg = p_->cfg;
+  if (p_->sip) {
+    for (const auto &e : p_->sip->peers()) {
+      const SipPeerStats &st = *e.stats;
+      o += "sip peer " + e.peer.name + ": " + e.address.host + ":" + std::to_string(e.address.port) +
+           " " + std::string(sipt::transport_name(e.address.transport)) + ", profile " +
+           (e.peer.profile == cc::SipProfile::SipT   ? "sip-t"
+            : e.peer.profile == cc::SipProfile::SipI ? "sip-i"
+                                                     : "plain") +
+           (e.peer.trusted ? ", trusted" : ", untrusted") + ", acl";
+      o += " " + e.address.host;
+      for (const auto &a : e.acl)
+        if (a != e.address.host)
+          o += " " + a;
+      o += "\n  calls in progress " + std::to_string(p_->sip->calls_with(e.peer.name)) +
+           ", INVITEs sent " + std::to_string(st.invites_out) + ", received " +
+           std::to_string(st.invites_in) + ", failures " + std::to_string(st.failures) +
+           ", last response ";
+      if (st.last_status)
+        o += std::to_string(st.last_status) + (st.last_sent ? " sent " : " received ") +
+             when(st.last_at);
+      else
+        o += "none";
+      o += "\n";
+    }
+    o += "sip: " + std::to_string(p_->sip->refused_unknown_peer()) +
+         " INVITEs refused from sources that are no peer\n";
+  }
+  for (const auto &mg : cfg.media_gateways) {
+    std::string state, outstanding = "?", extra;
+    if (auto it = p_->mgcp_by_name.find(mg.name); it != p_->mgcp_by_name.end()) {
+      auto &ca = it->second->call_agent();
+      for (const auto &g : ca.gateways()) {
+        using S = mgcp::GatewayState;
+        state = g.state == S::InService || g.state == S::Draining        ? "reachable"
+                : g.state == S::Disconnected || g.state == S::OutOfService ? "unreachable"
+                                                                           : "restarting";
+        state += " (" + std::string(mgcp::gateway_state_name(g.state)) + ")";
+        extra = ", connections " + std::to_string(g.connections) + ", rto " +
+                std::to_string(g.rto_ms) + " ms";
+        for (const auto &b : g.blocked)
+          extra += ", blocked " + b;
+      }
+      outstanding = std::to_string(ca.transactions().outstanding());
+    } else if (auto h = p_->h248_by_name.find(mg.name); h != p_->h248_by_name.end()) {
+      auto &ca = h->second->call_agent();
+      const auto s = ca.gateway_state(mg.name);
+      state = s == h248::GatewayState::InService ? "reachable" : "unreachable";
+      state += " (" + std::string(h248::gateway_state_name(s)) + ")";
+      outstanding = std::to_string(ca.transactions().outstanding());
+      extra = ", contexts " + std::to_string(ca.call_count());
+    }
+    o += "media-gateway " + mg.name + ": " + mg.protocol + " " + mg.address + ":" +
+         std::to_string(mg.port) + ", " + state + ", transactions outstanding " + outstanding +
+         extra + "\n  last error ";
+    auto t = p_->tracked.find(mg.name);
+    if (t != p_->tracked.end() && !t->second->last_error.empty())
+      o += t->second->last_error + " " + when(t->second->last_error_at) + "\n";
+    else
+      o += "none\n";
+  }
+  if (p_->node) {
+    const auto &m = cfg.m3ua;
+    sigtran::Role role = sigtran::Role::Asp;
+    sigtran::role_by_name(m.role, role);
+    const bool local = role != sigtran::Role::Sgp;
+    o += "m3ua " + m.role + " " + m.transport + " to";
+    for (const auto &a : m.remote_addresses)
+      o += " " + a;
+    o += ":" + std::to_string(m.remote_port) + ", ASP " +
+         std::string(sigtran::asp_state_name(local ? p_->node->local_state(0)
+                                                   : p_->node->remote_state(0))) +
+         ", AS " +
+         std::string(sigtran::as_state_name(role == sigtran::Role::Asp ? p_->node->peer_as_state(0)
+                                                                       : p_->node->as_state(0)));
+    for (const auto &r : m.routes)
+      o += ", dpc " + format_point_code(r.dpc, cfg.ss7.point_code_format) +
+           (p_->node->dpc_available(r.dpc) ? " available" : " unavailable");
+    o += "\n";
+  }
+  return o;
+}
+
+bool Gateway::counters(std::string_view layer, const CounterFn &f) const {
+  if (layer == "sip") {
+    if (p_->sip_transport) {
+      each(p_->sip_transport->counters(), "sip.transport", f);
+      each(p_->sip_transport->parse_counters(), "sip.parse", f);
+    }
+    if (p_->sip) {
+      each(p_->sip->ua().transactions().counters(), "sip.transactions", f);
+      each(p_->sip->ua().counters(), "sip.ua", f);
+      f("sip.peers", "refused_unknown_peer", p_->sip->refused_unknown_peer());
+    }
+    return true;
+  }
+  if (layer == "mgcp") {
+    for (const auto &[name, mg] : p_->mgcp_by_name) {
+      const std::string g = "mgcp." + name;
+      each(mg->call_agent().counters(), g + ".call_agent", f);
+      each(mg->call_agent().transactions().counters(), g + ".transactions", f);
+      each(mg->call_agent().transactions().decode_counters(), g + ".decode", f);
+    }
+    return true;
+  }
+  if (layer == "h248") {
+    for (const auto &[name, mg] : p_->h248_by_name) {
+      const std::string g = "h248." + name;
+      each(mg->call_agent().counters(), g + ".call_agent", f);
+      each(mg->call_agent().transactions().counters(), g + ".transactions", f);
+      each(mg->call_agent().transactions().decode_counters(), g + ".decode", f);
+    }
+    return true;
+  }
+  if (layer == "m3ua") {
+    if (p_->node) {
+      each(p_->node->counters(), "m3ua.node", f);
+      each(p_->node->err_tx(), "m3ua.err_tx", f);
+      each(p_->node->decode_counters(), "m3ua.decode", f);
+    }
+    if (p_->m3ua)
+      each(p_->m3ua->counters(), "m3ua.transport", f);
+    return true;
+  }
+  if (layer == "isup") {
+    if (p_->ss7) {
+      f("isup", "sent", p_->ss7->sent());
+      f("isup", "send_failures", p_->ss7->send_failures());
+      each(p_->ss7->decode_counters(), "isup.decode", f);
+    }
+    return true;
+  }
+  if (layer == "call-control") {
+    if (calls_)
+      each(calls_->counters(), "call-control", f);
+    return true;
+  }
+  return false;
+}
 
 } // namespace mgc::gw

@@ -8,6 +8,7 @@
 #include "gateway/mgcd/config.h"
 #include "gateway/mgcd/osmo_scheduler.h"
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -22,6 +23,12 @@ public:
   Status start(const Config &cfg);
   cc::CallManager *calls() { return calls_.get(); }
   std::string show_m3ua() const;
+  // `show peers`: every SIP peer and media gateway, and the M3UA peer, one block each.
+  std::string show_peers() const;
+  // The counters of one layer ("sip", "mgcp", "h248", "m3ua", "isup", "call-control"), as
+  // f(group, name, value), in each layer's declaration order. False: no such layer.
+  using CounterFn = std::function<void(std::string_view group, std::string_view name, uint64_t v)>;
+  bool counters(std::string_view layer, const CounterFn &f) const;
 
 private:
   struct Parts;

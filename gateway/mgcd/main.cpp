@@ -20,6 +20,7 @@ extern "C" {
 #include <osmocom/vty/vty.h>
 }
 
+#include <cerrno>
 #include <csignal>
 #include <cstdio>
 #include <cstring>
@@ -38,6 +39,34 @@ void usage() {
                "  --check             read and validate the config, then exit\n"
                "  --write-config OUT  write the running config to OUT, then exit\n"
                "  --vty-port PORT     telnet VTY on 127.0.0.1:PORT (default 4260)\n");
+}
+
+// Reads the config; on the first command that fails, says which line of the file it was.
+// libosmocore prints the command's own complaint and the line's text; reading stops there, so the
+// stream's position is just past the offending line.
+bool read_config(const std::string &file) {
+  FILE *f = std::fopen(file.c_str(), "r");
+  if (!f) {
+    std::fprintf(stderr, "mgcd: %s: not started: cannot read it: %s\n", file.c_str(),
+                 std::strerror(errno));
+    return false;
+  }
+  const int rc = vty_read_config_filep(f, nullptr);
+  if (rc < 0) {
+    const long end = std::ftell(f);
+    std::rewind(f);
+    int line = 1;
+    for (long i = 0; i + 1 < end; ++i)
+      if (std::fgetc(f) == '\n')
+        ++line;
+    std::fclose(f);
+    std::fprintf(stderr, "mgcd: %s:%d: not started: the config has an error on line %d "
+                 "(see above)\n", file.c_str(), line, line);
+    return false;
+  }
+  std::fclose(f);
+  host_config_set(file.c_str()); // `write` saves the running config back to this file
+  return true;
 }
 
 } // namespace
@@ -84,12 +113,8 @@ int main(int argc, char **argv) {
   mgc::gw::vty_install(cfg);
   mgc::gw::vty_install_show(rt, cfg);
 
-  // libosmocore prints the offending line itself when a command fails.
-  if (vty_read_config_file(config_file.c_str(), nullptr) < 0) {
-    std::fprintf(stderr, "mgcd: %s: not started: the config has an error (see the line above)\n",
-                 config_file.c_str());
+  if (!read_config(config_file))
     return 1;
-  }
   const auto problems = mgc::gw::validate(cfg);
   for (const auto &p : problems)
     std::fprintf(stderr, "mgcd: %s: %s\n", config_file.c_str(), p.c_str());
@@ -114,6 +139,10 @@ int main(int argc, char **argv) {
   }
   rt.calls = gateway.calls();
   rt.show_m3ua = [&gateway] { return gateway.show_m3ua(); };
+  rt.show_peers = [&gateway] { return gateway.show_peers(); };
+  rt.counters = [&gateway](std::string_view layer, const mgc::gw::Runtime::CounterFn &f) {
+    return gateway.counters(layer, f);
+  };
 #endif
   // The VTY has no login: bind it to loopback only (PLATFORM.md).
   if (telnet_init_dynif(ctx, nullptr, "127.0.0.1", vty_port) < 0) {

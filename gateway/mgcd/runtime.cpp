@@ -2,6 +2,7 @@
 
 #include "callcontrol/call_manager.h"
 
+#include <algorithm>
 #include <cstdlib>
 
 extern "C" {
@@ -16,6 +17,7 @@ void Runtime::build(const Config &cfg) {
   const uint32_t own = cfg.ss7.point_code.value_or(0);
   for (const auto &t : cfg.trunk_groups) {
     auto g = std::make_unique<cc::CircuitGroup>(t.name, own, t.dpc.value_or(0), t.hunting);
+    g->set_glare(t.glare);
     for (auto [a, b] : t.cic_ranges)
       g->add_range(a, b);
     groups.push_back(std::move(g));
@@ -136,11 +138,72 @@ CMD(show_m3ua, "show m3ua", SHOW_STR "M3UA links, ASes and routes\n") {
   return CMD_SUCCESS;
 }
 
+CMD(show_peers, "show peers", SHOW_STR "SIP peers, media gateways and the M3UA peer\n") {
+  if (!g_rt->show_peers) {
+    vty_out(vty, "%% the gateway is not running%s", NL);
+    return CMD_WARNING;
+  }
+  std::string text = g_rt->show_peers();
+  for (std::size_t i = 0; (i = text.find('\n', i)) != std::string::npos; i += 2)
+    text.replace(i, 1, "\r\n"); // the VTY's own line ends
+  vty_out(vty, "%s", text.c_str());
+  return CMD_SUCCESS;
+}
+
+int show_layer_counters(struct vty *vty, const char *layer) {
+  if (!g_rt->counters) {
+    if (std::string_view(layer) == "call-control" && g_rt->calls) // a gateway without the layers
+      g_rt->calls->counters().for_each([&](std::string_view n, uint64_t v) {
+        vty_out(vty, "call-control.%-35s %lu%s", std::string(n).c_str(),
+                static_cast<unsigned long>(v), NL);
+      });
+    return CMD_SUCCESS;
+  }
+  g_rt->counters(layer, [&](std::string_view group, std::string_view name, uint64_t v) {
+    const std::string full = std::string(group) + "." + std::string(name);
+    vty_out(vty, "%-48s %lu%s", full.c_str(), static_cast<unsigned long>(v), NL);
+  });
+  return CMD_SUCCESS;
+}
+
 CMD(show_counters, "show call-control counters", SHOW_STR "Call control\nCounters\n") {
-  if (g_rt->calls)
-    g_rt->calls->counters().for_each([&](std::string_view n, uint64_t v) {
-      vty_out(vty, "%-28s %lu%s", std::string(n).c_str(), static_cast<unsigned long>(v), NL);
-    });
+  return show_layer_counters(vty, "call-control");
+}
+CMD(show_layer_ctrs, "show (sip|mgcp|h248|m3ua|isup) counters",
+    SHOW_STR "SIP transports, parser, transactions and user agent\n"
+    "MGCP call agents, transactions and decoder, per media gateway\n"
+    "H.248 call agents, transactions and decoder, per media gateway\n"
+    "M3UA node, ERRs sent, decoder and transports\nISUP sent and decode results (Q.764 2.9.5)\n"
+    "Counters\n") {
+  return show_layer_counters(vty, argv[0]);
+}
+CMD(show_all_counters, "show counters", SHOW_STR "Counters of every layer\n") {
+  for (const char *layer : {"sip", "mgcp", "h248", "m3ua", "isup", "call-control"})
+    show_layer_counters(vty, layer);
+  return CMD_SUCCESS;
+}
+
+CMD(show_all_timers, "show timers", SHOW_STR "Every protocol timer in force\n") {
+  for (const auto &t : cc::isup_timer_table()) {
+    std::string n(t.name);
+    n[0] = 't';
+    vty_out(vty, "isup %-20s %7u ms  (%u..%u)  %s%s", n.c_str(), g_cfg->timers.ms(t.timer),
+            t.min_ms, t.max_ms, std::string(t.description).c_str(), NL);
+  }
+  for (const auto &t : layer_timer_table()) {
+    const std::string name = std::string(t.layer) + " " + std::string(t.name);
+    vty_out(vty, "%-25s %7u %-2s  (%u..%u)  %s%s", name.c_str(), g_cfg->layer_timers.get(t.timer),
+            std::string(t.unit).c_str(), t.min, t.max, std::string(t.description).c_str(), NL);
+  }
+  // RFC 3261 Appendix A: what follows from T1 and T4 (UDP; 0 over TCP/TLS where marked).
+  const uint32_t t1 = g_cfg->layer_timers.get(LayerTimer::SipT1);
+  const uint32_t t4 = g_cfg->layer_timers.get(LayerTimer::SipT4);
+  vty_out(vty, "sip timer-b/f/h/j (64*T1)  %7u ms  INVITE / non-INVITE transaction timeout, "
+               "wait for ACK, absorb retransmissions%s", 64 * t1, NL);
+  vty_out(vty, "sip timer-d               %7u ms  absorb response retransmissions "
+               "(max(32 s, 64*T1); 0 over TCP/TLS)%s", std::max<uint32_t>(32000, 64 * t1), NL);
+  vty_out(vty, "sip timer-i/k (T4)        %7u ms  absorb ACK / response retransmissions "
+               "(0 over TCP/TLS)%s", t4, NL);
   return CMD_SUCCESS;
 }
 
@@ -226,7 +289,8 @@ void vty_install_show(Runtime &rt, Config &cfg) {
   g_rt = &rt;
   g_cfg = &cfg;
   for (auto *c : {&show_circuits_cmd, &show_tgs_cmd, &show_timers_cmd, &show_routes_cmd,
-                  &show_calls_cmd, &show_m3ua_cmd, &show_counters_cmd})
+                  &show_calls_cmd, &show_m3ua_cmd, &show_counters_cmd, &show_peers_cmd,
+                  &show_layer_ctrs_cmd, &show_all_counters_cmd, &show_all_timers_cmd})
     install_element_ve(c);
   for (auto *c : {&block_cic_cmd, &unblock_cic_cmd, &reset_cic_cmd, &block_range_cmd,
                   &unblock_range_cmd, &reset_range_cmd, &release_call_cmd})

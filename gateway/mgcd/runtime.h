@@ -20,6 +20,10 @@ struct Runtime {
   std::vector<std::unique_ptr<cc::CircuitGroup>> groups; // before the gateway runs (--check)
   cc::CallManager *calls = nullptr;                        // once it runs: the live circuits
   std::function<std::string()> show_m3ua;
+  std::function<std::string()> show_peers;
+  // One layer's counters as f(group, name, value); false: no such layer (Gateway::counters).
+  using CounterFn = std::function<void(std::string_view, std::string_view, uint64_t)>;
+  std::function<bool(std::string_view layer, const CounterFn &)> counters;
   cc::RoutingTable routing;
 
   void build(const Config &cfg);
@@ -28,7 +32,7 @@ struct Runtime {
   std::size_t circuit_count() const;
 };
 
-// show circuits, show trunk-groups, show isup timers, show routes.
+// show circuits, trunk-groups, calls, routes, peers, m3ua, timers, counters; maintenance.
 void vty_install_show(Runtime &rt, Config &cfg);
 
 } // namespace mgc::gw

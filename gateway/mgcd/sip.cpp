@@ -1,9 +1,6 @@
 #include "gateway/mgcd/sip.h"
 
 #include "callcontrol/cause_map.h"
-#include "callcontrol/interworking/diversion.h"
-#include "sipt/fields.h"
-#include "sipt/syntax.h"
 
 #include <charconv>
 
@@ -86,11 +83,14 @@ public:
       return;
     std::string ct;
     const std::string body = bytes(b, ct);
+    peer.stats->response(200, true);
     call->answer(ct, body);
   }
   void reject(int status, uint8_t cause, const cc::SipBody &) override {
     if (!call)
       return;
+    ++peer.stats->failures;
+    peer.stats->response(status, true);
     const cc::SipFinal f = cc::sip_final_for_cause(cause, cc::CauseLocation::User);
     call->reject(status, f.status == status && !f.reason_phrase.empty() ? f.reason_phrase
                                                                       : std::string_view("Error"),
@@ -107,15 +107,6 @@ public:
     const std::string body = bytes(b, ct);
     call->bye(cause, cc::q850_cause_name(cause), ct, body);
   }
-  // RFC 3372 §5.4 / RFC 6086 §2 legacy INFO (no Info-Package): the ISUP body alone.
-  void info(const cc::SipBody &b) override {
-    if (!call || !b.has_isup || !peer.profile.carries_isup())
-      return;
-    std::string ct;
-    const std::string body = sipt::build_bodies(peer.profile, std::nullopt, b.isup,
-                                                peer.profile.profile == sipt::Profile::SipI, ct);
-    call->info(ct, body);
-  }
   std::string call_id() const override { return id; }
 };
 
@@ -127,6 +118,13 @@ Sip::Sip(sipt::TimerService &timers, sipt::TransactionLayer::SendFn send, sipt::
 Sip::~Sip() = default;
 
 void Sip::add_peer(SipPeerEntry p) { peers_.push_back(std::move(p)); }
+
+std::size_t Sip::calls_with(const std::string &peer) const {
+  std::size_t n = 0;
+  for (const auto &[id, leg] : legs_)
+    n += leg->call && leg->peer.peer.name == peer;
+  return n;
+}
 
 void Sip::receive(const sipt::Message &m, const sipt::Peer &from) {
   current_source_ = from;
@@ -179,28 +177,6 @@ cc::iw::SipCallInfo Sip::call_info(const sipt::Message &invite) {
     return true;
   });
   i.max_forwards = invite.max_forwards() < 0 ? 70 : invite.max_forwards();
-  i.from_tag = std::string(invite.from().tag());
-  // Redirection (RFC 3398 §7.2.1.1): Diversion, most recent first (RFC 5806 §4); without it,
-  // History-Info in index order (RFC 7044), mapped as RFC 7544 §5 does.
-  std::vector<cc::iw::HistoryEntry> history;
-  for (const auto &f : invite.fields()) {
-    if (f.state == sipt::HeaderField::State::Removed)
-      continue;
-    const bool diversion = sipt::iequals(f.name, "Diversion");
-    if (!diversion && !sipt::iequals(f.name, "History-Info"))
-      continue;
-    sipt::split_list(f.value, [&](std::string_view entry) {
-      if (diversion) {
-        if (auto d = cc::iw::parse_diversion(entry))
-          i.diversions.insert(i.diversions.begin(), *d);
-      } else if (auto h = cc::iw::parse_history_info(entry)) {
-        history.push_back(*h);
-      }
-      return true;
-    });
-  }
-  if (i.diversions.empty())
-    i.diversions = cc::iw::diversions_from_history(history);
   return i;
 }
 
@@ -226,9 +202,12 @@ void Sip::on_incoming(sipt::Call &c, const sipt::Message &invite) {
     c.reject(403, "Forbidden", 21); // only configured peers may call (DESIGN.md)
     return;
   }
+  ++peer->stats->invites_in;
   Status st;
   cc::SipBody body = body_of(invite, peer->profile, st);
   if (!st.ok()) {
+    ++peer->stats->failures;
+    peer->stats->response(st.code() ? st.code() : 400, true);
     c.reject(st.code() ? st.code() : 400, st.detail(), -1);
     return;
   }
@@ -247,6 +226,7 @@ void Sip::on_provisional(sipt::Call &c, const sipt::Message &m) {
   Leg *l = leg_of(c);
   if (!l || !calls_ || m.status_code() == 100)
     return;
+  l->peer.stats->response(m.status_code(), false);
   Status st;
   cc::SipBody body = body_of(m, l->peer.profile, st);
   calls_->sip_provisional(*l, m.status_code(), body);
@@ -256,6 +236,7 @@ void Sip::on_answered(sipt::Call &c, const sipt::Message &m) {
   Leg *l = leg_of(c);
   if (!l || !calls_)
     return;
+  l->peer.stats->response(m.status_code(), false);
   Status st;
   calls_->sip_answered(*l, body_of(m, l->peer.profile, st));
 }
@@ -264,17 +245,9 @@ void Sip::on_failed(sipt::Call &c, int status, const sipt::Message *m) {
   Leg *l = leg_of(c);
   if (!l || !calls_)
     return;
+  ++l->peer.stats->failures;
+  l->peer.stats->response(status, false);
   calls_->sip_failed(*l, status, m ? q850_reason(*m) : std::nullopt);
-}
-
-void Sip::on_info(sipt::Call &c, const sipt::Message &m) {
-  Leg *l = leg_of(c);
-  if (!l || !calls_)
-    return;
-  Status st;
-  const cc::SipBody body = body_of(m, l->peer.profile, st);
-  if (st.ok())
-    calls_->sip_info(*l, body);
 }
 
 void Sip::on_bye(sipt::Call &c, const sipt::Message &m) {
@@ -329,9 +302,6 @@ cc::SipLeg *Sip::invite(const cc::SipPeer &peer, const cc::iw::SipCallInfo &info
   }
   if (info.privacy_id)
     extra += "Privacy: id\r\n";
-  // RFC 5806 §4: the most recent diversion first.
-  for (auto d = info.diversions.rbegin(); d != info.diversions.rend(); ++d)
-    extra += "Diversion: " + cc::iw::diversion_value(*d, gateway_host_) + "\r\n";
   std::string ct;
   const bool isup = body.has_isup && p->profile.carries_isup();
   std::optional<std::string_view> sdp;
@@ -340,9 +310,12 @@ cc::SipLeg *Sip::invite(const cc::SipPeer &peer, const cc::iw::SipCallInfo &info
   const std::string bytes = sipt::build_bodies(
       p->profile, sdp, isup ? std::span<const uint8_t>(body.isup) : std::span<const uint8_t>(),
       p->profile.profile == sipt::Profile::SipI, ct);
+  ++p->stats->invites_out;
   sipt::Call *c = ua_->invite(ruri, from, to, p->address, ct, bytes, extra);
-  if (!c)
+  if (!c) {
+    ++p->stats->failures;
     return nullptr;
+  }
   auto leg = std::make_unique<Leg>(*c, *p);
   if (leg->id.empty()) { // a UAC dialog has no Call-ID until the first response: take our own
     const std::string &inv = c->invite_bytes();

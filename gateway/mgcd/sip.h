@@ -8,6 +8,7 @@
 #include "sipt/sipt_body.h"
 #include "sipt/user_agent.h"
 
+#include <ctime>
 #include <map>
 #include <memory>
 #include <string>
@@ -15,11 +16,27 @@
 
 namespace mgc::gw {
 
+// What `show peers` tells about a SIP peer: INVITEs each way, failed ones (a 3xx-6xx or timeout
+// on ours, a rejection of theirs), and the last response to an INVITE either way.
+struct SipPeerStats {
+  uint64_t invites_in = 0, invites_out = 0, failures = 0;
+  int last_status = 0;     // 0: none yet
+  bool last_sent = false;  // we sent it (to their INVITE) rather than received it
+  std::time_t last_at = 0; // wall clock
+  void response(int status, bool sent) {
+    last_status = status;
+    last_sent = sent;
+    last_at = std::time(nullptr);
+  }
+};
+
 struct SipPeerEntry {
   cc::SipPeer peer;
   sipt::PeerProfile profile;
   sipt::Peer address;            // where INVITEs to this peer go
   std::vector<std::string> acl;  // source hosts accepted as this peer (address.host always is)
+  // Shared by the copies the legs keep, so they count into the one entry.
+  std::shared_ptr<SipPeerStats> stats = std::make_shared<SipPeerStats>();
 };
 
 class Sip final : public cc::SipSide, public sipt::CallEvents {
@@ -39,10 +56,11 @@ public:
 
   sipt::UserAgent &ua() { return *ua_; }
   uint64_t refused_unknown_peer() const { return refused_unknown_peer_; }
+  const std::vector<SipPeerEntry> &peers() const { return peers_; }
+  std::size_t calls_with(const std::string &peer) const; // legs in progress
 
-  // The call context of an INVITE (RFC 3398 §7.2.1.1): Request-URI number, From (and its tag),
-  // P-Asserted-Identity, Privacy, Max-Forwards, cpc, Diversion or else History-Info (RFC 5806,
-  // RFC 7044/7544). Exposed for tests.
+  // The call context of an INVITE (RFC 3398 §7.2.1.1): Request-URI number, From, P-Asserted-
+  // Identity, Privacy, Max-Forwards, cpc. Exposed for tests.
   static cc::iw::SipCallInfo call_info(const sipt::Message &invite);
 
 private:
@@ -54,7 +72,6 @@ private:
   void on_answered(sipt::Call &c, const sipt::Message &m) override;
   void on_failed(sipt::Call &c, int status, const sipt::Message *m) override;
   void on_bye(sipt::Call &c, const sipt::Message &m) override;
-  void on_info(sipt::Call &c, const sipt::Message &m) override;
   void bye_answer(sipt::Call &c, std::string &content_type, std::string &body) override;
   void on_terminated(sipt::Call &c) override;
 

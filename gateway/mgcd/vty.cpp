@@ -245,6 +245,21 @@ CMD(cfg_tg_hunting, "hunting (sequential|round-robin|least-recently-used)",
   return CMD_SUCCESS;
 }
 
+CMD(cfg_tg_glare, "glare (point-code|even|odd|all|none)",
+    "Circuits this exchange controls in dual seizure (Q.764 2.9.1.4)\n"
+    "By point code: the higher one controls the even CICs (default)\n"
+    "The even CICs (bilateral agreement)\nThe odd CICs (bilateral agreement)\n"
+    "Every CIC: this exchange wins every dual seizure\n"
+    "No CIC: this exchange yields every dual seizure\n") {
+  const std::string g = argv[0];
+  current<TrunkGroupConfig>(vty).glare = g == "even"   ? cc::GlareControl::Even
+                                         : g == "odd"  ? cc::GlareControl::Odd
+                                         : g == "all"  ? cc::GlareControl::All
+                                         : g == "none" ? cc::GlareControl::None
+                                                       : cc::GlareControl::PointCode;
+  return CMD_SUCCESS;
+}
+
 int write_trunk_groups(struct vty *vty) {
   for (const auto &t : g_cfg->trunk_groups) {
     vty_out(vty, "trunk-group %s%s", t.name.c_str(), NL);
@@ -257,6 +272,8 @@ int write_trunk_groups(struct vty *vty) {
     vty_out(vty, " endpoint-rule %s%s", t.endpoint_rule.c_str(), NL);
     vty_out(vty, " endpoint-framing %s%s", t.endpoint_framing.c_str(), NL);
     vty_out(vty, " hunting %s%s", cc::hunting_name(t.hunting), NL);
+    if (t.glare != cc::GlareControl::PointCode)
+      vty_out(vty, " glare %s%s", cc::glare_control_name(t.glare), NL);
   }
   return CMD_SUCCESS;
 }
@@ -486,6 +503,61 @@ CMD(cfg_timers_isup,
   return CMD_SUCCESS;
 }
 
+// The other layers' timers (layer_timers.h): "LAYER NAME VALUE", range-checked per timer.
+int set_layer_timer(struct vty *vty, const char *layer, const char *name, const char *value) {
+  const auto t = layer_timer_from_name(layer, name);
+  if (!t)
+    return CMD_WARNING;
+  const auto &info = layer_timer_info(*t);
+  char *end = nullptr;
+  const unsigned long v = std::strtoul(value, &end, 10);
+  if (*end || v > UINT32_MAX || !g_cfg->layer_timers.set(*t, static_cast<uint32_t>(v))) {
+    vty_out(vty, "%% %s %s must be within %u..%u%s%s%s", layer, name, info.min, info.max,
+            info.unit.empty() ? "" : " ", std::string(info.unit).c_str(), NL);
+    return CMD_WARNING;
+  }
+  return CMD_SUCCESS;
+}
+CMD(cfg_timers_sip, "sip (t1|t2|t4) <0-3600000>",
+    "SIP transaction timer (RFC 3261 17, Appendix A)\nT1: round-trip estimate (500)\n"
+    "T2: retransmission ceiling (4000)\nT4: network lifetime of a message (5000)\nMilliseconds\n") {
+  return set_layer_timer(vty, "sip", argv[0], argv[1]);
+}
+CMD(cfg_timers_mgcp,
+    "mgcp (rto-initial|rto-min|rto-max|longtran|t-max|t-hist|final-wait) <0-3600000>",
+    "MGCP transaction timer (RFC 3435 3.5)\nFirst retransmission timer (200)\n"
+    "Lower bound of the retransmission timer (100)\nRTO-MAX, its upper bound (4000)\n"
+    "LONGTRAN-TIMER after a provisional response (5000)\n"
+    "T-MAX: retransmissions cease this long after the first send (20000)\n"
+    "T-HIST: responses and ids remembered (30000)\n"
+    "Wait for a final response after a provisional one (60000)\nMilliseconds\n") {
+  return set_layer_timer(vty, "mgcp", argv[0], argv[1]);
+}
+CMD(cfg_timers_mgcp_retrans, "mgcp max-retransmissions <0-3600000>",
+    "MGCP transaction timer (RFC 3435 3.5)\n"
+    "Retransmissions of an unanswered command before the gateway is given up (5)\nCount\n") {
+  return set_layer_timer(vty, "mgcp", "max-retransmissions", argv[0]);
+}
+CMD(cfg_timers_h248,
+    "h248 (initial-retransmit|max-retransmit|t-max|long-timer|pending-timer) <0-3600000>",
+    "H.248 transaction timer (H.248.1 Annex D.1)\nFirst request repetition (200)\n"
+    "Ceiling of the doubling interval (4000)\nT-MAX: a request is given up (30000)\n"
+    "LONG-TIMER: replies kept for repeats (30000)\nWait after a TransactionPending (30000)\n"
+    "Milliseconds\n") {
+  return set_layer_timer(vty, "h248", argv[0], argv[1]);
+}
+CMD(cfg_timers_h248_pendings, "h248 max-pendings <0-3600000>",
+    "H.248 transaction timer (H.248.1 Annex D.1)\n"
+    "TransactionPendings accepted for one request (10)\nCount\n") {
+  return set_layer_timer(vty, "h248", "max-pendings", argv[0]);
+}
+CMD(cfg_timers_m3ua, "m3ua (ack|recovery|beat|audit) <0-3600000>",
+    "M3UA timer (RFC 4666 4.3)\nT(ack): ASPUP/ASPAC repetition (2000)\n"
+    "T(r): AS-PENDING recovery (2000)\nBEAT interval, 0 = off (0)\nDAUD interval (10000)\n"
+    "Milliseconds\n") {
+  return set_layer_timer(vty, "m3ua", argv[0], argv[1]);
+}
+
 int write_timers(struct vty *vty) {
   vty_out(vty, "timers%s", NL);
   if (g_cfg->lab_timers)
@@ -496,6 +568,10 @@ int write_timers(struct vty *vty) {
       n[0] = 't';
       vty_out(vty, " isup %s %u%s", n.c_str(), g_cfg->timers.ms(t.timer), NL);
     }
+  for (const auto &t : layer_timer_table())
+    if (!g_cfg->layer_timers.is_default(t.timer))
+      vty_out(vty, " %s %s %u%s", std::string(t.layer).c_str(), std::string(t.name).c_str(),
+              g_cfg->layer_timers.get(t.timer), NL);
   return CMD_SUCCESS;
 }
 
@@ -546,7 +622,7 @@ void vty_install(Config &cfg) {
   install_node(&trunk_group_node, write_trunk_groups);
   install_element(CONFIG_NODE, &cfg_tg_cmd);
   for (auto *c : {&cfg_tg_dpc_cmd, &cfg_tg_cics_cmd, &cfg_tg_mgw_cmd, &cfg_tg_rule_cmd,
-                  &cfg_tg_framing_cmd, &cfg_tg_hunting_cmd})
+                  &cfg_tg_framing_cmd, &cfg_tg_hunting_cmd, &cfg_tg_glare_cmd})
     install_element(TRUNK_GROUP_NODE, c);
 
   install_node(&sip_node, write_sip);
@@ -567,7 +643,9 @@ void vty_install(Config &cfg) {
 
   install_node(&timers_node, write_timers);
   install_element(CONFIG_NODE, &cfg_timers_cmd);
-  for (auto *c : {&cfg_timers_lab_cmd, &cfg_timers_isup_cmd})
+  for (auto *c : {&cfg_timers_lab_cmd, &cfg_timers_isup_cmd, &cfg_timers_sip_cmd,
+                  &cfg_timers_mgcp_cmd, &cfg_timers_mgcp_retrans_cmd, &cfg_timers_h248_cmd,
+                  &cfg_timers_h248_pendings_cmd, &cfg_timers_m3ua_cmd})
     install_element(TIMERS_NODE, c);
 
   install_node(&cdr_node, write_cdr);

@@ -25,6 +25,39 @@ TEST(CircuitGroup, HigherPointCodeControlsEvenCircuits) {
   EXPECT_TRUE(low.controls(3));
 }
 
+TEST(CircuitGroup, BilateralGlareAgreementOverridesThePointCodeRule) {
+  CircuitGroup g("a", 200, 100, Hunting::Sequential); // by point code: the even CICs
+  EXPECT_EQ(g.glare(), GlareControl::PointCode);
+  g.set_glare(GlareControl::Odd);
+  EXPECT_FALSE(g.controls(2));
+  EXPECT_TRUE(g.controls(3));
+  g.set_glare(GlareControl::Even);
+  EXPECT_TRUE(g.controls(2));
+  EXPECT_FALSE(g.controls(3));
+  g.set_glare(GlareControl::None);
+  EXPECT_FALSE(g.controls(2));
+  EXPECT_FALSE(g.controls(3));
+  g.set_glare(GlareControl::All);
+  EXPECT_TRUE(g.controls(2));
+  EXPECT_TRUE(g.controls(3));
+  EXPECT_STREQ(glare_control_name(GlareControl::All), "all");
+}
+
+TEST(CircuitGroup, DualSeizureFollowsTheGlareAgreement) {
+  CircuitGroup g("a", 200, 100, Hunting::Sequential); // would control CIC 2 by point code
+  g.set_glare(GlareControl::None);
+  g.add_range(2, 2);
+  ASSERT_EQ(g.seize_outgoing(7)->cic, 2);
+  uint32_t displaced = 0;
+  EXPECT_EQ(g.seize_incoming(2, 8, &displaced), CircuitGroup::IncomingSeizure::DualSeizureWeYield);
+  EXPECT_EQ(displaced, 7u);
+  CircuitGroup w("b", 100, 200, Hunting::Sequential); // would yield CIC 2 by point code
+  w.set_glare(GlareControl::All);
+  w.add_range(2, 2);
+  ASSERT_EQ(w.seize_outgoing(7)->cic, 2);
+  EXPECT_EQ(w.seize_incoming(2, 8), CircuitGroup::IncomingSeizure::DualSeizureWeWin);
+}
+
 TEST(CircuitGroup, SequentialHuntsControlledCircuitsFirst) {
   CircuitGroup g("tg", 200, 100, Hunting::Sequential); // controls even CICs
   g.add_range(1, 6);

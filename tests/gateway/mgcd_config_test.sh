@@ -20,6 +20,92 @@ diff <(normalize "$CONFIG_DIR/lab.cfg") <(normalize "$tmp/w1.cfg") >"$tmp/diff" 
 "$MGCD" -c "$tmp/w1.cfg" --write-config "$tmp/w2.cfg" || bad "written config does not read back"
 diff "$tmp/w1.cfg" "$tmp/w2.cfg" >/dev/null || bad "write is not idempotent"
 
+# 1b. every command beyond the lab config (glare, the other layers' timers) reads and is written
+# back as it was read; defaults are not written
+cat > "$tmp/all.cfg" <<'END'
+ss7
+ point-code-format 3-8-3
+ point-code 0.2.1
+ variant itu
+ network-indicator national
+m3ua
+ transport tcp
+ role asp
+ local-port 12905
+ remote-address 127.0.0.1
+ remote-port 12906
+ routing-context 7
+ traffic-mode override
+ route 0.2.2 priority 1
+media-gateway mg1
+ protocol h248
+ address 127.0.0.1 12944
+ encoding binary
+trunk-group a
+ dpc 0.2.2
+ cic-range 1 31
+ media-gateway mg1
+ endpoint-rule ds/{span}/{ts}
+ endpoint-framing e1
+ hunting round-robin
+ glare odd
+trunk-group b
+ dpc 0.2.3
+ cic-range 1 31
+ media-gateway mg1
+ endpoint-rule ds/{span}/{ts}
+ endpoint-framing e1
+ hunting least-recently-used
+ glare none
+sip
+ listen udp 127.0.0.1 15060
+ peer p
+  address 127.0.0.1 15070
+  transport udp
+  profile sip-t
+  trusted
+  acl 127.0.0.2
+route 1
+ strip 1
+ prepend 49
+ target trunk-group a
+ target trunk-group b
+route default
+ target sip-peer p
+timers
+ isup t7 30000
+ sip t1 250
+ sip t2 8000
+ sip t4 4000
+ mgcp rto-initial 300
+ mgcp rto-min 50
+ mgcp rto-max 6000
+ mgcp longtran 6000
+ mgcp t-max 30000
+ mgcp t-hist 40000
+ mgcp final-wait 80000
+ mgcp max-retransmissions 3
+ h248 initial-retransmit 100
+ h248 max-retransmit 2000
+ h248 t-max 20000
+ h248 long-timer 40000
+ h248 pending-timer 20000
+ h248 max-pendings 4
+ m3ua ack 1000
+ m3ua recovery 3000
+ m3ua beat 30000
+ m3ua audit 20000
+cdr
+END
+"$MGCD" -c "$tmp/all.cfg" --check >"$tmp/all.out" 2>&1 || bad "all.cfg --check: $(cat "$tmp/all.out")"
+"$MGCD" -c "$tmp/all.cfg" --write-config "$tmp/all_w.cfg" || bad "all.cfg: write-config failed"
+diff <(normalize "$tmp/all.cfg") <(normalize "$tmp/all_w.cfg") >"$tmp/diff" ||
+  bad "all.cfg written back differs: $(cat "$tmp/diff")"
+sed -e "s/^ glare .*/ glare point-code/" -e "s/^ sip t1 .*/ sip t1 500/" -e "s/^ m3ua beat .*/ m3ua beat 0/" \
+  "$tmp/all.cfg" > "$tmp/defaults.cfg"
+"$MGCD" -c "$tmp/defaults.cfg" --write-config "$tmp/defaults_w.cfg" || bad "defaults.cfg: write-config failed"
+grep -qE "sip t1|m3ua beat|glare" "$tmp/defaults_w.cfg" && bad "defaults are written: $(cat "$tmp/defaults_w.cfg")"
+
 # 2. bad configs: mgcd does not start, and says why
 expect_refused() { # name expected-stderr-text config-lines...
   local name=$1 want=$2; shift 2
@@ -42,12 +128,37 @@ expect_refused unknown_target "trunk-group ghost is not configured" "ss7" " poin
 expect_refused timer_range "must be within" "ss7" " point-code 0.2.1" "timers" " isup t7 1000"
 expect_refused bad_placeholder "unknown placeholder" "ss7" " point-code 0.2.1" "trunk-group a" " endpoint-rule ds/{foo}"
 expect_refused tls_without_cert "needs tls certificate" "ss7" " point-code 0.2.1" "sip" " listen tls 127.0.0.1 5061"
+# the line of the first bad command is named; out-of-range values of every layer's timers are refused
+expect_refused line_number "error on line 4" "ss7" " point-code 0.2.1" "timers" " isup t7 1000"
+expect_refused line_unknown "line_unknown.cfg:5: not started" "! a comment" "ss7" " point-code 0.2.1" "sip" " peer-typo x"
+expect_refused sip_t1_range "sip t1 must be within 50..10000 ms" "ss7" " point-code 0.2.1" "timers" " sip t1 10"
+expect_refused sip_t2_range "sip t2 must be within" "ss7" " point-code 0.2.1" "timers" " sip t2 100000"
+expect_refused mgcp_range "mgcp rto-initial must be within" "ss7" " point-code 0.2.1" "timers" " mgcp rto-initial 0"
+expect_refused mgcp_retries "mgcp max-retransmissions must be within 0..50" "ss7" " point-code 0.2.1" "timers" \
+  " mgcp max-retransmissions 51"
+expect_refused h248_range "h248 max-pendings must be within 1..100" "ss7" " point-code 0.2.1" "timers" " h248 max-pendings 0"
+expect_refused m3ua_range "m3ua ack must be within" "ss7" " point-code 0.2.1" "timers" " m3ua ack 5"
+expect_refused sip_t2_below_t1 "sip t1 (2000 ms) is above sip t2 (1000 ms)" "ss7" " point-code 0.2.1" "timers" \
+  " sip t1 2000" " sip t2 1000"
+expect_refused mgcp_bounds "mgcp rto-min (500 ms) is above mgcp rto-initial" "ss7" " point-code 0.2.1" "timers" \
+  " mgcp rto-min 500"
+expect_refused h248_bounds "h248 max-retransmit (40000 ms) is above h248 t-max" "ss7" " point-code 0.2.1" "timers" \
+  " h248 max-retransmit 40000" " h248 t-max 30000"
+expect_refused bad_glare "There is no such command" "ss7" " point-code 0.2.1" "trunk-group a" " glare sometimes"
+# a config that cannot be read at all
+"$MGCD" -c "$tmp/does-not-exist.cfg" --check >"$tmp/missing.out" 2>&1 && bad "a missing config was accepted"
+grep -q "cannot read it" "$tmp/missing.out" || bad "missing config: $(cat "$tmp/missing.out")"
 
 # 3. the telnet VTY, on loopback only
 port=$((20000 + RANDOM % 20000))
 # the lab config on ports nobody else uses in a parallel test run (SIP, M3UA over TCP)
+# (the media gateway on a port where nothing answers: its audit is given up after one
+# retransmission; trunk group pstn-a controls the odd CICs by agreement)
 sed -e "s/ 5060$/ $((port + 1))/" -e "s/transport usrsctp-udp/transport tcp/" \
     -e "s/remote-port 2906/remote-port $((port + 2))/" -e "s/local-port 2905/local-port $((port + 3))/" \
+    -e "s/address 127.0.0.1 2427/address 127.0.0.1 $((port + 4))/" \
+    -e "s/^ hunting sequential/ hunting sequential\n glare odd/" \
+    -e "s/^ isup t9 10000/ isup t9 10000\n sip t1 400\n mgcp max-retransmissions 1/" \
     "$CONFIG_DIR/lab.cfg" > "$tmp/run.cfg"
 "$MGCD" -c "$tmp/run.cfg" --vty-port "$port" >"$tmp/run.out" 2>&1 &
 pid=$!
@@ -55,15 +166,49 @@ for _ in $(seq 50); do grep -q running "$tmp/run.out" && break; sleep 0.1; done
 grep -q "running, VTY on 127.0.0.1:$port" "$tmp/run.out" || bad "mgcd did not start: $(cat "$tmp/run.out")"
 ss -ltn | grep -q "127.0.0.1:$port " || bad "VTY not bound to 127.0.0.1:$port"
 # (the VTY drops what arrives during telnet option negotiation: pace the commands)
+sleep 1 # the AUEP goes unanswered: RTO 200 ms, one retransmission, then the gateway is given up
 { for cmd in enable "show running-config" "block trunk-group pstn-a cic 5" "show circuits pstn-a" \
-             "show isup timers" "block trunk-group nowhere cic 5" exit; do
+             "show isup timers" "block trunk-group nowhere cic 5" "show peers" "show timers" \
+             "show mgcp counters" "show counters" "configure terminal" "timers" "sip t1 5" \
+             "sip t2 6000" "end" "write file" exit; do
     sleep 0.3; printf '%s\r\n' "$cmd"; done; sleep 0.5; } |
-  timeout 15 nc -q 2 127.0.0.1 "$port" >"$tmp/vty.out" 2>&1
+  timeout 20 nc -q 2 127.0.0.1 "$port" | tr -d '\r' >"$tmp/vty.out" 2>&1
 grep -q "trunk-group pstn-a" "$tmp/vty.out" || bad "show running-config lacks the trunk group"
 grep -q "31 circuits: 31 idle" "$tmp/vty.out" || bad "show circuits: $(grep trunk-group "$tmp/vty.out")"
 grep -qE "cic +5 +idle.*local-maintenance" "$tmp/vty.out" || bad "block did not mark CIC 5 locally blocked"
 grep -q "no such trunk-group" "$tmp/vty.out" || bad "block on an unknown trunk group was not refused"
 grep -qE "^T9 +10000 ms" "$tmp/vty.out" || bad "show isup timers lacks T9 10000 ms"
+grep -aqE "cic +3 +idle +\(controls glare\)" "$tmp/vty.out" || bad "glare odd: CIC 3 not controlled"
+grep -aqE "cic +4 +idle *$" "$tmp/vty.out" || bad "glare odd: CIC 4 controlled"
+# show peers: both SIP peers with their settings and counts, the media gateway, the M3UA peer
+grep -aqE "^sip peer sipp: 127.0.0.1:5070 UDP, profile sip-t, trusted, acl 127.0.0.1$" "$tmp/vty.out" ||
+  bad "show peers: sipp: $(grep -a 'sip peer' "$tmp/vty.out")"
+grep -aqE "^sip peer baresip: 127.0.0.1:5064 UDP, profile plain, untrusted" "$tmp/vty.out" || bad "show peers: baresip"
+grep -aqE "^  calls in progress 0, INVITEs sent 0, received 0, failures 0, last response none$" "$tmp/vty.out" ||
+  bad "show peers: SIP peer counts"
+grep -aqE "^media-gateway osmo-mgw: mgcp 127.0.0.1:$((port + 4)), unreachable \(disconnected\), transactions outstanding [0-9]+" \
+  "$tmp/vty.out" || bad "show peers: media gateway: $(grep -a '^media-gateway' "$tmp/vty.out")"
+grep -aqE "^m3ua asp tcp to 127.0.0.1:$((port + 2)), ASP ASP-DOWN, AS AS-DOWN, dpc 0.2.2 unavailable$" "$tmp/vty.out" ||
+  bad "show peers: m3ua: $(grep -a '^m3ua' "$tmp/vty.out")"
+# show timers: the configured values in force, and what SIP derives from T1
+grep -aqE "^sip t1 +400 ms" "$tmp/vty.out" || bad "show timers lacks sip t1 400"
+grep -aqE "^sip timer-b/f/h/j \(64\*T1\) +25600 ms" "$tmp/vty.out" || bad "show timers: Timer B is not 64*T1"
+grep -aqE "^mgcp max-retransmissions +1 " "$tmp/vty.out" || bad "show timers lacks mgcp max-retransmissions 1"
+grep -aqE "^m3ua ack +2000 ms" "$tmp/vty.out" || bad "show timers lacks m3ua ack"
+grep -aqE "^isup t9 +10000 ms" "$tmp/vty.out" || bad "show timers lacks isup t9"
+# counters: the MGCP knob reached the call agent (one retransmission, then given up)
+grep -aqE "^mgcp.osmo-mgw.transactions.retransmissions +1$" "$tmp/vty.out" ||
+  bad "mgcp retransmissions: $(grep -a 'transactions.retransmissions' "$tmp/vty.out")"
+grep -aqE "^mgcp.osmo-mgw.transactions.gave_up +1$" "$tmp/vty.out" || bad "mgcp counters lack gave_up 1"
+for g in sip.transport sip.parse sip.transactions sip.ua m3ua.node m3ua.transport isup.decode call-control; do
+  grep -aqE "^$g\.[a-z_.0-9]+ +[0-9]+$" "$tmp/vty.out" || bad "show counters lacks $g"
+done
+# a live change out of range is refused; write saves the running config to the file read
+grep -aq "% sip t1 must be within 50..10000 ms" "$tmp/vty.out" || bad "live sip t1 5 was not refused"
+grep -aq "Configuration saved to $tmp/run.cfg" "$tmp/vty.out" || bad "write file: $(grep -a -i saved "$tmp/vty.out")"
+grep -q "^ sip t2 6000$" "$tmp/run.cfg" || bad "write file did not save the live change"
+grep -q "^ glare odd$" "$tmp/run.cfg" || bad "write file lost glare odd"
+"$MGCD" -c "$tmp/run.cfg" --check >/dev/null 2>&1 || bad "the saved config does not read back"
 kill "$pid"; wait "$pid" 2>/dev/null
 pid=
 
