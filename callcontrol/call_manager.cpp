@@ -15,6 +15,7 @@ namespace {
 constexpr uint8_t kLocationPublicLocal = 2; // Q.850: public network serving the local user
 constexpr uint8_t kCauseNoRoute = 3;
 constexpr uint8_t kCauseNormal = 16;
+constexpr uint8_t kCauseAddressIncomplete = 28; // RFC 3398 §8.2.6.1: 484 Address Incomplete
 constexpr uint8_t kCauseDestinationOutOfOrder = 27;
 constexpr uint8_t kCauseNoCircuit = 34;
 constexpr uint8_t kCauseTemporaryFailure = 41;
@@ -28,6 +29,36 @@ bool decode_body(const std::vector<uint8_t> &bytes, isup::Message &out) {
   o.node = isup::Node::Transit;
   const isup::DecodeResult r = isup::decode(bytes, o, out);
   return r.status.ok() || r.action == isup::Action::Process;
+}
+
+// The called number's digits (Q.763 §3.9 address signals): `st` tells an end-of-pulsing signal,
+// `bad` a spare code (1010, 1101, 1110); codes 11 and 12 are kept out of the digits.
+std::string address_digits(const isup::Number &n, bool *st = nullptr, bool *bad = nullptr) {
+  std::string d;
+  for (char c : n.address_signals.str()) {
+    if (c >= '0' && c <= '9')
+      d.push_back(c);
+    else if (c == 'F' && st)
+      *st = true;
+    else if ((c == 'A' || c == 'D' || c == 'E') && bad)
+      *bad = true;
+  }
+  return d;
+}
+
+// Digits of a SAM appended to the IAM's called number (en bloc from here on, RFC 3578 §2).
+void append_address(isup::Message &iam, std::string_view more, bool st) {
+  auto *cdpn = iam.find<isup::CalledPartyNumber>();
+  if (!cdpn)
+    return;
+  std::string signals(cdpn->address_signals.str());
+  if (!signals.empty() && signals.back() == 'F')
+    signals.pop_back();
+  signals += more;
+  if (st)
+    signals.push_back('F');
+  cdpn->address_signals.assign(signals);
+  cdpn->filler = 0;
 }
 
 // RFC 3204 body form of a message (no CIC).
@@ -46,6 +77,7 @@ struct CallManager::TrunkGroup {
   std::unique_ptr<SupervisionAdapter> port;
   std::unique_ptr<CircuitSupervision> supervision;
   bool destination_available = true;
+  unsigned overlap_min_digits = 0; // 0: en bloc (see set_overlap)
   TrunkGroup(std::string name, uint32_t own, uint32_t dpc, Hunting h, MediaGateway &m)
       : circuits(std::move(name), own, dpc, h), media(&m) {}
 };
@@ -104,6 +136,11 @@ struct CallManager::Call : Port {
   std::optional<isup::Message> from_sip;  // trusted ISUP from the last SIP message (to relay)
   const isup::Message *from_pstn = nullptr; // the ISUP message being processed
   bool answered = false, sip_done = false, isup_done = false, finished = false;
+  bool routed = false;                      // PSTN -> SIP: the INVITE is decided
+  iw::SipCallInfo sip_info;                 // SIP -> PSTN: the INVITE's call context
+  std::string sam_digits;                   // SIP -> PSTN: the digits of the SAM to send
+  MediaGateway::Handle loop = 0;            // the continuity check loop (Q.764 §2.1.8)
+  bool loop_attached = false, loop_pending = false, in_loopback_request = false;
   uint8_t release_cause = kCauseNormal, release_location = 0;
   HalfCallTimers timers;
   CallRecord cdr;
@@ -179,7 +216,10 @@ struct CallManager::Call : Port {
 
   // ---- Port: messages on the circuit
   void send_iam() override { send(iam); }
-  void send_sam() override {}
+  void send_sam() override {
+    m.counters_.inc(CcCounter::sams_out);
+    send(msgs::sam(cic, sam_digits, false));
+  }
   void send_cot(bool ok) override { send(msgs::cot(cic, ok)); }
   void send_acm(bool in_band) override {
     send(relay(MessageType::Acm).value_or(msgs::acm(cic, in_band)));
@@ -194,6 +234,32 @@ struct CallManager::Call : Port {
   }
   void send_rlc() override { send(msgs::rlc(cic)); }
   void send_rsc() override { send(msgs::rsc(cic)); }
+  void send_sus(bool network) override {
+    send(relay(MessageType::Sus).value_or(msgs::sus(cic, network)));
+  }
+  void send_res(bool network) override {
+    send(relay(MessageType::Res).value_or(msgs::res(cic, network)));
+  }
+  void attach_check_loop() override;
+  void detach_check_loop() override {
+    loop_pending = false;
+    if (!loop_attached)
+      return;
+    loop_attached = false;
+    tg->media->release(loop, [](const Status &) {});
+  }
+  Address address() const override {
+    bool st = false, bad = false;
+    const auto *cdpn = iam.find<isup::CalledPartyNumber>();
+    const std::string digits = cdpn ? address_digits(*cdpn, &st, &bad) : std::string();
+    // An en-bloc trunk group, ST, or a number that cannot grow into a valid one: route now.
+    if (st || bad || !tg || tg->overlap_min_digits == 0)
+      return Address::Complete;
+    if (const auto match = m.routing_.lookup(digits);
+        match && match->route->digits && digits.size() >= match->route->digits)
+      return Address::Complete; // number analysis (RFC 3578 §2.2)
+    return digits.size() < tg->overlap_min_digits ? Address::Incomplete : Address::Sufficient;
+  }
   void start_timer(IsupTimer t) override {
     timers.start(t, [this, t] {
       if (auto e = expiry_event(t))
@@ -205,14 +271,27 @@ struct CallManager::Call : Port {
 
   // ---- Port: what the ISUP half tells the call
   void on_setup() override { m.route_from_pstn(*this); }
-  void on_more_digits() override {}
+  // RFC 3578 §2.2: once the INVITE is out, further SAMs are disregarded.
+  void on_more_digits() override { m.counters_.inc(CcCounter::sams_disregarded); }
   void on_alerting(bool in_band) override {
     if (leg)
       leg->provisional(in_band ? 183 : 180, body(in_band ? local_sdp : "", from_pstn));
   }
   void on_progress(bool in_band) override {
-    if (leg)
+    if (!leg)
+      return;
+    if (answered)
+      info_to_sip(); // a CPG after answer has no SIP mapping (RFC 3398 §7.2.x): SIP-T INFO only
+    else
       leg->provisional(183, body(in_band ? local_sdp : "", from_pstn));
+  }
+  // Mid-call ISUP toward a SIP-T/SIP-I peer in INFO (RFC 3372 §5.4); plain SIP peers are not told
+  // (RFC 3398 §9.1: not to a peer that has not used encapsulated ISUP).
+  void info_to_sip() {
+    if (!leg || sip_done || !from_pstn || peer.profile == SipProfile::Plain)
+      return;
+    m.counters_.inc(CcCounter::isup_to_info);
+    leg->info(body("", from_pstn));
   }
   void on_answer() override {
     answered = true;
@@ -221,8 +300,15 @@ struct CallManager::Call : Port {
     if (leg)
       leg->answer(body(local_sdp, from_pstn));
   }
-  void on_suspend(bool) override {}
-  void on_resume(bool) override {}
+  // RFC 3398 §9.1: SUS and RES reach SIP-T peers in INFO; media is left as it is.
+  void on_suspend(bool) override {
+    m.counters_.inc(CcCounter::suspends);
+    info_to_sip();
+  }
+  void on_resume(bool) override {
+    m.counters_.inc(CcCounter::resumes);
+    info_to_sip();
+  }
   void on_released(uint8_t cause, uint8_t location) override {
     release_cause = cause;
     release_location = location;
@@ -248,6 +334,9 @@ struct CallManager::Call : Port {
   void on_reattempt() override;
   void on_circuit_idle() override {
     isup_done = true;
+    detach_check_loop();
+    if (!leg && !routed)
+      sip_done = true; // the call never reached SIP (continuity failure, T35, T8 ...)
     if (tg->circuits.find(cic) && tg->circuits.find(cic)->call_ref == ref)
       tg->circuits.idle(cic);
     release_media();
@@ -269,6 +358,9 @@ void CallManager::SupervisionAdapter::release_call(uint32_t ref, uint16_t, uint8
   Call &c = *it->second;
   // The circuit was reset or blocked for hardware: the ISUP half is gone without RLC.
   c.on_released(cause, kLocationPublicLocal);
+  c.detach_check_loop();
+  if (!c.leg && !c.routed)
+    c.sip_done = true;
   c.isup_done = true;
   c.release_media();
   c.try_finish();
@@ -278,6 +370,46 @@ void CallManager::SupervisionAdapter::reattempt_call(uint32_t ref, uint16_t) {
   auto it = m_.calls_.find(ref);
   if (it != m_.calls_.end() && it->second->out)
     it->second->process(EvDualSeizureLost{});
+}
+
+void CallManager::Call::attach_check_loop() {
+  m.counters_.inc(CcCounter::continuity_checks);
+  if (loop_attached || loop_pending)
+    return;
+  loop_pending = true;
+  in_loopback_request = true;
+  CallManager &mgr = m;
+  MediaGateway *media_gw = tg->media;
+  const uint32_t r = ref;
+  media_gw->loopback(tg->circuits.name(), cic,
+                     [&mgr, media_gw, r](const Status &s, MediaGateway::Handle h, std::string_view) {
+    auto it = mgr.calls_.find(r);
+    Call *c = it == mgr.calls_.end() ? nullptr : it->second.get();
+    if (!c || !c->loop_pending) { // the check ended first: the loop is not needed
+      if (s.ok())
+        media_gw->release(h, [](const Status &) {});
+      return;
+    }
+    c->loop_pending = false;
+    if (s.ok()) {
+      c->loop = h;
+      c->loop_attached = true;
+      return;
+    }
+    // Without the loop the far end's test cannot pass: the call is released now (cause 41).
+    mgr.counters_.inc(CcCounter::media_failures);
+    c->release_cause = kCauseTemporaryFailure;
+    mgr.deferred_.push_back([&mgr, r] {
+      auto again = mgr.calls_.find(r);
+      if (again != mgr.calls_.end())
+        again->second->process(EvReleaseReq{kCauseTemporaryFailure, kLocationPublicLocal});
+    });
+    if (!c->in_loopback_request)
+      mgr.reap(); // asynchronous answer: nothing else will run the deferred release
+  });
+  // the call may be gone if the answer came at once and ended it
+  if (auto it = mgr.calls_.find(r); it != mgr.calls_.end())
+    it->second->in_loopback_request = false;
 }
 
 void CallManager::Call::on_reattempt() {
@@ -314,6 +446,15 @@ CircuitGroup &CallManager::add_trunk_group(const std::string &name, uint32_t dpc
   media.set_listener(this);
   groups_.push_back(std::move(tg));
   return groups_.back()->circuits;
+}
+
+bool CallManager::set_overlap(const std::string &trunk_group, unsigned min_digits) {
+  for (auto &g : groups_)
+    if (g->circuits.name() == trunk_group) {
+      g->overlap_min_digits = min_digits;
+      return true;
+    }
+  return false;
 }
 
 void CallManager::add_sip_peer(const SipPeer &peer) { peers_[peer.name] = peer; }
@@ -370,6 +511,10 @@ void CallManager::reap() {
 // ---- SIP -> PSTN ------------------------------------------------------------------------------
 void CallManager::sip_invite(SipLeg &leg, const SipPeer &from, const iw::SipCallInfo &info,
                              const SipBody &body) {
+  if (more_digits_from_sip(leg, info)) {
+    reap();
+    return;
+  }
   counters_.inc(CcCounter::calls_from_sip);
   auto owned = std::make_unique<Call>(*this, next_ref_++, Call::Direction::SipToPstn);
   Call &c = *owned;
@@ -377,6 +522,7 @@ void CallManager::sip_invite(SipLeg &leg, const SipPeer &from, const iw::SipCall
   c.leg = &leg;
   c.peer = from;
   c.remote_sdp = body.sdp;
+  c.sip_info = info;
   c.cdr.sip_call_id = leg.call_id();
   c.cdr.called = info.called;
   c.cdr.calling = info.asserted.value_or(info.from.value_or(""));
@@ -420,6 +566,57 @@ void CallManager::sip_invite(SipLeg &leg, const SipPeer &from, const iw::SipCall
   }
   start_outgoing(c);
   reap();
+}
+
+// RFC 3578 §3.5: an INVITE with the Call-ID and From tag of a call from SIP still waiting for
+// ACM, whose Request-URI extends that call's number, carries more digits of the same call. The
+// earlier INVITE is answered 484; toward an overlap exchange the new digits go in a SAM, toward
+// an en-bloc one the first IAM is released and the new INVITE makes a new call.
+bool CallManager::more_digits_from_sip(SipLeg &leg, const iw::SipCallInfo &info) {
+  if (info.from_tag.empty())
+    return false;
+  const std::string id = leg.call_id();
+  Call *prev = nullptr;
+  for (auto &[r, cp] : calls_) {
+    Call &c = *cp;
+    const std::string &had = c.sip_info.called;
+    if (c.dir == Call::Direction::SipToPstn && !c.answered && c.leg && !c.sip_done &&
+        c.leg != &leg && c.sip_info.from_tag == info.from_tag && c.leg->call_id() == id &&
+        info.called.size() > had.size() && info.called.compare(0, had.size(), had) == 0) {
+      prev = &c;
+      break;
+    }
+  }
+  if (!prev)
+    return false;
+  counters_.inc(CcCounter::overlap_reinvites);
+  prev->leg->reject(484, kCauseAddressIncomplete, {});
+  const auto match = routing_.lookup(info.called);
+  const std::string &sent = prev->routed_number;
+  const bool overlap_exchange = prev->out && prev->tg && prev->tg->overlap_min_digits &&
+                                std::string_view(prev->isup_state()) == "wait-for-acm";
+  if (overlap_exchange && match && match->number.size() > sent.size() &&
+      match->number.compare(0, sent.size(), sent) == 0) {
+    prev->leg = &leg;
+    prev->sam_digits = match->number.substr(sent.size());
+    prev->routed_number = match->number;
+    prev->sip_info = info;
+    prev->cdr.called = info.called;
+    append_address(prev->iam, prev->sam_digits, false);
+    prev->process(EvMoreDigitsReq{false});
+    return true;
+  }
+  // En bloc: REL for the previous IAM (or the attempt simply ends), and a new call.
+  prev->sip_end();
+  prev->cdr.released_by = "sip";
+  prev->release_cause = kCauseAddressIncomplete;
+  if (prev->out) {
+    prev->process(EvReleaseReq{kCauseAddressIncomplete, kLocationPublicLocal});
+  } else {
+    prev->isup_done = true;
+    prev->try_finish();
+  }
+  return false;
 }
 
 void CallManager::start_outgoing(Call &c) {
@@ -565,6 +762,46 @@ void CallManager::sip_cancelled(SipLeg &leg) {
   reap();
 }
 
+void CallManager::sip_info(SipLeg &leg, const SipBody &body) {
+  Call *c = call_of(leg);
+  if (!c || !body.has_isup)
+    return;
+  // RFC 3372 §5: ISUP from a peer that is not trusted never reaches the PSTN.
+  if (!c->peer.trusted || c->peer.profile == SipProfile::Plain) {
+    counters_.inc(CcCounter::untrusted_isup_ignored);
+    return;
+  }
+  isup::Message msg;
+  if (!decode_body(body.isup, msg)) {
+    counters_.inc(CcCounter::unexpected_isup);
+    return;
+  }
+  counters_.inc(CcCounter::isup_from_info);
+  const auto *sr = msg.find<isup::SuspendResumeIndicators>();
+  const bool network = !sr || sr->suspend_resume_indicator;
+  switch (msg.type) {
+  case MessageType::Sus: // RFC 3398 §9.1 the other way: through the half-call (Q.764 §2.5)
+    c->from_sip = std::move(msg);
+    c->process(EvSuspendReq{network});
+    break;
+  case MessageType::Res:
+    c->from_sip = std::move(msg);
+    c->process(EvResumeReq{network});
+    break;
+  default:
+    // Mid-call messages without a state of their own (FAC, USR, INF, APM ..., CPG once answered)
+    // go to the circuit as they came; messages of the call's own procedures do not.
+    if (c->tg && !c->isup_done && (c->out || c->in) &&
+        (msgs::classify(msg.type) == msgs::Classified::Ignored ||
+         (msg.type == MessageType::Cpg && c->answered)))
+      c->send(std::move(msg));
+    else
+      counters_.inc(CcCounter::unexpected_isup);
+    break;
+  }
+  reap();
+}
+
 void CallManager::sip_bye(SipLeg &leg, std::optional<uint8_t> q850) {
   Call *c = call_of(leg);
   if (!c)
@@ -578,12 +815,9 @@ void CallManager::sip_bye(SipLeg &leg, std::optional<uint8_t> q850) {
 
 // ---- PSTN -> SIP ------------------------------------------------------------------------------
 void CallManager::route_from_pstn(Call &c) {
+  c.routed = true;
   const auto *cdpn = c.iam.find<isup::CalledPartyNumber>();
-  std::string digits;
-  if (cdpn)
-    for (char d : cdpn->address_signals.str())
-      if (d >= '0' && d <= '9')
-        digits.push_back(d);
+  const std::string digits = cdpn ? address_digits(*cdpn) : std::string();
   c.cdr.called = digits;
   if (const auto *cgpn = c.iam.find<isup::CallingPartyNumber>())
     c.cdr.calling = std::string(cgpn->address_signals.str());
@@ -648,7 +882,13 @@ void CallManager::isup_received(uint32_t opc, const isup::Message &msg) {
     return;
   }
   if (cls == msgs::Classified::Ignored) {
-    return; // INF/INR/FAC/APM/USR...: not acted on (passed on only in SIP-T bodies)
+    // INF/INR/FAC/APM/USR...: not acted on; a SIP-T/SIP-I peer gets them in INFO (RFC 3372 §5.4)
+    if (c) {
+      c->from_pstn = &msg;
+      c->info_to_sip();
+      c->from_pstn = nullptr;
+    }
+    return;
   }
 
   if (msg.type == MessageType::Iam) {
@@ -687,7 +927,7 @@ void CallManager::isup_received(uint32_t opc, const isup::Message &msg) {
     call.in = std::make_unique<IncomingCall>(call);
     const auto *nci = msg.find<isup::NatureOfConnectionIndicators>();
     call.from_pstn = &call.iam;
-    call.process(EvIam{nci && nci->continuity_check_indicator == 1});
+    call.process(EvIam{static_cast<uint8_t>(nci ? nci->continuity_check_indicator : 0)});
     call.from_pstn = nullptr;
     reap();
     return;
@@ -744,10 +984,34 @@ void CallManager::isup_received(uint32_t opc, const isup::Message &msg) {
   }
   case MessageType::Cot: {
     const auto *ci = msg.find<isup::ContinuityIndicators>();
-    c->process(EvCot{ci && ci->continuity_indicator});
+    const bool ok = ci && ci->continuity_indicator;
+    if (!ok)
+      counters_.inc(CcCounter::continuity_failures);
+    c->process(EvCot{ok});
     break;
   }
-  case MessageType::Sam: c->process(EvSam{}); break;
+  case MessageType::Ccr: c->process(EvCcr{}); break;
+  case MessageType::Sam: {
+    // Q.764 §2.1.2: the digits complete the IAM's called number; a SAM whose digits cannot be
+    // part of a number releases a call still collecting them (cause 28, invalid number format).
+    bool st = false, bad = false;
+    const auto *sn = msg.find<isup::SubsequentNumber>();
+    const std::string more = sn ? address_digits(*sn, &st, &bad) : std::string();
+    if (!sn || bad || (more.empty() && !st)) {
+      counters_.inc(CcCounter::unexpected_isup);
+      if (!c->routed && c->in) {
+        c->release_cause = kCauseAddressIncomplete;
+        c->cdr.released_by = "gateway";
+        c->process(EvReleaseReq{kCauseAddressIncomplete, kLocationPublicLocal});
+      }
+      break;
+    }
+    counters_.inc(CcCounter::overlap_sams_in);
+    if (!c->routed)
+      append_address(c->iam, more, st);
+    c->process(EvSam{st});
+    break;
+  }
   case MessageType::Rsc: c->process(EvRsc{}); break;
   default: counters_.inc(CcCounter::unexpected_isup); break;
   }

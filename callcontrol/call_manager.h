@@ -26,7 +26,9 @@
 #define MGC_CC_COUNTERS(X)                                                                         \
   X(calls_from_sip) X(calls_from_pstn) X(answered) X(released) X(no_route) X(no_circuit)          \
   X(media_failures) X(dual_seizures) X(reattempts) X(unexpected_isup) X(unexpected_events)        \
-  X(isup_for_idle_circuit) X(untrusted_isup_ignored) X(sip_peer_unavailable) X(unknown_circuit)
+  X(isup_for_idle_circuit) X(untrusted_isup_ignored) X(sip_peer_unavailable) X(unknown_circuit)   \
+  X(overlap_sams_in) X(sams_disregarded) X(sams_out) X(overlap_reinvites) X(suspends)              \
+  X(resumes) X(isup_to_info) X(isup_from_info) X(continuity_checks) X(continuity_failures)
 MGC_DECLARE_COUNTERS(CcCounter, MGC_CC_COUNTERS)
 
 namespace mgc::cc {
@@ -46,6 +48,12 @@ public:
   // Configuration (from mgcd's config).
   CircuitGroup &add_trunk_group(const std::string &name, uint32_t dpc, Hunting hunting,
                                 MediaGateway &media);
+  // Overlap signalling on a trunk group (Q.764 §2.1.2, RFC 3578): incoming IAMs without ST are
+  // completed by SAMs (T35 below `min_digits`, then T10 or the route's `digits`) and converted to
+  // one en-bloc INVITE (RFC 3578 §2); a later INVITE of the same SIP call with more digits becomes
+  // a SAM (§3.5). 0: the exchange signals en bloc (an IAM is complete; a later INVITE with more
+  // digits releases the first IAM and sends a new one). False: no such trunk group.
+  bool set_overlap(const std::string &trunk_group, unsigned min_digits);
   void add_sip_peer(const SipPeer &peer);
   RoutingTable &routing() { return routing_; }
 
@@ -70,6 +78,10 @@ public:
   void sip_failed(SipLeg &leg, int status, std::optional<uint8_t> q850);
   void sip_cancelled(SipLeg &leg);
   void sip_bye(SipLeg &leg, std::optional<uint8_t> q850);
+
+  // INFO within the leg's dialog (RFC 6086): from a trusted SIP-T/SIP-I peer its ISUP body is the
+  // mid-call message to pass on (SUS/RES through the half-call machine, others as they are).
+  void sip_info(SipLeg &leg, const SipBody &body);
 
   // MediaGateway::Listener
   void on_media_lost(MediaGateway::Handle h) override;
@@ -102,6 +114,7 @@ private:
   TrunkGroup *group_for(uint32_t dpc, uint16_t cic);
   Call *call_on(TrunkGroup &tg, uint16_t cic);
   Call *call_of(const SipLeg &leg);
+  bool more_digits_from_sip(SipLeg &leg, const iw::SipCallInfo &info);
   void start_outgoing(Call &c);
   void connect_media_then(Call &c, const std::string &remote_sdp, std::function<void()> next);
   void route_from_pstn(Call &c);

@@ -77,11 +77,24 @@ Message sam(uint16_t cic, std::string_view digits, bool end_of_address) {
   return m;
 }
 
+namespace {
+Message suspend_resume(MessageType t, uint16_t cic, bool network_initiated) {
+  Message m = make(t, cic);
+  m.add(SuspendResumeIndicators{.suspend_resume_indicator = network_initiated},
+        Part::MandatoryFixed);
+  return m;
+}
+} // namespace
+
+Message sus(uint16_t cic, bool network) { return suspend_resume(MessageType::Sus, cic, network); }
+Message res(uint16_t cic, bool network) { return suspend_resume(MessageType::Res, cic, network); }
+
 Classified classify(MessageType t) {
   switch (t) {
   case MessageType::Iam: case MessageType::Sam: case MessageType::Acm: case MessageType::Cpg:
   case MessageType::Anm: case MessageType::Con: case MessageType::Rel: case MessageType::Rlc:
-  case MessageType::Sus: case MessageType::Res: case MessageType::Cot: case MessageType::Rsc:
+  case MessageType::Sus: case MessageType::Res: case MessageType::Cot: case MessageType::Ccr:
+  case MessageType::Rsc:
     return Classified::Call;
   case MessageType::Blo: case MessageType::Ubl: case MessageType::Bla: case MessageType::Uba:
   case MessageType::Cgb: case MessageType::Cgu: case MessageType::Cgba: case MessageType::Cgua:

@@ -19,11 +19,13 @@ isup::Message rlc(uint16_t cic);
 isup::Message rsc(uint16_t cic);
 isup::Message cot(uint16_t cic, bool success);
 isup::Message sam(uint16_t cic, std::string_view digits, bool end_of_address);
+isup::Message sus(uint16_t cic, bool network_initiated); // Q.763 §3.52
+isup::Message res(uint16_t cic, bool network_initiated);
 
 // The Q.764 event (EvAcm, EvRel ...) a received message type stands for, by table; used to
 // classify before dispatching (STYLE.md practice 7).
 enum class Classified : uint8_t {
-  Call,        // belongs to the call on the circuit (IAM, SAM, ACM, CPG, ANM, CON, REL, RLC, SUS, RES, COT, RSC)
+  Call,        // belongs to the call on the circuit (IAM, SAM, ACM, CPG, ANM, CON, REL, RLC, SUS, RES, COT, CCR, RSC)
   Supervision, // circuit supervision (BLO ... CQR, UCIC)
   Ignored,     // known but not acted on by this gateway (INF/INR, FAC, APM, USR ...): passed on in SIP-T
 };

@@ -4,8 +4,8 @@
 
 namespace mgc::cc {
 
-const std::array<IsupTimerInfo, 19> &isup_timer_table() {
-  static constexpr std::array<IsupTimerInfo, 19> kTable = {{
+const std::array<IsupTimerInfo, kIsupTimerCount> &isup_timer_table() {
+  static constexpr std::array<IsupTimerInfo, kIsupTimerCount> kTable = {{
 #define MGC_ISUP_TIMER_ROW_(n, d, lo, hi, what) {IsupTimer::n, #n, d, lo, hi, what},
       MGC_ISUP_TIMERS(MGC_ISUP_TIMER_ROW_)
 #undef MGC_ISUP_TIMER_ROW_

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string_view>
@@ -18,6 +19,7 @@ namespace mgc::cc {
   X(T7, 25000, 20000, 30000, "latest address message sent: waiting for ACM/ANM/CON")               \
   X(T8, 12000, 10000, 15000, "IAM with continuity check sent/received: waiting for COT")          \
   X(T9, 90000, 90000, 180000, "ACM received: waiting for ANM")                                     \
+  X(T10, 5000, 4000, 6000, "overlap, minimum digits in: waiting for more (RFC 3578 §2.2 en bloc)")  \
   X(T12, 15000, 15000, 60000, "BLO sent: waiting for BLA; BLO is repeated")                        \
   X(T13, 300000, 300000, 900000, "initial BLO sent: waiting for BLA; maintenance alerted")         \
   X(T14, 15000, 15000, 60000, "UBL sent: waiting for UBA; UBL is repeated")                        \
@@ -30,7 +32,12 @@ namespace mgc::cc {
   X(T21, 300000, 300000, 900000, "initial CGU sent: waiting for CGUA; maintenance alerted")        \
   X(T22, 15000, 15000, 60000, "GRS sent: waiting for GRA; GRS is repeated")                        \
   X(T23, 300000, 300000, 900000, "initial GRS sent: waiting for GRA; maintenance alerted")         \
+  X(T27, 240000, 180000, 600000, "COT (failure) received: waiting for CCR; RSC is sent")           \
   X(T35, 15000, 15000, 20000, "latest digit received (overlap, no ST): waiting for more digits")
+
+#define MGC_ISUP_TIMER_COUNT_(n, d, lo, hi, what) +1
+inline constexpr std::size_t kIsupTimerCount = 0 MGC_ISUP_TIMERS(MGC_ISUP_TIMER_COUNT_);
+#undef MGC_ISUP_TIMER_COUNT_
 
 enum class IsupTimer : uint8_t {
 #define MGC_ISUP_TIMER_ENUM_(n, d, lo, hi, what) n,
@@ -47,7 +54,7 @@ struct IsupTimerInfo {
   std::string_view description;
 };
 
-const std::array<IsupTimerInfo, 19> &isup_timer_table();
+const std::array<IsupTimerInfo, kIsupTimerCount> &isup_timer_table();
 std::optional<IsupTimer> isup_timer_from_name(std::string_view name); // "T7" or "t7"
 
 // The values in force (per trunk group or per process), starting from the Q.764 defaults.
@@ -61,7 +68,7 @@ public:
   bool is_default(IsupTimer t) const;
 
 private:
-  std::array<uint32_t, 19> ms_{};
+  std::array<uint32_t, kIsupTimerCount> ms_{};
 };
 
 } // namespace mgc::cc

@@ -22,6 +22,9 @@ struct Route {
   unsigned strip = 0;          // leading digits removed before the number goes out
   std::string prepend;         // then this is put in front
   std::vector<RouteTarget> targets; // first choice, then fallbacks in order
+  // Number analysis for overlap (RFC 3578 §2.2): numbers of this route are complete at this many
+  // digits (as received, before manipulation); 0: unknown, T10 or ST decides.
+  unsigned digits = 0;
 };
 
 class RoutingTable {

@@ -56,6 +56,9 @@ public:
   virtual void reject(int status, uint8_t cause, const SipBody &body) = 0;
   virtual void cancel(uint8_t cause) = 0;                 // UAC before the final response
   virtual void bye(uint8_t cause, const SipBody &body) = 0; // either side once answered
+  // Mid-call ISUP without a SIP equivalent (SUS, RES, CPG after answer, FAC, USR ...) toward a
+  // SIP-T/SIP-I peer: INFO with the application/ISUP body (RFC 3372 §5.4?, RFC 6086 legacy INFO).
+  virtual void info(const SipBody &body) = 0;
   virtual std::string call_id() const = 0;
 };
 

@@ -26,6 +26,9 @@ struct SipCallInfo {
   std::string cpc;                     // calling party's category ("payphone", "operator", ...)
   int max_forwards = 70;
   std::vector<Diversion> diversions;   // oldest first
+  // From tag of the INVITE: with the Call-ID it tells a later INVITE carrying more digits of the
+  // same call (RFC 3578 §3.5) from a new call.
+  std::string from_tag;
 };
 
 } // namespace mgc::cc::iw

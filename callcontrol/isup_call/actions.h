@@ -6,11 +6,14 @@
 #include "callcontrol/isup_call/msm_config.h"
 #include "callcontrol/isup_call/port.h"
 
+#include <type_traits>
+
 namespace mgc::cc::isup_call::act {
 
 // Q.850 causes the machines originate themselves.
 inline constexpr uint8_t kCauseNoAnswer = 19;        // T9 expiry (Q.764 §2.1.4.7 ... T9)
-inline constexpr uint8_t kCauseTemporaryFailure = 41; // circuit reset by the far end
+inline constexpr uint8_t kCauseAddressIncomplete = 28; // T35 expiry (Q.764 §2.1.2.2, RFC 3578 §2.1)
+inline constexpr uint8_t kCauseTemporaryFailure = 41; // circuit reset by the far end; T8 expiry
 inline constexpr uint8_t kCauseTimerExpiry = 102;    // T6/T7 expiry
 inline constexpr uint8_t kLocationPublicLocal = 2;   // Q.850 location of this exchange
 
@@ -34,6 +37,21 @@ MGC_ACTION(SendAnm, fsm.port->send_anm())
 MGC_ACTION(SendCon, fsm.port->send_con())
 MGC_ACTION(SendRlc, fsm.port->send_rlc())
 MGC_ACTION(SendRsc, fsm.port->send_rsc())
+MGC_ACTION(SendSus, fsm.port->send_sus(ev.network_initiated))
+MGC_ACTION(SendRes, fsm.port->send_res(ev.network_initiated))
+// Q.764 §2.1.8: the loop is attached for a check on this circuit (indicator 1), not for one
+// performed on a previous circuit (indicator 2), and for every re-check request (CCR).
+struct AttachCheckLoop {
+  template <class Ev, class Fsm, class S, class T>
+  void operator()(Ev const &ev, Fsm &fsm, S &, T &) const {
+    if constexpr (std::is_same_v<Ev, EvIam>) {
+      if (ev.continuity != 1)
+        return;
+    }
+    fsm.port->attach_check_loop();
+  }
+};
+MGC_ACTION(DetachCheckLoop, fsm.port->detach_check_loop())
 MGC_ACTION(ResendRel, fsm.port->send_rel(fsm.rel_cause, fsm.rel_location);
            fsm.port->start_timer(IsupTimer::T1))
 MGC_ACTION(SendCotResult, fsm.port->send_cot(ev.success))
@@ -76,9 +94,17 @@ template <uint8_t Cause> struct ReleaseOnTimer {
 // Set while the machine is in its final state.
 struct ReleasedFlag {};
 
+// An IAM asking for a continuity check on this circuit or saying one is being made on a previous
+// circuit: either way a COT is to come (Q.764 §2.1.8).
 struct ContinuityRequired {
   template <class Ev, class Fsm, class S, class T>
-  bool operator()(Ev const &ev, Fsm &, S &, T &) const { return ev.continuity_check_required; }
+  bool operator()(Ev const &ev, Fsm &, S &, T &) const {
+    return ev.continuity == 1 || ev.continuity == 2;
+  }
+};
+template <Address A> struct AddressIs {
+  template <class Ev, class Fsm, class S, class T>
+  bool operator()(Ev const &, Fsm &fsm, S &, T &) const { return fsm.port->address() == A; }
 };
 struct ContinuityOk {
   template <class Ev, class Fsm, class S, class T>

@@ -29,6 +29,8 @@ struct OutgoingDef : HalfCallDef<OutgoingDef> {
     // §2.1.1 IAM sent; §2.1.3 overlap: SAM restarts T7
     Row<Idle,          EvSetupReq,        WaitForAcm,    SendIam,                        none>,
     Row<WaitForAcm,    EvMoreDigitsReq,   none,          SendSam,                        none>,
+    // §2.1.8 continuity check on this circuit: COT once the test is done (success only here)
+    Row<WaitForAcm,    EvContinuityReq,   none,          SendCotResult,                  ContinuityOk>,
     // §2.1.4 ACM / §2.1.6 CON / §2.1.7 ANM received
     Row<WaitForAcm,    EvAcm,             WaitForAnswer, NotifyAlerting,                 none>,
     Row<WaitForAcm,    EvCon,             Answered,      NotifyAnswer,                   none>,
@@ -39,10 +41,12 @@ struct OutgoingDef : HalfCallDef<OutgoingDef> {
     // T7 and T9 expiry: this exchange releases (§2.1.4.7 ... Annex A)
     Row<WaitForAcm,    EvT7,              WaitForRlc,    ReleaseOnTimer<kCauseTimerExpiry>, none>,
     Row<WaitForAnswer, EvT9,              WaitForRlc,    ReleaseOnTimer<kCauseNoAnswer>, none>,
-    // §2.5 suspend and resume
+    // §2.5 suspend and resume, from the far end (T6 if network initiated) or from the call
     Row<Answered,      EvSus,             Suspended,     NotifySuspend,                  none>,
     Row<Suspended,     EvRes,             Answered,      NotifyResume,                   none>,
     Row<Suspended,     EvT6,              WaitForRlc,    ReleaseOnTimer<kCauseTimerExpiry>, none>,
+    Row<Answered,      EvSuspendReq,      Suspended,     SendSus,                        none>,
+    Row<Suspended,     EvResumeReq,       Answered,      SendRes,                        none>,
     // §2.3.2 REL received: RLC
     Row<WaitForAcm,    EvRel,             Released,      ReleasedByFarEnd,               none>,
     Row<WaitForAnswer, EvRel,             Released,      ReleasedByFarEnd,               none>,

@@ -10,6 +10,11 @@
 
 namespace mgc::cc::isup_call {
 
+// How much of the called number an incoming call has (Q.764 §2.1.2 overlap; RFC 3578 §2):
+// below the minimum to route (T35 runs), enough to route but maybe not all (T10 runs), or
+// complete (ST received, or number analysis says so).
+enum class Address : uint8_t { Incomplete, Sufficient, Complete };
+
 class Port {
 public:
   virtual ~Port() = default;
@@ -25,6 +30,15 @@ public:
   virtual void send_rel(uint8_t cause, uint8_t location) = 0;
   virtual void send_rlc() = 0;
   virtual void send_rsc() = 0;
+  virtual void send_sus(bool network) = 0;
+  virtual void send_res(bool network) = 0;
+
+  // Continuity check (Q.764 §2.1.8): the check loop on this circuit's TDM side, attached for the
+  // far exchange's test tone and removed after it.
+  virtual void attach_check_loop() = 0;
+  virtual void detach_check_loop() = 0;
+  // The called number as received so far (IAM plus SAMs), judged by the owner.
+  virtual Address address() const = 0;
 
   virtual void start_timer(IsupTimer t) = 0;
   virtual void stop_timer(IsupTimer t) = 0;

@@ -10,8 +10,10 @@ std::optional<Event> expiry_event(IsupTimer t) {
   case IsupTimer::T7: return EvT7{};
   case IsupTimer::T8: return EvT8{};
   case IsupTimer::T9: return EvT9{};
+  case IsupTimer::T10: return EvT10{};
   case IsupTimer::T16: return EvT16{};
   case IsupTimer::T17: return EvT17{};
+  case IsupTimer::T27: return EvT27{};
   case IsupTimer::T35: return EvT35{};
   default: return std::nullopt;
   }

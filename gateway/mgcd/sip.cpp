@@ -1,6 +1,9 @@
 #include "gateway/mgcd/sip.h"
 
 #include "callcontrol/cause_map.h"
+#include "callcontrol/interworking/diversion.h"
+#include "sipt/fields.h"
+#include "sipt/syntax.h"
 
 #include <charconv>
 
@@ -107,6 +110,15 @@ public:
     const std::string body = bytes(b, ct);
     call->bye(cause, cc::q850_cause_name(cause), ct, body);
   }
+  // RFC 3372 §5.4 / RFC 6086 §2 legacy INFO (no Info-Package): the ISUP body alone.
+  void info(const cc::SipBody &b) override {
+    if (!call || !b.has_isup || !peer.profile.carries_isup())
+      return;
+    std::string ct;
+    const std::string body = sipt::build_bodies(peer.profile, std::nullopt, b.isup,
+                                                peer.profile.profile == sipt::Profile::SipI, ct);
+    call->info(ct, body);
+  }
   std::string call_id() const override { return id; }
 };
 
@@ -177,6 +189,28 @@ cc::iw::SipCallInfo Sip::call_info(const sipt::Message &invite) {
     return true;
   });
   i.max_forwards = invite.max_forwards() < 0 ? 70 : invite.max_forwards();
+  i.from_tag = std::string(invite.from().tag());
+  // Redirection (RFC 3398 §7.2.1.1): Diversion, most recent first (RFC 5806 §4); without it,
+  // History-Info in index order (RFC 7044), mapped as RFC 7544 §5 does.
+  std::vector<cc::iw::HistoryEntry> history;
+  for (const auto &f : invite.fields()) {
+    if (f.state == sipt::HeaderField::State::Removed)
+      continue;
+    const bool diversion = sipt::iequals(f.name, "Diversion");
+    if (!diversion && !sipt::iequals(f.name, "History-Info"))
+      continue;
+    sipt::split_list(f.value, [&](std::string_view entry) {
+      if (diversion) {
+        if (auto d = cc::iw::parse_diversion(entry))
+          i.diversions.insert(i.diversions.begin(), *d);
+      } else if (auto h = cc::iw::parse_history_info(entry)) {
+        history.push_back(*h);
+      }
+      return true;
+    });
+  }
+  if (i.diversions.empty())
+    i.diversions = cc::iw::diversions_from_history(history);
   return i;
 }
 
@@ -250,6 +284,16 @@ void Sip::on_failed(sipt::Call &c, int status, const sipt::Message *m) {
   calls_->sip_failed(*l, status, m ? q850_reason(*m) : std::nullopt);
 }
 
+void Sip::on_info(sipt::Call &c, const sipt::Message &m) {
+  Leg *l = leg_of(c);
+  if (!l || !calls_)
+    return;
+  Status st;
+  const cc::SipBody body = body_of(m, l->peer.profile, st);
+  if (st.ok())
+    calls_->sip_info(*l, body);
+}
+
 void Sip::on_bye(sipt::Call &c, const sipt::Message &m) {
   if (Leg *l = leg_of(c); l && calls_)
     calls_->sip_bye(*l, q850_reason(m));
@@ -302,6 +346,9 @@ cc::SipLeg *Sip::invite(const cc::SipPeer &peer, const cc::iw::SipCallInfo &info
   }
   if (info.privacy_id)
     extra += "Privacy: id\r\n";
+  // RFC 5806 §4: the most recent diversion first.
+  for (auto d = info.diversions.rbegin(); d != info.diversions.rend(); ++d)
+    extra += "Diversion: " + cc::iw::diversion_value(*d, gateway_host_) + "\r\n";
   std::string ct;
   const bool isup = body.has_isup && p->profile.carries_isup();
   std::optional<std::string_view> sdp;

@@ -59,8 +59,9 @@ public:
   const std::vector<SipPeerEntry> &peers() const { return peers_; }
   std::size_t calls_with(const std::string &peer) const; // legs in progress
 
-  // The call context of an INVITE (RFC 3398 §7.2.1.1): Request-URI number, From, P-Asserted-
-  // Identity, Privacy, Max-Forwards, cpc. Exposed for tests.
+  // The call context of an INVITE (RFC 3398 §7.2.1.1): Request-URI number, From (and its tag),
+  // P-Asserted-Identity, Privacy, Max-Forwards, cpc, Diversion or else History-Info (RFC 5806,
+  // RFC 7044/7544). Exposed for tests.
   static cc::iw::SipCallInfo call_info(const sipt::Message &invite);
 
 private:
@@ -72,6 +73,7 @@ private:
   void on_answered(sipt::Call &c, const sipt::Message &m) override;
   void on_failed(sipt::Call &c, int status, const sipt::Message *m) override;
   void on_bye(sipt::Call &c, const sipt::Message &m) override;
+  void on_info(sipt::Call &c, const sipt::Message &m) override;
   void bye_answer(sipt::Call &c, std::string &content_type, std::string &body) override;
   void on_terminated(sipt::Call &c) override;
 

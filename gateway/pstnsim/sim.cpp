@@ -250,6 +250,13 @@ struct Sim::Call : Port {
   void send_rel(uint8_t c, uint8_t location) override { send(cc::msgs::rel(cic, c, location)); }
   void send_rlc() override { send(cc::msgs::rlc(cic)); }
   void send_rsc() override { send(cc::msgs::rsc(cic)); }
+  void send_sus(bool network) override { send(cc::msgs::sus(cic, network)); }
+  void send_res(bool network) override { send(cc::msgs::res(cic, network)); }
+  // No media here: the loop is counted, and the COT the far end sends decides the check.
+  void attach_check_loop() override { ++s.sum_.continuity_loops; }
+  void detach_check_loop() override {}
+  // The rules collect overlap digits themselves (apply_rule, T35 there): every IAM is taken.
+  Address address() const override { return Address::Complete; }
   void start_timer(IsupTimer t) override {
     timers.start(t, [this, t] {
       if (auto e = cc::isup_call::expiry_event(t))
@@ -592,7 +599,7 @@ void Sim::incoming_iam(const isup::Message &msg) {
     call.calling = digits_of(*n);
   call.in = std::make_unique<IncomingCall>(call);
   const auto *nci = msg.find<isup::NatureOfConnectionIndicators>();
-  call.process(EvIam{nci && nci->continuity_check_indicator == 1});
+  call.process(EvIam{static_cast<uint8_t>(nci ? nci->continuity_check_indicator : 0)});
 }
 
 const Rule &Sim::rule_for(std::string_view digits) const {
@@ -871,6 +878,8 @@ std::string Sim::summary_text() const {
     unexpected_total += n;
   }
   line("unexpected.total", unexpected_total);
+  if (sum_.continuity_loops)
+    line("continuity.loops", sum_.continuity_loops);
   line("malformed", sum_.malformed);
   line("maintenance.events", sum_.maintenance_events);
   for (const auto &m : sum_.maintenance)

@@ -115,6 +115,7 @@ struct Summary {
   std::map<std::string, uint64_t> unexpected;     // what, e.g. "alerted:IAM", "unknown-cic"
   std::vector<std::string> maintenance;           // maintenance events, in order (capped)
   uint64_t maintenance_events = 0;
+  uint64_t continuity_loops = 0; // check loops attached for an IAM or CCR (Q.764 §2.1.8)
   uint64_t malformed = 0;   // did not decode, or decoded with an error Q.764 §2.9.5 acts on
   int64_t originate_span_ms = 0; // from `originate start` to the end of the last originated call
 };

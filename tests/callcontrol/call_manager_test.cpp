@@ -2,6 +2,7 @@
 // gateway) on simulated time: each test is a call flow of RFC 3398 / Q.764 checked message by
 // message, and ends with every circuit idle and every call gone.
 #include "callcontrol/call_manager.h"
+#include "callcontrol/isup_messages.h"
 #include "core/hex.h"
 #include "isup/codec.h"
 
@@ -71,6 +72,10 @@ struct Leg : SipLeg {
     did.push_back("BYE/" + std::to_string(c));
     last_body = b;
   }
+  void info(const SipBody &b) override {
+    did.push_back("INFO");
+    last_body = b;
+  }
   std::string call_id() const override { return id; }
   std::string take() {
     std::string s;
@@ -99,7 +104,7 @@ struct Sip : SipSide {
 struct Media : MediaGateway {
   Listener *l = nullptr;
   Handle next = 100;
-  bool fail = false;
+  bool fail = false, loop_fail = false;
   std::map<Handle, uint16_t> open;
   std::vector<std::string> log;
   void set_listener(Listener *x) override { l = x; }
@@ -115,7 +120,13 @@ struct Media : MediaGateway {
     log.push_back("modify " + std::to_string(open[h]));
     done(Status::Ok(), {});
   }
-  void loopback(std::string_view, uint16_t, Connected done) override { done(Status::Ok(), 0, {}); }
+  void loopback(std::string_view, uint16_t cic, Connected done) override {
+    log.push_back("loopback " + std::to_string(cic));
+    if (loop_fail)
+      return done(Status("test.no_loop", 502), 0, {});
+    open[++next] = cic;
+    done(Status::Ok(), next, {});
+  }
   void release(Handle h, Done done) override {
     log.push_back("release " + std::to_string(open[h]));
     open.erase(h);
@@ -165,6 +176,17 @@ struct Calls : testing::Test {
     i.from = "+4940555";
     return i;
   }
+  // An IAM from the PSTN (calling 5551234) with the called number's address signals as given
+  // ('F' = ST) and the continuity check indicator (Q.763 §3.35).
+  isup::Message iam_to(const std::string &signals, uint16_t cic, uint8_t continuity = 0);
+  void rx(const isup::Message &m) { cm->isup_received(kFarPc, m); }
+  std::string media_log() {
+    std::string s;
+    for (auto &l : media.log)
+      s += (s.empty() ? "" : ", ") + l;
+    media.log.clear();
+    return s;
+  }
   uint16_t last_cic() const { return wire.sent.back().second.cic; }
 };
 
@@ -178,6 +200,36 @@ std::string rel(uint8_t cause) {
   const char hex[] = "0123456789abcdef";
   std::string c = {hex[(0x80 | cause) >> 4], hex[(0x80 | cause) & 0xf]};
   return "0c02000280" + c;
+}
+
+isup::Message Calls::iam_to(const std::string &signals, uint16_t cic, uint8_t continuity) {
+  isup::Message m = from_pstn(kIam2345, cic);
+  m.find<isup::CalledPartyNumber>()->address_signals.assign(signals);
+  m.find<isup::NatureOfConnectionIndicators>()->continuity_check_indicator = continuity;
+  return m;
+}
+
+isup::Message sam(const std::string &signals, uint16_t cic) {
+  isup::Message m;
+  m.type = MessageType::Sam;
+  m.cic = cic;
+  isup::SubsequentNumber n;
+  n.address_signals.assign(signals);
+  m.add(n, isup::Part::MandatoryVariable);
+  return m;
+}
+
+isup::Message simple(MessageType t, uint16_t cic) {
+  isup::Message m;
+  m.type = t;
+  m.cic = cic;
+  return m;
+}
+
+std::string wire_hex(const isup::Message &m) {
+  std::vector<uint8_t> out;
+  EXPECT_TRUE(isup::encode(m, isup::EncodeOptions{.with_cic = false}, out).ok());
+  return hex_encode(out);
 }
 
 TEST_F(Calls, SipToPstnAnsweredThenCallerHangsUp) {
@@ -409,6 +461,328 @@ TEST_F(Calls, GroupResetFromTheFarEndEndsCalls) {
   EXPECT_EQ(a.take(), "503/41"); // RFC 3398 §7.2.4.1: 41 temporary failure
   EXPECT_EQ(wire.types(), "GRA");
   all_idle();
+}
+
+// ---- overlap, PSTN -> SIP: en bloc conversion (RFC 3578 §2) ----------------------------------
+
+TEST_F(Calls, OverlapFromThePstnIsCollectedIntoOneInvite) {
+  ASSERT_TRUE(cm->set_overlap("pstn", 4));
+  rx(iam_to("23", 3));
+  EXPECT_TRUE(sip.invites.empty()); // below the minimum: T35 runs
+  rx(sam("4", 3));
+  EXPECT_TRUE(sip.invites.empty());
+  rx(sam("5", 3)); // minimum reached, maybe not all: T10 (RFC 3578 §2.2)
+  EXPECT_TRUE(sip.invites.empty());
+  sched.advance(4'999);
+  rx(sam("6", 3)); // T10 is restarted by each SAM
+  sched.advance(4'999);
+  EXPECT_TRUE(sip.invites.empty());
+  sched.advance(1);
+  ASSERT_EQ(sip.invites.size(), 1u);
+  EXPECT_EQ(sip.invites[0].called, "23456");
+  rx(sam("7", 3)); // after the INVITE: disregarded
+  EXPECT_EQ(sip.invites.size(), 1u);
+  EXPECT_EQ(cm->counters().get(CcCounter::sams_disregarded), 1u);
+  EXPECT_TRUE(wire.sent.empty());
+  Leg &b = *sip.legs[0];
+  cm->sip_answered(b, {"v=0 callee", false, {}});
+  EXPECT_EQ(wire.types(), "CON");
+  rx(rel(16), 3);
+  EXPECT_EQ(wire.types(), "RLC");
+  all_idle();
+}
+
+TEST_F(Calls, OverlapStDigitOrNumberAnalysisEndsTheWait) {
+  cm->set_overlap("pstn", 3);
+  rx(iam_to("2", 3));
+  rx(sam("34F", 3)); // ST: complete at once
+  ASSERT_EQ(sip.invites.size(), 1u);
+  EXPECT_EQ(sip.invites[0].called, "234");
+  // the SIP-T peer gets the IAM with every digit, as an en-bloc IAM
+  cm->routing().add({"5", 0, "", {{RouteTarget::Kind::SipPeer, "sipt"}}, 5});
+  rx(iam_to("55", 4));
+  rx(sam("5", 4));
+  EXPECT_EQ(sip.invites.size(), 1u); // 3 digits: sufficient, not complete
+  rx(sam("55", 4));                  // the route's numbers have 5 digits: complete
+  ASSERT_EQ(sip.invites.size(), 2u);
+  EXPECT_EQ(sip.invites[1].called, "55555");
+  isup::Message enc;
+  ASSERT_TRUE(isup::decode(sip.bodies[1].isup, isup::DecodeOptions{.with_cic = false}, enc).status.ok());
+  EXPECT_EQ(enc.find<isup::CalledPartyNumber>()->address_signals.str(), "55555");
+  EXPECT_EQ(sched.q.size(), 0u); // no T10 or T35 left running
+}
+
+TEST_F(Calls, OverlapT35ExpiryReleasesWithCause28) {
+  cm->set_overlap("pstn", 4);
+  rx(iam_to("2", 3));
+  sched.advance(14'999);
+  EXPECT_TRUE(wire.sent.empty());
+  sched.advance(1);
+  ASSERT_EQ(wire.sent.size(), 1u);
+  EXPECT_EQ(wire.sent[0].second.find<isup::CauseIndicators>()->cause_value, 28);
+  wire.types();
+  rx(kRlc, 3);
+  EXPECT_TRUE(sip.invites.empty());
+  all_idle();
+}
+
+TEST_F(Calls, MalformedSamReleasesACallStillCollecting) {
+  cm->set_overlap("pstn", 4);
+  rx(iam_to("23", 3));
+  rx(sam("4A", 3)); // 1010 is a spare address signal (Q.763 §3.9)
+  ASSERT_EQ(wire.sent.size(), 1u);
+  EXPECT_EQ(wire.sent[0].second.type, MessageType::Rel);
+  EXPECT_EQ(wire.sent[0].second.find<isup::CauseIndicators>()->cause_value, 28);
+  wire.types();
+  rx(kRlc, 3);
+  rx(iam_to("23", 4));
+  rx(simple(MessageType::Sam, 4)); // no subsequent number at all
+  EXPECT_EQ(wire.types(), "REL");
+  rx(kRlc, 4);
+  EXPECT_TRUE(sip.invites.empty());
+  EXPECT_EQ(cm->counters().get(CcCounter::unexpected_isup), 2u);
+  all_idle();
+}
+
+TEST_F(Calls, EnBlocTrunkGroupsRouteTheIamAsItIs) {
+  rx(iam_to("2", 3)); // no overlap configured: an IAM is complete
+  ASSERT_EQ(sip.invites.size(), 1u);
+  EXPECT_EQ(sip.invites[0].called, "2");
+}
+
+// ---- overlap, SIP -> PSTN (RFC 3578 §3.5) --------------------------------------------------
+
+TEST_F(Calls, SamEncodingFollowsQ763) {
+  // Q.763 Table 35: subsequent number (mandatory variable), optional part pointer 0
+  EXPECT_EQ(wire_hex(msgs::sam(9, "45", false)), "020200020054");
+  EXPECT_EQ(wire_hex(msgs::sam(9, "456", true)), "020200030054f6"); // 4,5,6,ST: even
+  EXPECT_EQ(wire_hex(msgs::sam(9, "4", false)), "02020002800" "4"); // odd: bit 8 of octet 1
+}
+
+TEST_F(Calls, LaterInviteWithMoreDigitsBecomesASam) {
+  cm->set_overlap("pstn", 3);
+  Leg a("call-1"), a2("call-1");
+  iw::SipCallInfo first = call_to("123");
+  first.from_tag = "t1";
+  cm->sip_invite(a, plain, first, {"v=0 caller", false, {}});
+  ASSERT_EQ(wire.sent.size(), 1u);
+  EXPECT_EQ(wire.sent[0].second.find<isup::CalledPartyNumber>()->address_signals.str(), "123");
+  wire.sent.clear();
+  iw::SipCallInfo second = call_to("12345");
+  second.from_tag = "t1";
+  cm->sip_invite(a2, plain, second, {"v=0 caller", false, {}});
+  EXPECT_EQ(a.take(), "484/28"); // the earlier INVITE is answered 484
+  ASSERT_EQ(wire.sent.size(), 1u);
+  const isup::Message &s2 = wire.sent[0].second;
+  EXPECT_EQ(s2.type, MessageType::Sam);
+  EXPECT_EQ(s2.cic, 2);
+  EXPECT_EQ(wire_hex(s2), "020200020054");
+  EXPECT_EQ(cm->active_calls(), 1u);
+  wire.sent.clear();
+  sched.advance(24'000); // T7 was restarted by the SAM (Q.764 §2.1.3)
+  EXPECT_TRUE(wire.sent.empty());
+  rx(kAcm, 2);
+  EXPECT_EQ(a2.take(), "180");
+  rx(kAnm, 2);
+  EXPECT_EQ(a2.take(), "200");
+  cm->sip_bye(a2, std::nullopt);
+  EXPECT_EQ(wire.types(), "REL");
+  rx(kRlc, 2);
+  all_idle();
+}
+
+TEST_F(Calls, LaterInviteTowardAnEnBlocExchangeReleasesAndRepeatsTheIam) {
+  Leg a("call-1"), a2("call-1"), other("call-2");
+  iw::SipCallInfo first = call_to("123");
+  first.from_tag = "t1";
+  cm->sip_invite(a, plain, first, {});
+  EXPECT_EQ(wire.types(), "IAM");
+  // another Call-ID is another call, whatever its number
+  iw::SipCallInfo unrelated = call_to("12345");
+  unrelated.from_tag = "t1";
+  cm->sip_invite(other, plain, unrelated, {});
+  EXPECT_EQ(wire.types(), "IAM");
+  EXPECT_EQ(a.take(), "");
+  iw::SipCallInfo second = call_to("12345");
+  second.from_tag = "t1";
+  cm->sip_invite(a2, plain, second, {});
+  EXPECT_EQ(a.take(), "484/28");
+  ASSERT_EQ(wire.sent.size(), 2u);
+  EXPECT_EQ(wire.sent[0].second.type, MessageType::Rel);
+  EXPECT_EQ(wire.sent[0].second.cic, 2);
+  EXPECT_EQ(wire.sent[0].second.find<isup::CauseIndicators>()->cause_value, 28);
+  EXPECT_EQ(wire.sent[1].second.type, MessageType::Iam);
+  EXPECT_EQ(wire.sent[1].second.find<isup::CalledPartyNumber>()->address_signals.str(), "12345");
+  const uint16_t new_cic = wire.sent[1].second.cic;
+  wire.types();
+  rx(kRlc, 2);
+  cm->sip_cancelled(a2);
+  cm->sip_cancelled(other);
+  wire.types();
+  EXPECT_NE(new_cic, 2); // the first circuit is still awaiting its RLC
+  rx(kRlc, new_cic);
+  rx(kRlc, 4); // the unrelated call's circuit
+  EXPECT_EQ(cm->active_calls(), 0u);
+}
+
+TEST_F(Calls, PstnReportsTheNumberIncomplete) {
+  Leg a("a");
+  cm->sip_invite(a, plain, call_to("123"), {});
+  wire.types();
+  rx(rel(28), 2);
+  EXPECT_EQ(a.take(), "484/28"); // RFC 3398 §8.2.6.1
+  all_idle();
+}
+
+// ---- SUS/RES (Q.764 §2.5, RFC 3398 §9.1) ---------------------------------------------------
+
+TEST_F(Calls, SuspendFromThePstnReachesSipTPeersInInfo) {
+  rx(kIam3345, 3); // to the SIP-T peer
+  Leg &b = *sip.legs[0];
+  cm->sip_answered(b, {"v=0", false, {}});
+  wire.types();
+  b.take();
+  rx("0d0100", 3); // SUS, network initiated
+  EXPECT_EQ(b.take(), "INFO");
+  EXPECT_EQ(hex_encode(b.last_body.isup), "0d0100");
+  rx("0e0100", 3); // RES
+  EXPECT_EQ(b.take(), "INFO");
+  EXPECT_EQ(hex_encode(b.last_body.isup), "0e0100");
+  EXPECT_EQ(cm->counters().get(CcCounter::suspends), 1u);
+  // T6: no RES in time releases both sides with cause 102
+  rx("0d0100", 3);
+  b.take();
+  sched.advance(30'000);
+  EXPECT_EQ(b.take(), "BYE/102");
+  EXPECT_EQ(wire.types(), "REL");
+  rx(kRlc, 3);
+  all_idle();
+}
+
+TEST_F(Calls, SuspendTowardAPlainSipPeerIsNotSignalled) {
+  Leg a("a");
+  cm->sip_invite(a, plain, call_to("12345"), {});
+  rx(kAcm, 2);
+  rx(kAnm, 2);
+  a.take();
+  wire.types();
+  rx("0d0100", 2);
+  EXPECT_EQ(a.take(), "");
+  rx("0e0100", 2);
+  EXPECT_EQ(a.take(), "");
+  rx("2c0100", 2); // CPG after answer: no SIP mapping, nothing for a plain peer
+  EXPECT_EQ(a.take(), "");
+  EXPECT_TRUE(wire.sent.empty());
+  cm->sip_bye(a, std::nullopt);
+  rx(kRlc, 2);
+  all_idle();
+}
+
+TEST_F(Calls, SipTInfoCarriesSuspendResumeAndMidCallIsupToThePstn) {
+  Leg a("a");
+  cm->sip_invite(a, sipt, call_to("12345"), {});
+  rx(kAcm, 2);
+  rx(kAnm, 2);
+  wire.types();
+  cm->sip_info(a, {"", true, *hex_decode("0d0000")}); // SUS, user initiated
+  ASSERT_EQ(wire.sent.size(), 1u);
+  EXPECT_EQ(wire.sent[0].second.type, MessageType::Sus);
+  EXPECT_EQ(wire.sent[0].second.cic, 2);
+  EXPECT_EQ(wire_hex(wire.sent[0].second), "0d0000");
+  wire.sent.clear();
+  cm->sip_info(a, {"", true, *hex_decode("0e0000")});
+  EXPECT_EQ(wire.types(), "RES");
+  cm->sip_info(a, {"", true, *hex_decode("2d020003aabbcc")}); // USR
+  EXPECT_EQ(wire.types(), "USR");
+  cm->sip_info(a, {"", true, *hex_decode("0900")}); // ANM: the call's own procedure, not relayed
+  EXPECT_EQ(wire.types(), "");
+  EXPECT_EQ(cm->counters().get(CcCounter::unexpected_isup), 1u);
+  // and the PSTN's mid-call messages come back in INFO
+  a.take();
+  rx("2c0100", 2); // CPG (alerting) after answer
+  EXPECT_EQ(a.take(), "INFO");
+  EXPECT_EQ(hex_encode(a.last_body.isup), "2c0100");
+  rx("2d020003aabbcc", 2);
+  EXPECT_EQ(a.take(), "INFO");
+  cm->sip_bye(a, std::nullopt);
+  rx(kRlc, 2);
+  all_idle();
+}
+
+TEST_F(Calls, InfoFromAnUntrustedPeerNeverReachesThePstn) {
+  SipPeer shady{"shady", SipProfile::SipT, false};
+  Leg a("a");
+  cm->sip_invite(a, shady, call_to("12345"), {});
+  rx(kAcm, 2);
+  rx(kAnm, 2);
+  wire.types();
+  cm->sip_info(a, {"", true, *hex_decode("0d0000")});
+  EXPECT_TRUE(wire.sent.empty());
+  EXPECT_EQ(cm->counters().get(CcCounter::untrusted_isup_ignored), 1u);
+}
+
+// ---- continuity check (Q.764 §2.1.8) -------------------------------------------------------
+
+TEST_F(Calls, ContinuityCheckLoopsTheCircuitUntilCot) {
+  rx(iam_to("2345", 3, 1));
+  EXPECT_EQ(media_log(), "loopback 3");
+  EXPECT_TRUE(sip.invites.empty());
+  rx("0501", 3); // COT: success
+  EXPECT_EQ(media_log(), "release 3, connect 3");
+  ASSERT_EQ(sip.invites.size(), 1u);
+  cm->sip_failed(*sip.legs[0], 486, std::nullopt);
+  EXPECT_EQ(wire.types(), "REL");
+  rx(kRlc, 3);
+  all_idle();
+}
+
+TEST_F(Calls, ContinuityFailureAwaitsTheRecheckThenTheCircuitIsReleased) {
+  rx(iam_to("2345", 3, 1));
+  rx("0500", 3); // COT: failure
+  EXPECT_EQ(media_log(), "loopback 3, release 3");
+  EXPECT_TRUE(sip.invites.empty());
+  EXPECT_EQ(cm->counters().get(CcCounter::continuity_failures), 1u);
+  rx("11", 3); // CCR: the loop again for the re-check
+  EXPECT_EQ(media_log(), "loopback 3");
+  rx(rel(16), 3); // the re-check passed: the far end frees the circuit
+  EXPECT_EQ(wire.types(), "RLC");
+  EXPECT_EQ(media_log(), "release 3");
+  all_idle();
+  // without CCR, T27 resets the circuit
+  rx(iam_to("2345", 4, 1));
+  rx("0500", 4);
+  sched.advance(240'000);
+  EXPECT_EQ(wire.types(), "RSC");
+  rx(kRlc, 4);
+  all_idle();
+}
+
+TEST_F(Calls, NoCotWithinT8ReleasesWithCause41) {
+  rx(iam_to("2345", 3, 1));
+  sched.advance(12'000);
+  ASSERT_EQ(wire.sent.size(), 1u);
+  EXPECT_EQ(wire.sent[0].second.find<isup::CauseIndicators>()->cause_value, 41);
+  wire.types();
+  rx(kRlc, 3);
+  EXPECT_TRUE(sip.invites.empty());
+  all_idle();
+}
+
+TEST_F(Calls, NoLoopAtTheGatewayReleasesTheCall) {
+  media.loop_fail = true;
+  rx(iam_to("2345", 3, 1));
+  ASSERT_EQ(wire.sent.size(), 1u);
+  EXPECT_EQ(wire.sent[0].second.find<isup::CauseIndicators>()->cause_value, 41);
+  wire.types();
+  rx(kRlc, 3);
+  all_idle();
+}
+
+TEST_F(Calls, ContinuityOnAPreviousCircuitNeedsOnlyTheCot) {
+  rx(iam_to("2345", 3, 2));
+  EXPECT_EQ(media_log(), "");
+  rx("0501", 3);
+  EXPECT_EQ(sip.invites.size(), 1u);
 }
 
 } // namespace

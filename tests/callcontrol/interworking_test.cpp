@@ -1,5 +1,6 @@
 // IAM <-> INVITE (RFC 3398 §7.2.1.1, §8.2.1.1; Q.1912.5): numbers, identity and privacy, category,
 // hop counter, redirection, and SIP-T transparency (what is not changed stays byte for byte).
+#include "callcontrol/interworking/diversion.h"
 #include "callcontrol/interworking/iam_invite.h"
 #include "core/hex.h"
 #include "isup/codec.h"
@@ -114,6 +115,54 @@ TEST(InviteToIam, DiversionBecomesRedirection) {
   EXPECT_EQ(ri->original_redirection_reason, 3);
   EXPECT_EQ(ri->redirecting_reason, 1);
   EXPECT_EQ(ri->redirection_counter, 2);
+}
+
+// RFC 5806 §4 Diversion entries and RFC 7044 History-Info entries, as the SIP adapter hands them.
+TEST(Redirection, DiversionEntries) {
+  auto d = parse_diversion(" <sip:+49-30-1111@h;user=phone>;reason=\"no-answer\";counter=2");
+  ASSERT_TRUE(d);
+  EXPECT_EQ(d->number, "+49301111");
+  EXPECT_EQ(d->reason, kReasonNoReply);
+  EXPECT_EQ(d->counter, 2);
+  d = parse_diversion("\"Bob\" <tel:+4930222;phone-context=x>;reason=time-of-day");
+  ASSERT_TRUE(d);
+  EXPECT_EQ(d->number, "+4930222");
+  EXPECT_EQ(d->reason, kReasonUnknown); // no ISUP reason for it
+  EXPECT_EQ(d->counter, 1);
+  d = parse_diversion("sip:0301234@h;reason=deflection");
+  ASSERT_TRUE(d);
+  EXPECT_EQ(d->reason, kReasonDeflectionAlerting);
+  EXPECT_FALSE(parse_diversion("<sip:alice@example.com>;reason=user-busy")); // not a number
+  EXPECT_FALSE(parse_diversion("<mailto:x@y>"));
+  EXPECT_EQ(diversion_value({"+4930222", kReasonUserBusy, 1}, "gw.example"),
+            "<sip:+4930222@gw.example>;reason=user-busy;counter=1");
+  for (uint8_t r = kReasonUnknown; r <= kReasonNotReachable; ++r) {
+    EXPECT_EQ(reason_from_cause(cause_from_reason(r)), r);
+    if (r != kReasonDeflectionImmediate) { // both deflections are "deflection" in RFC 5806
+      EXPECT_EQ(reason_from_diversion(diversion_reason(r)), r);
+    }
+  }
+}
+
+TEST(Redirection, HistoryInfoEntries) {
+  std::vector<HistoryEntry> h;
+  for (const char *e : {"<sip:+4930111@h>;index=1",
+                        "<sip:+4930222@h;cause=302>;index=1.1",
+                        "<sip:+4930333@h;cause=408?Reason=SIP%3Bcause%3D408>;index=1.1.1"}) {
+    auto x = parse_history_info(e);
+    ASSERT_TRUE(x) << e;
+    h.push_back(*x);
+  }
+  EXPECT_EQ(h[1].index, "1.1");
+  EXPECT_FALSE(h[0].cause);
+  auto d = diversions_from_history(h); // RFC 7544 §5
+  ASSERT_EQ(d.size(), 2u);
+  EXPECT_EQ(d[0].number, "+4930111");
+  EXPECT_EQ(d[0].reason, kReasonUnconditional);
+  EXPECT_EQ(d[1].number, "+4930222");
+  EXPECT_EQ(d[1].reason, kReasonNoReply);
+  // entries without a retargeting cause are not diversions
+  EXPECT_TRUE(diversions_from_history({h[0], {"+4930444", "1.2", std::nullopt}}).empty());
 }
 
 TEST(IamToInvite, IdentityPrivacyCategoryRedirection) {

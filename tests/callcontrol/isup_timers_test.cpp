@@ -5,8 +5,8 @@
 using namespace mgc::cc;
 
 TEST(IsupTimers, TableHasEveryTimerTheGatewayRuns) {
-  for (const char *n : {"T1", "T5", "T6", "T7", "T8", "T9", "T12", "T13", "T14", "T15", "T16",
-                        "T17", "T18", "T19", "T20", "T21", "T22", "T23", "T35"})
+  for (const char *n : {"T1", "T5", "T6", "T7", "T8", "T9", "T10", "T12", "T13", "T14", "T15", "T16",
+                        "T17", "T18", "T19", "T20", "T21", "T22", "T23", "T27", "T35"})
     EXPECT_TRUE(isup_timer_from_name(n)) << n;
   EXPECT_EQ(isup_timer_from_name("t9"), IsupTimer::T9);
   EXPECT_FALSE(isup_timer_from_name("T99"));

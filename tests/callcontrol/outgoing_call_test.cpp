@@ -94,6 +94,21 @@ TEST_F(Outgoing, SuspendAndResumeByTheNetwork) {
   EXPECT_EQ(run(EvT6{}), "-T6 >REL(102) released(102) +T1 +T5");
 }
 
+TEST_F(Outgoing, SuspendAndResumeAskedByTheCall) {
+  run(EvSetupReq{});
+  run(EvAnm{});
+  EXPECT_EQ(run(EvSuspendReq{true}), ">SUS");
+  EXPECT_EQ(run(EvSuspendReq{true}), "unexpected(suspended,suspend.req)");
+  EXPECT_EQ(run(EvResumeReq{true}), "-T6 >RES"); // leaving suspended stops T6 (not running)
+  EXPECT_STREQ(call.state(), "answered");
+}
+
+TEST_F(Outgoing, ContinuityResultBeforeAcm) {
+  run(EvSetupReq{});
+  EXPECT_EQ(run(EvContinuityReq{true}), ">COT(ok)");
+  EXPECT_STREQ(call.state(), "wait-for-acm");
+}
+
 TEST_F(Outgoing, ResetByTheFarEndDuringTheCall) {
   run(EvSetupReq{});
   run(EvAcm{});

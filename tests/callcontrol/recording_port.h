@@ -16,6 +16,7 @@ public:
   std::vector<std::string> trace;
   std::vector<std::string> running; // timers running now
   int unexpected = 0;
+  mgc::cc::isup_call::Address addr = mgc::cc::isup_call::Address::Complete; // what address() says
 
   std::string take() {
     std::string s;
@@ -41,6 +42,11 @@ public:
   void send_rel(uint8_t c, uint8_t) override { trace.push_back(">REL(" + std::to_string(c) + ")"); }
   void send_rlc() override { trace.push_back(">RLC"); }
   void send_rsc() override { trace.push_back(">RSC"); }
+  void send_sus(bool) override { trace.push_back(">SUS"); }
+  void send_res(bool) override { trace.push_back(">RES"); }
+  void attach_check_loop() override { trace.push_back("loop"); }
+  void detach_check_loop() override { trace.push_back("unloop"); }
+  mgc::cc::isup_call::Address address() const override { return addr; }
   void start_timer(IsupTimer t) override {
     std::string n(isup_timer_table()[static_cast<std::size_t>(t)].name);
     trace.push_back("+" + n);

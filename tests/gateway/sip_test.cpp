@@ -58,6 +58,8 @@ struct PhoneEvents : sipt::CallEvents {
   void on_provisional(sipt::Call &, const sipt::Message &m) override { responses.push_back(m.status_code()); }
   void on_answered(sipt::Call &, const sipt::Message &) override { responses.push_back(200); }
   void on_failed(sipt::Call &, int status, const sipt::Message *) override { responses.push_back(status); }
+  std::vector<std::string> infos; // the bodies of INFO requests received
+  void on_info(sipt::Call &, const sipt::Message &m) override { infos.emplace_back(m.body()); }
 };
 
 struct Packet {
@@ -175,6 +177,9 @@ TEST_F(SipSide, CallContextOfAnInvite) {
       "To: <sip:+4930999@gw>\r\n"
       "Call-ID: c1\r\nCSeq: 1 INVITE\r\nContact: <sip:p@127.0.0.2>\r\n"
       "P-Asserted-Identity: <sip:+4940666@h>\r\n"
+      "Diversion: <sip:+4930222@h>;reason=user-busy;counter=1,\r\n"
+      " <tel:+49-30-111>;reason=unconditional\r\n"
+      "History-Info: <sip:+4930999@gw>;index=1\r\n"
       "Privacy: id\r\nContent-Length: 0\r\n\r\n";
   sipt::Message m;
   ASSERT_TRUE(sipt::parse(text, sipt::ParseOptions{}, m).ok());
@@ -186,6 +191,67 @@ TEST_F(SipSide, CallContextOfAnInvite) {
   EXPECT_TRUE(i.privacy_id);
   EXPECT_EQ(i.cpc, "payphone");
   EXPECT_EQ(i.max_forwards, 12);
+  EXPECT_EQ(i.from_tag, "1");
+  // RFC 5806: the top entry is the latest diversion; the call context keeps the oldest first
+  ASSERT_EQ(i.diversions.size(), 2u);
+  EXPECT_EQ(i.diversions[0].number, "+4930111");
+  EXPECT_EQ(i.diversions[0].reason, 3);
+  EXPECT_EQ(i.diversions[1].number, "+4930222");
+  EXPECT_EQ(i.diversions[1].reason, 1);
+}
+
+TEST_F(SipSide, HistoryInfoWhenThereIsNoDiversion) {
+  // RFC 7044: the second target was reached because the first was busy (RFC 4458 cause 486)
+  const std::string text =
+      "INVITE sip:+4930333@gw SIP/2.0\r\n"
+      "Via: SIP/2.0/UDP 127.0.0.2:5070;branch=z9hG4bK2\r\n"
+      "From: <sip:+4940555@h>;tag=9\r\nTo: <sip:+4930111@gw>\r\n"
+      "Call-ID: c2\r\nCSeq: 1 INVITE\r\nContact: <sip:p@127.0.0.2>\r\n"
+      "History-Info: <sip:+4930111@h>;index=1,\r\n"
+      " <sip:+4930333@gw;cause=486?Reason=SIP%3Bcause%3D486>;index=1.1\r\n"
+      "Content-Length: 0\r\n\r\n";
+  sipt::Message m;
+  ASSERT_TRUE(sipt::parse(text, sipt::ParseOptions{}, m).ok());
+  const cc::iw::SipCallInfo i = gw::Sip::call_info(m);
+  ASSERT_EQ(i.diversions.size(), 1u);
+  EXPECT_EQ(i.diversions[0].number, "+4930111");
+  EXPECT_EQ(i.diversions[0].reason, 1); // user busy
+}
+
+// RFC 3398 §9.1, RFC 3372 §5.4: SUS/RES between the PSTN and a trusted SIP-T peer ride in INFO.
+TEST_F(SipSide, SipTPeerExchangesSuspendAndResumeInInfo) {
+  gw::SipPeerEntry p;
+  p.peer = {"softswitch", cc::SipProfile::SipT, true};
+  p.profile.profile = sipt::Profile::SipT;
+  p.profile.trusted = true;
+  p.address = {sipt::TransportKind::Udp, "127.0.0.3", 5070};
+  gw->add_peer(p);
+  cm->add_sip_peer(p.peer);
+  phone_source = p.address;
+  sipt::Call *c = phone->invite("sip:12345@127.0.0.1:5060", "sip:+4940555@127.0.0.3",
+                                "sip:12345@127.0.0.1", kGwAddr, "application/sdp", kSdp);
+  ASSERT_TRUE(c);
+  pump();
+  ASSERT_EQ(wire.sent.size(), 1u);
+  const uint16_t cic = wire.sent[0].cic;
+  cm->isup_received(100, pstn("06161400", cic)); // ACM
+  cm->isup_received(100, pstn("0900", cic));     // ANM
+  pump();
+  ASSERT_EQ(phone_events.responses.back(), 200);
+  // the peer suspends: its INFO's SUS goes to the circuit
+  const uint8_t sus[] = {0x0d, 0x01, 0x00};
+  std::string ct;
+  const std::string body = sipt::build_bodies(p.profile, std::nullopt, sus, false, ct);
+  ASSERT_TRUE(c->info(ct, body));
+  pump();
+  ASSERT_EQ(wire.sent.size(), 2u);
+  EXPECT_EQ(wire.sent[1].type, isup::MessageType::Sus);
+  EXPECT_EQ(wire.sent[1].cic, cic);
+  // the PSTN resumes: the RES comes back in an INFO
+  cm->isup_received(100, pstn("0e0100", cic));
+  pump();
+  ASSERT_EQ(phone_events.infos.size(), 1u);
+  EXPECT_NE(phone_events.infos[0].find(std::string("\x0e\x01\x00", 3)), std::string::npos);
 }
 
 } // namespace

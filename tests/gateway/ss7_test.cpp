@@ -25,6 +25,7 @@ struct Leg : cc::SipLeg {
   void reject(int, uint8_t, const cc::SipBody &) override {}
   void cancel(uint8_t) override {}
   void bye(uint8_t, const cc::SipBody &) override {}
+  void info(const cc::SipBody &) override {}
   std::string call_id() const override { return "x"; }
 };
 
