@@ -61,6 +61,9 @@ struct TrunkGroupConfig {
   cc::Hunting hunting = cc::Hunting::Sequential;
   // Dual-seizure control (Q.764 §2.9.1.4): by point code unless agreed otherwise bilaterally.
   cc::GlareControl glare = cc::GlareControl::PointCode;
+  // Overlap signalling with this exchange (Q.764 §2.1.2, RFC 3578): the fewest digits a called
+  // number needs to be routed; 0: en bloc.
+  unsigned overlap_min_digits = 0;
 };
 
 struct SipListen {

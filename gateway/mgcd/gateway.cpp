@@ -335,6 +335,7 @@ Status Gateway::start(const Config &cfg) {
       tracked = std::make_unique<TrackedMedia>(*p_->media.at(tg.media_gateway));
     auto &g = calls_->add_trunk_group(tg.name, tg.dpc.value_or(0), tg.hunting, *tracked);
     g.set_glare(tg.glare);
+    calls_->set_overlap(tg.name, tg.overlap_min_digits);
     for (auto [a, b] : tg.cic_ranges)
       g.add_range(a, b);
     // Circuits are reset (GRS) when the destination first becomes available (MTP-RESUME).

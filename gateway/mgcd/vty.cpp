@@ -260,6 +260,17 @@ CMD(cfg_tg_glare, "glare (point-code|even|odd|all|none)",
   return CMD_SUCCESS;
 }
 
+CMD(cfg_tg_overlap, "overlap min-digits <1-30>",
+    "Overlap signalling with this exchange (Q.764 2.1.2, RFC 3578): SAMs complete IAMs, more digits "
+    "from SIP go in SAMs\nThe fewest digits that can be routed (below them T35 runs)\nDigits\n") {
+  current<TrunkGroupConfig>(vty).overlap_min_digits = static_cast<unsigned>(std::atoi(argv[0]));
+  return CMD_SUCCESS;
+}
+CMD(cfg_tg_no_overlap, "no overlap", "Negate\nEn bloc signalling with this exchange (default)\n") {
+  current<TrunkGroupConfig>(vty).overlap_min_digits = 0;
+  return CMD_SUCCESS;
+}
+
 int write_trunk_groups(struct vty *vty) {
   for (const auto &t : g_cfg->trunk_groups) {
     vty_out(vty, "trunk-group %s%s", t.name.c_str(), NL);
@@ -274,6 +285,8 @@ int write_trunk_groups(struct vty *vty) {
     vty_out(vty, " hunting %s%s", cc::hunting_name(t.hunting), NL);
     if (t.glare != cc::GlareControl::PointCode)
       vty_out(vty, " glare %s%s", cc::glare_control_name(t.glare), NL);
+    if (t.overlap_min_digits)
+      vty_out(vty, " overlap min-digits %u%s", t.overlap_min_digits, NL);
   }
   return CMD_SUCCESS;
 }
@@ -401,6 +414,16 @@ CMD(cfg_route_prepend, "prepend DIGITS", "Digits put in front after stripping\nD
   current<cc::Route>(vty).prepend = argv[0];
   return CMD_SUCCESS;
 }
+CMD(cfg_route_digits, "digits <1-30>",
+    "Called numbers of this route are complete at this many digits (overlap number analysis, "
+    "RFC 3578 2.2)\nDigits\n") {
+  current<cc::Route>(vty).digits = static_cast<unsigned>(std::atoi(argv[0]));
+  return CMD_SUCCESS;
+}
+CMD(cfg_route_no_digits, "no digits", "Negate\nNumber length unknown: ST or T10 ends the digits\n") {
+  current<cc::Route>(vty).digits = 0;
+  return CMD_SUCCESS;
+}
 CMD(cfg_route_target, "target (trunk-group|sip-peer) NAME",
     "Where calls go (repeat for fallbacks, in order)\nA trunk group\nA SIP peer\nName\n") {
   const bool tg = std::strcmp(argv[0], "trunk-group") == 0;
@@ -419,6 +442,8 @@ int write_routes(struct vty *vty) {
       vty_out(vty, " strip %u%s", r.strip, NL);
     if (!r.prepend.empty())
       vty_out(vty, " prepend %s%s", r.prepend.c_str(), NL);
+    if (r.digits)
+      vty_out(vty, " digits %u%s", r.digits, NL);
     for (const auto &t : r.targets)
       vty_out(vty, " target %s %s%s",
               t.kind == cc::RouteTarget::Kind::TrunkGroup ? "trunk-group" : "sip-peer",
@@ -638,8 +663,11 @@ void vty_install(Config &cfg) {
   install_node(&route_node, write_routes);
   install_element(CONFIG_NODE, &cfg_route_cmd);
   install_element(CONFIG_NODE, &cfg_route_default_cmd);
-  for (auto *c : {&cfg_route_strip_cmd, &cfg_route_prepend_cmd, &cfg_route_target_cmd})
+  for (auto *c : {&cfg_route_strip_cmd, &cfg_route_prepend_cmd, &cfg_route_target_cmd,
+                  &cfg_route_digits_cmd, &cfg_route_no_digits_cmd})
     install_element(ROUTE_NODE, c);
+  install_element(TRUNK_GROUP_NODE, &cfg_tg_overlap_cmd);
+  install_element(TRUNK_GROUP_NODE, &cfg_tg_no_overlap_cmd);
 
   install_node(&timers_node, write_timers);
   install_element(CONFIG_NODE, &cfg_timers_cmd);

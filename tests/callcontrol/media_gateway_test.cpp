@@ -113,11 +113,22 @@ TEST_F(MgcpAdapter, GatewayRefusalAndUnknownCircuit) {
 
 TEST_F(MgcpAdapter, LoopbackForContinuity) {
   Status st;
-  mgw.loopback("pstn-a", 7, [&](const Status &s, MediaGateway::Handle, std::string_view) { st = s; });
+  MediaGateway::Handle loop = 0;
+  mgw.loopback("pstn-a", 7, [&](const Status &s, MediaGateway::Handle h, std::string_view) {
+    st = s;
+    loop = h;
+  });
   EXPECT_EQ(net.last().endpoint, "ds/e1-1/7@tgw1");
   EXPECT_EQ(*net.last().get(mgcp::Param::ConnectionMode), "loopback");
   answer(200, "I: 2B\r\n");
   EXPECT_TRUE(st.ok());
+  // the check is over (COT received): the loop is removed with DLCX on its connection
+  bool released = false;
+  mgw.release(loop, [&](const Status &s) { released = s.ok(); });
+  EXPECT_EQ(net.last().verb, mgcp::Verb::Dlcx);
+  EXPECT_EQ(*net.last().get(mgcp::Param::ConnectionId), "2B");
+  answer(250);
+  EXPECT_TRUE(released);
 }
 
 TEST_F(MgcpAdapter, GatewayRestartReachesCallControl) {
