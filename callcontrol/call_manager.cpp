@@ -802,10 +802,16 @@ void CallManager::sip_info(SipLeg &leg, const SipBody &body) {
   reap();
 }
 
-void CallManager::sip_bye(SipLeg &leg, std::optional<uint8_t> q850) {
+void CallManager::sip_bye(SipLeg &leg, std::optional<uint8_t> q850, const SipBody &body) {
   Call *c = call_of(leg);
   if (!c)
     return;
+  // The REL in a trusted peer's BYE goes to the PSTN as it came (cause, location, diagnostics):
+  // a tandem passes the release on unchanged (RFC 3372 §5, Q.764 §2.3.1).
+  c->take_isup(body);
+  if (!q850 && c->from_sip && c->from_sip->type == MessageType::Rel)
+    if (const auto *ci = c->from_sip->find<isup::CauseIndicators>())
+      q850 = ci->cause_value;
   c->sip_end();
   c->cdr.released_by = "sip";
   c->release_cause = q850.value_or(kCauseNormal);

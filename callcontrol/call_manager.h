@@ -77,8 +77,8 @@ public:
   void sip_answered(SipLeg &leg, const SipBody &body);
   void sip_failed(SipLeg &leg, int status, std::optional<uint8_t> q850);
   void sip_cancelled(SipLeg &leg);
-  void sip_bye(SipLeg &leg, std::optional<uint8_t> q850);
-
+  // A BYE; a trusted SIP-T/SIP-I peer's body carries the REL to relay (RFC 3372 §5).
+  void sip_bye(SipLeg &leg, std::optional<uint8_t> q850, const SipBody &body = {});
   // INFO within the leg's dialog (RFC 6086): from a trusted SIP-T/SIP-I peer its ISUP body is the
   // mid-call message to pass on (SUS/RES through the half-call machine, others as they are).
   void sip_info(SipLeg &leg, const SipBody &body);

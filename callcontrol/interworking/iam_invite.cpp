@@ -17,13 +17,15 @@ constexpr uint8_t kPresentationRestricted = 1;
 constexpr uint8_t kAddressNotAvailable = 2;
 
 // Overwrites the address of `n` only when it means something else, so that an unchanged number
-// keeps every other bit as received (SIP-T transparency).
+// keeps every other bit as received (SIP-T transparency). Digits without a '+' or a national
+// prefix say nothing about their nature (kNaiUnknown): the same digits keep the received nature
+// of address (a national number stays national through a tandem, RFC 3372 §5).
 template <typename T> void set_number(T &n, const IsupNumber &v) {
   std::string have;
   for (char c : n.address_signals.str())
     if (c != 'F')
       have.push_back(c);
-  if (n.nature_of_address_indicator == v.nai && have == v.digits)
+  if (have == v.digits && (n.nature_of_address_indicator == v.nai || v.nai == kNaiUnknown))
     return;
   n.nature_of_address_indicator = v.nai;
   n.address_signals.assign(v.digits);

@@ -295,8 +295,12 @@ void Sip::on_info(sipt::Call &c, const sipt::Message &m) {
 }
 
 void Sip::on_bye(sipt::Call &c, const sipt::Message &m) {
-  if (Leg *l = leg_of(c); l && calls_)
-    calls_->sip_bye(*l, q850_reason(m));
+  Leg *l = leg_of(c);
+  if (!l || !calls_)
+    return;
+  Status st;
+  const cc::SipBody body = body_of(m, l->peer.profile, st); // a bad body still ends the call
+  calls_->sip_bye(*l, q850_reason(m), st.ok() ? body : cc::SipBody{});
 }
 
 // RFC 3398 §7.2.3 / RFC 3372: the 200 to a BYE from a SIP-T/SIP-I peer carries the RLC that

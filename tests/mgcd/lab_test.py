@@ -1,0 +1,815 @@
+#!/usr/bin/env python3
+"""mgcd integration tests: mgcd between real peers on 127.0.0.1, every byte checked by tshark.
+
+  lab_test.py --bin BUILD/bin SCENARIO [--keep DIR]
+
+The lab (tests/mgcd/configs): mgcd A (0.2.1) with its far exchange pstn-sim A (0.2.2) over M3UA
+on usrsctp/UDP, osmo-mgw as the MGCP media gateway, SIPp as SIP and SIP-T callers and callees,
+baresip with real RTP, Kamailio in front; for the RFC 3372 case a second mgcd B (0.2.3) with its
+own pstn-sim B (0.2.4). Each scenario places its calls, then checks what the wire carried (the
+capture read back by tshark: the ladder, causes, no malformed packet), the CDRs, and that every
+circuit on both sides is idle at the end (mgcd's `show circuits`, pstn-sim's summary).
+Exit 0: pass; 1: fail (the ladder and logs are printed); 77: skipped (a peer is missing).
+"""
+import argparse
+import re
+import csv
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from lab import (HERE, Lab, TestFailure, check, count, expect_order, fail, select,  # noqa: E402
+                 show, vty)
+
+MGCD_A_VTY, MGCD_B_VTY = 4260, 4261
+SIM_A_VTY, SIM_B_VTY = 4262, 4263
+SIP_A, SIP_B = 5060, 5062
+# SIPp's ports; each one is a peer of its own in mgcd-a.cfg (SIP-T or plain, trusted or not)
+SIPP_UAS_T, SIPP_UAC_T, SIPP_UAS_PLAIN, SIPP_UNTRUSTED, SIPP_UAC = 5070, 5071, 5072, 5073, 5074
+# Test timers (lab-timers in the configs): mgcd T7 3 s, T9 4 s.
+T7_MS, T9_MS = 3000, 4000
+
+
+class Scenario:
+    def __init__(self, args, name):
+        self.args = args
+        self.lab = Lab(args.bin, name, args.keep)
+        self.name = name
+
+    # ---- starting the lab -------------------------------------------------------------------
+    def start(self, originate="", pstn_t7=60000, pstn_t9=T9_MS, two=False, kamailio=False,
+              cics=((1, 31),)):
+        lab = self.lab
+        lab.vars["CIC_RANGES"] = "\n".join(" cic-range %d %d" % r for r in cics)
+        lab.start_capture()
+        mgw = lab.start("osmo-mgw", ["osmo-mgw", "-c", os.path.join(HERE, "configs",
+                                                                   "osmo-mgw.cfg")])
+        lab.wait_log(mgw, "Configured for MGCP")
+        self.start_sim("a", originate, pstn_t7, pstn_t9)
+        self.start_mgcd("a")
+        if two:
+            self.start_sim("b", "", 60000, T9_MS)
+            self.start_mgcd("b")
+        if kamailio:
+            self.start_kamailio()
+        # circuits reset at start-up: GRS/GRA, or RSC/RLC for a lone circuit (Q.764 §2.9.3)
+        lab.wait_log(lab.proc("pstn-sim-a"), r"rx cic \d+ (GRA|RLC)", 20)
+        if two:
+            lab.wait_log(lab.proc("pstn-sim-b"), r"rx cic \d+ GRA", 20)
+        time.sleep(0.3)
+
+    def start_sim(self, side, originate, t7, t9):
+        lab = self.lab
+        cfg = lab.render("pstn-sim-%s.cfg" % side, "pstn-sim-%s.cfg" % side,
+                         ORIGINATE=originate, PSTN_T7=t7, PSTN_T9=t9)
+        port = SIM_A_VTY if side == "a" else SIM_B_VTY
+        lab.start("pstn-sim-" + side, [
+            os.path.join(lab.bin, "pstn-sim"), "-c", cfg, "--log-isup", "--vty-port", str(port),
+            "--summary-file", lab.path("summary-%s.txt" % side),
+            "--isup-trace", lab.path("trace-%s.jsonl" % side)])
+
+    def start_mgcd(self, side):
+        lab = self.lab
+        cfg = lab.render("mgcd-%s.cfg" % side, "mgcd-%s.cfg" % side)
+        port = MGCD_A_VTY if side == "a" else MGCD_B_VTY
+        p = lab.start("mgcd-" + side, [os.path.join(lab.bin, "mgcd"), "-c", cfg,
+                                       "--vty-port", str(port)])
+        lab.wait_log(p, "running")
+
+    def start_kamailio(self):
+        lab = self.lab
+        if not shutil.which("kamailio"):
+            raise Skip("kamailio is not installed")
+        run = lab.path("kamailio-run")
+        os.makedirs(run, exist_ok=True)
+        cfg = lab.render("kamailio.cfg", "kamailio.cfg")
+        p = lab.start("kamailio", ["kamailio", "-DD", "-E", "-f", cfg, "-Y", run, "-P",
+                                   os.path.join(run, "pid"), "-m", "64", "-M", "8"])
+        lab.wait_log(p, "INFO.*(listening on|sipt)|udp: 127.0.0.1:5080", 15)
+        time.sleep(0.5)
+
+    # ---- SIPp -------------------------------------------------------------------------------
+    def sipp_file(self, scenario, **vars_):
+        """Renders sipp/SCENARIO with $VARS into the work directory; copies the ISUP bodies."""
+        lab = self.lab
+        data = os.path.join(HERE, "data")
+        for f in os.listdir(data):
+            if f.endswith(".bin"):
+                shutil.copy(os.path.join(data, f), lab.work)
+        import string
+        with open(os.path.join(HERE, "sipp", scenario)) as f:
+            text = string.Template(f.read()).safe_substitute(vars_)
+        out = lab.path("%s-%d.xml" % (scenario[:-4], len(os.listdir(lab.work))))
+        with open(out, "w") as f:
+            f.write(text)
+        return out
+
+    def sipp(self, scenario, port, remote="127.0.0.1:%d" % SIP_A, calls=1, rate=None, life=60,
+             background=False, name=None, **vars_):
+        lab = self.lab
+        sf = self.sipp_file(scenario, **vars_)
+        name = name or "sipp-%d" % port
+        argv = ["sipp", "-sf", sf, "-i", "127.0.0.1", "-p", str(port), "-m", str(calls),
+                "-nostdin", "-timeout", str(life - 5), "-trace_err", "-trace_msg",
+                "-message_file", lab.path(name + ".msg"), "-error_file",
+                lab.path(name + ".err")]
+        if rate:
+            argv += ["-r", str(rate)]
+        if remote:
+            argv.append(remote)
+        p = lab.start(name, argv, life=life)
+        if background:
+            time.sleep(0.3)
+            return p
+        rc = lab.wait_exit(p, life + 5)
+        check(rc == 0, "%s (%s) exited %s" % (name, scenario, rc))
+        return p
+
+    def sipp_done(self, p, timeout=60):
+        rc = self.lab.wait_exit(p, timeout)
+        check(rc == 0, "%s exited %s" % (p.name, rc))
+
+    # ---- the two exchanges' VTYs --------------------------------------------------------------
+    def sim(self, *cmds, side="a"):
+        return vty(SIM_A_VTY if side == "a" else SIM_B_VTY, *cmds)
+
+    def mgcd(self, *cmds, side="a"):
+        return vty(MGCD_A_VTY if side == "a" else MGCD_B_VTY, *cmds)
+
+    def originate(self, side="a"):
+        self.sim("call", side=side)
+
+    def wait_calls_gone(self, side="a", timeout=15):
+        end = time.time() + timeout
+        out = ""
+        while time.time() < end:
+            out = self.mgcd("show calls", side=side)
+            if re.search(r"(^|\n)\s*0 calls", out) or "no calls" in out.lower():
+                return
+            time.sleep(0.3)
+        fail("mgcd %s still has calls:\n%s" % (side, out))
+
+    # ---- the end of every scenario -------------------------------------------------------------
+    def finish(self, sides=("a",)):
+        """Every circuit idle on both sides, calls gone, pstn-sim's summary clean; then stops the
+        lab and reads the capture."""
+        lab = self.lab
+        for s in sides:
+            self.wait_calls_gone(s)
+            circuits = self.mgcd("show circuits", side=s)
+            self.circuits_idle(circuits, s)
+        self.summaries = {}
+        for s in sides:
+            sim = lab.proc("pstn-sim-" + s)
+            rc = lab.stop(sim, signal.SIGTERM, 8)
+            self.summaries[s] = self.summary(s)
+            nidle = self.summaries[s].get("circuits.not-idle", "?")
+            check(nidle == "none", "pstn-sim %s: circuits not idle: %s" % (s, nidle))
+            check(rc == 0, "pstn-sim %s exit status %s (3: circuits busy, 4: calls failed)" %
+                  (s, rc))
+        lab.stop_all()
+        self.evs = lab.events()
+        bad = lab.malformed()
+        check(not bad, "malformed or suspicious packets:\n" + "\n".join(bad))
+        self.cdrs = {s: self.read_cdr(s) for s in sides}
+
+    def circuits_idle(self, text, side):
+        """Every "cic N STATE [blocking]" line of `show circuits` says idle and unblocked."""
+        busy, seen = [], 0
+        for line in text.splitlines():
+            m = re.match(r"\s*cic\s+(\d+)\s+(\S+)(.*)", line)
+            if not m:
+                continue
+            seen += 1
+            rest = m.group(3).replace("(controls glare)", "").strip()
+            if m.group(2) != "idle" or rest:
+                busy.append(line.strip())
+        check(seen > 0, "mgcd %s: no circuits in:\n%s" % (side, text))
+        check(not busy, "mgcd %s: circuits not idle:\n%s" % (side, "\n".join(busy)))
+
+    def summary(self, side):
+        out = {}
+        try:
+            with open(self.lab.path("summary-%s.txt" % side)) as f:
+                for line in f:
+                    parts = line.split(None, 1)
+                    if len(parts) == 2:
+                        out[parts[0]] = parts[1].strip()
+        except OSError:
+            pass
+        return out
+
+    def read_cdr(self, side):
+        path = self.lab.path("cdr-%s.csv" % side)
+        end = time.time() + 5
+        while time.time() < end and not os.path.exists(path):
+            time.sleep(0.1)
+        if not os.path.exists(path):
+            return []
+        with open(path, newline="") as f:
+            return list(csv.DictReader(f))
+
+    def cdr(self, side="a", n=1):
+        rows = self.cdrs[side]
+        check(len(rows) == n, "mgcd %s wrote %d CDRs, expected %d: %s" % (side, len(rows), n, rows))
+        return rows
+
+    def expect_cdr(self, row, **want):
+        for k, v in want.items():
+            check(k in row, "CDR has no field %s: %s" % (k, row))
+            got = row[k]
+            if v == "*":
+                check(got != "", "CDR field %s is empty: %s" % (k, row))
+            elif v == "":
+                check(got == "", "CDR field %s is %r, expected empty" % (k, got))
+            else:
+                check(got == str(v), "CDR field %s is %r, expected %r: %s" % (k, got, v, row))
+
+    def sim_count(self, key, side="a"):
+        return int(self.summaries[side].get(key, "0").split()[0])
+
+    def isup(self, what, cic=None):
+        return [e for e in self.evs if e["proto"] == "ISUP" and e["what"] == what and
+                (cic is None or e["cic"] == cic)]
+
+    def rel_causes(self):
+        """Q.850 causes of the RELs on M3UA, in order."""
+        out = subprocess.run(["tshark", "-r", self.lab.capture_file, "-n"] +
+                             self.lab.tshark_args() + ["-Y", "isup.message_type == 12 && m3ua",
+                                                       "-T", "fields", "-e", "isup.cause_indicator"],
+                             capture_output=True, text=True, timeout=60).stdout
+        return [int(c) for line in out.split() for c in line.split(",") if c]
+
+
+class Skip(Exception):
+    pass
+
+
+# ================================================================================================
+# SIP -> PSTN
+def sip_to_pstn_answered(s):
+    s.start()
+    s.sipp("uac_call.xml", SIPP_UAC, CALLED="12345", CALLING="5551234", HOLD=1000)
+    s.finish()
+    expect_order(s.evs, ["SIP INVITE", "MGCP CRCX", "ISUP IAM", "ISUP ACM", "SIP 180",
+                         "ISUP ANM", "SIP 200", "SIP ACK", "SIP BYE", "ISUP REL",
+                         "ISUP RLC", "MGCP DLCX"], "answered")
+    check([e for e in select(s.evs, "SIP", "200") if e["cseq"] == "BYE"], "no 200 to the BYE")
+    check(s.rel_causes() == [16], "REL causes %s, expected [16]" % s.rel_causes())
+    row = s.cdr()[0]
+    s.expect_cdr(row, direction="sip-to-pstn", called="12345", calling="5551234",
+                 trunk_group="pstn-a", cic="*", cause=16, released_by="sip", answer_utc="*")
+    check(int(row["duration_ms"]) >= 900, "CDR duration %s ms for a 1 s call" % row["duration_ms"])
+    check(s.sim_count("calls.answered") == 1, "pstn-sim answered %d" % s.sim_count("calls.answered"))
+
+
+def sip_to_pstn_busy(s):
+    s.start()
+    s.sipp("uac_fail.xml", SIPP_UAC, CALLED="148601", CALLING="5551234", CODE=486, WAIT=10000)
+    s.finish()
+    expect_order(s.evs, ["SIP INVITE", "ISUP IAM", "ISUP REL", "SIP 486", "SIP ACK"], "busy")
+    check(s.rel_causes() == [17], "REL causes %s" % s.rel_causes())
+    check(count(s.evs, "ISUP", "RLC") == 1, "one RLC")
+    s.expect_cdr(s.cdr()[0], cause=17, released_by="pstn", answer_utc="", duration_ms=0)
+
+
+def sip_to_pstn_unallocated(s):
+    s.start()
+    s.sipp("uac_fail.xml", SIPP_UAC, CALLED="140401", CALLING="5551234", CODE=404, WAIT=10000)
+    s.finish()
+    expect_order(s.evs, ["SIP INVITE", "ISUP IAM", "ISUP REL", "SIP 404", "SIP ACK"], "404")
+    check(s.rel_causes() == [1], "REL causes %s" % s.rel_causes())
+    s.expect_cdr(s.cdr()[0], cause=1, released_by="pstn", answer_utc="")
+
+
+def sip_to_pstn_no_answer(s):
+    """The PSTN rings for ever: mgcd's T9 (4 s here) releases with cause 19 (Q.764 §2.1.4.5? /
+    §2.2.1.1 awaiting answer) and the SIP caller gets 480 (RFC 3398 §7.2.6.1? cause 19)."""
+    s.start()
+    t0 = time.time()
+    s.sipp("uac_fail.xml", SIPP_UAC, CALLED="148001", CALLING="5551234", CODE=480, WAIT=15000)
+    took = time.time() - t0
+    s.finish()
+    expect_order(s.evs, ["SIP INVITE", "ISUP IAM", "ISUP ACM", "SIP 180", "ISUP REL",
+                         "SIP 480", "ISUP RLC"], "no answer")
+    check(s.rel_causes() == [19], "REL causes %s" % s.rel_causes())
+    acm = s.isup("ACM")[0]["t"]
+    rel = s.isup("REL")[0]["t"]
+    check(T9_MS / 1000 - 0.5 <= rel - acm <= T9_MS / 1000 + 1.5,
+          "REL %.1f s after the ACM, T9 is %.1f s" % (rel - acm, T9_MS / 1000))
+    s.expect_cdr(s.cdr()[0], cause=19, released_by="gateway", answer_utc="")
+    del took
+
+
+def sip_caller_cancels(s):
+    s.start()
+    s.sipp("uac_cancel.xml", SIPP_UAC, CALLED="148002", CALLING="5551234", HOLD=800)
+    s.finish()
+    expect_order(s.evs, ["SIP INVITE", "ISUP IAM", "ISUP ACM", "SIP 180", "SIP CANCEL",
+                         "ISUP REL", "ISUP RLC", "MGCP DLCX"], "cancel")
+    check(select(s.evs, "SIP", "487"), "no 487 to the INVITE")
+    check(s.rel_causes() == [16], "REL causes %s (RFC 3398 §8.2.3? CANCEL -> 16)" % s.rel_causes())
+    s.expect_cdr(s.cdr()[0], cause=16, released_by="sip", answer_utc="")
+
+
+def pstn_callee_releases_first(s):
+    """The PSTN party hangs up first (pstn-sim rule 1777: REL 16 one second after the answer):
+    mgcd answers the REL with RLC and sends BYE to the SIP caller."""
+    s.start()
+    s.sipp("uac_far_bye.xml", SIPP_UAC, CALLED="177701", CALLING="5551234", WAIT=10000)
+    s.finish()
+    expect_order(s.evs, ["SIP INVITE", "ISUP IAM", "ISUP ANM", "SIP 200", "SIP ACK", "ISUP REL",
+                         "ISUP RLC", "SIP BYE", "SIP 200"], "far release")
+    check(s.rel_causes() == [16], "REL causes %s" % s.rel_causes())
+    s.expect_cdr(s.cdr()[0], cause=16, released_by="pstn", answer_utc="*")
+
+
+def pstn_silent_t7(s):
+    """The far exchange never answers the IAM (rule 1999: silent): mgcd's T7 (3 s) releases the
+    call (Q.764 §2.1.4.3? / §2.4.1? awaiting address complete) and the caller gets a final error."""
+    s.start()
+    s.sipp("uac_fail.xml", SIPP_UAC, CALLED="199901", CALLING="5551234", CODE=504, WAIT=15000)
+    s.finish()
+    expect_order(s.evs, ["SIP INVITE", "ISUP IAM", "ISUP REL", "SIP 504", "ISUP RLC"], "T7")
+    iam = s.isup("IAM")[0]["t"]
+    rel = s.isup("REL")[0]["t"]
+    check(T7_MS / 1000 - 0.5 <= rel - iam <= T7_MS / 1000 + 1.5,
+          "REL %.1f s after the IAM, T7 is %.1f s" % (rel - iam, T7_MS / 1000))
+    check(count(s.evs, "ISUP", "ACM") == 0, "an ACM?")
+    s.expect_cdr(s.cdr()[0], cause=102, released_by="gateway", answer_utc="")
+
+
+# ================================================================================================
+# PSTN -> SIP
+ORIG = """originate
+ called {called}
+ called-nai national
+ calling 4441000
+ calling-nai national
+ rate 1
+ total 1
+ hold {hold}
+ expect-cause {cause}
+ start-delay 3600000
+"""
+
+
+def orig(called, hold=0, cause=16):
+    return ORIG.format(called=called, hold=hold, cause=cause)
+
+
+def pstn_to_sip_answered(s):
+    s.start(originate=orig("3001", hold=1000))
+    uas = s.sipp("uas_answer.xml", SIPP_UAS_PLAIN, remote=None, background=True, RING=200,
+                 WAIT=15000)
+    s.originate()
+    s.sipp_done(uas, 30)
+    s.finish()
+    expect_order(s.evs, ["ISUP IAM", "MGCP CRCX", "SIP INVITE", "SIP 180", "ISUP ACM", "SIP 200",
+                         "MGCP MDCX", "ISUP ANM", "ISUP REL", "SIP BYE", "SIP 200"], "pstn to sip")
+    expect_order(s.evs, ["SIP 200", "SIP ACK", "ISUP REL", "ISUP RLC", "MGCP DLCX"],
+                 "pstn to sip (ACK, RLC, DLCX)")
+    inv = select(s.evs, "SIP", "INVITE")[0]
+    check(not inv["isup"], "a plain SIP peer got an ISUP body")
+    row = s.cdr()[0]
+    s.expect_cdr(row, direction="pstn-to-sip", called="3001", calling="4441000", cause=16,
+                 released_by="pstn", answer_utc="*")
+    check(s.sim_count("calls.failed") == 0, "pstn-sim: calls failed")
+
+
+def pstn_to_sip_busy(s):
+    s.start(originate=orig("3002", cause=17))
+    uas = s.sipp("uas_fail.xml", SIPP_UAS_PLAIN, remote=None, background=True, RING=100,
+                 CODE=486, PHRASE="Busy Here")
+    s.originate()
+    s.sipp_done(uas, 30)
+    s.finish()
+    expect_order(s.evs, ["ISUP IAM", "SIP INVITE", "SIP 486", "SIP ACK", "ISUP REL", "ISUP RLC"],
+                 "busy")
+    check(s.rel_causes() == [17], "REL causes %s (RFC 3398 §8.2.6.1: 486 -> 17)" % s.rel_causes())
+    s.expect_cdr(s.cdr()[0], cause=17, released_by="sip", answer_utc="")
+
+
+def pstn_to_sip_unallocated(s):
+    s.start(originate=orig("3003", cause=1))
+    uas = s.sipp("uas_fail.xml", SIPP_UAS_PLAIN, remote=None, background=True, RING=100,
+                 CODE=404, PHRASE="Not Found")
+    s.originate()
+    s.sipp_done(uas, 30)
+    s.finish()
+    expect_order(s.evs, ["ISUP IAM", "SIP INVITE", "SIP 404", "ISUP REL", "ISUP RLC"], "404")
+    check(s.rel_causes() == [1], "REL causes %s (404 -> 1)" % s.rel_causes())
+    s.expect_cdr(s.cdr()[0], cause=1, released_by="sip", answer_utc="")
+
+
+def pstn_to_sip_no_answer(s):
+    """The SIP callee rings for ever: pstn-sim's T9 (4 s) releases with cause 19; mgcd cancels
+    the INVITE (RFC 3398 §8.2.5? REL before answer -> CANCEL)."""
+    s.start(originate=orig("3004", cause=19))
+    uas = s.sipp("uas_ring.xml", SIPP_UAS_PLAIN, remote=None, background=True, WAIT=15000)
+    s.originate()
+    s.sipp_done(uas, 30)
+    s.finish()
+    expect_order(s.evs, ["ISUP IAM", "SIP INVITE", "SIP 180", "ISUP ACM", "ISUP REL",
+                         "SIP CANCEL", "SIP 487", "SIP ACK"], "no answer")
+    check(s.rel_causes() == [19], "REL causes %s" % s.rel_causes())
+    check(count(s.evs, "ISUP", "RLC") == 1, "one RLC")
+    s.expect_cdr(s.cdr()[0], cause=19, released_by="pstn", answer_utc="")
+
+
+def sip_callee_releases_first(s):
+    s.start(originate=orig("3005", hold=0))
+    uas = s.sipp("uas_bye.xml", SIPP_UAS_PLAIN, remote=None, background=True, RING=100,
+                 HOLD=1000)
+    s.originate()
+    s.sipp_done(uas, 30)
+    s.finish()
+    expect_order(s.evs, ["ISUP IAM", "SIP INVITE", "SIP 200", "ISUP ANM", "SIP BYE", "ISUP REL",
+                         "ISUP RLC", "MGCP DLCX"], "sip bye")
+    expect_order(s.evs, ["SIP 200", "SIP ACK", "SIP BYE", "SIP 200"], "sip bye (ACK, 200)")
+    check(s.rel_causes() == [16], "REL causes %s" % s.rel_causes())
+    s.expect_cdr(s.cdr()[0], cause=16, released_by="sip", answer_utc="*")
+
+
+def sip_peer_silent_timer_b(s):
+    """Nobody listens at the SIP peer: the INVITE is retransmitted until Timer B (64*T1 = 32 s,
+    RFC 3261 §17.1.1.2) ends it; mgcd releases the circuit (408 -> cause 102, RFC 3398 §8.2.6.1?)."""
+    s.start(originate=orig("3006", cause=102))
+    s.originate()
+    time.sleep(36)
+    s.finish()
+    invites = select(s.evs, "SIP", "INVITE")
+    check(len(invites) >= 6, "INVITE sent %d times (RFC 3261 §17.1.1.2 retransmits)" % len(invites))
+    rel = s.isup("REL")
+    check(rel, "no REL")
+    check(30 <= rel[0]["t"] - invites[0]["t"] <= 34,
+          "REL %.1f s after the first INVITE; Timer B is 32 s" % (rel[0]["t"] - invites[0]["t"]))
+    check(s.rel_causes() == [102], "REL causes %s" % s.rel_causes())
+    s.expect_cdr(s.cdr()[0], released_by="gateway", answer_utc="")
+
+
+# ================================================================================================
+# SIP-T
+def sipt_transparency(s):
+    """A SIP-T IAM with ten optional parameters crosses mgcd into the PSTN unchanged but for what
+    a tandem must change (RFC 3372 §5? / Q.764: the hop counter goes down by one; the CIC is
+    added); pstn-sim's ACM/ANM reach the SIP-T caller in the 180/200 bodies."""
+    s.start()
+    s.sipp("uac_sipt.xml", SIPP_UAC_T, IAM="iam_rich.bin", CHECK_ISUP="true")
+    s.finish()
+    expect_order(s.evs, ["SIP INVITE", "ISUP IAM", "ISUP ACM", "SIP 180", "ISUP ANM", "SIP 200",
+                         "SIP BYE", "ISUP REL", "ISUP RLC"], "sip-t")
+    bye_ok = [e for e in select(s.evs, "SIP", "200") if e["cseq"] == "BYE"]
+    check(bye_ok and bye_ok[0]["isup"] == ["RLC"], "the 200 to the SIP-T BYE carries no RLC")
+    with open(os.path.join(HERE, "data", "iam_rich.bin"), "rb") as f:
+        sent = f.read()
+    got = first_trace(s.lab.path("trace-a.jsonl"), "rx", "IAM")
+    compare_iam(decode(s.lab.bin, sent.hex()), got["message"], hop_delta=1)
+    # the backward messages: what pstn-sim sent is what SIPp got in the bodies
+    for resp, mt in (("180", "ACM"), ("200", "ANM")):
+        e = [x for x in select(s.evs, "SIP", resp) if x["cseq"] == "INVITE"]
+        check(e and mt in e[0]["isup"], "%s carries no %s: %s" % (resp, mt, e))
+    s.expect_cdr(s.cdr()[0], cause=16, answer_utc="*")
+
+
+def sipt_untrusted_ignored(s):
+    """The same SIP-T INVITE from an untrusted peer: its ISUP body is not forwarded (RFC 3372
+    §11 security): the IAM is built from the SIP headers, without the parameters only the body
+    had (hop counter 31, redirection, generic number, access transport...)."""
+    s.start()
+    s.sipp("uac_sipt.xml", SIPP_UNTRUSTED, IAM="iam_rich.bin", CHECK_ISUP="false")
+    s.finish()
+    got = first_trace(s.lab.path("trace-a.jsonl"), "rx", "IAM")
+    names = {p["name"] for p in got["message"]["parameters"]}
+    for leak in ("access_transport", "generic_number", "redirection_information",
+                 "propagation_delay_counter"):
+        check(leak not in names, "untrusted body leaked %s into the PSTN" % leak)
+    s.expect_cdr(s.cdr()[0], cause=16, answer_utc="*")
+
+
+def pstn_to_sipt(s):
+    s.start(originate=orig("2001", hold=800))
+    uas = s.sipp("uas_sipt.xml", SIPP_UAS_T, remote=None, background=True)
+    s.originate()
+    s.sipp_done(uas, 30)
+    s.finish()
+    inv = select(s.evs, "SIP", "INVITE")
+    check(inv and inv[0]["isup"] == ["IAM"], "the INVITE to the SIP-T peer carries no IAM")
+    expect_order(s.evs, ["ISUP IAM", "SIP INVITE", "SIP 180", "ISUP ACM", "SIP 200", "ISUP ANM",
+                         "ISUP REL", "SIP BYE"], "pstn to sip-t")
+    expect_order(s.evs, ["ISUP REL", "ISUP RLC"], "pstn to sip-t (RLC)")
+    bye = select(s.evs, "SIP", "BYE")
+    check(bye and bye[0]["isup"] == ["REL"], "the BYE to the SIP-T peer carries no REL")
+    s.expect_cdr(s.cdr()[0], direction="pstn-to-sip", cause=16)
+
+
+def two_gateways(s):
+    """PSTN A -> mgcd A -> SIP-T -> mgcd B -> PSTN B (RFC 3372 §4? the SIP bridging case): the IAM
+    pstn-sim A sent arrives at pstn-sim B with every parameter unchanged but the hop counter and
+    the CIC, and the backward ACM/ANM/REL likewise."""
+    s.start(originate=orig("6001", hold=1000), two=True)
+    s.originate()
+    time.sleep(4)
+    s.finish(sides=("a", "b"))
+    a_iam = first_trace(s.lab.path("trace-a.jsonl"), "tx", "IAM")
+    b_iam = first_trace(s.lab.path("trace-b.jsonl"), "rx", "IAM")
+    compare_iam(a_iam["message"], b_iam["message"], hop_delta=None)
+    for mt in ("ACM", "ANM"):
+        b_tx = first_trace(s.lab.path("trace-b.jsonl"), "tx", mt)
+        a_rx = first_trace(s.lab.path("trace-a.jsonl"), "rx", mt)
+        compare_params(b_tx["message"], a_rx["message"], mt)
+    rel_a = first_trace(s.lab.path("trace-a.jsonl"), "tx", "REL")
+    rel_b = first_trace(s.lab.path("trace-b.jsonl"), "rx", "REL")
+    compare_params(rel_a["message"], rel_b["message"], "REL")
+    inv = select(s.evs, "SIP", "INVITE", dst=SIP_B)
+    check(inv and inv[0]["isup"] == ["IAM"], "mgcd A -> mgcd B INVITE without IAM")
+    s.expect_cdr(s.cdr("a")[0], direction="pstn-to-sip", cause=16, answer_utc="*")
+    s.expect_cdr(s.cdr("b")[0], direction="sip-to-pstn", cause=16, answer_utc="*")
+
+
+def kamailio_in_front(s):
+    """mgcd's SIP-T INVITE goes through Kamailio (stateful proxy) to the SIP-T callee; Kamailio's
+    sipt module reads the called number and the calling party's category from our ISUP body."""
+    s.start(originate=orig("5001", hold=800), kamailio=True)
+    uas = s.sipp("uas_sipt.xml", SIPP_UAS_T, remote=None, background=True)
+    s.originate()
+    s.sipp_done(uas, 30)
+    s.finish()
+    klog = s.lab.proc("kamailio").text()
+    check("sipt called=5001" in klog, "Kamailio's sipt did not read called 5001:\n" +
+          klog[-2000:])
+    expect_order(s.evs, ["ISUP IAM", "SIP INVITE", "SIP INVITE", "SIP 200", "ISUP ANM"], "kam")
+    s.expect_cdr(s.cdr()[0], cause=16, answer_utc="*")
+
+
+# ================================================================================================
+# maintenance during calls
+def block_unblock_mid_call(s):
+    """BLO from mgcd's VTY on the circuit of an answered call: the call goes on (Q.764 §2.8.2.1:
+    blocking does not release calls); after it ends the circuit stays blocked, the next call takes
+    another circuit; UBL frees it."""
+    s.start()
+    call = s.sipp("uac_call.xml", SIPP_UAC, CALLED="12345", CALLING="5551234", HOLD=3000,
+                  background=True)
+    time.sleep(1.5)
+    s.mgcd("block trunk-group pstn-a cic 1")
+    s.sipp_done(call, 30)
+    out = s.mgcd("show circuits pstn-a")
+    check("block" in out.lower(), "cic 1 not shown blocked:\n" + out)
+    s.sipp("uac_call.xml", SIPP_UAC, CALLED="12346", CALLING="5551234", HOLD=300)
+    s.mgcd("unblock trunk-group pstn-a cic 1")
+    time.sleep(1)
+    s.finish()
+    expect_order(s.evs, ["ISUP IAM", "ISUP ANM", "ISUP BLO", "ISUP BLA", "ISUP REL", "ISUP RLC",
+                         "ISUP IAM", "ISUP RLC", "ISUP UBL", "ISUP UBA"], "blocking")
+    iams = s.isup("IAM")
+    check(iams[0]["cic"] == 1 and iams[1]["cic"] != 1,
+          "the second call took cic %d while cic 1 was blocked" % iams[1]["cic"])
+    check(s.isup("BLO")[0]["cic"] == 1, "BLO on cic %d" % s.isup("BLO")[0]["cic"])
+    for row in s.cdr(n=2):
+        s.expect_cdr(row, cause=16, answer_utc="*")
+
+
+def far_blocks_mid_call(s):
+    """The far exchange blocks the circuit of an answered call (BLO, then UBL): mgcd acknowledges
+    and the call is not disturbed."""
+    s.start()
+    call = s.sipp("uac_call.xml", SIPP_UAC, CALLED="12345", CALLING="5551234", HOLD=3000,
+                  background=True)
+    time.sleep(1.5)
+    s.sim("blo 1")
+    s.sipp_done(call, 30)
+    s.sim("ubl 1")
+    time.sleep(1)
+    s.finish()
+    expect_order(s.evs, ["ISUP ANM", "ISUP BLO", "ISUP BLA", "ISUP REL", "ISUP RLC", "ISUP UBL",
+                         "ISUP UBA"], "far blocking")
+    s.expect_cdr(s.cdr()[0], cause=16, answer_utc="*")
+
+
+def grs_during_calls(s):
+    """The far exchange resets circuits 1..30 with two calls up (Q.764 §2.9.3.2): mgcd answers
+    GRA, and clears both calls toward SIP with BYE."""
+    s.start()
+    calls = s.sipp("uac_far_bye.xml", SIPP_UAC, CALLED="12345", CALLING="5551234", WAIT=15000,
+                   calls=2, rate=10, background=True)
+    time.sleep(2)
+    s.sim("grs 1 29")
+    s.sipp_done(calls, 30)
+    s.finish()
+    expect_order(s.evs, ["ISUP ANM", "ISUP ANM", "ISUP GRS", "SIP BYE", "SIP BYE"], "grs")
+    expect_order(s.evs, ["ISUP ANM", "ISUP ANM", "ISUP GRS", "ISUP GRA"], "grs (GRA)")
+    check(count(s.evs, "SIP", "BYE") == 2, "%d BYEs" % count(s.evs, "SIP", "BYE"))
+    for row in s.cdr(n=2):
+        # the reset ends the calls, not a party: temporary failure, cleared by the gateway
+        s.expect_cdr(row, answer_utc="*", cause=41, released_by="gateway")
+
+
+def dual_seizure(s):
+    """Both exchanges seize circuit 1 at once (mgcd is frozen while SIP's INVITE and pstn-sim's
+    IAM queue up, then thawed). Q.764 §2.9.1.4: the exchange with the higher point code (pstn-sim,
+    0.2.2) controls the even circuits, mgcd the odd ones, so on cic 1 pstn-sim backs off and
+    repeats its call on another circuit; both calls complete. Each side hunts the circuits it
+    controls first (§2.9.1.4 b), so the group here has only odd circuits (1 and 3) for both to
+    want cic 1."""
+    for attempt in range(3):
+        s.lab = Lab(s.args.bin, "%s-%d" % (s.name, attempt), s.args.keep and
+                    "%s-%d" % (s.args.keep, attempt))
+        s.start(originate=orig("3007", hold=1000), cics=((1, 1), (3, 3)))
+        uas = s.sipp("uas_answer.xml", SIPP_UAS_PLAIN, remote=None, background=True, RING=100,
+                     WAIT=15000, name="sipp-uas")
+        mg = s.lab.proc("mgcd-a")
+        s.lab.send_signal(mg, signal.SIGSTOP)
+        uac = s.sipp("uac_call.xml", SIPP_UAC, CALLED="12345", CALLING="5551234", HOLD=1000,
+                     background=True)
+        s.originate()
+        time.sleep(0.5)
+        s.lab.send_signal(mg, signal.SIGCONT)
+        s.sipp_done(uac, 30)
+        s.sipp_done(uas, 30)
+        s.finish()
+        if s.sim_count("calls.dual-seizures") >= 1:
+            break
+        print("attempt %d: no dual seizure happened (mgcd read the IAM first); again" % attempt)
+    check(s.sim_count("calls.dual-seizures") == 1, "dual seizure never provoked")
+    check(s.sim_count("calls.reattempted") == 1, "pstn-sim did not repeat its call")
+    iams_on_1 = [e for e in s.isup("IAM", cic=1)]
+    check(len(iams_on_1) == 2, "expected two IAMs on cic 1 (the dual seizure): %d" %
+          len(iams_on_1))
+    for row in s.cdr(n=2):
+        s.expect_cdr(row, cause=16, answer_utc="*")
+
+
+def media_gateway_restart(s):
+    """osmo-mgw dies during an answered call and comes back: the call ends cleanly (DLCX to a
+    gateway that lost it), a call while it is away is refused (no media), and the next call after
+    it is back completes; no circuit is left hung."""
+    s.start()
+    call = s.sipp("uac_call.xml", SIPP_UAC, CALLED="12345", CALLING="5551234", HOLD=2500,
+                  background=True)
+    time.sleep(1.2)
+    mgw = s.lab.proc("osmo-mgw")
+    s.lab.stop(mgw, signal.SIGKILL)
+    s.sipp_done(call, 30)
+    s.sipp("uac_fail.xml", SIPP_UAC, CALLED="12346", CALLING="5551234", CODE="503",
+           WAIT=30000, life=60)
+    s.lab.procs.remove(mgw)
+    mgw2 = s.lab.start("osmo-mgw", ["osmo-mgw", "-c", os.path.join(HERE, "configs",
+                                                                  "osmo-mgw.cfg")])
+    s.lab.wait_log(mgw2, "Configured for MGCP")
+    time.sleep(0.5)
+    s.sipp("uac_call.xml", SIPP_UAC, CALLED="12347", CALLING="5551234", HOLD=500)
+    s.finish()
+    check(count(s.evs, "ISUP", "IAM") == 2, "the call without media gateway must not seize a "
+          "circuit (%d IAMs)" % count(s.evs, "ISUP", "IAM"))
+    rows = s.cdr(n=3)
+    s.expect_cdr(rows[0], answer_utc="*")
+    s.expect_cdr(rows[1], answer_utc="", cause="*")
+    s.expect_cdr(rows[2], cause=16, answer_utc="*")
+
+
+# ================================================================================================
+# baresip: plain SIP with real RTP
+def baresip_rtp(s):
+    """baresip calls through mgcd into the PSTN and sends G.711 RTP to the media gateway address
+    mgcd put in its SDP answer; then pstn-sim calls baresip (auto-answer) and RTP flows again."""
+    if not shutil.which("baresip"):
+        raise Skip("baresip is not installed")
+    s.start(originate=orig("4001", hold=3000))
+    lab = s.lab
+    for who in ("caller", "callee"):
+        d = lab.path("baresip-" + who)
+        os.makedirs(d, exist_ok=True)
+        for f in ("config", "accounts"):
+            shutil.copy(os.path.join(HERE, "configs", "baresip", who, f), d)
+    b = lab.start("baresip-caller", ["baresip", "-f", lab.path("baresip-caller"), "-e",
+                                     "/dial sip:12345@127.0.0.1:5060", "-t", "6"], life=20)
+    lab.wait_exit(b, 20)
+    callee = lab.start("baresip-callee", ["baresip", "-f", lab.path("baresip-callee"), "-t",
+                                          "12"], life=20)
+    time.sleep(1.5)
+    s.originate()
+    time.sleep(5)
+    lab.wait_exit(callee, 20)
+    s.finish()
+    rtp = lab.decode_rtp(16002, 16200)
+    check(len(rtp) > 50, "only %d RTP packets to/from the media gateway" % len(rtp))
+    rows = s.cdr(n=2)
+    s.expect_cdr(rows[0], direction="sip-to-pstn", answer_utc="*")
+    s.expect_cdr(rows[1], direction="pstn-to-sip", answer_utc="*")
+
+
+# ================================================================================================
+def decode(bin_dir, hexstr):
+    out = subprocess.run([os.path.join(bin_dir, "mgc-tool"), "decode", "isup", "--no-cic", hexstr],
+                         capture_output=True, text=True, check=True).stdout
+    import json
+    return json.loads(out)
+
+
+def first_trace(path, direction, message):
+    import json
+    end = time.time() + 3
+    while time.time() < end:
+        try:
+            with open(path) as f:
+                for line in f:
+                    j = json.loads(line)
+                    if j["dir"] == direction and j["message"].get("message") == message:
+                        return j
+        except OSError:
+            pass
+        time.sleep(0.2)
+    fail("%s: no %s %s" % (path, direction, message))
+
+
+def params(msg):
+    out = {}
+    for p in msg.get("parameters", []):
+        q = {k: v for k, v in p.items() if k not in ("part",)}
+        out[p["name"]] = q
+    return out
+
+
+def compare_params(a, b, label, ignore=()):
+    pa, pb = params(a), params(b)
+    for n in sorted(set(pa) | set(pb)):
+        if n in ignore:
+            continue
+        check(pa.get(n) == pb.get(n), "%s: parameter %s differs:\n sent %s\n got  %s" %
+              (label, n, pa.get(n), pb.get(n)))
+
+
+def compare_iam(sent, got, hop_delta):
+    """Every parameter equal, except the hop counter which a tandem decrements (Q.764 §2.1.13?)."""
+    compare_params(sent, got, "IAM", ignore=("hop_counter",))
+    hs = params(sent).get("hop_counter")
+    hg = params(got).get("hop_counter")
+    if hs:
+        check(hg is not None, "the hop counter was dropped")
+        if hop_delta is not None:
+            check(hg["hop_counter"] == hs["hop_counter"] - hop_delta, "hop counter %s -> %s" %
+                  (hs["hop_counter"], hg["hop_counter"]))
+        else:
+            check(hg["hop_counter"] < hs["hop_counter"], "hop counter %s -> %s" % (hs["hop_counter"], hg["hop_counter"]))
+
+
+SCENARIOS = {f.__name__: f for f in [
+    sip_to_pstn_answered, sip_to_pstn_busy, sip_to_pstn_unallocated, sip_to_pstn_no_answer,
+    sip_caller_cancels, pstn_callee_releases_first, pstn_silent_t7,
+    pstn_to_sip_answered, pstn_to_sip_busy, pstn_to_sip_unallocated, pstn_to_sip_no_answer,
+    sip_callee_releases_first, sip_peer_silent_timer_b,
+    sipt_transparency, sipt_untrusted_ignored, pstn_to_sipt, two_gateways, kamailio_in_front,
+    block_unblock_mid_call, far_blocks_mid_call, grs_during_calls, dual_seizure,
+    media_gateway_restart, baresip_rtp]}
+
+# written, not yet passing here: not registered with ctest
+PENDING = {"sip_peer_silent_timer_b", "kamailio_in_front", "baresip_rtp"}
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--bin", required=True)
+    ap.add_argument("--keep")
+    ap.add_argument("scenario", choices=sorted(SCENARIOS) + ["list"])
+    args = ap.parse_args()
+    if args.scenario == "list":
+        print("\n".join(n for n in SCENARIOS if n not in PENDING))
+        return 0
+    for tool in ("sipp", "osmo-mgw", "tshark", "dumpcap"):
+        if not shutil.which(tool):
+            print("SKIP: %s is not installed (scripts/setup installs it)" % tool)
+            return 77
+    s = Scenario(args, args.scenario)
+    try:
+        SCENARIOS[args.scenario](s)
+        print("PASS %s" % args.scenario)
+        print(show(s.evs))
+        return 0
+    except Skip as e:
+        print("SKIP: %s" % e)
+        return 77
+    except (TestFailure, Exception) as e:  # noqa: B902 - every failure is reported the same way
+        print("FAIL %s: %s" % (args.scenario, e))
+        import traceback
+        traceback.print_exc()
+        s.lab.stop_all()
+        try:
+            print(show(s.lab.events()))
+        except Exception:  # noqa: B902
+            pass
+        for p in s.lab.procs:
+            if p.name != "dumpcap":
+                print("==== %s (%s)" % (p.name, p.log))
+                print(p.text()[-3000:])
+        return 1
+    finally:
+        s.lab.stop_all()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
