@@ -27,6 +27,7 @@ constexpr uint8_t kTmrSpeech31kHz = 3;            // Q.763 §3.54: 3.1 kHz audio
 constexpr uint8_t kNaiInternational = 4;          // Q.763 §3.9 c)
 constexpr uint8_t kScreeningNetworkProvided = 3;  // Q.763 §3.10 f)
 constexpr uint8_t kCpgAlerting = 1, kCpgProgress = 2; // Q.763 §3.21 event indicator
+constexpr uint8_t kContinuityRequired = 1; // Q.763 §3.35: continuity check required on this circuit
 constexpr std::size_t kMaintenanceLogCap = 200;
 
 std::string acronym(MessageType t) {
@@ -652,6 +653,12 @@ void Sim::apply_rule(Call &c) {
     ++sum_.calls_answered;
     if (call.rule && call.rule->hangup_after_ms)
       call.later(call.rule->hangup_after_ms, [](Call &x) { x.release(kCauseNormal); });
+    if (call.rule && call.rule->suspend_after_ms)
+      call.later(call.rule->suspend_after_ms, [](Call &x) {
+        x.process(EvSuspendReq{true}); // network initiated: the caller's T6 runs
+        if (!x.finished && x.rule->resume_after_ms)
+          x.later(x.rule->resume_after_ms, [](Call &y) { y.process(EvResumeReq{true}); });
+      });
   };
   if (rule.answer_after_ms)
     c.later(rule.answer_after_ms, do_answer);
@@ -733,7 +740,9 @@ bool Sim::originate_one() {
   isup::Message &iam = c.iam;
   iam.type = MessageType::Iam;
   iam.cic = ci->cic;
-  iam.add(isup::NatureOfConnectionIndicators{}, isup::Part::MandatoryFixed);
+  isup::NatureOfConnectionIndicators nci;
+  nci.continuity_check_indicator = orig_.continuity_check ? kContinuityRequired : 0;
+  iam.add(nci, isup::Part::MandatoryFixed);
   isup::ForwardCallIndicators fci;
   fci.isdn_user_part_indicator = true; // ISUP all the way
   fci.national_international_call_indicator = orig_.called_nai == kNaiInternational;
@@ -755,6 +764,9 @@ bool Sim::originate_one() {
   }
   c.out = std::make_unique<OutgoingCall>(c);
   c.process(EvSetupReq{});
+  // The test tone came back through the far end's loop (simulated): COT success.
+  if (orig_.continuity_check && !c.finished)
+    c.process(EvContinuityReq{true});
   if (!c.sam_rest.empty() && !c.finished)
     c.process(EvMoreDigitsReq{true});
   return true;

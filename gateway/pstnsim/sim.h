@@ -49,6 +49,10 @@ struct Rule {
   CpgKind cpg = CpgKind::None;    // CPG sent after the ACM, before the ANM
   uint32_t hangup_after_ms = 0;   // once answered, REL cause 16 after this long (0: never)
   uint32_t expect_digits = 0;     // overlap: wait for SAMs until this many digits (0: en bloc)
+  // Q.764 §2.5: once answered, SUS (network initiated) after this long (0: never), then RES this
+  // long after the SUS (0: never; the caller's T6 then releases with cause 102).
+  uint32_t suspend_after_ms = 0;
+  uint32_t resume_after_ms = 0;
 };
 
 struct OriginateConfig {
@@ -61,6 +65,8 @@ struct OriginateConfig {
   uint32_t duration_ms = 0;          // stop placing calls after this long (0: until total)
   uint32_t hold_ms = 1000;           // hang up this long after the answer (0: wait for the far end)
   uint32_t sam_digits = 0;           // overlap: the last N digits go in a SAM after the IAM
+  // Q.764 §2.1.8: the IAM asks for a continuity check on the circuit; COT (success) follows it.
+  bool continuity_check = false;
   std::vector<uint8_t> expect_causes{16}; // release causes that count as success
 };
 

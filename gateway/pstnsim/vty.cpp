@@ -303,6 +303,17 @@ CMD(cfg_rule_digits, "expect-digits <0-32>",
   rule().expect_digits = u32(argv[0]);
   return CMD_SUCCESS;
 }
+CMD(cfg_rule_suspend, "suspend-after <0-86400000>",
+    "Once answered, SUS (network initiated, Q.764 2.5) after this long; 0: never\nMilliseconds\n") {
+  rule().suspend_after_ms = u32(argv[0]);
+  return CMD_SUCCESS;
+}
+CMD(cfg_rule_resume, "resume-after <0-86400000>",
+    "RES this long after the SUS; 0: never (the caller's T6 releases with cause 102)\n"
+    "Milliseconds\n") {
+  rule().resume_after_ms = u32(argv[0]);
+  return CMD_SUCCESS;
+}
 int write_rules(struct vty *vty) {
   static const char *cpgs[] = {"none", "alerting", "progress"};
   for (const auto &r : g_cfg->sim.rules) {
@@ -317,6 +328,10 @@ int write_rules(struct vty *vty) {
     vty_out(vty, " cpg %s%s", cpgs[static_cast<int>(r.cpg)], NL);
     vty_out(vty, " hangup-after %u%s", r.hangup_after_ms, NL);
     vty_out(vty, " expect-digits %u%s", r.expect_digits, NL);
+    if (r.suspend_after_ms)
+      vty_out(vty, " suspend-after %u%s", r.suspend_after_ms, NL);
+    if (r.resume_after_ms)
+      vty_out(vty, " resume-after %u%s", r.resume_after_ms, NL);
   }
   return CMD_SUCCESS;
 }
@@ -393,6 +408,15 @@ CMD(cfg_orig_sam, "sam-digits <0-30>",
   orig().sam_digits = u32(argv[0]);
   return CMD_SUCCESS;
 }
+CMD(cfg_orig_cot, "continuity-check",
+    "The IAMs ask for a continuity check on the circuit (Q.764 2.1.8); COT (success) follows\n") {
+  orig().continuity_check = true;
+  return CMD_SUCCESS;
+}
+CMD(cfg_orig_no_cot, "no continuity-check", "Negate\nNo continuity check (default)\n") {
+  orig().continuity_check = false;
+  return CMD_SUCCESS;
+}
 CMD(cfg_orig_expect, "expect-cause <1-127>",
     "A release cause that counts as success (repeat; the first replaces the default 16)\n"
     "Q.850 cause value\n") {
@@ -426,6 +450,8 @@ int write_originate(struct vty *vty) {
   vty_out(vty, " duration %u%s", o.duration_ms, NL);
   vty_out(vty, " hold %u%s", o.hold_ms, NL);
   vty_out(vty, " sam-digits %u%s", o.sam_digits, NL);
+  if (o.continuity_check)
+    vty_out(vty, " continuity-check%s", NL);
   for (uint8_t c : o.expect_causes)
     vty_out(vty, " expect-cause %u%s", c, NL);
   vty_out(vty, " start-delay %u%s", g_cfg->originate_delay_ms, NL);
@@ -610,14 +636,15 @@ void vty_install_config(Config &cfg) {
   install_element(CONFIG_NODE, &cfg_rule_cmd);
   for (auto *c : {&cfg_rule_action_cmd, &cfg_rule_release_cmd, &cfg_rule_answer_after_cmd,
                   &cfg_rule_in_band_cmd, &cfg_rule_cpg_cmd, &cfg_rule_hangup_cmd,
-                  &cfg_rule_digits_cmd})
+                  &cfg_rule_digits_cmd, &cfg_rule_suspend_cmd, &cfg_rule_resume_cmd})
     install_element(RULE_NODE, c);
 
   install_node(&originate_node, write_originate);
   install_element(CONFIG_NODE, &cfg_orig_cmd);
   for (auto *c : {&cfg_orig_called_cmd, &cfg_orig_calling_cmd, &cfg_orig_called_nai_cmd,
                   &cfg_orig_calling_nai_cmd, &cfg_orig_rate_cmd, &cfg_orig_total_cmd,
-                  &cfg_orig_duration_cmd, &cfg_orig_hold_cmd, &cfg_orig_sam_cmd,
+                  &cfg_orig_duration_cmd, &cfg_orig_hold_cmd, &cfg_orig_sam_cmd, &cfg_orig_cot_cmd,
+                  &cfg_orig_no_cot_cmd,
                   &cfg_orig_expect_cmd, &cfg_orig_delay_cmd})
     install_element(ORIGINATE_NODE, c);
 

@@ -294,6 +294,53 @@ TEST_F(PstnSimPair, IncompleteNumberReleasedOnT35) {
   expect_idle();
 }
 
+TEST_F(PstnSimPair, SuspendThenResumeAfterAnswer) {
+  Rule r = rule("", RuleAction::Answer);
+  r.suspend_after_ms = 100;
+  r.resume_after_ms = 200;
+  r.hangup_after_ms = 1000;
+  cb.rules = {r};
+  start();
+  OriginateConfig o = calls("6600", 2);
+  o.hold_ms = 0;
+  a->originate_start(o);
+  run(3000);
+  EXPECT_EQ(get(a->summary().received, "SUS"), 2u); // Q.764 §2.5, network initiated
+  EXPECT_EQ(get(a->summary().received, "RES"), 2u);
+  EXPECT_EQ(get(a->summary().released_outgoing, 16), 2u);
+  EXPECT_EQ(a->summary().calls_failed, 0u);
+  expect_idle();
+}
+
+TEST_F(PstnSimPair, SuspendWithoutResumeEndsOnT6) {
+  Rule r = rule("", RuleAction::Answer);
+  r.suspend_after_ms = 100;
+  cb.rules = {r};
+  start();
+  OriginateConfig o = calls("6600", 1, {102});
+  o.hold_ms = 0;
+  a->originate_start(o);
+  run(35000); // T6 30 s
+  EXPECT_EQ(get(a->summary().received, "SUS"), 1u);
+  EXPECT_EQ(get(a->summary().released_outgoing, 102), 1u);
+  EXPECT_EQ(a->summary().calls_failed, 0u);
+  expect_idle();
+}
+
+TEST_F(PstnSimPair, ContinuityCheckOnTheCircuit) {
+  cb.rules = {rule("", RuleAction::Answer)};
+  start();
+  OriginateConfig o = calls("7700", 2);
+  o.continuity_check = true;
+  a->originate_start(o);
+  run(3000);
+  EXPECT_EQ(get(a->summary().sent, "COT"), 2u);
+  EXPECT_EQ(b->summary().continuity_loops, 2u); // Q.764 §2.1.8: looped until the COT
+  EXPECT_EQ(b->summary().calls_answered, 2u);
+  EXPECT_EQ(a->summary().calls_failed, 0u);
+  expect_idle();
+}
+
 TEST_F(PstnSimPair, GrsFromASeenByB) {
   start();
   ASSERT_TRUE(a->grs(1, 29));
