@@ -71,6 +71,11 @@ Status iam_from_invite(const SipCallInfo &sip, const Message *encapsulated,
 
   if (encapsulated && encapsulated->type == MessageType::Iam) {
     iam = *encapsulated; // every parameter as the originating network sent it
+    // Q.764 §2.1.8: the continuity indicator speaks of the circuits before the SIP network; this
+    // gateway makes no check on its outgoing circuit and sends no COT, so the next exchange must
+    // not wait for one.
+    if (auto *nci = iam.find<NatureOfConnectionIndicators>())
+      nci->continuity_check_indicator = 0;
   } else {
     iam.clear();
     iam.type = MessageType::Iam;

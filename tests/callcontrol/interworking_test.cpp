@@ -165,6 +165,19 @@ TEST(Redirection, HistoryInfoEntries) {
   EXPECT_TRUE(diversions_from_history({h[0], {"+4930444", "1.2", std::nullopt}}).empty());
 }
 
+TEST(InviteToIam, EncapsulatedContinuityIndicatorIsNotPassedOn) {
+  // NCI 0x15: satellite 1, continuity "performed on a previous circuit" (2), echo control device
+  Message enc = decode_hex("01" "15" "2000" "0a" "03" "0200" "0403101214");
+  SipCallInfo sip;
+  sip.called = "0301214";
+  Message iam;
+  ASSERT_TRUE(iam_from_invite(sip, &enc, {}, iam).ok());
+  const auto *nci = iam.find<NatureOfConnectionIndicators>();
+  EXPECT_EQ(nci->continuity_check_indicator, 0); // no COT will follow from this gateway
+  EXPECT_EQ(nci->satellite_indicator, 1);
+  EXPECT_TRUE(nci->echo_control_device_indicator);
+}
+
 TEST(IamToInvite, IdentityPrivacyCategoryRedirection) {
   // IAM: CPC payphone, called national 301234567, calling national 40555 restricted,
   // original called 301111, redirecting 302222, redirection info (counter 2), hop counter 20
