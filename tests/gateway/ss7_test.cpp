@@ -127,6 +127,33 @@ TEST_F(Ss7Side, TruncatedIamIsReleasedWithCause96) {
   EXPECT_TRUE(sip.invites.empty());
 }
 
+// Overlap (Q.764 §2.1.2): a SAM with ST completes the IAM's number; the call goes to SIP en bloc.
+TEST_F(Ss7Side, SamOctetsCompleteAnOverlapIam) {
+  ASSERT_TRUE(cm->set_overlap("pstn", 4));
+  rx("1300" "010020010a00" "0205" "03021032" "0a0683135515320400"); // called 23, no ST
+  EXPECT_TRUE(sip.invites.empty());
+  rx("1300" "02" "0200" "03" "80540f"); // SAM 4 5 ST (odd: bit 8 of the first octet)
+  ASSERT_EQ(sip.invites.size(), 1u);
+  EXPECT_EQ(sip.invites[0].called, "2345");
+}
+
+// A SAM whose octets do not decode is answered in ISUP's own terms (Q.764 §2.9.5: CFN) and
+// never reaches call control: the call keeps collecting digits under T35. (A SAM that decodes
+// but carries no usable digits releases the call with cause 28: call_manager_test.)
+TEST_F(Ss7Side, UndecodableSamIsAnsweredWithConfusion) {
+  cm->set_overlap("pstn", 4);
+  rx("1300" "010020010a00" "0205" "03021032" "0a0683135515320400");
+  rx("1300" "02" "0200" "07" "0054"); // the subsequent number runs past the message
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(sent(0).type, isup::MessageType::Cfn);
+  EXPECT_EQ(sent(0).cic, 0x13);
+  EXPECT_TRUE(sip.invites.empty());
+  EXPECT_EQ(cm->active_calls(), 1u);
+  rx("1300" "02" "0200" "03" "80540f"); // a good one still completes the number
+  ASSERT_EQ(sip.invites.size(), 1u);
+  EXPECT_EQ(sip.invites[0].called, "2345");
+}
+
 TEST_F(Ss7Side, OtherServiceIndicatorsAreNotIsup) {
   sigtran::MtpTransfer t;
   t.si = 3; // SCCP
