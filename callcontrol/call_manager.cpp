@@ -141,6 +141,10 @@ struct CallManager::Call : Port {
   std::string sam_digits;                   // SIP -> PSTN: the digits of the SAM to send
   MediaGateway::Handle loop = 0;            // the continuity check loop (Q.764 §2.1.8)
   bool loop_attached = false, loop_pending = false, in_loopback_request = false;
+  // The loop is being taken down: a gateway may refuse a second connection on the endpoint
+  // until it is gone (osmo-mgw does), so the call's media connection waits for it.
+  bool loop_releasing = false;
+  std::function<void()> after_loop;
   uint8_t release_cause = kCauseNormal, release_location = 0;
   HalfCallTimers timers;
   CallRecord cdr;
@@ -242,11 +246,30 @@ struct CallManager::Call : Port {
   }
   void attach_check_loop() override;
   void detach_check_loop() override {
-    loop_pending = false;
+    if (loop_pending) { // still being set up: the loopback's answer takes it down
+      loop_pending = false;
+      loop_releasing = true;
+      return;
+    }
     if (!loop_attached)
       return;
     loop_attached = false;
-    tg->media->release(loop, [](const Status &) {});
+    loop_releasing = true;
+    tg->media->release(loop, loop_released(m, ref));
+  }
+  // Completion of the loop's release: what waited for it (the call's media connection) goes on.
+  static MediaGateway::Done loop_released(CallManager &mgr, uint32_t r) {
+    return [&mgr, r](const Status &) {
+      auto it = mgr.calls_.find(r);
+      if (it == mgr.calls_.end() || !it->second->loop_releasing)
+        return;
+      it->second->loop_releasing = false;
+      if (auto next = std::move(it->second->after_loop)) {
+        it->second->after_loop = nullptr;
+        next();
+        mgr.reap();
+      }
+    };
   }
   Address address() const override {
     bool st = false, bad = false;
@@ -387,7 +410,9 @@ void CallManager::Call::attach_check_loop() {
     Call *c = it == mgr.calls_.end() ? nullptr : it->second.get();
     if (!c || !c->loop_pending) { // the check ended first: the loop is not needed
       if (s.ok())
-        media_gw->release(h, [](const Status &) {});
+        media_gw->release(h, loop_released(mgr, r));
+      else
+        loop_released(mgr, r)(s);
       return;
     }
     c->loop_pending = false;
@@ -658,6 +683,14 @@ void CallManager::start_outgoing(Call &c) {
 void CallManager::connect_media_then(Call &c, const std::string &remote_sdp,
                                      std::function<void()> next) {
   const uint32_t ref = c.ref;
+  if (c.loop_releasing) { // the continuity loop goes first (Q.764 §2.1.8: COT received)
+    c.after_loop = [this, ref, remote_sdp, next = std::move(next)]() mutable {
+      auto it = calls_.find(ref);
+      if (it != calls_.end())
+        connect_media_then(*it->second, remote_sdp, std::move(next));
+    };
+    return;
+  }
   // Without the far end's SDP the connection can only receive (RFC 3435 §2.3.5: send modes need
   // a remote connection descriptor); the answer's SDP turns it to sendrecv.
   c.tg->media->connect(

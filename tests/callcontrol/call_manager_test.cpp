@@ -106,15 +106,36 @@ struct Media : MediaGateway {
   Handle next = 100;
   bool fail = false, loop_fail = false;
   std::map<Handle, uint16_t> open;
+  std::map<Handle, bool> loops; // open loopback connections
+  // async: answers wait until flush(), as a real gateway's do
+  bool async = false;
+  std::vector<std::function<void()>> pending;
+  void later(std::function<void()> f) {
+    if (async)
+      pending.push_back(std::move(f));
+    else
+      f();
+  }
+  void flush() {
+    while (!pending.empty()) {
+      auto p = std::move(pending);
+      pending.clear();
+      for (auto &f : p)
+        f();
+    }
+  }
   std::vector<std::string> log;
   void set_listener(Listener *x) override { l = x; }
   void connect(std::string_view, uint16_t cic, std::string_view remote, MediaMode,
                Connected done) override {
     log.push_back("connect " + std::to_string(cic) + (remote.empty() ? "" : " +sdp"));
-    if (fail)
-      return done(Status("test.no_resources", 502), 0, {});
+    bool looped = false; // like osmo-mgw: the endpoint is taken while its loop is there
+    for (auto &[h, c] : open)
+      looped = looped || (c == cic && loops.count(h));
+    if (fail || looped)
+      return later([done] { done(Status("test.no_resources", 502), 0, {}); });
     open[++next] = cic;
-    done(Status::Ok(), next, "v=0 gw " + std::to_string(cic));
+    later([done, h = next, cic] { done(Status::Ok(), h, "v=0 gw " + std::to_string(cic)); });
   }
   void modify(Handle h, std::optional<MediaMode>, std::string_view, Modified done) override {
     log.push_back("modify " + std::to_string(open[h]));
@@ -123,14 +144,16 @@ struct Media : MediaGateway {
   void loopback(std::string_view, uint16_t cic, Connected done) override {
     log.push_back("loopback " + std::to_string(cic));
     if (loop_fail)
-      return done(Status("test.no_loop", 502), 0, {});
+      return later([done] { done(Status("test.no_loop", 502), 0, {}); });
     open[++next] = cic;
-    done(Status::Ok(), next, {});
+    loops[next] = true;
+    later([done, h = next] { done(Status::Ok(), h, {}); });
   }
   void release(Handle h, Done done) override {
     log.push_back("release " + std::to_string(open[h]));
     open.erase(h);
-    done(Status::Ok());
+    loops.erase(h);
+    later([done] { done(Status::Ok()); });
   }
 };
 
@@ -775,6 +798,36 @@ TEST_F(Calls, NoLoopAtTheGatewayReleasesTheCall) {
   EXPECT_EQ(wire.sent[0].second.find<isup::CauseIndicators>()->cause_value, 41);
   wire.types();
   rx(kRlc, 3);
+  all_idle();
+}
+
+// A real gateway answers later: the COT may come before the loop is up, and the call's own
+// connection may only be made once the loop is gone (osmo-mgw refuses a second call on the
+// endpoint). Found with pstn-sim + osmo-mgw.
+TEST_F(Calls, ContinuityWithAGatewayThatAnswersLater) {
+  media.async = true;
+  rx(iam_to("2345", 3, 1));
+  rx("0501", 3); // COT before the loopback's answer
+  EXPECT_EQ(media_log(), "loopback 3");
+  media.flush();
+  EXPECT_EQ(media_log(), "release 3, connect 3");
+  ASSERT_EQ(sip.invites.size(), 1u);
+  EXPECT_TRUE(wire.sent.empty()); // no REL: the connection was not refused
+  // and with the loop up before the COT
+  rx(iam_to("2345", 4, 1));
+  media.flush();
+  rx("0501", 4);
+  EXPECT_EQ(media_log(), "loopback 4, release 4");
+  EXPECT_EQ(sip.invites.size(), 1u); // the connection waits for the loop's release
+  media.flush();
+  EXPECT_EQ(media_log(), "connect 4");
+  EXPECT_EQ(sip.invites.size(), 2u);
+  cm->sip_failed(*sip.legs[0], 486, std::nullopt);
+  cm->sip_failed(*sip.legs[1], 486, std::nullopt);
+  media.flush();
+  rx(kRlc, 3);
+  rx(kRlc, 4);
+  media.flush();
   all_idle();
 }
 
