@@ -355,11 +355,16 @@ struct CallManager::Call : Port {
     sip_end();
   }
   void on_reattempt() override;
-  void on_circuit_idle() override {
+  // The ISUP half is over: the check loop goes, and a call that never reached SIP (continuity
+  // failure, T35, T8 ...) has no SIP side to wait for.
+  void isup_gone() {
     isup_done = true;
     detach_check_loop();
     if (!leg && !routed)
-      sip_done = true; // the call never reached SIP (continuity failure, T35, T8 ...)
+      sip_done = true;
+  }
+  void on_circuit_idle() override {
+    isup_gone();
     if (tg->circuits.find(cic) && tg->circuits.find(cic)->call_ref == ref)
       tg->circuits.idle(cic);
     release_media();
@@ -381,10 +386,7 @@ void CallManager::SupervisionAdapter::release_call(uint32_t ref, uint16_t, uint8
   Call &c = *it->second;
   // The circuit was reset or blocked for hardware: the ISUP half is gone without RLC.
   c.on_released(cause, kLocationPublicLocal);
-  c.detach_check_loop();
-  if (!c.leg && !c.routed)
-    c.sip_done = true;
-  c.isup_done = true;
+  c.isup_gone();
   c.release_media();
   c.try_finish();
 }

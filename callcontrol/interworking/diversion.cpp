@@ -1,8 +1,8 @@
 #include "callcontrol/interworking/diversion.h"
 
 #include <array>
-#include <charconv>
 #include <cctype>
+#include <charconv>
 
 namespace mgc::cc::iw {
 
@@ -167,8 +167,9 @@ std::optional<Diversion> parse_diversion(std::string_view entry) {
 }
 
 std::string diversion_value(const Diversion &d, std::string_view host) {
-  return "<sip:" + d.number + "@" + std::string(host) + ">;reason=" +
-         std::string(diversion_reason(d.reason)) + ";counter=" + std::to_string(d.counter);
+  return "<sip:" + d.number + "@" + std::string(host) +
+         ">;reason=" + std::string(diversion_reason(d.reason)) +
+         ";counter=" + std::to_string(d.counter);
 }
 
 std::optional<HistoryEntry> parse_history_info(std::string_view entry) {
