@@ -87,8 +87,19 @@ Status iam_from_invite(const SipCallInfo &sip, const Message *encapsulated,
     fci.isdn_user_part_preference_indicator = 0; // preferred all the way
     iam.add(fci, Part::MandatoryFixed);
     iam.add(CallingPartysCategory{.value = cpc_value(sip.cpc)}, Part::MandatoryFixed);
-    iam.add(TransmissionMediumRequirement{.value = profile.transmission_medium_requirement},
-            Part::MandatoryFixed);
+    if (profile.variant == Variant::Ansi) {
+      // T1.113 IAM: user service information (mandatory variable) instead of the transmission
+      // medium requirement; speech, CCITT coding, circuit mode, 64 kbit/s (Q.931 §4.5.5 layout).
+      UserServiceInformation usi;
+      usi.coding_standard = 0;
+      usi.information_transfer_capability = 0; // speech
+      usi.transfer_mode = 0;                   // circuit mode
+      usi.information_transfer_rate = 0x10;    // 64 kbit/s
+      iam.add(usi, Part::MandatoryVariable);
+    } else {
+      iam.add(TransmissionMediumRequirement{.value = profile.transmission_medium_requirement},
+              Part::MandatoryFixed);
+    }
     CalledPartyNumber cdpn;
     cdpn.numbering_plan_indicator = kNpiE164;
     iam.add(cdpn, Part::MandatoryVariable);

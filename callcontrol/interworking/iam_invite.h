@@ -6,11 +6,15 @@
 #include "callcontrol/interworking/numbers.h"
 #include "core/status.h"
 #include "isup/message.h"
+#include "isup/variant.h"
 
 namespace mgc::cc::iw {
 
 struct InterworkingProfile {
   NumberingPlan plan;
+  // The ISUP of the trunk side: ITU-T Q.763 or ANSI T1.113 (whose IAM carries the user service
+  // information where Q.763 has the transmission medium requirement).
+  isup::Variant variant = isup::Variant::Itu;
   // Mandatory IAM parameters that no SIP field carries (RFC 3398 §7.2.1.1 "Gateways MUST be
   // provisioned with default values").
   uint8_t transmission_medium_requirement = 3; // 3.1 kHz audio

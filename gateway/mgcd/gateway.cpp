@@ -327,6 +327,7 @@ Status Gateway::start(const Config &cfg) {
   }
   cc::CallManagerConfig ccfg;
   ccfg.own_point_code = own;
+  ccfg.interworking.variant = cfg.ss7.variant; // the IAM built from an INVITE (T1.113 or Q.763)
   ccfg.timers = cfg.timers;
   calls_ = std::make_unique<cc::CallManager>(ccfg, sched_, *p_->ss7, *p_->sip, cdr_.get());
   for (const auto &tg : cfg.trunk_groups) {

@@ -71,6 +71,38 @@ TEST(InviteToIam, PlainSipCall) {
                              "0a05831304550" "5" "3d011e" "00");
 }
 
+TEST(InviteToIam, AnsiCarriesUserServiceInformation) {
+  // T1.113: the IAM has the user service information (mandatory variable) where Q.763 has the
+  // transmission medium requirement; an ANSI exchange decodes what we build.
+  SipCallInfo sip;
+  sip.called = "12345";
+  sip.from = "4441000";
+  sip.max_forwards = 70;
+  InterworkingProfile p;
+  p.variant = Variant::Ansi;
+  Message iam;
+  ASSERT_TRUE(iam_from_invite(sip, nullptr, p, iam).ok());
+  EXPECT_EQ(iam.find<TransmissionMediumRequirement>(), nullptr);
+  const auto *usi = iam.find<UserServiceInformation>();
+  ASSERT_NE(usi, nullptr);
+  EXPECT_EQ(usi->information_transfer_capability, 0); // speech
+  EXPECT_EQ(usi->information_transfer_rate, 0x10);     // 64 kbit/s
+  std::vector<uint8_t> octets;
+  ASSERT_TRUE(encode(iam, EncodeOptions{.variant = Variant::Ansi, .with_cic = false}, octets).ok());
+  Message back;
+  const DecodeResult r =
+      decode(octets, DecodeOptions{.variant = Variant::Ansi, .with_cic = false}, back);
+  ASSERT_TRUE(r.status.ok()) << r.status.detail();
+  ASSERT_NE(back.find<CalledPartyNumber>(), nullptr);
+  EXPECT_EQ(back.find<CalledPartyNumber>()->address_signals.str(), "12345");
+  ASSERT_NE(back.find<UserServiceInformation>(), nullptr);
+  // The ITU-T form is unchanged: TMR, no USI.
+  p.variant = Variant::Itu;
+  ASSERT_TRUE(iam_from_invite(sip, nullptr, p, iam).ok());
+  EXPECT_NE(iam.find<TransmissionMediumRequirement>(), nullptr);
+  EXPECT_EQ(iam.find<UserServiceInformation>(), nullptr);
+}
+
 TEST(InviteToIam, PrivacyInternationalAndCategory) {
   SipCallInfo sip;
   sip.called = "+33123456789";
