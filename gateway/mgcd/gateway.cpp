@@ -91,7 +91,16 @@ struct Gateway::Parts {
 
 Gateway::Gateway() : p_(std::make_unique<Parts>()) {}
 Gateway::~Gateway() {
-  calls_.reset(); // calls first: they hold legs, media handles and timers
+  // Calls first: they hold legs, media handles and timers. The adapters outlive them and their
+  // transports still report while they close (the M3UA association going down gives MTP-PAUSE,
+  // Q.701): they must not reach the destroyed call control.
+  if (p_->ss7)
+    p_->ss7->detach();
+  if (p_->sip)
+    p_->sip->detach();
+  for (auto &[name, mg] : p_->media)
+    mg->set_listener(nullptr);
+  calls_.reset();
   p_.reset();
 }
 

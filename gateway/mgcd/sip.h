@@ -47,6 +47,7 @@ public:
 
   void add_peer(SipPeerEntry p);
   void attach(cc::CallManager &calls) { calls_ = &calls; }
+  void detach() { calls_ = nullptr; } // call control is going away (shutdown)
   // Every message the SIP transports deliver.
   void receive(const sipt::Message &m, const sipt::Peer &from);
 

@@ -26,6 +26,9 @@ public:
   void attach(sigtran::Node &node, cc::CallManager &calls) {
     attach([&node](const sigtran::MtpTransfer &t) { return node.mtp_transfer_req(t); }, calls);
   }
+  // Call control is going away: indications from here on (MTP-PAUSE while the association
+  // closes at shutdown) reach nobody.
+  void detach() { calls_ = nullptr; }
 
   // cc::IsupSender
   void send(uint32_t dpc, const isup::Message &msg) override;
