@@ -57,13 +57,26 @@ Call *UserAgent::call_by_id(uint64_t id) {
 }
 
 Call *UserAgent::find_call(const Message &m) {
-  for (auto &[id, c] : calls_) {
-    if (c->state_ == Call::State::Terminated)
+  // Several calls may share a Call-ID (a call that loops back through us): the tags decide, and
+  // the oldest matching call wins, as a scan in call order would find it.
+  Call *found = nullptr;
+  const auto [first, last] = by_call_id_.equal_range(std::string(m.call_id()));
+  for (auto it = first; it != last; ++it) {
+    Call *c = call_by_id(it->second);
+    if (!c || c->state_ == Call::State::Terminated || !c->have_dialog_ ||
+        !c->dialog_.matches(m, !c->uas_))
       continue;
-    if (c->have_dialog_ && c->dialog_.matches(m, !c->uas_))
-      return c.get();
+    if (!found || c->id_ < found->id_)
+      found = c;
   }
-  return nullptr;
+  return found;
+}
+
+void UserAgent::index(Call &c) {
+  if (c.indexed_)
+    return;
+  c.indexed_ = true;
+  by_call_id_.emplace(c.dialog_.call_id, c.id_);
 }
 
 void UserAgent::terminate(Call &c) {
@@ -71,6 +84,7 @@ void UserAgent::terminate(Call &c) {
     return;
   c.state_ = Call::State::Terminated;
   c.dialog_.state = Dialog::State::Terminated;
+  terminated_.push_back(c.id_);
   for (auto *t : {&c.retransmit_timer_, &c.giveup_timer_, &c.rel_timer_, &c.rel_giveup_})
     if (*t) {
       timers_.stop(*t);
@@ -80,11 +94,27 @@ void UserAgent::terminate(Call &c) {
 }
 
 void UserAgent::reap() {
-  for (auto it = calls_.begin(); it != calls_.end();)
-    if (it->second->state_ == Call::State::Terminated)
-      it = calls_.erase(it);
-    else
-      ++it;
+  while (!terminated_.empty()) {
+    const std::vector<uint64_t> done = std::move(terminated_);
+    terminated_.clear();
+    for (uint64_t id : done) {
+      auto it = calls_.find(id);
+      if (it == calls_.end())
+        continue;
+      Call &c = *it->second;
+      if (c.indexed_) {
+        const auto [first, last] = by_call_id_.equal_range(c.dialog_.call_id);
+        for (auto x = first; x != last; ++x)
+          if (x->second == id) {
+            by_call_id_.erase(x);
+            break;
+          }
+      }
+      if (c.uas_)
+        uas_by_invite_tx_.erase(c.invite_tx_);
+      calls_.erase(it);
+    }
+  }
 }
 
 void UserAgent::receive(const Message &m, const Peer &from) {
@@ -170,9 +200,8 @@ void UserAgent::on_request(Transaction *tx, const Message &req, const Peer &from
     Transaction *inv = layer_.find_invite_for_cancel(req);
     Call *c = nullptr;
     if (inv)
-      for (auto &[id, cc] : calls_)
-        if (cc->uas_ && cc->invite_tx_ == inv->id())
-          c = cc.get();
+      if (auto it = uas_by_invite_tx_.find(inv->id()); it != uas_by_invite_tx_.end())
+        c = call_by_id(it->second);
     if (!inv || !c) {
       counters_.inc(SipUaCounter::answered_481);
       respond(*tx, req, 481, "Call/Transaction Does Not Exist");
@@ -211,6 +240,8 @@ void UserAgent::on_request(Transaction *tx, const Message &req, const Peer &from
     c->have_dialog_ = true;
     Call *raw = c.get();
     calls_.emplace(raw->id_, std::move(c));
+    index(*raw);
+    uas_by_invite_tx_.emplace(raw->invite_tx_, raw->id_);
     counters_.inc(SipUaCounter::calls_in);
     events_.on_incoming(*raw, *raw->invite_);
     return;
@@ -434,6 +465,7 @@ void UserAgent::on_uac_invite_response(Call &c, const Message &r) {
       if (!c.have_dialog_) {
         c.dialog_ = Dialog::as_uac(*c.invite_, r, contact_uri(), c.dialog_.peer);
         c.have_dialog_ = true;
+        index(c);
       }
       c.state_ = Call::State::Early;
       if (is_reliable_provisional(r)) { // RFC 3262 §4: PRACK it
@@ -453,6 +485,7 @@ void UserAgent::on_uac_invite_response(Call &c, const Message &r) {
       c.dialog_.local_cseq = std::max(cseq, c.dialog_.local_cseq);
       c.dialog_.state = Dialog::State::Confirmed;
       c.have_dialog_ = true;
+      index(c);
       c.state_ = Call::State::Confirmed;
       // §13.2.2.4: the ACK for a 2xx is a new transaction-less request with the INVITE's CSeq.
       c.ack_bytes_ = c.dialog_.make_request("ACK", via(), {}, {}, {}, c.invite_->cseq().number);

@@ -13,6 +13,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace mgc::sipt {
@@ -90,6 +91,7 @@ private:
   State state_ = State::Initial;
   Dialog dialog_;
   bool have_dialog_ = false;
+  bool indexed_ = false; // in the UserAgent's Call-ID index
   uint64_t invite_tx_ = 0;      // the INVITE transaction (server or client)
   uint64_t reinvite_tx_ = 0;    // a pending incoming re-INVITE
   uint64_t offer_tx_ = 0;       // our re-INVITE / UPDATE awaiting its final response
@@ -153,6 +155,7 @@ private:
   friend class Call;
   Call *find_call(const Message &m);
   Call *call_by_id(uint64_t id);
+  void index(Call &c); // once it has a dialog: found by its Call-ID from then on
   void terminate(Call &c);
   void reap();
   void respond(Transaction &tx, const Message &req, int code, std::string_view reason,
@@ -171,6 +174,12 @@ private:
   UaConfig cfg_;
   TransactionLayer layer_;
   std::map<uint64_t, std::unique_ptr<Call>> calls_;
+  // In-dialog requests and responses find their call by Call-ID (part of every dialog id, RFC
+  // 3261 §12), a CANCEL by the INVITE server transaction it names (§9.2): one lookup each, not a
+  // scan over every call. Terminated calls wait in terminated_ until reap() frees them.
+  std::unordered_multimap<std::string, uint64_t> by_call_id_;
+  std::unordered_map<uint64_t, uint64_t> uas_by_invite_tx_; // INVITE server tx id -> call id
+  std::vector<uint64_t> terminated_;
   std::map<uint64_t, std::pair<uint64_t, Method>> client_txs_; // tx id -> (call id, method)
   std::map<uint64_t, ProbeFn> probes_;                          // tx id -> OPTIONS probe
   uint64_t next_call_ = 0;

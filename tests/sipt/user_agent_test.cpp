@@ -357,3 +357,46 @@ TEST_F(Net, InfoPackages) {
   timers.advance(10);
   EXPECT_TRUE(eb.has("info"));
 }
+
+TEST_F(Net, ManyCallsEachFoundByItsOwnDialog) {
+  // In-dialog requests and CANCELs are found by Call-ID and INVITE transaction (an index, not a
+  // scan): with many calls up, each BYE or CANCEL ends its own call and no other.
+  std::vector<Call *> bs;
+  eb.incoming = [&](Call &c, const Message &) {
+    bs.push_back(&c);
+    if (bs.size() % 2 == 0)
+      EXPECT_TRUE(c.answer("application/sdp", kSdp)); // every second call answered
+    else
+      EXPECT_TRUE(c.provisional(180, "Ringing"));
+  };
+  std::vector<Call *> as;
+  for (int i = 0; i < 20; ++i)
+    as.push_back(call_a());
+  timers.advance(10);
+  ASSERT_EQ(bs.size(), 20u);
+  EXPECT_EQ(a->calls(), 20u);
+  EXPECT_EQ(b->calls(), 20u);
+  // End calls 5 (ringing: CANCEL) and 8 (answered: BYE) from the caller's side.
+  ASSERT_TRUE(as[4]->cancel(16));
+  ASSERT_TRUE(as[7]->bye(16));
+  timers.advance(10);
+  EXPECT_EQ(a->calls(), 18u);
+  EXPECT_EQ(b->calls(), 18u);
+  for (int i = 0; i < 20; ++i) {
+    if (i == 4 || i == 7)
+      continue;
+    EXPECT_NE(bs[i]->state(), Call::State::Terminated) << i;
+  }
+  // The others end from the called side, the answered ones by BYE, the rest rejected.
+  for (int i = 0; i < 20; ++i) {
+    if (i == 4 || i == 7)
+      continue;
+    if (i % 2 == 1)
+      ASSERT_TRUE(bs[i]->bye(16)) << i;
+    else
+      EXPECT_TRUE(bs[i]->reject(486, "Busy Here", 17)) << i;
+  }
+  timers.advance(10);
+  EXPECT_EQ(a->calls(), 0u);
+  EXPECT_EQ(b->calls(), 0u);
+}
