@@ -764,12 +764,12 @@ void CallManager::sip_answered(SipLeg &leg, const SipBody &body) {
   reap();
 }
 
-void CallManager::sip_failed(SipLeg &leg, int status, std::optional<uint8_t> q850) {
+void CallManager::sip_failed(SipLeg &leg, int status, std::optional<uint8_t> q850, bool local) {
   Call *c = call_of(leg);
   if (!c)
     return;
   c->sip_end();
-  c->cdr.released_by = "sip";
+  c->cdr.released_by = local ? "gateway" : "sip";
   uint8_t cause = kCauseNormal;
   if (q850)
     cause = *q850; // RFC 3326 Reason: the cause the far end gave

@@ -75,7 +75,8 @@ public:
                   const SipBody &body);
   void sip_provisional(SipLeg &leg, int status, const SipBody &body);
   void sip_answered(SipLeg &leg, const SipBody &body);
-  void sip_failed(SipLeg &leg, int status, std::optional<uint8_t> q850);
+  // `local`: no response came (Timer B, transport error): the gateway gave up (RFC 3261 §8.1.3.1).
+  void sip_failed(SipLeg &leg, int status, std::optional<uint8_t> q850, bool local = false);
   void sip_cancelled(SipLeg &leg);
   // A BYE; a trusted SIP-T/SIP-I peer's body carries the REL to relay (RFC 3372 §5).
   void sip_bye(SipLeg &leg, std::optional<uint8_t> q850, const SipBody &body = {});

@@ -281,7 +281,8 @@ void Sip::on_failed(sipt::Call &c, int status, const sipt::Message *m) {
     return;
   ++l->peer.stats->failures;
   l->peer.stats->response(status, false);
-  calls_->sip_failed(*l, status, m ? q850_reason(*m) : std::nullopt);
+  // no message: the transaction layer timed out or the transport failed (a local 408/503)
+  calls_->sip_failed(*l, status, m ? q850_reason(*m) : std::nullopt, m == nullptr);
 }
 
 void Sip::on_info(sipt::Call &c, const sipt::Message &m) {

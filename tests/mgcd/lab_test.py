@@ -86,10 +86,11 @@ class Scenario:
             raise Skip("kamailio is not installed")
         run = lab.path("kamailio-run")
         os.makedirs(run, exist_ok=True)
-        cfg = lab.render("kamailio.cfg", "kamailio.cfg")
+        cfg = lab.path("kamailio.cfg")  # Kamailio's own $variables: copied, not rendered
+        shutil.copy(os.path.join(HERE, "configs", "kamailio.cfg"), cfg)
         p = lab.start("kamailio", ["kamailio", "-DD", "-E", "-f", cfg, "-Y", run, "-P",
                                    os.path.join(run, "pid"), "-m", "64", "-M", "8"])
-        lab.wait_log(p, "INFO.*(listening on|sipt)|udp: 127.0.0.1:5080", 15)
+        lab.wait_log(p, r"SO_RCVBUF is finally", 15)
         time.sleep(0.5)
 
     # ---- SIPp -------------------------------------------------------------------------------
@@ -540,7 +541,7 @@ def kamailio_in_front(s):
     s.sipp_done(uas, 30)
     s.finish()
     klog = s.lab.proc("kamailio").text()
-    check("sipt called=5001" in klog, "Kamailio's sipt did not read called 5001:\n" +
+    check("sipt INVITE called=5001 calling=4441000" in klog, "Kamailio's sipt did not read called 5001:\n" +
           klog[-2000:])
     expect_order(s.evs, ["ISUP IAM", "SIP INVITE", "SIP INVITE", "SIP 200", "ISUP ANM"], "kam")
     s.expect_cdr(s.cdr()[0], cause=16, answer_utc="*")
@@ -768,7 +769,7 @@ SCENARIOS = {f.__name__: f for f in [
     media_gateway_restart, baresip_rtp]}
 
 # written, not yet passing here: not registered with ctest
-PENDING = {"sip_peer_silent_timer_b", "kamailio_in_front", "baresip_rtp"}
+PENDING = set()
 
 
 def main():
