@@ -14,6 +14,9 @@
 namespace mgc::gw {
 
 namespace {
+// H.248 is spoken from 127.0.0.1:2944, the port H.248.1 Annex D.1 registers for text over UDP.
+constexpr uint16_t kH248Port = 2944;
+
 // A media gateway as call control sees it, remembering its last failure for `show peers`.
 class TrackedMedia final : public cc::MediaGateway {
 public:
@@ -138,6 +141,9 @@ Status Gateway::start(const Config &cfg) {
   h248_cfg.long_timer_ms = lt.get(LayerTimer::H248LongTimer);
   h248_cfg.pending_timer_ms = lt.get(LayerTimer::H248PendingTimer);
   h248_cfg.max_pendings = lt.get(LayerTimer::H248MaxPendings);
+  // Our message identifier (H.248.1 §7.2.8 / §8.2.2): the address the H.248 socket is bound to;
+  // a peer refuses an empty one ("!/1 []") as a syntax error.
+  h248_cfg.own_mid = h248::Mid{h248::Mid::Kind::Ip4, "127.0.0.1", kH248Port};
 
   // ---- media gateways
   for (const auto &mg : cfg.media_gateways) {
@@ -202,7 +208,7 @@ Status Gateway::start(const Config &cfg) {
         return Status("mgcd.bad_media_gateway_address", 0);
       auto transport = std::make_unique<h248::UdpTransport>();
       h248::Address local;
-      h248::Address::parse("127.0.0.1", 2944, local);
+      h248::Address::parse("127.0.0.1", kH248Port, local);
       if (Status s = transport->open(local); !s.ok())
         return s;
       auto mgw = std::make_unique<cc::H248MediaGateway>(p_->h248_sched, *transport, h248_cfg);

@@ -34,6 +34,7 @@ ISUP_NAMES = {
 SIP_PORTS = [5060, 5062, 5064, 5066, 5070, 5071, 5072, 5073, 5074, 5080]
 SCTP_UDP_PORTS = [9899, 9900, 9901, 9902]
 MGCP_PORT = 2427
+H248_PORTS = [2944, 2945]  # mgcd's H.248 port, the Erlang/OTP media gateway's
 RTP_RANGE = (16002, 16200)
 
 
@@ -213,7 +214,8 @@ class Lab:
 
     # ---- the capture ------------------------------------------------------------------------
     def start_capture(self):
-        ports = " or ".join("port %d" % p for p in SIP_PORTS + SCTP_UDP_PORTS + [MGCP_PORT])
+        ports = " or ".join("port %d" % p for p in SIP_PORTS + SCTP_UDP_PORTS + [MGCP_PORT] +
+                            H248_PORTS)
         flt = "(%s) or (udp portrange %d-%d)" % (ports, RTP_RANGE[0], RTP_RANGE[1])
         self.capture_file = self.path("capture.pcapng")
         self.capture = self.start("dumpcap", ["dumpcap", "-q", "-i", "lo", "-f", flt, "-w",
@@ -237,6 +239,8 @@ class Lab:
         for p in SCTP_UDP_PORTS:
             a += ["-d", "udp.port==%d,sctp" % p]
         a += ["-d", "udp.port==%d,mgcp" % MGCP_PORT]
+        for p in H248_PORTS:
+            a += ["-d", "udp.port==%d,megaco" % p]
         return a
 
     def events(self):
@@ -245,7 +249,8 @@ class Lab:
         fields = ["frame.number", "frame.time_relative", "udp.srcport", "udp.dstport",
                   "sip.Method", "sip.Status-Code", "sip.CSeq.method", "sip.Call-ID",
                   "isup.message_type", "isup.cic", "isup.cause_indicator", "mgcp.req.verb",
-                  "mgcp.rsp.rspcode", "mgcp.req.endpoint", "rtp.ssrc", "m3ua.message_class"]
+                  "mgcp.rsp.rspcode", "mgcp.req.endpoint", "rtp.ssrc", "m3ua.message_class",
+                  "megaco.command", "megaco.termid", "megaco.transid", "megaco.error_code"]
         argv = ["tshark", "-r", self.capture_file, "-n"] + self.tshark_args() + [
             "-T", "fields", "-E", "separator=\t", "-E", "occurrence=a", "-E", "aggregator=,"]
         for f in fields:
@@ -276,6 +281,12 @@ class Lab:
             elif v["mgcp.req.verb"] or v["mgcp.rsp.rspcode"]:
                 evs.append(dict(base, proto="MGCP", what=v["mgcp.req.verb"] or v["mgcp.rsp.rspcode"],
                                 endpoint=v["mgcp.req.endpoint"]))
+            elif v["megaco.command"] or v["megaco.transid"]:
+                # one event per command; a reply without commands is "Reply"
+                cmds = [c for c in v["megaco.command"].split(",") if c] or ["Reply"]
+                for c in cmds:
+                    evs.append(dict(base, proto="H248", what=c, termid=v["megaco.termid"],
+                                    error=v["megaco.error_code"]))
             elif v["rtp.ssrc"]:
                 evs.append(dict(base, proto="RTP", what="RTP", ssrc=v["rtp.ssrc"]))
         return evs
@@ -315,7 +326,7 @@ class Lab:
 
 
 # ---- event helpers ----------------------------------------------------------------------------
-def show(evs, protos=("SIP", "ISUP", "MGCP")):
+def show(evs, protos=("SIP", "ISUP", "MGCP", "H248")):
     lines = []
     for e in evs:
         if e["proto"] not in protos:
@@ -327,6 +338,8 @@ def show(evs, protos=("SIP", "ISUP", "MGCP")):
             extra = " [ISUP %s]" % ",".join(e["isup"])
         elif e["proto"] == "MGCP" and e.get("endpoint"):
             extra = " " + e["endpoint"]
+        elif e["proto"] == "H248" and e.get("termid"):
+            extra = " " + e["termid"] + (" error " + e["error"] if e.get("error") else "")
         lines.append("%8.3f %5d -> %-5d %-4s %s%s" % (e["t"], e["src"], e["dst"], e["proto"],
                                                       e["what"], extra))
     return "\n".join(lines)

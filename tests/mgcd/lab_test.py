@@ -42,15 +42,23 @@ class Scenario:
 
     # ---- starting the lab -------------------------------------------------------------------
     def start(self, originate="", pstn_t7=60000, pstn_t9=T9_MS, two=False, kamailio=False,
-              cics=((1, 31),)):
+              cics=((1, 31),), mg="mgcp"):
         lab = self.lab
         lab.vars["CIC_RANGES"] = "\n".join(" cic-range %d %d" % r for r in cics)
         lab.start_capture()
-        mgw = lab.start("osmo-mgw", ["osmo-mgw", "-c", os.path.join(HERE, "configs",
-                                                                   "osmo-mgw.cfg")])
-        lab.wait_log(mgw, "Configured for MGCP")
+        if mg == "mgcp":
+            lab.vars["MEDIA_GATEWAY"] = ("media-gateway mgw\n protocol mgcp\n"
+                                         " address 127.0.0.1 2427\n domain mgw")
+            lab.vars["ENDPOINT_RULE"] = " endpoint-rule rtpbridge/{nx}\n endpoint-framing linear"
+            mgw = lab.start("osmo-mgw", ["osmo-mgw", "-c", os.path.join(HERE, "configs",
+                                                                       "osmo-mgw.cfg")])
+            lab.wait_log(mgw, "Configured for MGCP")
+        else:
+            self.start_megaco_mg()
         self.start_sim("a", originate, pstn_t7, pstn_t9)
         self.start_mgcd("a")
+        if mg == "h248":
+            lab.start("megaco-mg", self.megaco_argv)
         if two:
             self.start_sim("b", "", 60000, T9_MS)
             self.start_mgcd("b")
@@ -61,6 +69,20 @@ class Scenario:
         if two:
             lab.wait_log(lab.proc("pstn-sim-b"), r"rx cic \d+ GRA", 20)
         time.sleep(0.3)
+
+    def start_megaco_mg(self):
+        """The Erlang/OTP megaco media gateway of the H.248 tests (tests/h248/integration):
+        H.248 v1 compact text over UDP, 127.0.0.1:2945, registering with mgcd on 2944."""
+        lab = self.lab
+        if not shutil.which("erlc"):
+            raise Skip("erlc is not installed (erlang-dev)")
+        lab.vars["MEDIA_GATEWAY"] = ("media-gateway mgw\n protocol h248\n"
+                                     " address 127.0.0.1 2945\n encoding text")
+        lab.vars["ENDPOINT_RULE"] = " endpoint-rule tdm/{cic}"
+        src = os.path.join(HERE, "..", "h248", "integration", "mg_peer.erl")
+        subprocess.run(["erlc", "-o", lab.work, src], check=True, timeout=120)
+        self.megaco_argv = ["erl", "-noshell", "-pa", lab.work, "-run", "mg_peer", "start",
+                            "2944", "2945", "1", "compact", "100", "udp"]
 
     def start_sim(self, side, originate, t7, t9):
         lab = self.lab
@@ -673,6 +695,35 @@ def media_gateway_restart(s):
     s.expect_cdr(rows[2], cause=16, answer_utc="*")
 
 
+def h248_media_gateway(s):
+    """The trunk group's media gateway speaks H.248 (Erlang/OTP's megaco stack, a real MG): it
+    registers (ServiceChange), a SIP -> PSTN and a PSTN -> SIP call each get their TDM
+    termination and an RTP termination in a new context before the IAM / INVITE goes out, a
+    Modify when the far SDP is known, and a Subtract of the context after the RLC."""
+    s.start(originate=orig("3008", hold=800), mg="h248")
+    deadline = time.time() + 10
+    while time.time() < deadline and "ServiceChange" not in s.lab.proc("megaco-mg").text() and \
+            "reachable" not in s.mgcd("show peers"):
+        time.sleep(0.3)
+    s.sipp("uac_call.xml", SIPP_UAC, CALLED="12345", CALLING="5551234", HOLD=800)
+    uas = s.sipp("uas_answer.xml", SIPP_UAS_PLAIN, remote=None, background=True, RING=100,
+                 WAIT=15000)
+    s.originate()
+    s.sipp_done(uas, 30)
+    s.finish()
+    h = [e for e in s.evs if e["proto"] == "H248"]
+    check(h, "no H.248 on the wire")
+    check(any(e["what"] == "ServiceChange" for e in h), "the MG never registered")
+    check(not [e for e in h if e["error"]], "H.248 errors: %s" % [e for e in h if e["error"]])
+    expect_order(s.evs, ["SIP INVITE", "H248 Add", "ISUP IAM", "ISUP ANM", "SIP 200",
+                         "SIP BYE", "ISUP REL", "ISUP RLC", "H248 Subtract"], "sip->pstn h248")
+    expect_order(s.evs, ["ISUP IAM", "H248 Add", "SIP INVITE", "SIP 200", "H248 Modify",
+                         "ISUP ANM", "ISUP REL", "ISUP RLC", "H248 Subtract"], "pstn->sip h248")
+    rows = s.cdr(n=2)
+    for row in rows:
+        s.expect_cdr(row, cause=16, answer_utc="*")
+
+
 # ================================================================================================
 # baresip: plain SIP with real RTP
 def baresip_rtp(s):
@@ -766,7 +817,7 @@ SCENARIOS = {f.__name__: f for f in [
     sip_callee_releases_first, sip_peer_silent_timer_b,
     sipt_transparency, sipt_untrusted_ignored, pstn_to_sipt, two_gateways, kamailio_in_front,
     block_unblock_mid_call, far_blocks_mid_call, grs_during_calls, dual_seizure,
-    media_gateway_restart, baresip_rtp]}
+    media_gateway_restart, h248_media_gateway, baresip_rtp]}
 
 # written, not yet passing here: not registered with ctest
 PENDING = set()
