@@ -394,13 +394,25 @@ void TransactionLayer::a_send_response(Transaction &tx, const Message *m) {
   send(tx, tx.last_response_);
 }
 
+const Message &Transaction::request() const {
+  static const Message kReleased;
+  return request_msg_ ? *request_msg_ : kReleased;
+}
+
+void TransactionLayer::release_request(Transaction &tx) {
+  tx.request_msg_.reset();
+  std::string().swap(tx.request_bytes_);
+}
+
 void TransactionLayer::a_server_accepted(Transaction &tx, const Message *m) {
   a_send_response(tx, m);
+  release_request(tx);
   start_timer(tx, tx.linger_, 64 * tv_.t1, TxEvent::TimerL); // RFC 6026 §7.1
 }
 
 void TransactionLayer::a_server_final_invite(Transaction &tx, const Message *m) {
   a_send_response(tx, m);
+  release_request(tx);
   if (!tx.peer_.reliable()) {
     tx.interval_ = tv_.t1;
     start_timer(tx, tx.retransmit_, tx.interval_, TxEvent::TimerG);
@@ -415,6 +427,7 @@ void TransactionLayer::a_server_confirmed(Transaction &tx, const Message *) {
 
 void TransactionLayer::a_server_final_noninvite(Transaction &tx, const Message *m) {
   a_send_response(tx, m);
+  release_request(tx);
   start_timer(tx, tx.linger_, tx.peer_.reliable() ? 0 : 64 * tv_.t1, TxEvent::TimerJ);
 }
 

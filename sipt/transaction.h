@@ -66,12 +66,16 @@ enum class TxKind : uint8_t { ClientInvite, ClientNonInvite, ServerInvite, Serve
 class TransactionLayer;
 
 // One transaction. The request is kept as bytes (with a Message parsed over them) because
-// retransmissions, ACK and CANCEL are built from it after the received buffer is gone.
+// retransmissions, ACK and CANCEL are built from it after the received buffer is gone. A server
+// transaction lets go of its request once its final response is sent: from then on it only
+// retransmits that response and absorbs repeats (§17.2.1, §17.2.2, RFC 6026 §7.1), for up to
+// 64*T1 (Timers H, J, L), and a busy gateway would otherwise hold every request of the last 32 s.
 class Transaction {
 public:
   TxKind kind() const { return kind_; }
   TxState state() const { return state_; }
-  const Message &request() const { return *request_msg_; }
+  // The request; an empty Message once a server transaction has answered it finally.
+  const Message &request() const;
   const Peer &peer() const { return peer_; }
   const std::string &key() const { return key_; }
   int last_status() const { return last_status_; }
@@ -141,6 +145,7 @@ private:
   void fire(Transaction &tx, TxEvent ev, const Message *m);
   void start_timer(Transaction &tx, TimerService::Id &slot, uint32_t ms, TxEvent ev);
   void stop_timers(Transaction &tx);
+  void release_request(Transaction &tx);
   void terminate(Transaction &tx);
   bool send(Transaction &tx, std::string_view bytes);
   std::string make_ack(const Transaction &tx, const Message &resp) const;

@@ -9,6 +9,10 @@
 namespace mgc::sipt {
 
 namespace {
+// clear() keeps the capacity: a string that is done with for the rest of a long call lets go of
+// its memory instead.
+void release(std::string &s) { std::string().swap(s); }
+
 std::string allow_value(const UasPolicy &p) {
   std::string s;
   for (Method m : p.allowed) {
@@ -150,8 +154,9 @@ void UserAgent::on_request(Transaction *tx, const Message &req, const Peer &from
       counters_.inc(SipUaCounter::acks_2xx);
       if (!c->final_2xx_.empty()) {
         stop_2xx_retransmit(*c);
-        c->final_2xx_.clear();
+        release(c->final_2xx_);
         if (c->state_ == Call::State::Answered) {
+          c->forget_invite(); // its final answer is acknowledged: no response left to build
           c->state_ = Call::State::Confirmed;
           c->dialog_.state = Dialog::State::Confirmed;
           events_.on_confirmed(*c);
@@ -359,7 +364,7 @@ void UserAgent::start_2xx_retransmit(Call &c) {
     cc->giveup_timer_ = 0;
     counters_.inc(SipUaCounter::no_ack_bye);
     stop_2xx_retransmit(*cc);
-    cc->final_2xx_.clear();
+    release(cc->final_2xx_);
     cc->bye(102, "Recovery on timer expiry");
     reap();
   });
@@ -489,6 +494,7 @@ void UserAgent::on_uac_invite_response(Call &c, const Message &r) {
       c.state_ = Call::State::Confirmed;
       // §13.2.2.4: the ACK for a 2xx is a new transaction-less request with the INVITE's CSeq.
       c.ack_bytes_ = c.dialog_.make_request("ACK", via(), {}, {}, {}, c.invite_->cseq().number);
+      c.forget_invite(); // confirmed: no CANCEL (§9.1), a repeated 2xx gets ack_bytes_
     }
     send_(c.ack_bytes_, c.dialog_.peer);
     if (first)
@@ -642,6 +648,11 @@ bool Call::answer(std::string_view ct, std::string_view body) {
   state_ = State::Answered;
   ua_->start_2xx_retransmit(*this);
   return true;
+}
+
+void Call::forget_invite() {
+  invite_.reset();
+  release(invite_bytes_);
 }
 
 bool Call::answer_reinvite(std::string_view ct, std::string_view body) {

@@ -64,6 +64,8 @@ public:
   State state() const { return state_; }
   Dialog &dialog() { return dialog_; }
   uint64_t id() const { return id_; }
+  // The INVITE as sent (UAC) or received (UAS); empty once the call is established (the
+  // dialog holds what in-dialog requests need, and the copy is the bulk of a call's memory).
   const std::string &invite_bytes() const { return invite_bytes_; }
 
   // --- UAS half
@@ -95,8 +97,9 @@ private:
   uint64_t invite_tx_ = 0;      // the INVITE transaction (server or client)
   uint64_t reinvite_tx_ = 0;    // a pending incoming re-INVITE
   uint64_t offer_tx_ = 0;       // our re-INVITE / UPDATE awaiting its final response
-  std::string invite_bytes_;    // our INVITE (UAC) / the received one (UAS)
+  std::string invite_bytes_;    // our INVITE (UAC) / the received one (UAS), until established
   std::unique_ptr<Message> invite_;
+  void forget_invite();         // the INVITE has its final answer and no CANCEL can follow
   std::string ack_bytes_;       // UAC: ACK for the 2xx, re-sent on retransmitted 2xx
   std::string final_2xx_;       // UAS: 2xx retransmitted until ACK (§13.3.1.4)
   uint32_t retransmit_interval_ = 0;

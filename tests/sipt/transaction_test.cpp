@@ -270,9 +270,15 @@ TEST_F(Fixture, UnexpectedEventsAreCounted) {
   Message bye = request("BYE", "z9hG4bK-b", 2);
   layer.receive(bye, udp);
   Transaction *tx = tu.server_txs[0];
-  layer.respond(*tx, response(tx->request(), 200));
-  EXPECT_FALSE(layer.respond(*tx, response(tx->request(), 200))); // Completed: no row
+  Message ok = response(tx->request(), 200), again = response(tx->request(), 200);
+  layer.respond(*tx, ok);
+  // Answered: the transaction keeps only its response (for repeats of the request), not the
+  // request itself.
+  EXPECT_TRUE(tx->request().call_id().empty());
+  EXPECT_FALSE(layer.respond(*tx, again)); // Completed: no row
   EXPECT_EQ(layer.counters().get(SipTxCounter::unexpected_events), 1u);
+  layer.receive(bye, udp); // a repeated BYE gets the same 200 again (§17.2.2)
+  EXPECT_EQ(sent.back().bytes, sent[sent.size() - 2].bytes);
 }
 
 // §17.2.3: a peer without the magic cookie (RFC 2543, RFC 4475 §3.4.1) still gets transactions.
