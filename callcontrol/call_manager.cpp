@@ -124,7 +124,8 @@ struct CallManager::Call : Port {
   uint16_t cic = 0;
   std::unique_ptr<OutgoingCall> out;
   std::unique_ptr<IncomingCall> in;
-  SipLeg *leg = nullptr;
+  SipLeg *leg = nullptr;    // set through set_leg() only
+  std::string leg_call_id;  // its Call-ID, the key in CallManager::sip_calls_
   SipPeer peer;
   std::vector<RouteTarget> fallbacks; // trunk groups still to try (SIP -> PSTN)
   std::string routed_number;
@@ -196,7 +197,23 @@ struct CallManager::Call : Port {
   // dialog ends, and a new leg may later live at the same address.
   void sip_end() {
     sip_done = true;
-    leg = nullptr;
+    set_leg(nullptr);
+  }
+  // The one way `leg` changes, so that CallManager::sip_calls_ always knows it.
+  void set_leg(SipLeg *l) {
+    if (leg) {
+      const auto [first, last] = m.sip_calls_.equal_range(leg_call_id);
+      for (auto it = first; it != last; ++it)
+        if (it->second == ref) {
+          m.sip_calls_.erase(it);
+          break;
+        }
+    }
+    leg = l;
+    if (l) {
+      leg_call_id = l->call_id();
+      m.sip_calls_.emplace(leg_call_id, ref);
+    }
   }
   void try_finish() {
     if (finished || !isup_done || !sip_done || media_connected)
@@ -516,9 +533,10 @@ CallManager::Call *CallManager::call_on(TrunkGroup &tg, uint16_t cic) {
 }
 
 CallManager::Call *CallManager::call_of(const SipLeg &leg) {
-  for (auto &[r, c] : calls_)
-    if (c->leg == &leg)
-      return c.get();
+  const auto [first, last] = sip_calls_.equal_range(leg.call_id());
+  for (auto it = first; it != last; ++it)
+    if (auto c = calls_.find(it->second); c != calls_.end() && c->second->leg == &leg)
+      return c->second.get();
   return nullptr;
 }
 
@@ -546,7 +564,7 @@ void CallManager::sip_invite(SipLeg &leg, const SipPeer &from, const iw::SipCall
   auto owned = std::make_unique<Call>(*this, next_ref_++, Call::Direction::SipToPstn);
   Call &c = *owned;
   calls_[c.ref] = std::move(owned);
-  c.leg = &leg;
+  c.set_leg(&leg);
   c.peer = from;
   c.remote_sdp = body.sdp;
   c.sip_info = info;
@@ -604,15 +622,18 @@ bool CallManager::more_digits_from_sip(SipLeg &leg, const iw::SipCallInfo &info)
     return false;
   const std::string id = leg.call_id();
   Call *prev = nullptr;
-  for (auto &[r, cp] : calls_) {
-    Call &c = *cp;
+  const auto [first, last] = sip_calls_.equal_range(id);
+  for (auto it = first; it != last; ++it) {
+    auto cp = calls_.find(it->second);
+    if (cp == calls_.end())
+      continue;
+    Call &c = *cp->second;
     const std::string &had = c.sip_info.called;
     if (c.dir == Call::Direction::SipToPstn && !c.answered && c.leg && !c.sip_done &&
-        c.leg != &leg && c.sip_info.from_tag == info.from_tag && c.leg->call_id() == id &&
-        info.called.size() > had.size() && info.called.compare(0, had.size(), had) == 0) {
+        c.leg != &leg && c.sip_info.from_tag == info.from_tag &&
+        info.called.size() > had.size() && info.called.compare(0, had.size(), had) == 0 &&
+        (!prev || c.ref < prev->ref)) // the oldest, as a scan in call order found it
       prev = &c;
-      break;
-    }
   }
   if (!prev)
     return false;
@@ -624,7 +645,7 @@ bool CallManager::more_digits_from_sip(SipLeg &leg, const iw::SipCallInfo &info)
                                 std::string_view(prev->isup_state()) == "wait-for-acm";
   if (overlap_exchange && match && match->number.size() > sent.size() &&
       match->number.compare(0, sent.size(), sent) == 0) {
-    prev->leg = &leg;
+    prev->set_leg(&leg);
     prev->sam_digits = match->number.substr(sent.size());
     prev->routed_number = match->number;
     prev->sip_info = info;
@@ -890,7 +911,7 @@ void CallManager::route_from_pstn(Call &c) {
       return;
     Call &call = *it->second;
     // SIP-T / SIP-I peers get the IAM as it arrived (Q.1912.5, RFC 3204), minus the CIC.
-    call.leg = sip_.invite(call.peer, info, call.body(call.local_sdp, &call.iam));
+    call.set_leg(sip_.invite(call.peer, info, call.body(call.local_sdp, &call.iam)));
     if (!call.leg) {
       counters_.inc(CcCounter::sip_peer_unavailable);
       call.release_cause = kCauseDestinationOutOfOrder;

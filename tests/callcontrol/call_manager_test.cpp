@@ -278,6 +278,41 @@ TEST_F(Calls, SipToPstnAnsweredThenCallerHangsUp) {
   EXPECT_EQ(cm->counters().get(CcCounter::answered), 1u);
 }
 
+TEST_F(Calls, ConcurrentCallsEachGetTheirOwnSipEvents) {
+  // SIP events find their call through an index of the legs, not a scan: with several calls up,
+  // each BYE ends its own call only, and a leg no call knows changes nothing.
+  Leg a("a"), b("b"), c("c"), stranger("b"); // same Call-ID as b, but not b's leg
+  cm->sip_invite(a, plain, call_to("12345"), {"v=0 a", false, {}});
+  cm->sip_invite(b, plain, call_to("12346"), {"v=0 b", false, {}});
+  cm->sip_invite(c, plain, call_to("12347"), {"v=0 c", false, {}});
+  ASSERT_EQ(wire.sent.size(), 3u);
+  const uint16_t ca = wire.sent[0].second.cic, cb = wire.sent[1].second.cic,
+                 cc = wire.sent[2].second.cic;
+  wire.types();
+  for (uint16_t cic : {ca, cb, cc}) {
+    rx(kAcm, cic);
+    rx(kAnm, cic);
+  }
+  EXPECT_EQ(a.take(), "180 200");
+  EXPECT_EQ(b.take(), "180 200");
+  EXPECT_EQ(c.take(), "180 200");
+  cm->sip_bye(stranger, std::nullopt);
+  EXPECT_EQ(wire.sent.size(), 0u);
+  cm->sip_bye(b, std::nullopt);
+  ASSERT_EQ(wire.sent.size(), 1u);
+  EXPECT_EQ(wire.sent[0].second.type, MessageType::Rel);
+  EXPECT_EQ(wire.sent[0].second.cic, cb);
+  wire.types();
+  rx(kRlc, cb);
+  EXPECT_EQ(cm->active_calls(), 2u);
+  rx(rel(16), ca); // the far end hangs up a: BYE on a's leg only
+  EXPECT_EQ(a.take(), "BYE/16");
+  EXPECT_EQ(c.take(), "");
+  cm->sip_bye(c, std::nullopt);
+  rx(kRlc, cc);
+  all_idle();
+}
+
 TEST_F(Calls, SipToPstnBusy) {
   Leg a("a");
   cm->sip_invite(a, plain, call_to("12345"), {});
