@@ -226,7 +226,8 @@ struct Sim::Call : Port {
     stop_all();
     if (outgoing) {
       ++s.sum_.released_outgoing[cause];
-      s.sum_.originate_span_ms = s.sched_.now_ms() - s.orig_start_ms_;
+      if (s.orig_started_)
+        s.sum_.originate_span_ms = s.sched_.now_ms() - s.orig_start_ms_;
       const auto &ok = s.orig_.expect_causes;
       if (std::find(ok.begin(), ok.end(), cause) == ok.end())
         ++s.sum_.calls_failed;
@@ -672,6 +673,7 @@ void Sim::originate_start(const OriginateConfig &o) {
   orig_running_ = true;
   orig_placed_ = 0;
   orig_start_ms_ = sched_.now_ms();
+  orig_started_ = true;
   if (orig_timer_)
     sched_.stop(orig_timer_);
   orig_timer_ = sched_.start(0, [this] { orig_tick(); });

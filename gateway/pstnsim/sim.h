@@ -221,6 +221,7 @@ private:
   bool orig_running_ = false;
   uint32_t orig_placed_ = 0;
   int64_t orig_start_ms_ = 0;
+  bool orig_started_ = false; // the originate section ran (single `call`s have no span)
   cc::Scheduler::Id orig_timer_ = 0;
 };
 

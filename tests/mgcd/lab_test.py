@@ -21,9 +21,10 @@ import subprocess
 import sys
 import time
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from lab import (HERE, Lab, TestFailure, check, count, expect_order, fail, select,  # noqa: E402
-                 show, vty)
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "..", "scripts"))
+from lablib import (Lab, TestFailure, check, count, expect_order, fail, select,  # noqa: E402
+                    show, vty)
 
 MGCD_A_VTY, MGCD_B_VTY = 4260, 4261
 SIM_A_VTY, SIM_B_VTY = 4262, 4263
@@ -37,7 +38,7 @@ T7_MS, T9_MS = 3000, 4000
 class Scenario:
     def __init__(self, args, name):
         self.args = args
-        self.lab = Lab(args.bin, name, args.keep)
+        self.lab = Lab(args.bin, name, args.keep, os.path.join(HERE, "configs"))
         self.name = name
 
     # ---- starting the lab -------------------------------------------------------------------
@@ -641,7 +642,7 @@ def dual_seizure(s):
     want cic 1."""
     for attempt in range(3):
         s.lab = Lab(s.args.bin, "%s-%d" % (s.name, attempt), s.args.keep and
-                    "%s-%d" % (s.args.keep, attempt))
+                    "%s-%d" % (s.args.keep, attempt), os.path.join(HERE, "configs"))
         s.start(originate=orig("3007", hold=1000), cics=((1, 1), (3, 3)))
         uas = s.sipp("uas_answer.xml", SIPP_UAS_PLAIN, remote=None, background=True, RING=100,
                      WAIT=15000, name="sipp-uas")
@@ -737,7 +738,7 @@ def baresip_rtp(s):
         d = lab.path("baresip-" + who)
         os.makedirs(d, exist_ok=True)
         for f in ("config", "accounts"):
-            shutil.copy(os.path.join(HERE, "configs", "baresip", who, f), d)
+            shutil.copy(os.path.join(HERE, "..", "..", "config", "lab", "baresip", who, f), d)
     b = lab.start("baresip-caller", ["baresip", "-f", lab.path("baresip-caller"), "-e",
                                      "/dial sip:12345@127.0.0.1:5060", "-t", "6"], life=20)
     lab.wait_exit(b, 20)

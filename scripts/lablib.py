@@ -1,4 +1,5 @@
-"""The integration-test lab: mgcd with real peers on 127.0.0.1, and what the wire saw.
+"""The lab: mgcd with real peers on 127.0.0.1, and what the wire saw. Used by scripts/lab (the
+ladders of the main job, scripts/ladder.py) and by the integration tests (tests/mgcd).
 
 A Lab owns a work directory, the processes it starts (dumpcap, osmo-mgw, pstn-sim, mgcd, SIPp,
 Kamailio, baresip) and stops them all at the end, whatever happened. Every process runs with a
@@ -19,7 +20,6 @@ import subprocess
 import sys
 import time
 
-HERE = os.path.dirname(os.path.abspath(__file__))
 
 # Q.763 Table 4: the message type codes tshark prints as numbers.
 ISUP_NAMES = {
@@ -128,7 +128,7 @@ class Proc:
 
 
 class Lab:
-    def __init__(self, bin_dir, name, keep=None):
+    def __init__(self, bin_dir, name, keep=None, templates="."):
         self.bin = bin_dir
         self.name = name
         self.work = keep or os.path.join("/tmp", "mgcd-lab-%s-%d" % (name, os.getpid()))
@@ -136,15 +136,17 @@ class Lab:
         os.makedirs(self.work)
         self.procs = []
         self.capture = None
-        self.vars = {"WORK": self.work, "CONFIGS": os.path.join(HERE, "configs")}
+        self.vars = {"WORK": self.work}
+        self.templates = templates
 
     # ---- files ------------------------------------------------------------------------------
     def path(self, name):
         return os.path.join(self.work, name)
 
     def render(self, template, out_name, **extra):
-        """Writes configs/TEMPLATE with $VARS substituted into the work directory."""
-        with open(os.path.join(HERE, "configs", template)) as f:
+        """Writes TEMPLATE (in the templates folder) with $VARS substituted into the work
+        directory."""
+        with open(os.path.join(self.templates, template)) as f:
             text = string.Template(f.read()).substitute({**self.vars, **extra})
         with open(self.path(out_name), "w") as f:
             f.write(text)
@@ -233,96 +235,105 @@ class Lab:
             self.stop(self.capture, signal.SIGINT, timeout=10.0)
 
     def tshark_args(self):
-        a = []
-        for p in SIP_PORTS:
-            a += ["-d", "udp.port==%d,sip" % p, "-d", "tcp.port==%d,sip" % p]
-        for p in SCTP_UDP_PORTS:
-            a += ["-d", "udp.port==%d,sctp" % p]
-        a += ["-d", "udp.port==%d,mgcp" % MGCP_PORT]
-        for p in H248_PORTS:
-            a += ["-d", "udp.port==%d,megaco" % p]
-        return a
+        return tshark_args()
 
     def events(self):
-        """The capture as a list of events, in order: dicts with t, src, dst, proto, what and
-        the fields of interest. One packet can carry several ISUP messages (SCTP bundling)."""
-        fields = ["frame.number", "frame.time_relative", "udp.srcport", "udp.dstport",
-                  "sip.Method", "sip.Status-Code", "sip.CSeq.method", "sip.Call-ID",
-                  "isup.message_type", "isup.cic", "isup.cause_indicator", "mgcp.req.verb",
-                  "mgcp.rsp.rspcode", "mgcp.req.endpoint", "rtp.ssrc", "m3ua.message_class",
-                  "megaco.command", "megaco.termid", "megaco.transid", "megaco.error_code"]
-        argv = ["tshark", "-r", self.capture_file, "-n"] + self.tshark_args() + [
-            "-T", "fields", "-E", "separator=\t", "-E", "occurrence=a", "-E", "aggregator=,"]
-        for f in fields:
-            argv += ["-e", f]
-        out = subprocess.run(argv, capture_output=True, text=True, timeout=120).stdout
-        evs = []
-        for line in out.splitlines():
-            v = dict(zip(fields, line.split("\t")))
-            t = float(v["frame.time_relative"] or 0)
-            base = {"t": t, "frame": int(v["frame.number"]),
-                    "src": int((v["udp.srcport"] or "0").split(",")[0]),
-                    "dst": int((v["udp.dstport"] or "0").split(",")[0])}
-            if v["sip.Method"] or v["sip.Status-Code"]:
-                what = v["sip.Method"] or v["sip.Status-Code"]
-                e = dict(base, proto="SIP", what=what, cseq=v["sip.CSeq.method"],
-                         callid=v["sip.Call-ID"])
-                # ISUP inside the SIP-T body (no CIC)
-                e["isup"] = [ISUP_NAMES.get(int(x, 0), x) for x in v["isup.message_type"].split(",")
-                             if x]
-                evs.append(e)
-            elif v["isup.message_type"]:
-                types = v["isup.message_type"].split(",")
-                cics = v["isup.cic"].split(",")
-                for i, mt in enumerate(types):
-                    name = ISUP_NAMES.get(int(mt, 0), mt)
-                    cic = int(cics[i]) if i < len(cics) and cics[i] else -1
-                    evs.append(dict(base, proto="ISUP", what=name, cic=cic))
-            elif v["mgcp.req.verb"] or v["mgcp.rsp.rspcode"]:
-                evs.append(dict(base, proto="MGCP", what=v["mgcp.req.verb"] or v["mgcp.rsp.rspcode"],
-                                endpoint=v["mgcp.req.endpoint"]))
-            elif v["megaco.command"] or v["megaco.transid"]:
-                # one event per command; a reply without commands is "Reply"
-                cmds = [c for c in v["megaco.command"].split(",") if c] or ["Reply"]
-                for c in cmds:
-                    evs.append(dict(base, proto="H248", what=c, termid=v["megaco.termid"],
-                                    error=v["megaco.error_code"]))
-            elif v["rtp.ssrc"]:
-                evs.append(dict(base, proto="RTP", what="RTP", ssrc=v["rtp.ssrc"]))
-        return evs
+        return events(self.capture_file)
 
     def decode_rtp(self, port_lo, port_hi):
-        """RTP is not found by port: tshark is told which UDP ports carry it."""
-        argv = ["tshark", "-r", self.capture_file, "-n"]
-        for p in range(port_lo, port_hi + 1):
-            argv += ["-d", "udp.port==%d,rtp" % p]
-        argv += ["-Y", "rtp", "-T", "fields", "-e", "udp.srcport", "-e", "udp.dstport",
-                 "-e", "rtp.p_type"]
-        out = subprocess.run(argv, capture_output=True, text=True, timeout=120).stdout
-        return [tuple(l.split("\t")) for l in out.splitlines() if l]
+        return decode_rtp(self.capture_file, port_lo, port_hi)
 
     def malformed(self):
-        """Packets tshark finds malformed or warns about (the one spurious SIP warning about
-        binary ISUP bodies excepted, PLATFORM.md)."""
-        argv = ["tshark", "-r", self.capture_file, "-n"] + self.tshark_args() + [
-            "-Y", '_ws.malformed || _ws.expert.severity >= "Warning"', "-T", "fields",
-            "-e", "frame.number", "-e", "_ws.expert.message", "-e", "_ws.col.Protocol",
-            "-e", "_ws.col.Info"]
-        out = subprocess.run(argv, capture_output=True, text=True, timeout=120).stdout
-        bad = []
-        for line in out.splitlines():
-            msgs = [m for m in line.split("\t")[1].split(",") if m]
-            msgs = [m for m in msgs if "Trailing stray characters" not in m]
-            if msgs or "Malformed" in line:
-                bad.append(line)
-        return bad
+        return malformed(self.capture_file)
 
-    def isup_json(self, frame_filter):
-        """The ISUP messages of the frames matching a display filter, as tshark's JSON tree."""
-        argv = ["tshark", "-r", self.capture_file, "-n"] + self.tshark_args() + [
-            "-Y", frame_filter, "-T", "json", "-j", "isup"]
-        out = subprocess.run(argv, capture_output=True, text=True, timeout=120).stdout
-        return json.loads(out or "[]")
+
+# ---- reading a capture back (tshark) ---------------------------------------------------------
+def tshark_args():
+    a = []
+    for p in SIP_PORTS:
+        a += ["-d", "udp.port==%d,sip" % p, "-d", "tcp.port==%d,sip" % p]
+    for p in SCTP_UDP_PORTS:
+        a += ["-d", "udp.port==%d,sctp" % p]
+    a += ["-d", "udp.port==%d,mgcp" % MGCP_PORT]
+    for p in H248_PORTS:
+        a += ["-d", "udp.port==%d,megaco" % p]
+    return a
+
+def events(capture_file):
+    """The capture as a list of events, in order: dicts with t, src, dst, proto, what and
+    the fields of interest. One packet can carry several ISUP messages (SCTP bundling)."""
+    fields = ["frame.number", "frame.time_relative", "frame.time_epoch", "udp.srcport",
+              "udp.dstport",
+              "sip.Method", "sip.Status-Code", "sip.CSeq.method", "sip.Call-ID",
+              "isup.message_type", "isup.cic", "isup.cause_indicator", "mgcp.req.verb",
+              "mgcp.rsp.rspcode", "mgcp.req.endpoint", "rtp.ssrc", "m3ua.message_class",
+              "megaco.command", "megaco.termid", "megaco.transid", "megaco.error_code"]
+    argv = ["tshark", "-r", capture_file, "-n"] + tshark_args() + [
+        "-T", "fields", "-E", "separator=\t", "-E", "occurrence=a", "-E", "aggregator=,"]
+    for f in fields:
+        argv += ["-e", f]
+    out = subprocess.run(argv, capture_output=True, text=True, timeout=120).stdout
+    evs = []
+    for line in out.splitlines():
+        v = dict(zip(fields, line.split("\t")))
+        t = float(v["frame.time_relative"] or 0)
+        base = {"t": t, "epoch": float(v["frame.time_epoch"] or 0), "frame": int(v["frame.number"]),
+                "src": int((v["udp.srcport"] or "0").split(",")[0]),
+                "dst": int((v["udp.dstport"] or "0").split(",")[0])}
+        if v["sip.Method"] or v["sip.Status-Code"]:
+            what = v["sip.Method"] or v["sip.Status-Code"]
+            e = dict(base, proto="SIP", what=what, cseq=v["sip.CSeq.method"],
+                     callid=v["sip.Call-ID"])
+            # ISUP inside the SIP-T body (no CIC)
+            e["isup"] = [ISUP_NAMES.get(int(x, 0), x) for x in v["isup.message_type"].split(",")
+                         if x]
+            evs.append(e)
+        elif v["isup.message_type"]:
+            types = v["isup.message_type"].split(",")
+            cics = v["isup.cic"].split(",")
+            for i, mt in enumerate(types):
+                name = ISUP_NAMES.get(int(mt, 0), mt)
+                cic = int(cics[i]) if i < len(cics) and cics[i] else -1
+                evs.append(dict(base, proto="ISUP", what=name, cic=cic))
+        elif v["mgcp.req.verb"] or v["mgcp.rsp.rspcode"]:
+            evs.append(dict(base, proto="MGCP", what=v["mgcp.req.verb"] or v["mgcp.rsp.rspcode"],
+                            endpoint=v["mgcp.req.endpoint"]))
+        elif v["megaco.command"] or v["megaco.transid"]:
+            # one event per command; a reply without commands is "Reply"
+            cmds = list(dict.fromkeys(c for c in v["megaco.command"].split(",") if c)) or \
+                ["Reply"]
+            for c in cmds:
+                evs.append(dict(base, proto="H248", what=c, termid=v["megaco.termid"],
+                                error=v["megaco.error_code"]))
+        elif v["rtp.ssrc"]:
+            evs.append(dict(base, proto="RTP", what="RTP", ssrc=v["rtp.ssrc"]))
+    return evs
+
+def decode_rtp(capture_file, port_lo, port_hi):
+    """RTP is not found by port: tshark is told which UDP ports carry it."""
+    argv = ["tshark", "-r", capture_file, "-n"]
+    for p in range(port_lo, port_hi + 1):
+        argv += ["-d", "udp.port==%d,rtp" % p]
+    argv += ["-Y", "rtp", "-T", "fields", "-e", "udp.srcport", "-e", "udp.dstport",
+             "-e", "rtp.p_type"]
+    out = subprocess.run(argv, capture_output=True, text=True, timeout=120).stdout
+    return [tuple(l.split("\t")) for l in out.splitlines() if l]
+
+def malformed(capture_file):
+    """Packets tshark finds malformed or warns about (the one spurious SIP warning about
+    binary ISUP bodies excepted, PLATFORM.md)."""
+    argv = ["tshark", "-r", capture_file, "-n"] + tshark_args() + [
+        "-Y", '_ws.malformed || _ws.expert.severity >= "Warning"', "-T", "fields",
+        "-e", "frame.number", "-e", "_ws.expert.message", "-e", "_ws.col.Protocol",
+        "-e", "_ws.col.Info"]
+    out = subprocess.run(argv, capture_output=True, text=True, timeout=120).stdout
+    bad = []
+    for line in out.splitlines():
+        msgs = [m for m in line.split("\t")[1].split(",") if m]
+        msgs = [m for m in msgs if "Trailing stray characters" not in m]
+        if msgs or "Malformed" in line:
+            bad.append(line)
+    return bad
 
 
 # ---- event helpers ----------------------------------------------------------------------------
