@@ -311,6 +311,14 @@ struct CallManager::Call : Port {
 
   // ---- Port: what the ISUP half tells the call
   void on_setup() override { m.route_from_pstn(*this); }
+  // PSTN -> SIP: the numbers as received so far, for the CDR and `show calls` (a call may end
+  // before it is routed: T35, T8, continuity failure).
+  void note_numbers() {
+    if (const auto *cdpn = iam.find<isup::CalledPartyNumber>())
+      cdr.called = address_digits(*cdpn);
+    if (const auto *cgpn = iam.find<isup::CallingPartyNumber>())
+      cdr.calling = std::string(cgpn->address_signals.str());
+  }
   // RFC 3578 §2.2: once the INVITE is out, further SAMs are disregarded.
   void on_more_digits() override { m.counters_.inc(CcCounter::sams_disregarded); }
   void on_alerting(bool in_band) override {
@@ -878,13 +886,9 @@ void CallManager::sip_bye(SipLeg &leg, std::optional<uint8_t> q850, const SipBod
 // ---- PSTN -> SIP ------------------------------------------------------------------------------
 void CallManager::route_from_pstn(Call &c) {
   c.routed = true;
-  const auto *cdpn = c.iam.find<isup::CalledPartyNumber>();
-  const std::string digits = cdpn ? address_digits(*cdpn) : std::string();
-  c.cdr.called = digits;
-  if (const auto *cgpn = c.iam.find<isup::CallingPartyNumber>())
-    c.cdr.calling = std::string(cgpn->address_signals.str());
+  c.note_numbers();
   // PSTN calls are routed on the called party's digits as received.
-  const auto match = routing_.lookup(digits);
+  const auto match = routing_.lookup(c.cdr.called);
   const SipPeer *peer = nullptr;
   if (match)
     for (const auto &t : match->route->targets)
@@ -986,6 +990,7 @@ void CallManager::isup_received(uint32_t opc, const isup::Message &msg) {
     call.iam = msg;
     call.cdr.trunk_group = tg->circuits.name();
     call.cdr.cic = msg.cic;
+    call.note_numbers();
     call.in = std::make_unique<IncomingCall>(call);
     const auto *nci = msg.find<isup::NatureOfConnectionIndicators>();
     call.from_pstn = &call.iam;
@@ -1069,8 +1074,10 @@ void CallManager::isup_received(uint32_t opc, const isup::Message &msg) {
       break;
     }
     counters_.inc(CcCounter::overlap_sams_in);
-    if (!c->routed)
+    if (!c->routed) {
       append_address(c->iam, more, st);
+      c->note_numbers();
+    }
     c->process(EvSam{st});
     break;
   }

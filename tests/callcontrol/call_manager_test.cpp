@@ -531,6 +531,9 @@ TEST_F(Calls, OverlapFromThePstnIsCollectedIntoOneInvite) {
   EXPECT_TRUE(sip.invites.empty());
   rx(sam("5", 3)); // minimum reached, maybe not all: T10 (RFC 3578 §2.2)
   EXPECT_TRUE(sip.invites.empty());
+  ASSERT_EQ(cm->calls().size(), 1u);
+  EXPECT_EQ(cm->calls()[0].called, "2345"); // the digits so far, for show calls and the CDR
+  EXPECT_STREQ(cm->calls()[0].isup_state.c_str(), "wait-for-end-of-address");
   sched.advance(4'999);
   rx(sam("6", 3)); // T10 is restarted by each SAM
   sched.advance(4'999);
