@@ -483,7 +483,7 @@ def sipt_transparency(s):
     a tandem must change (RFC 3372 §5? / Q.764: the hop counter goes down by one; the CIC is
     added); pstn-sim's ACM/ANM reach the SIP-T caller in the 180/200 bodies."""
     s.start()
-    s.sipp("uac_sipt.xml", SIPP_UAC_T, IAM="iam_rich.bin", CHECK_ISUP="true")
+    s.sipp("uac_sipt.xml", SIPP_UAC_T, IAM="iam_rich.bin", CHECK_ISUP="true", CALLED="12345")
     s.finish()
     expect_order(s.evs, ["SIP INVITE", "ISUP IAM", "ISUP ACM", "SIP 180", "ISUP ANM", "SIP 200",
                          "SIP BYE", "ISUP REL", "ISUP RLC"], "sip-t")
@@ -500,12 +500,30 @@ def sipt_transparency(s):
     s.expect_cdr(s.cdr()[0], cause=16, answer_utc="*")
 
 
+def sipt_suspend_resume(s):
+    """The PSTN suspends and resumes an answered call (pstn-sim rule 1555: SUS 0.5 s after the
+    answer, RES 0.7 s later, Q.764 §2.5): the SIP-T caller gets each in an INFO with the ISUP body
+    (RFC 3398 §9.1, RFC 3372 §5.4) and the call goes on to a normal release."""
+    s.start()
+    s.sipp("uac_sipt_info.xml", SIPP_UAC_T, IAM="iam_555.bin", CHECK_ISUP="true",
+           CALLED="15551")
+    s.finish()
+    expect_order(s.evs, ["ISUP ANM", "SIP 200", "ISUP SUS", "SIP INFO", "ISUP RES", "SIP INFO",
+                         "SIP BYE", "ISUP REL", "ISUP RLC"], "sus/res")
+    infos = select(s.evs, "SIP", "INFO")
+    check([i["isup"] for i in infos] == [["SUS"], ["RES"]],
+          "INFO bodies %s" % [i["isup"] for i in infos])
+    check(s.sim_count("calls.answered") == 1, "answered")
+    s.expect_cdr(s.cdr()[0], cause=16, released_by="sip", answer_utc="*")
+
+
 def sipt_untrusted_ignored(s):
     """The same SIP-T INVITE from an untrusted peer: its ISUP body is not forwarded (RFC 3372
     §11 security): the IAM is built from the SIP headers, without the parameters only the body
     had (hop counter 31, redirection, generic number, access transport...)."""
     s.start()
-    s.sipp("uac_sipt.xml", SIPP_UNTRUSTED, IAM="iam_rich.bin", CHECK_ISUP="false")
+    s.sipp("uac_sipt.xml", SIPP_UNTRUSTED, IAM="iam_rich.bin", CHECK_ISUP="false",
+           CALLED="12345")
     s.finish()
     got = first_trace(s.lab.path("trace-a.jsonl"), "rx", "IAM")
     names = {p["name"] for p in got["message"]["parameters"]}
@@ -816,7 +834,7 @@ SCENARIOS = {f.__name__: f for f in [
     sip_caller_cancels, pstn_callee_releases_first, pstn_silent_t7,
     pstn_to_sip_answered, pstn_to_sip_busy, pstn_to_sip_unallocated, pstn_to_sip_no_answer,
     sip_callee_releases_first, sip_peer_silent_timer_b,
-    sipt_transparency, sipt_untrusted_ignored, pstn_to_sipt, two_gateways, kamailio_in_front,
+    sipt_transparency, sipt_suspend_resume, sipt_untrusted_ignored, pstn_to_sipt, two_gateways, kamailio_in_front,
     block_unblock_mid_call, far_blocks_mid_call, grs_during_calls, dual_seizure,
     media_gateway_restart, h248_media_gateway, baresip_rtp]}
 
