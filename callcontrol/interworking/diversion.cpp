@@ -194,4 +194,21 @@ std::vector<Diversion> diversions_from_history(const std::vector<HistoryEntry> &
   return out;
 }
 
+std::string history_info_value(const std::vector<Diversion> &diversions, std::string_view called,
+                               std::string_view host) {
+  std::string v, index = "1";
+  for (std::size_t i = 0; i <= diversions.size() && !diversions.empty(); ++i) {
+    const std::string number = i < diversions.size() ? diversions[i].number : std::string(called);
+    if (i > 0) {
+      v += ", ";
+      index += ".1";
+    }
+    v += "<sip:" + number + "@" + std::string(host);
+    if (i > 0)
+      v += ";cause=" + std::to_string(cause_from_reason(diversions[i - 1].reason));
+    v += ">;index=" + index;
+  }
+  return v;
+}
+
 } // namespace mgc::cc::iw

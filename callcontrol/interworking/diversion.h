@@ -49,5 +49,11 @@ std::optional<HistoryEntry> parse_history_info(std::string_view entry);
 // RFC 7544 §5 History-Info -> Diversion: each entry retargeted with a cause makes the entry
 // before it a diverting user; oldest first.
 std::vector<Diversion> diversions_from_history(const std::vector<HistoryEntry> &entries);
+// RFC 7544 §6 Diversion -> History-Info: the diverting users in order, then the target
+// `called`, each retargeting marked with the RFC 4458 cause of its reason; indices 1, 1.1,
+// 1.1.1 ... The header value (comma-separated entries), numbers as sip URIs at `host`; empty
+// without diversions.
+std::string history_info_value(const std::vector<Diversion> &diversions, std::string_view called,
+                               std::string_view host);
 
 } // namespace mgc::cc::iw

@@ -351,9 +351,14 @@ cc::SipLeg *Sip::invite(const cc::SipPeer &peer, const cc::iw::SipCallInfo &info
   }
   if (info.privacy_id)
     extra += "Privacy: id\r\n";
-  // RFC 5806 §4: the most recent diversion first.
-  for (auto d = info.diversions.rbegin(); d != info.diversions.rend(); ++d)
-    extra += "Diversion: " + cc::iw::diversion_value(*d, gateway_host_) + "\r\n";
+  // Redirection: SIP-I peers get History-Info as Q.1912.5 maps it (RFC 7544 §6), others
+  // Diversion, the most recent first (RFC 5806 §4).
+  if (p->profile.profile == sipt::Profile::SipI && !info.diversions.empty())
+    extra += "History-Info: " +
+             cc::iw::history_info_value(info.diversions, info.called, gateway_host_) + "\r\n";
+  else
+    for (auto d = info.diversions.rbegin(); d != info.diversions.rend(); ++d)
+      extra += "Diversion: " + cc::iw::diversion_value(*d, gateway_host_) + "\r\n";
   std::string ct;
   const bool isup = body.has_isup && p->profile.carries_isup();
   std::optional<std::string_view> sdp;

@@ -193,6 +193,21 @@ TEST(Redirection, HistoryInfoEntries) {
   EXPECT_EQ(d[0].reason, kReasonUnconditional);
   EXPECT_EQ(d[1].number, "+4930222");
   EXPECT_EQ(d[1].reason, kReasonNoReply);
+  // and back (RFC 7544 §6): the same diversions
+  const std::string hi = history_info_value(d, "+4930333", "gw");
+  EXPECT_EQ(hi, "<sip:+4930111@gw>;index=1, <sip:+4930222@gw;cause=302>;index=1.1, "
+                "<sip:+4930333@gw;cause=408>;index=1.1.1");
+  std::vector<HistoryEntry> again;
+  for (std::string_view e : {std::string_view(hi).substr(0, hi.find(", ")),
+                             std::string_view(hi).substr(hi.find(", ") + 2,
+                                                         hi.rfind(", ") - hi.find(", ") - 2),
+                             std::string_view(hi).substr(hi.rfind(", ") + 2)})
+    again.push_back(*parse_history_info(e));
+  const auto round = diversions_from_history(again);
+  ASSERT_EQ(round.size(), 2u);
+  EXPECT_EQ(round[1].number, "+4930222");
+  EXPECT_EQ(round[1].reason, kReasonNoReply);
+  EXPECT_EQ(history_info_value({}, "+4930333", "gw"), "");
   // entries without a retargeting cause are not diversions
   EXPECT_TRUE(diversions_from_history({h[0], {"+4930444", "1.2", std::nullopt}}).empty());
 }

@@ -218,6 +218,45 @@ TEST_F(SipSide, HistoryInfoWhenThereIsNoDiversion) {
   EXPECT_EQ(i.diversions[0].reason, 1); // user busy
 }
 
+// IAM -> INVITE redirection (Q.1912.5): Diversion toward a plain SIP peer (RFC 5806, newest
+// first), History-Info toward a SIP-I peer (RFC 7544 §6, RFC 4458 causes).
+TEST_F(SipSide, RedirectionFromThePstnBecomesDiversionOrHistoryInfo) {
+  gw::SipPeerEntry p;
+  p.peer = {"sipi", cc::SipProfile::SipI, true};
+  p.profile.profile = sipt::Profile::SipI;
+  p.address = {sipt::TransportKind::Udp, "127.0.0.4", 5070};
+  gw->add_peer(p);
+  cm->add_sip_peer(p.peer);
+  cm->routing().add({"3", 0, "", {{cc::RouteTarget::Kind::SipPeer, "phone"}}});
+  cm->routing().add({"4", 0, "", {{cc::RouteTarget::Kind::SipPeer, "sipi"}}});
+  // IAM: called 301234565 (then 401234565), original called 301111, redirecting
+  // 302222, redirection information: unconditional first, then busy, counter 2
+  const std::string head = "01" "00" "2000" "0a" "03" "0209" "0783100";
+  const std::string tail = "214365" "05" "2805031403" "1111" "0b05031403" "2222" "1302" "3312" "00";
+  auto invite_sent = [this]() -> std::string {
+    for (const auto &pk : net)
+      if (pk.bytes.rfind("INVITE ", 0) == 0)
+        return pk.bytes;
+    return {};
+  };
+  cm->isup_received(100, pstn(head + "3" + tail, 5));
+  std::string inv = invite_sent();
+  EXPECT_NE(inv.find("Diversion: <sip:+49302222@127.0.0.1>;reason=user-busy;counter=1\r\n"
+                     "Diversion: <sip:+49301111@127.0.0.1>;reason=unconditional;counter=1\r\n"),
+            std::string::npos)
+      << inv;
+  EXPECT_EQ(inv.find("History-Info"), std::string::npos);
+  net.clear();
+  cm->isup_received(100, pstn(head + "4" + tail, 6));
+  inv = invite_sent();
+  EXPECT_NE(inv.find("History-Info: <sip:+49301111@127.0.0.1>;index=1, "
+                     "<sip:+49302222@127.0.0.1;cause=302>;index=1.1, "
+                     "<sip:401234565@127.0.0.1;cause=486>;index=1.1.1\r\n"), // routed number
+            std::string::npos)
+      << inv;
+  EXPECT_EQ(inv.find("Diversion"), std::string::npos);
+}
+
 // RFC 3398 §9.1, RFC 3372 §5.4: SUS/RES between the PSTN and a trusted SIP-T peer ride in INFO.
 TEST_F(SipSide, SipTPeerExchangesSuspendAndResumeInInfo) {
   gw::SipPeerEntry p;
