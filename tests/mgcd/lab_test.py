@@ -686,6 +686,33 @@ def dual_seizure(s):
         s.expect_cdr(row, cause=16, answer_utc="*")
 
 
+def m3ua_peer_restart(s):
+    """The far exchange restarts during an answered call (pstn-sim killed and started again): the
+    SCTP association and the M3UA ASP come back, mgcd resets its circuits with GRS once the
+    destination is available again (MTP-RESUME), the far end's own GRS clears the call on the
+    SIP side (BYE), and every circuit ends idle."""
+    s.start()
+    call = s.sipp("uac_far_bye.xml", SIPP_UAC, CALLED="12345", CALLING="5551234", WAIT=60000,
+                  background=True, life=90)
+    time.sleep(1.5)
+    old = s.lab.proc("pstn-sim-a")
+    s.lab.stop(old, signal.SIGKILL)
+    s.lab.procs.remove(old)
+    os.rename(old.log, old.log + ".1")
+    restart = time.time()
+    s.start_sim("a", "", 60000, T9_MS)
+    s.lab.wait_log(s.lab.proc("pstn-sim-a"), r"rx cic \d+ GRS", 60)
+    back = time.time() - restart
+    s.sipp_done(call, 70)
+    s.finish()
+    grs_from_mgcd = [e for e in s.isup("GRS") if e["src"] == 9899]
+    check(len(grs_from_mgcd) >= 2, "mgcd sent GRS %d times (start-up and after the restart)" %
+          len(grs_from_mgcd))
+    check(count(s.evs, "SIP", "BYE") == 1, "the call was not cleared toward SIP")
+    s.expect_cdr(s.cdr()[0], answer_utc="*")
+    print("M3UA back and GRS from mgcd %.1f s after the restart" % back)
+
+
 def media_gateway_restart(s):
     """osmo-mgw dies during an answered call and comes back: the call ends cleanly (DLCX to a
     gateway that lost it), a call while it is away is refused (no media), and the next call after
@@ -835,7 +862,7 @@ SCENARIOS = {f.__name__: f for f in [
     pstn_to_sip_answered, pstn_to_sip_busy, pstn_to_sip_unallocated, pstn_to_sip_no_answer,
     sip_callee_releases_first, sip_peer_silent_timer_b,
     sipt_transparency, sipt_suspend_resume, sipt_untrusted_ignored, pstn_to_sipt, two_gateways, kamailio_in_front,
-    block_unblock_mid_call, far_blocks_mid_call, grs_during_calls, dual_seizure,
+    block_unblock_mid_call, far_blocks_mid_call, grs_during_calls, dual_seizure, m3ua_peer_restart,
     media_gateway_restart, h248_media_gateway, baresip_rtp]}
 
 # written, not yet passing here: not registered with ctest
