@@ -293,8 +293,10 @@ void UserAgent::on_request(Transaction *tx, const Message &req, const Peer &from
     break;
   }
   case Method::INFO:
-    respond(*tx, req, 200, "OK");
+    // The request belongs to the transaction, which the final response releases: the event
+    // first, then the 200.
     events_.on_info(*c, req);
+    respond(*tx, req, 200, "OK");
     break;
   case Method::UPDATE: {
     std::string answer;
