@@ -153,6 +153,15 @@ class Scenario:
         check(rc == 0, "%s (%s) exited %s" % (name, scenario, rc))
         return p
 
+    def pstn_call(self, called, uas, port=None, hold=0, cause=16, start=None, **vars_):
+        """A call from pstn-sim to CALLED, answered (or not) by the SIPp scenario UAS on PORT;
+        the lab started with START's options; ends with finish()."""
+        self.start(originate=orig(called, hold=hold, cause=cause), **(start or {}))
+        p = self.sipp(uas, port or SIPP_UAS_PLAIN, remote=None, background=True, **vars_)
+        self.originate()
+        self.sipp_done(p, 30)
+        self.finish()
+
     def sipp_done(self, p, timeout=60):
         rc = self.lab.wait_exit(p, timeout)
         check(rc == 0, "%s exited %s" % (p.name, rc))
@@ -387,12 +396,7 @@ def orig(called, hold=0, cause=16):
 
 
 def pstn_to_sip_answered(s):
-    s.start(originate=orig("3001", hold=1000))
-    uas = s.sipp("uas_answer.xml", SIPP_UAS_PLAIN, remote=None, background=True, RING=200,
-                 WAIT=15000)
-    s.originate()
-    s.sipp_done(uas, 30)
-    s.finish()
+    s.pstn_call("3001", "uas_answer.xml", hold=1000, RING=200, WAIT=15000)
     expect_order(s.evs, ["ISUP IAM", "MGCP CRCX", "SIP INVITE", "SIP 180", "ISUP ACM", "SIP 200",
                          "MGCP MDCX", "ISUP ANM", "ISUP REL", "SIP BYE", "SIP 200"], "pstn to sip")
     expect_order(s.evs, ["SIP 200", "SIP ACK", "ISUP REL", "ISUP RLC", "MGCP DLCX"],
@@ -406,12 +410,7 @@ def pstn_to_sip_answered(s):
 
 
 def pstn_to_sip_busy(s):
-    s.start(originate=orig("3002", cause=17))
-    uas = s.sipp("uas_fail.xml", SIPP_UAS_PLAIN, remote=None, background=True, RING=100,
-                 CODE=486, PHRASE="Busy Here")
-    s.originate()
-    s.sipp_done(uas, 30)
-    s.finish()
+    s.pstn_call("3002", "uas_fail.xml", cause=17, RING=100, CODE=486, PHRASE="Busy Here")
     expect_order(s.evs, ["ISUP IAM", "SIP INVITE", "SIP 486", "SIP ACK", "ISUP REL", "ISUP RLC"],
                  "busy")
     check(s.rel_causes() == [17], "REL causes %s (RFC 3398 §8.2.6.1: 486 -> 17)" % s.rel_causes())
@@ -419,12 +418,7 @@ def pstn_to_sip_busy(s):
 
 
 def pstn_to_sip_unallocated(s):
-    s.start(originate=orig("3003", cause=1))
-    uas = s.sipp("uas_fail.xml", SIPP_UAS_PLAIN, remote=None, background=True, RING=100,
-                 CODE=404, PHRASE="Not Found")
-    s.originate()
-    s.sipp_done(uas, 30)
-    s.finish()
+    s.pstn_call("3003", "uas_fail.xml", cause=1, RING=100, CODE=404, PHRASE="Not Found")
     expect_order(s.evs, ["ISUP IAM", "SIP INVITE", "SIP 404", "ISUP REL", "ISUP RLC"], "404")
     check(s.rel_causes() == [1], "REL causes %s (404 -> 1)" % s.rel_causes())
     s.expect_cdr(s.cdr()[0], cause=1, released_by="sip", answer_utc="")
@@ -433,11 +427,7 @@ def pstn_to_sip_unallocated(s):
 def pstn_to_sip_no_answer(s):
     """The SIP callee rings for ever: pstn-sim's T9 (4 s) releases with cause 19; mgcd cancels
     the INVITE (RFC 3398 §8.2.5? REL before answer -> CANCEL)."""
-    s.start(originate=orig("3004", cause=19))
-    uas = s.sipp("uas_ring.xml", SIPP_UAS_PLAIN, remote=None, background=True, WAIT=15000)
-    s.originate()
-    s.sipp_done(uas, 30)
-    s.finish()
+    s.pstn_call("3004", "uas_ring.xml", cause=19, WAIT=15000)
     expect_order(s.evs, ["ISUP IAM", "SIP INVITE", "SIP 180", "ISUP ACM", "ISUP REL",
                          "SIP CANCEL", "SIP 487", "SIP ACK"], "no answer")
     check(s.rel_causes() == [19], "REL causes %s" % s.rel_causes())
@@ -446,12 +436,7 @@ def pstn_to_sip_no_answer(s):
 
 
 def sip_callee_releases_first(s):
-    s.start(originate=orig("3005", hold=0))
-    uas = s.sipp("uas_bye.xml", SIPP_UAS_PLAIN, remote=None, background=True, RING=100,
-                 HOLD=1000)
-    s.originate()
-    s.sipp_done(uas, 30)
-    s.finish()
+    s.pstn_call("3005", "uas_bye.xml", hold=0, RING=100, HOLD=1000)
     expect_order(s.evs, ["ISUP IAM", "SIP INVITE", "SIP 200", "ISUP ANM", "SIP BYE", "ISUP REL",
                          "ISUP RLC", "MGCP DLCX"], "sip bye")
     expect_order(s.evs, ["SIP 200", "SIP ACK", "SIP BYE", "SIP 200"], "sip bye (ACK, 200)")
@@ -534,11 +519,7 @@ def sipt_untrusted_ignored(s):
 
 
 def pstn_to_sipt(s):
-    s.start(originate=orig("2001", hold=800))
-    uas = s.sipp("uas_sipt.xml", SIPP_UAS_T, remote=None, background=True)
-    s.originate()
-    s.sipp_done(uas, 30)
-    s.finish()
+    s.pstn_call("2001", "uas_sipt.xml", hold=800, port=SIPP_UAS_T)
     inv = select(s.evs, "SIP", "INVITE")
     check(inv and inv[0]["isup"] == ["IAM"], "the INVITE to the SIP-T peer carries no IAM")
     expect_order(s.evs, ["ISUP IAM", "SIP INVITE", "SIP 180", "ISUP ACM", "SIP 200", "ISUP ANM",
@@ -576,11 +557,7 @@ def two_gateways(s):
 def kamailio_in_front(s):
     """mgcd's SIP-T INVITE goes through Kamailio (stateful proxy) to the SIP-T callee; Kamailio's
     sipt module reads the called number and the calling party's category from our ISUP body."""
-    s.start(originate=orig("5001", hold=800), kamailio=True)
-    uas = s.sipp("uas_sipt.xml", SIPP_UAS_T, remote=None, background=True)
-    s.originate()
-    s.sipp_done(uas, 30)
-    s.finish()
+    s.pstn_call("5001", "uas_sipt.xml", hold=800, port=SIPP_UAS_T, start={"kamailio": True})
     klog = s.lab.proc("kamailio").text()
     check("sipt INVITE called=5001 calling=4441000" in klog, "Kamailio's sipt did not read called 5001:\n" +
           klog[-2000:])
