@@ -29,9 +29,28 @@ void MgcpMediaGateway::connect(std::string_view trunk_group, uint16_t cic,
   req.endpoint = *endpoint;
   req.mode = to_mgcp(mode);
   req.remote_sdp = std::string(remote_sdp);
-  ca_.connect(std::move(req), [done = std::move(done)](const mgcp::ConnectResult &r) {
-    done(r.status, r.handle, r.local_sdp);
+  when_free(*endpoint, [this, req = std::move(req), done = std::move(done)]() mutable {
+    ca_.connect(std::move(req), [done = std::move(done)](const mgcp::ConnectResult &r) {
+      done(r.status, r.handle, r.local_sdp);
+    });
   });
+}
+
+void MgcpMediaGateway::when_free(const std::string &endpoint, std::function<void()> op) {
+  if (auto it = releasing_.find(endpoint); it != releasing_.end())
+    it->second.waiting.push_back(std::move(op));
+  else
+    op();
+}
+
+void MgcpMediaGateway::released(const std::string &endpoint) {
+  auto it = releasing_.find(endpoint);
+  if (it == releasing_.end() || --it->second.outstanding > 0)
+    return;
+  auto waiting = std::move(it->second.waiting);
+  releasing_.erase(it);
+  for (auto &op : waiting)
+    op();
 }
 
 void MgcpMediaGateway::modify(Handle h, std::optional<MediaMode> mode, std::string_view remote_sdp,
@@ -53,14 +72,25 @@ void MgcpMediaGateway::loopback(std::string_view trunk_group, uint16_t cic, Conn
   }
   // RFC 3435 §2.3.5 "loopback" mode: the circuit is looped back at the gateway for the far
   // exchange's continuity tone (Q.724 §7).
-  ca_.loopback(*endpoint, mgcp::ConnectionMode::Loopback, {},
-               [done = std::move(done)](const mgcp::ConnectResult &r) {
-                 done(r.status, r.handle, r.local_sdp);
-               });
+  when_free(*endpoint, [this, endpoint = *endpoint, done = std::move(done)]() mutable {
+    ca_.loopback(endpoint, mgcp::ConnectionMode::Loopback, {},
+                 [done = std::move(done)](const mgcp::ConnectResult &r) {
+                   done(r.status, r.handle, r.local_sdp);
+                 });
+  });
 }
 
 void MgcpMediaGateway::release(Handle h, Done done) {
-  ca_.release(h, [done = std::move(done)](const mgcp::ReleaseResult &r) { done(r.status); });
+  std::string endpoint;
+  if (auto it = ca_.connections().find(h); it != ca_.connections().end())
+    endpoint = it->second.endpoint;
+  if (!endpoint.empty())
+    ++releasing_[endpoint].outstanding;
+  ca_.release(h, [this, endpoint, done = std::move(done)](const mgcp::ReleaseResult &r) {
+    done(r.status);
+    if (!endpoint.empty())
+      released(endpoint);
+  });
 }
 
 void MgcpMediaGateway::on_connection_lost(mgcp::ConnectionHandle h, int) {

@@ -5,6 +5,11 @@
 #include "callcontrol/media_gateway.h"
 #include "mgcp/call_agent.h"
 
+#include <functional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
 namespace mgc::cc {
 
 class MgcpMediaGateway final : public MediaGateway, private mgcp::CallAgentListener {
@@ -28,8 +33,21 @@ private:
   void on_gateway_restart(std::string_view gateway, std::string_view endpoints,
                           mgcp::RestartMethod method, uint32_t delay_s) override;
 
+  // A circuit is hunted again as soon as its call has ended, but its endpoint is free only once
+  // the gateway has deleted the old connection: a DS0, or an osmo-mgw rtpbridge endpoint, serves
+  // one call ("already seized by other call"), and UDP may deliver the DLCX after the next CRCX
+  // (RFC 3435 §3.5 orders nothing across transactions). So a connection is created on an
+  // endpoint only once every DLCX sent for it has been answered (or has given up).
+  struct Releasing {
+    unsigned outstanding = 0;                 // DLCX not answered yet
+    std::vector<std::function<void()>> waiting; // connects queued behind them, in order
+  };
+  void when_free(const std::string &endpoint, std::function<void()> op);
+  void released(const std::string &endpoint);
+
   mgcp::CallAgent ca_;
   Listener *listener_ = nullptr;
+  std::unordered_map<std::string, Releasing> releasing_;
 };
 
 } // namespace mgc::cc

@@ -99,6 +99,38 @@ TEST_F(MgcpAdapter, ConnectModifyRelease) {
   EXPECT_TRUE(released);
 }
 
+TEST_F(MgcpAdapter, NewConnectionWaitsForTheDeleteOnItsEndpoint) {
+  // The circuit's next call comes before the gateway answered the DLCX of the last one: its
+  // CRCX goes only after that answer (an endpoint serves one call), other endpoints do not wait.
+  MediaGateway::Handle first = 0, second = 0, other = 0;
+  auto keep = [](MediaGateway::Handle &to) {
+    return [&to](const Status &s, MediaGateway::Handle h, std::string_view) {
+      EXPECT_TRUE(s.ok()) << s.detail();
+      to = h;
+    };
+  };
+  mgw.connect("pstn-a", 5, kPeerSdp, MediaMode::SendRecv, keep(first));
+  answer(200, "I: 1A\r\n", kGwSdp);
+  ASSERT_NE(first, 0u);
+  mgw.release(first, [](const Status &) {});
+  const mgcp::Message dlcx = net.last();
+  EXPECT_EQ(dlcx.verb, mgcp::Verb::Dlcx);
+  mgw.connect("pstn-a", 5, kPeerSdp, MediaMode::SendRecv, keep(second));
+  EXPECT_EQ(net.last().verb, mgcp::Verb::Dlcx); // the CRCX waits
+  mgw.connect("pstn-a", 6, kPeerSdp, MediaMode::SendRecv, keep(other));
+  EXPECT_EQ(net.last().verb, mgcp::Verb::Crcx); // another endpoint: at once
+  EXPECT_EQ(net.last().endpoint, "ds/e1-1/6@tgw1");
+  answer(200, "I: 1C\r\n", kGwSdp);
+  EXPECT_NE(other, 0u);
+  // The DLCX is answered: now the CRCX for circuit 5.
+  mgw.call_agent().receive(kGw, "250 " + std::to_string(dlcx.transaction_id) + " OK\r\n");
+  EXPECT_EQ(net.last().verb, mgcp::Verb::Crcx);
+  EXPECT_EQ(net.last().endpoint, "ds/e1-1/5@tgw1");
+  answer(200, "I: 1B\r\n", kGwSdp);
+  EXPECT_NE(second, 0u);
+  EXPECT_NE(second, first);
+}
+
 TEST_F(MgcpAdapter, GatewayRefusalAndUnknownCircuit) {
   Status st;
   mgw.connect("pstn-a", 6, {}, MediaMode::SendRecv,
