@@ -28,7 +28,12 @@ bool decode_body(const std::vector<uint8_t> &bytes, isup::Message &out) {
   o.with_cic = false;
   o.node = isup::Node::Transit;
   const isup::DecodeResult r = isup::decode(bytes, o, out);
-  return r.status.ok() || r.action == isup::Action::Process;
+  if (!r.status.ok() && r.action != isup::Action::Process)
+    return false;
+  // Relayed means sent on: what cannot be encoded again (a mandatory parameter missing, say)
+  // is not relayed, and call control builds its own message instead.
+  std::vector<uint8_t> again;
+  return isup::encode(out, isup::EncodeOptions{}, again).ok();
 }
 
 // The called number's digits (Q.763 §3.9 address signals): `st` tells an end-of-pulsing signal,
@@ -396,8 +401,15 @@ struct CallManager::Call : Port {
     try_finish();
   }
   void on_circuit_reset() override {
-    // T5 expired: the circuit is being reset by RSC; the call is over for everyone else.
+    // T5 expired (Q.764 §2.9.6): the half sent RSC and alerted maintenance. The call is over:
+    // circuit supervision carries the reset on (RSC repeated under T16/T17 until an RLC, for as
+    // long as the far end stays silent) and the call ends now, its CDR written, instead of
+    // living as long as the reset does.
     release_media();
+    isup_gone();
+    if (tg && tg->supervision)
+      tg->supervision->adopt_reset(cic);
+    try_finish();
   }
   void on_unexpected(const char *, const char *) override {
     m.counters_.inc(CcCounter::unexpected_events);
@@ -734,6 +746,25 @@ void CallManager::connect_media_then(Call &c, const std::string &remote_sdp,
           return;
         }
         Call &c = *it->second;
+        // The call may have ended while the gateway was connecting: the caller cancelled (SIP ->
+        // PSTN, nothing sent on the circuit yet) or the PSTN released (PSTN -> SIP, no INVITE
+        // sent yet). Then nothing goes out: the circuit is freed, a connection made is released.
+        if (c.dir == Call::Direction::SipToPstn ? c.sip_done : c.isup_done) {
+          if (c.dir == Call::Direction::SipToPstn && !c.isup_done) {
+            c.tg->circuits.idle(c.cic);
+            c.isup_done = true;
+          }
+          if (!c.leg)
+            c.sip_done = true;
+          if (s.ok()) {
+            c.media = h;
+            c.media_connected = true;
+            c.release_media();
+          }
+          c.try_finish();
+          reap();
+          return;
+        }
         if (!s.ok()) {
           counters_.inc(CcCounter::media_failures);
           c.release_cause = kCauseResourceUnavailable;
@@ -797,6 +828,10 @@ void CallManager::sip_failed(SipLeg &leg, int status, std::optional<uint8_t> q85
   Call *c = call_of(leg);
   if (!c)
     return;
+  if (c->dir != Call::Direction::PstnToSip) { // a final response answers an INVITE we sent
+    counters_.inc(CcCounter::unexpected_events);
+    return;
+  }
   c->sip_end();
   c->cdr.released_by = local ? "gateway" : "sip";
   uint8_t cause = kCauseNormal;
@@ -814,6 +849,10 @@ void CallManager::sip_cancelled(SipLeg &leg) {
   Call *c = call_of(leg);
   if (!c)
     return;
+  if (c->dir != Call::Direction::SipToPstn) { // CANCEL concerns an INVITE we received (RFC 3261 §9.2)
+    counters_.inc(CcCounter::unexpected_events);
+    return;
+  }
   c->sip_end();
   c->cdr.released_by = "sip";
   c->release_cause = kCauseNormal;

@@ -59,9 +59,11 @@ void CircuitSupervision::end_call_for_reset(Circuit &c) {
   group_.idle(c.cic);
 }
 
-void CircuitSupervision::start(uint16_t cic, Pending p, IsupTimer short_t, IsupTimer long_t) {
+void CircuitSupervision::start(uint16_t cic, Pending p, IsupTimer short_t, IsupTimer long_t,
+                               bool send) {
   finish(cic);
-  port_.send(p.request);
+  if (send)
+    port_.send(p.request);
   port_.start_timer(cic, short_t, timers_.ms(short_t));
   port_.start_timer(cic, long_t, timers_.ms(long_t));
   procs_[cic] = std::move(p);
@@ -252,6 +254,18 @@ bool CircuitSupervision::reset(uint16_t cic) {
   p.request.type = MessageType::Rsc;
   p.request.cic = cic;
   start(cic, std::move(p), IsupTimer::T16, IsupTimer::T17);
+  return true;
+}
+
+bool CircuitSupervision::adopt_reset(uint16_t cic) {
+  if (!group_.find(cic))
+    return false;
+  group_.idle(cic); // no call holds it any more
+  group_.set_call_state(cic, CircuitCall::Resetting);
+  Pending p{Proc::Rsc, 0, false, {}};
+  p.request.type = MessageType::Rsc;
+  p.request.cic = cic;
+  start(cic, std::move(p), IsupTimer::T16, IsupTimer::T17, /*send=*/false);
   return true;
 }
 

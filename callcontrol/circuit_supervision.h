@@ -41,6 +41,9 @@ public:
   bool block(uint16_t cic);   // BLO (maintenance)
   bool unblock(uint16_t cic); // UBL
   bool reset(uint16_t cic);   // RSC
+  // A call's half sent RSC itself after T5 (Q.764 §2.9.6) and is handing the circuit over: the
+  // reset goes on here (RSC repeated under T16/T17 until RLC) without the call, which ends now.
+  bool adopt_reset(uint16_t cic);
   // CGB/CGU (maintenance or hardware) and GRS over first..first+range.
   bool group_block(uint16_t first, uint8_t range, bool hardware);
   bool group_unblock(uint16_t first, uint8_t range, bool hardware);
@@ -66,7 +69,7 @@ private:
     isup::Message request; // repeated on the short timer
   };
 
-  void start(uint16_t cic, Pending p, IsupTimer short_t, IsupTimer long_t);
+  void start(uint16_t cic, Pending p, IsupTimer short_t, IsupTimer long_t, bool send = true);
   void finish(uint16_t cic);
   void send_simple(isup::MessageType t, uint16_t cic);
   void send_group(isup::MessageType t, uint16_t cic, uint8_t range, const std::vector<bool> *status,

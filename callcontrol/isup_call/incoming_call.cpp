@@ -116,7 +116,8 @@ struct IncomingDef : HalfCallDef<IncomingDef> {
     Row<Answered,            EvReleaseReq,    WaitForRlc,          ReleaseAsked,        none>,
     Row<Suspended,           EvReleaseReq,    WaitForRlc,          ReleaseAsked,        none>,
     Row<WaitForRlc,          EvRlc,           Released,            CircuitIdle,         none>,
-    Row<WaitForRlc,          EvRel,           Released,            act::SendRlc,        none>,
+    // §2.3.1 e) collision of releases: RLC to theirs, still waiting for the RLC to ours
+    Row<WaitForRlc,          EvRel,           none,                act::SendRlc,        none>,
     Row<WaitForRlc,          EvReleaseReq,    none,                none,                none>,
     // §2.9.6 T1 / T5
     Row<WaitForRlc,          EvT1,            none,                ResendRel,           none>,

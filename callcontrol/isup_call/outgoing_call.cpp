@@ -58,8 +58,9 @@ struct OutgoingDef : HalfCallDef<OutgoingDef> {
     Row<Answered,      EvReleaseReq,      WaitForRlc,    ReleaseAsked,                   none>,
     Row<Suspended,     EvReleaseReq,      WaitForRlc,    ReleaseAsked,                   none>,
     Row<WaitForRlc,    EvRlc,             Released,      CircuitIdle,                    none>,
-    // §2.3.1 c) both ends sent REL: each answers the other's with RLC
-    Row<WaitForRlc,    EvRel,             Released,      act::SendRlc,                   none>,
+    // §2.3.1 e) collision of releases: answer the far end's REL with RLC and go on waiting for
+    // the RLC to ours (T1/T5 keep running); the circuit is free once an RLC went each way
+    Row<WaitForRlc,    EvRel,             none,          act::SendRlc,                   none>,
     Row<WaitForRlc,    EvReleaseReq,      none,          none,                           none>,
     // §2.9.6 T1: repeat REL; T5: reset the circuit, alert maintenance
     Row<WaitForRlc,    EvT1,              none,          ResendRel,                      none>,

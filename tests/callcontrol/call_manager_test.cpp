@@ -877,3 +877,57 @@ TEST_F(Calls, ContinuityOnAPreviousCircuitNeedsOnlyTheCot) {
 }
 
 } // namespace
+
+// Q.764 §2.9.6: the far end never answers our REL. T1 repeats it until T5, then RSC goes out and
+// maintenance is alerted; the call is over then (its CDR written, no call left), and circuit
+// supervision goes on resetting the circuit (RSC under T16/T17) until an RLC comes.
+TEST_F(Calls, NoRlcUntilT5HandsTheCircuitToMaintenance) {
+  Leg a("a");
+  cm->sip_invite(a, plain, call_to("12345"), {"v=0 caller", false, {}});
+  wire.types();
+  rx(kAcm, 2);
+  rx(kAnm, 2);
+  a.take();
+  cm->sip_bye(a, std::nullopt);
+  EXPECT_EQ(wire.types(), "REL");
+  sched.advance(16 * 60 * 1000); // beyond T5 (5-15 min)
+  const std::string sent = wire.types();
+  EXPECT_NE(sent.find("REL REL"), std::string::npos) << sent; // T1
+  EXPECT_NE(sent.find("RSC"), std::string::npos) << sent;     // T5, then T16/T17
+  EXPECT_EQ(cm->active_calls(), 0u);
+  EXPECT_EQ(cm->trunk_group("pstn")->find(2)->call, CircuitCall::Resetting);
+  EXPECT_EQ(cm->trunk_group("pstn")->find(2)->call_ref, 0u);
+  EXPECT_NE(sent.find("RSC RSC"), std::string::npos) << sent; // supervision's T16
+  sched.advance(16 * 60 * 1000);                                // T17 (5-15 min) repeats
+  EXPECT_NE(wire.types().find("RSC"), std::string::npos);      // still resetting
+  rx(kRlc, 2);
+  EXPECT_EQ(cm->trunk_group("pstn")->find(2)->call, CircuitCall::Idle);
+  all_idle();
+  EXPECT_EQ(wire.types(), "");
+}
+
+// The caller cancels while the media gateway is still making the circuit's connection: when the
+// connection comes, no IAM goes out, the connection is deleted and the circuit is free again.
+TEST_F(Calls, CancelWhileTheGatewayConnectsSendsNothing) {
+  media.async = true;
+  Leg a("a");
+  cm->sip_invite(a, plain, call_to("12345"), {"v=0 caller", false, {}});
+  EXPECT_EQ(wire.types(), "");
+  cm->sip_cancelled(a);
+  media.flush();
+  EXPECT_EQ(wire.types(), "");
+  EXPECT_EQ(media_log(), "connect 2 +sdp, release 2");
+  all_idle();
+}
+
+// The PSTN releases while the gateway is still connecting for the INVITE: the INVITE never goes.
+TEST_F(Calls, PstnReleaseWhileTheGatewayConnectsSendsNoInvite) {
+  media.async = true;
+  rx(kIam2345, 1);
+  EXPECT_TRUE(sip.legs.empty());
+  rx(rel(16), 1);
+  EXPECT_EQ(wire.types(), "RLC");
+  media.flush();
+  EXPECT_TRUE(sip.legs.empty());
+  all_idle();
+}

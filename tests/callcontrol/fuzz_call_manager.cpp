@@ -12,6 +12,7 @@
 #include "isup/codec.h"
 
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <functional>
 #include <map>
@@ -325,12 +326,28 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   // end never answered): a call still up is released, the circuits reset.
   media.async = false;
   media.flush();
-  for (auto &l : incoming)
+  // The SIP side ends too, as RFC 3261 guarantees it does: our INVITEs without a final response
+  // time out (Timer B, a local 408; a UAC after a 1xx has no timer of its own, so this stands for
+  // the caller giving up), answered legs get BYE; the callers of INVITEs that are still pending
+  // give up (CANCEL) or hang up (BYE). Call control ignores what does not apply to a leg's state.
+  for (auto &l : sip.legs) {
+    cm->sip_failed(*l, 408, std::nullopt, true);
     cm->sip_bye(*l, std::nullopt);
-  for (auto &l : sip.legs)
+  }
+  for (auto &l : incoming) {
+    cm->sip_cancelled(*l);
     cm->sip_bye(*l, std::nullopt);
+  }
   sched.advance(20 * 60 * 1000);
   media.flush();
+  sched.advance(20 * 60 * 1000);
+  if (cm->active_calls() != 0) { // a hung call: nothing will ever end it
+    for (const auto &c : cm->calls())
+      std::fprintf(stderr, "hung call %u %s tg=%s cic=%u isup=%s answered=%d sip=%s\n", c.ref,
+                   c.direction.c_str(), c.trunk_group.c_str(), unsigned(c.cic), c.isup_state.c_str(),
+                   int(c.answered), c.sip_call_id.c_str());
+    std::abort();
+  }
   cm.reset();
   return 0;
 }

@@ -18,6 +18,19 @@ struct Incoming : testing::Test {
   }
 };
 
+// Q.764 §2.3.1 e): our REL crosses the far end's. RLC to theirs; the circuit is free when the RLC
+// to ours has come too.
+TEST_F(Incoming, ReleaseCollision) {
+  run(EvIam{});
+  run(EvAnswerReq{});
+  EXPECT_EQ(run(EvReleaseReq{16, 0}), ">REL(16) +T1 +T5");
+  EXPECT_EQ(run(EvRel{16, 0}), ">RLC");
+  EXPECT_FALSE(call.released());
+  EXPECT_EQ(run(EvRlc{}), "-T1 -T5 idle");
+  EXPECT_TRUE(call.released());
+  EXPECT_EQ(port.unexpected, 0);
+}
+
 TEST_F(Incoming, AnsweredCallReleasedByTheFarEnd) {
   EXPECT_EQ(run(EvIam{}), "setup");
   EXPECT_EQ(run(EvAlertingReq{}), ">ACM");

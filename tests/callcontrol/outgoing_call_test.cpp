@@ -71,11 +71,15 @@ TEST_F(Outgoing, RelIsRepeatedOnT1AndTheCircuitResetOnT5) {
   EXPECT_TRUE(call.released());
 }
 
+// Q.764 §2.3.1 e): both ends sent REL. Each answers the other's with RLC; the circuit is free
+// once an RLC has gone each way, so T1/T5 guard the RLC to our REL until it comes.
 TEST_F(Outgoing, ReleaseCollision) {
   run(EvSetupReq{});
   run(EvAcm{});
   run(EvReleaseReq{16, 0});
-  EXPECT_EQ(run(EvRel{16, 0}), "-T1 -T5 >RLC");
+  EXPECT_EQ(run(EvRel{16, 0}), ">RLC");
+  EXPECT_FALSE(call.released());
+  EXPECT_EQ(run(EvRlc{}), "-T1 -T5 idle");
   EXPECT_TRUE(call.released());
 }
 
