@@ -1,6 +1,7 @@
 #include "callcontrol/circuit_group.h"
 
 #include <algorithm>
+#include <utility>
 
 namespace mgc::cc {
 
@@ -51,17 +52,21 @@ bool CircuitGroup::add_range(uint16_t first, uint16_t last) {
   }
   std::sort(circuits_.begin(), circuits_.end(),
             [](const Circuit &a, const Circuit &b) { return a.cic < b.cic; });
+  hint_ = 0;
   return true;
 }
 
-Circuit *CircuitGroup::find(uint16_t cic) {
+const Circuit *CircuitGroup::find(uint16_t cic) const {
   auto it = std::lower_bound(circuits_.begin(), circuits_.end(), cic,
                              [](const Circuit &c, uint16_t v) { return c.cic < v; });
   return it != circuits_.end() && it->cic == cic ? &*it : nullptr;
 }
 
-const Circuit *CircuitGroup::find(uint16_t cic) const {
-  return const_cast<CircuitGroup *>(this)->find(cic);
+Circuit *CircuitGroup::find(uint16_t cic) {
+  Circuit *c = const_cast<Circuit *>(std::as_const(*this).find(cic));
+  if (c) // the caller may make it usable (idle, unblocked): hunting must look at it again
+    hint_ = std::min(hint_, static_cast<std::size_t>(c - circuits_.data()));
+  return c;
 }
 
 bool CircuitGroup::usable_outgoing(const Circuit &c) const {
@@ -76,13 +81,27 @@ Circuit *CircuitGroup::seize_outgoing(uint32_t call_ref) {
   for (int pass = 0; pass < 2 && !best; ++pass) {
     const bool want_controlled = pass == 0;
     switch (hunting_) {
-    case Hunting::Sequential:
-      for (auto &c : circuits_)
-        if (usable_outgoing(c) && controls(c.cic) == want_controlled) {
+    case Hunting::Sequential: {
+      // From the hint: everything below it is unusable; the first usable circuit of either
+      // kind found on the first pass becomes the new hint.
+      bool any = false;
+      for (std::size_t i = hint_; i < n; ++i) {
+        Circuit &c = circuits_[i];
+        if (!usable_outgoing(c))
+          continue;
+        if (!any && pass == 0) {
+          any = true;
+          hint_ = i;
+        }
+        if (controls(c.cic) == want_controlled) {
           best = &c;
           break;
         }
+      }
+      if (!any && pass == 0)
+        hint_ = n;
       break;
+    }
     case Hunting::RoundRobin:
       for (std::size_t k = 0; k < n; ++k) {
         Circuit &c = circuits_[(rr_next_ + k) % n];

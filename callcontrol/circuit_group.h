@@ -113,6 +113,11 @@ private:
   GlareControl glare_ = GlareControl::PointCode;
   Hunting hunting_;
   std::vector<Circuit> circuits_; // sorted by CIC
+  // Sequential hunting starts here: no circuit below this index is usable for an outgoing call.
+  // A circuit only becomes usable through find() (or idle()/set_call_state(), which use it), so
+  // find() lowers it to the circuit it hands out; a hunt raises it past the unusable ones. Without
+  // it every seizure scanned the busy circuits from the first (O(circuits) per call).
+  std::size_t hint_ = 0;
   std::size_t rr_next_ = 0;
   uint64_t clock_ = 0; // release order for LRU
 };

@@ -70,6 +70,32 @@ TEST(CircuitGroup, SequentialHuntsControlledCircuitsFirst) {
   EXPECT_EQ(g.seize_outgoing(7), nullptr); // all busy: cause 34
 }
 
+TEST(CircuitGroup, SequentialHuntingSeesCircuitsFreedOrUnblockedBelowItsLastSeizure) {
+  // Hunting resumes past the busy circuits, but a circuit that became usable again below them
+  // (idle after its call, unblocked, equipped again) is the first one taken, as before.
+  CircuitGroup g("tg", 200, 100, Hunting::Sequential); // controls even CICs
+  g.add_range(1, 100);
+  for (uint32_t ref = 1; ref <= 100; ++ref)
+    ASSERT_NE(g.seize_outgoing(ref), nullptr);
+  EXPECT_EQ(g.seize_outgoing(101), nullptr);
+  g.idle(37);
+  g.idle(90);
+  EXPECT_EQ(g.seize_outgoing(102)->cic, 90); // controlled first
+  EXPECT_EQ(g.seize_outgoing(103)->cic, 37);
+  EXPECT_EQ(g.seize_outgoing(104), nullptr);
+  // Blocked while idle, then unblocked through find(): hunted again.
+  g.idle(12);
+  g.find(12)->blocking.local_maintenance = true;
+  EXPECT_EQ(g.seize_outgoing(105), nullptr);
+  g.find(12)->blocking.local_maintenance = false;
+  EXPECT_EQ(g.seize_outgoing(106)->cic, 12);
+  g.idle(3);
+  g.find(3)->remote_unequipped = true;
+  EXPECT_EQ(g.seize_outgoing(107), nullptr);
+  g.find(3)->remote_unequipped = false;
+  EXPECT_EQ(g.seize_outgoing(108)->cic, 3);
+}
+
 TEST(CircuitGroup, RoundRobinAndLeastRecentlyUsed) {
   CircuitGroup rr("rr", 200, 100, Hunting::RoundRobin);
   rr.add_range(1, 8);
