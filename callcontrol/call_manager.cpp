@@ -352,6 +352,13 @@ struct CallManager::Call : Port {
     m.counters_.inc(CcCounter::answered);
     if (leg)
       leg->answer(body(local_sdp, from_pstn));
+    forget_iam();
+  }
+  // Answered: no dual-seizure re-attempt (Q.764 §2.9.1.4), SAM or address analysis will need
+  // the IAM again, and it is the largest part of an established call's state.
+  void forget_iam() {
+    iam = isup::Message{};
+    encapsulated.reset();
   }
   // RFC 3398 §9.1: SUS and RES reach SIP-T peers in INFO; media is left as it is.
   void on_suspend(bool) override {
@@ -821,6 +828,7 @@ void CallManager::sip_answered(SipLeg &leg, const SipBody &body) {
   c->cdr.answer = CallRecord::Clock::now();
   counters_.inc(CcCounter::answered);
   c->process(EvAnswerReq{});
+  c->forget_iam();
   reap();
 }
 
