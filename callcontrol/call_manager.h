@@ -1,8 +1,8 @@
 // Call control of the tandem: joins an ISUP half (Q.764 machines on a circuit) and a SIP half
-// (a SipLeg) through the media gateway of the circuit's trunk group, per RFC 3398 and
-// Q.1912.5 (DESIGN.md "A call, SIP to PSTN" and the reverse). It owns the trunk groups (circuit
-// state, supervision), the routing table and the calls; the adapters feed it decoded ISUP, SIP
-// events and media notifications, all on the one event loop.
+// (RFC 3261 UAS/UAC machines on a SipLeg, sip_call/) through the media gateway of the circuit's
+// trunk group, per RFC 3398 and Q.1912.5 (DESIGN.md "A call, SIP to PSTN" and the reverse). It
+// owns the trunk groups (circuit state, supervision), the routing table and the calls; the
+// adapters feed it decoded ISUP, SIP events and media notifications, all on the one event loop.
 #pragma once
 
 #include "callcontrol/cause_map.h"
