@@ -4,6 +4,8 @@
 #include "callcontrol/isup_call/outgoing_call.h"
 #include "callcontrol/isup_call/timers.h"
 #include "callcontrol/isup_messages.h"
+#include "callcontrol/sip_call/incoming_sip_call.h"
+#include "callcontrol/sip_call/outgoing_sip_call.h"
 #include "isup/codec.h"
 
 namespace mgc::cc {
@@ -120,7 +122,11 @@ private:
 };
 
 // ---------------------------------------------------------------------------------------------
-struct CallManager::Call : Port {
+// A call joins its ISUP half-call machine (isup_call::Port) and its SIP half-call machine
+// (sip_call::Port): the incoming SIP call (UAS) of a call from SIP, the outgoing one (UAC) of a
+// call to SIP. Each machine decides its own side's messages; the call passes what one half
+// reports to the other and builds the messages' contents (ISUP parameters, SDP, SIP-T bodies).
+struct CallManager::Call : isup_call::Port, sip_call::Port {
   enum class Direction : uint8_t { SipToPstn, PstnToSip };
   CallManager &m;
   uint32_t ref;
@@ -130,6 +136,10 @@ struct CallManager::Call : Port {
   std::unique_ptr<OutgoingCall> out;
   std::unique_ptr<IncomingCall> in;
   SipLeg *leg = nullptr;    // set through set_leg() only
+  std::unique_ptr<sip_call::IncomingSipCall> sip_in;  // SIP -> PSTN: this gateway is the UAS
+  std::unique_ptr<sip_call::OutgoingSipCall> sip_out; // PSTN -> SIP: this gateway is the UAC
+  SipBody sip_body_out;                 // the body of the next message the SIP machine sends
+  const SipBody *sip_body_in = nullptr; // the body of the SIP message being processed
   std::string leg_call_id;  // its Call-ID, the key in CallManager::sip_calls_
   SipPeer peer;
   std::vector<RouteTarget> fallbacks; // trunk groups still to try (SIP -> PSTN)
@@ -141,6 +151,8 @@ struct CallManager::Call : Port {
   std::optional<isup::Message> encapsulated; // trusted IAM from the SIP-T INVITE
   std::optional<isup::Message> from_sip;  // trusted ISUP from the last SIP message (to relay)
   const isup::Message *from_pstn = nullptr; // the ISUP message being processed
+  // answered: the call (either half); sip_done: the SIP machine is over, or the call never got a
+  // SIP leg (see no_sip())
   bool answered = false, sip_done = false, isup_done = false, finished = false;
   bool routed = false;                      // PSTN -> SIP: the INVITE is decided
   iw::SipCallInfo sip_info;                 // SIP -> PSTN: the INVITE's call context
@@ -168,6 +180,29 @@ struct CallManager::Call : Port {
       in->process(e);
   }
   const char *isup_state() const { return out ? out->state() : in ? in->state() : "none"; }
+  // An event for the SIP half-call machine, with the body of the message it may send.
+  void sip(const sip_call::Event &e, SipBody b = {}) {
+    sip_body_out = std::move(b);
+    if (sip_out)
+      sip_out->process(e);
+    else if (sip_in)
+      sip_in->process(e);
+  }
+  // An event from the SIP peer, whose body the call reads in the machine's notification.
+  void sip_from_peer(const sip_call::Event &e, const SipBody &b) {
+    sip_body_in = &b;
+    sip(e);
+    sip_body_in = nullptr;
+  }
+  const char *sip_state() const {
+    return sip_out ? sip_out->state() : sip_in ? sip_in->state() : "none";
+  }
+  // SIP -> PSTN: the leg and its UAS machine (again for a later INVITE that takes over the call).
+  void start_sip_in(SipLeg &l) {
+    set_leg(&l);
+    sip_done = false;
+    sip_in = std::make_unique<sip_call::IncomingSipCall>(*this);
+  }
   void send(isup::Message msg) {
     msg.cic = cic;
     m.isup_.send(tg->circuits.dpc(), msg);
@@ -198,11 +233,10 @@ struct CallManager::Call : Port {
     if (decode_body(b.isup, msg))
       from_sip = std::move(msg);
   }
-  // The SIP side is over. The leg is forgotten either way: the adapter frees it when its
-  // dialog ends, and a new leg may later live at the same address.
-  void sip_end() {
-    sip_done = true;
-    set_leg(nullptr);
+  // PSTN -> SIP: the call ends before it has a SIP leg (no route, no peer, no media).
+  void no_sip() {
+    if (!sip_out)
+      sip_done = true;
   }
   // The one way `leg` changes, so that CallManager::sip_calls_ always knows it.
   void set_leg(SipLeg *l) {
@@ -224,6 +258,7 @@ struct CallManager::Call : Port {
     if (finished || !isup_done || !sip_done || media_connected)
       return;
     finished = true;
+    set_leg(nullptr); // a CANCEL may still be on its way: its answer is the user agent's
     cdr.release = CallRecord::Clock::now();
     cdr.cause = release_cause;
     cdr.cause_location = release_location;
@@ -326,17 +361,15 @@ struct CallManager::Call : Port {
   }
   // RFC 3578 §2.2: once the INVITE is out, further SAMs are disregarded.
   void on_more_digits() override { m.counters_.inc(CcCounter::sams_disregarded); }
+  // RFC 3398 §7.2.5/§7.2.6 ACM, §7.2.9 CPG: 180, or 183 with the media for in-band information.
   void on_alerting(bool in_band) override {
-    if (leg)
-      leg->provisional(in_band ? 183 : 180, body(in_band ? local_sdp : "", from_pstn));
+    sip(sip_call::EvProgressReq{in_band ? 183 : 180}, body(in_band ? local_sdp : "", from_pstn));
   }
   void on_progress(bool in_band) override {
-    if (!leg)
-      return;
     if (answered)
-      info_to_sip(); // a CPG after answer has no SIP mapping (RFC 3398 §7.2.x): SIP-T INFO only
+      info_to_sip(); // a CPG after answer has no SIP mapping (RFC 3398 §7.2.9): SIP-T INFO only
     else
-      leg->provisional(183, body(in_band ? local_sdp : "", from_pstn));
+      sip(sip_call::EvProgressReq{183}, body(in_band ? local_sdp : "", from_pstn));
   }
   // Mid-call ISUP toward a SIP-T/SIP-I peer in INFO (RFC 3372 §5.4); plain SIP peers are not told
   // (RFC 3398 §9.1: not to a peer that has not used encapsulated ISUP).
@@ -350,8 +383,7 @@ struct CallManager::Call : Port {
     answered = true;
     cdr.answer = CallRecord::Clock::now();
     m.counters_.inc(CcCounter::answered);
-    if (leg)
-      leg->answer(body(local_sdp, from_pstn));
+    sip(sip_call::EvAnswerReq{}, body(local_sdp, from_pstn));
     forget_iam();
   }
   // Answered: no dual-seizure re-attempt (Q.764 §2.9.1.4), SAM or address analysis will need
@@ -374,22 +406,10 @@ struct CallManager::Call : Port {
     release_location = location;
     if (cdr.released_by.empty())
       cdr.released_by = from_pstn ? "pstn" : "gateway";
-    if (!leg || sip_done)
-      return;
-    if (dir == Direction::SipToPstn) {
-      if (answered) {
-        leg->bye(cause, body("", from_pstn));
-      } else {
-        SipFinal f = sip_final_for_cause(cause, static_cast<CauseLocation>(location));
-        leg->reject(f.status ? f.status : 480, cause, body("", from_pstn));
-      }
-    } else {
-      if (answered)
-        leg->bye(cause, body("", from_pstn));
-      else
-        leg->cancel(cause);
-    }
-    sip_end();
+    // RFC 3398 §7.2.4 (REL before the final response: the status of §7.2.4.1), §8.2.7 (CANCEL
+    // before it), §10.2 (BYE after it): the SIP machine picks the message for its state.
+    const SipFinal f = sip_final_for_cause(cause, static_cast<CauseLocation>(location));
+    sip(sip_call::EvHangupReq{cause, f.status ? f.status : 480}, body("", from_pstn));
   }
   void on_reattempt() override;
   // The ISUP half is over: the check loop goes, and a call that never reached SIP (continuity
@@ -420,6 +440,48 @@ struct CallManager::Call : Port {
   }
   void on_unexpected(const char *, const char *) override {
     m.counters_.inc(CcCounter::unexpected_events);
+  }
+
+  // ---- sip_call::Port: messages on the leg (bodies from sip_body_out)
+  void send_provisional(int status) override {
+    if (leg)
+      leg->provisional(status, sip_body_out);
+  }
+  void send_answer() override {
+    if (leg)
+      leg->answer(sip_body_out);
+  }
+  void send_reject(int status, uint8_t cause) override {
+    if (leg)
+      leg->reject(status, cause, sip_body_out);
+  }
+  void send_cancel(uint8_t cause) override {
+    if (leg)
+      leg->cancel(cause);
+  }
+  void send_bye(uint8_t cause) override {
+    if (leg)
+      leg->bye(cause, sip_body_out);
+  }
+
+  // ---- sip_call::Port: what the SIP half tells the call
+  void on_provisional(int status, bool early_media) override;
+  void on_answered() override;
+  void on_failed(int status, uint8_t cause, bool local) override;
+  void on_cancelled() override;
+  void on_bye(std::optional<uint8_t> cause) override;
+  void on_sip_over(bool dialog_over) override {
+    sip_done = true;
+    // The leg is forgotten once its dialog is over: the adapter frees it, and a new leg may
+    // later live at the same address. While a CANCEL is on its way the leg stays known, so that
+    // a crossing 2xx still reaches the machine (and gets its BYE) as long as the call lives.
+    if (dialog_over)
+      set_leg(nullptr);
+    try_finish();
+  }
+  void on_unexpected(const char *machine, const char *state, const char *event) override {
+    m.counters_.inc(CcCounter::unexpected_sip_events);
+    m.last_unexpected_sip_ = std::string(machine) + " " + state + " " + event;
   }
 };
 
@@ -591,7 +653,7 @@ void CallManager::sip_invite(SipLeg &leg, const SipPeer &from, const iw::SipCall
   auto owned = std::make_unique<Call>(*this, next_ref_++, Call::Direction::SipToPstn);
   Call &c = *owned;
   calls_[c.ref] = std::move(owned);
-  c.set_leg(&leg);
+  c.start_sip_in(leg);
   c.peer = from;
   c.remote_sdp = body.sdp;
   c.sip_info = info;
@@ -614,8 +676,7 @@ void CallManager::sip_invite(SipLeg &leg, const SipPeer &from, const iw::SipCall
   if (!match) {
     counters_.inc(CcCounter::no_route);
     c.release_cause = kCauseNoRoute;
-    leg.reject(404, kCauseNoRoute, {});
-    c.sip_end();
+    c.sip(sip_call::EvRejectReq{404, kCauseNoRoute});
     c.isup_done = true;
     c.try_finish();
     reap();
@@ -629,8 +690,7 @@ void CallManager::sip_invite(SipLeg &leg, const SipPeer &from, const iw::SipCall
   if (!s.ok()) {
     const uint8_t cause = s.code() == 483 ? 25 : 28;
     c.release_cause = cause;
-    leg.reject(s.code(), cause, {});
-    c.sip_end();
+    c.sip(sip_call::EvRejectReq{s.code(), cause});
     c.isup_done = true;
     c.try_finish();
     reap();
@@ -665,14 +725,16 @@ bool CallManager::more_digits_from_sip(SipLeg &leg, const iw::SipCallInfo &info)
   if (!prev)
     return false;
   counters_.inc(CcCounter::overlap_reinvites);
-  prev->leg->reject(484, kCauseAddressIncomplete, {});
+  prev->sip(sip_call::EvRejectReq{484, kCauseAddressIncomplete}); // the earlier INVITE's UAS ends
+  prev->cdr.released_by = "sip";
   const auto match = routing_.lookup(info.called);
   const std::string &sent = prev->routed_number;
   const bool overlap_exchange = prev->out && prev->tg && prev->tg->overlap_min_digits &&
                                 std::string_view(prev->isup_state()) == "wait-for-acm";
   if (overlap_exchange && match && match->number.size() > sent.size() &&
       match->number.compare(0, sent.size(), sent) == 0) {
-    prev->set_leg(&leg);
+    prev->cdr.released_by.clear(); // the call goes on with the new INVITE
+    prev->start_sip_in(leg);
     prev->sam_digits = match->number.substr(sent.size());
     prev->routed_number = match->number;
     prev->sip_info = info;
@@ -682,8 +744,6 @@ bool CallManager::more_digits_from_sip(SipLeg &leg, const iw::SipCallInfo &info)
     return true;
   }
   // En bloc: REL for the previous IAM (or the attempt simply ends), and a new call.
-  prev->sip_end();
-  prev->cdr.released_by = "sip";
   prev->release_cause = kCauseAddressIncomplete;
   if (prev->out) {
     prev->process(EvReleaseReq{kCauseAddressIncomplete, kLocationPublicLocal});
@@ -722,10 +782,7 @@ void CallManager::start_outgoing(Call &c) {
   }
   counters_.inc(CcCounter::no_circuit);
   c.release_cause = kCauseNoCircuit;
-  if (c.leg && !c.sip_done) {
-    c.leg->reject(503, kCauseNoCircuit, {});
-    c.sip_end();
-  }
+  c.sip(sip_call::EvRejectReq{503, kCauseNoCircuit});
   c.isup_done = true;
   c.try_finish();
 }
@@ -777,14 +834,13 @@ void CallManager::connect_media_then(Call &c, const std::string &remote_sdp,
           c.release_cause = kCauseResourceUnavailable;
           c.tg->circuits.idle(c.cic);
           c.isup_done = true;
-          if (c.dir == Call::Direction::SipToPstn && c.leg && !c.sip_done) {
-            c.leg->reject(503, kCauseResourceUnavailable, {});
-            c.sip_end();
+          if (c.dir == Call::Direction::SipToPstn) {
+            c.sip(sip_call::EvRejectReq{503, kCauseResourceUnavailable});
           } else if (c.in) {
             // PSTN -> SIP: the IAM is refused with REL (Q.764 §2.2); RLC then frees the circuit.
             c.isup_done = false;
             c.process(EvReleaseReq{kCauseResourceUnavailable, kLocationPublicLocal});
-            c.sip_end();
+            c.no_sip();
           }
           c.try_finish();
           reap();
@@ -798,37 +854,17 @@ void CallManager::connect_media_then(Call &c, const std::string &remote_sdp,
       });
 }
 
+// RFC 3398 §8.2.3-§8.2.6: responses to the INVITE sent toward SIP go through the outgoing SIP
+// half-call machine, which tells the call (Call::on_provisional ...) what they mean in its state.
 void CallManager::sip_provisional(SipLeg &leg, int status, const SipBody &body) {
-  Call *c = call_of(leg);
-  if (!c || !c->in)
-    return;
-  c->take_isup(body);
-  const bool early_media = !body.sdp.empty();
-  if (early_media && c->media_connected) {
-    c->remote_sdp = body.sdp;
-    c->tg->media->modify(c->media, MediaMode::SendRecv, body.sdp,
-                         [](const Status &, std::string_view) {});
-  }
-  if (status == 180)
-    c->process(EvAlertingReq{early_media});
-  else if (status == 183 && early_media)
-    c->process(EvProgressReq{true});
+  if (Call *c = call_of(leg))
+    c->sip_from_peer(sip_call::EvProvisional{status, !body.sdp.empty()}, body);
   reap();
 }
 
 void CallManager::sip_answered(SipLeg &leg, const SipBody &body) {
-  Call *c = call_of(leg);
-  if (!c || !c->in)
-    return;
-  c->take_isup(body);
-  if (!body.sdp.empty() && c->media_connected)
-    c->tg->media->modify(c->media, MediaMode::SendRecv, body.sdp,
-                         [](const Status &, std::string_view) {});
-  c->answered = true;
-  c->cdr.answer = CallRecord::Clock::now();
-  counters_.inc(CcCounter::answered);
-  c->process(EvAnswerReq{});
-  c->forget_iam();
+  if (Call *c = call_of(leg))
+    c->sip_from_peer(sip_call::EvAnswered{}, body);
   reap();
 }
 
@@ -836,41 +872,66 @@ void CallManager::sip_failed(SipLeg &leg, int status, std::optional<uint8_t> q85
   Call *c = call_of(leg);
   if (!c)
     return;
-  if (c->dir != Call::Direction::PstnToSip) { // a final response answers an INVITE we sent
-    counters_.inc(CcCounter::unexpected_events);
-    return;
-  }
-  c->sip_end();
-  c->cdr.released_by = local ? "gateway" : "sip";
   uint8_t cause = kCauseNormal;
   if (q850)
     cause = *q850; // RFC 3326 Reason: the cause the far end gave
   else if (auto ic = isup_cause_for_status(status))
     cause = ic->cause;
-  c->release_cause = cause;
-  c->release_location = static_cast<uint8_t>(CauseLocation::BeyondInterworkingPoint);
-  c->process(EvReleaseReq{cause, c->release_location});
+  c->sip(sip_call::EvFailed{status, cause, local});
   reap();
 }
 
+void CallManager::Call::on_provisional(int status, bool early_media) {
+  if (sip_body_in)
+    take_isup(*sip_body_in);
+  if (early_media && media_connected && sip_body_in) {
+    remote_sdp = sip_body_in->sdp;
+    tg->media->modify(media, MediaMode::SendRecv, sip_body_in->sdp,
+                      [](const Status &, std::string_view) {});
+  }
+  if (status == 180)
+    process(EvAlertingReq{early_media});
+  else if (status == 183 && early_media)
+    process(EvProgressReq{true});
+}
+
+void CallManager::Call::on_answered() {
+  if (sip_body_in) {
+    take_isup(*sip_body_in);
+    if (!sip_body_in->sdp.empty() && media_connected)
+      tg->media->modify(media, MediaMode::SendRecv, sip_body_in->sdp,
+                        [](const Status &, std::string_view) {});
+  }
+  answered = true;
+  cdr.answer = CallRecord::Clock::now();
+  m.counters_.inc(CcCounter::answered);
+  process(EvAnswerReq{});
+  forget_iam();
+}
+
+void CallManager::Call::on_failed(int, uint8_t cause, bool local) {
+  cdr.released_by = local ? "gateway" : "sip";
+  release_cause = cause;
+  release_location = static_cast<uint8_t>(CauseLocation::BeyondInterworkingPoint);
+  process(EvReleaseReq{cause, release_location});
+}
+
 void CallManager::sip_cancelled(SipLeg &leg) {
-  Call *c = call_of(leg);
-  if (!c)
-    return;
-  if (c->dir != Call::Direction::SipToPstn) { // CANCEL concerns an INVITE we received (RFC 3261 §9.2)
-    counters_.inc(CcCounter::unexpected_events);
-    return;
-  }
-  c->sip_end();
-  c->cdr.released_by = "sip";
-  c->release_cause = kCauseNormal;
-  if (c->out)
-    c->process(EvReleaseReq{kCauseNormal, 0}); // RFC 3398 §7.2.3: CANCEL -> REL cause 16
-  else {
-    c->isup_done = true; // not yet on a circuit
-    c->try_finish();
-  }
+  if (Call *c = call_of(leg))
+    c->sip(sip_call::EvCancel{});
   reap();
+}
+
+// RFC 3398 §7.2.3: CANCEL before the final response -> REL cause 16.
+void CallManager::Call::on_cancelled() {
+  cdr.released_by = "sip";
+  release_cause = kCauseNormal;
+  if (out) {
+    process(EvReleaseReq{kCauseNormal, 0});
+  } else {
+    isup_done = true; // not yet on a circuit
+    try_finish();
+  }
 }
 
 void CallManager::sip_info(SipLeg &leg, const SipBody &body) {
@@ -914,20 +975,23 @@ void CallManager::sip_info(SipLeg &leg, const SipBody &body) {
 }
 
 void CallManager::sip_bye(SipLeg &leg, std::optional<uint8_t> q850, const SipBody &body) {
-  Call *c = call_of(leg);
-  if (!c)
-    return;
+  if (Call *c = call_of(leg))
+    c->sip_from_peer(sip_call::EvBye{q850}, body);
+  reap();
+}
+
+// RFC 3398 §10.1 (§7.2.3 before the final response): REL with the Reason's cause, else 16.
+void CallManager::Call::on_bye(std::optional<uint8_t> q850) {
   // The REL in a trusted peer's BYE goes to the PSTN as it came (cause, location, diagnostics):
   // a tandem passes the release on unchanged (RFC 3372 §5, Q.764 §2.3.1).
-  c->take_isup(body);
-  if (!q850 && c->from_sip && c->from_sip->type == MessageType::Rel)
-    if (const auto *ci = c->from_sip->find<isup::CauseIndicators>())
+  if (sip_body_in)
+    take_isup(*sip_body_in);
+  if (!q850 && from_sip && from_sip->type == MessageType::Rel)
+    if (const auto *ci = from_sip->find<isup::CauseIndicators>())
       q850 = ci->cause_value;
-  c->sip_end();
-  c->cdr.released_by = "sip";
-  c->release_cause = q850.value_or(kCauseNormal);
-  c->process(EvReleaseReq{c->release_cause, 0});
-  reap();
+  cdr.released_by = "sip";
+  release_cause = q850.value_or(kCauseNormal);
+  process(EvReleaseReq{release_cause, 0});
 }
 
 // ---- PSTN -> SIP ------------------------------------------------------------------------------
@@ -946,7 +1010,7 @@ void CallManager::route_from_pstn(Call &c) {
   if (!peer) {
     counters_.inc(CcCounter::no_route);
     c.release_cause = kCauseNoRoute;
-    c.sip_end();
+    c.no_sip();
     c.process(EvReleaseReq{kCauseNoRoute, kLocationPublicLocal});
     return;
   }
@@ -962,15 +1026,17 @@ void CallManager::route_from_pstn(Call &c) {
       return;
     Call &call = *it->second;
     // SIP-T / SIP-I peers get the IAM as it arrived (Q.1912.5, RFC 3204), minus the CIC.
-    call.set_leg(sip_.invite(call.peer, info, call.body(call.local_sdp, &call.iam)));
-    if (!call.leg) {
+    SipLeg *leg = sip_.invite(call.peer, info, call.body(call.local_sdp, &call.iam));
+    if (!leg) {
       counters_.inc(CcCounter::sip_peer_unavailable);
       call.release_cause = kCauseDestinationOutOfOrder;
-      call.sip_end();
+      call.no_sip();
       call.process(EvReleaseReq{kCauseDestinationOutOfOrder, kLocationPublicLocal});
       return;
     }
-    call.cdr.sip_call_id = call.leg->call_id();
+    call.set_leg(leg);
+    call.sip_out = std::make_unique<sip_call::OutgoingSipCall>(call); // INVITE sent: Calling
+    call.cdr.sip_call_id = leg->call_id();
   });
 }
 
@@ -1172,15 +1238,7 @@ void CallManager::on_media_lost(MediaGateway::Handle h) {
       c->media_connected = false; // already gone on the gateway
       c->cdr.released_by = "gateway";
       c->release_cause = kCauseTemporaryFailure;
-      if (c->leg && !c->sip_done) {
-        if (c->answered)
-          c->leg->bye(kCauseTemporaryFailure, {});
-        else if (c->dir == Call::Direction::SipToPstn)
-          c->leg->reject(503, kCauseTemporaryFailure, {});
-        else
-          c->leg->cancel(kCauseTemporaryFailure);
-        c->sip_end();
-      }
+      c->sip(sip_call::EvHangupReq{kCauseTemporaryFailure, 503}); // BYE, 503 or CANCEL
       c->process(EvReleaseReq{kCauseTemporaryFailure, kLocationPublicLocal});
       break;
     }
@@ -1195,7 +1253,8 @@ std::vector<CallManager::CallSummary> CallManager::calls() const {
   std::vector<CallSummary> v;
   for (const auto &[ref, c] : calls_)
     v.push_back({ref, c->cdr.direction, c->tg ? c->tg->circuits.name() : "", c->isup_state(),
-                 c->cdr.calling, c->cdr.called, c->cdr.sip_call_id, c->cic, c->answered});
+                 c->cdr.calling, c->cdr.called, c->cdr.sip_call_id, c->cic, c->answered,
+                 c->sip_state()});
   return v;
 }
 
@@ -1214,15 +1273,7 @@ bool CallManager::release_call(uint32_t ref, uint8_t cause) {
   Call &c = *it->second;
   c.cdr.released_by = "gateway";
   c.release_cause = cause;
-  if (c.leg && !c.sip_done) {
-    if (c.answered)
-      c.leg->bye(cause, {});
-    else if (c.dir == Call::Direction::SipToPstn)
-      c.leg->reject(480, cause, {});
-    else
-      c.leg->cancel(cause);
-    c.sip_end();
-  }
+  c.sip(sip_call::EvHangupReq{cause, 480}); // BYE, 480 or CANCEL as the SIP side stands
   c.process(EvReleaseReq{cause, kLocationPublicLocal});
   reap();
   return true;

@@ -1,8 +1,8 @@
 // Call control of the tandem: joins an ISUP half (Q.764 machines on a circuit) and a SIP half
-// (a SipLeg) through the media gateway of the circuit's trunk group, per RFC 3398 and
-// Q.1912.5 (DESIGN.md "A call, SIP to PSTN" and the reverse). It owns the trunk groups (circuit
-// state, supervision), the routing table and the calls; the adapters feed it decoded ISUP, SIP
-// events and media notifications, all on the one event loop.
+// (RFC 3261 UAS/UAC machines on a SipLeg, sip_call/) through the media gateway of the circuit's
+// trunk group, per RFC 3398 and Q.1912.5 (DESIGN.md "A call, SIP to PSTN" and the reverse). It
+// owns the trunk groups (circuit state, supervision), the routing table and the calls; the
+// adapters feed it decoded ISUP, SIP events and media notifications, all on the one event loop.
 #pragma once
 
 #include "callcontrol/cause_map.h"
@@ -29,7 +29,8 @@
   X(media_failures) X(dual_seizures) X(reattempts) X(unexpected_isup) X(unexpected_events)        \
   X(isup_for_idle_circuit) X(untrusted_isup_ignored) X(sip_peer_unavailable) X(unknown_circuit)   \
   X(overlap_sams_in) X(sams_disregarded) X(sams_out) X(overlap_reinvites) X(suspends)              \
-  X(resumes) X(isup_to_info) X(isup_from_info) X(continuity_checks) X(continuity_failures)
+  X(resumes) X(isup_to_info) X(isup_from_info) X(continuity_checks) X(continuity_failures)        \
+  X(unexpected_sip_events)
 MGC_DECLARE_COUNTERS(CcCounter, MGC_CC_COUNTERS)
 
 namespace mgc::cc {
@@ -95,6 +96,7 @@ public:
     std::string direction, trunk_group, isup_state, calling, called, sip_call_id;
     uint16_t cic;
     bool answered;
+    std::string sip_state; // the SIP half-call machine's state ("none" before the INVITE)
   };
   std::vector<CallSummary> calls() const;
   bool release_call(uint32_t ref, uint8_t cause = 16);
@@ -105,6 +107,8 @@ public:
   CircuitGroup *trunk_group(const std::string &name);
   CircuitSupervision *supervision(const std::string &name);
   const CounterSet<CcCounter> &counters() const { return counters_; }
+  // The last event a SIP half-call machine had no row for: "machine state event".
+  const std::string &last_unexpected_sip() const { return last_unexpected_sip_; }
   std::size_t active_calls() const { return calls_.size(); }
 
 private:
@@ -141,6 +145,7 @@ private:
   std::vector<std::function<void()>> deferred_;
   uint32_t next_ref_ = 1;
   CounterSet<CcCounter> counters_;
+  std::string last_unexpected_sip_;
 };
 
 } // namespace mgc::cc

@@ -125,9 +125,10 @@ CMD(show_calls, "show calls", SHOW_STR "Calls in progress\n") {
   if (!g_rt->calls)
     return CMD_SUCCESS;
   for (const auto &c : g_rt->calls->calls())
-    vty_out(vty, "call %u %s %s cic %u isup %s %s %s -> %s sip %s%s", c.ref, c.direction.c_str(),
-            c.trunk_group.c_str(), c.cic, c.isup_state.c_str(), c.answered ? "answered" : "setup",
-            c.calling.c_str(), c.called.c_str(), c.sip_call_id.c_str(), NL);
+    vty_out(vty, "call %u %s %s cic %u isup %s %s %s -> %s sip %s %s%s", c.ref,
+            c.direction.c_str(), c.trunk_group.c_str(), c.cic, c.isup_state.c_str(),
+            c.answered ? "answered" : "setup", c.calling.c_str(), c.called.c_str(),
+            c.sip_state.c_str(), c.sip_call_id.c_str(), NL);
   vty_out(vty, "%zu calls%s", g_rt->calls->active_calls(), NL);
   return CMD_SUCCESS;
 }

@@ -414,6 +414,64 @@ TEST_F(Calls, PstnToSipBusyCalleeAndCallerAbandons) {
   all_idle();
 }
 
+// The outgoing SIP half-call decides the SIP side (RFC 3261 §9.1, §15): a release before any
+// provisional response holds the CANCEL until one arrives, and a 2xx that crosses it gets a BYE,
+// while the call waits for the PSTN side's RLC.
+TEST_F(Calls, PstnToSipReleasedBeforeAnyProvisionalCancelsOnceOneArrives) {
+  rx(kIam2345, 3);
+  ASSERT_EQ(sip.legs.size(), 1u);
+  Leg &b = *sip.legs[0];
+  ASSERT_EQ(cm->calls().size(), 1u);
+  EXPECT_EQ(cm->calls()[0].sip_state, "calling");
+  EXPECT_TRUE(cm->release_call(cm->calls()[0].ref, 31));
+  EXPECT_EQ(wire.types(), "REL");
+  EXPECT_EQ(b.take(), ""); // §9.1: no CANCEL before a provisional response
+  EXPECT_EQ(cm->calls()[0].sip_state, "cancel-pending");
+  cm->sip_provisional(b, 180, {});
+  EXPECT_EQ(b.take(), "CANCEL/31");
+  EXPECT_EQ(wire.types(), ""); // the PSTN side is released: no ACM
+  cm->sip_answered(b, {"v=0 late", false, {}});
+  EXPECT_EQ(b.take(), "BYE/31"); // §15: the session nobody wants is ended
+  EXPECT_EQ(wire.types(), "");
+  EXPECT_EQ(cm->calls()[0].sip_state, "terminated");
+  rx(kRlc, 3);
+  all_idle();
+  EXPECT_EQ(cm->counters().get(CcCounter::unexpected_sip_events), 0u);
+  EXPECT_EQ(cm->counters().get(CcCounter::answered), 0u);
+}
+
+// Events a SIP half-call has no row for change nothing and are counted with their names.
+TEST_F(Calls, SipEventsWithoutARowAreCountedAndIgnored) {
+  Leg a("a");
+  cm->sip_invite(a, plain, call_to("12345"), {});
+  EXPECT_EQ(wire.types(), "IAM");
+  cm->sip_provisional(a, 180, {}); // a response on the leg where this gateway is the UAS
+  EXPECT_EQ(cm->counters().get(CcCounter::unexpected_sip_events), 1u);
+  EXPECT_EQ(cm->last_unexpected_sip(), "sip-incoming proceeding 1xx");
+  EXPECT_EQ(wire.types(), "");
+  rx(kAnm, 2);
+  EXPECT_EQ(a.take(), "200");
+  cm->sip_cancelled(a); // RFC 3261 §9.2: after the final response it has no effect
+  EXPECT_EQ(wire.types(), "");
+  EXPECT_EQ(cm->counters().get(CcCounter::unexpected_sip_events), 1u);
+
+  rx(kIam2345, 3);
+  Leg &b = *sip.legs[0];
+  cm->sip_provisional(b, 180, {});
+  EXPECT_EQ(wire.types(), "ACM");
+  cm->sip_bye(b, 16); // §15: the callee may not send BYE on an early dialog
+  EXPECT_EQ(wire.types(), "");
+  EXPECT_EQ(cm->last_unexpected_sip(), "sip-outgoing early BYE");
+  EXPECT_EQ(cm->counters().get(CcCounter::unexpected_sip_events), 2u);
+  rx(rel(16), 3);
+  EXPECT_EQ(b.take(), "CANCEL/16");
+  EXPECT_EQ(wire.types(), "RLC");
+  cm->sip_bye(a, std::nullopt);
+  EXPECT_EQ(wire.types(), "REL");
+  rx(kRlc, 2);
+  all_idle();
+}
+
 TEST_F(Calls, PstnToSipPeerUnavailableOrNoRoute) {
   sip.refuse = true;
   rx(kIam2345, 3);
