@@ -4,6 +4,7 @@
 #include "callcontrol/call_manager.h"
 #include "callcontrol/isup_messages.h"
 #include "core/hex.h"
+#include "tests/callcontrol/fake_scheduler.h"
 #include "isup/codec.h"
 
 #include <gtest/gtest.h>
@@ -15,34 +16,7 @@ using isup::MessageType;
 
 namespace {
 
-struct Sched : Scheduler {
-  int64_t now = 0;
-  Id last = 0;
-  std::multimap<int64_t, std::pair<Id, std::function<void()>>> q;
-  int64_t now_ms() const override { return now; }
-  Id start(int64_t d, std::function<void()> fn) override {
-    q.emplace(now + d, std::make_pair(++last, std::move(fn)));
-    return last;
-  }
-  void stop(Id id) override {
-    for (auto it = q.begin(); it != q.end(); ++it)
-      if (it->second.first == id) {
-        q.erase(it);
-        return;
-      }
-  }
-  void advance(int64_t ms) {
-    const int64_t until = now + ms;
-    while (!q.empty() && q.begin()->first <= until) {
-      auto it = q.begin();
-      now = it->first;
-      auto fn = std::move(it->second.second);
-      q.erase(it);
-      fn();
-    }
-    now = until;
-  }
-};
+using Sched = test::FakeScheduler;
 
 struct Wire : IsupSender {
   std::vector<std::pair<uint32_t, isup::Message>> sent;

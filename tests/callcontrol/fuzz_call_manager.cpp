@@ -10,6 +10,7 @@
 #include "callcontrol/call_manager.h"
 #include "callcontrol/interworking/diversion.h"
 #include "isup/codec.h"
+#include "tests/callcontrol/fake_scheduler.h"
 
 #include <cstdint>
 #include <cstdio>
@@ -25,35 +26,7 @@ using namespace mgc::cc;
 
 namespace {
 
-struct Sched : Scheduler {
-  int64_t now = 0;
-  Id last = 0;
-  std::multimap<int64_t, std::pair<Id, std::function<void()>>> q;
-  int64_t now_ms() const override { return now; }
-  Id start(int64_t d, std::function<void()> fn) override {
-    q.emplace(now + d, std::make_pair(++last, std::move(fn)));
-    return last;
-  }
-  void stop(Id id) override {
-    for (auto it = q.begin(); it != q.end(); ++it)
-      if (it->second.first == id) {
-        q.erase(it);
-        return;
-      }
-  }
-  void advance(int64_t ms) {
-    const int64_t until = now + ms;
-    // bounded: a timer that restarts itself at zero delay must not spin the fuzzer for ever
-    for (int guard = 0; guard < 100000 && !q.empty() && q.begin()->first <= until; ++guard) {
-      auto it = q.begin();
-      now = it->first;
-      auto fn = std::move(it->second.second);
-      q.erase(it);
-      fn();
-    }
-    now = until;
-  }
-};
+using Sched = test::FakeScheduler;
 
 struct Wire : IsupSender {
   std::vector<isup::Message> sent;
