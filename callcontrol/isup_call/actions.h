@@ -3,7 +3,7 @@
 #pragma once
 
 #include "callcontrol/isup_call/events.h"
-#include "callcontrol/isup_call/msm_config.h"
+#include "callcontrol/msm_config.h"
 #include "callcontrol/isup_call/port.h"
 
 #include <type_traits>
@@ -148,29 +148,18 @@ template <class Derived> struct HalfCallDef : boost::msm::front::state_machine_d
   Port *port = nullptr;
   uint8_t rel_cause = 16;
   uint8_t rel_location = kLocationPublicLocal;
+  static void report_unexpected(Port &port, const char *state, const char *event) {
+    port.on_unexpected(state, event);
+  }
   template <class Fsm, class Ev> void no_transition(Ev const &, Fsm &fsm, int) {
-    fsm.port->on_unexpected(msm_util::state_name(fsm), Ev::name);
+    report_unexpected(*fsm.port, msm_util::state_name(fsm), Ev::name);
   }
 };
 
 // The back end of a half-call machine behind the Event variant.
-template <class Def> struct Host {
-  boost::msm::back::state_machine<Def> m;
-  explicit Host(Port &port) {
-    m.port = &port;
-    m.start();
-  }
-  void process(const Event &e) {
-    std::visit(
-        [this](const auto &ev) {
-          // all guards rejecting is not a transition either (PLATFORM.md: MSM is silent then)
-          if (m.process_event(ev) == boost::msm::back::HANDLED_GUARD_REJECT)
-            m.port->on_unexpected(state(), ev.name);
-        },
-        e);
-  }
-  const char *state() const { return msm_util::state_name(m); }
-  bool released() const { return m.template is_flag_active<ReleasedFlag>(); }
+template <class Def> struct Host : msm_util::VariantHost<Def> {
+  using msm_util::VariantHost<Def>::VariantHost;
+  bool released() const { return this->m.template is_flag_active<ReleasedFlag>(); }
 };
 
 } // namespace mgc::cc::isup_call::act

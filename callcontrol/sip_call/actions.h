@@ -3,7 +3,7 @@
 // hang-up it could not signal yet (a CANCEL waiting for the first provisional, RFC 3261 §9.1).
 #pragma once
 
-#include "callcontrol/isup_call/msm_config.h" // shared MSM settings and state names (C++17)
+#include "callcontrol/msm_config.h" // shared MSM settings, state names, the variant host (C++17)
 #include "callcontrol/sip_call/events.h"
 #include "callcontrol/sip_call/port.h"
 
@@ -72,30 +72,19 @@ struct Terminated : boost::msm::front::state<> {
 template <class Derived> struct SipHalfDef : boost::msm::front::state_machine_def<Derived> {
   Port *port = nullptr;
   uint8_t hangup_cause = 16;
+  static void report_unexpected(Port &port, const char *state, const char *event) {
+    port.on_unexpected(Derived::machine_name, state, event);
+  }
   template <class Fsm, class Ev> void no_transition(Ev const &, Fsm &fsm, int) {
-    fsm.port->on_unexpected(Derived::machine_name, msm_util::state_name(fsm), Ev::name);
+    report_unexpected(*fsm.port, msm_util::state_name(fsm), Ev::name);
   }
 };
 
 // The back end of a SIP half-call machine behind the Event variant.
-template <class Def> struct Host {
-  boost::msm::back::state_machine<Def> m;
-  explicit Host(Port &port) {
-    m.port = &port;
-    m.start();
-  }
-  void process(const Event &e) {
-    std::visit(
-        [this](const auto &ev) {
-          // all guards rejecting is not a transition either (PLATFORM.md: MSM is silent then)
-          if (m.process_event(ev) == boost::msm::back::HANDLED_GUARD_REJECT)
-            m.port->on_unexpected(Def::machine_name, state(), ev.name);
-        },
-        e);
-  }
-  const char *state() const { return msm_util::state_name(m); }
-  bool over() const { return m.template is_flag_active<SipOver>(); }
-  bool terminated() const { return m.template is_flag_active<DialogOver>(); }
+template <class Def> struct Host : msm_util::VariantHost<Def> {
+  using msm_util::VariantHost<Def>::VariantHost;
+  bool over() const { return this->m.template is_flag_active<SipOver>(); }
+  bool terminated() const { return this->m.template is_flag_active<DialogOver>(); }
 };
 
 } // namespace mgc::cc::sip_call::act

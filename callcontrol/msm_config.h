@@ -1,4 +1,4 @@
-// Boost.MSM settings shared by every state machine unit (PLATFORM.md: MSM units build as C++17;
+// Boost.MSM settings and helpers shared by every state machine unit (the ISUP and SIP half-calls) (PLATFORM.md: MSM units build as C++17;
 // tables of more than 20 rows need the non-preprocessed MPL headers and larger limits).
 #pragma once
 
@@ -15,6 +15,7 @@
 #include <boost/msm/front/functor_row.hpp>
 #include <boost/msm/front/euml/operator.hpp>
 #include <boost/msm/front/state_machine_def.hpp>
+#include <variant>
 
 namespace mgc::cc::msm_util {
 
@@ -38,5 +39,26 @@ template <class Fsm> const char *state_name(const Fsm &fsm) {
   (void)filled;
   return names[fsm.current_state()[0]];
 }
+
+// A machine behind a std::variant of its events, one process() for them all. An event no row of
+// the current state takes reaches Def::no_transition; an event whose rows' guards all reject is
+// not a transition either, but MSM says nothing then (PLATFORM.md): both are reported the same
+// way, through Def::report_unexpected(port, state name, event name).
+template <class Def> struct VariantHost {
+  boost::msm::back::state_machine<Def> m;
+  template <class Port> explicit VariantHost(Port &port) {
+    m.port = &port;
+    m.start();
+  }
+  template <class Event> void process(const Event &e) {
+    std::visit(
+        [this](const auto &ev) {
+          if (m.process_event(ev) == boost::msm::back::HANDLED_GUARD_REJECT)
+            Def::report_unexpected(*m.port, state(), ev.name);
+        },
+        e);
+  }
+  const char *state() const { return state_name(m); }
+};
 
 } // namespace mgc::cc::msm_util
