@@ -387,10 +387,18 @@ struct CallManager::Call : isup_call::Port, sip_call::Port {
     forget_iam();
   }
   // Answered: no dual-seizure re-attempt (Q.764 §2.9.1.4), SAM or address analysis will need
-  // the IAM again, and it is the largest part of an established call's state.
+  // the IAM again, and it is the largest part of an established call's state. The rest of the
+  // setup's context goes too: the SDPs (the media gateway holds the media now), the INVITE's call
+  // info (RFC 3578 §3.5 digits come before the answer only), the route's fallbacks and the body
+  // of the answer just sent (a hang-up sets its own).
   void forget_iam() {
     iam = isup::Message{};
     encapsulated.reset();
+    std::string().swap(local_sdp);
+    std::string().swap(remote_sdp);
+    sip_info = {};
+    std::vector<RouteTarget>().swap(fallbacks);
+    sip_body_out = {};
   }
   // RFC 3398 §9.1: SUS and RES reach SIP-T peers in INFO; media is left as it is.
   void on_suspend(bool) override {

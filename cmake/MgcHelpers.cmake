@@ -30,10 +30,11 @@ function(mgc_add_library name)
   mgc_strict(${name})
 endfunction()
 
-# mgc_add_test(name SOURCES ... [DEPS ...] [LABELS ...]): a gtest binary, every TEST registered
-# with ctest. Vectors are found through MGC_TEST_DATA (tests/).
+# mgc_add_test(name SOURCES ... [DEPS ...] [LABELS ...] [RESOURCE_LOCK ...]): a gtest binary,
+# every TEST registered with ctest (RESOURCE_LOCK: what its tests must not share with others run
+# at the same time, e.g. osmo-mgw's fixed VTY port). Vectors are found through MGC_TEST_DATA.
 function(mgc_add_test name)
-  cmake_parse_arguments(A "" "" "SOURCES;DEPS;LABELS" ${ARGN})
+  cmake_parse_arguments(A "" "" "SOURCES;DEPS;LABELS;RESOURCE_LOCK" ${ARGN})
   if(NOT MGC_TESTS)
     return()
   endif()
@@ -45,7 +46,12 @@ function(mgc_add_test name)
   if(NOT A_LABELS)
     set(A_LABELS unit)
   endif()
-  gtest_discover_tests(${name} PROPERTIES LABELS "${A_LABELS}" DISCOVERY_TIMEOUT 60)
+  if(A_RESOURCE_LOCK)
+    gtest_discover_tests(${name} PROPERTIES LABELS "${A_LABELS}" RESOURCE_LOCK "${A_RESOURCE_LOCK}"
+                         DISCOVERY_TIMEOUT 60)
+  else()
+    gtest_discover_tests(${name} PROPERTIES LABELS "${A_LABELS}" DISCOVERY_TIMEOUT 60)
+  endif()
 endfunction()
 
 # mgc_add_fuzzer(name SOURCES ... DEPS ... CORPUS dir): a libFuzzer target; scripts/test runs

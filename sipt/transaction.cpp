@@ -166,7 +166,7 @@ const L::Row L::kServerInvite[] = {
     {S::Proceeding, E::Send3456xx, S::Completed, &L::a_server_final_invite},
     {S::Proceeding, E::TransportError, S::Terminated, &L::a_timeout},
     {S::Accepted, E::Request, S::Accepted, &L::a_absorb},
-    {S::Accepted, E::Send2xx, S::Accepted, &L::a_send_response},
+    {S::Accepted, E::Send2xx, S::Accepted, &L::a_send_accepted},
     {S::Accepted, E::TimerL, S::Terminated, &L::a_terminate},
     {S::Completed, E::Request, S::Completed, &L::a_retransmit_response},
     {S::Completed, E::TimerG, S::Completed, &L::a_timer_g},
@@ -404,8 +404,18 @@ void TransactionLayer::release_request(Transaction &tx) {
   std::string().swap(tx.request_bytes_);
 }
 
+// RFC 6026 §7.1: in Accepted the transaction only absorbs repeated INVITEs; the TU retransmits
+// its 2xx itself until the ACK (RFC 3261 §13.3.1.4), each copy passing through here afresh. So
+// nothing is kept for Timer L's 32 s but the transaction's key and status: a held call does not
+// carry its 2xx (SDP, ISUP body) in the transaction layer.
+void TransactionLayer::a_send_accepted(Transaction &tx, const Message *m) {
+  tx.last_status_ = m->status_code();
+  send(tx, m->serialize());
+}
+
 void TransactionLayer::a_server_accepted(Transaction &tx, const Message *m) {
-  a_send_response(tx, m);
+  a_send_accepted(tx, m);
+  std::string().swap(tx.last_response_); // a provisional kept from Proceeding
   release_request(tx);
   start_timer(tx, tx.linger_, 64 * tv_.t1, TxEvent::TimerL); // RFC 6026 §7.1
 }

@@ -164,6 +164,7 @@ private:
   void a_terminate(Transaction &, const Message *);
   void a_send_response(Transaction &, const Message *);
   void a_server_accepted(Transaction &, const Message *);
+  void a_send_accepted(Transaction &, const Message *);
   void a_server_final_invite(Transaction &, const Message *);
   void a_server_confirmed(Transaction &, const Message *);
   void a_server_final_noninvite(Transaction &, const Message *);
