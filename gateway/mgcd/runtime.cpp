@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <malloc.h>
 
 extern "C" {
 #include <osmocom/vty/command.h>
@@ -130,6 +131,19 @@ CMD(show_calls, "show calls", SHOW_STR "Calls in progress\n") {
             c.answered ? "answered" : "setup", c.calling.c_str(), c.called.c_str(),
             c.sip_state.c_str(), c.sip_call_id.c_str(), NL);
   vty_out(vty, "%zu calls%s", g_rt->calls->active_calls(), NL);
+  return CMD_SUCCESS;
+}
+
+// The heap as glibc's allocator sees it (mallinfo2): what the live objects hold, beside what the
+// process's resident size says (which keeps the allocator's peak). For capacity planning: the
+// bytes in use per call in progress.
+CMD(show_memory, "show memory", SHOW_STR "Heap in use (glibc mallinfo2) and per call in progress\n") {
+  const struct mallinfo2 mi = mallinfo2();
+  const std::size_t in_use = mi.uordblks + mi.hblkhd;
+  vty_out(vty, "heap in use %zu bytes (arena %zu, mmapped %zu, free in arena %zu)%s", in_use,
+          mi.arena, mi.hblkhd, mi.fordblks, NL);
+  const std::size_t calls = g_rt->calls ? g_rt->calls->active_calls() : 0;
+  vty_out(vty, "calls in progress %zu%s", calls, NL);
   return CMD_SUCCESS;
 }
 
@@ -291,7 +305,8 @@ void vty_install_show(Runtime &rt, Config &cfg) {
   g_cfg = &cfg;
   for (auto *c : {&show_circuits_cmd, &show_tgs_cmd, &show_timers_cmd, &show_routes_cmd,
                   &show_calls_cmd, &show_m3ua_cmd, &show_counters_cmd, &show_peers_cmd,
-                  &show_layer_ctrs_cmd, &show_all_counters_cmd, &show_all_timers_cmd})
+                  &show_layer_ctrs_cmd, &show_all_counters_cmd, &show_all_timers_cmd,
+                  &show_memory_cmd})
     install_element_ve(c);
   for (auto *c : {&block_cic_cmd, &unblock_cic_cmd, &reset_cic_cmd, &block_range_cmd,
                   &unblock_range_cmd, &reset_range_cmd, &release_call_cmd})
