@@ -1,6 +1,7 @@
 #include "callcontrol/call_manager.h"
 
 #include "callcontrol/isup_call/incoming_call.h"
+#include "callcontrol/isup_call/message_event.h"
 #include "callcontrol/isup_call/outgoing_call.h"
 #include "callcontrol/isup_call/timers.h"
 #include "callcontrol/isup_messages.h"
@@ -1136,78 +1137,43 @@ void CallManager::isup_received(uint32_t opc, const isup::Message &msg) {
   }
 
   c->from_pstn = &msg;
-  switch (msg.type) {
-  case MessageType::Acm: {
-    const auto *obci = msg.find<isup::OptionalBackwardCallIndicators>();
-    c->process(EvAcm{obci && obci->in_band_information_indicator});
-    break;
-  }
-  case MessageType::Cpg: {
-    const auto *ev = msg.find<isup::EventInformation>();
-    const auto *obci = msg.find<isup::OptionalBackwardCallIndicators>();
-    c->process(EvCpg{static_cast<uint8_t>(ev ? ev->event_indicator : 0),
-                     (obci && obci->in_band_information_indicator) ||
-                         (ev && (ev->event_indicator == 2 || ev->event_indicator == 3))});
-    break;
-  }
-  case MessageType::Anm: c->process(EvAnm{}); break;
-  case MessageType::Con: c->process(EvCon{}); break;
-  case MessageType::Rel: {
-    const auto *cause = msg.find<isup::CauseIndicators>();
-    c->cdr.released_by = "pstn";
-    c->process(EvRel{static_cast<uint8_t>(cause ? cause->cause_value : 31),
-                     static_cast<uint8_t>(cause ? cause->location : 0)});
-    break;
-  }
-  case MessageType::Rlc: c->process(EvRlc{}); break;
-  case MessageType::Sus: {
-    const auto *sr = msg.find<isup::SuspendResumeIndicators>();
-    c->process(EvSus{sr && sr->suspend_resume_indicator});
-    break;
-  }
-  case MessageType::Res: {
-    const auto *sr = msg.find<isup::SuspendResumeIndicators>();
-    c->process(EvRes{sr && sr->suspend_resume_indicator});
-    break;
-  }
-  case MessageType::Cot: {
-    const auto *ci = msg.find<isup::ContinuityIndicators>();
-    const bool ok = ci && ci->continuity_indicator;
-    if (!ok)
+  if (auto e = received_event(msg)) {
+    if (msg.type == MessageType::Rel)
+      c->cdr.released_by = "pstn";
+    if (const auto *cot = std::get_if<EvCot>(&*e); cot && !cot->success)
       counters_.inc(CcCounter::continuity_failures);
-    c->process(EvCot{ok});
-    break;
-  }
-  case MessageType::Ccr: c->process(EvCcr{}); break;
-  case MessageType::Sam: {
-    // Q.764 §2.1.2: the digits complete the IAM's called number; a SAM whose digits cannot be
-    // part of a number releases a call still collecting them (cause 28, invalid number format).
-    bool st = false, bad = false;
-    const auto *sn = msg.find<isup::SubsequentNumber>();
-    const std::string more = sn ? address_digits(*sn, &st, &bad) : std::string();
-    if (!sn || bad || (more.empty() && !st)) {
-      counters_.inc(CcCounter::unexpected_isup);
-      if (!c->routed && c->in) {
-        c->release_cause = kCauseAddressIncomplete;
-        c->cdr.released_by = "gateway";
-        c->process(EvReleaseReq{kCauseAddressIncomplete, kLocationPublicLocal});
-      }
-      break;
-    }
-    counters_.inc(CcCounter::overlap_sams_in);
-    if (!c->routed) {
-      append_address(c->iam, more, st);
-      c->note_numbers();
-    }
-    c->process(EvSam{st});
-    break;
-  }
-  case MessageType::Rsc: c->process(EvRsc{}); break;
-  default: counters_.inc(CcCounter::unexpected_isup); break;
+    c->process(*e);
+  } else if (msg.type == MessageType::Sam) {
+    sam_received(*c, msg);
+  } else {
+    counters_.inc(CcCounter::unexpected_isup);
   }
   if (auto it = calls_.find(c->ref); it != calls_.end())
     it->second->from_pstn = nullptr;
   reap();
+}
+
+// Q.764 §2.1.2: the digits complete the IAM's called number; a SAM whose digits cannot be part
+// of a number releases a call still collecting them (cause 28, invalid number format).
+void CallManager::sam_received(Call &c, const isup::Message &msg) {
+  bool st = false, bad = false;
+  const auto *sn = msg.find<isup::SubsequentNumber>();
+  const std::string more = sn ? address_digits(*sn, &st, &bad) : std::string();
+  if (!sn || bad || (more.empty() && !st)) {
+    counters_.inc(CcCounter::unexpected_isup);
+    if (!c.routed && c.in) {
+      c.release_cause = kCauseAddressIncomplete;
+      c.cdr.released_by = "gateway";
+      c.process(EvReleaseReq{kCauseAddressIncomplete, kLocationPublicLocal});
+    }
+    return;
+  }
+  counters_.inc(CcCounter::overlap_sams_in);
+  if (!c.routed) {
+    append_address(c.iam, more, st);
+    c.note_numbers();
+  }
+  c.process(EvSam{st});
 }
 
 void CallManager::release_circuit(uint32_t opc, uint16_t cic, uint8_t cause) {

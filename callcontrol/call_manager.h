@@ -122,6 +122,7 @@ private:
   Call *call_of(const SipLeg &leg);
   bool more_digits_from_sip(SipLeg &leg, const iw::SipCallInfo &info);
   void start_outgoing(Call &c);
+  void sam_received(Call &c, const isup::Message &msg);
   void connect_media_then(Call &c, const std::string &remote_sdp, std::function<void()> next);
   void route_from_pstn(Call &c);
   void reap();

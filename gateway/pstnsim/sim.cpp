@@ -1,6 +1,7 @@
 #include "gateway/pstnsim/sim.h"
 
 #include "callcontrol/isup_call/incoming_call.h"
+#include "callcontrol/isup_call/message_event.h"
 #include "callcontrol/isup_call/outgoing_call.h"
 #include "callcontrol/isup_call/timers.h"
 #include "callcontrol/isup_messages.h"
@@ -513,54 +514,18 @@ void Sim::receive(uint32_t opc, const isup::Message &msg) {
     reap();
     return;
   }
-  switch (msg.type) {
-  case MessageType::Acm: {
-    const auto *obci = msg.find<isup::OptionalBackwardCallIndicators>();
-    c->process(EvAcm{obci && obci->in_band_information_indicator});
-    break;
-  }
-  case MessageType::Cpg: {
-    const auto *ev = msg.find<isup::EventInformation>();
-    const auto *obci = msg.find<isup::OptionalBackwardCallIndicators>();
-    c->process(EvCpg{static_cast<uint8_t>(ev ? ev->event_indicator : 0),
-                     (obci && obci->in_band_information_indicator) ||
-                         (ev && (ev->event_indicator == 2 || ev->event_indicator == 3))});
-    break;
-  }
-  case MessageType::Anm: c->process(EvAnm{}); break;
-  case MessageType::Con: c->process(EvCon{}); break;
-  case MessageType::Rel: {
-    const auto *cause = msg.find<isup::CauseIndicators>();
-    c->process(EvRel{static_cast<uint8_t>(cause ? cause->cause_value : 31),
-                     static_cast<uint8_t>(cause ? cause->location : 0)});
-    break;
-  }
-  case MessageType::Rlc: c->process(EvRlc{}); break;
-  case MessageType::Sus: {
-    const auto *sr = msg.find<isup::SuspendResumeIndicators>();
-    c->process(EvSus{sr && sr->suspend_resume_indicator});
-    break;
-  }
-  case MessageType::Res: {
-    const auto *sr = msg.find<isup::SuspendResumeIndicators>();
-    c->process(EvRes{sr && sr->suspend_resume_indicator});
-    break;
-  }
-  case MessageType::Cot: {
-    const auto *ci = msg.find<isup::ContinuityIndicators>();
-    c->process(EvCot{ci && ci->continuity_indicator});
-    break;
-  }
-  case MessageType::Sam: {
+  // CCR is not taken: pstn-sim's circuits are never the object of a re-check (the gateway makes
+  // no continuity checks on its outgoing circuits), so one is unexpected here.
+  if (auto e = msg.type == MessageType::Ccr ? std::nullopt : cc::isup_call::received_event(msg)) {
+    c->process(*e);
+  } else if (msg.type == MessageType::Sam) {
     bool st = false;
     if (const auto *sn = msg.find<isup::SubsequentNumber>())
       c->called += digits_of(*sn, &st);
     c->end_of_pulsing = c->end_of_pulsing || st;
     c->process(EvSam{st});
-    break;
-  }
-  case MessageType::Rsc: c->process(EvRsc{}); break;
-  default: unexpected("unhandled-" + acronym(msg.type)); break;
+  } else {
+    unexpected("unhandled-" + acronym(msg.type));
   }
   reap();
 }
