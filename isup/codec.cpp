@@ -236,6 +236,19 @@ std::string_view action_name(Action a) {
   return names[static_cast<std::size_t>(a)];
 }
 
+// Where the mandatory variable part ends when laid out as the encoder lays it out: the pointers,
+// then each parameter (length octet and contents) in order. Called once every pointer of the
+// variable part has been checked to land inside the message.
+static std::size_t expected_layout_end(std::span<const uint8_t> in, std::size_t pointer_base,
+                                       std::size_t pointers, std::size_t variable_count) {
+  std::size_t end = pointer_base + pointers;
+  for (std::size_t i = 0; i < variable_count; ++i) {
+    const std::size_t at = pointer_base + i;
+    end += 1 + in[at + in[at]];
+  }
+  return end;
+}
+
 DecodeResult decode(std::span<const uint8_t> in, const DecodeOptions &opt, Message &msg,
                     CounterSet<DecodeReason> *counters) {
   DecodeResult r;
@@ -352,6 +365,15 @@ DecodeResult decode(std::span<const uint8_t> in, const DecodeOptions &opt, Messa
       }
       if (target != end_of_variable)
         r.canonical = false;
+      // Q.763 §1.8: the optional part follows the variable part, its pointer one octet. Laid
+      // out as the format says (the variable parameters in order after the pointers), the
+      // optional part must still be within a pointer's reach, or no exchange could send this
+      // message on: overlapping parts that only fit because they overlap are a bad pointer.
+      if (expected_layout_end(in, pointer_base, pointers, f->variable_count) - at > 255) {
+        o.raise(DecodeReason::bad_pointer, mandatory_error_action(type),
+                kCauseInvalidParameterContents);
+        return finish(r, counters);
+      }
       bool canonical = true;
       Flagged flagged;
       parse_optional(in, target, type, opt, msg, o, canonical, &flagged);
