@@ -149,14 +149,18 @@ struct CallManager::Call : isup_call::Port, sip_call::Port {
   bool media_connected = false;
   std::string local_sdp, remote_sdp;
   isup::Message iam;                      // sent (SIP -> PSTN) or received (PSTN -> SIP)
-  std::optional<isup::Message> encapsulated; // trusted IAM from the SIP-T INVITE
-  std::optional<isup::Message> from_sip;  // trusted ISUP from the last SIP message (to relay)
+  // Held by pointer: most calls have neither, and each is the size of a message (a held call's
+  // memory is a benchmark target of its own).
+  std::unique_ptr<isup::Message> encapsulated; // trusted IAM from the SIP-T INVITE
+  std::unique_ptr<isup::Message> from_sip;  // trusted ISUP from the last SIP message (to relay)
   const isup::Message *from_pstn = nullptr; // the ISUP message being processed
   // answered: the call (either half); sip_done: the SIP machine is over, or the call never got a
   // SIP leg (see no_sip())
   bool answered = false, sip_done = false, isup_done = false, finished = false;
   bool routed = false;                      // PSTN -> SIP: the INVITE is decided
-  iw::SipCallInfo sip_info;                 // SIP -> PSTN: the INVITE's call context
+  // SIP -> PSTN: what tells a later INVITE with more digits of this call (RFC 3578 §3.5); the
+  // rest of the INVITE's call context is in the IAM once it is built
+  std::string sip_called, sip_from_tag;
   std::string sam_digits;                   // SIP -> PSTN: the digits of the SAM to send
   MediaGateway::Handle loop = 0;            // the continuity check loop (Q.764 §2.1.8)
   bool loop_attached = false, loop_pending = false, in_loopback_request = false;
@@ -232,7 +236,7 @@ struct CallManager::Call : isup_call::Port, sip_call::Port {
       return;
     isup::Message msg;
     if (decode_body(b.isup, msg))
-      from_sip = std::move(msg);
+      from_sip = std::make_unique<isup::Message>(std::move(msg));
   }
   // PSTN -> SIP: the call ends before it has a SIP leg (no route, no peer, no media).
   void no_sip() {
@@ -397,7 +401,8 @@ struct CallManager::Call : isup_call::Port, sip_call::Port {
     encapsulated.reset();
     std::string().swap(local_sdp);
     std::string().swap(remote_sdp);
-    sip_info = {};
+    std::string().swap(sip_called);
+    std::string().swap(sip_from_tag);
     std::vector<RouteTarget>().swap(fallbacks);
     sip_body_out = {};
   }
@@ -665,7 +670,8 @@ void CallManager::sip_invite(SipLeg &leg, const SipPeer &from, const iw::SipCall
   c.start_sip_in(leg);
   c.peer = from;
   c.remote_sdp = body.sdp;
-  c.sip_info = info;
+  c.sip_called = info.called;
+  c.sip_from_tag = info.from_tag;
   c.cdr.sip_call_id = leg.call_id();
   c.cdr.called = info.called;
   c.cdr.calling = info.asserted.value_or(info.from.value_or(""));
@@ -677,7 +683,7 @@ void CallManager::sip_invite(SipLeg &leg, const SipPeer &from, const iw::SipCall
   } else if (body.has_isup) {
     isup::Message enc;
     if (decode_body(body.isup, enc) && enc.type == MessageType::Iam)
-      c.encapsulated = std::move(enc);
+      c.encapsulated = std::make_unique<isup::Message>(std::move(enc));
   }
   if (!from.trusted)
     routed.asserted.reset();
@@ -694,7 +700,7 @@ void CallManager::sip_invite(SipLeg &leg, const SipPeer &from, const iw::SipCall
   c.fallbacks = match->route->targets;
   routed.called = match->number;
   c.routed_number = match->number;
-  Status s = iw::iam_from_invite(routed, c.encapsulated ? &*c.encapsulated : nullptr,
+  Status s = iw::iam_from_invite(routed, c.encapsulated.get(),
                                  cfg_.interworking, c.iam);
   if (!s.ok()) {
     const uint8_t cause = s.code() == 483 ? 25 : 28;
@@ -724,9 +730,9 @@ bool CallManager::more_digits_from_sip(SipLeg &leg, const iw::SipCallInfo &info)
     if (cp == calls_.end())
       continue;
     Call &c = *cp->second;
-    const std::string &had = c.sip_info.called;
+    const std::string &had = c.sip_called;
     if (c.dir == Call::Direction::SipToPstn && !c.answered && c.leg && !c.sip_done &&
-        c.leg != &leg && c.sip_info.from_tag == info.from_tag &&
+        c.leg != &leg && c.sip_from_tag == info.from_tag &&
         info.called.size() > had.size() && info.called.compare(0, had.size(), had) == 0 &&
         (!prev || c.ref < prev->ref)) // the oldest, as a scan in call order found it
       prev = &c;
@@ -746,7 +752,8 @@ bool CallManager::more_digits_from_sip(SipLeg &leg, const iw::SipCallInfo &info)
     prev->start_sip_in(leg);
     prev->sam_digits = match->number.substr(sent.size());
     prev->routed_number = match->number;
-    prev->sip_info = info;
+    prev->sip_called = info.called;
+    prev->sip_from_tag = info.from_tag;
     prev->cdr.called = info.called;
     append_address(prev->iam, prev->sam_digits, false);
     prev->process(EvMoreDigitsReq{false});
@@ -962,11 +969,11 @@ void CallManager::sip_info(SipLeg &leg, const SipBody &body) {
   const bool network = !sr || sr->suspend_resume_indicator;
   switch (msg.type) {
   case MessageType::Sus: // RFC 3398 §9.1 the other way: through the half-call (Q.764 §2.5)
-    c->from_sip = std::move(msg);
+    c->from_sip = std::make_unique<isup::Message>(std::move(msg));
     c->process(EvSuspendReq{network});
     break;
   case MessageType::Res:
-    c->from_sip = std::move(msg);
+    c->from_sip = std::make_unique<isup::Message>(std::move(msg));
     c->process(EvResumeReq{network});
     break;
   default:

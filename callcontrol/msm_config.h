@@ -15,7 +15,10 @@
 #include <boost/msm/front/functor_row.hpp>
 #include <boost/msm/front/euml/operator.hpp>
 #include <boost/msm/front/state_machine_def.hpp>
+#include <cstddef>
+#include <utility>
 #include <variant>
+#include <vector>
 
 namespace mgc::cc::msm_util {
 
@@ -44,13 +47,42 @@ template <class Fsm> const char *state_name(const Fsm &fsm) {
 // the current state takes reaches Def::no_transition; an event whose rows' guards all reject is
 // not a transition either, but MSM says nothing then (PLATFORM.md): both are reported the same
 // way, through Def::report_unexpected(port, state name, event name).
-template <class Def> struct VariantHost {
+//
+// The front ends declare `no_message_queue`: MSM's own queue is a std::deque built with every
+// machine (about 600 bytes per machine, two machines per call, whether or not an event ever
+// waits), which made it the largest single item of a held call. An event raised while the
+// machine is in a transition (an action whose port reports back synchronously) waits here
+// instead, in a vector that allocates only when one does, and is processed once the transition
+// is over, in order: the run-to-completion MSM's queue gave.
+template <class Def, class Event> struct VariantHost {
   boost::msm::back::state_machine<Def> m;
   template <class Port> explicit VariantHost(Port &port) {
     m.port = &port;
     m.start();
   }
-  template <class Event> void process(const Event &e) {
+  void process(const Event &e) {
+    if (busy_) {
+      pending_.push_back(e);
+      return;
+    }
+    busy_ = true;
+    struct Done {
+      VariantHost &h;
+      ~Done() { h.busy_ = false; }
+    } done{*this};
+    dispatch(e);
+    // dispatch may add to pending_: an index, not iterators
+    for (std::size_t i = 0; i < pending_.size(); ++i) {
+      Event next = std::move(pending_[i]);
+      dispatch(next);
+    }
+    if (!pending_.empty())
+      std::vector<Event>().swap(pending_);
+  }
+  const char *state() const { return state_name(m); }
+
+private:
+  void dispatch(const Event &e) {
     std::visit(
         [this](const auto &ev) {
           if (m.process_event(ev) == boost::msm::back::HANDLED_GUARD_REJECT)
@@ -58,7 +90,8 @@ template <class Def> struct VariantHost {
         },
         e);
   }
-  const char *state() const { return state_name(m); }
+  bool busy_ = false;
+  std::vector<Event> pending_;
 };
 
 } // namespace mgc::cc::msm_util

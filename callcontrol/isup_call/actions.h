@@ -145,6 +145,7 @@ struct Released : boost::msm::front::state<> {
 // What both half-call front ends share: the port, the cause of the last REL sent (repeated on
 // T1), and the report of events a state has no row for (STYLE.md practice 8).
 template <class Derived> struct HalfCallDef : boost::msm::front::state_machine_def<Derived> {
+  using no_message_queue = int; // msm_util::VariantHost queues instead (msm_config.h)
   Port *port = nullptr;
   uint8_t rel_cause = 16;
   uint8_t rel_location = kLocationPublicLocal;
@@ -157,8 +158,8 @@ template <class Derived> struct HalfCallDef : boost::msm::front::state_machine_d
 };
 
 // The back end of a half-call machine behind the Event variant.
-template <class Def> struct Host : msm_util::VariantHost<Def> {
-  using msm_util::VariantHost<Def>::VariantHost;
+template <class Def> struct Host : msm_util::VariantHost<Def, Event> {
+  using msm_util::VariantHost<Def, Event>::VariantHost;
   bool released() const { return this->m.template is_flag_active<ReleasedFlag>(); }
 };
 

@@ -70,6 +70,7 @@ struct Terminated : boost::msm::front::state<> {
 // What both front ends share: the port, the held hang-up cause, and the report of events a state
 // has no row for (STYLE.md practice 8), with the machine's name.
 template <class Derived> struct SipHalfDef : boost::msm::front::state_machine_def<Derived> {
+  using no_message_queue = int; // msm_util::VariantHost queues instead (msm_config.h)
   Port *port = nullptr;
   uint8_t hangup_cause = 16;
   static void report_unexpected(Port &port, const char *state, const char *event) {
@@ -81,8 +82,8 @@ template <class Derived> struct SipHalfDef : boost::msm::front::state_machine_de
 };
 
 // The back end of a SIP half-call machine behind the Event variant.
-template <class Def> struct Host : msm_util::VariantHost<Def> {
-  using msm_util::VariantHost<Def>::VariantHost;
+template <class Def> struct Host : msm_util::VariantHost<Def, Event> {
+  using msm_util::VariantHost<Def, Event>::VariantHost;
   bool over() const { return this->m.template is_flag_active<SipOver>(); }
   bool terminated() const { return this->m.template is_flag_active<DialogOver>(); }
 };

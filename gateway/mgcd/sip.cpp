@@ -59,7 +59,7 @@ class Sip::Leg final : public cc::SipLeg {
 public:
   Leg(sipt::Call &c, const SipPeerEntry &p) : call(&c), peer(p), id(c.dialog().call_id) {}
   sipt::Call *call;
-  SipPeerEntry peer;
+  const SipPeerEntry &peer; // Sip::peers_ (a deque: entries stay where they are)
   std::string id;
 
   std::string bytes(const cc::SipBody &b, std::string &ct) const {

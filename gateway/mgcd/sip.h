@@ -9,6 +9,7 @@
 #include "sipt/user_agent.h"
 
 #include <ctime>
+#include <deque>
 #include <map>
 #include <memory>
 #include <string>
@@ -35,7 +36,7 @@ struct SipPeerEntry {
   sipt::PeerProfile profile;
   sipt::Peer address;            // where INVITEs to this peer go
   std::vector<std::string> acl;  // source hosts accepted as this peer (address.host always is)
-  // Shared by the copies the legs keep, so they count into the one entry.
+  // Counted into by the legs (each refers to its entry).
   std::shared_ptr<SipPeerStats> stats = std::make_shared<SipPeerStats>();
 };
 
@@ -57,7 +58,7 @@ public:
 
   sipt::UserAgent &ua() { return *ua_; }
   uint64_t refused_unknown_peer() const { return refused_unknown_peer_; }
-  const std::vector<SipPeerEntry> &peers() const { return peers_; }
+  const std::deque<SipPeerEntry> &peers() const { return peers_; }
   std::size_t calls_with(const std::string &peer) const; // legs in progress
 
   // The call context of an INVITE (RFC 3398 §7.2.1.1): Request-URI number, From (and its tag),
@@ -85,7 +86,7 @@ private:
   std::unique_ptr<sipt::UserAgent> ua_;
   std::string gateway_host_;
   cc::CallManager *calls_ = nullptr;
-  std::vector<SipPeerEntry> peers_;
+  std::deque<SipPeerEntry> peers_; // a leg refers to its entry: a deque does not move them
   std::map<uint64_t, std::unique_ptr<Leg>> legs_; // by sipt::Call id
   sipt::Peer current_source_;
   uint64_t refused_unknown_peer_ = 0;
