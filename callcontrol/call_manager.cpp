@@ -1,28 +1,12 @@
 #include "callcontrol/call_manager.h"
 
-#include "callcontrol/isup_call/incoming_call.h"
+#include "callcontrol/call.h"
 #include "callcontrol/isup_call/message_event.h"
-#include "callcontrol/isup_call/outgoing_call.h"
-#include "callcontrol/isup_call/timers.h"
-#include "callcontrol/isup_messages.h"
-#include "callcontrol/sip_call/incoming_sip_call.h"
-#include "callcontrol/sip_call/outgoing_sip_call.h"
 #include "isup/codec.h"
 
 namespace mgc::cc {
 
-using namespace isup_call;
-using isup::MessageType;
-
-namespace {
-constexpr uint8_t kLocationPublicLocal = 2; // Q.850: public network serving the local user
-constexpr uint8_t kCauseNoRoute = 3;
-constexpr uint8_t kCauseNormal = 16;
-constexpr uint8_t kCauseAddressIncomplete = 28; // RFC 3398 §8.2.6.1: 484 Address Incomplete
-constexpr uint8_t kCauseDestinationOutOfOrder = 27;
-constexpr uint8_t kCauseNoCircuit = 34;
-constexpr uint8_t kCauseTemporaryFailure = 41;
-constexpr uint8_t kCauseResourceUnavailable = 47;
+namespace detail {
 
 // An ISUP body relayed through a tandem is decoded as a transit exchange does (Q.764 §2.9.5.3):
 // parameters it does not know travel on; it is usable unless Q.764 says to drop or release.
@@ -41,7 +25,7 @@ bool decode_body(const std::vector<uint8_t> &bytes, isup::Message &out) {
 
 // The called number's digits (Q.763 §3.9 address signals): `st` tells an end-of-pulsing signal,
 // `bad` a spare code (1010, 1101, 1110); codes 11 and 12 are kept out of the digits.
-std::string address_digits(const isup::Number &n, bool *st = nullptr, bool *bad = nullptr) {
+std::string address_digits(const isup::Number &n, bool *st, bool *bad) {
   std::string d;
   for (char c : n.address_signals.str()) {
     if (c >= '0' && c <= '9')
@@ -76,444 +60,36 @@ std::vector<uint8_t> body_of(const isup::Message &m) {
     out.clear();
   return out;
 }
-} // namespace
+} // namespace detail
 
-// ---------------------------------------------------------------------------------------------
-struct CallManager::TrunkGroup {
-  CircuitGroup circuits;
-  MediaGateway *media;
-  std::unique_ptr<SupervisionAdapter> port;
-  std::unique_ptr<CircuitSupervision> supervision;
-  bool destination_available = true;
-  unsigned overlap_min_digits = 0; // 0: en bloc (see set_overlap)
-  TrunkGroup(std::string name, uint32_t own, uint32_t dpc, Hunting h, MediaGateway &m)
-      : circuits(std::move(name), own, dpc, h), media(&m) {}
-};
 
-class CallManager::SupervisionAdapter : public SupervisionPort {
-public:
-  SupervisionAdapter(CallManager &m, TrunkGroup &tg) : m_(m), tg_(tg) {}
-  void send(const isup::Message &msg) override { m_.isup_.send(tg_.circuits.dpc(), msg); }
-  void start_timer(uint16_t cic, IsupTimer t, uint32_t ms) override {
-    stop_timer(cic, t);
-    timers_[{cic, t}] = m_.sched_.start(ms, [this, cic, t] {
-      timers_.erase({cic, t});
-      tg_.supervision->on_timer(cic, t);
-    });
-  }
-  void stop_timer(uint16_t cic, IsupTimer t) override {
-    auto it = timers_.find({cic, t});
-    if (it != timers_.end()) {
-      m_.sched_.stop(it->second);
-      timers_.erase(it);
-    }
-  }
-  void release_call(uint32_t ref, uint16_t, uint8_t cause) override;
-  void reattempt_call(uint32_t ref, uint16_t) override;
-  void maintenance_alert(uint16_t, const char *) override {}
-  ~SupervisionAdapter() override {
-    for (auto &[k, id] : timers_)
-      m_.sched_.stop(id);
-  }
-
-private:
-  CallManager &m_;
-  TrunkGroup &tg_;
-  std::map<std::pair<uint16_t, IsupTimer>, Scheduler::Id> timers_;
-};
-
-// ---------------------------------------------------------------------------------------------
-// A call joins its ISUP half-call machine (isup_call::Port) and its SIP half-call machine
-// (sip_call::Port): the incoming SIP call (UAS) of a call from SIP, the outgoing one (UAC) of a
-// call to SIP. Each machine decides its own side's messages; the call passes what one half
-// reports to the other and builds the messages' contents (ISUP parameters, SDP, SIP-T bodies).
-struct CallManager::Call : isup_call::Port, sip_call::Port {
-  enum class Direction : uint8_t { SipToPstn, PstnToSip };
-  CallManager &m;
-  uint32_t ref;
-  Direction dir;
-  TrunkGroup *tg = nullptr;
-  uint16_t cic = 0;
-  std::unique_ptr<OutgoingCall> out;
-  std::unique_ptr<IncomingCall> in;
-  SipLeg *leg = nullptr;    // set through set_leg() only
-  std::unique_ptr<sip_call::IncomingSipCall> sip_in;  // SIP -> PSTN: this gateway is the UAS
-  std::unique_ptr<sip_call::OutgoingSipCall> sip_out; // PSTN -> SIP: this gateway is the UAC
-  SipBody sip_body_out;                 // the body of the next message the SIP machine sends
-  const SipBody *sip_body_in = nullptr; // the body of the SIP message being processed
-  std::string leg_call_id;  // its Call-ID, the key in CallManager::sip_calls_
-  SipPeer peer;
-  std::vector<RouteTarget> fallbacks; // trunk groups still to try (SIP -> PSTN)
-  std::string routed_number;
-  MediaGateway::Handle media = 0;
-  bool media_connected = false;
-  std::string local_sdp, remote_sdp;
-  isup::Message iam;                      // sent (SIP -> PSTN) or received (PSTN -> SIP)
-  // Held by pointer: most calls have neither, and each is the size of a message (a held call's
-  // memory is a benchmark target of its own).
-  std::unique_ptr<isup::Message> encapsulated; // trusted IAM from the SIP-T INVITE
-  std::unique_ptr<isup::Message> from_sip;  // trusted ISUP from the last SIP message (to relay)
-  const isup::Message *from_pstn = nullptr; // the ISUP message being processed
-  // answered: the call (either half); sip_done: the SIP machine is over, or the call never got a
-  // SIP leg (see no_sip())
-  bool answered = false, sip_done = false, isup_done = false, finished = false;
-  bool routed = false;                      // PSTN -> SIP: the INVITE is decided
-  // SIP -> PSTN: what tells a later INVITE with more digits of this call (RFC 3578 §3.5); the
-  // rest of the INVITE's call context is in the IAM once it is built
-  std::string sip_called, sip_from_tag;
-  std::string sam_digits;                   // SIP -> PSTN: the digits of the SAM to send
-  MediaGateway::Handle loop = 0;            // the continuity check loop (Q.764 §2.1.8)
-  bool loop_attached = false, loop_pending = false, in_loopback_request = false;
-  // The loop is being taken down: a gateway may refuse a second connection on the endpoint
-  // until it is gone (osmo-mgw does), so the call's media connection waits for it.
-  bool loop_releasing = false;
-  std::function<void()> after_loop;
-  uint8_t release_cause = kCauseNormal, release_location = 0;
-  HalfCallTimers timers;
-  CallRecord cdr;
-
-  Call(CallManager &mgr, uint32_t r, Direction d)
-      : m(mgr), ref(r), dir(d), timers(mgr.sched_, mgr.cfg_.timers) {
-    cdr.seizure = CallRecord::Clock::now();
-    cdr.direction = d == Direction::SipToPstn ? "sip-to-pstn" : "pstn-to-sip";
-  }
-
-  void process(const Event &e) {
-    if (out)
-      out->process(e);
-    else if (in)
-      in->process(e);
-  }
-  const char *isup_state() const { return out ? out->state() : in ? in->state() : "none"; }
-  // An event for the SIP half-call machine, with the body of the message it may send.
-  void sip(const sip_call::Event &e, SipBody b = {}) {
-    sip_body_out = std::move(b);
-    if (sip_out)
-      sip_out->process(e);
-    else if (sip_in)
-      sip_in->process(e);
-  }
-  // An event from the SIP peer, whose body the call reads in the machine's notification.
-  void sip_from_peer(const sip_call::Event &e, const SipBody &b) {
-    sip_body_in = &b;
-    sip(e);
-    sip_body_in = nullptr;
-  }
-  const char *sip_state() const {
-    return sip_out ? sip_out->state() : sip_in ? sip_in->state() : "none";
-  }
-  // SIP -> PSTN: the leg and its UAS machine (again for a later INVITE that takes over the call).
-  void start_sip_in(SipLeg &l) {
-    set_leg(&l);
-    sip_done = false;
-    sip_in = std::make_unique<sip_call::IncomingSipCall>(*this);
-  }
-  void send(isup::Message msg) {
-    msg.cic = cic;
-    m.isup_.send(tg->circuits.dpc(), msg);
-  }
-  // A trusted ISUP message the SIP peer sent, of the wanted type, to relay instead of ours.
-  std::optional<isup::Message> relay(MessageType t) {
-    if (from_sip && from_sip->type == t) {
-      isup::Message msg = *from_sip;
-      from_sip.reset();
-      return msg;
-    }
-    return std::nullopt;
-  }
-  SipBody body(const std::string &sdp, const isup::Message *isup_msg) const {
-    SipBody b;
-    b.sdp = sdp;
-    if (isup_msg && peer.profile != SipProfile::Plain) {
-      b.isup = body_of(*isup_msg);
-      b.has_isup = !b.isup.empty();
-    }
-    return b;
-  }
-  // A trusted SIP-T/SIP-I peer's ISUP, kept to relay instead of building our own (RFC 3372).
-  void take_isup(const SipBody &b) {
-    if (!b.has_isup || !peer.trusted || peer.profile == SipProfile::Plain)
-      return;
-    isup::Message msg;
-    if (decode_body(b.isup, msg))
-      from_sip = std::make_unique<isup::Message>(std::move(msg));
-  }
-  // PSTN -> SIP: the call ends before it has a SIP leg (no route, no peer, no media).
-  void no_sip() {
-    if (!sip_out)
-      sip_done = true;
-  }
-  // The one way `leg` changes, so that CallManager::sip_calls_ always knows it.
-  void set_leg(SipLeg *l) {
-    if (leg) {
-      const auto [first, last] = m.sip_calls_.equal_range(leg_call_id);
-      for (auto it = first; it != last; ++it)
-        if (it->second == ref) {
-          m.sip_calls_.erase(it);
-          break;
-        }
-    }
-    leg = l;
-    if (l) {
-      leg_call_id = l->call_id();
-      m.sip_calls_.emplace(leg_call_id, ref);
-    }
-  }
-  void try_finish() {
-    if (finished || !isup_done || !sip_done || media_connected)
-      return;
-    finished = true;
-    set_leg(nullptr); // a CANCEL may still be on its way: its answer is the user agent's
-    cdr.release = CallRecord::Clock::now();
-    cdr.cause = release_cause;
-    cdr.cause_location = release_location;
-    if (m.cdr_)
-      m.cdr_->write(cdr);
-    m.counters_.inc(CcCounter::released);
-    m.finished_.push_back(ref);
-  }
-  void release_media() {
-    if (!media_connected)
-      return;
-    media_connected = false;
-    tg->media->release(media, [](const Status &) {});
-    try_finish();
-  }
-
-  // ---- Port: messages on the circuit
-  void send_iam() override { send(iam); }
-  void send_sam() override {
-    m.counters_.inc(CcCounter::sams_out);
-    send(msgs::sam(cic, sam_digits, false));
-  }
-  void send_cot(bool ok) override { send(msgs::cot(cic, ok)); }
-  void send_acm(bool in_band) override {
-    send(relay(MessageType::Acm).value_or(msgs::acm(cic, in_band)));
-  }
-  void send_cpg(bool in_band) override {
-    send(relay(MessageType::Cpg).value_or(msgs::cpg(cic, in_band ? 2 : 1, in_band)));
-  }
-  void send_anm() override { send(relay(MessageType::Anm).value_or(msgs::anm(cic))); }
-  void send_con() override { send(relay(MessageType::Con).value_or(msgs::con(cic))); }
-  void send_rel(uint8_t cause, uint8_t location) override {
-    send(relay(MessageType::Rel).value_or(msgs::rel(cic, cause, location)));
-  }
-  void send_rlc() override { send(msgs::rlc(cic)); }
-  void send_rsc() override { send(msgs::rsc(cic)); }
-  void send_sus(bool network) override {
-    send(relay(MessageType::Sus).value_or(msgs::sus(cic, network)));
-  }
-  void send_res(bool network) override {
-    send(relay(MessageType::Res).value_or(msgs::res(cic, network)));
-  }
-  void attach_check_loop() override;
-  void detach_check_loop() override {
-    if (loop_pending) { // still being set up: the loopback's answer takes it down
-      loop_pending = false;
-      loop_releasing = true;
-      return;
-    }
-    if (!loop_attached)
-      return;
-    loop_attached = false;
-    loop_releasing = true;
-    tg->media->release(loop, loop_released(m, ref));
-  }
-  // Completion of the loop's release: what waited for it (the call's media connection) goes on.
-  static MediaGateway::Done loop_released(CallManager &mgr, uint32_t r) {
-    return [&mgr, r](const Status &) {
-      auto it = mgr.calls_.find(r);
-      if (it == mgr.calls_.end() || !it->second->loop_releasing)
-        return;
-      it->second->loop_releasing = false;
-      if (auto next = std::move(it->second->after_loop)) {
-        it->second->after_loop = nullptr;
-        next();
-        mgr.reap();
-      }
-    };
-  }
-  Address address() const override {
-    bool st = false, bad = false;
-    const auto *cdpn = iam.find<isup::CalledPartyNumber>();
-    const std::string digits = cdpn ? address_digits(*cdpn, &st, &bad) : std::string();
-    // An en-bloc trunk group, ST, or a number that cannot grow into a valid one: route now.
-    if (st || bad || !tg || tg->overlap_min_digits == 0)
-      return Address::Complete;
-    if (const auto match = m.routing_.lookup(digits);
-        match && match->route->digits && digits.size() >= match->route->digits)
-      return Address::Complete; // number analysis (RFC 3578 §2.2)
-    return digits.size() < tg->overlap_min_digits ? Address::Incomplete : Address::Sufficient;
-  }
-  void start_timer(IsupTimer t) override {
-    timers.start(t, [this, t] {
-      if (auto e = expiry_event(t))
-        process(*e);
-      m.reap();
-    });
-  }
-  void stop_timer(IsupTimer t) override { timers.stop(t); }
-
-  // ---- Port: what the ISUP half tells the call
-  void on_setup() override { m.route_from_pstn(*this); }
-  // PSTN -> SIP: the numbers as received so far, for the CDR and `show calls` (a call may end
-  // before it is routed: T35, T8, continuity failure).
-  void note_numbers() {
-    if (const auto *cdpn = iam.find<isup::CalledPartyNumber>())
-      cdr.called = address_digits(*cdpn);
-    if (const auto *cgpn = iam.find<isup::CallingPartyNumber>())
-      cdr.calling = std::string(cgpn->address_signals.str());
-  }
-  // RFC 3578 §2.2: once the INVITE is out, further SAMs are disregarded.
-  void on_more_digits() override { m.counters_.inc(CcCounter::sams_disregarded); }
-  // RFC 3398 §7.2.5/§7.2.6 ACM, §7.2.9 CPG: 180, or 183 with the media for in-band information.
-  void on_alerting(bool in_band) override {
-    sip(sip_call::EvProgressReq{in_band ? 183 : 180}, body(in_band ? local_sdp : "", from_pstn));
-  }
-  void on_progress(bool in_band) override {
-    if (answered)
-      info_to_sip(); // a CPG after answer has no SIP mapping (RFC 3398 §7.2.9): SIP-T INFO only
-    else
-      sip(sip_call::EvProgressReq{183}, body(in_band ? local_sdp : "", from_pstn));
-  }
-  // Mid-call ISUP toward a SIP-T/SIP-I peer in INFO (RFC 3372 §5.4); plain SIP peers are not told
-  // (RFC 3398 §9.1: not to a peer that has not used encapsulated ISUP).
-  void info_to_sip() {
-    if (!leg || sip_done || !from_pstn || peer.profile == SipProfile::Plain)
-      return;
-    m.counters_.inc(CcCounter::isup_to_info);
-    leg->info(body("", from_pstn));
-  }
-  void on_answer() override {
-    answered = true;
-    cdr.answer = CallRecord::Clock::now();
-    m.counters_.inc(CcCounter::answered);
-    sip(sip_call::EvAnswerReq{}, body(local_sdp, from_pstn));
-    forget_iam();
-  }
-  // Answered: no dual-seizure re-attempt (Q.764 §2.9.1.4), SAM or address analysis will need
-  // the IAM again, and it is the largest part of an established call's state. The rest of the
-  // setup's context goes too: the SDPs (the media gateway holds the media now), the INVITE's call
-  // info (RFC 3578 §3.5 digits come before the answer only), the route's fallbacks and the body
-  // of the answer just sent (a hang-up sets its own).
-  void forget_iam() {
-    iam = isup::Message{};
-    encapsulated.reset();
-    std::string().swap(local_sdp);
-    std::string().swap(remote_sdp);
-    std::string().swap(sip_called);
-    std::string().swap(sip_from_tag);
-    std::vector<RouteTarget>().swap(fallbacks);
-    sip_body_out = {};
-  }
-  // RFC 3398 §9.1: SUS and RES reach SIP-T peers in INFO; media is left as it is.
-  void on_suspend(bool) override {
-    m.counters_.inc(CcCounter::suspends);
-    info_to_sip();
-  }
-  void on_resume(bool) override {
-    m.counters_.inc(CcCounter::resumes);
-    info_to_sip();
-  }
-  void on_released(uint8_t cause, uint8_t location) override {
-    release_cause = cause;
-    release_location = location;
-    if (cdr.released_by.empty())
-      cdr.released_by = from_pstn ? "pstn" : "gateway";
-    // RFC 3398 §7.2.4 (REL before the final response: the status of §7.2.4.1), §8.2.7 (CANCEL
-    // before it), §10.2 (BYE after it): the SIP machine picks the message for its state.
-    const SipFinal f = sip_final_for_cause(cause, static_cast<CauseLocation>(location));
-    sip(sip_call::EvHangupReq{cause, f.status ? f.status : 480}, body("", from_pstn));
-  }
-  void on_reattempt() override;
-  // The ISUP half is over: the check loop goes, and a call that never reached SIP (continuity
-  // failure, T35, T8 ...) has no SIP side to wait for.
-  void isup_gone() {
-    isup_done = true;
-    detach_check_loop();
-    if (!leg && !routed)
-      sip_done = true;
-  }
-  void on_circuit_idle() override {
-    isup_gone();
-    if (tg->circuits.find(cic) && tg->circuits.find(cic)->call_ref == ref)
-      tg->circuits.idle(cic);
-    release_media();
-    try_finish();
-  }
-  void on_circuit_reset() override {
-    // T5 expired (Q.764 §2.9.6): the half sent RSC and alerted maintenance. The call is over:
-    // circuit supervision carries the reset on (RSC repeated under T16/T17 until an RLC, for as
-    // long as the far end stays silent) and the call ends now, its CDR written, instead of
-    // living as long as the reset does.
-    release_media();
-    isup_gone();
-    if (tg && tg->supervision)
-      tg->supervision->adopt_reset(cic);
-    try_finish();
-  }
-  void on_unexpected(const char *, const char *) override {
-    m.counters_.inc(CcCounter::unexpected_events);
-  }
-
-  // ---- sip_call::Port: messages on the leg (bodies from sip_body_out)
-  void send_provisional(int status) override {
-    if (leg)
-      leg->provisional(status, sip_body_out);
-  }
-  void send_answer() override {
-    if (leg)
-      leg->answer(sip_body_out);
-  }
-  void send_reject(int status, uint8_t cause) override {
-    if (leg)
-      leg->reject(status, cause, sip_body_out);
-  }
-  void send_cancel(uint8_t cause) override {
-    if (leg)
-      leg->cancel(cause);
-  }
-  void send_bye(uint8_t cause) override {
-    if (leg)
-      leg->bye(cause, sip_body_out);
-  }
-
-  // ---- sip_call::Port: what the SIP half tells the call
-  void on_provisional(int status, bool early_media) override;
-  void on_answered() override;
-  void on_failed(int status, uint8_t cause, bool local) override;
-  void on_cancelled() override;
-  void on_bye(std::optional<uint8_t> cause) override;
-  void on_sip_over(bool dialog_over) override {
-    sip_done = true;
-    // The leg is forgotten once its dialog is over: the adapter frees it, and a new leg may
-    // later live at the same address. While a CANCEL is on its way the leg stays known, so that
-    // a crossing 2xx still reaches the machine (and gets its BYE) as long as the call lives.
-    if (dialog_over)
-      set_leg(nullptr);
-    try_finish();
-  }
-  void on_unexpected(const char *machine, const char *state, const char *event) override {
-    m.counters_.inc(CcCounter::unexpected_sip_events);
-    m.last_unexpected_sip_ = std::string(machine) + " " + state + " " + event;
-  }
-};
-
-void CallManager::SupervisionAdapter::release_call(uint32_t ref, uint16_t, uint8_t cause) {
+void CallManager::SupervisionAdapter::release_call(uint32_t ref, uint16_t cic, uint8_t cause) {
   auto it = m_.calls_.find(ref);
   if (it == m_.calls_.end())
     return;
   Call &c = *it->second;
-  // The circuit was reset or blocked for hardware: the ISUP half is gone without RLC.
+  // The circuit was reset or blocked for hardware: the ISUP half is gone without RLC. On a
+  // transit call's outgoing circuit that is the transit half; the incoming one is released.
+  if (c.transit && c.transit->tg == &tg_ && c.transit->cic == cic && !(c.tg == &tg_ && c.cic == cic)) {
+    c.transit->circuit_gone(cause);
+    return;
+  }
+  // Its timers have nothing left to supervise (a T6 or T1 must not send on a circuit that
+  // supervision has taken).
+  c.timers.stop_all();
   c.on_released(cause, kLocationPublicLocal);
   c.isup_gone();
   c.release_media();
   c.try_finish();
 }
 
-void CallManager::SupervisionAdapter::reattempt_call(uint32_t ref, uint16_t) {
+void CallManager::SupervisionAdapter::reattempt_call(uint32_t ref, uint16_t cic) {
   auto it = m_.calls_.find(ref);
-  if (it != m_.calls_.end() && it->second->out)
+  if (it == m_.calls_.end())
+    return;
+  if (Transit *t = it->second->transit.get(); t && t->tg == &tg_ && t->cic == cic)
+    t->process(EvDualSeizureLost{});
+  else if (it->second->out)
     it->second->process(EvDualSeizureLost{});
 }
 
@@ -573,6 +149,8 @@ void CallManager::Call::on_reattempt() {
       return;
     Call &c = *it->second;
     c.out.reset();
+    // another circuit of the same trunk group first, then the route's next groups
+    c.fallbacks.insert(c.fallbacks.begin(), {RouteTarget::Kind::TrunkGroup, c.tg->circuits.name()});
     c.tg = nullptr;
     mgr.start_outgoing(c);
   });
@@ -819,10 +397,14 @@ void CallManager::connect_media_then(Call &c, const std::string &remote_sdp,
   c.tg->media->connect(
       c.tg->circuits.name(), c.cic, remote_sdp,
       remote_sdp.empty() ? MediaMode::RecvOnly : MediaMode::SendRecv,
-      [this, ref, next = std::move(next)](const Status &s, MediaGateway::Handle h,
-                                          std::string_view local_sdp) {
+      [this, ref, gw = c.tg->media, next = std::move(next)](
+          const Status &s, MediaGateway::Handle h, std::string_view local_sdp) {
         auto it = calls_.find(ref);
         if (it == calls_.end()) {
+          // The call ended without waiting for the gateway (a transit call released before its
+          // IAM went out has nothing else to wait for): the connection is not left behind.
+          if (s.ok())
+            gw->release(h, [](const Status &) {});
           return;
         }
         Call &c = *it->second;
@@ -848,13 +430,16 @@ void CallManager::connect_media_then(Call &c, const std::string &remote_sdp,
         if (!s.ok()) {
           counters_.inc(CcCounter::media_failures);
           c.release_cause = kCauseResourceUnavailable;
-          c.tg->circuits.idle(c.cic);
-          c.isup_done = true;
           if (c.dir == Call::Direction::SipToPstn) {
+            c.tg->circuits.idle(c.cic); // nothing was sent on it
+            c.isup_done = true;
             c.sip(sip_call::EvRejectReq{503, kCauseResourceUnavailable});
           } else if (c.in) {
-            // PSTN -> SIP: the IAM is refused with REL (Q.764 §2.2); RLC then frees the circuit.
-            c.isup_done = false;
+            // PSTN -> SIP or PSTN: the IAM is refused with REL (Q.764 §2.2); RLC then frees the
+            // circuit (not before: it stays the call's until then); a transit call's outgoing
+            // circuit, still without its IAM, is free at once.
+            if (c.transit)
+              c.transit->release(kCauseResourceUnavailable, kLocationPublicLocal, nullptr);
             c.process(EvReleaseReq{kCauseResourceUnavailable, kLocationPublicLocal});
             c.no_sip();
           }
@@ -1014,20 +599,35 @@ void CallManager::Call::on_bye(std::optional<uint8_t> q850) {
 void CallManager::route_from_pstn(Call &c) {
   c.routed = true;
   c.note_numbers();
-  // PSTN calls are routed on the called party's digits as received.
+  // PSTN calls are routed on the called party's digits as received: the first target that
+  // works takes the call, a SIP peer that is configured or a trunk group with a free circuit
+  // (transit, transit.cpp); a busy group gives way to the next target.
   const auto match = routing_.lookup(c.cdr.called);
   const SipPeer *peer = nullptr;
-  if (match)
-    for (const auto &t : match->route->targets)
-      if (t.kind == RouteTarget::Kind::SipPeer && peers_.count(t.name)) {
-        peer = &peers_[t.name];
-        break;
+  bool trunk_group_target = false;
+  if (match) {
+    const auto &targets = match->route->targets;
+    for (auto t = targets.begin(); t != targets.end(); ++t) {
+      if (t->kind == RouteTarget::Kind::SipPeer) {
+        if (peers_.count(t->name)) {
+          peer = &peers_[t->name];
+          break;
+        }
+        continue;
       }
+      trunk_group_target = true;
+      if (transit_to(c, *match, *t, {t + 1, targets.end()}))
+        return;
+    }
+  }
   if (!peer) {
-    counters_.inc(CcCounter::no_route);
-    c.release_cause = kCauseNoRoute;
+    // Q.764 §2.2: the IAM is refused with REL; a route whose trunk groups are all busy gets
+    // cause 34 (no circuit/channel available), a number without a usable route cause 3.
+    const uint8_t cause = trunk_group_target ? kCauseNoCircuit : kCauseNoRoute;
+    counters_.inc(trunk_group_target ? CcCounter::no_circuit : CcCounter::no_route);
+    c.release_cause = cause;
     c.no_sip();
-    c.process(EvReleaseReq{kCauseNoRoute, kLocationPublicLocal});
+    c.process(EvReleaseReq{cause, kLocationPublicLocal});
     return;
   }
   c.peer = *peer;
@@ -1078,7 +678,9 @@ void CallManager::isup_received(uint32_t opc, const isup::Message &msg) {
   }
   if (cls == msgs::Classified::Ignored) {
     // INF/INR/FAC/APM/USR...: not acted on; a SIP-T/SIP-I peer gets them in INFO (RFC 3372 §5.4)
-    if (c) {
+    if (c && c->transit) {
+      transit_received(*c, *tg, msg); // a transit exchange passes them on as they came
+    } else if (c) {
       c->from_pstn = &msg;
       c->info_to_sip();
       c->from_pstn = nullptr;
@@ -1106,7 +708,10 @@ void CallManager::isup_received(uint32_t opc, const isup::Message &msg) {
     if (r == S::DualSeizureWeYield) {
       counters_.inc(CcCounter::dual_seizures);
       auto it = calls_.find(displaced);
-      if (it != calls_.end())
+      if (it != calls_.end() && it->second->transit && it->second->transit->tg == tg &&
+          it->second->transit->cic == msg.cic)
+        it->second->transit->process(EvDualSeizureLost{});
+      else if (it != calls_.end())
         it->second->process(EvDualSeizureLost{});
     }
     ++next_ref_;
@@ -1143,6 +748,11 @@ void CallManager::isup_received(uint32_t opc, const isup::Message &msg) {
     return;
   }
 
+  if (c->transit && !(c->tg == tg && c->cic == msg.cic)) {
+    transit_received(*c, *tg, msg); // the transit call's outgoing circuit
+    reap();
+    return;
+  }
   c->from_pstn = &msg;
   if (auto e = received_event(msg)) {
     if (msg.type == MessageType::Rel)
@@ -1215,12 +825,17 @@ void CallManager::reset_all_circuits() {
 
 void CallManager::on_media_lost(MediaGateway::Handle h) {
   for (auto &[ref, c] : calls_)
-    if (c->media_connected && c->media == h) {
-      c->media_connected = false; // already gone on the gateway
+    if ((c->media_connected && c->media == h) ||
+        (c->transit && c->transit->media_connected && c->transit->media == h)) {
+      // already gone on the gateway
+      (c->media_connected && c->media == h ? c->media_connected : c->transit->media_connected) =
+          false;
       c->cdr.released_by = "gateway";
       c->release_cause = kCauseTemporaryFailure;
       c->sip(sip_call::EvHangupReq{kCauseTemporaryFailure, 503}); // BYE, 503 or CANCEL
       c->process(EvReleaseReq{kCauseTemporaryFailure, kLocationPublicLocal});
+      if (c->transit)
+        c->transit->release(kCauseTemporaryFailure, kLocationPublicLocal, nullptr);
       break;
     }
   reap();
@@ -1232,10 +847,16 @@ void CallManager::on_gateway_restart(std::string_view) {
 
 std::vector<CallManager::CallSummary> CallManager::calls() const {
   std::vector<CallSummary> v;
-  for (const auto &[ref, c] : calls_)
+  for (const auto &[ref, c] : calls_) {
     v.push_back({ref, c->cdr.direction, c->tg ? c->tg->circuits.name() : "", c->isup_state(),
                  c->cdr.calling, c->cdr.called, c->cdr.sip_call_id, c->cic, c->answered,
-                 c->sip_state()});
+                 c->sip_state(), {}, {}, 0});
+    if (const Transit *t = c->transit.get()) {
+      v.back().out_trunk_group = t->tg->circuits.name();
+      v.back().out_cic = t->cic;
+      v.back().out_isup_state = t->out ? t->out->state() : "none";
+    }
+  }
   return v;
 }
 
@@ -1256,6 +877,8 @@ bool CallManager::release_call(uint32_t ref, uint8_t cause) {
   c.release_cause = cause;
   c.sip(sip_call::EvHangupReq{cause, 480}); // BYE, 480 or CANCEL as the SIP side stands
   c.process(EvReleaseReq{cause, kLocationPublicLocal});
+  if (c.transit) // both circuits of a transit call
+    c.transit->release(cause, kLocationPublicLocal, nullptr);
   reap();
   return true;
 }

@@ -1,6 +1,7 @@
 // Call control of the tandem: joins an ISUP half (Q.764 machines on a circuit) and a SIP half
 // (RFC 3261 UAS/UAC machines on a SipLeg, sip_call/) through the media gateway of the circuit's
-// trunk group, per RFC 3398 and Q.1912.5 (DESIGN.md "A call, SIP to PSTN" and the reverse). It
+// trunk group, per RFC 3398 and Q.1912.5 (DESIGN.md "A call, SIP to PSTN" and the reverse), or
+// two ISUP halves on circuits of two trunk groups for a transit call (transit.h, Q.764). It
 // owns the trunk groups (circuit state, supervision), the routing table and the calls; the
 // adapters feed it decoded ISUP, SIP events and media notifications, all on the one event loop.
 #pragma once
@@ -30,7 +31,7 @@
   X(isup_for_idle_circuit) X(untrusted_isup_ignored) X(sip_peer_unavailable) X(unknown_circuit)   \
   X(overlap_sams_in) X(sams_disregarded) X(sams_out) X(overlap_reinvites) X(suspends)              \
   X(resumes) X(isup_to_info) X(isup_from_info) X(continuity_checks) X(continuity_failures)        \
-  X(unexpected_sip_events)
+  X(unexpected_sip_events) X(transit_calls) X(hop_counter_exhausted)
 MGC_DECLARE_COUNTERS(CcCounter, MGC_CC_COUNTERS)
 
 namespace mgc::cc {
@@ -97,6 +98,9 @@ public:
     uint16_t cic;
     bool answered;
     std::string sip_state; // the SIP half-call machine's state ("none" before the INVITE)
+    // A transit call's outgoing circuit and its machine's state (out_trunk_group empty: none).
+    std::string out_trunk_group, out_isup_state;
+    uint16_t out_cic = 0;
   };
   std::vector<CallSummary> calls() const;
   bool release_call(uint32_t ref, uint8_t cause = 16);
@@ -114,8 +118,10 @@ public:
 private:
   struct Call;
   struct TrunkGroup;
+  struct Transit;
   class SupervisionAdapter;
   friend struct Call;
+  friend struct Transit;
 
   TrunkGroup *group_for(uint32_t dpc, uint16_t cic);
   Call *call_on(TrunkGroup &tg, uint16_t cic);
@@ -125,6 +131,14 @@ private:
   void sam_received(Call &c, const isup::Message &msg);
   void connect_media_then(Call &c, const std::string &remote_sdp, std::function<void()> next);
   void route_from_pstn(Call &c);
+  // PSTN -> PSTN (transit.cpp). A circuit on the trunk group `target` names, for the call routed
+  // by `match`: the transit half is made and the media joined; false if the group has none free.
+  bool transit_to(Call &c, const RoutingTable::Match &match, const RouteTarget &target,
+                  std::vector<RouteTarget> rest);
+  void join_transit_media(uint32_t ref);
+  void transit_reattempt(uint32_t ref);
+  void transit_received(Call &c, TrunkGroup &tg, const isup::Message &msg);
+  void transit_sam(Call &c);
   void reap();
 
   CallManagerConfig cfg_;

@@ -39,7 +39,7 @@ std::string csv(const std::string &f) {
 
 std::string cdr_header() {
   return "seizure_utc,answer_utc,release_utc,direction,calling,called,trunk_group,cic,"
-         "sip_call_id,cause,cause_location,released_by,duration_ms,setup_ms";
+         "sip_call_id,cause,cause_location,released_by,duration_ms,setup_ms,trunk_group_out,cic_out";
 }
 
 std::string cdr_line(const CallRecord &r) {
@@ -58,7 +58,8 @@ std::string cdr_line(const CallRecord &r) {
   s += csv(r.sip_call_id) + ",";
   s += std::to_string(r.cause) + "," + std::to_string(r.cause_location) + ",";
   s += csv(r.released_by) + ",";
-  s += std::to_string(duration) + "," + std::to_string(setup);
+  s += std::to_string(duration) + "," + std::to_string(setup) + ",";
+  s += csv(r.trunk_group_out) + "," + (r.cic_out ? std::to_string(*r.cic_out) : "");
   return s;
 }
 

@@ -3,7 +3,10 @@
 // (DESIGN.md "Event loop and threading"). Format (README "CDR format"):
 //
 //   seizure_utc,answer_utc,release_utc,direction,calling,called,trunk_group,cic,sip_call_id,
-//   cause,cause_location,released_by,duration_ms,setup_ms
+//   cause,cause_location,released_by,duration_ms,setup_ms,trunk_group_out,cic_out
+//
+// trunk_group_out and cic_out name the outgoing circuit of a transit call (pstn-to-pstn; then
+// trunk_group and cic are the incoming one); empty for every other call.
 #pragma once
 
 #include <chrono>
@@ -22,9 +25,12 @@ struct CallRecord {
   Clock::time_point seizure{};
   std::optional<Clock::time_point> answer;
   Clock::time_point release{};
-  std::string direction; // "sip-to-pstn", "pstn-to-sip", "pstn-to-pstn", "sip-to-sip"
+  // "sip-to-pstn", "pstn-to-sip", "pstn-to-pstn", "sip-to-sip": a constant, not a string of its
+  // own (every call holds its record: a held call's memory is a benchmark target)
+  const char *direction = "";
   std::string calling, called, trunk_group;
-  std::optional<uint16_t> cic;
+  std::optional<uint16_t> cic, cic_out; // cic_out: a transit call's outgoing circuit
+  std::string trunk_group_out;
   std::string sip_call_id;
   uint8_t cause = 16;
   uint8_t cause_location = 0;

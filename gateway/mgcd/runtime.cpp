@@ -125,11 +125,16 @@ CMD(show_routes, "show routes", SHOW_STR "Called-number routes\n") {
 CMD(show_calls, "show calls", SHOW_STR "Calls in progress\n") {
   if (!g_rt->calls)
     return CMD_SUCCESS;
-  for (const auto &c : g_rt->calls->calls())
-    vty_out(vty, "call %u %s %s cic %u isup %s %s %s -> %s sip %s %s%s", c.ref,
-            c.direction.c_str(), c.trunk_group.c_str(), c.cic, c.isup_state.c_str(),
-            c.answered ? "answered" : "setup", c.calling.c_str(), c.called.c_str(),
-            c.sip_state.c_str(), c.sip_call_id.c_str(), NL);
+  for (const auto &c : g_rt->calls->calls()) {
+    vty_out(vty, "call %u %s %s cic %u isup %s %s %s -> %s", c.ref, c.direction.c_str(),
+            c.trunk_group.c_str(), c.cic, c.isup_state.c_str(),
+            c.answered ? "answered" : "setup", c.calling.c_str(), c.called.c_str());
+    if (!c.out_trunk_group.empty()) // a transit call: its outgoing circuit instead of a SIP leg
+      vty_out(vty, " out %s cic %u isup %s%s", c.out_trunk_group.c_str(), c.out_cic,
+              c.out_isup_state.c_str(), NL);
+    else
+      vty_out(vty, " sip %s %s%s", c.sip_state.c_str(), c.sip_call_id.c_str(), NL);
+  }
   vty_out(vty, "%zu calls%s", g_rt->calls->active_calls(), NL);
   return CMD_SUCCESS;
 }

@@ -8,6 +8,8 @@
 #include "isup/codec.h"
 
 #include <gtest/gtest.h>
+#include <cstdio>
+#include <fstream>
 #include <map>
 
 using namespace mgc;
@@ -141,12 +143,13 @@ struct Calls : testing::Test {
   std::unique_ptr<CallManager> cm;
   SipPeer plain{"phone", SipProfile::Plain, false};
   SipPeer sipt{"sipt", SipProfile::SipT, true};
+  CdrWriter *cdr = nullptr; // the CDR writer make() gives the call manager, if any
 
   void SetUp() override { make({1, 4}); }
   void make(std::pair<uint16_t, uint16_t> range, uint32_t own = kOwnPc) {
     CallManagerConfig cfg;
     cfg.own_point_code = own;
-    cm = std::make_unique<CallManager>(cfg, sched, wire, sip);
+    cm = std::make_unique<CallManager>(cfg, sched, wire, sip, cdr);
     cm->add_trunk_group("pstn", kFarPc, Hunting::Sequential, media).add_range(range.first, range.second);
     cm->add_sip_peer(plain);
     cm->add_sip_peer(sipt);
@@ -962,4 +965,356 @@ TEST_F(Calls, PstnReleaseWhileTheGatewayConnectsSendsNoInvite) {
   media.flush();
   EXPECT_TRUE(sip.legs.empty());
   all_idle();
+}
+
+// ---- transit, PSTN -> PSTN (Q.764 §2.1-2.3 at a transit exchange) -----------------------------
+// Calls arrive on "pstn" (CICs 1-4) for numbers 7...; route 7 (first digit stripped) takes them
+// to trunk group "pstn-b", then "pstn-c", all toward the same far exchange. We control the even
+// CICs (point code 200 > 100), so a group's even circuits are seized first.
+struct Transit : Calls {
+  void SetUp() override { groups({11, 12}, {21, 22}); }
+  void groups(std::pair<uint16_t, uint16_t> b, std::pair<uint16_t, uint16_t> c,
+              uint32_t own = kOwnPc) {
+    make({1, 4}, own);
+    cm->add_trunk_group("pstn-b", kFarPc, Hunting::Sequential, media).add_range(b.first, b.second);
+    cm->add_trunk_group("pstn-c", kFarPc, Hunting::Sequential, media).add_range(c.first, c.second);
+    cm->routing().add({"7", 1, "", {{RouteTarget::Kind::TrunkGroup, "pstn-b"},
+                                    {RouteTarget::Kind::TrunkGroup, "pstn-c"}}});
+  }
+  // An IAM for 7123 with a hop counter and a parameter this exchange does not act on (access
+  // transport): a transit exchange passes both on.
+  isup::Message transit_iam(uint16_t cic, uint8_t hops = 10) {
+    isup::Message m = iam_to("7123", cic);
+    isup::HopCounter hc;
+    hc.hop_counter = hops;
+    m.add(hc);
+    const uint8_t at[] = {0x7d, 0x02, 0x91, 0x81};
+    m.add_raw(0x03, at);
+    return m;
+  }
+  // The last message sent, and the wire cleared.
+  isup::Message last() {
+    EXPECT_FALSE(wire.sent.empty());
+    isup::Message m = wire.sent.empty() ? isup::Message{} : wire.sent.back().second;
+    wire.sent.clear();
+    return m;
+  }
+  void everything_idle() {
+    EXPECT_EQ(cm->active_calls(), 0u);
+    for (const char *g : {"pstn", "pstn-b", "pstn-c"})
+      EXPECT_EQ(cm->trunk_group(g)->counts().idle, cm->trunk_group(g)->counts().total) << g;
+    EXPECT_TRUE(media.open.empty());
+  }
+  // A transit call from CIC `in` up to the IAM on the outgoing circuit, whose CIC it returns.
+  uint16_t iam_out(uint16_t in) {
+    rx(transit_iam(in));
+    const isup::Message iam = last();
+    EXPECT_EQ(iam.type, MessageType::Iam);
+    return iam.cic;
+  }
+};
+
+TEST_F(Transit, AnsweredCallPassesEveryParameterOnBothWays) {
+  CdrWriter writer(testing::TempDir() + "transit_cdr.csv");
+  cdr = &writer;
+  SetUp(); // again, with the CDR writer
+  const isup::Message in_iam = transit_iam(1);
+  rx(in_iam);
+  // Media first: the incoming circuit's endpoint, the outgoing one toward it, then the first
+  // made two-way with the second's SDP; only then the IAM (Q.764 §2.1.1.1).
+  EXPECT_EQ(media_log(), "connect 1, connect 12 +sdp, modify 1");
+  const isup::Message iam = last();
+  ASSERT_EQ(iam.type, MessageType::Iam);
+  EXPECT_EQ(iam.cic, 12);
+  EXPECT_EQ(iam.find<isup::HopCounter>()->hop_counter, 9); // Q.764 §2.1.12
+  EXPECT_EQ(iam.find<isup::CalledPartyNumber>()->address_signals.str(), "123"); // route: strip 1
+  // Every other parameter as it came: the received IAM with those two changed encodes the same.
+  isup::Message want = in_iam;
+  want.find<isup::HopCounter>()->hop_counter = 9;
+  want.find<isup::CalledPartyNumber>()->address_signals.assign("123");
+  EXPECT_EQ(wire_hex(iam), wire_hex(want));
+  ASSERT_EQ(cm->calls().size(), 1u);
+  EXPECT_EQ(cm->calls()[0].direction, "pstn-to-pstn");
+  EXPECT_EQ(cm->calls()[0].out_trunk_group, "pstn-b");
+  EXPECT_EQ(cm->calls()[0].out_cic, 12);
+  EXPECT_EQ(cm->calls()[0].out_isup_state, "wait-for-acm");
+  EXPECT_EQ(cm->calls()[0].isup_state, "proceeding");
+
+  // ACM with in-band information, CPG, ANM: each reaches the caller as it came.
+  isup::Message acm = from_pstn(kAcm, 12);
+  isup::OptionalBackwardCallIndicators obci;
+  obci.in_band_information_indicator = true;
+  acm.add(obci);
+  rx(acm);
+  isup::Message got = last();
+  EXPECT_EQ(got.cic, 1);
+  EXPECT_EQ(wire_hex(got), wire_hex(acm));
+  isup::Message cpg = msgs::cpg(12, 1, false);
+  rx(cpg);
+  got = last();
+  EXPECT_EQ(got.cic, 1);
+  EXPECT_EQ(wire_hex(got), wire_hex(cpg));
+  isup::Message anm = from_pstn(kAnm, 12);
+  anm.add(obci);
+  rx(anm);
+  got = last();
+  EXPECT_EQ(got.cic, 1);
+  EXPECT_EQ(wire_hex(got), wire_hex(anm));
+  EXPECT_TRUE(cm->calls()[0].answered);
+
+  // SUS/RES from the called side go back, from the calling side forward (Q.764 §2.5).
+  rx(msgs::sus(12, true));
+  got = last();
+  EXPECT_EQ(got.type, MessageType::Sus);
+  EXPECT_EQ(got.cic, 1);
+  rx(msgs::res(12, true));
+  EXPECT_EQ(last().type, MessageType::Res);
+  rx(msgs::sus(1, false));
+  got = last();
+  EXPECT_EQ(got.type, MessageType::Sus);
+  EXPECT_EQ(got.cic, 12);
+  rx(msgs::res(1, false));
+  EXPECT_EQ(last().cic, 12);
+
+  // The caller hangs up: RLC on its circuit, its REL (cause, location, diagnostic) on the other.
+  isup::Message rel_in = from_pstn(rel(16), 1);
+  rel_in.find<isup::CauseIndicators>()->location = 3;
+  rx(rel_in);
+  ASSERT_EQ(wire.sent.size(), 2u);
+  EXPECT_EQ(wire.sent[0].second.type, MessageType::Rlc);
+  EXPECT_EQ(wire.sent[0].second.cic, 1);
+  EXPECT_EQ(wire.sent[1].second.cic, 12);
+  EXPECT_EQ(wire_hex(wire.sent[1].second), wire_hex(rel_in));
+  wire.sent.clear();
+  EXPECT_FALSE(media.open.empty()); // the outgoing circuit's connection waits for its RLC
+  rx(kRlc, 12);
+  EXPECT_EQ(wire.types(), "");
+  everything_idle();
+  EXPECT_EQ(cm->counters().get(CcCounter::transit_calls), 1u);
+
+  writer.flush();
+  std::ifstream f(testing::TempDir() + "transit_cdr.csv");
+  std::string header, line;
+  std::getline(f, header);
+  std::getline(f, line);
+  std::remove((testing::TempDir() + "transit_cdr.csv").c_str());
+  EXPECT_EQ(header, cdr_header());
+  EXPECT_NE(line.find(",pstn-to-pstn,5551234,7123,pstn,1,,16,3,pstn,"), std::string::npos) << line;
+  EXPECT_EQ(line.substr(line.size() - 10), ",pstn-b,12") << line;
+  cm.reset(); // before the writer goes
+}
+
+TEST_F(Transit, BusyCalleeRel17GoesBackAsItCame) {
+  const uint16_t out = iam_out(1);
+  const isup::Message busy = from_pstn(rel(17), out);
+  rx(busy);
+  ASSERT_EQ(wire.sent.size(), 2u);
+  EXPECT_EQ(wire.sent[0].second.type, MessageType::Rlc); // each side answers its own REL
+  EXPECT_EQ(wire.sent[0].second.cic, out);
+  EXPECT_EQ(wire.sent[1].second.cic, 1);
+  EXPECT_EQ(wire_hex(wire.sent[1].second), wire_hex(busy));
+  wire.sent.clear();
+  rx(kRlc, 1);
+  EXPECT_EQ(media_log(), "connect 1, connect 12 +sdp, modify 1, release 12, release 1");
+  everything_idle();
+}
+
+TEST_F(Transit, CallerReleasesBeforeTheAnswer) {
+  const uint16_t out = iam_out(2);
+  rx(kAcm, out);
+  EXPECT_EQ(last().cic, 2);
+  rx(rel(16), 2);
+  EXPECT_EQ(wire.types(), "RLC REL");
+  rx(kRlc, out);
+  everything_idle();
+}
+
+TEST_F(Transit, CalleeReleasesFirst) {
+  const uint16_t out = iam_out(1);
+  rx(kAcm, out);
+  rx(kAnm, out);
+  wire.sent.clear();
+  rx(rel(16), out);
+  ASSERT_EQ(wire.sent.size(), 2u);
+  EXPECT_EQ(wire.sent[0].second.cic, out);
+  EXPECT_EQ(wire.sent[1].second.type, MessageType::Rel);
+  EXPECT_EQ(wire.sent[1].second.cic, 1);
+  wire.sent.clear();
+  EXPECT_EQ(cm->active_calls(), 1u); // until the caller's RLC
+  rx(kRlc, 1);
+  everything_idle();
+}
+
+TEST_F(Transit, NoAcmWithinT7ReleasesBothSidesWithCause102) {
+  const uint16_t out = iam_out(1);
+  sched.advance(31000);
+  ASSERT_EQ(wire.sent.size(), 2u);
+  for (auto &[dpc, m] : wire.sent) {
+    EXPECT_EQ(m.type, MessageType::Rel);
+    EXPECT_EQ(m.find<isup::CauseIndicators>()->cause_value, 102); // Q.764 Annex A: T7
+  }
+  EXPECT_EQ(wire.sent[0].second.cic, out);
+  EXPECT_EQ(wire.sent[1].second.cic, 1);
+  wire.sent.clear();
+  rx(kRlc, 1);
+  rx(kRlc, out);
+  everything_idle();
+}
+
+TEST_F(Transit, NoAnswerWithinT9ReleasesBothSidesWithCause19) {
+  const uint16_t out = iam_out(1);
+  rx(kAcm, out);
+  wire.sent.clear();
+  sched.advance(91000); // T9 90 s
+  ASSERT_EQ(wire.sent.size(), 2u);
+  EXPECT_EQ(wire.sent[1].second.find<isup::CauseIndicators>()->cause_value, 19);
+  EXPECT_EQ(wire.sent[1].second.cic, 1);
+  wire.sent.clear();
+  rx(kRlc, 1);
+  rx(kRlc, out);
+  everything_idle();
+}
+
+TEST_F(Transit, BusyGroupFallsBackToTheNextThenCause34) {
+  // pstn-b's circuits blocked by us: the call goes to pstn-c (Q.764 §2.8: not for new calls)
+  ASSERT_TRUE(cm->supervision("pstn-b")->block(11));
+  ASSERT_TRUE(cm->supervision("pstn-b")->block(12));
+  EXPECT_EQ(wire.types(), "BLO BLO");
+  EXPECT_EQ(iam_out(1), 22);
+  // pstn-c's other circuit taken by a second call; a third finds no circuit anywhere
+  EXPECT_EQ(iam_out(2), 21);
+  rx(transit_iam(3));
+  const isup::Message r = last();
+  EXPECT_EQ(r.type, MessageType::Rel);
+  EXPECT_EQ(r.cic, 3);
+  EXPECT_EQ(r.find<isup::CauseIndicators>()->cause_value, 34); // no circuit/channel available
+  EXPECT_EQ(cm->counters().get(CcCounter::no_circuit), 1u);
+  rx(kRlc, 3);
+  for (uint16_t in : {1, 2}) {
+    rx(rel(16), in);
+    EXPECT_EQ(wire.types(), "RLC REL");
+  }
+  rx(kRlc, 22);
+  rx(kRlc, 21);
+  EXPECT_EQ(cm->active_calls(), 0u);
+  cm->supervision("pstn-b")->unblock(11);
+  cm->supervision("pstn-b")->unblock(12);
+  everything_idle();
+}
+
+TEST_F(Transit, OutgoingCircuitBlockedForHardwareMidCallReleasesTheCaller) {
+  const uint16_t out = iam_out(1);
+  rx(kAcm, out);
+  rx(kAnm, out);
+  wire.sent.clear();
+  isup::Message cgb; // hardware failure oriented CGB over 11-12 (Q.764 §2.8.2.2)
+  cgb.type = MessageType::Cgb;
+  cgb.cic = 11;
+  isup::CircuitGroupSupervisionMessageType type;
+  type.type_indicator = 1;
+  cgb.add(type, isup::Part::MandatoryFixed);
+  isup::RangeAndStatus rs;
+  rs.range = 1;
+  const uint8_t bits[] = {0x03};
+  rs.status.assign(bits);
+  cgb.add(rs, isup::Part::MandatoryVariable);
+  rx(cgb);
+  // the outgoing half is gone without RLC; the caller's side is released (cause 41)
+  EXPECT_EQ(wire.types(), "REL CGBA");
+  EXPECT_EQ(cm->active_calls(), 1u);
+  rx(kRlc, 1);
+  EXPECT_EQ(cm->active_calls(), 0u);
+  EXPECT_TRUE(media.open.empty());
+  cgb.type = MessageType::Cgu;
+  rx(cgb);
+  EXPECT_EQ(wire.types(), "CGUA");
+  everything_idle();
+}
+
+TEST_F(Transit, ResetOfEitherCircuitReleasesTheOtherSide) {
+  uint16_t out = iam_out(1);
+  rx(kAcm, out);
+  wire.sent.clear();
+  rx(simple(MessageType::Rsc, out)); // the far end resets the outgoing circuit
+  ASSERT_EQ(wire.sent.size(), 2u);
+  EXPECT_EQ(wire.sent[0].second.type, MessageType::Rlc);
+  EXPECT_EQ(wire.sent[1].second.find<isup::CauseIndicators>()->cause_value, 41);
+  EXPECT_EQ(wire.sent[1].second.cic, 1);
+  wire.sent.clear();
+  rx(kRlc, 1);
+  everything_idle();
+
+  out = iam_out(2);
+  rx(kAcm, out);
+  wire.sent.clear();
+  rx("170101" "03", 1); // GRS over 1..4 on the incoming group
+  ASSERT_EQ(wire.sent.size(), 2u);
+  EXPECT_EQ(wire.sent[0].second.type, MessageType::Rel);
+  EXPECT_EQ(wire.sent[0].second.cic, out);
+  EXPECT_EQ(wire.sent[1].second.type, MessageType::Gra);
+  wire.sent.clear();
+  rx(kRlc, out);
+  everything_idle();
+}
+
+TEST_F(Transit, DualSeizureOnTheOutgoingCircuitIsReattemptedOnAnother) {
+  groups({11, 11}, {21, 21}); // pstn-b: 11 and 13, both controlled by the far end
+  cm->trunk_group("pstn-b")->add_range(13, 13);
+  const uint16_t out = iam_out(2);
+  EXPECT_EQ(out, 11);
+  media_log();
+  rx(kIam2345, 11); // their IAM on 11: they win (Q.764 §2.9.1.4 b), theirs goes to SIP
+  EXPECT_EQ(sip.invites.size(), 1u);
+  const isup::Message again = last();
+  EXPECT_EQ(again.type, MessageType::Iam);
+  EXPECT_EQ(again.cic, 13); // another circuit of the same group
+  EXPECT_EQ(again.find<isup::HopCounter>()->hop_counter, 9);
+  EXPECT_EQ(cm->counters().get(CcCounter::reattempts), 1u);
+  // our connection on 11 goes, the far end's call takes 11, ours gets 13 toward the caller's
+  EXPECT_EQ(media_log(), "release 11, connect 11, connect 13 +sdp, modify 2");
+  rx(kAcm, 13);
+  EXPECT_EQ(last().cic, 2);
+  rx(rel(16), 13);
+  rx(kRlc, 2);
+  rx(rel(16), 11); // the far end's own call ends too
+  cm->sip_failed(*sip.legs[0], 487, std::nullopt);
+  rx(kRlc, 11);
+  wire.sent.clear();
+  everything_idle();
+}
+
+TEST_F(Transit, ExhaustedHopCounterReleasesWithCause25) {
+  rx(transit_iam(1, /*hops=*/1));
+  const isup::Message r = last();
+  EXPECT_EQ(r.type, MessageType::Rel);
+  EXPECT_EQ(r.cic, 1);
+  EXPECT_EQ(r.find<isup::CauseIndicators>()->cause_value, 25); // exchange routing error
+  EXPECT_EQ(media_log(), "");
+  EXPECT_EQ(cm->counters().get(CcCounter::hop_counter_exhausted), 1u);
+  rx(kRlc, 1);
+  everything_idle();
+}
+
+TEST_F(Transit, SamGoesOnAsSamAndReleaseWhileConnectingFreesTheOutgoingCircuit) {
+  rx(iam_to("712", 1)); // no ST on an en-bloc group: routed as it is
+  isup::Message iam = last();
+  EXPECT_EQ(iam.find<isup::CalledPartyNumber>()->address_signals.str(), "12");
+  const isup::Message more = sam("3F", 1);
+  rx(more);
+  const isup::Message out_sam = last();
+  EXPECT_EQ(out_sam.type, MessageType::Sam);
+  EXPECT_EQ(out_sam.cic, iam.cic);
+  EXPECT_EQ(wire_hex(out_sam), wire_hex(more));
+  rx(rel(16), 1);
+  rx(kRlc, iam.cic);
+  wire.sent.clear();
+  everything_idle();
+
+  media.async = true; // the caller goes while the gateway is still connecting: no IAM at all
+  rx(transit_iam(2));
+  rx(rel(16), 2);
+  EXPECT_EQ(wire.types(), "RLC");
+  media.flush();
+  EXPECT_EQ(wire.types(), "");
+  everything_idle();
 }

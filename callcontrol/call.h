@@ -1,0 +1,498 @@
+// A call of CallManager and what it is made of (its trunk groups' supervision adapter, its
+// circuits' half-call machines): internal to callcontrol, shared by call_manager.cpp (calls from
+// and to SIP) and transit.cpp (PSTN -> PSTN through this exchange, the second ISUP half of a
+// transit call). Nothing outside callcontrol/ includes it.
+#pragma once
+
+#include "callcontrol/call_manager.h"
+#include "callcontrol/isup_call/incoming_call.h"
+#include "callcontrol/isup_call/outgoing_call.h"
+#include "callcontrol/isup_call/timers.h"
+#include "callcontrol/isup_messages.h"
+#include "callcontrol/sip_call/incoming_sip_call.h"
+#include "callcontrol/sip_call/outgoing_sip_call.h"
+#include "callcontrol/transit.h"
+
+namespace mgc::cc {
+
+namespace detail {
+inline constexpr uint8_t kLocationPublicLocal = 2; // Q.850: public network serving the local user
+inline constexpr uint8_t kCauseNoRoute = 3;
+inline constexpr uint8_t kCauseNormal = 16;
+inline constexpr uint8_t kCauseAddressIncomplete = 28; // RFC 3398 §8.2.6.1: 484 Address Incomplete
+inline constexpr uint8_t kCauseDestinationOutOfOrder = 27;
+inline constexpr uint8_t kCauseNoCircuit = 34;
+inline constexpr uint8_t kCauseTemporaryFailure = 41;
+inline constexpr uint8_t kCauseResourceUnavailable = 47;
+inline constexpr uint8_t kCauseExchangeRoutingError = 25; // Q.764 §2.1.12: hop counter exhausted
+
+// An ISUP body relayed through a tandem, decoded as a transit exchange does (Q.764 §2.9.5.3);
+// false if it cannot be used or encoded again.
+bool decode_body(const std::vector<uint8_t> &bytes, isup::Message &out);
+// The called number's digits (Q.763 §3.9): `st` tells an end-of-pulsing signal, `bad` a spare code.
+std::string address_digits(const isup::Number &n, bool *st = nullptr, bool *bad = nullptr);
+// Digits of a SAM appended to the IAM's called number (en bloc from here on, RFC 3578 §2).
+void append_address(isup::Message &iam, std::string_view more, bool st);
+// RFC 3204 body form of a message (no CIC).
+std::vector<uint8_t> body_of(const isup::Message &m);
+} // namespace detail
+
+using namespace detail;
+using namespace isup_call;
+using isup::MessageType;
+
+// ---------------------------------------------------------------------------------------------
+struct CallManager::TrunkGroup {
+  CircuitGroup circuits;
+  MediaGateway *media;
+  std::unique_ptr<SupervisionAdapter> port;
+  std::unique_ptr<CircuitSupervision> supervision;
+  bool destination_available = true;
+  unsigned overlap_min_digits = 0; // 0: en bloc (see set_overlap)
+  TrunkGroup(std::string name, uint32_t own, uint32_t dpc, Hunting h, MediaGateway &m)
+      : circuits(std::move(name), own, dpc, h), media(&m) {}
+};
+
+class CallManager::SupervisionAdapter : public SupervisionPort {
+public:
+  SupervisionAdapter(CallManager &m, TrunkGroup &tg) : m_(m), tg_(tg) {}
+  void send(const isup::Message &msg) override { m_.isup_.send(tg_.circuits.dpc(), msg); }
+  void start_timer(uint16_t cic, IsupTimer t, uint32_t ms) override {
+    stop_timer(cic, t);
+    timers_[{cic, t}] = m_.sched_.start(ms, [this, cic, t] {
+      timers_.erase({cic, t});
+      tg_.supervision->on_timer(cic, t);
+    });
+  }
+  void stop_timer(uint16_t cic, IsupTimer t) override {
+    auto it = timers_.find({cic, t});
+    if (it != timers_.end()) {
+      m_.sched_.stop(it->second);
+      timers_.erase(it);
+    }
+  }
+  void release_call(uint32_t ref, uint16_t, uint8_t cause) override;
+  void reattempt_call(uint32_t ref, uint16_t) override;
+  void maintenance_alert(uint16_t, const char *) override {}
+  ~SupervisionAdapter() override {
+    for (auto &[k, id] : timers_)
+      m_.sched_.stop(id);
+  }
+
+private:
+  CallManager &m_;
+  TrunkGroup &tg_;
+  std::map<std::pair<uint16_t, IsupTimer>, Scheduler::Id> timers_;
+};
+
+// ---------------------------------------------------------------------------------------------
+// A call joins its ISUP half-call machine (isup_call::Port) and its SIP half-call machine
+// (sip_call::Port): the incoming SIP call (UAS) of a call from SIP, the outgoing one (UAC) of a
+// call to SIP. Each machine decides its own side's messages; the call passes what one half
+// reports to the other and builds the messages' contents (ISUP parameters, SDP, SIP-T bodies).
+struct CallManager::Call : isup_call::Port, sip_call::Port {
+  enum class Direction : uint8_t { SipToPstn, PstnToSip };
+  CallManager &m;
+  uint32_t ref;
+  Direction dir;
+  TrunkGroup *tg = nullptr;
+  uint16_t cic = 0;
+  std::unique_ptr<OutgoingCall> out;
+  std::unique_ptr<IncomingCall> in;
+  SipLeg *leg = nullptr;    // set through set_leg() only
+  std::unique_ptr<sip_call::IncomingSipCall> sip_in;  // SIP -> PSTN: this gateway is the UAS
+  std::unique_ptr<sip_call::OutgoingSipCall> sip_out; // PSTN -> SIP: this gateway is the UAC
+  SipBody sip_body_out;                 // the body of the next message the SIP machine sends
+  const SipBody *sip_body_in = nullptr; // the body of the SIP message being processed
+  std::string leg_call_id;  // its Call-ID, the key in CallManager::sip_calls_
+  SipPeer peer;
+  std::vector<RouteTarget> fallbacks; // trunk groups still to try (SIP -> PSTN)
+  std::string routed_number;
+  MediaGateway::Handle media = 0;
+  bool media_connected = false;
+  std::string local_sdp, remote_sdp;
+  isup::Message iam;                      // sent (SIP -> PSTN) or received (PSTN -> SIP)
+  // Held by pointer: most calls have neither, and each is the size of a message (a held call's
+  // memory is a benchmark target of its own).
+  std::unique_ptr<isup::Message> encapsulated; // trusted IAM from the SIP-T INVITE
+  std::unique_ptr<isup::Message> from_sip;  // trusted ISUP from the last SIP message (to relay)
+  std::unique_ptr<Transit> transit;         // PSTN -> PSTN: the outgoing ISUP half (transit.h)
+  const isup::Message *from_pstn = nullptr; // the ISUP message being processed
+  // answered: the call (either half); sip_done: the SIP machine is over, or the call never got a
+  // SIP leg (see no_sip())
+  bool answered = false, sip_done = false, isup_done = false, finished = false;
+  bool routed = false;                      // PSTN -> SIP: the INVITE is decided
+  // SIP -> PSTN: what tells a later INVITE with more digits of this call (RFC 3578 §3.5); the
+  // rest of the INVITE's call context is in the IAM once it is built
+  std::string sip_called, sip_from_tag;
+  std::string sam_digits;                   // SIP -> PSTN: the digits of the SAM to send
+  MediaGateway::Handle loop = 0;            // the continuity check loop (Q.764 §2.1.8)
+  bool loop_attached = false, loop_pending = false, in_loopback_request = false;
+  // The loop is being taken down: a gateway may refuse a second connection on the endpoint
+  // until it is gone (osmo-mgw does), so the call's media connection waits for it.
+  bool loop_releasing = false;
+  std::function<void()> after_loop;
+  uint8_t release_cause = kCauseNormal, release_location = 0;
+  HalfCallTimers timers;
+  CallRecord cdr;
+
+  Call(CallManager &mgr, uint32_t r, Direction d)
+      : m(mgr), ref(r), dir(d), timers(mgr.sched_, mgr.cfg_.timers) {
+    cdr.seizure = CallRecord::Clock::now();
+    cdr.direction = d == Direction::SipToPstn ? "sip-to-pstn" : "pstn-to-sip"; // or pstn-to-pstn
+  }
+
+  void process(const Event &e) {
+    if (out)
+      out->process(e);
+    else if (in)
+      in->process(e);
+  }
+  const char *isup_state() const { return out ? out->state() : in ? in->state() : "none"; }
+  // An event for the SIP half-call machine, with the body of the message it may send.
+  void sip(const sip_call::Event &e, SipBody b = {}) {
+    sip_body_out = std::move(b);
+    if (sip_out)
+      sip_out->process(e);
+    else if (sip_in)
+      sip_in->process(e);
+  }
+  // An event from the SIP peer, whose body the call reads in the machine's notification.
+  void sip_from_peer(const sip_call::Event &e, const SipBody &b) {
+    sip_body_in = &b;
+    sip(e);
+    sip_body_in = nullptr;
+  }
+  const char *sip_state() const {
+    return sip_out ? sip_out->state() : sip_in ? sip_in->state() : "none";
+  }
+  // SIP -> PSTN: the leg and its UAS machine (again for a later INVITE that takes over the call).
+  void start_sip_in(SipLeg &l) {
+    set_leg(&l);
+    sip_done = false;
+    sip_in = std::make_unique<sip_call::IncomingSipCall>(*this);
+  }
+  void send(isup::Message msg) {
+    msg.cic = cic;
+    m.isup_.send(tg->circuits.dpc(), msg);
+  }
+  // A trusted ISUP message the SIP peer sent, of the wanted type, to relay instead of ours.
+  std::optional<isup::Message> relay(MessageType t) {
+    // a transit call passes on the message of its other circuit as it came (Q.764 §2.1-2.3)
+    if (transit && transit->backward && transit->backward->type == t) {
+      isup::Message msg = *transit->backward;
+      transit->backward = nullptr;
+      return msg;
+    }
+    if (from_sip && from_sip->type == t) {
+      isup::Message msg = *from_sip;
+      from_sip.reset();
+      return msg;
+    }
+    return std::nullopt;
+  }
+  SipBody body(const std::string &sdp, const isup::Message *isup_msg) const {
+    SipBody b;
+    b.sdp = sdp;
+    if (isup_msg && peer.profile != SipProfile::Plain) {
+      b.isup = body_of(*isup_msg);
+      b.has_isup = !b.isup.empty();
+    }
+    return b;
+  }
+  // A trusted SIP-T/SIP-I peer's ISUP, kept to relay instead of building our own (RFC 3372).
+  void take_isup(const SipBody &b) {
+    if (!b.has_isup || !peer.trusted || peer.profile == SipProfile::Plain)
+      return;
+    isup::Message msg;
+    if (decode_body(b.isup, msg))
+      from_sip = std::make_unique<isup::Message>(std::move(msg));
+  }
+  // PSTN -> SIP: the call ends before it has a SIP leg (no route, no peer, no media).
+  void no_sip() {
+    if (!sip_out)
+      sip_done = true;
+  }
+  // The one way `leg` changes, so that CallManager::sip_calls_ always knows it.
+  void set_leg(SipLeg *l) {
+    if (leg) {
+      const auto [first, last] = m.sip_calls_.equal_range(leg_call_id);
+      for (auto it = first; it != last; ++it)
+        if (it->second == ref) {
+          m.sip_calls_.erase(it);
+          break;
+        }
+    }
+    leg = l;
+    if (l) {
+      leg_call_id = l->call_id();
+      m.sip_calls_.emplace(leg_call_id, ref);
+    }
+  }
+  void try_finish() {
+    if (finished || !isup_done || !sip_done || media_connected || (transit && !transit->done()))
+      return;
+    finished = true;
+    set_leg(nullptr); // a CANCEL may still be on its way: its answer is the user agent's
+    cdr.release = CallRecord::Clock::now();
+    cdr.cause = release_cause;
+    cdr.cause_location = release_location;
+    if (m.cdr_)
+      m.cdr_->write(cdr);
+    m.counters_.inc(CcCounter::released);
+    m.finished_.push_back(ref);
+  }
+  void release_media() {
+    if (!media_connected)
+      return;
+    media_connected = false;
+    tg->media->release(media, [](const Status &) {});
+    try_finish();
+  }
+
+  // ---- Port: messages on the circuit
+  void send_iam() override { send(iam); }
+  void send_sam() override {
+    m.counters_.inc(CcCounter::sams_out);
+    send(msgs::sam(cic, sam_digits, false));
+  }
+  void send_cot(bool ok) override { send(msgs::cot(cic, ok)); }
+  void send_acm(bool in_band) override {
+    send(relay(MessageType::Acm).value_or(msgs::acm(cic, in_band)));
+  }
+  void send_cpg(bool in_band) override {
+    send(relay(MessageType::Cpg).value_or(msgs::cpg(cic, in_band ? 2 : 1, in_band)));
+  }
+  void send_anm() override { send(relay(MessageType::Anm).value_or(msgs::anm(cic))); }
+  void send_con() override {
+    // A transit exchange passes on an ANM that came before any ACM as the ANM it is (Q.764
+    // §2.1.7); the incoming half, which has sent no ACM yet, takes it as its CON row.
+    if (auto anm = transit ? relay(MessageType::Anm) : std::nullopt)
+      return send(std::move(*anm));
+    send(relay(MessageType::Con).value_or(msgs::con(cic)));
+  }
+  void send_rel(uint8_t cause, uint8_t location) override {
+    send(relay(MessageType::Rel).value_or(msgs::rel(cic, cause, location)));
+  }
+  void send_rlc() override { send(msgs::rlc(cic)); }
+  void send_rsc() override { send(msgs::rsc(cic)); }
+  void send_sus(bool network) override {
+    send(relay(MessageType::Sus).value_or(msgs::sus(cic, network)));
+  }
+  void send_res(bool network) override {
+    send(relay(MessageType::Res).value_or(msgs::res(cic, network)));
+  }
+  void attach_check_loop() override;
+  void detach_check_loop() override {
+    if (loop_pending) { // still being set up: the loopback's answer takes it down
+      loop_pending = false;
+      loop_releasing = true;
+      return;
+    }
+    if (!loop_attached)
+      return;
+    loop_attached = false;
+    loop_releasing = true;
+    tg->media->release(loop, loop_released(m, ref));
+  }
+  // Completion of the loop's release: what waited for it (the call's media connection) goes on.
+  static MediaGateway::Done loop_released(CallManager &mgr, uint32_t r) {
+    return [&mgr, r](const Status &) {
+      auto it = mgr.calls_.find(r);
+      if (it == mgr.calls_.end() || !it->second->loop_releasing)
+        return;
+      it->second->loop_releasing = false;
+      if (auto next = std::move(it->second->after_loop)) {
+        it->second->after_loop = nullptr;
+        next();
+        mgr.reap();
+      }
+    };
+  }
+  Address address() const override {
+    bool st = false, bad = false;
+    const auto *cdpn = iam.find<isup::CalledPartyNumber>();
+    const std::string digits = cdpn ? address_digits(*cdpn, &st, &bad) : std::string();
+    // An en-bloc trunk group, ST, or a number that cannot grow into a valid one: route now.
+    if (st || bad || !tg || tg->overlap_min_digits == 0)
+      return Address::Complete;
+    if (const auto match = m.routing_.lookup(digits);
+        match && match->route->digits && digits.size() >= match->route->digits)
+      return Address::Complete; // number analysis (RFC 3578 §2.2)
+    return digits.size() < tg->overlap_min_digits ? Address::Incomplete : Address::Sufficient;
+  }
+  void start_timer(IsupTimer t) override {
+    timers.start(t, [this, t] {
+      if (auto e = expiry_event(t))
+        process(*e);
+      m.reap();
+    });
+  }
+  void stop_timer(IsupTimer t) override { timers.stop(t); }
+
+  // ---- Port: what the ISUP half tells the call
+  void on_setup() override { m.route_from_pstn(*this); }
+  // PSTN -> SIP: the numbers as received so far, for the CDR and `show calls` (a call may end
+  // before it is routed: T35, T8, continuity failure).
+  void note_numbers() {
+    if (const auto *cdpn = iam.find<isup::CalledPartyNumber>())
+      cdr.called = address_digits(*cdpn);
+    if (const auto *cgpn = iam.find<isup::CallingPartyNumber>())
+      cdr.calling = std::string(cgpn->address_signals.str());
+  }
+  // RFC 3578 §2.2: once the INVITE is out, further SAMs are disregarded.
+  // A transit call passes them on as SAMs (Q.764 §2.1.3).
+  void on_more_digits() override {
+    if (transit)
+      m.transit_sam(*this);
+    else
+      m.counters_.inc(CcCounter::sams_disregarded);
+  }
+  // RFC 3398 §7.2.5/§7.2.6 ACM, §7.2.9 CPG: 180, or 183 with the media for in-band information.
+  void on_alerting(bool in_band) override {
+    sip(sip_call::EvProgressReq{in_band ? 183 : 180}, body(in_band ? local_sdp : "", from_pstn));
+  }
+  void on_progress(bool in_band) override {
+    if (transit && from_pstn) // a CPG from the preceding exchange once answered (Q.764 §2.1.5)
+      transit->pass_on(*from_pstn);
+    else if (answered)
+      info_to_sip(); // a CPG after answer has no SIP mapping (RFC 3398 §7.2.9): SIP-T INFO only
+    else
+      sip(sip_call::EvProgressReq{183}, body(in_band ? local_sdp : "", from_pstn));
+  }
+  // Mid-call ISUP toward a SIP-T/SIP-I peer in INFO (RFC 3372 §5.4); plain SIP peers are not told
+  // (RFC 3398 §9.1: not to a peer that has not used encapsulated ISUP).
+  void info_to_sip() {
+    if (!leg || sip_done || !from_pstn || peer.profile == SipProfile::Plain)
+      return;
+    m.counters_.inc(CcCounter::isup_to_info);
+    leg->info(body("", from_pstn));
+  }
+  void on_answer() override {
+    answered = true;
+    cdr.answer = CallRecord::Clock::now();
+    m.counters_.inc(CcCounter::answered);
+    sip(sip_call::EvAnswerReq{}, body(local_sdp, from_pstn));
+    forget_iam();
+  }
+  // Answered: no dual-seizure re-attempt (Q.764 §2.9.1.4), SAM or address analysis will need
+  // the IAM again, and it is the largest part of an established call's state. The rest of the
+  // setup's context goes too: the SDPs (the media gateway holds the media now), the INVITE's call
+  // info (RFC 3578 §3.5 digits come before the answer only), the route's fallbacks and the body
+  // of the answer just sent (a hang-up sets its own).
+  void forget_iam() {
+    iam = isup::Message{};
+    encapsulated.reset();
+    std::string().swap(local_sdp);
+    std::string().swap(remote_sdp);
+    std::string().swap(sip_called);
+    std::string().swap(sip_from_tag);
+    std::vector<RouteTarget>().swap(fallbacks);
+    sip_body_out = {};
+    if (transit)
+      std::string().swap(transit->called);
+  }
+  // RFC 3398 §9.1: SUS and RES reach SIP-T peers in INFO; media is left as it is.
+  // A transit call passes SUS/RES on to the succeeding exchange (Q.764 §2.5.1, §2.5.2).
+  void on_suspend(bool network) override {
+    m.counters_.inc(CcCounter::suspends);
+    if (transit)
+      transit->forward_event(from_pstn, EvSuspendReq{network});
+    else
+      info_to_sip();
+  }
+  void on_resume(bool network) override {
+    m.counters_.inc(CcCounter::resumes);
+    if (transit)
+      transit->forward_event(from_pstn, EvResumeReq{network});
+    else
+      info_to_sip();
+  }
+  void on_released(uint8_t cause, uint8_t location) override {
+    release_cause = cause;
+    release_location = location;
+    if (cdr.released_by.empty())
+      cdr.released_by = from_pstn ? "pstn" : "gateway";
+    // RFC 3398 §7.2.4 (REL before the final response: the status of §7.2.4.1), §8.2.7 (CANCEL
+    // before it), §10.2 (BYE after it): the SIP machine picks the message for its state.
+    const SipFinal f = sip_final_for_cause(cause, static_cast<CauseLocation>(location));
+    sip(sip_call::EvHangupReq{cause, f.status ? f.status : 480}, body("", from_pstn));
+    // Q.764 §2.3.1 at a transit exchange: the REL goes on with its cause and location.
+    if (transit)
+      transit->release(cause, location, from_pstn);
+  }
+  void on_reattempt() override;
+  // The ISUP half is over: the check loop goes, and a call that never reached SIP (continuity
+  // failure, T35, T8 ...) has no SIP side to wait for.
+  void isup_gone() {
+    isup_done = true;
+    detach_check_loop();
+    if (!leg && !routed)
+      sip_done = true;
+  }
+  void on_circuit_idle() override {
+    isup_gone();
+    if (tg->circuits.find(cic) && tg->circuits.find(cic)->call_ref == ref)
+      tg->circuits.idle(cic);
+    release_media();
+    try_finish();
+  }
+  void on_circuit_reset() override {
+    // T5 expired (Q.764 §2.9.6): the half sent RSC and alerted maintenance. The call is over:
+    // circuit supervision carries the reset on (RSC repeated under T16/T17 until an RLC, for as
+    // long as the far end stays silent) and the call ends now, its CDR written, instead of
+    // living as long as the reset does.
+    release_media();
+    isup_gone();
+    if (tg && tg->supervision)
+      tg->supervision->adopt_reset(cic);
+    try_finish();
+  }
+  void on_unexpected(const char *, const char *) override {
+    m.counters_.inc(CcCounter::unexpected_events);
+  }
+
+  // ---- sip_call::Port: messages on the leg (bodies from sip_body_out)
+  void send_provisional(int status) override {
+    if (leg)
+      leg->provisional(status, sip_body_out);
+  }
+  void send_answer() override {
+    if (leg)
+      leg->answer(sip_body_out);
+  }
+  void send_reject(int status, uint8_t cause) override {
+    if (leg)
+      leg->reject(status, cause, sip_body_out);
+  }
+  void send_cancel(uint8_t cause) override {
+    if (leg)
+      leg->cancel(cause);
+  }
+  void send_bye(uint8_t cause) override {
+    if (leg)
+      leg->bye(cause, sip_body_out);
+  }
+
+  // ---- sip_call::Port: what the SIP half tells the call
+  void on_provisional(int status, bool early_media) override;
+  void on_answered() override;
+  void on_failed(int status, uint8_t cause, bool local) override;
+  void on_cancelled() override;
+  void on_bye(std::optional<uint8_t> cause) override;
+  void on_sip_over(bool dialog_over) override {
+    sip_done = true;
+    // The leg is forgotten once its dialog is over: the adapter frees it, and a new leg may
+    // later live at the same address. While a CANCEL is on its way the leg stays known, so that
+    // a crossing 2xx still reaches the machine (and gets its BYE) as long as the call lives.
+    if (dialog_over)
+      set_leg(nullptr);
+    try_finish();
+  }
+  void on_unexpected(const char *machine, const char *state, const char *event) override {
+    m.counters_.inc(CcCounter::unexpected_sip_events);
+    m.last_unexpected_sip_ = std::string(machine) + " " + state + " " + event;
+  }
+};
+
+} // namespace mgc::cc

@@ -1,0 +1,401 @@
+// PSTN -> PSTN through this exchange (Q.764 §2.1-2.3 for a transit exchange): routing to a trunk
+// group, the outgoing ISUP half (transit.h), the media path joined across both circuits'
+// endpoints, and what passes from one circuit to the other.
+#include "callcontrol/transit.h"
+
+#include "callcontrol/call.h"
+#include "callcontrol/isup_call/message_event.h"
+
+namespace mgc::cc {
+
+CallManager::Transit::Transit(Call &call, TrunkGroup &group, uint16_t circuit)
+    : c(call), tg(&group), cic(circuit), timers(call.m.sched_, call.m.cfg_.timers) {}
+
+bool CallManager::Transit::owns_circuit() const {
+  const Circuit *k = tg->circuits.find(cic);
+  return k && k->call_ref == c.ref;
+}
+
+void CallManager::Transit::send(isup::Message msg) {
+  msg.cic = cic;
+  c.m.isup_.send(tg->circuits.dpc(), msg);
+}
+
+// ---- routing ---------------------------------------------------------------------------------
+bool CallManager::transit_to(Call &c, const RoutingTable::Match &match, const RouteTarget &target,
+                             std::vector<RouteTarget> rest) {
+  TrunkGroup *g = nullptr;
+  for (auto &x : groups_)
+    if (x->circuits.name() == target.name && x->destination_available)
+      g = x.get();
+  if (!g)
+    return false;
+  // Q.764 §2.1.12: a transit exchange decrements the hop counter; once it would reach 0 the
+  // call is not routed on but released with cause 25 (exchange routing error), so that a
+  // routing loop between exchanges ends.
+  if (const auto *hc = c.iam.find<isup::HopCounter>(); hc && hc->hop_counter <= 1) {
+    counters_.inc(CcCounter::hop_counter_exhausted);
+    c.release_cause = kCauseExchangeRoutingError;
+    c.no_sip();
+    c.process(EvReleaseReq{kCauseExchangeRoutingError, kLocationPublicLocal});
+    return true;
+  }
+  Circuit *k = g->circuits.seize_outgoing(c.ref);
+  if (!k)
+    return false;
+  counters_.inc(CcCounter::transit_calls);
+  c.no_sip(); // a transit call has no SIP half
+  c.fallbacks = std::move(rest);
+  c.routed_number = match.number;
+  c.transit = std::make_unique<Transit>(c, *g, k->cic);
+  Transit &t = *c.transit;
+  // The digit manipulation of the route applies to the number as received; an ST signal the
+  // IAM had stays at its end.
+  bool st = false;
+  if (const auto *cdpn = c.iam.find<isup::CalledPartyNumber>())
+    address_digits(*cdpn, &st);
+  t.called = match.number + (st ? "F" : "");
+  t.out = std::make_unique<OutgoingCall>(t);
+  c.cdr.direction = "pstn-to-pstn";
+  c.cdr.trunk_group_out = g->circuits.name();
+  c.cdr.cic_out = k->cic;
+  // The incoming circuit's endpoint first (no remote yet), then the outgoing one toward it.
+  const uint32_t ref = c.ref;
+  connect_media_then(c, "", [this, ref] { join_transit_media(ref); });
+  return true;
+}
+
+// The outgoing circuit's endpoint is connected with the incoming one's SDP as its remote, then
+// the incoming one is modified with the outgoing one's SDP: the path through the gateways is
+// two-way before the IAM goes out (Q.764 §2.1.1.1: the through-connection is made at a transit
+// exchange when the IAM is sent), as for a call from SIP.
+void CallManager::join_transit_media(uint32_t ref) {
+  auto it = calls_.find(ref);
+  if (it == calls_.end() || !it->second->transit)
+    return;
+  Call &c = *it->second;
+  Transit &t = *c.transit;
+  if (t.over || c.isup_done)
+    return;
+  MediaGateway *gw = t.tg->media;
+  const uint16_t cic = t.cic;
+  t.media_pending = true;
+  gw->connect(t.tg->circuits.name(), cic, c.local_sdp, MediaMode::SendRecv,
+              [this, ref, gw, cic](const Status &s, MediaGateway::Handle h, std::string_view sdp) {
+    auto it = calls_.find(ref);
+    Transit *t = it == calls_.end() ? nullptr : it->second->transit.get();
+    if (!t || t->cic != cic || !t->media_pending) { // not this half's connection any more
+      if (s.ok())
+        gw->release(h, [](const Status &) {});
+      return;
+    }
+    Call &c = *it->second;
+    t->media_pending = false;
+    if (s.ok()) {
+      t->media = h;
+      t->media_connected = true;
+    }
+    if (t->over || c.isup_done) { // released while the gateway was connecting
+      t->release_media();
+      c.try_finish();
+      reap();
+      return;
+    }
+    if (!s.ok()) {
+      // Q.764 §2.2: the IAM is refused toward the caller; nothing went out on this circuit.
+      counters_.inc(CcCounter::media_failures);
+      c.release_cause = kCauseResourceUnavailable;
+      c.cdr.released_by = "gateway";
+      t->release(kCauseResourceUnavailable, kLocationPublicLocal, nullptr);
+      c.process(EvReleaseReq{kCauseResourceUnavailable, kLocationPublicLocal});
+      reap();
+      return;
+    }
+    c.tg->media->modify(c.media, MediaMode::SendRecv, sdp, [this, ref, cic](const Status &s2,
+                                                                           std::string_view) {
+      auto it2 = calls_.find(ref);
+      Transit *t2 = it2 == calls_.end() ? nullptr : it2->second->transit.get();
+      if (!t2 || t2->cic != cic || t2->over || it2->second->isup_done)
+        return;
+      Call &c2 = *it2->second;
+      if (!s2.ok()) {
+        counters_.inc(CcCounter::media_failures);
+        c2.release_cause = kCauseResourceUnavailable;
+        c2.cdr.released_by = "gateway";
+        t2->release(kCauseResourceUnavailable, kLocationPublicLocal, nullptr);
+        c2.process(EvReleaseReq{kCauseResourceUnavailable, kLocationPublicLocal});
+      } else {
+        t2->process(EvSetupReq{}); // the IAM
+      }
+      reap();
+    });
+  });
+}
+
+// Q.764 §2.9.1.4: dual seizure lost (or the circuit blocked or unequipped before any backward
+// message): the call is repeated on another circuit of the same trunk group, then of the
+// route's next groups; without one the caller gets cause 34.
+void CallManager::transit_reattempt(uint32_t ref) {
+  auto it = calls_.find(ref);
+  if (it == calls_.end() || !it->second->transit)
+    return;
+  Call &c = *it->second;
+  Transit &t = *c.transit;
+  if (t.over || c.isup_done) { // the caller went meanwhile
+    t.over = true;
+    c.try_finish();
+    return;
+  }
+  t.out.reset();
+  t.timers.stop_all();
+  std::vector<TrunkGroup *> candidates{t.tg};
+  for (const auto &target : c.fallbacks)
+    if (target.kind == RouteTarget::Kind::TrunkGroup)
+      for (auto &g : groups_)
+        if (g->circuits.name() == target.name && g->destination_available)
+          candidates.push_back(g.get());
+  for (TrunkGroup *g : candidates)
+    if (Circuit *k = g->circuits.seize_outgoing(c.ref)) {
+      t.tg = g;
+      t.cic = k->cic;
+      c.cdr.trunk_group_out = g->circuits.name();
+      c.cdr.cic_out = k->cic;
+      t.out = std::make_unique<OutgoingCall>(t);
+      join_transit_media(ref);
+      return;
+    }
+  counters_.inc(CcCounter::no_circuit);
+  t.over = true;
+  c.release_cause = kCauseNoCircuit;
+  c.cdr.released_by = "gateway";
+  c.process(EvReleaseReq{kCauseNoCircuit, kLocationPublicLocal});
+  c.try_finish();
+}
+
+// A message on the transit call's outgoing circuit (or one no machine acts on, from either).
+void CallManager::transit_received(Call &c, TrunkGroup &tg, const isup::Message &msg) {
+  Transit &t = *c.transit;
+  const bool outgoing = !(c.tg == &tg && c.cic == msg.cic);
+  if (msgs::classify(msg.type) == msgs::Classified::Ignored) {
+    // Messages a transit exchange does not act on (FAC, USR, APM, INF/INR ...) go on to the other
+    // circuit as they came, while both halves are in the call.
+    if (outgoing) {
+      if (!c.isup_done && !t.over && t.iam_sent)
+        c.send(msg);
+    } else {
+      t.pass_on(msg);
+    }
+    return;
+  }
+  t.from_pstn = &msg;
+  if (auto e = received_event(msg)) {
+    if (msg.type == MessageType::Rel)
+      c.cdr.released_by = "pstn";
+    t.process(*e);
+  } else {
+    counters_.inc(CcCounter::unexpected_isup); // an IAM or SAM has no place on this circuit
+  }
+  t.from_pstn = nullptr;
+}
+
+// Q.764 §2.1.3: a SAM on the incoming circuit goes on as a SAM once the IAM is out; before that
+// its digits join the IAM still to be sent. A re-attempted IAM carries them all.
+void CallManager::transit_sam(Call &c) {
+  Transit &t = *c.transit;
+  const isup::Message *sam = c.from_pstn;
+  const auto *sn = sam ? sam->find<isup::SubsequentNumber>() : nullptr;
+  if (!sn || t.over)
+    return;
+  bool st = false;
+  const std::string more = address_digits(*sn, &st);
+  if (!t.called.empty() && t.called.back() == 'F')
+    return; // the number was complete: Q.764 §2.1.2 has no digits after ST
+  t.called += more;
+  if (st)
+    t.called.push_back('F');
+  counters_.inc(CcCounter::sams_out);
+  t.forward_event(sam, EvMoreDigitsReq{st});
+}
+
+// ---- between the halves ----------------------------------------------------------------------
+void CallManager::Transit::forward_event(const isup::Message *msg, const Event &e) {
+  if (over || !iam_sent || !out)
+    return;
+  forward = msg;
+  out->process(e);
+  forward = nullptr;
+}
+
+void CallManager::Transit::pass_on(const isup::Message &msg) {
+  if (!over && iam_sent)
+    send(msg);
+}
+
+void CallManager::Transit::to_incoming(const isup::Message *msg, const Event &e) {
+  if (c.isup_done) // the incoming circuit is gone already (released, reset)
+    return;
+  backward = msg;
+  c.process(e);
+  backward = nullptr;
+}
+
+void CallManager::Transit::release(uint8_t cause, uint8_t location, const isup::Message *rel) {
+  if (over)
+    return;
+  if (!iam_sent) {
+    // Nothing went out on the circuit (the media path was still being made, or the IAM was lost
+    // to a dual seizure): it is free again without REL, if it is still this call's.
+    timers.stop_all();
+    if (owns_circuit())
+      tg->circuits.idle(cic);
+    over = true;
+    release_media();
+    c.try_finish();
+    return;
+  }
+  forward_event(rel && rel->type == MessageType::Rel ? rel : nullptr, EvReleaseReq{cause, location});
+}
+
+void CallManager::Transit::circuit_gone(uint8_t cause) {
+  if (over)
+    return;
+  timers.stop_all(); // nothing left to supervise on a circuit supervision has taken
+  over = true;
+  release_media();
+  c.release_cause = cause;
+  c.release_location = kLocationPublicLocal;
+  if (c.cdr.released_by.empty())
+    c.cdr.released_by = "gateway";
+  to_incoming(nullptr, EvReleaseReq{cause, kLocationPublicLocal});
+  c.try_finish();
+}
+
+void CallManager::Transit::release_media() {
+  if (!media_connected)
+    return;
+  media_connected = false;
+  tg->media->release(media, [](const Status &) {});
+}
+
+// ---- Port: messages on the outgoing circuit
+// Q.764 §2.1.1: the IAM as it came, but for what a transit exchange changes: the CIC, the hop
+// counter (§2.1.12, one less), the called number (the route's digit manipulation), and the
+// continuity check indicator: the incoming half routes only once a check on the incoming or an
+// earlier circuit has passed (COT, §2.1.8), and none is made on this circuit, so the IAM asks for
+// none (Q.763 §3.35 "no continuity check required").
+void CallManager::Transit::send_iam() {
+  isup::Message iam = c.iam;
+  if (auto *hc = iam.find<isup::HopCounter>(); hc && hc->hop_counter > 0)
+    --hc->hop_counter;
+  if (auto *cdpn = iam.find<isup::CalledPartyNumber>()) {
+    cdpn->address_signals.assign(called);
+    cdpn->filler = 0;
+  }
+  if (auto *nci = iam.find<isup::NatureOfConnectionIndicators>())
+    nci->continuity_check_indicator = 0;
+  iam_sent = true;
+  send(std::move(iam));
+}
+// Only ever asked with the incoming SAM to pass on (transit_sam).
+void CallManager::Transit::send_sam() {
+  if (forward && forward->type == MessageType::Sam)
+    send(*forward);
+}
+void CallManager::Transit::send_cot(bool ok) { send(msgs::cot(cic, ok)); }
+void CallManager::Transit::send_acm(bool in_band) { send(msgs::acm(cic, in_band)); }
+void CallManager::Transit::send_cpg(bool in_band) { send(msgs::cpg(cic, in_band ? 2 : 1, in_band)); }
+void CallManager::Transit::send_anm() { send(msgs::anm(cic)); }
+void CallManager::Transit::send_con() { send(msgs::con(cic)); }
+// The incoming REL as it came (cause, location, diagnostics: Q.764 §2.3.1 at a transit
+// exchange); the gateway's own cause otherwise, and for T1's repetitions.
+void CallManager::Transit::send_rel(uint8_t cause, uint8_t location) {
+  send(forward && forward->type == MessageType::Rel ? *forward : msgs::rel(cic, cause, location));
+}
+void CallManager::Transit::send_rlc() { send(msgs::rlc(cic)); }
+void CallManager::Transit::send_rsc() { send(msgs::rsc(cic)); }
+void CallManager::Transit::send_sus(bool network) {
+  send(forward && forward->type == MessageType::Sus ? *forward : msgs::sus(cic, network));
+}
+void CallManager::Transit::send_res(bool network) {
+  send(forward && forward->type == MessageType::Res ? *forward : msgs::res(cic, network));
+}
+void CallManager::Transit::start_timer(IsupTimer t) {
+  CallManager &mgr = c.m;
+  timers.start(t, [this, &mgr, t] {
+    if (auto e = expiry_event(t))
+      process(*e);
+    mgr.reap();
+  });
+}
+
+// ---- Port: what the outgoing half reports goes to the incoming half, the messages as they came
+void CallManager::Transit::on_alerting(bool in_band) {
+  to_incoming(from_pstn, EvAlertingReq{in_band}); // ACM (Q.764 §2.1.4.? transit: sent on)
+}
+void CallManager::Transit::on_progress(bool in_band) {
+  if (c.answered) { // a CPG after answer has no row in the incoming half: sent on as it came
+    if (from_pstn && !c.isup_done)
+      c.send(*from_pstn);
+    return;
+  }
+  to_incoming(from_pstn, EvProgressReq{in_band});
+}
+void CallManager::Transit::on_answer() {
+  c.answered = true;
+  c.cdr.answer = CallRecord::Clock::now();
+  c.m.counters_.inc(CcCounter::answered);
+  to_incoming(from_pstn, EvAnswerReq{}); // ANM, or CON (Q.764 §2.1.6, §2.1.7)
+  c.forget_iam();
+}
+void CallManager::Transit::on_suspend(bool network) {
+  c.m.counters_.inc(CcCounter::suspends);
+  to_incoming(from_pstn, EvSuspendReq{network}); // Q.764 §2.5: SUS/RES sent back on
+}
+void CallManager::Transit::on_resume(bool network) {
+  c.m.counters_.inc(CcCounter::resumes);
+  to_incoming(from_pstn, EvResumeReq{network});
+}
+// The outgoing side is gone or going: its REL (passed back with cause and location, Q.764
+// §2.3.1), T7 (cause 102) or T9 (cause 19) expiry, or a reset by the far end (cause 41).
+void CallManager::Transit::on_released(uint8_t cause, uint8_t location) {
+  c.release_cause = cause;
+  c.release_location = location;
+  if (c.cdr.released_by.empty())
+    c.cdr.released_by = from_pstn ? "pstn" : "gateway";
+  to_incoming(from_pstn && from_pstn->type == MessageType::Rel ? from_pstn : nullptr,
+              EvReleaseReq{cause, location});
+}
+void CallManager::Transit::on_reattempt() {
+  // The IAM on the lost circuit is void; the circuit belongs to the far end's call now, or (if
+  // still ours: blocked or unequipped at the far end) is reset, the clean way back to idle
+  // (Q.764 §2.9.3.1). The machine reporting this is in its transition: replaced afterwards.
+  c.m.counters_.inc(CcCounter::reattempts);
+  iam_sent = false;
+  release_media();
+  if (owns_circuit()) {
+    tg->circuits.idle(cic); // no call holds it now: the reset ends none
+    tg->supervision->reset(cic);
+  }
+  CallManager &mgr = c.m;
+  const uint32_t r = c.ref;
+  mgr.deferred_.push_back([&mgr, r] { mgr.transit_reattempt(r); });
+}
+void CallManager::Transit::on_circuit_idle() {
+  if (owns_circuit())
+    tg->circuits.idle(cic);
+  over = true;
+  release_media();
+  c.try_finish();
+}
+void CallManager::Transit::on_circuit_reset() {
+  // T5 (Q.764 §2.9.6): circuit supervision carries the reset on; the half is over.
+  release_media();
+  over = true;
+  tg->supervision->adopt_reset(cic);
+  c.try_finish();
+}
+void CallManager::Transit::on_unexpected(const char *, const char *) {
+  c.m.counters_.inc(CcCounter::unexpected_events);
+}
+
+} // namespace mgc::cc
