@@ -729,6 +729,11 @@ bool Sim::originate_one() {
     cg.screening_indicator = kScreeningNetworkProvided;
     iam.add(cg);
   }
+  if (orig_.hop_counter) {
+    isup::HopCounter hc;
+    hc.hop_counter = orig_.hop_counter;
+    iam.add(hc);
+  }
   c.out = std::make_unique<OutgoingCall>(c);
   c.process(EvSetupReq{});
   // The test tone came back through the far end's loop (simulated): COT success.

@@ -67,6 +67,7 @@ struct OriginateConfig {
   uint32_t sam_digits = 0;           // overlap: the last N digits go in a SAM after the IAM
   // Q.764 §2.1.8: the IAM asks for a continuity check on the circuit; COT (success) follows it.
   bool continuity_check = false;
+  uint8_t hop_counter = 0; // Q.763 §3.80 in the IAM (Q.764 §2.1.12); 0: none
   std::vector<uint8_t> expect_causes{16}; // release causes that count as success
 };
 

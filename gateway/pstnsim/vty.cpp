@@ -408,6 +408,11 @@ CMD(cfg_orig_sam, "sam-digits <0-30>",
   orig().sam_digits = u32(argv[0]);
   return CMD_SUCCESS;
 }
+CMD(cfg_orig_hop, "hop-counter <0-31>",
+    "The IAMs carry a hop counter (Q.763 3.80, Q.764 2.1.12); 0: none (default)\nValue\n") {
+  orig().hop_counter = static_cast<uint8_t>(u32(argv[0]));
+  return CMD_SUCCESS;
+}
 CMD(cfg_orig_cot, "continuity-check",
     "The IAMs ask for a continuity check on the circuit (Q.764 2.1.8); COT (success) follows\n") {
   orig().continuity_check = true;
@@ -452,6 +457,8 @@ int write_originate(struct vty *vty) {
   vty_out(vty, " sam-digits %u%s", o.sam_digits, NL);
   if (o.continuity_check)
     vty_out(vty, " continuity-check%s", NL);
+  if (o.hop_counter)
+    vty_out(vty, " hop-counter %u%s", unsigned(o.hop_counter), NL);
   for (uint8_t c : o.expect_causes)
     vty_out(vty, " expect-cause %u%s", c, NL);
   vty_out(vty, " start-delay %u%s", g_cfg->originate_delay_ms, NL);
@@ -644,7 +651,7 @@ void vty_install_config(Config &cfg) {
   for (auto *c : {&cfg_orig_called_cmd, &cfg_orig_calling_cmd, &cfg_orig_called_nai_cmd,
                   &cfg_orig_calling_nai_cmd, &cfg_orig_rate_cmd, &cfg_orig_total_cmd,
                   &cfg_orig_duration_cmd, &cfg_orig_hold_cmd, &cfg_orig_sam_cmd, &cfg_orig_cot_cmd,
-                  &cfg_orig_no_cot_cmd,
+                  &cfg_orig_no_cot_cmd, &cfg_orig_hop_cmd,
                   &cfg_orig_expect_cmd, &cfg_orig_delay_cmd})
     install_element(ORIGINATE_NODE, c);
 
