@@ -1,6 +1,7 @@
 // libFuzzer target: call control driven by arbitrary input from both wires. The input is a
 // script: each step picks one thing that can happen to a gateway — an ISUP message from the PSTN
-// (any octets the codec accepts, on any of eight circuits), an INVITE from a SIP peer (plain or
+// (any octets the codec accepts, on any of fourteen circuits of three trunk groups: calls for 7...
+// and 8... transit from one group to another, PSTN -> PSTN), an INVITE from a SIP peer (plain or
 // trusted SIP-T, with any number, Diversion / History-Info entries and ISUP body), a response,
 // CANCEL, BYE or INFO on any leg, the media gateway failing, answering late or restarting, the
 // far exchange becoming unreachable, operator resets, time passing. Whatever the order, call
@@ -155,6 +156,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   cfg.own_point_code = kOwnPc;
   auto cm = std::make_unique<CallManager>(cfg, sched, wire, sip);
   cm->add_trunk_group("pstn", kFarPc, Hunting::Sequential, media).add_range(1, 8);
+  // transit (PSTN -> PSTN): two more groups toward the same exchange, CICs 11-14 and 16-17
+  cm->add_trunk_group("pstn-b", kFarPc, Hunting::Sequential, media).add_range(11, 14);
+  cm->add_trunk_group("pstn-c", kFarPc, Hunting::RoundRobin, media).add_range(16, 17);
   const SipPeer peers[] = {{"phone", SipProfile::Plain, false}, {"sipt", SipProfile::SipT, true},
                            {"untrusted", SipProfile::SipT, false}, {"sipi", SipProfile::SipI, true}};
   for (const auto &p : peers)
@@ -164,6 +168,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   cm->routing().add({"3", 0, "", {{RouteTarget::Kind::SipPeer, "sipt"}}});
   cm->routing().add({"4", 1, "9", {{RouteTarget::Kind::SipPeer, "sipi"},
                                    {RouteTarget::Kind::TrunkGroup, "pstn"}}});
+  cm->routing().add({"7", 1, "", {{RouteTarget::Kind::TrunkGroup, "pstn-b"},
+                                  {RouteTarget::Kind::TrunkGroup, "pstn-c"}}});
+  cm->routing().add({"8", 0, "55", {{RouteTarget::Kind::TrunkGroup, "pstn-c"},
+                                    {RouteTarget::Kind::SipPeer, "phone"},
+                                    {RouteTarget::Kind::TrunkGroup, "pstn"}}});
   std::vector<std::unique_ptr<Leg>> incoming; // legs of INVITEs from SIP peers
   auto any_leg = [&](uint8_t b) -> SipLeg * {
     const size_t total = incoming.size() + sip.legs.size();
@@ -188,7 +197,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     switch (in.byte() % 16) {
     case 0:
     case 1: { // ISUP from the PSTN, as the SS7 side hands it over (decoded, §2.9.5 applied)
-      const uint16_t cic = static_cast<uint16_t>(in.byte() % 10); // 0, 9: not ours
+      // 0, 9, 10, 15, 18, 19: not ours (below 10 as the seeds written for one group had it)
+      const uint16_t cic = static_cast<uint16_t>(in.byte() % 20);
       const auto octets = in.octets(64);
       isup::Message m;
       isup::DecodeOptions o;
@@ -273,7 +283,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         cm->destination_available(kFarPc);
       break;
     case 12:
-      cm->release_circuit(kFarPc, static_cast<uint16_t>(in.byte() % 10), in.byte() & 0x7f);
+      cm->release_circuit(kFarPc, static_cast<uint16_t>(in.byte() % 20), in.byte() & 0x7f);
       break;
     case 13:
       if (in.byte() & 1)
@@ -316,11 +326,21 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   sched.advance(20 * 60 * 1000);
   if (cm->active_calls() != 0) { // a hung call: nothing will ever end it
     for (const auto &c : cm->calls())
-      std::fprintf(stderr, "hung call %u %s tg=%s cic=%u isup=%s answered=%d sip=%s\n", c.ref,
-                   c.direction.c_str(), c.trunk_group.c_str(), unsigned(c.cic), c.isup_state.c_str(),
-                   int(c.answered), c.sip_call_id.c_str());
+      std::fprintf(stderr, "hung call %u %s tg=%s cic=%u isup=%s answered=%d sip=%s out=%s/%u %s\n",
+                   c.ref, c.direction.c_str(), c.trunk_group.c_str(), unsigned(c.cic),
+                   c.isup_state.c_str(), int(c.answered), c.sip_call_id.c_str(),
+                   c.out_trunk_group.c_str(), unsigned(c.out_cic), c.out_isup_state.c_str());
     std::abort();
   }
+  // With no call left, no circuit of any group may still be held by one, nor be busy with a call
+  // (a reset the far end never answered goes on under supervision, which is not a hung circuit).
+  for (const char *g : {"pstn", "pstn-b", "pstn-c"})
+    for (const Circuit &k : cm->trunk_group(g)->circuits())
+      if (k.call_ref != 0 || (k.call != CircuitCall::Idle && k.call != CircuitCall::Resetting)) {
+        std::fprintf(stderr, "hung circuit %s cic %u: %s call %u\n", g, unsigned(k.cic),
+                     circuit_call_name(k.call), k.call_ref);
+        std::abort();
+      }
   cm.reset();
   return 0;
 }

@@ -43,9 +43,21 @@ class Scenario:
 
     # ---- starting the lab -------------------------------------------------------------------
     def start(self, originate="", pstn_t7=60000, pstn_t9=T9_MS, two=False, kamailio=False,
-              cics=((1, 31),), mg="mgcp"):
+              cics=((1, 31),), mg="mgcp", transit=False):
         lab = self.lab
         lab.vars["CIC_RANGES"] = "\n".join(" cic-range %d %d" % r for r in cics)
+        lab.vars["TRANSIT"] = ""
+        sim_cics = None
+        if transit:
+            # mgcd's two trunk groups toward pstn-sim A: pstn-a CICs 1-15, pstn-a2 16-31; route 7
+            # (first digit stripped) goes from the PSTN to pstn-a2. pstn-sim keeps all 31 circuits
+            # in one group and originates on its own even CICs (it has the higher point code).
+            sim_cics = lab.vars["CIC_RANGES"]
+            lab.vars["CIC_RANGES"] = " cic-range 1 15"
+            lab.vars["TRANSIT"] = ("trunk-group pstn-a2\n dpc 0.2.2\n cic-range 16 31\n"
+                                   " media-gateway mgw\n endpoint-rule rtpbridge/{nx}\n"
+                                   " endpoint-framing linear\n hunting sequential\n"
+                                   "route 7\n strip 1\n target trunk-group pstn-a2")
         lab.start_capture()
         if mg == "mgcp":
             lab.vars["MEDIA_GATEWAY"] = ("media-gateway mgw\n protocol mgcp\n"
@@ -54,7 +66,7 @@ class Scenario:
             self.start_osmo_mgw()
         else:
             self.start_megaco_mg()
-        self.start_sim("a", originate, pstn_t7, pstn_t9)
+        self.start_sim("a", originate, pstn_t7, pstn_t9, cics=sim_cics)
         self.start_mgcd("a")
         if mg == "h248":
             lab.start("megaco-mg", self.megaco_argv)
@@ -101,10 +113,11 @@ class Scenario:
         self.megaco_argv = ["erl", "-noshell", "-pa", lab.work, "-run", "mg_peer", "start",
                             "2944", "2945", "1", "compact", "100", "udp"]
 
-    def start_sim(self, side, originate, t7, t9):
+    def start_sim(self, side, originate, t7, t9, cics=None):
         lab = self.lab
+        extra = {"CIC_RANGES": cics} if cics else {}
         cfg = lab.render("pstn-sim-%s.cfg" % side, "pstn-sim-%s.cfg" % side,
-                         ORIGINATE=originate, PSTN_T7=t7, PSTN_T9=t9)
+                         ORIGINATE=originate, PSTN_T7=t7, PSTN_T9=t9, **extra)
         port = SIM_A_VTY if side == "a" else SIM_B_VTY
         lab.start("pstn-sim-" + side, [
             os.path.join(lab.bin, "pstn-sim"), "-c", cfg, "--log-isup", "--vty-port", str(port),
@@ -768,6 +781,95 @@ def h248_media_gateway(s):
 
 
 # ================================================================================================
+# PSTN -> PSTN transit through mgcd (Q.764 §2.1-2.3 at a transit exchange)
+TRANSIT_IN = range(1, 16)    # pstn-a: where pstn-sim's calls arrive
+TRANSIT_OUT = range(16, 32)  # pstn-a2: where mgcd sends them on
+
+
+def transit_call(s, called, cause, hold):
+    """pstn-sim A calls CALLED (7...) on a circuit of mgcd's pstn-a; mgcd routes it to pstn-a2,
+    back to pstn-sim A, whose rules answer the number without the 7 (or not). Returns the
+    incoming and outgoing CICs after checking the wire both ways."""
+    o = orig(called, hold=hold, cause=cause).replace(" start-delay", " hop-counter 20\n start-delay")
+    s.start(originate=o, transit=True)
+    s.originate()
+    time.sleep(0.8)
+    s.show_calls = s.mgcd("show calls")  # while it is up (answered calls last 1.2 s)
+    time.sleep(3)
+    s.finish()
+    iams = s.isup("IAM")
+    check(len(iams) == 2, "expected two IAMs (in and out), got %d" % len(iams))
+    cin, cout = iams[0]["cic"], iams[1]["cic"]
+    check(int(cin) in TRANSIT_IN and int(cout) in TRANSIT_OUT,
+          "IAM in on CIC %s, out on CIC %s: not pstn-a then pstn-a2" % (cin, cout))
+    tx = first_trace(s.lab.path("trace-a.jsonl"), "tx", "IAM")["message"]
+    rx = first_trace(s.lab.path("trace-a.jsonl"), "rx", "IAM")["message"]
+    # the IAM goes on as it came but for the CIC, the hop counter (Q.764 §2.1.12: one less) and
+    # the called number (route 7: the first digit stripped)
+    compare_params(tx, rx, "IAM", ignore=("hop_counter", "called_party_number"))
+    check(params(rx)["hop_counter"]["hop_counter"] == 19,
+          "hop counter %s -> %s" % (params(tx)["hop_counter"], params(rx)["hop_counter"]))
+    sent_cdpn, got_cdpn = params(tx)["called_party_number"], params(rx)["called_party_number"]
+    check(got_cdpn["address_signals"] == sent_cdpn["address_signals"][1:],
+          "called %s -> %s" % (sent_cdpn["address_signals"], got_cdpn["address_signals"]))
+    for k in set(sent_cdpn) | set(got_cdpn):  # nature of address, plan ... as they came
+        if k not in ("address_signals", "odd_even_indicator", "part"):
+            check(sent_cdpn.get(k) == got_cdpn.get(k), "called party number %s: %s -> %s" %
+                  (k, sent_cdpn.get(k), got_cdpn.get(k)))
+    # the media path: the incoming circuit's endpoint, the outgoing one toward it, the first
+    # made two-way with the second's SDP, then the IAM out; both released after the RLCs
+    expect_order(s.evs, ["ISUP IAM", "MGCP CRCX", "MGCP CRCX", "MGCP MDCX", "ISUP IAM"],
+                 "transit setup")
+    check(count(s.evs, "MGCP", "CRCX") == 2, "CRCX x%d" % count(s.evs, "MGCP", "CRCX"))
+    check(count(s.evs, "MGCP", "DLCX") == 2, "DLCX x%d" % count(s.evs, "MGCP", "DLCX"))
+    for cic in (cin, cout):
+        check(len(s.isup("REL", cic)) == 1, "one REL on CIC %s" % cic)
+        check(len(s.isup("RLC", cic)) == 1, "one RLC on CIC %s" % cic)
+    rel_rlc_dlcx = [e for e in s.evs if (e["proto"] == "ISUP" and e["what"] in ("REL", "RLC"))
+                    or (e["proto"] == "MGCP" and e["what"] == "DLCX")]
+    check(rel_rlc_dlcx[-1]["what"] == "DLCX", "a DLCX before the last RLC: %s" %
+          [(e["what"], e.get("cic")) for e in rel_rlc_dlcx])
+    return cin, cout
+
+
+def pstn_to_pstn_transit(s):
+    """A PSTN call through mgcd to the PSTN (trunk group to trunk group): answered, the caller
+    hangs up after a second; every backward message reaches the caller with its parameters as
+    they came, the REL goes on with its cause, each side answers RLC for its own circuit."""
+    cin, cout = transit_call(s, "71777", 16, hold=0)  # rule 1777: answer, callee hangs up 1 s later
+    check(re.search(r"pstn-to-pstn pstn-a cic %d .* out pstn-a2 cic %d isup answered" % (cin, cout),
+                    s.show_calls), "show calls during the call:\n" + s.show_calls)
+    for mt in ("ACM", "ANM"):
+        expect_order([e for e in s.evs if e["proto"] == "ISUP" and e["what"] == mt],
+                     ["ISUP " + mt, "ISUP " + mt], mt)
+        check([e["cic"] for e in s.isup(mt)] == [cout, cin], "%s out %s then in %s: %s" %
+              (mt, cout, cin, [e["cic"] for e in s.isup(mt)]))
+        compare_params(first_trace(s.lab.path("trace-a.jsonl"), "tx", mt)["message"],
+                       first_trace(s.lab.path("trace-a.jsonl"), "rx", mt)["message"], mt)
+    # the callee (pstn-sim on the outgoing circuit) releases first: REL out -> REL in, unchanged
+    check([e["cic"] for e in s.isup("REL")] == [cout, cin], "REL order %s" % s.isup("REL"))
+    compare_params(first_trace(s.lab.path("trace-a.jsonl"), "tx", "REL")["message"],
+                   first_trace(s.lab.path("trace-a.jsonl"), "rx", "REL")["message"], "REL")
+    check(s.rel_causes() == [16, 16], "REL causes %s" % s.rel_causes())
+    row = s.cdr()[0]
+    s.expect_cdr(row, direction="pstn-to-pstn", called="71777", calling="4441000",
+                 trunk_group="pstn-a", cic=cin, trunk_group_out="pstn-a2", cic_out=cout, cause=16,
+                 released_by="pstn", answer_utc="*", sip_call_id="")
+    check(s.sim_count("calls.answered") == 1, "pstn-sim answered %d" %
+          s.sim_count("calls.answered"))
+
+
+def pstn_to_pstn_transit_busy(s):
+    """The called party is busy (rule 1486): its REL 17 goes back to the caller unchanged."""
+    cin, cout = transit_call(s, "71486", 17, hold=1000)
+    check(count(s.evs, "ISUP", "ANM") == 0, "an ANM?")
+    check([e["cic"] for e in s.isup("REL")] == [cout, cin], "REL order %s" % s.isup("REL"))
+    check(s.rel_causes() == [17, 17], "REL causes %s" % s.rel_causes())
+    s.expect_cdr(s.cdr()[0], direction="pstn-to-pstn", cause=17, released_by="pstn",
+                 answer_utc="", trunk_group_out="pstn-a2", cic_out=cout)
+
+
+# ================================================================================================
 # baresip: plain SIP with real RTP
 def baresip_rtp(s):
     """baresip calls through mgcd into the PSTN and sends G.711 RTP to the media gateway address
@@ -860,7 +962,8 @@ SCENARIOS = {f.__name__: f for f in [
     sip_callee_releases_first, sip_peer_silent_timer_b,
     sipt_transparency, sipt_suspend_resume, sipt_untrusted_ignored, pstn_to_sipt, two_gateways, kamailio_in_front,
     block_unblock_mid_call, far_blocks_mid_call, grs_during_calls, dual_seizure, m3ua_peer_restart,
-    media_gateway_restart, h248_media_gateway, baresip_rtp]}
+    media_gateway_restart, h248_media_gateway, baresip_rtp, pstn_to_pstn_transit,
+    pstn_to_pstn_transit_busy]}
 
 # written, not yet passing here: not registered with ctest
 PENDING = set()
