@@ -9,10 +9,12 @@
 #include <cstring>
 #include <deque>
 #include <fcntl.h>
+#include <linux/capability.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 #include <usrsctp.h>
 
@@ -860,6 +862,37 @@ void Transports::Impl::sctp_flush(Conn &c) {
 
 // ---------------------------------------------------------------------------------------------
 
+namespace {
+// Takes CAP_NET_RAW out of the calling thread's effective capabilities for its lifetime (when
+// `on` and the thread has it), then puts it back: sockets of type SOCK_RAW cannot be opened
+// meanwhile, even as root (capabilities(7)).
+class RawSocketsOff {
+public:
+  explicit RawSocketsOff(bool on) {
+    if (!on || ::syscall(SYS_capget, &hdr_, data_) != 0)
+      return;
+    auto &word = data_[CAP_NET_RAW / 32];
+    const uint32_t bit = 1u << (CAP_NET_RAW % 32);
+    if (!(word.effective & bit))
+      return;
+    word.effective &= ~bit;
+    dropped_ = ::syscall(SYS_capset, &hdr_, data_) == 0;
+    word.effective |= bit;
+  }
+  ~RawSocketsOff() {
+    if (dropped_)
+      (void)::syscall(SYS_capset, &hdr_, data_);
+  }
+  RawSocketsOff(const RawSocketsOff &) = delete;
+  RawSocketsOff &operator=(const RawSocketsOff &) = delete;
+
+private:
+  __user_cap_header_struct hdr_{_LINUX_CAPABILITY_VERSION_3, 0};
+  __user_cap_data_struct data_[_LINUX_CAPABILITY_U32S_3]{};
+  bool dropped_ = false;
+};
+} // namespace
+
 Transports::Transports(Node &node) : impl_(std::make_unique<Impl>(node)) {}
 Transports::~Transports() = default;
 
@@ -877,7 +910,17 @@ mgc::Status Transports::init_sctp(const SctpStackConfig &cfg) {
     return mgc::Status("sigtran.eventfd_failed", 0);
   osmo_fd_setup(&im.event_ofd, im.event_fd, OSMO_FD_READ, &Impl::event_cb, &im, 0);
   osmo_fd_register(&im.event_ofd);
-  usrsctp_init(cfg.raw ? 0 : cfg.udp_port, nullptr, nullptr);
+  // usrsctp opens raw IP protocol-132 sockets whenever it may, in UDP-encapsulation mode too,
+  // and then sees every SCTP packet of the host and answers those of other stacks' associations
+  // with ABORT (RFC 4960 §8.4: out of the blue). Seen: a benchmark's mgcd on UDP tore down a
+  // raw-IP pstn-sim pair's association as it came up. In UDP mode the raw sockets serve nothing,
+  // so they are not opened: CAP_NET_RAW is out of this thread's effective set while usrsctp
+  // starts (its threads keep it out). Blackholing instead would also silence the ABORTs our own
+  // UDP peers need when we restart (their old association would linger until heartbeats fail).
+  {
+    RawSocketsOff off(!cfg.raw);
+    usrsctp_init(cfg.raw ? 0 : cfg.udp_port, nullptr, nullptr);
+  }
   // PLATFORM.md: checksums even on loopback, so captures validate CRC32c; with raw IP, no
   // ABORT for packets of other processes' associations.
   usrsctp_sysctl_set_sctp_no_csum_on_loopback(0);
