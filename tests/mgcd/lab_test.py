@@ -855,8 +855,10 @@ def pstn_to_pstn_transit(s):
     s.expect_cdr(row, direction="pstn-to-pstn", called="71777", calling="4441000",
                  trunk_group="pstn-a", cic=cin, trunk_group_out="pstn-a2", cic_out=cout, cause=16,
                  released_by="pstn", answer_utc="*", sip_call_id="")
-    check(s.sim_count("calls.answered") == 1, "pstn-sim answered %d" %
-          s.sim_count("calls.answered"))
+    # pstn-sim is both ends: the call it placed and the one it received were answered
+    check(s.sim_count("calls.originated") == 1 and s.sim_count("calls.offered") == 1 and
+          s.sim_count("calls.answered") == 2 and s.sim_count("calls.failed") == 0,
+          "pstn-sim summary: %s" % s.summaries["a"])
 
 
 def pstn_to_pstn_transit_busy(s):
@@ -867,6 +869,8 @@ def pstn_to_pstn_transit_busy(s):
     check(s.rel_causes() == [17, 17], "REL causes %s" % s.rel_causes())
     s.expect_cdr(s.cdr()[0], direction="pstn-to-pstn", cause=17, released_by="pstn",
                  answer_utc="", trunk_group_out="pstn-a2", cic_out=cout)
+    check(s.sim_count("calls.answered") == 0 and s.sim_count("calls.failed") == 0,
+          "pstn-sim summary: %s" % s.summaries["a"])
 
 
 # ================================================================================================
