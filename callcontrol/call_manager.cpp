@@ -141,6 +141,13 @@ void CallManager::Call::on_reattempt() {
   // is still running its transition, so it is replaced once the event is done.
   m.counters_.inc(CcCounter::reattempts);
   release_media();
+  // Blocked (BLO, Q.764 §2.8.2.1) or unequipped (UCIC, §2.12) at the far end rather than lost
+  // to its call: the circuit is still ours, our IAM on it unanswered. It goes back to idle by a
+  // reset (§2.9.3.1), which needs no call on it; without it the circuit stayed busy for good.
+  if (const Circuit *k = tg->circuits.find(cic); k && k->call_ref == ref) {
+    tg->circuits.idle(cic);
+    tg->supervision->reset(cic);
+  }
   CallManager &mgr = m;
   const uint32_t r = ref;
   m.deferred_.push_back([&mgr, r] {

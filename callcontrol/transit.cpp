@@ -5,8 +5,37 @@
 
 #include "callcontrol/call.h"
 #include "callcontrol/isup_call/message_event.h"
+#include "isup/codec.h"
 
 namespace mgc::cc {
+
+namespace {
+constexpr uint8_t kCauseProtocolError = 111; // Q.850: protocol error, unspecified
+
+// A received message is passed on only if it can be sent again: the decoder accepts some that
+// the encoder cannot lay out again (Q.763 §1.8 pointers, a parameter only partly understood).
+// What cannot is not passed on; the half builds its own message instead (as for SIP-T bodies).
+const isup::Message *sendable(const isup::Message *m) {
+  std::vector<uint8_t> out;
+  return m && isup::encode(*m, isup::EncodeOptions{}, out).ok() ? m : nullptr;
+}
+
+// The IAM a transit call sends, from the one it received (Q.764 §2.1.1, see send_iam).
+isup::Message outgoing_iam(const isup::Message &received, const std::string &called,
+                           uint16_t cic) {
+  isup::Message iam = received;
+  iam.cic = cic;
+  if (auto *hc = iam.find<isup::HopCounter>(); hc && hc->hop_counter > 0)
+    --hc->hop_counter;
+  if (auto *cdpn = iam.find<isup::CalledPartyNumber>()) {
+    cdpn->address_signals.assign(called);
+    cdpn->filler = 0;
+  }
+  if (auto *nci = iam.find<isup::NatureOfConnectionIndicators>())
+    nci->continuity_check_indicator = 0;
+  return iam;
+}
+} // namespace
 
 CallManager::Transit::Transit(Call &call, TrunkGroup &group, uint16_t circuit)
     : c(call), tg(&group), cic(circuit), timers(call.m.sched_, call.m.cfg_.timers) {}
@@ -40,6 +69,22 @@ bool CallManager::transit_to(Call &c, const RoutingTable::Match &match, const Ro
     c.process(EvReleaseReq{kCauseExchangeRoutingError, kLocationPublicLocal});
     return true;
   }
+  // The digit manipulation of the route applies to the number as received; an ST signal the
+  // IAM had stays at its end.
+  bool st = false;
+  if (const auto *cdpn = c.iam.find<isup::CalledPartyNumber>())
+    address_digits(*cdpn, &st);
+  const std::string called = match.number + (st ? "F" : "");
+  const isup::Message probe = outgoing_iam(c.iam, called, 0);
+  if (!sendable(&probe)) {
+    // The IAM cannot go on as it came (see sendable): the call is refused (Q.764 §2.9.5.3 lets
+    // a transit exchange pass on what it does not understand, not what it cannot send).
+    counters_.inc(CcCounter::unexpected_isup);
+    c.release_cause = kCauseProtocolError;
+    c.no_sip();
+    c.process(EvReleaseReq{kCauseProtocolError, kLocationPublicLocal});
+    return true;
+  }
   Circuit *k = g->circuits.seize_outgoing(c.ref);
   if (!k)
     return false;
@@ -49,12 +94,7 @@ bool CallManager::transit_to(Call &c, const RoutingTable::Match &match, const Ro
   c.routed_number = match.number;
   c.transit = std::make_unique<Transit>(c, *g, k->cic);
   Transit &t = *c.transit;
-  // The digit manipulation of the route applies to the number as received; an ST signal the
-  // IAM had stays at its end.
-  bool st = false;
-  if (const auto *cdpn = c.iam.find<isup::CalledPartyNumber>())
-    address_digits(*cdpn, &st);
-  t.called = match.number + (st ? "F" : "");
+  t.called = called;
   t.out = std::make_unique<OutgoingCall>(t);
   c.cdr.direction = "pstn-to-pstn";
   c.cdr.trunk_group_out = g->circuits.name();
@@ -180,7 +220,7 @@ void CallManager::transit_received(Call &c, TrunkGroup &tg, const isup::Message 
     // Messages a transit exchange does not act on (FAC, USR, APM, INF/INR ...) go on to the other
     // circuit as they came, while both halves are in the call.
     if (outgoing) {
-      if (!c.isup_done && !t.over && t.iam_sent)
+      if (!c.isup_done && !t.over && t.iam_sent && sendable(&msg))
         c.send(msg);
     } else {
       t.pass_on(msg);
@@ -221,20 +261,20 @@ void CallManager::transit_sam(Call &c) {
 void CallManager::Transit::forward_event(const isup::Message *msg, const Event &e) {
   if (over || !iam_sent || !out)
     return;
-  forward = msg;
+  forward = sendable(msg);
   out->process(e);
   forward = nullptr;
 }
 
 void CallManager::Transit::pass_on(const isup::Message &msg) {
-  if (!over && iam_sent)
+  if (!over && iam_sent && sendable(&msg))
     send(msg);
 }
 
 void CallManager::Transit::to_incoming(const isup::Message *msg, const Event &e) {
   if (c.isup_done) // the incoming circuit is gone already (released, reset)
     return;
-  backward = msg;
+  backward = sendable(msg);
   c.process(e);
   backward = nullptr;
 }
@@ -284,17 +324,8 @@ void CallManager::Transit::release_media() {
 // earlier circuit has passed (COT, §2.1.8), and none is made on this circuit, so the IAM asks for
 // none (Q.763 §3.35 "no continuity check required").
 void CallManager::Transit::send_iam() {
-  isup::Message iam = c.iam;
-  if (auto *hc = iam.find<isup::HopCounter>(); hc && hc->hop_counter > 0)
-    --hc->hop_counter;
-  if (auto *cdpn = iam.find<isup::CalledPartyNumber>()) {
-    cdpn->address_signals.assign(called);
-    cdpn->filler = 0;
-  }
-  if (auto *nci = iam.find<isup::NatureOfConnectionIndicators>())
-    nci->continuity_check_indicator = 0;
   iam_sent = true;
-  send(std::move(iam));
+  send(outgoing_iam(c.iam, called, cic));
 }
 // Only ever asked with the incoming SAM to pass on (transit_sam).
 void CallManager::Transit::send_sam() {
@@ -334,7 +365,7 @@ void CallManager::Transit::on_alerting(bool in_band) {
 }
 void CallManager::Transit::on_progress(bool in_band) {
   if (c.answered) { // a CPG after answer has no row in the incoming half: sent on as it came
-    if (from_pstn && !c.isup_done)
+    if (sendable(from_pstn) && !c.isup_done)
       c.send(*from_pstn);
     return;
   }

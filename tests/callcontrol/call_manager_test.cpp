@@ -1318,3 +1318,27 @@ TEST_F(Transit, SamGoesOnAsSamAndReleaseWhileConnectingFreesTheOutgoingCircuit) 
   EXPECT_EQ(wire.types(), "");
   everything_idle();
 }
+
+// Q.764 §2.8.2.1: BLO after our IAM and before any backward message: the call is repeated on
+// another circuit, and the blocked one, still holding our unanswered IAM, is reset to idle.
+TEST_F(Calls, BlockedBeforeAcmRepeatsTheCallAndResetsTheCircuit) {
+  Leg a("a");
+  cm->sip_invite(a, plain, call_to("12345"), {});
+  ASSERT_EQ(last_cic(), 2);
+  wire.sent.clear();
+  rx(simple(MessageType::Blo, 2));
+  ASSERT_EQ(wire.sent.size(), 3u);
+  EXPECT_EQ(wire.sent[0].second.type, MessageType::Rsc);
+  EXPECT_EQ(wire.sent[0].second.cic, 2);
+  EXPECT_EQ(wire.sent[1].second.type, MessageType::Bla);
+  EXPECT_EQ(wire.sent[2].second.type, MessageType::Iam);
+  EXPECT_EQ(wire.sent[2].second.cic, 4);
+  wire.sent.clear();
+  rx(kRlc, 2); // the reset is complete (the circuit stays blocked by the far end)
+  EXPECT_EQ(cm->trunk_group("pstn")->find(2)->call, CircuitCall::Idle);
+  cm->sip_bye(a, std::nullopt);
+  rx(kRlc, 4);
+  rx(simple(MessageType::Ubl, 2));
+  EXPECT_EQ(wire.types(), "REL UBA");
+  all_idle();
+}

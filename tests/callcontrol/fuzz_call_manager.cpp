@@ -321,6 +321,18 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     cm->sip_cancelled(*l);
     cm->sip_bye(*l, std::nullopt);
   }
+  // A transit call between two PSTN parties lasts until one hangs up, which no timer does for
+  // them once answered: the callers hang up (REL 16 on the incoming circuit, Q.764 §2.3.1).
+  for (const auto &c : cm->calls())
+    if (!c.out_trunk_group.empty()) {
+      isup::Message rel;
+      rel.type = isup::MessageType::Rel;
+      rel.cic = c.cic;
+      isup::CauseIndicators ci;
+      ci.cause_value = 16;
+      rel.add(ci, isup::Part::MandatoryVariable);
+      cm->isup_received(kFarPc, rel);
+    }
   sched.advance(20 * 60 * 1000);
   media.flush();
   sched.advance(20 * 60 * 1000);
