@@ -107,7 +107,7 @@ bool CallManager::transit_to(Call &c, const RoutingTable::Match &match, const Ro
 
 // The outgoing circuit's endpoint is connected with the incoming one's SDP as its remote, then
 // the incoming one is modified with the outgoing one's SDP: the path through the gateways is
-// two-way before the IAM goes out (Q.764 §2.1.1.1: the through-connection is made at a transit
+// two-way before the IAM goes out (Q.764 §2.1.1: the through-connection is made at a transit
 // exchange when the IAM is sent), as for a call from SIP.
 void CallManager::join_transit_media(uint32_t ref) {
   auto it = calls_.find(ref);
@@ -361,7 +361,7 @@ void CallManager::Transit::start_timer(IsupTimer t) {
 
 // ---- Port: what the outgoing half reports goes to the incoming half, the messages as they came
 void CallManager::Transit::on_alerting(bool in_band) {
-  to_incoming(from_pstn, EvAlertingReq{in_band}); // ACM (Q.764 §2.1.4.? transit: sent on)
+  to_incoming(from_pstn, EvAlertingReq{in_band}); // the ACM, sent back on (Q.764 §2.1.4)
 }
 void CallManager::Transit::on_progress(bool in_band) {
   if (c.answered) { // a CPG after answer has no row in the incoming half: sent on as it came
