@@ -94,17 +94,23 @@ void CdrWriter::write(const CallRecord &r) {
     return;
   }
   std::string line = cdr_line(r) + "\n";
+  bool wake;
   {
     std::lock_guard<std::mutex> l(mu_);
+    wake = queue_.empty(); // else the writer is awake already, or gathering (run())
     queue_.push_back(std::move(line));
     ++enqueued_;
   }
-  cv_.notify_one();
+  if (wake)
+    cv_.notify_one();
 }
 
 void CdrWriter::flush() {
   std::unique_lock<std::mutex> l(mu_);
+  urgent_ = true; // no gathering: written now
+  cv_.notify_one();
   done_cv_.wait(l, [this] { return written_ + failed_ >= enqueued_ || fd_ < 0; });
+  urgent_ = false;
 }
 
 uint64_t CdrWriter::written() const {
@@ -123,6 +129,10 @@ void CdrWriter::run() {
     cv_.wait(l, [this] { return stop_ || !queue_.empty(); });
     if (queue_.empty() && stop_)
       return;
+    // Group commit: the records of the next few milliseconds share one write and one
+    // fdatasync. One sync per record cost a tenth of mgcd's CPU at 1,500 calls/s (each sync a
+    // journal commit), and a record is at most kGather later on disk than it would have been.
+    cv_.wait_for(l, kGather, [this] { return stop_ || urgent_; });
     std::deque<std::string> batch;
     batch.swap(queue_);
     l.unlock();
