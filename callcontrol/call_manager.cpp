@@ -802,7 +802,17 @@ void CallManager::sam_received(Call &c, const isup::Message &msg) {
 
 void CallManager::release_circuit(uint32_t opc, uint16_t cic, uint8_t cause) {
   TrunkGroup *tg = group_for(opc, cic);
-  if (Call *c = tg ? call_on(*tg, cic) : nullptr) {
+  if (!tg) {
+    // Q.764 §2.12: a CIC this exchange does not have gets UCIC, not a release of a call that
+    // cannot exist on it (the message was unusable: its type is not known to be UCIC).
+    counters_.inc(CcCounter::unknown_circuit);
+    isup::Message u;
+    u.type = MessageType::Ucic;
+    u.cic = cic;
+    isup_.send(opc, u);
+    return;
+  }
+  if (Call *c = call_on(*tg, cic)) {
     release_call(c->ref, cause);
     return;
   }

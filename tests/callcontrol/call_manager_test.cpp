@@ -518,6 +518,18 @@ TEST_F(Calls, DualSeizureOnACircuitTheFarEndControls) {
   EXPECT_EQ(sip.invites.size(), 1u); // the far end's call proceeds
 }
 
+// Q.764 §2.9.5 asks to release the call of a message whose mandatory part is unusable; on a CIC
+// of no trunk group there is none, and §2.12 answers UCIC.
+TEST_F(Calls, UnusableMessageOnAnUnknownCircuitGetsUcic) {
+  cm->release_circuit(kFarPc, 40, 96);
+  EXPECT_EQ(wire.types(), "UCIC");
+  EXPECT_EQ(cm->counters().get(CcCounter::unknown_circuit), 1u);
+  cm->release_circuit(kFarPc, 1, 96); // an idle circuit of ours: REL, and the far end's RLC ends it
+  EXPECT_EQ(wire.types(), "REL");
+  rx(kRlc, 1);
+  all_idle();
+}
+
 TEST_F(Calls, UnknownCircuitAndIdleCircuitMessages) {
   rx(kAcm, 40);
   EXPECT_EQ(wire.types(), "UCIC");
