@@ -53,7 +53,43 @@ bool CircuitGroup::add_range(uint16_t first, uint16_t last) {
   std::sort(circuits_.begin(), circuits_.end(),
             [](const Circuit &a, const Circuit &b) { return a.cic < b.cic; });
   hint_ = 0;
+  rebuild_lru();
   return true;
+}
+
+void CircuitGroup::push_lru(std::size_t index) {
+  if (hunting_ != Hunting::LeastRecentlyUsed)
+    return;
+  const Circuit &c = circuits_[index];
+  auto &heap = lru_[controls(c.cic) ? 1 : 0];
+  heap.emplace(c.released_at, static_cast<uint32_t>(index));
+  if (heap.size() > 4 * circuits_.size() + 64)
+    rebuild_lru();
+}
+
+void CircuitGroup::rebuild_lru() {
+  for (auto &heap : lru_)
+    heap = {};
+  if (hunting_ != Hunting::LeastRecentlyUsed)
+    return;
+  for (std::size_t i = 0; i < circuits_.size(); ++i)
+    if (usable_outgoing(circuits_[i]))
+      lru_[controls(circuits_[i].cic) ? 1 : 0].emplace(circuits_[i].released_at,
+                                                       static_cast<uint32_t>(i));
+}
+
+Circuit *CircuitGroup::seize_lru(bool controlled) {
+  auto &heap = lru_[controlled ? 1 : 0];
+  while (!heap.empty()) {
+    const auto [released_at, index] = heap.top();
+    heap.pop();
+    Circuit &c = circuits_[index];
+    // A stale entry (the circuit was released again since) or one that is not usable now: it
+    // comes back through idle() or find() when it can be used again.
+    if (c.released_at == released_at && usable_outgoing(c) && controls(c.cic) == controlled)
+      return &c;
+  }
+  return nullptr;
 }
 
 const Circuit *CircuitGroup::find(uint16_t cic) const {
@@ -64,8 +100,11 @@ const Circuit *CircuitGroup::find(uint16_t cic) const {
 
 Circuit *CircuitGroup::find(uint16_t cic) {
   Circuit *c = const_cast<Circuit *>(std::as_const(*this).find(cic));
-  if (c) // the caller may make it usable (idle, unblocked): hunting must look at it again
-    hint_ = std::min(hint_, static_cast<std::size_t>(c - circuits_.data()));
+  if (c) { // the caller may make it usable (idle, unblocked): hunting must look at it again
+    const auto index = static_cast<std::size_t>(c - circuits_.data());
+    hint_ = std::min(hint_, index);
+    push_lru(index);
+  }
   return c;
 }
 
@@ -112,10 +151,7 @@ Circuit *CircuitGroup::seize_outgoing(uint32_t call_ref) {
       }
       break;
     case Hunting::LeastRecentlyUsed:
-      for (auto &c : circuits_)
-        if (usable_outgoing(c) && controls(c.cic) == want_controlled &&
-            (!best || c.released_at < best->released_at))
-          best = &c;
+      best = seize_lru(want_controlled);
       break;
     }
   }
@@ -158,6 +194,7 @@ void CircuitGroup::idle(uint16_t cic) {
     c->call = CircuitCall::Idle;
     c->call_ref = 0;
     c->released_at = ++clock_;
+    push_lru(static_cast<std::size_t>(c - circuits_.data())); // with its new release time
   }
 }
 

@@ -3,7 +3,9 @@
 #pragma once
 
 #include <cstdint>
+#include <queue>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace mgc::cc {
@@ -55,9 +57,15 @@ public:
   const std::string &name() const { return name_; }
   uint32_t dpc() const { return dpc_; }
   Hunting hunting() const { return hunting_; }
-  void set_hunting(Hunting h) { hunting_ = h; }
+  void set_hunting(Hunting h) {
+    hunting_ = h;
+    rebuild_lru();
+  }
   GlareControl glare() const { return glare_; }
-  void set_glare(GlareControl g) { glare_ = g; }
+  void set_glare(GlareControl g) {
+    glare_ = g;
+    rebuild_lru();
+  }
 
   // Adds CICs first..last (config). False if the range overlaps one already added or is reversed.
   bool add_range(uint16_t first, uint16_t last);
@@ -106,6 +114,9 @@ public:
 
 private:
   bool usable_outgoing(const Circuit &c) const;
+  Circuit *seize_lru(bool controlled);
+  void push_lru(std::size_t index);
+  void rebuild_lru();
 
   std::string name_;
   uint32_t dpc_;
@@ -120,6 +131,13 @@ private:
   std::size_t hint_ = 0;
   std::size_t rr_next_ = 0;
   uint64_t clock_ = 0; // release order for LRU
+  // Least-recently-used hunting without a scan: per dual-seizure side (not controlled,
+  // controlled), the circuits that may be usable by (released_at, index), oldest first. Lazy:
+  // idle() and find() (every way a circuit can become usable) push it again, and a hunt drops
+  // the entries it pops that are stale (released since) or unusable; rebuilt when it outgrows
+  // the group four times (only incoming traffic pops nothing).
+  using LruEntry = std::pair<uint64_t, uint32_t>;
+  std::priority_queue<LruEntry, std::vector<LruEntry>, std::greater<LruEntry>> lru_[2];
 };
 
 } // namespace mgc::cc

@@ -115,6 +115,62 @@ TEST(CircuitGroup, RoundRobinAndLeastRecentlyUsed) {
   EXPECT_EQ(lru.seize_outgoing(9)->cic, 4);
 }
 
+// Least-recently-used hunting keeps its candidates in a lazy heap instead of scanning the group;
+// under random seizures, releases, blocking and unequipping it must pick exactly what a scan
+// picks: controlled circuits first (Q.764 §2.9.1.3), within them the one released longest ago,
+// the lower CIC on a tie.
+TEST(CircuitGroup, LeastRecentlyUsedPicksWhatAScanPicks) {
+  for (GlareControl glare : {GlareControl::PointCode, GlareControl::All, GlareControl::None}) {
+    CircuitGroup g("lru", 200, 100, Hunting::LeastRecentlyUsed);
+    g.set_glare(glare);
+    g.add_range(1, 40);
+    uint32_t rng = 12345;
+    auto next = [&rng](uint32_t n) {
+      rng = rng * 1103515245u + 12345u;
+      return (rng >> 16) % n;
+    };
+    auto scan = [&g]() -> uint16_t {
+      const Circuit *best = nullptr;
+      for (bool want : {true, false}) {
+        for (const auto &c : g.circuits())
+          if (c.call == CircuitCall::Idle && !c.blocking.any() && !c.remote_unequipped &&
+              g.controls(c.cic) == want && (!best || c.released_at < best->released_at))
+            best = &c;
+        if (best)
+          break;
+      }
+      return best ? best->cic : 0;
+    };
+    for (uint32_t step = 0; step < 20000; ++step) {
+      const auto cic = static_cast<uint16_t>(1 + next(40));
+      switch (next(6)) {
+      case 0:
+      case 1: {
+        const uint16_t expected = scan();
+        Circuit *got = g.seize_outgoing(step + 1);
+        ASSERT_EQ(got ? got->cic : 0, expected) << "step " << step;
+        break;
+      }
+      case 2:
+        if (g.find(cic)->call != CircuitCall::Idle)
+          g.idle(cic);
+        break;
+      case 3:
+        g.find(cic)->blocking.local_maintenance = next(2) == 0;
+        break;
+      case 4:
+        g.find(cic)->remote_unequipped = next(4) == 0;
+        break;
+      case 5:
+        if (g.find(cic)->call == CircuitCall::Idle && !g.find(cic)->blocking.any()) {
+          ASSERT_EQ(g.seize_incoming(cic, 100000 + step), CircuitGroup::IncomingSeizure::Accepted);
+        }
+        break;
+      }
+    }
+  }
+}
+
 TEST(CircuitGroup, BlockedAndUnequippedCircuitsAreNotHunted) {
   CircuitGroup g("tg", 200, 100, Hunting::Sequential);
   g.add_range(2, 4);
