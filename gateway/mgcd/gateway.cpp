@@ -8,6 +8,7 @@
 #include "sigtran/transport.h"
 #include "sipt/transport.h"
 
+#include <algorithm>
 #include <ctime>
 #include <map>
 
@@ -168,11 +169,16 @@ Status Gateway::start(const Config &cfg) {
       g.address = gw_addr;
       // Audit (AUEP) the endpoints the trunk groups use: each rule up to its first placeholder,
       // wildcarded ("rtpbridge/*@mgw", "ds/e1-*@tgw"); a bare "*@domain" is not understood by
-      // every gateway (osmo-mgw answers 500).
-      for (const auto &tg : cfg.trunk_groups)
-        if (tg.media_gateway == mg.name)
-          g.audit_endpoints.push_back(tg.endpoint_rule.substr(0, tg.endpoint_rule.find('{')) +
-                                      "*@" + g.domain);
+      // every gateway (osmo-mgw answers 500). Trunk groups whose rules share that prefix (two
+      // groups on one gateway's rtpbridge endpoints) are audited once.
+      for (const auto &tg : cfg.trunk_groups) {
+        if (tg.media_gateway != mg.name)
+          continue;
+        std::string ep = tg.endpoint_rule.substr(0, tg.endpoint_rule.find('{')) + "*@" + g.domain;
+        if (std::find(g.audit_endpoints.begin(), g.audit_endpoints.end(), ep) ==
+            g.audit_endpoints.end())
+          g.audit_endpoints.push_back(std::move(ep));
+      }
       if (Status s = mgw->call_agent().add_gateway(g); !s.ok())
         return s;
       for (const auto &tg : cfg.trunk_groups) {

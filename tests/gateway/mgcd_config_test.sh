@@ -174,7 +174,7 @@ sleep 1 # the AUEP goes unanswered: RTO 200 ms, one retransmission, then the gat
     sleep 0.3; printf '%s\r\n' "$cmd"; done; sleep 0.5; } |
   timeout 20 nc -q 2 127.0.0.1 "$port" | tr -d '\r' >"$tmp/vty.out" 2>&1
 grep -q "trunk-group pstn-a" "$tmp/vty.out" || bad "show running-config lacks the trunk group"
-grep -q "31 circuits: 31 idle" "$tmp/vty.out" || bad "show circuits: $(grep trunk-group "$tmp/vty.out")"
+grep -q "15 circuits: 15 idle" "$tmp/vty.out" || bad "show circuits: $(grep trunk-group "$tmp/vty.out")"
 grep -qE "cic +5 +idle.*local-maintenance" "$tmp/vty.out" || bad "block did not mark CIC 5 locally blocked"
 grep -q "no such trunk-group" "$tmp/vty.out" || bad "block on an unknown trunk group was not refused"
 grep -qE "^T9 +10000 ms" "$tmp/vty.out" || bad "show isup timers lacks T9 10000 ms"
