@@ -288,6 +288,14 @@ struct Sim::Call : Port {
     ++s.sum_.calls_reattempted;
     finished = true; // not a released call: no cause counted
     stop_all();
+    // Blocked (BLO, Q.764 §2.8.2.1) or unequipped (UCIC, §2.12) at the far end rather than lost
+    // to its call: the circuit is still ours, our IAM on it unanswered. It goes back to idle by a
+    // reset (§2.9.3.1), which needs no call on it; without it the circuit stayed busy for good
+    // (fuzz_pstnsim_receive: BLO on the circuit of an originated call before its ACM).
+    if (const cc::Circuit *k = s.group_.find(cic); k && k->call_ref == ref) {
+      s.group_.idle(cic);
+      s.sup_->reset(cic);
+    }
     s.finished_.push_back(ref);
     Sim &sim = s;
     sim.sched_.start(0, [&sim] {
