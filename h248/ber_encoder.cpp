@@ -1012,6 +1012,10 @@ void Encoder::packages(uint8_t tag, const PackagesDescriptor &p) {
   size_t s = mark();
   for (auto it = p.items.rbegin(); it != p.items.rend(); ++it) {
     size_t i = mark();
+    // packageVersion INTEGER(0..99) in the ASN.1 (the text form's UINT16 reaches further): a
+    // version the binary form cannot carry is an error here, not a message its decoder refuses.
+    if (it->version > 99)
+      fail(E::unencodable_value);
     o_.uint(kCtx1, it->version);
     auto id = package_id(it->name);
     if (!id)

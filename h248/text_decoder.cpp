@@ -2,6 +2,8 @@
 // over the input view: no copies of the input, no writes into it. Both token spellings and any
 // case are accepted (B.3); LWSP includes ';' comments. Recursion is bounded by the grammar
 // (events embed events at most one level deep, B.2 embedFirst).
+#include <arpa/inet.h>
+#include <cctype>
 #include <charconv>
 
 #include "h248/codec.h"
@@ -242,6 +244,22 @@ bool Parser::message(Message &m) {
   return true;
 }
 
+namespace {
+bool valid_mid_address(Mid::Kind kind, std::string_view a) {
+  if (kind == Mid::Kind::Domain) {
+    if (!std::isalnum(static_cast<unsigned char>(a.front())))
+      return false;
+    for (char c : a)
+      if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '.')
+        return false;
+    return true;
+  }
+  const std::string text(a);
+  unsigned char buf[16];
+  return inet_pton(kind == Mid::Kind::Ip4 ? AF_INET : AF_INET6, text.c_str(), buf) == 1;
+}
+} // namespace
+
 bool Parser::mid(Mid &m) {
   lwsp();
   if (p_ >= end_)
@@ -260,6 +278,11 @@ bool Parser::mid(Mid &m) {
       m.kind = Mid::Kind::Domain;
     else
       m.kind = a.find(':') == std::string_view::npos ? Mid::Kind::Ip4 : Mid::Kind::Ip6;
+    // RFC 3525 Annex B.2: domainAddress = "[" (IPv4address / IPv6address) "]", domainName =
+    // "<" (ALPHA / DIGIT) *63(ALPHA / DIGIT / "-" / ".") ">". Anything else in the brackets is
+    // not an address (a message carrying it could not be written back as it was read).
+    if (!valid_mid_address(m.kind, a))
+      return fail(R::bad_mid);
     m.address.assign(a);
     if (p_ < end_ && *p_ == ':') {
       ++p_;

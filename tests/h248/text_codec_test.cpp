@@ -156,6 +156,10 @@ TEST(H248Text, MalformedInputIsCountedWithItsErrorCode) {
       {"HELLO/1 [1.2.3.4] T=1{C=-{N=a{OE=1{x/y}}}}", "h248.bad_header", 400},
       {"!/9 [1.2.3.4] T=1{C=-{N=a{OE=1{x/y}}}}", "h248.bad_version", 406},
       {"!/1 [1.2.3.4 T=1{}", "h248.bad_mid", 400},
+      // Annex B.2: an IPv4/IPv6 address in [], a domain name of letters, digits, - and . in <>
+      {"!/1 [10.%3.1.42]:2944 T=1{C=-{N=a{OE=1{x/y}}}}", "h248.bad_mid", 400},
+      {"!/1 [1.2.3.4.5] T=1{C=-{N=a{OE=1{x/y}}}}", "h248.bad_mid", 400},
+      {"!/1 <mg_1.example> T=1{C=-{N=a{OE=1{x/y}}}}", "h248.bad_mid", 400},
       {"!/1 [1.2.3.4] X=1{}", "h248.bad_transaction", 403},
       {"!/1 [1.2.3.4] T=99999999999{C=-{N=a{OE=1{x/y}}}}", "h248.bad_transaction_id", 403},
       {"!/1 [1.2.3.4] T=1{C=zz{N=a{OE=1{x/y}}}}", "h248.bad_context_id", 422},
