@@ -45,6 +45,15 @@ bool CallManager::Transit::owns_circuit() const {
   return k && k->call_ref == c.ref;
 }
 
+void CallManager::Transit::media_failed() {
+  // Q.764 §2.2: the IAM is refused toward the caller; nothing went out on this circuit.
+  c.m.counters_.inc(CcCounter::media_failures);
+  c.release_cause = kCauseResourceUnavailable;
+  c.cdr.released_by = "gateway";
+  release(kCauseResourceUnavailable, kLocationPublicLocal, nullptr);
+  c.process(EvReleaseReq{kCauseResourceUnavailable, kLocationPublicLocal});
+}
+
 void CallManager::Transit::send(isup::Message msg) {
   msg.cic = cic;
   c.m.isup_.send(tg->circuits.dpc(), msg);
@@ -142,12 +151,7 @@ void CallManager::join_transit_media(uint32_t ref) {
       return;
     }
     if (!s.ok()) {
-      // Q.764 §2.2: the IAM is refused toward the caller; nothing went out on this circuit.
-      counters_.inc(CcCounter::media_failures);
-      c.release_cause = kCauseResourceUnavailable;
-      c.cdr.released_by = "gateway";
-      t->release(kCauseResourceUnavailable, kLocationPublicLocal, nullptr);
-      c.process(EvReleaseReq{kCauseResourceUnavailable, kLocationPublicLocal});
+      t->media_failed();
       reap();
       return;
     }
@@ -157,16 +161,10 @@ void CallManager::join_transit_media(uint32_t ref) {
       Transit *t2 = it2 == calls_.end() ? nullptr : it2->second->transit.get();
       if (!t2 || t2->cic != cic || t2->over || it2->second->isup_done)
         return;
-      Call &c2 = *it2->second;
-      if (!s2.ok()) {
-        counters_.inc(CcCounter::media_failures);
-        c2.release_cause = kCauseResourceUnavailable;
-        c2.cdr.released_by = "gateway";
-        t2->release(kCauseResourceUnavailable, kLocationPublicLocal, nullptr);
-        c2.process(EvReleaseReq{kCauseResourceUnavailable, kLocationPublicLocal});
-      } else {
+      if (!s2.ok())
+        t2->media_failed();
+      else
         t2->process(EvSetupReq{}); // the IAM
-      }
       reap();
     });
   });

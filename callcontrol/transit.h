@@ -64,6 +64,8 @@ struct CallManager::Transit : isup_call::Port {
   // Supervision took the circuit (reset, hardware blocking): the half is gone without RLC.
   void circuit_gone(uint8_t cause);
   void release_media();
+  // The media path could not be made (either endpoint): both sides end, cause 47.
+  void media_failed();
   void send(isup::Message msg);
 
   // ---- isup_call::Port: messages on the outgoing circuit
