@@ -43,6 +43,29 @@ template <class Fsm> const char *state_name(const Fsm &fsm) {
   return names[fsm.current_state()[0]];
 }
 
+// Fills ids[msm id] with each state's `id` (a value of the machine's State enum).
+template <class Stt, class Id> struct FillStateIds {
+  Id *ids;
+  template <class State> void operator()(boost::msm::wrap<State> const &) const {
+    ids[boost::msm::back::get_state_id<Stt, State>::value] = State::id;
+  }
+};
+
+// The current state as a value of the machine's own State enum (every state declares `id`): what
+// owners compare, where names are only for logs.
+template <class Id, class Fsm> Id state_id(const Fsm &fsm) {
+  using Stt = typename Fsm::stt;
+  using States = typename boost::msm::back::generate_state_set<Stt>::type;
+  static Id ids[boost::mpl::size<States>::value] = {};
+  static const bool filled = [] {
+    boost::mpl::for_each<States, boost::msm::wrap<boost::mpl::placeholders::_1>>(
+        FillStateIds<Stt, Id>{ids});
+    return true;
+  }();
+  (void)filled;
+  return ids[fsm.current_state()[0]];
+}
+
 // A machine behind a std::variant of its events, one process() for them all. An event no row of
 // the current state takes reaches Def::no_transition; an event whose rows' guards all reject is
 // not a transition either, but MSM says nothing then (PLATFORM.md): both are reported the same
@@ -80,6 +103,7 @@ template <class Def, class Event> struct VariantHost {
       std::vector<Event>().swap(pending_);
   }
   const char *state() const { return state_name(m); }
+  template <class Id> Id state_as() const { return state_id<Id>(m); }
 
 private:
   void dispatch(const Event &e) {

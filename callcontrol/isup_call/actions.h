@@ -5,6 +5,7 @@
 #include "callcontrol/isup_call/events.h"
 #include "callcontrol/msm_config.h"
 #include "callcontrol/isup_call/port.h"
+#include "callcontrol/isup_call/state.h"
 
 #include <type_traits>
 
@@ -122,22 +123,32 @@ template <IsupTimer... Timers> struct Timed : boost::msm::front::state<> {
 };
 
 // States both half-calls have, with the timers Q.764 runs in them.
-struct Idle : boost::msm::front::state<> { static constexpr const char *name = "idle"; };
-struct Answered : boost::msm::front::state<> { static constexpr const char *name = "answered"; };
+struct Idle : boost::msm::front::state<> {
+  static constexpr State id = State::Idle;
+  static constexpr const char *name = "idle";
+};
+struct Answered : boost::msm::front::state<> {
+  static constexpr State id = State::Answered;
+  static constexpr const char *name = "answered";
+};
 struct Suspended : boost::msm::front::state<> { // T6 is started by NotifySuspend (network only)
+  static constexpr State id = State::Suspended;
   static constexpr const char *name = "suspended";
   template <class Ev, class Fsm> void on_exit(Ev const &, Fsm &fsm) {
     fsm.port->stop_timer(IsupTimer::T6);
   }
 };
 struct WaitForRlc : Timed<IsupTimer::T1, IsupTimer::T5> {
+  static constexpr State id = State::WaitForRlc;
   static constexpr const char *name = "wait-for-rlc";
 };
 struct Resetting : Timed<IsupTimer::T16, IsupTimer::T17> {
+  static constexpr State id = State::Resetting;
   static constexpr const char *name = "resetting";
 };
 // Not a terminate_state: a late message must still reach no_transition and be counted.
 struct Released : boost::msm::front::state<> {
+  static constexpr State id = State::Released;
   static constexpr const char *name = "released";
   using flag_list = boost::mpl::vector1<ReleasedFlag>;
 };

@@ -29,20 +29,27 @@ using NoCheck = Not_<ContinuityRequired>;
 struct IncomingDef : HalfCallDef<IncomingDef> {
 
   struct WaitForContinuity : Timed<IsupTimer::T8> {
+    static constexpr State id = State::WaitForContinuity;
     static constexpr const char *name = "wait-for-continuity";
   };
   struct WaitForRecheck : Timed<IsupTimer::T27> {
+    static constexpr State id = State::WaitForRecheck;
     static constexpr const char *name = "wait-for-continuity-recheck";
   };
-  struct Rechecking : msmf::state<> { static constexpr const char *name = "continuity-recheck"; };
+  struct Rechecking : msmf::state<> { static constexpr State id = State::Rechecking;
+    static constexpr const char *name = "continuity-recheck"; };
   struct WaitForAddress : Timed<IsupTimer::T35> {
+    static constexpr State id = State::WaitForAddress;
     static constexpr const char *name = "wait-for-address";
   };
   struct WaitForEndOfAddress : Timed<IsupTimer::T10> {
+    static constexpr State id = State::WaitForEndOfAddress;
     static constexpr const char *name = "wait-for-end-of-address";
   };
-  struct Proceeding : msmf::state<> { static constexpr const char *name = "proceeding"; };
-  struct Alerted : msmf::state<> { static constexpr const char *name = "alerted"; };
+  struct Proceeding : msmf::state<> { static constexpr State id = State::Proceeding;
+    static constexpr const char *name = "proceeding"; };
+  struct Alerted : msmf::state<> { static constexpr State id = State::Alerted;
+    static constexpr const char *name = "alerted"; };
 
   using initial_state = Idle;
 
@@ -152,6 +159,7 @@ IncomingCall::IncomingCall(Port &port) : impl_(std::make_unique<Impl>(port)) {}
 IncomingCall::~IncomingCall() = default;
 void IncomingCall::process(const Event &e) { impl_->process(e); }
 const char *IncomingCall::state() const { return impl_->state(); }
+State IncomingCall::current() const { return impl_->state_as<State>(); }
 bool IncomingCall::released() const { return impl_->released(); }
 
 } // namespace mgc::cc::isup_call

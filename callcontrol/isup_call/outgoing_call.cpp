@@ -16,8 +16,10 @@ using namespace act;
 
 struct OutgoingDef : HalfCallDef<OutgoingDef> {
 
-  struct WaitForAcm : Timed<IsupTimer::T7> { static constexpr const char *name = "wait-for-acm"; };
+  struct WaitForAcm : Timed<IsupTimer::T7> { static constexpr State id = State::WaitForAcm;
+    static constexpr const char *name = "wait-for-acm"; };
   struct WaitForAnswer : Timed<IsupTimer::T9> {
+    static constexpr State id = State::WaitForAnswer;
     static constexpr const char *name = "wait-for-answer";
   };
 
@@ -91,6 +93,7 @@ OutgoingCall::OutgoingCall(Port &port) : impl_(std::make_unique<Impl>(port)) {}
 OutgoingCall::~OutgoingCall() = default;
 void OutgoingCall::process(const Event &e) { impl_->process(e); }
 const char *OutgoingCall::state() const { return impl_->state(); }
+State OutgoingCall::current() const { return impl_->state_as<State>(); }
 bool OutgoingCall::released() const { return impl_->released(); }
 
 } // namespace mgc::cc::isup_call

@@ -4,6 +4,7 @@
 
 #include "callcontrol/isup_call/events.h"
 #include "callcontrol/isup_call/port.h"
+#include "callcontrol/isup_call/state.h"
 
 #include <memory>
 
@@ -20,6 +21,7 @@ public:
   // Port::on_unexpected (and changes nothing).
   void process(const Event &e);
   const char *state() const;
+  State current() const; // what owners compare (state() is its name)
   bool released() const; // terminal: the circuit is idle or handed to another call
 
 private:
