@@ -5,9 +5,7 @@
 #pragma once
 
 #include "callcontrol/call_manager.h"
-#include "callcontrol/isup_call/incoming_call.h"
-#include "callcontrol/isup_call/outgoing_call.h"
-#include "callcontrol/isup_call/timers.h"
+#include "callcontrol/isup_half.h"
 #include "callcontrol/isup_messages.h"
 #include "callcontrol/sip_call/incoming_sip_call.h"
 #include "callcontrol/sip_call/outgoing_sip_call.h"
@@ -29,10 +27,8 @@ inline constexpr uint8_t kCauseExchangeRoutingError = 25; // Q.764 §2.1.12: hop
 // An ISUP body relayed through a tandem, decoded as a transit exchange does (Q.764 §2.9.5.3);
 // false if it cannot be used or encoded again.
 bool decode_body(const std::vector<uint8_t> &bytes, isup::Message &out);
-// The called number's digits (Q.763 §3.9): `st` tells an end-of-pulsing signal, `bad` a spare code.
-std::string address_digits(const isup::Number &n, bool *st = nullptr, bool *bad = nullptr);
-// Digits of a SAM appended to the IAM's called number (en bloc from here on, RFC 3578 §2).
-void append_address(isup::Message &iam, std::string_view more, bool st);
+using msgs::address_digits;
+using msgs::append_address;
 // RFC 3204 body form of a message (no CIC).
 std::vector<uint8_t> body_of(const isup::Message &m);
 } // namespace detail
@@ -47,42 +43,27 @@ struct CallManager::TrunkGroup {
   MediaGateway *media;
   std::unique_ptr<SupervisionAdapter> port;
   std::unique_ptr<CircuitSupervision> supervision;
+  CircuitAccess access; // what an ISUP half on one of the circuits needs
   bool destination_available = true;
   unsigned overlap_min_digits = 0; // 0: en bloc (see set_overlap)
   TrunkGroup(std::string name, uint32_t own, uint32_t dpc, Hunting h, MediaGateway &m)
       : circuits(std::move(name), own, dpc, h), media(&m) {}
 };
 
-class CallManager::SupervisionAdapter : public SupervisionPort {
+// Circuit supervision of a trunk group: its messages and timers as every owner has them
+// (ScheduledSupervisionPort), the calls on its circuits ended or repeated through CallManager.
+class CallManager::SupervisionAdapter : public ScheduledSupervisionPort {
 public:
-  SupervisionAdapter(CallManager &m, TrunkGroup &tg) : m_(m), tg_(tg) {}
-  void send(const isup::Message &msg) override { m_.isup_.send(tg_.circuits.dpc(), msg); }
-  void start_timer(uint16_t cic, IsupTimer t, uint32_t ms) override {
-    stop_timer(cic, t);
-    timers_[{cic, t}] = m_.sched_.start(ms, [this, cic, t] {
-      timers_.erase({cic, t});
-      tg_.supervision->on_timer(cic, t);
-    });
-  }
-  void stop_timer(uint16_t cic, IsupTimer t) override {
-    auto it = timers_.find({cic, t});
-    if (it != timers_.end()) {
-      m_.sched_.stop(it->second);
-      timers_.erase(it);
-    }
-  }
+  SupervisionAdapter(CallManager &m, TrunkGroup &tg)
+      : ScheduledSupervisionPort(m.sched_, m.isup_, tg.circuits.dpc()), m_(m), tg_(tg) {}
   void release_call(uint32_t ref, uint16_t, uint8_t cause) override;
   void reattempt_call(uint32_t ref, uint16_t) override;
   void maintenance_alert(uint16_t, const char *) override {}
-  ~SupervisionAdapter() override {
-    for (auto &[k, id] : timers_)
-      m_.sched_.stop(id);
-  }
 
 private:
+  void after_timer() override { m_.reap(); }
   CallManager &m_;
   TrunkGroup &tg_;
-  std::map<std::pair<uint16_t, IsupTimer>, Scheduler::Id> timers_;
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -90,15 +71,16 @@ private:
 // (sip_call::Port): the incoming SIP call (UAS) of a call from SIP, the outgoing one (UAC) of a
 // call to SIP. Each machine decides its own side's messages; the call passes what one half
 // reports to the other and builds the messages' contents (ISUP parameters, SDP, SIP-T bodies).
-struct CallManager::Call : isup_call::Port, sip_call::Port {
+struct CallManager::Call : IsupHalf::User, sip_call::Port {
   enum class Direction : uint8_t { SipToPstn, PstnToSip };
   CallManager &m;
   uint32_t ref;
   Direction dir;
   TrunkGroup *tg = nullptr;
   uint16_t cic = 0;
-  std::unique_ptr<OutgoingCall> out;
-  std::unique_ptr<IncomingCall> in;
+  // The PSTN half: incoming (PSTN -> SIP, and a transit call's first circuit) or outgoing
+  // (SIP -> PSTN); none before a circuit is seized or once a lost one is given up.
+  std::unique_ptr<IsupHalf> isup;
   SipLeg *leg = nullptr;    // set through set_leg() only
   std::unique_ptr<sip_call::IncomingSipCall> sip_in;  // SIP -> PSTN: this gateway is the UAS
   std::unique_ptr<sip_call::OutgoingSipCall> sip_out; // PSTN -> SIP: this gateway is the UAC
@@ -111,7 +93,7 @@ struct CallManager::Call : isup_call::Port, sip_call::Port {
   MediaGateway::Handle media = 0;
   bool media_connected = false;
   std::string local_sdp, remote_sdp;
-  isup::Message iam;                      // sent (SIP -> PSTN) or received (PSTN -> SIP)
+  isup::Message iam_msg;                  // sent (SIP -> PSTN) or received (PSTN -> SIP)
   // Held by pointer: most calls have neither, and each is the size of a message (a held call's
   // memory is a benchmark target of its own).
   std::unique_ptr<isup::Message> encapsulated; // trusted IAM from the SIP-T INVITE
@@ -133,22 +115,26 @@ struct CallManager::Call : isup_call::Port, sip_call::Port {
   bool loop_releasing = false;
   std::function<void()> after_loop;
   uint8_t release_cause = kCauseNormal, release_location = 0;
-  HalfCallTimers timers;
   CallRecord cdr;
 
-  Call(CallManager &mgr, uint32_t r, Direction d)
-      : m(mgr), ref(r), dir(d), timers(mgr.sched_, mgr.cfg_.timers) {
+  Call(CallManager &mgr, uint32_t r, Direction d) : m(mgr), ref(r), dir(d) {
     cdr.seizure = CallRecord::Clock::now();
     cdr.direction = d == Direction::SipToPstn ? "sip-to-pstn" : "pstn-to-sip"; // or pstn-to-pstn
   }
 
   void process(const Event &e) {
-    if (out)
-      out->process(e);
-    else if (in)
-      in->process(e);
+    if (isup)
+      isup->process(e);
   }
-  const char *isup_state() const { return out ? out->state() : in ? in->state() : "none"; }
+  bool outgoing() const { return isup && !isup->incoming(); }
+  bool incoming() const { return isup && isup->incoming(); }
+  const char *isup_state() const { return isup ? isup->state_name() : "none"; }
+  // The PSTN half on circuit `k` of `g` (seized already under this call's reference).
+  void start_isup(IsupHalf::Side side, TrunkGroup &g, uint16_t k) {
+    tg = &g;
+    cic = k;
+    isup = std::make_unique<IsupHalf>(side, g.access, k, ref, m.sched_, m.cfg_.timers, *this);
+  }
   // An event for the SIP half-call machine, with the body of the message it may send.
   void sip(const sip_call::Event &e, SipBody b = {}) {
     sip_body_out = std::move(b);
@@ -177,7 +163,15 @@ struct CallManager::Call : isup_call::Port, sip_call::Port {
     m.isup_.send(tg->circuits.dpc(), msg);
   }
   // A trusted ISUP message the SIP peer sent, of the wanted type, to relay instead of ours.
-  std::optional<isup::Message> relay(MessageType t) {
+  std::optional<isup::Message> relay(IsupHalf &, MessageType t) override {
+    // A transit exchange passes on an ANM that came before any ACM as the ANM it is (Q.764
+    // §2.1.7); the incoming half, which has sent no ACM yet, takes it as its CON row.
+    if (t == MessageType::Con && transit)
+      if (auto anm = relay_message(MessageType::Anm))
+        return anm;
+    return relay_message(t);
+  }
+  std::optional<isup::Message> relay_message(MessageType t) {
     // a transit call passes on the message of its other circuit as it came (Q.764 §2.1-2.3)
     if (transit && transit->backward && transit->backward->type == t) {
       isup::Message msg = *transit->backward;
@@ -250,40 +244,14 @@ struct CallManager::Call : isup_call::Port, sip_call::Port {
     try_finish();
   }
 
-  // ---- Port: messages on the circuit
-  void send_iam() override { send(iam); }
-  void send_sam() override {
+  // ---- IsupHalf::User: what the circuit's messages carry
+  std::optional<isup::Message> iam(IsupHalf &) override { return iam_msg; }
+  std::optional<isup::Message> sam(IsupHalf &) override {
     m.counters_.inc(CcCounter::sams_out);
-    send(msgs::sam(cic, sam_digits, false));
+    return msgs::sam(cic, sam_digits, false);
   }
-  void send_cot(bool ok) override { send(msgs::cot(cic, ok)); }
-  void send_acm(bool in_band) override {
-    send(relay(MessageType::Acm).value_or(msgs::acm(cic, in_band)));
-  }
-  void send_cpg(bool in_band) override {
-    send(relay(MessageType::Cpg).value_or(msgs::cpg(cic, in_band ? 2 : 1, in_band)));
-  }
-  void send_anm() override { send(relay(MessageType::Anm).value_or(msgs::anm(cic))); }
-  void send_con() override {
-    // A transit exchange passes on an ANM that came before any ACM as the ANM it is (Q.764
-    // §2.1.7); the incoming half, which has sent no ACM yet, takes it as its CON row.
-    if (auto anm = transit ? relay(MessageType::Anm) : std::nullopt)
-      return send(std::move(*anm));
-    send(relay(MessageType::Con).value_or(msgs::con(cic)));
-  }
-  void send_rel(uint8_t cause, uint8_t location) override {
-    send(relay(MessageType::Rel).value_or(msgs::rel(cic, cause, location)));
-  }
-  void send_rlc() override { send(msgs::rlc(cic)); }
-  void send_rsc() override { send(msgs::rsc(cic)); }
-  void send_sus(bool network) override {
-    send(relay(MessageType::Sus).value_or(msgs::sus(cic, network)));
-  }
-  void send_res(bool network) override {
-    send(relay(MessageType::Res).value_or(msgs::res(cic, network)));
-  }
-  void attach_check_loop() override;
-  void detach_check_loop() override {
+  void attach_check_loop(IsupHalf &) override;
+  void detach_check_loop(IsupHalf &) override {
     if (loop_pending) { // still being set up: the loopback's answer takes it down
       loop_pending = false;
       loop_releasing = true;
@@ -309,9 +277,9 @@ struct CallManager::Call : isup_call::Port, sip_call::Port {
       }
     };
   }
-  Address address() const override {
+  Address address(const IsupHalf &) const override {
     bool st = false, bad = false;
-    const auto *cdpn = iam.find<isup::CalledPartyNumber>();
+    const auto *cdpn = iam_msg.find<isup::CalledPartyNumber>();
     const std::string digits = cdpn ? address_digits(*cdpn, &st, &bad) : std::string();
     // An en-bloc trunk group, ST, or a number that cannot grow into a valid one: route now.
     if (st || bad || !tg || tg->overlap_min_digits == 0)
@@ -321,38 +289,34 @@ struct CallManager::Call : isup_call::Port, sip_call::Port {
       return Address::Complete; // number analysis (RFC 3578 §2.2)
     return digits.size() < tg->overlap_min_digits ? Address::Incomplete : Address::Sufficient;
   }
-  void start_timer(IsupTimer t) override {
-    timers.start(t, [this, t] {
-      if (auto e = expiry_event(t))
-        process(*e);
-      m.reap();
-    });
+  void on_timer(IsupHalf &h, const Event &e) override {
+    h.process(e);
+    m.reap();
   }
-  void stop_timer(IsupTimer t) override { timers.stop(t); }
 
-  // ---- Port: what the ISUP half tells the call
-  void on_setup() override { m.route_from_pstn(*this); }
+  // ---- IsupHalf::User: what the ISUP half tells the call
+  void on_setup(IsupHalf &) override { m.route_from_pstn(*this); }
   // PSTN -> SIP: the numbers as received so far, for the CDR and `show calls` (a call may end
   // before it is routed: T35, T8, continuity failure).
   void note_numbers() {
-    if (const auto *cdpn = iam.find<isup::CalledPartyNumber>())
+    if (const auto *cdpn = iam_msg.find<isup::CalledPartyNumber>())
       cdr.called = address_digits(*cdpn);
-    if (const auto *cgpn = iam.find<isup::CallingPartyNumber>())
+    if (const auto *cgpn = iam_msg.find<isup::CallingPartyNumber>())
       cdr.calling = std::string(cgpn->address_signals.str());
   }
   // RFC 3578 §2.2: once the INVITE is out, further SAMs are disregarded.
   // A transit call passes them on as SAMs (Q.764 §2.1.3).
-  void on_more_digits() override {
+  void on_more_digits(IsupHalf &) override {
     if (transit)
       m.transit_sam(*this);
     else
       m.counters_.inc(CcCounter::sams_disregarded);
   }
   // RFC 3398 §7.2.5/§7.2.6 ACM, §7.2.9 CPG: 180, or 183 with the media for in-band information.
-  void on_alerting(bool in_band) override {
+  void on_alerting(IsupHalf &, bool in_band) override {
     sip(sip_call::EvProgressReq{in_band ? 183 : 180}, body(in_band ? local_sdp : "", from_pstn));
   }
-  void on_progress(bool in_band) override {
+  void on_progress(IsupHalf &, bool in_band) override {
     if (transit && from_pstn) // a CPG from the preceding exchange once answered (Q.764 §2.1.5)
       transit->pass_on(*from_pstn);
     else if (answered)
@@ -368,7 +332,8 @@ struct CallManager::Call : isup_call::Port, sip_call::Port {
     m.counters_.inc(CcCounter::isup_to_info);
     leg->info(body("", from_pstn));
   }
-  void on_answer() override {
+  void on_answer(IsupHalf &) override { answer_from_pstn(); }
+  void answer_from_pstn() {
     answered = true;
     cdr.answer = CallRecord::Clock::now();
     m.counters_.inc(CcCounter::answered);
@@ -381,7 +346,7 @@ struct CallManager::Call : isup_call::Port, sip_call::Port {
   // info (RFC 3578 §3.5 digits come before the answer only), the route's fallbacks and the body
   // of the answer just sent (a hang-up sets its own).
   void forget_iam() {
-    iam = isup::Message{};
+    iam_msg = isup::Message{};
     encapsulated.reset();
     std::string().swap(local_sdp);
     std::string().swap(remote_sdp);
@@ -394,21 +359,22 @@ struct CallManager::Call : isup_call::Port, sip_call::Port {
   }
   // RFC 3398 §9.1: SUS and RES reach SIP-T peers in INFO; media is left as it is.
   // A transit call passes SUS/RES on to the succeeding exchange (Q.764 §2.5.1, §2.5.2).
-  void on_suspend(bool network) override {
+  void on_suspend(IsupHalf &, bool network) override {
     m.counters_.inc(CcCounter::suspends);
     if (transit)
       transit->forward_event(from_pstn, EvSuspendReq{network});
     else
       info_to_sip();
   }
-  void on_resume(bool network) override {
+  void on_resume(IsupHalf &, bool network) override {
     m.counters_.inc(CcCounter::resumes);
     if (transit)
       transit->forward_event(from_pstn, EvResumeReq{network});
     else
       info_to_sip();
   }
-  void on_released(uint8_t cause, uint8_t location) override {
+  void on_released(IsupHalf &, uint8_t cause, uint8_t location) override { isup_released(cause, location); }
+  void isup_released(uint8_t cause, uint8_t location) {
     release_cause = cause;
     release_location = location;
     if (cdr.released_by.empty())
@@ -421,23 +387,22 @@ struct CallManager::Call : isup_call::Port, sip_call::Port {
     if (transit)
       transit->release(cause, location, from_pstn);
   }
-  void on_reattempt() override;
+  void on_reattempt(IsupHalf &) override;
   // The ISUP half is over: the check loop goes, and a call that never reached SIP (continuity
   // failure, T35, T8 ...) has no SIP side to wait for.
   void isup_gone() {
     isup_done = true;
-    detach_check_loop();
+    if (isup)
+      detach_check_loop(*isup);
     if (!leg && !routed)
       sip_done = true;
   }
-  void on_circuit_idle() override {
+  void on_circuit_idle(IsupHalf &) override {
     isup_gone();
-    if (tg->circuits.find(cic) && tg->circuits.find(cic)->call_ref == ref)
-      tg->circuits.idle(cic);
     release_media();
     try_finish();
   }
-  void on_circuit_reset() override {
+  void on_circuit_reset(IsupHalf &) override {
     // T5 expired (Q.764 §2.9.6): the half sent RSC and alerted maintenance. The call is over:
     // circuit supervision carries the reset on (RSC repeated under T16/T17 until an RLC, for as
     // long as the far end stays silent) and the call ends now, its CDR written, instead of
@@ -448,7 +413,7 @@ struct CallManager::Call : isup_call::Port, sip_call::Port {
       tg->supervision->adopt_reset(cic);
     try_finish();
   }
-  void on_unexpected(const char *, const char *) override {
+  void on_unexpected(IsupHalf &, const char *, const char *) override {
     m.counters_.inc(CcCounter::unexpected_events);
   }
 

@@ -23,36 +23,6 @@ bool decode_body(const std::vector<uint8_t> &bytes, isup::Message &out) {
   return isup::encode(out, isup::EncodeOptions{}, again).ok();
 }
 
-// The called number's digits (Q.763 §3.9 address signals): `st` tells an end-of-pulsing signal,
-// `bad` a spare code (1010, 1101, 1110); codes 11 and 12 are kept out of the digits.
-std::string address_digits(const isup::Number &n, bool *st, bool *bad) {
-  std::string d;
-  for (char c : n.address_signals.str()) {
-    if (c >= '0' && c <= '9')
-      d.push_back(c);
-    else if (c == 'F' && st)
-      *st = true;
-    else if ((c == 'A' || c == 'D' || c == 'E') && bad)
-      *bad = true;
-  }
-  return d;
-}
-
-// Digits of a SAM appended to the IAM's called number (en bloc from here on, RFC 3578 §2).
-void append_address(isup::Message &iam, std::string_view more, bool st) {
-  auto *cdpn = iam.find<isup::CalledPartyNumber>();
-  if (!cdpn)
-    return;
-  std::string signals(cdpn->address_signals.str());
-  if (!signals.empty() && signals.back() == 'F')
-    signals.pop_back();
-  signals += more;
-  if (st)
-    signals.push_back('F');
-  cdpn->address_signals.assign(signals);
-  cdpn->filler = 0;
-}
-
 // RFC 3204 body form of a message (no CIC).
 std::vector<uint8_t> body_of(const isup::Message &m) {
   std::vector<uint8_t> out;
@@ -76,8 +46,9 @@ void CallManager::SupervisionAdapter::release_call(uint32_t ref, uint16_t cic, u
   }
   // Its timers have nothing left to supervise (a T6 or T1 must not send on a circuit that
   // supervision has taken).
-  c.timers.stop_all();
-  c.on_released(cause, kLocationPublicLocal);
+  if (c.isup)
+    c.isup->stop_timers();
+  c.isup_released(cause, kLocationPublicLocal);
   c.isup_gone();
   c.release_media();
   c.try_finish();
@@ -89,11 +60,11 @@ void CallManager::SupervisionAdapter::reattempt_call(uint32_t ref, uint16_t cic)
     return;
   if (Transit *t = it->second->transit.get(); t && t->tg == &tg_ && t->cic == cic)
     t->process(EvDualSeizureLost{});
-  else if (it->second->out)
+  else if (it->second->outgoing())
     it->second->process(EvDualSeizureLost{});
 }
 
-void CallManager::Call::attach_check_loop() {
+void CallManager::Call::attach_check_loop(IsupHalf &) {
   m.counters_.inc(CcCounter::continuity_checks);
   if (loop_attached || loop_pending)
     return;
@@ -135,19 +106,12 @@ void CallManager::Call::attach_check_loop() {
     it->second->in_loopback_request = false;
 }
 
-void CallManager::Call::on_reattempt() {
+void CallManager::Call::on_reattempt(IsupHalf &) {
   // Q.764 §2.9.1.4: the call is repeated on another circuit; the lost circuit now belongs to
   // the far end's call, the media connection made for it goes. The machine that reports this
   // is still running its transition, so it is replaced once the event is done.
   m.counters_.inc(CcCounter::reattempts);
   release_media();
-  // Blocked (BLO, Q.764 §2.8.2.1) or unequipped (UCIC, §2.12) at the far end rather than lost
-  // to its call: the circuit is still ours, our IAM on it unanswered. It goes back to idle by a
-  // reset (§2.9.3.1), which needs no call on it; without it the circuit stayed busy for good.
-  if (const Circuit *k = tg->circuits.find(cic); k && k->call_ref == ref) {
-    tg->circuits.idle(cic);
-    tg->supervision->reset(cic);
-  }
   CallManager &mgr = m;
   const uint32_t r = ref;
   m.deferred_.push_back([&mgr, r] {
@@ -155,7 +119,7 @@ void CallManager::Call::on_reattempt() {
     if (it == mgr.calls_.end())
       return;
     Call &c = *it->second;
-    c.out.reset();
+    c.isup.reset();
     // another circuit of the same trunk group first, then the route's next groups
     c.fallbacks.insert(c.fallbacks.begin(), {RouteTarget::Kind::TrunkGroup, c.tg->circuits.name()});
     c.tg = nullptr;
@@ -175,6 +139,8 @@ CircuitGroup &CallManager::add_trunk_group(const std::string &name, uint32_t dpc
   auto tg = std::make_unique<TrunkGroup>(name, cfg_.own_point_code, dpc, hunting, media);
   tg->port = std::make_unique<SupervisionAdapter>(*this, *tg);
   tg->supervision = std::make_unique<CircuitSupervision>(tg->circuits, *tg->port, cfg_.timers);
+  tg->port->attach(*tg->supervision);
+  tg->access = CircuitAccess{&tg->circuits, tg->supervision.get(), &isup_};
   media.set_listener(this);
   groups_.push_back(std::move(tg));
   return groups_.back()->circuits;
@@ -286,7 +252,7 @@ void CallManager::sip_invite(SipLeg &leg, const SipPeer &from, const iw::SipCall
   routed.called = match->number;
   c.routed_number = match->number;
   Status s = iw::iam_from_invite(routed, c.encapsulated.get(),
-                                 cfg_.interworking, c.iam);
+                                 cfg_.interworking, c.iam_msg);
   if (!s.ok()) {
     const uint8_t cause = s.code() == 483 ? 25 : 28;
     c.release_cause = cause;
@@ -329,8 +295,8 @@ bool CallManager::more_digits_from_sip(SipLeg &leg, const iw::SipCallInfo &info)
   prev->cdr.released_by = "sip";
   const auto match = routing_.lookup(info.called);
   const std::string &sent = prev->routed_number;
-  const bool overlap_exchange = prev->out && prev->tg && prev->tg->overlap_min_digits &&
-                                std::string_view(prev->isup_state()) == "wait-for-acm";
+  const bool overlap_exchange = prev->outgoing() && prev->tg && prev->tg->overlap_min_digits &&
+                                prev->isup->state() == isup_call::State::WaitForAcm;
   if (overlap_exchange && match && match->number.size() > sent.size() &&
       match->number.compare(0, sent.size(), sent) == 0) {
     prev->cdr.released_by.clear(); // the call goes on with the new INVITE
@@ -340,13 +306,13 @@ bool CallManager::more_digits_from_sip(SipLeg &leg, const iw::SipCallInfo &info)
     prev->sip_called = info.called;
     prev->sip_from_tag = info.from_tag;
     prev->cdr.called = info.called;
-    append_address(prev->iam, prev->sam_digits, false);
+    append_address(prev->iam_msg, prev->sam_digits, false);
     prev->process(EvMoreDigitsReq{false});
     return true;
   }
   // En bloc: REL for the previous IAM (or the attempt simply ends), and a new call.
   prev->release_cause = kCauseAddressIncomplete;
-  if (prev->out) {
+  if (prev->outgoing()) {
     prev->process(EvReleaseReq{kCauseAddressIncomplete, kLocationPublicLocal});
   } else {
     prev->isup_done = true;
@@ -366,11 +332,9 @@ void CallManager::start_outgoing(Call &c) {
       if (g->circuits.name() != t.name || !g->destination_available)
         continue;
       if (Circuit *circuit = g->circuits.seize_outgoing(c.ref)) {
-        c.tg = g.get();
-        c.cic = circuit->cic;
+        c.start_isup(IsupHalf::Side::Outgoing, *g, circuit->cic);
         c.cdr.trunk_group = g->circuits.name();
         c.cdr.cic = c.cic;
-        c.out = std::make_unique<OutgoingCall>(c);
         const uint32_t ref = c.ref;
         connect_media_then(c, c.remote_sdp, [this, ref] {
           auto it = calls_.find(ref);
@@ -441,7 +405,7 @@ void CallManager::connect_media_then(Call &c, const std::string &remote_sdp,
             c.tg->circuits.idle(c.cic); // nothing was sent on it
             c.isup_done = true;
             c.sip(sip_call::EvRejectReq{503, kCauseResourceUnavailable});
-          } else if (c.in) {
+          } else if (c.incoming()) {
             // PSTN -> SIP or PSTN: the IAM is refused with REL (Q.764 §2.2); RLC then frees the
             // circuit (not before: it stays the call's until then); a transit call's outgoing
             // circuit, still without its IAM, is free at once.
@@ -534,7 +498,7 @@ void CallManager::sip_cancelled(SipLeg &leg) {
 void CallManager::Call::on_cancelled() {
   cdr.released_by = "sip";
   release_cause = kCauseNormal;
-  if (out) {
+  if (outgoing()) {
     process(EvReleaseReq{kCauseNormal, 0});
   } else {
     isup_done = true; // not yet on a circuit
@@ -571,7 +535,7 @@ void CallManager::sip_info(SipLeg &leg, const SipBody &body) {
   default:
     // Mid-call messages without a state of their own (FAC, USR, INF, APM ..., CPG once answered)
     // go to the circuit as they came; messages of the call's own procedures do not.
-    if (c->tg && !c->isup_done && (c->out || c->in) &&
+    if (c->tg && !c->isup_done && c->isup &&
         (msgs::classify(msg.type) == msgs::Classified::Ignored ||
          (msg.type == MessageType::Cpg && c->answered)))
       c->send(std::move(msg));
@@ -638,7 +602,7 @@ void CallManager::route_from_pstn(Call &c) {
     return;
   }
   c.peer = *peer;
-  iw::SipCallInfo info = iw::invite_from_iam(c.iam, cfg_.interworking);
+  iw::SipCallInfo info = iw::invite_from_iam(c.iam_msg, cfg_.interworking);
   info.called = match->number;
   if (!peer->trusted)
     info.asserted.reset();
@@ -649,7 +613,7 @@ void CallManager::route_from_pstn(Call &c) {
       return;
     Call &call = *it->second;
     // SIP-T / SIP-I peers get the IAM as it arrived (Q.1912.5, RFC 3204), minus the CIC.
-    SipLeg *leg = sip_.invite(call.peer, info, call.body(call.local_sdp, &call.iam));
+    SipLeg *leg = sip_.invite(call.peer, info, call.body(call.local_sdp, &call.iam_msg));
     if (!leg) {
       counters_.inc(CcCounter::sip_peer_unavailable);
       call.release_cause = kCauseDestinationOutOfOrder;
@@ -726,15 +690,13 @@ void CallManager::isup_received(uint32_t opc, const isup::Message &msg) {
     auto owned = std::make_unique<Call>(*this, ref, Call::Direction::PstnToSip);
     Call &call = *owned;
     calls_[ref] = std::move(owned);
-    call.tg = tg;
-    call.cic = msg.cic;
-    call.iam = msg;
+    call.iam_msg = msg;
     call.cdr.trunk_group = tg->circuits.name();
     call.cdr.cic = msg.cic;
     call.note_numbers();
-    call.in = std::make_unique<IncomingCall>(call);
+    call.start_isup(IsupHalf::Side::Incoming, *tg, msg.cic);
     const auto *nci = msg.find<isup::NatureOfConnectionIndicators>();
-    call.from_pstn = &call.iam;
+    call.from_pstn = &call.iam_msg;
     call.process(EvIam{static_cast<uint8_t>(nci ? nci->continuity_check_indicator : 0)});
     call.from_pstn = nullptr;
     reap();
@@ -785,7 +747,7 @@ void CallManager::sam_received(Call &c, const isup::Message &msg) {
   const std::string more = sn ? address_digits(*sn, &st, &bad) : std::string();
   if (!sn || bad || (more.empty() && !st)) {
     counters_.inc(CcCounter::unexpected_isup);
-    if (!c.routed && c.in) {
+    if (!c.routed && c.incoming()) {
       c.release_cause = kCauseAddressIncomplete;
       c.cdr.released_by = "gateway";
       c.process(EvReleaseReq{kCauseAddressIncomplete, kLocationPublicLocal});
@@ -794,7 +756,7 @@ void CallManager::sam_received(Call &c, const isup::Message &msg) {
   }
   counters_.inc(CcCounter::overlap_sams_in);
   if (!c.routed) {
-    append_address(c.iam, more, st);
+    append_address(c.iam_msg, more, st);
     c.note_numbers();
   }
   c.process(EvSam{st});
@@ -871,7 +833,7 @@ std::vector<CallManager::CallSummary> CallManager::calls() const {
     if (const Transit *t = c->transit.get()) {
       v.back().out_trunk_group = t->tg->circuits.name();
       v.back().out_cic = t->cic;
-      v.back().out_isup_state = t->out ? t->out->state() : "none";
+      v.back().out_isup_state = t->out ? t->out->state_name() : "none";
     }
   }
   return v;

@@ -374,4 +374,28 @@ void CircuitSupervision::on_timer(uint16_t cic, IsupTimer t) {
   port_.start_timer(cic, t, timers_.ms(t));
 }
 
+// ---------------------------------------------------------------------------------------------
+ScheduledSupervisionPort::~ScheduledSupervisionPort() {
+  for (auto &[k, id] : timers_)
+    sched_.stop(id);
+}
+
+void ScheduledSupervisionPort::start_timer(uint16_t cic, IsupTimer t, uint32_t ms) {
+  stop_timer(cic, t);
+  timers_[{cic, t}] = sched_.start(ms, [this, cic, t] {
+    timers_.erase({cic, t});
+    if (supervision_)
+      supervision_->on_timer(cic, t);
+    after_timer();
+  });
+}
+
+void ScheduledSupervisionPort::stop_timer(uint16_t cic, IsupTimer t) {
+  auto it = timers_.find({cic, t});
+  if (it != timers_.end()) {
+    sched_.stop(it->second);
+    timers_.erase(it);
+  }
+}
+
 } // namespace mgc::cc

@@ -6,6 +6,7 @@
 
 #include "callcontrol/circuit_group.h"
 #include "callcontrol/isup_timers.h"
+#include "callcontrol/sides.h"
 #include "isup/message.h"
 
 #include <cstdint>
@@ -27,6 +28,33 @@ public:
   virtual void release_call(uint32_t call_ref, uint16_t cic, uint8_t cause) = 0;
   virtual void reattempt_call(uint32_t call_ref, uint16_t cic) = 0;
   virtual void maintenance_alert(uint16_t cic, const char *what) = 0;
+};
+
+class CircuitSupervision;
+
+// The part of a SupervisionPort every owner writes the same way: messages to the group's DPC
+// through the MTP service, and the procedures' timers on the Scheduler, each expiry handed to the
+// supervision (then to after_timer(), the owner's clean-up). The owner answers for the calls.
+class ScheduledSupervisionPort : public SupervisionPort {
+public:
+  ScheduledSupervisionPort(Scheduler &sched, IsupSender &sender, uint32_t dpc)
+      : sched_(sched), sender_(sender), dpc_(dpc) {}
+  ~ScheduledSupervisionPort() override;
+  // The supervision whose timers these are (set once it is built).
+  void attach(CircuitSupervision &s) { supervision_ = &s; }
+  void send(const isup::Message &msg) override { sender_.send(dpc_, msg); }
+  void start_timer(uint16_t cic, IsupTimer t, uint32_t ms) override;
+  void stop_timer(uint16_t cic, IsupTimer t) override;
+
+protected:
+  virtual void after_timer() {}
+
+private:
+  Scheduler &sched_;
+  IsupSender &sender_;
+  uint32_t dpc_;
+  CircuitSupervision *supervision_ = nullptr;
+  std::map<std::pair<uint16_t, IsupTimer>, Scheduler::Id> timers_;
 };
 
 class CircuitSupervision {

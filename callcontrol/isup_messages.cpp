@@ -106,4 +106,31 @@ Classified classify(MessageType t) {
   }
 }
 
+std::string address_digits(const isup::Number &n, bool *st, bool *bad) {
+  std::string d;
+  for (char c : n.address_signals.str()) {
+    if (c >= '0' && c <= '9')
+      d.push_back(c);
+    else if (c == 'F' && st)
+      *st = true;
+    else if ((c == 'A' || c == 'D' || c == 'E') && bad)
+      *bad = true;
+  }
+  return d;
+}
+
+void append_address(isup::Message &iam, std::string_view more, bool st) {
+  auto *cdpn = iam.find<isup::CalledPartyNumber>();
+  if (!cdpn)
+    return;
+  std::string signals(cdpn->address_signals.str());
+  if (!signals.empty() && signals.back() == 'F')
+    signals.pop_back();
+  signals += more;
+  if (st)
+    signals.push_back('F');
+  cdpn->address_signals.assign(signals);
+  cdpn->filler = 0;
+}
+
 } // namespace mgc::cc::msgs

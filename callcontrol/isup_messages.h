@@ -4,6 +4,9 @@
 
 #include "isup/message.h"
 
+#include <string>
+#include <string_view>
+
 namespace mgc::cc::msgs {
 
 // Q.763 §3.5 backward call indicators for a call interworked with SIP: charge, subscriber free,
@@ -21,6 +24,12 @@ isup::Message cot(uint16_t cic, bool success);
 isup::Message sam(uint16_t cic, std::string_view digits, bool end_of_address);
 isup::Message sus(uint16_t cic, bool network_initiated); // Q.763 §3.52
 isup::Message res(uint16_t cic, bool network_initiated);
+
+// The called number's digits (Q.763 §3.9 address signals): `st` tells an end-of-pulsing signal,
+// `bad` a spare code (1010, 1101, 1110); codes 11 and 12 are kept out of the digits.
+std::string address_digits(const isup::Number &n, bool *st = nullptr, bool *bad = nullptr);
+// Digits of a SAM appended to the IAM's called number (en bloc from here on, RFC 3578 §2).
+void append_address(isup::Message &iam, std::string_view more, bool st);
 
 // The Q.764 event (EvAcm, EvRel ...) a received message type stands for, by table; used to
 // classify before dispatching (STYLE.md practice 7).

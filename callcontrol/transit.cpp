@@ -37,12 +37,11 @@ isup::Message outgoing_iam(const isup::Message &received, const std::string &cal
 }
 } // namespace
 
-CallManager::Transit::Transit(Call &call, TrunkGroup &group, uint16_t circuit)
-    : c(call), tg(&group), cic(circuit), timers(call.m.sched_, call.m.cfg_.timers) {}
-
-bool CallManager::Transit::owns_circuit() const {
-  const Circuit *k = tg->circuits.find(cic);
-  return k && k->call_ref == c.ref;
+void CallManager::Transit::seize(TrunkGroup &g, uint16_t k) {
+  tg = &g;
+  cic = k;
+  out = std::make_unique<IsupHalf>(IsupHalf::Side::Outgoing, g.access, k, c.ref, c.m.sched_,
+                                   c.m.cfg_.timers, *this);
 }
 
 void CallManager::Transit::media_failed() {
@@ -71,7 +70,7 @@ bool CallManager::transit_to(Call &c, const RoutingTable::Match &match, const Ro
   // Q.764 §2.1.12: a transit exchange decrements the hop counter; once it would reach 0 the
   // call is not routed on but released with cause 25 (exchange routing error), so that a
   // routing loop between exchanges ends.
-  if (const auto *hc = c.iam.find<isup::HopCounter>(); hc && hc->hop_counter <= 1) {
+  if (const auto *hc = c.iam_msg.find<isup::HopCounter>(); hc && hc->hop_counter <= 1) {
     counters_.inc(CcCounter::hop_counter_exhausted);
     c.release_cause = kCauseExchangeRoutingError;
     c.no_sip();
@@ -81,10 +80,10 @@ bool CallManager::transit_to(Call &c, const RoutingTable::Match &match, const Ro
   // The digit manipulation of the route applies to the number as received; an ST signal the
   // IAM had stays at its end.
   bool st = false;
-  if (const auto *cdpn = c.iam.find<isup::CalledPartyNumber>())
+  if (const auto *cdpn = c.iam_msg.find<isup::CalledPartyNumber>())
     address_digits(*cdpn, &st);
   const std::string called = match.number + (st ? "F" : "");
-  const isup::Message probe = outgoing_iam(c.iam, called, 0);
+  const isup::Message probe = outgoing_iam(c.iam_msg, called, 0);
   if (!sendable(&probe)) {
     // The IAM cannot go on as it came (see sendable): the call is refused (Q.764 §2.9.5.3 lets
     // a transit exchange pass on what it does not understand, not what it cannot send).
@@ -101,10 +100,10 @@ bool CallManager::transit_to(Call &c, const RoutingTable::Match &match, const Ro
   c.no_sip(); // a transit call has no SIP half
   c.fallbacks = std::move(rest);
   c.routed_number = match.number;
-  c.transit = std::make_unique<Transit>(c, *g, k->cic);
+  c.transit = std::make_unique<Transit>(c, *g);
   Transit &t = *c.transit;
   t.called = called;
-  t.out = std::make_unique<OutgoingCall>(t);
+  t.seize(*g, k->cic);
   c.cdr.direction = "pstn-to-pstn";
   c.cdr.trunk_group_out = g->circuits.name();
   c.cdr.cic_out = k->cic;
@@ -185,7 +184,6 @@ void CallManager::transit_reattempt(uint32_t ref) {
     return;
   }
   t.out.reset();
-  t.timers.stop_all();
   std::vector<TrunkGroup *> candidates{t.tg};
   for (const auto &target : c.fallbacks)
     if (target.kind == RouteTarget::Kind::TrunkGroup)
@@ -194,11 +192,9 @@ void CallManager::transit_reattempt(uint32_t ref) {
           candidates.push_back(g.get());
   for (TrunkGroup *g : candidates)
     if (Circuit *k = g->circuits.seize_outgoing(c.ref)) {
-      t.tg = g;
-      t.cic = k->cic;
+      t.seize(*g, k->cic);
       c.cdr.trunk_group_out = g->circuits.name();
       c.cdr.cic_out = k->cic;
-      t.out = std::make_unique<OutgoingCall>(t);
       join_transit_media(ref);
       return;
     }
@@ -283,9 +279,10 @@ void CallManager::Transit::release(uint8_t cause, uint8_t location, const isup::
   if (!iam_sent) {
     // Nothing went out on the circuit (the media path was still being made, or the IAM was lost
     // to a dual seizure): it is free again without REL, if it is still this call's.
-    timers.stop_all();
-    if (owns_circuit())
-      tg->circuits.idle(cic);
+    if (out) {
+      out->stop_timers();
+      out->free_circuit();
+    }
     over = true;
     release_media();
     c.try_finish();
@@ -297,7 +294,8 @@ void CallManager::Transit::release(uint8_t cause, uint8_t location, const isup::
 void CallManager::Transit::circuit_gone(uint8_t cause) {
   if (over)
     return;
-  timers.stop_all(); // nothing left to supervise on a circuit supervision has taken
+  if (out)
+    out->stop_timers(); // nothing left to supervise on a circuit supervision has taken
   over = true;
   release_media();
   c.release_cause = cause;
@@ -315,53 +313,41 @@ void CallManager::Transit::release_media() {
   tg->media->release(media, [](const Status &) {});
 }
 
-// ---- Port: messages on the outgoing circuit
+// ---- IsupHalf::User: what the outgoing circuit's messages carry
 // Q.764 §2.1.1: the IAM as it came, but for what a transit exchange changes: the CIC, the hop
 // counter (§2.1.12, one less), the called number (the route's digit manipulation), and the
 // continuity check indicator: the incoming half routes only once a check on the incoming or an
 // earlier circuit has passed (COT, §2.1.8), and none is made on this circuit, so the IAM asks for
 // none (Q.763 §3.35 "no continuity check required").
-void CallManager::Transit::send_iam() {
+std::optional<isup::Message> CallManager::Transit::iam(IsupHalf &) {
   iam_sent = true;
-  send(outgoing_iam(c.iam, called, cic));
+  return outgoing_iam(c.iam_msg, called, cic);
 }
 // Only ever asked with the incoming SAM to pass on (transit_sam).
-void CallManager::Transit::send_sam() {
+std::optional<isup::Message> CallManager::Transit::sam(IsupHalf &) {
   if (forward && forward->type == MessageType::Sam)
-    send(*forward);
+    return *forward;
+  return std::nullopt;
 }
-void CallManager::Transit::send_cot(bool ok) { send(msgs::cot(cic, ok)); }
-void CallManager::Transit::send_acm(bool in_band) { send(msgs::acm(cic, in_band)); }
-void CallManager::Transit::send_cpg(bool in_band) { send(msgs::cpg(cic, in_band ? 2 : 1, in_band)); }
-void CallManager::Transit::send_anm() { send(msgs::anm(cic)); }
-void CallManager::Transit::send_con() { send(msgs::con(cic)); }
 // The incoming REL as it came (cause, location, diagnostics: Q.764 §2.3.1 at a transit
-// exchange); the gateway's own cause otherwise, and for T1's repetitions.
-void CallManager::Transit::send_rel(uint8_t cause, uint8_t location) {
-  send(forward && forward->type == MessageType::Rel ? *forward : msgs::rel(cic, cause, location));
+// exchange), SUS and RES likewise (§2.5); the gateway's own otherwise, and for T1's repetitions.
+std::optional<isup::Message> CallManager::Transit::relay(IsupHalf &, MessageType t) {
+  if (forward && forward->type == t &&
+      (t == MessageType::Rel || t == MessageType::Sus || t == MessageType::Res))
+    return *forward;
+  return std::nullopt;
 }
-void CallManager::Transit::send_rlc() { send(msgs::rlc(cic)); }
-void CallManager::Transit::send_rsc() { send(msgs::rsc(cic)); }
-void CallManager::Transit::send_sus(bool network) {
-  send(forward && forward->type == MessageType::Sus ? *forward : msgs::sus(cic, network));
-}
-void CallManager::Transit::send_res(bool network) {
-  send(forward && forward->type == MessageType::Res ? *forward : msgs::res(cic, network));
-}
-void CallManager::Transit::start_timer(IsupTimer t) {
+void CallManager::Transit::on_timer(IsupHalf &h, const Event &e) {
   CallManager &mgr = c.m;
-  timers.start(t, [this, &mgr, t] {
-    if (auto e = expiry_event(t))
-      process(*e);
-    mgr.reap();
-  });
+  h.process(e);
+  mgr.reap();
 }
 
 // ---- Port: what the outgoing half reports goes to the incoming half, the messages as they came
-void CallManager::Transit::on_alerting(bool in_band) {
+void CallManager::Transit::on_alerting(IsupHalf &, bool in_band) {
   to_incoming(from_pstn, EvAlertingReq{in_band}); // the ACM, sent back on (Q.764 §2.1.4)
 }
-void CallManager::Transit::on_progress(bool in_band) {
+void CallManager::Transit::on_progress(IsupHalf &, bool in_band) {
   if (c.answered) { // a CPG after answer has no row in the incoming half: sent on as it came
     if (sendable(from_pstn) && !c.isup_done)
       c.send(*from_pstn);
@@ -369,24 +355,24 @@ void CallManager::Transit::on_progress(bool in_band) {
   }
   to_incoming(from_pstn, EvProgressReq{in_band});
 }
-void CallManager::Transit::on_answer() {
+void CallManager::Transit::on_answer(IsupHalf &) {
   c.answered = true;
   c.cdr.answer = CallRecord::Clock::now();
   c.m.counters_.inc(CcCounter::answered);
   to_incoming(from_pstn, EvAnswerReq{}); // ANM, or CON (Q.764 §2.1.6, §2.1.7)
   c.forget_iam();
 }
-void CallManager::Transit::on_suspend(bool network) {
+void CallManager::Transit::on_suspend(IsupHalf &, bool network) {
   c.m.counters_.inc(CcCounter::suspends);
   to_incoming(from_pstn, EvSuspendReq{network}); // Q.764 §2.5: SUS/RES sent back on
 }
-void CallManager::Transit::on_resume(bool network) {
+void CallManager::Transit::on_resume(IsupHalf &, bool network) {
   c.m.counters_.inc(CcCounter::resumes);
   to_incoming(from_pstn, EvResumeReq{network});
 }
 // The outgoing side is gone or going: its REL (passed back with cause and location, Q.764
 // §2.3.1), T7 (cause 102) or T9 (cause 19) expiry, or a reset by the far end (cause 41).
-void CallManager::Transit::on_released(uint8_t cause, uint8_t location) {
+void CallManager::Transit::on_released(IsupHalf &, uint8_t cause, uint8_t location) {
   c.release_cause = cause;
   c.release_location = location;
   if (c.cdr.released_by.empty())
@@ -394,36 +380,30 @@ void CallManager::Transit::on_released(uint8_t cause, uint8_t location) {
   to_incoming(from_pstn && from_pstn->type == MessageType::Rel ? from_pstn : nullptr,
               EvReleaseReq{cause, location});
 }
-void CallManager::Transit::on_reattempt() {
-  // The IAM on the lost circuit is void; the circuit belongs to the far end's call now, or (if
-  // still ours: blocked or unequipped at the far end) is reset, the clean way back to idle
-  // (Q.764 §2.9.3.1). The machine reporting this is in its transition: replaced afterwards.
+void CallManager::Transit::on_reattempt(IsupHalf &) {
+  // The IAM on the lost circuit is void; the circuit belongs to the far end's call now, or was
+  // reset by the half (Q.764 §2.9.3.1). The machine reporting this is in its transition:
+  // replaced afterwards.
   c.m.counters_.inc(CcCounter::reattempts);
   iam_sent = false;
   release_media();
-  if (owns_circuit()) {
-    tg->circuits.idle(cic); // no call holds it now: the reset ends none
-    tg->supervision->reset(cic);
-  }
   CallManager &mgr = c.m;
   const uint32_t r = c.ref;
   mgr.deferred_.push_back([&mgr, r] { mgr.transit_reattempt(r); });
 }
-void CallManager::Transit::on_circuit_idle() {
-  if (owns_circuit())
-    tg->circuits.idle(cic);
+void CallManager::Transit::on_circuit_idle(IsupHalf &) {
   over = true;
   release_media();
   c.try_finish();
 }
-void CallManager::Transit::on_circuit_reset() {
+void CallManager::Transit::on_circuit_reset(IsupHalf &) {
   // T5 (Q.764 §2.9.6): circuit supervision carries the reset on; the half is over.
   release_media();
   over = true;
   tg->supervision->adopt_reset(cic);
   c.try_finish();
 }
-void CallManager::Transit::on_unexpected(const char *, const char *) {
+void CallManager::Transit::on_unexpected(IsupHalf &, const char *, const char *) {
   c.m.counters_.inc(CcCounter::unexpected_events);
 }
 

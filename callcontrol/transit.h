@@ -9,21 +9,19 @@
 #pragma once
 
 #include "callcontrol/call_manager.h"
-#include "callcontrol/isup_call/outgoing_call.h"
-#include "callcontrol/isup_call/port.h"
-#include "callcontrol/isup_call/timers.h"
+#include "callcontrol/isup_half.h"
 
 #include <memory>
 #include <string>
 
 namespace mgc::cc {
 
-struct CallManager::Transit : isup_call::Port {
-  Transit(Call &call, TrunkGroup &group, uint16_t circuit);
+struct CallManager::Transit : IsupHalf::User {
+  Transit(Call &call, TrunkGroup &group) : c(call), tg(&group) {}
 
   Call &c;
   TrunkGroup *tg;
-  uint16_t cic;
+  uint16_t cic = 0;
   bool iam_sent = false;
   // over: nothing more happens on the outgoing circuit (RLC exchanged, a reset handed to
   // supervision, the circuit taken away by supervision, or released before its IAM went out)
@@ -33,8 +31,7 @@ struct CallManager::Transit : isup_call::Port {
   // The called number's address signals as they go out: the route's digit manipulation of the
   // number as received, then the digits of later SAMs (a re-attempted IAM carries them all).
   std::string called;
-  std::unique_ptr<isup_call::OutgoingCall> out;
-  isup_call::HalfCallTimers timers;
+  std::unique_ptr<IsupHalf> out; // the outgoing half on the seized circuit
   // While a message is being passed on: the one received on this circuit (`from_pstn`), and the
   // one from the incoming circuit this half is to send as it came (`forward`).
   const isup::Message *from_pstn = nullptr;
@@ -42,9 +39,11 @@ struct CallManager::Transit : isup_call::Port {
   // A message from this circuit the incoming half sends as it came (Call::relay reads it).
   const isup::Message *backward = nullptr;
 
+  // The outgoing half on circuit `k` of `g`, seized under the call's reference.
+  void seize(TrunkGroup &g, uint16_t k);
   // The half's supervision and the call may end: the machine's state is final for the circuit.
   bool done() const { return over && !media_connected && !media_pending; }
-  bool owns_circuit() const;
+  bool owns_circuit() const { return out && out->owns_circuit(); }
   void process(const isup_call::Event &e) {
     if (out)
       out->process(e);
@@ -68,40 +67,24 @@ struct CallManager::Transit : isup_call::Port {
   void media_failed();
   void send(isup::Message msg);
 
-  // ---- isup_call::Port: messages on the outgoing circuit
-  void send_iam() override;
-  void send_sam() override;
-  void send_cot(bool ok) override;
-  // The outgoing machine sends no backward message, checks no continuity (the IAM asks for none
-  // on this circuit, see send_iam) and routes nothing: it has no row that asks for these.
-  void send_acm(bool in_band) override;
-  void send_cpg(bool in_band) override;
-  void send_anm() override;
-  void send_con() override;
-  void send_rel(uint8_t cause, uint8_t location) override;
-  void send_rlc() override;
-  void send_rsc() override;
-  void send_sus(bool network) override;
-  void send_res(bool network) override;
-  void attach_check_loop() override {}
-  void detach_check_loop() override {}
-  isup_call::Address address() const override { return isup_call::Address::Complete; }
-  void start_timer(IsupTimer t) override;
-  void stop_timer(IsupTimer t) override { timers.stop(t); }
+  // ---- IsupHalf::User: what the outgoing circuit's messages carry. The incoming REL, SUS and
+  // RES go on as they came (Q.764 §2.3.1, §2.5 at a transit exchange), else the half's own.
+  std::optional<isup::Message> iam(IsupHalf &) override;
+  std::optional<isup::Message> sam(IsupHalf &) override;
+  std::optional<isup::Message> relay(IsupHalf &, isup::MessageType t) override;
+  void on_timer(IsupHalf &h, const isup_call::Event &e) override;
 
-  // ---- isup_call::Port: what the outgoing half tells the call (never setup or more digits)
-  void on_setup() override {}
-  void on_more_digits() override {}
-  void on_alerting(bool in_band) override;
-  void on_progress(bool in_band) override;
-  void on_answer() override;
-  void on_suspend(bool network) override;
-  void on_resume(bool network) override;
-  void on_released(uint8_t cause, uint8_t location) override;
-  void on_reattempt() override;
-  void on_circuit_idle() override;
-  void on_circuit_reset() override;
-  void on_unexpected(const char *state, const char *event) override;
+  // ---- IsupHalf::User: what the outgoing half tells the call (never setup or more digits)
+  void on_alerting(IsupHalf &, bool in_band) override;
+  void on_progress(IsupHalf &, bool in_band) override;
+  void on_answer(IsupHalf &) override;
+  void on_suspend(IsupHalf &, bool network) override;
+  void on_resume(IsupHalf &, bool network) override;
+  void on_released(IsupHalf &, uint8_t cause, uint8_t location) override;
+  void on_reattempt(IsupHalf &) override;
+  void on_circuit_idle(IsupHalf &) override;
+  void on_circuit_reset(IsupHalf &) override;
+  void on_unexpected(IsupHalf &, const char *state, const char *event) override;
 };
 
 } // namespace mgc::cc

@@ -1,9 +1,7 @@
 #include "gateway/pstnsim/sim.h"
 
-#include "callcontrol/isup_call/incoming_call.h"
 #include "callcontrol/isup_call/message_event.h"
-#include "callcontrol/isup_call/outgoing_call.h"
-#include "callcontrol/isup_call/timers.h"
+#include "callcontrol/isup_half.h"
 #include "callcontrol/isup_messages.h"
 #include "isup/catalogue.h"
 #include "isup/codec.h"
@@ -52,19 +50,6 @@ bool is_maintenance(MessageType t) {
   default:
     return false;
   }
-}
-
-std::string digits_of(const isup::Number &n, bool *end_of_pulsing = nullptr) {
-  std::string d;
-  for (char ch : n.address_signals.str()) {
-    if (ch == 'F') { // Q.763 §3.9 f): ST, end of pulsing
-      if (end_of_pulsing)
-        *end_of_pulsing = true;
-      continue;
-    }
-    d.push_back(ch);
-  }
-  return d;
 }
 
 template <typename N> N number(std::string_view digits, uint8_t nai) {
@@ -126,29 +111,20 @@ void ClockScheduler::fire(std::size_t slot) {
 }
 
 // ---------------------------------------------------------------------------------------------
-class Sim::Supervision : public cc::SupervisionPort {
+// The MTP side as the halves and supervision see it: every message goes through Sim::send (the
+// summary, the log and the trace), then to the gateway.
+class Sim::Wire : public cc::IsupSender {
 public:
-  explicit Supervision(Sim &s) : s_(s) {}
-  ~Supervision() override {
-    for (auto &[k, id] : timers_)
-      s_.sched_.stop(id);
-  }
-  void send(const isup::Message &msg) override { s_.send(msg); }
-  void start_timer(uint16_t cic, IsupTimer t, uint32_t ms) override {
-    stop_timer(cic, t);
-    timers_[{cic, t}] = s_.sched_.start(ms, [this, cic, t] {
-      timers_.erase({cic, t});
-      s_.sup_->on_timer(cic, t);
-      s_.reap();
-    });
-  }
-  void stop_timer(uint16_t cic, IsupTimer t) override {
-    auto it = timers_.find({cic, t});
-    if (it != timers_.end()) {
-      s_.sched_.stop(it->second);
-      timers_.erase(it);
-    }
-  }
+  explicit Wire(Sim &s) : s_(s) {}
+  void send(uint32_t, const isup::Message &msg) override { s_.send(msg); }
+
+private:
+  Sim &s_;
+};
+
+class Sim::Supervision : public cc::ScheduledSupervisionPort {
+public:
+  explicit Supervision(Sim &s) : ScheduledSupervisionPort(s.sched_, *s.wire_, s.cfg_.dpc), s_(s) {}
   void release_call(uint32_t ref, uint16_t cic, uint8_t cause) override;
   void reattempt_call(uint32_t ref, uint16_t) override;
   void maintenance_alert(uint16_t cic, const char *what) override {
@@ -156,48 +132,55 @@ public:
   }
 
 private:
+  void after_timer() override { s_.reap(); }
   Sim &s_;
-  std::map<std::pair<uint16_t, IsupTimer>, cc::Scheduler::Id> timers_;
 };
 
 // ---------------------------------------------------------------------------------------------
-struct Sim::Call : Port {
+// A call of the simulated exchange: call control's ISUP half on one of its circuits, driven by
+// the rules (incoming) or the originate settings (outgoing) instead of a SIP side.
+struct Sim::Call : cc::IsupHalf::User {
   Sim &s;
   uint32_t ref;
   uint16_t cic;
   bool outgoing;
-  std::unique_ptr<OutgoingCall> out;
-  std::unique_ptr<IncomingCall> in;
+  std::unique_ptr<cc::IsupHalf> half;
   std::string called, calling, sam_rest;
   bool end_of_pulsing = false;
   const Rule *rule = nullptr;
   bool rule_applied = false, answered = false, finished = false;
   uint8_t cause = kCauseNormal;
-  cc::isup_call::HalfCallTimers timers;
   std::vector<cc::Scheduler::Id> actions; // scheduled rule steps (answer, hang up ...)
-  isup::Message iam;
+  cc::Scheduler::Id t35 = 0; // overlap collection by the rules (Q.764 §2.1.2.2)
+  isup::Message iam_msg;
 
   Call(Sim &sim, uint32_t r, uint16_t c, bool o)
-      : s(sim), ref(r), cic(c), outgoing(o), timers(sim.sched_, sim.cfg_.timers) {}
+      : s(sim), ref(r), cic(c), outgoing(o),
+        half(std::make_unique<cc::IsupHalf>(o ? cc::IsupHalf::Side::Outgoing
+                                              : cc::IsupHalf::Side::Incoming,
+                                            sim.access_, c, r, sim.sched_, sim.cfg_.timers,
+                                            *this)) {}
   ~Call() override { stop_all(); }
 
+  void stop_t35() {
+    if (t35)
+      s.sched_.stop(t35);
+    t35 = 0;
+  }
   void stop_all() {
-    timers.stop_all();
+    stop_t35();
+    half->stop_timers();
     for (auto id : actions)
       s.sched_.stop(id);
     actions.clear();
   }
-  const char *state() const { return out ? out->state() : in ? in->state() : "none"; }
-  bool machine_released() const { return out ? out->released() : in ? in->released() : true; }
+  const char *state() const { return half->state_name(); }
 
   void process(const Event &e) {
     if (finished)
       return;
-    if (out)
-      out->process(e);
-    else if (in)
-      in->process(e);
-    if (!finished && machine_released()) {
+    half->process(e);
+    if (!finished && half->released()) {
       // Some terminal rows (REL crossing our REL) end without telling the circuit: it is idle.
       const cc::Circuit *c = s.group_.find(cic);
       if (c && c->call_ref == ref && c->call != cc::CircuitCall::Resetting)
@@ -238,64 +221,35 @@ struct Sim::Call : Port {
     s.finished_.push_back(ref);
   }
 
-  // ---- Port: messages on the circuit
-  void send(isup::Message m) {
-    m.cic = cic;
-    s.send(std::move(m));
+  // ---- IsupHalf::User: what the messages carry
+  std::optional<isup::Message> iam(cc::IsupHalf &) override { return iam_msg; }
+  std::optional<isup::Message> sam(cc::IsupHalf &) override {
+    return cc::msgs::sam(cic, sam_rest, true);
   }
-  void send_iam() override { send(iam); }
-  void send_sam() override { send(cc::msgs::sam(cic, sam_rest, true)); }
-  void send_cot(bool ok) override { send(cc::msgs::cot(cic, ok)); }
-  void send_acm(bool in_band) override { send(cc::msgs::acm(cic, in_band)); }
-  void send_cpg(bool in_band) override { send(cc::msgs::cpg(cic, in_band ? kCpgProgress : kCpgAlerting, in_band)); }
-  void send_anm() override { send(cc::msgs::anm(cic)); }
-  void send_con() override { send(cc::msgs::con(cic)); }
-  void send_rel(uint8_t c, uint8_t location) override { send(cc::msgs::rel(cic, c, location)); }
-  void send_rlc() override { send(cc::msgs::rlc(cic)); }
-  void send_rsc() override { send(cc::msgs::rsc(cic)); }
-  void send_sus(bool network) override { send(cc::msgs::sus(cic, network)); }
-  void send_res(bool network) override { send(cc::msgs::res(cic, network)); }
   // No media here: the loop is counted, and the COT the far end sends decides the check.
-  void attach_check_loop() override { ++s.sum_.continuity_loops; }
-  void detach_check_loop() override {}
+  void attach_check_loop(cc::IsupHalf &) override { ++s.sum_.continuity_loops; }
   // The rules collect overlap digits themselves (apply_rule, T35 there): every IAM is taken.
-  Address address() const override { return Address::Complete; }
-  void start_timer(IsupTimer t) override {
-    timers.start(t, [this, t] {
-      if (auto e = cc::isup_call::expiry_event(t))
-        process(*e);
-      s.reap();
-    });
+  void on_timer(cc::IsupHalf &, const Event &e) override {
+    process(e);
+    s.reap();
   }
-  void stop_timer(IsupTimer t) override { timers.stop(t); }
 
-  // ---- Port: what the half-call tells its owner
-  void on_setup() override { s.apply_rule(*this); }
-  void on_more_digits() override { s.apply_rule(*this); }
-  void on_alerting(bool) override {}
-  void on_progress(bool) override {}
-  void on_answer() override {
+  // ---- IsupHalf::User: what the half-call tells its owner
+  void on_setup(cc::IsupHalf &) override { s.apply_rule(*this); }
+  void on_more_digits(cc::IsupHalf &) override { s.apply_rule(*this); }
+  void on_answer(cc::IsupHalf &) override {
     answered = true;
     ++s.sum_.calls_answered;
     if (outgoing && s.orig_.hold_ms)
       later(s.orig_.hold_ms, [](Call &c) { c.release(kCauseNormal); });
   }
-  void on_suspend(bool) override {}
-  void on_resume(bool) override {}
-  void on_released(uint8_t c, uint8_t) override { cause = c; }
-  void on_reattempt() override {
-    // Q.764 §2.9.1.4: the call is repeated on another circuit; this one now carries theirs.
+  void on_released(cc::IsupHalf &, uint8_t c, uint8_t) override { cause = c; }
+  void on_reattempt(cc::IsupHalf &) override {
+    // Q.764 §2.9.1.4: the call is repeated on another circuit; this one now carries theirs (or
+    // was reset by the half, if it was blocked or unequipped at the far end).
     ++s.sum_.calls_reattempted;
     finished = true; // not a released call: no cause counted
     stop_all();
-    // Blocked (BLO, Q.764 §2.8.2.1) or unequipped (UCIC, §2.12) at the far end rather than lost
-    // to its call: the circuit is still ours, our IAM on it unanswered. It goes back to idle by a
-    // reset (§2.9.3.1), which needs no call on it; without it the circuit stayed busy for good
-    // (fuzz_pstnsim_receive: BLO on the circuit of an originated call before its ACM).
-    if (const cc::Circuit *k = s.group_.find(cic); k && k->call_ref == ref) {
-      s.group_.idle(cic);
-      s.sup_->reset(cic);
-    }
     s.finished_.push_back(ref);
     Sim &sim = s;
     sim.sched_.start(0, [&sim] {
@@ -303,14 +257,11 @@ struct Sim::Call : Port {
       sim.reap();
     });
   }
-  void on_circuit_idle() override {
-    const cc::Circuit *c = s.group_.find(cic);
-    if (c && c->call_ref == ref)
-      s.group_.idle(cic);
-    finish();
+  void on_circuit_idle(cc::IsupHalf &) override { finish(); }
+  void on_circuit_reset(cc::IsupHalf &) override {
+    s.group_.set_call_state(cic, cc::CircuitCall::Resetting);
   }
-  void on_circuit_reset() override { s.group_.set_call_state(cic, cc::CircuitCall::Resetting); }
-  void on_unexpected(const char *st, const char *ev) override {
+  void on_unexpected(cc::IsupHalf &, const char *st, const char *ev) override {
     s.unexpected(std::string(st) + ":" + ev);
   }
 };
@@ -326,7 +277,7 @@ void Sim::Supervision::release_call(uint32_t ref, uint16_t, uint8_t cause) {
 
 void Sim::Supervision::reattempt_call(uint32_t ref, uint16_t) {
   auto it = s_.calls_.find(ref);
-  if (it != s_.calls_.end() && it->second->out)
+  if (it != s_.calls_.end() && it->second->outgoing)
     it->second->process(EvDualSeizureLost{});
 }
 
@@ -336,8 +287,11 @@ Sim::Sim(SimConfig cfg, cc::Scheduler &sched, cc::IsupSender &out)
       group_("pstn", cfg_.own_pc, cfg_.dpc, cfg_.hunting) {
   for (auto [a, b] : cfg_.cic_ranges)
     group_.add_range(a, b);
+  wire_ = std::make_unique<Wire>(*this);
   sup_port_ = std::make_unique<Supervision>(*this);
   sup_ = std::make_unique<cc::CircuitSupervision>(group_, *sup_port_, cfg_.timers);
+  sup_port_->attach(*sup_);
+  access_ = cc::CircuitAccess{&group_, sup_.get(), wire_.get()};
 }
 
 Sim::~Sim() {
@@ -529,7 +483,7 @@ void Sim::receive(uint32_t opc, const isup::Message &msg) {
   } else if (msg.type == MessageType::Sam) {
     bool st = false;
     if (const auto *sn = msg.find<isup::SubsequentNumber>())
-      c->called += digits_of(*sn, &st);
+      c->called += cc::msgs::address_digits(*sn, &st);
     c->end_of_pulsing = c->end_of_pulsing || st;
     c->process(EvSam{st});
   } else {
@@ -567,12 +521,11 @@ void Sim::incoming_iam(const isup::Message &msg) {
   auto owned = std::make_unique<Call>(*this, ref, msg.cic, false);
   Call &call = *owned;
   calls_[ref] = std::move(owned);
-  call.iam = msg;
+  call.iam_msg = msg;
   if (const auto *n = msg.find<isup::CalledPartyNumber>())
-    call.called = digits_of(*n, &call.end_of_pulsing);
+    call.called = cc::msgs::address_digits(*n, &call.end_of_pulsing);
   if (const auto *n = msg.find<isup::CallingPartyNumber>())
-    call.calling = digits_of(*n);
-  call.in = std::make_unique<IncomingCall>(call);
+    call.calling = cc::msgs::address_digits(*n);
   const auto *nci = msg.find<isup::NatureOfConnectionIndicators>();
   call.process(EvIam{static_cast<uint8_t>(nci ? nci->continuity_check_indicator : 0)});
 }
@@ -594,18 +547,18 @@ void Sim::apply_rule(Call &c) {
   c.rule = &rule;
   if (rule.expect_digits && c.called.size() < rule.expect_digits && !c.end_of_pulsing) {
     // Overlap (Q.764 §2.1.2.2): wait for SAMs; T35 guards the wait, then cause 28.
-    c.stop_timer(IsupTimer::T35);
-    const uint32_t ref = c.ref;
-    c.timers.start(IsupTimer::T35, [this, ref] {
+    c.stop_t35();
+    c.t35 = sched_.start(cfg_.timers.ms(IsupTimer::T35), [this, ref = c.ref] {
       auto it = calls_.find(ref);
       if (it == calls_.end() || it->second->finished)
         return;
+      it->second->t35 = 0;
       it->second->release(kCauseInvalidNumberFormat);
       reap();
     });
     return;
   }
-  c.stop_timer(IsupTimer::T35);
+  c.stop_t35();
   c.rule_applied = true;
   switch (rule.action) {
   case RuleAction::Busy: c.release(kCauseUserBusy); return;
@@ -712,7 +665,7 @@ bool Sim::originate_one() {
   }
   // Q.763 §1.4 / Table 32: the IAM's mandatory parameters; ANSI T1.113 carries the user
   // service information where ITU-T has the transmission medium requirement.
-  isup::Message &iam = c.iam;
+  isup::Message &iam = c.iam_msg;
   iam.type = MessageType::Iam;
   iam.cic = ci->cic;
   isup::NatureOfConnectionIndicators nci;
@@ -742,7 +695,6 @@ bool Sim::originate_one() {
     hc.hop_counter = orig_.hop_counter;
     iam.add(hc);
   }
-  c.out = std::make_unique<OutgoingCall>(c);
   c.process(EvSetupReq{});
   // The test tone came back through the far end's loop (simulated): COT success.
   if (orig_.continuity_check && !c.finished)

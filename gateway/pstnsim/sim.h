@@ -11,6 +11,7 @@
 
 #include "callcontrol/circuit_group.h"
 #include "callcontrol/circuit_supervision.h"
+#include "callcontrol/isup_half.h"
 #include "callcontrol/isup_timers.h"
 #include "callcontrol/sides.h"
 #include "isup/message.h"
@@ -188,10 +189,12 @@ public:
 
   struct Call;
   class Supervision;
+  class Wire;
 
 private:
   friend struct Call;
   friend class Supervision;
+  friend class Wire;
   void send(isup::Message msg);
   void log_msg(char dir, const isup::Message &m);
   void maintenance(std::string what);
@@ -208,8 +211,10 @@ private:
   cc::Scheduler &sched_;
   cc::IsupSender &out_;
   cc::CircuitGroup group_;
+  std::unique_ptr<Wire> wire_;
   std::unique_ptr<Supervision> sup_port_;
   std::unique_ptr<cc::CircuitSupervision> sup_;
+  cc::CircuitAccess access_;
   std::map<uint32_t, std::unique_ptr<Call>> calls_;
   std::vector<uint32_t> finished_;
   uint32_t next_ref_ = 1;
