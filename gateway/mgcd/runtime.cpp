@@ -1,6 +1,7 @@
 #include "gateway/mgcd/runtime.h"
 
 #include "callcontrol/call_manager.h"
+#include "isup/cause.h"
 
 #include <algorithm>
 #include <cstdlib>
@@ -293,7 +294,8 @@ CMD(release_call, "release call <1-4294967295> [<1-127>]",
   if (!g_rt->calls)
     return CMD_WARNING;
   const auto ref = static_cast<uint32_t>(std::strtoul(argv[0], nullptr, 10));
-  const auto cause = static_cast<uint8_t>(argc > 1 ? std::atoi(argv[1]) : 16);
+  const auto cause = argc > 1 ? static_cast<uint8_t>(std::atoi(argv[1]))
+                              : isup::cause_value(isup::Cause::NormalCallClearing);
   if (!g_rt->calls->release_call(ref, cause)) {
     vty_out(vty, "%% no call %u%s", ref, NL);
     return CMD_WARNING;
