@@ -111,13 +111,16 @@ CMD(show_timers, "show isup timers", SHOW_STR "ISUP\nTimers in force (Q.764 Anne
   return CMD_SUCCESS;
 }
 
+// `show routes` abbreviates the target kinds.
+constexpr auto kRouteTargetShortNames = name_table<cc::RouteTarget::Kind>(
+    {{cc::RouteTarget::Kind::TrunkGroup, "tg"}, {cc::RouteTarget::Kind::SipPeer, "sip"}});
+
 CMD(show_routes, "show routes", SHOW_STR "Called-number routes\n") {
   for (const auto &r : g_rt->routing.routes()) {
     vty_out(vty, "%-12s strip %u prepend '%s' ->", r.prefix.empty() ? "default" : r.prefix.c_str(),
             r.strip, r.prepend.c_str());
     for (const auto &t : r.targets)
-      vty_out(vty, " %s:%s", t.kind == cc::RouteTarget::Kind::TrunkGroup ? "tg" : "sip",
-              t.name.c_str());
+      vty_out(vty, " %s:%s", name_of(kRouteTargetShortNames, t.kind), t.name.c_str());
     vty_out(vty, "%s", NL);
   }
   return CMD_SUCCESS;
