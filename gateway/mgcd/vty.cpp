@@ -2,6 +2,7 @@
 
 #include "gateway/vty_commands.h"
 
+#include <cctype>
 #include <cstdlib>
 #include <cstring>
 #include <string>
@@ -492,14 +493,26 @@ CMD(cfg_timers_lab, "lab-timers", "Allow values outside the Q.764 ranges (labs a
   g_cfg->lab_timers = true;
   return CMD_SUCCESS;
 }
-CMD(cfg_timers_isup,
-    "isup (t1|t5|t6|t7|t8|t9|t12|t13|t14|t15|t16|t17|t18|t19|t20|t21|t22|t23|t35) <1-3600000>",
-    "ISUP timer (Q.764 Annex A)\nT1\nT5\nT6\nT7\nT8\nT9\nT12\nT13\nT14\nT15\nT16\nT17\nT18\nT19\n"
-    "T20\nT21\nT22\nT23\nT35\nMilliseconds\n") {
-  const auto t = cc::isup_timer_from_name(argv[0]);
-  const auto ms = static_cast<uint32_t>(std::strtoul(argv[1], nullptr, 10));
-  if (!t || !g_cfg->timers.set(*t, ms, g_cfg->lab_timers)) {
-    const auto &info = cc::isup_timer_table()[static_cast<std::size_t>(*t)];
+// The timer commands are built from the tables at start-up (install_timer_commands): one per
+// ISUP timer (`isup t7 <1-3600000>`, Q.764 Annex A) and one per timer of the other layers
+// (`sip t1 <0-3600000>`, layer_timers.h), each with its description and range as help; a hidden
+// `LAYER NAME VALUE` per layer catches a name no table has.
+vtycmd::CommandStore g_timer_cmds;
+
+std::string lower(std::string_view s) {
+  std::string o(s);
+  for (char &c : o)
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return o;
+}
+
+int set_isup_timer(struct cmd_element *self, struct vty *vty, int, const char *argv[]) {
+  const auto i = g_timer_cmds.index_of(self);
+  if (!i || *i >= cc::kIsupTimerCount)
+    return CMD_WARNING;
+  const auto &info = cc::isup_timer_table()[*i];
+  const auto ms = static_cast<uint32_t>(std::strtoul(argv[0], nullptr, 10));
+  if (!g_cfg->timers.set(info.timer, ms, g_cfg->lab_timers)) {
     vty_out(vty, "%% %s must be within %u..%u ms (Q.764 Annex A); 'lab-timers' lifts this%s",
             std::string(info.name).c_str(), info.min_ms, info.max_ms, NL);
     return CMD_WARNING;
@@ -507,59 +520,67 @@ CMD(cfg_timers_isup,
   return CMD_SUCCESS;
 }
 
-// The other layers' timers (layer_timers.h): "LAYER NAME VALUE", range-checked per timer.
-int set_layer_timer(struct vty *vty, const char *layer, const char *name, const char *value) {
-  const auto t = layer_timer_from_name(layer, name);
-  if (!t)
+// The other layers' timers (layer_timers.h): range-checked per timer.
+int set_layer_timer(struct cmd_element *self, struct vty *vty, int, const char *argv[]) {
+  const auto i = g_timer_cmds.index_of(self);
+  if (!i || *i >= kLayerTimerCount)
     return CMD_WARNING;
-  const auto &info = layer_timer_info(*t);
+  const auto &info = layer_timer_table()[*i];
   char *end = nullptr;
-  const unsigned long v = std::strtoul(value, &end, 10);
-  if (*end || v > UINT32_MAX || !g_cfg->layer_timers.set(*t, static_cast<uint32_t>(v))) {
-    vty_out(vty, "%% %s %s must be within %u..%u%s%s%s", layer, name, info.min, info.max,
-            info.unit.empty() ? "" : " ", std::string(info.unit).c_str(), NL);
+  const unsigned long v = std::strtoul(argv[0], &end, 10);
+  if (*end || v > UINT32_MAX || !g_cfg->layer_timers.set(info.timer, static_cast<uint32_t>(v))) {
+    vty_out(vty, "%% %s %s must be within %u..%u%s%s%s", std::string(info.layer).c_str(),
+            std::string(info.name).c_str(), info.min, info.max, info.unit.empty() ? "" : " ",
+            std::string(info.unit).c_str(), NL);
     return CMD_WARNING;
   }
   return CMD_SUCCESS;
 }
-CMD(cfg_timers_sip, "sip (t1|t2|t4) <0-3600000>",
-    "SIP transaction timer (RFC 3261 17, Appendix A)\nT1: round-trip estimate (500)\n"
-    "T2: retransmission ceiling (4000)\nT4: network lifetime of a message (5000)\nMilliseconds\n") {
-  return set_layer_timer(vty, "sip", argv[0], argv[1]);
+
+// `LAYER NAME VALUE` for a NAME that is no timer of the layer: the exact names of the generated
+// commands match better, so only an unknown name reaches this.
+int unknown_timer(struct cmd_element *self, struct vty *vty, int, const char *argv[]) {
+  (void)self;
+  vty_out(vty, "%% unknown timer %s%s", argv[0], NL);
+  return CMD_WARNING;
 }
-CMD(cfg_timers_mgcp,
-    "mgcp (rto-initial|rto-min|rto-max|longtran|t-max|t-hist|final-wait) <0-3600000>",
-    "MGCP transaction timer (RFC 3435 3.5)\nFirst retransmission timer (200)\n"
-    "Lower bound of the retransmission timer (100)\nRTO-MAX, its upper bound (4000)\n"
-    "LONGTRAN-TIMER after a provisional response (5000)\n"
-    "T-MAX: retransmissions cease this long after the first send (20000)\n"
-    "T-HIST: responses and ids remembered (30000)\n"
-    "Wait for a final response after a provisional one (60000)\nMilliseconds\n") {
-  return set_layer_timer(vty, "mgcp", argv[0], argv[1]);
+
+// "(15000..60000 ms, default 15000)"
+std::string range_help(uint32_t lo, uint32_t hi, uint32_t def, std::string_view unit) {
+  const std::string u = unit.empty() ? "" : " " + std::string(unit);
+  return " (" + std::to_string(lo) + ".." + std::to_string(hi) + u + ", default " +
+         std::to_string(def) + ")";
 }
-CMD(cfg_timers_mgcp_retrans, "mgcp max-retransmissions <0-3600000>",
-    "MGCP transaction timer (RFC 3435 3.5)\n"
-    "Retransmissions of an unanswered command before the gateway is given up (5)\nCount\n") {
-  return set_layer_timer(vty, "mgcp", "max-retransmissions", argv[0]);
-}
-CMD(cfg_timers_h248,
-    "h248 (initial-retransmit|max-retransmit|t-max|long-timer|pending-timer) <0-3600000>",
-    "H.248 transaction timer (H.248.1 Annex D.1)\nFirst request repetition (200)\n"
-    "Ceiling of the doubling interval (4000)\nT-MAX: a request is given up (30000)\n"
-    "LONG-TIMER: replies kept for repeats (30000)\nWait after a TransactionPending (30000)\n"
-    "Milliseconds\n") {
-  return set_layer_timer(vty, "h248", argv[0], argv[1]);
-}
-CMD(cfg_timers_h248_pendings, "h248 max-pendings <0-3600000>",
-    "H.248 transaction timer (H.248.1 Annex D.1)\n"
-    "TransactionPendings accepted for one request (10)\nCount\n") {
-  return set_layer_timer(vty, "h248", "max-pendings", argv[0]);
-}
-CMD(cfg_timers_m3ua, "m3ua (ack|recovery|beat|audit) <0-3600000>",
-    "M3UA timer (RFC 4666 4.3)\nT(ack): ASPUP/ASPAC repetition (2000)\n"
-    "T(r): AS-PENDING recovery (2000)\nBEAT interval, 0 = off (0)\nDAUD interval (10000)\n"
-    "Milliseconds\n") {
-  return set_layer_timer(vty, "m3ua", argv[0], argv[1]);
+
+void install_timer_commands() {
+  const std::string isup_help = "ISUP timer (Q.764 Annex A)\n";
+  for (const auto &t : cc::isup_timer_table())
+    install_element(TIMERS_NODE,
+                    g_timer_cmds.add(
+                        "isup " + lower(t.name) + " <1-3600000>",
+                        isup_help + std::string(t.name) + ": " + std::string(t.description) +
+                            range_help(t.min_ms, t.max_ms, t.default_ms, "ms") + "\nMilliseconds\n",
+                        set_isup_timer, static_cast<std::size_t>(t.timer)));
+  install_element(TIMERS_NODE, g_timer_cmds.add("isup NAME <1-3600000>",
+                                                isup_help + "Timer name\nMilliseconds\n",
+                                                unknown_timer, 0, CMD_ATTR_HIDDEN));
+  std::string_view layer;
+  for (const auto &t : layer_timer_table()) {
+    const std::string help = std::string(layer_timer_help(t.layer)) + "\n";
+    if (t.layer != layer) {
+      layer = t.layer;
+      install_element(TIMERS_NODE, g_timer_cmds.add(std::string(t.layer) + " NAME <0-3600000>",
+                                                    help + "Timer name\nValue\n", unknown_timer, 0,
+                                                    CMD_ATTR_HIDDEN));
+    }
+    install_element(
+        TIMERS_NODE,
+        g_timer_cmds.add(std::string(t.layer) + " " + std::string(t.name) + " <0-3600000>",
+                         help + std::string(t.description) +
+                             range_help(t.min, t.max, t.default_value, t.unit) + "\n" +
+                             (t.unit == "ms" ? "Milliseconds\n" : "Count\n"),
+                         set_layer_timer, static_cast<std::size_t>(t.timer)));
+  }
 }
 
 int write_timers(struct vty *vty) {
@@ -650,10 +671,8 @@ void vty_install(Config &cfg) {
 
   install_node(&timers_node, write_timers);
   install_element(CONFIG_NODE, &cfg_timers_cmd);
-  for (auto *c : {&cfg_timers_lab_cmd, &cfg_timers_isup_cmd, &cfg_timers_sip_cmd,
-                  &cfg_timers_mgcp_cmd, &cfg_timers_mgcp_retrans_cmd, &cfg_timers_h248_cmd,
-                  &cfg_timers_h248_pendings_cmd, &cfg_timers_m3ua_cmd})
-    install_element(TIMERS_NODE, c);
+  install_element(TIMERS_NODE, &cfg_timers_lab_cmd);
+  install_timer_commands();
 
   install_node(&cdr_node, write_cdr);
   install_element(CONFIG_NODE, &cfg_cdr_cmd);

@@ -433,17 +433,44 @@ CMD(cfg_timers_lab, "lab-timers", "Allow values outside the Q.764 ranges (labs a
   g_cfg->lab_timers = true;
   return CMD_SUCCESS;
 }
-CMD(cfg_timers_isup,
-    "isup (t1|t5|t6|t7|t8|t9|t12|t13|t14|t15|t16|t17|t18|t19|t20|t21|t22|t23|t35) <1-3600000>",
-    "ISUP timer (Q.764 Annex A)\nT1\nT5\nT6\nT7\nT8\nT9\nT12\nT13\nT14\nT15\nT16\nT17\nT18\nT19\n"
-    "T20\nT21\nT22\nT23\nT35\nMilliseconds\n") {
-  const auto t = cc::isup_timer_from_name(argv[0]);
-  if (!t || !g_cfg->sim.timers.set(*t, u32(argv[1]), g_cfg->lab_timers)) {
-    vty_out(vty, "%% %s outside its Q.764 range; put 'lab-timers' first to allow it%s", argv[0],
+// One command per ISUP timer, built from the table at start-up (`isup t7 <1-3600000>`, Q.764
+// Annex A), and a hidden `isup NAME VALUE` that catches a name the table lacks.
+vtycmd::CommandStore g_timer_cmds;
+
+int set_isup_timer(struct cmd_element *self, struct vty *vty, int, const char *argv[]) {
+  const auto i = g_timer_cmds.index_of(self);
+  if (!i || *i >= cc::kIsupTimerCount)
+    return CMD_WARNING;
+  const auto &info = cc::isup_timer_table()[*i];
+  if (!g_cfg->sim.timers.set(info.timer, u32(argv[0]), g_cfg->lab_timers)) {
+    std::string n(info.name);
+    n[0] = 't';
+    vty_out(vty, "%% %s outside its Q.764 range; put 'lab-timers' first to allow it%s", n.c_str(),
             NL);
     return CMD_WARNING;
   }
   return CMD_SUCCESS;
+}
+int unknown_timer(struct cmd_element *, struct vty *vty, int, const char *argv[]) {
+  vty_out(vty, "%% unknown timer %s%s", argv[0], NL);
+  return CMD_WARNING;
+}
+void install_timer_commands() {
+  const std::string help = "ISUP timer (Q.764 Annex A)\n";
+  for (const auto &t : cc::isup_timer_table()) {
+    std::string n(t.name);
+    n[0] = 't';
+    install_element(
+        TIMERS_NODE,
+        g_timer_cmds.add("isup " + n + " <1-3600000>",
+                         help + std::string(t.name) + ": " + std::string(t.description) + " (" +
+                             std::to_string(t.min_ms) + ".." + std::to_string(t.max_ms) +
+                             " ms, default " + std::to_string(t.default_ms) + ")\nMilliseconds\n",
+                         set_isup_timer, static_cast<std::size_t>(t.timer)));
+  }
+  install_element(TIMERS_NODE,
+                  g_timer_cmds.add("isup NAME <1-3600000>", help + "Timer name\nMilliseconds\n",
+                                   unknown_timer, 0, CMD_ATTR_HIDDEN));
 }
 int write_timers(struct vty *vty) {
   vty_out(vty, "timers%s", NL);
@@ -615,8 +642,8 @@ void vty_install_config(Config &cfg) {
 
   install_node(&timers_node, write_timers);
   install_element(CONFIG_NODE, &cfg_timers_cmd);
-  for (auto *c : {&cfg_timers_lab_cmd, &cfg_timers_isup_cmd})
-    install_element(TIMERS_NODE, c);
+  install_element(TIMERS_NODE, &cfg_timers_lab_cmd);
+  install_timer_commands();
 
   install_node(&log_node, write_log);
   install_element(CONFIG_NODE, &cfg_log_isup_cmd);
