@@ -2,23 +2,16 @@
 // (status codes and the Reason header of RFC 3326), per RFC 3398 §7.2.4.1 and §8.2.6.1.
 #pragma once
 
+#include "isup/cause.h"
+
 #include <cstdint>
 #include <optional>
 #include <string_view>
 
 namespace mgc::cc {
 
-// Q.850 §2.2.6 location values used by the gateway.
-enum class CauseLocation : uint8_t {
-  User = 0,
-  PrivateNetworkLocalUser = 1,
-  PublicNetworkLocalUser = 2,
-  TransitNetwork = 3,
-  PublicNetworkRemoteUser = 4,
-  PrivateNetworkRemoteUser = 5,
-  International = 7,
-  BeyondInterworkingPoint = 10,
-};
+// Q.850 §2.2.4 locations: the one table in isup/cause.h.
+using CauseLocation = isup::CauseLocation;
 
 struct SipFinal {
   int status = 0;      // 0: no response (cause 16 ends the dialog with BYE/CANCEL; 44 is not translatable)
@@ -30,7 +23,7 @@ struct SipFinal {
 SipFinal sip_final_for_cause(uint8_t cause, CauseLocation location, bool has_diagnostic = false);
 
 struct IsupCause {
-  uint8_t cause = 31;
+  uint8_t cause = isup::cause_value(isup::Cause::NormalUnspecified);
   CauseLocation location = CauseLocation::BeyondInterworkingPoint;
 };
 
@@ -39,8 +32,5 @@ struct IsupCause {
 // cancelled from this side). 488/606 map to 31 unless `bearer_warning` (a Warning about an
 // unavailable bearer capability), then 65.
 std::optional<IsupCause> isup_cause_for_status(int status, bool bearer_warning = false);
-
-// Q.850 Table 1 names, for the Reason header text and logs ("" if unassigned).
-std::string_view q850_cause_name(uint8_t cause);
 
 } // namespace mgc::cc

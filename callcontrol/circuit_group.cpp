@@ -16,26 +16,6 @@ const char *circuit_call_name(CircuitCall s) {
   return "?";
 }
 
-const char *hunting_name(Hunting h) {
-  switch (h) {
-  case Hunting::Sequential: return "sequential";
-  case Hunting::RoundRobin: return "round-robin";
-  case Hunting::LeastRecentlyUsed: return "least-recently-used";
-  }
-  return "?";
-}
-
-const char *glare_control_name(GlareControl g) {
-  switch (g) {
-  case GlareControl::PointCode: return "point-code";
-  case GlareControl::Even: return "even";
-  case GlareControl::Odd: return "odd";
-  case GlareControl::All: return "all";
-  case GlareControl::None: return "none";
-  }
-  return "?";
-}
-
 CircuitGroup::CircuitGroup(std::string name, uint32_t own_pc, uint32_t dpc, Hunting hunting)
     : name_(std::move(name)), dpc_(dpc), higher_point_code_(own_pc > dpc), hunting_(hunting) {}
 

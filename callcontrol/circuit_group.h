@@ -2,6 +2,8 @@
 // dual-seizure control (Q.764 §2.9.1) and blocking states (Q.764 §2.8).
 #pragma once
 
+#include "core/names.h"
+
 #include <cstdint>
 #include <queue>
 #include <string>
@@ -40,13 +42,27 @@ struct Circuit {
 };
 
 enum class Hunting : uint8_t { Sequential, RoundRobin, LeastRecentlyUsed };
-const char *hunting_name(Hunting h);
+inline constexpr auto kHuntingNames =
+    name_table<Hunting>({{Hunting::Sequential, "sequential"},
+                         {Hunting::RoundRobin, "round-robin"},
+                         {Hunting::LeastRecentlyUsed, "least-recently-used"}});
+static_assert(names_unique(kHuntingNames));
+inline const char *hunting_name(Hunting h) { return name_of(kHuntingNames, h, "?"); }
 
 // Which circuits this exchange controls in dual seizure (Q.764 §2.9.1.4): by default the exchange
 // with the higher signalling point code controls the even CICs and the other one the odd CICs;
 // a bilateral agreement may give this exchange the even, the odd, all or none of them instead.
 enum class GlareControl : uint8_t { PointCode, Even, Odd, All, None };
-const char *glare_control_name(GlareControl g);
+inline constexpr auto kGlareControlNames =
+    name_table<GlareControl>({{GlareControl::PointCode, "point-code"},
+                              {GlareControl::Even, "even"},
+                              {GlareControl::Odd, "odd"},
+                              {GlareControl::All, "all"},
+                              {GlareControl::None, "none"}});
+static_assert(names_unique(kGlareControlNames));
+inline const char *glare_control_name(GlareControl g) {
+  return name_of(kGlareControlNames, g, "?");
+}
 
 class CircuitGroup {
 public:

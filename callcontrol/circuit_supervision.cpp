@@ -1,12 +1,12 @@
 #include "callcontrol/circuit_supervision.h"
 
+#include "isup/cause.h"
+
 namespace mgc::cc {
 
 using isup::MessageType;
 
 namespace {
-constexpr uint8_t kCauseTemporaryFailure = 41;
-
 bool status_bit(const isup::RangeAndStatus &rs, std::size_t i) {
   return i / 8 < rs.status.size() && (rs.status[i / 8] >> (i % 8) & 1);
 }
@@ -55,7 +55,7 @@ std::vector<Circuit *> CircuitSupervision::circuits_in(uint16_t first, uint8_t r
 
 void CircuitSupervision::end_call_for_reset(Circuit &c) {
   if (c.call_ref != 0)
-    port_.release_call(c.call_ref, c.cic, kCauseTemporaryFailure);
+    port_.release_call(c.call_ref, c.cic, isup::cause_value(isup::Cause::TemporaryFailure));
   group_.idle(c.cic);
 }
 

@@ -3,6 +3,8 @@
 // first choice has no free circuit or the peer fails (the `route` nodes of the config).
 #pragma once
 
+#include "core/names.h"
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -16,6 +18,9 @@ struct RouteTarget {
   Kind kind = Kind::TrunkGroup;
   std::string name; // trunk group or SIP peer name
 };
+inline constexpr auto kRouteTargetKindNames = name_table<RouteTarget::Kind>(
+    {{RouteTarget::Kind::TrunkGroup, "trunk-group"}, {RouteTarget::Kind::SipPeer, "sip-peer"}});
+static_assert(names_unique(kRouteTargetKindNames));
 
 struct Route {
   std::string prefix;          // digits the called number starts with ("" matches everything)

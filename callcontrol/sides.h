@@ -4,6 +4,7 @@
 #pragma once
 
 #include "callcontrol/interworking/call_info.h"
+#include "core/names.h"
 #include "isup/message.h"
 
 #include <cstdint>
@@ -39,6 +40,9 @@ struct SipBody {
 };
 
 enum class SipProfile : uint8_t { Plain, SipT, SipI };
+inline constexpr auto kSipProfileNames = name_table<SipProfile>(
+    {{SipProfile::Plain, "plain"}, {SipProfile::SipT, "sip-t"}, {SipProfile::SipI, "sip-i"}});
+static_assert(names_unique(kSipProfileNames));
 
 struct SipPeer {
   std::string name;

@@ -78,7 +78,7 @@ void unrecognized_message(const Message &msg, uint8_t type, const DecodeOptions 
   if (!mci) {
     // No instructions: the default is to discard the message and send CFN.
     o.raise(DecodeReason::unrecognized_message, Action::DiscardAndNotify,
-            kCauseMessageTypeNonExistent);
+            cause_value(Cause::MessageTypeNonExistent));
     return;
   }
   if (opt.node == Node::Transit && !mci->transit_at_intermediate_exchange_indicator &&
@@ -94,7 +94,9 @@ void unrecognized_message(const Message &msg, uint8_t type, const DecodeOptions 
   else // neither release nor discard asked: the message is used as far as it is understood
     a = mci->send_notification_indicator ? Action::ProcessAndNotify : Action::Process;
   o.raise(DecodeReason::unrecognized_message, a,
-          a == Action::Process || a == Action::DiscardMessage ? 0 : kCauseMessageTypeNonExistent);
+          a == Action::Process || a == Action::DiscardMessage
+              ? 0
+              : cause_value(Cause::MessageTypeNonExistent));
 }
 
 // Q.764 §2.9.5.3.2 (unrecognised parameters) and §2.9.5.3.3 (unrecognised values, handled as
@@ -107,7 +109,7 @@ void unrecognized_parameter(const Message &msg, uint8_t type, uint8_t code, Deco
       if (pci->entries[i].parameter == code)
         ins = &pci->entries[i];
   Action a;
-  uint8_t cause = kCauseParameterNonExistentDiscarded;
+  uint8_t cause = cause_value(Cause::ParameterNonExistent);
   bool discard_param = false;
   if (opt.node == Node::Transit && (!ins || !ins->transit_at_intermediate_exchange_indicator)) {
     a = Action::Process; // an intermediate exchange passes the parameter on unchanged
@@ -118,7 +120,7 @@ void unrecognized_parameter(const Message &msg, uint8_t type, uint8_t code, Deco
     a = Action::ReleaseCall;
   } else if (ins->discard_message_indicator) {
     a = ins->send_notification_indicator ? Action::DiscardAndNotify : Action::DiscardMessage;
-    cause = kCauseUnrecognizedParameterMessageDiscarded;
+    cause = cause_value(Cause::MessageWithUnrecognizedParameterDiscarded);
   } else if (ins->discard_parameter_indicator) {
     a = ins->send_notification_indicator ? Action::ProcessAndNotify : Action::Process;
     discard_param = true;
@@ -141,8 +143,8 @@ void unrecognized_parameter(const Message &msg, uint8_t type, uint8_t code, Deco
 void mandatory_error(uint8_t type, DecodeReason reason, uint8_t code, Outcome &o) {
   const Action a = mandatory_error_action(type);
   const uint8_t cause = reason == DecodeReason::missing_mandatory_parameter
-                            ? kCauseMandatoryMissing
-                            : kCauseInvalidParameterContents;
+                            ? cause_value(Cause::MandatoryInformationElementMissing)
+                            : cause_value(Cause::InvalidInformationElementContents);
   if (code)
     o.r.diagnostic.push_back(code);
   o.raise(reason, a, a == Action::Process || a == Action::DiscardMessage ? 0 : cause);
@@ -194,7 +196,7 @@ bool parse_optional(std::span<const uint8_t> in, std::size_t pos, uint8_t type,
     if (pos + 1 >= in.size() || pos + 2 + in[pos + 1] > in.size()) {
       canonical = false;
       o.raise(DecodeReason::bad_optional_part, mandatory_error_action(type),
-              kCauseInvalidParameterContents);
+              cause_value(Cause::InvalidInformationElementContents));
       return false;
     }
     const uint8_t len = in[pos + 1];
@@ -336,7 +338,7 @@ DecodeResult decode(std::span<const uint8_t> in, const DecodeOptions &opt, Messa
     }
     if (target < pointer_base + pointers) {
       o.raise(DecodeReason::bad_pointer, mandatory_error_action(type),
-              kCauseInvalidParameterContents);
+              cause_value(Cause::InvalidInformationElementContents));
       return finish(r, counters);
     }
     if (target != expected)
@@ -360,7 +362,7 @@ DecodeResult decode(std::span<const uint8_t> in, const DecodeOptions &opt, Messa
       const std::size_t target = at + in[at];
       if (target > in.size() || target < pointer_base + pointers) {
         o.raise(DecodeReason::bad_pointer, mandatory_error_action(type),
-                kCauseInvalidParameterContents);
+                cause_value(Cause::InvalidInformationElementContents));
         return finish(r, counters);
       }
       if (target != end_of_variable)
@@ -371,7 +373,7 @@ DecodeResult decode(std::span<const uint8_t> in, const DecodeOptions &opt, Messa
       // message on: overlapping parts that only fit because they overlap are a bad pointer.
       if (expected_layout_end(in, pointer_base, pointers, f->variable_count) - at > 255) {
         o.raise(DecodeReason::bad_pointer, mandatory_error_action(type),
-                kCauseInvalidParameterContents);
+                cause_value(Cause::InvalidInformationElementContents));
         return finish(r, counters);
       }
       bool canonical = true;
@@ -382,7 +384,7 @@ DecodeResult decode(std::span<const uint8_t> in, const DecodeOptions &opt, Messa
         unrecognized_parameter(msg, type, flagged.items[i].code, flagged.items[i].reason, opt, o);
       if (flagged.overflow) // more unrecognised parameters than any sane message carries
         o.raise(DecodeReason::unrecognized_parameter, mandatory_error_action(type),
-                kCauseInvalidParameterContents);
+                cause_value(Cause::InvalidInformationElementContents));
     }
   } else if (end_of_variable != in.size()) {
     r.canonical = false; // trailing octets after a message without optional part: ignored

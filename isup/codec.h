@@ -9,6 +9,7 @@
 #include "core/counters.h"
 #include "core/status.h"
 #include "isup/catalogue.h"
+#include "isup/cause.h"
 #include "isup/message.h"
 #include "isup/variant.h"
 
@@ -34,17 +35,6 @@ MGC_DECLARE_COUNTERS(IsupDecodeReason, MGC_ISUP_DECODE_REASONS)
 namespace mgc::isup {
 
 using DecodeReason = IsupDecodeReason;
-
-// Q.850 cause values the codec itself produces (Q.850 Table 1).
-enum Cause : uint8_t {
-  kCauseNormalUnspecified = 31,
-  kCauseMandatoryMissing = 96,           // mandatory information element is missing
-  kCauseMessageTypeNonExistent = 97,     // message type non-existent or not implemented
-  kCauseParameterNonExistentDiscarded = 99, // parameter non-existent or not implemented
-  kCauseInvalidParameterContents = 100,  // invalid information element contents
-  kCauseUnrecognizedParameterMessageDiscarded = 110, // message with unrecognised parameter discarded
-  kCauseProtocolErrorUnspecified = 111,
-};
 
 // What Q.764 §2.9.5 asks of the receiver, in increasing severity.
 enum class Action : uint8_t {

@@ -401,7 +401,7 @@ json to_json(const Message &msg, const DecodeOptions &opt) {
   json j;
   const uint8_t type = static_cast<uint8_t>(msg.type);
   const MessageFormat *f = message_format(type, opt.variant);
-  j["variant"] = opt.variant == Variant::Ansi ? "ansi" : "itu";
+  j["variant"] = name_of(kVariantNames, opt.variant);
   if (opt.with_cic) {
     j["cic"] = msg.cic;
     if (msg.cic_spare)

@@ -59,21 +59,12 @@ bool term_matches(std::string_view pat, std::string_view term) {
 
 } // namespace
 
-namespace {
-struct FramingInfo {
-  Framing framing;
-  std::string_view name;
-};
-constexpr FramingInfo kFramings[] = {
-    {Framing::E1, "e1"}, {Framing::T1, "t1"}, {Framing::Linear, "linear"}};
-} // namespace
-
-std::string_view framing_name(Framing f) { return kFramings[static_cast<std::size_t>(f)].name; }
+std::string_view framing_name(Framing f) { return name_of(kFramingNames, f); }
 
 std::optional<Framing> framing_from_name(std::string_view name) {
-  for (const auto &f : kFramings)
+  for (const auto &f : kFramingNames)
     if (iequals(f.name, name))
-      return f.framing;
+      return f.value;
   return std::nullopt;
 }
 

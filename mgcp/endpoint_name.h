@@ -6,6 +6,7 @@
 // ({nx}: {n} in lower-case hexadecimal, as osmo-mgw numbers its "rtpbridge/1f" endpoints).
 #pragma once
 
+#include "core/names.h"
 #include "core/status.h"
 
 #include <cstdint>
@@ -25,7 +26,11 @@ enum class Framing : uint8_t {
 };
 
 // Names for configuration files and their writers: "e1", "t1", "linear".
+inline constexpr auto kFramingNames =
+    name_table<Framing>({{Framing::E1, "e1"}, {Framing::T1, "t1"}, {Framing::Linear, "linear"}});
+static_assert(names_unique(kFramingNames));
 std::string_view framing_name(Framing f);
+// Case-insensitive, for names written by hand in other tools' files ("E1").
 std::optional<Framing> framing_from_name(std::string_view name);
 
 struct EndpointRule {

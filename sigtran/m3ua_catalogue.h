@@ -4,6 +4,8 @@
 // The codec, the state machines, the tool and the logs all take names and checks from here.
 #pragma once
 
+#include "core/names.h"
+
 #include <array>
 #include <cstdint>
 #include <string_view>
@@ -143,6 +145,18 @@ enum class TrafficMode : uint32_t {
   MGC_M3UA_TRAFFIC_MODES(MGC_X)
 #undef MGC_X
 };
+inline constexpr auto kTrafficModeNames = name_table<TrafficMode>({
+#define MGC_X(n, v, s) {TrafficMode::n, s},
+    MGC_M3UA_TRAFFIC_MODES(MGC_X)
+#undef MGC_X
+});
+static_assert(names_unique(kTrafficModeNames));
+
+// Q.704 §14.2.1 network indicator of the SIO, carried in DATA's Protocol Data (§3.3.1): its
+// two bits' names as operators write them.
+inline constexpr auto kNetworkIndicatorNames =
+    name_table<uint8_t>({{0, "international"}, {1, "spare"}, {2, "national"}, {3, "reserved"}});
+static_assert(names_unique(kNetworkIndicatorNames));
 
 // §3.4.5 User/Cause: unavailability cause.
 enum class UnavailCause : uint16_t {

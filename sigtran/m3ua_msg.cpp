@@ -410,16 +410,7 @@ std::string_view tag_name(uint16_t tag) {
   return pi ? pi->name : std::string_view{};
 }
 
-std::string_view traffic_mode_name(TrafficMode m) {
-  switch (m) {
-#define MGC_X(n, v, s)                                                                             \
-  case TrafficMode::n:                                                                             \
-    return s;
-    MGC_M3UA_TRAFFIC_MODES(MGC_X)
-#undef MGC_X
-  }
-  return "unknown";
-}
+std::string_view traffic_mode_name(TrafficMode m) { return name_of(kTrafficModeNames, m); }
 
 bool msg_by_name(std::string_view name, MsgType &out) {
   for (const auto &m : kMessages)

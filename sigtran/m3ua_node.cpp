@@ -14,18 +14,12 @@ namespace mgc::sigtran {
 
 using namespace m3ua;
 
-std::string_view role_name(Role r) {
-  static constexpr std::string_view n[] = {"asp", "sgp", "ipsp-se-client", "ipsp-se-server",
-                                           "ipsp-de"};
-  return n[int(r)];
-}
+std::string_view role_name(Role r) { return name_of(kRoleNames, r); }
 bool role_by_name(std::string_view s, Role &out) {
-  for (int i = 0; i < 5; ++i)
-    if (role_name(Role(i)) == s) {
-      out = Role(i);
-      return true;
-    }
-  return false;
+  const auto r = value_of(kRoleNames, s);
+  if (r)
+    out = *r;
+  return r.has_value();
 }
 std::string_view asp_state_name(AspState s) {
   static constexpr std::string_view n[] = {

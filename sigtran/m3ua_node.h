@@ -93,6 +93,12 @@ template <typename F> void for_each_timer(Timers &t, F &&f) {
 }
 
 enum class Role : uint8_t { Asp, Sgp, IpspSeClient, IpspSeServer, IpspDe };
+inline constexpr auto kRoleNames = name_table<Role>({{Role::Asp, "asp"},
+                                                     {Role::Sgp, "sgp"},
+                                                     {Role::IpspSeClient, "ipsp-se-client"},
+                                                     {Role::IpspSeServer, "ipsp-se-server"},
+                                                     {Role::IpspDe, "ipsp-de"}});
+static_assert(names_unique(kRoleNames));
 std::string_view role_name(Role r);
 bool role_by_name(std::string_view s, Role &out);
 

@@ -35,6 +35,14 @@ namespace mgc::sigtran {
 enum class TransportProto : uint8_t { Tcp, SctpUdp, SctpRaw, SctpKernel };
 std::string_view transport_name(TransportProto p);
 bool transport_by_name(std::string_view s, TransportProto &out);
+// The words of mgcd's and pstn-sim's `transport` command: what runs the SCTP (usrsctp in user
+// space, over UDP per RFC 6951 or raw IP; the kernel) or plain TCP.
+inline constexpr auto kTransportConfigNames =
+    name_table<TransportProto>({{TransportProto::SctpUdp, "usrsctp-udp"},
+                                {TransportProto::SctpRaw, "usrsctp-raw"},
+                                {TransportProto::SctpKernel, "kernel-sctp"},
+                                {TransportProto::Tcp, "tcp"}});
+static_assert(names_unique(kTransportConfigNames));
 
 struct EndpointConfig {
   TransportProto proto = TransportProto::Tcp;

@@ -6,6 +6,7 @@
 #pragma once
 
 #include "core/counters.h"
+#include "core/names.h"
 #include "sipt/message.h"
 #include "sipt/timers.h"
 
@@ -18,7 +19,11 @@
 namespace mgc::sipt {
 
 enum class TransportKind : uint8_t { Udp, Tcp, Tls };
-std::string_view transport_name(TransportKind t);
+std::string_view transport_name(TransportKind t); // "UDP", as in Via (RFC 3261 §20.42)
+// As in the transport URI parameter (RFC 3261 §19.1.1), and in mgcd's config.
+inline constexpr auto kTransportParamNames = name_table<TransportKind>(
+    {{TransportKind::Udp, "udp"}, {TransportKind::Tcp, "tcp"}, {TransportKind::Tls, "tls"}});
+static_assert(names_unique(kTransportParamNames));
 
 struct Peer {
   TransportKind transport = TransportKind::Udp;

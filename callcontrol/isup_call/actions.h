@@ -6,17 +6,26 @@
 #include "callcontrol/msm_config.h"
 #include "callcontrol/isup_call/port.h"
 #include "callcontrol/isup_call/state.h"
+#include "isup/cause.h"
 
 #include <type_traits>
 
 namespace mgc::cc::isup_call::act {
 
-// Q.850 causes the machines originate themselves.
-inline constexpr uint8_t kCauseNoAnswer = 19;        // T9 expiry (Q.764 §2.1.4.7 ... T9)
-inline constexpr uint8_t kCauseAddressIncomplete = 28; // T35 expiry (Q.764 §2.1.2.2, RFC 3578 §2.1)
-inline constexpr uint8_t kCauseTemporaryFailure = 41; // circuit reset by the far end; T8 expiry
-inline constexpr uint8_t kCauseTimerExpiry = 102;    // T6/T7 expiry
-inline constexpr uint8_t kLocationPublicLocal = 2;   // Q.850 location of this exchange
+// Q.850 causes the machines originate themselves (values from isup/cause.h).
+using isup::Cause;
+using isup::cause_value;
+// T9 expiry (Q.764 §2.1.4.7 ... T9)
+inline constexpr uint8_t kCauseNoAnswer = cause_value(Cause::NoAnswerFromUser);
+// T35 expiry (Q.764 §2.1.2.2, RFC 3578 §2.1)
+inline constexpr uint8_t kCauseAddressIncomplete = cause_value(Cause::InvalidNumberFormat);
+// circuit reset by the far end; T8 expiry
+inline constexpr uint8_t kCauseTemporaryFailure = cause_value(Cause::TemporaryFailure);
+// T6/T7 expiry
+inline constexpr uint8_t kCauseTimerExpiry = cause_value(Cause::RecoveryOnTimerExpiry);
+// Q.850 location of this exchange
+inline constexpr uint8_t kLocationPublicLocal =
+    isup::location_value(isup::CauseLocation::PublicNetworkLocalUser);
 
 #define MGC_ACTION(Name, body)                                                                     \
   struct Name {                                                                                    \

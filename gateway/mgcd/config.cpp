@@ -25,6 +25,17 @@ cc::Route *Config::route(const std::string &prefix) {
   return nullptr;
 }
 
+sigtran::Role m3ua_link_role(M3uaRole r) {
+  switch (r) {
+  case M3uaRole::Sgp:
+    return sigtran::Role::Sgp;
+  case M3uaRole::Asp:
+  case M3uaRole::Ipsp:
+    return sigtran::Role::Asp;
+  }
+  return sigtran::Role::Asp;
+}
+
 std::optional<uint32_t> parse_point_code(const std::string &text, PointCodeFormat f) {
   if (text.empty())
     return std::nullopt;
@@ -70,7 +81,7 @@ std::vector<std::string> validate(const Config &c) {
   if (c.ss7.point_code && *c.ss7.point_code > max_pc)
     e.push_back("ss7: point-code does not fit the variant's point code length");
   const uint16_t max_cic = c.ss7.variant == isup::Variant::Ansi ? 0x3fff : 0x0fff;
-  if (!c.trunk_groups.empty() && c.m3ua.remote_addresses.empty() && c.m3ua.role != "sgp")
+  if (!c.trunk_groups.empty() && c.m3ua.remote_addresses.empty() && c.m3ua.role != M3uaRole::Sgp)
     e.push_back("m3ua: no remote-address to reach the signalling gateway or peer");
   std::set<std::pair<uint32_t, uint16_t>> cics;
   for (const auto &t : c.trunk_groups) {
@@ -103,16 +114,16 @@ std::vector<std::string> validate(const Config &c) {
                           ? const_cast<Config &>(c).trunk_group(t.name) != nullptr
                           : const_cast<Config &>(c).sip_peer(t.name) != nullptr;
       if (!ok)
-        e.push_back("route " + r.prefix + ": " +
-                    (t.kind == cc::RouteTarget::Kind::TrunkGroup ? "trunk-group " : "sip-peer ") +
+        e.push_back("route " + r.prefix + ": " + name_of(cc::kRouteTargetKindNames, t.kind) + " " +
                     t.name + " is not configured");
     }
   }
   for (const auto &p : c.sip.peers)
     if (p.address.empty())
       e.push_back("sip peer " + p.name + ": no address");
-  const bool tls = std::any_of(c.sip.listen.begin(), c.sip.listen.end(),
-                               [](const SipListen &l) { return l.transport == "tls"; });
+  const bool tls = std::any_of(c.sip.listen.begin(), c.sip.listen.end(), [](const SipListen &l) {
+    return l.transport == sipt::TransportKind::Tls;
+  });
   if (tls && (c.sip.tls_certificate.empty() || c.sip.tls_key.empty()))
     e.push_back("sip: listen tls needs tls certificate and tls key");
   for (auto &t : check_layer_timers(c.layer_timers))

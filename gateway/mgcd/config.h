@@ -1,24 +1,55 @@
 // mgcd's configuration, as read from the VTY config file and changed live over telnet
 // (DESIGN.md "The three programs"). Plain data: vty.cpp fills and prints it; validate() checks
 // that it is complete and consistent before the gateway starts (it never starts half-configured).
+// Every keyword choice is an enum here, spelled by one name table (core/names.h) that the reader,
+// the writer and the show commands share; the layers' own enums are used where they exist (their
+// tables are constexpr in their headers).
 #pragma once
 
 #include "callcontrol/circuit_group.h"
 #include "callcontrol/isup_timers.h"
 #include "callcontrol/routing.h"
+#include "callcontrol/sides.h"
+#include "core/names.h"
 #include "gateway/mgcd/layer_timers.h"
 #include "isup/variant.h"
+#include "mgcp/endpoint_name.h"
+#include "sigtran/transport.h"
+#include "sipt/transaction.h"
 
 #include <cstdint>
+#include <deque>
 #include <optional>
 #include <string>
-#include <deque>
 #include <utility>
 #include <vector>
 
 namespace mgc::gw {
 
 enum class PointCodeFormat : uint8_t { Integer, Itu383, Ansi888 };
+inline constexpr auto kPointCodeFormatNames =
+    name_table<PointCodeFormat>({{PointCodeFormat::Integer, "integer"},
+                                 {PointCodeFormat::Itu383, "3-8-3"},
+                                 {PointCodeFormat::Ansi888, "8-8-8"}});
+static_assert(names_unique(kPointCodeFormatNames));
+
+// The role toward the M3UA peer as mgcd's config names it (RFC 4666 §1.3.1). `ipsp` is accepted
+// and written back but runs as an ASP (sigtran has no IPSP role by that name; see m3ua_link_role).
+enum class M3uaRole : uint8_t { Asp, Sgp, Ipsp };
+inline constexpr auto kM3uaRoleNames = name_table<M3uaRole>(
+    {{M3uaRole::Asp, "asp"}, {M3uaRole::Sgp, "sgp"}, {M3uaRole::Ipsp, "ipsp"}});
+static_assert(names_unique(kM3uaRoleNames));
+
+enum class MediaGatewayProtocol : uint8_t { Mgcp, H248 };
+inline constexpr auto kMediaGatewayProtocolNames = name_table<MediaGatewayProtocol>(
+    {{MediaGatewayProtocol::Mgcp, "mgcp"}, {MediaGatewayProtocol::H248, "h248"}});
+static_assert(names_unique(kMediaGatewayProtocolNames));
+
+// H.248.1 Annex B (text) or Annex A (binary, ASN.1 BER).
+enum class H248Encoding : uint8_t { Text, Binary };
+inline constexpr auto kH248EncodingNames =
+    name_table<H248Encoding>({{H248Encoding::Text, "text"}, {H248Encoding::Binary, "binary"}});
+static_assert(names_unique(kH248EncodingNames));
 
 struct Ss7Config {
   std::optional<uint32_t> point_code;
@@ -33,14 +64,14 @@ struct M3uaRoute {
 };
 
 struct M3uaConfig {
-  std::string transport = "usrsctp-udp"; // usrsctp-udp, usrsctp-raw, kernel-sctp, tcp
-  std::string role = "asp";              // asp, sgp, ipsp
+  sigtran::TransportProto transport = sigtran::TransportProto::SctpUdp; // kTransportConfigNames
+  M3uaRole role = M3uaRole::Asp;
   std::vector<std::string> local_addresses;
   std::vector<std::string> remote_addresses;
   uint16_t local_port = 2905;
   uint16_t remote_port = 2905;
   std::optional<uint32_t> routing_context;
-  std::string traffic_mode = "override"; // override, loadshare, broadcast
+  sigtran::m3ua::TrafficMode traffic_mode = sigtran::m3ua::TrafficMode::Override;
   // RFC 6951 UDP encapsulation ports of usrsctp-udp: ours and the peer's (two processes on one
   // host need different ones).
   uint16_t udp_local_port = 9899;
@@ -57,7 +88,7 @@ struct TrunkGroupConfig {
   // {n} {nx} {cic}, e.g. "ds/e1-{span}/{ts}" (RFC 3435 §2.1.1, RFC 3660) or "rtpbridge/{nx}" for
   // osmo-mgw; the framing says how CICs map to spans and timeslots.
   std::string endpoint_rule = "ds/e1-{span}/{ts}";
-  std::string endpoint_framing = "e1"; // e1, t1, linear
+  mgcp::Framing endpoint_framing = mgcp::Framing::E1;
   cc::Hunting hunting = cc::Hunting::Sequential;
   // Dual-seizure control (Q.764 §2.9.1.4): by point code unless agreed otherwise bilaterally.
   cc::GlareControl glare = cc::GlareControl::PointCode;
@@ -67,7 +98,7 @@ struct TrunkGroupConfig {
 };
 
 struct SipListen {
-  std::string transport; // udp, tcp, tls
+  sipt::TransportKind transport = sipt::TransportKind::Udp; // kTransportParamNames
   std::string address;
   uint16_t port = 5060;
 };
@@ -76,8 +107,8 @@ struct SipPeerConfig {
   std::string name;
   std::string address;
   uint16_t port = 5060;
-  std::string transport = "udp";
-  std::string profile = "plain"; // plain, sip-t, sip-i
+  sipt::TransportKind transport = sipt::TransportKind::Udp;
+  cc::SipProfile profile = cc::SipProfile::Plain;
   bool trusted = false;
   std::vector<std::string> acl; // source addresses accepted for this peer
 };
@@ -91,10 +122,10 @@ struct SipConfig {
 
 struct MediaGatewayConfig {
   std::string name;
-  std::string protocol = "mgcp"; // mgcp, h248
+  MediaGatewayProtocol protocol = MediaGatewayProtocol::Mgcp;
   std::string address = "127.0.0.1";
   uint16_t port = 2427;
-  std::string encoding = "text"; // h248: text or binary
+  H248Encoding encoding = H248Encoding::Text;
   std::string domain;            // MGCP endpoint domain ("mgw" for osmo-mgw); empty: the name
 };
 
@@ -122,6 +153,9 @@ struct Config {
 
 // Problems that stop the gateway from starting, one sentence each (empty: good to go).
 std::vector<std::string> validate(const Config &c);
+
+// The sigtran role that runs for a configured role: `ipsp` has always run as an ASP.
+sigtran::Role m3ua_link_role(M3uaRole r);
 
 // Point codes as operators write them: "1.2.3" in the configured format, or an integer.
 std::optional<uint32_t> parse_point_code(const std::string &text, PointCodeFormat f);

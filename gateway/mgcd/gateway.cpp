@@ -109,14 +109,17 @@ Gateway::~Gateway() {
 }
 
 namespace {
-sipt::Profile sip_profile(const std::string &p) {
-  return p == "sip-t" ? sipt::Profile::SipT : p == "sip-i" ? sipt::Profile::SipI : sipt::Profile::Sip;
-}
-cc::SipProfile cc_profile(const std::string &p) {
-  return p == "sip-t" ? cc::SipProfile::SipT : p == "sip-i" ? cc::SipProfile::SipI : cc::SipProfile::Plain;
-}
-mgcp::Framing framing(const std::string &f) {
-  return f == "t1" ? mgcp::Framing::T1 : f == "linear" ? mgcp::Framing::Linear : mgcp::Framing::E1;
+// What sipt does for a peer of each profile (RFC 3372 SIP-T, Q.1912.5 SIP-I, plain RFC 3261).
+sipt::Profile sip_profile(cc::SipProfile p) {
+  switch (p) {
+  case cc::SipProfile::SipT:
+    return sipt::Profile::SipT;
+  case cc::SipProfile::SipI:
+    return sipt::Profile::SipI;
+  case cc::SipProfile::Plain:
+    return sipt::Profile::Sip;
+  }
+  return sipt::Profile::Sip;
 }
 } // namespace
 
@@ -148,7 +151,7 @@ Status Gateway::start(const Config &cfg) {
 
   // ---- media gateways
   for (const auto &mg : cfg.media_gateways) {
-    if (mg.protocol == "mgcp") {
+    if (mg.protocol == MediaGatewayProtocol::Mgcp) {
       mgcp::Address gw_addr;
       if (!mgcp::Address::parse(mg.address, mg.port, gw_addr))
         return Status("mgcd.bad_media_gateway_address", 0);
@@ -191,7 +194,7 @@ Status Gateway::start(const Config &cfg) {
           m.cic_first = a;
           m.cic_last = b;
           m.rule.pattern = tg.endpoint_rule;
-          m.rule.framing = framing(tg.endpoint_framing);
+          m.rule.framing = tg.endpoint_framing;
           if (m.rule.framing == mgcp::Framing::Linear) {
             // No spans: {n} is the CIC itself, whatever range it is in, so that several trunk
             // groups (or gateways' controllers) can share one media gateway's numbered endpoints
@@ -221,7 +224,7 @@ Status Gateway::start(const Config &cfg) {
       h248::GatewayConfig g;
       g.name = mg.name;
       g.address = gw_addr;
-      g.codec.binary = mg.encoding == "binary";
+      g.codec.binary = mg.encoding == H248Encoding::Binary;
       if (Status s = mgw->call_agent().add_gateway(g); !s.ok())
         return s;
       for (const auto &tg : cfg.trunk_groups)
@@ -252,14 +255,11 @@ Status Gateway::start(const Config &cfg) {
   as.name = "as0";
   as.routing_context = cfg.m3ua.routing_context.value_or(0);
   as.send_rc = cfg.m3ua.routing_context.has_value();
-  as.mode = cfg.m3ua.traffic_mode == "loadshare"   ? sigtran::m3ua::TrafficMode::Loadshare
-            : cfg.m3ua.traffic_mode == "broadcast" ? sigtran::m3ua::TrafficMode::Broadcast
-                                                   : sigtran::m3ua::TrafficMode::Override;
+  as.mode = cfg.m3ua.traffic_mode;
   nc.ases.push_back(as);
   sigtran::LinkConfig link;
   link.name = "link0";
-  if (!sigtran::role_by_name(cfg.m3ua.role, link.role))
-    link.role = sigtran::Role::Asp;
+  link.role = m3ua_link_role(cfg.m3ua.role);
   link.ases = {0};
   nc.links.push_back(link);
   for (const auto &r : cfg.m3ua.routes)
@@ -267,13 +267,8 @@ Status Gateway::start(const Config &cfg) {
   p_->node = std::make_unique<sigtran::Node>(nc, p_->clock, *p_->ss7);
   p_->m3ua = std::make_unique<sigtran::Transports>(*p_->node);
   sigtran::EndpointConfig ep;
-  if (!sigtran::transport_by_name(cfg.m3ua.transport == "usrsctp-udp"   ? "sctp-udp"
-                                  : cfg.m3ua.transport == "usrsctp-raw" ? "sctp-raw"
-                                  : cfg.m3ua.transport == "kernel-sctp" ? "sctp-kernel"
-                                                                         : "tcp",
-                                  ep.proto))
-    ep.proto = sigtran::TransportProto::Tcp;
-  ep.server = cfg.m3ua.role == "sgp";
+  ep.proto = cfg.m3ua.transport;
+  ep.server = cfg.m3ua.role == M3uaRole::Sgp;
   if (!cfg.m3ua.local_addresses.empty())
     ep.local_addrs = cfg.m3ua.local_addresses;
   ep.local_port = cfg.m3ua.local_port;
@@ -295,15 +290,19 @@ Status Gateway::start(const Config &cfg) {
   tc.udp = tc.tcp = tc.tls = false;
   for (const auto &l : cfg.sip.listen) {
     tc.bind_ip = l.address;
-    if (l.transport == "udp") {
+    switch (l.transport) {
+    case sipt::TransportKind::Udp:
       tc.udp = true;
       tc.udp_port = l.port;
-    } else if (l.transport == "tcp") {
+      break;
+    case sipt::TransportKind::Tcp:
       tc.tcp = true;
       tc.tcp_port = l.port;
-    } else {
+      break;
+    case sipt::TransportKind::Tls:
       tc.tls = true;
       tc.tls_port = l.port;
+      break;
     }
   }
   tc.tls_cert = cfg.sip.tls_certificate;
@@ -327,15 +326,13 @@ Status Gateway::start(const Config &cfg) {
       ua, tc.bind_ip);
   for (const auto &peer : cfg.sip.peers) {
     SipPeerEntry e;
-    e.peer = {peer.name, cc_profile(peer.profile), peer.trusted};
+    e.peer = {peer.name, peer.profile, peer.trusted};
     e.profile.profile = sip_profile(peer.profile);
     e.profile.variant = cfg.ss7.variant;
     e.profile.trusted = peer.trusted;
     e.address.host = peer.address;
     e.address.port = peer.port;
-    e.address.transport = peer.transport == "tcp"   ? sipt::TransportKind::Tcp
-                          : peer.transport == "tls" ? sipt::TransportKind::Tls
-                                                    : sipt::TransportKind::Udp;
+    e.address.transport = peer.transport;
     e.acl = peer.acl;
     p_->sip->add_peer(e);
   }
@@ -364,7 +361,7 @@ Status Gateway::start(const Config &cfg) {
     calls_->destination_unavailable(tg.dpc.value_or(0));
   }
   for (const auto &peer : cfg.sip.peers)
-    calls_->add_sip_peer({peer.name, cc_profile(peer.profile), peer.trusted});
+    calls_->add_sip_peer({peer.name, peer.profile, peer.trusted});
   for (const auto &r : cfg.routes)
     calls_->routing().add(r);
   p_->ss7->attach(*p_->node, *calls_);
@@ -403,11 +400,10 @@ std::string Gateway::show_peers() const {
   if (p_->sip) {
     for (const auto &e : p_->sip->peers()) {
       const SipPeerStats &st = *e.stats;
-      o += "sip peer " + e.peer.name + ": " + e.address.host + ":" + std::to_string(e.address.port) +
-           " " + std::string(sipt::transport_name(e.address.transport)) + ", profile " +
-           (e.peer.profile == cc::SipProfile::SipT   ? "sip-t"
-            : e.peer.profile == cc::SipProfile::SipI ? "sip-i"
-                                                     : "plain") +
+      o += "sip peer " + e.peer.name + ": " + e.address.host + ":" +
+           std::to_string(e.address.port) + " " +
+           std::string(sipt::transport_name(e.address.transport)) + ", profile " +
+           name_of(cc::kSipProfileNames, e.peer.profile) +
            (e.peer.trusted ? ", trusted" : ", untrusted") + ", acl";
       o += " " + e.address.host;
       for (const auto &a : e.acl)
@@ -451,9 +447,9 @@ std::string Gateway::show_peers() const {
       outstanding = std::to_string(ca.transactions().outstanding());
       extra = ", contexts " + std::to_string(ca.call_count());
     }
-    o += "media-gateway " + mg.name + ": " + mg.protocol + " " + mg.address + ":" +
-         std::to_string(mg.port) + ", " + state + ", transactions outstanding " + outstanding +
-         extra + "\n  last error ";
+    o += "media-gateway " + mg.name + ": " + name_of(kMediaGatewayProtocolNames, mg.protocol) +
+         " " + mg.address + ":" + std::to_string(mg.port) + ", " + state +
+         ", transactions outstanding " + outstanding + extra + "\n  last error ";
     auto t = p_->tracked.find(mg.name);
     if (t != p_->tracked.end() && !t->second->last_error.empty())
       o += t->second->last_error + " " + when(t->second->last_error_at) + "\n";
@@ -462,10 +458,10 @@ std::string Gateway::show_peers() const {
   }
   if (p_->node) {
     const auto &m = cfg.m3ua;
-    sigtran::Role role = sigtran::Role::Asp;
-    sigtran::role_by_name(m.role, role);
+    const sigtran::Role role = m3ua_link_role(m.role);
     const bool local = role != sigtran::Role::Sgp;
-    o += "m3ua " + m.role + " " + m.transport + " to";
+    o += "m3ua " + std::string(name_of(kM3uaRoleNames, m.role)) + " " +
+         name_of(sigtran::kTransportConfigNames, m.transport) + " to";
     for (const auto &a : m.remote_addresses)
       o += " " + a;
     o += ":" + std::to_string(m.remote_port) + ", ASP " +

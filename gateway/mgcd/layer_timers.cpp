@@ -74,6 +74,22 @@ const std::array<LayerTimerInfo, kLayerTimerCount> kTable = {{
 
 const std::array<LayerTimerInfo, kLayerTimerCount> &layer_timer_table() { return kTable; }
 
+std::string_view layer_timer_help(std::string_view layer) {
+  struct Row {
+    std::string_view layer, help;
+  };
+  static constexpr Row kLayers[] = {
+      {"sip", "SIP transaction timer (RFC 3261 17, Appendix A)"},
+      {"mgcp", "MGCP transaction timer (RFC 3435 3.5)"},
+      {"h248", "H.248 transaction timer (H.248.1 Annex D.1)"},
+      {"m3ua", "M3UA timer (RFC 4666 4.3)"},
+  };
+  for (const auto &r : kLayers)
+    if (r.layer == layer)
+      return r.help;
+  return "Timer";
+}
+
 const LayerTimerInfo &layer_timer_info(LayerTimer t) {
   return layer_timer_table()[static_cast<std::size_t>(t)];
 }

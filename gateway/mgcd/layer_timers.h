@@ -50,6 +50,8 @@ struct LayerTimerInfo {
 };
 
 const std::array<LayerTimerInfo, kLayerTimerCount> &layer_timer_table();
+// The first line of help of a layer's timer commands: what they are and where the spec has them.
+std::string_view layer_timer_help(std::string_view layer);
 const LayerTimerInfo &layer_timer_info(LayerTimer t);
 std::optional<LayerTimer> layer_timer_from_name(std::string_view layer, std::string_view name);
 

@@ -1,6 +1,7 @@
 #include "gateway/mgcd/runtime.h"
 
 #include "callcontrol/call_manager.h"
+#include "isup/cause.h"
 
 #include <algorithm>
 #include <cstdlib>
@@ -110,13 +111,16 @@ CMD(show_timers, "show isup timers", SHOW_STR "ISUP\nTimers in force (Q.764 Anne
   return CMD_SUCCESS;
 }
 
+// `show routes` abbreviates the target kinds.
+constexpr auto kRouteTargetShortNames = name_table<cc::RouteTarget::Kind>(
+    {{cc::RouteTarget::Kind::TrunkGroup, "tg"}, {cc::RouteTarget::Kind::SipPeer, "sip"}});
+
 CMD(show_routes, "show routes", SHOW_STR "Called-number routes\n") {
   for (const auto &r : g_rt->routing.routes()) {
     vty_out(vty, "%-12s strip %u prepend '%s' ->", r.prefix.empty() ? "default" : r.prefix.c_str(),
             r.strip, r.prepend.c_str());
     for (const auto &t : r.targets)
-      vty_out(vty, " %s:%s", t.kind == cc::RouteTarget::Kind::TrunkGroup ? "tg" : "sip",
-              t.name.c_str());
+      vty_out(vty, " %s:%s", name_of(kRouteTargetShortNames, t.kind), t.name.c_str());
     vty_out(vty, "%s", NL);
   }
   return CMD_SUCCESS;
@@ -293,7 +297,8 @@ CMD(release_call, "release call <1-4294967295> [<1-127>]",
   if (!g_rt->calls)
     return CMD_WARNING;
   const auto ref = static_cast<uint32_t>(std::strtoul(argv[0], nullptr, 10));
-  const auto cause = static_cast<uint8_t>(argc > 1 ? std::atoi(argv[1]) : 16);
+  const auto cause = argc > 1 ? static_cast<uint8_t>(std::atoi(argv[1]))
+                              : isup::cause_value(isup::Cause::NormalCallClearing);
   if (!g_rt->calls->release_call(ref, cause)) {
     vty_out(vty, "%% no call %u%s", ref, NL);
     return CMD_WARNING;

@@ -108,7 +108,7 @@ public:
       return;
     std::string ct;
     const std::string body = bytes(b, ct);
-    call->bye(cause, cc::q850_cause_name(cause), ct, body);
+    call->bye(cause, isup::cause_text(cause), ct, body);
   }
   // RFC 3372 §5.4 / RFC 6086 §2 legacy INFO (no Info-Package): the ISUP body alone.
   void info(const cc::SipBody &b) override {

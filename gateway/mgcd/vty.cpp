@@ -1,10 +1,8 @@
 #include "gateway/mgcd/vty.h"
 
-extern "C" {
-#include <osmocom/vty/command.h>
-#include <osmocom/vty/vty.h>
-}
+#include "gateway/vty_commands.h"
 
+#include <cctype>
 #include <cstdlib>
 #include <cstring>
 #include <string>
@@ -32,6 +30,8 @@ enum MgcdNode {
 #define CMD(fn, str, help) DEFUN_ATTR_USRATTR(fn, fn##_cmd, 0, 0, str, help)
 
 template <typename T> T &current(struct vty *vty) { return *static_cast<T *>(vty->index); }
+using sigtran::m3ua::kNetworkIndicatorNames;
+using vtycmd::set_keyword;
 
 std::optional<uint16_t> port_arg(const char *s) {
   const long v = std::strtol(s, nullptr, 10);
@@ -57,11 +57,7 @@ CMD(cfg_ss7, "ss7", "Local SS7 signalling point\n") {
 }
 CMD(cfg_ss7_pc_format, "point-code-format (integer|3-8-3|8-8-8)",
     "How point codes are written\nA plain integer\nITU 3-8-3 (Q.708)\nANSI 8-8-8\n") {
-  const std::string f = argv[0];
-  g_cfg->ss7.point_code_format = f == "integer" ? PointCodeFormat::Integer
-                                 : f == "3-8-3" ? PointCodeFormat::Itu383
-                                                : PointCodeFormat::Ansi888;
-  return CMD_SUCCESS;
+  return set_keyword(vty, kPointCodeFormatNames, argv[0], g_cfg->ss7.point_code_format);
 }
 CMD(cfg_ss7_pc, "point-code PC", "This exchange's point code\nPoint code\n") {
   auto pc = pc_arg(vty, argv[0]);
@@ -71,28 +67,21 @@ CMD(cfg_ss7_pc, "point-code PC", "This exchange's point code\nPoint code\n") {
   return CMD_SUCCESS;
 }
 CMD(cfg_ss7_variant, "variant (itu|ansi)", "ISUP variant\nITU-T Q.763\nANSI T1.113\n") {
-  g_cfg->ss7.variant = std::strcmp(argv[0], "ansi") == 0 ? isup::Variant::Ansi : isup::Variant::Itu;
-  return CMD_SUCCESS;
+  return set_keyword(vty, isup::kVariantNames, argv[0], g_cfg->ss7.variant);
 }
 CMD(cfg_ss7_ni, "network-indicator (international|spare|national|reserved)",
     "Network indicator of the SIO (Q.704 14.2.1)\nInternational\nSpare\nNational\nReserved\n") {
-  static const char *names[] = {"international", "spare", "national", "reserved"};
-  for (uint8_t i = 0; i < 4; ++i)
-    if (std::strcmp(argv[0], names[i]) == 0)
-      g_cfg->ss7.network_indicator = i;
-  return CMD_SUCCESS;
+  return set_keyword(vty, kNetworkIndicatorNames, argv[0], g_cfg->ss7.network_indicator);
 }
 
 int write_ss7(struct vty *vty) {
   const auto &s = g_cfg->ss7;
-  static const char *formats[] = {"integer", "3-8-3", "8-8-8"};
-  static const char *nis[] = {"international", "spare", "national", "reserved"};
   vty_out(vty, "ss7%s", NL);
-  vty_out(vty, " point-code-format %s%s", formats[static_cast<int>(s.point_code_format)], NL);
+  vty_out(vty, " point-code-format %s%s", name_of(kPointCodeFormatNames, s.point_code_format), NL);
   if (s.point_code)
     vty_out(vty, " point-code %s%s", format_point_code(*s.point_code, s.point_code_format).c_str(), NL);
-  vty_out(vty, " variant %s%s", s.variant == isup::Variant::Ansi ? "ansi" : "itu", NL);
-  vty_out(vty, " network-indicator %s%s", nis[s.network_indicator & 3], NL);
+  vty_out(vty, " variant %s%s", name_of(isup::kVariantNames, s.variant), NL);
+  vty_out(vty, " network-indicator %s%s", name_of(kNetworkIndicatorNames, s.network_indicator), NL);
   return CMD_SUCCESS;
 }
 
@@ -107,12 +96,10 @@ CMD(cfg_m3ua, "m3ua", "M3UA association toward the SG / peer (RFC 4666)\n") {
 CMD(cfg_m3ua_transport, "transport (usrsctp-udp|usrsctp-raw|kernel-sctp|tcp)",
     "Transport\nSCTP in user space over UDP (RFC 6951)\nSCTP in user space over raw IP\n"
     "Kernel SCTP\nTCP\n") {
-  g_cfg->m3ua.transport = argv[0];
-  return CMD_SUCCESS;
+  return set_keyword(vty, sigtran::kTransportConfigNames, argv[0], g_cfg->m3ua.transport);
 }
 CMD(cfg_m3ua_role, "role (asp|sgp|ipsp)", "M3UA role\nASP\nSGP\nIPSP\n") {
-  g_cfg->m3ua.role = argv[0];
-  return CMD_SUCCESS;
+  return set_keyword(vty, kM3uaRoleNames, argv[0], g_cfg->m3ua.role);
 }
 CMD(cfg_m3ua_local_addr, "local-address A.B.C.D", "Local address (repeat for multihoming)\nIPv4\n") {
   g_cfg->m3ua.local_addresses.push_back(argv[0]);
@@ -142,8 +129,7 @@ CMD(cfg_m3ua_rc, "routing-context <0-4294967295>", "Routing context (RFC 4666 3.
 }
 CMD(cfg_m3ua_mode, "traffic-mode (override|loadshare|broadcast)",
     "AS traffic mode (RFC 4666 3.8.4)\nOverride\nLoadshare\nBroadcast\n") {
-  g_cfg->m3ua.traffic_mode = argv[0];
-  return CMD_SUCCESS;
+  return set_keyword(vty, sigtran::m3ua::kTrafficModeNames, argv[0], g_cfg->m3ua.traffic_mode);
 }
 CMD(cfg_m3ua_route, "route PC priority <1-9>",
     "Route a destination point code over this association\nDPC\nPriority\n1 is the highest\n") {
@@ -157,19 +143,19 @@ CMD(cfg_m3ua_route, "route PC priority <1-9>",
 int write_m3ua(struct vty *vty) {
   const auto &m = g_cfg->m3ua;
   vty_out(vty, "m3ua%s", NL);
-  vty_out(vty, " transport %s%s", m.transport.c_str(), NL);
-  vty_out(vty, " role %s%s", m.role.c_str(), NL);
+  vty_out(vty, " transport %s%s", name_of(sigtran::kTransportConfigNames, m.transport), NL);
+  vty_out(vty, " role %s%s", name_of(kM3uaRoleNames, m.role), NL);
   for (const auto &a : m.local_addresses)
     vty_out(vty, " local-address %s%s", a.c_str(), NL);
   vty_out(vty, " local-port %u%s", m.local_port, NL);
   for (const auto &a : m.remote_addresses)
     vty_out(vty, " remote-address %s%s", a.c_str(), NL);
   vty_out(vty, " remote-port %u%s", m.remote_port, NL);
-  if (m.transport == "usrsctp-udp")
+  if (m.transport == sigtran::TransportProto::SctpUdp)
     vty_out(vty, " udp-encapsulation local %u remote %u%s", m.udp_local_port, m.udp_remote_port, NL);
   if (m.routing_context)
     vty_out(vty, " routing-context %u%s", *m.routing_context, NL);
-  vty_out(vty, " traffic-mode %s%s", m.traffic_mode.c_str(), NL);
+  vty_out(vty, " traffic-mode %s%s", name_of(sigtran::m3ua::kTrafficModeNames, m.traffic_mode), NL);
   for (const auto &r : m.routes)
     vty_out(vty, " route %s priority %u%s",
             format_point_code(r.dpc, g_cfg->ss7.point_code_format).c_str(), r.priority, NL);
@@ -232,17 +218,13 @@ CMD(cfg_tg_rule, "endpoint-rule RULE",
 CMD(cfg_tg_framing, "endpoint-framing (e1|t1|linear)",
     "How CICs map to spans and timeslots\n32 timeslots per span, 0 and 16 unused\n"
     "24 per span\nNo spans: {n} counts circuits\n") {
-  current<TrunkGroupConfig>(vty).endpoint_framing = argv[0];
-  return CMD_SUCCESS;
+  return set_keyword(vty, mgcp::kFramingNames, argv[0],
+                     current<TrunkGroupConfig>(vty).endpoint_framing);
 }
 CMD(cfg_tg_hunting, "hunting (sequential|round-robin|least-recently-used)",
     "Circuit selection for outgoing calls\nLowest free CIC\nNext after the last one taken\n"
     "The one idle longest\n") {
-  const std::string h = argv[0];
-  current<TrunkGroupConfig>(vty).hunting = h == "sequential"    ? cc::Hunting::Sequential
-                                           : h == "round-robin" ? cc::Hunting::RoundRobin
-                                                                : cc::Hunting::LeastRecentlyUsed;
-  return CMD_SUCCESS;
+  return set_keyword(vty, cc::kHuntingNames, argv[0], current<TrunkGroupConfig>(vty).hunting);
 }
 
 CMD(cfg_tg_glare, "glare (point-code|even|odd|all|none)",
@@ -251,13 +233,7 @@ CMD(cfg_tg_glare, "glare (point-code|even|odd|all|none)",
     "The even CICs (bilateral agreement)\nThe odd CICs (bilateral agreement)\n"
     "Every CIC: this exchange wins every dual seizure\n"
     "No CIC: this exchange yields every dual seizure\n") {
-  const std::string g = argv[0];
-  current<TrunkGroupConfig>(vty).glare = g == "even"   ? cc::GlareControl::Even
-                                         : g == "odd"  ? cc::GlareControl::Odd
-                                         : g == "all"  ? cc::GlareControl::All
-                                         : g == "none" ? cc::GlareControl::None
-                                                       : cc::GlareControl::PointCode;
-  return CMD_SUCCESS;
+  return set_keyword(vty, cc::kGlareControlNames, argv[0], current<TrunkGroupConfig>(vty).glare);
 }
 
 CMD(cfg_tg_overlap, "overlap min-digits <1-30>",
@@ -281,10 +257,10 @@ int write_trunk_groups(struct vty *vty) {
     if (!t.media_gateway.empty())
       vty_out(vty, " media-gateway %s%s", t.media_gateway.c_str(), NL);
     vty_out(vty, " endpoint-rule %s%s", t.endpoint_rule.c_str(), NL);
-    vty_out(vty, " endpoint-framing %s%s", t.endpoint_framing.c_str(), NL);
-    vty_out(vty, " hunting %s%s", cc::hunting_name(t.hunting), NL);
+    vty_out(vty, " endpoint-framing %s%s", name_of(mgcp::kFramingNames, t.endpoint_framing), NL);
+    vty_out(vty, " hunting %s%s", name_of(cc::kHuntingNames, t.hunting), NL);
     if (t.glare != cc::GlareControl::PointCode)
-      vty_out(vty, " glare %s%s", cc::glare_control_name(t.glare), NL);
+      vty_out(vty, " glare %s%s", name_of(cc::kGlareControlNames, t.glare), NL);
     if (t.overlap_min_digits)
       vty_out(vty, " overlap min-digits %u%s", t.overlap_min_digits, NL);
   }
@@ -302,7 +278,11 @@ CMD(cfg_sip, "sip", "SIP side\n") {
 }
 CMD(cfg_sip_listen, "listen (udp|tcp|tls) A.B.C.D <1-65535>",
     "Listen for SIP\nUDP\nTCP\nTLS (sips)\nAddress\nPort\n") {
-  g_cfg->sip.listen.push_back({argv[0], argv[1], *port_arg(argv[2])});
+  SipListen l{sipt::TransportKind::Udp, argv[1], *port_arg(argv[2])};
+  if (int rc = set_keyword(vty, sipt::kTransportParamNames, argv[0], l.transport);
+      rc != CMD_SUCCESS)
+    return rc;
+  g_cfg->sip.listen.push_back(std::move(l));
   return CMD_SUCCESS;
 }
 CMD(cfg_sip_tls_cert, "tls certificate FILE", "TLS\nCertificate chain (PEM)\nFile\n") {
@@ -339,13 +319,12 @@ CMD(cfg_peer_address, "address A.B.C.D <1-65535>", "Where the peer is\nAddress\n
   return CMD_SUCCESS;
 }
 CMD(cfg_peer_transport, "transport (udp|tcp|tls)", "Transport toward the peer\nUDP\nTCP\nTLS\n") {
-  current<SipPeerConfig>(vty).transport = argv[0];
-  return CMD_SUCCESS;
+  return set_keyword(vty, sipt::kTransportParamNames, argv[0],
+                     current<SipPeerConfig>(vty).transport);
 }
 CMD(cfg_peer_profile, "profile (plain|sip-t|sip-i)",
     "What the peer speaks\nPlain SIP (RFC 3398 mapping)\nSIP-T (RFC 3372)\nSIP-I (Q.1912.5)\n") {
-  current<SipPeerConfig>(vty).profile = argv[0];
-  return CMD_SUCCESS;
+  return set_keyword(vty, cc::kSipProfileNames, argv[0], current<SipPeerConfig>(vty).profile);
 }
 CMD(cfg_peer_trusted, "trusted", "Accept ISUP bodies and asserted identities from this peer\n") {
   current<SipPeerConfig>(vty).trusted = true;
@@ -364,7 +343,8 @@ int write_sip(struct vty *vty) {
   const auto &s = g_cfg->sip;
   vty_out(vty, "sip%s", NL);
   for (const auto &l : s.listen)
-    vty_out(vty, " listen %s %s %u%s", l.transport.c_str(), l.address.c_str(), l.port, NL);
+    vty_out(vty, " listen %s %s %u%s", name_of(sipt::kTransportParamNames, l.transport),
+            l.address.c_str(), l.port, NL);
   if (!s.tls_certificate.empty())
     vty_out(vty, " tls certificate %s%s", s.tls_certificate.c_str(), NL);
   if (!s.tls_key.empty())
@@ -377,8 +357,8 @@ int write_sip(struct vty *vty) {
     vty_out(vty, " peer %s%s", p.name.c_str(), NL);
     if (!p.address.empty())
       vty_out(vty, "  address %s %u%s", p.address.c_str(), p.port, NL);
-    vty_out(vty, "  transport %s%s", p.transport.c_str(), NL);
-    vty_out(vty, "  profile %s%s", p.profile.c_str(), NL);
+    vty_out(vty, "  transport %s%s", name_of(sipt::kTransportParamNames, p.transport), NL);
+    vty_out(vty, "  profile %s%s", name_of(cc::kSipProfileNames, p.profile), NL);
     vty_out(vty, p.trusted ? "  trusted%s" : "  no trusted%s", NL);
     for (const auto &a : p.acl)
       vty_out(vty, "  acl %s%s", a.c_str(), NL);
@@ -426,9 +406,10 @@ CMD(cfg_route_no_digits, "no digits", "Negate\nNumber length unknown: ST or T10 
 }
 CMD(cfg_route_target, "target (trunk-group|sip-peer) NAME",
     "Where calls go (repeat for fallbacks, in order)\nA trunk group\nA SIP peer\nName\n") {
-  const bool tg = std::strcmp(argv[0], "trunk-group") == 0;
-  current<cc::Route>(vty).targets.push_back(
-      {tg ? cc::RouteTarget::Kind::TrunkGroup : cc::RouteTarget::Kind::SipPeer, argv[1]});
+  cc::RouteTarget t{cc::RouteTarget::Kind::TrunkGroup, argv[1]};
+  if (int rc = set_keyword(vty, cc::kRouteTargetKindNames, argv[0], t.kind); rc != CMD_SUCCESS)
+    return rc;
+  current<cc::Route>(vty).targets.push_back(std::move(t));
   return CMD_SUCCESS;
 }
 
@@ -445,9 +426,8 @@ int write_routes(struct vty *vty) {
     if (r.digits)
       vty_out(vty, " digits %u%s", r.digits, NL);
     for (const auto &t : r.targets)
-      vty_out(vty, " target %s %s%s",
-              t.kind == cc::RouteTarget::Kind::TrunkGroup ? "trunk-group" : "sip-peer",
-              t.name.c_str(), NL);
+      vty_out(vty, " target %s %s%s", name_of(cc::kRouteTargetKindNames, t.kind), t.name.c_str(),
+              NL);
   }
   return CMD_SUCCESS;
 }
@@ -468,8 +448,9 @@ CMD(cfg_mgw, "media-gateway NAME", "A media gateway\nName\n") {
 }
 CMD(cfg_mgw_protocol, "protocol (mgcp|h248)", "Control protocol\nMGCP (RFC 3435)\nH.248/Megaco\n") {
   auto &m = current<MediaGatewayConfig>(vty);
-  m.protocol = argv[0];
-  if (m.protocol == "h248" && m.port == 2427)
+  if (int rc = set_keyword(vty, kMediaGatewayProtocolNames, argv[0], m.protocol); rc != CMD_SUCCESS)
+    return rc;
+  if (m.protocol == MediaGatewayProtocol::H248 && m.port == 2427)
     m.port = 2944;
   return CMD_SUCCESS;
 }
@@ -484,19 +465,18 @@ CMD(cfg_mgw_domain, "domain NAME", "MGCP endpoint domain (RFC 3435 2.1.1)\nDomai
   return CMD_SUCCESS;
 }
 CMD(cfg_mgw_encoding, "encoding (text|binary)", "H.248 encoding\nAnnex B text\nAnnex A binary\n") {
-  current<MediaGatewayConfig>(vty).encoding = argv[0];
-  return CMD_SUCCESS;
+  return set_keyword(vty, kH248EncodingNames, argv[0], current<MediaGatewayConfig>(vty).encoding);
 }
 
 int write_mgws(struct vty *vty) {
   for (const auto &m : g_cfg->media_gateways) {
     vty_out(vty, "media-gateway %s%s", m.name.c_str(), NL);
-    vty_out(vty, " protocol %s%s", m.protocol.c_str(), NL);
+    vty_out(vty, " protocol %s%s", name_of(kMediaGatewayProtocolNames, m.protocol), NL);
     vty_out(vty, " address %s %u%s", m.address.c_str(), m.port, NL);
     if (!m.domain.empty())
       vty_out(vty, " domain %s%s", m.domain.c_str(), NL);
-    if (m.protocol == "h248")
-      vty_out(vty, " encoding %s%s", m.encoding.c_str(), NL);
+    if (m.protocol == MediaGatewayProtocol::H248)
+      vty_out(vty, " encoding %s%s", name_of(kH248EncodingNames, m.encoding), NL);
   }
   return CMD_SUCCESS;
 }
@@ -513,14 +493,26 @@ CMD(cfg_timers_lab, "lab-timers", "Allow values outside the Q.764 ranges (labs a
   g_cfg->lab_timers = true;
   return CMD_SUCCESS;
 }
-CMD(cfg_timers_isup,
-    "isup (t1|t5|t6|t7|t8|t9|t12|t13|t14|t15|t16|t17|t18|t19|t20|t21|t22|t23|t35) <1-3600000>",
-    "ISUP timer (Q.764 Annex A)\nT1\nT5\nT6\nT7\nT8\nT9\nT12\nT13\nT14\nT15\nT16\nT17\nT18\nT19\n"
-    "T20\nT21\nT22\nT23\nT35\nMilliseconds\n") {
-  const auto t = cc::isup_timer_from_name(argv[0]);
-  const auto ms = static_cast<uint32_t>(std::strtoul(argv[1], nullptr, 10));
-  if (!t || !g_cfg->timers.set(*t, ms, g_cfg->lab_timers)) {
-    const auto &info = cc::isup_timer_table()[static_cast<std::size_t>(*t)];
+// The timer commands are built from the tables at start-up (install_timer_commands): one per
+// ISUP timer (`isup t7 <1-3600000>`, Q.764 Annex A) and one per timer of the other layers
+// (`sip t1 <0-3600000>`, layer_timers.h), each with its description and range as help; a hidden
+// `LAYER NAME VALUE` per layer catches a name no table has.
+vtycmd::CommandStore g_timer_cmds;
+
+std::string lower(std::string_view s) {
+  std::string o(s);
+  for (char &c : o)
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return o;
+}
+
+int set_isup_timer(struct cmd_element *self, struct vty *vty, int, const char *argv[]) {
+  const auto i = g_timer_cmds.index_of(self);
+  if (!i || *i >= cc::kIsupTimerCount)
+    return CMD_WARNING;
+  const auto &info = cc::isup_timer_table()[*i];
+  const auto ms = static_cast<uint32_t>(std::strtoul(argv[0], nullptr, 10));
+  if (!g_cfg->timers.set(info.timer, ms, g_cfg->lab_timers)) {
     vty_out(vty, "%% %s must be within %u..%u ms (Q.764 Annex A); 'lab-timers' lifts this%s",
             std::string(info.name).c_str(), info.min_ms, info.max_ms, NL);
     return CMD_WARNING;
@@ -528,59 +520,67 @@ CMD(cfg_timers_isup,
   return CMD_SUCCESS;
 }
 
-// The other layers' timers (layer_timers.h): "LAYER NAME VALUE", range-checked per timer.
-int set_layer_timer(struct vty *vty, const char *layer, const char *name, const char *value) {
-  const auto t = layer_timer_from_name(layer, name);
-  if (!t)
+// The other layers' timers (layer_timers.h): range-checked per timer.
+int set_layer_timer(struct cmd_element *self, struct vty *vty, int, const char *argv[]) {
+  const auto i = g_timer_cmds.index_of(self);
+  if (!i || *i >= kLayerTimerCount)
     return CMD_WARNING;
-  const auto &info = layer_timer_info(*t);
+  const auto &info = layer_timer_table()[*i];
   char *end = nullptr;
-  const unsigned long v = std::strtoul(value, &end, 10);
-  if (*end || v > UINT32_MAX || !g_cfg->layer_timers.set(*t, static_cast<uint32_t>(v))) {
-    vty_out(vty, "%% %s %s must be within %u..%u%s%s%s", layer, name, info.min, info.max,
-            info.unit.empty() ? "" : " ", std::string(info.unit).c_str(), NL);
+  const unsigned long v = std::strtoul(argv[0], &end, 10);
+  if (*end || v > UINT32_MAX || !g_cfg->layer_timers.set(info.timer, static_cast<uint32_t>(v))) {
+    vty_out(vty, "%% %s %s must be within %u..%u%s%s%s", std::string(info.layer).c_str(),
+            std::string(info.name).c_str(), info.min, info.max, info.unit.empty() ? "" : " ",
+            std::string(info.unit).c_str(), NL);
     return CMD_WARNING;
   }
   return CMD_SUCCESS;
 }
-CMD(cfg_timers_sip, "sip (t1|t2|t4) <0-3600000>",
-    "SIP transaction timer (RFC 3261 17, Appendix A)\nT1: round-trip estimate (500)\n"
-    "T2: retransmission ceiling (4000)\nT4: network lifetime of a message (5000)\nMilliseconds\n") {
-  return set_layer_timer(vty, "sip", argv[0], argv[1]);
+
+// `LAYER NAME VALUE` for a NAME that is no timer of the layer: the exact names of the generated
+// commands match better, so only an unknown name reaches this.
+int unknown_timer(struct cmd_element *self, struct vty *vty, int, const char *argv[]) {
+  (void)self;
+  vty_out(vty, "%% unknown timer %s%s", argv[0], NL);
+  return CMD_WARNING;
 }
-CMD(cfg_timers_mgcp,
-    "mgcp (rto-initial|rto-min|rto-max|longtran|t-max|t-hist|final-wait) <0-3600000>",
-    "MGCP transaction timer (RFC 3435 3.5)\nFirst retransmission timer (200)\n"
-    "Lower bound of the retransmission timer (100)\nRTO-MAX, its upper bound (4000)\n"
-    "LONGTRAN-TIMER after a provisional response (5000)\n"
-    "T-MAX: retransmissions cease this long after the first send (20000)\n"
-    "T-HIST: responses and ids remembered (30000)\n"
-    "Wait for a final response after a provisional one (60000)\nMilliseconds\n") {
-  return set_layer_timer(vty, "mgcp", argv[0], argv[1]);
+
+// "(15000..60000 ms, default 15000)"
+std::string range_help(uint32_t lo, uint32_t hi, uint32_t def, std::string_view unit) {
+  const std::string u = unit.empty() ? "" : " " + std::string(unit);
+  return " (" + std::to_string(lo) + ".." + std::to_string(hi) + u + ", default " +
+         std::to_string(def) + ")";
 }
-CMD(cfg_timers_mgcp_retrans, "mgcp max-retransmissions <0-3600000>",
-    "MGCP transaction timer (RFC 3435 3.5)\n"
-    "Retransmissions of an unanswered command before the gateway is given up (5)\nCount\n") {
-  return set_layer_timer(vty, "mgcp", "max-retransmissions", argv[0]);
-}
-CMD(cfg_timers_h248,
-    "h248 (initial-retransmit|max-retransmit|t-max|long-timer|pending-timer) <0-3600000>",
-    "H.248 transaction timer (H.248.1 Annex D.1)\nFirst request repetition (200)\n"
-    "Ceiling of the doubling interval (4000)\nT-MAX: a request is given up (30000)\n"
-    "LONG-TIMER: replies kept for repeats (30000)\nWait after a TransactionPending (30000)\n"
-    "Milliseconds\n") {
-  return set_layer_timer(vty, "h248", argv[0], argv[1]);
-}
-CMD(cfg_timers_h248_pendings, "h248 max-pendings <0-3600000>",
-    "H.248 transaction timer (H.248.1 Annex D.1)\n"
-    "TransactionPendings accepted for one request (10)\nCount\n") {
-  return set_layer_timer(vty, "h248", "max-pendings", argv[0]);
-}
-CMD(cfg_timers_m3ua, "m3ua (ack|recovery|beat|audit) <0-3600000>",
-    "M3UA timer (RFC 4666 4.3)\nT(ack): ASPUP/ASPAC repetition (2000)\n"
-    "T(r): AS-PENDING recovery (2000)\nBEAT interval, 0 = off (0)\nDAUD interval (10000)\n"
-    "Milliseconds\n") {
-  return set_layer_timer(vty, "m3ua", argv[0], argv[1]);
+
+void install_timer_commands() {
+  const std::string isup_help = "ISUP timer (Q.764 Annex A)\n";
+  for (const auto &t : cc::isup_timer_table())
+    install_element(TIMERS_NODE,
+                    g_timer_cmds.add(
+                        "isup " + lower(t.name) + " <1-3600000>",
+                        isup_help + std::string(t.name) + ": " + std::string(t.description) +
+                            range_help(t.min_ms, t.max_ms, t.default_ms, "ms") + "\nMilliseconds\n",
+                        set_isup_timer, static_cast<std::size_t>(t.timer)));
+  install_element(TIMERS_NODE, g_timer_cmds.add("isup NAME <1-3600000>",
+                                                isup_help + "Timer name\nMilliseconds\n",
+                                                unknown_timer, 0, CMD_ATTR_HIDDEN));
+  std::string_view layer;
+  for (const auto &t : layer_timer_table()) {
+    const std::string help = std::string(layer_timer_help(t.layer)) + "\n";
+    if (t.layer != layer) {
+      layer = t.layer;
+      install_element(TIMERS_NODE, g_timer_cmds.add(std::string(t.layer) + " NAME <0-3600000>",
+                                                    help + "Timer name\nValue\n", unknown_timer, 0,
+                                                    CMD_ATTR_HIDDEN));
+    }
+    install_element(
+        TIMERS_NODE,
+        g_timer_cmds.add(std::string(t.layer) + " " + std::string(t.name) + " <0-3600000>",
+                         help + std::string(t.description) +
+                             range_help(t.min, t.max, t.default_value, t.unit) + "\n" +
+                             (t.unit == "ms" ? "Milliseconds\n" : "Count\n"),
+                         set_layer_timer, static_cast<std::size_t>(t.timer)));
+  }
 }
 
 int write_timers(struct vty *vty) {
@@ -671,10 +671,8 @@ void vty_install(Config &cfg) {
 
   install_node(&timers_node, write_timers);
   install_element(CONFIG_NODE, &cfg_timers_cmd);
-  for (auto *c : {&cfg_timers_lab_cmd, &cfg_timers_isup_cmd, &cfg_timers_sip_cmd,
-                  &cfg_timers_mgcp_cmd, &cfg_timers_mgcp_retrans_cmd, &cfg_timers_h248_cmd,
-                  &cfg_timers_h248_pendings_cmd, &cfg_timers_m3ua_cmd})
-    install_element(TIMERS_NODE, c);
+  install_element(TIMERS_NODE, &cfg_timers_lab_cmd);
+  install_timer_commands();
 
   install_node(&cdr_node, write_cdr);
   install_element(CONFIG_NODE, &cfg_cdr_cmd);

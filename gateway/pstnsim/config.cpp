@@ -16,15 +16,6 @@ template <typename T> bool num(const std::string &s, T &out, T lo, T hi) {
 }
 } // namespace
 
-bool rule_action_by_name(std::string_view s, RuleAction &out) {
-  for (int i = 0; i <= static_cast<int>(RuleAction::Silent); ++i)
-    if (s == rule_action_name(RuleAction(i))) {
-      out = RuleAction(i);
-      return true;
-    }
-  return false;
-}
-
 std::vector<std::string> validate(const Config &cfg) {
   std::vector<std::string> p;
   if (!cfg.sim.own_pc)

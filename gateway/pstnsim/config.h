@@ -2,6 +2,7 @@
 // (point codes, variant, circuits, rules, originating calls, timers) and its M3UA side.
 #pragma once
 
+#include "core/names.h"
 #include "gateway/pstnsim/sim.h"
 #include "sigtran/m3ua_node.h"
 #include "sigtran/transport.h"
@@ -45,7 +46,23 @@ std::vector<std::string> validate(const Config &cfg);
 // Returns false with `err` set if the command is malformed or refused.
 bool execute(Sim &sim, const Config &cfg, const std::string &line, std::string &err);
 
-// Parses "answer", "busy", ... ; false if unknown.
-bool rule_action_by_name(std::string_view s, RuleAction &out);
+// The words of the config language for sim.h's enums (core/names.h: reader and writer share them).
+inline constexpr auto kRuleActionNames =
+    name_table<RuleAction>({{RuleAction::Answer, "answer"},
+                            {RuleAction::Busy, "busy"},
+                            {RuleAction::NoAnswer, "no-answer"},
+                            {RuleAction::Release, "release"},
+                            {RuleAction::Silent, "silent"}});
+static_assert(names_unique(kRuleActionNames));
+inline constexpr auto kCpgKindNames = name_table<CpgKind>(
+    {{CpgKind::None, "none"}, {CpgKind::Alerting, "alerting"}, {CpgKind::Progress, "progress"}});
+static_assert(names_unique(kCpgKindNames));
+// Q.763 §3.9 c) nature of address indicator values an originated call may carry.
+inline constexpr auto kNatureOfAddressNames =
+    name_table<uint8_t>({{1, "subscriber"}, {2, "unknown"}, {3, "national"}, {4, "international"}});
+static_assert(names_unique(kNatureOfAddressNames));
+// Who opens the association: M3uaConfig::server.
+inline constexpr auto kM3uaModeNames = name_table<bool>({{true, "server"}, {false, "client"}});
+static_assert(names_unique(kM3uaModeNames));
 
 } // namespace mgc::pstnsim

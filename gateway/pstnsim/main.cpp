@@ -319,8 +319,7 @@ int main(int argc, char **argv) {
   std::signal(SIGTERM, on_signal);
   std::signal(SIGPIPE, SIG_IGN);
   std::printf("pstn-sim: running, pc %u toward dpc %u, %s %s%s%s\n", cfg.sim.own_pc, cfg.sim.dpc,
-              std::string(sigtran::role_name(cfg.m3ua.role)).c_str(),
-              cfg.m3ua.server ? "server" : "client",
+              name_of(sigtran::kRoleNames, cfg.m3ua.role), name_of(kM3uaModeNames, cfg.m3ua.server),
               vty_port > 0 ? ", VTY on 127.0.0.1:" : "",
               vty_port > 0 ? std::to_string(vty_port).c_str() : "");
 

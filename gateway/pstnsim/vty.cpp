@@ -1,9 +1,6 @@
 #include "gateway/pstnsim/vty.h"
 
-extern "C" {
-#include <osmocom/vty/command.h>
-#include <osmocom/vty/vty.h>
-}
+#include "gateway/vty_commands.h"
 
 #include <cstdio>
 #include <cstdlib>
@@ -31,6 +28,9 @@ enum PstnSimNode {
 #define NL VTY_NEWLINE
 // DEFUN does not compile as C++ (designated initializer order, PLATFORM.md); this does.
 #define CMD(fn, str, help) DEFUN_ATTR_USRATTR(fn, fn##_cmd, 0, 0, str, help)
+
+using sigtran::m3ua::kNetworkIndicatorNames;
+using vtycmd::set_keyword;
 
 uint32_t u32(const char *s) { return static_cast<uint32_t>(std::strtoul(s, nullptr, 10)); }
 // A point code as an integer or in the ITU-T 3-8-3 notation of Q.708 (zone.area.signalling point).
@@ -72,22 +72,18 @@ CMD(cfg_ss7_pc, "point-code PC",
   return CMD_SUCCESS;
 }
 CMD(cfg_ss7_variant, "variant (itu|ansi)", "ISUP variant\nITU-T Q.763\nANSI T1.113\n") {
-  g_cfg->sim.variant = std::strcmp(argv[0], "ansi") == 0 ? isup::Variant::Ansi : isup::Variant::Itu;
-  return CMD_SUCCESS;
+  return set_keyword(vty, isup::kVariantNames, argv[0], g_cfg->sim.variant);
 }
-const char *kNis[] = {"international", "spare", "national", "reserved"};
 CMD(cfg_ss7_ni, "network-indicator (international|spare|national|reserved)",
     "Network indicator of the SIO (Q.704 14.2.1)\nInternational\nSpare\nNational\nReserved\n") {
-  for (uint8_t i = 0; i < 4; ++i)
-    if (std::strcmp(argv[0], kNis[i]) == 0)
-      g_cfg->network_indicator = i;
-  return CMD_SUCCESS;
+  return set_keyword(vty, kNetworkIndicatorNames, argv[0], g_cfg->network_indicator);
 }
 int write_ss7(struct vty *vty) {
   vty_out(vty, "ss7%s", NL);
   vty_out(vty, " point-code %u%s", g_cfg->sim.own_pc, NL);
-  vty_out(vty, " variant %s%s", g_cfg->sim.variant == isup::Variant::Ansi ? "ansi" : "itu", NL);
-  vty_out(vty, " network-indicator %s%s", kNis[g_cfg->network_indicator & 3], NL);
+  vty_out(vty, " variant %s%s", name_of(isup::kVariantNames, g_cfg->sim.variant), NL);
+  vty_out(vty, " network-indicator %s%s", name_of(kNetworkIndicatorNames, g_cfg->network_indicator),
+          NL);
   return CMD_SUCCESS;
 }
 
@@ -100,32 +96,17 @@ CMD(cfg_m3ua, "m3ua", "M3UA toward the gateway (RFC 4666)\n") {
 CMD(cfg_m3ua_transport, "transport (usrsctp-udp|usrsctp-raw|kernel-sctp|tcp)",
     "Transport\nSCTP in user space over UDP (RFC 6951)\nSCTP in user space over raw IP (root)\n"
     "Kernel SCTP\nTCP\n") {
-  using sigtran::TransportProto;
-  const std::string t = argv[0];
-  g_cfg->m3ua.transport = t == "usrsctp-udp"   ? TransportProto::SctpUdp
-                          : t == "usrsctp-raw" ? TransportProto::SctpRaw
-                          : t == "kernel-sctp" ? TransportProto::SctpKernel
-                                               : TransportProto::Tcp;
-  return CMD_SUCCESS;
-}
-const char *transport_word(sigtran::TransportProto p) {
-  using sigtran::TransportProto;
-  return p == TransportProto::SctpUdp   ? "usrsctp-udp"
-         : p == TransportProto::SctpRaw ? "usrsctp-raw"
-         : p == TransportProto::SctpKernel ? "kernel-sctp"
-                                           : "tcp";
+  return set_keyword(vty, sigtran::kTransportConfigNames, argv[0], g_cfg->m3ua.transport);
 }
 CMD(cfg_m3ua_role, "role (sgp|asp|ipsp-se-server|ipsp-se-client|ipsp-de)",
     "M3UA role of this side (RFC 4666 1.3)\nSignalling gateway process (toward mgcd)\n"
     "Application server process\nIPSP single exchange, server\nIPSP single exchange, client\n"
     "IPSP double exchange\n") {
-  sigtran::role_by_name(argv[0], g_cfg->m3ua.role);
-  return CMD_SUCCESS;
+  return set_keyword(vty, sigtran::kRoleNames, argv[0], g_cfg->m3ua.role);
 }
 CMD(cfg_m3ua_mode, "mode (server|client)",
     "Who opens the association\nListen for the peer\nConnect to the peer\n") {
-  g_cfg->m3ua.server = std::strcmp(argv[0], "server") == 0;
-  return CMD_SUCCESS;
+  return set_keyword(vty, kM3uaModeNames, argv[0], g_cfg->m3ua.server);
 }
 CMD(cfg_m3ua_laddr, "local-address A.B.C.D", "Local address (repeat for multihoming)\nIPv4\n") {
   g_cfg->m3ua.local_addresses.push_back(argv[0]);
@@ -160,19 +141,14 @@ CMD(cfg_m3ua_rc, "routing-context <0-4294967295>",
 }
 CMD(cfg_m3ua_tm, "traffic-mode (override|loadshare|broadcast)",
     "AS traffic mode (RFC 4666 3.8.4)\nOverride\nLoadshare\nBroadcast\n") {
-  using sigtran::m3ua::TrafficMode;
-  const std::string m = argv[0];
-  g_cfg->m3ua.traffic_mode = m == "loadshare"   ? TrafficMode::Loadshare
-                             : m == "broadcast" ? TrafficMode::Broadcast
-                                                : TrafficMode::Override;
-  return CMD_SUCCESS;
+  return set_keyword(vty, sigtran::m3ua::kTrafficModeNames, argv[0], g_cfg->m3ua.traffic_mode);
 }
 int write_m3ua(struct vty *vty) {
   const auto &m = g_cfg->m3ua;
   vty_out(vty, "m3ua%s", NL);
-  vty_out(vty, " transport %s%s", transport_word(m.transport), NL);
-  vty_out(vty, " role %s%s", std::string(sigtran::role_name(m.role)).c_str(), NL);
-  vty_out(vty, " mode %s%s", m.server ? "server" : "client", NL);
+  vty_out(vty, " transport %s%s", name_of(sigtran::kTransportConfigNames, m.transport), NL);
+  vty_out(vty, " role %s%s", name_of(sigtran::kRoleNames, m.role), NL);
+  vty_out(vty, " mode %s%s", name_of(kM3uaModeNames, m.server), NL);
   for (const auto &a : m.local_addresses)
     vty_out(vty, " local-address %s%s", a.c_str(), NL);
   vty_out(vty, " local-port %u%s", m.local_port, NL);
@@ -182,8 +158,7 @@ int write_m3ua(struct vty *vty) {
   vty_out(vty, " udp-port %u%s", m.udp_port, NL);
   vty_out(vty, " udp-remote-port %u%s", m.udp_remote_port, NL);
   vty_out(vty, " routing-context %u%s", m.routing_context, NL);
-  static const char *modes[] = {"override", "override", "loadshare", "broadcast"};
-  vty_out(vty, " traffic-mode %s%s", modes[static_cast<int>(m.traffic_mode) & 3], NL);
+  vty_out(vty, " traffic-mode %s%s", name_of(sigtran::m3ua::kTrafficModeNames, m.traffic_mode), NL);
   return CMD_SUCCESS;
 }
 
@@ -218,11 +193,7 @@ CMD(cfg_circ_range, "cic-range <0-16383> <0-16383>", "Circuits\nFirst CIC\nLast 
 CMD(cfg_circ_hunting, "hunting (sequential|round-robin|least-recently-used)",
     "Circuit selection for originated calls\nLowest free CIC first\nRound robin\n"
     "Least recently used\n") {
-  const std::string h = argv[0];
-  g_cfg->sim.hunting = h == "round-robin"           ? cc::Hunting::RoundRobin
-                       : h == "least-recently-used" ? cc::Hunting::LeastRecentlyUsed
-                                                    : cc::Hunting::Sequential;
-  return CMD_SUCCESS;
+  return set_keyword(vty, cc::kHuntingNames, argv[0], g_cfg->sim.hunting);
 }
 CMD(cfg_circ_reset, "reset-at-start",
     "GRS over every circuit when the gateway becomes reachable (Q.764 2.9.3.2)\n") {
@@ -234,7 +205,7 @@ int write_circuits(struct vty *vty) {
   vty_out(vty, " dpc %u%s", g_cfg->sim.dpc, NL);
   for (auto [a, b] : g_cfg->sim.cic_ranges)
     vty_out(vty, " cic-range %u %u%s", a, b, NL);
-  vty_out(vty, " hunting %s%s", cc::hunting_name(g_cfg->sim.hunting), NL);
+  vty_out(vty, " hunting %s%s", name_of(cc::kHuntingNames, g_cfg->sim.hunting), NL);
   if (g_cfg->reset_at_start)
     vty_out(vty, " reset-at-start%s", NL);
   return CMD_SUCCESS;
@@ -266,8 +237,7 @@ CMD(cfg_rule, "rule (PREFIX|default)",
 CMD(cfg_rule_action, "action (answer|busy|no-answer|silent)",
     "What the called party does\nAnswers (ACM, ANM)\nIs busy (REL cause 17)\n"
     "Rings for ever (ACM, no ANM)\nSends nothing (the caller's T7 expires)\n") {
-  rule_action_by_name(argv[0], rule().action);
-  return CMD_SUCCESS;
+  return set_keyword(vty, kRuleActionNames, argv[0], rule().action);
 }
 CMD(cfg_rule_release, "action release <1-127>",
     "What the called party does\nThe call is refused with REL\nQ.850 cause value\n") {
@@ -287,10 +257,7 @@ CMD(cfg_rule_in_band, "in-band", "The ACM says in-band information (tones) is av
 CMD(cfg_rule_cpg, "cpg (none|alerting|progress)",
     "Send a CPG after the ACM (Q.763 3.21)\nNo CPG\nEvent 1, alerting\n"
     "Event 2, progress with in-band information\n") {
-  rule().cpg = std::strcmp(argv[0], "alerting") == 0   ? CpgKind::Alerting
-               : std::strcmp(argv[0], "progress") == 0 ? CpgKind::Progress
-                                                       : CpgKind::None;
-  return CMD_SUCCESS;
+  return set_keyword(vty, kCpgKindNames, argv[0], rule().cpg);
 }
 CMD(cfg_rule_hangup, "hangup-after <0-86400000>",
     "Once answered, release (cause 16) after this long; 0: never\nMilliseconds\n") {
@@ -315,17 +282,16 @@ CMD(cfg_rule_resume, "resume-after <0-86400000>",
   return CMD_SUCCESS;
 }
 int write_rules(struct vty *vty) {
-  static const char *cpgs[] = {"none", "alerting", "progress"};
   for (const auto &r : g_cfg->sim.rules) {
     vty_out(vty, "rule %s%s", r.prefix.empty() ? "default" : r.prefix.c_str(), NL);
     if (r.action == RuleAction::Release)
       vty_out(vty, " action release %u%s", r.cause, NL);
     else
-      vty_out(vty, " action %s%s", rule_action_name(r.action), NL);
+      vty_out(vty, " action %s%s", name_of(kRuleActionNames, r.action), NL);
     vty_out(vty, " answer-after %u%s", r.answer_after_ms, NL);
     if (r.in_band)
       vty_out(vty, " in-band%s", NL);
-    vty_out(vty, " cpg %s%s", cpgs[static_cast<int>(r.cpg)], NL);
+    vty_out(vty, " cpg %s%s", name_of(kCpgKindNames, r.cpg), NL);
     vty_out(vty, " hangup-after %u%s", r.hangup_after_ms, NL);
     vty_out(vty, " expect-digits %u%s", r.expect_digits, NL);
     if (r.suspend_after_ms)
@@ -361,24 +327,15 @@ CMD(cfg_orig_calling, "calling NUMBER", "Calling party number\nDigits\n") {
   orig().calling = argv[0];
   return CMD_SUCCESS;
 }
-const char *kNais[] = {"spare", "subscriber", "unknown", "national", "international"};
-uint8_t nai_of(const char *s) {
-  for (uint8_t i = 1; i < 5; ++i)
-    if (std::strcmp(s, kNais[i]) == 0)
-      return i;
-  return 3;
-}
 CMD(cfg_orig_called_nai, "called-nai (subscriber|unknown|national|international)",
     "Nature of address of the called number (Q.763 3.9 c)\nSubscriber number\nUnknown\n"
     "National (significant) number\nInternational number\n") {
-  orig().called_nai = nai_of(argv[0]);
-  return CMD_SUCCESS;
+  return set_keyword(vty, kNatureOfAddressNames, argv[0], orig().called_nai);
 }
 CMD(cfg_orig_calling_nai, "calling-nai (subscriber|unknown|national|international)",
     "Nature of address of the calling number (Q.763 3.10 b)\nSubscriber number\nUnknown\n"
     "National (significant) number\nInternational number\n") {
-  orig().calling_nai = nai_of(argv[0]);
-  return CMD_SUCCESS;
+  return set_keyword(vty, kNatureOfAddressNames, argv[0], orig().calling_nai);
 }
 CMD(cfg_orig_rate, "rate RATE", "Calls placed per second\nCalls/s (decimal)\n") {
   const double r = std::strtod(argv[0], nullptr);
@@ -445,10 +402,11 @@ int write_originate(struct vty *vty) {
   const auto &o = *g_cfg->originate;
   vty_out(vty, "originate%s", NL);
   vty_out(vty, " called %s%s", o.called.c_str(), NL);
-  vty_out(vty, " called-nai %s%s", kNais[o.called_nai <= 4 ? o.called_nai : 3], NL);
+  vty_out(vty, " called-nai %s%s", name_of(kNatureOfAddressNames, o.called_nai, "national"), NL);
   if (!o.calling.empty()) {
     vty_out(vty, " calling %s%s", o.calling.c_str(), NL);
-    vty_out(vty, " calling-nai %s%s", kNais[o.calling_nai <= 4 ? o.calling_nai : 3], NL);
+    vty_out(vty, " calling-nai %s%s", name_of(kNatureOfAddressNames, o.calling_nai, "national"),
+            NL);
   }
   vty_out(vty, " rate %g%s", o.rate, NL);
   vty_out(vty, " total %u%s", o.total, NL);
@@ -475,17 +433,44 @@ CMD(cfg_timers_lab, "lab-timers", "Allow values outside the Q.764 ranges (labs a
   g_cfg->lab_timers = true;
   return CMD_SUCCESS;
 }
-CMD(cfg_timers_isup,
-    "isup (t1|t5|t6|t7|t8|t9|t12|t13|t14|t15|t16|t17|t18|t19|t20|t21|t22|t23|t35) <1-3600000>",
-    "ISUP timer (Q.764 Annex A)\nT1\nT5\nT6\nT7\nT8\nT9\nT12\nT13\nT14\nT15\nT16\nT17\nT18\nT19\n"
-    "T20\nT21\nT22\nT23\nT35\nMilliseconds\n") {
-  const auto t = cc::isup_timer_from_name(argv[0]);
-  if (!t || !g_cfg->sim.timers.set(*t, u32(argv[1]), g_cfg->lab_timers)) {
-    vty_out(vty, "%% %s outside its Q.764 range; put 'lab-timers' first to allow it%s", argv[0],
+// One command per ISUP timer, built from the table at start-up (`isup t7 <1-3600000>`, Q.764
+// Annex A), and a hidden `isup NAME VALUE` that catches a name the table lacks.
+vtycmd::CommandStore g_timer_cmds;
+
+int set_isup_timer(struct cmd_element *self, struct vty *vty, int, const char *argv[]) {
+  const auto i = g_timer_cmds.index_of(self);
+  if (!i || *i >= cc::kIsupTimerCount)
+    return CMD_WARNING;
+  const auto &info = cc::isup_timer_table()[*i];
+  if (!g_cfg->sim.timers.set(info.timer, u32(argv[0]), g_cfg->lab_timers)) {
+    std::string n(info.name);
+    n[0] = 't';
+    vty_out(vty, "%% %s outside its Q.764 range; put 'lab-timers' first to allow it%s", n.c_str(),
             NL);
     return CMD_WARNING;
   }
   return CMD_SUCCESS;
+}
+int unknown_timer(struct cmd_element *, struct vty *vty, int, const char *argv[]) {
+  vty_out(vty, "%% unknown timer %s%s", argv[0], NL);
+  return CMD_WARNING;
+}
+void install_timer_commands() {
+  const std::string help = "ISUP timer (Q.764 Annex A)\n";
+  for (const auto &t : cc::isup_timer_table()) {
+    std::string n(t.name);
+    n[0] = 't';
+    install_element(
+        TIMERS_NODE,
+        g_timer_cmds.add("isup " + n + " <1-3600000>",
+                         help + std::string(t.name) + ": " + std::string(t.description) + " (" +
+                             std::to_string(t.min_ms) + ".." + std::to_string(t.max_ms) +
+                             " ms, default " + std::to_string(t.default_ms) + ")\nMilliseconds\n",
+                         set_isup_timer, static_cast<std::size_t>(t.timer)));
+  }
+  install_element(TIMERS_NODE,
+                  g_timer_cmds.add("isup NAME <1-3600000>", help + "Timer name\nMilliseconds\n",
+                                   unknown_timer, 0, CMD_ATTR_HIDDEN));
 }
 int write_timers(struct vty *vty) {
   vty_out(vty, "timers%s", NL);
@@ -657,8 +642,8 @@ void vty_install_config(Config &cfg) {
 
   install_node(&timers_node, write_timers);
   install_element(CONFIG_NODE, &cfg_timers_cmd);
-  for (auto *c : {&cfg_timers_lab_cmd, &cfg_timers_isup_cmd})
-    install_element(TIMERS_NODE, c);
+  install_element(TIMERS_NODE, &cfg_timers_lab_cmd);
+  install_timer_commands();
 
   install_node(&log_node, write_log);
   install_element(CONFIG_NODE, &cfg_log_isup_cmd);

@@ -44,9 +44,3 @@ TEST(CauseMap, Locations) {
   EXPECT_EQ(isup_cause_for_status(600)->location, CauseLocation::User);
   EXPECT_EQ(isup_cause_for_status(486)->location, CauseLocation::BeyondInterworkingPoint);
 }
-
-TEST(CauseMap, Q850Names) {
-  EXPECT_EQ(q850_cause_name(16), "Normal call clearing");
-  EXPECT_EQ(q850_cause_name(34), "No circuit/channel available");
-  EXPECT_EQ(q850_cause_name(200), "");
-}

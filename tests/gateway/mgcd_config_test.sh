@@ -144,6 +144,13 @@ expect_refused mgcp_bounds "mgcp rto-min (500 ms) is above mgcp rto-initial" "ss
   " mgcp rto-min 500"
 expect_refused h248_bounds "h248 max-retransmit (40000 ms) is above h248 t-max" "ss7" " point-code 0.2.1" "timers" \
   " h248 max-retransmit 40000" " h248 t-max 30000"
+# the timer commands are built from the tables: every ISUP timer has one (T10 and T27 too), its
+# range is checked, and a name no table has is refused by name, not by a crash
+expect_refused t10_range "T10 must be within 4000..6000 ms" "ss7" " point-code 0.2.1" "timers" " isup t10 1000"
+expect_refused t27_range "T27 must be within 180000..600000 ms" "ss7" " point-code 0.2.1" "timers" " isup t27 1000"
+expect_refused isup_unknown "unknown timer t99" "ss7" " point-code 0.2.1" "timers" " isup t99 1000"
+expect_refused layer_unknown "unknown timer t3" "ss7" " point-code 0.2.1" "timers" " sip t3 1000"
+expect_refused m3ua_unknown "unknown timer heartbeat" "ss7" " point-code 0.2.1" "timers" " m3ua heartbeat 1000"
 expect_refused bad_glare "There is no such command" "ss7" " point-code 0.2.1" "trunk-group a" " glare sometimes"
 # a config that cannot be read at all
 "$MGCD" -c "$tmp/does-not-exist.cfg" --check >"$tmp/missing.out" 2>&1 && bad "a missing config was accepted"
@@ -170,7 +177,8 @@ sleep 1 # the AUEP goes unanswered: RTO 200 ms, one retransmission, then the gat
 { for cmd in enable "show running-config" "block trunk-group pstn-a cic 5" "show circuits pstn-a" \
              "show isup timers" "block trunk-group nowhere cic 5" "show peers" "show timers" \
              "show mgcp counters" "show counters" "configure terminal" "timers" "sip t1 5" \
-             "sip t2 6000" "end" "write file" exit; do
+             "sip t2 6000" "isup t10 5500" "isup t27 200000" "isup t99 1000" "h248 t-min 5" "end" \
+             "show running-config" "write file" exit; do
     sleep 0.3; printf '%s\r\n' "$cmd"; done; sleep 0.5; } |
   timeout 20 nc -q 2 127.0.0.1 "$port" | tr -d '\r' >"$tmp/vty.out" 2>&1
 grep -q "trunk-group pstn-a" "$tmp/vty.out" || bad "show running-config lacks the trunk group"
@@ -208,9 +216,34 @@ grep -aq "% sip t1 must be within 50..10000 ms" "$tmp/vty.out" || bad "live sip 
 grep -aq "Configuration saved to $tmp/run.cfg" "$tmp/vty.out" || bad "write file: $(grep -a -i saved "$tmp/vty.out")"
 grep -q "^ sip t2 6000$" "$tmp/run.cfg" || bad "write file did not save the live change"
 grep -q "^ glare odd$" "$tmp/run.cfg" || bad "write file lost glare odd"
+grep -aq "^ isup t10 5500$" "$tmp/vty.out" || bad "show running-config lacks the live isup t10 5500"
+grep -aq "^ isup t27 200000$" "$tmp/vty.out" || bad "show running-config lacks the live isup t27 200000"
+grep -q "^ isup t27 200000$" "$tmp/run.cfg" || bad "write file did not save isup t27"
+grep -aq "% unknown timer t99" "$tmp/vty.out" || bad "live isup t99 was not refused by name"
+grep -aq "% unknown timer t-min" "$tmp/vty.out" || bad "live h248 t-min was not refused by name"
 "$MGCD" -c "$tmp/run.cfg" --check >/dev/null 2>&1 || bad "the saved config does not read back"
 kill "$pid"; wait "$pid" 2>/dev/null
 pid=
+
+# 4. every timer of every layer (as `show timers` lists them from the tables) is set by name to a
+# value other than its default within its range, and written back as it was set
+grep -aE "^(isup|sip|mgcp|h248|m3ua) [a-z0-9-]+ +[0-9]+ (ms )? *\([0-9]+\.\.[0-9]+\)" "$tmp/vty.out" |
+  sed -E 's/^([a-z0-9]+) ([a-z0-9-]+) +([0-9]+) (ms )? *\(([0-9]+)\.\.([0-9]+)\).*/\1 \2 \3 \5 \6/' \
+  > "$tmp/timer_list"
+n_isup=$(grep -c "^isup " "$tmp/timer_list")
+n_all=$(wc -l < "$tmp/timer_list")
+[ "$n_isup" -ge 21 ] && [ "$n_all" -ge 42 ] || bad "show timers listed $n_isup ISUP and $n_all timers in all"
+grep -q "^isup t10 " "$tmp/timer_list" && grep -q "^isup t27 " "$tmp/timer_list" || bad "show timers lacks T10 or T27"
+{ printf 'ss7\n point-code 0.2.1\ntimers\n'
+  while read -r layer name cur lo hi; do
+    v=$hi; [ "$cur" = "$hi" ] && v=$lo
+    printf ' %s %s %s\n' "$layer" "$name" "$v"
+  done < "$tmp/timer_list"; } > "$tmp/every_timer.cfg"
+"$MGCD" -c "$tmp/every_timer.cfg" --check >"$tmp/every.out" 2>&1 || bad "every timer: $(cat "$tmp/every.out")"
+"$MGCD" -c "$tmp/every_timer.cfg" --write-config "$tmp/every_w.cfg" || bad "every timer: write-config failed"
+while read -r line; do
+  grep -qxF -- " $line" "$tmp/every_w.cfg" || bad "every timer: '$line' is not written back"
+done < <(grep '^ [a-z0-9]* ' "$tmp/every_timer.cfg" | grep -v point-code)
 
 [ $fail -eq 0 ] && echo "mgcd config: all checks passed"
 exit $fail

@@ -37,7 +37,7 @@ TEST(Malformed, IamCutInsideFixedPartReleasesWithCause96) {
   DecodeResult r = run(bytes("1f00010120"));
   EXPECT_EQ(r.reason, DecodeReason::missing_mandatory_parameter);
   EXPECT_EQ(r.action, Action::ReleaseCall);
-  EXPECT_EQ(r.cause, kCauseMandatoryMissing);
+  EXPECT_EQ(r.cause, cause_value(Cause::MandatoryInformationElementMissing));
   EXPECT_EQ(r.status.code(), 96);
 }
 
@@ -64,7 +64,7 @@ TEST(Malformed, BadCalledPartyNumberReleasesWithCause100) {
   DecodeResult r = run(bytes("1f00 01 00 0000 0a 00 02 03 01 03 00"));
   EXPECT_EQ(r.reason, DecodeReason::bad_mandatory_parameter);
   EXPECT_EQ(r.action, Action::ReleaseCall);
-  EXPECT_EQ(r.cause, kCauseInvalidParameterContents);
+  EXPECT_EQ(r.cause, cause_value(Cause::InvalidInformationElementContents));
   ASSERT_EQ(r.diagnostic.size(), 1u);
   EXPECT_EQ(r.diagnostic[0], 0x04);
 }
@@ -81,7 +81,7 @@ TEST(Malformed, OptionalParameterPastTheEnd) {
   DecodeResult r = run(bytes("1f00 06 1614 01 29 05 01"));
   EXPECT_EQ(r.reason, DecodeReason::bad_optional_part);
   EXPECT_EQ(r.action, Action::DiscardAndNotify);
-  EXPECT_EQ(r.cause, kCauseInvalidParameterContents);
+  EXPECT_EQ(r.cause, cause_value(Cause::InvalidInformationElementContents));
 }
 
 TEST(Malformed, MissingEndOfOptionalParametersIsToleratedButNotCanonical) {
@@ -107,7 +107,7 @@ TEST(Unrecognized, MessageWithoutCompatibilityInformation) {
   DecodeResult r = run(bytes("1f00 70 01 00"));
   EXPECT_EQ(r.reason, DecodeReason::unrecognized_message);
   EXPECT_EQ(r.action, Action::DiscardAndNotify);
-  EXPECT_EQ(r.cause, kCauseMessageTypeNonExistent);
+  EXPECT_EQ(r.cause, cause_value(Cause::MessageTypeNonExistent));
   ASSERT_EQ(r.diagnostic.size(), 1u);
   EXPECT_EQ(r.diagnostic[0], 0x70);
 }
@@ -121,7 +121,7 @@ TEST(Unrecognized, MessageCompatibilityDiscardSilentlyOrWithNotification) {
   EXPECT_EQ(run(bytes("1f00 70 01 38 01 88 00")).action, Action::DiscardMessage); // D
   DecodeResult r = run(bytes("1f00 70 01 38 01 8c 00")); // D + C
   EXPECT_EQ(r.action, Action::DiscardAndNotify);
-  EXPECT_EQ(r.cause, kCauseMessageTypeNonExistent);
+  EXPECT_EQ(r.cause, cause_value(Cause::MessageTypeNonExistent));
 }
 
 TEST(Unrecognized, TransitExchangePassesOnUnlessTold) {
@@ -152,7 +152,7 @@ TEST(Unrecognized, ParameterWithoutInstructionsAtEndNode) {
   DecodeResult r = run(iam_with("fe03aabbcc"), Node::End, &m);
   EXPECT_EQ(r.reason, DecodeReason::unrecognized_parameter);
   EXPECT_EQ(r.action, Action::ProcessAndNotify);
-  EXPECT_EQ(r.cause, kCauseParameterNonExistentDiscarded);
+  EXPECT_EQ(r.cause, cause_value(Cause::ParameterNonExistent));
   ASSERT_EQ(r.discard_parameters.size(), 1u);
   EXPECT_EQ(r.discard_parameters[0], 0xfe);
   EXPECT_TRUE(m.find_code(0xfe)); // kept in the message until the caller removes it
@@ -174,7 +174,7 @@ TEST(Unrecognized, ParameterCompatibilityInstructions) {
   EXPECT_EQ(run(iam_with("3902fe82" "fe01aa")).action, Action::ReleaseCall); // B
   DecodeResult r = run(iam_with("3902fe8c" "fe01aa"));                      // D + C
   EXPECT_EQ(r.action, Action::DiscardAndNotify);
-  EXPECT_EQ(r.cause, kCauseUnrecognizedParameterMessageDiscarded);
+  EXPECT_EQ(r.cause, cause_value(Cause::MessageWithUnrecognizedParameterDiscarded));
   r = run(iam_with("3902fe90" "fe01aa")); // E discard parameter, no notification
   EXPECT_EQ(r.action, Action::Process);
   ASSERT_EQ(r.discard_parameters.size(), 1u);

@@ -36,6 +36,22 @@ bad timer-range 'Q.764 range' "$(base; printf 'timers\n isup t9 10\n')"
 bad rate 'rate must be' "$(base; printf 'originate\n called 123\n rate 0\n')"
 bad same-pc 'equals our own' "$(printf 'ss7\n point-code 1\ncircuits\n dpc 1\n cic-range 1 2\n')"
 bad itu-cic 'CIC field' "$(printf 'ss7\n point-code 1\ncircuits\n dpc 2\n cic-range 4000 4100\n')"
+bad timer-unknown 'unknown timer t99' "$(base; printf 'timers\n isup t99 15000\n')"
+bad t27-range 't27 outside its Q.764 range' "$(base; printf 'timers\n isup t27 1000\n')"
+
+# every ISUP timer of the table (callcontrol/isup_timers.h) is set by name to a value other than
+# its default, within its range, and written back as it was set
+sed -nE 's/^ *X\(T([0-9]+), ([0-9]+), ([0-9]+), ([0-9]+),.*/\1 \2 \3 \4/p' \
+  "$ROOT/callcontrol/isup_timers.h" >"$W/timers"
+grep -q '^10 ' "$W/timers" && grep -q '^27 ' "$W/timers" || fail "timer table not read: $(cat "$W/timers")"
+{ base; printf 'timers\n'
+  while read -r n def lo hi; do v=$hi; [ "$def" = "$hi" ] && v=$lo; printf ' isup t%s %s\n' "$n" "$v"; done <"$W/timers"
+} >"$W/timers.cfg"
+timeout 10 "$SIM" -c "$W/timers.cfg" --write-config "$W/timers_w.cfg" || fail "every timer: write-config"
+grep '^ isup t' "$W/timers.cfg" | while read -r line; do
+  grep -qxF " $line" "$W/timers_w.cfg" || { echo "FAIL: every timer: '$line' not written back"; exit 1; }
+done || exit 1
+
 base >"$W/good.cfg"
 timeout 10 "$SIM" -c "$W/good.cfg" --at "5:fly away" >"$W/out" 2>&1
 [ $? = 2 ] || fail "--at with an unknown command must exit 2"
