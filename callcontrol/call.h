@@ -6,6 +6,8 @@
 
 #include "callcontrol/call_manager.h"
 #include "callcontrol/isup_half.h"
+#include "callcontrol/media_leg.h"
+#include "isup/cause.h"
 #include "callcontrol/isup_messages.h"
 #include "callcontrol/sip_call/incoming_sip_call.h"
 #include "callcontrol/sip_call/outgoing_sip_call.h"
@@ -14,15 +16,22 @@
 namespace mgc::cc {
 
 namespace detail {
-inline constexpr uint8_t kLocationPublicLocal = 2; // Q.850: public network serving the local user
-inline constexpr uint8_t kCauseNoRoute = 3;
-inline constexpr uint8_t kCauseNormal = 16;
-inline constexpr uint8_t kCauseAddressIncomplete = 28; // RFC 3398 §8.2.6.1: 484 Address Incomplete
-inline constexpr uint8_t kCauseDestinationOutOfOrder = 27;
-inline constexpr uint8_t kCauseNoCircuit = 34;
-inline constexpr uint8_t kCauseTemporaryFailure = 41;
-inline constexpr uint8_t kCauseResourceUnavailable = 47;
-inline constexpr uint8_t kCauseExchangeRoutingError = 25; // Q.764 §2.1.12: hop counter exhausted
+// The causes call control originates (values from the one Q.850 table, isup/cause.h).
+using isup::Cause;
+using isup::cause_value;
+inline constexpr uint8_t kLocationPublicLocal =
+    isup::location_value(isup::CauseLocation::PublicNetworkLocalUser);
+inline constexpr uint8_t kCauseNoRoute = cause_value(Cause::NoRouteToDestination);
+inline constexpr uint8_t kCauseNormal = cause_value(Cause::NormalCallClearing);
+// RFC 3398 §8.2.6.1: 484 Address Incomplete
+inline constexpr uint8_t kCauseAddressIncomplete = cause_value(Cause::InvalidNumberFormat);
+inline constexpr uint8_t kCauseDestinationOutOfOrder = cause_value(Cause::DestinationOutOfOrder);
+inline constexpr uint8_t kCauseNoCircuit = cause_value(Cause::NoCircuitAvailable);
+inline constexpr uint8_t kCauseTemporaryFailure = cause_value(Cause::TemporaryFailure);
+inline constexpr uint8_t kCauseResourceUnavailable = cause_value(Cause::ResourceUnavailable);
+// Q.764 §2.1.12: hop counter exhausted
+inline constexpr uint8_t kCauseExchangeRoutingError = cause_value(Cause::ExchangeRoutingError);
+inline constexpr uint8_t kCauseProtocolError = cause_value(Cause::ProtocolError);
 
 // An ISUP body relayed through a tandem, decoded as a transit exchange does (Q.764 §2.9.5.3);
 // false if it cannot be used or encoded again.
@@ -90,8 +99,8 @@ struct CallManager::Call : IsupHalf::User, sip_call::Port {
   SipPeer peer;
   std::vector<RouteTarget> fallbacks; // trunk groups still to try (SIP -> PSTN)
   std::string routed_number;
-  MediaGateway::Handle media = 0;
-  bool media_connected = false;
+  // The circuit's endpoint toward the other half (RTP), a child of the call: it ends with it.
+  MediaLeg media;
   std::string local_sdp, remote_sdp;
   isup::Message iam_msg;                  // sent (SIP -> PSTN) or received (PSTN -> SIP)
   // Held by pointer: most calls have neither, and each is the size of a message (a held call's
@@ -108,12 +117,11 @@ struct CallManager::Call : IsupHalf::User, sip_call::Port {
   // rest of the INVITE's call context is in the IAM once it is built
   std::string sip_called, sip_from_tag;
   std::string sam_digits;                   // SIP -> PSTN: the digits of the SAM to send
-  MediaGateway::Handle loop = 0;            // the continuity check loop (Q.764 §2.1.8)
-  bool loop_attached = false, loop_pending = false, in_loopback_request = false;
-  // The loop is being taken down: a gateway may refuse a second connection on the endpoint
-  // until it is gone (osmo-mgw does), so the call's media connection waits for it.
-  bool loop_releasing = false;
-  std::function<void()> after_loop;
+  // The continuity check loop (Q.764 §2.1.8). While it is being taken down the call's media
+  // connection waits for it: a gateway may refuse a second connection on the endpoint until the
+  // loop is gone (osmo-mgw does).
+  MediaLeg loop;
+  bool in_loopback_request = false; // the gateway's answer may come before loopback() returns
   uint8_t release_cause = kCauseNormal, release_location = 0;
   CallRecord cdr;
 
@@ -224,7 +232,8 @@ struct CallManager::Call : IsupHalf::User, sip_call::Port {
     }
   }
   void try_finish() {
-    if (finished || !isup_done || !sip_done || media_connected || (transit && !transit->done()))
+    if (finished || !isup_done || !sip_done || media.established() ||
+        (transit && !transit->done()))
       return;
     finished = true;
     set_leg(nullptr); // a CANCEL may still be on its way: its answer is the user agent's
@@ -237,10 +246,9 @@ struct CallManager::Call : IsupHalf::User, sip_call::Port {
     m.finished_.push_back(ref);
   }
   void release_media() {
-    if (!media_connected)
+    if (!media.established())
       return;
-    media_connected = false;
-    tg->media->release(media, [](const Status &) {});
+    media.release();
     try_finish();
   }
 
@@ -251,32 +259,7 @@ struct CallManager::Call : IsupHalf::User, sip_call::Port {
     return msgs::sam(cic, sam_digits, false);
   }
   void attach_check_loop(IsupHalf &) override;
-  void detach_check_loop(IsupHalf &) override {
-    if (loop_pending) { // still being set up: the loopback's answer takes it down
-      loop_pending = false;
-      loop_releasing = true;
-      return;
-    }
-    if (!loop_attached)
-      return;
-    loop_attached = false;
-    loop_releasing = true;
-    tg->media->release(loop, loop_released(m, ref));
-  }
-  // Completion of the loop's release: what waited for it (the call's media connection) goes on.
-  static MediaGateway::Done loop_released(CallManager &mgr, uint32_t r) {
-    return [&mgr, r](const Status &) {
-      auto it = mgr.calls_.find(r);
-      if (it == mgr.calls_.end() || !it->second->loop_releasing)
-        return;
-      it->second->loop_releasing = false;
-      if (auto next = std::move(it->second->after_loop)) {
-        it->second->after_loop = nullptr;
-        next();
-        mgr.reap();
-      }
-    };
-  }
+  void detach_check_loop(IsupHalf &) override { loop.release(); }
   Address address(const IsupHalf &) const override {
     bool st = false, bad = false;
     const auto *cdpn = iam_msg.find<isup::CalledPartyNumber>();

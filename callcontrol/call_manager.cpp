@@ -66,44 +66,22 @@ void CallManager::SupervisionAdapter::reattempt_call(uint32_t ref, uint16_t cic)
 
 void CallManager::Call::attach_check_loop(IsupHalf &) {
   m.counters_.inc(CcCounter::continuity_checks);
-  if (loop_attached || loop_pending)
+  if (loop.busy())
     return;
-  loop_pending = true;
   in_loopback_request = true;
-  CallManager &mgr = m;
-  MediaGateway *media_gw = tg->media;
-  const uint32_t r = ref;
-  media_gw->loopback(tg->circuits.name(), cic,
-                     [&mgr, media_gw, r](const Status &s, MediaGateway::Handle h, std::string_view) {
-    auto it = mgr.calls_.find(r);
-    Call *c = it == mgr.calls_.end() ? nullptr : it->second.get();
-    if (!c || !c->loop_pending) { // the check ended first: the loop is not needed
-      if (s.ok())
-        media_gw->release(h, loop_released(mgr, r));
-      else
-        loop_released(mgr, r)(s);
+  loop.loopback(*tg->media, tg->circuits.name(), cic, [this](const Status &s, std::string_view) {
+    if (s.ok())
       return;
-    }
-    c->loop_pending = false;
-    if (s.ok()) {
-      c->loop = h;
-      c->loop_attached = true;
-      return;
-    }
     // Without the loop the far end's test cannot pass: the call is released now (cause 41).
-    mgr.counters_.inc(CcCounter::media_failures);
-    c->release_cause = kCauseTemporaryFailure;
-    mgr.deferred_.push_back([&mgr, r] {
-      auto again = mgr.calls_.find(r);
-      if (again != mgr.calls_.end())
-        again->second->process(EvReleaseReq{kCauseTemporaryFailure, kLocationPublicLocal});
+    m.counters_.inc(CcCounter::media_failures);
+    release_cause = kCauseTemporaryFailure;
+    m.defer(ref, [](Call &c) {
+      c.process(EvReleaseReq{kCauseTemporaryFailure, kLocationPublicLocal});
     });
-    if (!c->in_loopback_request)
-      mgr.reap(); // asynchronous answer: nothing else will run the deferred release
+    if (!in_loopback_request)
+      m.reap(); // asynchronous answer: nothing else will run the deferred release
   });
-  // the call may be gone if the answer came at once and ended it
-  if (auto it = mgr.calls_.find(r); it != mgr.calls_.end())
-    it->second->in_loopback_request = false;
+  in_loopback_request = false;
 }
 
 void CallManager::Call::on_reattempt(IsupHalf &) {
@@ -112,18 +90,12 @@ void CallManager::Call::on_reattempt(IsupHalf &) {
   // is still running its transition, so it is replaced once the event is done.
   m.counters_.inc(CcCounter::reattempts);
   release_media();
-  CallManager &mgr = m;
-  const uint32_t r = ref;
-  m.deferred_.push_back([&mgr, r] {
-    auto it = mgr.calls_.find(r);
-    if (it == mgr.calls_.end())
-      return;
-    Call &c = *it->second;
+  m.defer(ref, [](Call &c) {
     c.isup.reset();
     // another circuit of the same trunk group first, then the route's next groups
     c.fallbacks.insert(c.fallbacks.begin(), {RouteTarget::Kind::TrunkGroup, c.tg->circuits.name()});
     c.tg = nullptr;
-    mgr.start_outgoing(c);
+    c.m.start_outgoing(c);
   });
 }
 
@@ -194,6 +166,13 @@ CallManager::Call *CallManager::call_of(const SipLeg &leg) {
   return nullptr;
 }
 
+void CallManager::defer(uint32_t ref, std::function<void(Call &)> work) {
+  deferred_.push_back([this, ref, work = std::move(work)] {
+    if (auto it = calls_.find(ref); it != calls_.end())
+      work(*it->second);
+  });
+}
+
 void CallManager::reap() {
   while (!deferred_.empty() || !finished_.empty()) {
     auto work = std::move(deferred_);
@@ -254,7 +233,9 @@ void CallManager::sip_invite(SipLeg &leg, const SipPeer &from, const iw::SipCall
   Status s = iw::iam_from_invite(routed, c.encapsulated.get(),
                                  cfg_.interworking, c.iam_msg);
   if (!s.ok()) {
-    const uint8_t cause = s.code() == 483 ? 25 : 28;
+    // RFC 3398 §7.2.1: 483 Too Many Hops is the hop counter's exchange routing error (Q.764
+    // §2.1.12); an unusable number, an invalid number format
+    const uint8_t cause = s.code() == 483 ? kCauseExchangeRoutingError : kCauseAddressIncomplete;
     c.release_cause = cause;
     c.sip(sip_call::EvRejectReq{s.code(), cause});
     c.isup_done = true;
@@ -335,12 +316,7 @@ void CallManager::start_outgoing(Call &c) {
         c.start_isup(IsupHalf::Side::Outgoing, *g, circuit->cic);
         c.cdr.trunk_group = g->circuits.name();
         c.cdr.cic = c.cic;
-        const uint32_t ref = c.ref;
-        connect_media_then(c, c.remote_sdp, [this, ref] {
-          auto it = calls_.find(ref);
-          if (it != calls_.end())
-            it->second->process(EvSetupReq{});
-        });
+        connect_media_then(c, c.remote_sdp, [&c] { c.process(EvSetupReq{}); });
         return;
       }
     }
@@ -354,31 +330,19 @@ void CallManager::start_outgoing(Call &c) {
 
 void CallManager::connect_media_then(Call &c, const std::string &remote_sdp,
                                      std::function<void()> next) {
-  const uint32_t ref = c.ref;
-  if (c.loop_releasing) { // the continuity loop goes first (Q.764 §2.1.8: COT received)
-    c.after_loop = [this, ref, remote_sdp, next = std::move(next)]() mutable {
-      auto it = calls_.find(ref);
-      if (it != calls_.end())
-        connect_media_then(*it->second, remote_sdp, std::move(next));
-    };
+  if (c.loop.state() == MediaLeg::State::Releasing) { // the continuity loop goes first (COT, Q.764 §2.1.8)
+    c.loop.when_idle([this, &c, remote_sdp, next = std::move(next)]() mutable {
+      connect_media_then(c, remote_sdp, std::move(next));
+      reap();
+    });
     return;
   }
   // Without the far end's SDP the connection can only receive (RFC 3435 §2.3.5: send modes need
   // a remote connection descriptor); the answer's SDP turns it to sendrecv.
-  c.tg->media->connect(
-      c.tg->circuits.name(), c.cic, remote_sdp,
+  c.media.connect(
+      *c.tg->media, c.tg->circuits.name(), c.cic, remote_sdp,
       remote_sdp.empty() ? MediaMode::RecvOnly : MediaMode::SendRecv,
-      [this, ref, gw = c.tg->media, next = std::move(next)](
-          const Status &s, MediaGateway::Handle h, std::string_view local_sdp) {
-        auto it = calls_.find(ref);
-        if (it == calls_.end()) {
-          // The call ended without waiting for the gateway (a transit call released before its
-          // IAM went out has nothing else to wait for): the connection is not left behind.
-          if (s.ok())
-            gw->release(h, [](const Status &) {});
-          return;
-        }
-        Call &c = *it->second;
+      [this, &c, next = std::move(next)](const Status &s, std::string_view local_sdp) {
         // The call may have ended while the gateway was connecting: the caller cancelled (SIP ->
         // PSTN, nothing sent on the circuit yet) or the PSTN released (PSTN -> SIP, no INVITE
         // sent yet). Then nothing goes out: the circuit is freed, a connection made is released.
@@ -389,11 +353,7 @@ void CallManager::connect_media_then(Call &c, const std::string &remote_sdp,
           }
           if (!c.leg)
             c.sip_done = true;
-          if (s.ok()) {
-            c.media = h;
-            c.media_connected = true;
-            c.release_media();
-          }
+          c.release_media();
           c.try_finish();
           reap();
           return;
@@ -418,8 +378,6 @@ void CallManager::connect_media_then(Call &c, const std::string &remote_sdp,
           reap();
           return;
         }
-        c.media = h;
-        c.media_connected = true;
         c.local_sdp = std::string(local_sdp);
         next();
         reap();
@@ -456,10 +414,9 @@ void CallManager::sip_failed(SipLeg &leg, int status, std::optional<uint8_t> q85
 void CallManager::Call::on_provisional(int status, bool early_media) {
   if (sip_body_in)
     take_isup(*sip_body_in);
-  if (early_media && media_connected && sip_body_in) {
+  if (early_media && media.established() && sip_body_in) {
     remote_sdp = sip_body_in->sdp;
-    tg->media->modify(media, MediaMode::SendRecv, sip_body_in->sdp,
-                      [](const Status &, std::string_view) {});
+    media.modify(MediaMode::SendRecv, sip_body_in->sdp, nullptr);
   }
   if (status == 180)
     process(EvAlertingReq{early_media});
@@ -470,9 +427,8 @@ void CallManager::Call::on_provisional(int status, bool early_media) {
 void CallManager::Call::on_answered() {
   if (sip_body_in) {
     take_isup(*sip_body_in);
-    if (!sip_body_in->sdp.empty() && media_connected)
-      tg->media->modify(media, MediaMode::SendRecv, sip_body_in->sdp,
-                        [](const Status &, std::string_view) {});
+    if (!sip_body_in->sdp.empty() && media.established())
+      media.modify(MediaMode::SendRecv, sip_body_in->sdp, nullptr);
   }
   answered = true;
   cdr.answer = CallRecord::Clock::now();
@@ -484,7 +440,7 @@ void CallManager::Call::on_answered() {
 void CallManager::Call::on_failed(int, uint8_t cause, bool local) {
   cdr.released_by = local ? "gateway" : "sip";
   release_cause = cause;
-  release_location = static_cast<uint8_t>(CauseLocation::BeyondInterworkingPoint);
+  release_location = isup::location_value(CauseLocation::BeyondInterworkingPoint);
   process(EvReleaseReq{cause, release_location});
 }
 
@@ -606,12 +562,7 @@ void CallManager::route_from_pstn(Call &c) {
   info.called = match->number;
   if (!peer->trusted)
     info.asserted.reset();
-  const uint32_t ref = c.ref;
-  connect_media_then(c, "", [this, ref, info] {
-    auto it = calls_.find(ref);
-    if (it == calls_.end())
-      return;
-    Call &call = *it->second;
+  connect_media_then(c, "", [this, &call = c, info] {
     // SIP-T / SIP-I peers get the IAM as it arrived (Q.1912.5, RFC 3204), minus the CIC.
     SipLeg *leg = sip_.invite(call.peer, info, call.body(call.local_sdp, &call.iam_msg));
     if (!leg) {
@@ -803,20 +754,21 @@ void CallManager::reset_all_circuits() {
 }
 
 void CallManager::on_media_lost(MediaGateway::Handle h) {
-  for (auto &[ref, c] : calls_)
-    if ((c->media_connected && c->media == h) ||
-        (c->transit && c->transit->media_connected && c->transit->media == h)) {
-      // already gone on the gateway
-      (c->media_connected && c->media == h ? c->media_connected : c->transit->media_connected) =
-          false;
-      c->cdr.released_by = "gateway";
-      c->release_cause = kCauseTemporaryFailure;
-      c->sip(sip_call::EvHangupReq{kCauseTemporaryFailure, 503}); // BYE, 503 or CANCEL
-      c->process(EvReleaseReq{kCauseTemporaryFailure, kLocationPublicLocal});
-      if (c->transit)
-        c->transit->release(kCauseTemporaryFailure, kLocationPublicLocal, nullptr);
-      break;
-    }
+  for (auto &[ref, c] : calls_) {
+    MediaLeg *lost = c->media.handle() == h                                ? &c->media
+                     : c->transit && c->transit->media.handle() == h ? &c->transit->media
+                                                                           : nullptr;
+    if (!h || !lost)
+      continue;
+    lost->lost(); // already gone on the gateway
+    c->cdr.released_by = "gateway";
+    c->release_cause = kCauseTemporaryFailure;
+    c->sip(sip_call::EvHangupReq{kCauseTemporaryFailure, 503}); // BYE, 503 or CANCEL
+    c->process(EvReleaseReq{kCauseTemporaryFailure, kLocationPublicLocal});
+    if (c->transit)
+      c->transit->release(kCauseTemporaryFailure, kLocationPublicLocal, nullptr);
+    break;
+  }
   reap();
 }
 

@@ -135,8 +135,11 @@ private:
   // by `match`: the transit half is made and the media joined; false if the group has none free.
   bool transit_to(Call &c, const RoutingTable::Match &match, const RouteTarget &target,
                   std::vector<RouteTarget> rest);
-  void join_transit_media(uint32_t ref);
-  void transit_reattempt(uint32_t ref);
+  void join_transit_media(Call &c);
+  void transit_reattempt(Call &c);
+  // Work for call `ref` that must wait until the current event is handled (reap() runs it, if
+  // the call is still there): the one place a call is looked up to learn whether it lives on.
+  void defer(uint32_t ref, std::function<void(Call &)> work);
   void transit_received(Call &c, TrunkGroup &tg, const isup::Message &msg);
   void transit_sam(Call &c);
   void reap();

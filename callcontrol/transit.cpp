@@ -10,8 +10,6 @@
 namespace mgc::cc {
 
 namespace {
-constexpr uint8_t kCauseProtocolError = 111; // Q.850: protocol error, unspecified
-
 // A received message is passed on only if it can be sent again: the decoder accepts some that
 // the encoder cannot lay out again (Q.763 §1.8 pointers, a parameter only partly understood).
 // What cannot is not passed on; the half builds its own message instead (as for SIP-T bodies).
@@ -108,8 +106,7 @@ bool CallManager::transit_to(Call &c, const RoutingTable::Match &match, const Ro
   c.cdr.trunk_group_out = g->circuits.name();
   c.cdr.cic_out = k->cic;
   // The incoming circuit's endpoint first (no remote yet), then the outgoing one toward it.
-  const uint32_t ref = c.ref;
-  connect_media_then(c, "", [this, ref] { join_transit_media(ref); });
+  connect_media_then(c, "", [this, &c] { join_transit_media(c); });
   return true;
 }
 
@@ -117,53 +114,35 @@ bool CallManager::transit_to(Call &c, const RoutingTable::Match &match, const Ro
 // the incoming one is modified with the outgoing one's SDP: the path through the gateways is
 // two-way before the IAM goes out (Q.764 §2.1.1: the through-connection is made at a transit
 // exchange when the IAM is sent), as for a call from SIP.
-void CallManager::join_transit_media(uint32_t ref) {
-  auto it = calls_.find(ref);
-  if (it == calls_.end() || !it->second->transit)
+void CallManager::join_transit_media(Call &c) {
+  if (!c.transit)
     return;
-  Call &c = *it->second;
   Transit &t = *c.transit;
   if (t.over || c.isup_done)
     return;
-  MediaGateway *gw = t.tg->media;
   const uint16_t cic = t.cic;
-  t.media_pending = true;
-  gw->connect(t.tg->circuits.name(), cic, c.local_sdp, MediaMode::SendRecv,
-              [this, ref, gw, cic](const Status &s, MediaGateway::Handle h, std::string_view sdp) {
-    auto it = calls_.find(ref);
-    Transit *t = it == calls_.end() ? nullptr : it->second->transit.get();
-    if (!t || t->cic != cic || !t->media_pending) { // not this half's connection any more
-      if (s.ok())
-        gw->release(h, [](const Status &) {});
-      return;
-    }
-    Call &c = *it->second;
-    t->media_pending = false;
-    if (s.ok()) {
-      t->media = h;
-      t->media_connected = true;
-    }
-    if (t->over || c.isup_done) { // released while the gateway was connecting
-      t->release_media();
+  t.media.connect(*t.tg->media, t.tg->circuits.name(), cic, c.local_sdp, MediaMode::SendRecv,
+                  [this, &c, cic](const Status &s, std::string_view sdp) {
+    Transit &t = *c.transit;
+    if (t.over || c.isup_done) { // released while the gateway was connecting
+      t.release_media();
       c.try_finish();
       reap();
       return;
     }
     if (!s.ok()) {
-      t->media_failed();
+      t.media_failed();
       reap();
       return;
     }
-    c.tg->media->modify(c.media, MediaMode::SendRecv, sdp, [this, ref, cic](const Status &s2,
-                                                                           std::string_view) {
-      auto it2 = calls_.find(ref);
-      Transit *t2 = it2 == calls_.end() ? nullptr : it2->second->transit.get();
-      if (!t2 || t2->cic != cic || t2->over || it2->second->isup_done)
+    c.media.modify(MediaMode::SendRecv, sdp, [this, &c, cic](const Status &s2, std::string_view) {
+      Transit &t2 = *c.transit;
+      if (t2.cic != cic || t2.over || c.isup_done) // not this circuit's path any more
         return;
       if (!s2.ok())
-        t2->media_failed();
+        t2.media_failed();
       else
-        t2->process(EvSetupReq{}); // the IAM
+        t2.process(EvSetupReq{}); // the IAM
       reap();
     });
   });
@@ -172,11 +151,9 @@ void CallManager::join_transit_media(uint32_t ref) {
 // Q.764 §2.9.1.4: dual seizure lost (or the circuit blocked or unequipped before any backward
 // message): the call is repeated on another circuit of the same trunk group, then of the
 // route's next groups; without one the caller gets cause 34.
-void CallManager::transit_reattempt(uint32_t ref) {
-  auto it = calls_.find(ref);
-  if (it == calls_.end() || !it->second->transit)
+void CallManager::transit_reattempt(Call &c) {
+  if (!c.transit)
     return;
-  Call &c = *it->second;
   Transit &t = *c.transit;
   if (t.over || c.isup_done) { // the caller went meanwhile
     t.over = true;
@@ -195,7 +172,7 @@ void CallManager::transit_reattempt(uint32_t ref) {
       t.seize(*g, k->cic);
       c.cdr.trunk_group_out = g->circuits.name();
       c.cdr.cic_out = k->cic;
-      join_transit_media(ref);
+      join_transit_media(c);
       return;
     }
   counters_.inc(CcCounter::no_circuit);
@@ -306,12 +283,7 @@ void CallManager::Transit::circuit_gone(uint8_t cause) {
   c.try_finish();
 }
 
-void CallManager::Transit::release_media() {
-  if (!media_connected)
-    return;
-  media_connected = false;
-  tg->media->release(media, [](const Status &) {});
-}
+void CallManager::Transit::release_media() { media.release(); }
 
 // ---- IsupHalf::User: what the outgoing circuit's messages carry
 // Q.764 §2.1.1: the IAM as it came, but for what a transit exchange changes: the CIC, the hop
@@ -387,9 +359,7 @@ void CallManager::Transit::on_reattempt(IsupHalf &) {
   c.m.counters_.inc(CcCounter::reattempts);
   iam_sent = false;
   release_media();
-  CallManager &mgr = c.m;
-  const uint32_t r = c.ref;
-  mgr.deferred_.push_back([&mgr, r] { mgr.transit_reattempt(r); });
+  c.m.defer(c.ref, [](Call &call) { call.m.transit_reattempt(call); });
 }
 void CallManager::Transit::on_circuit_idle(IsupHalf &) {
   over = true;

@@ -10,6 +10,7 @@
 
 #include "callcontrol/call_manager.h"
 #include "callcontrol/isup_half.h"
+#include "callcontrol/media_leg.h"
 
 #include <memory>
 #include <string>
@@ -26,8 +27,7 @@ struct CallManager::Transit : IsupHalf::User {
   // over: nothing more happens on the outgoing circuit (RLC exchanged, a reset handed to
   // supervision, the circuit taken away by supervision, or released before its IAM went out)
   bool over = false;
-  bool media_connected = false, media_pending = false;
-  MediaGateway::Handle media = 0;
+  MediaLeg media; // the outgoing circuit's endpoint, joined to the incoming one's
   // The called number's address signals as they go out: the route's digit manipulation of the
   // number as received, then the digits of later SAMs (a re-attempted IAM carries them all).
   std::string called;
@@ -42,7 +42,7 @@ struct CallManager::Transit : IsupHalf::User {
   // The outgoing half on circuit `k` of `g`, seized under the call's reference.
   void seize(TrunkGroup &g, uint16_t k);
   // The half's supervision and the call may end: the machine's state is final for the circuit.
-  bool done() const { return over && !media_connected && !media_pending; }
+  bool done() const { return over && !media.busy(); }
   bool owns_circuit() const { return out && out->owns_circuit(); }
   void process(const isup_call::Event &e) {
     if (out)
