@@ -4,6 +4,7 @@
 #include "callcontrol/isup_half.h"
 #include "callcontrol/isup_messages.h"
 #include "isup/catalogue.h"
+#include "isup/cause.h"
 #include "isup/codec.h"
 
 #include <algorithm>
@@ -16,11 +17,15 @@ using cc::IsupTimer;
 using isup::MessageType;
 
 namespace {
-constexpr uint8_t kLocationPublicLocal = 2; // Q.850 §2.2.5: public network serving the local user
-constexpr uint8_t kCauseNormal = 16;
-constexpr uint8_t kCauseInvalidNumberFormat = 28; // Q.764 §2.1.2.2: T35 expiry, address incomplete
-constexpr uint8_t kCauseTemporaryFailure = 41;
-constexpr uint8_t kCauseUserBusy = 17;            // Q.850 Table 1
+using isup::Cause;
+using isup::cause_value;
+constexpr uint8_t kLocationPublicLocal =
+    isup::location_value(isup::CauseLocation::PublicNetworkLocalUser);
+constexpr uint8_t kCauseNormal = cause_value(Cause::NormalCallClearing);
+// Q.764 §2.1.2.2: T35 expiry, address incomplete
+constexpr uint8_t kCauseInvalidNumberFormat = cause_value(Cause::InvalidNumberFormat);
+constexpr uint8_t kCauseTemporaryFailure = cause_value(Cause::TemporaryFailure);
+constexpr uint8_t kCauseUserBusy = cause_value(Cause::UserBusy);
 constexpr uint8_t kCpcOrdinary = 10;              // Q.763 §3.11: ordinary calling subscriber
 constexpr uint8_t kTmrSpeech31kHz = 3;            // Q.763 §3.54: 3.1 kHz audio
 constexpr uint8_t kNaiInternational = 4;          // Q.763 §3.9 c)
