@@ -428,15 +428,8 @@ Status analyse(Message &m) {
       return bad(SipError::bad_rseq_rack);
   }
   if (const HeaderField *ra = m.first(HeaderId::RAck)) {
-    // RAck = response-num LWS CSeq-num LWS Method (RFC 3262 §7.2)
-    Scanner s{ra->value};
-    std::size_t b = s.i;
-    while (!s.done() && is_digit(s.peek()))
-      ++s.i;
-    uint64_t n;
-    CSeq rest;
-    if (!parse_uint(ra->value.substr(b, s.i - b), 0xffffffffu, n) || !s.ws() ||
-        !parse_cseq(s.rest(), rest))
+    RAckValue rack; // RFC 3262 §7.2
+    if (!parse_rack(ra->value, rack))
       return bad(SipError::bad_rseq_rack);
   }
   return Status::Ok();
