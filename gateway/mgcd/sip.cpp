@@ -57,7 +57,7 @@ std::optional<uint8_t> q850_reason(const sipt::Message &m) {
 // One SIP half of a call, on a sipt::Call that lives until on_terminated.
 class Sip::Leg final : public cc::SipLeg {
 public:
-  Leg(sipt::Call &c, const SipPeerEntry &p) : call(&c), peer(p), id(c.dialog().call_id) {}
+  Leg(sipt::Call &c, const SipPeerEntry &p) : call(&c), peer(p), id(c.call_id()) {}
   sipt::Call *call;
   const SipPeerEntry &peer; // Sip::peers_ (a deque: entries stay where they are)
   std::string id;
@@ -341,24 +341,24 @@ cc::SipLeg *Sip::invite(const cc::SipPeer &peer, const cc::iw::SipCallInfo &info
                                ? std::string("sip:anonymous@anonymous.invalid")
                                : "sip:" + calling + "@" + gateway_host_;
   const std::string to = "sip:" + info.to.value_or(info.called) + "@" + host;
-  std::string extra;
+  sipt::HeaderList extra;
   // RFC 3325: the asserted identity only toward peers that are trusted with it.
   if (p->peer.trusted && info.asserted) {
-    extra += "P-Asserted-Identity: <sip:" + *info.asserted + "@" + gateway_host_;
+    std::string pai = "<sip:" + *info.asserted + "@" + gateway_host_;
     if (!info.cpc.empty())
-      extra += ";cpc=" + info.cpc;
-    extra += ">\r\n";
+      pai += ";cpc=" + info.cpc;
+    extra.add(sipt::HeaderId::PAssertedIdentity, pai + ">");
   }
   if (info.privacy_id)
-    extra += "Privacy: id\r\n";
+    extra.add(sipt::HeaderId::Privacy, "id");
   // Redirection: SIP-I peers get History-Info as Q.1912.5 maps it (RFC 7544 §6), others
   // Diversion, the most recent first (RFC 5806 §4).
   if (p->profile.profile == sipt::Profile::SipI && !info.diversions.empty())
-    extra += "History-Info: " +
-             cc::iw::history_info_value(info.diversions, info.called, gateway_host_) + "\r\n";
+    extra.add(sipt::HeaderId::HistoryInfo,
+              cc::iw::history_info_value(info.diversions, info.called, gateway_host_));
   else
     for (auto d = info.diversions.rbegin(); d != info.diversions.rend(); ++d)
-      extra += "Diversion: " + cc::iw::diversion_value(*d, gateway_host_) + "\r\n";
+      extra.add(sipt::HeaderId::Diversion, cc::iw::diversion_value(*d, gateway_host_));
   std::string ct;
   const bool isup = body.has_isup && p->profile.carries_isup();
   std::optional<std::string_view> sdp;
@@ -373,14 +373,7 @@ cc::SipLeg *Sip::invite(const cc::SipPeer &peer, const cc::iw::SipCallInfo &info
     ++p->stats->failures;
     return nullptr;
   }
-  auto leg = std::make_unique<Leg>(*c, *p);
-  if (leg->id.empty()) { // a UAC dialog has no Call-ID until the first response: take our own
-    const std::string &inv = c->invite_bytes();
-    if (auto at = inv.find("\r\nCall-ID: "); at != std::string::npos) {
-      at += 11;
-      leg->id = inv.substr(at, inv.find("\r\n", at) - at);
-    }
-  }
+  auto leg = std::make_unique<Leg>(*c, *p); // its Call-ID is the INVITE's, from the start
   Leg *l = leg.get();
   legs_[c->id()] = std::move(leg);
   return l;

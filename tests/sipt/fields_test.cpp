@@ -2,7 +2,9 @@
 // print() of what it parsed or of a value built from scratch, compared byte for byte. Diversion
 // (RFC 5806 §4), History-Info (RFC 7044 §4.1 with the RFC 4458 cause), Reason (RFC 3326 §2, its
 // examples), Privacy (RFC 3323 §4.2, RFC 3325 §9.3), RAck (RFC 3262 §7.2).
+#include "sipt/dialog.h"
 #include "sipt/fields.h"
+#include "sipt/message.h"
 
 #include <gtest/gtest.h>
 
@@ -132,6 +134,20 @@ TEST(Fields, HistoryInfoRoundTrip) {
   EXPECT_EQ(to_text(b), "<sip:+4930111@gw;cause=486>;index=1.1");
   b.addr = NameAddr::of("sip:+4930111@gw?Reason=SIP%3Bcause%3D486");
   EXPECT_EQ(to_text(b), "<sip:+4930111@gw;cause=486?Reason=SIP%3Bcause%3D486>;index=1.1");
+  // several entries on one row (§7.3.1)
+  std::vector<HistoryInfoValue> list(2);
+  list[0].addr = NameAddr::of("sip:a@h");
+  list[0].index = "1";
+  list[1].addr = NameAddr::of("sip:b@h");
+  list[1].index = "1.1";
+  list[1].cause = 302;
+  Message m = make_request(Method::INVITE, {"sip:b@h", NameAddr::of("sip:a@h", ";tag=1"),
+                                             NameAddr::of("sip:b@h"), "c1", 1,
+                                             "SIP/2.0/UDP h;branch=z9hG4bK1"});
+  m.add_list(HeaderId::HistoryInfo, std::span<const HistoryInfoValue>(list));
+  EXPECT_NE(m.serialize().find(
+                "History-Info: <sip:a@h>;index=1, <sip:b@h;cause=302>;index=1.1\r\n"),
+            std::string::npos);
 }
 
 // RFC 3326 §2, its examples: LWS before the SEMIs is allowed and printed without.
@@ -152,12 +168,9 @@ TEST(Fields, ReasonRoundTrip) {
   EXPECT_FALSE(parse_reason(";cause=16", r));
   // built: text quoted once (quoted-pairs for '"')
   const std::string text = quote("Normal \"call\" clearing");
-  ReasonValue b;
-  b.protocol = kReasonQ850;
-  b.cause = 16;
-  b.text = text;
-  EXPECT_EQ(to_text(b), "Q.850;cause=16;text=\"Normal \\\"call\\\" clearing\"");
-  ASSERT_TRUE(parse_reason(to_text(b), r));
+  EXPECT_EQ(to_text(q850_reason(16, text)), "Q.850;cause=16;text=\"Normal \\\"call\\\" clearing\"");
+  EXPECT_EQ(to_text(q850_reason(31)), "Q.850;cause=31");
+  ASSERT_TRUE(parse_reason(to_text(q850_reason(16, text)), r));
   EXPECT_EQ(r.text_unquoted(), "Normal \"call\" clearing");
 }
 
