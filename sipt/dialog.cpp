@@ -89,29 +89,25 @@ Dialog Dialog::as_uac(const Message &req, const Message &resp, std::string_view 
   return d;
 }
 
-std::string Dialog::make_request(std::string_view method, std::string_view via,
-                                 std::string_view extra, std::string_view content_type,
-                                 std::string_view body, uint32_t cseq) {
+Message Dialog::make_request(Method method, std::string_view via, uint32_t cseq) {
   if (cseq == 0)
     cseq = ++local_cseq;
-  std::string s = std::string(method) + " " + remote_target + " SIP/2.0\r\n";
-  s += "Via: " + std::string(via) + "\r\n";
-  s += "Max-Forwards: 70\r\n";
-  for (const auto &r : route_set)
-    s += "Route: " + r + "\r\n";
-  s += "From: " + local_party + "\r\n";
-  s += "To: " + remote_party + "\r\n";
-  s += "Call-ID: " + call_id + "\r\n";
-  s += "CSeq: " + std::to_string(cseq) + " " + std::string(method) + "\r\n";
-  if (!local_contact.empty() && method != "ACK" && method != "BYE" && method != "PRACK" &&
-      method != "INFO")
-    s += "Contact: <" + local_contact + ">\r\n";
-  s += extra;
-  if (!content_type.empty())
-    s += "Content-Type: " + std::string(content_type) + "\r\n";
-  s += "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n";
-  s += body;
-  return s;
+  Message r;
+  r.set_request_line(method_name(method), remote_target);
+  r.add(HeaderId::Via, via);
+  r.add(HeaderId::MaxForwards, "70");
+  for (const auto &route : route_set)
+    r.add(HeaderId::Route, std::string_view(route));
+  r.add(HeaderId::From, std::string_view(local_party));
+  r.add(HeaderId::To, std::string_view(remote_party));
+  r.add(HeaderId::CallId, std::string_view(call_id));
+  r.add(HeaderId::CSeq, CSeq{cseq, method_name(method)});
+  // Contact where the request may refresh the remote target or needs one (§8.1.1.8, §12.2.1.1).
+  if (!local_contact.empty() && method != Method::ACK && method != Method::BYE &&
+      method != Method::PRACK && method != Method::INFO)
+    r.add(HeaderId::Contact, NameAddr::of(local_contact));
+  r.add(HeaderId::ContentLength, "0");
+  return r;
 }
 
 bool Dialog::accept_request(const Message &req) {
@@ -139,25 +135,13 @@ bool Dialog::matches(const Message &m, bool) const {
   return from == local_tag && (remote_tag.empty() || to == remote_tag);
 }
 
-std::string reason_q850(int cause, std::string_view text) {
-  std::string s = "Q.850;cause=" + std::to_string(cause);
-  if (!text.empty())
-    s += ";text=\"" + std::string(text) + "\"";
-  return s;
-}
-
 int q850_cause(const Message &m) {
   int cause = -1;
   m.for_each_value(HeaderId::Reason, [&](std::string_view v) {
-    Scanner s{v};
-    s.ws();
-    std::string_view proto = s.token();
-    if (cause >= 0 || !iequals(proto, "Q.850"))
-      return;
-    std::string_view c;
-    uint64_t n;
-    if (find_generic_param(s.rest(), "cause", &c) && parse_uint(c, 127, n))
-      cause = int(n);
+    ReasonValue r;
+    if (cause < 0 && parse_reason(v, r) && iequals(r.protocol, kReasonQ850) && r.cause >= 0 &&
+        r.cause <= 127) // Q.850 causes are 7 bits
+      cause = r.cause;
   });
   return cause;
 }
@@ -170,10 +154,14 @@ bool is_reliable_provisional(const Message &r) {
   return req;
 }
 
-std::string rack_for(const Message &r) {
-  const HeaderField *rs = r.first(HeaderId::RSeq);
-  return std::string(rs ? trim_lws(rs->value) : "0") + " " + std::to_string(r.cseq().number) +
-         " " + std::string(r.cseq().method);
+RAckValue rack_for(const Message &r) {
+  RAckValue v;
+  uint64_t n = 0;
+  if (const HeaderField *rs = r.first(HeaderId::RSeq))
+    (void)parse_uint(trim_lws(rs->value), 0xffffffffu, n);
+  v.rseq = uint32_t(n);
+  v.cseq = r.cseq();
+  return v;
 }
 
 } // namespace mgc::sipt

@@ -36,11 +36,10 @@ struct Dialog {
                        const Peer &peer);
 
   // §12.2.1.1: Request-URI = remote target, Route = route set, From/To/Call-ID of the dialog,
-  // CSeq incremented (except ACK, which reuses the INVITE's number: pass it in `cseq`).
-  // `via` is the complete Via value (with a fresh branch).
-  std::string make_request(std::string_view method, std::string_view via,
-                           std::string_view extra_headers = {}, std::string_view content_type = {},
-                           std::string_view body = {}, uint32_t cseq = 0);
+  // CSeq incremented (except ACK, which reuses the INVITE's number: pass it in `cseq`), our
+  // Contact on requests that may refresh the target. `via` is the complete Via value (with a
+  // fresh branch). Add header fields and a body to the Message; it serialises when sent.
+  Message make_request(Method method, std::string_view via, uint32_t cseq = 0);
 
   // §12.2.2: checks the CSeq order of an in-dialog request (false: answer 500) and applies a
   // target refresh (re-INVITE, UPDATE carry a new Contact).
@@ -50,15 +49,22 @@ struct Dialog {
   bool matches(const Message &m, bool we_are_uac) const;
 };
 
-// RFC 3326: "Q.850;cause=16;text=\"...\"".
-std::string reason_q850(int cause, std::string_view text = {});
-// The Q.850 cause of a Reason header value, or -1.
+// RFC 3326 §2: Reason: Q.850;cause=N[;text="..."]. `quoted_text` is a quoted-string (quote())
+// or empty, and must outlive the value.
+inline ReasonValue q850_reason(int cause, std::string_view quoted_text = {}) {
+  ReasonValue r;
+  r.protocol = kReasonQ850;
+  r.cause = cause;
+  r.text = quoted_text;
+  return r;
+}
+// The cause of the first Q.850 Reason value of a message (0-127), or -1.
 int q850_cause(const Message &m);
 
 // RFC 3262 §3/§4: a provisional response sent reliably carries Require: 100rel and RSeq.
 bool is_reliable_provisional(const Message &resp);
 // RAck value for a PRACK acknowledging `resp` (RFC 3262 §7.2: response-num CSeq-num method).
-std::string rack_for(const Message &resp);
+RAckValue rack_for(const Message &resp);
 
 // RFC 3261 §8.1.1.7: a branch unique in time and space, beginning with the magic cookie.
 std::string new_branch();

@@ -5,6 +5,8 @@
 #include "sipt/syntax.h"
 
 #include <array>
+#include <initializer_list>
+#include <string>
 
 namespace mgc::sipt {
 namespace {
@@ -316,6 +318,369 @@ bool valid_call_id(std::string_view v) {
   if (!word(a))
     return false;
   return at == std::string_view::npos || word(v.substr(at + 1));
+}
+
+} // namespace mgc::sipt
+
+// ---------------------------------------------------------------------------------------------
+// Typed values beyond RFC 3261's own: printing, and the extension headers a gateway reads.
+namespace mgc::sipt {
+namespace {
+
+// Appends ";name[=value]" for every parameter of `params` whose name is not in `skip`.
+void append_params_except(std::string &out, std::string_view params,
+                          std::initializer_list<std::string_view> skip) {
+  for_each_param(params, [&](std::string_view n, std::string_view v, bool hv) {
+    for (std::string_view s : skip)
+      if (iequals(n, s))
+        return true;
+    out.append(";").append(n);
+    if (hv)
+      out.append("=").append(v);
+    return true;
+  });
+}
+
+// display-name and <uri> (or the bare addr-spec), without header parameters.
+void print_addr(std::string &out, const NameAddr &v, int cause = -1) {
+  if (v.star) {
+    out.push_back('*');
+    return;
+  }
+  if (v.has_display && !v.display.empty())
+    out.append(v.display).push_back(' ');
+  const bool angle = v.angle || v.has_display || cause >= 0;
+  if (angle)
+    out.push_back('<');
+  std::string_view u = v.uri.text;
+  if (cause >= 0 && !v.uri.param("cause")) {
+    // RFC 4458 §3: a URI parameter, so before the URI's headers ('?').
+    std::size_t q = v.uri.headers.empty()
+                        ? u.size()
+                        : std::size_t(v.uri.headers.data() - u.data()) - 1;
+    out.append(u.substr(0, q)).append(";cause=").append(std::to_string(cause));
+    out.append(u.substr(q));
+  } else {
+    out.append(u);
+  }
+  if (angle)
+    out.push_back('>');
+}
+
+// 1*DIGIT *(DOT 1*DIGIT) (RFC 7044 §4.1 hi-index and index-val).
+bool valid_index(std::string_view v) {
+  bool digit = false;
+  for (char c : v) {
+    if (is_digit(c))
+      digit = true;
+    else if (c == '.' && digit)
+      digit = false;
+    else
+      return false;
+  }
+  return digit;
+}
+
+// n = 1*max_digits DIGIT.
+bool small_number(std::string_view v, std::size_t max_digits, int &n) {
+  uint64_t x;
+  if (v.empty() || v.size() > max_digits || !parse_uint(v, 0xffff, x))
+    return false;
+  n = int(x);
+  return true;
+}
+
+} // namespace
+
+NameAddr NameAddr::of(std::string_view uri, std::string_view params) {
+  NameAddr na;
+  if (!parse_uri(uri, na.uri)) {
+    na.uri = Uri{};
+    na.uri.text = uri;
+  }
+  na.angle = true;
+  na.params = params;
+  return na;
+}
+
+void print(std::string &out, const NameAddr &v) {
+  print_addr(out, v);
+  out.append(v.params);
+}
+
+void print(std::string &out, const Via &v) {
+  out.append(v.protocol).append("/").append(v.version).append("/").append(v.transport);
+  out.append(" ").append(v.host);
+  if (v.has_port)
+    out.append(":").append(std::to_string(v.port));
+  out.append(v.params);
+}
+
+void print(std::string &out, const CSeq &v) {
+  out.append(std::to_string(v.number)).append(" ").append(v.method);
+}
+
+void print(std::string &out, const MediaType &v) {
+  out.append(v.type);
+  if (!v.subtype.empty())
+    out.append("/").append(v.subtype);
+  out.append(v.params);
+}
+
+bool parse_token_value(std::string_view value, TokenValue &out) {
+  out = TokenValue{};
+  Scanner s{value};
+  s.ws();
+  out.token = s.token();
+  if (out.token.empty())
+    return false;
+  s.ws();
+  out.params = s.rest();
+  return valid_generic_params(out.params);
+}
+
+void print(std::string &out, const TokenValue &v) { out.append(v.token).append(v.params); }
+
+std::string ReasonValue::text_unquoted() const { return unquote(text); }
+
+bool parse_reason(std::string_view value, ReasonValue &out) {
+  out = ReasonValue{};
+  Scanner s{value};
+  s.ws();
+  out.protocol = s.token();
+  if (out.protocol.empty())
+    return false;
+  s.ws();
+  out.params = s.rest();
+  bool ok = true;
+  bool complete = for_each_param(out.params, [&](std::string_view n, std::string_view v, bool hv) {
+    if (iequals(n, "cause")) {
+      uint64_t c; // cause = 1*DIGIT (§2)
+      ok = hv && parse_uint(v, 0xffff, c);
+      out.cause = ok ? int(c) : -1;
+    } else if (iequals(n, "text")) {
+      ok = hv;
+      out.text = v;
+    }
+    return ok;
+  });
+  return ok && complete;
+}
+
+void print(std::string &out, const ReasonValue &v) {
+  out.append(v.protocol);
+  if (v.cause >= 0)
+    out.append(";cause=").append(std::to_string(v.cause));
+  if (!v.text.empty())
+    out.append(";text=").append(v.text);
+  append_params_except(out, v.params, {"cause", "text"});
+}
+
+std::string DiversionValue::reason_unquoted() const { return unquote(reason); }
+
+bool parse_diversion(std::string_view value, DiversionValue &out) {
+  out = DiversionValue{};
+  // RFC 5806 writes name-addr; an addr-spec is read too (its parameters are the header's,
+  // RFC 3261 §20.10), as peers send both.
+  if (!parse_name_addr(value, out.addr) || out.addr.star)
+    return false;
+  bool ok = true;
+  for_each_param(out.addr.params, [&](std::string_view n, std::string_view v, bool hv) {
+    if (iequals(n, "reason")) {
+      ok = hv;
+      out.reason = v;
+    } else if (iequals(n, "counter")) {
+      ok = hv && small_number(v, 2, out.counter); // 1*2DIGIT
+    } else if (iequals(n, "limit")) {
+      ok = hv && small_number(v, 2, out.limit);
+    } else if (iequals(n, "privacy")) {
+      ok = hv;
+      out.privacy = v;
+    } else if (iequals(n, "screen")) {
+      ok = hv;
+      out.screen = v;
+    }
+    return ok;
+  });
+  return ok;
+}
+
+void print(std::string &out, const DiversionValue &v) {
+  print_addr(out, v.addr);
+  if (!v.reason.empty())
+    out.append(";reason=").append(v.reason);
+  if (v.counter >= 0)
+    out.append(";counter=").append(std::to_string(v.counter));
+  if (v.limit >= 0)
+    out.append(";limit=").append(std::to_string(v.limit));
+  if (!v.privacy.empty())
+    out.append(";privacy=").append(v.privacy);
+  if (!v.screen.empty())
+    out.append(";screen=").append(v.screen);
+  append_params_except(out, v.addr.params, {"reason", "counter", "limit", "privacy", "screen"});
+}
+
+bool parse_history_info(std::string_view value, HistoryInfoValue &out) {
+  out = HistoryInfoValue{};
+  if (!parse_name_addr(value, out.addr) || out.addr.star)
+    return false;
+  bool ok = true;
+  for_each_param(out.addr.params, [&](std::string_view n, std::string_view v, bool hv) {
+    std::string_view *slot = iequals(n, "index") ? &out.index
+                             : iequals(n, "rc")  ? &out.rc
+                             : iequals(n, "mp")  ? &out.mp
+                             : iequals(n, "np")  ? &out.np
+                                                 : nullptr;
+    if (slot) {
+      ok = hv && valid_index(v);
+      *slot = v;
+    }
+    return ok;
+  });
+  std::string_view c;
+  uint64_t cause;
+  if (out.addr.uri.param("cause", &c) && parse_uint(c, 999, cause))
+    out.cause = int(cause);
+  return ok;
+}
+
+void print(std::string &out, const HistoryInfoValue &v) {
+  print_addr(out, v.addr, v.cause);
+  if (!v.index.empty())
+    out.append(";index=").append(v.index);
+  if (!v.rc.empty())
+    out.append(";rc=").append(v.rc);
+  if (!v.mp.empty())
+    out.append(";mp=").append(v.mp);
+  if (!v.np.empty())
+    out.append(";np=").append(v.np);
+  append_params_except(out, v.addr.params, {"index", "rc", "mp", "np"});
+}
+
+namespace {
+struct PrivRow {
+  std::string_view name;
+  uint8_t flag;
+};
+constexpr PrivRow kPriv[] = {
+    {"header", PrivacyValue::kHeader}, {"session", PrivacyValue::kSession},
+    {"user", PrivacyValue::kUser},     {"none", PrivacyValue::kNone},
+    {"critical", PrivacyValue::kCritical}, {"id", PrivacyValue::kId},
+    {"history", PrivacyValue::kHistory},
+};
+} // namespace
+
+bool parse_privacy(std::string_view value, PrivacyValue &out) {
+  out = PrivacyValue{};
+  Scanner s{value};
+  s.ws();
+  while (true) {
+    std::string_view t = s.token();
+    if (t.empty())
+      return false;
+    for (const auto &r : kPriv)
+      if (iequals(t, r.name))
+        out.flags |= r.flag;
+    s.ws();
+    if (s.done())
+      return true;
+    if (!s.eat(';'))
+      return false;
+    s.ws();
+  }
+}
+
+void print(std::string &out, const PrivacyValue &v) {
+  bool first = true;
+  for (const auto &r : kPriv)
+    if (v.has(r.flag)) {
+      if (!first)
+        out.push_back(';');
+      out.append(r.name);
+      first = false;
+    }
+}
+
+bool parse_rack(std::string_view value, RAckValue &out) {
+  out = RAckValue{};
+  Scanner s{value};
+  s.ws();
+  std::size_t b = s.i;
+  while (!s.done() && is_digit(s.peek()))
+    ++s.i;
+  uint64_t n;
+  if (!parse_uint(value.substr(b, s.i - b), 0xffffffffu, n) || !s.ws())
+    return false;
+  out.rseq = uint32_t(n);
+  return parse_cseq(s.rest(), out.cseq);
+}
+
+void print(std::string &out, const RAckValue &v) {
+  out.append(std::to_string(v.rseq)).append(" ");
+  print(out, v.cseq);
+}
+
+bool valid_value(ValueType type, std::string_view v) {
+  switch (type) {
+  case ValueType::Text:
+    return true;
+  case ValueType::Token: {
+    TokenValue t;
+    return parse_token_value(v, t);
+  }
+  case ValueType::Number: {
+    v = trim_lws(v);
+    if (v.empty())
+      return false;
+    for (char c : v)
+      if (!is_digit(c))
+        return false;
+    return true;
+  }
+  case ValueType::CallId:
+    return valid_call_id(trim_lws(v));
+  case ValueType::CSeq: {
+    CSeq c;
+    return parse_cseq(v, c);
+  }
+  case ValueType::Via: {
+    Via x;
+    return parse_via(v, x);
+  }
+  case ValueType::NameAddr: {
+    NameAddr na;
+    return parse_name_addr(v, na, true);
+  }
+  case ValueType::Diversion: {
+    DiversionValue d;
+    return parse_diversion(v, d);
+  }
+  case ValueType::HistoryInfo: {
+    HistoryInfoValue h;
+    return parse_history_info(v, h);
+  }
+  case ValueType::UriRef: {
+    NameAddr na;
+    return parse_name_addr(v, na) && na.angle && !na.has_display;
+  }
+  case ValueType::MediaType: {
+    MediaType m;
+    return parse_media_type(v, m);
+  }
+  case ValueType::Reason: {
+    ReasonValue r;
+    return parse_reason(v, r);
+  }
+  case ValueType::Privacy: {
+    PrivacyValue p;
+    return parse_privacy(v, p);
+  }
+  case ValueType::RAck: {
+    RAckValue r;
+    return parse_rack(v, r);
+  }
+  }
+  return false;
 }
 
 } // namespace mgc::sipt

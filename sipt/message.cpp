@@ -3,6 +3,7 @@
 
 #include "sipt/syntax.h"
 
+#include <algorithm>
 #include <cstring>
 #include <optional>
 
@@ -428,15 +429,8 @@ Status analyse(Message &m) {
       return bad(SipError::bad_rseq_rack);
   }
   if (const HeaderField *ra = m.first(HeaderId::RAck)) {
-    // RAck = response-num LWS CSeq-num LWS Method (RFC 3262 §7.2)
-    Scanner s{ra->value};
-    std::size_t b = s.i;
-    while (!s.done() && is_digit(s.peek()))
-      ++s.i;
-    uint64_t n;
-    CSeq rest;
-    if (!parse_uint(ra->value.substr(b, s.i - b), 0xffffffffu, n) || !s.ws() ||
-        !parse_cseq(s.rest(), rest))
+    RAckValue rack; // RFC 3262 §7.2
+    if (!parse_rack(ra->value, rack))
       return bad(SipError::bad_rseq_rack);
   }
   return Status::Ok();
@@ -487,8 +481,59 @@ Status frame(std::string_view buf, std::size_t max_size, std::size_t &skip, std:
 // ---------------------------------------------------------------------------------------------
 std::string_view Message::keep(std::string_view s) {
   pristine_ = false;
-  owned_.push_back(std::make_unique<std::string>(s));
-  return *owned_.back();
+  if (s.empty())
+    return {};
+  // One allocation serves many edits: a built request's dozen values share a chunk.
+  constexpr std::size_t kChunk = 512;
+  if (owned_.empty() || owned_.back().size - owned_.back().used < s.size()) {
+    Chunk c;
+    c.size = std::max(kChunk, s.size());
+    c.data = std::make_unique<char[]>(c.size);
+    owned_.push_back(std::move(c));
+  }
+  Chunk &c = owned_.back();
+  char *p = c.data.get() + c.used;
+  std::memcpy(p, s.data(), s.size());
+  c.used += s.size();
+  return std::string_view(p, s.size());
+}
+
+void Message::refresh(HeaderId id) {
+  const HeaderField *f = first(id);
+  switch (id) {
+  case HeaderId::From:
+    if (!f || !parse_name_addr(f->value, from_))
+      from_ = NameAddr{};
+    break;
+  case HeaderId::To:
+    if (!f || !parse_name_addr(f->value, to_))
+      to_ = NameAddr{};
+    break;
+  case HeaderId::CSeq:
+    if (!f || !parse_cseq(f->value, cseq_))
+      cseq_ = CSeq{};
+    break;
+  case HeaderId::CallId:
+    call_id_ = f ? f->value : std::string_view();
+    break;
+  case HeaderId::Via: {
+    bool top = true;
+    via_ = Via{};
+    for_each_value(HeaderId::Via, [&](std::string_view v) {
+      if (top)
+        parse_via(v, via_);
+      top = false;
+    });
+    break;
+  }
+  case HeaderId::MaxForwards: {
+    uint64_t n;
+    max_forwards_ = f && parse_uint(f->value, 255, n) ? int(n) : -1;
+    break;
+  }
+  default:
+    break;
+  }
 }
 
 void Message::set_request_line(std::string_view method, std::string_view uri) {
@@ -516,6 +561,7 @@ void Message::set(HeaderId id, std::string_view value) {
       if (h.state == HeaderField::State::Received)
         h.state = HeaderField::State::Replaced;
       modified_ = true;
+      refresh(id);
       return;
     }
   add(id, value);
@@ -527,20 +573,8 @@ void Message::add(HeaderId id, std::string_view value, bool front) {
   h.name = header_info(id).name;
   h.value = keep(value);
   h.state = HeaderField::State::Added;
-  std::size_t n = fields_.size();
-  if (front) {
-    fields_.insert(0, h);
-    reindex();
-  } else if (id != HeaderId::ContentLength && n && fields_[n - 1].id == HeaderId::ContentLength &&
-             fields_[n - 1].state == HeaderField::State::Added) {
-    // Built messages keep Content-Length last (readability only; order is free, §7.3.1).
-    fields_.insert(n - 1, h);
-    reindex();
-  } else {
-    fields_.push_back(h);
-    index(fields_.size() - 1);
-  }
-  modified_ = true;
+  insert_added(h, front);
+  refresh(id);
 }
 
 void Message::add(std::string_view name, std::string_view value) {
@@ -552,7 +586,24 @@ void Message::add(std::string_view name, std::string_view value) {
   h.name = keep(name);
   h.value = keep(value);
   h.state = HeaderField::State::Added;
-  fields_.push_back(h);
+  insert_added(h, false);
+}
+
+void Message::insert_added(const HeaderField &h, bool front) {
+  std::size_t n = fields_.size();
+  if (front) {
+    fields_.insert(0, h);
+    reindex();
+  } else if (h.id != HeaderId::ContentLength && n &&
+             fields_[n - 1].id == HeaderId::ContentLength &&
+             fields_[n - 1].state == HeaderField::State::Added) {
+    // Built messages keep Content-Length last (readability only; order is free, §7.3.1).
+    fields_.insert(n - 1, h);
+    reindex();
+  } else {
+    fields_.push_back(h);
+    index(fields_.size() - 1);
+  }
   modified_ = true;
 }
 
@@ -567,6 +618,7 @@ std::size_t Message::remove(HeaderId id) {
   if (n) {
     modified_ = true;
     first_[std::size_t(id)] = kNone;
+    refresh(id);
   }
   return n;
 }
@@ -616,8 +668,8 @@ void Message::serialize_to(std::string &out) const {
   out.append(body_);
 }
 
-Message Message::response_to(const Message &req, int code, std::string_view reason,
-                             std::string_view to_tag) {
+Message make_response(const Message &req, int code, std::string_view reason,
+                      std::string_view to_tag) {
   Message r;
   r.set_status_line(code, reason);
   for (const auto &h : req.fields_) {
@@ -631,10 +683,13 @@ Message Message::response_to(const Message &req, int code, std::string_view reas
       r.add(h.id, h.value);
       break;
     case HeaderId::To:
-      if (code > 100 && !to_tag.empty() && req.to().tag().empty())
-        r.add(h.id, std::string(h.value) + ";tag=" + std::string(to_tag));
-      else
+      if (code > 100 && !to_tag.empty() && req.to().tag().empty()) {
+        std::string v(h.value);
+        v.append(";tag=").append(to_tag);
+        r.add(h.id, std::string_view(v));
+      } else {
         r.add(h.id, h.value);
+      }
       break;
     default:
       break;
@@ -642,26 +697,19 @@ Message Message::response_to(const Message &req, int code, std::string_view reas
   }
   r.body_ = {};
   r.add(HeaderId::ContentLength, "0");
-  // Fill the typed fields from the copies so the response is usable like a parsed one.
-  if (const HeaderField *f = r.first(HeaderId::From))
-    parse_name_addr(f->value, r.from_);
-  if (const HeaderField *f = r.first(HeaderId::To))
-    parse_name_addr(f->value, r.to_);
-  if (const HeaderField *f = r.first(HeaderId::CSeq))
-    parse_cseq(f->value, r.cseq_);
-  if (const HeaderField *f = r.first(HeaderId::CallId))
-    r.call_id_ = f->value;
-  r.for_each_value(HeaderId::Via, [&r, first = true](std::string_view v) mutable {
-    if (first)
-      parse_via(v, r.via_);
-    first = false;
-  });
   return r;
 }
 
-Message Message::request(std::string_view method, std::string_view uri) {
+Message make_request(Method method, const RequestParts &p) {
   Message r;
-  r.set_request_line(method, uri);
+  r.set_request_line(method_name(method), p.request_uri);
+  r.add(HeaderId::Via, p.via);
+  r.add(HeaderId::MaxForwards, "70");
+  r.add(HeaderId::From, p.from);
+  r.add(HeaderId::To, p.to);
+  r.add(HeaderId::CallId, p.call_id);
+  r.add(HeaderId::CSeq, CSeq{p.cseq, method_name(method)});
+  r.add(HeaderId::ContentLength, "0");
   return r;
 }
 

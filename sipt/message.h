@@ -174,13 +174,30 @@ public:
   bool has_content_length() const { return has_cl_; }
   std::size_t content_length() const { return content_length_; }
 
-  // --- edits (recorded beside the buffer)
+  // --- edits (recorded beside the buffer). A header is named by its catalogue id and given a
+  // raw value or a typed one (fields.h), printed here once. Editing From, To, Call-ID, CSeq,
+  // Via or Max-Forwards refreshes the typed view of it above.
   void set_request_line(std::string_view method, std::string_view uri);
   void set_status_line(int code, std::string_view reason);
   // Replaces the first row of `id` (adds one at the end if absent).
   void set(HeaderId id, std::string_view value);
+  template <Printable T> void set(HeaderId id, const T &value) { set(id, to_text(value)); }
   // Appends a row, or inserts it before every other row of the message when `front`.
   void add(HeaderId id, std::string_view value, bool front = false);
+  template <Printable T> void add(HeaderId id, const T &value, bool front = false) {
+    add(id, std::string_view(to_text(value)), front);
+  }
+  // One row holding several values, comma-separated (§7.3.1; List headers only).
+  template <Printable T> void add_list(HeaderId id, std::span<const T> values) {
+    std::string s;
+    for (const T &v : values) {
+      if (!s.empty())
+        s += ", ";
+      print(s, v);
+    }
+    add(id, std::string_view(s));
+  }
+  // A header by name: catalogue names (and compact forms) get their id, others travel as Other.
   void add(std::string_view name, std::string_view value);
   // Removes every row of `id`; returns how many.
   std::size_t remove(HeaderId id);
@@ -196,21 +213,17 @@ public:
     return s;
   }
 
-  // A response to `req` built as §8.2.6.2 says: Via rows, From, To (with `to_tag` added if the
-  // request had none and the code is above 100), Call-ID and CSeq copied.
-  static Message response_to(const Message &req, int code, std::string_view reason,
-                             std::string_view to_tag = {});
-  // A new request with only a request line; add header fields with add().
-  static Message request(std::string_view method, std::string_view uri);
-
   // Copies text into storage owned by this message; the view stays valid while it lives.
   std::string_view keep(std::string_view s);
 
 private:
   friend Status parse(std::string_view, const ParseOptions &, Message &, SipCounters *);
   friend Status analyse(Message &m);
+  friend Message make_response(const Message &, int, std::string_view, std::string_view);
   static constexpr uint8_t kNone = 0xff, kFar = 0xfe;
   const HeaderField *find_slow(HeaderId id) const;
+  void refresh(HeaderId id); // the typed view of an edited core header
+  void insert_added(const HeaderField &h, bool front);
   void clear();
   void reindex();
   void index(std::size_t i) { index_as(i, fields_[i].id); }
@@ -242,8 +255,82 @@ private:
 
   bool modified_ = false, start_modified_ = false, body_modified_ = false, dup_single_ = false;
   bool pristine_ = true; // freshly constructed: clear() has nothing to undo
-  std::vector<std::unique_ptr<std::string>> owned_;
+  // keep()'s storage: chunks that never move, so views into them stay valid.
+  struct Chunk {
+    std::unique_ptr<char[]> data;
+    std::size_t size = 0, used = 0;
+  };
+  std::vector<Chunk> owned_;
 };
+
+// Header fields handed to the user agent for a message it builds (the INVITE's
+// P-Asserted-Identity, a BYE's Content-Disposition ...): each row a catalogue id, or a name for
+// a header outside the catalogue, with a value printed from a typed value or given raw. Applied
+// in order with Message::add(); the values are printed when added here, never parsed back.
+class HeaderList {
+public:
+  HeaderList &add(HeaderId id, std::string_view value) {
+    rows_.push_back({id, {}, std::string(value)});
+    return *this;
+  }
+  template <Printable T> HeaderList &add(HeaderId id, const T &value) {
+    rows_.push_back({id, {}, to_text(value)});
+    return *this;
+  }
+  template <Printable T> HeaderList &add_list(HeaderId id, std::span<const T> values) {
+    std::string s;
+    for (const T &v : values) {
+      if (!s.empty())
+        s += ", ";
+      print(s, v);
+    }
+    rows_.push_back({id, {}, std::move(s)});
+    return *this;
+  }
+  HeaderList &add(std::string_view name, std::string_view value) {
+    HeaderId id = lookup_header(name);
+    rows_.push_back(
+        {id, id == HeaderId::Other ? std::string(name) : std::string(), std::string(value)});
+    return *this;
+  }
+  bool empty() const { return rows_.empty(); }
+  std::size_t size() const { return rows_.size(); }
+  void apply_to(Message &m) const {
+    for (const Row &r : rows_)
+      if (r.id == HeaderId::Other)
+        m.add(std::string_view(r.name), std::string_view(r.value));
+      else
+        m.add(r.id, std::string_view(r.value));
+  }
+
+private:
+  struct Row {
+    HeaderId id;
+    std::string name; // Other only
+    std::string value;
+  };
+  std::vector<Row> rows_;
+};
+
+// --- building messages (the habit of reSIProcate's Helper::makeRequest / makeResponse) --------
+
+// §8.1.1: a request outside a dialog. `via` is the complete top Via value (fresh branch,
+// §8.1.1.7); From carries its tag in its params; Max-Forwards 70 (§8.1.1.6); Content-Length 0
+// until set_body(). Add Contact, Route, Supported ... with add().
+struct RequestParts {
+  std::string_view request_uri;
+  NameAddr from, to;
+  std::string_view call_id;
+  uint32_t cseq = 1;
+  std::string_view via;
+};
+Message make_request(Method method, const RequestParts &parts);
+
+// §8.2.6.2: a response to `req`: its Via rows, From, To (with `to_tag` added if the request had
+// none and the code is above 100), Call-ID and CSeq copied (compact names are written out in
+// full, §7.3.3), Content-Length 0 until set_body().
+Message make_response(const Message &req, int code, std::string_view reason,
+                      std::string_view to_tag = {});
 
 // Parses one message. Datagram framing: the body is Content-Length octets (or the rest of the
 // datagram if absent) and trailing octets are ignored (RFC 4475 §3.1.1.8). Stream framing:

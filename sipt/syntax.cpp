@@ -16,6 +16,19 @@ std::string unquote(std::string_view q) {
   return out;
 }
 
+std::string quote(std::string_view t) {
+  std::string out;
+  out.reserve(t.size() + 2);
+  out.push_back('"');
+  for (char c : t) {
+    if (c == '"' || c == '\\')
+      out.push_back('\\');
+    out.push_back(c == '\r' || c == '\n' ? ' ' : c);
+  }
+  out.push_back('"');
+  return out;
+}
+
 static int hexval(char c) {
   if (c >= '0' && c <= '9')
     return c - '0';

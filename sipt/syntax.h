@@ -215,6 +215,9 @@ struct Scanner {
 
 // Removes the quotes and quoted-pair backslashes of a quoted-string.
 std::string unquote(std::string_view quoted);
+// The quoted-string for plain text: '"' and '\\' become quoted-pairs; CR and LF, which no
+// quoted-string may hold (§25.1 qdtext), become spaces.
+std::string quote(std::string_view text);
 // Decodes %HH escapes (RFC 3261 §19.1.2); a '%' not followed by two hex digits is kept as is
 // (RFC 4475 §3.1.1.5 shows such a '%' is not an escape).
 std::string unescape(std::string_view s);

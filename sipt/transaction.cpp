@@ -88,19 +88,28 @@ std::string server_key(const Message &m) {
   return k;
 }
 
-std::string build_cancel(const Message &inv) {
-  std::string s = "CANCEL " + std::string(inv.request_uri_text()) + " SIP/2.0\r\n";
-  s += "Via: " + first_value(inv, HeaderId::Via) + "\r\n";
-  s += "Max-Forwards: 70\r\n";
-  s += "From: " + std::string(inv.first(HeaderId::From)->value) + "\r\n";
-  s += "To: " + std::string(inv.first(HeaderId::To)->value) + "\r\n";
-  s += "Call-ID: " + std::string(inv.call_id()) + "\r\n";
-  s += "CSeq: " + std::to_string(inv.cseq().number) + " CANCEL\r\n";
+namespace {
+// §9.1 CANCEL and §17.1.1.3 ACK for a non-2xx: the INVITE's Request-URI, top Via, From, Call-ID,
+// CSeq number and Route rows, with the method's name in CSeq; To as given.
+Message invite_sibling(Method method, const Message &inv, std::string_view to) {
+  Message r;
+  r.set_request_line(method_name(method), inv.request_uri_text());
+  r.add(HeaderId::Via, std::string_view(first_value(inv, HeaderId::Via)));
+  r.add(HeaderId::MaxForwards, "70");
+  r.add(HeaderId::From, inv.first(HeaderId::From)->value);
+  r.add(HeaderId::To, to);
+  r.add(HeaderId::CallId, inv.call_id());
+  r.add(HeaderId::CSeq, CSeq{inv.cseq().number, method_name(method)});
   for (const auto &h : inv.fields())
     if (h.id == HeaderId::Route && h.state != HeaderField::State::Removed)
-      s += "Route: " + std::string(h.value) + "\r\n";
-  s += "Content-Length: 0\r\n\r\n";
-  return s;
+      r.add(HeaderId::Route, h.value);
+  r.add(HeaderId::ContentLength, "0");
+  return r;
+}
+} // namespace
+
+Message make_cancel(const Message &inv) {
+  return invite_sibling(Method::CANCEL, inv, inv.first(HeaderId::To)->value);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -287,21 +296,9 @@ bool TransactionLayer::send(Transaction &tx, std::string_view bytes) {
 }
 
 std::string TransactionLayer::make_ack(const Transaction &tx, const Message &resp) const {
-  // §17.1.1.3: Request-URI, Call-ID, From, CSeq number and the top Via of the request; To of
-  // the response (with its tag); the request's Route header fields.
-  const Message &req = *tx.request_msg_;
-  std::string s = "ACK " + std::string(req.request_uri_text()) + " SIP/2.0\r\n";
-  s += "Via: " + first_value(req, HeaderId::Via) + "\r\n";
-  s += "Max-Forwards: 70\r\n";
-  s += "From: " + std::string(req.first(HeaderId::From)->value) + "\r\n";
-  s += "To: " + std::string(resp.first(HeaderId::To)->value) + "\r\n";
-  s += "Call-ID: " + std::string(req.call_id()) + "\r\n";
-  s += "CSeq: " + std::to_string(req.cseq().number) + " ACK\r\n";
-  for (const auto &h : req.fields())
-    if (h.id == HeaderId::Route && h.state != HeaderField::State::Removed)
-      s += "Route: " + std::string(h.value) + "\r\n";
-  s += "Content-Length: 0\r\n\r\n";
-  return s;
+  // §17.1.1.3: To of the response (with its tag), the rest from the request.
+  return invite_sibling(Method::ACK, *tx.request_msg_, resp.first(HeaderId::To)->value)
+      .serialize();
 }
 
 // --- actions ---------------------------------------------------------------------------------
@@ -540,7 +537,7 @@ bool TransactionLayer::receive(const Message &m, const Peer &from) {
   counters_.inc(SipTxCounter::server_created);
   if (invite) {
     // §17.2.1: a 100 Trying at once, so the client stops retransmitting.
-    Message trying = Message::response_to(*t->request_msg_, 100, "Trying");
+    Message trying = make_response(*t->request_msg_, 100, "Trying");
     t->last_response_ = trying.serialize();
     send(*t, t->last_response_);
   }

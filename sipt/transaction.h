@@ -195,6 +195,6 @@ std::string client_key(const Message &m);
 std::string server_key(const Message &m);
 
 // CANCEL for an INVITE (§9.1): same Request-URI, Call-ID, From, To, CSeq number, top Via, Route.
-std::string build_cancel(const Message &invite);
+Message make_cancel(const Message &invite);
 
 } // namespace mgc::sipt

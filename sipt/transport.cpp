@@ -263,7 +263,7 @@ void Transport::deliver(std::string_view bytes, const Peer &from, Framing framin
         m.first(HeaderId::CallId) && m.method() != Method::ACK) {
       SipError e;
       std::string_view reason = error_of(st, e) ? error_info(e).reason : "Bad Request";
-      Message r = Message::response_to(m, st.code(), reason);
+      Message r = make_response(m, st.code(), reason);
       send(r.serialize(), from);
       counters_.inc(SipTransportCounter::malformed_answered);
     } else {

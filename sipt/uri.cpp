@@ -313,6 +313,19 @@ bool is_host(std::string_view s) {
   return true;
 }
 
+std::string telephone_number(const Uri &u) {
+  if (u.scheme == UriScheme::Other || !u.has_user)
+    return {};
+  std::string n;
+  for (char c : u.user_without_params()) {
+    if (is_digit(c) || (c == '+' && n.empty()))
+      n.push_back(c);
+    else if (c != '-' && c != '.' && c != '(' && c != ')')
+      return {};
+  }
+  return n == "+" ? std::string() : n;
+}
+
 bool Uri::param(std::string_view name, std::string_view *value) const {
   std::string_view p = params;
   while (!p.empty()) {

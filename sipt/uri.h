@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 namespace mgc::sipt {
@@ -29,7 +30,15 @@ struct Uri {
   bool ipv6() const { return !host.empty() && host.front() == '['; }
   // uri-parameter lookup, case-insensitive name; value empty for a flag parameter.
   bool param(std::string_view name, std::string_view *value = nullptr) const;
+  // The user part without the parameters a telephone-subscriber user may carry (§19.1.6:
+  // "+4930123;phone-context=x" -> "+4930123").
+  std::string_view user_without_params() const { return user.substr(0, user.find(';')); }
 };
+
+// The telephone number a sip/sips URI's user part or a tel URI names (RFC 3966 §5.1.1 as RFC
+// 3261 §19.1.6 carries it): digits with an optional leading '+', visual separators ("-" "."
+// "(" ")") removed, parameters dropped. Empty if the URI names no telephone number.
+std::string telephone_number(const Uri &u);
 
 // False if `text` is not a URI of the grammar above (LWS is never allowed inside a URI).
 bool parse_uri(std::string_view text, Uri &out);

@@ -43,16 +43,18 @@ std::string UserAgent::contact_uri() const {
   return s;
 }
 
-std::string UserAgent::contact_value() const {
-  std::string s = "<";
-  s += contact_uri();
-  s += '>';
-  return s;
-}
-
 std::string UserAgent::via() const {
-  return "SIP/2.0/" + std::string(transport_name(cfg_.transport)) + " " + cfg_.contact_host +
-         ":" + std::to_string(cfg_.contact_port) + ";branch=" + new_branch() + ";rport";
+  // §8.1.1.7 a fresh branch; RFC 3581 §3 rport asks for the response at the source port.
+  const std::string params = ";branch=" + new_branch() + ";rport";
+  Via v;
+  v.protocol = "SIP";
+  v.version = "2.0";
+  v.transport = transport_name(cfg_.transport);
+  v.host = cfg_.contact_host;
+  v.port = cfg_.contact_port;
+  v.has_port = true;
+  v.params = params;
+  return to_text(v);
 }
 
 Call *UserAgent::call_by_id(uint64_t id) {
@@ -127,22 +129,9 @@ void UserAgent::receive(const Message &m, const Peer &from) {
 }
 
 void UserAgent::respond(Transaction &tx, const Message &req, int code, std::string_view reason,
-                        std::string_view extra, std::string_view to_tag) {
-  Message r = Message::response_to(req, code, reason, to_tag);
-  if (!extra.empty()) {
-    // extra: "Name: value\r\n" rows
-    std::string_view e = extra;
-    while (!e.empty()) {
-      std::size_t eol = e.find("\r\n");
-      std::string_view line = e.substr(0, eol);
-      std::size_t colon = line.find(':');
-      if (colon != std::string_view::npos)
-        r.add(trim_lws(line.substr(0, colon)), trim_lws(line.substr(colon + 1)));
-      if (eol == std::string_view::npos)
-        break;
-      e.remove_prefix(eol + 2);
-    }
-  }
+                        const HeaderList &extra, std::string_view to_tag) {
+  Message r = make_response(req, code, reason, to_tag);
+  extra.apply_to(r);
   layer_.respond(tx, r);
 }
 
@@ -170,16 +159,16 @@ void UserAgent::on_request(Transaction *tx, const Message &req, const Peer &from
   // RFC 6086 §5.2.2 / §11.6: an INFO for a package we did not list is a 469, whatever its body.
   if (req.method() == Method::INFO) {
     if (const HeaderField *ip = req.first(HeaderId::InfoPackage)) {
-      std::string_view pkg = trim_lws(ip->value);
-      pkg = trim_lws(pkg.substr(0, pkg.find(';')));
+      TokenValue pkg;
       bool known = false;
-      for (const auto &r : cfg_.recv_info)
-        known = known || iequals(r, pkg);
+      if (parse_token_value(ip->value, pkg))
+        for (const auto &r : cfg_.recv_info)
+          known = known || iequals(r, pkg.token);
       if (!known) {
         std::string ri;
         for (const auto &r : cfg_.recv_info)
           ri += (ri.empty() ? "" : ", ") + r;
-        respond(*tx, req, 469, "Bad Info Package", "Recv-Info: " + ri + "\r\n");
+        respond(*tx, req, 469, "Bad Info Package", HeaderList().add(HeaderId::RecvInfo, ri));
         return;
       }
     }
@@ -190,13 +179,13 @@ void UserAgent::on_request(Transaction *tx, const Message &req, const Peer &from
     counters_.inc(SipUaCounter::rejected_by_checks);
     SipError e;
     std::string_view reason = error_of(v.status, e) ? error_info(e).reason : "Bad Request";
-    std::string extra;
+    HeaderList extra; // §8.2.2.3 Unsupported, §8.2.1 Allow, §8.2.3 Accept
     if (!v.unsupported.empty())
-      extra += "Unsupported: " + v.unsupported + "\r\n";
+      extra.add(HeaderId::Unsupported, v.unsupported);
     if (!v.allow.empty())
-      extra += "Allow: " + v.allow + "\r\n";
+      extra.add(HeaderId::Allow, v.allow);
     if (!v.accept.empty())
-      extra += "Accept: " + v.accept + "\r\n";
+      extra.add(HeaderId::Accept, v.accept);
     respond(*tx, req, v.status.code(), reason, extra, new_tag());
     return;
   }
@@ -216,7 +205,7 @@ void UserAgent::on_request(Transaction *tx, const Message &req, const Peer &from
     if (c->state_ == Call::State::Initial || c->state_ == Call::State::Early) {
       // §9.2: the INVITE is answered 487.
       c->cancelled_ = true;
-      Message r = Message::response_to(*c->invite_, 487, "Request Terminated",
+      Message r = make_response(*c->invite_, 487, "Request Terminated",
                                        c->dialog_.local_tag);
       layer_.respond(*inv, r);
       events_.on_cancelled(*c);
@@ -227,8 +216,10 @@ void UserAgent::on_request(Transaction *tx, const Message &req, const Peer &from
   if (req.method() == Method::OPTIONS && !in_dialog) {
     counters_.inc(SipUaCounter::options_answered);
     respond(*tx, req, 200, "OK",
-            "Allow: " + allow_value(cfg_.policy) + "\r\nAccept: application/sdp, " +
-                "application/isup, multipart/mixed\r\nSupported: 100rel\r\n",
+            HeaderList()
+                .add(HeaderId::Allow, allow_value(cfg_.policy))
+                .add(HeaderId::Accept, "application/sdp, application/isup, multipart/mixed")
+                .add(HeaderId::Supported, "100rel"),
             new_tag());
     return;
   }
@@ -271,7 +262,7 @@ void UserAgent::on_request(Transaction *tx, const Message &req, const Peer &from
       return;
     }
     if (req.method() == Method::INVITE && c->reinvite_tx_ && layer_.find(c->reinvite_tx_)) {
-      respond(*tx, req, 500, "Server Internal Error", "Retry-After: 1\r\n");
+      respond(*tx, req, 500, "Server Internal Error", HeaderList().add(HeaderId::RetryAfter, "1"));
       return;
     }
   }
@@ -285,7 +276,7 @@ void UserAgent::on_request(Transaction *tx, const Message &req, const Peer &from
     events_.on_bye(*c, req);
     std::string ct, body;
     events_.bye_answer(*c, ct, body);
-    Message r = Message::response_to(req, 200, "OK");
+    Message r = make_response(req, 200, "OK");
     if (!body.empty())
       r.set_body(ct, body);
     layer_.respond(*tx, r);
@@ -301,8 +292,8 @@ void UserAgent::on_request(Transaction *tx, const Message &req, const Peer &from
   case Method::UPDATE: {
     std::string answer;
     events_.on_update(*c, req, answer);
-    Message r = Message::response_to(req, 200, "OK");
-    r.add(HeaderId::Contact, contact_value());
+    Message r = make_response(req, 200, "OK");
+    r.add(HeaderId::Contact, NameAddr::of(contact_uri()));
     if (!answer.empty())
       r.set_body("application/sdp", answer);
     layer_.respond(*tx, r);
@@ -311,24 +302,9 @@ void UserAgent::on_request(Transaction *tx, const Message &req, const Peer &from
   case Method::PRACK: {
     // RFC 3262 §3: the PRACK's RAck names the reliable provisional it acknowledges.
     const HeaderField *ra = req.first(HeaderId::RAck);
-    std::string expect = std::to_string(c->rseq_) + " " + std::to_string(c->invite_->cseq().number) +
-                         " INVITE";
-    auto norm = [](std::string_view s) {
-      std::string o;
-      bool sp = false;
-      for (char ch : trim_lws(s)) {
-        if (ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n') {
-          sp = true;
-          continue;
-        }
-        if (sp && !o.empty())
-          o += ' ';
-        sp = false;
-        o += ch;
-      }
-      return o;
-    };
-    if (!ra || c->reliable_1xx_.empty() || norm(ra->value) != expect) {
+    RAckValue rack;
+    if (!ra || c->reliable_1xx_.empty() || !parse_rack(ra->value, rack) || rack.rseq != c->rseq_ ||
+        rack.cseq.number != c->invite_->cseq().number || rack.cseq.method != "INVITE") {
       counters_.inc(SipUaCounter::answered_481);
       respond(*tx, req, 481, "Call/Transaction Does Not Exist");
       break;
@@ -348,7 +324,8 @@ void UserAgent::on_request(Transaction *tx, const Message &req, const Peer &from
     events_.on_reinvite(*c, req);
     break;
   default:
-    respond(*tx, req, 405, "Method Not Allowed", "Allow: " + allow_value(cfg_.policy) + "\r\n");
+    respond(*tx, req, 405, "Method Not Allowed",
+            HeaderList().add(HeaderId::Allow, allow_value(cfg_.policy)));
     break;
   }
 }
@@ -414,33 +391,53 @@ void UserAgent::stop_2xx_retransmit(Call &c) {
 }
 
 // --- UAC half --------------------------------------------------------------------------------
+Message UserAgent::make_invite(std::string_view request_uri, std::string_view from,
+                               std::string_view to) const {
+  const std::string tag = ";tag=" + new_tag(); // §8.1.1.3
+  const std::string call_id = new_tag() + new_tag() + "@" + cfg_.contact_host; // §8.1.1.4
+  const std::string top_via = via();
+  const std::string contact = contact_uri();
+  RequestParts p;
+  p.request_uri = request_uri;
+  p.from = NameAddr::of(from, tag);
+  p.to = NameAddr::of(to);
+  p.call_id = call_id;
+  p.cseq = 1;
+  p.via = top_via;
+  Message m = make_request(Method::INVITE, p);
+  m.add(HeaderId::Contact, NameAddr::of(contact)); // §8.1.1.8
+  m.add(HeaderId::Allow, allow_value(cfg_.policy));
+  m.add(HeaderId::Supported, "100rel"); // RFC 3262 §4
+  return m;
+}
+
 Call *UserAgent::invite(std::string_view request_uri, std::string_view from, std::string_view to,
                         const Peer &peer, std::string_view content_type, std::string_view body,
-                        std::string_view extra) {
+                        const HeaderList &extra) {
+  Message m = make_invite(request_uri, from, to);
+  extra.apply_to(m);
+  if (!content_type.empty() || !body.empty())
+    m.set_body(content_type, body);
+  return invite(m, peer);
+}
+
+Call *UserAgent::invite(const Message &req, const Peer &peer) {
+  if (!req.is_request() || req.method() != Method::INVITE || req.call_id().empty() ||
+      !req.to().tag().empty())
+    return nullptr;
+  Transaction *tx = layer_.send_request(req, peer); // serialised here, once
+  if (!tx)
+    return nullptr;
   auto c = std::make_unique<Call>();
   c->ua_ = this;
   c->id_ = ++next_call_;
   c->uas_ = false;
-  std::string tag = new_tag();
-  std::string s = "INVITE " + std::string(request_uri) + " SIP/2.0\r\n";
-  s += "Via: " + via() + "\r\nMax-Forwards: 70\r\n";
-  s += "From: <" + std::string(from) + ">;tag=" + tag + "\r\n";
-  s += "To: <" + std::string(to) + ">\r\n";
-  s += "Call-ID: " + new_tag() + new_tag() + "@" + cfg_.contact_host + "\r\n";
-  s += "CSeq: 1 INVITE\r\nContact: <" + contact_uri() + ">\r\n";
-  s += "Allow: " + allow_value(cfg_.policy) + "\r\nSupported: 100rel\r\n";
-  s += extra;
-  if (!content_type.empty())
-    s += "Content-Type: " + std::string(content_type) + "\r\n";
-  s += "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n";
-  s += body;
-  c->invite_bytes_ = s;
+  // The INVITE as the transaction sent it: CANCEL (§9.1) and the dialog (§12.1.2) are built
+  // from it later.
+  c->invite_bytes_ = std::string(tx->request().bytes());
   c->invite_ = std::make_unique<Message>();
-  if (!parse(c->invite_bytes_, ParseOptions{}, *c->invite_).ok())
-    return nullptr;
-  Transaction *tx = layer_.send_request(*c->invite_, peer);
-  if (!tx)
-    return nullptr;
+  (void)parse(c->invite_bytes_, ParseOptions{}, *c->invite_);
+  c->dialog_.call_id = std::string(c->invite_->call_id());
   c->invite_tx_ = tx->id();
   c->dialog_.peer = peer;
   client_txs_[tx->id()] = {c->id_, Method::INVITE};
@@ -450,15 +447,14 @@ Call *UserAgent::invite(std::string_view request_uri, std::string_view from, std
   return raw;
 }
 
-Transaction *UserAgent::send_in_dialog(Call &c, std::string_view method, std::string_view extra,
+Transaction *UserAgent::send_in_dialog(Call &c, Message &req, const HeaderList &extra,
                                        std::string_view content_type, std::string_view body) {
-  std::string bytes = c.dialog_.make_request(method, via(), extra, content_type, body);
-  Message m;
-  if (!parse(bytes, ParseOptions{}, m).ok())
-    return nullptr;
-  Transaction *tx = layer_.send_request(m, c.dialog_.peer);
+  extra.apply_to(req);
+  if (!content_type.empty() || !body.empty())
+    req.set_body(content_type, body);
+  Transaction *tx = layer_.send_request(req, c.dialog_.peer);
   if (tx)
-    client_txs_[tx->id()] = {c.id_, method_of(method)};
+    client_txs_[tx->id()] = {c.id_, req.method()};
   return tx;
 }
 
@@ -477,7 +473,9 @@ void UserAgent::on_uac_invite_response(Call &c, const Message &r) {
       c.state_ = Call::State::Early;
       if (is_reliable_provisional(r)) { // RFC 3262 §4: PRACK it
         counters_.inc(SipUaCounter::prack_sent);
-        send_in_dialog(c, "PRACK", "RAck: " + rack_for(r) + "\r\n", {}, {});
+        Message prack = c.dialog_.make_request(Method::PRACK, via());
+        prack.add(HeaderId::RAck, rack_for(r));
+        send_in_dialog(c, prack);
       }
     }
     events_.on_provisional(c, r);
@@ -495,7 +493,8 @@ void UserAgent::on_uac_invite_response(Call &c, const Message &r) {
       index(c);
       c.state_ = Call::State::Confirmed;
       // §13.2.2.4: the ACK for a 2xx is a new transaction-less request with the INVITE's CSeq.
-      c.ack_bytes_ = c.dialog_.make_request("ACK", via(), {}, {}, {}, c.invite_->cseq().number);
+      c.ack_bytes_ =
+          c.dialog_.make_request(Method::ACK, via(), c.invite_->cseq().number).serialize();
       c.forget_invite(); // confirmed: no CANCEL (§9.1), a repeated 2xx gets ack_bytes_
     }
     send_(c.ack_bytes_, c.dialog_.peer);
@@ -510,15 +509,18 @@ void UserAgent::on_uac_invite_response(Call &c, const Message &r) {
 }
 
 bool UserAgent::probe(std::string_view target_uri, const Peer &peer, ProbeFn done) {
-  std::string s = "OPTIONS " + std::string(target_uri) + " SIP/2.0\r\n";
-  s += "Via: " + via() + "\r\nMax-Forwards: 70\r\n";
-  s += "From: <" + contact_uri() + ">;tag=" + new_tag() + "\r\n";
-  s += "To: <" + std::string(target_uri) + ">\r\n";
-  s += "Call-ID: " + new_tag() + new_tag() + "@" + cfg_.contact_host + "\r\n";
-  s += "CSeq: 1 OPTIONS\r\nAccept: application/sdp\r\nContent-Length: 0\r\n\r\n";
-  Message m;
-  if (!parse(s, ParseOptions{}, m).ok())
-    return false;
+  const std::string tag = ";tag=" + new_tag();
+  const std::string call_id = new_tag() + new_tag() + "@" + cfg_.contact_host;
+  const std::string top_via = via();
+  const std::string from = contact_uri();
+  RequestParts p;
+  p.request_uri = target_uri;
+  p.from = NameAddr::of(from, tag);
+  p.to = NameAddr::of(target_uri);
+  p.call_id = call_id;
+  p.via = top_via;
+  Message m = make_request(Method::OPTIONS, p); // §11.1
+  m.add(HeaderId::Accept, "application/sdp");
   Transaction *tx = layer_.send_request(m, peer);
   if (!tx)
     return false;
@@ -551,8 +553,8 @@ void UserAgent::on_response(Transaction &tx, const Message &r) {
       on_uac_invite_response(*c, r);
     else if (r.status_code() >= 200 && r.status_code() < 300) {
       // our re-INVITE answered: ACK it
-      std::string ack =
-          c->dialog_.make_request("ACK", via(), {}, {}, {}, tx.request().cseq().number);
+      const std::string ack =
+          c->dialog_.make_request(Method::ACK, via(), tx.request().cseq().number).serialize();
       send_(ack, c->dialog_.peer);
     }
   } else if (m == Method::BYE && r.status_code() >= 200) {
@@ -600,8 +602,8 @@ bool Call::provisional(int code, std::string_view reason, std::string_view ct,
   Transaction *tx = ua_->layer_.find(invite_tx_);
   if (!tx)
     return false;
-  Message r = Message::response_to(*invite_, code, reason, dialog_.local_tag);
-  r.add(HeaderId::Contact, ua_->contact_value());
+  Message r = make_response(*invite_, code, reason, dialog_.local_tag);
+  r.add(HeaderId::Contact, NameAddr::of(ua_->contact_uri()));
   if (reliable) {
     // RFC 3262 §3: only one unacknowledged reliable provisional at a time.
     if (!reliable_1xx_.empty())
@@ -640,8 +642,8 @@ bool Call::answer(std::string_view ct, std::string_view body) {
   Transaction *tx = ua_->layer_.find(invite_tx_);
   if (!tx)
     return false;
-  Message r = Message::response_to(*invite_, 200, "OK", dialog_.local_tag);
-  r.add(HeaderId::Contact, ua_->contact_value());
+  Message r = make_response(*invite_, 200, "OK", dialog_.local_tag);
+  r.add(HeaderId::Contact, NameAddr::of(ua_->contact_uri()));
   if (!body.empty())
     r.set_body(ct, body);
   if (!ua_->layer_.respond(*tx, r))
@@ -661,8 +663,8 @@ bool Call::answer_reinvite(std::string_view ct, std::string_view body) {
   Transaction *tx = ua_->layer_.find(reinvite_tx_);
   if (!tx)
     return false;
-  Message r = Message::response_to(tx->request(), 200, "OK");
-  r.add(HeaderId::Contact, ua_->contact_value());
+  Message r = make_response(tx->request(), 200, "OK");
+  r.add(HeaderId::Contact, NameAddr::of(ua_->contact_uri()));
   if (!body.empty())
     r.set_body(ct, body);
   reinvite_tx_ = 0;
@@ -679,9 +681,9 @@ bool Call::reject(int code, std::string_view reason, int q850) {
   Transaction *tx = ua_->layer_.find(invite_tx_);
   if (!tx)
     return false;
-  Message r = Message::response_to(*invite_, code, reason, dialog_.local_tag);
+  Message r = make_response(*invite_, code, reason, dialog_.local_tag);
   if (q850 >= 0)
-    r.add(HeaderId::Reason, reason_q850(q850));
+    r.add(HeaderId::Reason, q850_reason(q850)); // RFC 3326 §2
   ua_->layer_.respond(*tx, r);
   ua_->terminate(*this);
   return true;
@@ -693,14 +695,9 @@ bool Call::cancel(int q850) {
   // §9.1: not before a provisional response has arrived.
   if (!provisional_seen_)
     return false;
-  std::string c = build_cancel(*invite_);
-  if (q850 >= 0) {
-    std::size_t end = c.rfind("Content-Length:");
-    c.insert(end, "Reason: " + reason_q850(q850) + "\r\n");
-  }
-  Message m;
-  if (!parse(c, ParseOptions{}, m).ok())
-    return false;
+  Message m = make_cancel(*invite_);
+  if (q850 >= 0)
+    m.add(HeaderId::Reason, q850_reason(q850)); // RFC 3326 §2: a CANCEL may carry it
   Transaction *tx = ua_->layer_.send_request(m, dialog_.peer);
   if (tx)
     ua_->client_txs_[tx->id()] = {id_, Method::CANCEL};
@@ -709,28 +706,32 @@ bool Call::cancel(int q850) {
 }
 
 bool Call::bye(int q850, std::string_view text, std::string_view ct, std::string_view body,
-               std::string_view extra_headers) {
+               const HeaderList &extra) {
   if (!have_dialog_ || state_ == State::Terminated || state_ == State::Initial)
     return false;
-  std::string extra = q850 >= 0 ? "Reason: " + reason_q850(q850, text) + "\r\n" : "";
-  extra += extra_headers;
-  Transaction *tx = ua_->send_in_dialog(*this, "BYE", extra, ct, body);
+  Message m = dialog_.make_request(Method::BYE, ua_->via());
+  if (q850 >= 0) {
+    const std::string quoted = text.empty() ? std::string() : quote(text);
+    m.add(HeaderId::Reason, q850_reason(q850, quoted)); // RFC 3326 §2
+  }
+  Transaction *tx = ua_->send_in_dialog(*this, m, extra, ct, body);
   if (!tx)
     ua_->terminate(*this);
   return tx != nullptr;
 }
 
-bool Call::info(std::string_view ct, std::string_view body, std::string_view extra) {
+bool Call::info(std::string_view ct, std::string_view body, const HeaderList &extra) {
   if (!have_dialog_ || state_ == State::Terminated)
     return false;
-  return ua_->send_in_dialog(*this, "INFO", extra, ct, body) != nullptr;
+  Message m = dialog_.make_request(Method::INFO, ua_->via());
+  return ua_->send_in_dialog(*this, m, extra, ct, body) != nullptr;
 }
 
 bool Call::update(std::string_view ct, std::string_view body) {
   if (!have_dialog_ || state_ == State::Terminated || offer_tx_)
     return false;
-  Transaction *tx = ua_->send_in_dialog(*this, "UPDATE", "Contact: " + ua_->contact_value() + "\r\n",
-                                        ct, body);
+  Message m = dialog_.make_request(Method::UPDATE, ua_->via()); // with our Contact (RFC 3311 §5.1)
+  Transaction *tx = ua_->send_in_dialog(*this, m, {}, ct, body);
   if (tx)
     offer_tx_ = tx->id();
   return tx != nullptr;
@@ -739,7 +740,8 @@ bool Call::update(std::string_view ct, std::string_view body) {
 bool Call::reinvite(std::string_view ct, std::string_view body) {
   if (!have_dialog_ || state_ != State::Confirmed || offer_tx_)
     return false;
-  Transaction *tx = ua_->send_in_dialog(*this, "INVITE", {}, ct, body);
+  Message m = dialog_.make_request(Method::INVITE, ua_->via());
+  Transaction *tx = ua_->send_in_dialog(*this, m, {}, ct, body);
   if (tx)
     offer_tx_ = tx->id();
   return tx != nullptr;

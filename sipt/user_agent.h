@@ -64,9 +64,9 @@ public:
   State state() const { return state_; }
   Dialog &dialog() { return dialog_; }
   uint64_t id() const { return id_; }
-  // The INVITE as sent (UAC) or received (UAS); empty once the call is established (the
-  // dialog holds what in-dialog requests need, and the copy is the bulk of a call's memory).
-  const std::string &invite_bytes() const { return invite_bytes_; }
+  // The Call-ID of the call's dialog (§12): a UAC knows it from the INVITE it built, before any
+  // response; a UAS from the INVITE it received.
+  std::string_view call_id() const { return dialog_.call_id; }
 
   // --- UAS half
   bool provisional(int code, std::string_view reason, std::string_view content_type = {},
@@ -76,12 +76,12 @@ public:
   bool answer_reinvite(std::string_view content_type, std::string_view body);
   // --- UAC half
   bool cancel(int q850 = -1);
-  // --- both, once the dialog exists
+  // --- both, once the dialog exists. `extra`: header fields the request carries besides what
+  // the dialog gives it (a body's Content-Disposition, ...).
   bool bye(int q850 = 16, std::string_view text = "Normal call clearing",
            std::string_view content_type = {}, std::string_view body = {},
-           std::string_view extra_headers = {});
-  bool info(std::string_view content_type, std::string_view body,
-            std::string_view extra_headers = {});
+           const HeaderList &extra = {});
+  bool info(std::string_view content_type, std::string_view body, const HeaderList &extra = {});
   bool update(std::string_view content_type, std::string_view body);
   bool reinvite(std::string_view content_type, std::string_view body);
 
@@ -97,7 +97,9 @@ private:
   uint64_t invite_tx_ = 0;      // the INVITE transaction (server or client)
   uint64_t reinvite_tx_ = 0;    // a pending incoming re-INVITE
   uint64_t offer_tx_ = 0;       // our re-INVITE / UPDATE awaiting its final response
-  std::string invite_bytes_;    // our INVITE (UAC) / the received one (UAS), until established
+  // The INVITE as sent (UAC) or received (UAS), until established (the dialog holds what
+  // in-dialog requests need, and the copy is the bulk of a call's memory).
+  std::string invite_bytes_;
   std::unique_ptr<Message> invite_;
   void forget_invite();         // the INVITE has its final answer and no CANCEL can follow
   std::string ack_bytes_;       // UAC: ACK for the 2xx, re-sent on retransmitted 2xx
@@ -129,10 +131,18 @@ public:
   // Feed every message the transport delivers.
   void receive(const Message &m, const Peer &from);
 
-  // UAC half: a new outgoing call.
+  // UAC half. An INVITE as §8.1.1 builds it: Request-URI, From (the `from` URI with a new
+  // tag), To, a new Call-ID, CSeq 1, Via, Max-Forwards, Contact, Allow, Supported: 100rel.
+  // The caller adds header fields (typed or raw) and a body, then sends it with invite().
+  Message make_invite(std::string_view request_uri, std::string_view from,
+                      std::string_view to) const;
+  // Sends an INVITE that starts a new call (make_invite()'s, edited, or any INVITE outside a
+  // dialog) and returns the call, whose Call-ID is the request's; null if it cannot be sent.
+  Call *invite(const Message &request, const Peer &peer);
+  // make_invite() + `extra` + body + invite().
   Call *invite(std::string_view request_uri, std::string_view from, std::string_view to,
                const Peer &peer, std::string_view content_type = {}, std::string_view body = {},
-               std::string_view extra_headers = {});
+               const HeaderList &extra = {});
 
   // OPTIONS probe of a peer (§11): `done(true, code)` on any final response (the peer is
   // up, whatever it answered), `done(false, 408)` on Timer F or a transport error.
@@ -144,7 +154,6 @@ public:
   TransactionLayer &transactions() { return layer_; }
   const CounterSet<SipUaCounter> &counters() const { return counters_; }
   std::string contact_uri() const;
-  std::string contact_value() const; // "<contact_uri>"
   std::string via() const; // a fresh Via value for a request we send
 
   // TransactionUser
@@ -162,9 +171,10 @@ private:
   void terminate(Call &c);
   void reap();
   void respond(Transaction &tx, const Message &req, int code, std::string_view reason,
-               std::string_view extra = {}, std::string_view to_tag = {});
-  Transaction *send_in_dialog(Call &c, std::string_view method, std::string_view extra,
-                              std::string_view content_type, std::string_view body);
+               const HeaderList &extra = {}, std::string_view to_tag = {});
+  // Sends a request the dialog built (Dialog::make_request) with `extra` and the body added.
+  Transaction *send_in_dialog(Call &c, Message &req, const HeaderList &extra = {},
+                              std::string_view content_type = {}, std::string_view body = {});
   void start_2xx_retransmit(Call &c);
   void stop_2xx_retransmit(Call &c);
   void schedule_2xx(uint64_t call_id);

@@ -2,7 +2,7 @@
 
 #include <array>
 #include <cctype>
-#include <charconv>
+#include <span>
 
 namespace mgc::cc::iw {
 
@@ -34,91 +34,37 @@ bool iequal(std::string_view a, std::string_view b) {
   return true;
 }
 
-std::string_view trim(std::string_view v) {
-  while (!v.empty() && (v.front() == ' ' || v.front() == '\t'))
-    v.remove_prefix(1);
-  while (!v.empty() && (v.back() == ' ' || v.back() == '\t'))
-    v.remove_suffix(1);
-  return v;
+std::string sip_uri(std::string_view number, std::string_view host) {
+  std::string u = "sip:";
+  u.append(number).append("@").append(host);
+  return u;
 }
 
-// A ";name=value" parameter of `params` (case-insensitive name), unquoted.
-std::optional<std::string_view> param(std::string_view params, std::string_view name) {
-  while (!params.empty()) {
-    const auto semi = params.find(';');
-    if (semi == std::string_view::npos)
-      return std::nullopt;
-    params.remove_prefix(semi + 1);
-    std::string_view p = params.substr(0, params.find(';'));
-    const auto eq = p.find('=');
-    if (iequal(trim(p.substr(0, eq)), name)) {
-      if (eq == std::string_view::npos)
-        return std::string_view();
-      std::string_view v = trim(p.substr(eq + 1));
-      if (v.size() >= 2 && v.front() == '"' && v.back() == '"')
-        v = v.substr(1, v.size() - 2);
-      return v;
-    }
-  }
-  return std::nullopt;
-}
-
-std::optional<int> number_of(std::string_view v) {
-  int n = 0;
-  if (v.empty() || std::from_chars(v.data(), v.data() + v.size(), n).ec != std::errc())
-    return std::nullopt;
-  return n;
-}
-
-// Splits a name-addr / addr-spec entry into its URI and the header parameters after it.
-void split_entry(std::string_view entry, std::string_view &uri, std::string_view &params) {
-  const auto lt = entry.find('<');
-  const auto gt = entry.find('>', lt == std::string_view::npos ? 0 : lt);
-  if (lt != std::string_view::npos && gt != std::string_view::npos) {
-    uri = entry.substr(lt + 1, gt - lt - 1);
-    params = entry.substr(gt + 1);
+// Calls f(values) with the History-Info entries of RFC 7544 §6 for `diversions` (the typed
+// values' text lives in this frame while f runs).
+template <typename F>
+void with_history_info(const std::vector<Diversion> &diversions, std::string_view called,
+                       std::string_view host, F &&f) {
+  if (diversions.empty())
     return;
+  const std::size_t n = diversions.size() + 1;
+  std::vector<std::string> uris, indices;
+  uris.reserve(n); // the values below point into these strings: no reallocation
+  indices.reserve(n);
+  std::vector<sipt::HistoryInfoValue> values(n);
+  std::string index = "1";
+  for (std::size_t i = 0; i < n; ++i) {
+    if (i > 0)
+      index += ".1";
+    uris.push_back(sip_uri(i < diversions.size() ? std::string_view(diversions[i].number) : called,
+                           host));
+    indices.push_back(index);
+    values[i].addr = sipt::NameAddr::of(uris.back());
+    values[i].index = indices.back();
+    if (i > 0) // RFC 4458 §3: why the request was retargeted to this entry
+      values[i].cause = cause_from_reason(diversions[i - 1].reason);
   }
-  // addr-spec: parameters after it belong to the header (RFC 3261 §20.10 rule)
-  const auto semi = entry.find(';');
-  uri = trim(entry.substr(0, semi));
-  params = semi == std::string_view::npos ? std::string_view() : entry.substr(semi);
-}
-
-// The telephone number of a sip:/sips:/tel: URI ("" if none) and the URI's own parameters.
-std::string uri_number(std::string_view uri, std::string_view *uri_params = nullptr) {
-  std::string_view rest;
-  bool tel = false;
-  for (std::string_view scheme : {"sip:", "sips:", "tel:"})
-    if (uri.size() > scheme.size() && iequal(uri.substr(0, scheme.size()), scheme)) {
-      rest = uri.substr(scheme.size());
-      tel = scheme == "tel:";
-    }
-  if (rest.empty())
-    return {};
-  std::string_view user = rest;
-  if (!tel) {
-    const auto at = rest.find('@');
-    if (at == std::string_view::npos)
-      return {};
-    user = rest.substr(0, at);
-    rest = rest.substr(at);
-  }
-  const auto user_end = user.find(';'); // user parameters (RFC 3261 §19.1.6)
-  if (uri_params) {
-    const auto head = rest.find('?');
-    std::string_view hostpart = rest.substr(0, head);
-    *uri_params = tel ? hostpart.substr(std::min(hostpart.size(), user_end))
-                      : hostpart.substr(std::min(hostpart.size(), hostpart.find(';')));
-  }
-  std::string n;
-  for (char c : user.substr(0, user_end)) {
-    if ((c >= '0' && c <= '9') || (c == '+' && n.empty()))
-      n.push_back(c);
-    else if (c != '-' && c != '.' && c != '(' && c != ')') // RFC 3966 visual separators
-      return {};
-  }
-  return n == "+" ? std::string() : n;
+  f(std::span<const sipt::HistoryInfoValue>(values));
 }
 
 } // namespace
@@ -151,39 +97,67 @@ int cause_from_reason(uint8_t reason) {
   return 404;
 }
 
-std::optional<Diversion> parse_diversion(std::string_view entry) {
-  std::string_view uri, params;
-  split_entry(trim(entry), uri, params);
+std::optional<Diversion> diversion_of(const sipt::DiversionValue &v) {
   Diversion d;
-  d.number = uri_number(uri);
+  d.number = sipt::telephone_number(v.addr.uri);
   if (d.number.empty())
     return std::nullopt;
-  if (auto r = param(params, "reason"))
-    d.reason = reason_from_diversion(*r);
-  if (auto c = param(params, "counter"))
-    if (auto n = number_of(*c); n && *n > 0 && *n < 256)
-      d.counter = static_cast<uint8_t>(*n);
+  if (!v.reason.empty())
+    d.reason = reason_from_diversion(v.reason_unquoted());
+  if (v.counter > 0)
+    d.counter = static_cast<uint8_t>(v.counter);
   return d;
 }
 
+std::optional<Diversion> parse_diversion(std::string_view entry) {
+  sipt::DiversionValue v;
+  if (!sipt::parse_diversion(entry, v))
+    return std::nullopt;
+  return diversion_of(v);
+}
+
+namespace {
+// Calls f(value) with the RFC 5806 §4 Diversion value for `d` (its URI text lives in this frame).
+template <typename F> void with_diversion_value(const Diversion &d, std::string_view host, F &&f) {
+  const std::string uri = sip_uri(d.number, host);
+  sipt::DiversionValue v;
+  v.addr = sipt::NameAddr::of(uri);
+  v.reason = diversion_reason(d.reason);
+  v.counter = d.counter;
+  f(v);
+}
+} // namespace
+
+void add_diversions(sipt::HeaderList &out, const std::vector<Diversion> &diversions,
+                    std::string_view host) {
+  for (auto d = diversions.rbegin(); d != diversions.rend(); ++d)
+    with_diversion_value(*d, host, [&](const sipt::DiversionValue &v) {
+      out.add(sipt::HeaderId::Diversion, v);
+    });
+}
+
 std::string diversion_value(const Diversion &d, std::string_view host) {
-  return "<sip:" + d.number + "@" + std::string(host) +
-         ">;reason=" + std::string(diversion_reason(d.reason)) +
-         ";counter=" + std::to_string(d.counter);
+  std::string text;
+  with_diversion_value(d, host, [&](const sipt::DiversionValue &v) { sipt::print(text, v); });
+  return text;
+}
+
+std::optional<HistoryEntry> history_entry_of(const sipt::HistoryInfoValue &v) {
+  HistoryEntry h;
+  h.number = sipt::telephone_number(v.addr.uri);
+  if (h.number.empty())
+    return std::nullopt;
+  h.index = std::string(v.index);
+  if (v.cause >= 0)
+    h.cause = v.cause;
+  return h;
 }
 
 std::optional<HistoryEntry> parse_history_info(std::string_view entry) {
-  std::string_view uri, params, uri_params;
-  split_entry(trim(entry), uri, params);
-  HistoryEntry h;
-  h.number = uri_number(uri, &uri_params);
-  if (h.number.empty())
+  sipt::HistoryInfoValue v;
+  if (!sipt::parse_history_info(entry, v))
     return std::nullopt;
-  if (auto i = param(params, "index"))
-    h.index = std::string(*i);
-  if (auto c = param(uri_params, "cause"))
-    h.cause = number_of(*c);
-  return h;
+  return history_entry_of(v);
 }
 
 std::vector<Diversion> diversions_from_history(const std::vector<HistoryEntry> &entries) {
@@ -194,21 +168,24 @@ std::vector<Diversion> diversions_from_history(const std::vector<HistoryEntry> &
   return out;
 }
 
+void add_history_info(sipt::HeaderList &out, const std::vector<Diversion> &diversions,
+                      std::string_view called, std::string_view host) {
+  with_history_info(diversions, called, host, [&](std::span<const sipt::HistoryInfoValue> v) {
+    out.add_list(sipt::HeaderId::HistoryInfo, v);
+  });
+}
+
 std::string history_info_value(const std::vector<Diversion> &diversions, std::string_view called,
                                std::string_view host) {
-  std::string v, index = "1";
-  for (std::size_t i = 0; i <= diversions.size() && !diversions.empty(); ++i) {
-    const std::string number = i < diversions.size() ? diversions[i].number : std::string(called);
-    if (i > 0) {
-      v += ", ";
-      index += ".1";
+  std::string text;
+  with_history_info(diversions, called, host, [&](std::span<const sipt::HistoryInfoValue> v) {
+    for (const auto &e : v) {
+      if (!text.empty())
+        text += ", ";
+      sipt::print(text, e);
     }
-    v += "<sip:" + number + "@" + std::string(host);
-    if (i > 0)
-      v += ";cause=" + std::to_string(cause_from_reason(diversions[i - 1].reason));
-    v += ">;index=" + index;
-  }
-  return v;
+  });
+  return text;
 }
 
 } // namespace mgc::cc::iw

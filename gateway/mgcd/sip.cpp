@@ -2,54 +2,17 @@
 
 #include "callcontrol/cause_map.h"
 #include "callcontrol/interworking/diversion.h"
+#include "sipt/dialog.h"
 #include "sipt/fields.h"
-#include "sipt/syntax.h"
-
-#include <charconv>
 
 namespace mgc::gw {
 
 namespace {
 
-// The user part of the first sip:/sips:/tel: URI in a header value ("<sip:+4930@h>;x" ->
-// "+4930").
-std::string uri_user(std::string_view v) {
-  for (std::string_view scheme : {"sip:", "sips:", "tel:"}) {
-    const auto at = v.find(scheme);
-    if (at == std::string_view::npos)
-      continue;
-    std::string_view rest = v.substr(at + scheme.size());
-    const auto end = rest.find_first_of(scheme == "tel:" ? ";>," : "@;>,");
-    return std::string(rest.substr(0, end));
-  }
-  return {};
-}
-
-// A "name=value" parameter from a ";a=b;c=d" string.
-std::string param(std::string_view params, std::string_view name) {
-  std::size_t i = 0;
-  while ((i = params.find(';', i)) != std::string_view::npos) {
-    ++i;
-    std::string_view p = params.substr(i, params.find(';', i) - i);
-    if (p.size() > name.size() && p.substr(0, name.size()) == name && p[name.size()] == '=')
-      return std::string(p.substr(name.size() + 1));
-  }
-  return {};
-}
-
-// RFC 3326: Reason: Q.850;cause=N
+// RFC 3326 §2: the Q.850 cause of a response or BYE.
 std::optional<uint8_t> q850_reason(const sipt::Message &m) {
-  std::optional<uint8_t> cause;
-  m.for_each_value(sipt::HeaderId::Reason, [&](std::string_view v) {
-    if (v.substr(0, 5) != "Q.850")
-      return true;
-    const std::string c = param(v, "cause");
-    unsigned n = 0;
-    if (!c.empty() && std::from_chars(c.data(), c.data() + c.size(), n).ec == std::errc() && n < 128)
-      cause = static_cast<uint8_t>(n);
-    return true;
-  });
-  return cause;
+  const int cause = sipt::q850_cause(m);
+  return cause < 0 ? std::nullopt : std::optional<uint8_t>(static_cast<uint8_t>(cause));
 }
 
 } // namespace
@@ -57,7 +20,7 @@ std::optional<uint8_t> q850_reason(const sipt::Message &m) {
 // One SIP half of a call, on a sipt::Call that lives until on_terminated.
 class Sip::Leg final : public cc::SipLeg {
 public:
-  Leg(sipt::Call &c, const SipPeerEntry &p) : call(&c), peer(p), id(c.dialog().call_id) {}
+  Leg(sipt::Call &c, const SipPeerEntry &p) : call(&c), peer(p), id(c.call_id()) {}
   sipt::Call *call;
   const SipPeerEntry &peer; // Sip::peers_ (a deque: entries stay where they are)
   std::string id;
@@ -167,48 +130,52 @@ Sip::Leg *Sip::leg_of(sipt::Call &c) {
 
 cc::iw::SipCallInfo Sip::call_info(const sipt::Message &invite) {
   cc::iw::SipCallInfo i;
-  i.called = std::string(invite.request_uri().user);
-  if (auto semi = i.called.find(';'); semi != std::string::npos)
-    i.called.resize(semi); // user-part parameters (RFC 3261 §19.1.6, e.g. ";phone-context")
+  // without user-part parameters (RFC 3261 §19.1.6, e.g. ";phone-context")
+  i.called = std::string(invite.request_uri().user_without_params());
   const std::string from = std::string(invite.from().uri.user);
   if (!from.empty() && from != "anonymous")
     i.from = from;
   const std::string to = std::string(invite.to().uri.user);
   if (!to.empty() && to != i.called)
     i.to = to;
-  if (const sipt::HeaderField *pai = invite.first(sipt::HeaderId::PAssertedIdentity)) {
-    const std::string u = uri_user(pai->value);
-    if (!u.empty())
-      i.asserted = u;
-    i.cpc = param(pai->value, "cpc");
-  }
-  if (i.cpc.empty())
-    i.cpc = param(invite.from().uri.params, "cpc");
+  // RFC 3325 §9.1: the first identity the header names; its cpc as a URI parameter.
+  bool pai_seen = false;
+  invite.for_each_value(sipt::HeaderId::PAssertedIdentity, [&](std::string_view v) {
+    sipt::NameAddr na;
+    if (pai_seen || !sipt::parse_name_addr(v, na))
+      return;
+    pai_seen = true;
+    const std::string_view user = na.uri.user_without_params();
+    if (!user.empty())
+      i.asserted = std::string(user);
+    std::string_view cpc;
+    if (na.uri.param("cpc", &cpc) || sipt::find_generic_param(na.params, "cpc", &cpc))
+      i.cpc = std::string(cpc);
+  });
+  std::string_view from_cpc;
+  if (i.cpc.empty() && invite.from().uri.param("cpc", &from_cpc))
+    i.cpc = std::string(from_cpc);
   invite.for_each_value(sipt::HeaderId::Privacy, [&](std::string_view v) {
-    i.privacy_id = i.privacy_id || v.find("id") != std::string_view::npos;
-    return true;
+    sipt::PrivacyValue p; // RFC 3323 §4.2, RFC 3325 §9.3 "id"
+    i.privacy_id = i.privacy_id || (sipt::parse_privacy(v, p) && p.has(sipt::PrivacyValue::kId));
   });
   i.max_forwards = invite.max_forwards() < 0 ? 70 : invite.max_forwards();
   i.from_tag = std::string(invite.from().tag());
   // Redirection (RFC 3398 §7.2.1.1): Diversion, most recent first (RFC 5806 §4); without it,
   // History-Info in index order (RFC 7044), mapped as RFC 7544 §5 does.
+  invite.for_each_value(sipt::HeaderId::Diversion, [&](std::string_view v) {
+    sipt::DiversionValue d;
+    if (sipt::parse_diversion(v, d))
+      if (auto div = cc::iw::diversion_of(d))
+        i.diversions.insert(i.diversions.begin(), *div);
+  });
   std::vector<cc::iw::HistoryEntry> history;
-  for (const auto &f : invite.fields()) {
-    if (f.state == sipt::HeaderField::State::Removed)
-      continue;
-    const bool diversion = sipt::iequals(f.name, "Diversion");
-    if (!diversion && !sipt::iequals(f.name, "History-Info"))
-      continue;
-    sipt::split_list(f.value, [&](std::string_view entry) {
-      if (diversion) {
-        if (auto d = cc::iw::parse_diversion(entry))
-          i.diversions.insert(i.diversions.begin(), *d);
-      } else if (auto h = cc::iw::parse_history_info(entry)) {
-        history.push_back(*h);
-      }
-      return true;
-    });
-  }
+  invite.for_each_value(sipt::HeaderId::HistoryInfo, [&](std::string_view v) {
+    sipt::HistoryInfoValue h;
+    if (sipt::parse_history_info(v, h))
+      if (auto e = cc::iw::history_entry_of(h))
+        history.push_back(*e);
+  });
   if (i.diversions.empty())
     i.diversions = cc::iw::diversions_from_history(history);
   return i;
@@ -341,24 +308,25 @@ cc::SipLeg *Sip::invite(const cc::SipPeer &peer, const cc::iw::SipCallInfo &info
                                ? std::string("sip:anonymous@anonymous.invalid")
                                : "sip:" + calling + "@" + gateway_host_;
   const std::string to = "sip:" + info.to.value_or(info.called) + "@" + host;
-  std::string extra;
-  // RFC 3325: the asserted identity only toward peers that are trusted with it.
+  sipt::HeaderList extra;
+  // RFC 3325 §9.1: the asserted identity only toward peers that are trusted with it.
   if (p->peer.trusted && info.asserted) {
-    extra += "P-Asserted-Identity: <sip:" + *info.asserted + "@" + gateway_host_;
+    std::string uri = "sip:" + *info.asserted + "@" + gateway_host_;
     if (!info.cpc.empty())
-      extra += ";cpc=" + info.cpc;
-    extra += ">\r\n";
+      uri += ";cpc=" + info.cpc;
+    extra.add(sipt::HeaderId::PAssertedIdentity, sipt::NameAddr::of(uri));
   }
-  if (info.privacy_id)
-    extra += "Privacy: id\r\n";
+  if (info.privacy_id) { // RFC 3325 §9.3
+    sipt::PrivacyValue privacy;
+    privacy.flags = sipt::PrivacyValue::kId;
+    extra.add(sipt::HeaderId::Privacy, privacy);
+  }
   // Redirection: SIP-I peers get History-Info as Q.1912.5 maps it (RFC 7544 §6), others
   // Diversion, the most recent first (RFC 5806 §4).
-  if (p->profile.profile == sipt::Profile::SipI && !info.diversions.empty())
-    extra += "History-Info: " +
-             cc::iw::history_info_value(info.diversions, info.called, gateway_host_) + "\r\n";
+  if (p->profile.profile == sipt::Profile::SipI)
+    cc::iw::add_history_info(extra, info.diversions, info.called, gateway_host_);
   else
-    for (auto d = info.diversions.rbegin(); d != info.diversions.rend(); ++d)
-      extra += "Diversion: " + cc::iw::diversion_value(*d, gateway_host_) + "\r\n";
+    cc::iw::add_diversions(extra, info.diversions, gateway_host_);
   std::string ct;
   const bool isup = body.has_isup && p->profile.carries_isup();
   std::optional<std::string_view> sdp;
@@ -373,14 +341,7 @@ cc::SipLeg *Sip::invite(const cc::SipPeer &peer, const cc::iw::SipCallInfo &info
     ++p->stats->failures;
     return nullptr;
   }
-  auto leg = std::make_unique<Leg>(*c, *p);
-  if (leg->id.empty()) { // a UAC dialog has no Call-ID until the first response: take our own
-    const std::string &inv = c->invite_bytes();
-    if (auto at = inv.find("\r\nCall-ID: "); at != std::string::npos) {
-      at += 11;
-      leg->id = inv.substr(at, inv.find("\r\n", at) - at);
-    }
-  }
+  auto leg = std::make_unique<Leg>(*c, *p); // its Call-ID is the INVITE's, from the start
   Leg *l = leg.get();
   legs_[c->id()] = std::move(leg);
   return l;

@@ -139,7 +139,8 @@ const char *kSdp = "v=0\r\no=- 2 2 IN IP4 127.0.0.2\r\ns=-\r\nc=IN IP4 127.0.0.2
 TEST_F(SipSide, InviteFromAPeerBecomesAnIsupCall) {
   phone->invite("sip:12345@127.0.0.1:5060", "sip:+4940555@127.0.0.2", "sip:12345@127.0.0.1",
                 kGwAddr, "application/sdp", kSdp,
-                "P-Asserted-Identity: <sip:+4940555@127.0.0.2>\r\n");
+                sipt::HeaderList().add(sipt::HeaderId::PAssertedIdentity,
+                                       sipt::NameAddr::of("sip:+4940555@127.0.0.2")));
   pump();
   ASSERT_EQ(wire.sent.size(), 1u);
   const isup::Message &iam = wire.sent[0];
@@ -255,6 +256,20 @@ TEST_F(SipSide, RedirectionFromThePstnBecomesDiversionOrHistoryInfo) {
             std::string::npos)
       << inv;
   EXPECT_EQ(inv.find("Diversion"), std::string::npos);
+}
+
+// An outgoing leg's Call-ID is its INVITE's from the start (before any response).
+TEST_F(SipSide, OutgoingLegKnowsItsCallId) {
+  cc::iw::SipCallInfo info;
+  info.called = "12345";
+  info.from = "+4940555";
+  cc::SipLeg *leg = gw->invite({"phone", cc::SipProfile::Plain, false}, info, cc::SipBody{});
+  ASSERT_NE(leg, nullptr);
+  ASSERT_EQ(net.size(), 1u);
+  sipt::Message inv;
+  ASSERT_TRUE(sipt::parse(net[0].bytes, sipt::ParseOptions{}, inv).ok());
+  EXPECT_FALSE(leg->call_id().empty());
+  EXPECT_EQ(leg->call_id(), inv.call_id());
 }
 
 // RFC 3398 §9.1, RFC 3372 §5.4: SUS/RES between the PSTN and a trusted SIP-T peer ride in INFO.

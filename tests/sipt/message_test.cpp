@@ -179,7 +179,7 @@ TEST(Serialize, SetBodyUpdatesLength) {
 TEST(Serialize, ResponseTo) {
   Message req;
   ASSERT_TRUE(parse_str(kInvite, req).ok());
-  Message r = Message::response_to(req, 180, "Ringing", "as7d6");
+  Message r = make_response(req, 180, "Ringing", "as7d6");
   std::string out = r.serialize();
   Message back;
   ASSERT_TRUE(parse_str(out, back).ok()) << out;

@@ -66,7 +66,7 @@ struct Fixture : ::testing::Test {
     return msg(s);
   }
   Message response(const Message &req, int code, std::string_view tag = "tt") {
-    Message r = Message::response_to(req, code, "X", tag);
+    Message r = make_response(req, code, "X", tag);
     return msg(r.serialize());
   }
   std::vector<uint64_t> send_times() const {
@@ -241,7 +241,7 @@ TEST_F(Fixture, ServerNonInviteTimerJ) {
 TEST_F(Fixture, CancelFindsItsInvite) {
   Message inv = request("INVITE");
   layer.receive(inv, udp);
-  std::string cancel = build_cancel(inv);
+  std::string cancel = make_cancel(inv).serialize();
   Message c = msg(cancel);
   EXPECT_EQ(c.method(), Method::CANCEL);
   EXPECT_EQ(c.cseq().number, 1u);

@@ -98,7 +98,7 @@ TEST(Transport, TcpFramingAcrossSegments) {
   Peer back = b.got[0].from;
   Message req;
   ASSERT_TRUE(parse(b.got[0].text, ParseOptions{}, req).ok());
-  ASSERT_TRUE(b.t->send(Message::response_to(req, 200, "OK").serialize(), back));
+  ASSERT_TRUE(b.t->send(make_response(req, 200, "OK").serialize(), back));
   ASSERT_TRUE(run_until([&] { return !a.got.empty(); }));
   EXPECT_EQ(b.t->connections(), 1u);
   EXPECT_EQ(a.t->counters().get(SipTransportCounter::tcp_connected), 1u);
@@ -181,7 +181,7 @@ TEST(Transport, TlsRoundTripWithVerifiedServer) {
   EXPECT_EQ(b.got[0].from.transport, TransportKind::Tls);
   Message req;
   ASSERT_TRUE(parse(b.got[0].text, ParseOptions{}, req).ok());
-  ASSERT_TRUE(b.t->send(Message::response_to(req, 200, "OK").serialize(), b.got[0].from));
+  ASSERT_TRUE(b.t->send(make_response(req, 200, "OK").serialize(), b.got[0].from));
   ASSERT_TRUE(run_until([&] { return !a.got.empty(); }));
   EXPECT_EQ(a.t->counters().get(SipTransportCounter::tls_connected), 1u);
   EXPECT_EQ(b.t->counters().get(SipTransportCounter::tls_accepted), 1u);

@@ -146,7 +146,7 @@ TEST_F(Net, CallWithPrackInfoUpdateReinviteBye) {
   // Mid-call ISUP in INFO (RFC 6086 / RFC 3372).
   std::string cpg("\x2c\x01\x00", 3); // CPG-like octets, a NUL included
   ASSERT_TRUE(ac->info("application/ISUP;version=itu-t92+", cpg,
-                       "Content-Disposition: signal;handling=optional\r\n"));
+                       HeaderList().add(HeaderId::ContentDisposition, "signal;handling=optional")));
   timers.advance(10);
   EXPECT_TRUE(eb.has("info"));
   EXPECT_EQ(eb.last_body, cpg);
@@ -193,6 +193,52 @@ TEST_F(Net, SipTInviteCarriesIsup) {
   EXPECT_TRUE(ea.has("failed 480"));
   EXPECT_EQ(ea.cause, 18);
   EXPECT_EQ(count_wire("ACK "), 1u); // the transaction ACKs the 480
+}
+
+// A UAC knows its call's Call-ID from the INVITE it builds, before any response (§8.1.1.4).
+TEST_F(Net, OutgoingCallKnowsItsCallIdFromTheStart) {
+  Call *ac = call_a();
+  ASSERT_NE(ac, nullptr);
+  ASSERT_EQ(wire.size(), 1u);
+  Message sent;
+  ASSERT_TRUE(parse(wire[0], ParseOptions{}, sent).ok());
+  EXPECT_FALSE(ac->call_id().empty());
+  EXPECT_EQ(ac->call_id(), sent.call_id());
+}
+
+// An INVITE written with compact header names (RFC 3261 §7.3.3: "i" is Call-ID) keeps its
+// Call-ID through the whole call, on both sides.
+TEST_F(Net, OutgoingInviteWithCompactCallId) {
+  const std::string text = "INVITE sip:12345@127.0.0.2:5062 SIP/2.0\r\n"
+                           "v: SIP/2.0/UDP 127.0.0.1:5061;branch=z9hG4bK-compact1;rport\r\n"
+                           "f: <sip:5551234@127.0.0.1>;tag=c0mpact\r\n"
+                           "t: <sip:12345@127.0.0.2>\r\n"
+                           "i: compact-call@127.0.0.1\r\n"
+                           "CSeq: 1 INVITE\r\n"
+                           "m: <sip:127.0.0.1:5061>\r\n"
+                           "l: 0\r\n\r\n";
+  Message inv;
+  ASSERT_TRUE(parse(text, ParseOptions{}, inv).ok());
+  Call *bc = nullptr;
+  eb.incoming = [&](Call &c, const Message &) {
+    bc = &c;
+    c.answer("application/sdp", kSdp);
+  };
+  Call *ac = a->invite(inv, pb);
+  ASSERT_NE(ac, nullptr);
+  EXPECT_EQ(ac->call_id(), "compact-call@127.0.0.1"); // before any response
+  timers.advance(10);
+  ASSERT_NE(bc, nullptr);
+  EXPECT_EQ(bc->call_id(), "compact-call@127.0.0.1");
+  EXPECT_TRUE(ea.has("answered"));
+  EXPECT_TRUE(eb.has("confirmed"));
+  EXPECT_EQ(ac->call_id(), "compact-call@127.0.0.1");
+  ASSERT_TRUE(ac->bye(16));
+  timers.advance(10);
+  EXPECT_TRUE(eb.has("bye"));
+  EXPECT_EQ(eb.cause, 16);
+  EXPECT_EQ(a->calls(), 0u);
+  EXPECT_EQ(b->calls(), 0u);
 }
 
 TEST_F(Net, CancelBeforeAnswer) {
@@ -349,7 +395,7 @@ TEST_F(Net, InfoPackages) {
   timers.advance(10);
   ASSERT_NE(bc, nullptr);
   ASSERT_TRUE(ac->info("application/dtmf-relay", "Signal=5\r\nDuration=160\r\n",
-                       "Info-Package: dtmf\r\n"));
+                       HeaderList().add(HeaderId::InfoPackage, "dtmf")));
   timers.advance(10);
   EXPECT_FALSE(eb.has("info"));
   EXPECT_EQ(count_wire("SIP/2.0 469"), 1u);

@@ -114,7 +114,8 @@ struct App : CallEvents {
         return;
       if (!o.sipt_dir.empty())
         c2->bye(16, "Normal call clearing", "application/ISUP;version=itu-t92+", rel,
-                "Content-Disposition: signal;handling=optional\r\n");
+                HeaderList().add(HeaderId::ContentDisposition,
+                                 TokenValue{"signal", ";handling=optional"}));
       else
         c2->bye(16);
     });
@@ -141,7 +142,7 @@ struct App : CallEvents {
     if (!o.sipt_dir.empty()) {
       body = build_bodies(peer, sdp, bytes(iam), true, ct);
       current = ua->invite(target, "sip:5551234@127.0.0.1", "sip:12345@" + o.target_host, to, ct,
-                           body, "MIME-Version: 1.0\r\n");
+                           body, HeaderList().add(HeaderId::MimeVersion, "1.0"));
     } else {
       current = ua->invite(target, "sip:5551234@127.0.0.1", "sip:12345@" + o.target_host, to,
                            "application/sdp", sdp);
