@@ -279,9 +279,7 @@ int main(int argc, char **argv) {
       trace << j.dump() << '\n';
     });
   }
-  node.set_mgmt([t0](const sigtran::MgmtEvent &e) {
-    std::printf("%8.3f M3UA %s\n", double(now_ms() - t0) / 1000.0, e.text.c_str());
-  });
+  // The node logs its management indications (ASP/AS states, ERR, NTFY) in category m3ua.
 
   sigtran::Transports tr(node);
   const bool sctp = cfg.m3ua.transport == sigtran::TransportProto::SctpUdp ||
