@@ -2,6 +2,7 @@
 // inconsistency, builds the circuits of every trunk group, and serves the VTY on 127.0.0.1.
 // Then it starts the gateway: M3UA toward the SG/peer, SIP, the media gateways and call control.
 // Logging (DESIGN.md "Logging and alarms"): the config's `log` blocks, else stderr.
+#include "core/alarms.h"
 #include "core/log.h"
 #include "core/status.h"
 #include "gateway/mgcd/config.h"
@@ -115,6 +116,8 @@ int main(int argc, char **argv) {
 
   mgc::gw::Config cfg;
   mgc::gw::Runtime rt;
+  mgc::core::Alarms alarms;
+  rt.alarms = &alarms;
   mgc::gw::vty_install(cfg);
   mgc::gw::vty_install_show(rt, cfg);
 
@@ -153,7 +156,7 @@ int main(int argc, char **argv) {
           rt.groups.size(), rt.circuit_count(), cfg.routes.size());
 
 #ifdef MGC_MGCD_FULL
-  mgc::gw::Gateway gateway;
+  mgc::gw::Gateway gateway(alarms);
   if (Status s = gateway.start(cfg); !s.ok()) {
     MGC_LOG(Main, Fatal, "not started: %.*s", int(s.detail().size()), s.detail().data());
     if (!mgc::log::logs_to_stderr())
