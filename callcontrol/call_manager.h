@@ -34,6 +34,10 @@
   X(unexpected_sip_events) X(transit_calls) X(hop_counter_exhausted)
 MGC_DECLARE_COUNTERS(CcCounter, MGC_CC_COUNTERS)
 
+namespace mgc::core {
+class Alarms;
+}
+
 namespace mgc::cc {
 
 struct CallManagerConfig {
@@ -57,6 +61,9 @@ public:
   // a SAM (§3.5). 0: the exchange signals en bloc (an IAM is complete; a later INVITE with more
   // digits releases the first IAM and sends a new one). False: no such trunk group.
   bool set_overlap(const std::string &trunk_group, unsigned min_digits);
+  // Where Q.764 maintenance alerts and unexpected events are raised (DESIGN.md "Logging and
+  // alarms"); none by default. The process owns the registry.
+  void set_alarms(core::Alarms *alarms) { alarms_ = alarms; }
   void add_sip_peer(const SipPeer &peer);
   RoutingTable &routing() { return routing_; }
 
@@ -149,6 +156,7 @@ private:
   IsupSender &isup_;
   SipSide &sip_;
   CdrWriter *cdr_;
+  core::Alarms *alarms_ = nullptr;
   RoutingTable routing_;
   std::vector<std::unique_ptr<TrunkGroup>> groups_;
   std::map<std::string, SipPeer> peers_;

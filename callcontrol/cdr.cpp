@@ -1,6 +1,7 @@
 #include "callcontrol/cdr.h"
 
 #include <cerrno>
+#include <cstring>
 #include <ctime>
 #include <fcntl.h>
 #include <unistd.h>
@@ -65,12 +66,16 @@ std::string cdr_line(const CallRecord &r) {
 
 CdrWriter::CdrWriter(const std::string &path) {
   fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
-  if (fd_ < 0)
+  if (fd_ < 0) {
+    last_error_ = std::string("open: ") + std::strerror(errno);
     return;
+  }
   if (::lseek(fd_, 0, SEEK_END) == 0) {
     const std::string h = cdr_header() + "\n";
-    if (::write(fd_, h.data(), h.size()) != static_cast<ssize_t>(h.size()))
+    if (::write(fd_, h.data(), h.size()) != static_cast<ssize_t>(h.size())) {
       ++failed_;
+      last_error_ = std::string("write: ") + std::strerror(errno);
+    }
   }
   thread_ = std::thread([this] { run(); });
 }
@@ -123,6 +128,11 @@ uint64_t CdrWriter::failed() const {
   return failed_;
 }
 
+std::string CdrWriter::last_error() const {
+  std::lock_guard<std::mutex> l(mu_);
+  return last_error_;
+}
+
 void CdrWriter::run() {
   std::unique_lock<std::mutex> l(mu_);
   while (true) {
@@ -140,6 +150,7 @@ void CdrWriter::run() {
     for (auto &s : batch)
       all += s;
     bool ok = true;
+    std::string why;
     std::size_t off = 0;
     while (off < all.size()) {
       const ssize_t n = ::write(fd_, all.data() + off, all.size() - off);
@@ -147,13 +158,19 @@ void CdrWriter::run() {
         continue;
       if (n <= 0) {
         ok = false;
+        why = std::string("write: ") + (n < 0 ? std::strerror(errno) : "nothing written");
         break;
       }
       off += static_cast<std::size_t>(n);
     }
-    ok = ok && ::fdatasync(fd_) == 0; // durable before counted as written
+    if (ok && ::fdatasync(fd_) != 0) { // durable before counted as written
+      ok = false;
+      why = std::string("fdatasync: ") + std::strerror(errno);
+    }
     l.lock();
     (ok ? written_ : failed_) += batch.size();
+    if (!ok)
+      last_error_ = std::move(why); // the loop logs it and raises the alarm (gateway.cpp)
     done_cv_.notify_all();
   }
 }

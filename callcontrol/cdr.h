@@ -58,6 +58,8 @@ public:
   void flush();
   uint64_t written() const;
   uint64_t failed() const;
+  // Why the last record (or the open) failed ("write: No space left on device"); empty: never.
+  std::string last_error() const;
 
 private:
   void run();
@@ -69,6 +71,7 @@ private:
   bool stop_ = false, urgent_ = false;
   static constexpr std::chrono::milliseconds kGather{10}; // group commit window (run())
   uint64_t enqueued_ = 0, written_ = 0, failed_ = 0;
+  std::string last_error_;
   std::thread thread_;
 };
 

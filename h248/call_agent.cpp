@@ -1,6 +1,7 @@
 // H.248 call agent (see call_agent.h).
 #include "h248/call_agent.h"
 
+#include "core/log.h"
 #include "h248/errors.h"
 
 namespace mgc::h248 {
@@ -68,8 +69,17 @@ Status reply_status(const Status &st, const Transaction *reply) {
     return st;
   if (!reply)
     return Status("h248.bad_reply", error::kProtocolError);
-  if (const auto *e = find_error(*reply))
+  if (const auto *e = find_error(*reply)) {
+    // Clause 7.1.19 / Annex L: an error descriptor in the reply, one line with its code.
+    std::string where;
+    for (const auto &a : reply->actions)
+      for (const auto &c : a.commands)
+        for (const auto &t : c.terminations)
+          where += " " + t.text;
+    MGC_LOG(H248, Notice, "transaction %u: error descriptor %u \"%s\" received%s%s", reply->id,
+            unsigned(e->code), e->text.c_str(), where.empty() ? "" : " for", where.c_str());
     return Status("h248.rejected", e->code);
+  }
   return Status::Ok();
 }
 
@@ -204,7 +214,12 @@ const CallInfo *CallAgent::call(CallHandle h) const {
 void CallAgent::set_state(Gateway &gw, GatewayState s) {
   if (gw.state == s)
     return;
+  MGC_LOG(H248, Info, "gateway %s (%s): %s -> %s", gw.config.name.c_str(),
+          gw.peer.to_string().c_str(), std::string(gateway_state_name(gw.state)).c_str(),
+          std::string(gateway_state_name(s)).c_str());
   gw.state = s;
+  if (state_observer_)
+    state_observer_(gw.config.name, s);
   listener_.on_gateway_state(gw.config.name, s);
 }
 
@@ -554,6 +569,12 @@ void CallAgent::on_service_change(Gateway &gw, const Command &c, Command &r) {
   }
   bool root = !c.terminations.empty() && c.terminations[0].is_root();
   ServiceChangeMethod m = *sc->method;
+  static constexpr std::string_view kMethods[] = {"Failover", "Forced",       "Graceful",
+                                                  "Restart",  "Disconnected", "Handoff"};
+  // Clause 7.2.8 / 11.2-11.5: registration, restart, shutdown of the MG or of a termination.
+  MGC_LOG(H248, Notice, "gateway %s: ServiceChange %s on %s, reason %s", gw.config.name.c_str(),
+          std::string(kMethods[std::size_t(m) < std::size(kMethods) ? std::size_t(m) : 0]).c_str(),
+          c.terminations.empty() ? "-" : c.terminations[0].text.c_str(), sc->reason.c_str());
   if (root && gw.config.redirect_to && m != ServiceChangeMethod::Forced &&
       m != ServiceChangeMethod::Graceful) {
     ServiceChangeDescriptor res;

@@ -150,6 +150,10 @@ public:
                       std::function<void(const Result &)> done);
 
   GatewayState gateway_state(std::string_view name) const;
+  // Told every gateway state change after the listener's own call: the process that owns the
+  // call agent watches reachability (alarms) without taking the listener from its user.
+  using StateObserver = std::function<void(std::string_view gateway, GatewayState)>;
+  void set_state_observer(StateObserver f) { state_observer_ = std::move(f); }
   const CallInfo *call(CallHandle h) const;
   size_t call_count() const { return calls_.size(); }
   const CounterSet<H248CaCounter> &counters() const { return counters_; }
@@ -182,6 +186,7 @@ private:
   std::map<CallHandle, CallInfo> calls_;
   CallHandle next_handle_ = 1;
   CounterSet<H248CaCounter> counters_;
+  StateObserver state_observer_;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 

@@ -1,6 +1,7 @@
 // H.248.1 clause 8 / Annex D.1 transaction handling (see transaction.h).
 #include "h248/transaction.h"
 
+#include "core/log.h"
 #include "h248/errors.h"
 
 namespace mgc::h248 {
@@ -102,6 +103,33 @@ uint32_t TransactionLayer::request(const Address &to, std::vector<Action> action
   return id;
 }
 
+namespace {
+// "ctx 5: Add tdm/3, Add rtp/$": what a request is about, for its log lines (clause 6.1
+// contexts, 7.2 commands on terminations).
+std::string summary(const std::vector<Action> &actions) {
+  static constexpr std::string_view kNames[] = {"Add",    "Modify",       "Subtract",
+                                                "Move",   "AuditValue",   "AuditCapabilities",
+                                                "Notify", "ServiceChange"};
+  std::string s;
+  for (const auto &a : actions) {
+    if (!s.empty())
+      s += "; ";
+    s += a.context == kNullContext     ? "ctx -"
+         : a.context == kChooseContext ? "ctx $"
+                                       : "ctx " + std::to_string(a.context);
+    const char *sep = ": ";
+    for (const auto &c : a.commands) {
+      s += sep;
+      s += kNames[std::size_t(c.type) < std::size(kNames) ? std::size_t(c.type) : 0];
+      for (const auto &t : c.terminations)
+        s += " " + t.text;
+      sep = ", ";
+    }
+  }
+  return s;
+}
+} // namespace
+
 void TransactionLayer::cancel(uint32_t id) {
   auto it = outgoing_.find(id);
   if (it == outgoing_.end())
@@ -128,10 +156,17 @@ void TransactionLayer::on_retransmit(uint32_t id) {
   // D.1.5: check T-MAX before every repetition; after a Pending the long timer ran out.
   if (o.pendings > 0 || now - o.first_sent >= config_.t_max_ms) {
     counters_.inc(C::request_timeouts);
+    MGC_LOG(H248, Notice, "%s: transaction %u (%s): no reply within %lld ms%s, given up",
+            o.peer.to_string().c_str(), id,
+            o.msg.transactions.empty() ? "" : summary(o.msg.transactions[0].actions).c_str(),
+            static_cast<long long>(now - o.first_sent),
+            o.pendings > 0 ? " after Pending (LONG-TIMER)" : " (T-MAX, Annex D.1.5)");
     finish(id, Status("h248.timeout", error::kServiceUnavailable), nullptr);
     return;
   }
   counters_.inc(C::retransmissions);
+  MGC_LOG(H248, Debug, "%s: transaction %u repeated (interval %lld ms)", o.peer.to_string().c_str(),
+          id, static_cast<long long>(o.interval));
   send_message(o.peer, o.msg);
   o.interval = std::min(o.interval * 2, config_.max_retransmit_ms);
   int64_t left = config_.t_max_ms - (now - o.first_sent);

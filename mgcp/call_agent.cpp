@@ -2,6 +2,8 @@
 // "disconnected" handling follows §4.4.7 seen from the call agent's side.
 #include "mgcp/call_agent.h"
 
+#include "core/log.h"
+
 #include <charconv>
 #include <cstdio>
 #include <utility>
@@ -151,7 +153,12 @@ const ConnectionInfo *CallAgent::connection(ConnectionHandle h) const {
 void CallAgent::set_state(Gateway &gw, GatewayState s) {
   if (gw.state == s)
     return;
+  MGC_LOG(Mgcp, Info, "gateway %s (%s): %s -> %s", gw.config.domain.c_str(),
+          gw.config.address.to_string().c_str(), std::string(gateway_state_name(gw.state)).c_str(),
+          std::string(gateway_state_name(s)).c_str());
   gw.state = s;
+  if (state_observer_)
+    state_observer_(gw.config.domain, s);
   listener_.on_gateway_state(gw.config.domain, s);
 }
 
@@ -297,6 +304,11 @@ void CallAgent::on_rsip(const IncomingCommand &cmd, Gateway &gw) {
   int reason = reason_of(m);
   std::string pattern = m.endpoint;
   cmd.respond(rc::kOk);
+  // §4.4.6: a gateway's restart, forced or graceful shutdown or lost contact.
+  MGC_LOG(Mgcp, Notice, "gateway %s: RSIP %.*s restart method %.*s, delay %u s, reason %d",
+          gw.config.domain.c_str(), int(pattern.size()), pattern.data(),
+          int(m.get(Param::RestartMethod).value_or("").size()),
+          m.get(Param::RestartMethod).value_or("").data(), delay_s, reason);
 
   Gateway *g = &gw;
   std::weak_ptr<bool> alive = alive_;

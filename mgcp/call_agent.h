@@ -202,6 +202,10 @@ public:
                               std::function<void(const AuditResult &)> done);
 
   GatewayState gateway_state(std::string_view domain) const;
+  // Told every gateway state change after the listener's own call: the process that owns the
+  // call agent watches reachability (alarms) without taking the listener from its user.
+  using StateObserver = std::function<void(std::string_view gateway, GatewayState)>;
+  void set_state_observer(StateObserver f) { state_observer_ = std::move(f); }
   std::vector<GatewayInfo> gateways() const;
   const std::map<ConnectionHandle, ConnectionInfo> &connections() const { return connections_; }
   const ConnectionInfo *connection(ConnectionHandle h) const;
@@ -244,6 +248,7 @@ private:
   ConnectionHandle next_handle_ = 1;
   uint64_t call_seq_ = 0;
   CounterSet<CaCounter> counters_;
+  StateObserver state_observer_;
   std::shared_ptr<bool> alive_;
 };
 

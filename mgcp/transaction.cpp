@@ -1,6 +1,8 @@
 // RFC 3435 §3.5 transactions; see transaction.h.
 #include "mgcp/transaction.h"
 
+#include "core/log.h"
+
 #include <algorithm>
 #include <cmath>
 
@@ -29,6 +31,17 @@ struct TransactionLayer::Outgoing {
   bool provisional = false;
   TimerId timer = 0;
 };
+
+namespace {
+// A command's first line ("CRCX 1204 rtpbridge/1@mgw MGCP 1.0"): verb, transaction id and
+// endpoint name it in the log, without keeping more than the bytes already kept.
+std::string_view command_line(std::string_view bytes) {
+  std::string_view l = bytes.substr(0, bytes.find('\n'));
+  if (!l.empty() && l.back() == '\r')
+    l.remove_suffix(1);
+  return l;
+}
+} // namespace
 
 struct TransactionLayer::Incoming {
   enum class State : uint8_t { Executing, Answered, Confirmed };
@@ -146,6 +159,10 @@ uint32_t TransactionLayer::send(const Address &to, Message command, ResponseHand
   o.timer = sched_.start(o.rto, [this, txid] { on_retransmit_timer(txid); });
   transport_.send(to, o.bytes);
   counters_.inc(TxCounter::commands_sent);
+  if (::mgc::log::enabled(::mgc::log::Category::Mgcp, ::mgc::log::Level::Debug)) {
+    const std::string_view l = command_line(o.bytes);
+    MGC_LOG(Mgcp, Debug, "%s: sent %.*s", to.to_string().c_str(), int(l.size()), l.data());
+  }
   outgoing_.emplace(txid, std::move(o));
   return txid;
 }
@@ -191,6 +208,11 @@ void TransactionLayer::on_retransmit_timer(uint32_t txid) {
   o.rto = std::min(draw(rng_) + dev, config_.get(TxTimer::RtoMax));
   ++o.retransmissions;
   counters_.inc(TxCounter::retransmissions);
+  if (::mgc::log::enabled(::mgc::log::Category::Mgcp, ::mgc::log::Level::Debug)) {
+    const std::string_view l = command_line(o.bytes);
+    MGC_LOG(Mgcp, Debug, "%s: retransmission %u of %.*s (RTO %lld ms)", o.to.to_string().c_str(),
+            o.retransmissions, int(l.size()), l.data(), static_cast<long long>(o.rto));
+  }
   transport_.send(o.to, o.bytes);
   o.timer = sched_.start(o.rto, [this, txid] { on_retransmit_timer(txid); });
 }
@@ -202,6 +224,13 @@ void TransactionLayer::give_up(uint32_t txid) {
   Outgoing o = std::move(it->second);
   outgoing_.erase(it);
   counters_.inc(TxCounter::gave_up);
+  {
+    const std::string_view l = command_line(o.bytes);
+    MGC_LOG(Mgcp, Notice,
+            "%s: no final response to %.*s after %u retransmissions (%lld ms): given up",
+            o.to.to_string().c_str(), int(l.size()), l.data(), o.retransmissions,
+            static_cast<long long>(sched_.now_ms() - o.first_sent));
+  }
   // §3.5.3: the RTO carried over must not stay inflated by a dead peer.
   peer(o.to).carry_rto = 0;
   std::weak_ptr<bool> alive = alive_;
@@ -272,6 +301,15 @@ void TransactionLayer::on_response(const Address &from, const Message &m) {
     return;
   }
   counters_.inc(TxCounter::final_received);
+  // §2.4 / §3.5.2: 4xx transient, 5xx permanent errors: one line with the command they answer.
+  if (code >= 400) {
+    const std::string_view l = command_line(o.bytes);
+    MGC_LOG(Mgcp, Notice, "%s: %d %s in answer to %.*s", from.to_string().c_str(), m.code,
+            m.comment.c_str(), int(l.size()), l.data());
+  } else {
+    MGC_LOG(Mgcp, Debug, "%s: %d %s for transaction %u", from.to_string().c_str(), m.code,
+            m.comment.c_str(), m.transaction_id);
+  }
   sched_.stop(o.timer);
   int64_t now = sched_.now_ms();
   PeerState &p = peer(o.to);

@@ -1,6 +1,7 @@
 // AS state maintenance, RFC 4666 §4.3.2 (AS-DOWN, AS-INACTIVE, AS-ACTIVE, AS-PENDING with T(r)
 // and buffering), traffic-mode reactions (§4.3.4.3 override takeover, "Insufficient ASP
 // resources") and the NTFY procedures of §4.3.4.5, as one transition table with its actions.
+#include "core/log.h"
 #include "sigtran/m3ua_node_fsm.h"
 
 #include <algorithm>
@@ -200,6 +201,9 @@ void Node::send_ntfy_one(int as, int l, AsStateInfo info) {
       make_notify(StatusType::AsStateChange, uint16_t(info), id,
                   a.cfg.send_rc ? std::span<const uint32_t>(&rc, 1) : std::span<const uint32_t>()));
   counters_.inc(M3uaNodeCounter::ntfy_tx);
+  MGC_LOG(M3ua, Notice,
+          "%s: NTFY sent: %s: AS state change (RFC 4666 §3.8.2 status type %u info %u)",
+          link_name(l), a.cfg.name.c_str(), unsigned(StatusType::AsStateChange), unsigned(info));
 }
 
 } // namespace mgc::sigtran

@@ -1,6 +1,7 @@
 // ASP state maintenance, RFC 4666 §4.3.1 and §4.3.4: the ASP's own view (ASPUP/ASPAC/ASPIA/ASPDN
 // with T(ack), §4.3.4.1-§4.3.4.4, and its reactions to NTFY) and the SGP's view of a peer ASP,
 // as transition tables (state, event, next state, action, guard) with their actions.
+#include "core/log.h"
 #include "sigtran/m3ua_node_fsm.h"
 
 #include <algorithm>
@@ -284,6 +285,10 @@ constexpr F::RRow kRemote[] = {
 bool run_local(Node &n, int l, AspState &st, LEv ev) {
   for (const auto &r : kLocal)
     if (r.from == st && r.ev == ev && (!r.guard || r.guard(n, l))) {
+      if (r.to != st)
+        MGC_LOG(M3ua, Info, "%s: ASP (own view) %s -> %s on %s", n.link_name(l),
+                std::string(asp_state_name(st)).c_str(), std::string(asp_state_name(r.to)).c_str(),
+                std::string(kLEvNames[int(ev)]).c_str());
       st = r.to;
       r.act(n, l);
       return true;
@@ -308,6 +313,10 @@ void Node::remote_event(int link, const Message &m, std::span<const uint8_t> raw
   REv ev = REv(e);
   for (const auto &r : kRemote)
     if (r.from == k.remote && r.ev == ev) {
+      if (r.to != k.remote)
+        MGC_LOG(M3ua, Info, "%s: peer ASP %s -> %s on %s", link_name(link),
+                std::string(asp_state_name(k.remote)).c_str(),
+                std::string(asp_state_name(r.to)).c_str(), std::string(kREvNames[int(ev)]).c_str());
       k.remote = r.to;
       r.act(*this, link, m);
       return;

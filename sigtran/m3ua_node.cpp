@@ -4,6 +4,7 @@
 // (§3.8.1), heartbeat (§4.3.4.6), routing key management (§4.4), SSNM (§4.5), routing and the
 // MTP3 service to the user (§4.1). A received message the tables have no row for is answered
 // with ERR(Unexpected Message) and counted, never silently dropped.
+#include "core/log.h"
 #include "sigtran/m3ua_node_fsm.h"
 
 #include <algorithm>
@@ -72,9 +73,17 @@ Node::Node(NodeConfig cfg, Clock &clock, MtpUser &user)
 
 Node::~Node() = default;
 
-void Node::mgmt(int link, std::string text) {
+// Every layer management indication is one log line (notice): ASP and AS state changes,
+// associations established or released, ERR and NTFY, refused requests.
+void Node::mgmt(int link, std::string text, std::string_view detail) {
+  MGC_LOG(M3ua, Notice, "%s: %s%.*s", link_name(link), text.c_str(), int(detail.size()),
+          detail.data());
   if (mgmt_)
     mgmt_(MgmtEvent{link, std::move(text)});
+}
+
+const char *Node::link_name(int link) const {
+  return link >= 0 && std::size_t(link) < links_.size() ? links_[link]->cfg.name.c_str() : "m3ua";
 }
 
 void Node::send(int link, uint16_t stream, const Message &m) {
@@ -95,7 +104,8 @@ void Node::send_err(int link, ErrorCode code, std::span<const uint8_t> offending
   for (std::size_t i = 0; i < err_tx_.size(); ++i)
     if (err_tx_.name(i) == error_name(code))
       err_tx_.inc(M3uaErrTxCounter(i));
-  mgmt(link, "ERR sent: " + std::string(error_name(code)));
+  mgmt(link, "ERR sent: " + std::string(error_name(code)),
+       " (RFC 4666 §3.8.1 error code " + std::to_string(uint32_t(code)) + ")");
   send(link, 0, make_error(code, offending, rcs, cfg_.network_appearance));
 }
 
@@ -347,7 +357,8 @@ void Node::rx_err(int link, const Message &m, std::span<const uint8_t>) {
   Link &k = *links_[link];
   counters_.inc(M3uaNodeCounter::err_rx);
   auto code = m.u32(Tag::ErrorCode).value_or(0);
-  mgmt(link, "M-ERROR.ind: " + std::string(error_name(ErrorCode(code))));
+  mgmt(link, "M-ERROR.ind: " + std::string(error_name(ErrorCode(code))),
+       " (ERR received, RFC 4666 §3.8.1 error code " + std::to_string(code) + ")");
   if (code == uint32_t(ErrorCode::RefusedManagementBlocking))
     (void)run_local(*this, link, k.local, LEv::RxBlocked);
 }
@@ -496,13 +507,17 @@ void Node::rx_ntfy(int link, const Message &m) {
                                                            : AsState::Inactive;
     for (int a : ases)
       ases_[a]->peer_state = s;
-    mgmt(link, "M-NOTIFY.ind: " + std::string(as_state_name(s)));
+    mgmt(link, "M-NOTIFY.ind: " + std::string(as_state_name(s)),
+         " (NTFY received, RFC 4666 §3.8.2 status type " + std::to_string(type) + " info " +
+             std::to_string(info) + ")");
     if (s == AsState::Pending)
       (void)run_local(*this, link, k.local, LEv::RxAsPending);
   } else {
     static constexpr std::string_view kOther[] = {"?", "Insufficient ASP resources active in AS",
                                                   "Alternate ASP Active", "ASP Failure"};
-    mgmt(link, "M-NOTIFY.ind: " + std::string(kOther[info <= 3 ? info : 0]));
+    mgmt(link, "M-NOTIFY.ind: " + std::string(kOther[info <= 3 ? info : 0]),
+         " (NTFY received, RFC 4666 §3.8.2 status type " + std::to_string(type) + " info " +
+             std::to_string(info) + ")");
     if (info == uint16_t(OtherInfo::AlternateAspActive))
       (void)run_local(*this, link, k.local, LEv::RxAltActive);
   }
@@ -638,7 +653,10 @@ void Node::recompute_availability() {
     if (now == avail)
       continue;
     avail = now;
-    // MTP-PAUSE / MTP-RESUME to the user (§4.5.2, §4.3.4.x ASP loss).
+    // MTP-PAUSE / MTP-RESUME to the user (§4.5.2, §4.3.4.x ASP loss). Info: the MTP user
+    // (mgcd's ISUP side, pstn-sim) says what it means for its circuits.
+    MGC_LOG(M3ua, Info, "MTP-%s.ind: point code %u %s", now ? "RESUME" : "PAUSE", dpc,
+            now ? "accessible" : "inaccessible");
     if (now) {
       counters_.inc(M3uaNodeCounter::resume_ind);
       user_.mtp_resume_ind(dpc);

@@ -206,6 +206,8 @@ public:
   // A text snapshot for `show` commands: links (role, ASP states), ASes (state, active ASPs),
   // routes (availability) and the non-zero counters.
   std::string show() const;
+  // The link's configured name ("link0"), for log lines; "m3ua" for no link.
+  const char *link_name(int link) const;
 
   const mgc::CounterSet<M3uaNodeCounter> &counters() const { return counters_; }
   const mgc::CounterSet<M3uaErrTxCounter> &err_tx() const { return err_tx_; }
@@ -221,7 +223,9 @@ private:
   void send_err(int link, m3ua::ErrorCode code, std::span<const uint8_t> offending,
                 std::span<const uint32_t> rcs = {});
   void dispatch(int link, uint16_t stream, const m3ua::Message &m, std::span<const uint8_t> raw);
-  void mgmt(int link, std::string text);
+  // `detail` goes to the log line only (the RFC 4666 code of an ERR or NTFY), not to the
+  // MgmtEvent, whose text traces compare.
+  void mgmt(int link, std::string text, std::string_view detail = {});
   // Receive handlers, one per message (the table NodeFsm::rx_row maps types to them).
   using Raw = std::span<const uint8_t>;
   void rx_data(int link, const m3ua::Message &m, Raw raw);

@@ -1,6 +1,7 @@
 // TCP and usrsctp transports for M3UA (see transport.h).
 #include "sigtran/transport.h"
 
+#include "core/log.h"
 #include "core/osmo.h"
 #include "sigtran/kernel_sctp.h"
 
@@ -49,6 +50,17 @@ namespace {
 // beyond means the stream lost its framing.
 constexpr uint32_t kMaxTcpFrame = 1 << 20;
 constexpr std::size_t kRxChunk = 65536;
+
+// "tcp to 127.0.0.1:2906" / "sctp-udp server on :2905", for the log lines below.
+std::string describe(const EndpointConfig &cfg) {
+  std::string s(transport_name(cfg.proto));
+  if (cfg.server)
+    return s + " server on :" + std::to_string(cfg.local_port);
+  s += " to";
+  for (const auto &a : cfg.remote_addrs)
+    s += " " + a;
+  return s + ":" + std::to_string(cfg.remote_port);
+}
 
 bool parse_v4(const std::string &a, uint16_t port, sockaddr_in &out) {
   std::memset(&out, 0, sizeof out);
@@ -168,6 +180,14 @@ void Transports::Impl::kill(Conn *c, bool notify) {
   if (c->dead)
     return;
   c->dead = true;
+  // Association up and down are the Node's M-SCTP_ESTABLISH/RELEASE lines (notice); here the
+  // transport's detail, at info; a connect attempt that fails again is debug (it repeats).
+  if (c->up)
+    MGC_LOG(M3ua, Info, "link %d: association %s closed%s", c->link, describe(c->ep->cfg).c_str(),
+            c->ep->cfg.server ? "" : ", reconnecting");
+  else
+    MGC_LOG(M3ua, Debug, "link %d: association %s not established", c->link,
+            describe(c->ep->cfg).c_str());
   if (c->up && notify)
     node.link_down(c->link);
   c->up = false;
@@ -331,6 +351,8 @@ void Transports::Impl::tcp_up(Conn &c) {
   c.up = true;
   c.ep->backoff_ms = 0;
   counters.inc(SigtranTransportCounter::connects);
+  MGC_LOG(M3ua, Info, "link %d: association %s established, %u outbound streams", c.link,
+          describe(c.ep->cfg).c_str(), unsigned(c.out_streams()));
   node.link_up(c.link, c);
 }
 
@@ -378,6 +400,8 @@ void Transports::Impl::tcp_read(Conn &c) {
     if (len < m3ua::kHeaderLen || len > kMaxTcpFrame) {
       // The byte stream lost its framing: nothing after this point can be trusted.
       counters.inc(SigtranTransportCounter::tcp_bad_length);
+      MGC_LOG(M3ua, Notice, "link %d: M3UA message length %u on %s: framing lost, closing", c.link,
+              len, describe(c.ep->cfg).c_str());
       node.link_rx(c.link, 0, avail.first(m3ua::kHeaderLen)); // answered with ERR
       uncork(c);
       kill(&c, true);
@@ -560,6 +584,8 @@ void Transports::Impl::kernel_up(Conn &c, uint16_t ostreams) {
   c.ostreams = ostreams ? ostreams : c.ep->cfg.streams;
   c.ep->backoff_ms = 0;
   counters.inc(SigtranTransportCounter::connects);
+  MGC_LOG(M3ua, Info, "link %d: association %s established, %u outbound streams", c.link,
+          describe(c.ep->cfg).c_str(), unsigned(c.out_streams()));
   node.link_up(c.link, c);
 }
 
@@ -747,6 +773,8 @@ void Transports::Impl::sctp_up(Conn &c, uint16_t ostreams) {
   c.ostreams = ostreams ? ostreams : 1;
   c.ep->backoff_ms = 0;
   counters.inc(SigtranTransportCounter::connects);
+  MGC_LOG(M3ua, Info, "link %d: association %s established, %u outbound streams", c.link,
+          describe(c.ep->cfg).c_str(), unsigned(c.out_streams()));
   node.link_up(c.link, c);
 }
 

@@ -2,6 +2,7 @@
 // amended by RFC 6026 §7 (Accepted state, Timers L and M, 2xx/ACK handling).
 #include "sipt/transaction.h"
 
+#include "core/log.h"
 #include "sipt/syntax.h"
 
 #include <algorithm>
@@ -214,6 +215,17 @@ TransactionLayer::~TransactionLayer() {
     stop_timers(*tx);
 }
 
+// "client z9hG4bK1|INVITE Call-ID abc@h": what names a transaction (its key: branch and method,
+// RFC 3261 §17.1.3 / §17.2.3) and its call in the log. A server transaction that sent its final
+// response no longer holds the request (release_request): then the key alone.
+std::string TransactionLayer::describe(const Transaction &tx) {
+  const bool client = tx.kind_ == TxKind::ClientInvite || tx.kind_ == TxKind::ClientNonInvite;
+  std::string s = std::string(client ? "client " : "server ") + tx.key_;
+  if (tx.request_msg_)
+    s += " Call-ID " + std::string(tx.request_msg_->call_id());
+  return s;
+}
+
 Transaction *TransactionLayer::find(uint64_t id) {
   auto it = by_id_.find(id);
   return it == by_id_.end() ? nullptr : it->second;
@@ -249,8 +261,11 @@ void TransactionLayer::fire(Transaction &tx, TxEvent ev, const Message *m) {
       terminate(tx);
     return;
   }
-  // No row: counted, never silently dropped (STYLE.md practice 8).
+  // No row: counted and logged with state and event, never silently dropped (STYLE.md
+  // practice 8). Info: a retransmission crossing a state change lands here in normal operation.
   counters_.inc(SipTxCounter::unexpected_events);
+  MGC_LOG(Sip, Info, "transaction %s: no transition for %s in %s", describe(tx).c_str(),
+          std::string(tx_event_name(ev)).c_str(), std::string(tx_state_name(tx.state_)).c_str());
 }
 
 void TransactionLayer::start_timer(Transaction &tx, TimerService::Id &slot, uint32_t ms,
@@ -292,6 +307,8 @@ bool TransactionLayer::send(Transaction &tx, std::string_view bytes) {
   if (send_(bytes, tx.peer_))
     return true;
   counters_.inc(SipTxCounter::transport_errors);
+  MGC_LOG(Sip, Notice, "transaction %s: transport error sending to %s:%u", describe(tx).c_str(),
+          tx.peer_.host.c_str(), unsigned(tx.peer_.port));
   return false;
 }
 
@@ -378,9 +395,14 @@ void TransactionLayer::a_client_final_noninvite(Transaction &tx, const Message *
 
 void TransactionLayer::a_timeout(Transaction &tx, const Message *) {
   counters_.inc(SipTxCounter::timeouts);
-  tu_.on_timeout(tx, tx.kind_ == TxKind::ClientInvite      ? TxEvent::TimerB
-                     : tx.kind_ == TxKind::ClientNonInvite ? TxEvent::TimerF
-                                                           : TxEvent::TimerH);
+  const TxEvent timer = tx.kind_ == TxKind::ClientInvite      ? TxEvent::TimerB
+                        : tx.kind_ == TxKind::ClientNonInvite ? TxEvent::TimerF
+                                                              : TxEvent::TimerH;
+  // §17.1.1.2 / §17.1.2.2: no response (B, F); §17.2.1: no ACK for our final response (H).
+  MGC_LOG(Sip, Notice, "transaction %s with %s:%u: %s expired, %s", describe(tx).c_str(),
+          tx.peer_.host.c_str(), unsigned(tx.peer_.port), std::string(tx_event_name(timer)).c_str(),
+          timer == TxEvent::TimerH ? "no ACK" : "no response");
+  tu_.on_timeout(tx, timer);
 }
 
 void TransactionLayer::a_terminate(Transaction &, const Message *) {}

@@ -153,6 +153,7 @@ private:
   void release_request(Transaction &tx);
   void terminate(Transaction &tx);
   bool send(Transaction &tx, std::string_view bytes);
+  static std::string describe(const Transaction &tx); // for log lines
   std::string make_ack(const Transaction &tx, const Message &resp) const;
 
   // Actions (named after what the RFC text says the machine does).

@@ -1,16 +1,17 @@
 // RFC 3261 §18 transports on osmo_fd; RFC 3581 §4 (rport); §18.3 framing on streams.
 #include "sipt/transport.h"
 
+#include "core/log.h"
 #include "core/osmo.h"
 #include "sipt/syntax.h"
 
 #include <arpa/inet.h>
-#include <openssl/err.h>
-#include <openssl/ssl.h>
-#include <openssl/x509v3.h>
 #include <cerrno>
 #include <cstring>
 #include <netinet/in.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -266,8 +267,14 @@ void Transport::deliver(std::string_view bytes, const Peer &from, Framing framin
       Message r = make_response(m, st.code(), reason);
       send(r.serialize(), from);
       counters_.inc(SipTransportCounter::malformed_answered);
+      MGC_LOG(Sip, Notice, "malformed %.*s from %s:%u (Call-ID %.*s): %d %.*s sent (%.*s)",
+              int(m.method_text().size()), m.method_text().data(), from.host.c_str(),
+              unsigned(from.port), int(m.call_id().size()), m.call_id().data(), st.code(),
+              int(reason.size()), reason.data(), int(st.detail().size()), st.detail().data());
     } else {
       counters_.inc(SipTransportCounter::malformed_dropped);
+      MGC_LOG(Sip, Info, "malformed message from %s:%u dropped (%.*s)", from.host.c_str(),
+              unsigned(from.port), int(st.detail().size()), st.detail().data());
     }
     return;
   }
@@ -390,6 +397,8 @@ bool Transport::conn_io(Conn *c, unsigned int what) {
         if (errno == EAGAIN || errno == EWOULDBLOCK)
           break;
         counters_.inc(SipTransportCounter::send_errors);
+        MGC_LOG(Sip, Notice, "TCP to %s:%u: send failed: %s, connection closed",
+                c->peer.host.c_str(), unsigned(c->peer.port), std::strerror(errno));
         close_conn(c);
         return false;
       }
@@ -435,6 +444,11 @@ bool Transport::tls_io(Conn *c, unsigned int) {
       if (want(r))
         return true;
       counters_.inc(SipTransportCounter::tls_handshake_failed);
+      char why[256] = "no detail";
+      if (unsigned long e = ERR_peek_last_error())
+        ERR_error_string_n(e, why, sizeof why);
+      MGC_LOG(Sip, Notice, "TLS with %s:%u: handshake failed: %s", c->peer.host.c_str(),
+              unsigned(c->peer.port), why);
       ERR_clear_error();
       close_conn(c);
       return false;
@@ -447,6 +461,8 @@ bool Transport::tls_io(Conn *c, unsigned int) {
       if (want(n))
         break;
       counters_.inc(SipTransportCounter::send_errors);
+      MGC_LOG(Sip, Notice, "TLS to %s:%u: write failed, connection closed", c->peer.host.c_str(),
+              unsigned(c->peer.port));
       close_conn(c);
       return false;
     }
@@ -485,6 +501,9 @@ int Transport::conn_cb(osmo_fd *ofd, unsigned int what) {
     Status st = frame(c->in, self->cfg_.max_message, skip, len);
     if (!st.ok()) {
       self->counters_.inc(SipTransportCounter::tcp_overflow);
+      MGC_LOG(Sip, Notice, "%s from %s:%u: framing lost (%.*s), connection closed",
+              c->ssl ? "TLS" : "TCP", c->peer.host.c_str(), unsigned(c->peer.port),
+              int(st.detail().size()), st.detail().data());
       self->close_conn(c); // no way to find the next message boundary
       return -EBADF;
     }
@@ -516,6 +535,8 @@ bool Transport::send(std::string_view bytes, const Peer &to) {
                        reinterpret_cast<sockaddr *>(&ss), len);
     if (n != ssize_t(bytes.size())) {
       counters_.inc(SipTransportCounter::send_errors);
+      MGC_LOG(Sip, Notice, "UDP to %s:%u: send failed: %s", to.host.c_str(), unsigned(to.port),
+              n < 0 ? std::strerror(errno) : "short write");
       return false;
     }
     counters_.inc(SipTransportCounter::udp_tx);
@@ -542,6 +563,9 @@ bool Transport::send(std::string_view bytes, const Peer &to) {
     if (fd < 0)
       return false;
     if (connect(fd, reinterpret_cast<sockaddr *>(&ss), len) != 0 && errno != EINPROGRESS) {
+      MGC_LOG(Sip, Notice, "%s to %s:%u: connect failed: %s",
+              std::string(transport_name(to.transport)).c_str(), to.host.c_str(), unsigned(to.port),
+              std::strerror(errno));
       close(fd);
       counters_.inc(SipTransportCounter::send_errors);
       return false;

@@ -2,6 +2,7 @@
 // (INFO), RFC 3326 (Reason), RFC 6026 (2xx and ACK handled by the UA core).
 #include "sipt/user_agent.h"
 
+#include "core/log.h"
 #include "sipt/syntax.h"
 
 #include <algorithm>
@@ -130,6 +131,18 @@ void UserAgent::receive(const Message &m, const Peer &from) {
 
 void UserAgent::respond(Transaction &tx, const Message &req, int code, std::string_view reason,
                         const HeaderList &extra, std::string_view to_tag) {
+  // The user agent's own refusals (RFC 3261 §8.2 checks, 481, 491, 500 ...) are one line each
+  // (notice); its routine answers (200 to BYE, OPTIONS ...) per-message detail (debug).
+  if (code >= 400)
+    MGC_LOG(Sip, Notice, "%d %.*s sent for %.*s from %s:%u (Call-ID %.*s)", code,
+            int(reason.size()), reason.data(), int(req.method_text().size()),
+            req.method_text().data(), tx.peer().host.c_str(), unsigned(tx.peer().port),
+            int(req.call_id().size()), req.call_id().data());
+  else
+    MGC_LOG(Sip, Debug, "%d %.*s sent for %.*s from %s:%u (Call-ID %.*s)", code, int(reason.size()),
+            reason.data(), int(req.method_text().size()), req.method_text().data(),
+            tx.peer().host.c_str(), unsigned(tx.peer().port), int(req.call_id().size()),
+            req.call_id().data());
   Message r = make_response(req, code, reason, to_tag);
   extra.apply_to(r);
   layer_.respond(tx, r);

@@ -2,6 +2,7 @@
 
 #include "callcontrol/media/h248_media_gateway.h"
 #include "callcontrol/media/mgcp_media_gateway.h"
+#include "core/log.h"
 #include "gateway/mgcd/sip.h"
 #include "gateway/mgcd/ss7.h"
 #include "sigtran/osmo_clock.h"
@@ -11,6 +12,7 @@
 #include <algorithm>
 #include <ctime>
 #include <map>
+#include <optional>
 
 namespace mgc::gw {
 
@@ -18,11 +20,16 @@ namespace {
 // H.248 is spoken from 127.0.0.1:2944, the port H.248.1 Annex D.1 registers for text over UDP.
 constexpr uint16_t kH248Port = 2944;
 
-// A media gateway as call control sees it, remembering its last failure for `show peers`.
-class TrackedMedia final : public cc::MediaGateway {
+// A media gateway as call control sees it, remembering its last failure for `show peers` and
+// telling the gateway of its restarts (an alarm) on their way to call control.
+class TrackedMedia final : public cc::MediaGateway, private cc::MediaGateway::Listener {
 public:
-  explicit TrackedMedia(cc::MediaGateway &inner) : inner_(inner) {}
-  void set_listener(Listener *l) override { inner_.set_listener(l); }
+  TrackedMedia(cc::MediaGateway &inner, std::function<void()> restarted)
+      : inner_(inner), restarted_(std::move(restarted)) {}
+  void set_listener(cc::MediaGateway::Listener *l) override {
+    outer_ = l;
+    inner_.set_listener(l ? this : nullptr);
+  }
   void connect(std::string_view trunk_group, uint16_t cic, std::string_view remote_sdp,
                cc::MediaMode mode, Connected done) override {
     inner_.connect(trunk_group, cic, remote_sdp, mode,
@@ -56,6 +63,15 @@ public:
   std::time_t last_error_at = 0;
 
 private:
+  void on_media_lost(Handle h) override {
+    if (outer_)
+      outer_->on_media_lost(h);
+  }
+  void on_gateway_restart(std::string_view gateway) override {
+    restarted_();
+    if (outer_)
+      outer_->on_gateway_restart(gateway);
+  }
   void note(const char *what, const Status &s) {
     if (s.ok())
       return;
@@ -65,7 +81,27 @@ private:
     last_error_at = std::time(nullptr);
   }
   cc::MediaGateway &inner_;
+  std::function<void()> restarted_;
+  cc::MediaGateway::Listener *outer_ = nullptr;
 };
+
+// How a media gateway's state reads for its alarm: reachable, unreachable, or neither while it
+// is being audited / has not registered yet (no change of alarm).
+std::optional<bool> reachable(mgcp::GatewayState s) {
+  using S = mgcp::GatewayState;
+  if (s == S::InService || s == S::Draining)
+    return true;
+  if (s == S::Disconnected || s == S::OutOfService)
+    return false;
+  return std::nullopt;
+}
+std::optional<bool> reachable(h248::GatewayState s) {
+  if (s == h248::GatewayState::InService)
+    return true;
+  if (s == h248::GatewayState::OutOfService)
+    return false;
+  return std::nullopt;
+}
 } // namespace
 
 struct Gateway::Parts {
@@ -91,9 +127,14 @@ struct Gateway::Parts {
   std::vector<cc::MgcpMediaGateway *> mgcp_gateways;
   std::map<std::string, cc::MgcpMediaGateway *> mgcp_by_name;
   std::map<std::string, cc::H248MediaGateway *> h248_by_name;
+  std::map<std::string, std::string> mg_desc;    // "osmo-mgw (mgcp 127.0.0.1:2427)"
+  std::map<std::string, uint64_t> h248_restarts; // the call agent's count at the last look
+  // CDR file: what check_cdr() saw last (failed and written records).
+  uint64_t cdr_failed = 0, cdr_written = 0;
+  cc::Scheduler::Id cdr_timer = 0;
 };
 
-Gateway::Gateway() : p_(std::make_unique<Parts>()) {}
+Gateway::Gateway(core::Alarms &alarms) : alarms_(alarms), p_(std::make_unique<Parts>()) {}
 Gateway::~Gateway() {
   // Calls first: they hold legs, media handles and timers. The adapters outlive them and their
   // transports still report while they close (the M3UA association going down gives MTP-PAUSE,
@@ -104,8 +145,111 @@ Gateway::~Gateway() {
     p_->sip->detach();
   for (auto &[name, mg] : p_->media)
     mg->set_listener(nullptr);
+  if (p_->node)
+    p_->node->set_mgmt(nullptr);
+  sched_.stop(p_->cdr_timer);
   calls_.reset();
   p_.reset();
+}
+
+void Gateway::check_m3ua() {
+  const auto &m = p_->cfg.m3ua;
+  sigtran::Role role = sigtran::Role::Asp;
+  sigtran::role_by_name(m.role, role);
+  const bool local = role != sigtran::Role::Sgp;
+  const sigtran::AspState asp = local ? p_->node->local_state(0) : p_->node->remote_state(0);
+  const sigtran::AsState as =
+      role == sigtran::Role::Asp ? p_->node->peer_as_state(0) : p_->node->as_state(0);
+  std::string peer = m.transport;
+  for (const auto &a : m.remote_addresses)
+    peer += " " + a;
+  peer += ":" + std::to_string(m.remote_port);
+  // RFC 4666 §4.3.1: traffic flows only through an ASP-ACTIVE ASP of an AS-ACTIVE AS. The
+  // alarm is the condition (not active), raised once: the states it passes through on its way
+  // up are the m3ua log's.
+  if (asp == sigtran::AspState::Active)
+    alarms_.clear("m3ua.link0.asp-down");
+  else if (!alarms_.is_active("m3ua.link0.asp-down"))
+    alarms_.raise(log::Category::M3ua, "m3ua.link0.asp-down",
+                  "M3UA " + m.role + " link0 (" + peer + ") not ASP-ACTIVE (" +
+                      std::string(sigtran::asp_state_name(asp)) + ")");
+  if (as == sigtran::AsState::Active)
+    alarms_.clear("m3ua.as0.inactive");
+  else if (!alarms_.is_active("m3ua.as0.inactive"))
+    alarms_.raise(log::Category::M3ua, "m3ua.as0.inactive",
+                  "M3UA AS as0 (routing context " + std::to_string(m.routing_context.value_or(0)) +
+                      ") not AS-ACTIVE (" + std::string(sigtran::as_state_name(as)) + ")");
+}
+
+void Gateway::media_state(const std::string &name, bool up, std::string_view state) {
+  const std::string &desc = p_->mg_desc[name];
+  const bool mgcp = p_->mgcp_by_name.count(name) != 0;
+  const auto cat = mgcp ? log::Category::Mgcp : log::Category::H248;
+  if (up) {
+    if (mgcp)
+      MGC_LOG(Mgcp, Notice, "media gateway %s in service (%.*s)", desc.c_str(), int(state.size()),
+              state.data());
+    else
+      MGC_LOG(H248, Notice, "media gateway %s in service (%.*s)", desc.c_str(), int(state.size()),
+              state.data());
+    alarms_.clear("media-gateway." + name + ".unreachable");
+    alarms_.clear("media-gateway." + name + ".restarted");
+    return;
+  }
+  if (mgcp)
+    MGC_LOG(Mgcp, Notice, "media gateway %s unreachable (%.*s): its circuits get no new calls",
+            desc.c_str(), int(state.size()), state.data());
+  else
+    MGC_LOG(H248, Notice, "media gateway %s unreachable (%.*s): its circuits get no new calls",
+            desc.c_str(), int(state.size()), state.data());
+  alarms_.raise(cat, "media-gateway." + name + ".unreachable",
+                "media gateway " + desc + " unreachable (" + std::string(state) + ")");
+}
+
+void Gateway::media_restarted(const std::string &name) {
+  const std::string &desc = p_->mg_desc[name];
+  if (auto it = p_->mgcp_by_name.find(name); it != p_->mgcp_by_name.end()) {
+    // RFC 3435 §4.4.6: an RSIP (restart, forced, graceful, disconnected): its calls lose their
+    // media; cleared once the audit that follows finds it in service.
+    alarms_.raise(log::Category::Mgcp, "media-gateway." + name + ".restarted",
+                  "media gateway " + desc + " restarted (RSIP): calls through it lost their media");
+    return;
+  }
+  auto it = p_->h248_by_name.find(name);
+  if (it == p_->h248_by_name.end())
+    return;
+  // H.248.1 clause 11.2/11.4: a ServiceChange on ROOT is also how an MG first registers; only
+  // one that the call agent counts as a restart (it knew the MG before) is an alarm. The MG is
+  // registered again at once, so the alarm is raised and cleared, and stays in the history.
+  auto &ca = it->second->call_agent();
+  const uint64_t n = ca.counters().get(H248CaCounter::restarts);
+  uint64_t &seen = p_->h248_restarts[name];
+  if (n == seen)
+    return;
+  seen = n;
+  alarms_.raise(log::Category::H248, "media-gateway." + name + ".restarted",
+                "media gateway " + desc +
+                    " restarted (ServiceChange): calls through it lost "
+                    "their media");
+  if (ca.gateway_state(name) == h248::GatewayState::InService)
+    alarms_.clear("media-gateway." + name + ".restarted");
+}
+
+void Gateway::check_cdr() {
+  p_->cdr_timer = sched_.start(1000, [this] { check_cdr(); });
+  const uint64_t failed = cdr_->failed(), written = cdr_->written();
+  if (failed > p_->cdr_failed) {
+    const std::string why = cdr_->last_error();
+    MGC_LOG(Cdr, Error, "%s: %llu call records not written: %s", p_->cfg.cdr.file.c_str(),
+            static_cast<unsigned long long>(failed - p_->cdr_failed), why.c_str());
+    alarms_.raise(log::Category::Cdr, "cdr.write",
+                  "CDR file " + p_->cfg.cdr.file + ": records not written (" + why + ")");
+  } else if (written > p_->cdr_written && alarms_.is_active("cdr.write")) {
+    MGC_LOG(Cdr, Notice, "%s: call records written again", p_->cfg.cdr.file.c_str());
+    alarms_.clear("cdr.write");
+  }
+  p_->cdr_failed = failed;
+  p_->cdr_written = written;
 }
 
 namespace {
@@ -184,6 +328,12 @@ Status Gateway::start(const Config &cfg) {
       }
       if (Status s = mgw->call_agent().add_gateway(g); !s.ok())
         return s;
+      p_->mg_desc[mg.name] = mg.name + " (mgcp " + mg.address + ":" + std::to_string(mg.port) + ")";
+      mgw->call_agent().set_state_observer(
+          [this, name = mg.name](std::string_view, mgcp::GatewayState s) {
+            if (auto up = reachable(s))
+              media_state(name, *up, mgcp::gateway_state_name(s));
+          });
       for (const auto &tg : cfg.trunk_groups) {
         if (tg.media_gateway != mg.name)
           continue;
@@ -227,6 +377,12 @@ Status Gateway::start(const Config &cfg) {
       g.codec.binary = mg.encoding == H248Encoding::Binary;
       if (Status s = mgw->call_agent().add_gateway(g); !s.ok())
         return s;
+      p_->mg_desc[mg.name] = mg.name + " (h248 " + mg.address + ":" + std::to_string(mg.port) + ")";
+      mgw->call_agent().set_state_observer(
+          [this, name = mg.name](std::string_view, h248::GatewayState s) {
+            if (auto up = reachable(s))
+              media_state(name, *up, h248::gateway_state_name(s));
+          });
       for (const auto &tg : cfg.trunk_groups)
         if (tg.media_gateway == mg.name) {
           h248::TrunkRule r;
@@ -265,6 +421,8 @@ Status Gateway::start(const Config &cfg) {
   for (const auto &r : cfg.m3ua.routes)
     nc.routes.push_back({r.dpc, 0xffffff, 0, r.priority});
   p_->node = std::make_unique<sigtran::Node>(nc, p_->clock, *p_->ss7);
+  // The node logs its management indications itself; here they only move the alarms.
+  p_->node->set_mgmt([this](const sigtran::MgmtEvent &) { check_m3ua(); });
   p_->m3ua = std::make_unique<sigtran::Transports>(*p_->node);
   sigtran::EndpointConfig ep;
   ep.proto = cfg.m3ua.transport;
@@ -340,18 +498,27 @@ Status Gateway::start(const Config &cfg) {
   // ---- call control
   if (!cfg.cdr.file.empty()) {
     cdr_ = std::make_unique<cc::CdrWriter>(cfg.cdr.file);
-    if (!cdr_->ok())
+    if (!cdr_->ok()) {
+      MGC_LOG(Cdr, Error, "%s: cannot open the CDR file: %s", cfg.cdr.file.c_str(),
+              cdr_->last_error().c_str());
       return Status("mgcd.cdr_file_not_writable", 0);
+    }
+    // The writer thread only counts; the loop looks once a second (alarms and log lines are
+    // the loop's, DESIGN.md "Event loop and threading").
+    p_->cdr_timer = sched_.start(1000, [this] { check_cdr(); });
   }
   cc::CallManagerConfig ccfg;
   ccfg.own_point_code = own;
   ccfg.interworking.variant = cfg.ss7.variant; // the IAM built from an INVITE (T1.113 or Q.763)
   ccfg.timers = cfg.timers;
   calls_ = std::make_unique<cc::CallManager>(ccfg, sched_, *p_->ss7, *p_->sip, cdr_.get());
+  calls_->set_alarms(&alarms_);
   for (const auto &tg : cfg.trunk_groups) {
     auto &tracked = p_->tracked[tg.media_gateway];
     if (!tracked)
-      tracked = std::make_unique<TrackedMedia>(*p_->media.at(tg.media_gateway));
+      tracked = std::make_unique<TrackedMedia>(
+          *p_->media.at(tg.media_gateway),
+          [this, name = tg.media_gateway] { media_restarted(name); });
     auto &g = calls_->add_trunk_group(tg.name, tg.dpc.value_or(0), tg.hunting, *tracked);
     g.set_glare(tg.glare);
     calls_->set_overlap(tg.name, tg.overlap_min_digits);
@@ -374,6 +541,7 @@ Status Gateway::start(const Config &cfg) {
     m->call_agent().start();
   if (Status s = p_->m3ua->add(ep); !s.ok())
     return s;
+  check_m3ua(); // down until the association and the ASP come up
   return Status::Ok();
 }
 

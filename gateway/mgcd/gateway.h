@@ -1,10 +1,12 @@
 // mgcd assembled from its config: the M3UA node and its transports (SS7 side), the SIP
 // transports and user agent (SIP side), one call agent per media gateway (MGCP or H.248), and
-// call control joining them, all on the one libosmocore loop (DESIGN.md "Event loop").
+// call control joining them, all on the one libosmocore loop (DESIGN.md "Event loop"). It
+// raises and clears the process's alarms as its parts see them (DESIGN.md "Logging and alarms").
 #pragma once
 
 #include "callcontrol/call_manager.h"
 #include "callcontrol/cdr.h"
+#include "core/alarms.h"
 #include "gateway/mgcd/config.h"
 #include "gateway/mgcd/osmo_scheduler.h"
 
@@ -17,7 +19,7 @@ namespace mgc::gw {
 
 class Gateway {
 public:
-  Gateway();
+  explicit Gateway(core::Alarms &alarms);
   ~Gateway();
   // Builds and starts everything; a failure leaves nothing running and says why.
   Status start(const Config &cfg);
@@ -32,6 +34,13 @@ public:
 
 private:
   struct Parts;
+  // Alarms: the M3UA ASP and AS as the node's management indications leave them, a media
+  // gateway's reachability and restarts, the CDR file.
+  void check_m3ua();
+  void media_state(const std::string &name, bool reachable, std::string_view state);
+  void media_restarted(const std::string &name);
+  void check_cdr();
+  core::Alarms &alarms_;
   std::unique_ptr<Parts> p_;
   OsmoScheduler sched_;
   std::unique_ptr<cc::CdrWriter> cdr_;

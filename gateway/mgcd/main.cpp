@@ -1,6 +1,9 @@
 // mgcd: the gateway daemon. Reads its VTY config, refuses to start on any error or
 // inconsistency, builds the circuits of every trunk group, and serves the VTY on 127.0.0.1.
 // Then it starts the gateway: M3UA toward the SG/peer, SIP, the media gateways and call control.
+// Logging (DESIGN.md "Logging and alarms"): the config's `log` blocks, else stderr.
+#include "core/alarms.h"
+#include "core/log.h"
 #include "core/status.h"
 #include "gateway/mgcd/config.h"
 #include "gateway/mgcd/runtime.h"
@@ -15,6 +18,7 @@ extern "C" {
 #include <osmocom/core/select.h>
 #include <osmocom/core/talloc.h>
 #include <osmocom/vty/command.h>
+#include <osmocom/vty/logging.h>
 #include <osmocom/vty/misc.h>
 #include <osmocom/vty/telnet_interface.h>
 #include <osmocom/vty/vty.h>
@@ -99,7 +103,7 @@ int main(int argc, char **argv) {
 
   void *ctx = talloc_named_const(nullptr, 0, "mgcd");
   msgb_talloc_ctx_init(ctx, 0);
-  osmo_init_logging2(ctx, nullptr);
+  mgc::log::init(ctx);
 
   static struct vty_app_info app = {};
   app.name = "mgcd";
@@ -107,19 +111,36 @@ int main(int argc, char **argv) {
   app.copyright = "mgc: an open SIP-T/ISUP media gateway controller\r\n";
   app.tall_ctx = ctx;
   vty_init(&app);
+  // `log stderr|file|syslog ...` and `logging level CAT LEVEL`, in the config and live.
+  logging_vty_add_cmds();
 
   mgc::gw::Config cfg;
   mgc::gw::Runtime rt;
+  mgc::core::Alarms alarms;
+  rt.alarms = &alarms;
   mgc::gw::vty_install(cfg);
   mgc::gw::vty_install_show(rt, cfg);
 
   if (!read_config(config_file))
     return 1;
   const auto problems = mgc::gw::validate(cfg);
-  for (const auto &p : problems)
-    std::fprintf(stderr, "mgcd: %s: %s\n", config_file.c_str(), p.c_str());
+  // --check and --write-config answer on the terminal; the daemon logs from here on, to the
+  // config's targets or, when it names none, to stderr.
+  const bool daemon = !check_only && write_out.empty();
+  if (daemon && !mgc::log::has_target())
+    mgc::log::add_default_target();
+  if (daemon)
+    MGC_LOG(Main, Info, "mgcd %s starting with %s", app.version, config_file.c_str());
+  for (const auto &p : problems) {
+    if (daemon)
+      MGC_LOG(Main, Error, "%s: %s", config_file.c_str(), p.c_str());
+    else
+      std::fprintf(stderr, "mgcd: %s: %s\n", config_file.c_str(), p.c_str());
+  }
   if (!problems.empty()) {
-    std::fprintf(stderr, "mgcd: not started: %zu configuration problem(s)\n", problems.size());
+    MGC_LOG(Main, Fatal, "not started: %zu configuration problem(s)", problems.size());
+    if (!daemon || !mgc::log::logs_to_stderr())
+      std::fprintf(stderr, "mgcd: not started: %zu configuration problem(s)\n", problems.size());
     return 1;
   }
   rt.build(cfg);
@@ -131,10 +152,15 @@ int main(int argc, char **argv) {
     return 0;
   }
 
+  MGC_LOG(Main, Info, "configuration OK: %zu trunk groups, %zu circuits, %zu routes",
+          rt.groups.size(), rt.circuit_count(), cfg.routes.size());
+
 #ifdef MGC_MGCD_FULL
-  mgc::gw::Gateway gateway;
+  mgc::gw::Gateway gateway(alarms);
   if (Status s = gateway.start(cfg); !s.ok()) {
-    std::fprintf(stderr, "mgcd: not started: %.*s\n", int(s.detail().size()), s.detail().data());
+    MGC_LOG(Main, Fatal, "not started: %.*s", int(s.detail().size()), s.detail().data());
+    if (!mgc::log::logs_to_stderr())
+      std::fprintf(stderr, "mgcd: not started: %.*s\n", int(s.detail().size()), s.detail().data());
     return 1;
   }
   rt.calls = gateway.calls();
@@ -146,15 +172,19 @@ int main(int argc, char **argv) {
 #endif
   // The VTY has no login: bind it to loopback only (PLATFORM.md).
   if (telnet_init_dynif(ctx, nullptr, "127.0.0.1", vty_port) < 0) {
-    std::fprintf(stderr, "mgcd: cannot bind the VTY to 127.0.0.1:%d\n", vty_port);
+    MGC_LOG(Main, Fatal, "not started: cannot bind the VTY to 127.0.0.1:%d", vty_port);
+    if (!mgc::log::logs_to_stderr())
+      std::fprintf(stderr, "mgcd: cannot bind the VTY to 127.0.0.1:%d\n", vty_port);
     return 1;
   }
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
   std::printf("mgcd: running, VTY on 127.0.0.1:%d\n", vty_port);
   std::fflush(stdout);
+  MGC_LOG(Main, Notice, "running, VTY on 127.0.0.1:%d", vty_port);
   while (!g_quit)
     osmo_select_main(0);
+  MGC_LOG(Main, Notice, "stopping (signal)");
   telnet_exit();
   return 0;
 }

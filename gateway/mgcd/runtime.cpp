@@ -1,6 +1,7 @@
 #include "gateway/mgcd/runtime.h"
 
 #include "callcontrol/call_manager.h"
+#include "core/alarms.h"
 #include "isup/cause.h"
 
 #include <algorithm>
@@ -9,7 +10,10 @@
 
 extern "C" {
 #include <osmocom/vty/command.h>
+#include <osmocom/vty/vector.h>
 #include <osmocom/vty/vty.h>
+// libosmovty's table of nodes (command.c): exported, not declared in its headers.
+extern vector cmdvec;
 }
 
 namespace mgc::gw {
@@ -174,6 +178,20 @@ CMD(show_peers, "show peers", SHOW_STR "SIP peers, media gateways and the M3UA p
   return CMD_SUCCESS;
 }
 
+CMD(show_alarms, "show alarms",
+    SHOW_STR
+    "Alarms: active ones, the last cleared ones, and how many were raised per category\n") {
+  if (!g_rt->alarms) {
+    vty_out(vty, "%% no alarms in this process%s", NL);
+    return CMD_WARNING;
+  }
+  std::string text = g_rt->alarms->show();
+  for (std::size_t i = 0; (i = text.find('\n', i)) != std::string::npos; i += 2)
+    text.replace(i, 1, "\r\n"); // the VTY's own line ends
+  vty_out(vty, "%s", text.c_str());
+  return CMD_SUCCESS;
+}
+
 int show_layer_counters(struct vty *vty, const char *layer) {
   if (!g_rt->counters) {
     if (std::string_view(layer) == "call-control" && g_rt->calls) // a gateway without the layers
@@ -310,9 +328,40 @@ CMD(release_call, "release call <1-4294967295> [<1-127>]",
 
 } // namespace
 
+namespace {
+// libosmocore's logging_vty_add_cmds() installs a "show alarms" of its own (the lines a `log
+// alarms N` ring-buffer target kept), and a second command of that name would be refused. mgcd's
+// alarm registry takes the command over: the element keeps its place in the VIEW and ENABLE
+// nodes, its function and help become mgcd's. Without libosmocore's (a test that installs no
+// logging commands) ours is installed as usual.
+void install_show_alarms() {
+  bool taken = false;
+  for (int node : {VIEW_NODE, ENABLE_NODE}) {
+    auto *cn = static_cast<cmd_node *>(vector_lookup(cmdvec, node));
+    for (unsigned i = 0; cn && i < vector_active(cn->cmd_vector); ++i) {
+      auto *c = static_cast<cmd_element *>(vector_slot(cn->cmd_vector, i));
+      if (!c || std::string_view(c->string) != "show alarms")
+        continue;
+      c->func = show_alarms_cmd.func;
+      c->doc = show_alarms_cmd.doc;
+      // the help of the word "alarms" (each word's description was taken from doc at install)
+      if (c->strvec && vector_active(c->strvec) > 1)
+        if (auto *words = static_cast<vector>(vector_slot(c->strvec, 1)))
+          if (vector_active(words) > 0)
+            if (auto *d = static_cast<desc *>(vector_slot(words, 0)))
+              d->str = "Alarms: active ones, the last cleared ones, raised per category";
+      taken = true;
+    }
+  }
+  if (!taken)
+    install_element_ve(&show_alarms_cmd);
+}
+} // namespace
+
 void vty_install_show(Runtime &rt, Config &cfg) {
   g_rt = &rt;
   g_cfg = &cfg;
+  install_show_alarms();
   for (auto *c : {&show_circuits_cmd, &show_tgs_cmd, &show_timers_cmd, &show_routes_cmd,
                   &show_calls_cmd, &show_m3ua_cmd, &show_counters_cmd, &show_peers_cmd,
                   &show_layer_ctrs_cmd, &show_all_counters_cmd, &show_all_timers_cmd,

@@ -13,12 +13,16 @@
 namespace mgc::cc {
 class CallManager;
 }
+namespace mgc::core {
+class Alarms;
+}
 
 namespace mgc::gw {
 
 struct Runtime {
   std::vector<std::unique_ptr<cc::CircuitGroup>> groups; // before the gateway runs (--check)
   cc::CallManager *calls = nullptr;                        // once it runs: the live circuits
+  core::Alarms *alarms = nullptr;                          // the process's (show alarms)
   std::function<std::string()> show_m3ua;
   std::function<std::string()> show_peers;
   // One layer's counters as f(group, name, value); false: no such layer (Gateway::counters).
@@ -32,7 +36,8 @@ struct Runtime {
   std::size_t circuit_count() const;
 };
 
-// show circuits, trunk-groups, calls, routes, peers, m3ua, timers, counters; maintenance.
+// show circuits, trunk-groups, calls, routes, peers, m3ua, timers, counters, alarms;
+// maintenance.
 void vty_install_show(Runtime &rt, Config &cfg);
 
 } // namespace mgc::gw

@@ -2,6 +2,7 @@
 
 #include "callcontrol/cause_map.h"
 #include "callcontrol/interworking/diversion.h"
+#include "core/log.h"
 #include "sipt/dialog.h"
 #include "sipt/fields.h"
 
@@ -200,6 +201,10 @@ void Sip::on_incoming(sipt::Call &c, const sipt::Message &invite) {
   const SipPeerEntry *peer = peer_from(current_source_);
   if (!peer || !calls_) {
     ++refused_unknown_peer_;
+    MGC_LOG(Sip, Notice, "INVITE from %s:%u (Call-ID %.*s) refused with 403: %s",
+            current_source_.host.c_str(), unsigned(current_source_.port),
+            int(invite.call_id().size()), invite.call_id().data(),
+            peer ? "call control is not running" : "the source is no configured peer (acl)");
     c.reject(403, "Forbidden", 21); // only configured peers may call (DESIGN.md)
     return;
   }
@@ -208,6 +213,10 @@ void Sip::on_incoming(sipt::Call &c, const sipt::Message &invite) {
   cc::SipBody body = body_of(invite, peer->profile, st);
   if (!st.ok()) {
     ++peer->stats->failures;
+    MGC_LOG(Sip, Notice,
+            "INVITE from peer %s (Call-ID %.*s) refused with %d: bodies unusable (%.*s)",
+            peer->peer.name.c_str(), int(invite.call_id().size()), invite.call_id().data(),
+            st.code() ? st.code() : 400, int(st.detail().size()), st.detail().data());
     peer->stats->response(st.code() ? st.code() : 400, true);
     c.reject(st.code() ? st.code() : 400, st.detail(), -1);
     return;
@@ -339,6 +348,8 @@ cc::SipLeg *Sip::invite(const cc::SipPeer &peer, const cc::iw::SipCallInfo &info
   sipt::Call *c = ua_->invite(ruri, from, to, p->address, ct, bytes, extra);
   if (!c) {
     ++p->stats->failures;
+    MGC_LOG(Sip, Notice, "INVITE to peer %s (%s) not sent: the user agent refused it",
+            p->peer.name.c_str(), host.c_str());
     return nullptr;
   }
   auto leg = std::make_unique<Leg>(*c, *p); // its Call-ID is the INVITE's, from the start

@@ -1,11 +1,18 @@
 #include "gateway/mgcd/ss7.h"
 
+#include "core/log.h"
+#include "isup/catalogue.h"
 
 namespace mgc::gw {
 
 namespace {
 constexpr uint8_t kSiIsup = 5; // Q.704 §14.2.2 service indicator
+
+std::string acronym(isup::MessageType t) {
+  const std::string_view a = isup::message_acronym(uint8_t(t));
+  return a.empty() ? "type " + std::to_string(unsigned(t)) : std::string(a);
 }
+} // namespace
 
 Ss7::Ss7(uint32_t own_pc, uint8_t network_indicator, isup::Variant variant)
     : own_pc_(own_pc), ni_(network_indicator), variant_(variant) {}
@@ -15,8 +22,10 @@ void Ss7::send(uint32_t dpc, const isup::Message &msg) {
     return;
   isup::EncodeOptions o;
   o.variant = variant_;
-  if (!isup::encode(msg, o, buf_).ok()) {
+  if (Status st = isup::encode(msg, o, buf_); !st.ok()) {
     ++send_failures_;
+    MGC_LOG(Isup, Notice, "dpc %u cic %u: %s not sent: cannot encode (%.*s)", dpc, msg.cic,
+            acronym(msg.type).c_str(), int(st.detail().size()), st.detail().data());
     return;
   }
   sigtran::MtpTransfer t;
@@ -28,10 +37,16 @@ void Ss7::send(uint32_t dpc, const isup::Message &msg) {
   // the least significant bits of the CIC (4 in ITU, 5 in ANSI).
   t.sls = static_cast<uint8_t>(msg.cic & (variant_ == isup::Variant::Ansi ? 0x1f : 0x0f));
   t.data = buf_;
-  if (transfer_(t).ok())
+  if (Status st = transfer_(t); st.ok()) {
     ++sent_;
-  else
+    MGC_LOG(Isup, Debug, "dpc %u cic %u: %s sent (%zu octets)", dpc, msg.cic,
+            acronym(msg.type).c_str(), buf_.size());
+  } else {
     ++send_failures_;
+    // Q.701: MTP-TRANSFER refused (no route, destination inaccessible).
+    MGC_LOG(Isup, Notice, "dpc %u cic %u: %s not sent: %.*s", dpc, msg.cic,
+            acronym(msg.type).c_str(), int(st.detail().size()), st.detail().data());
+  }
 }
 
 void Ss7::mtp_transfer_ind(const sigtran::MtpTransfer &t) {
@@ -45,6 +60,19 @@ void Ss7::handle(uint32_t opc, std::span<const uint8_t> octets) {
   isup::DecodeOptions o;
   o.variant = variant_;
   const isup::DecodeResult r = isup::decode(octets, o, msg, &decode_counters_);
+  if (r.action == isup::Action::Process)
+    MGC_LOG(Isup, Debug, "opc %u cic %u: %s received (%zu octets)", opc, msg.cic,
+            acronym(msg.type).c_str(), octets.size());
+  else
+    // Q.764 §2.9.5: what was done with a message that could not be used as it came.
+    MGC_LOG(Isup, Notice, "opc %u cic %u: %s received: %.*s, cause %u: %s", opc, msg.cic,
+            acronym(msg.type).c_str(), int(isup::reason_detail(r.reason).size()),
+            isup::reason_detail(r.reason).data(), unsigned(r.cause),
+            r.action == isup::Action::DiscardMessage ? "discarded"
+            : r.action == isup::Action::PassOn       ? "discarded (an end node passes nothing on)"
+            : r.action == isup::Action::DiscardAndNotify ? "discarded, CFN sent"
+            : r.action == isup::Action::ReleaseCall      ? "the call is released"
+                                                    : "parameters dropped, processed, CFN sent");
   auto answer_cfn = [&] {
     isup::Message cfn;
     cfn.type = isup::MessageType::Cfn;
@@ -88,17 +116,24 @@ void Ss7::handle(uint32_t opc, std::span<const uint8_t> octets) {
 }
 
 void Ss7::mtp_pause_ind(uint32_t dpc) {
+  // Q.764 §2.13: no messages toward an inaccessible destination; circuits are reset once it
+  // is back.
+  MGC_LOG(Isup, Notice, "MTP-PAUSE: dpc %u inaccessible, its circuits wait for MTP-RESUME", dpc);
   if (calls_)
     calls_->destination_unavailable(dpc);
 }
 
 void Ss7::mtp_resume_ind(uint32_t dpc) {
+  MGC_LOG(Isup, Notice, "MTP-RESUME: dpc %u accessible", dpc);
   if (calls_)
     calls_->destination_available(dpc);
 }
 
-void Ss7::mtp_status_ind(const sigtran::MtpStatus &) {
-  // Congestion (Q.764 §2.11 ACC) and user part unavailable (§2.14): not acted on yet.
+void Ss7::mtp_status_ind(const sigtran::MtpStatus &s) {
+  // Congestion (Q.764 §2.11 ACC) and user part unavailable (§2.14): not acted on yet, logged.
+  MGC_LOG(Isup, Notice, "MTP-STATUS: dpc %u %s, level %u (not acted on)", s.dpc,
+          s.cause == sigtran::MtpStatusCause::Congestion ? "congested" : "user part unavailable",
+          unsigned(s.congestion_level));
 }
 
 } // namespace mgc::gw

@@ -2,6 +2,8 @@
 // ISUP over M3UA (SGP or IPSP toward mgcd, or toward another pstn-sim), answers calls by rule,
 // originates calls at a rate, runs maintenance from its VTY or the command line, and prints a
 // summary of what it saw when it stops. Its exit status says whether the run was clean.
+// It logs like mgcd (core/log.h): the config's `log` blocks, else stderr.
+#include "core/log.h"
 #include "core/osmo.h"
 #include "gateway/pstnsim/config.h"
 #include "gateway/pstnsim/sim.h"
@@ -13,6 +15,7 @@
 extern "C" {
 #include <osmocom/core/application.h>
 #include <osmocom/vty/command.h>
+#include <osmocom/vty/logging.h>
 #include <osmocom/vty/misc.h>
 #include <osmocom/vty/telnet_interface.h>
 #include <osmocom/vty/vty.h>
@@ -173,13 +176,14 @@ int main(int argc, char **argv) {
 
   void *ctx = talloc_named_const(nullptr, 0, "pstn-sim");
   msgb_talloc_ctx_init(ctx, 0);
-  osmo_init_logging2(ctx, nullptr);
+  mgc::log::init(ctx);
   static struct vty_app_info app = {};
   app.name = "pstn-sim";
   app.version = "0.1";
   app.copyright = "mgc pstn-sim: a simulated ISUP exchange\r\n";
   app.tall_ctx = ctx;
   vty_init(&app);
+  logging_vty_add_cmds();
 
   Config cfg;
   vty_install_config(cfg);
@@ -210,6 +214,11 @@ int main(int argc, char **argv) {
   }
   if (!write_out.empty())
     return osmo_vty_write_config_file(write_out.c_str()) < 0 ? kExitConfig : kExitOk;
+  if (!check_only && !mgc::log::has_target())
+    mgc::log::add_default_target();
+  if (!check_only)
+    MGC_LOG(Main, Info, "pstn-sim %s starting with %s: point code %u, far end %u", app.version,
+            config_file.c_str(), cfg.sim.own_pc, cfg.sim.dpc);
   if (check_only) {
     std::size_t n = 0;
     for (auto [a, b] : cfg.sim.cic_ranges)
@@ -270,9 +279,7 @@ int main(int argc, char **argv) {
       trace << j.dump() << '\n';
     });
   }
-  node.set_mgmt([t0](const sigtran::MgmtEvent &e) {
-    std::printf("%8.3f M3UA %s\n", double(now_ms() - t0) / 1000.0, e.text.c_str());
-  });
+  // The node logs its management indications (ASP/AS states, ERR, NTFY) in category m3ua.
 
   sigtran::Transports tr(node);
   const bool sctp = cfg.m3ua.transport == sigtran::TransportProto::SctpUdp ||

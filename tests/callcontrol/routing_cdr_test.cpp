@@ -4,6 +4,9 @@
 #include <filesystem>
 #include <fstream>
 #include <gtest/gtest.h>
+
+#include <chrono>
+#include <thread>
 #include <unistd.h>
 
 using namespace mgc::cc;
@@ -91,4 +94,20 @@ TEST(Cdr, UnwritablePathIsReported) {
   EXPECT_FALSE(w.ok());
   w.write(CallRecord{});
   EXPECT_EQ(w.failed(), 1u);
+}
+
+// What mgcd's cdr.write alarm and log line say: the errno of the failed open or write.
+TEST(Cdr, FailuresKeepTheirReason) {
+  EXPECT_EQ(CdrWriter("/nonexistent-dir/cdr.csv").last_error(), "open: No such file or directory");
+  CdrWriter full("/dev/full"); // opens, every write fails with ENOSPC
+  ASSERT_TRUE(full.ok());
+  EXPECT_EQ(full.last_error(), "write: No space left on device"); // the header
+  const uint64_t before = full.failed();
+  full.write(CallRecord{});
+  // (flush() cannot be waited on here: it counts the failed header as a handled record)
+  for (int i = 0; i < 500 && full.failed() == before; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  EXPECT_EQ(full.failed(), before + 1);
+  EXPECT_EQ(full.written(), 0u);
+  EXPECT_EQ(full.last_error(), "write: No space left on device");
 }

@@ -239,6 +239,28 @@ class Scenario:
         check(not bad, "malformed or suspicious packets:\n" + "\n".join(bad))
         self.cdrs = {s: self.read_cdr(s) for s in sides}
 
+    # libosmocore log lines as mgcd's default stderr target writes them (DESIGN.md "Logging and
+    # alarms"): extended timestamp, category, level.
+    LOG_LINE = re.compile(r"^\d{17} (D[A-Z0-9]+) (DEBUG|INFO|NOTICE|ERROR|FATAL) (.*)$", re.M)
+
+    def check_log(self, side="a", calls=1, startup=40, per_call=8):
+        """mgcd's stderr log at the default levels: the M3UA ASP came up and the media gateway
+        went into service, each said once, and it is not flooded: at most `startup` lines plus
+        `per_call` per call (start-up, the lines of each layer, the alarms raised and cleared
+        while the peers come up)."""
+        text = self.lab.proc("mgcd-" + side).text()
+        lines = self.LOG_LINE.findall(text)
+        check(any(c == "DM3UA" and "M-ASP_ACTIVE.cnf" in t for c, _, t in lines),
+              "mgcd %s log: no M3UA ASP-ACTIVE line:\n%s" % (side, text[-3000:]))
+        check(any(c in ("DMGCP", "DH248") and re.match(r"media gateway \S+ .*in service", t)
+                  for c, _, t in lines),
+              "mgcd %s log: no media gateway in-service line:\n%s" % (side, text[-3000:]))
+        check(not any(lv == "DEBUG" for _, lv, _ in lines), "mgcd %s log: debug lines at the "
+              "default levels" % side)
+        limit = startup + per_call * calls
+        check(len(lines) <= limit, "mgcd %s log: %d lines for %d call(s), more than %d:\n%s" %
+              (side, len(lines), calls, limit, "\n".join(" ".join(l) for l in lines[-60:])))
+
     def circuits_idle(self, text, side):
         """Every "cic N STATE [blocking]" line of `show circuits` says idle and unblocked."""
         busy, seen = [], 0
@@ -327,6 +349,7 @@ def sip_to_pstn_answered(s):
                  trunk_group="pstn-a", cic="*", cause=16, released_by="sip", answer_utc="*")
     check(int(row["duration_ms"]) >= 900, "CDR duration %s ms for a 1 s call" % row["duration_ms"])
     check(s.sim_count("calls.answered") == 1, "pstn-sim answered %d" % s.sim_count("calls.answered"))
+    s.check_log(calls=1)
 
 
 def sip_to_pstn_busy(s):
