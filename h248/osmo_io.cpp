@@ -69,24 +69,6 @@ void OsmoScheduler::expire(void *data) {
   keep->fn();
 }
 
-// ---- Address ---------------------------------------------------------------------------------
-
-std::string Address::to_string() const {
-  in_addr a{htonl(ip)};
-  char buf[INET_ADDRSTRLEN] = {};
-  inet_ntop(AF_INET, &a, buf, sizeof buf);
-  return std::string(buf) + ":" + std::to_string(port);
-}
-
-bool Address::parse(std::string_view ip, uint16_t port, Address &out) {
-  in_addr a{};
-  std::string s(ip);
-  if (inet_pton(AF_INET, s.c_str(), &a) != 1)
-    return false;
-  out.ip = ntohl(a.s_addr);
-  out.port = port;
-  return true;
-}
 
 namespace {
 sockaddr_in to_sockaddr(const Address &a) {

@@ -154,13 +154,12 @@ Gateway::~Gateway() {
 
 void Gateway::check_m3ua() {
   const auto &m = p_->cfg.m3ua;
-  sigtran::Role role = sigtran::Role::Asp;
-  sigtran::role_by_name(m.role, role);
+  const sigtran::Role role = m3ua_link_role(m.role);
   const bool local = role != sigtran::Role::Sgp;
   const sigtran::AspState asp = local ? p_->node->local_state(0) : p_->node->remote_state(0);
   const sigtran::AsState as =
       role == sigtran::Role::Asp ? p_->node->peer_as_state(0) : p_->node->as_state(0);
-  std::string peer = m.transport;
+  std::string peer = name_of(sigtran::kTransportConfigNames, m.transport);
   for (const auto &a : m.remote_addresses)
     peer += " " + a;
   peer += ":" + std::to_string(m.remote_port);
@@ -171,7 +170,7 @@ void Gateway::check_m3ua() {
     alarms_.clear("m3ua.link0.asp-down");
   else if (!alarms_.is_active("m3ua.link0.asp-down"))
     alarms_.raise(log::Category::M3ua, "m3ua.link0.asp-down",
-                  "M3UA " + m.role + " link0 (" + peer + ") not ASP-ACTIVE (" +
+                  "M3UA " + std::string(name_of(kM3uaRoleNames, m.role)) + " link0 (" + peer + ") not ASP-ACTIVE (" +
                       std::string(sigtran::asp_state_name(asp)) + ")");
   if (as == sigtran::AsState::Active)
     alarms_.clear("m3ua.as0.inactive");
