@@ -1,73 +1,16 @@
-// OsmoScheduler, UdpTransport and TcpTransport: the H.248 stack on the libosmocore select loop.
+// UdpTransport and TcpTransport: the H.248 stack on the libosmocore select loop.
 #include <arpa/inet.h>
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "core/osmo.h"
-#include "h248/scheduler.h"
 #include "h248/transport.h"
 
 namespace mgc::h248 {
-
-// ---- OsmoScheduler ---------------------------------------------------------------------------
-
-struct OsmoScheduler::Timer {
-  osmo_timer_list t{};
-  OsmoScheduler *owner = nullptr;
-  TimerId id = 0;
-  std::function<void()> fn;
-};
-
-OsmoScheduler::OsmoScheduler() = default;
-
-OsmoScheduler::~OsmoScheduler() {
-  for (auto &[id, t] : timers_)
-    osmo_timer_del(&t->t);
-}
-
-int64_t OsmoScheduler::now_ms() const {
-  timespec ts{};
-  osmo_clock_gettime(CLOCK_MONOTONIC, &ts);
-  return int64_t(ts.tv_sec) * 1000 + ts.tv_nsec / 1'000'000;
-}
-
-TimerId OsmoScheduler::start(int64_t delay_ms, std::function<void()> fn) {
-  auto t = std::make_unique<Timer>();
-  t->owner = this;
-  t->id = ++last_;
-  t->fn = std::move(fn);
-  osmo_timer_setup(&t->t, &OsmoScheduler::expire, t.get());
-  if (delay_ms < 0)
-    delay_ms = 0;
-  osmo_timer_schedule(&t->t, delay_ms / 1000, (delay_ms % 1000) * 1000);
-  TimerId id = t->id;
-  timers_.emplace(id, std::move(t));
-  return id;
-}
-
-void OsmoScheduler::stop(TimerId id) {
-  auto it = timers_.find(id);
-  if (it == timers_.end())
-    return;
-  osmo_timer_del(&it->second->t);
-  timers_.erase(it);
-}
-
-void OsmoScheduler::expire(void *data) {
-  auto *t = static_cast<Timer *>(data);
-  OsmoScheduler *self = t->owner;
-  auto it = self->timers_.find(t->id);
-  if (it == self->timers_.end())
-    return;
-  auto keep = std::move(it->second); // the callback may start or stop other timers
-  self->timers_.erase(it);
-  keep->fn();
-}
 
 // ---- Address ---------------------------------------------------------------------------------
 

@@ -1,71 +1,14 @@
-// OsmoScheduler and UdpTransport: the call agent on the libosmocore select loop.
+// UdpTransport: the call agent on the libosmocore select loop.
 #include "core/osmo.h"
-#include "mgcp/scheduler.h"
 #include "mgcp/transport.h"
 
 #include <arpa/inet.h>
 #include <cerrno>
 #include <netinet/in.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
 namespace mgc::mgcp {
-
-// ---- OsmoScheduler ---------------------------------------------------------------------------
-
-struct OsmoScheduler::Entry {
-  osmo_timer_list timer{};
-  OsmoScheduler *owner = nullptr;
-  TimerId id = 0;
-  std::function<void()> fn;
-};
-
-OsmoScheduler::OsmoScheduler() = default;
-
-OsmoScheduler::~OsmoScheduler() {
-  for (auto &[id, e] : timers_)
-    osmo_timer_del(&e->timer);
-}
-
-int64_t OsmoScheduler::now_ms() const {
-  timespec ts{};
-  osmo_clock_gettime(CLOCK_MONOTONIC, &ts);
-  return int64_t(ts.tv_sec) * 1000 + ts.tv_nsec / 1'000'000;
-}
-
-TimerId OsmoScheduler::start(int64_t delay_ms, std::function<void()> fn) {
-  auto e = std::make_unique<Entry>();
-  e->owner = this;
-  e->id = ++last_;
-  e->fn = std::move(fn);
-  osmo_timer_setup(&e->timer, &OsmoScheduler::fire, e.get());
-  if (delay_ms < 0)
-    delay_ms = 0;
-  osmo_timer_schedule(&e->timer, delay_ms / 1000, (delay_ms % 1000) * 1000);
-  TimerId id = e->id;
-  timers_.emplace(id, std::move(e));
-  return id;
-}
-
-void OsmoScheduler::stop(TimerId id) {
-  auto it = timers_.find(id);
-  if (it == timers_.end())
-    return;
-  osmo_timer_del(&it->second->timer);
-  timers_.erase(it);
-}
-
-void OsmoScheduler::fire(void *data) {
-  auto *e = static_cast<Entry *>(data);
-  OsmoScheduler *self = e->owner;
-  auto it = self->timers_.find(e->id);
-  if (it == self->timers_.end())
-    return;
-  auto holder = std::move(it->second); // keep the entry alive while fn runs
-  self->timers_.erase(it);
-  holder->fn();
-}
 
 // ---- Address ---------------------------------------------------------------------------------
 

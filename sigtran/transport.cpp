@@ -2,6 +2,7 @@
 #include "sigtran/transport.h"
 
 #include "core/osmo.h"
+#include "core/timer.h"
 #include "sigtran/kernel_sctp.h"
 
 #include <arpa/inet.h>
@@ -70,7 +71,7 @@ struct Endpoint {
   // usrsctp
   struct socket *listen_so = nullptr;
   // client
-  osmo_timer_list reconnect{};
+  std::unique_ptr<core::Timer> reconnect;
   uint32_t backoff_ms = 0;
   Conn *client = nullptr;
   Transports::Impl *impl = nullptr;
@@ -198,7 +199,7 @@ void Transports::Impl::schedule_reconnect(Endpoint &ep) {
   // Exponential backoff between attempts, reset by a successful association.
   ep.backoff_ms = ep.backoff_ms ? std::min(ep.backoff_ms * 2, ep.cfg.reconnect_max_ms)
                                 : ep.cfg.reconnect_min_ms;
-  osmo_timer_schedule(&ep.reconnect, ep.backoff_ms / 1000, (ep.backoff_ms % 1000) * 1000);
+  ep.reconnect->start(ep.backoff_ms);
 }
 
 void Transports::Impl::connect(Endpoint &ep) {
@@ -244,7 +245,7 @@ Transports::Impl::~Impl() {
     }
   }
   for (auto &ep : eps) {
-    osmo_timer_del(&ep->reconnect);
+    ep->reconnect->stop();
     if (ep->listening) {
       osmo_fd_unregister(&ep->listen_ofd);
       ::close(ep->listen_ofd.fd);
@@ -947,14 +948,10 @@ mgc::Status Transports::add(const EndpointConfig &cfg, int *index) {
   ep->impl = &im;
   ep->index = int(im.eps.size());
   Endpoint *e = ep.get();
-  osmo_timer_setup(
-      &e->reconnect,
-      [](void *p) {
-        auto *x = static_cast<Endpoint *>(p);
-        x->impl->reap();
-        x->impl->connect(*x);
-      },
-      e);
+  e->reconnect = std::make_unique<core::Timer>(im.node.scheduler(), [e] {
+    e->impl->reap();
+    e->impl->connect(*e);
+  });
   im.eps.push_back(std::move(ep));
   if (index)
     *index = e->index;

@@ -18,58 +18,6 @@
 namespace mgc::sipt {
 
 // ---------------------------------------------------------------------------------------------
-struct OsmoTimers::Entry {
-  osmo_timer_list timer{};
-  std::function<void()> cb;
-  OsmoTimers *owner = nullptr;
-  Id id = 0;
-};
-
-OsmoTimers::OsmoTimers() = default;
-
-OsmoTimers::~OsmoTimers() {
-  for (auto &[id, e] : timers_)
-    osmo_timer_del(&e->timer);
-}
-
-void OsmoTimers::expire(void *data) {
-  auto *e = static_cast<Entry *>(data);
-  OsmoTimers *self = e->owner;
-  auto it = self->timers_.find(e->id);
-  if (it == self->timers_.end())
-    return;
-  auto entry = std::move(it->second); // keep alive while the callback runs
-  self->timers_.erase(it);
-  entry->cb();
-}
-
-TimerService::Id OsmoTimers::start(uint32_t ms, std::function<void()> cb) {
-  auto e = std::make_unique<Entry>();
-  e->cb = std::move(cb);
-  e->owner = this;
-  e->id = ++next_;
-  osmo_timer_setup(&e->timer, &OsmoTimers::expire, e.get());
-  osmo_timer_schedule(&e->timer, int(ms / 1000), int(ms % 1000) * 1000);
-  Id id = e->id;
-  timers_.emplace(id, std::move(e));
-  return id;
-}
-
-void OsmoTimers::stop(Id id) {
-  auto it = timers_.find(id);
-  if (it == timers_.end())
-    return;
-  osmo_timer_del(&it->second->timer);
-  timers_.erase(it);
-}
-
-uint64_t OsmoTimers::now_ms() const {
-  timespec ts;
-  osmo_clock_gettime(CLOCK_MONOTONIC, &ts);
-  return uint64_t(ts.tv_sec) * 1000 + uint64_t(ts.tv_nsec / 1000000);
-}
-
-// ---------------------------------------------------------------------------------------------
 bool stamp_received(Message &m, std::string_view src_ip, uint16_t src_port) {
   if (!m.is_request())
     return false;
@@ -126,10 +74,10 @@ struct Transport::Conn {
   Peer peer;
   std::string in, out;
   bool connecting = false;
-  TimerService::Id idle = 0;
+  core::Scheduler::Id idle = 0;
 };
 
-Transport::Transport(TransportConfig cfg, TimerService &timers, OnMessage on_message)
+Transport::Transport(TransportConfig cfg, core::Scheduler &timers, OnMessage on_message)
     : cfg_(std::move(cfg)), timers_(timers), on_message_(std::move(on_message)) {}
 
 Transport::~Transport() { stop(); }

@@ -6,6 +6,7 @@
 // TLS come from the configuration.
 #pragma once
 
+#include "core/scheduler.h"
 #include "core/status.h"
 #include "sipt/errors.h"
 #include "sipt/message.h"
@@ -45,28 +46,12 @@ struct TransportConfig {
 MGC_DECLARE_COUNTERS(SipTransportCounter, MGC_SIPT_TRANSPORT_COUNTERS)
 namespace mgc::sipt {
 
-// osmo_timer-backed TimerService for the running gateway.
-class OsmoTimers : public TimerService {
-public:
-  OsmoTimers();
-  ~OsmoTimers() override;
-  Id start(uint32_t ms, std::function<void()> cb) override;
-  void stop(Id id) override;
-  uint64_t now_ms() const override;
-
-private:
-  struct Entry;
-  static void expire(void *data);
-  std::map<Id, std::unique_ptr<Entry>> timers_;
-  Id next_ = 0;
-};
-
 class Transport {
 public:
   // Called for every well-formed message (requests already carry received/rport).
   using OnMessage = std::function<void(const Message &, const Peer &from)>;
 
-  Transport(TransportConfig cfg, TimerService &timers, OnMessage on_message);
+  Transport(TransportConfig cfg, core::Scheduler &timers, OnMessage on_message);
   ~Transport();
   Transport(const Transport &) = delete;
   Transport &operator=(const Transport &) = delete;
@@ -94,7 +79,7 @@ private:
   std::size_t count_peer(const std::string &host) const;
 
   TransportConfig cfg_;
-  TimerService &timers_;
+  core::Scheduler &timers_;
   OnMessage on_message_;
   std::unique_ptr<osmo_fd> udp_fd_, tcp_fd_, tls_fd_;
   uint16_t udp_port_ = 0, tcp_port_ = 0, tls_port_ = 0;

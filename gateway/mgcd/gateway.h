@@ -5,8 +5,8 @@
 
 #include "callcontrol/call_manager.h"
 #include "callcontrol/cdr.h"
+#include "core/osmo_scheduler.h"
 #include "gateway/mgcd/config.h"
-#include "gateway/mgcd/osmo_scheduler.h"
 
 #include <functional>
 #include <memory>
@@ -32,8 +32,10 @@ public:
 
 private:
   struct Parts;
+  // The process's one scheduler: every layer's timers run on it. Declared first, so it is
+  // destroyed last, after every part that still stops its timers while going away.
+  core::OsmoScheduler sched_;
   std::unique_ptr<Parts> p_;
-  OsmoScheduler sched_;
   std::unique_ptr<cc::CdrWriter> cdr_;
   std::unique_ptr<cc::CallManager> calls_;
 };
