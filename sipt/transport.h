@@ -6,8 +6,11 @@
 // TLS come from the configuration.
 #pragma once
 
+#include "core/address.h"
 #include "core/scheduler.h"
 #include "core/status.h"
+#include "core/tcp_socket.h"
+#include "core/udp_socket.h"
 #include "sipt/errors.h"
 #include "sipt/message.h"
 #include "sipt/timers.h"
@@ -69,8 +72,8 @@ public:
 
 private:
   struct Conn;
-  static int udp_cb(osmo_fd *ofd, unsigned int what);
-  static int listen_cb(osmo_fd *ofd, unsigned int what);
+  void on_datagram(const core::Address &from, std::span<const uint8_t> datagram);
+  void accepted(int fd, const core::Address &from, bool tls);
   static int conn_cb(osmo_fd *ofd, unsigned int what);
   void deliver(std::string_view bytes, const Peer &from, Framing framing);
   void close_conn(Conn *c);
@@ -81,7 +84,8 @@ private:
   TransportConfig cfg_;
   core::Scheduler &timers_;
   OnMessage on_message_;
-  std::unique_ptr<osmo_fd> udp_fd_, tcp_fd_, tls_fd_;
+  std::unique_ptr<core::UdpSocket> udp_;
+  std::unique_ptr<core::TcpListener> tcp_listener_, tls_listener_;
   uint16_t udp_port_ = 0, tcp_port_ = 0, tls_port_ = 0;
   void *ssl_ctx_ = nullptr; // SSL_CTX
   bool conn_io(Conn *c, unsigned int what);
