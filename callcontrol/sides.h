@@ -5,6 +5,7 @@
 
 #include "callcontrol/interworking/call_info.h"
 #include "core/names.h"
+#include "core/scheduler.h"
 #include "isup/message.h"
 
 #include <cstdint>
@@ -14,14 +15,8 @@
 
 namespace mgc::cc {
 
-class Scheduler {
-public:
-  using Id = uint64_t;
-  virtual ~Scheduler() = default;
-  virtual int64_t now_ms() const = 0;
-  virtual Id start(int64_t delay_ms, std::function<void()> fn) = 0; // non-zero id
-  virtual void stop(Id id) = 0;                                     // unknown ids ignored
-};
+// The clock is the process's one timer interface (core/scheduler.h).
+using Scheduler = core::Scheduler;
 
 // MTP-TRANSFER request for ISUP (the adapter encodes for the variant, sets SI=5, OPC, NI and the
 // SLS from the CIC).

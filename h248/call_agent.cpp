@@ -194,7 +194,7 @@ CallAgent::Gateway *CallAgent::gateway_by_address(const Address &a) {
     if (g->config.address == a)
       return g.get();
   for (auto &g : gateways_)
-    if (g->config.address.port == 0 && g->config.address.ip == a.ip)
+    if (g->config.address.port == 0 && g->config.address.same_host(a))
       return g.get();
   return nullptr;
 }

@@ -26,13 +26,13 @@ struct TransactionLayer::Outgoing {
   int64_t first_sent = 0;
   int64_t interval = 0;
   uint32_t pendings = 0;
-  TimerId timer = 0;
+  Scheduler::Id timer = 0;
 };
 
 struct TransactionLayer::CachedReply {
   Transaction request; // to tell a repeat from a new request reusing the id (peer restarted)
   Message msg;
-  TimerId expiry = 0;
+  Scheduler::Id expiry = 0;
 };
 
 TransactionLayer::TransactionLayer(Scheduler &sched, Transport &transport, Listener &listener,

@@ -13,9 +13,9 @@
 #include <string_view>
 
 #include "core/counters.h"
+#include "core/scheduler.h"
 #include "h248/codec.h"
 #include "h248/message.h"
-#include "h248/scheduler.h"
 #include "h248/transport.h"
 
 // Timer table (number, name, default, unit, description) exposed as TransactionConfig.
@@ -44,6 +44,10 @@
 MGC_DECLARE_COUNTERS(H248TxCounter, MGC_H248_TX_COUNTERS)
 
 namespace mgc::h248 {
+
+// The process's one timer interface (core/scheduler.h), under the name call control's media
+// adapter (callcontrol/media/) knows it by.
+using Scheduler = core::Scheduler;
 
 struct TransactionConfig {
 #define MGC_H248_TIMER_FIELD_(name, def, unit, text) int64_t name = def;

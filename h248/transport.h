@@ -12,21 +12,19 @@
 #include <string_view>
 #include <vector>
 
+#include "core/address.h"
+#include "core/loop_fd.h"
 #include "core/status.h"
+#include "core/tcp_socket.h"
+#include "core/udp_socket.h"
 
 namespace mgc::h248 {
 
 inline constexpr uint16_t kTextPort = 2944;   // Annex D.1: text encoding
 inline constexpr uint16_t kBinaryPort = 2945; // Annex D.1: binary encoding
 
-struct Address {
-  uint32_t ip = 0; // IPv4, host byte order
-  uint16_t port = 0;
-  friend bool operator==(const Address &, const Address &) = default;
-  friend auto operator<=>(const Address &, const Address &) = default;
-  std::string to_string() const;
-  static bool parse(std::string_view ip, uint16_t port, Address &out);
-};
+// An MG's or our own transport address (IPv4 or IPv6, core/address.h).
+using Address = core::Address;
 
 class Transport {
 public:
@@ -45,18 +43,16 @@ private:
   Receiver receiver_;
 };
 
-// A UDP socket on the libosmocore select loop, bound to one local address.
+// Annex D.1: one core::UdpSocket of the select loop, bound to one local address.
 class UdpTransport final : public Transport {
 public:
-  UdpTransport() = default;
-  ~UdpTransport() override;
+  UdpTransport();
   Status open(const Address &local);
   Address local() const { return local_; }
   Status send(const Address &to, std::span<const uint8_t> msg) override;
 
 private:
-  static int readable(struct osmo_fd *ofd, unsigned what);
-  struct osmo_fd *ofd_ = nullptr;
+  core::UdpSocket socket_;
   Address local_;
 };
 
@@ -85,11 +81,11 @@ public:
 private:
   struct Conn;
   Address local_;
-  static int acceptable(struct osmo_fd *ofd, unsigned what);
-  static int conn_event(struct osmo_fd *ofd, unsigned what);
+  void accepted(int fd, const Address &peer);
+  void conn_event(Conn *c, unsigned what);
   Conn *connect_to(const Address &to);
   void drop(Conn *c);
-  struct osmo_fd *listen_fd_ = nullptr;
+  core::TcpListener listener_;
   std::map<Address, std::unique_ptr<Conn>> conns_;
 };
 

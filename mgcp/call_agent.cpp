@@ -56,14 +56,14 @@ struct CallAgent::Gateway {
   GatewayState state = GatewayState::Unknown;
   unsigned audits_pending = 0;
   unsigned audit_generation = 0;
-  TimerId probe_timer = 0;
+  Scheduler::Id probe_timer = 0;
   bool probe_in_flight = false;
-  TimerId restart_timer = 0;
+  Scheduler::Id restart_timer = 0;
   // Endpoint patterns taken (or being taken) out of service by RSIP forced/graceful/restart
   // with a delay: no new connections on them (§2.3.12).
   std::vector<std::string> blocked;
   // Graceful RSIPs whose delay is running, by endpoint pattern.
-  std::map<std::string, TimerId> graceful_timers;
+  std::map<std::string, Scheduler::Id> graceful_timers;
 };
 
 CallAgent::CallAgent(Scheduler &sched, Transport &transport, CallAgentListener &listener,
@@ -330,7 +330,7 @@ void CallAgent::on_rsip(const IncomingCommand &cmd, Gateway &gw) {
       block(gw, pattern);
       if (whole)
         set_state(gw, GatewayState::OutOfService);
-      TimerId t = sched_.start(int64_t(delay_s) * 1000, [this, g, pattern] {
+      Scheduler::Id t = sched_.start(int64_t(delay_s) * 1000, [this, g, pattern] {
         if (whole_gateway(pattern))
           g->restart_timer = 0;
         unblock(*g, pattern);

@@ -15,7 +15,6 @@
 #include "mgcp/catalogue.h"
 #include "mgcp/endpoint_name.h"
 #include "mgcp/message.h"
-#include "mgcp/scheduler.h"
 #include "mgcp/transaction.h"
 #include "mgcp/transport.h"
 

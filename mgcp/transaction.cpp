@@ -29,7 +29,7 @@ struct TransactionLayer::Outgoing {
   int64_t rto = 0;     // the timer last armed
   unsigned retransmissions = 0;
   bool provisional = false;
-  TimerId timer = 0;
+  Scheduler::Id timer = 0;
 };
 
 namespace {
@@ -50,7 +50,7 @@ struct TransactionLayer::Incoming {
   std::string response; // the bytes sent, resent to repetitions of the command
   bool provisional_sent = false;
   bool awaiting_ack = false; // final response sent with "K:", waiting for "000" (§3.5.6)
-  TimerId ack_timer = 0;
+  Scheduler::Id ack_timer = 0;
   unsigned ack_retransmissions = 0;
   int64_t t_delay = 0;
 };

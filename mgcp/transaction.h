@@ -8,7 +8,7 @@
 #include "core/counters.h"
 #include "core/status.h"
 #include "mgcp/codec.h"
-#include "mgcp/scheduler.h"
+#include "core/scheduler.h"
 #include "mgcp/transport.h"
 
 #include <array>
@@ -22,6 +22,10 @@
 #include <vector>
 
 namespace mgc::mgcp {
+
+// The process's one timer interface (core/scheduler.h), under the name call control's media
+// adapter (callcontrol/media/) knows it by.
+using Scheduler = core::Scheduler;
 
 // The transaction timers, one table (STYLE.md practice 9): name, default, unit, meaning.
 enum class TxTimer : uint8_t { RtoInitial, RtoMin, RtoMax, LongTran, TMax, THist, FinalWait };
@@ -190,7 +194,7 @@ private:
   // Expiry queues in time order (appended with the current time), drained by one sweep timer.
   std::deque<std::pair<int64_t, uint32_t>> completed_expiry_;
   std::deque<std::pair<int64_t, IncomingKey>> incoming_expiry_;
-  TimerId sweep_timer_ = 0;
+  Scheduler::Id sweep_timer_ = 0;
   std::size_t executing_ = 0; // incoming commands not answered yet
   CounterSet<TxCounter> counters_;
   DecodeCounters decode_counters_;

@@ -3,30 +3,22 @@
 // tests can put a fake in between; UdpTransport is the real one on the libosmocore loop.
 #pragma once
 
+#include "core/address.h"
 #include "core/status.h"
+#include "core/udp_socket.h"
 
 #include <cstdint>
 #include <functional>
 #include <string>
 #include <string_view>
 
-struct osmo_fd;
-
 namespace mgc::mgcp {
 
 inline constexpr uint16_t kGatewayPort = 2427;   // RFC 3435 §3.5
 inline constexpr uint16_t kCallAgentPort = 2727; // RFC 3435 §3.5
 
-struct Address {
-  uint32_t ip = 0; // IPv4, host byte order
-  uint16_t port = 0;
-  friend bool operator==(const Address &, const Address &) = default;
-  friend bool operator<(const Address &a, const Address &b) {
-    return a.ip != b.ip ? a.ip < b.ip : a.port < b.port;
-  }
-  std::string to_string() const;
-  static bool parse(std::string_view ip, uint16_t port, Address &out);
-};
+// A gateway's or our own transport address (IPv4 or IPv6, core/address.h).
+using Address = core::Address;
 
 class Transport {
 public:
@@ -38,11 +30,10 @@ public:
 
 using DatagramHandler = std::function<void(const Address &from, std::string_view datagram)>;
 
-// A non-blocking UDP socket registered as an osmo_fd.
+// MGCP's datagrams on a core::UdpSocket of the select loop.
 class UdpTransport final : public Transport {
 public:
   explicit UdpTransport(DatagramHandler on_datagram);
-  ~UdpTransport() override;
   // Binds the given address (port 0: any free port); only the configured address, never the
   // wildcard unless asked.
   Status bind(const Address &local);
@@ -51,10 +42,8 @@ public:
   uint64_t send_errors() const { return send_errors_; }
 
 private:
-  struct Impl;
-  static int on_readable(::osmo_fd *fd, unsigned what);
   DatagramHandler on_datagram_;
-  Impl *impl_;
+  core::UdpSocket socket_;
   uint64_t send_errors_ = 0;
 };
 

@@ -43,13 +43,14 @@ std::vector<uint32_t> Node::Link::rcs() const {
 
 // ---------------------------------------------------------------------------------------------
 
-Node::Node(NodeConfig cfg, Clock &clock, MtpUser &user)
-    : cfg_(std::move(cfg)), clock_(clock), user_(user) {
+Node::Node(NodeConfig cfg, core::Scheduler &sched, MtpUser &user)
+    : cfg_(std::move(cfg)), sched_(sched), user_(user) {
   for (std::size_t i = 0; i < cfg_.ases.size(); ++i) {
     auto a = std::make_unique<As>();
     a->cfg = cfg_.ases[i];
     int idx = int(i);
-    a->t_r = clock_.make_timer([this, idx] { as_event(idx, -1, int(AEv::TrExpiry)); });
+    a->t_r = std::make_unique<core::Timer>(sched_,
+                                           [this, idx] { as_event(idx, -1, int(AEv::TrExpiry)); });
     ases_.push_back(std::move(a));
   }
   for (std::size_t i = 0; i < cfg_.links.size(); ++i) {
@@ -57,12 +58,12 @@ Node::Node(NodeConfig cfg, Clock &clock, MtpUser &user)
     k->cfg = cfg_.links[i];
     k->node = this;
     int idx = int(i);
-    k->t_ack = clock_.make_timer([this, idx] {
+    k->t_ack = std::make_unique<core::Timer>(sched_, [this, idx] {
       if (!run_local(*this, idx, links_[idx]->local, LEv::TAck))
         counters_.inc(M3uaNodeCounter::unexpected_message);
     });
-    k->t_beat = clock_.make_timer([this, idx] { beat_tick(idx); });
-    k->t_audit = clock_.make_timer([this, idx] { audit_tick(idx); });
+    k->t_beat = std::make_unique<core::Timer>(sched_, [this, idx] { beat_tick(idx); });
+    k->t_audit = std::make_unique<core::Timer>(sched_, [this, idx] { audit_tick(idx); });
     links_.push_back(std::move(k));
   }
   for (const auto &r : cfg_.routes)

@@ -1,7 +1,7 @@
 // One M3UA instance (RFC 4666 §4): its Application Servers, its links (one association each,
 // to an SGP, an ASP or an IPSP peer), the ASP state machines of §4.3.1 and the AS state machine
 // of §4.3.2 (with T(r)), the route table DPC -> AS, SSNM handling (§4.5) and the MTP3 service
-// to its user. Written against an abstract Association and an injected Clock: no sockets here.
+// to its user. Written against an abstract Association and an injected core::Scheduler: no sockets here.
 //
 // Roles per link (§1.3, §4.3): Asp (we send ASPUP/ASPAC to an SGP), Sgp (a peer ASP sends them
 // to us), IPSP single exchange (client = the side that sends ASPUP/ASPAC, server = the other)
@@ -10,9 +10,9 @@
 
 #include "core/counters.h"
 #include "core/status.h"
+#include "core/timer.h"
 #include "sigtran/m3ua_msg.h"
 #include "sigtran/mtp_service.h"
-#include "sigtran/timer.h"
 
 #include <functional>
 #include <memory>
@@ -171,10 +171,13 @@ struct MgmtEvent {
 
 class Node {
 public:
-  Node(NodeConfig cfg, Clock &clock, MtpUser &user);
+  Node(NodeConfig cfg, core::Scheduler &sched, MtpUser &user);
   ~Node();
   Node(const Node &) = delete;
   Node &operator=(const Node &) = delete;
+
+  // The scheduler the node's timers run on; the transports time their reconnects on it too.
+  core::Scheduler &scheduler() const { return sched_; }
 
   // From the transports.
   void link_up(int link, Association &a);
@@ -271,7 +274,7 @@ private:
   uint16_t data_stream(int link, uint8_t sls) const;
 
   NodeConfig cfg_;
-  Clock &clock_;
+  core::Scheduler &sched_;
   MtpUser &user_;
   std::vector<std::unique_ptr<Link>> links_;
   std::vector<std::unique_ptr<As>> ases_;

@@ -63,7 +63,7 @@ struct Node::Link {
   Association *assoc = nullptr;
   AspState local = AspState::Down;
   AspState remote = AspState::Down;
-  std::unique_ptr<Timer> t_ack, t_beat, t_audit;
+  std::unique_ptr<core::Timer> t_ack, t_beat, t_audit;
   bool beat_outstanding = false;
   uint32_t beat_seq = 0;
   std::optional<uint32_t> peer_asp_id;
@@ -83,7 +83,7 @@ struct Node::As {
   AsState peer_state = AsState::Down; // as notified by the peer (ASP side)
   std::vector<int> active;            // remote ASPs active in this AS, oldest first
   std::set<int> up;                   // remote ASPs at least inactive in this AS
-  std::unique_ptr<Timer> t_r;
+  std::unique_ptr<core::Timer> t_r;
   std::vector<std::pair<uint16_t, std::vector<uint8_t>>> buffered; // (sls, DATA bytes)
   int last_event_link = -1;
 };

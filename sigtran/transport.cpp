@@ -3,6 +3,8 @@
 
 #include "core/log.h"
 #include "core/osmo.h"
+#include "core/tcp_socket.h"
+#include "core/timer.h"
 #include "sigtran/kernel_sctp.h"
 
 #include <arpa/inet.h>
@@ -76,13 +78,15 @@ struct Endpoint {
   EndpointConfig cfg;
   int index = 0;
   // TCP
+  std::unique_ptr<core::TcpListener> tcp_listener;
+  // kernel SCTP
   osmo_fd listen_ofd{};
   bool listening = false;
   uint16_t bound_port = 0;
   // usrsctp
   struct socket *listen_so = nullptr;
   // client
-  osmo_timer_list reconnect{};
+  std::unique_ptr<core::Timer> reconnect;
   uint32_t backoff_ms = 0;
   Conn *client = nullptr;
   Transports::Impl *impl = nullptr;
@@ -140,7 +144,7 @@ struct Transports::Impl {
   // TCP
   mgc::Status tcp_listen(Endpoint &ep);
   void tcp_connect(Endpoint &ep);
-  static int tcp_listen_cb(osmo_fd *ofd, unsigned what);
+  void tcp_accepted(Endpoint &ep, int fd);
   static int tcp_conn_cb(osmo_fd *ofd, unsigned what);
   void tcp_read(Conn &c);
   void tcp_flush(Conn &c);
@@ -218,7 +222,7 @@ void Transports::Impl::schedule_reconnect(Endpoint &ep) {
   // Exponential backoff between attempts, reset by a successful association.
   ep.backoff_ms = ep.backoff_ms ? std::min(ep.backoff_ms * 2, ep.cfg.reconnect_max_ms)
                                 : ep.cfg.reconnect_min_ms;
-  osmo_timer_schedule(&ep.reconnect, ep.backoff_ms / 1000, (ep.backoff_ms % 1000) * 1000);
+  ep.reconnect->start(ep.backoff_ms);
 }
 
 void Transports::Impl::connect(Endpoint &ep) {
@@ -264,7 +268,9 @@ Transports::Impl::~Impl() {
     }
   }
   for (auto &ep : eps) {
-    osmo_timer_del(&ep->reconnect);
+    ep->reconnect->stop();
+    if (ep->tcp_listener)
+      ep->tcp_listener->close();
     if (ep->listening) {
       osmo_fd_unregister(&ep->listen_ofd);
       ::close(ep->listen_ofd.fd);
@@ -284,65 +290,51 @@ Transports::Impl::~Impl() {
 // TCP
 
 mgc::Status Transports::Impl::tcp_listen(Endpoint &ep) {
-  sockaddr_in sa;
-  if (!parse_v4(ep.cfg.local_addrs.at(0), ep.cfg.local_port, sa))
+  core::Address local;
+  if (!core::Address::parse(ep.cfg.local_addrs.at(0), ep.cfg.local_port, local))
     return mgc::Status("sigtran.bad_address", 0);
-  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
-  int one = 1;
-  setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-  if (::bind(fd, reinterpret_cast<sockaddr *>(&sa), sizeof sa) < 0 || ::listen(fd, 16) < 0) {
-    ::close(fd);
+  ep.tcp_listener =
+      std::make_unique<core::TcpListener>([this, &ep](int fd, const core::Address &) {
+        tcp_accepted(ep, fd);
+      });
+  if (!ep.tcp_listener->listen(local, 16).ok())
     return mgc::Status("sigtran.listen_failed", 0);
-  }
-  socklen_t len = sizeof sa;
-  getsockname(fd, reinterpret_cast<sockaddr *>(&sa), &len);
-  ep.bound_port = ntohs(sa.sin_port);
-  osmo_fd_setup(&ep.listen_ofd, fd, OSMO_FD_READ, &Impl::tcp_listen_cb, &ep, 0);
-  osmo_fd_register(&ep.listen_ofd);
-  ep.listening = true;
+  ep.bound_port = ep.tcp_listener->local().port;
   return mgc::Status::Ok();
 }
 
-int Transports::Impl::tcp_listen_cb(osmo_fd *ofd, unsigned) {
-  Endpoint &ep = *static_cast<Endpoint *>(ofd->data);
-  Impl &im = *ep.impl;
-  im.reap();
-  int fd = ::accept4(ofd->fd, nullptr, nullptr, SOCK_NONBLOCK);
-  if (fd < 0)
-    return 0;
-  int link = im.free_link(ep);
+void Transports::Impl::tcp_accepted(Endpoint &ep, int fd) {
+  reap();
+  int link = free_link(ep);
   if (link < 0) {
-    im.counters.inc(SigtranTransportCounter::accept_no_free_link);
+    counters.inc(SigtranTransportCounter::accept_no_free_link);
     ::close(fd);
-    return 0;
+    return;
   }
-  im.counters.inc(SigtranTransportCounter::accepts);
-  Conn *c = im.add_conn(ep, link);
+  counters.inc(SigtranTransportCounter::accepts);
+  Conn *c = add_conn(ep, link);
   osmo_fd_setup(&c->ofd, fd, OSMO_FD_READ, &Impl::tcp_conn_cb, c, 0);
   osmo_fd_register(&c->ofd);
-  im.tcp_up(*c);
-  return 0;
+  tcp_up(*c);
 }
 
 void Transports::Impl::tcp_connect(Endpoint &ep) {
-  sockaddr_in sa, la;
-  if (!parse_v4(ep.cfg.remote_addrs.at(0), ep.cfg.remote_port, sa) ||
-      !parse_v4(ep.cfg.local_addrs.at(0), ep.cfg.local_port, la)) {
+  core::Address remote, local;
+  if (!core::Address::parse(ep.cfg.remote_addrs.at(0), ep.cfg.remote_port, remote) ||
+      !core::Address::parse(ep.cfg.local_addrs.at(0), ep.cfg.local_port, local)) {
     counters.inc(SigtranTransportCounter::connect_failures);
     return;
   }
-  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
-  int one = 1;
-  setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-  (void)::bind(fd, reinterpret_cast<sockaddr *>(&la), sizeof la); // bind configured address only
+  int fd = core::tcp_connect(remote, &local); // binds the configured address only
   Conn *c = add_conn(ep, ep.cfg.links.at(0));
   ep.client = c;
-  osmo_fd_setup(&c->ofd, fd, OSMO_FD_READ | OSMO_FD_WRITE, &Impl::tcp_conn_cb, c, 0);
-  osmo_fd_register(&c->ofd);
-  if (::connect(fd, reinterpret_cast<sockaddr *>(&sa), sizeof sa) < 0 && errno != EINPROGRESS) {
+  if (fd < 0) {
     counters.inc(SigtranTransportCounter::connect_failures);
     kill(c, false);
+    return;
   }
+  osmo_fd_setup(&c->ofd, fd, OSMO_FD_READ | OSMO_FD_WRITE, &Impl::tcp_conn_cb, c, 0);
+  osmo_fd_register(&c->ofd);
 }
 
 void Transports::Impl::tcp_up(Conn &c) {
@@ -975,14 +967,10 @@ mgc::Status Transports::add(const EndpointConfig &cfg, int *index) {
   ep->impl = &im;
   ep->index = int(im.eps.size());
   Endpoint *e = ep.get();
-  osmo_timer_setup(
-      &e->reconnect,
-      [](void *p) {
-        auto *x = static_cast<Endpoint *>(p);
-        x->impl->reap();
-        x->impl->connect(*x);
-      },
-      e);
+  e->reconnect = std::make_unique<core::Timer>(im.node.scheduler(), [e] {
+    e->impl->reap();
+    e->impl->connect(*e);
+  });
   im.eps.push_back(std::move(ep));
   if (index)
     *index = e->index;

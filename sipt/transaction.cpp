@@ -205,7 +205,7 @@ const L::Row L::kServerNonInvite[] = {
 };
 
 // ---------------------------------------------------------------------------------------------
-TransactionLayer::TransactionLayer(TimerService &timers, SendFn send, TransactionUser &tu,
+TransactionLayer::TransactionLayer(core::Scheduler &timers, SendFn send, TransactionUser &tu,
                                    TimerValues values)
     : timers_(timers), send_(std::move(send)), tu_(tu), tv_(values) {}
 
@@ -268,13 +268,13 @@ void TransactionLayer::fire(Transaction &tx, TxEvent ev, const Message *m) {
           std::string(tx_event_name(ev)).c_str(), std::string(tx_state_name(tx.state_)).c_str());
 }
 
-void TransactionLayer::start_timer(Transaction &tx, TimerService::Id &slot, uint32_t ms,
+void TransactionLayer::start_timer(Transaction &tx, core::Scheduler::Id &slot, uint32_t ms,
                                    TxEvent ev) {
   if (slot)
     timers_.stop(slot);
   uint64_t id = tx.id_;
   std::weak_ptr<bool> alive = alive_;
-  TimerService::Id *slot_ptr = &slot;
+  core::Scheduler::Id *slot_ptr = &slot;
   slot = timers_.start(ms, [this, id, ev, alive, slot_ptr] {
     auto a = alive.lock();
     if (!a || !*a)
@@ -288,7 +288,7 @@ void TransactionLayer::start_timer(Transaction &tx, TimerService::Id &slot, uint
 }
 
 void TransactionLayer::stop_timers(Transaction &tx) {
-  for (TimerService::Id *t : {&tx.retransmit_, &tx.timeout_, &tx.linger_})
+  for (core::Scheduler::Id *t : {&tx.retransmit_, &tx.timeout_, &tx.linger_})
     if (*t) {
       timers_.stop(*t);
       *t = 0;

@@ -2,11 +2,12 @@
 // transition tables (§17.1.1 client INVITE, §17.1.2 client non-INVITE, §17.2.1 server INVITE,
 // §17.2.2 server non-INVITE), Timers A-K plus L and M, matching (§17.1.3, §17.2.3), ACK for
 // non-2xx (§17.1.1.3) and CANCEL (§9.1) construction. No sockets: bytes go out through a
-// callback and time comes from a TimerService, so the tests run on simulated time.
+// callback and time comes from a core::Scheduler, so the tests run on simulated time.
 #pragma once
 
 #include "core/counters.h"
 #include "core/names.h"
+#include "core/scheduler.h"
 #include "sipt/message.h"
 #include "sipt/timers.h"
 
@@ -98,7 +99,7 @@ private:
   std::string last_response_; // server: last response sent; client: ACK sent for a non-2xx
   int last_status_ = 0;
   uint32_t interval_ = 0;     // current retransmission interval (A, E, G)
-  TimerService::Id retransmit_ = 0, timeout_ = 0, linger_ = 0;
+  core::Scheduler::Id retransmit_ = 0, timeout_ = 0, linger_ = 0;
 };
 
 // What the transaction user (UA core, dialogs, B2BUA halves) is told.
@@ -119,7 +120,7 @@ class TransactionLayer {
 public:
   using SendFn = std::function<bool(std::string_view bytes, const Peer &to)>;
 
-  TransactionLayer(TimerService &timers, SendFn send, TransactionUser &tu,
+  TransactionLayer(core::Scheduler &timers, SendFn send, TransactionUser &tu,
                    TimerValues values = {});
   ~TransactionLayer();
 
@@ -148,7 +149,7 @@ private:
   struct Row;
   static const Row kClientInvite[], kClientNonInvite[], kServerInvite[], kServerNonInvite[];
   void fire(Transaction &tx, TxEvent ev, const Message *m);
-  void start_timer(Transaction &tx, TimerService::Id &slot, uint32_t ms, TxEvent ev);
+  void start_timer(Transaction &tx, core::Scheduler::Id &slot, uint32_t ms, TxEvent ev);
   void stop_timers(Transaction &tx);
   void release_request(Transaction &tx);
   void terminate(Transaction &tx);
@@ -178,7 +179,7 @@ private:
   void a_timer_g(Transaction &, const Message *);
   void a_none(Transaction &, const Message *);
 
-  TimerService &timers_;
+  core::Scheduler &timers_;
   SendFn send_;
   TransactionUser &tu_;
   TimerValues tv_;

@@ -1,74 +1,20 @@
-// RFC 3261 §18 transports on osmo_fd; RFC 3581 §4 (rport); §18.3 framing on streams.
+// RFC 3261 §18 transports on the core socket helpers (UDP socket, TCP/TLS listeners and
+// connects) and osmo_fds for the connections; RFC 3581 §4 (rport); §18.3 framing on streams.
 #include "sipt/transport.h"
 
 #include "core/log.h"
 #include "core/osmo.h"
 #include "sipt/syntax.h"
 
-#include <arpa/inet.h>
-#include <cerrno>
-#include <cstring>
-#include <netinet/in.h>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
-#include <sys/ioctl.h>
+#include <cerrno>
+#include <cstring>
 #include <sys/socket.h>
 #include <unistd.h>
 
 namespace mgc::sipt {
-
-// ---------------------------------------------------------------------------------------------
-struct OsmoTimers::Entry {
-  osmo_timer_list timer{};
-  std::function<void()> cb;
-  OsmoTimers *owner = nullptr;
-  Id id = 0;
-};
-
-OsmoTimers::OsmoTimers() = default;
-
-OsmoTimers::~OsmoTimers() {
-  for (auto &[id, e] : timers_)
-    osmo_timer_del(&e->timer);
-}
-
-void OsmoTimers::expire(void *data) {
-  auto *e = static_cast<Entry *>(data);
-  OsmoTimers *self = e->owner;
-  auto it = self->timers_.find(e->id);
-  if (it == self->timers_.end())
-    return;
-  auto entry = std::move(it->second); // keep alive while the callback runs
-  self->timers_.erase(it);
-  entry->cb();
-}
-
-TimerService::Id OsmoTimers::start(uint32_t ms, std::function<void()> cb) {
-  auto e = std::make_unique<Entry>();
-  e->cb = std::move(cb);
-  e->owner = this;
-  e->id = ++next_;
-  osmo_timer_setup(&e->timer, &OsmoTimers::expire, e.get());
-  osmo_timer_schedule(&e->timer, int(ms / 1000), int(ms % 1000) * 1000);
-  Id id = e->id;
-  timers_.emplace(id, std::move(e));
-  return id;
-}
-
-void OsmoTimers::stop(Id id) {
-  auto it = timers_.find(id);
-  if (it == timers_.end())
-    return;
-  osmo_timer_del(&it->second->timer);
-  timers_.erase(it);
-}
-
-uint64_t OsmoTimers::now_ms() const {
-  timespec ts;
-  osmo_clock_gettime(CLOCK_MONOTONIC, &ts);
-  return uint64_t(ts.tv_sec) * 1000 + uint64_t(ts.tv_nsec / 1000000);
-}
 
 // ---------------------------------------------------------------------------------------------
 bool stamp_received(Message &m, std::string_view src_ip, uint16_t src_port) {
@@ -127,85 +73,42 @@ struct Transport::Conn {
   Peer peer;
   std::string in, out;
   bool connecting = false;
-  TimerService::Id idle = 0;
+  core::Scheduler::Id idle = 0;
 };
 
-Transport::Transport(TransportConfig cfg, TimerService &timers, OnMessage on_message)
+Transport::Transport(TransportConfig cfg, core::Scheduler &timers, OnMessage on_message)
     : cfg_(std::move(cfg)), timers_(timers), on_message_(std::move(on_message)) {}
 
 Transport::~Transport() { stop(); }
 
 namespace {
-int local_port(int fd) {
-  sockaddr_storage ss{};
-  socklen_t len = sizeof(ss);
-  if (getsockname(fd, reinterpret_cast<sockaddr *>(&ss), &len) != 0)
-    return -1;
-  if (ss.ss_family == AF_INET)
-    return ntohs(reinterpret_cast<sockaddr_in *>(&ss)->sin_port);
-  return ntohs(reinterpret_cast<sockaddr_in6 *>(&ss)->sin6_port);
-}
-
-Peer peer_of(const sockaddr_storage &ss, TransportKind kind) {
+Peer peer_of(const core::Address &a, TransportKind kind) {
   Peer p;
   p.transport = kind;
-  char buf[INET6_ADDRSTRLEN] = {};
-  if (ss.ss_family == AF_INET) {
-    auto *a = reinterpret_cast<const sockaddr_in *>(&ss);
-    inet_ntop(AF_INET, &a->sin_addr, buf, sizeof(buf));
-    p.port = ntohs(a->sin_port);
-  } else {
-    auto *a = reinterpret_cast<const sockaddr_in6 *>(&ss);
-    inet_ntop(AF_INET6, &a->sin6_addr, buf, sizeof(buf));
-    p.port = ntohs(a->sin6_port);
-  }
-  p.host = buf;
+  p.host = a.host(); // IPv6 without brackets, as received
+  p.port = a.port;
   return p;
-}
-
-bool sockaddr_of(const Peer &p, sockaddr_storage &ss, socklen_t &len) {
-  std::memset(&ss, 0, sizeof(ss));
-  std::string host = p.host;
-  if (host.size() > 2 && host.front() == '[')
-    host = host.substr(1, host.size() - 2);
-  auto *a4 = reinterpret_cast<sockaddr_in *>(&ss);
-  if (inet_pton(AF_INET, host.c_str(), &a4->sin_addr) == 1) {
-    a4->sin_family = AF_INET;
-    a4->sin_port = htons(p.port);
-    len = sizeof(sockaddr_in);
-    return true;
-  }
-  auto *a6 = reinterpret_cast<sockaddr_in6 *>(&ss);
-  if (inet_pton(AF_INET6, host.c_str(), &a6->sin6_addr) == 1) {
-    a6->sin6_family = AF_INET6;
-    a6->sin6_port = htons(p.port);
-    len = sizeof(sockaddr_in6);
-    return true;
-  }
-  return false; // names are resolved above the transport (no DNS on the loop, DESIGN.md)
 }
 } // namespace
 
 Status Transport::start() {
+  core::Address local;
+  bool local_ok = core::Address::parse(cfg_.bind_ip, 0, local);
   if (cfg_.udp) {
-    int fd = osmo_sock_init2(AF_UNSPEC, SOCK_DGRAM, IPPROTO_UDP, cfg_.bind_ip.c_str(),
-                             cfg_.udp_port, nullptr, 0, OSMO_SOCK_F_BIND | OSMO_SOCK_F_NONBLOCK);
-    if (fd < 0)
+    udp_ = std::make_unique<core::UdpSocket>(
+        [this](const core::Address &from, std::span<const uint8_t> d) { on_datagram(from, d); });
+    local.port = cfg_.udp_port;
+    if (!local_ok || !udp_->bind(local).ok())
       return Status("sip.transport_udp_bind", 0);
-    udp_fd_ = std::make_unique<osmo_fd>();
-    osmo_fd_setup(udp_fd_.get(), fd, OSMO_FD_READ, &Transport::udp_cb, this, 0);
-    osmo_fd_register(udp_fd_.get());
-    udp_port_ = uint16_t(local_port(fd));
+    udp_port_ = udp_->local().port;
   }
   if (cfg_.tcp) {
-    int fd = osmo_sock_init2(AF_UNSPEC, SOCK_STREAM, IPPROTO_TCP, cfg_.bind_ip.c_str(),
-                             cfg_.tcp_port, nullptr, 0, OSMO_SOCK_F_BIND | OSMO_SOCK_F_NONBLOCK);
-    if (fd < 0 || listen(fd, 64) != 0)
+    tcp_listener_ = std::make_unique<core::TcpListener>(
+        [this](int fd, const core::Address &from) { accepted(fd, from, false); });
+    local.port = cfg_.tcp_port;
+    if (!local_ok || !tcp_listener_->listen(local, 64).ok())
       return Status("sip.transport_tcp_listen", 0);
-    tcp_fd_ = std::make_unique<osmo_fd>();
-    osmo_fd_setup(tcp_fd_.get(), fd, OSMO_FD_READ, &Transport::listen_cb, this, 0);
-    osmo_fd_register(tcp_fd_.get());
-    tcp_port_ = uint16_t(local_port(fd));
+    tcp_port_ = tcp_listener_->local().port;
   }
   if (cfg_.tls) {
     SSL_CTX *ctx = SSL_CTX_new(TLS_method());
@@ -224,25 +127,23 @@ Status Transport::start() {
                        cfg_.tls_verify_peer ? SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT
                                             : SSL_VERIFY_NONE,
                        nullptr);
-    int fd = osmo_sock_init2(AF_UNSPEC, SOCK_STREAM, IPPROTO_TCP, cfg_.bind_ip.c_str(),
-                             cfg_.tls_port, nullptr, 0, OSMO_SOCK_F_BIND | OSMO_SOCK_F_NONBLOCK);
-    if (fd < 0 || listen(fd, 64) != 0)
+    tls_listener_ = std::make_unique<core::TcpListener>(
+        [this](int fd, const core::Address &from) { accepted(fd, from, true); });
+    local.port = cfg_.tls_port;
+    if (!local_ok || !tls_listener_->listen(local, 64).ok())
       return Status("sip.transport_tls_listen", 0);
-    tls_fd_ = std::make_unique<osmo_fd>();
-    osmo_fd_setup(tls_fd_.get(), fd, OSMO_FD_READ, &Transport::listen_cb, this, 1);
-    osmo_fd_register(tls_fd_.get());
-    tls_port_ = uint16_t(local_port(fd));
+    tls_port_ = tls_listener_->local().port;
   }
   return Status::Ok();
 }
 
 void Transport::stop() {
-  for (auto *f : {udp_fd_.get(), tcp_fd_.get(), tls_fd_.get()})
-    if (f && f->fd >= 0) {
-      osmo_fd_unregister(f);
-      close(f->fd);
-      f->fd = -1;
-    }
+  if (udp_)
+    udp_->close();
+  if (tcp_listener_)
+    tcp_listener_->close();
+  if (tls_listener_)
+    tls_listener_->close();
   while (!conns_.empty())
     close_conn(conns_.begin()->first);
   if (ssl_ctx_) {
@@ -282,24 +183,13 @@ void Transport::deliver(std::string_view bytes, const Peer &from, Framing framin
   on_message_(m, from);
 }
 
-int Transport::udp_cb(osmo_fd *ofd, unsigned int what) {
-  auto *self = static_cast<Transport *>(ofd->data);
-  if (!(what & OSMO_FD_READ))
-    return 0;
-  char buf[65536];
-  sockaddr_storage ss{};
-  socklen_t len = sizeof(ss);
-  ssize_t n = recvfrom(ofd->fd, buf, sizeof(buf), 0, reinterpret_cast<sockaddr *>(&ss), &len);
-  if (n <= 0)
-    return 0;
-  self->counters_.inc(SipTransportCounter::udp_rx);
-  Peer from = peer_of(ss, TransportKind::Udp);
-  std::string_view data(buf, std::size_t(n));
+void Transport::on_datagram(const core::Address &from, std::span<const uint8_t> datagram) {
+  counters_.inc(SipTransportCounter::udp_rx);
+  std::string_view data(reinterpret_cast<const char *>(datagram.data()), datagram.size());
   // A bare CRLF keep-alive (RFC 5626 §3.5.1) carries no message.
   if (trim_lws(data).empty())
-    return 0;
-  self->deliver(data, from, Framing::Datagram);
-  return 0;
+    return;
+  deliver(data, peer_of(from, TransportKind::Udp), Framing::Datagram);
 }
 
 std::size_t Transport::count_peer(const std::string &host) const {
@@ -365,25 +255,15 @@ void Transport::close_conn(Conn *c) {
   conns_.erase(it);
 }
 
-int Transport::listen_cb(osmo_fd *ofd, unsigned int) {
-  auto *self = static_cast<Transport *>(ofd->data);
-  sockaddr_storage ss{};
-  socklen_t len = sizeof(ss);
-  int fd = accept(ofd->fd, reinterpret_cast<sockaddr *>(&ss), &len);
-  if (fd < 0)
-    return 0;
-  bool tls = ofd->priv_nr == 1;
-  Peer p = peer_of(ss, tls ? TransportKind::Tls : TransportKind::Tcp);
-  if (self->count_peer(p.host) >= self->cfg_.max_connections_per_peer) {
-    self->counters_.inc(SipTransportCounter::tcp_refused_limit);
+void Transport::accepted(int fd, const core::Address &from, bool tls) {
+  Peer p = peer_of(from, tls ? TransportKind::Tls : TransportKind::Tcp);
+  if (count_peer(p.host) >= cfg_.max_connections_per_peer) {
+    counters_.inc(SipTransportCounter::tcp_refused_limit);
     close(fd);
-    return 0;
+    return;
   }
-  int fl = 1;
-  ioctl(fd, FIONBIO, &fl);
-  self->counters_.inc(tls ? SipTransportCounter::tls_accepted : SipTransportCounter::tcp_accepted);
-  self->add_conn(fd, p, false, true);
-  return 0;
+  counters_.inc(tls ? SipTransportCounter::tls_accepted : SipTransportCounter::tcp_accepted);
+  add_conn(fd, p, false, true);
 }
 
 // Plain TCP: write what is queued, read what arrived. False if the connection is gone.
@@ -525,18 +405,18 @@ int Transport::conn_cb(osmo_fd *ofd, unsigned int what) {
 
 bool Transport::send(std::string_view bytes, const Peer &to) {
   if (to.transport == TransportKind::Udp) {
-    if (!udp_fd_ || udp_fd_->fd < 0)
+    if (!udp_ || !udp_->is_open())
       return false;
-    sockaddr_storage ss;
-    socklen_t len;
-    if (!sockaddr_of(to, ss, len))
+    // Names are resolved above the transport (no DNS on the loop, DESIGN.md).
+    core::Address dst;
+    if (!core::Address::parse(to.host, to.port, dst))
       return false;
-    ssize_t n = sendto(udp_fd_->fd, bytes.data(), bytes.size(), 0,
-                       reinterpret_cast<sockaddr *>(&ss), len);
-    if (n != ssize_t(bytes.size())) {
+    if (int err = udp_->send_to(dst, std::span<const uint8_t>(
+                                         reinterpret_cast<const uint8_t *>(bytes.data()),
+                                         bytes.size()))) {
       counters_.inc(SipTransportCounter::send_errors);
       MGC_LOG(Sip, Notice, "UDP to %s:%u: send failed: %s", to.host.c_str(), unsigned(to.port),
-              n < 0 ? std::strerror(errno) : "short write");
+              std::strerror(err));
       return false;
     }
     counters_.inc(SipTransportCounter::udp_tx);
@@ -555,18 +435,14 @@ bool Transport::send(std::string_view bytes, const Peer &to) {
       counters_.inc(SipTransportCounter::tcp_refused_limit);
       return false;
     }
-    sockaddr_storage ss;
-    socklen_t len;
-    if (!sockaddr_of(to, ss, len))
+    core::Address dst;
+    if (!core::Address::parse(to.host, to.port, dst))
       return false;
-    int fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK, IPPROTO_TCP);
-    if (fd < 0)
-      return false;
-    if (connect(fd, reinterpret_cast<sockaddr *>(&ss), len) != 0 && errno != EINPROGRESS) {
+    int fd = core::tcp_connect(dst);
+    if (fd < 0) {
       MGC_LOG(Sip, Notice, "%s to %s:%u: connect failed: %s",
               std::string(transport_name(to.transport)).c_str(), to.host.c_str(), unsigned(to.port),
               std::strerror(errno));
-      close(fd);
       counters_.inc(SipTransportCounter::send_errors);
       return false;
     }

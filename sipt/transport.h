@@ -6,7 +6,11 @@
 // TLS come from the configuration.
 #pragma once
 
+#include "core/address.h"
+#include "core/scheduler.h"
 #include "core/status.h"
+#include "core/tcp_socket.h"
+#include "core/udp_socket.h"
 #include "sipt/errors.h"
 #include "sipt/message.h"
 #include "sipt/timers.h"
@@ -45,28 +49,12 @@ struct TransportConfig {
 MGC_DECLARE_COUNTERS(SipTransportCounter, MGC_SIPT_TRANSPORT_COUNTERS)
 namespace mgc::sipt {
 
-// osmo_timer-backed TimerService for the running gateway.
-class OsmoTimers : public TimerService {
-public:
-  OsmoTimers();
-  ~OsmoTimers() override;
-  Id start(uint32_t ms, std::function<void()> cb) override;
-  void stop(Id id) override;
-  uint64_t now_ms() const override;
-
-private:
-  struct Entry;
-  static void expire(void *data);
-  std::map<Id, std::unique_ptr<Entry>> timers_;
-  Id next_ = 0;
-};
-
 class Transport {
 public:
   // Called for every well-formed message (requests already carry received/rport).
   using OnMessage = std::function<void(const Message &, const Peer &from)>;
 
-  Transport(TransportConfig cfg, TimerService &timers, OnMessage on_message);
+  Transport(TransportConfig cfg, core::Scheduler &timers, OnMessage on_message);
   ~Transport();
   Transport(const Transport &) = delete;
   Transport &operator=(const Transport &) = delete;
@@ -84,8 +72,8 @@ public:
 
 private:
   struct Conn;
-  static int udp_cb(osmo_fd *ofd, unsigned int what);
-  static int listen_cb(osmo_fd *ofd, unsigned int what);
+  void on_datagram(const core::Address &from, std::span<const uint8_t> datagram);
+  void accepted(int fd, const core::Address &from, bool tls);
   static int conn_cb(osmo_fd *ofd, unsigned int what);
   void deliver(std::string_view bytes, const Peer &from, Framing framing);
   void close_conn(Conn *c);
@@ -94,9 +82,10 @@ private:
   std::size_t count_peer(const std::string &host) const;
 
   TransportConfig cfg_;
-  TimerService &timers_;
+  core::Scheduler &timers_;
   OnMessage on_message_;
-  std::unique_ptr<osmo_fd> udp_fd_, tcp_fd_, tls_fd_;
+  std::unique_ptr<core::UdpSocket> udp_;
+  std::unique_ptr<core::TcpListener> tcp_listener_, tls_listener_;
   uint16_t udp_port_ = 0, tcp_port_ = 0, tls_port_ = 0;
   void *ssl_ctx_ = nullptr; // SSL_CTX
   bool conn_io(Conn *c, unsigned int what);

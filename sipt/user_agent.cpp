@@ -25,7 +25,7 @@ std::string allow_value(const UasPolicy &p) {
 }
 } // namespace
 
-UserAgent::UserAgent(TimerService &timers, TransactionLayer::SendFn send, CallEvents &events,
+UserAgent::UserAgent(core::Scheduler &timers, TransactionLayer::SendFn send, CallEvents &events,
                      UaConfig cfg)
     : timers_(timers), send_(send), events_(events), cfg_(std::move(cfg)),
       layer_(timers, send, *this, cfg_.timers) {}

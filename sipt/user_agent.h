@@ -105,10 +105,10 @@ private:
   std::string ack_bytes_;       // UAC: ACK for the 2xx, re-sent on retransmitted 2xx
   std::string final_2xx_;       // UAS: 2xx retransmitted until ACK (§13.3.1.4)
   uint32_t retransmit_interval_ = 0;
-  TimerService::Id retransmit_timer_ = 0, giveup_timer_ = 0;
+  core::Scheduler::Id retransmit_timer_ = 0, giveup_timer_ = 0;
   uint32_t rseq_ = 0;           // UAS: last RSeq sent
   std::string reliable_1xx_;    // UAS: reliable provisional awaiting PRACK
-  TimerService::Id rel_timer_ = 0, rel_giveup_ = 0;
+  core::Scheduler::Id rel_timer_ = 0, rel_giveup_ = 0;
   uint32_t rel_interval_ = 0;
   bool provisional_seen_ = false;
   bool cancelled_ = false;
@@ -124,7 +124,7 @@ namespace mgc::sipt {
 
 class UserAgent : public TransactionUser {
 public:
-  UserAgent(TimerService &timers, TransactionLayer::SendFn send, CallEvents &events,
+  UserAgent(core::Scheduler &timers, TransactionLayer::SendFn send, CallEvents &events,
             UaConfig cfg = {});
   ~UserAgent() override;
 
@@ -181,7 +181,7 @@ private:
   void schedule_1xx(uint64_t call_id);
   void on_uac_invite_response(Call &c, const Message &resp);
 
-  TimerService &timers_;
+  core::Scheduler &timers_;
   TransactionLayer::SendFn send_;
   CallEvents &events_;
   UaConfig cfg_;

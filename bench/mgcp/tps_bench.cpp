@@ -5,6 +5,8 @@
 //   osmo-mgw a real osmo-mgw started on 127.0.0.1 (rtpbridge endpoints, RTP ports allocated).
 // usage: mgcp_tps_bench [--seconds S] [--window W] [--modes memory,udp,osmo-mgw]
 #include "core/osmo.h"
+#include "core/osmo_scheduler.h"
+#include "core/sim_scheduler.h"
 #include "mgcp/call_agent.h"
 #include "mgcp/sdp.h"
 #include "tests/mgcp/osmo_mgw_process.h"
@@ -112,7 +114,7 @@ struct Driver {
 };
 
 Run run_memory(double seconds, unsigned window) {
-  SimScheduler sched;
+  mgc::core::SimScheduler sched;
   MemoryGateway gw;
   NullListener l;
   CallAgent ca(sched, gw, l);
@@ -140,18 +142,18 @@ Run run_memory(double seconds, unsigned window) {
 }
 
 // Runs the select loop until `until`, then lets in-flight pairs finish (bounded).
-template <typename F> void loop_for(OsmoScheduler &sched, Driver &d, double seconds, F &&) {
+template <typename F> void loop_for(mgc::core::OsmoScheduler &sched, Driver &d, double seconds, F &&) {
   auto t0 = Clock::now();
   auto deadline = t0 + std::chrono::duration<double>(seconds);
   while (Clock::now() < deadline) {
-    TimerId tick = sched.start(50, [] {});
+    mgc::core::Scheduler::Id tick = sched.start(50, [] {});
     osmo_select_main(0);
     sched.stop(tick);
   }
   d.running = false;
   auto drain = Clock::now() + std::chrono::seconds(5);
   while (d.in_flight > 0 && Clock::now() < drain) {
-    TimerId tick = sched.start(50, [] {});
+    mgc::core::Scheduler::Id tick = sched.start(50, [] {});
     osmo_select_main(0);
     sched.stop(tick);
   }
@@ -159,7 +161,7 @@ template <typename F> void loop_for(OsmoScheduler &sched, Driver &d, double seco
 
 Run run_udp(double seconds, unsigned window) {
   osmo_select_init();
-  OsmoScheduler sched;
+  mgc::core::OsmoScheduler sched;
   NullListener l;
   CallAgent *cap = nullptr;
   UdpTransport ca_side([&](const Address &from, std::string_view d) { cap->receive(from, d); });
@@ -202,7 +204,7 @@ bool run_osmo_mgw(double seconds, unsigned window, Run &out) {
   if (!mgw.start())
     return false;
   osmo_select_init();
-  OsmoScheduler sched;
+  mgc::core::OsmoScheduler sched;
   NullListener l;
   CallAgent *cap = nullptr;
   UdpTransport ca_side([&](const Address &from, std::string_view d) { cap->receive(from, d); });

@@ -5,7 +5,6 @@
 #include "core/log.h"
 #include "gateway/mgcd/sip.h"
 #include "gateway/mgcd/ss7.h"
-#include "sigtran/osmo_clock.h"
 #include "sigtran/transport.h"
 #include "sipt/transport.h"
 
@@ -108,16 +107,12 @@ struct Gateway::Parts {
   Config cfg; // as the gateway was built (the VTY may change its own copy afterwards)
   // SS7
   std::unique_ptr<Ss7> ss7;
-  sigtran::OsmoClock clock;
   std::unique_ptr<sigtran::Node> node;
   std::unique_ptr<sigtran::Transports> m3ua;
   // SIP
-  sipt::OsmoTimers sip_timers;
   std::unique_ptr<sipt::Transport> sip_transport;
   std::unique_ptr<Sip> sip;
   // media
-  mgcp::OsmoScheduler mgcp_sched;
-  h248::OsmoScheduler h248_sched;
   std::vector<std::unique_ptr<mgcp::UdpTransport>> mgcp_transports;
   std::vector<std::unique_ptr<h248::UdpTransport>> h248_transports;
   // Declared before `media`, so destroyed after it: a callback the call agents run while going
@@ -309,7 +304,7 @@ Status Gateway::start(const Config &cfg) {
       mgcp::Address::parse("127.0.0.1", 0, local);
       if (Status s = transport->bind(local); !s.ok())
         return s;
-      auto mgw = std::make_unique<cc::MgcpMediaGateway>(p_->mgcp_sched, *transport, mgcp_cfg);
+      auto mgw = std::make_unique<cc::MgcpMediaGateway>(sched_, *transport, mgcp_cfg);
       mgcp::GatewayConfig g;
       g.domain = mg.domain.empty() ? mg.name : mg.domain;
       g.address = gw_addr;
@@ -369,7 +364,7 @@ Status Gateway::start(const Config &cfg) {
       h248::Address::parse("127.0.0.1", kH248Port, local);
       if (Status s = transport->open(local); !s.ok())
         return s;
-      auto mgw = std::make_unique<cc::H248MediaGateway>(p_->h248_sched, *transport, h248_cfg);
+      auto mgw = std::make_unique<cc::H248MediaGateway>(sched_, *transport, h248_cfg);
       h248::GatewayConfig g;
       g.name = mg.name;
       g.address = gw_addr;
@@ -419,7 +414,7 @@ Status Gateway::start(const Config &cfg) {
   nc.links.push_back(link);
   for (const auto &r : cfg.m3ua.routes)
     nc.routes.push_back({r.dpc, 0xffffff, 0, r.priority});
-  p_->node = std::make_unique<sigtran::Node>(nc, p_->clock, *p_->ss7);
+  p_->node = std::make_unique<sigtran::Node>(nc, sched_, *p_->ss7);
   // The node logs its management indications itself; here they only move the alarms.
   p_->node->set_mgmt([this](const sigtran::MgmtEvent &) { check_m3ua(); });
   p_->m3ua = std::make_unique<sigtran::Transports>(*p_->node);
@@ -467,7 +462,7 @@ Status Gateway::start(const Config &cfg) {
   tc.tls_ca = cfg.sip.tls_ca;
   tc.tls_verify_peer = cfg.sip.tls_verify_client;
   p_->sip_transport = std::make_unique<sipt::Transport>(
-      tc, p_->sip_timers, [this](const sipt::Message &m, const sipt::Peer &from) {
+      tc, sched_, [this](const sipt::Message &m, const sipt::Peer &from) {
         if (p_->sip)
           p_->sip->receive(m, from);
       });
@@ -478,7 +473,7 @@ Status Gateway::start(const Config &cfg) {
   ua.timers.t2 = lt.get(LayerTimer::SipT2);
   ua.timers.t4 = lt.get(LayerTimer::SipT4);
   p_->sip = std::make_unique<Sip>(
-      p_->sip_timers,
+      sched_,
       [this](std::string_view b, const sipt::Peer &to) { return p_->sip_transport->send(b, to); },
       ua, tc.bind_ip);
   for (const auto &peer : cfg.sip.peers) {

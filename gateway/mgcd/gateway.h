@@ -7,8 +7,8 @@
 #include "callcontrol/call_manager.h"
 #include "callcontrol/cdr.h"
 #include "core/alarms.h"
+#include "core/osmo_scheduler.h"
 #include "gateway/mgcd/config.h"
-#include "gateway/mgcd/osmo_scheduler.h"
 
 #include <functional>
 #include <memory>
@@ -34,6 +34,9 @@ public:
 
 private:
   struct Parts;
+  // The process's one scheduler: every layer's timers run on it. Declared first, so it is
+  // destroyed last, after every part that still stops its timers while going away.
+  core::OsmoScheduler sched_;
   // Alarms: the M3UA ASP and AS as the node's management indications leave them, a media
   // gateway's reachability and restarts, the CDR file.
   void check_m3ua();
@@ -42,7 +45,6 @@ private:
   void check_cdr();
   core::Alarms &alarms_;
   std::unique_ptr<Parts> p_;
-  OsmoScheduler sched_;
   std::unique_ptr<cc::CdrWriter> cdr_;
   std::unique_ptr<cc::CallManager> calls_;
 };

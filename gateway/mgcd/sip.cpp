@@ -86,7 +86,7 @@ public:
   std::string call_id() const override { return id; }
 };
 
-Sip::Sip(sipt::TimerService &timers, sipt::TransactionLayer::SendFn send, sipt::UaConfig cfg,
+Sip::Sip(core::Scheduler &timers, sipt::TransactionLayer::SendFn send, sipt::UaConfig cfg,
          std::string gateway_host)
     : ua_(std::make_unique<sipt::UserAgent>(timers, std::move(send), *this, std::move(cfg))),
       gateway_host_(std::move(gateway_host)) {}

@@ -42,7 +42,7 @@ struct SipPeerEntry {
 
 class Sip final : public cc::SipSide, public sipt::CallEvents {
 public:
-  Sip(sipt::TimerService &timers, sipt::TransactionLayer::SendFn send, sipt::UaConfig cfg,
+  Sip(core::Scheduler &timers, sipt::TransactionLayer::SendFn send, sipt::UaConfig cfg,
       std::string gateway_host);
   ~Sip() override;
 

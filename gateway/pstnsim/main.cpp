@@ -5,12 +5,13 @@
 // It logs like mgcd (core/log.h): the config's `log` blocks, else stderr.
 #include "core/log.h"
 #include "core/osmo.h"
+#include "core/osmo_scheduler.h"
+#include "core/timer.h"
 #include "gateway/pstnsim/config.h"
 #include "gateway/pstnsim/sim.h"
 #include "gateway/pstnsim/vty.h"
 #include "isup/codec.h"
 #include "isup/json.h"
-#include "sigtran/osmo_clock.h"
 
 extern "C" {
 #include <osmocom/core/application.h>
@@ -245,10 +246,9 @@ int main(int argc, char **argv) {
   nc.routes.push_back(sigtran::Route{cfg.sim.dpc, 0xffffff, 0, 0});
 
   Wiring wiring(cfg);
-  sigtran::OsmoClock clock;
-  sigtran::Node node(nc, clock, wiring);
+  core::OsmoScheduler sched; // the process's one scheduler, for M3UA and the simulator alike
+  sigtran::Node node(nc, sched, wiring);
   wiring.node = &node;
-  ClockScheduler sched(clock);
   Sim sim(cfg.sim, sched, wiring);
   wiring.sim = &sim;
   const int64_t t0 = now_ms();
@@ -331,11 +331,10 @@ int main(int argc, char **argv) {
               vty_port > 0 ? std::to_string(vty_port).c_str() : "");
 
   // A 20 ms tick wakes the loop for signals, the route state, --at and the end of the run.
-  osmo_timer_list tick{};
-  osmo_timer_setup(
-      &tick, [](void *p) { osmo_timer_schedule(static_cast<osmo_timer_list *>(p), 0, 20000); },
-      &tick);
-  osmo_timer_schedule(&tick, 0, 20000);
+  core::Timer *tick_self = nullptr;
+  core::Timer tick(sched, [&] { tick_self->start(20); });
+  tick_self = &tick;
+  tick.start(20);
 
   int64_t up_at = 0, done_at = 0;
   bool ever_up = false, orig_started = false;
@@ -389,7 +388,7 @@ int main(int argc, char **argv) {
   const int64_t stop_at = now_ms();
   while (sim.active_calls() > 0 && now_ms() - stop_at < 2000)
     osmo_select_main(0);
-  osmo_timer_del(&tick);
+  tick.stop();
 
   std::string text = sim.summary_text();
   char extra[128];

@@ -72,50 +72,6 @@ const char *rule_action_name(RuleAction a) {
 }
 
 // ---------------------------------------------------------------------------------------------
-ClockScheduler::Id ClockScheduler::start(int64_t delay_ms, std::function<void()> fn) {
-  std::size_t slot;
-  if (!free_.empty()) {
-    slot = free_.back();
-    free_.pop_back();
-  } else {
-    slot = slots_.size();
-    slots_.push_back(Slot{});
-    slots_[slot].timer = clock_.make_timer([this, slot] { fire(slot); });
-  }
-  Slot &s = slots_[slot];
-  s.fn = std::move(fn);
-  s.id = next_++;
-  live_[s.id] = slot;
-  s.timer->start(static_cast<uint32_t>(std::max<int64_t>(0, delay_ms)));
-  return s.id;
-}
-
-void ClockScheduler::stop(Id id) {
-  auto it = live_.find(id);
-  if (it == live_.end())
-    return;
-  Slot &s = slots_[it->second];
-  s.timer->stop();
-  s.fn = nullptr;
-  s.id = 0;
-  free_.push_back(it->second);
-  live_.erase(it);
-}
-
-void ClockScheduler::fire(std::size_t slot) {
-  Slot &s = slots_[slot];
-  if (!s.id)
-    return;
-  std::function<void()> fn = std::move(s.fn);
-  live_.erase(s.id);
-  s.id = 0;
-  s.fn = nullptr;
-  free_.push_back(slot);
-  if (fn)
-    fn();
-}
-
-// ---------------------------------------------------------------------------------------------
 // The MTP side as the halves and supervision see it: every message goes through Sim::send (the
 // summary, the log and the trace), then to the gateway.
 class Sim::Wire : public cc::IsupSender {

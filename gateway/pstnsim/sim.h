@@ -16,7 +16,6 @@
 #include "callcontrol/sides.h"
 #include "isup/message.h"
 #include "isup/variant.h"
-#include "sigtran/timer.h"
 
 #include <cstdint>
 #include <deque>
@@ -81,30 +80,6 @@ struct SimConfig {
   std::vector<Rule> rules; // longest prefix wins; without a default rule: answer
   cc::IsupTimerValues timers;
   bool log_messages = false;
-};
-
-// cc::Scheduler on a sigtran Clock (OsmoClock in the process, SimClock in unit tests). Timers
-// are pooled and never destroyed while the scheduler lives, so a callback may start and stop
-// timers, its own included.
-class ClockScheduler : public cc::Scheduler {
-public:
-  explicit ClockScheduler(sigtran::Clock &clock) : clock_(clock) {}
-  int64_t now_ms() const override { return static_cast<int64_t>(clock_.now_ms()); }
-  Id start(int64_t delay_ms, std::function<void()> fn) override;
-  void stop(Id id) override;
-
-private:
-  struct Slot {
-    std::unique_ptr<sigtran::Timer> timer;
-    std::function<void()> fn;
-    Id id = 0;
-  };
-  void fire(std::size_t slot);
-  sigtran::Clock &clock_;
-  std::vector<Slot> slots_;
-  std::vector<std::size_t> free_;
-  std::map<Id, std::size_t> live_;
-  Id next_ = 1;
 };
 
 // Everything the summary reports. Counters by name, kept in maps so the summary lists only

@@ -4,7 +4,7 @@
 #include "callcontrol/call_manager.h"
 #include "callcontrol/isup_messages.h"
 #include "core/hex.h"
-#include "tests/callcontrol/fake_scheduler.h"
+#include "core/sim_scheduler.h"
 #include "isup/codec.h"
 
 #include <gtest/gtest.h>
@@ -18,7 +18,7 @@ using isup::MessageType;
 
 namespace {
 
-using Sched = test::FakeScheduler;
+using Sched = core::SimScheduler;
 
 struct Wire : IsupSender {
   std::vector<std::pair<uint32_t, isup::Message>> sent;
@@ -617,7 +617,7 @@ TEST_F(Calls, OverlapStDigitOrNumberAnalysisEndsTheWait) {
   isup::Message enc;
   ASSERT_TRUE(isup::decode(sip.bodies[1].isup, isup::DecodeOptions{.with_cic = false}, enc).status.ok());
   EXPECT_EQ(enc.find<isup::CalledPartyNumber>()->address_signals.str(), "55555");
-  EXPECT_EQ(sched.q.size(), 0u); // no T10 or T35 left running
+  EXPECT_EQ(sched.pending(), 0u); // no T10 or T35 left running
 }
 
 TEST_F(Calls, OverlapT35ExpiryReleasesWithCause28) {

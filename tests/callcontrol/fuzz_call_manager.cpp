@@ -10,8 +10,8 @@
 // always comes back to idle or to a maintenance state).
 #include "callcontrol/call_manager.h"
 #include "callcontrol/interworking/diversion.h"
+#include "core/sim_scheduler.h"
 #include "isup/codec.h"
-#include "tests/callcontrol/fake_scheduler.h"
 
 #include <cstdint>
 #include <cstdio>
@@ -27,7 +27,7 @@ using namespace mgc::cc;
 
 namespace {
 
-using Sched = test::FakeScheduler;
+using Sched = core::SimScheduler;
 
 struct Wire : IsupSender {
   std::vector<isup::Message> sent;

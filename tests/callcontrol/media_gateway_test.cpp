@@ -2,6 +2,7 @@
 // connect/modify/loopback/release become CRCX/MDCX/DLCX on the circuit's endpoint, and the
 // gateway's restart and lost connections reach the listener.
 #include "callcontrol/media/mgcp_media_gateway.h"
+#include "core/sim_scheduler.h"
 #include "mgcp/codec.h"
 
 #include <gtest/gtest.h>
@@ -30,7 +31,7 @@ struct Seen : MediaGateway::Listener {
 };
 
 struct MgcpAdapter : testing::Test {
-  mgcp::SimScheduler sched;
+  core::SimScheduler sched;
   Net net;
   Seen seen;
   MgcpMediaGateway mgw{sched, net};

@@ -5,6 +5,7 @@
 // 3398 §7.2.1.1 maps it.
 #include "callcontrol/call_manager.h"
 #include "core/hex.h"
+#include "core/sim_scheduler.h"
 #include "gateway/mgcd/sip.h"
 #include "isup/codec.h"
 
@@ -15,24 +16,6 @@
 using namespace mgc;
 
 namespace {
-
-struct Timers : sipt::TimerService {
-  Id n = 0;
-  std::map<Id, std::function<void()>> pending;
-  Id start(uint32_t, std::function<void()> cb) override {
-    pending[++n] = std::move(cb);
-    return n;
-  }
-  void stop(Id id) override { pending.erase(id); }
-  uint64_t now_ms() const override { return 0; }
-};
-
-struct NoTimers : cc::Scheduler {
-  int64_t now_ms() const override { return 0; }
-  Id start(int64_t, std::function<void()>) override { return ++n; }
-  void stop(Id) override {}
-  Id n = 0;
-};
 
 struct Wire : cc::IsupSender {
   std::vector<isup::Message> sent;
@@ -72,8 +55,8 @@ const sipt::Peer kPhoneAddr{sipt::TransportKind::Udp, "127.0.0.2", 5070};
 const sipt::Peer kStrangerAddr{sipt::TransportKind::Udp, "127.0.0.9", 5070};
 
 struct SipSide : testing::Test {
-  Timers timers;
-  NoTimers sched;
+  core::SimScheduler timers; // never advanced: no timer fires
+  core::SimScheduler sched;
   Wire wire;
   Media media;
   std::deque<Packet> net;

@@ -3,6 +3,7 @@
 // out as MTP-TRANSFER with SI 5, the own point code and the SLS taken from the CIC.
 #include "callcontrol/call_manager.h"
 #include "core/hex.h"
+#include "core/sim_scheduler.h"
 #include "gateway/mgcd/ss7.h"
 #include "isup/codec.h"
 
@@ -11,13 +12,6 @@
 using namespace mgc;
 
 namespace {
-
-struct NoTimers : cc::Scheduler {
-  int64_t now_ms() const override { return 0; }
-  Id start(int64_t, std::function<void()>) override { return ++n; }
-  void stop(Id) override {}
-  Id n = 0;
-};
 
 struct Leg : cc::SipLeg {
   void provisional(int, const cc::SipBody &) override {}
@@ -51,7 +45,7 @@ struct Media : cc::MediaGateway {
 };
 
 struct Ss7Side : testing::Test {
-  NoTimers sched;
+  core::SimScheduler sched; // never advanced: no timer fires
   Sip sip;
   Media media;
   std::vector<sigtran::MtpTransfer> out;

@@ -2,6 +2,7 @@
 // side is played by decoding what the MGC sent and feeding text replies back.
 #include <gtest/gtest.h>
 
+#include "core/sim_scheduler.h"
 #include "h248/call_agent.h"
 #include "h248/errors.h"
 
@@ -53,7 +54,7 @@ struct Events : CallAgentListener {
 
 class CallAgentTest : public ::testing::Test {
 protected:
-  SimScheduler sched;
+  mgc::core::SimScheduler sched;
   FakeTransport transport;
   Events events;
   Address mg{0x0A000002, 2944};

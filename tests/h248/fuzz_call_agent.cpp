@@ -1,6 +1,7 @@
 // libFuzzer target for the MGC's receive path: arbitrary datagrams (text or BER) from a
 // registered MG go through the transaction layer and the call agent, with a call in progress
 // and simulated time moving; nothing may crash, leak or hang.
+#include "core/sim_scheduler.h"
 #include "h248/call_agent.h"
 
 namespace {
@@ -19,7 +20,7 @@ std::span<const uint8_t> text(std::string_view s) {
 } // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-  SimScheduler sched;
+  mgc::core::SimScheduler sched;
   NullTransport transport;
   Quiet quiet;
   TransactionConfig cfg;

@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "core/osmo.h"
-#include "h248/scheduler.h"
+#include "core/osmo_scheduler.h"
 #include "h248/transport.h"
 
 namespace mgc::h248 {
@@ -16,7 +16,7 @@ std::span<const uint8_t> bytes(std::string_view s) {
 // Runs the select loop until done() or about two seconds passed.
 template <typename F> void run_until(F done) {
   for (int i = 0; i < 200 && !done(); ++i) {
-    OsmoScheduler s;
+    mgc::core::OsmoScheduler s;
     bool tick = false;
     s.start(10, [&] { tick = true; });
     while (!tick && !done())
@@ -67,9 +67,9 @@ TEST(H248Transport, TcpTpktRoundTrip) {
 }
 
 TEST(H248Transport, OsmoSchedulerFiresAndCancels) {
-  OsmoScheduler s;
+  mgc::core::OsmoScheduler s;
   int fired = 0;
-  TimerId cancelled = s.start(5, [&] { fired += 100; });
+  mgc::core::Scheduler::Id cancelled = s.start(5, [&] { fired += 100; });
   s.start(20, [&] { ++fired; });
   s.stop(cancelled);
   int64_t t0 = s.now_ms();

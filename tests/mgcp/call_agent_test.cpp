@@ -1,6 +1,7 @@
 // The call-agent API on simulated time against a scripted gateway: connect/modify/loopback/
 // release, audits at start-up, restart procedures (RSIP, RFC 3435 §2.3.12), gateway-initiated
 // DLCX (§2.3.8), NTFY, and give-up -> disconnected -> probe -> back in service.
+#include "core/sim_scheduler.h"
 #include "fake_transport.h"
 #include "mgcp/call_agent.h"
 #include "mgcp/sdp.h"
@@ -39,7 +40,7 @@ struct Events : CallAgentListener {
 };
 
 struct MgcpCallAgent : ::testing::Test {
-  SimScheduler sched;
+  mgc::core::SimScheduler sched;
   FakeTransport net{&sched};
   Events ev;
   std::unique_ptr<CallAgent> ca;

@@ -1,8 +1,8 @@
 // A Transport that records what is sent, for tests on simulated time.
 #pragma once
 
+#include "core/scheduler.h"
 #include "mgcp/codec.h"
-#include "mgcp/scheduler.h"
 #include "mgcp/transport.h"
 
 #include <functional>
@@ -19,7 +19,7 @@ struct Sent {
 
 class FakeTransport : public Transport {
 public:
-  explicit FakeTransport(const Scheduler *clock = nullptr) : clock_(clock) {}
+  explicit FakeTransport(const core::Scheduler *clock = nullptr) : clock_(clock) {}
   void send(const Address &to, std::string_view datagram) override {
     sent.push_back({to, std::string(datagram), clock_ ? clock_->now_ms() : 0});
     if (on_send)
@@ -39,7 +39,7 @@ public:
   std::vector<Sent> sent;
 
 private:
-  const Scheduler *clock_;
+  const core::Scheduler *clock_;
 };
 
 } // namespace mgc::mgcp::test

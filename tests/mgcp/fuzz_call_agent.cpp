@@ -1,6 +1,7 @@
 // libFuzzer target over the call agent's receive path: arbitrary datagrams from a configured
 // gateway, interleaved with API calls and simulated time, must never crash, leak or wedge it
 // (DESIGN.md "Bad input and faults"). The first byte steers what happens around the datagram.
+#include "core/sim_scheduler.h"
 #include "mgcp/call_agent.h"
 
 #include <cstdint>
@@ -16,7 +17,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   using namespace mgc::mgcp;
   if (size == 0)
     return 0;
-  SimScheduler sched;
+  mgc::core::SimScheduler sched;
   Null net;
   CallAgentListener listener;
   CallAgent ca(sched, net, listener);

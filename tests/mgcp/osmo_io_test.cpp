@@ -1,8 +1,8 @@
-// OsmoScheduler and UdpTransport on the real libosmocore select loop (loopback, port 0), and
+// mgc::core::OsmoScheduler and UdpTransport on the real libosmocore select loop (loopback, port 0), and
 // one CRCX/DLCX through the call agent to an in-process responder over UDP.
 #include "core/osmo.h"
+#include "core/osmo_scheduler.h"
 #include "mgcp/call_agent.h"
-#include "mgcp/scheduler.h"
 #include "mgcp/transport.h"
 
 #include <chrono>
@@ -12,12 +12,12 @@ using namespace mgc::mgcp;
 
 namespace {
 
-template <typename P> bool run_until(OsmoScheduler &sched, P pred, int timeout_ms = 2000) {
+template <typename P> bool run_until(mgc::core::OsmoScheduler &sched, P pred, int timeout_ms = 2000) {
   auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
   while (!pred()) {
     if (std::chrono::steady_clock::now() >= until)
       return false;
-    TimerId tick = sched.start(5, [] {});
+    mgc::core::Scheduler::Id tick = sched.start(5, [] {});
     osmo_select_main(0);
     sched.stop(tick);
   }
@@ -28,11 +28,11 @@ template <typename P> bool run_until(OsmoScheduler &sched, P pred, int timeout_m
 
 TEST(MgcpOsmoIo, TimersFireInOrderAndStopCancels) {
   osmo_select_init();
-  OsmoScheduler sched;
+  mgc::core::OsmoScheduler sched;
   std::vector<int> fired;
   int64_t t0 = sched.now_ms();
   sched.start(30, [&] { fired.push_back(30); });
-  TimerId cancelled = sched.start(20, [&] { fired.push_back(20); });
+  mgc::core::Scheduler::Id cancelled = sched.start(20, [&] { fired.push_back(20); });
   sched.start(10, [&] { fired.push_back(10); });
   sched.stop(cancelled);
   sched.stop(9999); // unknown ids are ignored
@@ -43,7 +43,7 @@ TEST(MgcpOsmoIo, TimersFireInOrderAndStopCancels) {
 
 TEST(MgcpOsmoIo, UdpTransportSendsAndReceives) {
   osmo_select_init();
-  OsmoScheduler sched;
+  mgc::core::OsmoScheduler sched;
   std::string got;
   Address from;
   UdpTransport a([&](const Address &f, std::string_view d) {
@@ -66,7 +66,7 @@ TEST(MgcpOsmoIo, UdpTransportSendsAndReceives) {
 
 TEST(MgcpOsmoIo, CallAgentOverUdpToAnInProcessGateway) {
   osmo_select_init();
-  OsmoScheduler sched;
+  mgc::core::OsmoScheduler sched;
   CallAgentListener events;
   CallAgent *ca = nullptr;
   UdpTransport ca_side([&](const Address &f, std::string_view d) { ca->receive(f, d); });

@@ -6,6 +6,7 @@
 //
 // MGCP_TEST_PORT (optional) fixes osmo-mgw's MGCP port so a capture can be filtered on it.
 #include "core/osmo.h"
+#include "core/osmo_scheduler.h"
 #include "mgcp/call_agent.h"
 #include "mgcp/sdp.h"
 #include "tests/mgcp/osmo_mgw_process.h"
@@ -142,7 +143,7 @@ protected:
     while (!pred()) {
       if (std::chrono::steady_clock::now() >= until)
         return false;
-      TimerId tick = sched_.start(5, [] {});
+      mgc::core::Scheduler::Id tick = sched_.start(5, [] {});
       osmo_select_main(0);
       sched_.stop(tick);
     }
@@ -156,7 +157,7 @@ protected:
 
   static OsmoMgw *mgw_;
   static bool started_;
-  OsmoScheduler sched_;
+  mgc::core::OsmoScheduler sched_;
   Events events_;
   std::unique_ptr<UdpTransport> transport_;
   std::unique_ptr<CallAgent> ca_;

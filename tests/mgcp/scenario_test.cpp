@@ -1,6 +1,7 @@
 // Scenario tests: the call agent and a scripted gateway exchange messages on simulated time;
 // every datagram is printed with its time and direction and compared with a golden trace
 // (STYLE.md practice 10). MGC_UPDATE_GOLDEN=1 rewrites the golden files.
+#include "core/sim_scheduler.h"
 #include "fake_transport.h"
 #include "mgcp/call_agent.h"
 #include "mgcp/sdp.h"
@@ -38,7 +39,7 @@ struct Trace : CallAgentListener {
 };
 
 struct Scenario {
-  SimScheduler sched;
+  mgc::core::SimScheduler sched;
   FakeTransport net{&sched};
   Trace trace;
   std::unique_ptr<CallAgent> ca;

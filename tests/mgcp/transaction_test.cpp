@@ -1,6 +1,6 @@
 // RFC 3435 §3.5 transactions on simulated time.
+#include "core/sim_scheduler.h"
 #include "fake_transport.h"
-#include "mgcp/scheduler.h"
 #include "mgcp/transaction.h"
 
 #include <gtest/gtest.h>
@@ -26,7 +26,7 @@ struct Recorder : TransactionLayer::Listener {
 };
 
 struct Fixture : ::testing::Test {
-  SimScheduler sched;
+  mgc::core::SimScheduler sched;
   FakeTransport net{&sched};
   Recorder rec;
   TransactionConfig cfg = [] {
@@ -259,7 +259,7 @@ TEST_F(MgcpTransaction, PiggybackedResponseAndCommandAreProcessedInOrder) {
 }
 
 TEST(MgcpTransactionIds, StartAtRandomByDefault) {
-  SimScheduler sched;
+  mgc::core::SimScheduler sched;
   FakeTransport net;
   Recorder rec;
   TransactionLayer a(sched, net, rec), b(sched, net, rec);

@@ -4,6 +4,7 @@
 // resetting (Q.764 timers expire on simulated time).
 // Input: records. len>0: [len][len octets of ISUP, MTP3 form][delay x 10 ms]; len=0:
 // [0][action][argument] (originate one call, GRS, CGB, BLO, UBL, RSC, release-all).
+#include "core/sim_scheduler.h"
 #include "gateway/pstnsim/sim.h"
 #include "isup/codec.h"
 
@@ -25,8 +26,7 @@ struct Sink : cc::IsupSender {
 } // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-  sigtran::SimClock clock;
-  pstnsim::ClockScheduler sched(clock);
+  core::SimScheduler sched;
   Sink sink;
   pstnsim::SimConfig cfg;
   cfg.own_pc = 1;
@@ -81,12 +81,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       }
       sim.receive_octets(2, copy);
       if (!in.empty()) {
-        clock.advance(uint64_t(in[0]) * 10);
+        sched.advance(uint64_t(in[0]) * 10);
         in = in.subspan(1);
       }
     }
     sim.release_all();
-    clock.advance(400000); // past T5/T17/T23: every procedure has ended or repeats
+    sched.advance(400000); // past T5/T17/T23: every procedure has ended or repeats
     for (const auto &c : sim.circuits().circuits())
       if (c.call != cc::CircuitCall::Idle && c.call != cc::CircuitCall::Resetting &&
           c.call != cc::CircuitCall::Releasing && sim.active_calls() == 0)

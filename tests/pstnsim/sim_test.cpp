@@ -2,6 +2,7 @@
 // encoded, carried with 1 ms of delay and decoded again, so the codec, call control's Q.764
 // half-calls and its circuit supervision run as they do in the process. Each test checks both
 // summaries and that every circuit is idle at the end.
+#include "core/sim_scheduler.h"
 #include "gateway/pstnsim/config.h"
 #include "gateway/pstnsim/sim.h"
 #include "isup/codec.h"
@@ -62,8 +63,7 @@ Rule rule(std::string prefix, RuleAction a) {
 }
 
 struct PstnSimPair : ::testing::Test {
-  sigtran::SimClock clock;
-  ClockScheduler sched{clock};
+  core::SimScheduler sched;
   Wire ab, ba;
   std::unique_ptr<Sim> a, b;
   SimConfig ca = exchange(1, 2), cb = exchange(2, 1);
@@ -79,7 +79,7 @@ struct PstnSimPair : ::testing::Test {
     a->destination(true);
     b->destination(true);
   }
-  void run(uint64_t ms) { clock.advance(ms); }
+  void run(uint64_t ms) { sched.advance(int64_t(ms)); }
   static OriginateConfig calls(std::string called, uint32_t total, std::vector<uint8_t> ok = {16}) {
     OriginateConfig o;
     o.called = std::move(called);
@@ -504,8 +504,7 @@ TEST_F(PstnSimPair, MalformedAnsweredPerQ764_2_9_5) {
 }
 
 TEST(PstnSimRules, LongestPrefixWins) {
-  sigtran::SimClock clock;
-  ClockScheduler sched(clock);
+  core::SimScheduler sched;
   Wire w;
   SimConfig c = exchange(1, 2);
   c.rules = {rule("", RuleAction::Answer), rule("1", RuleAction::Busy),
@@ -533,9 +532,8 @@ TEST(PstnSimConfig, ValidateNamesProblems) {
   EXPECT_TRUE(validate(cfg).empty());
 }
 
-TEST(PstnSimClockScheduler, CallbacksMayRestartThemselves) {
-  sigtran::SimClock clock;
-  ClockScheduler s(clock);
+TEST(PstnSimScheduler, CallbacksMayRestartThemselves) {
+  core::SimScheduler s;
   int fired = 0;
   std::function<void()> again = [&] {
     if (++fired < 5)
@@ -545,7 +543,7 @@ TEST(PstnSimClockScheduler, CallbacksMayRestartThemselves) {
   const auto id = s.start(25, [&] { fired += 100; });
   s.stop(id);
   s.stop(12345); // unknown: ignored
-  clock.advance(1000);
+  s.advance(1000);
   EXPECT_EQ(fired, 5);
 }
 

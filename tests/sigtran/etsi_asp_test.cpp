@@ -3,6 +3,7 @@
 // a subset of the SGP-side ones. The tester
 // plays the SGP on an in-memory association; the node under test is an ASP on simulated time.
 // Each test follows the procedure's message sequence and checks its pass criterion.
+#include "core/sim_scheduler.h"
 #include "m3ua_harness.h"
 
 #include <algorithm>
@@ -18,7 +19,7 @@ namespace {
 constexpr uint32_t kUnavailablePc = 0x000102, kRestrictedPc = 0x000103, kCongestedPc = 0x000104;
 
 struct EtsiAsp : ::testing::Test {
-  SimClock clock;
+  mgc::core::SimScheduler clock;
   Recorder user;
   Wire wire;
   std::unique_ptr<Node> sut;
@@ -477,7 +478,7 @@ TEST_F(EtsiAsp, m3ua_asp_ssnm_008) {
 namespace {
 
 struct EtsiSgp : ::testing::Test {
-  SimClock clock;
+  mgc::core::SimScheduler clock;
   Recorder user;
   Wire wires[2];
   std::unique_ptr<Node> sut;

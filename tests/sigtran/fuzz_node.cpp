@@ -1,6 +1,7 @@
 // libFuzzer target over the M3UA node (RFC 4666 §4): arbitrary byte streams, framed by the M3UA
 // length field as on TCP, fed to an SGP and to an ASP that are up; timers advance between
 // messages. Nothing may crash, and every ERR the node sends must itself decode.
+#include "core/sim_scheduler.h"
 #include "sigtran/m3ua_node.h"
 
 #include <cstdlib>
@@ -39,7 +40,7 @@ NodeConfig config(Role role) {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (size < 1)
     return 0;
-  SimClock clock;
+  mgc::core::SimScheduler clock;
   Null user;
   Role role = Role(data[0] % 5);
   Node node(config(role), clock, user);

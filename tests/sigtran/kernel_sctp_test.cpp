@@ -3,7 +3,7 @@
 // refuses such an endpoint by name. Where it exists, an ASP and an SGP in this process associate
 // over kernel SCTP on 127.0.0.1 and exchange DATA both ways on the select loop.
 #include "core/osmo.h"
-#include "sigtran/osmo_clock.h"
+#include "core/osmo_scheduler.h"
 #include "sigtran/transport.h"
 
 #include <cstdio>
@@ -42,7 +42,7 @@ double now() {
 
 int main() {
   std::string why;
-  OsmoClock clock;
+  mgc::core::OsmoScheduler clock;
   User ua, us;
   Node asp(config(1, 2, Role::Asp), clock, ua);
   Node sgp(config(2, 1, Role::Sgp), clock, us);

@@ -1,6 +1,7 @@
 // RFC 4666 §4 procedures on simulated time: ASP/SGP and IPSP bring-up, DATA both ways, the AS
 // state machine with T(r), override/loadshare/broadcast failover, SSNM to MTP-PAUSE/RESUME/
 // STATUS, route priorities, routing key registration, and every ERR answer of §3.8.1.
+#include "core/sim_scheduler.h"
 #include "m3ua_harness.h"
 
 using namespace mgc::sigtran;
@@ -34,7 +35,7 @@ NodeConfig sgp_config(TrafficMode mode = TrafficMode::Override, int links = 1,
 }
 
 struct AspSgp : ::testing::Test {
-  SimClock clock;
+  mgc::core::SimScheduler clock;
   Recorder ua, ub;
   Node a{asp_config(), clock, ua};
   Node b{sgp_config(), clock, ub};
@@ -231,7 +232,7 @@ TEST_F(AspSgp, BeatKeepsAliveAndSilenceAborts) {
 
 // Two ASPs (two mgc processes) serving one AS at one SGP.
 struct TwoAsps : ::testing::Test {
-  SimClock clock;
+  mgc::core::SimScheduler clock;
   Recorder u1, u2, us;
   std::unique_ptr<Node> a1, a2, s;
   std::unique_ptr<Joint> j1, j2;
@@ -321,7 +322,7 @@ TEST_F(TwoAsps, BroadcastReachesEveryActiveAsp) {
 }
 
 TEST(M3uaRoutes, PriorityFallsBackToSecondAs) {
-  SimClock clock;
+  mgc::core::SimScheduler clock;
   Recorder ua, u1, u2;
   NodeConfig c;
   c.local_pc = kMgcPc;
@@ -348,7 +349,7 @@ TEST(M3uaRoutes, PriorityFallsBackToSecondAs) {
 }
 
 TEST(M3uaIpsp, SingleExchange) {
-  SimClock clock;
+  mgc::core::SimScheduler clock;
   Recorder ua, ub;
   Node a{asp_config(TrafficMode::Override, 1, Role::IpspSeClient), clock, ua};
   Node b{sgp_config(TrafficMode::Override, 1, Role::IpspSeServer), clock, ub};
@@ -365,7 +366,7 @@ TEST(M3uaIpsp, SingleExchange) {
 }
 
 TEST(M3uaIpsp, DoubleExchange) {
-  SimClock clock;
+  mgc::core::SimScheduler clock;
   Recorder ua, ub;
   Node a{asp_config(TrafficMode::Override, 1, Role::IpspDe), clock, ua};
   Node b{sgp_config(TrafficMode::Override, 1, Role::IpspDe), clock, ub};
@@ -387,7 +388,7 @@ TEST(M3uaIpsp, DoubleExchange) {
 }
 
 TEST(M3uaRkm, AspRegistersThenActivatesWithReturnedContext) {
-  SimClock clock;
+  mgc::core::SimScheduler clock;
   Recorder ua, ub;
   NodeConfig ca = asp_config();
   ca.ases[0].routing_context = 0;

@@ -5,8 +5,9 @@
 //   RX <opc> <dpc> <sls> <len> (unless --quiet) | STATS rx=<n> tx=<n> secs=<s> rate=<msg/s>
 // SIGUSR1 asks every link for ASP-INACTIVE, SIGUSR2 for ASP-ACTIVE (layer management).
 #include "core/osmo.h"
+#include "core/osmo_scheduler.h"
+#include "core/timer.h"
 #include "sigtran/m3ua_node.h"
-#include "sigtran/osmo_clock.h"
 #include "sigtran/transport.h"
 
 #include <algorithm>
@@ -232,7 +233,7 @@ int main(int argc, char **argv) {
 
   Peer peer;
   peer.o = o;
-  OsmoClock clock;
+  mgc::core::OsmoScheduler clock;
   Node node(cfg, clock, peer);
   peer.node = &node;
   node.set_mgmt([&](const MgmtEvent &e) {
@@ -280,11 +281,10 @@ int main(int argc, char **argv) {
 
   // A 10 ms tick wakes the blocking loop for signals, rate-paced sending and --exit-after;
   // sending flat out polls instead.
-  osmo_timer_list tick{};
-  osmo_timer_setup(
-      &tick, [](void *p) { osmo_timer_schedule(static_cast<osmo_timer_list *>(p), 0, 10000); },
-      &tick);
-  osmo_timer_schedule(&tick, 0, 10000);
+  mgc::core::Timer *tick_self = nullptr;
+  mgc::core::Timer tick(clock, [&] { tick_self->start(10); });
+  tick_self = &tick;
+  tick.start(10);
   double start = now_s(), send_start = 0;
   while (!g_stop) {
     bool flat_out = o.send && o.rate <= 0 && peer.available && peer.tx < o.send &&

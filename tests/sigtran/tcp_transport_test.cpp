@@ -3,8 +3,8 @@
 // messages in one write, and a broken length that cannot be resynchronised (answered with ERR,
 // then the connection is closed). The server binds 127.0.0.1 port 0.
 #include "core/osmo.h"
+#include "core/osmo_scheduler.h"
 #include "m3ua_harness.h"
-#include "sigtran/osmo_clock.h"
 #include "sigtran/transport.h"
 
 #include <arpa/inet.h>
@@ -20,7 +20,7 @@ using namespace mgc::sigtran::test;
 namespace {
 
 struct TcpFixture : ::testing::Test {
-  OsmoClock clock;
+  mgc::core::OsmoScheduler clock;
   Recorder user;
   std::unique_ptr<Node> node;
   std::unique_ptr<Transports> tr;

@@ -1,6 +1,7 @@
 // Scenario traces compared with golden files (tests/sigtran/golden/*.trace): every message on
 // the wire (direction, link, stream, type), every layer-management indication and every MTP
 // primitive, in order, on simulated time. MGC_UPDATE_GOLDEN=1 rewrites the files.
+#include "core/sim_scheduler.h"
 #include "m3ua_harness.h"
 
 #include <fstream>
@@ -14,7 +15,7 @@ namespace {
 
 struct Trace {
   std::ostringstream out;
-  SimClock *clock = nullptr;
+  mgc::core::SimScheduler *clock = nullptr;
   void line(const std::string &s) { out << "t=" << clock->now_ms() << " " << s << "\n"; }
 };
 
@@ -83,7 +84,7 @@ NodeConfig cfg(uint32_t pc, uint32_t dpc, Role role, int links, TrafficMode mode
 }
 
 TEST(M3uaTrace, OverrideFailover) {
-  SimClock clock;
+  mgc::core::SimScheduler clock;
   Trace t;
   t.clock = &clock;
   TracingUser u1(t, "asp1"), u2(t, "asp2"), us(t, "sgp");
@@ -110,7 +111,7 @@ TEST(M3uaTrace, OverrideFailover) {
 }
 
 TEST(M3uaTrace, AspLossAndTrExpiry) {
-  SimClock clock;
+  mgc::core::SimScheduler clock;
   Trace t;
   t.clock = &clock;
   TracingUser ua(t, "asp"), us(t, "sgp");

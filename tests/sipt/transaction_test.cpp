@@ -1,5 +1,6 @@
 // RFC 3261 §17 / RFC 6026 transactions on simulated time: retransmission schedules (Timers A,
 // E, G), timeouts (B, F, H), lingering (D, I, J, K, L, M), ACK and CANCEL construction.
+#include "core/sim_scheduler.h"
 #include "sipt/transaction.h"
 
 #include <gtest/gtest.h>
@@ -34,13 +35,13 @@ struct Tu : TransactionUser {
 };
 
 struct Fixture : ::testing::Test {
-  SimTimers timers;
+  mgc::core::SimScheduler timers;
   Tu tu;
   std::vector<Sent> sent;
   bool fail_send = false;
   TransactionLayer layer{timers,
                          [this](std::string_view b, const Peer &) {
-                           sent.push_back({timers.now_ms(), std::string(b)});
+                           sent.push_back({uint64_t(timers.now_ms()), std::string(b)});
                            return !fail_send;
                          },
                          tu};

@@ -1,5 +1,6 @@
 // UDP and TCP transports on the real libosmocore loop, loopback, ephemeral ports.
 #include "core/osmo.h"
+#include "core/osmo_scheduler.h"
 #include "sipt/transport.h"
 
 #include <gtest/gtest.h>
@@ -38,7 +39,7 @@ std::string options(std::string_view via_host, std::string_view extra = "") {
 }
 
 struct Side {
-  OsmoTimers timers;
+  mgc::core::OsmoScheduler timers;
   std::vector<Got> got;
   std::unique_ptr<Transport> t;
   explicit Side(TransportConfig cfg = {}) {

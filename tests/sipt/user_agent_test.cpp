@@ -1,6 +1,7 @@
 // UAS/UAC halves end to end on simulated time: two UserAgents joined by a simulated network
 // (1 ms latency, selective loss). Calls with reliable provisional + PRACK, early media, INFO
 // with ISUP, UPDATE, re-INVITE, BYE with Reason, CANCEL, lost and missing ACKs, timeouts.
+#include "core/sim_scheduler.h"
 #include "sipt/sipt_body.h"
 #include "sipt/user_agent.h"
 
@@ -69,7 +70,7 @@ const char *kSdp = "v=0\r\no=a 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1
                    "m=audio 6000 RTP/AVP 8 0 101\r\na=rtpmap:101 telephone-event/8000\r\n";
 
 struct Net : ::testing::Test {
-  SimTimers timers;
+  mgc::core::SimScheduler timers;
   Recorder ea, eb;
   Peer pa{TransportKind::Udp, "127.0.0.1", 5061}, pb{TransportKind::Udp, "127.0.0.2", 5062};
   std::function<bool(const Message &)> drop; // loss model: true = lose this message

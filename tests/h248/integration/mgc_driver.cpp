@@ -9,6 +9,7 @@
 #include <string>
 
 #include "core/osmo.h"
+#include "core/osmo_scheduler.h"
 #include "h248/call_agent.h"
 
 using namespace mgc::h248;
@@ -103,7 +104,7 @@ int main(int argc, char **argv) {
     std::fprintf(stderr, "usage: %s --port P --mg-port P [--restarts N] [--binary 1]\n", argv[0]);
     return 2;
   }
-  OsmoScheduler sched;
+  mgc::core::OsmoScheduler sched;
   UdpTransport udp;
   TcpTransport tcp_transport;
   Address local;

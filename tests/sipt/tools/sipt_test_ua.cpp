@@ -8,6 +8,7 @@
 // uac places N calls one after the other: INVITE (SDP, + IAM with --sipt), ACK, 100 ms, BYE
 // (+ REL). Exit 0 only if every call succeeded (uac) / nothing failed (uas).
 #include "core/osmo.h"
+#include "core/osmo_scheduler.h"
 #include "sipt/sdp.h"
 #include "sipt/sipt_body.h"
 #include "sipt/transport.h"
@@ -52,7 +53,7 @@ struct App : CallEvents {
   LocalMedia media;
   int ok = 0, failed = 0, started = 0;
   Call *current = nullptr;
-  OsmoTimers *timers = nullptr;
+  mgc::core::OsmoScheduler *timers = nullptr;
 
   std::span<const uint8_t> bytes(const std::string &s) {
     return std::span(reinterpret_cast<const uint8_t *>(s.data()), s.size());
@@ -187,7 +188,7 @@ int main(int argc, char **argv) {
   }
   std::signal(SIGTERM, on_signal);
   std::signal(SIGINT, on_signal);
-  OsmoTimers timers;
+  mgc::core::OsmoScheduler timers;
   App app;
   app.o = o;
   app.timers = &timers;

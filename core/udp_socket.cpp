@@ -1,0 +1,71 @@
+// UdpSocket: socket, bind, sendto, recvfrom on a LoopFd (see udp_socket.h).
+#include "core/udp_socket.h"
+
+#include <cerrno>
+#include <netinet/in.h>
+#include <unistd.h>
+
+namespace mgc::core {
+
+UdpSocket::~UdpSocket() {
+  if (destroyed_)
+    *destroyed_ = true;
+}
+
+Status UdpSocket::bind(const Address &local) {
+  close();
+  int fd = ::socket(local.v6 ? AF_INET6 : AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (fd < 0)
+    return Status("udp.socket_failed", errno);
+  sockaddr_storage ss;
+  socklen_t len = local.to_sockaddr(ss);
+  if (::bind(fd, reinterpret_cast<sockaddr *>(&ss), len) != 0) {
+    int e = errno;
+    ::close(fd);
+    return Status("udp.bind_failed", e);
+  }
+  len = sizeof ss;
+  if (getsockname(fd, reinterpret_cast<sockaddr *>(&ss), &len) != 0 ||
+      !Address::from_sockaddr(reinterpret_cast<sockaddr *>(&ss), local_))
+    local_ = local;
+  if (!fd_.open(fd, [this](unsigned) { readable(); }))
+    return Status("udp.register_failed", 0);
+  return Status::Ok();
+}
+
+int UdpSocket::send_to(const Address &to, std::span<const uint8_t> datagram) {
+  if (!fd_.is_open())
+    return EBADF;
+  sockaddr_storage ss;
+  socklen_t len = to.to_sockaddr(ss);
+  if (::sendto(fd_.fd(), datagram.data(), datagram.size(), 0, reinterpret_cast<sockaddr *>(&ss),
+               len) < 0)
+    return errno;
+  return 0;
+}
+
+void UdpSocket::readable() {
+  // Up to 65,507 octets of payload in one IPv4 datagram (RFC 3435 §3.5.4 allows MGCP that
+  // large). One loop thread, one buffer.
+  static uint8_t buf[65536];
+  // Bounded, so that one busy socket cannot starve the rest of the loop; the loop calls again
+  // while more is queued.
+  bool destroyed = false;
+  destroyed_ = &destroyed;
+  for (int i = 0; i < 64 && fd_.is_open(); ++i) {
+    sockaddr_storage ss;
+    socklen_t len = sizeof ss;
+    ssize_t n = ::recvfrom(fd_.fd(), buf, sizeof buf, 0, reinterpret_cast<sockaddr *>(&ss), &len);
+    if (n < 0)
+      break;
+    Address from;
+    if (!Address::from_sockaddr(reinterpret_cast<sockaddr *>(&ss), from))
+      continue;
+    on_datagram_(from, std::span<const uint8_t>(buf, std::size_t(n)));
+    if (destroyed) // by the callback: LoopFd's dispatcher then returns -EBADF
+      return;
+  }
+  destroyed_ = nullptr;
+}
+
+} // namespace mgc::core
