@@ -7,6 +7,8 @@
 #include "callcontrol/call_manager.h"
 #include "callcontrol/isup_half.h"
 #include "callcontrol/media_leg.h"
+#include "core/alarms.h"
+#include "core/log.h"
 #include "isup/cause.h"
 #include "callcontrol/isup_messages.h"
 #include "callcontrol/sip_call/incoming_sip_call.h"
@@ -67,7 +69,12 @@ public:
       : ScheduledSupervisionPort(m.sched_, m.isup_, tg.circuits.dpc()), m_(m), tg_(tg) {}
   void release_call(uint32_t ref, uint16_t, uint8_t cause) override;
   void reattempt_call(uint32_t ref, uint16_t) override;
-  void maintenance_alert(uint16_t, const char *) override {}
+  // Q.764 §2.9.6, §2.12: maintenance is alerted (logged, counted, listed by `show alarms`)
+  // until a procedure on the circuit completes.
+  void maintenance_alert(uint16_t cic, const char *what) override {
+    m_.alert(tg_, cic, what);
+  }
+  void maintenance_cleared(uint16_t cic) override { m_.alert_cleared(tg_, cic); }
 
 private:
   void after_timer() override { m_.reap(); }
@@ -133,6 +140,17 @@ struct CallManager::Call : IsupHalf::User, sip_call::Port {
   void process(const Event &e) {
     if (isup)
       isup->process(e);
+  }
+  // What names the call on its log lines: reference, trunk group and CIC, Call-ID.
+  log::CallContext ctx() const {
+    log::CallContext x;
+    x.call_ref = ref;
+    if (tg) {
+      x.trunk_group = tg->circuits.name();
+      x.cic = cic;
+    }
+    x.call_id = cdr.sip_call_id;
+    return x;
   }
   bool outgoing() const { return isup && !isup->incoming(); }
   bool incoming() const { return isup && isup->incoming(); }
@@ -238,6 +256,10 @@ struct CallManager::Call : IsupHalf::User, sip_call::Port {
     finished = true;
     set_leg(nullptr); // a CANCEL may still be on its way: its answer is the user agent's
     cdr.release = CallRecord::Clock::now();
+    MGC_LOGC(ctx(), Cc, Info, "released: cause %u (%.*s), location %u, by %s%s", release_cause,
+             int(isup::cause_name(release_cause).size()), isup::cause_name(release_cause).data(),
+             release_location, cdr.released_by.empty() ? "gateway" : cdr.released_by.c_str(),
+             cdr.answer ? ", after answer" : ", never answered");
     cdr.cause = release_cause;
     cdr.cause_location = release_location;
     if (m.cdr_)
@@ -317,6 +339,7 @@ struct CallManager::Call : IsupHalf::User, sip_call::Port {
   }
   void on_answer(IsupHalf &) override { answer_from_pstn(); }
   void answer_from_pstn() {
+    MGC_LOGC(ctx(), Cc, Info, "answered by the PSTN");
     answered = true;
     cdr.answer = CallRecord::Clock::now();
     m.counters_.inc(CcCounter::answered);
@@ -386,6 +409,7 @@ struct CallManager::Call : IsupHalf::User, sip_call::Port {
     try_finish();
   }
   void on_circuit_reset(IsupHalf &) override {
+    m.alert(*tg, cic, "T5 expired: REL not answered, circuit reset (Q.764 §2.9.6)");
     // T5 expired (Q.764 §2.9.6): the half sent RSC and alerted maintenance. The call is over:
     // circuit supervision carries the reset on (RSC repeated under T16/T17 until an RLC, for as
     // long as the far end stays silent) and the call ends now, its CDR written, instead of
@@ -396,8 +420,9 @@ struct CallManager::Call : IsupHalf::User, sip_call::Port {
       tg->supervision->adopt_reset(cic);
     try_finish();
   }
-  void on_unexpected(IsupHalf &, const char *, const char *) override {
+  void on_unexpected(IsupHalf &, const char *state, const char *event) override {
     m.counters_.inc(CcCounter::unexpected_events);
+    MGC_LOGC(ctx(), Cc, Notice, "unexpected %s in ISUP state %s: ignored", event, state);
   }
 
   // ---- sip_call::Port: messages on the leg (bodies from sip_body_out)
@@ -440,6 +465,8 @@ struct CallManager::Call : IsupHalf::User, sip_call::Port {
   void on_unexpected(const char *machine, const char *state, const char *event) override {
     m.counters_.inc(CcCounter::unexpected_sip_events);
     m.last_unexpected_sip_ = std::string(machine) + " " + state + " " + event;
+    MGC_LOGC(ctx(), Cc, Notice, "unexpected %s in SIP %s state %s: ignored", event, machine,
+             state);
   }
 };
 

@@ -2,6 +2,7 @@
 
 #include "callcontrol/call.h"
 #include "callcontrol/isup_call/message_event.h"
+#include "isup/catalogue.h"
 #include "isup/codec.h"
 
 namespace mgc::cc {
@@ -89,6 +90,7 @@ void CallManager::Call::on_reattempt(IsupHalf &) {
   // the far end's call, the media connection made for it goes. The machine that reports this
   // is still running its transition, so it is replaced once the event is done.
   m.counters_.inc(CcCounter::reattempts);
+  MGC_LOGC(ctx(), Cc, Info, "circuit lost to dual seizure or blocking: repeated on another");
   release_media();
   m.defer(ref, [](Call &c) {
     c.isup.reset();
@@ -173,6 +175,26 @@ void CallManager::defer(uint32_t ref, std::function<void(Call &)> work) {
   });
 }
 
+namespace {
+std::string alarm_key(const CircuitGroup &g, uint16_t cic) {
+  return "isup." + g.name() + ".cic" + std::to_string(cic);
+}
+} // namespace
+
+void CallManager::alert(TrunkGroup &tg, uint16_t cic, std::string_view what) {
+  MGC_LOGC((log::CallContext{0, tg.circuits.name(), cic, {}}), Cc, Notice, "maintenance alert: %.*s",
+           int(what.size()), what.data());
+  if (alarms_)
+    alarms_->raise(log::Category::Isup, alarm_key(tg.circuits, cic),
+                   "trunk group " + tg.circuits.name() + " cic " + std::to_string(cic) + ": " +
+                       std::string(what));
+}
+
+void CallManager::alert_cleared(TrunkGroup &tg, uint16_t cic) {
+  if (alarms_)
+    alarms_->clear(alarm_key(tg.circuits, cic));
+}
+
 void CallManager::reap() {
   while (!deferred_.empty() || !finished_.empty()) {
     auto work = std::move(deferred_);
@@ -217,8 +239,11 @@ void CallManager::sip_invite(SipLeg &leg, const SipPeer &from, const iw::SipCall
   }
   if (!from.trusted)
     routed.asserted.reset();
+  MGC_LOGC(c.ctx(), Cc, Info, "INVITE from %s: %s -> %s", from.name.c_str(),
+           c.cdr.calling.c_str(), info.called.c_str());
   const auto match = routing_.lookup(info.called);
   if (!match) {
+    MGC_LOGC(c.ctx(), Cc, Notice, "no route for %s: 404, cause 3", info.called.c_str());
     counters_.inc(CcCounter::no_route);
     c.release_cause = kCauseNoRoute;
     c.sip(sip_call::EvRejectReq{404, kCauseNoRoute});
@@ -316,12 +341,15 @@ void CallManager::start_outgoing(Call &c) {
         c.start_isup(IsupHalf::Side::Outgoing, *g, circuit->cic);
         c.cdr.trunk_group = g->circuits.name();
         c.cdr.cic = c.cic;
+        MGC_LOGC(c.ctx(), Cc, Info, "routed to %s: circuit seized, IAM once the media is up",
+                 c.routed_number.c_str());
         connect_media_then(c, c.remote_sdp, [&c] { c.process(EvSetupReq{}); });
         return;
       }
     }
   }
   counters_.inc(CcCounter::no_circuit);
+  MGC_LOGC(c.ctx(), Cc, Notice, "no circuit free on the route's trunk groups: 503, cause 34");
   c.release_cause = kCauseNoCircuit;
   c.sip(sip_call::EvRejectReq{503, kCauseNoCircuit});
   c.isup_done = true;
@@ -360,6 +388,8 @@ void CallManager::connect_media_then(Call &c, const std::string &remote_sdp,
         }
         if (!s.ok()) {
           counters_.inc(CcCounter::media_failures);
+          MGC_LOGC(c.ctx(), Cc, Notice, "media gateway refused the connection (%.*s): cause 47",
+                   int(s.detail().size()), s.detail().data());
           c.release_cause = kCauseResourceUnavailable;
           if (c.dir == Call::Direction::SipToPstn) {
             c.tg->circuits.idle(c.cic); // nothing was sent on it
@@ -430,6 +460,7 @@ void CallManager::Call::on_answered() {
     if (!sip_body_in->sdp.empty() && media.established())
       media.modify(MediaMode::SendRecv, sip_body_in->sdp, nullptr);
   }
+  MGC_LOGC(ctx(), Cc, Info, "answered by SIP");
   answered = true;
   cdr.answer = CallRecord::Clock::now();
   m.counters_.inc(CcCounter::answered);
@@ -474,6 +505,7 @@ void CallManager::sip_info(SipLeg &leg, const SipBody &body) {
   isup::Message msg;
   if (!decode_body(body.isup, msg)) {
     counters_.inc(CcCounter::unexpected_isup);
+    MGC_LOGC(c->ctx(), Cc, Notice, "ISUP body of an INFO unusable: ignored");
     return;
   }
   counters_.inc(CcCounter::isup_from_info);
@@ -495,8 +527,12 @@ void CallManager::sip_info(SipLeg &leg, const SipBody &body) {
         (msgs::classify(msg.type) == msgs::Classified::Ignored ||
          (msg.type == MessageType::Cpg && c->answered)))
       c->send(std::move(msg));
-    else
+    else {
       counters_.inc(CcCounter::unexpected_isup);
+      MGC_LOGC(c->ctx(), Cc, Notice, "%.*s in an INFO has no place in the call now: not relayed",
+               int(isup::message_acronym(uint8_t(msg.type)).size()),
+               isup::message_acronym(uint8_t(msg.type)).data());
+    }
     break;
   }
   reap();
@@ -551,6 +587,8 @@ void CallManager::route_from_pstn(Call &c) {
     // Q.764 §2.2: the IAM is refused with REL; a route whose trunk groups are all busy gets
     // cause 34 (no circuit/channel available), a number without a usable route cause 3.
     const uint8_t cause = trunk_group_target ? kCauseNoCircuit : kCauseNoRoute;
+    MGC_LOGC(c.ctx(), Cc, Notice, "%s for %s: REL cause %u",
+             trunk_group_target ? "no circuit free" : "no route", c.cdr.called.c_str(), cause);
     counters_.inc(trunk_group_target ? CcCounter::no_circuit : CcCounter::no_route);
     c.release_cause = cause;
     c.no_sip();
@@ -566,6 +604,8 @@ void CallManager::route_from_pstn(Call &c) {
     // SIP-T / SIP-I peers get the IAM as it arrived (Q.1912.5, RFC 3204), minus the CIC.
     SipLeg *leg = sip_.invite(call.peer, info, call.body(call.local_sdp, &call.iam_msg));
     if (!leg) {
+      MGC_LOGC(call.ctx(), Cc, Notice, "SIP peer %s unusable: REL cause 27",
+               call.peer.name.c_str());
       counters_.inc(CcCounter::sip_peer_unavailable);
       call.release_cause = kCauseDestinationOutOfOrder;
       call.no_sip();
@@ -575,6 +615,8 @@ void CallManager::route_from_pstn(Call &c) {
     call.set_leg(leg);
     call.sip_out = std::make_unique<sip_call::OutgoingSipCall>(call); // INVITE sent: Calling
     call.cdr.sip_call_id = leg->call_id();
+    MGC_LOGC(call.ctx(), Cc, Info, "INVITE sent to %s: %s -> %s", call.peer.name.c_str(),
+             call.cdr.calling.c_str(), info.called.c_str());
   });
 }
 
@@ -625,6 +667,8 @@ void CallManager::isup_received(uint32_t opc, const isup::Message &msg) {
     }
     if (r == S::Busy || r == S::UnknownCircuit) {
       counters_.inc(CcCounter::unexpected_isup);
+      MGC_LOGC((log::CallContext{0, tg->circuits.name(), msg.cic, {}}), Cc, Notice,
+               "IAM on a circuit already busy: ignored");
       return;
     }
     if (r == S::DualSeizureWeYield) {
@@ -646,6 +690,8 @@ void CallManager::isup_received(uint32_t opc, const isup::Message &msg) {
     call.cdr.cic = msg.cic;
     call.note_numbers();
     call.start_isup(IsupHalf::Side::Incoming, *tg, msg.cic);
+    MGC_LOGC(call.ctx(), Cc, Info, "IAM received: %s -> %s", call.cdr.calling.c_str(),
+             call.cdr.called.c_str());
     const auto *nci = msg.find<isup::NatureOfConnectionIndicators>();
     call.from_pstn = &call.iam_msg;
     call.process(EvIam{static_cast<uint8_t>(nci ? nci->continuity_check_indicator : 0)});
@@ -684,6 +730,9 @@ void CallManager::isup_received(uint32_t opc, const isup::Message &msg) {
     sam_received(*c, msg);
   } else {
     counters_.inc(CcCounter::unexpected_isup);
+    MGC_LOGC(c->ctx(), Cc, Notice, "%.*s has no place in the call: ignored",
+             int(isup::message_acronym(uint8_t(msg.type)).size()),
+             isup::message_acronym(uint8_t(msg.type)).data());
   }
   if (auto it = calls_.find(c->ref); it != calls_.end())
     it->second->from_pstn = nullptr;

@@ -150,6 +150,9 @@ private:
   void transit_received(Call &c, TrunkGroup &tg, const isup::Message &msg);
   void transit_sam(Call &c);
   void reap();
+  // A Q.764 maintenance alert on a circuit (alarm "isup.GROUP.cicN", logged) and its end.
+  void alert(TrunkGroup &tg, uint16_t cic, std::string_view what);
+  void alert_cleared(TrunkGroup &tg, uint16_t cic);
 
   CallManagerConfig cfg_;
   Scheduler &sched_;

@@ -1,5 +1,7 @@
 #include "callcontrol/circuit_supervision.h"
 
+#include <string>
+
 #include "isup/cause.h"
 
 namespace mgc::cc {
@@ -80,6 +82,7 @@ void CircuitSupervision::finish(uint16_t cic) {
   for (IsupTimer t : kTimers[static_cast<std::size_t>(it->second.proc)])
     port_.stop_timer(cic, t);
   procs_.erase(it);
+  port_.maintenance_cleared(cic);
 }
 
 bool CircuitSupervision::receive(const isup::Message &msg) {
@@ -369,7 +372,10 @@ void CircuitSupervision::on_timer(uint16_t cic, IsupTimer t) {
     static constexpr IsupTimer kShort[] = {IsupTimer::T12, IsupTimer::T14, IsupTimer::T16,
                                            IsupTimer::T18, IsupTimer::T20, IsupTimer::T22};
     port_.stop_timer(cic, kShort[static_cast<std::size_t>(p.proc)]);
-    port_.maintenance_alert(cic, "no acknowledgement within the long supervision timer");
+    const std::string what = "no acknowledgement within " +
+                             std::string(isup_timer_table()[static_cast<std::size_t>(t)].name) +
+                             " (Q.764 §2.9.6)";
+    port_.maintenance_alert(cic, what.c_str());
   }
   port_.start_timer(cic, t, timers_.ms(t));
 }

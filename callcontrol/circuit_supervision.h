@@ -28,6 +28,9 @@ public:
   virtual void release_call(uint32_t call_ref, uint16_t cic, uint8_t cause) = 0;
   virtual void reattempt_call(uint32_t call_ref, uint16_t cic) = 0;
   virtual void maintenance_alert(uint16_t cic, const char *what) = 0;
+  // A procedure on the circuit completed (acknowledged, or the reset answered): what it alerted
+  // about is over.
+  virtual void maintenance_cleared(uint16_t) {}
 };
 
 class CircuitSupervision;

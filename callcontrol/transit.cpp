@@ -103,6 +103,8 @@ bool CallManager::transit_to(Call &c, const RoutingTable::Match &match, const Ro
   t.called = called;
   t.seize(*g, k->cic);
   c.cdr.direction = "pstn-to-pstn";
+  MGC_LOGC(c.ctx(), Cc, Info, "transit to trunk group %s cic %u: %s", g->circuits.name().c_str(),
+           unsigned(k->cic), called.c_str());
   c.cdr.trunk_group_out = g->circuits.name();
   c.cdr.cic_out = k->cic;
   // The incoming circuit's endpoint first (no remote yet), then the outgoing one toward it.
@@ -328,6 +330,7 @@ void CallManager::Transit::on_progress(IsupHalf &, bool in_band) {
   to_incoming(from_pstn, EvProgressReq{in_band});
 }
 void CallManager::Transit::on_answer(IsupHalf &) {
+  MGC_LOGC(c.ctx(), Cc, Info, "answered on the outgoing circuit");
   c.answered = true;
   c.cdr.answer = CallRecord::Clock::now();
   c.m.counters_.inc(CcCounter::answered);
@@ -367,14 +370,16 @@ void CallManager::Transit::on_circuit_idle(IsupHalf &) {
   c.try_finish();
 }
 void CallManager::Transit::on_circuit_reset(IsupHalf &) {
+  c.m.alert(*tg, cic, "T5 expired: REL not answered, circuit reset (Q.764 §2.9.6)");
   // T5 (Q.764 §2.9.6): circuit supervision carries the reset on; the half is over.
   release_media();
   over = true;
   tg->supervision->adopt_reset(cic);
   c.try_finish();
 }
-void CallManager::Transit::on_unexpected(IsupHalf &, const char *, const char *) {
+void CallManager::Transit::on_unexpected(IsupHalf &, const char *state, const char *event) {
   c.m.counters_.inc(CcCounter::unexpected_events);
+  MGC_LOGC(c.ctx(), Cc, Notice, "unexpected %s in outgoing ISUP state %s: ignored", event, state);
 }
 
 } // namespace mgc::cc

@@ -23,7 +23,8 @@
 // the libosmocore category name ("D" + upper case); the VTY calls it by the rest in lower case
 // (`logging level isup info`). Default levels: notice for the protocol layers and alarms (one
 // line per significant event: state changes, errors sent or received, timeouts, an alarm raised
-// or cleared), info for the process (start-up, configuration). Per-message detail is debug.
+// or cleared), info for the process (start-up, configuration) and for call control (one line per
+// call event: offered, routed, answered, released). Per-message detail is debug.
 #define MGC_LOG_CATEGORIES(X)                                                                      \
   X(Main, "DMAIN", "Process start-up, configuration and shutdown (mgcd, pstn-sim)", Info, NORMAL)  \
   X(Alarm, "DALARM", "Alarms raised and cleared (show alarms)", Notice, RED)                       \
@@ -33,7 +34,7 @@
   X(Sip, "DSIP", "SIP (RFC 3261): transports, transactions, requests refused", Notice, CYAN)       \
   X(Mgcp, "DMGCP", "MGCP call agent (RFC 3435): gateways, transactions, errors", Notice, YELLOW)    \
   X(H248, "DH248", "H.248.1 MGC: gateways, ServiceChange, transactions, errors", Notice, PURPLE)   \
-  X(Cc, "DCC", "Call control: calls, circuits, Q.764 maintenance", Notice, BRIGHTWHITE)            \
+  X(Cc, "DCC", "Call control: calls, circuits, Q.764 maintenance", Info, BRIGHTWHITE)              \
   X(Cdr, "DCDR", "Call detail records: the CDR file", Notice, DARKGREEN)
 
 namespace mgc::log {

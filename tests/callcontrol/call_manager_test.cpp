@@ -3,6 +3,7 @@
 // message, and ends with every circuit idle and every call gone.
 #include "callcontrol/call_manager.h"
 #include "callcontrol/isup_messages.h"
+#include "core/alarms.h"
 #include "core/hex.h"
 #include "core/sim_scheduler.h"
 #include "isup/codec.h"
@@ -1352,5 +1353,28 @@ TEST_F(Calls, BlockedBeforeAcmRepeatsTheCallAndResetsTheCircuit) {
   rx(kRlc, 4);
   rx(simple(MessageType::Ubl, 2));
   EXPECT_EQ(wire.types(), "REL UBA");
+  all_idle();
+}
+
+// Q.764 §2.9.6: a BLO the far end never acknowledges alerts maintenance once T13 expires (an
+// alarm on the circuit, listed by `show alarms`); the BLA that finally comes ends the procedure
+// and clears it.
+TEST_F(Calls, UnacknowledgedBlockingRaisesAnAlarmUntilAcknowledged) {
+  core::Alarms alarms;
+  cm->set_alarms(&alarms);
+  ASSERT_TRUE(cm->maintain("pstn", [](CircuitSupervision &s) { return s.block(3); }));
+  EXPECT_EQ(wire.types(), "BLO");
+  sched.advance(299'999);
+  EXPECT_FALSE(alarms.is_active("isup.pstn.cic3"));
+  sched.advance(1); // T13 (300 s): BLO repeated, maintenance alerted
+  EXPECT_TRUE(alarms.is_active("isup.pstn.cic3"));
+  ASSERT_EQ(alarms.active().size(), 1u);
+  EXPECT_NE(alarms.active()[0].text.find("T13"), std::string::npos) << alarms.active()[0].text;
+  rx(simple(MessageType::Bla, 3));
+  EXPECT_FALSE(alarms.is_active("isup.pstn.cic3"));
+  EXPECT_EQ(alarms.cleared().size(), 1u);
+  wire.sent.clear();
+  ASSERT_TRUE(cm->maintain("pstn", [](CircuitSupervision &s) { return s.unblock(3); }));
+  rx(simple(MessageType::Uba, 3));
   all_idle();
 }

@@ -257,6 +257,16 @@ class Scenario:
               "mgcd %s log: no media gateway in-service line:\n%s" % (side, text[-3000:]))
         check(not any(lv == "DEBUG" for _, lv, _ in lines), "mgcd %s log: debug lines at the "
               "default levels" % side)
+        # Each call's lines name it (DESIGN.md "Logging and alarms"): reference, trunk group and
+        # CIC once it has a circuit, Call-ID once it has a SIP leg; the call's events at info.
+        cc = [t for c, lv, t in lines if c == "DCC"]
+        ctx = re.compile(r"^call \d+ tg \S+ cic \d+ call-id \S+: ")
+        for event in ("routed to", "answered", "released: cause"):
+            check(any(ctx.match(t) and event in t for t in cc),
+                  "mgcd %s log: no call-control line '%s' with its call context:\n%s" %
+                  (side, event, "\n".join(cc)))
+        check(len(cc) <= 6 * calls, "mgcd %s log: %d call-control lines for %d call(s)" %
+              (side, len(cc), calls))
         limit = startup + per_call * calls
         check(len(lines) <= limit, "mgcd %s log: %d lines for %d call(s), more than %d:\n%s" %
               (side, len(lines), calls, limit, "\n".join(" ".join(l) for l in lines[-60:])))
