@@ -170,7 +170,9 @@ TEST(Fields, ReasonRoundTrip) {
   const std::string text = quote("Normal \"call\" clearing");
   EXPECT_EQ(to_text(q850_reason(16, text)), "Q.850;cause=16;text=\"Normal \\\"call\\\" clearing\"");
   EXPECT_EQ(to_text(q850_reason(31)), "Q.850;cause=31");
-  ASSERT_TRUE(parse_reason(to_text(q850_reason(16, text)), r));
+  // the parsed value views its input: the printed text must outlive it
+  const std::string printed = to_text(q850_reason(16, text));
+  ASSERT_TRUE(parse_reason(printed, r));
   EXPECT_EQ(r.text_unquoted(), "Normal \"call\" clearing");
 }
 
