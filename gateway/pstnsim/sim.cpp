@@ -30,7 +30,6 @@ constexpr uint8_t kCpcOrdinary = 10;              // Q.763 §3.11: ordinary call
 constexpr uint8_t kTmrSpeech31kHz = 3;            // Q.763 §3.54: 3.1 kHz audio
 constexpr uint8_t kNaiInternational = 4;          // Q.763 §3.9 c)
 constexpr uint8_t kScreeningNetworkProvided = 3;  // Q.763 §3.10 f)
-constexpr uint8_t kCpgAlerting = 1, kCpgProgress = 2; // Q.763 §3.21 event indicator
 constexpr uint8_t kContinuityRequired = 1; // Q.763 §3.35: continuity check required on this circuit
 constexpr std::size_t kMaintenanceLogCap = 200;
 
