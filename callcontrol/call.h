@@ -100,19 +100,42 @@ struct CallManager::Call : IsupHalf::User, sip_call::Port {
   SipLeg *leg = nullptr;    // set through set_leg() only
   std::unique_ptr<sip_call::IncomingSipCall> sip_in;  // SIP -> PSTN: this gateway is the UAS
   std::unique_ptr<sip_call::OutgoingSipCall> sip_out; // PSTN -> SIP: this gateway is the UAC
-  SipBody sip_body_out;                 // the body of the next message the SIP machine sends
+  // What only the setup of the call needs, gone once it is answered (a held call's memory is a
+  // benchmark target): nothing after the answer re-attempts (Q.764 §2.9.1.4), sends a SAM,
+  // analyses the address or offers SDP again.
+  struct Setup {
+    isup::Message iam_msg; // sent (SIP -> PSTN) or received (PSTN -> SIP)
+    std::unique_ptr<isup::Message> encapsulated; // trusted IAM from the SIP-T INVITE
+    std::string local_sdp, remote_sdp;
+    std::vector<RouteTarget> fallbacks; // trunk groups still to try (SIP -> PSTN)
+    std::string routed_number;
+    // SIP -> PSTN: what tells a later INVITE with more digits of this call (RFC 3578 §3.5)
+    std::string sip_called, sip_from_tag;
+    std::string sam_digits; // SIP -> PSTN: the digits of the SAM to send
+  };
+  std::unique_ptr<Setup> setup_ = std::make_unique<Setup>();
+  // The setup context; after the answer an empty one (what forget_iam() left before).
+  Setup &su() {
+    if (!setup_)
+      setup_ = std::make_unique<Setup>();
+    return *setup_;
+  }
+  const Setup &su() const {
+    static const Setup kEmpty;
+    return setup_ ? *setup_ : kEmpty;
+  }
+  // The body of the next message the SIP machine sends: held only while there is one (a held
+  // call has none).
+  std::unique_ptr<SipBody> sip_body_out;
+  const SipBody &body_out() const {
+    static const SipBody kNone;
+    return sip_body_out ? *sip_body_out : kNone;
+  }
   const SipBody *sip_body_in = nullptr; // the body of the SIP message being processed
-  std::string leg_call_id;  // its Call-ID, the key in CallManager::sip_calls_
   SipPeer peer;
-  std::vector<RouteTarget> fallbacks; // trunk groups still to try (SIP -> PSTN)
-  std::string routed_number;
   // The circuit's endpoint toward the other half (RTP), a child of the call: it ends with it.
   MediaLeg media;
-  std::string local_sdp, remote_sdp;
-  isup::Message iam_msg;                  // sent (SIP -> PSTN) or received (PSTN -> SIP)
-  // Held by pointer: most calls have neither, and each is the size of a message (a held call's
-  // memory is a benchmark target of its own).
-  std::unique_ptr<isup::Message> encapsulated; // trusted IAM from the SIP-T INVITE
+  // Held by pointer: most calls have none, and it is the size of a message.
   std::unique_ptr<isup::Message> from_sip;  // trusted ISUP from the last SIP message (to relay)
   std::unique_ptr<Transit> transit;         // PSTN -> PSTN: the outgoing ISUP half (transit.h)
   const isup::Message *from_pstn = nullptr; // the ISUP message being processed
@@ -120,14 +143,10 @@ struct CallManager::Call : IsupHalf::User, sip_call::Port {
   // SIP leg (see no_sip())
   bool answered = false, sip_done = false, isup_done = false, finished = false;
   bool routed = false;                      // PSTN -> SIP: the INVITE is decided
-  // SIP -> PSTN: what tells a later INVITE with more digits of this call (RFC 3578 §3.5); the
-  // rest of the INVITE's call context is in the IAM once it is built
-  std::string sip_called, sip_from_tag;
-  std::string sam_digits;                   // SIP -> PSTN: the digits of the SAM to send
   // The continuity check loop (Q.764 §2.1.8). While it is being taken down the call's media
   // connection waits for it: a gateway may refuse a second connection on the endpoint until the
   // loop is gone (osmo-mgw does).
-  MediaLeg loop;
+  std::unique_ptr<MediaLeg> loop; // made for the first check (most calls have none)
   bool in_loopback_request = false; // the gateway's answer may come before loopback() returns
   uint8_t release_cause = kCauseNormal, release_location = 0;
   CallRecord cdr;
@@ -163,7 +182,10 @@ struct CallManager::Call : IsupHalf::User, sip_call::Port {
   }
   // An event for the SIP half-call machine, with the body of the message it may send.
   void sip(const sip_call::Event &e, SipBody b = {}) {
-    sip_body_out = std::move(b);
+    if (b.sdp.empty() && !b.has_isup)
+      sip_body_out.reset();
+    else
+      sip_body_out = std::make_unique<SipBody>(std::move(b));
     if (sip_out)
       sip_out->process(e);
     else if (sip_in)
@@ -236,7 +258,7 @@ struct CallManager::Call : IsupHalf::User, sip_call::Port {
   // The one way `leg` changes, so that CallManager::sip_calls_ always knows it.
   void set_leg(SipLeg *l) {
     if (leg) {
-      const auto [first, last] = m.sip_calls_.equal_range(leg_call_id);
+      const auto [first, last] = m.sip_calls_.equal_range(cdr.sip_call_id);
       for (auto it = first; it != last; ++it)
         if (it->second == ref) {
           m.sip_calls_.erase(it);
@@ -245,8 +267,9 @@ struct CallManager::Call : IsupHalf::User, sip_call::Port {
     }
     leg = l;
     if (l) {
-      leg_call_id = l->call_id();
-      m.sip_calls_.emplace(leg_call_id, ref);
+      // The CDR's Call-ID is the key's one copy: it changes only here, while unregistered.
+      cdr.sip_call_id = l->call_id();
+      m.sip_calls_.emplace(std::string_view(cdr.sip_call_id), ref);
     }
   }
   void try_finish() {
@@ -275,16 +298,19 @@ struct CallManager::Call : IsupHalf::User, sip_call::Port {
   }
 
   // ---- IsupHalf::User: what the circuit's messages carry
-  std::optional<isup::Message> iam(IsupHalf &) override { return iam_msg; }
+  std::optional<isup::Message> iam(IsupHalf &) override { return su().iam_msg; }
   std::optional<isup::Message> sam(IsupHalf &) override {
     m.counters_.inc(CcCounter::sams_out);
-    return msgs::sam(cic, sam_digits, false);
+    return msgs::sam(cic, su().sam_digits, false);
   }
   void attach_check_loop(IsupHalf &) override;
-  void detach_check_loop(IsupHalf &) override { loop.release(); }
+  void detach_check_loop(IsupHalf &) override {
+    if (loop)
+      loop->release();
+  }
   Address address(const IsupHalf &) const override {
     bool st = false, bad = false;
-    const auto *cdpn = iam_msg.find<isup::CalledPartyNumber>();
+    const auto *cdpn = su().iam_msg.find<isup::CalledPartyNumber>();
     const std::string digits = cdpn ? address_digits(*cdpn, &st, &bad) : std::string();
     // An en-bloc trunk group, ST, or a number that cannot grow into a valid one: route now.
     if (st || bad || !tg || tg->overlap_min_digits == 0)
@@ -304,9 +330,9 @@ struct CallManager::Call : IsupHalf::User, sip_call::Port {
   // PSTN -> SIP: the numbers as received so far, for the CDR and `show calls` (a call may end
   // before it is routed: T35, T8, continuity failure).
   void note_numbers() {
-    if (const auto *cdpn = iam_msg.find<isup::CalledPartyNumber>())
+    if (const auto *cdpn = su().iam_msg.find<isup::CalledPartyNumber>())
       cdr.called = address_digits(*cdpn);
-    if (const auto *cgpn = iam_msg.find<isup::CallingPartyNumber>())
+    if (const auto *cgpn = su().iam_msg.find<isup::CallingPartyNumber>())
       cdr.calling = std::string(cgpn->address_signals.str());
   }
   // RFC 3578 §2.2: once the INVITE is out, further SAMs are disregarded.
@@ -319,7 +345,7 @@ struct CallManager::Call : IsupHalf::User, sip_call::Port {
   }
   // RFC 3398 §7.2.5/§7.2.6 ACM, §7.2.9 CPG: 180, or 183 with the media for in-band information.
   void on_alerting(IsupHalf &, bool in_band) override {
-    sip(sip_call::EvProgressReq{in_band ? 183 : 180}, body(in_band ? local_sdp : "", from_pstn));
+    sip(sip_call::EvProgressReq{in_band ? 183 : 180}, body(in_band ? su().local_sdp : "", from_pstn));
   }
   void on_progress(IsupHalf &, bool in_band) override {
     if (transit && from_pstn) // a CPG from the preceding exchange once answered (Q.764 §2.1.5)
@@ -327,10 +353,10 @@ struct CallManager::Call : IsupHalf::User, sip_call::Port {
     else if (answered)
       info_to_sip(); // a CPG after answer has no SIP mapping (RFC 3398 §7.2.9): SIP-T INFO only
     else
-      sip(sip_call::EvProgressReq{183}, body(in_band ? local_sdp : "", from_pstn));
+      sip(sip_call::EvProgressReq{183}, body(in_band ? su().local_sdp : "", from_pstn));
   }
   // Mid-call ISUP toward a SIP-T/SIP-I peer in INFO (RFC 3372 §5.4); plain SIP peers are not told
-  // (RFC 3398 §9.1: not to a peer that has not used encapsulated ISUP).
+  // (RFC 3398 §9.1: not to a peer that has not used su().encapsulated ISUP).
   void info_to_sip() {
     if (!leg || sip_done || !from_pstn || peer.profile == SipProfile::Plain)
       return;
@@ -343,23 +369,17 @@ struct CallManager::Call : IsupHalf::User, sip_call::Port {
     answered = true;
     cdr.answer = CallRecord::Clock::now();
     m.counters_.inc(CcCounter::answered);
-    sip(sip_call::EvAnswerReq{}, body(local_sdp, from_pstn));
+    sip(sip_call::EvAnswerReq{}, body(su().local_sdp, from_pstn));
     forget_iam();
   }
   // Answered: no dual-seizure re-attempt (Q.764 §2.9.1.4), SAM or address analysis will need
   // the IAM again, and it is the largest part of an established call's state. The rest of the
   // setup's context goes too: the SDPs (the media gateway holds the media now), the INVITE's call
-  // info (RFC 3578 §3.5 digits come before the answer only), the route's fallbacks and the body
+  // info (RFC 3578 §3.5 digits come before the answer only), the route's su().fallbacks and the body
   // of the answer just sent (a hang-up sets its own).
   void forget_iam() {
-    iam_msg = isup::Message{};
-    encapsulated.reset();
-    std::string().swap(local_sdp);
-    std::string().swap(remote_sdp);
-    std::string().swap(sip_called);
-    std::string().swap(sip_from_tag);
-    std::vector<RouteTarget>().swap(fallbacks);
-    sip_body_out = {};
+    setup_.reset();
+    sip_body_out.reset();
     if (transit)
       std::string().swap(transit->called);
   }
@@ -428,15 +448,15 @@ struct CallManager::Call : IsupHalf::User, sip_call::Port {
   // ---- sip_call::Port: messages on the leg (bodies from sip_body_out)
   void send_provisional(int status) override {
     if (leg)
-      leg->provisional(status, sip_body_out);
+      leg->provisional(status, body_out());
   }
   void send_answer() override {
     if (leg)
-      leg->answer(sip_body_out);
+      leg->answer(body_out());
   }
   void send_reject(int status, uint8_t cause) override {
     if (leg)
-      leg->reject(status, cause, sip_body_out);
+      leg->reject(status, cause, body_out());
   }
   void send_cancel(uint8_t cause) override {
     if (leg)
@@ -444,7 +464,7 @@ struct CallManager::Call : IsupHalf::User, sip_call::Port {
   }
   void send_bye(uint8_t cause) override {
     if (leg)
-      leg->bye(cause, sip_body_out);
+      leg->bye(cause, body_out());
   }
 
   // ---- sip_call::Port: what the SIP half tells the call

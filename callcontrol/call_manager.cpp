@@ -67,10 +67,12 @@ void CallManager::SupervisionAdapter::reattempt_call(uint32_t ref, uint16_t cic)
 
 void CallManager::Call::attach_check_loop(IsupHalf &) {
   m.counters_.inc(CcCounter::continuity_checks);
-  if (loop.busy())
+  if (!loop)
+    loop = std::make_unique<MediaLeg>();
+  if (loop->busy())
     return;
   in_loopback_request = true;
-  loop.loopback(*tg->media, tg->circuits.name(), cic, [this](const Status &s, std::string_view) {
+  loop->loopback(*tg->media, tg->circuits.name(), cic, [this](const Status &s, std::string_view) {
     if (s.ok())
       return;
     // Without the loop the far end's test cannot pass: the call is released now (cause 41).
@@ -95,7 +97,7 @@ void CallManager::Call::on_reattempt(IsupHalf &) {
   m.defer(ref, [](Call &c) {
     c.isup.reset();
     // another circuit of the same trunk group first, then the route's next groups
-    c.fallbacks.insert(c.fallbacks.begin(), {RouteTarget::Kind::TrunkGroup, c.tg->circuits.name()});
+    c.su().fallbacks.insert(c.su().fallbacks.begin(), {RouteTarget::Kind::TrunkGroup, c.tg->circuits.name()});
     c.tg = nullptr;
     c.m.start_outgoing(c);
   });
@@ -221,10 +223,9 @@ void CallManager::sip_invite(SipLeg &leg, const SipPeer &from, const iw::SipCall
   calls_[c.ref] = std::move(owned);
   c.start_sip_in(leg);
   c.peer = from;
-  c.remote_sdp = body.sdp;
-  c.sip_called = info.called;
-  c.sip_from_tag = info.from_tag;
-  c.cdr.sip_call_id = leg.call_id();
+  c.su().remote_sdp = body.sdp;
+  c.su().sip_called = info.called;
+  c.su().sip_from_tag = info.from_tag;
   c.cdr.called = info.called;
   c.cdr.calling = info.asserted.value_or(info.from.value_or(""));
   iw::SipCallInfo routed = info;
@@ -235,7 +236,7 @@ void CallManager::sip_invite(SipLeg &leg, const SipPeer &from, const iw::SipCall
   } else if (body.has_isup) {
     isup::Message enc;
     if (decode_body(body.isup, enc) && enc.type == MessageType::Iam)
-      c.encapsulated = std::make_unique<isup::Message>(std::move(enc));
+      c.su().encapsulated = std::make_unique<isup::Message>(std::move(enc));
   }
   if (!from.trusted)
     routed.asserted.reset();
@@ -252,11 +253,11 @@ void CallManager::sip_invite(SipLeg &leg, const SipPeer &from, const iw::SipCall
     reap();
     return;
   }
-  c.fallbacks = match->route->targets;
+  c.su().fallbacks = match->route->targets;
   routed.called = match->number;
-  c.routed_number = match->number;
-  Status s = iw::iam_from_invite(routed, c.encapsulated.get(),
-                                 cfg_.interworking, c.iam_msg);
+  c.su().routed_number = match->number;
+  Status s = iw::iam_from_invite(routed, c.su().encapsulated.get(),
+                                 cfg_.interworking, c.su().iam_msg);
   if (!s.ok()) {
     // RFC 3398 §7.2.1: 483 Too Many Hops is the hop counter's exchange routing error (Q.764
     // §2.1.12); an unusable number, an invalid number format
@@ -287,9 +288,9 @@ bool CallManager::more_digits_from_sip(SipLeg &leg, const iw::SipCallInfo &info)
     if (cp == calls_.end())
       continue;
     Call &c = *cp->second;
-    const std::string &had = c.sip_called;
+    const std::string &had = c.su().sip_called;
     if (c.dir == Call::Direction::SipToPstn && !c.answered && c.leg && !c.sip_done &&
-        c.leg != &leg && c.sip_from_tag == info.from_tag &&
+        c.leg != &leg && c.su().sip_from_tag == info.from_tag &&
         info.called.size() > had.size() && info.called.compare(0, had.size(), had) == 0 &&
         (!prev || c.ref < prev->ref)) // the oldest, as a scan in call order found it
       prev = &c;
@@ -300,19 +301,19 @@ bool CallManager::more_digits_from_sip(SipLeg &leg, const iw::SipCallInfo &info)
   prev->sip(sip_call::EvRejectReq{484, kCauseAddressIncomplete}); // the earlier INVITE's UAS ends
   prev->cdr.released_by = "sip";
   const auto match = routing_.lookup(info.called);
-  const std::string &sent = prev->routed_number;
+  const std::string &sent = prev->su().routed_number;
   const bool overlap_exchange = prev->outgoing() && prev->tg && prev->tg->overlap_min_digits &&
                                 prev->isup->state() == isup_call::State::WaitForAcm;
   if (overlap_exchange && match && match->number.size() > sent.size() &&
       match->number.compare(0, sent.size(), sent) == 0) {
     prev->cdr.released_by.clear(); // the call goes on with the new INVITE
     prev->start_sip_in(leg);
-    prev->sam_digits = match->number.substr(sent.size());
-    prev->routed_number = match->number;
-    prev->sip_called = info.called;
-    prev->sip_from_tag = info.from_tag;
+    prev->su().sam_digits = match->number.substr(sent.size());
+    prev->su().routed_number = match->number;
+    prev->su().sip_called = info.called;
+    prev->su().sip_from_tag = info.from_tag;
     prev->cdr.called = info.called;
-    append_address(prev->iam_msg, prev->sam_digits, false);
+    append_address(prev->su().iam_msg, prev->su().sam_digits, false);
     prev->process(EvMoreDigitsReq{false});
     return true;
   }
@@ -329,9 +330,9 @@ bool CallManager::more_digits_from_sip(SipLeg &leg, const iw::SipCallInfo &info)
 
 void CallManager::start_outgoing(Call &c) {
   // Hunt a circuit on the route's trunk groups in order (the fallbacks of the route).
-  while (!c.fallbacks.empty()) {
-    const RouteTarget t = c.fallbacks.front();
-    c.fallbacks.erase(c.fallbacks.begin());
+  while (!c.su().fallbacks.empty()) {
+    const RouteTarget t = c.su().fallbacks.front();
+    c.su().fallbacks.erase(c.su().fallbacks.begin());
     if (t.kind != RouteTarget::Kind::TrunkGroup)
       continue; // SIP-to-SIP is not this gateway's job
     for (auto &g : groups_) {
@@ -342,8 +343,8 @@ void CallManager::start_outgoing(Call &c) {
         c.cdr.trunk_group = g->circuits.name();
         c.cdr.cic = c.cic;
         MGC_LOGC(c.ctx(), Cc, Info, "routed to %s: circuit seized, IAM once the media is up",
-                 c.routed_number.c_str());
-        connect_media_then(c, c.remote_sdp, [&c] { c.process(EvSetupReq{}); });
+                 c.su().routed_number.c_str());
+        connect_media_then(c, c.su().remote_sdp, [&c] { c.process(EvSetupReq{}); });
         return;
       }
     }
@@ -358,8 +359,9 @@ void CallManager::start_outgoing(Call &c) {
 
 void CallManager::connect_media_then(Call &c, const std::string &remote_sdp,
                                      std::function<void()> next) {
-  if (c.loop.state() == MediaLeg::State::Releasing) { // the continuity loop goes first (COT, Q.764 §2.1.8)
-    c.loop.when_idle([this, &c, remote_sdp, next = std::move(next)]() mutable {
+  // the continuity loop goes first (COT, Q.764 §2.1.8)
+  if (c.loop && c.loop->state() == MediaLeg::State::Releasing) {
+    c.loop->when_idle([this, &c, remote_sdp, next = std::move(next)]() mutable {
       connect_media_then(c, remote_sdp, std::move(next));
       reap();
     });
@@ -408,7 +410,7 @@ void CallManager::connect_media_then(Call &c, const std::string &remote_sdp,
           reap();
           return;
         }
-        c.local_sdp = std::string(local_sdp);
+        c.su().local_sdp = std::string(local_sdp);
         next();
         reap();
       });
@@ -445,7 +447,7 @@ void CallManager::Call::on_provisional(int status, bool early_media) {
   if (sip_body_in)
     take_isup(*sip_body_in);
   if (early_media && media.established() && sip_body_in) {
-    remote_sdp = sip_body_in->sdp;
+    su().remote_sdp = sip_body_in->sdp;
     media.modify(MediaMode::SendRecv, sip_body_in->sdp, nullptr);
   }
   if (status == 180)
@@ -596,13 +598,13 @@ void CallManager::route_from_pstn(Call &c) {
     return;
   }
   c.peer = *peer;
-  iw::SipCallInfo info = iw::invite_from_iam(c.iam_msg, cfg_.interworking);
+  iw::SipCallInfo info = iw::invite_from_iam(c.su().iam_msg, cfg_.interworking);
   info.called = match->number;
   if (!peer->trusted)
     info.asserted.reset();
   connect_media_then(c, "", [this, &call = c, info] {
     // SIP-T / SIP-I peers get the IAM as it arrived (Q.1912.5, RFC 3204), minus the CIC.
-    SipLeg *leg = sip_.invite(call.peer, info, call.body(call.local_sdp, &call.iam_msg));
+    SipLeg *leg = sip_.invite(call.peer, info, call.body(call.su().local_sdp, &call.su().iam_msg));
     if (!leg) {
       MGC_LOGC(call.ctx(), Cc, Notice, "SIP peer %s unusable: REL cause 27",
                call.peer.name.c_str());
@@ -614,7 +616,6 @@ void CallManager::route_from_pstn(Call &c) {
     }
     call.set_leg(leg);
     call.sip_out = std::make_unique<sip_call::OutgoingSipCall>(call); // INVITE sent: Calling
-    call.cdr.sip_call_id = leg->call_id();
     MGC_LOGC(call.ctx(), Cc, Info, "INVITE sent to %s: %s -> %s", call.peer.name.c_str(),
              call.cdr.calling.c_str(), info.called.c_str());
   });
@@ -685,7 +686,7 @@ void CallManager::isup_received(uint32_t opc, const isup::Message &msg) {
     auto owned = std::make_unique<Call>(*this, ref, Call::Direction::PstnToSip);
     Call &call = *owned;
     calls_[ref] = std::move(owned);
-    call.iam_msg = msg;
+    call.su().iam_msg = msg;
     call.cdr.trunk_group = tg->circuits.name();
     call.cdr.cic = msg.cic;
     call.note_numbers();
@@ -693,7 +694,7 @@ void CallManager::isup_received(uint32_t opc, const isup::Message &msg) {
     MGC_LOGC(call.ctx(), Cc, Info, "IAM received: %s -> %s", call.cdr.calling.c_str(),
              call.cdr.called.c_str());
     const auto *nci = msg.find<isup::NatureOfConnectionIndicators>();
-    call.from_pstn = &call.iam_msg;
+    call.from_pstn = &call.su().iam_msg;
     call.process(EvIam{static_cast<uint8_t>(nci ? nci->continuity_check_indicator : 0)});
     call.from_pstn = nullptr;
     reap();
@@ -756,7 +757,7 @@ void CallManager::sam_received(Call &c, const isup::Message &msg) {
   }
   counters_.inc(CcCounter::overlap_sams_in);
   if (!c.routed) {
-    append_address(c.iam_msg, more, st);
+    append_address(c.su().iam_msg, more, st);
     c.note_numbers();
   }
   c.process(EvSam{st});

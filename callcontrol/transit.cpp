@@ -68,7 +68,7 @@ bool CallManager::transit_to(Call &c, const RoutingTable::Match &match, const Ro
   // Q.764 §2.1.12: a transit exchange decrements the hop counter; once it would reach 0 the
   // call is not routed on but released with cause 25 (exchange routing error), so that a
   // routing loop between exchanges ends.
-  if (const auto *hc = c.iam_msg.find<isup::HopCounter>(); hc && hc->hop_counter <= 1) {
+  if (const auto *hc = c.su().iam_msg.find<isup::HopCounter>(); hc && hc->hop_counter <= 1) {
     counters_.inc(CcCounter::hop_counter_exhausted);
     c.release_cause = kCauseExchangeRoutingError;
     c.no_sip();
@@ -78,10 +78,10 @@ bool CallManager::transit_to(Call &c, const RoutingTable::Match &match, const Ro
   // The digit manipulation of the route applies to the number as received; an ST signal the
   // IAM had stays at its end.
   bool st = false;
-  if (const auto *cdpn = c.iam_msg.find<isup::CalledPartyNumber>())
+  if (const auto *cdpn = c.su().iam_msg.find<isup::CalledPartyNumber>())
     address_digits(*cdpn, &st);
   const std::string called = match.number + (st ? "F" : "");
-  const isup::Message probe = outgoing_iam(c.iam_msg, called, 0);
+  const isup::Message probe = outgoing_iam(c.su().iam_msg, called, 0);
   if (!sendable(&probe)) {
     // The IAM cannot go on as it came (see sendable): the call is refused (Q.764 §2.9.5.3 lets
     // a transit exchange pass on what it does not understand, not what it cannot send).
@@ -96,8 +96,8 @@ bool CallManager::transit_to(Call &c, const RoutingTable::Match &match, const Ro
     return false;
   counters_.inc(CcCounter::transit_calls);
   c.no_sip(); // a transit call has no SIP half
-  c.fallbacks = std::move(rest);
-  c.routed_number = match.number;
+  c.su().fallbacks = std::move(rest);
+  c.su().routed_number = match.number;
   c.transit = std::make_unique<Transit>(c, *g);
   Transit &t = *c.transit;
   t.called = called;
@@ -123,7 +123,7 @@ void CallManager::join_transit_media(Call &c) {
   if (t.over || c.isup_done)
     return;
   const uint16_t cic = t.cic;
-  t.media.connect(*t.tg->media, t.tg->circuits.name(), cic, c.local_sdp, MediaMode::SendRecv,
+  t.media.connect(*t.tg->media, t.tg->circuits.name(), cic, c.su().local_sdp, MediaMode::SendRecv,
                   [this, &c, cic](const Status &s, std::string_view sdp) {
     Transit &t = *c.transit;
     if (t.over || c.isup_done) { // released while the gateway was connecting
@@ -164,7 +164,7 @@ void CallManager::transit_reattempt(Call &c) {
   }
   t.out.reset();
   std::vector<TrunkGroup *> candidates{t.tg};
-  for (const auto &target : c.fallbacks)
+  for (const auto &target : c.su().fallbacks)
     if (target.kind == RouteTarget::Kind::TrunkGroup)
       for (auto &g : groups_)
         if (g->circuits.name() == target.name && g->destination_available)
@@ -295,7 +295,7 @@ void CallManager::Transit::release_media() { media.release(); }
 // none (Q.763 §3.35 "no continuity check required").
 std::optional<isup::Message> CallManager::Transit::iam(IsupHalf &) {
   iam_sent = true;
-  return outgoing_iam(c.iam_msg, called, cic);
+  return outgoing_iam(c.su().iam_msg, called, cic);
 }
 // Only ever asked with the incoming SAM to pass on (transit_sam).
 std::optional<isup::Message> CallManager::Transit::sam(IsupHalf &) {
