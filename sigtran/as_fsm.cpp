@@ -79,8 +79,18 @@ void NodeFsm::recovered(Node &n, int as) {
   n.send_ntfy_as(as, AsStateInfo::AsActive);
   auto buf = std::move(a.buffered);
   a.buffered.clear();
+  if (a.active.empty()) {
+    // AS-ACTIVE reported with no ASP of this node active in it (a peer's NTFY, not one of our
+    // ASPs): there is no ASP to send the buffer to, so it goes as at T(r) expiry.
+    n.counters_.inc(M3uaNodeCounter::data_buffer_discarded, buf.size());
+    buf.clear();
+  }
   for (auto &[sls, bytes] : buf) {
     int l = a.active[sls % a.active.size()];
+    if (!n.links_[l]->assoc) { // the ASP's association is gone already: nothing carries it
+      n.counters_.inc(M3uaNodeCounter::data_buffer_discarded);
+      continue;
+    }
     n.links_[l]->assoc->send(n.data_stream(l, uint8_t(sls)), bytes);
     n.counters_.inc(M3uaNodeCounter::data_tx);
   }
