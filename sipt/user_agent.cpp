@@ -404,12 +404,13 @@ void UserAgent::stop_2xx_retransmit(Call &c) {
 }
 
 // --- UAC half --------------------------------------------------------------------------------
-Message UserAgent::make_invite(std::string_view request_uri, std::string_view from,
+// §8.1.1: a request outside any dialog: a new From tag (§8.1.1.3), Call-ID (§8.1.1.4) and
+// branch, CSeq 1.
+Message UserAgent::new_request(Method method, std::string_view request_uri, std::string_view from,
                                std::string_view to) const {
-  const std::string tag = ";tag=" + new_tag(); // §8.1.1.3
-  const std::string call_id = new_tag() + new_tag() + "@" + cfg_.contact_host; // §8.1.1.4
+  const std::string tag = ";tag=" + new_tag();
+  const std::string call_id = new_tag() + new_tag() + "@" + cfg_.contact_host;
   const std::string top_via = via();
-  const std::string contact = contact_uri();
   RequestParts p;
   p.request_uri = request_uri;
   p.from = NameAddr::of(from, tag);
@@ -417,8 +418,13 @@ Message UserAgent::make_invite(std::string_view request_uri, std::string_view fr
   p.call_id = call_id;
   p.cseq = 1;
   p.via = top_via;
-  Message m = make_request(Method::INVITE, p);
-  m.add(HeaderId::Contact, NameAddr::of(contact)); // §8.1.1.8
+  return make_request(method, p);
+}
+
+Message UserAgent::make_invite(std::string_view request_uri, std::string_view from,
+                               std::string_view to) const {
+  Message m = new_request(Method::INVITE, request_uri, from, to);
+  m.add(HeaderId::Contact, NameAddr::of(contact_uri())); // §8.1.1.8
   m.add(HeaderId::Allow, allow_value(cfg_.policy));
   m.add(HeaderId::Supported, "100rel"); // RFC 3262 §4
   return m;
@@ -522,17 +528,7 @@ void UserAgent::on_uac_invite_response(Call &c, const Message &r) {
 }
 
 bool UserAgent::probe(std::string_view target_uri, const Peer &peer, ProbeFn done) {
-  const std::string tag = ";tag=" + new_tag();
-  const std::string call_id = new_tag() + new_tag() + "@" + cfg_.contact_host;
-  const std::string top_via = via();
-  const std::string from = contact_uri();
-  RequestParts p;
-  p.request_uri = target_uri;
-  p.from = NameAddr::of(from, tag);
-  p.to = NameAddr::of(target_uri);
-  p.call_id = call_id;
-  p.via = top_via;
-  Message m = make_request(Method::OPTIONS, p); // §11.1
+  Message m = new_request(Method::OPTIONS, target_uri, contact_uri(), target_uri); // §11.1
   m.add(HeaderId::Accept, "application/sdp");
   Transaction *tx = layer_.send_request(m, peer);
   if (!tx)

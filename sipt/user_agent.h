@@ -155,6 +155,8 @@ public:
   const CounterSet<SipUaCounter> &counters() const { return counters_; }
   std::string contact_uri() const;
   std::string via() const; // a fresh Via value for a request we send
+  Message new_request(Method method, std::string_view request_uri, std::string_view from,
+                      std::string_view to) const; // outside any dialog (RFC 3261 §8.1.1)
 
   // TransactionUser
   void on_request(Transaction *tx, const Message &req, const Peer &from) override;
