@@ -11,8 +11,8 @@
 #include "core/log.h"
 #include "isup/cause.h"
 #include "callcontrol/isup_messages.h"
-#include "callcontrol/sip_call/incoming_sip_call.h"
-#include "callcontrol/sip_call/outgoing_sip_call.h"
+#include "callcontrol/isup_body.h"
+#include "callcontrol/sip_half.h"
 #include "callcontrol/transit.h"
 
 namespace mgc::cc {
@@ -35,13 +35,8 @@ inline constexpr uint8_t kCauseResourceUnavailable = cause_value(Cause::Resource
 inline constexpr uint8_t kCauseExchangeRoutingError = cause_value(Cause::ExchangeRoutingError);
 inline constexpr uint8_t kCauseProtocolError = cause_value(Cause::ProtocolError);
 
-// An ISUP body relayed through a tandem, decoded as a transit exchange does (Q.764 §2.9.5.3);
-// false if it cannot be used or encoded again.
-bool decode_body(const std::vector<uint8_t> &bytes, isup::Message &out);
 using msgs::address_digits;
 using msgs::append_address;
-// RFC 3204 body form of a message (no CIC).
-std::vector<uint8_t> body_of(const isup::Message &m);
 } // namespace detail
 
 using namespace detail;
@@ -83,11 +78,13 @@ private:
 };
 
 // ---------------------------------------------------------------------------------------------
-// A call joins its ISUP half-call machine (isup_call::Port) and its SIP half-call machine
-// (sip_call::Port): the incoming SIP call (UAS) of a call from SIP, the outgoing one (UAC) of a
-// call to SIP. Each machine decides its own side's messages; the call passes what one half
-// reports to the other and builds the messages' contents (ISUP parameters, SDP, SIP-T bodies).
-struct CallManager::Call : IsupHalf::User, sip_call::Port {
+// A call is two halves joined by a bridge, and this is the bridge: its ISUP half (IsupHalf, the
+// circuit's Q.764 machine) and either its SIP half (SipHalf: the UAS of a call from SIP, the UAC
+// of a call to SIP) — SIP⇄ISUP interworking, RFC 3398 and Q.1912.5 — or, for a transit call,
+// a second ISUP half (Transit: ISUP⇄ISUP, Q.764 §2.1-2.3). Each half's machine decides its own
+// side's messages; the bridge passes what one half reports to the other and builds the messages'
+// contents (ISUP parameters, SDP, SIP-T bodies). The media connection is its child (MediaLeg).
+struct CallManager::Call : IsupHalf::User, SipHalf::User {
   enum class Direction : uint8_t { SipToPstn, PstnToSip };
   CallManager &m;
   uint32_t ref;
@@ -97,9 +94,9 @@ struct CallManager::Call : IsupHalf::User, sip_call::Port {
   // The PSTN half: incoming (PSTN -> SIP, and a transit call's first circuit) or outgoing
   // (SIP -> PSTN); none before a circuit is seized or once a lost one is given up.
   std::unique_ptr<IsupHalf> isup;
-  SipLeg *leg = nullptr;    // set through set_leg() only
-  std::unique_ptr<sip_call::IncomingSipCall> sip_in;  // SIP -> PSTN: this gateway is the UAS
-  std::unique_ptr<sip_call::OutgoingSipCall> sip_out; // PSTN -> SIP: this gateway is the UAC
+  // The SIP half: started by the INVITE (SIP -> PSTN) or when one is sent (PSTN -> SIP); never
+  // for a transit call.
+  SipHalf sip;
   // What only the setup of the call needs, gone once it is answered (a held call's memory is a
   // benchmark target): nothing after the answer re-attempts (Q.764 §2.9.1.4), sends a SAM,
   // analyses the address or offers SDP again.
@@ -124,24 +121,12 @@ struct CallManager::Call : IsupHalf::User, sip_call::Port {
     static const Setup kEmpty;
     return setup_ ? *setup_ : kEmpty;
   }
-  // The body of the next message the SIP machine sends: held only while there is one (a held
-  // call has none).
-  std::unique_ptr<SipBody> sip_body_out;
-  const SipBody &body_out() const {
-    static const SipBody kNone;
-    return sip_body_out ? *sip_body_out : kNone;
-  }
-  const SipBody *sip_body_in = nullptr; // the body of the SIP message being processed
-  SipPeer peer;
   // The circuit's endpoint toward the other half (RTP), a child of the call: it ends with it.
   MediaLeg media;
-  // Held by pointer: most calls have none, and it is the size of a message.
-  std::unique_ptr<isup::Message> from_sip;  // trusted ISUP from the last SIP message (to relay)
   std::unique_ptr<Transit> transit;         // PSTN -> PSTN: the outgoing ISUP half (transit.h)
   const isup::Message *from_pstn = nullptr; // the ISUP message being processed
-  // answered: the call (either half); sip_done: the SIP machine is over, or the call never got a
-  // SIP leg (see no_sip())
-  bool answered = false, sip_done = false, isup_done = false, finished = false;
+  // answered: the call (either half)
+  bool answered = false, isup_done = false, finished = false;
   bool routed = false;                      // PSTN -> SIP: the INVITE is decided
   // The continuity check loop (Q.764 §2.1.8). While it is being taken down the call's media
   // connection waits for it: a gateway may refuse a second connection on the endpoint until the
@@ -151,7 +136,8 @@ struct CallManager::Call : IsupHalf::User, sip_call::Port {
   uint8_t release_cause = kCauseNormal, release_location = 0;
   CallRecord cdr;
 
-  Call(CallManager &mgr, uint32_t r, Direction d) : m(mgr), ref(r), dir(d) {
+  Call(CallManager &mgr, uint32_t r, Direction d)
+      : m(mgr), ref(r), dir(d), sip(mgr.sip_calls_, r, *this) {
     cdr.seizure = CallRecord::Clock::now();
     cdr.direction = d == Direction::SipToPstn ? "sip-to-pstn" : "pstn-to-sip"; // or pstn-to-pstn
   }
@@ -168,7 +154,7 @@ struct CallManager::Call : IsupHalf::User, sip_call::Port {
       x.trunk_group = tg->circuits.name();
       x.cic = cic;
     }
-    x.call_id = cdr.sip_call_id;
+    x.call_id = sip.call_id();
     return x;
   }
   bool outgoing() const { return isup && !isup->incoming(); }
@@ -179,32 +165,6 @@ struct CallManager::Call : IsupHalf::User, sip_call::Port {
     tg = &g;
     cic = k;
     isup = std::make_unique<IsupHalf>(side, g.access, k, ref, m.sched_, m.cfg_.timers, *this);
-  }
-  // An event for the SIP half-call machine, with the body of the message it may send.
-  void sip(const sip_call::Event &e, SipBody b = {}) {
-    if (b.sdp.empty() && !b.has_isup)
-      sip_body_out.reset();
-    else
-      sip_body_out = std::make_unique<SipBody>(std::move(b));
-    if (sip_out)
-      sip_out->process(e);
-    else if (sip_in)
-      sip_in->process(e);
-  }
-  // An event from the SIP peer, whose body the call reads in the machine's notification.
-  void sip_from_peer(const sip_call::Event &e, const SipBody &b) {
-    sip_body_in = &b;
-    sip(e);
-    sip_body_in = nullptr;
-  }
-  const char *sip_state() const {
-    return sip_out ? sip_out->state() : sip_in ? sip_in->state() : "none";
-  }
-  // SIP -> PSTN: the leg and its UAS machine (again for a later INVITE that takes over the call).
-  void start_sip_in(SipLeg &l) {
-    set_leg(&l);
-    sip_done = false;
-    sip_in = std::make_unique<sip_call::IncomingSipCall>(*this);
   }
   void send(isup::Message msg) {
     msg.cic = cic;
@@ -226,58 +186,18 @@ struct CallManager::Call : IsupHalf::User, sip_call::Port {
       transit->backward = nullptr;
       return msg;
     }
-    if (from_sip && from_sip->type == t) {
-      isup::Message msg = *from_sip;
-      from_sip.reset();
-      return msg;
-    }
-    return std::nullopt;
+    return sip.relay(t);
   }
+  // The body toward the SIP peer: SDP, and the ISUP message for a SIP-T/SIP-I peer.
   SipBody body(const std::string &sdp, const isup::Message *isup_msg) const {
-    SipBody b;
-    b.sdp = sdp;
-    if (isup_msg && peer.profile != SipProfile::Plain) {
-      b.isup = body_of(*isup_msg);
-      b.has_isup = !b.isup.empty();
-    }
-    return b;
-  }
-  // A trusted SIP-T/SIP-I peer's ISUP, kept to relay instead of building our own (RFC 3372).
-  void take_isup(const SipBody &b) {
-    if (!b.has_isup || !peer.trusted || peer.profile == SipProfile::Plain)
-      return;
-    isup::Message msg;
-    if (decode_body(b.isup, msg))
-      from_sip = std::make_unique<isup::Message>(std::move(msg));
-  }
-  // PSTN -> SIP: the call ends before it has a SIP leg (no route, no peer, no media).
-  void no_sip() {
-    if (!sip_out)
-      sip_done = true;
-  }
-  // The one way `leg` changes, so that CallManager::sip_calls_ always knows it.
-  void set_leg(SipLeg *l) {
-    if (leg) {
-      const auto [first, last] = m.sip_calls_.equal_range(cdr.sip_call_id);
-      for (auto it = first; it != last; ++it)
-        if (it->second == ref) {
-          m.sip_calls_.erase(it);
-          break;
-        }
-    }
-    leg = l;
-    if (l) {
-      // The CDR's Call-ID is the key's one copy: it changes only here, while unregistered.
-      cdr.sip_call_id = l->call_id();
-      m.sip_calls_.emplace(std::string_view(cdr.sip_call_id), ref);
-    }
+    return sip.body(sdp, isup_msg);
   }
   void try_finish() {
-    if (finished || !isup_done || !sip_done || media.established() ||
+    if (finished || !isup_done || !sip.done() || media.established() ||
         (transit && !transit->done()))
       return;
     finished = true;
-    set_leg(nullptr); // a CANCEL may still be on its way: its answer is the user agent's
+    sip.forget_leg(); // a CANCEL may still be on its way: its answer is the user agent's
     cdr.release = CallRecord::Clock::now();
     MGC_LOGC(ctx(), Cc, Info, "released: cause %u (%.*s), location %u, by %s%s", release_cause,
              int(isup::cause_name(release_cause).size()), isup::cause_name(release_cause).data(),
@@ -285,6 +205,7 @@ struct CallManager::Call : IsupHalf::User, sip_call::Port {
              cdr.answer ? ", after answer" : ", never answered");
     cdr.cause = release_cause;
     cdr.cause_location = release_location;
+    cdr.sip_call_id = sip.call_id();
     if (m.cdr_)
       m.cdr_->write(cdr);
     m.counters_.inc(CcCounter::released);
@@ -345,7 +266,8 @@ struct CallManager::Call : IsupHalf::User, sip_call::Port {
   }
   // RFC 3398 §7.2.5/§7.2.6 ACM, §7.2.9 CPG: 180, or 183 with the media for in-band information.
   void on_alerting(IsupHalf &, bool in_band) override {
-    sip(sip_call::EvProgressReq{in_band ? 183 : 180}, body(in_band ? su().local_sdp : "", from_pstn));
+    sip.process(sip_call::EvProgressReq{in_band ? 183 : 180},
+                body(in_band ? su().local_sdp : "", from_pstn));
   }
   void on_progress(IsupHalf &, bool in_band) override {
     if (transit && from_pstn) // a CPG from the preceding exchange once answered (Q.764 §2.1.5)
@@ -353,15 +275,13 @@ struct CallManager::Call : IsupHalf::User, sip_call::Port {
     else if (answered)
       info_to_sip(); // a CPG after answer has no SIP mapping (RFC 3398 §7.2.9): SIP-T INFO only
     else
-      sip(sip_call::EvProgressReq{183}, body(in_band ? su().local_sdp : "", from_pstn));
+      sip.process(sip_call::EvProgressReq{183}, body(in_band ? su().local_sdp : "", from_pstn));
   }
   // Mid-call ISUP toward a SIP-T/SIP-I peer in INFO (RFC 3372 §5.4); plain SIP peers are not told
-  // (RFC 3398 §9.1: not to a peer that has not used su().encapsulated ISUP).
+  // (RFC 3398 §9.1: not to a peer that has not used encapsulated ISUP).
   void info_to_sip() {
-    if (!leg || sip_done || !from_pstn || peer.profile == SipProfile::Plain)
-      return;
-    m.counters_.inc(CcCounter::isup_to_info);
-    leg->info(body("", from_pstn));
+    if (from_pstn && sip.info(*from_pstn))
+      m.counters_.inc(CcCounter::isup_to_info);
   }
   void on_answer(IsupHalf &) override { answer_from_pstn(); }
   void answer_from_pstn() {
@@ -369,17 +289,17 @@ struct CallManager::Call : IsupHalf::User, sip_call::Port {
     answered = true;
     cdr.answer = CallRecord::Clock::now();
     m.counters_.inc(CcCounter::answered);
-    sip(sip_call::EvAnswerReq{}, body(su().local_sdp, from_pstn));
+    sip.process(sip_call::EvAnswerReq{}, body(su().local_sdp, from_pstn));
     forget_iam();
   }
   // Answered: no dual-seizure re-attempt (Q.764 §2.9.1.4), SAM or address analysis will need
   // the IAM again, and it is the largest part of an established call's state. The rest of the
   // setup's context goes too: the SDPs (the media gateway holds the media now), the INVITE's call
-  // info (RFC 3578 §3.5 digits come before the answer only), the route's su().fallbacks and the body
+  // info (RFC 3578 §3.5 digits come before the answer only), the route's fallbacks and the body
   // of the answer just sent (a hang-up sets its own).
   void forget_iam() {
     setup_.reset();
-    sip_body_out.reset();
+    sip.forget_body();
     if (transit)
       std::string().swap(transit->called);
   }
@@ -408,7 +328,7 @@ struct CallManager::Call : IsupHalf::User, sip_call::Port {
     // RFC 3398 §7.2.4 (REL before the final response: the status of §7.2.4.1), §8.2.7 (CANCEL
     // before it), §10.2 (BYE after it): the SIP machine picks the message for its state.
     const SipFinal f = sip_final_for_cause(cause, static_cast<CauseLocation>(location));
-    sip(sip_call::EvHangupReq{cause, f.status ? f.status : 480}, body("", from_pstn));
+    sip.process(sip_call::EvHangupReq{cause, f.status ? f.status : 480}, body("", from_pstn));
     // Q.764 §2.3.1 at a transit exchange: the REL goes on with its cause and location.
     if (transit)
       transit->release(cause, location, from_pstn);
@@ -420,8 +340,8 @@ struct CallManager::Call : IsupHalf::User, sip_call::Port {
     isup_done = true;
     if (isup)
       detach_check_loop(*isup);
-    if (!leg && !routed)
-      sip_done = true;
+    if (!sip.leg() && !routed)
+      sip.no_leg();
   }
   void on_circuit_idle(IsupHalf &) override {
     isup_gone();
@@ -445,44 +365,15 @@ struct CallManager::Call : IsupHalf::User, sip_call::Port {
     MGC_LOGC(ctx(), Cc, Notice, "unexpected %s in ISUP state %s: ignored", event, state);
   }
 
-  // ---- sip_call::Port: messages on the leg (bodies from sip_body_out)
-  void send_provisional(int status) override {
-    if (leg)
-      leg->provisional(status, body_out());
-  }
-  void send_answer() override {
-    if (leg)
-      leg->answer(body_out());
-  }
-  void send_reject(int status, uint8_t cause) override {
-    if (leg)
-      leg->reject(status, cause, body_out());
-  }
-  void send_cancel(uint8_t cause) override {
-    if (leg)
-      leg->cancel(cause);
-  }
-  void send_bye(uint8_t cause) override {
-    if (leg)
-      leg->bye(cause, body_out());
-  }
-
-  // ---- sip_call::Port: what the SIP half tells the call
-  void on_provisional(int status, bool early_media) override;
-  void on_answered() override;
-  void on_failed(int status, uint8_t cause, bool local) override;
-  void on_cancelled() override;
-  void on_bye(std::optional<uint8_t> cause) override;
-  void on_sip_over(bool dialog_over) override {
-    sip_done = true;
-    // The leg is forgotten once its dialog is over: the adapter frees it, and a new leg may
-    // later live at the same address. While a CANCEL is on its way the leg stays known, so that
-    // a crossing 2xx still reaches the machine (and gets its BYE) as long as the call lives.
-    if (dialog_over)
-      set_leg(nullptr);
-    try_finish();
-  }
-  void on_unexpected(const char *machine, const char *state, const char *event) override {
+  // ---- SipHalf::User: what the SIP half tells the call
+  void on_provisional(SipHalf &, int status, bool early_media) override;
+  void on_answered(SipHalf &) override;
+  void on_failed(SipHalf &, int status, uint8_t cause, bool local) override;
+  void on_cancelled(SipHalf &) override;
+  void on_bye(SipHalf &, std::optional<uint8_t> cause) override;
+  void on_over(SipHalf &) override { try_finish(); }
+  void on_unexpected(SipHalf &, const char *machine, const char *state,
+                     const char *event) override {
     m.counters_.inc(CcCounter::unexpected_sip_events);
     m.last_unexpected_sip_ = std::string(machine) + " " + state + " " + event;
     MGC_LOGC(ctx(), Cc, Notice, "unexpected %s in SIP %s state %s: ignored", event, machine,

@@ -7,31 +7,6 @@
 
 namespace mgc::cc {
 
-namespace detail {
-
-// An ISUP body relayed through a tandem is decoded as a transit exchange does (Q.764 §2.9.5.3):
-// parameters it does not know travel on; it is usable unless Q.764 says to drop or release.
-bool decode_body(const std::vector<uint8_t> &bytes, isup::Message &out) {
-  isup::DecodeOptions o;
-  o.with_cic = false;
-  o.node = isup::Node::Transit;
-  const isup::DecodeResult r = isup::decode(bytes, o, out);
-  if (!r.status.ok() && r.action != isup::Action::Process)
-    return false;
-  // Relayed means sent on: what cannot be encoded again (a mandatory parameter missing, say)
-  // is not relayed, and call control builds its own message instead.
-  std::vector<uint8_t> again;
-  return isup::encode(out, isup::EncodeOptions{}, again).ok();
-}
-
-// RFC 3204 body form of a message (no CIC).
-std::vector<uint8_t> body_of(const isup::Message &m) {
-  std::vector<uint8_t> out;
-  if (!isup::encode(m, isup::EncodeOptions{.with_cic = false}, out).ok())
-    out.clear();
-  return out;
-}
-} // namespace detail
 
 
 void CallManager::SupervisionAdapter::release_call(uint32_t ref, uint16_t cic, uint8_t cause) {
@@ -165,7 +140,7 @@ CallManager::Call *CallManager::call_on(TrunkGroup &tg, uint16_t cic) {
 CallManager::Call *CallManager::call_of(const SipLeg &leg) {
   const auto [first, last] = sip_calls_.equal_range(leg.call_id());
   for (auto it = first; it != last; ++it)
-    if (auto c = calls_.find(it->second); c != calls_.end() && c->second->leg == &leg)
+    if (auto c = calls_.find(it->second); c != calls_.end() && c->second->sip.leg() == &leg)
       return c->second.get();
   return nullptr;
 }
@@ -221,8 +196,8 @@ void CallManager::sip_invite(SipLeg &leg, const SipPeer &from, const iw::SipCall
   auto owned = std::make_unique<Call>(*this, next_ref_++, Call::Direction::SipToPstn);
   Call &c = *owned;
   calls_[c.ref] = std::move(owned);
-  c.start_sip_in(leg);
-  c.peer = from;
+  c.sip.set_peer(from);
+  c.sip.start_incoming(leg);
   c.su().remote_sdp = body.sdp;
   c.su().sip_called = info.called;
   c.su().sip_from_tag = info.from_tag;
@@ -235,7 +210,7 @@ void CallManager::sip_invite(SipLeg &leg, const SipPeer &from, const iw::SipCall
     routed.asserted.reset();
   } else if (body.has_isup) {
     isup::Message enc;
-    if (decode_body(body.isup, enc) && enc.type == MessageType::Iam)
+    if (decode_isup_body(body.isup, enc) && enc.type == MessageType::Iam)
       c.su().encapsulated = std::make_unique<isup::Message>(std::move(enc));
   }
   if (!from.trusted)
@@ -247,7 +222,7 @@ void CallManager::sip_invite(SipLeg &leg, const SipPeer &from, const iw::SipCall
     MGC_LOGC(c.ctx(), Cc, Notice, "no route for %s: 404, cause 3", info.called.c_str());
     counters_.inc(CcCounter::no_route);
     c.release_cause = kCauseNoRoute;
-    c.sip(sip_call::EvRejectReq{404, kCauseNoRoute});
+    c.sip.process(sip_call::EvRejectReq{404, kCauseNoRoute});
     c.isup_done = true;
     c.try_finish();
     reap();
@@ -263,7 +238,7 @@ void CallManager::sip_invite(SipLeg &leg, const SipPeer &from, const iw::SipCall
     // §2.1.12); an unusable number, an invalid number format
     const uint8_t cause = s.code() == 483 ? kCauseExchangeRoutingError : kCauseAddressIncomplete;
     c.release_cause = cause;
-    c.sip(sip_call::EvRejectReq{s.code(), cause});
+    c.sip.process(sip_call::EvRejectReq{s.code(), cause});
     c.isup_done = true;
     c.try_finish();
     reap();
@@ -289,8 +264,8 @@ bool CallManager::more_digits_from_sip(SipLeg &leg, const iw::SipCallInfo &info)
       continue;
     Call &c = *cp->second;
     const std::string &had = c.su().sip_called;
-    if (c.dir == Call::Direction::SipToPstn && !c.answered && c.leg && !c.sip_done &&
-        c.leg != &leg && c.su().sip_from_tag == info.from_tag &&
+    if (c.dir == Call::Direction::SipToPstn && !c.answered && c.sip.leg() && !c.sip.done() &&
+        c.sip.leg() != &leg && c.su().sip_from_tag == info.from_tag &&
         info.called.size() > had.size() && info.called.compare(0, had.size(), had) == 0 &&
         (!prev || c.ref < prev->ref)) // the oldest, as a scan in call order found it
       prev = &c;
@@ -298,7 +273,7 @@ bool CallManager::more_digits_from_sip(SipLeg &leg, const iw::SipCallInfo &info)
   if (!prev)
     return false;
   counters_.inc(CcCounter::overlap_reinvites);
-  prev->sip(sip_call::EvRejectReq{484, kCauseAddressIncomplete}); // the earlier INVITE's UAS ends
+  prev->sip.process(sip_call::EvRejectReq{484, kCauseAddressIncomplete}); // the earlier INVITE's UAS ends
   prev->cdr.released_by = "sip";
   const auto match = routing_.lookup(info.called);
   const std::string &sent = prev->su().routed_number;
@@ -307,7 +282,7 @@ bool CallManager::more_digits_from_sip(SipLeg &leg, const iw::SipCallInfo &info)
   if (overlap_exchange && match && match->number.size() > sent.size() &&
       match->number.compare(0, sent.size(), sent) == 0) {
     prev->cdr.released_by.clear(); // the call goes on with the new INVITE
-    prev->start_sip_in(leg);
+    prev->sip.start_incoming(leg);
     prev->su().sam_digits = match->number.substr(sent.size());
     prev->su().routed_number = match->number;
     prev->su().sip_called = info.called;
@@ -352,7 +327,7 @@ void CallManager::start_outgoing(Call &c) {
   counters_.inc(CcCounter::no_circuit);
   MGC_LOGC(c.ctx(), Cc, Notice, "no circuit free on the route's trunk groups: 503, cause 34");
   c.release_cause = kCauseNoCircuit;
-  c.sip(sip_call::EvRejectReq{503, kCauseNoCircuit});
+  c.sip.process(sip_call::EvRejectReq{503, kCauseNoCircuit});
   c.isup_done = true;
   c.try_finish();
 }
@@ -376,13 +351,13 @@ void CallManager::connect_media_then(Call &c, const std::string &remote_sdp,
         // The call may have ended while the gateway was connecting: the caller cancelled (SIP ->
         // PSTN, nothing sent on the circuit yet) or the PSTN released (PSTN -> SIP, no INVITE
         // sent yet). Then nothing goes out: the circuit is freed, a connection made is released.
-        if (c.dir == Call::Direction::SipToPstn ? c.sip_done : c.isup_done) {
+        if (c.dir == Call::Direction::SipToPstn ? c.sip.done() : c.isup_done) {
           if (c.dir == Call::Direction::SipToPstn && !c.isup_done) {
             c.tg->circuits.idle(c.cic);
             c.isup_done = true;
           }
-          if (!c.leg)
-            c.sip_done = true;
+          if (!c.sip.leg())
+            c.sip.no_leg();
           c.release_media();
           c.try_finish();
           reap();
@@ -396,7 +371,7 @@ void CallManager::connect_media_then(Call &c, const std::string &remote_sdp,
           if (c.dir == Call::Direction::SipToPstn) {
             c.tg->circuits.idle(c.cic); // nothing was sent on it
             c.isup_done = true;
-            c.sip(sip_call::EvRejectReq{503, kCauseResourceUnavailable});
+            c.sip.process(sip_call::EvRejectReq{503, kCauseResourceUnavailable});
           } else if (c.incoming()) {
             // PSTN -> SIP or PSTN: the IAM is refused with REL (Q.764 §2.2); RLC then frees the
             // circuit (not before: it stays the call's until then); a transit call's outgoing
@@ -404,7 +379,7 @@ void CallManager::connect_media_then(Call &c, const std::string &remote_sdp,
             if (c.transit)
               c.transit->release(kCauseResourceUnavailable, kLocationPublicLocal, nullptr);
             c.process(EvReleaseReq{kCauseResourceUnavailable, kLocationPublicLocal});
-            c.no_sip();
+            c.sip.no_leg();
           }
           c.try_finish();
           reap();
@@ -420,13 +395,13 @@ void CallManager::connect_media_then(Call &c, const std::string &remote_sdp,
 // half-call machine, which tells the call (Call::on_provisional ...) what they mean in its state.
 void CallManager::sip_provisional(SipLeg &leg, int status, const SipBody &body) {
   if (Call *c = call_of(leg))
-    c->sip_from_peer(sip_call::EvProvisional{status, !body.sdp.empty()}, body);
+    c->sip.from_peer(sip_call::EvProvisional{status, !body.sdp.empty()}, body);
   reap();
 }
 
 void CallManager::sip_answered(SipLeg &leg, const SipBody &body) {
   if (Call *c = call_of(leg))
-    c->sip_from_peer(sip_call::EvAnswered{}, body);
+    c->sip.from_peer(sip_call::EvAnswered{}, body);
   reap();
 }
 
@@ -439,16 +414,14 @@ void CallManager::sip_failed(SipLeg &leg, int status, std::optional<uint8_t> q85
     cause = *q850; // RFC 3326 Reason: the cause the far end gave
   else if (auto ic = isup_cause_for_status(status))
     cause = ic->cause;
-  c->sip(sip_call::EvFailed{status, cause, local});
+  c->sip.process(sip_call::EvFailed{status, cause, local});
   reap();
 }
 
-void CallManager::Call::on_provisional(int status, bool early_media) {
-  if (sip_body_in)
-    take_isup(*sip_body_in);
-  if (early_media && media.established() && sip_body_in) {
-    su().remote_sdp = sip_body_in->sdp;
-    media.modify(MediaMode::SendRecv, sip_body_in->sdp, nullptr);
+void CallManager::Call::on_provisional(SipHalf &h, int status, bool early_media) {
+  if (early_media && media.established() && h.body_in()) {
+    su().remote_sdp = h.body_in()->sdp;
+    media.modify(MediaMode::SendRecv, h.body_in()->sdp, nullptr);
   }
   if (status == 180)
     process(EvAlertingReq{early_media});
@@ -456,12 +429,9 @@ void CallManager::Call::on_provisional(int status, bool early_media) {
     process(EvProgressReq{true});
 }
 
-void CallManager::Call::on_answered() {
-  if (sip_body_in) {
-    take_isup(*sip_body_in);
-    if (!sip_body_in->sdp.empty() && media.established())
-      media.modify(MediaMode::SendRecv, sip_body_in->sdp, nullptr);
-  }
+void CallManager::Call::on_answered(SipHalf &h) {
+  if (const SipBody *b = h.body_in(); b && !b->sdp.empty() && media.established())
+    media.modify(MediaMode::SendRecv, b->sdp, nullptr);
   MGC_LOGC(ctx(), Cc, Info, "answered by SIP");
   answered = true;
   cdr.answer = CallRecord::Clock::now();
@@ -470,7 +440,7 @@ void CallManager::Call::on_answered() {
   forget_iam();
 }
 
-void CallManager::Call::on_failed(int, uint8_t cause, bool local) {
+void CallManager::Call::on_failed(SipHalf &, int, uint8_t cause, bool local) {
   cdr.released_by = local ? "gateway" : "sip";
   release_cause = cause;
   release_location = isup::location_value(CauseLocation::BeyondInterworkingPoint);
@@ -479,12 +449,12 @@ void CallManager::Call::on_failed(int, uint8_t cause, bool local) {
 
 void CallManager::sip_cancelled(SipLeg &leg) {
   if (Call *c = call_of(leg))
-    c->sip(sip_call::EvCancel{});
+    c->sip.process(sip_call::EvCancel{});
   reap();
 }
 
 // RFC 3398 §7.2.3: CANCEL before the final response -> REL cause 16.
-void CallManager::Call::on_cancelled() {
+void CallManager::Call::on_cancelled(SipHalf &) {
   cdr.released_by = "sip";
   release_cause = kCauseNormal;
   if (outgoing()) {
@@ -500,12 +470,12 @@ void CallManager::sip_info(SipLeg &leg, const SipBody &body) {
   if (!c || !body.has_isup)
     return;
   // RFC 3372 §5: ISUP from a peer that is not trusted never reaches the PSTN.
-  if (!c->peer.trusted || c->peer.profile == SipProfile::Plain) {
+  if (!c->sip.trusts_isup()) {
     counters_.inc(CcCounter::untrusted_isup_ignored);
     return;
   }
   isup::Message msg;
-  if (!decode_body(body.isup, msg)) {
+  if (!decode_isup_body(body.isup, msg)) {
     counters_.inc(CcCounter::unexpected_isup);
     MGC_LOGC(c->ctx(), Cc, Notice, "ISUP body of an INFO unusable: ignored");
     return;
@@ -515,11 +485,11 @@ void CallManager::sip_info(SipLeg &leg, const SipBody &body) {
   const bool network = !sr || sr->suspend_resume_indicator;
   switch (msg.type) {
   case MessageType::Sus: // RFC 3398 §9.1 the other way: through the half-call (Q.764 §2.5)
-    c->from_sip = std::make_unique<isup::Message>(std::move(msg));
+    c->sip.keep(std::move(msg));
     c->process(EvSuspendReq{network});
     break;
   case MessageType::Res:
-    c->from_sip = std::make_unique<isup::Message>(std::move(msg));
+    c->sip.keep(std::move(msg));
     c->process(EvResumeReq{network});
     break;
   default:
@@ -542,18 +512,16 @@ void CallManager::sip_info(SipLeg &leg, const SipBody &body) {
 
 void CallManager::sip_bye(SipLeg &leg, std::optional<uint8_t> q850, const SipBody &body) {
   if (Call *c = call_of(leg))
-    c->sip_from_peer(sip_call::EvBye{q850}, body);
+    c->sip.from_peer(sip_call::EvBye{q850}, body);
   reap();
 }
 
 // RFC 3398 §10.1 (§7.2.3 before the final response): REL with the Reason's cause, else 16.
-void CallManager::Call::on_bye(std::optional<uint8_t> q850) {
+void CallManager::Call::on_bye(SipHalf &h, std::optional<uint8_t> q850) {
   // The REL in a trusted peer's BYE goes to the PSTN as it came (cause, location, diagnostics):
   // a tandem passes the release on unchanged (RFC 3372 §5, Q.764 §2.3.1).
-  if (sip_body_in)
-    take_isup(*sip_body_in);
-  if (!q850 && from_sip && from_sip->type == MessageType::Rel)
-    if (const auto *ci = from_sip->find<isup::CauseIndicators>())
+  if (const isup::Message *rel = h.relayed(); !q850 && rel && rel->type == MessageType::Rel)
+    if (const auto *ci = rel->find<isup::CauseIndicators>())
       q850 = ci->cause_value;
   cdr.released_by = "sip";
   release_cause = q850.value_or(kCauseNormal);
@@ -593,30 +561,29 @@ void CallManager::route_from_pstn(Call &c) {
              trunk_group_target ? "no circuit free" : "no route", c.cdr.called.c_str(), cause);
     counters_.inc(trunk_group_target ? CcCounter::no_circuit : CcCounter::no_route);
     c.release_cause = cause;
-    c.no_sip();
+    c.sip.no_leg();
     c.process(EvReleaseReq{cause, kLocationPublicLocal});
     return;
   }
-  c.peer = *peer;
+  c.sip.set_peer(*peer);
   iw::SipCallInfo info = iw::invite_from_iam(c.su().iam_msg, cfg_.interworking);
   info.called = match->number;
   if (!peer->trusted)
     info.asserted.reset();
   connect_media_then(c, "", [this, &call = c, info] {
     // SIP-T / SIP-I peers get the IAM as it arrived (Q.1912.5, RFC 3204), minus the CIC.
-    SipLeg *leg = sip_.invite(call.peer, info, call.body(call.su().local_sdp, &call.su().iam_msg));
+    SipLeg *leg = sip_.invite(call.sip.peer(), info, call.body(call.su().local_sdp, &call.su().iam_msg));
     if (!leg) {
       MGC_LOGC(call.ctx(), Cc, Notice, "SIP peer %s unusable: REL cause 27",
-               call.peer.name.c_str());
+               call.sip.peer().name.c_str());
       counters_.inc(CcCounter::sip_peer_unavailable);
       call.release_cause = kCauseDestinationOutOfOrder;
-      call.no_sip();
+      call.sip.no_leg();
       call.process(EvReleaseReq{kCauseDestinationOutOfOrder, kLocationPublicLocal});
       return;
     }
-    call.set_leg(leg);
-    call.sip_out = std::make_unique<sip_call::OutgoingSipCall>(call); // INVITE sent: Calling
-    MGC_LOGC(call.ctx(), Cc, Info, "INVITE sent to %s: %s -> %s", call.peer.name.c_str(),
+    call.sip.start_outgoing(*leg); // INVITE sent: Calling
+    MGC_LOGC(call.ctx(), Cc, Info, "INVITE sent to %s: %s -> %s", call.sip.peer().name.c_str(),
              call.cdr.calling.c_str(), info.called.c_str());
   });
 }
@@ -813,7 +780,7 @@ void CallManager::on_media_lost(MediaGateway::Handle h) {
     lost->lost(); // already gone on the gateway
     c->cdr.released_by = "gateway";
     c->release_cause = kCauseTemporaryFailure;
-    c->sip(sip_call::EvHangupReq{kCauseTemporaryFailure, 503}); // BYE, 503 or CANCEL
+    c->sip.process(sip_call::EvHangupReq{kCauseTemporaryFailure, 503}); // BYE, 503 or CANCEL
     c->process(EvReleaseReq{kCauseTemporaryFailure, kLocationPublicLocal});
     if (c->transit)
       c->transit->release(kCauseTemporaryFailure, kLocationPublicLocal, nullptr);
@@ -830,8 +797,8 @@ std::vector<CallManager::CallSummary> CallManager::calls() const {
   std::vector<CallSummary> v;
   for (const auto &[ref, c] : calls_) {
     v.push_back({ref, c->cdr.direction, c->tg ? c->tg->circuits.name() : "", c->isup_state(),
-                 c->cdr.calling, c->cdr.called, c->cdr.sip_call_id, c->cic, c->answered,
-                 c->sip_state(), {}, {}, 0});
+                 c->cdr.calling, c->cdr.called, c->sip.call_id(), c->cic, c->answered,
+                 c->sip.state(), {}, {}, 0});
     if (const Transit *t = c->transit.get()) {
       v.back().out_trunk_group = t->tg->circuits.name();
       v.back().out_cic = t->cic;
@@ -856,7 +823,7 @@ bool CallManager::release_call(uint32_t ref, uint8_t cause) {
   Call &c = *it->second;
   c.cdr.released_by = "gateway";
   c.release_cause = cause;
-  c.sip(sip_call::EvHangupReq{cause, 480}); // BYE, 480 or CANCEL as the SIP side stands
+  c.sip.process(sip_call::EvHangupReq{cause, 480}); // BYE, 480 or CANCEL as the SIP side stands
   c.process(EvReleaseReq{cause, kLocationPublicLocal});
   if (c.transit) // both circuits of a transit call
     c.transit->release(cause, kLocationPublicLocal, nullptr);

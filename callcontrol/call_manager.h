@@ -163,12 +163,13 @@ private:
   RoutingTable routing_;
   std::vector<std::unique_ptr<TrunkGroup>> groups_;
   std::map<std::string, SipPeer> peers_;
-  std::map<uint32_t, std::unique_ptr<Call>> calls_;
   // The calls with a SIP leg, by the leg's Call-ID: every SIP event names its leg and an INVITE
   // with more digits names its Call-ID, so each finds its call in one lookup instead of a scan
-  // over every call (which made each SIP message cost O(calls up)).
-  // Keys are views of each call's CDR Call-ID (its one copy in call control).
+  // over every call (which made each SIP message cost O(calls up)). Keys are views of each SIP
+  // half's Call-ID (its one copy in call control); declared before the calls, whose halves
+  // unregister from it as they go.
   std::unordered_multimap<std::string_view, uint32_t> sip_calls_;
+  std::map<uint32_t, std::unique_ptr<Call>> calls_;
   std::vector<uint32_t> finished_;
   // Work that must not run inside a state machine's transition (it would destroy or restart the
   // machine that is executing): run by reap() once the event has been handled.

@@ -71,7 +71,7 @@ bool CallManager::transit_to(Call &c, const RoutingTable::Match &match, const Ro
   if (const auto *hc = c.su().iam_msg.find<isup::HopCounter>(); hc && hc->hop_counter <= 1) {
     counters_.inc(CcCounter::hop_counter_exhausted);
     c.release_cause = kCauseExchangeRoutingError;
-    c.no_sip();
+    c.sip.no_leg();
     c.process(EvReleaseReq{kCauseExchangeRoutingError, kLocationPublicLocal});
     return true;
   }
@@ -87,7 +87,7 @@ bool CallManager::transit_to(Call &c, const RoutingTable::Match &match, const Ro
     // a transit exchange pass on what it does not understand, not what it cannot send).
     counters_.inc(CcCounter::unexpected_isup);
     c.release_cause = kCauseProtocolError;
-    c.no_sip();
+    c.sip.no_leg();
     c.process(EvReleaseReq{kCauseProtocolError, kLocationPublicLocal});
     return true;
   }
@@ -95,7 +95,7 @@ bool CallManager::transit_to(Call &c, const RoutingTable::Match &match, const Ro
   if (!k)
     return false;
   counters_.inc(CcCounter::transit_calls);
-  c.no_sip(); // a transit call has no SIP half
+  c.sip.no_leg(); // a transit call has no SIP half
   c.su().fallbacks = std::move(rest);
   c.su().routed_number = match.number;
   c.transit = std::make_unique<Transit>(c, *g);

@@ -1,0 +1,21 @@
+// ISUP in SIP bodies (RFC 3204 application/ISUP: the message without its CIC), as SIP-T and
+// SIP-I peers carry it (RFC 3372 §5, Q.1912.5). Used by the SIP half (what a trusted peer sent,
+// what goes to it) and by call control (an INVITE's encapsulated IAM, an INFO's mid-call message).
+#pragma once
+
+#include "isup/message.h"
+
+#include <cstdint>
+#include <vector>
+
+namespace mgc::cc {
+
+// An ISUP body is relayed through a tandem, so it is decoded as a transit exchange decodes
+// (Q.764 §2.9.5.3: parameters it does not know travel on). False if Q.764 says to drop or
+// release it, or if it could not be encoded again (then call control builds its own message).
+bool decode_isup_body(const std::vector<uint8_t> &bytes, isup::Message &out);
+
+// The RFC 3204 body form of `m` (no CIC); empty if it cannot be encoded.
+std::vector<uint8_t> isup_body_of(const isup::Message &m);
+
+} // namespace mgc::cc
