@@ -201,7 +201,7 @@ struct CallManager::Call : IsupHalf::User, SipHalf::User {
     cdr.release = CallRecord::Clock::now();
     MGC_LOGC(ctx(), Cc, Info, "released: cause %u (%.*s), location %u, by %s%s", release_cause,
              int(isup::cause_name(release_cause).size()), isup::cause_name(release_cause).data(),
-             release_location, cdr.released_by.empty() ? "gateway" : cdr.released_by.c_str(),
+             release_location, cdr.released_by == ReleasedBy::Unknown ? "gateway" : name_of(kReleasedByNames, cdr.released_by),
              cdr.answer ? ", after answer" : ", never answered");
     cdr.cause = release_cause;
     cdr.cause_location = release_location;
@@ -323,8 +323,8 @@ struct CallManager::Call : IsupHalf::User, SipHalf::User {
   void isup_released(uint8_t cause, uint8_t location) {
     release_cause = cause;
     release_location = location;
-    if (cdr.released_by.empty())
-      cdr.released_by = from_pstn ? "pstn" : "gateway";
+    if (cdr.released_by == ReleasedBy::Unknown)
+      cdr.released_by = from_pstn ? ReleasedBy::Pstn : ReleasedBy::Gateway;
     // RFC 3398 §7.2.4 (REL before the final response: the status of §7.2.4.1), §8.2.7 (CANCEL
     // before it), §10.2 (BYE after it): the SIP machine picks the message for its state.
     const SipFinal f = sip_final_for_cause(cause, static_cast<CauseLocation>(location));

@@ -274,14 +274,14 @@ bool CallManager::more_digits_from_sip(SipLeg &leg, const iw::SipCallInfo &info)
     return false;
   counters_.inc(CcCounter::overlap_reinvites);
   prev->sip.process(sip_call::EvRejectReq{484, kCauseAddressIncomplete}); // the earlier INVITE's UAS ends
-  prev->cdr.released_by = "sip";
+  prev->cdr.released_by = ReleasedBy::Sip;
   const auto match = routing_.lookup(info.called);
   const std::string &sent = prev->su().routed_number;
   const bool overlap_exchange = prev->outgoing() && prev->tg && prev->tg->overlap_min_digits &&
                                 prev->isup->state() == isup_call::State::WaitForAcm;
   if (overlap_exchange && match && match->number.size() > sent.size() &&
       match->number.compare(0, sent.size(), sent) == 0) {
-    prev->cdr.released_by.clear(); // the call goes on with the new INVITE
+    prev->cdr.released_by = ReleasedBy::Unknown; // the call goes on with the new INVITE
     prev->sip.start_incoming(leg);
     prev->su().sam_digits = match->number.substr(sent.size());
     prev->su().routed_number = match->number;
@@ -441,7 +441,7 @@ void CallManager::Call::on_answered(SipHalf &h) {
 }
 
 void CallManager::Call::on_failed(SipHalf &, int, uint8_t cause, bool local) {
-  cdr.released_by = local ? "gateway" : "sip";
+  cdr.released_by = local ? ReleasedBy::Gateway : ReleasedBy::Sip;
   release_cause = cause;
   release_location = isup::location_value(CauseLocation::BeyondInterworkingPoint);
   process(EvReleaseReq{cause, release_location});
@@ -455,7 +455,7 @@ void CallManager::sip_cancelled(SipLeg &leg) {
 
 // RFC 3398 §7.2.3: CANCEL before the final response -> REL cause 16.
 void CallManager::Call::on_cancelled(SipHalf &) {
-  cdr.released_by = "sip";
+  cdr.released_by = ReleasedBy::Sip;
   release_cause = kCauseNormal;
   if (outgoing()) {
     process(EvReleaseReq{kCauseNormal, 0});
@@ -523,7 +523,7 @@ void CallManager::Call::on_bye(SipHalf &h, std::optional<uint8_t> q850) {
   if (const isup::Message *rel = h.relayed(); !q850 && rel && rel->type == MessageType::Rel)
     if (const auto *ci = rel->find<isup::CauseIndicators>())
       q850 = ci->cause_value;
-  cdr.released_by = "sip";
+  cdr.released_by = ReleasedBy::Sip;
   release_cause = q850.value_or(kCauseNormal);
   process(EvReleaseReq{release_cause, 0});
 }
@@ -690,7 +690,7 @@ void CallManager::isup_received(uint32_t opc, const isup::Message &msg) {
   c->from_pstn = &msg;
   if (auto e = received_event(msg)) {
     if (msg.type == MessageType::Rel)
-      c->cdr.released_by = "pstn";
+      c->cdr.released_by = ReleasedBy::Pstn;
     if (const auto *cot = std::get_if<EvCot>(&*e); cot && !cot->success)
       counters_.inc(CcCounter::continuity_failures);
     c->process(*e);
@@ -717,7 +717,7 @@ void CallManager::sam_received(Call &c, const isup::Message &msg) {
     counters_.inc(CcCounter::unexpected_isup);
     if (!c.routed && c.incoming()) {
       c.release_cause = kCauseAddressIncomplete;
-      c.cdr.released_by = "gateway";
+      c.cdr.released_by = ReleasedBy::Gateway;
       c.process(EvReleaseReq{kCauseAddressIncomplete, kLocationPublicLocal});
     }
     return;
@@ -778,7 +778,7 @@ void CallManager::on_media_lost(MediaGateway::Handle h) {
     if (!h || !lost)
       continue;
     lost->lost(); // already gone on the gateway
-    c->cdr.released_by = "gateway";
+    c->cdr.released_by = ReleasedBy::Gateway;
     c->release_cause = kCauseTemporaryFailure;
     c->sip.process(sip_call::EvHangupReq{kCauseTemporaryFailure, 503}); // BYE, 503 or CANCEL
     c->process(EvReleaseReq{kCauseTemporaryFailure, kLocationPublicLocal});
@@ -821,7 +821,7 @@ bool CallManager::release_call(uint32_t ref, uint8_t cause) {
   if (it == calls_.end())
     return false;
   Call &c = *it->second;
-  c.cdr.released_by = "gateway";
+  c.cdr.released_by = ReleasedBy::Gateway;
   c.release_cause = cause;
   c.sip.process(sip_call::EvHangupReq{cause, 480}); // BYE, 480 or CANCEL as the SIP side stands
   c.process(EvReleaseReq{cause, kLocationPublicLocal});

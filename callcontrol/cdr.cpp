@@ -23,9 +23,9 @@ std::string utc(CallRecord::Clock::time_point t) {
 }
 
 // RFC 4180: quote when the field holds a comma, quote, CR or LF; double the quotes.
-std::string csv(const std::string &f) {
+std::string csv(std::string_view f) {
   if (f.find_first_of(",\"\r\n") == std::string::npos)
-    return f;
+    return std::string(f);
   std::string out = "\"";
   for (char c : f) {
     if (c == '"')
@@ -58,7 +58,7 @@ std::string cdr_line(const CallRecord &r) {
   s += (r.cic ? std::to_string(*r.cic) : "") + ",";
   s += csv(r.sip_call_id) + ",";
   s += std::to_string(r.cause) + "," + std::to_string(r.cause_location) + ",";
-  s += csv(r.released_by) + ",";
+  s += csv(name_of(kReleasedByNames, r.released_by, "")) + ",";
   s += std::to_string(duration) + "," + std::to_string(setup) + ",";
   s += csv(r.trunk_group_out) + "," + (r.cic_out ? std::to_string(*r.cic_out) : "");
   return s;

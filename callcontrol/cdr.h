@@ -10,6 +10,8 @@
 // trunk_group and cic are the incoming one); empty for every other call.
 #pragma once
 
+#include "core/names.h"
+
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -17,25 +19,38 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <thread>
 
 namespace mgc::cc {
 
+// Who ended a call attempt, as the record names it.
+enum class ReleasedBy : uint8_t { Unknown, Sip, Pstn, Gateway };
+inline constexpr auto kReleasedByNames =
+    name_table<ReleasedBy>({{ReleasedBy::Unknown, ""},
+                            {ReleasedBy::Sip, "sip"},
+                            {ReleasedBy::Pstn, "pstn"},
+                            {ReleasedBy::Gateway, "gateway"}});
+static_assert(names_unique(kReleasedByNames));
+
+// A call holds its record from the seizure to the release, so the record is as small as it can
+// be (a held call's memory is a benchmark target): what the call holds anyway — its trunk groups'
+// names, its SIP leg's Call-ID — is referred to by view (valid until the record is written, which
+// the call does as it ends), the direction is a constant and who released an enum.
 struct CallRecord {
   using Clock = std::chrono::system_clock;
   Clock::time_point seizure{};
   std::optional<Clock::time_point> answer;
   Clock::time_point release{};
-  // "sip-to-pstn", "pstn-to-sip", "pstn-to-pstn", "sip-to-sip": a constant, not a string of its
-  // own (every call holds its record: a held call's memory is a benchmark target)
+  // "sip-to-pstn", "pstn-to-sip", "pstn-to-pstn"
   const char *direction = "";
-  std::string calling, called, trunk_group;
+  std::string calling, called;
+  std::string_view trunk_group, trunk_group_out; // trunk_group_out: a transit call's outgoing one
+  std::string_view sip_call_id;
   std::optional<uint16_t> cic, cic_out; // cic_out: a transit call's outgoing circuit
-  std::string trunk_group_out;
-  std::string sip_call_id;
   uint8_t cause = 16;
   uint8_t cause_location = 0;
-  std::string released_by; // "sip", "pstn", "gateway"
+  ReleasedBy released_by = ReleasedBy::Unknown;
 };
 
 // The CSV header line and one record as a CSV line (no trailing newline). Fields that may hold

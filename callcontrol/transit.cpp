@@ -46,7 +46,7 @@ void CallManager::Transit::media_failed() {
   // Q.764 §2.2: the IAM is refused toward the caller; nothing went out on this circuit.
   c.m.counters_.inc(CcCounter::media_failures);
   c.release_cause = kCauseResourceUnavailable;
-  c.cdr.released_by = "gateway";
+  c.cdr.released_by = ReleasedBy::Gateway;
   release(kCauseResourceUnavailable, kLocationPublicLocal, nullptr);
   c.process(EvReleaseReq{kCauseResourceUnavailable, kLocationPublicLocal});
 }
@@ -180,7 +180,7 @@ void CallManager::transit_reattempt(Call &c) {
   counters_.inc(CcCounter::no_circuit);
   t.over = true;
   c.release_cause = kCauseNoCircuit;
-  c.cdr.released_by = "gateway";
+  c.cdr.released_by = ReleasedBy::Gateway;
   c.process(EvReleaseReq{kCauseNoCircuit, kLocationPublicLocal});
   c.try_finish();
 }
@@ -203,7 +203,7 @@ void CallManager::transit_received(Call &c, TrunkGroup &tg, const isup::Message 
   t.from_pstn = &msg;
   if (auto e = received_event(msg)) {
     if (msg.type == MessageType::Rel)
-      c.cdr.released_by = "pstn";
+      c.cdr.released_by = ReleasedBy::Pstn;
     t.process(*e);
   } else {
     counters_.inc(CcCounter::unexpected_isup); // an IAM or SAM has no place on this circuit
@@ -279,8 +279,8 @@ void CallManager::Transit::circuit_gone(uint8_t cause) {
   release_media();
   c.release_cause = cause;
   c.release_location = kLocationPublicLocal;
-  if (c.cdr.released_by.empty())
-    c.cdr.released_by = "gateway";
+  if (c.cdr.released_by == ReleasedBy::Unknown)
+    c.cdr.released_by = ReleasedBy::Gateway;
   to_incoming(nullptr, EvReleaseReq{cause, kLocationPublicLocal});
   c.try_finish();
 }
@@ -350,8 +350,8 @@ void CallManager::Transit::on_resume(IsupHalf &, bool network) {
 void CallManager::Transit::on_released(IsupHalf &, uint8_t cause, uint8_t location) {
   c.release_cause = cause;
   c.release_location = location;
-  if (c.cdr.released_by.empty())
-    c.cdr.released_by = from_pstn ? "pstn" : "gateway";
+  if (c.cdr.released_by == ReleasedBy::Unknown)
+    c.cdr.released_by = from_pstn ? ReleasedBy::Pstn : ReleasedBy::Gateway;
   to_incoming(from_pstn && from_pstn->type == MessageType::Rel ? from_pstn : nullptr,
               EvReleaseReq{cause, location});
 }

@@ -43,7 +43,7 @@ TEST(Cdr, LineFormat) {
   r.cic = 7;
   r.sip_call_id = "a,b\"c";
   r.cause = 16;
-  r.released_by = "sip";
+  r.released_by = ReleasedBy::Sip;
   EXPECT_EQ(cdr_line(r), "2023-11-14T22:13:20.000Z,2023-11-14T22:13:22.500Z,"
                          "2023-11-14T22:14:23.500Z,sip-to-pstn,+4940555,301234567,pstn,7,"
                          "\"a,b\"\"c\",16,0,sip,61000,2500,,");
