@@ -210,7 +210,7 @@ void CallManager::sip_invite(SipLeg &leg, const SipPeer &from, const iw::SipCall
     routed.asserted.reset();
   } else if (body.has_isup) {
     isup::Message enc;
-    if (decode_isup_body(body.isup, enc) && enc.type == MessageType::Iam)
+    if (decode_isup_body(body.isup, from.variant, enc) && enc.type == MessageType::Iam)
       c.su().encapsulated = std::make_unique<isup::Message>(std::move(enc));
   }
   if (!from.trusted)
@@ -475,7 +475,7 @@ void CallManager::sip_info(SipLeg &leg, const SipBody &body) {
     return;
   }
   isup::Message msg;
-  if (!decode_isup_body(body.isup, msg)) {
+  if (!decode_isup_body(body.isup, c->sip.peer().variant, msg)) {
     counters_.inc(CcCounter::unexpected_isup);
     MGC_LOGC(c->ctx(), Cc, Notice, "ISUP body of an INFO unusable: ignored");
     return;

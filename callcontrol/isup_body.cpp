@@ -4,8 +4,9 @@
 
 namespace mgc::cc {
 
-bool decode_isup_body(const std::vector<uint8_t> &bytes, isup::Message &out) {
+bool decode_isup_body(const std::vector<uint8_t> &bytes, isup::Variant variant, isup::Message &out) {
   isup::DecodeOptions o;
+  o.variant = variant;
   o.with_cic = false;
   o.node = isup::Node::Transit;
   const isup::DecodeResult r = isup::decode(bytes, o, out);
@@ -14,12 +15,12 @@ bool decode_isup_body(const std::vector<uint8_t> &bytes, isup::Message &out) {
   // Relayed means sent on: what cannot be encoded again (a mandatory parameter missing, say) is
   // not relayed.
   std::vector<uint8_t> again;
-  return isup::encode(out, isup::EncodeOptions{}, again).ok();
+  return isup::encode(out, isup::EncodeOptions{.variant = variant}, again).ok();
 }
 
-std::vector<uint8_t> isup_body_of(const isup::Message &m) {
+std::vector<uint8_t> isup_body_of(const isup::Message &m, isup::Variant variant) {
   std::vector<uint8_t> out;
-  if (!isup::encode(m, isup::EncodeOptions{.with_cic = false}, out).ok())
+  if (!isup::encode(m, isup::EncodeOptions{.variant = variant, .with_cic = false}, out).ok())
     out.clear();
   return out;
 }

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "isup/message.h"
+#include "isup/variant.h"
 
 #include <cstdint>
 #include <vector>
@@ -13,9 +14,9 @@ namespace mgc::cc {
 // An ISUP body is relayed through a tandem, so it is decoded as a transit exchange decodes
 // (Q.764 §2.9.5.3: parameters it does not know travel on). False if Q.764 says to drop or
 // release it, or if it could not be encoded again (then call control builds its own message).
-bool decode_isup_body(const std::vector<uint8_t> &bytes, isup::Message &out);
+bool decode_isup_body(const std::vector<uint8_t> &bytes, isup::Variant variant, isup::Message &out);
 
-// The RFC 3204 body form of `m` (no CIC); empty if it cannot be encoded.
-std::vector<uint8_t> isup_body_of(const isup::Message &m);
+// The RFC 3204 body form of `m` (no CIC) in `variant`; empty if it cannot be encoded.
+std::vector<uint8_t> isup_body_of(const isup::Message &m, isup::Variant variant);
 
 } // namespace mgc::cc

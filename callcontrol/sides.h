@@ -7,6 +7,7 @@
 #include "core/names.h"
 #include "core/scheduler.h"
 #include "isup/message.h"
+#include "isup/variant.h"
 
 #include <cstdint>
 #include <functional>
@@ -43,6 +44,9 @@ struct SipPeer {
   std::string name;
   SipProfile profile = SipProfile::Plain;
   bool trusted = false; // ISUP bodies and asserted identities are used only from trusted peers
+  // The ISUP variant of the bodies exchanged with a SIP-T/SIP-I peer (RFC 3204 `version`): an
+  // ANSI body read as ITU would be garbled (the IAM's mandatory parts differ, T1.113 §3).
+  isup::Variant variant = isup::Variant::Itu;
 };
 
 // One SIP half of a call: the UAS of a call from SIP, or the UAC of a call to SIP.

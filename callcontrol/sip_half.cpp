@@ -77,7 +77,7 @@ SipBody SipHalf::body(const std::string &sdp, const isup::Message *isup_msg) con
   SipBody b;
   b.sdp = sdp;
   if (isup_msg && peer_.profile != SipProfile::Plain) {
-    b.isup = isup_body_of(*isup_msg);
+    b.isup = isup_body_of(*isup_msg, peer_.variant);
     b.has_isup = !b.isup.empty();
   }
   return b;
@@ -95,7 +95,7 @@ void SipHalf::take_isup(const SipBody &b) {
   if (!b.has_isup || !trusts_isup())
     return;
   isup::Message msg;
-  if (decode_isup_body(b.isup, msg))
+  if (decode_isup_body(b.isup, peer_.variant, msg))
     from_sip_ = std::make_unique<isup::Message>(std::move(msg));
 }
 

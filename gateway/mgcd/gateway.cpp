@@ -478,7 +478,7 @@ Status Gateway::start(const Config &cfg) {
       ua, tc.bind_ip);
   for (const auto &peer : cfg.sip.peers) {
     SipPeerEntry e;
-    e.peer = {peer.name, peer.profile, peer.trusted};
+    e.peer = {peer.name, peer.profile, peer.trusted, cfg.ss7.variant};
     e.profile.profile = sip_profile(peer.profile);
     e.profile.variant = cfg.ss7.variant;
     e.profile.trusted = peer.trusted;
@@ -522,7 +522,7 @@ Status Gateway::start(const Config &cfg) {
     calls_->destination_unavailable(tg.dpc.value_or(0));
   }
   for (const auto &peer : cfg.sip.peers)
-    calls_->add_sip_peer({peer.name, peer.profile, peer.trusted});
+    calls_->add_sip_peer({peer.name, peer.profile, peer.trusted, cfg.ss7.variant});
   for (const auto &r : cfg.routes)
     calls_->routing().add(r);
   p_->ss7->attach(*p_->node, *calls_);

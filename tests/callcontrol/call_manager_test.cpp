@@ -484,6 +484,29 @@ TEST_F(Calls, SipTTransparencyFromATrustedPeer) {
   EXPECT_EQ(hex_encode(a.last_body.isup), kAcm);
 }
 
+// A SIP-T peer's body is read in the peer's ISUP variant: an ANSI IAM (T1.113: user service
+// information where Q.763 has the transmission medium requirement) read as ITU is unusable, and
+// the encapsulated parameters would be lost.
+TEST_F(Calls, SipTBodyIsReadInThePeersVariant) {
+  iw::SipCallInfo from_ansi;
+  from_ansi.called = "12345";
+  from_ansi.from = "4441000";
+  from_ansi.max_forwards = 70;
+  iw::InterworkingProfile ansi_profile;
+  ansi_profile.variant = isup::Variant::Ansi;
+  isup::Message enc;
+  ASSERT_TRUE(iw::iam_from_invite(from_ansi, nullptr, ansi_profile, enc).ok());
+  std::vector<uint8_t> body;
+  ASSERT_TRUE(isup::encode(enc, {.variant = isup::Variant::Ansi, .with_cic = false}, body).ok());
+  const SipPeer ansi{"ansi", SipProfile::SipT, true, isup::Variant::Ansi};
+  Leg a("a");
+  cm->sip_invite(a, ansi, call_to("12345"), {"v=0", true, body});
+  ASSERT_EQ(wire.sent.size(), 1u);
+  const isup::Message &iam = wire.sent[0].second;
+  EXPECT_NE(iam.find<isup::UserServiceInformation>(), nullptr); // the encapsulated IAM's
+  EXPECT_EQ(iam.find<isup::TransmissionMediumRequirement>(), nullptr);
+}
+
 TEST_F(Calls, IsupFromAnUntrustedPeerNeverReachesThePstn) {
   SipPeer shady{"shady", SipProfile::SipT, false};
   const std::string enc = "010120010a000207058210214305" "f403aabbcc" "00";
