@@ -185,6 +185,29 @@ void CallManager::reap() {
   }
 }
 
+bool CallManager::passes_on(uint32_t opc, const isup::Message &msg) {
+  TrunkGroup *tg = group_for(opc, msg.cic);
+  if (!tg)
+    return false;
+  if (msg.type != MessageType::Iam) {
+    const Call *c = call_on(*tg, msg.cic);
+    return c && (c->transit || (c->sip.started() && c->sip.peer().profile != SipProfile::Plain));
+  }
+  // The target route_from_pstn would try first: a trunk group (transit) or a known SIP peer.
+  // An IAM of an overlap trunk group whose number routes nowhere yet is judged as an end node's.
+  const auto *cdpn = msg.find<isup::CalledPartyNumber>();
+  const auto match = cdpn ? routing_.lookup(address_digits(*cdpn)) : std::nullopt;
+  if (!match)
+    return false;
+  for (const auto &t : match->route->targets) {
+    if (t.kind == RouteTarget::Kind::TrunkGroup)
+      return true;
+    if (auto p = peers_.find(t.name); p != peers_.end())
+      return p->second.profile != SipProfile::Plain;
+  }
+  return false;
+}
+
 // ---- SIP -> PSTN ------------------------------------------------------------------------------
 void CallManager::sip_invite(SipLeg &leg, const SipPeer &from, const iw::SipCallInfo &info,
                              const SipBody &body) {

@@ -69,6 +69,12 @@ public:
 
   // SS7 side: a decoded ISUP message from `opc` (the adapter answers malformed ones itself).
   void isup_received(uint32_t opc, const isup::Message &msg);
+  // Q.764 §2.9.5.3: whether this exchange is an intermediate one for the message (decoded as an
+  // end node) on the circuit it names: the circuit's call passes ISUP on — to another circuit
+  // (transit) or encapsulated to a SIP-T/SIP-I peer (RFC 3372 §5) — or, for an IAM, the route
+  // of its called number leads there. The SS7 adapter then decodes the message as a transit
+  // node, so that what it does not recognise travels on instead of being dropped.
+  bool passes_on(uint32_t opc, const isup::Message &msg);
   // Q.764 §2.9.5 asked for the call on this circuit to be released with `cause` (the message
   // could not be used): the call's release procedure runs, or a lone REL goes out (an IAM that
   // never became a call).

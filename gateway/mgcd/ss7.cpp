@@ -59,7 +59,16 @@ void Ss7::handle(uint32_t opc, std::span<const uint8_t> octets) {
   isup::Message msg;
   isup::DecodeOptions o;
   o.variant = variant_;
-  const isup::DecodeResult r = isup::decode(octets, o, msg, &decode_counters_);
+  isup::DecodeResult r = isup::decode(octets, o, msg, &decode_counters_);
+  // Q.764 §2.9.5.3: an intermediate exchange passes on the parameters and messages it does not
+  // recognise (as their compatibility information says), where an end node drops them and sends
+  // CFN. mgcd is one on a transit call and toward SIP-T/SIP-I peers; only a message an end node
+  // would not use as it came needs that judgement (and a second decode).
+  if ((r.action != isup::Action::Process || !r.discard_parameters.empty()) &&
+      r.reason != isup::DecodeReason::truncated_header && calls_ && calls_->passes_on(opc, msg)) {
+    o.node = isup::Node::Transit;
+    r = isup::decode(octets, o, msg);
+  }
   if (r.action == isup::Action::Process)
     MGC_LOG(Isup, Debug, "opc %u cic %u: %s received (%zu octets)", opc, msg.cic,
             acronym(msg.type).c_str(), octets.size());
@@ -69,7 +78,7 @@ void Ss7::handle(uint32_t opc, std::span<const uint8_t> octets) {
             acronym(msg.type).c_str(), int(isup::reason_detail(r.reason).size()),
             isup::reason_detail(r.reason).data(), unsigned(r.cause),
             r.action == isup::Action::DiscardMessage ? "discarded"
-            : r.action == isup::Action::PassOn       ? "discarded (an end node passes nothing on)"
+            : r.action == isup::Action::PassOn       ? "passed on as it came"
             : r.action == isup::Action::DiscardAndNotify ? "discarded, CFN sent"
             : r.action == isup::Action::ReleaseCall      ? "the call is released"
                                                     : "parameters dropped, processed, CFN sent");
@@ -86,7 +95,10 @@ void Ss7::handle(uint32_t opc, std::span<const uint8_t> octets) {
   };
   switch (r.action) {
   case isup::Action::DiscardMessage:
-  case isup::Action::PassOn: // an end node does not pass on
+    return;
+  case isup::Action::PassOn: // decoded as a transit node: the call passes it on as it came
+    if (calls_)
+      calls_->isup_received(opc, msg);
     return;
   case isup::Action::DiscardAndNotify:
     answer_cfn();

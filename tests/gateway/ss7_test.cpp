@@ -25,9 +25,11 @@ struct Leg : cc::SipLeg {
 
 struct Sip : cc::SipSide {
   std::vector<cc::iw::SipCallInfo> invites;
+  std::vector<cc::SipBody> bodies;
   Leg leg;
-  cc::SipLeg *invite(const cc::SipPeer &, const cc::iw::SipCallInfo &i, const cc::SipBody &) override {
+  cc::SipLeg *invite(const cc::SipPeer &, const cc::iw::SipCallInfo &i, const cc::SipBody &b) override {
     invites.push_back(i);
+    bodies.push_back(b);
     return &leg;
   }
 };
@@ -56,8 +58,12 @@ struct Ss7Side : testing::Test {
     cfg.own_point_code = 200;
     cm = std::make_unique<cc::CallManager>(cfg, sched, ss7, sip);
     cm->add_trunk_group("pstn", 100, cc::Hunting::Sequential, media).add_range(1, 31);
+    cm->add_trunk_group("far", 300, cc::Hunting::Sequential, media).add_range(1, 31);
     cm->add_sip_peer({"phone", cc::SipProfile::Plain, false});
+    cm->add_sip_peer({"sipt", cc::SipProfile::SipT, true});
     cm->routing().add({"2", 0, "", {{cc::RouteTarget::Kind::SipPeer, "phone"}}});
+    cm->routing().add({"3", 0, "", {{cc::RouteTarget::Kind::TrunkGroup, "far"}}});
+    cm->routing().add({"4", 0, "", {{cc::RouteTarget::Kind::SipPeer, "sipt"}}});
     ss7.attach([this](const sigtran::MtpTransfer &t) {
       out.push_back(t);
       return Status::Ok();
@@ -111,6 +117,47 @@ TEST_F(Ss7Side, UnknownParameterIsDroppedAndReported) {
   ASSERT_EQ(out.size(), 1u);
   EXPECT_EQ(sent(0).type, isup::MessageType::Cfn);
   EXPECT_EQ(sent(0).find<isup::CauseIndicators>()->cause_value, 99);
+}
+
+// Q.764 §2.9.5.3.2: a transit exchange passes an unrecognised parameter on unchanged (no
+// compatibility information: "transit interpretation"), and sends no CFN.
+TEST_F(Ss7Side, TransitIamPassesAnUnknownParameterOn) {
+  rx("1300" "010020010a0002060402103354" "0a06831355153204" "fe01aa" "00"); // for 3345
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].dpc, 300u);
+  isup::Message iam;
+  isup::DecodeOptions transit;
+  transit.node = isup::Node::Transit;
+  ASSERT_EQ(isup::decode(out[0].data, transit, iam).action, isup::Action::Process);
+  EXPECT_EQ(iam.type, isup::MessageType::Iam);
+  ASSERT_NE(iam.find_code(0xfe), nullptr);
+  EXPECT_EQ(ss7.decode_counters().get(isup::DecodeReason::unrecognized_parameter), 1u);
+}
+
+// RFC 3372 §5: toward a SIP-T peer the IAM travels in the INVITE, so mgcd is not its end node:
+// the unknown parameter stays in the body.
+TEST_F(Ss7Side, SipTIamKeepsAnUnknownParameterInTheBody) {
+  rx("1300" "010020010a0002060402103454" "0a06831355153204" "fe01aa" "00"); // for 4345
+  ASSERT_EQ(sip.bodies.size(), 1u);
+  ASSERT_TRUE(sip.bodies[0].has_isup);
+  EXPECT_NE(hex_encode(sip.bodies[0].isup).find("fe01aa"), std::string::npos);
+  EXPECT_TRUE(out.empty()); // no CFN
+}
+
+// Q.764 §2.9.5.3.1: an unrecognised message whose compatibility information asks an end node
+// to discard it (0x88: discard, transit interpretation) goes on at a transit exchange.
+TEST_F(Ss7Side, TransitPassesAnUnrecognisedMessageOn) {
+  rx("1300" "010020010a0002060402103354" "0a0683135515320400");
+  ASSERT_EQ(out.size(), 1u);
+  rx("1300" "70" "01" "38" "01" "88" "00");
+  ASSERT_EQ(out.size(), 2u);
+  EXPECT_EQ(out[1].dpc, 300u);
+  EXPECT_EQ(hex_encode(std::span<const uint8_t>(out[1].data).subspan(2)), "7001380188" "00");
+  // on a call an end node ends, the same message is discarded silently
+  rx("1400" "010020010a00020604021032540a0683135515320400");
+  const std::size_t before = out.size();
+  rx("1400" "70" "01" "38" "01" "88" "00");
+  EXPECT_EQ(out.size(), before);
 }
 
 TEST_F(Ss7Side, TruncatedIamIsReleasedWithCause96) {
