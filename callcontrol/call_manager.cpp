@@ -108,6 +108,80 @@ bool CallManager::set_overlap(const std::string &trunk_group, unsigned min_digit
 
 void CallManager::add_sip_peer(const SipPeer &peer) { peers_[peer.name] = peer; }
 
+void CallManager::set_routes(const std::vector<Route> &routes) {
+  RoutingTable next;
+  for (const auto &r : routes)
+    next.add(r);
+  routing_ = std::move(next);
+  MGC_LOG(Cc, Notice, "routing table replaced: %zu routes", routes.size());
+}
+
+void CallManager::set_sip_peers(const std::vector<SipPeer> &peers) {
+  std::map<std::string, SipPeer> next;
+  for (const auto &p : peers)
+    next[p.name] = p;
+  peers_ = std::move(next);
+}
+
+bool CallManager::add_circuits(const std::string &name, uint16_t first, uint16_t last) {
+  TrunkGroup *tg = nullptr;
+  for (auto &g : groups_)
+    if (g->circuits.name() == name)
+      tg = g.get();
+  if (!tg || first > last)
+    return false;
+  std::size_t restored = 0, added = 0;
+  for (uint32_t k = first; k <= last; ++k) {
+    const auto cic = static_cast<uint16_t>(k);
+    if (Circuit *c = tg->circuits.find(cic)) {
+      if (c->removed) {
+        c->removed = false;
+        tg->supervision->unblock(cic);
+        ++restored;
+      }
+      continue;
+    }
+    // the longest run of new circuits from here, reset together (GRS covers at most 32)
+    uint32_t end = k;
+    while (end < last && end - k < 31 && !tg->circuits.find(static_cast<uint16_t>(end + 1)))
+      ++end;
+    tg->circuits.add_range(cic, static_cast<uint16_t>(end));
+    // GRS needs a range of 1 or more (Q.763 §3.43): a lone circuit is reset with RSC
+    if (tg->destination_available && end == k)
+      tg->supervision->reset(cic);
+    else if (tg->destination_available)
+      tg->supervision->group_reset(cic, static_cast<uint8_t>(end - k));
+    added += end - k + 1;
+    k = end;
+  }
+  MGC_LOG(Cc, Notice, "trunk group %s: circuits %u-%u in service (%zu new, %zu restored)",
+          name.c_str(), first, last, added, restored);
+  reap();
+  return true;
+}
+
+std::size_t CallManager::remove_circuits(const std::string &name, uint16_t first,
+                                         uint16_t last) {
+  std::size_t n = 0;
+  for (auto &g : groups_) {
+    if (g->circuits.name() != name)
+      continue;
+    for (uint32_t k = first; k <= last; ++k) {
+      Circuit *c = g->circuits.find(static_cast<uint16_t>(k));
+      if (!c || c->removed)
+        continue;
+      c->removed = true;
+      if (!c->blocking.local_maintenance)
+        g->supervision->block(c->cic);
+      ++n;
+    }
+    MGC_LOG(Cc, Notice, "trunk group %s: circuits %u-%u taken out: %zu draining", name.c_str(),
+            first, last, n);
+  }
+  reap();
+  return n;
+}
+
 CircuitGroup *CallManager::trunk_group(const std::string &name) {
   for (auto &g : groups_)
     if (g->circuits.name() == name)

@@ -67,6 +67,26 @@ public:
   void add_sip_peer(const SipPeer &peer);
   RoutingTable &routing() { return routing_; }
 
+  // Live configuration (DESIGN.md "Live configuration"): changes applied while calls are up,
+  // none of which ends a call.
+  // The routing table is replaced; calls already routed keep the targets they were given.
+  void set_routes(const std::vector<Route> &routes);
+  // The SIP peers are replaced by name; a call keeps the peer it was set up with.
+  void set_sip_peers(const std::vector<SipPeer> &peers);
+  // Q.764 timer values: every timer started from now on (new calls, and the next timer of a
+  // call up) runs with them.
+  void set_timers(const IsupTimerValues &timers) { cfg_.timers = timers; }
+  const IsupTimerValues &timers() const { return cfg_.timers; }
+  // Circuits first..last brought into service on a trunk group: new ones are added and reset
+  // (GRS, Q.764 §2.9.3.2; at once if the destination is available, else at MTP-RESUME); removed
+  // ones come back and are unblocked (UBL). False: no such group.
+  bool add_circuits(const std::string &trunk_group, uint16_t first, uint16_t last);
+  // Circuits first..last taken out of a trunk group drain: each is maintenance-blocked at once
+  // (BLO: Q.764 §2.8.2 leaves the call up on it alone, and no new call seizes it either way),
+  // the calls up finish normally, and the circuits stay blocked until they are added again.
+  // Returns how many circuits began to drain.
+  std::size_t remove_circuits(const std::string &trunk_group, uint16_t first, uint16_t last);
+
   // SS7 side: a decoded ISUP message from `opc` (the adapter answers malformed ones itself).
   void isup_received(uint32_t opc, const isup::Message &msg);
   // Q.764 §2.9.5.3: whether this exchange is an intermediate one for the message (decoded as an

@@ -189,6 +189,8 @@ CircuitGroup::Counts CircuitGroup::counts() const {
     ++k.total;
     if (c.blocking.any())
       ++k.blocked;
+    if (c.removed)
+      ++k.removed;
     switch (c.call) {
     case CircuitCall::Idle: ++k.idle; break;
     case CircuitCall::IncomingBusy: ++k.incoming; break;

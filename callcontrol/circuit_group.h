@@ -39,6 +39,9 @@ struct Circuit {
   bool remote_unequipped = false; // UCIC received (Q.764 §2.12)
   uint32_t call_ref = 0;          // the call using the circuit, 0 if none
   uint64_t released_at = 0;       // hunting order for least-recently-used
+  // Taken out of the configuration while the exchange runs: maintenance-blocked so that no new
+  // call seizes it in either direction, the call up on it finishing normally (Q.764 §2.8.2).
+  bool removed = false;
 };
 
 enum class Hunting : uint8_t { Sequential, RoundRobin, LeastRecentlyUsed };
@@ -125,6 +128,7 @@ public:
   // Counts for `show circuits`.
   struct Counts {
     std::size_t total = 0, idle = 0, incoming = 0, outgoing = 0, transient = 0, blocked = 0;
+    std::size_t removed = 0; // draining or drained (blocked), out of the configuration
   };
   Counts counts() const;
 

@@ -237,7 +237,7 @@ bool CircuitSupervision::block(uint16_t cic) {
 
 bool CircuitSupervision::unblock(uint16_t cic) {
   Circuit *c = group_.find(cic);
-  if (!c)
+  if (!c || c->removed) // out of the configuration: blocked until it is added again
     return false;
   c->blocking.local_maintenance = false;
   Pending p{Proc::Ubl, 0, false, {}};

@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <fstream>
 #include <map>
+#include <set>
 
 using namespace mgc;
 using namespace mgc::cc;
@@ -1400,4 +1401,114 @@ TEST_F(Calls, UnacknowledgedBlockingRaisesAnAlarmUntilAcknowledged) {
   ASSERT_TRUE(cm->maintain("pstn", [](CircuitSupervision &s) { return s.unblock(3); }));
   rx(simple(MessageType::Uba, 3));
   all_idle();
+}
+
+// Live configuration (issue 13): circuits taken out of a trunk group drain. The call up on one
+// finishes normally; each is maintenance-blocked at once (BLO, Q.764 §2.8.2), so no new call
+// seizes it, and it stays blocked once its call is over.
+TEST_F(Calls, RemovedCircuitsDrainThenStayBlocked) {
+  Leg a("a");
+  cm->sip_invite(a, plain, call_to("12345"), {"v=0", false, {}});
+  ASSERT_EQ(wire.sent.size(), 1u);
+  const uint16_t up = wire.sent[0].second.cic;
+  rx(kAcm, up);
+  rx(kAnm, up);
+  EXPECT_EQ(a.take(), "180 200");
+  wire.types();
+  EXPECT_EQ(cm->remove_circuits("pstn", 1, 4), 4u);
+  EXPECT_EQ(wire.types(), "BLO BLO BLO BLO");
+  for (uint16_t k = 1; k <= 4; ++k)
+    cm->isup_received(kFarPc, simple(MessageType::Bla, k));
+  EXPECT_EQ(cm->trunk_group("pstn")->counts().removed, 4u);
+  // the call up is untouched; a new one finds no circuit
+  EXPECT_EQ(cm->active_calls(), 1u);
+  Leg b("b");
+  cm->sip_invite(b, plain, call_to("12346"), {"v=0", false, {}});
+  EXPECT_EQ(b.take(), "503/34");
+  EXPECT_TRUE(wire.sent.empty());
+  // an IAM from the far end on a drained circuit is not accepted either
+  rx(kIam2345, 3);
+  EXPECT_EQ(cm->active_calls(), 1u);
+  wire.types();
+  cm->sip_bye(a, std::nullopt);
+  EXPECT_EQ(wire.types(), "REL");
+  rx(kRlc, up);
+  EXPECT_EQ(cm->active_calls(), 0u);
+  const Circuit *c = cm->trunk_group("pstn")->find(up);
+  EXPECT_EQ(c->call, CircuitCall::Idle);
+  EXPECT_TRUE(c->blocking.local_maintenance);
+  // the operator cannot unblock a circuit that is out of the configuration
+  EXPECT_FALSE(cm->supervision("pstn")->unblock(up));
+  // added again: unblocked (UBL) and in service
+  EXPECT_TRUE(cm->add_circuits("pstn", 1, 4));
+  EXPECT_EQ(wire.types(), "UBL UBL UBL UBL");
+  EXPECT_EQ(cm->trunk_group("pstn")->counts().removed, 0u);
+}
+
+// New circuits are reset before they carry calls (Q.764 §2.9.3.2: GRS; RSC for a lone one), and
+// then carry them.
+TEST_F(Calls, AddedCircuitsAreResetThenCarryCalls) {
+  EXPECT_TRUE(cm->add_circuits("pstn", 5, 9));
+  ASSERT_EQ(wire.sent.size(), 1u);
+  EXPECT_EQ(wire.sent[0].second.type, MessageType::Grs);
+  EXPECT_EQ(wire.sent[0].second.cic, 5);
+  EXPECT_EQ(wire.sent[0].second.find<isup::RangeAndStatus>()->range, 4);
+  EXPECT_TRUE(cm->add_circuits("pstn", 11, 11));
+  EXPECT_EQ(wire.types(), "GRS RSC");
+  EXPECT_EQ(cm->trunk_group("pstn")->counts().total, 10u);
+  EXPECT_FALSE(cm->add_circuits("nowhere", 1, 2));
+  // before the far end acknowledges the reset, no call takes them
+  EXPECT_EQ(cm->trunk_group("pstn")->counts().transient, 6u);
+  isup::Message gra = simple(MessageType::Gra, 5);
+  isup::RangeAndStatus rs;
+  rs.range = 4;
+  rs.status.push_back(0); // none blocked
+  gra.add(rs, isup::Part::MandatoryVariable);
+  rx(gra);
+  rx(kRlc, 11);
+  EXPECT_EQ(cm->trunk_group("pstn")->counts().idle, 10u);
+  // the circuits in use fill up, then the new ones take calls
+  std::vector<std::unique_ptr<Leg>> legs;
+  for (int i = 0; i < 5; ++i) {
+    legs.push_back(std::make_unique<Leg>("l" + std::to_string(i)));
+    cm->sip_invite(*legs.back(), plain, call_to("1234" + std::to_string(i)), {"v=0", false, {}});
+  }
+  std::set<uint16_t> cics;
+  for (auto &[d, m] : wire.sent)
+    if (m.type == MessageType::Iam)
+      cics.insert(m.cic);
+  EXPECT_EQ(cics.size(), 5u);
+  EXPECT_TRUE(cics.count(5) || cics.count(6) || cics.count(7) || cics.count(8) || cics.count(9));
+}
+
+// Routes and peers replaced live: a call up keeps going and ends normally; new calls follow the
+// new table.
+TEST_F(Calls, RoutesReplacedLiveLeaveCallsUp) {
+  rx(kIam2345, 3); // 2... to the plain SIP peer
+  ASSERT_EQ(sip.legs.size(), 1u);
+  cm->sip_answered(*sip.legs[0], {"v=0", false, {}});
+  wire.types();
+  cm->set_routes({{"9", 0, "", {{RouteTarget::Kind::TrunkGroup, "pstn"}}}});
+  cm->set_sip_peers({sipt});
+  Leg a("a");
+  cm->sip_invite(a, plain, call_to("12345"), {"v=0", false, {}});
+  EXPECT_EQ(a.take(), "404/3"); // 1... has no route any more
+  cm->sip_bye(*sip.legs[0], std::nullopt);
+  EXPECT_EQ(wire.types(), "REL");
+  rx(kRlc, 3);
+  all_idle();
+}
+
+// Timer values changed live apply to the timers started from then on (Q.764 T7 here).
+TEST_F(Calls, TimersChangedLiveApplyToNewCalls) {
+  IsupTimerValues t = cm->timers();
+  ASSERT_TRUE(t.set(IsupTimer::T7, 21000)); // 25 s by default
+  cm->set_timers(t);
+  Leg a("a");
+  cm->sip_invite(a, plain, call_to("12345"), {"v=0", false, {}});
+  ASSERT_EQ(wire.types(), "IAM");
+  sched.advance(20900);
+  EXPECT_EQ(wire.types(), "");
+  sched.advance(200);
+  EXPECT_EQ(wire.types(), "REL"); // T7 expired: the call is released (Q.764 §2.1.5)
 }
