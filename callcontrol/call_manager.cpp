@@ -613,6 +613,19 @@ void CallManager::sip_bye(SipLeg &leg, std::optional<uint8_t> q850, const SipBod
   reap();
 }
 
+void CallManager::sip_lost(SipLeg &leg, uint8_t cause) {
+  Call *c = call_of(leg);
+  if (c && !c->sip.done()) {
+    MGC_LOGC(c->ctx(), Cc, Notice,
+             "SIP leg ended by the user agent (no ACK for the 2xx, or transport failure): "
+             "released with cause %u",
+             cause);
+    c->cdr.released_by = ReleasedBy::Gateway;
+    c->sip.from_peer(sip_call::EvBye{cause}, {});
+  }
+  reap();
+}
+
 // RFC 3398 §10.1 (§7.2.3 before the final response): REL with the Reason's cause, else 16.
 void CallManager::Call::on_bye(SipHalf &h, std::optional<uint8_t> q850) {
   // The REL in a trusted peer's BYE goes to the PSTN as it came (cause, location, diagnostics):
@@ -620,7 +633,8 @@ void CallManager::Call::on_bye(SipHalf &h, std::optional<uint8_t> q850) {
   if (const isup::Message *rel = h.relayed(); !q850 && rel && rel->type == MessageType::Rel)
     if (const auto *ci = rel->find<isup::CauseIndicators>())
       q850 = ci->cause_value;
-  cdr.released_by = ReleasedBy::Sip;
+  if (cdr.released_by == ReleasedBy::Unknown) // the user agent's own end says gateway
+    cdr.released_by = ReleasedBy::Sip;
   release_cause = q850.value_or(kCauseNormal);
   process(EvReleaseReq{release_cause, 0});
 }

@@ -116,6 +116,9 @@ public:
   void sip_cancelled(SipLeg &leg);
   // A BYE; a trusted SIP-T/SIP-I peer's body carries the REL to relay (RFC 3372 §5).
   void sip_bye(SipLeg &leg, std::optional<uint8_t> q850, const SipBody &body = {});
+  // The user agent ended the leg's SIP call by itself (no ACK for the 2xx, RFC 3261 §13.3.1.4; a
+  // transport failure): a call that still had the leg is released as for a BYE with `cause`.
+  void sip_lost(SipLeg &leg, uint8_t cause);
   // INFO within the leg's dialog (RFC 6086): from a trusted SIP-T/SIP-I peer its ISUP body is the
   // mid-call message to pass on (SUS/RES through the half-call machine, others as they are).
   void sip_info(SipLeg &leg, const SipBody &body);

@@ -3,6 +3,7 @@
 #include "callcontrol/cause_map.h"
 #include "callcontrol/interworking/diversion.h"
 #include "core/log.h"
+#include "isup/cause.h"
 #include "sipt/dialog.h"
 #include "sipt/fields.h"
 
@@ -295,8 +296,11 @@ void Sip::on_terminated(sipt::Call &c) {
   if (it == legs_.end())
     return;
   it->second->call = nullptr;
-  // Call control no longer uses a leg whose SIP side is done; keep the object until the
-  // process ends only if call control still references it.
+  // The user agent may end a call on its own: no ACK for our 2xx within 64*T1 (RFC 3261
+  // §13.3.1.4: it sent BYE with Reason Q.850 102), or the dialog's transport failed. Call control
+  // releases such a call toward the PSTN; for a call it ended itself this changes nothing.
+  if (calls_)
+    calls_->sip_lost(*it->second, isup::cause_value(isup::Cause::RecoveryOnTimerExpiry));
   legs_.erase(it);
 }
 

@@ -65,6 +65,7 @@ struct SipSide : testing::Test {
   PhoneEvents phone_events;
   std::unique_ptr<sipt::UserAgent> phone;
   sipt::Peer phone_source = kPhoneAddr;
+  bool drop_acks = false; // the phone's ACKs never reach the gateway
 
   void SetUp() override {
     sipt::UaConfig gcfg;
@@ -103,6 +104,8 @@ struct SipSide : testing::Test {
       keep.push_back(std::move(p.bytes));
       sipt::Message m;
       ASSERT_TRUE(sipt::parse(keep.back(), sipt::ParseOptions{}, m).ok()) << keep.back();
+      if (p.to.port == 5060 && drop_acks && m.is_request() && m.method() == sipt::Method::ACK)
+        continue;
       if (p.to.port == 5060)
         gw->receive(m, phone_source);
       else
@@ -139,6 +142,34 @@ TEST_F(SipSide, InviteFromAPeerBecomesAnIsupCall) {
   ASSERT_GE(phone_events.responses.size(), 2u);
   EXPECT_EQ(phone_events.responses[phone_events.responses.size() - 2], 180);
   EXPECT_EQ(phone_events.responses.back(), 200);
+}
+
+// RFC 3261 §13.3.1.4: a 200 that is never ACKed makes the UAS end the session with BYE after
+// 64*T1. Call control must hear of it: the call is released toward the PSTN (REL cause 102, as
+// the BYE's Reason says) and its circuit freed. Before, the leg was forgotten silently and the
+// call and its circuit stayed busy for good (fifteen such INVITEs took a trunk group down).
+TEST_F(SipSide, AnsweredCallNeverAckedIsReleasedTowardThePstn) {
+  drop_acks = true;
+  phone->invite("sip:12345@127.0.0.1:5060", "sip:+4940555@127.0.0.2", "sip:12345@127.0.0.1",
+                kGwAddr, "application/sdp", kSdp);
+  pump();
+  ASSERT_EQ(wire.sent.size(), 1u);
+  const uint16_t cic = wire.sent[0].cic;
+  cm->isup_received(100, pstn("06161400", cic)); // ACM
+  cm->isup_received(100, pstn("0900", cic));     // ANM
+  pump();
+  ASSERT_EQ(phone_events.responses.back(), 200);
+  wire.sent.clear();
+  for (int s = 0; s < 40; ++s) { // 64*T1 = 32 s, then the BYE and its 200
+    timers.advance(1000);
+    pump();
+  }
+  ASSERT_EQ(wire.sent.size(), 1u);
+  EXPECT_EQ(wire.sent[0].type, isup::MessageType::Rel);
+  EXPECT_EQ(wire.sent[0].find<isup::CauseIndicators>()->cause_value, 102);
+  cm->isup_received(100, pstn("1000", cic)); // RLC
+  EXPECT_EQ(cm->active_calls(), 0u);
+  EXPECT_EQ(cm->trunk_group("pstn")->counts().idle, 31u);
 }
 
 TEST_F(SipSide, StrangersAreRefused) {
