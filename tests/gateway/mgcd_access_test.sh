@@ -24,7 +24,7 @@ write_cfg() { # bind-address allow...
 start() {
   "$MGCD" -c "$tmp/access.cfg" >"$tmp/run.out" 2>&1 &
   pid=$!
-  for _ in $(seq 50); do grep -q "running, VTY" "$tmp/run.out" && break; sleep 0.1; done
+  for _ in $(seq 150); do grep -q "running, VTY" "$tmp/run.out" && break; sleep 0.1; done
   grep -q "running, VTY on $1" "$tmp/run.out" || bad "mgcd did not start on $1: $(cat "$tmp/run.out")"
 }
 stop() { kill "$pid"; wait "$pid" 2>/dev/null; pid=; }
@@ -32,7 +32,7 @@ stop() { kill "$pid"; wait "$pid" 2>/dev/null; pid=; }
 # telnet option negotiation)
 session() {
   local out=$1; shift
-  { sleep 0.5; while IFS= read -r l; do printf '%s\r\n' "$l"; sleep 0.3; done; sleep 0.5; } |
+  { sleep 1; while IFS= read -r l; do printf '%s\r\n' "$l"; sleep 0.3; done; sleep 0.5; } |
     timeout 10 nc -q 1 "$@" | tr -d '\r' > "$out" 2>&1
 }
 
