@@ -100,4 +100,50 @@ bool Address::from_sockaddr(const sockaddr *sa, Address &out) {
   return true;
 }
 
+bool Prefix::contains(const Address &a) const {
+  if (a.v6 != net.v6)
+    return false;
+  const unsigned full = bits / 8, rest = bits % 8;
+  for (unsigned i = 0; i < full; ++i)
+    if (a.ip[i] != net.ip[i])
+      return false;
+  if (rest == 0)
+    return true;
+  const uint8_t mask = uint8_t(0xff << (8 - rest));
+  return (a.ip[full] & mask) == (net.ip[full] & mask);
+}
+
+std::string Prefix::to_string() const {
+  const unsigned len = net.v6 ? 128 : 32;
+  return bits == len ? net.host() : net.host() + "/" + std::to_string(bits);
+}
+
+std::optional<Prefix> Prefix::parse(std::string_view text) {
+  Prefix p;
+  const size_t slash = text.find('/');
+  if (!Address::parse(text.substr(0, slash), 0, p.net))
+    return std::nullopt;
+  const unsigned len = p.net.v6 ? 128 : 32;
+  p.bits = len;
+  if (slash != std::string_view::npos) {
+    std::string_view b = text.substr(slash + 1);
+    unsigned v = 0;
+    if (b.empty() || b.size() > 3)
+      return std::nullopt;
+    for (char c : b) {
+      if (c < '0' || c > '9')
+        return std::nullopt;
+      v = v * 10 + unsigned(c - '0');
+    }
+    if (v > len)
+      return std::nullopt;
+    p.bits = v;
+  }
+  // No host bits below the prefix length.
+  for (unsigned bit = p.bits; bit < len; ++bit)
+    if (p.net.ip[bit / 8] & (0x80 >> (bit % 8)))
+      return std::nullopt;
+  return p;
+}
+
 } // namespace mgc::core

@@ -44,4 +44,17 @@ struct Address {
   static bool from_sockaddr(const sockaddr *sa, Address &out);
 };
 
+// An address prefix for access lists: "192.0.2.0/24", "2001:db8::/32", or one host ("192.0.2.1",
+// "::1": all of its bits). Host bits below the length must be zero, so that what is written back
+// is what was meant ("192.0.2.1/24" is refused).
+struct Prefix {
+  Address net; // port unused
+  unsigned bits = 0;
+
+  bool contains(const Address &a) const;
+  // "192.0.2.0/24"; a full-length prefix prints as the host alone.
+  std::string to_string() const;
+  static std::optional<Prefix> parse(std::string_view text);
+};
+
 } // namespace mgc::core

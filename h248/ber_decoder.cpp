@@ -895,15 +895,24 @@ bool Decoder::media(const Tlv &t, MediaDescriptor &m) {
       return stream_parms(s, m.streams.emplace_back().parms);
     if (s.tag != cons(1))
       return false;
+    // StreamDescriptor ::= SEQUENCE { streamID StreamID, streamParms StreamParms }: both
+    // mandatory (Annex A). One without its streamID was once kept as a stream with no id, which
+    // is the single-stream form (oneStream) and cannot be written back as the multiStream it
+    // came in (found by fuzz_h248_binary: a StreamDescriptor holding bare PropertyParms).
     return each(s, [&](const Tlv &sd) {
       Stream &st = m.streams.emplace_back();
-      return sd.tag == kUniversalSequence && each(sd, [&](const Tlv &x) {
+      bool have_parms = false;
+      return sd.tag == kUniversalSequence &&
+             each(sd, [&](const Tlv &x) {
                if (x.tag == kCtx0)
                  return uint_as(x, 0xFFFF, st.id.emplace());
-               if (x.tag == cons(1))
+               if (x.tag == cons(1)) {
+                 have_parms = true;
                  return stream_parms(x, st.parms);
+               }
                return true;
-             });
+             }) &&
+             ((st.id && have_parms) || fail(R::bad_descriptor));
     });
   });
 }

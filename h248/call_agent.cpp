@@ -2,6 +2,7 @@
 #include "h248/call_agent.h"
 
 #include "core/log.h"
+#include "h248/codec.h"
 #include "h248/errors.h"
 
 namespace mgc::h248 {
@@ -503,12 +504,20 @@ void CallAgent::service_change(std::string gateway, std::string termination,
   });
 }
 
-void CallAgent::on_request(const Address &from, const Message & /*msg*/, const Transaction &req,
+void CallAgent::on_request(const Address &from, const Message &msg, const Transaction &req,
                            Transaction &reply) {
   Gateway *gw = gateway_by_address(from);
   if (!gw) {
     // Clause 11.2: only configured MGs may register; others are refused.
     counters_.inc(K::unknown_gateway);
+    reply.error = make_error(error::kUnauthorized);
+    return;
+  }
+  if (gw->config.mid && msg.mid != *gw->config.mid) {
+    counters_.inc(K::mid_mismatch);
+    MGC_LOG(H248, Notice, "media gateway %s: a message from %s with mId %s, not its configured %s: "
+            "refused", gw->config.name.c_str(), from.to_string().c_str(), mid_text(msg.mid).c_str(),
+            mid_text(*gw->config.mid).c_str());
     reply.error = make_error(error::kUnauthorized);
     return;
   }

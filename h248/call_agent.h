@@ -32,6 +32,7 @@
   X(notifies_received)                                                                             \
   X(calls_lost)                                                                                    \
   X(unknown_gateway)                                                                               \
+  X(mid_mismatch)                                                                                  \
   X(unknown_context)                                                                               \
   X(unknown_termination)                                                                           \
   X(unknown_action)                                                                                \
@@ -53,6 +54,10 @@ struct GatewayConfig {
   // TCP, or one whose source port is not fixed); commands then go where it registered from.
   Address address;
   PeerCodec codec;         // until it says otherwise
+  // Its message identifier (clause 7.2.8 / 8.2.2 mId), when configured: a message from its
+  // address with another mId is refused (Unauthorized, counted as mid_mismatch), since another
+  // entity speaks from there. Unset: any mId from its address.
+  std::optional<Mid> mid;
   std::string rtp_pattern = "$"; // ephemeral termination asked for in an Add ("$", "rtp/$")
   // When set, the MG's registration is refused with this MgcIdToTry (clause 7.2.8.1.6): the
   // MG is to register with that MGC instead (load sharing, planned handover).

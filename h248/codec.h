@@ -78,6 +78,12 @@ Status decode_text(std::string_view in, Message &out, DecodeCounters *counters =
 Status encode_text(const Message &m, std::string &out, const TextOptions &opt = {},
                    EncodeCounters *counters = nullptr);
 
+// A message identifier (clause 7.2.8 / Annex B.2 mId) as configured and shown: "[192.0.2.1]:2944",
+// "[2001:db8::1]:2944", "<mgc.example.net>:2944", a device name, "MTP{...}". parse_mid accepts
+// exactly what the text decoder accepts in a message header.
+bool parse_mid(std::string_view text, Mid &out);
+std::string mid_text(const Mid &m);
+
 // Annex A BER, hand-written. Indefinite lengths (X.690 8.1.3.6) are first rewritten as
 // definite ones (counted as ber_indefinite_normalised).
 Status decode_binary(std::span<const uint8_t> in, Message &out, DecodeCounters *counters = nullptr);

@@ -65,6 +65,7 @@ public:
   R error() const { return err_; }
 
   bool message(Message &m);
+  friend bool ::mgc::h248::parse_mid(std::string_view text, Mid &out);
 
 private:
   const char *p_;
@@ -1158,6 +1159,15 @@ Status decode_text(std::string_view in, Message &out, DecodeCounters *counters) 
   if (counters)
     counters->inc(r);
   return r == R::ok ? Status::Ok() : decode_status(r);
+}
+
+bool parse_mid(std::string_view text, Mid &out) {
+  Parser p(text);
+  Mid m;
+  if (!p.mid(m) || !p.at_end())
+    return false;
+  out = std::move(m);
+  return true;
 }
 
 } // namespace mgc::h248

@@ -29,6 +29,7 @@ public:
   E error() const { return err_; }
 
   void message(const Message &m);
+  friend std::string(::mgc::h248::mid_text)(const Mid &m);
 
 private:
   std::string &o_;
@@ -859,6 +860,13 @@ Status encode_text(const Message &m, std::string &out, const TextOptions &opt,
   if (counters)
     counters->inc(w.error());
   return w.error() == E::ok ? Status::Ok() : encode_status(w.error());
+}
+
+std::string mid_text(const Mid &m) {
+  std::string out;
+  Writer w(out, true);
+  w.mid(m);
+  return out;
 }
 
 } // namespace mgc::h248

@@ -105,7 +105,10 @@ TcpTransport::Conn *TcpTransport::connect_to(const Address &to) {
   auto it = conns_.find(to);
   if (it != conns_.end())
     return it->second.get();
-  int fd = core::tcp_connect(to);
+  // From the listening address (any port), never from whatever the routing table picks.
+  Address from = local_;
+  from.port = 0;
+  int fd = core::tcp_connect(to, listener_.is_open() ? &from : nullptr);
   if (fd < 0)
     return nullptr;
   auto c = std::make_unique<Conn>();
@@ -159,6 +162,55 @@ void TcpTransport::conn_event(Conn *c, unsigned what) {
         drop(c);
     }
   }
+}
+
+// ---- SharedTransport -------------------------------------------------------------------------
+
+class SharedTransport::Port final : public Transport {
+public:
+  Port(Transport &inner, const Address &peer, bool any_port)
+      : inner_(inner), peer_(peer), any_port_(any_port) {}
+  Status send(const Address &to, std::span<const uint8_t> msg) override {
+    return inner_.send(to, msg);
+  }
+  void receive(const Address &from, std::span<const uint8_t> msg) { deliver(from, msg); }
+  bool exact(const Address &a) const { return peer_ == a; }
+  bool host(const Address &a) const { return (any_port_ || peer_.port == 0) && peer_.same_host(a); }
+
+private:
+  Transport &inner_;
+  Address peer_;
+  bool any_port_;
+};
+
+SharedTransport::SharedTransport(Transport &inner) : inner_(inner) {
+  inner_.set_receiver(
+      [this](const Address &from, std::span<const uint8_t> msg) { dispatch(from, msg); });
+}
+
+SharedTransport::~SharedTransport() { inner_.set_receiver(nullptr); }
+
+Transport &SharedTransport::add_port(const Address &peer, bool any_port) {
+  ports_.push_back(std::make_unique<Port>(inner_, peer, any_port));
+  return *ports_.back();
+}
+
+void SharedTransport::dispatch(const Address &from, std::span<const uint8_t> msg) {
+  if (ports_.empty())
+    return;
+  Port *to = nullptr;
+  for (auto &p : ports_)
+    if (p->exact(from)) {
+      to = p.get();
+      break;
+    }
+  if (!to)
+    for (auto &p : ports_)
+      if (p->host(from)) {
+        to = p.get();
+        break;
+      }
+  (to ? to : ports_.front().get())->receive(from, msg);
 }
 
 } // namespace mgc::h248

@@ -89,4 +89,27 @@ private:
   std::map<Address, std::unique_ptr<Conn>> conns_;
 };
 
+// Several call agents (one per media gateway) on one transport of one local address: H.248.1
+// Annex D gives the MGC one port per encoding and transport, so every MG configured on that
+// address speaks to the same socket. Each call agent gets its own port, a Transport whose sends
+// go out through the shared one and which is handed what its MG sends, found by source address
+// (by host alone for a port added with any_port: an MG on TCP connects from an ephemeral port).
+// What no configured MG sent goes to the first port, whose call agent refuses it (clause 11.2)
+// and counts it.
+class SharedTransport {
+public:
+  explicit SharedTransport(Transport &inner);
+  ~SharedTransport();
+  SharedTransport(const SharedTransport &) = delete;
+  SharedTransport &operator=(const SharedTransport &) = delete;
+  // The port of the MG at `peer`; it lives as long as this object.
+  Transport &add_port(const Address &peer, bool any_port);
+
+private:
+  class Port;
+  void dispatch(const Address &from, std::span<const uint8_t> msg);
+  Transport &inner_;
+  std::vector<std::unique_ptr<Port>> ports_;
+};
+
 } // namespace mgc::h248

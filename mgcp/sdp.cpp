@@ -168,22 +168,21 @@ Status check_sdp(std::string_view text) {
 }
 
 std::string build_sdp(const SdpAudioOffer &o) {
+  // Appended piece by piece: `"literal" + std::to_string(n)` inlines a std::string insert in
+  // which GCC 12 at -O3 reports a false -Wrestrict (tests/build checks a Release build).
   std::string s;
   s.reserve(200);
-  s += "v=0\r\n";
-  s += "o=- " + std::to_string(o.session_id) + " 1 IN IP4 " + o.address + "\r\n";
-  s += "s=-\r\n";
-  s += "c=IN IP4 " + o.address + "\r\n";
-  s += "t=0 0\r\n";
-  s += "m=audio " + std::to_string(o.port) + " RTP/AVP";
+  s.append("v=0\r\no=- ").append(std::to_string(o.session_id)).append(" 1 IN IP4 ");
+  s.append(o.address).append("\r\ns=-\r\nc=IN IP4 ").append(o.address);
+  s.append("\r\nt=0 0\r\nm=audio ").append(std::to_string(o.port)).append(" RTP/AVP");
   for (const auto &p : o.payloads)
-    s += " " + std::to_string(p.payload_type);
-  s += "\r\n";
+    s.append(" ").append(std::to_string(p.payload_type));
+  s.append("\r\n");
   for (const auto &p : o.payloads)
     if (!p.encoding.empty())
-      s += "a=rtpmap:" + std::to_string(p.payload_type) + " " + p.encoding + "\r\n";
+      s.append("a=rtpmap:").append(std::to_string(p.payload_type)).append(" ").append(p.encoding).append("\r\n");
   if (o.ptime > 0)
-    s += "a=ptime:" + std::to_string(o.ptime) + "\r\n";
+    s.append("a=ptime:").append(std::to_string(o.ptime)).append("\r\n");
   return s;
 }
 

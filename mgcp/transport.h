@@ -11,6 +11,8 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace mgc::mgcp {
 
@@ -45,6 +47,27 @@ private:
   DatagramHandler on_datagram_;
   core::UdpSocket socket_;
   uint64_t send_errors_ = 0;
+};
+
+// The call agent's one socket (RFC 3435 §3.5: gateways send their commands, RSIP and NTFY
+// among them, to the call agent's address, by default port 2727) shared by the call agents of
+// several gateways, one per configured media gateway: each sends through it, and a datagram goes
+// to the handler of the gateway it came from, by source address (else by host, for a gateway
+// that sends from another port than it listens on). A datagram from no configured gateway goes
+// to the first handler, whose call agent answers it (unknown endpoint) and counts it.
+class SharedUdpTransport final : public Transport {
+public:
+  SharedUdpTransport();
+  Status bind(const Address &local);
+  Address local_address() const { return udp_.local_address(); }
+  void add_gateway(const Address &gateway, DatagramHandler handler);
+  void send(const Address &to, std::string_view datagram) override { udp_.send(to, datagram); }
+  uint64_t send_errors() const { return udp_.send_errors(); }
+
+private:
+  void dispatch(const Address &from, std::string_view datagram);
+  UdpTransport udp_;
+  std::vector<std::pair<Address, DatagramHandler>> gateways_;
 };
 
 } // namespace mgc::mgcp

@@ -29,4 +29,25 @@ void UdpTransport::send(const Address &to, std::string_view datagram) {
     ++send_errors_;
 }
 
+SharedUdpTransport::SharedUdpTransport()
+    : udp_([this](const Address &from, std::string_view d) { dispatch(from, d); }) {}
+
+Status SharedUdpTransport::bind(const Address &local) { return udp_.bind(local); }
+
+void SharedUdpTransport::add_gateway(const Address &gateway, DatagramHandler handler) {
+  gateways_.emplace_back(gateway, std::move(handler));
+}
+
+void SharedUdpTransport::dispatch(const Address &from, std::string_view datagram) {
+  if (gateways_.empty())
+    return;
+  for (auto &[a, h] : gateways_)
+    if (a == from)
+      return h(from, datagram);
+  for (auto &[a, h] : gateways_)
+    if (a.same_host(from))
+      return h(from, datagram);
+  gateways_.front().second(from, datagram);
+}
+
 } // namespace mgc::mgcp

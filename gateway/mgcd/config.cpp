@@ -3,6 +3,11 @@
 #include <algorithm>
 #include <cstdlib>
 #include <set>
+#include <tuple>
+
+#ifdef MGC_MGCD_FULL
+#include "h248/codec.h"
+#endif
 
 namespace mgc::gw {
 
@@ -73,6 +78,83 @@ std::string format_point_code(uint32_t pc, PointCodeFormat f) {
   }
 }
 
+namespace {
+bool numeric(const std::string &host) {
+  core::Address a;
+  return core::Address::parse(host, 0, a);
+}
+
+// Every address a listener binds or a peer is reached at: numeric IPv4 or IPv6 (names are not
+// resolved on the loop, DESIGN.md), what each layer can use, and no two media gateways that one
+// shared socket could not tell apart.
+void check_addresses(const Config &c, std::vector<std::string> &e) {
+  const auto &ca = c.call_agent;
+  if (!numeric(ca.mgcp_address))
+    e.push_back("call-agent: mgcp local-address " + ca.mgcp_address + " is no IPv4 or IPv6 address");
+  if (!numeric(ca.h248_address))
+    e.push_back("call-agent: h248 local-address " + ca.h248_address + " is no IPv4 or IPv6 address");
+#ifdef MGC_MGCD_FULL
+  h248::Mid mid;
+  if (!ca.h248_mid.empty() && !h248::parse_mid(ca.h248_mid, mid))
+    e.push_back("call-agent: h248 mid " + ca.h248_mid +
+                " is no H.248 mId (e.g. [192.0.2.1]:2944 or <mgc.example.net>:2944)");
+#endif
+  std::set<std::tuple<MediaGatewayProtocol, H248Transport, core::Address, core::Address>> peers;
+  for (const auto &m : c.media_gateways) {
+    const std::string who = "media-gateway " + m.name + ": ";
+    const bool h248 = m.protocol == MediaGatewayProtocol::H248;
+    core::Address peer, local;
+    if (!core::Address::parse(m.address, m.port, peer))
+      e.push_back(who + "address " + m.address + " is no IPv4 or IPv6 address");
+    const std::string &lhost =
+        m.local_address.empty() ? (h248 ? ca.h248_address : ca.mgcp_address) : m.local_address;
+    const uint16_t lport =
+        m.local_address.empty() ? (h248 ? ca.h248_port : ca.mgcp_port) : m.local_port;
+    if (!core::Address::parse(lhost, lport, local) && !m.local_address.empty())
+      e.push_back(who + "local-address " + m.local_address + " is no IPv4 or IPv6 address");
+    else if (core::Address::parse(m.address, m.port, peer) && local.v6 != peer.v6)
+      e.push_back(who + "address " + m.address + " and the local address " + lhost +
+                  " are not of one IP version (set local-address)");
+    if (!h248 && m.transport == H248Transport::Tcp)
+      e.push_back(who + "transport tcp is for H.248 (MGCP runs over UDP, RFC 3435 3.5)");
+    if (!h248 && !m.mid.empty())
+      e.push_back(who + "mid is for H.248 (an MGCP gateway is named by its domain)");
+#ifdef MGC_MGCD_FULL
+    if (h248 && !m.mid.empty() && !h248::parse_mid(m.mid, mid))
+      e.push_back(who + "mid " + m.mid + " is no H.248 mId (e.g. [192.0.2.2]:2944)");
+#endif
+    // One socket per local address dispatches by the peer's address: two gateways at the same
+    // address on it could not be told apart.
+    const auto key = std::make_tuple(m.protocol, h248 ? m.transport : H248Transport::Udp, local,
+                                     peer);
+    if (!peers.insert(key).second)
+      e.push_back(who + "another media gateway of its protocol is at " + m.address + " " +
+                  std::to_string(m.port) + " on the same local address");
+  }
+  if (!c.telnet.address.empty() && !numeric(c.telnet.address))
+    e.push_back("telnet: bind " + c.telnet.address + " is no IPv4 or IPv6 address");
+  // sipt binds one address for all its transports.
+  for (const auto &l : c.sip.listen) {
+    if (!numeric(l.address))
+      e.push_back("sip: listen " + l.address + " is no IPv4 or IPv6 address");
+    else if (l.address != c.sip.listen.front().address)
+      e.push_back("sip: listen " + l.address + " differs from listen " +
+                  c.sip.listen.front().address + ": SIP listens on one address for every transport");
+  }
+  // The SCTP transports (usrsctp) take IPv4 addresses; TCP takes both.
+  const bool sctp = c.m3ua.transport != sigtran::TransportProto::Tcp;
+  for (const auto *list : {&c.m3ua.local_addresses, &c.m3ua.remote_addresses})
+    for (const auto &a : *list) {
+      core::Address x;
+      if (!core::Address::parse(a, 0, x))
+        e.push_back("m3ua: " + a + " is no IPv4 or IPv6 address");
+      else if (x.v6 && sctp)
+        e.push_back("m3ua: " + a + ": the SCTP transports take IPv4 addresses only (use transport tcp "
+                    "for IPv6)");
+    }
+}
+} // namespace
+
 std::vector<std::string> validate(const Config &c) {
   std::vector<std::string> e;
   if (!c.ss7.point_code)
@@ -126,6 +208,7 @@ std::vector<std::string> validate(const Config &c) {
   });
   if (tls && (c.sip.tls_certificate.empty() || c.sip.tls_key.empty()))
     e.push_back("sip: listen tls needs tls certificate and tls key");
+  check_addresses(c, e);
   for (auto &t : check_layer_timers(c.layer_timers))
     e.push_back(std::move(t));
   return e;

@@ -10,6 +10,7 @@
 #include "callcontrol/isup_timers.h"
 #include "callcontrol/routing.h"
 #include "callcontrol/sides.h"
+#include "core/address.h"
 #include "core/names.h"
 #include "gateway/mgcd/layer_timers.h"
 #include "isup/variant.h"
@@ -50,6 +51,12 @@ enum class H248Encoding : uint8_t { Text, Binary };
 inline constexpr auto kH248EncodingNames =
     name_table<H248Encoding>({{H248Encoding::Text, "text"}, {H248Encoding::Binary, "binary"}});
 static_assert(names_unique(kH248EncodingNames));
+
+// H.248.1 Annex D: UDP (D.1) or TCP with TPKT framing (D.2).
+enum class H248Transport : uint8_t { Udp, Tcp };
+inline constexpr auto kH248TransportNames =
+    name_table<H248Transport>({{H248Transport::Udp, "udp"}, {H248Transport::Tcp, "tcp"}});
+static_assert(names_unique(kH248TransportNames));
 
 struct Ss7Config {
   std::optional<uint32_t> point_code;
@@ -123,10 +130,42 @@ struct SipConfig {
 struct MediaGatewayConfig {
   std::string name;
   MediaGatewayProtocol protocol = MediaGatewayProtocol::Mgcp;
-  std::string address = "127.0.0.1";
+  std::string address = "127.0.0.1"; // IPv4 or IPv6 (the default: a gateway on this host)
   uint16_t port = 2427;
   H248Encoding encoding = H248Encoding::Text;
   std::string domain;            // MGCP endpoint domain ("mgw" for osmo-mgw); empty: the name
+  // H.248 only: Annex D transport; protocol version spoken until the MG says otherwise
+  // (clause 11.3); the MG's own mId (clause 7.2.8), checked on what arrives when set.
+  H248Transport transport = H248Transport::Udp;
+  uint8_t version = 1;
+  std::string mid;
+  // The local address this gateway is spoken to from; empty: the call-agent node's for its
+  // protocol. Gateways on one local address share its socket.
+  std::string local_address;
+  uint16_t local_port = 0;
+};
+
+// mgcd's own addresses toward its media gateways (the `call-agent` node): the MGCP call agent's
+// socket (RFC 3435 §3.5: port 2727), where gateways send RSIP and NTFY, and the H.248 MGC's
+// (Annex D: port 2944), shared by every gateway of that protocol that names no local-address of
+// its own. Port 0: any free port (tests that run several mgcd on one host).
+struct CallAgentConfig {
+  std::string mgcp_address = "127.0.0.1";
+  uint16_t mgcp_port = 2727;
+  std::string h248_address = "127.0.0.1";
+  uint16_t h248_port = 2944;
+  // Our H.248 mId (clause 7.2.8): "[192.0.2.1]:2944", "<mgc.example.net>:2944". Empty: the
+  // address and port the H.248 socket is bound to.
+  std::string h248_mid;
+};
+
+// The VTY's telnet listener (the `telnet` node). Unset address: libosmocore's `line vty` /
+// `bind` (default 127.0.0.1), port from --vty-port or 4260. `allow`: the sources a connection
+// is accepted from; empty: every source that can reach the address.
+struct TelnetConfig {
+  std::string address; // IPv4 or IPv6; empty: unset
+  uint16_t port = 0;   // 0: unset
+  std::vector<core::Prefix> allow;
 };
 
 struct CdrConfig {
@@ -140,6 +179,8 @@ struct Config {
   SipConfig sip;
   std::deque<cc::Route> routes;
   std::deque<MediaGatewayConfig> media_gateways;
+  CallAgentConfig call_agent;
+  TelnetConfig telnet;
   cc::IsupTimerValues timers;
   bool lab_timers = false; // allow timer values outside the Q.764 ranges
   LayerTimerValues layer_timers; // SIP, MGCP, H.248, M3UA

@@ -5,6 +5,10 @@
 #include "core/log.h"
 #include "gateway/mgcd/sip.h"
 #include "gateway/mgcd/ss7.h"
+#include "gateway/mgcd/tracked_media.h"
+#include "h248/codec.h"
+#include "h248/transport.h"
+#include "mgcp/transport.h"
 #include "sigtran/transport.h"
 #include "sipt/transport.h"
 
@@ -16,73 +20,10 @@
 namespace mgc::gw {
 
 namespace {
-// H.248 is spoken from 127.0.0.1:2944, the port H.248.1 Annex D.1 registers for text over UDP.
-constexpr uint16_t kH248Port = 2944;
-
-// A media gateway as call control sees it, remembering its last failure for `show peers` and
-// telling the gateway of its restarts (an alarm) on their way to call control.
-class TrackedMedia final : public cc::MediaGateway, private cc::MediaGateway::Listener {
-public:
-  TrackedMedia(cc::MediaGateway &inner, std::function<void()> restarted)
-      : inner_(inner), restarted_(std::move(restarted)) {}
-  void set_listener(cc::MediaGateway::Listener *l) override {
-    outer_ = l;
-    inner_.set_listener(l ? this : nullptr);
-  }
-  void connect(std::string_view trunk_group, uint16_t cic, std::string_view remote_sdp,
-               cc::MediaMode mode, Connected done) override {
-    inner_.connect(trunk_group, cic, remote_sdp, mode,
-                   [this, done = std::move(done)](const Status &s, Handle h, std::string_view sdp) {
-                     note("connect", s);
-                     done(s, h, sdp);
-                   });
-  }
-  void modify(Handle h, std::optional<cc::MediaMode> mode, std::string_view remote_sdp,
-              Modified done) override {
-    inner_.modify(h, mode, remote_sdp,
-                  [this, done = std::move(done)](const Status &s, std::string_view sdp) {
-                    note("modify", s);
-                    done(s, sdp);
-                  });
-  }
-  void loopback(std::string_view trunk_group, uint16_t cic, Connected done) override {
-    inner_.loopback(trunk_group, cic,
-                    [this, done = std::move(done)](const Status &s, Handle h, std::string_view sdp) {
-                      note("loopback", s);
-                      done(s, h, sdp);
-                    });
-  }
-  void release(Handle h, Done done) override {
-    inner_.release(h, [this, done = std::move(done)](const Status &s) {
-      note("release", s);
-      done(s);
-    });
-  }
-  std::string last_error;  // "connect: mgcp.rejected (code 500)"; empty: none yet
-  std::time_t last_error_at = 0;
-
-private:
-  void on_media_lost(Handle h) override {
-    if (outer_)
-      outer_->on_media_lost(h);
-  }
-  void on_gateway_restart(std::string_view gateway) override {
-    restarted_();
-    if (outer_)
-      outer_->on_gateway_restart(gateway);
-  }
-  void note(const char *what, const Status &s) {
-    if (s.ok())
-      return;
-    last_error = std::string(what) + ": " + std::string(s.detail());
-    if (s.code())
-      last_error += " (code " + std::to_string(s.code()) + ")";
-    last_error_at = std::time(nullptr);
-  }
-  cc::MediaGateway &inner_;
-  std::function<void()> restarted_;
-  cc::MediaGateway::Listener *outer_ = nullptr;
-};
+// An IPv6 address in brackets before a ":port" (RFC 3986 3.2.2), as core::Address prints it.
+std::string bracketed(const std::string &host) {
+  return host.find(':') == std::string::npos ? host : "[" + host + "]";
+}
 
 // How a media gateway's state reads for its alarm: reachable, unreachable, or neither while it
 // is being audited / has not registered yet (no change of alarm).
@@ -112,9 +53,15 @@ struct Gateway::Parts {
   // SIP
   std::unique_ptr<sipt::Transport> sip_transport;
   std::unique_ptr<Sip> sip;
-  // media
-  std::vector<std::unique_ptr<mgcp::UdpTransport>> mgcp_transports;
-  std::vector<std::unique_ptr<h248::UdpTransport>> h248_transports;
+  // media: one socket per local address and protocol (and H.248 transport), shared by the
+  // gateways spoken to from it (RFC 3435 3.5: one call-agent address; H.248.1 Annex D: one MGC
+  // port), each gateway's call agent finding what its gateway sends by source address.
+  std::map<core::Address, std::unique_ptr<mgcp::SharedUdpTransport>> mgcp_sockets;
+  std::map<core::Address, std::unique_ptr<h248::UdpTransport>> h248_udp;
+  std::map<core::Address, std::unique_ptr<h248::TcpTransport>> h248_tcp;
+  // Declared after the sockets, so destroyed before them (it unhooks itself from its socket).
+  std::map<std::pair<H248Transport, core::Address>, std::unique_ptr<h248::SharedTransport>>
+      h248_shared;
   // Declared before `media`, so destroyed after it: a callback the call agents run while going
   // away still finds its TrackedMedia.
   std::map<std::string, std::unique_ptr<TrackedMedia>> tracked; // by media-gateway name
@@ -122,7 +69,7 @@ struct Gateway::Parts {
   std::vector<cc::MgcpMediaGateway *> mgcp_gateways;
   std::map<std::string, cc::MgcpMediaGateway *> mgcp_by_name;
   std::map<std::string, cc::H248MediaGateway *> h248_by_name;
-  std::map<std::string, std::string> mg_desc;    // "osmo-mgw (mgcp 127.0.0.1:2427)"
+  std::map<std::string, std::string> mg_desc;    // "osmo-mgw (mgcp 192.0.2.2:2427)"
   std::map<std::string, uint64_t> h248_restarts; // the call agent's count at the last look
   // CDR file: what check_cdr() saw last (failed and written records).
   uint64_t cdr_failed = 0, cdr_written = 0;
@@ -156,7 +103,7 @@ void Gateway::check_m3ua() {
       role == sigtran::Role::Asp ? p_->node->peer_as_state(0) : p_->node->as_state(0);
   std::string peer = name_of(sigtran::kTransportConfigNames, m.transport);
   for (const auto &a : m.remote_addresses)
-    peer += " " + a;
+    peer += " " + bracketed(a);
   peer += ":" + std::to_string(m.remote_port);
   // RFC 4666 §4.3.1: traffic flows only through an ASP-ACTIVE ASP of an AS-ACTIVE AS. The
   // alarm is the condition (not active), raised once: the states it passes through on its way
@@ -283,28 +230,41 @@ Status Gateway::start(const Config &cfg) {
   h248_cfg.long_timer_ms = lt.get(LayerTimer::H248LongTimer);
   h248_cfg.pending_timer_ms = lt.get(LayerTimer::H248PendingTimer);
   h248_cfg.max_pendings = lt.get(LayerTimer::H248MaxPendings);
-  // Our message identifier (H.248.1 §7.2.8 / §8.2.2): the address the H.248 socket is bound to;
-  // a peer refuses an empty one ("!/1 []") as a syntax error.
-  h248_cfg.own_mid = h248::Mid{h248::Mid::Kind::Ip4, "127.0.0.1", kH248Port};
-
   // ---- media gateways
+  // The local address a gateway is spoken to from: its own local-address, else the call-agent
+  // node's for its protocol.
+  auto local_of = [&cfg](const MediaGatewayConfig &mg, core::Address &out) {
+    const bool h248 = mg.protocol == MediaGatewayProtocol::H248;
+    if (!mg.local_address.empty())
+      return core::Address::parse(mg.local_address, mg.local_port, out);
+    return h248 ? core::Address::parse(cfg.call_agent.h248_address, cfg.call_agent.h248_port, out)
+                : core::Address::parse(cfg.call_agent.mgcp_address, cfg.call_agent.mgcp_port, out);
+  };
   for (const auto &mg : cfg.media_gateways) {
+    core::Address local;
+    if (!local_of(mg, local))
+      return Status("mgcd.bad_local_address", 0);
     if (mg.protocol == MediaGatewayProtocol::Mgcp) {
       mgcp::Address gw_addr;
       if (!mgcp::Address::parse(mg.address, mg.port, gw_addr))
         return Status("mgcd.bad_media_gateway_address", 0);
+      auto &sock = p_->mgcp_sockets[local];
+      if (!sock) {
+        sock = std::make_unique<mgcp::SharedUdpTransport>();
+        if (Status s = sock->bind(local); !s.ok()) {
+          MGC_LOG(Mgcp, Error, "cannot bind the call agent's socket to %s",
+                  local.to_string().c_str());
+          return s;
+        }
+        MGC_LOG(Mgcp, Notice, "call agent on %s", sock->local_address().to_string().c_str());
+      }
       // The socket exists before the call agent that reads it: the callback finds it here.
       auto adapter = std::make_shared<cc::MgcpMediaGateway *>(nullptr);
-      auto transport = std::make_unique<mgcp::UdpTransport>(
-          [adapter](const mgcp::Address &from, std::string_view d) {
-            if (*adapter)
-              (*adapter)->call_agent().receive(from, d);
-          });
-      mgcp::Address local;
-      mgcp::Address::parse("127.0.0.1", 0, local);
-      if (Status s = transport->bind(local); !s.ok())
-        return s;
-      auto mgw = std::make_unique<cc::MgcpMediaGateway>(sched_, *transport, mgcp_cfg);
+      sock->add_gateway(gw_addr, [adapter](const mgcp::Address &from, std::string_view d) {
+        if (*adapter)
+          (*adapter)->call_agent().receive(from, d);
+      });
+      auto mgw = std::make_unique<cc::MgcpMediaGateway>(sched_, *sock, mgcp_cfg);
       mgcp::GatewayConfig g;
       g.domain = mg.domain.empty() ? mg.name : mg.domain;
       g.address = gw_addr;
@@ -322,7 +282,7 @@ Status Gateway::start(const Config &cfg) {
       }
       if (Status s = mgw->call_agent().add_gateway(g); !s.ok())
         return s;
-      p_->mg_desc[mg.name] = mg.name + " (mgcp " + mg.address + ":" + std::to_string(mg.port) + ")";
+      p_->mg_desc[mg.name] = mg.name + " (mgcp " + gw_addr.to_string() + ")";
       mgw->call_agent().set_state_observer(
           [this, name = mg.name](std::string_view, mgcp::GatewayState s) {
             if (auto up = reachable(s))
@@ -353,25 +313,68 @@ Status Gateway::start(const Config &cfg) {
       *adapter = mgw.get();
       p_->mgcp_gateways.push_back(mgw.get());
       p_->mgcp_by_name[mg.name] = mgw.get();
-      p_->mgcp_transports.push_back(std::move(transport));
       p_->media[mg.name] = std::move(mgw);
     } else {
       h248::Address gw_addr;
       if (!h248::Address::parse(mg.address, mg.port, gw_addr))
         return Status("mgcd.bad_media_gateway_address", 0);
-      auto transport = std::make_unique<h248::UdpTransport>();
-      h248::Address local;
-      h248::Address::parse("127.0.0.1", kH248Port, local);
-      if (Status s = transport->open(local); !s.ok())
-        return s;
-      auto mgw = std::make_unique<cc::H248MediaGateway>(sched_, *transport, h248_cfg);
+      const bool tcp = mg.transport == H248Transport::Tcp;
+      auto &shared = p_->h248_shared[{mg.transport, local}];
+      if (!shared) {
+        h248::Transport *inner = nullptr;
+        Status st = Status::Ok();
+        if (tcp) {
+          auto &t = p_->h248_tcp[local];
+          t = std::make_unique<h248::TcpTransport>();
+          st = t->listen(local);
+          inner = t.get();
+        } else {
+          auto &t = p_->h248_udp[local];
+          t = std::make_unique<h248::UdpTransport>();
+          st = t->open(local);
+          inner = t.get();
+        }
+        if (!st.ok()) {
+          MGC_LOG(H248, Error, "cannot bind the MGC's %s socket to %s", tcp ? "TCP" : "UDP",
+                  local.to_string().c_str());
+          return st;
+        }
+        MGC_LOG(H248, Notice, "MGC on %s %s", tcp ? "TCP" : "UDP", local.to_string().c_str());
+        shared = std::make_unique<h248::SharedTransport>(*inner);
+      }
+      // Our message identifier (H.248.1 7.2.8 / 8.2.2): the configured one, else the address
+      // this gateway's socket is bound to (with the port the kernel chose for port 0); a peer
+      // refuses an empty one ("!/1 []") as a syntax error.
+      h248::TransactionConfig own = h248_cfg;
+      if (!cfg.call_agent.h248_mid.empty()) {
+        if (!h248::parse_mid(cfg.call_agent.h248_mid, own.own_mid))
+          return Status("mgcd.bad_h248_mid", 0);
+      } else {
+        core::Address bound = tcp ? p_->h248_tcp[local]->local() : p_->h248_udp[local]->local();
+        own.own_mid = h248::Mid{bound.v6 ? h248::Mid::Kind::Ip6 : h248::Mid::Kind::Ip4, bound.host(),
+                                bound.port};
+      }
+      // Over TCP the MG connects from a port of its own choosing and registers first
+      // (ServiceChange): commands go back on its connection, so any port of its host is it.
+      h248::Transport &port = shared->add_port(gw_addr, tcp);
+      auto mgw = std::make_unique<cc::H248MediaGateway>(sched_, port, own);
       h248::GatewayConfig g;
       g.name = mg.name;
       g.address = gw_addr;
+      if (tcp)
+        g.address.port = 0;
       g.codec.binary = mg.encoding == H248Encoding::Binary;
+      g.codec.version = mg.version;
+      if (!mg.mid.empty()) {
+        h248::Mid mid;
+        if (!h248::parse_mid(mg.mid, mid))
+          return Status("mgcd.bad_h248_mid", 0);
+        g.mid = mid;
+      }
       if (Status s = mgw->call_agent().add_gateway(g); !s.ok())
         return s;
-      p_->mg_desc[mg.name] = mg.name + " (h248 " + mg.address + ":" + std::to_string(mg.port) + ")";
+      p_->mg_desc[mg.name] = mg.name + " (h248 " + std::string(tcp ? "tcp " : "") +
+                             gw_addr.to_string() + ")";
       mgw->call_agent().set_state_observer(
           [this, name = mg.name](std::string_view, h248::GatewayState s) {
             if (auto up = reachable(s))
@@ -387,7 +390,6 @@ Status Gateway::start(const Config &cfg) {
             return s;
         }
       p_->h248_by_name[mg.name] = mgw.get();
-      p_->h248_transports.push_back(std::move(transport));
       p_->media[mg.name] = std::move(mgw);
     }
   }
@@ -511,7 +513,7 @@ Status Gateway::start(const Config &cfg) {
     auto &tracked = p_->tracked[tg.media_gateway];
     if (!tracked)
       tracked = std::make_unique<TrackedMedia>(
-          *p_->media.at(tg.media_gateway),
+          *p_->media.at(tg.media_gateway), static_cast<unsigned>(p_->tracked.size() - 1),
           [this, name = tg.media_gateway] { media_restarted(name); });
     auto &g = calls_->add_trunk_group(tg.name, tg.dpc.value_or(0), tg.hunting, *tracked);
     g.set_glare(tg.glare);
@@ -609,8 +611,14 @@ std::string Gateway::show_peers() const {
       outstanding = std::to_string(ca.transactions().outstanding());
       extra = ", contexts " + std::to_string(ca.call_count());
     }
+    core::Address at;
+    const std::string where = core::Address::parse(mg.address, mg.port, at)
+                                  ? at.to_string()
+                                  : mg.address + ":" + std::to_string(mg.port);
     o += "media-gateway " + mg.name + ": " + name_of(kMediaGatewayProtocolNames, mg.protocol) +
-         " " + mg.address + ":" + std::to_string(mg.port) + ", " + state +
+         (mg.protocol == MediaGatewayProtocol::H248 && mg.transport == H248Transport::Tcp ? " tcp"
+                                                                                            : "") +
+         " " + where + ", " + state +
          ", transactions outstanding " + outstanding + extra + "\n  last error ";
     auto t = p_->tracked.find(mg.name);
     if (t != p_->tracked.end() && !t->second->last_error.empty())
@@ -625,7 +633,7 @@ std::string Gateway::show_peers() const {
     o += "m3ua " + std::string(name_of(kM3uaRoleNames, m.role)) + " " +
          name_of(sigtran::kTransportConfigNames, m.transport) + " to";
     for (const auto &a : m.remote_addresses)
-      o += " " + a;
+      o += " " + bracketed(a);
     o += ":" + std::to_string(m.remote_port) + ", ASP " +
          std::string(sigtran::asp_state_name(local ? p_->node->local_state(0)
                                                    : p_->node->remote_state(0))) +

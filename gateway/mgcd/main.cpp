@@ -1,5 +1,6 @@
 // mgcd: the gateway daemon. Reads its VTY config, refuses to start on any error or
-// inconsistency, builds the circuits of every trunk group, and serves the VTY on 127.0.0.1.
+// inconsistency, builds the circuits of every trunk group, and serves the VTY on its configured
+// address (the `telnet` node, else `line vty` / `bind`, default 127.0.0.1) to the allowed sources.
 // Then it starts the gateway: M3UA toward the SG/peer, SIP, the media gateways and call control.
 // Logging (DESIGN.md "Logging and alarms"): the config's `log` blocks, else stderr.
 #include "core/alarms.h"
@@ -7,6 +8,7 @@
 #include "core/status.h"
 #include "gateway/mgcd/config.h"
 #include "gateway/mgcd/runtime.h"
+#include "gateway/mgcd/telnet.h"
 #include "gateway/mgcd/vty.h"
 #ifdef MGC_MGCD_FULL
 #include "gateway/mgcd/gateway.h"
@@ -42,7 +44,7 @@ void usage() {
                "  -c FILE             config in VTY syntax (see config/lab.cfg)\n"
                "  --check             read and validate the config, then exit\n"
                "  --write-config OUT  write the running config to OUT, then exit\n"
-               "  --vty-port PORT     telnet VTY on 127.0.0.1:PORT (default 4260)\n");
+               "  --vty-port PORT     telnet VTY on PORT (default: the config's, else 4260)\n");
 }
 
 // Reads the config; on the first command that fails, says which line of the file it was.
@@ -80,7 +82,7 @@ using mgc::Status;
 int main(int argc, char **argv) {
   std::string config_file, write_out;
   bool check_only = false;
-  int vty_port = 4260;
+  int vty_port = -1; // -1: the config's
   static const struct option opts[] = {{"config", required_argument, nullptr, 'c'},
                                        {"check", no_argument, nullptr, 'k'},
                                        {"write-config", required_argument, nullptr, 'w'},
@@ -170,21 +172,31 @@ int main(int argc, char **argv) {
     return gateway.counters(layer, f);
   };
 #endif
-  // The VTY has no login: bind it to loopback only (PLATFORM.md).
-  if (telnet_init_dynif(ctx, nullptr, "127.0.0.1", vty_port) < 0) {
-    MGC_LOG(Main, Fatal, "not started: cannot bind the VTY to 127.0.0.1:%d", vty_port);
+  // The VTY: the `telnet` node's address, else libosmocore's `line vty` / `bind` (its default is
+  // loopback: without `login` and a password anyone who reaches it may configure mgcd); the port
+  // from --vty-port, else the config's, else 4260. Sources outside `telnet` / `allow` are refused.
+  const std::string vty_host = cfg.telnet.address.empty() ? vty_get_bind_addr() : cfg.telnet.address;
+  if (vty_port < 0)
+    vty_port = cfg.telnet.port ? cfg.telnet.port : vty_get_bind_port(4260);
+  mgc::core::Address vty_at;
+  mgc::gw::TelnetServer telnet(cfg.telnet.allow);
+  Status vs = mgc::core::Address::parse(vty_host, static_cast<uint16_t>(vty_port), vty_at)
+                  ? telnet.listen(vty_at)
+                  : Status("mgcd.bad_vty_address", 0);
+  if (!vs.ok()) {
+    MGC_LOG(Main, Fatal, "not started: cannot bind the VTY to %s port %d", vty_host.c_str(), vty_port);
     if (!mgc::log::logs_to_stderr())
-      std::fprintf(stderr, "mgcd: cannot bind the VTY to 127.0.0.1:%d\n", vty_port);
+      std::fprintf(stderr, "mgcd: cannot bind the VTY to %s port %d\n", vty_host.c_str(), vty_port);
     return 1;
   }
+  const std::string vty_where = telnet.local().to_string();
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
-  std::printf("mgcd: running, VTY on 127.0.0.1:%d\n", vty_port);
+  std::printf("mgcd: running, VTY on %s\n", vty_where.c_str());
   std::fflush(stdout);
-  MGC_LOG(Main, Notice, "running, VTY on 127.0.0.1:%d", vty_port);
+  MGC_LOG(Main, Notice, "running, VTY on %s", vty_where.c_str());
   while (!g_quit)
     osmo_select_main(0);
   MGC_LOG(Main, Notice, "stopping (signal)");
-  telnet_exit();
   return 0;
 }

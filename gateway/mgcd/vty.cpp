@@ -2,6 +2,7 @@
 
 #include "gateway/vty_commands.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cstdlib>
 #include <cstring>
@@ -14,8 +15,10 @@ Config *g_cfg = nullptr;
 
 enum MgcdNode {
   // `show running-config` writes nodes in this order: what is referred to comes first.
-  SS7_NODE = _LAST_OSMOVTY_NODE + 1,
+  TELNET_NODE = _LAST_OSMOVTY_NODE + 1,
+  SS7_NODE,
   M3UA_NODE,
+  CALL_AGENT_NODE,
   MEDIA_GATEWAY_NODE,
   TRUNK_GROUP_NODE,
   SIP_NODE,
@@ -32,6 +35,10 @@ enum MgcdNode {
 template <typename T> T &current(struct vty *vty) { return *static_cast<T *>(vty->index); }
 using sigtran::m3ua::kNetworkIndicatorNames;
 using vtycmd::set_keyword;
+
+// Address arguments take IPv4 and IPv6 (the command strings say (A.B.C.D|X:X::X:X)).
+#define ADDR "(A.B.C.D|X:X::X:X)"
+#define ADDR_HELP "IPv4 address\nIPv6 address\n"
 
 std::optional<uint16_t> port_arg(const char *s) {
   const long v = std::strtol(s, nullptr, 10);
@@ -101,11 +108,11 @@ CMD(cfg_m3ua_transport, "transport (usrsctp-udp|usrsctp-raw|kernel-sctp|tcp)",
 CMD(cfg_m3ua_role, "role (asp|sgp|ipsp)", "M3UA role\nASP\nSGP\nIPSP\n") {
   return set_keyword(vty, kM3uaRoleNames, argv[0], g_cfg->m3ua.role);
 }
-CMD(cfg_m3ua_local_addr, "local-address A.B.C.D", "Local address (repeat for multihoming)\nIPv4\n") {
+CMD(cfg_m3ua_local_addr, "local-address " ADDR, "Local address (repeat for multihoming)\n" ADDR_HELP) {
   g_cfg->m3ua.local_addresses.push_back(argv[0]);
   return CMD_SUCCESS;
 }
-CMD(cfg_m3ua_remote_addr, "remote-address A.B.C.D", "Remote address (repeat for multihoming)\nIPv4\n") {
+CMD(cfg_m3ua_remote_addr, "remote-address " ADDR, "Remote address (repeat for multihoming)\n" ADDR_HELP) {
   g_cfg->m3ua.remote_addresses.push_back(argv[0]);
   return CMD_SUCCESS;
 }
@@ -454,7 +461,7 @@ CMD(cfg_mgw_protocol, "protocol (mgcp|h248)", "Control protocol\nMGCP (RFC 3435)
     m.port = 2944;
   return CMD_SUCCESS;
 }
-CMD(cfg_mgw_address, "address A.B.C.D <1-65535>", "Where the gateway is\nAddress\nPort\n") {
+CMD(cfg_mgw_address, "address " ADDR " <1-65535>", "Where the gateway is\n" ADDR_HELP "Port\n") {
   auto &m = current<MediaGatewayConfig>(vty);
   m.address = argv[0];
   m.port = *port_arg(argv[1]);
@@ -467,6 +474,39 @@ CMD(cfg_mgw_domain, "domain NAME", "MGCP endpoint domain (RFC 3435 2.1.1)\nDomai
 CMD(cfg_mgw_encoding, "encoding (text|binary)", "H.248 encoding\nAnnex B text\nAnnex A binary\n") {
   return set_keyword(vty, kH248EncodingNames, argv[0], current<MediaGatewayConfig>(vty).encoding);
 }
+CMD(cfg_mgw_transport, "transport (udp|tcp)",
+    "H.248 transport (Annex D)\nUDP (D.1)\nTCP with TPKT framing (D.2); the MG connects to us\n") {
+  return set_keyword(vty, kH248TransportNames, argv[0], current<MediaGatewayConfig>(vty).transport);
+}
+CMD(cfg_mgw_version, "version <1-3>",
+    "H.248 protocol version spoken until the MG says otherwise (clause 11.3)\nVersion\n") {
+  current<MediaGatewayConfig>(vty).version = static_cast<uint8_t>(std::atoi(argv[0]));
+  return CMD_SUCCESS;
+}
+CMD(cfg_mgw_mid, "mid MID",
+    "The MG's H.248 message identifier (clause 7.2.8): messages from its address with another are "
+    "refused\nmId, e.g. [192.0.2.2]:2944 or <mg1.example.net>:2944\n") {
+  current<MediaGatewayConfig>(vty).mid = argv[0];
+  return CMD_SUCCESS;
+}
+CMD(cfg_mgw_no_mid, "no mid", NO_STR "Accept any mId from the MG's address (default)\n") {
+  current<MediaGatewayConfig>(vty).mid.clear();
+  return CMD_SUCCESS;
+}
+CMD(cfg_mgw_local, "local-address " ADDR " <0-65535>",
+    "Our address toward this gateway (default: the call-agent node's)\n" ADDR_HELP
+    "Port (0: any free port)\n") {
+  auto &m = current<MediaGatewayConfig>(vty);
+  m.local_address = argv[0];
+  m.local_port = static_cast<uint16_t>(std::atoi(argv[1]));
+  return CMD_SUCCESS;
+}
+CMD(cfg_mgw_no_local, "no local-address", NO_STR "Use the call-agent node's address (default)\n") {
+  auto &m = current<MediaGatewayConfig>(vty);
+  m.local_address.clear();
+  m.local_port = 0;
+  return CMD_SUCCESS;
+}
 
 int write_mgws(struct vty *vty) {
   for (const auto &m : g_cfg->media_gateways) {
@@ -475,9 +515,112 @@ int write_mgws(struct vty *vty) {
     vty_out(vty, " address %s %u%s", m.address.c_str(), m.port, NL);
     if (!m.domain.empty())
       vty_out(vty, " domain %s%s", m.domain.c_str(), NL);
-    if (m.protocol == MediaGatewayProtocol::H248)
+    if (m.protocol == MediaGatewayProtocol::H248) {
+      vty_out(vty, " transport %s%s", name_of(kH248TransportNames, m.transport), NL);
       vty_out(vty, " encoding %s%s", name_of(kH248EncodingNames, m.encoding), NL);
+      vty_out(vty, " version %u%s", m.version, NL);
+      if (!m.mid.empty())
+        vty_out(vty, " mid %s%s", m.mid.c_str(), NL);
+    }
+    if (!m.local_address.empty())
+      vty_out(vty, " local-address %s %u%s", m.local_address.c_str(), m.local_port, NL);
   }
+  return CMD_SUCCESS;
+}
+
+// ---------------------------------------------------------------- call-agent
+struct cmd_node call_agent_node = {CALL_AGENT_NODE, "%s(config-call-agent)# ", 1, nullptr, nullptr, {}};
+
+CMD(cfg_ca, "call-agent", "Our own addresses toward the media gateways (MGCP call agent, H.248 MGC)\n") {
+  vty->node = CALL_AGENT_NODE;
+  vty->index = g_cfg;
+  return CMD_SUCCESS;
+}
+CMD(cfg_ca_mgcp, "mgcp local-address " ADDR " <0-65535>",
+    "MGCP (RFC 3435)\nThe call agent's socket, where gateways send commands, RSIP and NTFY "
+    "(default 127.0.0.1 2727, RFC 3435 3.5)\n" ADDR_HELP "Port (0: any free port)\n") {
+  g_cfg->call_agent.mgcp_address = argv[0];
+  g_cfg->call_agent.mgcp_port = static_cast<uint16_t>(std::atoi(argv[1]));
+  return CMD_SUCCESS;
+}
+CMD(cfg_ca_h248, "h248 local-address " ADDR " <0-65535>",
+    "H.248 (H.248.1)\nThe MGC's socket (UDP, and TCP when an MG uses it; default 127.0.0.1 2944, "
+    "Annex D)\n" ADDR_HELP "Port (0: any free port)\n") {
+  g_cfg->call_agent.h248_address = argv[0];
+  g_cfg->call_agent.h248_port = static_cast<uint16_t>(std::atoi(argv[1]));
+  return CMD_SUCCESS;
+}
+CMD(cfg_ca_h248_mid, "h248 mid MID",
+    "H.248 (H.248.1)\nOur message identifier (clause 7.2.8; default: the socket's address)\n"
+    "mId, e.g. [192.0.2.1]:2944 or <mgc.example.net>:2944\n") {
+  g_cfg->call_agent.h248_mid = argv[0];
+  return CMD_SUCCESS;
+}
+CMD(cfg_ca_no_h248_mid, "no h248 mid", NO_STR "H.248 (H.248.1)\nOur mId from the socket's address (default)\n") {
+  g_cfg->call_agent.h248_mid.clear();
+  return CMD_SUCCESS;
+}
+
+int write_call_agent(struct vty *vty) {
+  const auto &c = g_cfg->call_agent;
+  vty_out(vty, "call-agent%s", NL);
+  vty_out(vty, " mgcp local-address %s %u%s", c.mgcp_address.c_str(), c.mgcp_port, NL);
+  vty_out(vty, " h248 local-address %s %u%s", c.h248_address.c_str(), c.h248_port, NL);
+  if (!c.h248_mid.empty())
+    vty_out(vty, " h248 mid %s%s", c.h248_mid.c_str(), NL);
+  return CMD_SUCCESS;
+}
+
+// ---------------------------------------------------------------- telnet
+struct cmd_node telnet_node = {TELNET_NODE, "%s(config-telnet)# ", 1, nullptr, nullptr, {}};
+
+CMD(cfg_telnet, "telnet", "The VTY's telnet listener: address and who may connect\n") {
+  vty->node = TELNET_NODE;
+  vty->index = g_cfg;
+  return CMD_SUCCESS;
+}
+CMD(cfg_telnet_bind, "bind " ADDR " <1-65535>",
+    "Listen here (default: line vty's bind, 127.0.0.1 4260); takes effect at start\n" ADDR_HELP
+    "Port (--vty-port overrides it)\n") {
+  g_cfg->telnet.address = argv[0];
+  g_cfg->telnet.port = static_cast<uint16_t>(std::atoi(argv[1]));
+  return CMD_SUCCESS;
+}
+CMD(cfg_telnet_allow, "allow PREFIX",
+    "Accept connections from these sources (repeat; none: from every source)\n"
+    "Address or prefix: 192.0.2.0/24, 2001:db8::/32, 127.0.0.1\n") {
+  auto p = core::Prefix::parse(argv[0]);
+  if (!p) {
+    vty_out(vty, "%% invalid prefix '%s' (address/length, no host bits below the length)%s",
+            argv[0], NL);
+    return CMD_WARNING;
+  }
+  auto &v = g_cfg->telnet.allow;
+  if (std::find_if(v.begin(), v.end(), [&](const core::Prefix &x) {
+        return x.net == p->net && x.bits == p->bits;
+      }) == v.end())
+    v.push_back(*p);
+  return CMD_SUCCESS;
+}
+CMD(cfg_telnet_no_allow, "no allow PREFIX", NO_STR "Remove a source from the allowed ones\nPrefix\n") {
+  auto p = core::Prefix::parse(argv[0]);
+  auto &v = g_cfg->telnet.allow;
+  if (p)
+    v.erase(std::remove_if(v.begin(), v.end(),
+                           [&](const core::Prefix &x) { return x.net == p->net && x.bits == p->bits; }),
+            v.end());
+  return CMD_SUCCESS;
+}
+
+int write_telnet(struct vty *vty) {
+  const auto &t = g_cfg->telnet;
+  if (t.address.empty() && t.allow.empty())
+    return CMD_SUCCESS;
+  vty_out(vty, "telnet%s", NL);
+  if (!t.address.empty())
+    vty_out(vty, " bind %s %u%s", t.address.c_str(), t.port, NL);
+  for (const auto &p : t.allow)
+    vty_out(vty, " allow %s%s", p.to_string().c_str(), NL);
   return CMD_SUCCESS;
 }
 
@@ -625,6 +768,11 @@ int write_cdr(struct vty *vty) {
 
 void vty_install(Config &cfg) {
   g_cfg = &cfg;
+  install_node(&telnet_node, write_telnet);
+  install_element(CONFIG_NODE, &cfg_telnet_cmd);
+  for (auto *c : {&cfg_telnet_bind_cmd, &cfg_telnet_allow_cmd, &cfg_telnet_no_allow_cmd})
+    install_element(TELNET_NODE, c);
+
   install_node(&ss7_node, write_ss7);
   install_element(CONFIG_NODE, &cfg_ss7_cmd);
   for (auto *c : {&cfg_ss7_pc_format_cmd, &cfg_ss7_pc_cmd, &cfg_ss7_variant_cmd, &cfg_ss7_ni_cmd})
@@ -638,10 +786,16 @@ void vty_install(Config &cfg) {
                   &cfg_m3ua_udp_ports_cmd})
     install_element(M3UA_NODE, c);
 
+  install_node(&call_agent_node, write_call_agent);
+  install_element(CONFIG_NODE, &cfg_ca_cmd);
+  for (auto *c : {&cfg_ca_mgcp_cmd, &cfg_ca_h248_cmd, &cfg_ca_h248_mid_cmd, &cfg_ca_no_h248_mid_cmd})
+    install_element(CALL_AGENT_NODE, c);
+
   install_node(&mgw_node, write_mgws);
   install_element(CONFIG_NODE, &cfg_mgw_cmd);
   for (auto *c : {&cfg_mgw_protocol_cmd, &cfg_mgw_address_cmd, &cfg_mgw_domain_cmd,
-                  &cfg_mgw_encoding_cmd})
+                  &cfg_mgw_encoding_cmd, &cfg_mgw_transport_cmd, &cfg_mgw_version_cmd,
+                  &cfg_mgw_mid_cmd, &cfg_mgw_no_mid_cmd, &cfg_mgw_local_cmd, &cfg_mgw_no_local_cmd})
     install_element(MEDIA_GATEWAY_NODE, c);
 
   install_node(&trunk_group_node, write_trunk_groups);

@@ -57,7 +57,7 @@ void usage() {
       "  -c FILE              config in VTY syntax (docs/pstn-sim.md, config/pstn-sim*.cfg)\n"
       "  --check              read and validate the config, then exit\n"
       "  --write-config OUT   write the config as read (show running-config) to OUT, exit\n"
-      "  --vty-port PORT      telnet VTY on 127.0.0.1:PORT (default 4262, 0: none)\n"
+      "  --vty-port PORT      telnet VTY on PORT (default 4262, 0: none)\n"
       "  --run-for MS         stop after MS milliseconds\n"
       "  --exit-when-done     stop once the originate section is done and no call is left\n"
       "  --at MS:COMMAND      run a live command MS ms after the gateway became reachable\n"
@@ -317,9 +317,10 @@ int main(int argc, char **argv) {
 
   vty_install_live([&node] { return node.show(); });
   vty_set_sim(&sim);
-  // The VTY has no login: bind it to loopback only (PLATFORM.md).
-  if (vty_port > 0 && telnet_init_dynif(ctx, nullptr, "127.0.0.1", vty_port) < 0) {
-    std::fprintf(stderr, "pstn-sim: cannot bind the VTY to 127.0.0.1:%d\n", vty_port);
+  // The VTY on libosmocore's `line vty` / `bind` address (default loopback: it has no login).
+  const std::string vty_host = vty_get_bind_addr();
+  if (vty_port > 0 && telnet_init_dynif(ctx, nullptr, vty_host.c_str(), vty_port) < 0) {
+    std::fprintf(stderr, "pstn-sim: cannot bind the VTY to %s:%d\n", vty_host.c_str(), vty_port);
     return kExitConfig;
   }
   std::signal(SIGINT, on_signal);
@@ -327,7 +328,7 @@ int main(int argc, char **argv) {
   std::signal(SIGPIPE, SIG_IGN);
   std::printf("pstn-sim: running, pc %u toward dpc %u, %s %s%s%s\n", cfg.sim.own_pc, cfg.sim.dpc,
               name_of(sigtran::kRoleNames, cfg.m3ua.role), name_of(kM3uaModeNames, cfg.m3ua.server),
-              vty_port > 0 ? ", VTY on 127.0.0.1:" : "",
+              vty_port > 0 ? (", VTY on " + vty_host + ":").c_str() : "",
               vty_port > 0 ? std::to_string(vty_port).c_str() : "");
 
   // A 20 ms tick wakes the loop for signals, the route state, --at and the end of the run.

@@ -5,6 +5,7 @@
 #include <netinet/in.h>
 
 using mgc::core::Address;
+using mgc::core::Prefix;
 
 TEST(Address, Ipv4FromNumberPrints) {
   Address a{0x7f000002, 2427};
@@ -67,4 +68,31 @@ TEST(Address, SockaddrRoundTrip) {
   un.ss_family = AF_UNIX;
   Address x;
   EXPECT_FALSE(Address::from_sockaddr(reinterpret_cast<sockaddr *>(&un), x));
+}
+
+// Access lists (mgcd's telnet allow list): IPv4 and IPv6 prefixes, hosts, and what is refused.
+TEST(Prefix, ParsesMatchesAndPrintsBack) {
+  auto lo = Prefix::parse("127.0.0.0/8");
+  ASSERT_TRUE(lo);
+  EXPECT_TRUE(lo->contains(*Address::parse("127.0.0.2:1")));
+  EXPECT_FALSE(lo->contains(*Address::parse("128.0.0.1:1")));
+  EXPECT_FALSE(lo->contains(*Address::parse("[::1]:1")));
+  EXPECT_EQ(lo->to_string(), "127.0.0.0/8");
+  auto host = Prefix::parse("127.0.0.1");
+  ASSERT_TRUE(host);
+  EXPECT_EQ(host->bits, 32u);
+  EXPECT_TRUE(host->contains(*Address::parse("127.0.0.1:4260")));
+  EXPECT_FALSE(host->contains(*Address::parse("127.0.0.2:4260")));
+  EXPECT_EQ(host->to_string(), "127.0.0.1");
+  auto v6 = Prefix::parse("2001:db8::/33");
+  ASSERT_TRUE(v6);
+  EXPECT_TRUE(v6->contains(*Address::parse("[2001:db8:7fff::1]:1")));
+  EXPECT_FALSE(v6->contains(*Address::parse("[2001:db8:8000::1]:1")));
+  EXPECT_EQ(v6->to_string(), "2001:db8::/33");
+  auto any = Prefix::parse("0.0.0.0/0");
+  ASSERT_TRUE(any);
+  EXPECT_TRUE(any->contains(*Address::parse("192.0.2.1:1")));
+  for (const char *bad : {"127.0.0.1/24", "10.0.0.0/33", "::/129", "10.0.0.0/", "10.0.0.0/x",
+                          "host/8", "", "10.0.0.0/8/8"})
+    EXPECT_FALSE(Prefix::parse(bad)) << bad;
 }

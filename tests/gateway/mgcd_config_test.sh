@@ -23,6 +23,10 @@ diff "$tmp/w1.cfg" "$tmp/w2.cfg" >/dev/null || bad "write is not idempotent"
 # 1b. every command beyond the lab config (glare, the other layers' timers) reads and is written
 # back as it was read; defaults are not written
 cat > "$tmp/all.cfg" <<'END'
+telnet
+ bind ::1 14260
+ allow 127.0.0.0/8
+ allow ::1
 ss7
  point-code-format 3-8-3
  point-code 0.2.1
@@ -37,10 +41,22 @@ m3ua
  routing-context 7
  traffic-mode override
  route 0.2.2 priority 1
+call-agent
+ mgcp local-address ::1 12727
+ h248 local-address 127.0.0.1 12944
+ h248 mid <mgc.example.net>:12944
 media-gateway mg1
  protocol h248
- address 127.0.0.1 12944
+ address 127.0.0.1 12945
+ transport tcp
  encoding binary
+ version 2
+ mid [127.0.0.1]:12945
+ local-address 127.0.0.1 12946
+media-gateway mg2
+ protocol mgcp
+ address ::1 12427
+ domain mgw2
 trunk-group a
  dpc 0.2.2
  cic-range 1 31
@@ -152,6 +168,25 @@ expect_refused isup_unknown "unknown timer t99" "ss7" " point-code 0.2.1" "timer
 expect_refused layer_unknown "unknown timer t3" "ss7" " point-code 0.2.1" "timers" " sip t3 1000"
 expect_refused m3ua_unknown "unknown timer heartbeat" "ss7" " point-code 0.2.1" "timers" " m3ua heartbeat 1000"
 expect_refused bad_glare "There is no such command" "ss7" " point-code 0.2.1" "trunk-group a" " glare sometimes"
+# addresses (issue 13): what no socket could use is refused before anything starts
+expect_refused m3ua_v6_sctp "the SCTP transports take IPv4 addresses only" "ss7" " point-code 0.2.1" \
+  "m3ua" " transport usrsctp-udp" " remote-address ::1"
+expect_refused sip_two_addresses "SIP listens on one address for every transport" "ss7" " point-code 0.2.1" \
+  "sip" " listen udp 127.0.0.1 5060" " listen tcp 127.0.0.2 5060"
+expect_refused mgw_family "are not of one IP version" "ss7" " point-code 0.2.1" \
+  "media-gateway g" " protocol mgcp" " address ::1 2427"
+expect_refused mgcp_tcp "transport tcp is for H.248" "ss7" " point-code 0.2.1" \
+  "media-gateway g" " protocol mgcp" " transport tcp"
+expect_refused bad_mid "is no H.248 mId" "ss7" " point-code 0.2.1" "media-gateway g" " protocol h248" " mid [not-an-ip]"
+expect_refused bad_own_mid "call-agent: h248 mid" "ss7" " point-code 0.2.1" "call-agent" " h248 mid [300.1.1.1]:2944"
+expect_refused same_peer "another media gateway of its protocol is at 127.0.0.1 2427" "ss7" " point-code 0.2.1" \
+  "media-gateway g1" " protocol mgcp" " address 127.0.0.1 2427" "media-gateway g2" " protocol mgcp" \
+  " address 127.0.0.1 2427"
+# IPv6 where a layer takes it: M3UA over TCP, a media gateway with an IPv6 local address
+printf '%s\n' ss7 " point-code 0.2.1" m3ua " transport tcp" " local-address ::1" " remote-address ::1" \
+  call-agent " mgcp local-address ::1 2727" "media-gateway g" " protocol mgcp" " address ::1 2427" \
+  > "$tmp/v6.cfg"
+"$MGCD" -c "$tmp/v6.cfg" --check >"$tmp/v6.out" 2>&1 || bad "IPv6 M3UA/TCP and MGCP refused: $(cat "$tmp/v6.out")"
 # a config that cannot be read at all
 "$MGCD" -c "$tmp/does-not-exist.cfg" --check >"$tmp/missing.out" 2>&1 && bad "a missing config was accepted"
 grep -q "cannot read it" "$tmp/missing.out" || bad "missing config: $(cat "$tmp/missing.out")"
@@ -164,6 +199,7 @@ port=$((20000 + RANDOM % 20000))
 sed -e "s/ 5060$/ $((port + 1))/" -e "s/transport usrsctp-udp/transport tcp/" \
     -e "s/remote-port 2906/remote-port $((port + 2))/" -e "s/local-port 2905/local-port $((port + 3))/" \
     -e "s/address 127.0.0.1 2427/address 127.0.0.1 $((port + 4))/" \
+    -e "s/mgcp local-address 127.0.0.1 2727/mgcp local-address 127.0.0.1 0/" \
     -e "s/^ hunting sequential/ hunting sequential\n glare odd/" \
     -e "s/^ isup t9 10000/ isup t9 10000\n sip t1 400\n mgcp max-retransmissions 1/" \
     "$CONFIG_DIR/lab.cfg" > "$tmp/run.cfg"

@@ -24,6 +24,7 @@ lab_on_free_ports() {
   sed -e "s/ 5060$/ $((port + 1))/" -e "s/transport usrsctp-udp/transport tcp/" \
       -e "s/remote-port 2906/remote-port $((port + 2))/" -e "s/local-port 2905/local-port $((port + 3))/" \
       -e "s/address 127.0.0.1 2427/address 127.0.0.1 $((port + 4))/" \
+      -e "s/mgcp local-address 127.0.0.1 2727/mgcp local-address 127.0.0.1 0/" \
       -e "s/^ isup t9 10000/ isup t9 10000\n mgcp max-retransmissions 1/" \
       -e "s|file /tmp/mgcd-cdr.csv|file /dev/full|" "$CONFIG_DIR/lab.cfg"
 }

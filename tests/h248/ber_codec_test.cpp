@@ -102,6 +102,33 @@ TEST(H248Binary, MalformedInputIsCounted) {
   EXPECT_EQ(counters.get(H248DecodeCounter::ber_truncated), 2u);
 }
 
+// Found by fuzz_h248_binary (issue 7's last CI run; corpus/binary/issue7_stream_without_id.ber):
+// a Reply whose Add carries a Media descriptor in the multiStream form, each StreamDescriptor
+// holding PropertyParms where its streamID and streamParms belong. Both are mandatory (Annex A
+// StreamDescriptor); it was decoded as streams without ids ("Media { , }" in text), which are
+// the oneStream form and were written back as something else. Now refused, while a well-formed
+// multiStream of two streams still round-trips.
+TEST(H248Binary, StreamDescriptorNeedsItsStreamIdAndParms) {
+  auto bytes = hex_decode("30820145a1820141800101a10da00b80047c7c7cde810300d903a282012ba1820127a282012380022713a282011ba182011730820113800207d0a382010ba00da00b3009a00081054134343434a081f9a00b3009a00081054134343435a181e9a181e6a181e3a181e0300da00b8004a181d7a181d4a081d13081ce300b80040000b001a103040130303880040000b002a130002e2d2032383930383434353236203238393038343238303720494e20495034203132342e3132342e3132342e323232300b80040000b003a10304012d300e80040000b00da106040420302030302080040000b0089e180416494e20495034203132342e3132342e3132342e323232301e80040000b00fa1160414617564696f2032323232205254502f4156502034301280040000b00ca10a04087074696d653a3330301280040000b00ca10a0408726563766f6e6c79");
+  ASSERT_TRUE(bytes);
+  Message m;
+  DecodeCounters counters;
+  EXPECT_EQ(decode_binary(*bytes, m, &counters).detail(), "h248.bad_descriptor");
+  EXPECT_EQ(counters.get(H248DecodeCounter::bad_descriptor), 1u);
+
+  Message two;
+  ASSERT_TRUE(decode_text("MEGACO/1 [10.0.0.1]:2944\nReply = 1 { Context = 2 { Add = A1 { Media { "
+                          "Stream = 1 { LocalControl { Mode = SendOnly } }, Stream = 2 { LocalControl { "
+                          "Mode = ReceiveOnly } } } } } }",
+                          two)
+                  .ok());
+  std::vector<uint8_t> bin;
+  ASSERT_TRUE(encode_binary(two, bin).ok());
+  Message back;
+  ASSERT_TRUE(decode_binary(bin, back).ok());
+  EXPECT_EQ(back, two);
+}
+
 TEST(H248Binary, EveryTruncationOfAValidMessageFailsCleanly) {
   Message m;
   ASSERT_TRUE(decode_text(slurp(fs::path(MGC_TEST_DATA) / "h248/vectors/rfc3525/a1_13.txt"), m)
