@@ -615,7 +615,8 @@ void CallManager::sip_bye(SipLeg &leg, std::optional<uint8_t> q850, const SipBod
 
 void CallManager::sip_lost(SipLeg &leg, uint8_t cause) {
   Call *c = call_of(leg);
-  if (c && !c->sip.done()) {
+  // A leg the half itself is ending (its reject or BYE made the user agent let go) is no news.
+  if (c && !c->sip.done() && !c->sip.busy()) {
     MGC_LOGC(c->ctx(), Cc, Notice,
              "SIP leg ended by the user agent (no ACK for the 2xx, or transport failure): "
              "released with cause %u",

@@ -50,10 +50,12 @@ void SipHalf::process(const sip_call::Event &e, SipBody b) {
     body_out_.reset();
   else
     body_out_ = std::make_unique<SipBody>(std::move(b));
+  ++depth_;
   if (out_)
     out_->process(e);
   else if (in_)
     in_->process(e);
+  --depth_;
 }
 
 void SipHalf::from_peer(const sip_call::Event &e, const SipBody &b) {

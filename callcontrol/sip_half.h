@@ -91,6 +91,9 @@ public:
   SipLeg *leg() const { return leg_; }
   bool done() const { return done_; }
   bool started() const { return in_ || out_; }
+  // The machine is handling an event (and may be sending on the leg right now): what the user
+  // agent does to the leg meanwhile is the half's own doing.
+  bool busy() const { return depth_ > 0; }
   const char *state() const;
   const SipBody *body_in() const { return body_in_; }
   // The leg's Call-ID (kept once the leg is forgotten, for the CDR); empty before any leg.
@@ -131,6 +134,7 @@ private:
   SipPeer peer_;
   std::string call_id_;
   uint32_t ref_;
+  uint8_t depth_ = 0; // process() calls in progress
   bool done_ = false;
 };
 
