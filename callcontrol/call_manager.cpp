@@ -189,6 +189,13 @@ CircuitGroup *CallManager::trunk_group(const std::string &name) {
   return nullptr;
 }
 
+std::vector<CircuitGroup *> CallManager::trunk_groups() {
+  std::vector<CircuitGroup *> v;
+  for (auto &g : groups_)
+    v.push_back(&g->circuits);
+  return v;
+}
+
 CircuitSupervision *CallManager::supervision(const std::string &name) {
   for (auto &g : groups_)
     if (g->circuits.name() == name)

@@ -145,6 +145,9 @@ public:
   bool maintain(const std::string &trunk_group,
                 const std::function<bool(CircuitSupervision &)> &procedure);
   CircuitGroup *trunk_group(const std::string &name);
+  // Every trunk group in the order added (those taken out of the configuration too, while their
+  // circuits drain or stay blocked).
+  std::vector<CircuitGroup *> trunk_groups();
   CircuitSupervision *supervision(const std::string &name);
   const CounterSet<CcCounter> &counters() const { return counters_; }
   // The last event a SIP half-call machine had no row for: "machine state event".

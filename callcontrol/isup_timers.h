@@ -66,6 +66,7 @@ public:
   // timers to run tests quickly; operators get the standard range).
   bool set(IsupTimer t, uint32_t ms, bool allow_outside_range = false);
   bool is_default(IsupTimer t) const;
+  bool operator==(const IsupTimerValues &o) const { return ms_ == o.ms_; } // C++17 units see it
 
 private:
   std::array<uint32_t, kIsupTimerCount> ms_{};

@@ -17,6 +17,7 @@ struct RouteTarget {
   enum class Kind : uint8_t { TrunkGroup, SipPeer };
   Kind kind = Kind::TrunkGroup;
   std::string name; // trunk group or SIP peer name
+  bool operator==(const RouteTarget &) const = default;
 };
 inline constexpr auto kRouteTargetKindNames = name_table<RouteTarget::Kind>(
     {{RouteTarget::Kind::TrunkGroup, "trunk-group"}, {RouteTarget::Kind::SipPeer, "sip-peer"}});
@@ -30,6 +31,7 @@ struct Route {
   // Number analysis for overlap (RFC 3578 §2.2): numbers of this route are complete at this many
   // digits (as received, before manipulation); 0: unknown, T10 or ST decides.
   unsigned digits = 0;
+  bool operator==(const Route &) const = default;
 };
 
 class RoutingTable {

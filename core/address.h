@@ -55,6 +55,7 @@ struct Prefix {
   // "192.0.2.0/24"; a full-length prefix prints as the host alone.
   std::string to_string() const;
   static std::optional<Prefix> parse(std::string_view text);
+  friend bool operator==(const Prefix &, const Prefix &) = default;
 };
 
 } // namespace mgc::core

@@ -63,11 +63,13 @@ struct Ss7Config {
   PointCodeFormat point_code_format = PointCodeFormat::Itu383;
   isup::Variant variant = isup::Variant::Itu;
   uint8_t network_indicator = 2; // Q.704 §14.2.1: 0 international, 2 national
+  bool operator==(const Ss7Config &) const = default;
 };
 
 struct M3uaRoute {
   uint32_t dpc = 0;
   uint8_t priority = 1;
+  bool operator==(const M3uaRoute &) const = default;
 };
 
 struct M3uaConfig {
@@ -84,6 +86,7 @@ struct M3uaConfig {
   uint16_t udp_local_port = 9899;
   uint16_t udp_remote_port = 9899;
   std::vector<M3uaRoute> routes;
+  bool operator==(const M3uaConfig &) const = default;
 };
 
 struct TrunkGroupConfig {
@@ -102,12 +105,14 @@ struct TrunkGroupConfig {
   // Overlap signalling with this exchange (Q.764 §2.1.2, RFC 3578): the fewest digits a called
   // number needs to be routed; 0: en bloc.
   unsigned overlap_min_digits = 0;
+  bool operator==(const TrunkGroupConfig &) const = default;
 };
 
 struct SipListen {
   sipt::TransportKind transport = sipt::TransportKind::Udp; // kTransportParamNames
   std::string address;
   uint16_t port = 5060;
+  bool operator==(const SipListen &) const = default;
 };
 
 struct SipPeerConfig {
@@ -118,6 +123,7 @@ struct SipPeerConfig {
   cc::SipProfile profile = cc::SipProfile::Plain;
   bool trusted = false;
   std::vector<std::string> acl; // source addresses accepted for this peer
+  bool operator==(const SipPeerConfig &) const = default;
 };
 
 struct SipConfig {
@@ -125,6 +131,7 @@ struct SipConfig {
   std::string tls_certificate, tls_key, tls_ca;
   bool tls_verify_client = false;
   std::deque<SipPeerConfig> peers;
+  bool operator==(const SipConfig &) const = default;
 };
 
 struct MediaGatewayConfig {
@@ -143,6 +150,7 @@ struct MediaGatewayConfig {
   // protocol. Gateways on one local address share its socket.
   std::string local_address;
   uint16_t local_port = 0;
+  bool operator==(const MediaGatewayConfig &) const = default;
 };
 
 // mgcd's own addresses toward its media gateways (the `call-agent` node): the MGCP call agent's
@@ -157,6 +165,7 @@ struct CallAgentConfig {
   // Our H.248 mId (clause 7.2.8): "[192.0.2.1]:2944", "<mgc.example.net>:2944". Empty: the
   // address and port the H.248 socket is bound to.
   std::string h248_mid;
+  bool operator==(const CallAgentConfig &) const = default;
 };
 
 // The VTY's telnet listener (the `telnet` node). Unset address: libosmocore's `line vty` /
@@ -166,10 +175,12 @@ struct TelnetConfig {
   std::string address; // IPv4 or IPv6; empty: unset
   uint16_t port = 0;   // 0: unset
   std::vector<core::Prefix> allow;
+  bool operator==(const TelnetConfig &) const = default;
 };
 
 struct CdrConfig {
   std::string file;
+  bool operator==(const CdrConfig &) const = default;
 };
 
 struct Config {

@@ -16,6 +16,7 @@
 #include <ctime>
 #include <map>
 #include <optional>
+#include <set>
 
 namespace mgc::gw {
 
@@ -71,6 +72,7 @@ struct Gateway::Parts {
   std::map<std::string, cc::H248MediaGateway *> h248_by_name;
   std::map<std::string, std::string> mg_desc;    // "osmo-mgw (mgcp 192.0.2.2:2427)"
   std::map<std::string, uint64_t> h248_restarts; // the call agent's count at the last look
+  std::set<std::string> pending; // live configuration: changes waiting for a restart, said once
   // CDR file: what check_cdr() saw last (failed and written records).
   uint64_t cdr_failed = 0, cdr_written = 0;
   cc::Scheduler::Id cdr_timer = 0;
@@ -208,6 +210,41 @@ sipt::Profile sip_profile(cc::SipProfile p) {
 }
 } // namespace
 
+namespace {
+SipPeerEntry peer_entry(const SipPeerConfig &peer, isup::Variant variant) {
+  SipPeerEntry e;
+  e.peer = {peer.name, peer.profile, peer.trusted, variant};
+  e.profile.profile = sip_profile(peer.profile);
+  e.profile.variant = variant;
+  e.profile.trusted = peer.trusted;
+  e.address.host = peer.address;
+  e.address.port = peer.port;
+  e.address.transport = peer.transport;
+  e.acl = peer.acl;
+  return e;
+}
+
+// The MGCP endpoints of CICs a..b of a trunk group on gateway `domain` (RFC 3435 §2.1.1).
+mgcp::TrunkMapping trunk_mapping(const TrunkGroupConfig &tg, const std::string &domain,
+                                 uint16_t a, uint16_t b) {
+  mgcp::TrunkMapping m;
+  m.trunk_group = tg.name;
+  m.gateway = domain;
+  m.cic_first = a;
+  m.cic_last = b;
+  m.rule.pattern = tg.endpoint_rule;
+  m.rule.framing = tg.endpoint_framing;
+  if (m.rule.framing == mgcp::Framing::Linear) {
+    // No spans: {n} is the CIC itself, whatever range it is in, so that several trunk groups (or
+    // gateways' controllers) can share one media gateway's numbered endpoints ("rtpbridge/{nx}":
+    // CIC 31 is rtpbridge/1f).
+    m.rule.cic_base = 0;
+    m.rule.first_index = 0;
+  }
+  return m;
+}
+} // namespace
+
 Status Gateway::start(const Config &cfg) {
   p_->cfg = cfg;
   const LayerTimerValues &lt = cfg.layer_timers;
@@ -291,24 +328,9 @@ Status Gateway::start(const Config &cfg) {
       for (const auto &tg : cfg.trunk_groups) {
         if (tg.media_gateway != mg.name)
           continue;
-        for (auto [a, b] : tg.cic_ranges) {
-          mgcp::TrunkMapping m;
-          m.trunk_group = tg.name;
-          m.gateway = g.domain;
-          m.cic_first = a;
-          m.cic_last = b;
-          m.rule.pattern = tg.endpoint_rule;
-          m.rule.framing = tg.endpoint_framing;
-          if (m.rule.framing == mgcp::Framing::Linear) {
-            // No spans: {n} is the CIC itself, whatever range it is in, so that several trunk
-            // groups (or gateways' controllers) can share one media gateway's numbered endpoints
-            // ("rtpbridge/{nx}": CIC 31 is rtpbridge/1f).
-            m.rule.cic_base = 0;
-            m.rule.first_index = 0;
-          }
-          if (Status s = mgw->call_agent().add_trunk(m); !s.ok())
+        for (auto [a, b] : tg.cic_ranges)
+          if (Status s = mgw->call_agent().add_trunk(trunk_mapping(tg, g.domain, a, b)); !s.ok())
             return s;
-        }
       }
       *adapter = mgw.get();
       p_->mgcp_gateways.push_back(mgw.get());
@@ -478,18 +500,8 @@ Status Gateway::start(const Config &cfg) {
       sched_,
       [this](std::string_view b, const sipt::Peer &to) { return p_->sip_transport->send(b, to); },
       ua, tc.bind_ip);
-  for (const auto &peer : cfg.sip.peers) {
-    SipPeerEntry e;
-    e.peer = {peer.name, peer.profile, peer.trusted, cfg.ss7.variant};
-    e.profile.profile = sip_profile(peer.profile);
-    e.profile.variant = cfg.ss7.variant;
-    e.profile.trusted = peer.trusted;
-    e.address.host = peer.address;
-    e.address.port = peer.port;
-    e.address.transport = peer.transport;
-    e.acl = peer.acl;
-    p_->sip->add_peer(e);
-  }
+  for (const auto &peer : cfg.sip.peers)
+    p_->sip->add_peer(peer_entry(peer, cfg.ss7.variant));
 
   // ---- call control
   if (!cfg.cdr.file.empty()) {
@@ -541,6 +553,210 @@ Status Gateway::start(const Config &cfg) {
   return Status::Ok();
 }
 
+const Config &Gateway::running() const { return p_->cfg; }
+
+namespace {
+// CICs as ranges: the CICs of `a` not in `b`, as first..last runs.
+std::vector<std::pair<uint16_t, uint16_t>> cics_minus(
+    const std::vector<std::pair<uint16_t, uint16_t>> &a,
+    const std::vector<std::pair<uint16_t, uint16_t>> &b) {
+  auto in = [](const std::vector<std::pair<uint16_t, uint16_t>> &rs, uint32_t k) {
+    for (auto [x, y] : rs)
+      if (k >= x && k <= y)
+        return true;
+    return false;
+  };
+  std::vector<std::pair<uint16_t, uint16_t>> out;
+  for (auto [x, y] : a)
+    for (uint32_t k = x; k <= y; ++k) {
+      if (in(b, k))
+        continue;
+      if (!out.empty() && out.back().second + 1u == k)
+        out.back().second = static_cast<uint16_t>(k);
+      else
+        out.emplace_back(static_cast<uint16_t>(k), static_cast<uint16_t>(k));
+    }
+  return out;
+}
+} // namespace
+
+std::vector<std::string> Gateway::apply(const Config &next) {
+  std::vector<std::string> out;
+  Config &cur = p_->cfg;
+  if (!calls_)
+    return out;
+  // Said once per change that waits for a restart (not again at every later command).
+  std::set<std::string> pending;
+  auto restart = [&out, &pending, this](const std::string &what) {
+    pending.insert(what);
+    if (p_->pending.count(what))
+      return;
+    out.push_back(what + " changed: not applied, it needs a restart of mgcd");
+    MGC_LOG(Main, Notice, "%s changed: not applied, it needs a restart", what.c_str());
+  };
+  auto applied = [&out](const std::string &what) {
+    out.push_back(what);
+    MGC_LOG(Main, Notice, "live configuration: %s", what.c_str());
+  };
+  if (!(next.ss7 == cur.ss7))
+    restart("ss7");
+  if (!(next.m3ua == cur.m3ua))
+    restart("m3ua");
+  if (!(next.sip.listen == cur.sip.listen) || next.sip.tls_certificate != cur.sip.tls_certificate ||
+      next.sip.tls_key != cur.sip.tls_key || next.sip.tls_ca != cur.sip.tls_ca ||
+      next.sip.tls_verify_client != cur.sip.tls_verify_client)
+    restart("sip listen/tls");
+  if (!(next.call_agent == cur.call_agent))
+    restart("call-agent");
+  if (!(next.telnet == cur.telnet))
+    restart("telnet");
+  if (!(next.cdr == cur.cdr))
+    restart("cdr");
+  if (!(next.layer_timers == cur.layer_timers))
+    restart("sip/mgcp/h248/m3ua timers");
+  if (!(next.media_gateways == cur.media_gateways))
+    restart("media-gateway");
+
+  // Q.764 timers: those started from now on run with the new values.
+  if (!(next.timers == cur.timers) || next.lab_timers != cur.lab_timers) {
+    cur.timers = next.timers;
+    cur.lab_timers = next.lab_timers;
+    calls_->set_timers(next.timers);
+    applied("isup timers: in force for every timer started from now on");
+  }
+
+  // SIP peers: the adapter's (addresses, ACLs) and call control's (profile, trust).
+  if (!(next.sip.peers == cur.sip.peers)) {
+    std::vector<SipPeerEntry> entries;
+    std::vector<cc::SipPeer> peers;
+    for (const auto &p : next.sip.peers) {
+      entries.push_back(peer_entry(p, cur.ss7.variant));
+      peers.push_back(entries.back().peer);
+    }
+    p_->sip->set_peers(std::move(entries));
+    calls_->set_sip_peers(peers);
+    cur.sip.peers = next.sip.peers;
+    applied("sip peers: " + std::to_string(peers.size()) + " in force (calls up keep theirs)");
+  }
+
+  // Trunk groups: new ones on a running media gateway, CIC ranges added (reset) and removed
+  // (drained), hunting, glare and overlap.
+  for (const auto &tg : next.trunk_groups) {
+    TrunkGroupConfig *now = cur.trunk_group(tg.name);
+    const bool mgcp = p_->mgcp_by_name.count(tg.media_gateway) != 0;
+    const bool h248 = p_->h248_by_name.count(tg.media_gateway) != 0;
+    if (!now) {
+      if (!mgcp && !h248) {
+        restart("trunk group " + tg.name + " (its media gateway " + tg.media_gateway +
+                " is not running)");
+        continue;
+      }
+      if (h248) {
+        h248::TrunkRule r;
+        r.trunk_group = tg.name;
+        r.gateway = tg.media_gateway;
+        r.pattern = tg.endpoint_rule;
+        if (!p_->h248_by_name[tg.media_gateway]->call_agent().add_trunk(r).ok()) {
+          out.push_back("trunk group " + tg.name + ": its endpoint rule was refused");
+          continue;
+        }
+      }
+      auto &tracked = p_->tracked[tg.media_gateway];
+      if (!tracked)
+        tracked = std::make_unique<TrackedMedia>(
+            *p_->media.at(tg.media_gateway), static_cast<unsigned>(p_->tracked.size() - 1),
+            [this, name = tg.media_gateway] { media_restarted(name); });
+      auto &g = calls_->add_trunk_group(tg.name, tg.dpc.value_or(0), tg.hunting, *tracked);
+      g.set_glare(tg.glare);
+      calls_->set_overlap(tg.name, tg.overlap_min_digits);
+      TrunkGroupConfig added = tg;
+      added.cic_ranges.clear();
+      cur.trunk_groups.push_back(std::move(added));
+      now = &cur.trunk_groups.back();
+      applied("trunk group " + tg.name + ": added");
+    } else if (now->dpc != tg.dpc || now->media_gateway != tg.media_gateway ||
+               now->endpoint_rule != tg.endpoint_rule ||
+               now->endpoint_framing != tg.endpoint_framing) {
+      restart("trunk group " + tg.name + "'s dpc, media gateway or endpoint rule");
+      continue;
+    }
+    if (now->hunting != tg.hunting || now->glare != tg.glare) {
+      cc::CircuitGroup *g = calls_->trunk_group(tg.name);
+      g->set_hunting(tg.hunting);
+      g->set_glare(tg.glare);
+      now->hunting = tg.hunting;
+      now->glare = tg.glare;
+      applied("trunk group " + tg.name + ": hunting " + cc::hunting_name(tg.hunting) + ", glare " +
+              cc::glare_control_name(tg.glare));
+    }
+    if (now->overlap_min_digits != tg.overlap_min_digits) {
+      calls_->set_overlap(tg.name, tg.overlap_min_digits);
+      now->overlap_min_digits = tg.overlap_min_digits;
+      applied("trunk group " + tg.name + ": overlap for new calls");
+    }
+    for (auto [a, b] : cics_minus(tg.cic_ranges, now->cic_ranges)) {
+      if (mgcp) {
+        // Endpoints for the CICs that never had one (a circuit taken out and added back keeps
+        // its endpoint, RFC 3435 §2.1.1 names it by rule).
+        auto &ca = p_->mgcp_by_name[tg.media_gateway]->call_agent();
+        const MediaGatewayConfig *mg = cur.media_gateway(tg.media_gateway);
+        const std::string domain = mg && !mg->domain.empty() ? mg->domain : tg.media_gateway;
+        bool refused = false;
+        for (uint32_t k = a; k <= b && !refused; ++k) {
+          if (ca.endpoint_for(tg.name, k))
+            continue;
+          uint32_t e = k;
+          while (e < b && !ca.endpoint_for(tg.name, e + 1))
+            ++e;
+          refused = !ca.add_trunk(trunk_mapping(tg, domain, static_cast<uint16_t>(k),
+                                                static_cast<uint16_t>(e)))
+                         .ok();
+          k = e;
+        }
+        if (refused) {
+          out.push_back("trunk group " + tg.name + ": CICs " + std::to_string(a) + "-" +
+                        std::to_string(b) + " have no endpoint (refused)");
+          continue;
+        }
+      }
+      calls_->add_circuits(tg.name, a, b);
+      now->cic_ranges.emplace_back(a, b);
+      applied("trunk group " + tg.name + ": CICs " + std::to_string(a) + "-" + std::to_string(b) +
+              " in service (reset first)");
+    }
+    for (auto [a, b] : cics_minus(now->cic_ranges, tg.cic_ranges)) {
+      const std::size_t n = calls_->remove_circuits(tg.name, a, b);
+      applied("trunk group " + tg.name + ": CICs " + std::to_string(a) + "-" + std::to_string(b) +
+              " taken out: " + std::to_string(n) + " draining (blocked once their calls end)");
+    }
+    now->cic_ranges = tg.cic_ranges;
+  }
+  for (auto it = cur.trunk_groups.begin(); it != cur.trunk_groups.end();) {
+    if (next.trunk_groups.end() != std::find_if(next.trunk_groups.begin(), next.trunk_groups.end(),
+                                               [&](const TrunkGroupConfig &t) {
+                                                 return t.name == it->name;
+                                               })) {
+      ++it;
+      continue;
+    }
+    std::size_t n = 0;
+    for (auto [a, b] : it->cic_ranges)
+      n += calls_->remove_circuits(it->name, a, b);
+    applied("trunk group " + it->name + ": removed, " + std::to_string(n) +
+            " circuits draining (blocked once their calls end)");
+    it = cur.trunk_groups.erase(it);
+  }
+
+  p_->pending = std::move(pending);
+  // Routes last: they may name the trunk groups and peers just added.
+  if (!(next.routes == cur.routes)) {
+    calls_->set_routes({next.routes.begin(), next.routes.end()});
+    cur.routes = next.routes;
+    applied("routes: " + std::to_string(next.routes.size()) + " in force for calls routed from now on");
+  }
+  return out;
+}
+
 std::string Gateway::show_m3ua() const { return p_->node ? p_->node->show() : std::string(); }
 
 namespace {
@@ -563,6 +779,8 @@ std::string Gateway::show_peers() const {
   const Config &cfg = p_->cfg;
   if (p_->sip) {
     for (const auto &e : p_->sip->peers()) {
+      if (e.removed && p_->sip->calls_with(e.peer.name) == 0)
+        continue; // out of the configuration, no call left
       const SipPeerStats &st = *e.stats;
       o += "sip peer " + e.peer.name + ": " + e.address.host + ":" +
            std::to_string(e.address.port) + " " +

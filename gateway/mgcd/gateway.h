@@ -24,6 +24,14 @@ public:
   // Builds and starts everything; a failure leaves nothing running and says why.
   Status start(const Config &cfg);
   cc::CallManager *calls() { return calls_.get(); }
+  // Live configuration (DESIGN.md "Live configuration"): applies what differs between the
+  // configuration in force and `next` without ending any call — routes, SIP peers, ISUP timers,
+  // trunk groups on running media gateways and their CIC ranges (removed circuits drain), hunting,
+  // glare and overlap. What cannot change while running (addresses, M3UA, SS7, media gateways,
+  // a trunk group's DPC, media gateway or endpoint rule, layer timers, the CDR file) is left as
+  // it is and named. One line per change; running() is then what is in force.
+  std::vector<std::string> apply(const Config &next);
+  const Config &running() const;
   std::string show_m3ua() const;
   // `show peers`: every SIP peer and media gateway, and the M3UA peer, one block each.
   std::string show_peers() const;

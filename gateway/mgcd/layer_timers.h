@@ -62,6 +62,7 @@ public:
   // False (unchanged) outside the timer's range.
   bool set(LayerTimer t, uint32_t value);
   bool is_default(LayerTimer t) const;
+  bool operator==(const LayerTimerValues &) const = default;
 
 private:
   std::array<uint32_t, kLayerTimerCount> v_{};

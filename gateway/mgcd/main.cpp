@@ -35,8 +35,9 @@ extern "C" {
 
 namespace {
 
-volatile std::sig_atomic_t g_quit = 0;
+volatile std::sig_atomic_t g_quit = 0, g_reload = 0;
 void on_signal(int) { g_quit = 1; }
+void on_hup(int) { g_reload = 1; }
 
 void usage() {
   std::fprintf(stderr,
@@ -122,6 +123,11 @@ int main(int argc, char **argv) {
   rt.alarms = &alarms;
   mgc::gw::vty_install(cfg);
   mgc::gw::vty_install_show(rt, cfg);
+  std::function<void(struct vty *)> reload;
+  mgc::gw::vty_install_reload([&reload](struct vty *vty) {
+    if (reload)
+      reload(vty);
+  });
 
   if (!read_config(config_file))
     return 1;
@@ -171,6 +177,57 @@ int main(int argc, char **argv) {
   rt.counters = [&gateway](std::string_view layer, const mgc::gw::Runtime::CounterFn &f) {
     return gateway.counters(layer, f);
   };
+  // Live configuration (DESIGN.md "Live configuration"): a config command that leaves the
+  // configuration valid is applied at once; while it is incomplete (a trunk group without its
+  // DPC yet) nothing is, and the operator is told what is missing.
+  auto say = [](struct vty *vty, const std::string &line) {
+    if (vty)
+      vty_out(vty, "%% %s%s", line.c_str(), VTY_NEWLINE);
+  };
+  mgc::gw::vty_go_live(gateway.running(), [&cfg, &gateway, say](struct vty *vty) {
+    const auto problems = mgc::gw::validate(cfg);
+    if (!problems.empty()) {
+      for (const auto &p : problems)
+        say(vty, "not applied yet: " + p);
+      return;
+    }
+    for (const auto &line : gateway.apply(cfg))
+      say(vty, line);
+  });
+  // `reload` and SIGHUP: the file read again into a fresh configuration; applied if it is valid,
+  // else the configuration in force stays and the problems are named. No other session may be
+  // configuring meanwhile (its node would point into what is replaced).
+  reload = [&cfg, &gateway, &config_file, say](struct vty *vty) {
+    static struct vty signal_vty = {};
+    struct vty *holder = vty ? vty : &signal_vty;
+    if (!vty_config_lock(holder)) {
+      MGC_LOG(Main, Notice, "reload refused: another session is configuring");
+      say(vty, "reload refused: another session is configuring");
+      return;
+    }
+    MGC_LOG(Main, Notice, "reload: reading %s", config_file.c_str());
+    const mgc::gw::Config before = cfg;
+    cfg = mgc::gw::Config{};
+    mgc::gw::vty_pause_live(true);
+    const bool read = read_config(config_file);
+    mgc::gw::vty_pause_live(false);
+    const auto problems = read ? mgc::gw::validate(cfg) : std::vector<std::string>{"unreadable"};
+    if (!problems.empty()) {
+      cfg = before;
+      for (const auto &p : problems) {
+        MGC_LOG(Main, Error, "reload: %s: %s: nothing applied", config_file.c_str(), p.c_str());
+        say(vty, "reload: " + p + ": nothing applied");
+      }
+    } else {
+      const auto lines = gateway.apply(cfg);
+      for (const auto &line : lines)
+        say(vty, line);
+      if (lines.empty())
+        say(vty, "reload: nothing changed");
+      MGC_LOG(Main, Notice, "reload: %zu changes", lines.size());
+    }
+    vty_config_unlock(holder);
+  };
 #endif
   // The VTY: the `telnet` node's address, else libosmocore's `line vty` / `bind` (its default is
   // loopback: without `login` and a password anyone who reaches it may configure mgcd); the port
@@ -192,11 +249,18 @@ int main(int argc, char **argv) {
   const std::string vty_where = telnet.local().to_string();
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
+  std::signal(SIGHUP, on_hup);
   std::printf("mgcd: running, VTY on %s\n", vty_where.c_str());
   std::fflush(stdout);
   MGC_LOG(Main, Notice, "running, VTY on %s", vty_where.c_str());
-  while (!g_quit)
+  while (!g_quit) {
     osmo_select_main(0);
+    if (g_reload) {
+      g_reload = 0;
+      if (reload)
+        reload(nullptr);
+    }
+  }
   MGC_LOG(Main, Notice, "stopping (signal)");
   return 0;
 }

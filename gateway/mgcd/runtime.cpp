@@ -43,6 +43,8 @@ cc::CircuitGroup *Runtime::group(const std::string &name) {
 }
 
 std::vector<cc::CircuitGroup *> Runtime::all_groups() {
+  if (calls) // the groups in force, live changes included
+    return calls->trunk_groups();
   std::vector<cc::CircuitGroup *> v;
   for (auto &g : groups)
     if (cc::CircuitGroup *live = group(g->name()))
@@ -78,6 +80,7 @@ void show_group(struct vty *vty, const cc::CircuitGroup &g) {
     if (c.blocking.remote_maintenance) blk += " remote-maintenance";
     if (c.blocking.remote_hardware) blk += " remote-hardware";
     if (c.remote_unequipped) blk += " remote-unequipped";
+    if (c.removed) blk += " removed";
     vty_out(vty, "  cic %5u  %-14s%s%s%s", c.cic, cc::circuit_call_name(c.call),
             g.controls(c.cic) ? " (controls glare)" : "", blk.c_str(), NL);
   }
@@ -101,17 +104,19 @@ CMD(show_circuits, "show circuits [NAME]", SHOW_STR "State of every circuit\nTru
 CMD(show_tgs, "show trunk-groups", SHOW_STR "Circuit counts per trunk group\n") {
   for (auto *g : g_rt->all_groups()) {
     const auto k = g->counts();
-    vty_out(vty, "%-16s dpc %-8u total %4zu idle %4zu busy %4zu blocked %4zu hunting %s%s",
+    vty_out(vty,
+            "%-16s dpc %-8u total %4zu idle %4zu busy %4zu blocked %4zu removed %4zu hunting %s%s",
             g->name().c_str(), g->dpc(), k.total, k.idle, k.incoming + k.outgoing, k.blocked,
-            cc::hunting_name(g->hunting()), NL);
+            k.removed, cc::hunting_name(g->hunting()), NL);
   }
   return CMD_SUCCESS;
 }
 
 CMD(show_timers, "show isup timers", SHOW_STR "ISUP\nTimers in force (Q.764 Annex A)\n") {
+  const cc::IsupTimerValues &in_force = g_rt->calls ? g_rt->calls->timers() : g_cfg->timers;
   for (const auto &t : cc::isup_timer_table())
     vty_out(vty, "%-4s %7u ms  (Q.764 %u..%u ms)  %s%s", std::string(t.name).c_str(),
-            g_cfg->timers.ms(t.timer), t.min_ms, t.max_ms, std::string(t.description).c_str(), NL);
+            in_force.ms(t.timer), t.min_ms, t.max_ms, std::string(t.description).c_str(), NL);
   return CMD_SUCCESS;
 }
 
@@ -120,7 +125,8 @@ constexpr auto kRouteTargetShortNames = name_table<cc::RouteTarget::Kind>(
     {{cc::RouteTarget::Kind::TrunkGroup, "tg"}, {cc::RouteTarget::Kind::SipPeer, "sip"}});
 
 CMD(show_routes, "show routes", SHOW_STR "Called-number routes\n") {
-  for (const auto &r : g_rt->routing.routes()) {
+  const auto &routes = g_rt->calls ? g_rt->calls->routing().routes() : g_rt->routing.routes();
+  for (const auto &r : routes) {
     vty_out(vty, "%-12s strip %u prepend '%s' ->", r.prefix.empty() ? "default" : r.prefix.c_str(),
             r.strip, r.prepend.c_str());
     for (const auto &t : r.targets)

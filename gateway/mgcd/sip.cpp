@@ -7,6 +7,8 @@
 #include "sipt/dialog.h"
 #include "sipt/fields.h"
 
+#include <algorithm>
+
 namespace mgc::gw {
 
 namespace {
@@ -96,6 +98,21 @@ Sip::~Sip() = default;
 
 void Sip::add_peer(SipPeerEntry p) { peers_.push_back(std::move(p)); }
 
+void Sip::set_peers(std::vector<SipPeerEntry> next) {
+  for (auto &e : peers_)
+    e.removed = true;
+  for (auto &n : next) {
+    auto it = std::find_if(peers_.begin(), peers_.end(),
+                           [&n](const SipPeerEntry &e) { return e.peer.name == n.peer.name; });
+    if (it == peers_.end()) {
+      peers_.push_back(std::move(n));
+      continue;
+    }
+    n.stats = it->stats;
+    *it = std::move(n);
+  }
+}
+
 std::size_t Sip::calls_with(const std::string &peer) const {
   std::size_t n = 0;
   for (const auto &[id, leg] : legs_)
@@ -113,9 +130,11 @@ const SipPeerEntry *Sip::peer_from(const sipt::Peer &source) const {
   // host or with the host in its ACL. Several peers may share a host (a lab on 127.0.0.1, an SBC
   // with one address per service): the port tells them apart.
   for (const auto &p : peers_)
-    if (p.address.host == source.host && p.address.port == source.port)
+    if (!p.removed && p.address.host == source.host && p.address.port == source.port)
       return &p;
   for (const auto &p : peers_) {
+    if (p.removed)
+      continue;
     if (p.address.host == source.host)
       return &p;
     for (const auto &a : p.acl)
@@ -308,7 +327,7 @@ cc::SipLeg *Sip::invite(const cc::SipPeer &peer, const cc::iw::SipCallInfo &info
                         const cc::SipBody &body) {
   const SipPeerEntry *p = nullptr;
   for (const auto &x : peers_)
-    if (x.peer.name == peer.name)
+    if (!x.removed && x.peer.name == peer.name)
       p = &x;
   if (!p)
     return nullptr;

@@ -38,6 +38,8 @@ struct SipPeerEntry {
   std::vector<std::string> acl;  // source hosts accepted as this peer (address.host always is)
   // Counted into by the legs (each refers to its entry).
   std::shared_ptr<SipPeerStats> stats = std::make_shared<SipPeerStats>();
+  // Taken out of the configuration: kept for the legs still referring to it, matched by nothing.
+  bool removed = false;
 };
 
 class Sip final : public cc::SipSide, public sipt::CallEvents {
@@ -47,6 +49,10 @@ public:
   ~Sip() override;
 
   void add_peer(SipPeerEntry p);
+  // Live configuration: the peers become `next`. An entry of the same name is updated where it
+  // is (its legs keep referring to it, its counters go on); a peer no longer configured is
+  // marked removed (no INVITE from or to it is accepted any more; calls up finish).
+  void set_peers(std::vector<SipPeerEntry> next);
   void attach(cc::CallManager &calls) { calls_ = &calls; }
   void detach() { calls_ = nullptr; } // call control is going away (shutdown)
   // Every message the SIP transports deliver.

@@ -6,6 +6,7 @@
 #include <cctype>
 #include <cstdlib>
 #include <cstring>
+#include <functional>
 #include <string>
 
 namespace mgc::gw {
@@ -29,8 +30,36 @@ enum MgcdNode {
 };
 
 #define NL VTY_NEWLINE
-// DEFUN does not compile as C++ (designated initializer order, PLATFORM.md); this does.
-#define CMD(fn, str, help) DEFUN_ATTR_USRATTR(fn, fn##_cmd, 0, 0, str, help)
+// Live configuration: told after every config command that succeeded (not while a file is read).
+std::function<void(struct vty *)> g_on_change;
+// What `show running-config` writes once the gateway runs: the configuration in force.
+const Config *g_running = nullptr;
+const Config &shown() { return g_running ? *g_running : *g_cfg; }
+bool g_paused = false;
+std::function<void(struct vty *)> g_reload;
+// Sections a running gateway takes only at a restart are written as configured (so that `write`
+// keeps the change), each with a remark when that is not what is in force.
+template <typename T> void pending_note(struct vty *vty, const char *what, T Config::*section) {
+  if (g_running && !(g_cfg->*section == g_running->*section))
+    vty_out(vty, "! %s: changed, in force once mgcd restarts%s", what, VTY_NEWLINE);
+}
+void changed(struct vty *vty) {
+  if (g_on_change && !g_paused)
+    g_on_change(vty);
+}
+
+// DEFUN does not compile as C++ (designated initializer order, PLATFORM.md); this does. Each
+// command's body runs, then a successful one is applied to the running gateway.
+#define CMD(fn, str, help)                                                                         \
+  int fn##_body(struct cmd_element *, struct vty *, int, const char *[]);                          \
+  DEFUN_ATTR_USRATTR(fn, fn##_cmd, 0, 0, str, help) {                                             \
+    const int rc = fn##_body(self, vty, argc, argv);                                               \
+    if (rc == CMD_SUCCESS)                                                                         \
+      changed(vty);                                                                                \
+    return rc;                                                                                     \
+  }                                                                                                \
+  int fn##_body([[maybe_unused]] struct cmd_element *self, [[maybe_unused]] struct vty *vty,       \
+                [[maybe_unused]] int argc, [[maybe_unused]] const char *argv[])
 
 template <typename T> T &current(struct vty *vty) { return *static_cast<T *>(vty->index); }
 using sigtran::m3ua::kNetworkIndicatorNames;
@@ -83,6 +112,7 @@ CMD(cfg_ss7_ni, "network-indicator (international|spare|national|reserved)",
 
 int write_ss7(struct vty *vty) {
   const auto &s = g_cfg->ss7;
+  pending_note(vty, "ss7", &Config::ss7);
   vty_out(vty, "ss7%s", NL);
   vty_out(vty, " point-code-format %s%s", name_of(kPointCodeFormatNames, s.point_code_format), NL);
   if (s.point_code)
@@ -149,6 +179,7 @@ CMD(cfg_m3ua_route, "route PC priority <1-9>",
 
 int write_m3ua(struct vty *vty) {
   const auto &m = g_cfg->m3ua;
+  pending_note(vty, "m3ua", &Config::m3ua);
   vty_out(vty, "m3ua%s", NL);
   vty_out(vty, " transport %s%s", name_of(sigtran::kTransportConfigNames, m.transport), NL);
   vty_out(vty, " role %s%s", name_of(kM3uaRoleNames, m.role), NL);
@@ -183,6 +214,16 @@ CMD(cfg_tg, "trunk-group NAME", "Circuits toward one PSTN exchange\nName\n") {
   vty->index = t;
   return CMD_SUCCESS;
 }
+CMD(cfg_no_tg, "no trunk-group NAME", NO_STR "Circuits toward one PSTN exchange\nName\n") {
+  auto &v = g_cfg->trunk_groups;
+  for (auto it = v.begin(); it != v.end(); ++it)
+    if (it->name == argv[0]) {
+      v.erase(it);
+      return CMD_SUCCESS;
+    }
+  vty_out(vty, "%% no trunk group %s%s", argv[0], NL);
+  return CMD_WARNING;
+}
 CMD(cfg_tg_dpc, "dpc PC", "Point code of the far exchange\nPoint code\n") {
   auto pc = pc_arg(vty, argv[0]);
   if (!pc)
@@ -203,6 +244,21 @@ CMD(cfg_tg_cics, "cic-range <0-16383> <0-16383>", "Circuits of the group\nFirst 
       return CMD_WARNING;
     }
   t.cic_ranges.emplace_back(static_cast<uint16_t>(a), static_cast<uint16_t>(b));
+  return CMD_SUCCESS;
+}
+// Taking circuits out: live, they drain (blocked once their calls end: DESIGN.md "Live
+// configuration"). The range must be one configured as such.
+CMD(cfg_tg_no_cics, "no cic-range <0-16383> <0-16383>",
+    NO_STR "Circuits of the group\nFirst CIC\nLast CIC\n") {
+  auto &t = current<TrunkGroupConfig>(vty);
+  const std::pair<uint16_t, uint16_t> r(static_cast<uint16_t>(std::atoi(argv[0])),
+                                        static_cast<uint16_t>(std::atoi(argv[1])));
+  auto it = std::find(t.cic_ranges.begin(), t.cic_ranges.end(), r);
+  if (it == t.cic_ranges.end()) {
+    vty_out(vty, "%% no cic-range %s %s in this trunk group%s", argv[0], argv[1], NL);
+    return CMD_WARNING;
+  }
+  t.cic_ranges.erase(it);
   return CMD_SUCCESS;
 }
 CMD(cfg_tg_mgw, "media-gateway NAME", "Media gateway terminating these circuits\nName\n") {
@@ -255,10 +311,10 @@ CMD(cfg_tg_no_overlap, "no overlap", "Negate\nEn bloc signalling with this excha
 }
 
 int write_trunk_groups(struct vty *vty) {
-  for (const auto &t : g_cfg->trunk_groups) {
+  for (const auto &t : shown().trunk_groups) {
     vty_out(vty, "trunk-group %s%s", t.name.c_str(), NL);
     if (t.dpc)
-      vty_out(vty, " dpc %s%s", format_point_code(*t.dpc, g_cfg->ss7.point_code_format).c_str(), NL);
+      vty_out(vty, " dpc %s%s", format_point_code(*t.dpc, shown().ss7.point_code_format).c_str(), NL);
     for (auto [a, b] : t.cic_ranges)
       vty_out(vty, " cic-range %u %u%s", a, b, NL);
     if (!t.media_gateway.empty())
@@ -319,6 +375,16 @@ CMD(cfg_sip_peer, "peer NAME", "A SIP peer (SBC, proxy, softswitch)\nName\n") {
   vty->index = p;
   return CMD_SUCCESS;
 }
+CMD(cfg_sip_no_peer, "no peer NAME", NO_STR "A SIP peer\nName\n") {
+  auto &v = g_cfg->sip.peers;
+  for (auto it = v.begin(); it != v.end(); ++it)
+    if (it->name == argv[0]) {
+      v.erase(it);
+      return CMD_SUCCESS;
+    }
+  vty_out(vty, "%% no SIP peer %s%s", argv[0], NL);
+  return CMD_WARNING;
+}
 CMD(cfg_peer_address, "address A.B.C.D <1-65535>", "Where the peer is\nAddress\nPort\n") {
   auto &p = current<SipPeerConfig>(vty);
   p.address = argv[0];
@@ -347,7 +413,15 @@ CMD(cfg_peer_acl, "acl A.B.C.D", "Accept requests for this peer from an address\
 }
 
 int write_sip(struct vty *vty) {
+  // listen and TLS as configured (in force at a restart), the peers as in force
   const auto &s = g_cfg->sip;
+  if (g_running) {
+    SipConfig in_force = g_running->sip, configured = s;
+    in_force.peers.clear();
+    configured.peers.clear();
+    if (!(in_force == configured))
+      vty_out(vty, "! sip listen/tls: changed, in force once mgcd restarts%s", NL);
+  }
   vty_out(vty, "sip%s", NL);
   for (const auto &l : s.listen)
     vty_out(vty, " listen %s %s %u%s", name_of(sipt::kTransportParamNames, l.transport),
@@ -360,7 +434,7 @@ int write_sip(struct vty *vty) {
     vty_out(vty, " tls ca %s%s", s.tls_ca.c_str(), NL);
   if (s.tls_verify_client)
     vty_out(vty, " tls verify-client%s", NL);
-  for (const auto &p : s.peers) {
+  for (const auto &p : shown().sip.peers) {
     vty_out(vty, " peer %s%s", p.name.c_str(), NL);
     if (!p.address.empty())
       vty_out(vty, "  address %s %u%s", p.address.c_str(), p.port, NL);
@@ -393,6 +467,16 @@ CMD(cfg_route, "route PREFIX", "Called-number route\nDigits the number starts wi
 CMD(cfg_route_default, "route default", "Called-number route\nWhat no other route matches\n") {
   return enter_route(vty, "");
 }
+CMD(cfg_no_route, "no route PREFIX", NO_STR "Called-number route\nDigits the number starts with\n") {
+  auto &v = g_cfg->routes;
+  for (auto it = v.begin(); it != v.end(); ++it)
+    if (it->prefix == argv[0]) {
+      v.erase(it);
+      return CMD_SUCCESS;
+    }
+  vty_out(vty, "%% no route %s%s", argv[0], NL);
+  return CMD_WARNING;
+}
 CMD(cfg_route_strip, "strip <0-32>", "Leading digits removed\nCount\n") {
   current<cc::Route>(vty).strip = static_cast<unsigned>(std::atoi(argv[0]));
   return CMD_SUCCESS;
@@ -421,7 +505,7 @@ CMD(cfg_route_target, "target (trunk-group|sip-peer) NAME",
 }
 
 int write_routes(struct vty *vty) {
-  for (const auto &r : g_cfg->routes) {
+  for (const auto &r : shown().routes) {
     if (r.prefix.empty())
       vty_out(vty, "route default%s", NL);
     else
@@ -509,6 +593,7 @@ CMD(cfg_mgw_no_local, "no local-address", NO_STR "Use the call-agent node's addr
 }
 
 int write_mgws(struct vty *vty) {
+  pending_note(vty, "media-gateway", &Config::media_gateways);
   for (const auto &m : g_cfg->media_gateways) {
     vty_out(vty, "media-gateway %s%s", m.name.c_str(), NL);
     vty_out(vty, " protocol %s%s", name_of(kMediaGatewayProtocolNames, m.protocol), NL);
@@ -563,6 +648,7 @@ CMD(cfg_ca_no_h248_mid, "no h248 mid", NO_STR "H.248 (H.248.1)\nOur mId from the
 
 int write_call_agent(struct vty *vty) {
   const auto &c = g_cfg->call_agent;
+  pending_note(vty, "call-agent", &Config::call_agent);
   vty_out(vty, "call-agent%s", NL);
   vty_out(vty, " mgcp local-address %s %u%s", c.mgcp_address.c_str(), c.mgcp_port, NL);
   vty_out(vty, " h248 local-address %s %u%s", c.h248_address.c_str(), c.h248_port, NL);
@@ -614,6 +700,7 @@ CMD(cfg_telnet_no_allow, "no allow PREFIX", NO_STR "Remove a source from the all
 
 int write_telnet(struct vty *vty) {
   const auto &t = g_cfg->telnet;
+  pending_note(vty, "telnet", &Config::telnet);
   if (t.address.empty() && t.allow.empty())
     return CMD_SUCCESS;
   vty_out(vty, "telnet%s", NL);
@@ -660,6 +747,7 @@ int set_isup_timer(struct cmd_element *self, struct vty *vty, int, const char *a
             std::string(info.name).c_str(), info.min_ms, info.max_ms, NL);
     return CMD_WARNING;
   }
+  changed(vty);
   return CMD_SUCCESS;
 }
 
@@ -677,6 +765,7 @@ int set_layer_timer(struct cmd_element *self, struct vty *vty, int, const char *
             std::string(info.unit).c_str(), NL);
     return CMD_WARNING;
   }
+  changed(vty);
   return CMD_SUCCESS;
 }
 
@@ -728,14 +817,15 @@ void install_timer_commands() {
 
 int write_timers(struct vty *vty) {
   vty_out(vty, "timers%s", NL);
-  if (g_cfg->lab_timers)
+  if (shown().lab_timers)
     vty_out(vty, " lab-timers%s", NL);
   for (const auto &t : cc::isup_timer_table())
-    if (!g_cfg->timers.is_default(t.timer)) {
+    if (!shown().timers.is_default(t.timer)) {
       std::string n(t.name);
       n[0] = 't';
-      vty_out(vty, " isup %s %u%s", n.c_str(), g_cfg->timers.ms(t.timer), NL);
+      vty_out(vty, " isup %s %u%s", n.c_str(), shown().timers.ms(t.timer), NL);
     }
+  pending_note(vty, "sip/mgcp/h248/m3ua timers", &Config::layer_timers);
   for (const auto &t : layer_timer_table())
     if (!g_cfg->layer_timers.is_default(t.timer))
       vty_out(vty, " %s %s %u%s", std::string(t.layer).c_str(), std::string(t.name).c_str(),
@@ -757,14 +847,38 @@ CMD(cfg_cdr_file, "file PATH", "CSV file the records are appended to\nPath\n") {
 }
 int write_cdr(struct vty *vty) {
   vty_out(vty, "cdr%s", NL);
+  pending_note(vty, "cdr", &Config::cdr);
   if (!g_cfg->cdr.file.empty())
     vty_out(vty, " file %s%s", g_cfg->cdr.file.c_str(), NL);
+  return CMD_SUCCESS;
+}
+
+// `reload`: an enable-node command, not a config change itself.
+DEFUN_ATTR_USRATTR(reload, reload_cmd, 0, 0, "reload",
+                   "Read the config file again and apply what changed (calls up are kept)\n") {
+  (void)self;
+  (void)argc;
+  (void)argv;
+  if (g_reload)
+    g_reload(vty);
   return CMD_SUCCESS;
 }
 
 #undef CMD
 
 } // namespace
+
+void vty_go_live(const Config &running, std::function<void(struct vty *)> changed) {
+  g_running = &running;
+  g_on_change = std::move(changed);
+}
+
+void vty_pause_live(bool paused) { g_paused = paused; }
+
+void vty_install_reload(std::function<void(struct vty *)> reload) {
+  g_reload = std::move(reload);
+  install_element(ENABLE_NODE, &reload_cmd);
+}
 
 void vty_install(Config &cfg) {
   g_cfg = &cfg;
@@ -800,6 +914,8 @@ void vty_install(Config &cfg) {
 
   install_node(&trunk_group_node, write_trunk_groups);
   install_element(CONFIG_NODE, &cfg_tg_cmd);
+  install_element(CONFIG_NODE, &cfg_no_tg_cmd);
+  install_element(TRUNK_GROUP_NODE, &cfg_tg_no_cics_cmd);
   for (auto *c : {&cfg_tg_dpc_cmd, &cfg_tg_cics_cmd, &cfg_tg_mgw_cmd, &cfg_tg_rule_cmd,
                   &cfg_tg_framing_cmd, &cfg_tg_hunting_cmd, &cfg_tg_glare_cmd})
     install_element(TRUNK_GROUP_NODE, c);
@@ -807,6 +923,7 @@ void vty_install(Config &cfg) {
   install_node(&sip_node, write_sip);
   install_node(&sip_peer_node, nullptr); // written inside write_sip
   install_element(CONFIG_NODE, &cfg_sip_cmd);
+  install_element(SIP_NODE, &cfg_sip_no_peer_cmd);
   for (auto *c : {&cfg_sip_listen_cmd, &cfg_sip_tls_cert_cmd, &cfg_sip_tls_key_cmd,
                   &cfg_sip_tls_ca_cmd, &cfg_sip_tls_verify_cmd, &cfg_sip_peer_cmd})
     install_element(SIP_NODE, c);
@@ -817,6 +934,7 @@ void vty_install(Config &cfg) {
   install_node(&route_node, write_routes);
   install_element(CONFIG_NODE, &cfg_route_cmd);
   install_element(CONFIG_NODE, &cfg_route_default_cmd);
+  install_element(CONFIG_NODE, &cfg_no_route_cmd);
   for (auto *c : {&cfg_route_strip_cmd, &cfg_route_prepend_cmd, &cfg_route_target_cmd,
                   &cfg_route_digits_cmd, &cfg_route_no_digits_cmd})
     install_element(ROUTE_NODE, c);

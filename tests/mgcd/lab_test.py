@@ -660,6 +660,49 @@ def block_unblock_mid_call(s):
         s.expect_cdr(row, cause=16, answer_utc="*")
 
 
+def live_config_mid_call(s):
+    """Issue 13: mgcd's configuration changed from the VTY while a call is up, none of it ending
+    the call. Its circuit (CIC 1) is taken out of the trunk group: blocked at once (BLO; Q.764
+    §2.8.2 leaves the call alone), the call finishes normally with its CDR, and the circuit stays
+    blocked. A route added live takes the next call; a change that needs a restart (the M3UA
+    port) says so and is marked as not in force; the circuit added back is unblocked (UBL)."""
+    s.start()
+    call = s.sipp("uac_call.xml", SIPP_UAC, CALLED="12345", CALLING="5551234", HOLD=4000,
+                  background=True)
+    time.sleep(1.5)
+    out = s.mgcd("configure terminal", "trunk-group pstn-a", "no cic-range 1 31",
+                 "cic-range 2 31", "exit", "route 777", "strip 3", "target trunk-group pstn-a",
+                 "exit", "m3ua", "local-port 2999", "end")
+    check("CICs 1-1 taken out: 1 draining" in out, "no drain of CIC 1 reported:\n" + out)
+    check("routes: " in out, "the new route was not applied:\n" + out)
+    check("m3ua changed: not applied, it needs a restart" in out, "no restart note:\n" + out)
+    running = s.mgcd("show running-config")
+    check(" cic-range 2 31" in running and "route 777" in running,
+          "show running-config lacks what is in force:\n" + running)
+    # kept as configured (so that `write` saves it), marked as not in force
+    check("! m3ua: changed, in force once mgcd restarts" in running,
+          "show running-config does not say the M3UA change is not in force:\n" + running)
+    s.sipp_done(call, 30)
+    circuits = s.mgcd("show circuits pstn-a")
+    check(re.search(r"cic\s+1\s+idle\s.*local-maintenance removed", circuits),
+          "CIC 1 not idle, blocked and removed after its call:\n" + circuits)
+    s.sipp("uac_call.xml", SIPP_UAC, CALLED="77712346", CALLING="5551234", HOLD=300)
+    out = s.mgcd("configure terminal", "trunk-group pstn-a", "cic-range 1 1", "end")
+    check("CICs 1-1 in service" in out, "CIC 1 not back in service:\n" + out)
+    time.sleep(1)
+    s.finish()
+    expect_order(s.evs, ["ISUP IAM", "ISUP ANM", "ISUP BLO", "ISUP BLA", "ISUP REL", "ISUP RLC",
+                         "ISUP IAM", "ISUP RLC", "ISUP UBL", "ISUP UBA"], "live configuration")
+    iams = s.isup("IAM")
+    check(iams[0]["cic"] == 1 and iams[1]["cic"] != 1,
+          "the second call took cic %d while cic 1 was out" % iams[1]["cic"])
+    rows = s.cdr(n=2)
+    for row in rows:
+        s.expect_cdr(row, cause=16, answer_utc="*")
+    # the second call exists only through route 777, added live (without it: 404, no IAM)
+    check(rows[1]["called"] == "77712346", "second CDR called %s" % rows[1]["called"])
+
+
 def far_blocks_mid_call(s):
     """The far exchange blocks the circuit of an answered call (BLO, then UBL): mgcd acknowledges
     and the call is not disturbed."""
@@ -998,7 +1041,7 @@ SCENARIOS = {f.__name__: f for f in [
     pstn_to_sip_answered, pstn_to_sip_busy, pstn_to_sip_unallocated, pstn_to_sip_no_answer,
     sip_callee_releases_first, sip_peer_silent_timer_b,
     sipt_transparency, sipt_suspend_resume, sipt_untrusted_ignored, pstn_to_sipt, two_gateways, kamailio_in_front,
-    block_unblock_mid_call, far_blocks_mid_call, grs_during_calls, dual_seizure, m3ua_peer_restart,
+    block_unblock_mid_call, live_config_mid_call, far_blocks_mid_call, grs_during_calls, dual_seizure, m3ua_peer_restart,
     media_gateway_restart, h248_media_gateway, baresip_rtp, pstn_to_pstn_transit,
     pstn_to_pstn_transit_busy]}
 
