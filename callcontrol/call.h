@@ -34,6 +34,9 @@ inline constexpr uint8_t kCauseResourceUnavailable = cause_value(Cause::Resource
 // Q.764 §2.1.12: hop counter exhausted
 inline constexpr uint8_t kCauseExchangeRoutingError = cause_value(Cause::ExchangeRoutingError);
 inline constexpr uint8_t kCauseProtocolError = cause_value(Cause::ProtocolError);
+// Q.764 §2.11: a new call refused because this exchange is overloaded
+inline constexpr uint8_t kCauseSwitchingEquipmentCongestion =
+    cause_value(Cause::SwitchingEquipmentCongestion);
 
 using msgs::address_digits;
 using msgs::append_address;
@@ -140,6 +143,19 @@ struct CallManager::Call : IsupHalf::User, SipHalf::User {
       : m(mgr), ref(r), dir(d), sip(mgr.sip_calls_, r, *this) {
     cdr.seizure = CallRecord::Clock::now();
     cdr.direction = d == Direction::SipToPstn ? "sip-to-pstn" : "pstn-to-sip"; // or pstn-to-pstn
+    ++m.calls_in_setup_;
+  }
+  ~Call() override {
+    if (!answered)
+      --m.calls_in_setup_;
+  }
+  Call(const Call &) = delete;
+  Call &operator=(const Call &) = delete;
+  // The call is answered: it no longer counts as in setup (an overload measure).
+  void mark_answered() {
+    if (!answered)
+      --m.calls_in_setup_;
+    answered = true;
   }
 
   void process(const Event &e) {
@@ -286,7 +302,7 @@ struct CallManager::Call : IsupHalf::User, SipHalf::User {
   void on_answer(IsupHalf &) override { answer_from_pstn(); }
   void answer_from_pstn() {
     MGC_LOGC(ctx(), Cc, Info, "answered by the PSTN");
-    answered = true;
+    mark_answered();
     cdr.answer = CallRecord::Clock::now();
     m.counters_.inc(CcCounter::answered);
     sip.process(sip_call::EvAnswerReq{}, body(su().local_sdp, from_pstn));

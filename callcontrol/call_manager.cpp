@@ -266,6 +266,36 @@ void CallManager::reap() {
   }
 }
 
+void CallManager::set_congestion_level(unsigned level) {
+  level = std::min(level, 3u);
+  if (level != congestion_level_)
+    MGC_LOG(Cc, Notice, "machine congestion level %u (was %u): %s", level, congestion_level_,
+            level == 0   ? "every new call admitted"
+            : level == 1 ? "one new call in four refused"
+            : level == 2 ? "three new calls in four refused"
+                         : "every new call refused");
+  congestion_level_ = level;
+}
+
+// New calls are refused evenly over the arrivals: at level 1 every fourth, at level 2 all but
+// every fourth, at level 3 all (PGW 2200's machine congestion levels shed the same way).
+bool CallManager::admit() {
+  const uint32_t n = arrivals_++;
+  switch (congestion_level_) {
+  case 0: return true;
+  case 1: return n % 4 != 3;
+  case 2: return n % 4 == 0;
+  default: return false;
+  }
+}
+
+bool CallManager::admit_sip_call() {
+  if (admit())
+    return true;
+  counters_.inc(CcCounter::shed_sip);
+  return false;
+}
+
 bool CallManager::passes_on(uint32_t opc, const isup::Message &msg) {
   TrunkGroup *tg = group_for(opc, msg.cic);
   if (!tg)
@@ -537,7 +567,7 @@ void CallManager::Call::on_answered(SipHalf &h) {
   if (const SipBody *b = h.body_in(); b && !b->sdp.empty() && media.established())
     media.modify(MediaMode::SendRecv, b->sdp, nullptr);
   MGC_LOGC(ctx(), Cc, Info, "answered by SIP");
-  answered = true;
+  mark_answered();
   cdr.answer = CallRecord::Clock::now();
   m.counters_.inc(CcCounter::answered);
   process(EvAnswerReq{});
@@ -756,6 +786,19 @@ void CallManager::isup_received(uint32_t opc, const isup::Message &msg) {
       counters_.inc(CcCounter::unexpected_isup);
       MGC_LOGC((log::CallContext{0, tg->circuits.name(), msg.cic, {}}), Cc, Notice,
                "IAM on a circuit already busy: ignored");
+      return;
+    }
+    if (r == S::Accepted && !admit()) {
+      // Overload: the IAM is refused at the cheapest point, before any call exists: REL with
+      // cause 42 and the automatic congestion level (Q.764 §2.11: the preceding exchange
+      // reduces its traffic toward us by the level), the circuit free again at once.
+      tg->circuits.idle(msg.cic);
+      counters_.inc(CcCounter::shed_isup);
+      isup::Message rel = msgs::rel(msg.cic, kCauseSwitchingEquipmentCongestion, kLocationPublicLocal);
+      isup::AutomaticCongestionLevel acl;
+      acl.value = congestion_level_ >= 2 ? 2 : 1; // Q.763 §3.4: level 1 or 2 exceeded
+      rel.add(acl, isup::Part::Optional);
+      isup_.send(opc, rel);
       return;
     }
     if (r == S::DualSeizureWeYield) {

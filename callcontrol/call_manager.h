@@ -31,7 +31,7 @@
   X(isup_for_idle_circuit) X(untrusted_isup_ignored) X(sip_peer_unavailable) X(unknown_circuit)   \
   X(overlap_sams_in) X(sams_disregarded) X(sams_out) X(overlap_reinvites) X(suspends)              \
   X(resumes) X(isup_to_info) X(isup_from_info) X(continuity_checks) X(continuity_failures)        \
-  X(unexpected_sip_events) X(transit_calls) X(hop_counter_exhausted)
+  X(unexpected_sip_events) X(transit_calls) X(hop_counter_exhausted) X(shed_sip) X(shed_isup)
 MGC_DECLARE_COUNTERS(CcCounter, MGC_CC_COUNTERS)
 
 namespace mgc::core {
@@ -154,6 +154,17 @@ public:
   const std::string &last_unexpected_sip() const { return last_unexpected_sip_; }
   std::size_t active_calls() const { return calls_.size(); }
 
+  // Overload (DESIGN.md "Overload"): the machine congestion level (0-3, core/overload.h) decides
+  // which new calls start: all at 0, three in four at 1, one in four at 2, none at 3. Calls in
+  // progress and answered calls are never shed, nor any message of theirs (BYE, CANCEL, ACK,
+  // REL, RLC, maintenance).
+  void set_congestion_level(unsigned level);
+  unsigned congestion_level() const { return congestion_level_; }
+  // Whether a new call from SIP may start now (the SIP side refuses it with 503 and Retry-After
+  // before any transaction exists if not); counts the refusal.
+  bool admit_sip_call();
+  std::size_t calls_in_setup() const { return calls_in_setup_; }
+
 private:
   struct Call;
   struct TrunkGroup;
@@ -207,6 +218,10 @@ private:
   // machine that is executing): run by reap() once the event has been handled.
   std::vector<std::function<void()>> deferred_;
   uint32_t next_ref_ = 1;
+  bool admit(); // the congestion level's share of new calls
+  std::size_t calls_in_setup_ = 0; // calls not answered yet
+  unsigned congestion_level_ = 0;
+  uint32_t arrivals_ = 0; // new calls offered, for the share admitted
   CounterSet<CcCounter> counters_;
   std::string last_unexpected_sip_;
 };

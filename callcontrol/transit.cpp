@@ -331,7 +331,7 @@ void CallManager::Transit::on_progress(IsupHalf &, bool in_band) {
 }
 void CallManager::Transit::on_answer(IsupHalf &) {
   MGC_LOGC(c.ctx(), Cc, Info, "answered on the outgoing circuit");
-  c.answered = true;
+  c.mark_answered();
   c.cdr.answer = CallRecord::Clock::now();
   c.m.counters_.inc(CcCounter::answered);
   to_incoming(from_pstn, EvAnswerReq{}); // ANM, or CON (Q.764 §2.1.6, §2.1.7)

@@ -116,6 +116,8 @@ public:
   virtual void on_terminated(Transaction &) {}
 };
 
+std::string server_key(const Message &m);
+
 class TransactionLayer {
 public:
   using SendFn = std::function<bool(std::string_view bytes, const Peer &to)>;
@@ -139,6 +141,8 @@ public:
   // The INVITE server transaction a CANCEL refers to (§9.2), or null.
   Transaction *find_invite_for_cancel(const Message &cancel);
   Transaction *find(uint64_t id);
+  // Whether a server transaction exists for this request (a retransmission, not a new one).
+  bool has_server_transaction(const Message &req) const { return txs_.count(server_key(req)) != 0; }
 
   const CounterSet<SipTxCounter> &counters() const { return counters_; }
   std::size_t size() const { return txs_.size(); }

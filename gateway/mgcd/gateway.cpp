@@ -13,6 +13,10 @@
 #include "sipt/transport.h"
 
 #include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <sys/resource.h>
+#include <unistd.h>
 #include <ctime>
 #include <map>
 #include <optional>
@@ -73,6 +77,12 @@ struct Gateway::Parts {
   std::map<std::string, std::string> mg_desc;    // "osmo-mgw (mgcp 192.0.2.2:2427)"
   std::map<std::string, uint64_t> h248_restarts; // the call agent's count at the last look
   std::set<std::string> pending; // live configuration: changes waiting for a restart, said once
+  // overload sampling
+  core::OverloadMonitor overload;
+  cc::Scheduler::Id load_timer = 0;
+  std::chrono::steady_clock::time_point last_sample{};
+  double cpu_last = 0;      // process CPU seconds at the last sample
+  double lag_smoothed = 0;  // ms, exponentially smoothed over about a second
   // CDR file: what check_cdr() saw last (failed and written records).
   uint64_t cdr_failed = 0, cdr_written = 0;
   cc::Scheduler::Id cdr_timer = 0;
@@ -92,6 +102,7 @@ Gateway::~Gateway() {
   if (p_->node)
     p_->node->set_mgmt(nullptr);
   sched_.stop(p_->cdr_timer);
+  sched_.stop(p_->load_timer);
   calls_.reset();
   p_.reset();
 }
@@ -176,6 +187,90 @@ void Gateway::media_restarted(const std::string &name) {
                     "their media");
   if (ca.gateway_state(name) == h248::GatewayState::InService)
     alarms_.clear("media-gateway." + name + ".restarted");
+}
+
+namespace {
+constexpr uint32_t kLoadSampleMs = 100;
+double cpu_seconds() {
+  struct rusage ru {};
+  ::getrusage(RUSAGE_SELF, &ru);
+  return double(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+         double(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
+uint64_t rss_kib() {
+  long pages = 0, resident = 0;
+  if (FILE *f = std::fopen("/proc/self/statm", "r")) {
+    if (std::fscanf(f, "%ld %ld", &pages, &resident) != 2)
+      resident = 0;
+    std::fclose(f);
+  }
+  return uint64_t(resident) * uint64_t(::sysconf(_SC_PAGESIZE)) / 1024;
+}
+} // namespace
+
+void Gateway::sample_load() {
+  p_->load_timer = sched_.start(kLoadSampleMs, [this] { sample_load(); });
+  const auto now = std::chrono::steady_clock::now();
+  const double cpu = cpu_seconds();
+  core::LoadSample s;
+  if (p_->last_sample.time_since_epoch().count()) {
+    const double elapsed_ms =
+        std::chrono::duration<double, std::milli>(now - p_->last_sample).count();
+    // The timer was due kLoadSampleMs after the last sample: whatever more it took is how late
+    // the loop runs what is due (one sample in ten counts fully: about a second of memory).
+    const double lag = std::max(0.0, elapsed_ms - kLoadSampleMs);
+    p_->lag_smoothed = 0.7 * p_->lag_smoothed + 0.3 * lag;
+    s[core::LoadMeasure::LoopLag] = uint64_t(p_->lag_smoothed);
+    s[core::LoadMeasure::Cpu] = uint64_t(100.0 * (cpu - p_->cpu_last) * 1000.0 / elapsed_ms);
+  }
+  p_->last_sample = now;
+  p_->cpu_last = cpu;
+  s[core::LoadMeasure::CallsInSetup] = calls_ ? calls_->calls_in_setup() : 0;
+  if (p_->overload.config()[core::LoadMeasure::Memory].used())
+    s[core::LoadMeasure::Memory] = rss_kib();
+  const unsigned before = p_->overload.level();
+  const unsigned level = p_->overload.update(s);
+  if (level != before) {
+    const char *why = name_of(core::kLoadMeasureNames, p_->overload.cause());
+    if (level > 0)
+      alarms_.raise(log::Category::Main, "overload",
+                    "machine congestion level " + std::to_string(level) + " (" + why + ")");
+    else
+      alarms_.clear("overload");
+  }
+  if (calls_)
+    calls_->set_congestion_level(level);
+}
+
+std::string Gateway::show_overload() const {
+  const auto &m = p_->overload;
+  std::string o = "machine congestion level " + std::to_string(m.level());
+  if (m.level())
+    o += std::string(" (") + name_of(core::kLoadMeasureNames, m.cause()) + ")";
+  o += "\r\n";
+  for (std::size_t i = 0; i < core::kLoadMeasures; ++i) {
+    const auto meas = static_cast<core::LoadMeasure>(i);
+    const auto &t = m.config()[meas];
+    o += std::string("  ") + name_of(core::kLoadMeasureNames, meas) + " " +
+         std::to_string(m.last()[meas]);
+    if (t.used())
+      o += ", level " + std::to_string(m.level_of(meas)) + " (onset " +
+           std::to_string(t.onset[0]) + "/" + std::to_string(t.onset[1]) + "/" +
+           std::to_string(t.onset[2]) + ", abatement " + std::to_string(t.abate[0]) + "/" +
+           std::to_string(t.abate[1]) + "/" + std::to_string(t.abate[2]) + ")";
+    else
+      o += ", not used";
+    o += "\r\n";
+  }
+  o += "  entered level 1/2/3: " + std::to_string(m.entered(1)) + "/" +
+       std::to_string(m.entered(2)) + "/" + std::to_string(m.entered(3)) + "\r\n";
+  if (calls_) {
+    const auto &k = calls_->counters();
+    o += "  new calls refused: " + std::to_string(k.get(CcCounter::shed_sip)) +
+         " INVITEs (503), " + std::to_string(k.get(CcCounter::shed_isup)) +
+         " IAMs (REL cause 42 with ACL)";
+  }
+  return o;
 }
 
 void Gateway::check_cdr() {
@@ -550,6 +645,7 @@ Status Gateway::start(const Config &cfg) {
   if (Status s = p_->m3ua->add(ep); !s.ok())
     return s;
   check_m3ua(); // down until the association and the ASP come up
+  sample_load();
   return Status::Ok();
 }
 

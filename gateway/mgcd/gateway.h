@@ -8,6 +8,7 @@
 #include "callcontrol/cdr.h"
 #include "core/alarms.h"
 #include "core/osmo_scheduler.h"
+#include "core/overload.h"
 #include "gateway/mgcd/config.h"
 
 #include <functional>
@@ -33,6 +34,8 @@ public:
   std::vector<std::string> apply(const Config &next);
   const Config &running() const;
   std::string show_m3ua() const;
+  // `show overload`: the machine congestion level, what each measure says, new calls refused.
+  std::string show_overload() const;
   // `show peers`: every SIP peer and media gateway, and the M3UA peer, one block each.
   std::string show_peers() const;
   // The counters of one layer ("sip", "mgcp", "h248", "m3ua", "isup", "call-control"), as
@@ -51,6 +54,9 @@ private:
   void media_state(const std::string &name, bool reachable, std::string_view state);
   void media_restarted(const std::string &name);
   void check_cdr();
+  // Overload (DESIGN.md "Overload"): every 100 ms, how late this sample came (the event loop's
+  // lag), the calls in setup, the CPU used; the level goes to call control, which sheds by it.
+  void sample_load();
   core::Alarms &alarms_;
   std::unique_ptr<Parts> p_;
   std::unique_ptr<cc::CdrWriter> cdr_;

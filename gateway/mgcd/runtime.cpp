@@ -166,6 +166,13 @@ CMD(show_memory, "show memory", SHOW_STR "Heap in use (glibc mallinfo2) and per 
   return CMD_SUCCESS;
 }
 
+CMD(show_overload, "show overload",
+    SHOW_STR "Machine congestion level, its measures and the new calls refused (DESIGN.md Overload)\n") {
+  if (g_rt->show_overload)
+    vty_out(vty, "%s%s", g_rt->show_overload().c_str(), NL);
+  return CMD_SUCCESS;
+}
+
 CMD(show_m3ua, "show m3ua", SHOW_STR "M3UA links, ASes and routes\n") {
   if (g_rt->show_m3ua)
     vty_out(vty, "%s%s", g_rt->show_m3ua().c_str(), NL);
@@ -371,7 +378,7 @@ void vty_install_show(Runtime &rt, Config &cfg) {
   for (auto *c : {&show_circuits_cmd, &show_tgs_cmd, &show_timers_cmd, &show_routes_cmd,
                   &show_calls_cmd, &show_m3ua_cmd, &show_counters_cmd, &show_peers_cmd,
                   &show_layer_ctrs_cmd, &show_all_counters_cmd, &show_all_timers_cmd,
-                  &show_memory_cmd})
+                  &show_memory_cmd, &show_overload_cmd})
     install_element_ve(c);
   for (auto *c : {&block_cic_cmd, &unblock_cic_cmd, &reset_cic_cmd, &block_range_cmd,
                   &unblock_range_cmd, &reset_range_cmd, &release_call_cmd})

@@ -122,7 +122,35 @@ std::size_t Sip::calls_with(const std::string &peer) const {
 
 void Sip::receive(const sipt::Message &m, const sipt::Peer &from) {
   current_source_ = from;
+  if (calls_ && calls_->congestion_level() > 0 && is_new_invite(m) && !calls_->admit_sip_call()) {
+    shed(m, from);
+    return;
+  }
   ua_->receive(m, from);
+}
+
+// An INVITE outside any dialog (no To tag) that no server transaction knows: a new call.
+bool Sip::is_new_invite(const sipt::Message &m) const {
+  if (!m.is_request() || m.method() != sipt::Method::INVITE)
+    return false;
+  const sipt::HeaderField *to = m.first(sipt::HeaderId::To);
+  sipt::NameAddr na;
+  if (!to || !sipt::parse_name_addr(to->value, na) || !na.tag().empty())
+    return false;
+  return !ua_->transactions().has_server_transaction(m);
+}
+
+// Overload (DESIGN.md "Overload"): a new INVITE is refused at the cheapest point, before any
+// transaction, dialog or call exists: 503 with Retry-After (RFC 3261 §21.5.4, §20.33), sent
+// statelessly (a retransmission gets the same answer), longer the higher the level.
+void Sip::shed(const sipt::Message &invite, const sipt::Peer &from) {
+  static const char *const kRetryAfter[] = {"0", "2", "5", "10"};
+  const std::string tag = "ovl" + std::to_string(++shed_); // §8.2.6.2: a final response's To tag
+  sipt::Message r = sipt::make_response(invite, 503, "Service Unavailable", tag);
+  r.add(sipt::HeaderId::RetryAfter, kRetryAfter[std::min(calls_->congestion_level(), 3u)]);
+  ua_->transactions().send_stateless(r, from);
+  MGC_LOG(Sip, Info, "new INVITE from %s refused with 503 (machine congestion level %u)",
+          from.host.c_str(), calls_->congestion_level());
 }
 
 const SipPeerEntry *Sip::peer_from(const sipt::Peer &source) const {

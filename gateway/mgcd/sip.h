@@ -64,6 +64,7 @@ public:
 
   sipt::UserAgent &ua() { return *ua_; }
   uint64_t refused_unknown_peer() const { return refused_unknown_peer_; }
+  uint64_t shed() const { return shed_; }
   const std::deque<SipPeerEntry> &peers() const { return peers_; }
   std::size_t calls_with(const std::string &peer) const; // legs in progress
 
@@ -86,6 +87,8 @@ private:
   void on_terminated(sipt::Call &c) override;
 
   const SipPeerEntry *peer_from(const sipt::Peer &source) const;
+  bool is_new_invite(const sipt::Message &m) const;
+  void shed(const sipt::Message &invite, const sipt::Peer &from);
   Leg *leg_of(sipt::Call &c);
   static cc::SipBody body_of(const sipt::Message &m, const sipt::PeerProfile &p, Status &st);
 
@@ -96,6 +99,7 @@ private:
   std::map<uint64_t, std::unique_ptr<Leg>> legs_; // by sipt::Call id
   sipt::Peer current_source_;
   uint64_t refused_unknown_peer_ = 0;
+  uint64_t shed_ = 0; // new INVITEs refused for overload (503)
 };
 
 } // namespace mgc::gw

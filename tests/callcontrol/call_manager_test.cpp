@@ -1512,3 +1512,49 @@ TEST_F(Calls, TimersChangedLiveApplyToNewCalls) {
   sched.advance(200);
   EXPECT_EQ(wire.types(), "REL"); // T7 expired: the call is released (Q.764 §2.1.5)
 }
+
+// Overload (Q.764 §2.11): new calls are shed by the machine congestion level, at the cheapest
+// point — an IAM gets REL cause 42 with the automatic congestion level and no call is made —
+// while calls in progress go on and end normally.
+TEST_F(Calls, OverloadShedsNewCallsOnly) {
+  rx(kIam2345, 1); // a call up before the overload
+  ASSERT_EQ(sip.legs.size(), 1u);
+  cm->sip_answered(*sip.legs[0], {"v=0", false, {}});
+  EXPECT_EQ(cm->calls_in_setup(), 0u);
+  wire.types();
+  cm->set_congestion_level(3);
+  rx(kIam2345, 3);
+  ASSERT_EQ(wire.sent.size(), 1u);
+  const isup::Message &rel = wire.sent[0].second;
+  EXPECT_EQ(rel.type, MessageType::Rel);
+  EXPECT_EQ(rel.cic, 3);
+  EXPECT_EQ(rel.find<isup::CauseIndicators>()->cause_value, 42);
+  ASSERT_NE(rel.find<isup::AutomaticCongestionLevel>(), nullptr);
+  EXPECT_EQ(rel.find<isup::AutomaticCongestionLevel>()->value, 2);
+  EXPECT_EQ(cm->active_calls(), 1u); // no call made for it
+  EXPECT_EQ(cm->trunk_group("pstn")->find(3)->call, CircuitCall::Idle);
+  EXPECT_FALSE(cm->admit_sip_call());
+  EXPECT_EQ(cm->counters().get(CcCounter::shed_isup), 1u);
+  EXPECT_EQ(cm->counters().get(CcCounter::shed_sip), 1u);
+  // the call up is not disturbed: its BYE is a REL as ever
+  wire.types();
+  cm->sip_bye(*sip.legs[0], std::nullopt);
+  EXPECT_EQ(wire.types(), "REL");
+  rx(kRlc, 1);
+  // level 1: one new call in four refused (ACL 1), the others made
+  cm->set_congestion_level(1);
+  wire.types();
+  for (uint16_t cic = 1; cic <= 4; ++cic)
+    rx(kIam2345, cic);
+  std::size_t refused = 0;
+  for (auto &[d, m] : wire.sent)
+    if (m.type == MessageType::Rel) {
+      ++refused;
+      EXPECT_EQ(m.find<isup::AutomaticCongestionLevel>()->value, 1);
+    }
+  EXPECT_EQ(refused, 1u);
+  EXPECT_EQ(cm->active_calls(), 3u);
+  EXPECT_EQ(cm->calls_in_setup(), 3u);
+  cm->set_congestion_level(0);
+  EXPECT_TRUE(cm->admit_sip_call());
+}

@@ -172,6 +172,38 @@ TEST_F(SipSide, AnsweredCallNeverAckedIsReleasedTowardThePstn) {
   EXPECT_EQ(cm->trunk_group("pstn")->counts().idle, 31u);
 }
 
+// Overload: at machine congestion level 3 a new INVITE is refused with 503 and Retry-After
+// before any transaction or call exists; a retransmission gets the same; the call already up
+// is untouched and its BYE still ends it.
+TEST_F(SipSide, OverloadRefusesNewInvitesStatelessly) {
+  sipt::Call *up = phone->invite("sip:12345@127.0.0.1:5060", "sip:+4940555@127.0.0.2", "sip:12345@127.0.0.1",
+                kGwAddr, "application/sdp", kSdp);
+  pump();
+  ASSERT_EQ(wire.sent.size(), 1u);
+  const uint16_t cic = wire.sent[0].cic;
+  cm->isup_received(100, pstn("0900", cic)); // ANM
+  pump();
+  ASSERT_EQ(phone_events.responses.back(), 200);
+  cm->set_congestion_level(3);
+  const std::size_t txs = gw->ua().transactions().size();
+  phone->invite("sip:12346@127.0.0.1:5060", "sip:+4940555@127.0.0.2", "sip:12346@127.0.0.1",
+                kGwAddr, "application/sdp", kSdp);
+  ASSERT_EQ(net.size(), 1u);
+  pump();
+  EXPECT_EQ(phone_events.responses.back(), 503);
+  EXPECT_EQ(wire.sent.size(), 1u); // no IAM
+  EXPECT_EQ(gw->ua().transactions().size(), txs); // nothing kept for it
+  EXPECT_EQ(gw->shed(), 1u);
+  EXPECT_EQ(cm->active_calls(), 1u);
+  // the call up ends as ever: its BYE is a REL (cause 16)
+  ASSERT_NE(up, nullptr);
+  ASSERT_TRUE(up->bye());
+  pump();
+  ASSERT_EQ(wire.sent.size(), 2u);
+  EXPECT_EQ(wire.sent[1].type, isup::MessageType::Rel);
+  EXPECT_EQ(wire.sent[1].find<isup::CauseIndicators>()->cause_value, 16);
+}
+
 TEST_F(SipSide, StrangersAreRefused) {
   phone_source = kStrangerAddr;
   phone->invite("sip:12345@127.0.0.1:5060", "sip:1@127.0.0.9", "sip:12345@127.0.0.1",
