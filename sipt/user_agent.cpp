@@ -214,6 +214,11 @@ void UserAgent::on_request(Transaction *tx, const Message &req, const Peer &from
       respond(*tx, req, 481, "Call/Transaction Does Not Exist");
       return;
     }
+    if (!events_.accept_in_dialog(*c, req, from)) {
+      counters_.inc(SipUaCounter::forbidden_in_dialog);
+      respond(*tx, req, 403, "Forbidden");
+      return;
+    }
     respond(*tx, req, 200, "OK");
     if (c->state_ == Call::State::Initial || c->state_ == Call::State::Early) {
       // §9.2: the INVITE is answered 487.
@@ -264,6 +269,11 @@ void UserAgent::on_request(Transaction *tx, const Message &req, const Peer &from
   if (!c) {
     counters_.inc(SipUaCounter::answered_481);
     respond(*tx, req, 481, "Call/Transaction Does Not Exist");
+    return;
+  }
+  if (!events_.accept_in_dialog(*c, req, from)) {
+    counters_.inc(SipUaCounter::forbidden_in_dialog);
+    respond(*tx, req, 403, "Forbidden");
     return;
   }
   // §14.2 / RFC 3311 §5.2: an offer while ours is outstanding is glare (491); a second

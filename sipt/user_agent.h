@@ -53,6 +53,10 @@ public:
   virtual void on_update(Call &, const Message &, std::string &answer_sdp) { (void)answer_sdp; }
   virtual void on_reinvite(Call &, const Message &) {}        // answer with answer_reinvite()
   virtual void on_terminated(Call &) {}                        // the Call is freed afterwards
+  // Whether a request within the call's dialog (BYE, INFO, UPDATE, re-INVITE) or a CANCEL of its
+  // INVITE may come from `from`: the dialog's peer only, else 403 (a forged BYE must not end a
+  // call). Default: any source.
+  virtual bool accept_in_dialog(Call &, const Message &, const Peer &) { return true; }
 };
 
 class UserAgent;
@@ -117,7 +121,7 @@ private:
 #define MGC_SIPT_UA_COUNTERS(X)                                                                    \
   X(calls_in) X(calls_out) X(rejected_by_checks) X(answered_481) X(answered_500_cseq)            \
   X(acks_2xx) X(retransmitted_2xx) X(no_ack_bye) X(prack_sent) X(prack_received) X(no_prack)     \
-  X(options_answered) X(glare_491)
+  X(options_answered) X(glare_491) X(forbidden_in_dialog)
 } // namespace mgc::sipt
 MGC_DECLARE_COUNTERS(SipUaCounter, MGC_SIPT_UA_COUNTERS)
 namespace mgc::sipt {

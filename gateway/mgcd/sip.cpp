@@ -338,6 +338,24 @@ void Sip::bye_answer(sipt::Call &c, std::string &content_type, std::string &body
   body = sipt::build_bodies(l->peer.profile, std::nullopt, kRlc, false, content_type);
 }
 
+// Issue 14: a BYE, INFO (with ISUP to inject), UPDATE or re-INVITE with the right Call-ID and
+// tags, or a CANCEL copying the INVITE's Via, is taken only from the call's peer: its address or
+// an address of its ACL. Anyone else gets 403, counted and logged.
+bool Sip::accept_in_dialog(sipt::Call &c, const sipt::Message &req, const sipt::Peer &from) {
+  Leg *l = leg_of(c);
+  if (!l)
+    return true; // not a call of call control's (nothing to protect)
+  const SipPeerEntry &p = l->peer;
+  if (from.host == p.address.host ||
+      std::find(p.acl.begin(), p.acl.end(), from.host) != p.acl.end())
+    return true;
+  ++forbidden_in_dialog_;
+  MGC_LOG(Sip, Notice, "%.*s for a call of peer %s from %s refused (403): not the dialog's peer",
+          int(req.method_text().size()), req.method_text().data(), p.peer.name.c_str(),
+          from.host.c_str());
+  return false;
+}
+
 void Sip::on_terminated(sipt::Call &c) {
   auto it = legs_.find(c.id());
   if (it == legs_.end())

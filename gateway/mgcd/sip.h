@@ -65,6 +65,7 @@ public:
   sipt::UserAgent &ua() { return *ua_; }
   uint64_t refused_unknown_peer() const { return refused_unknown_peer_; }
   uint64_t shed() const { return shed_; }
+  uint64_t forbidden_in_dialog() const { return forbidden_in_dialog_; }
   const std::deque<SipPeerEntry> &peers() const { return peers_; }
   std::size_t calls_with(const std::string &peer) const; // legs in progress
 
@@ -85,6 +86,7 @@ private:
   void on_info(sipt::Call &c, const sipt::Message &m) override;
   void bye_answer(sipt::Call &c, std::string &content_type, std::string &body) override;
   void on_terminated(sipt::Call &c) override;
+  bool accept_in_dialog(sipt::Call &c, const sipt::Message &req, const sipt::Peer &from) override;
 
   const SipPeerEntry *peer_from(const sipt::Peer &source) const;
   bool is_new_invite(const sipt::Message &m) const;
@@ -100,6 +102,7 @@ private:
   sipt::Peer current_source_;
   uint64_t refused_unknown_peer_ = 0;
   uint64_t shed_ = 0; // new INVITEs refused for overload (503)
+  uint64_t forbidden_in_dialog_ = 0; // in-dialog requests from another source than the peer
 };
 
 } // namespace mgc::gw
