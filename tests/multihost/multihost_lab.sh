@@ -20,6 +20,15 @@ set -u
 BIN=$(readlink -f "$1"); shift
 HERE=$(cd "$(dirname "$0")" && pwd)
 
+# README's deployment example is this test's mgcd config without its comments: they must agree
+# (checked first, so that it is checked without root too).
+readme_cfg=$(awk '/^mgcd.s config \(`tests\/multihost\/mgcd.cfg`/ { f = 1; next }
+                  f && /^```$/ { if (in_block) exit; in_block = 1; next }
+                  in_block { print }' "$HERE/../../README.md")
+[ "$readme_cfg" = "$(grep -v '^!' "$HERE/mgcd.cfg")" ] || {
+  echo "FAIL: README's deployment example differs from tests/multihost/mgcd.cfg:"
+  diff <(echo "$readme_cfg") <(grep -v '^!' "$HERE/mgcd.cfg"); exit 1; }
+
 [ "$(id -u)" = 0 ] || { echo "SKIP: network namespaces need root"; exit 77; }
 for p in ip osmo-mgw sipp tshark dumpcap baresip kamailio timeout python3; do
   command -v "$p" >/dev/null || { echo "SKIP: $p is not installed"; exit 77; }
