@@ -69,7 +69,7 @@ class MultiHost:
         # the capture: everything on the bridge (only the lab's hosts are on it)
         self.capture_file = lab.path("capture.pcapng")
         lab.capture = self.start("net", "dumpcap", ["dumpcap", "-q", "-i", "br0", "-w",
-                                                    self.capture_file], life=230)
+                                                    self.capture_file], life=175)
         lab.capture_file = self.capture_file
         end = time.time() + 10
         while time.time() < end and not os.path.exists(self.capture_file):

@@ -90,6 +90,10 @@ done
 
 # In the background, so that a signal to this script cleans up at once (bash runs a trap only
 # once the foreground command has ended; `wait` it interrupts).
-ip netns exec "${P}ops" timeout -s KILL 240 python3 "$HERE/multihost_lab.py" --bin "$BIN" \
+# The whole test within 3 minutes: 35 s when it passes; each wait in it is bounded too.
+ip netns exec "${P}ops" timeout -s KILL 170 python3 "$HERE/multihost_lab.py" --bin "$BIN" \
   --prefix "$P" "$@" &
 wait $!
+rc=$?
+[ $rc = 137 ] && echo "multihost: FAILED: the test did not end within 170 s"
+exit $rc
