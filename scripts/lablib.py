@@ -56,8 +56,8 @@ class Vty:
 
     PROMPT = re.compile(rb"\n?[\w.-]+(\([\w-]+\))?[>#] $")
 
-    def __init__(self, port, timeout=5.0):
-        self.sock = socket.create_connection(("127.0.0.1", port), timeout=timeout)
+    def __init__(self, port, timeout=5.0, host="127.0.0.1"):
+        self.sock = socket.create_connection((host, port), timeout=timeout)
         self.buf = b""
         self._read_prompt(timeout)
 
@@ -98,9 +98,10 @@ class Vty:
             pass
 
 
-def vty(port, *cmds, enable=True):
-    """Runs commands on a VTY; returns their outputs joined."""
-    v = Vty(port)
+def vty(port, *cmds, enable=True, host="127.0.0.1"):
+    """Runs commands on a VTY (at HOST: the multi-host lab reaches mgcd over its network);
+    returns their outputs joined."""
+    v = Vty(port, host=host)
     try:
         out = []
         if enable:
