@@ -461,6 +461,8 @@ Status Gateway::start(const Config &cfg) {
   tc.tls_key = cfg.sip.tls_key;
   tc.tls_ca = cfg.sip.tls_ca;
   tc.tls_verify_peer = cfg.sip.tls_verify_client;
+  tc.udp_receive_buffer = cfg.sip.udp_receive_buffer;
+  tc.udp_send_buffer = cfg.sip.udp_send_buffer;
   p_->sip_transport = std::make_unique<sipt::Transport>(
       tc, sched_, [this](const sipt::Message &m, const sipt::Peer &from) {
         if (p_->sip)
