@@ -3,6 +3,8 @@
 
 #include <cerrno>
 #include <netinet/in.h>
+#include <sys/socket.h>
+#include <tuple>
 #include <unistd.h>
 
 namespace mgc::core {
@@ -31,6 +33,22 @@ Status UdpSocket::bind(const Address &local) {
   if (!fd_.open(fd, [this](unsigned) { readable(); }))
     return Status("udp.register_failed", 0);
   return Status::Ok();
+}
+
+UdpSocket::Buffers UdpSocket::set_buffers(int rcv, int snd) {
+  Buffers got;
+  if (!fd_.is_open())
+    return got;
+  const int fd = fd_.fd();
+  for (auto [want, force, plain, out] : {std::tuple{rcv, SO_RCVBUFFORCE, SO_RCVBUF, &got.rcv},
+                                         std::tuple{snd, SO_SNDBUFFORCE, SO_SNDBUF, &got.snd}}) {
+    if (want > 0 && setsockopt(fd, SOL_SOCKET, force, &want, sizeof want) != 0)
+      (void)setsockopt(fd, SOL_SOCKET, plain, &want, sizeof want);
+    socklen_t len = sizeof *out;
+    if (getsockopt(fd, SOL_SOCKET, plain, out, &len) != 0)
+      *out = 0;
+  }
+  return got;
 }
 
 int UdpSocket::send_to(const Address &to, std::span<const uint8_t> datagram) {

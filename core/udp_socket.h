@@ -30,6 +30,16 @@ public:
   const Address &local() const { return local_; }
   // Returns errno of a failed sendto (EAGAIN with a full buffer ...), 0 when sent.
   int send_to(const Address &to, std::span<const uint8_t> datagram);
+  // Asks for receive and send buffers of `rcv` and `snd` bytes (0: leave that one as it is): a
+  // burst of datagrams beyond the receive buffer is dropped by the kernel before the loop sees
+  // it. SO_RCVBUFFORCE / SO_SNDBUFFORCE (allowed with CAP_NET_ADMIN) go beyond
+  // net.core.rmem_max / wmem_max; without the capability SO_RCVBUF / SO_SNDBUF are used, which
+  // the kernel caps at those limits. Returns the sizes the kernel then reports (socket(7): twice
+  // what it was asked, for its own bookkeeping), 0 for a socket that is not open.
+  struct Buffers {
+    int rcv = 0, snd = 0;
+  };
+  Buffers set_buffers(int rcv, int snd);
   void close() { fd_.close(); }
   bool is_open() const { return fd_.is_open(); }
 

@@ -139,10 +139,30 @@ std::vector<GatewayInfo> CallAgent::gateways() const {
     i.blocked = g->blocked;
     i.rto_ms = tx_.rto_for(g->config.address);
     for (const auto &[h, c] : connections_)
-      i.connections += iequals(c.gateway, g->config.domain) ? 1 : 0;
+      i.connections += iequals(c.gateway(), g->config.domain) ? 1 : 0;
     out.push_back(std::move(i));
   }
   return out;
+}
+
+ConnectionInfo::ConnectionInfo(const std::string &gateway, std::string_view endpoint,
+                               std::string_view connection_id, std::string_view call_id,
+                               ConnectionMode m, bool p)
+    : mode(m), pending(p), gateway_(&gateway) {
+  text_.reserve(endpoint.size() + connection_id.size() + call_id.size());
+  text_.append(endpoint).append(connection_id).append(call_id);
+  end_[0] = static_cast<uint32_t>(endpoint.size());
+  end_[1] = static_cast<uint32_t>(endpoint.size() + connection_id.size());
+}
+
+void ConnectionInfo::set_created(std::string_view endpoint, std::string_view connection_id) {
+  std::string text;
+  const std::string_view call = call_id();
+  text.reserve(endpoint.size() + connection_id.size() + call.size());
+  text.append(endpoint).append(connection_id).append(call);
+  end_[0] = static_cast<uint32_t>(endpoint.size());
+  end_[1] = static_cast<uint32_t>(endpoint.size() + connection_id.size());
+  text_ = std::move(text);
 }
 
 const ConnectionInfo *CallAgent::connection(ConnectionHandle h) const {
@@ -248,7 +268,8 @@ void CallAgent::probe(Gateway &gw) {
 void CallAgent::drop_connections(const Gateway &gw, std::string_view pattern, int reason) {
   std::vector<ConnectionHandle> lost;
   for (const auto &[h, c] : connections_)
-    if (!c.pending && iequals(c.gateway, gw.config.domain) && endpoint_matches(pattern, c.endpoint))
+    if (!c.pending && iequals(c.gateway(), gw.config.domain) &&
+        endpoint_matches(pattern, c.endpoint()))
       lost.push_back(h);
   std::weak_ptr<bool> alive = alive_;
   for (auto h : lost) {
@@ -419,10 +440,10 @@ void CallAgent::on_gateway_dlcx(const IncomingCommand &cmd, Gateway &gw) {
   auto ci = m.get(Param::ConnectionId);
   std::vector<ConnectionHandle> lost;
   for (const auto &[h, c] : connections_) {
-    if (c.pending || !iequals(c.gateway, gw.config.domain) ||
-        !endpoint_matches(m.endpoint, c.endpoint))
+    if (c.pending || !iequals(c.gateway(), gw.config.domain) ||
+        !endpoint_matches(m.endpoint, c.endpoint()))
       continue;
-    if (ci && !iequals(*ci, c.connection_id))
+    if (ci && !iequals(*ci, c.connection_id()))
       continue;
     lost.push_back(h);
   }
@@ -468,8 +489,8 @@ ConnectionHandle CallAgent::connect(ConnectRequest req,
   if (!req.remote_sdp.empty())
     cmd.sdp.push_back(req.remote_sdp);
   ConnectionHandle h = next_handle_++;
-  ConnectionInfo info{gw->config.domain, req.endpoint, {}, req.call_id, req.mode, true};
-  connections_.emplace(h, std::move(info));
+  connections_.emplace(h, ConnectionInfo(gw->config.domain, req.endpoint, {}, req.call_id,
+                                         req.mode, true));
   send(*gw, std::move(cmd),
        [this, h, req = std::move(req), done = std::move(done)](const Status &st,
                                                                const Message *resp) {
@@ -529,8 +550,7 @@ ConnectionHandle CallAgent::connect(ConnectRequest req,
            done(r);
            return;
          }
-         it->second.endpoint = r.endpoint;
-         it->second.connection_id = r.connection_id;
+         it->second.set_created(r.endpoint, r.connection_id);
          it->second.pending = false;
          if (cancel != release_on_connect_.end()) {
            auto cb = std::move(cancel->second);
@@ -556,7 +576,7 @@ void CallAgent::modify(ConnectionHandle h, ModifyRequest req,
                        std::function<void(const ModifyResult &)> done) {
   counters_.inc(CaCounter::modifies);
   auto it = connections_.find(h);
-  Gateway *gw = it == connections_.end() ? nullptr : gateway_by_domain(it->second.gateway);
+  Gateway *gw = it == connections_.end() ? nullptr : gateway_by_domain(it->second.gateway());
   if (!gw) {
     done(ModifyResult{kUnknownConnection, kUnknownConnection.code(), {}});
     return;
@@ -566,9 +586,9 @@ void CallAgent::modify(ConnectionHandle h, ModifyRequest req,
     return;
   }
   const ConnectionInfo &c = it->second;
-  Message cmd = Message::command(Verb::Mdcx, 0, c.endpoint);
-  cmd.set(Param::CallId, c.call_id);
-  cmd.set(Param::ConnectionId, c.connection_id);
+  Message cmd = Message::command(Verb::Mdcx, 0, std::string(c.endpoint()));
+  cmd.set(Param::CallId, std::string(c.call_id()));
+  cmd.set(Param::ConnectionId, std::string(c.connection_id()));
   if (req.mode)
     cmd.set(Param::ConnectionMode, std::string(mode_code(*req.mode)));
   if (!req.remote_sdp.empty())
@@ -598,7 +618,7 @@ void CallAgent::modify(ConnectionHandle h, ModifyRequest req,
 void CallAgent::release(ConnectionHandle h, std::function<void(const ReleaseResult &)> done) {
   counters_.inc(CaCounter::releases);
   auto it = connections_.find(h);
-  Gateway *gw = it == connections_.end() ? nullptr : gateway_by_domain(it->second.gateway);
+  Gateway *gw = it == connections_.end() ? nullptr : gateway_by_domain(it->second.gateway());
   if (!gw) {
     done(ReleaseResult{kUnknownConnection, kUnknownConnection.code(), {}});
     return;
@@ -608,9 +628,9 @@ void CallAgent::release(ConnectionHandle h, std::function<void(const ReleaseResu
     release_on_connect_[h] = std::move(done);
     return;
   }
-  Message cmd = Message::command(Verb::Dlcx, 0, it->second.endpoint);
-  cmd.set(Param::CallId, it->second.call_id);
-  cmd.set(Param::ConnectionId, it->second.connection_id);
+  Message cmd = Message::command(Verb::Dlcx, 0, std::string(it->second.endpoint()));
+  cmd.set(Param::CallId, std::string(it->second.call_id()));
+  cmd.set(Param::ConnectionId, std::string(it->second.connection_id()));
   // The connection is ours no more whatever the answer: a timeout leaves its fate unknown
   // (§3.5.6), and the endpoint's next audit or restart settles it.
   connections_.erase(it);
@@ -639,8 +659,8 @@ void CallAgent::release_endpoint(std::string endpoint,
     return;
   }
   std::erase_if(connections_, [&](const auto &e) {
-    return iequals(e.second.gateway, gw->config.domain) &&
-           endpoint_matches(endpoint, e.second.endpoint);
+    return iequals(e.second.gateway(), gw->config.domain) &&
+           endpoint_matches(endpoint, e.second.endpoint());
   });
   send(*gw, Message::command(Verb::Dlcx, 0, endpoint),
        [done = std::move(done)](const Status &st, const Message *resp) {
@@ -690,7 +710,7 @@ void CallAgent::audit_connection(ConnectionHandle h, std::string requested_info,
                                  std::function<void(const AuditResult &)> done) {
   counters_.inc(CaCounter::audits);
   auto it = connections_.find(h);
-  Gateway *gw = it == connections_.end() ? nullptr : gateway_by_domain(it->second.gateway);
+  Gateway *gw = it == connections_.end() ? nullptr : gateway_by_domain(it->second.gateway());
   if (!gw) {
     done(AuditResult{kUnknownConnection, kUnknownConnection.code(), {}});
     return;
@@ -699,8 +719,8 @@ void CallAgent::audit_connection(ConnectionHandle h, std::string requested_info,
     done(AuditResult{kPending, kPending.code(), {}});
     return;
   }
-  Message cmd = Message::command(Verb::Aucx, 0, it->second.endpoint);
-  cmd.set(Param::ConnectionId, it->second.connection_id);
+  Message cmd = Message::command(Verb::Aucx, 0, std::string(it->second.endpoint()));
+  cmd.set(Param::ConnectionId, std::string(it->second.connection_id()));
   // RequestedInfo is mandatory in AUCX (§3.2.2 table).
   cmd.set(Param::RequestedInfo, requested_info.empty() ? "C,N,L,M,LC" : std::move(requested_info));
   send(*gw, std::move(cmd), audit_handler(std::move(done)));

@@ -117,13 +117,31 @@ struct AuditResult {
   std::optional<Message> response;
 };
 
-struct ConnectionInfo {
-  std::string gateway;
-  std::string endpoint;
-  std::string connection_id;
-  std::string call_id;
+// A connection the call agent made (§2.3.5). It lasts as long as its call, so its names (endpoint
+// §3.2.1.3, ConnectionId and CallId, each at most 32 hex digits §3.2.2.2, §3.2.2.5) live in one
+// buffer, and the gateway is the call agent's own domain string: valid while the call agent is.
+class ConnectionInfo {
+public:
+  ConnectionInfo(const std::string &gateway, std::string_view endpoint,
+                 std::string_view connection_id, std::string_view call_id, ConnectionMode mode,
+                 bool pending);
+  const std::string &gateway() const { return *gateway_; }
+  std::string_view endpoint() const { return std::string_view(text_).substr(0, end_[0]); }
+  std::string_view connection_id() const {
+    return std::string_view(text_).substr(end_[0], end_[1] - end_[0]);
+  }
+  std::string_view call_id() const { return std::string_view(text_).substr(end_[1]); }
+  // The CRCX's answer: the specific endpoint (SpecificEndpointId for an any-of request) and the
+  // connection id.
+  void set_created(std::string_view endpoint, std::string_view connection_id);
+
   ConnectionMode mode = ConnectionMode::Inactive;
   bool pending = false; // CRCX sent, not answered yet (no connection id)
+
+private:
+  const std::string *gateway_;
+  std::string text_; // endpoint, connection id, call id
+  uint32_t end_[2] = {};
 };
 
 // A snapshot for management output ("show mgcp gateways").

@@ -333,7 +333,7 @@ void TransactionLayer::on_response(const Address &from, const Message &m) {
     send_response_ack(from, m.transaction_id);
   if (config_.confirm_responses && !wants_ack)
     p.to_confirm.emplace_back(m.transaction_id, now);
-  completed_[m.transaction_id] = Completed{o.to, now};
+  completed_[m.transaction_id] = now;
   completed_expiry_.emplace_back(now, m.transaction_id);
   ensure_sweep();
   ResponseHandler done = std::move(o.done);
@@ -477,7 +477,7 @@ void TransactionLayer::sweep() {
     auto [at, txid] = completed_expiry_.front();
     completed_expiry_.pop_front();
     auto it = completed_.find(txid);
-    if (it != completed_.end() && it->second.at == at)
+    if (it != completed_.end() && it->second == at)
       completed_.erase(it);
   }
   while (!incoming_expiry_.empty() && incoming_expiry_.front().first <= horizon) {

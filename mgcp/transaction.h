@@ -19,6 +19,7 @@
 #include <random>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace mgc::mgcp {
@@ -185,12 +186,10 @@ private:
   std::map<uint32_t, Outgoing> outgoing_;
   std::map<IncomingKey, Incoming> incoming_;
   std::map<Address, PeerState> peers_;
-  // Final responses received, remembered for T-HIST to recognise duplicates (§3.5.1).
-  struct Completed {
-    Address peer;
-    int64_t at;
-  };
-  std::map<uint32_t, Completed> completed_;
+  // Final responses received, remembered for T-HIST to recognise duplicates (§3.5.1): the time
+  // each was received, by transaction id (a busy call agent remembers every command of the
+  // last 30 s, so no more than that).
+  std::unordered_map<uint32_t, int64_t> completed_;
   // Expiry queues in time order (appended with the current time), drained by one sweep timer.
   std::deque<std::pair<int64_t, uint32_t>> completed_expiry_;
   std::deque<std::pair<int64_t, IncomingKey>> incoming_expiry_;

@@ -3,20 +3,22 @@
 
 #include "sipt/syntax.h"
 
+#include <cstring>
 #include <random>
 
 namespace mgc::sipt {
 namespace {
 
-std::string uri_of(std::string_view name_addr_value) {
+std::string_view uri_of(std::string_view name_addr_value) {
   NameAddr na;
   if (parse_name_addr(name_addr_value, na, true) && !na.star)
-    return std::string(na.uri.text);
+    return na.uri.text;
   return {};
 }
 
-std::string first_contact_uri(const Message &m) {
-  std::string out;
+// A view into the message's text.
+std::string_view first_contact_uri(const Message &m) {
+  std::string_view out;
   m.for_each_value(HeaderId::Contact, [&](std::string_view v) {
     if (out.empty())
       out = uri_of(v);
@@ -24,9 +26,9 @@ std::string first_contact_uri(const Message &m) {
   return out;
 }
 
-std::vector<std::string> record_route(const Message &m) {
-  std::vector<std::string> rr;
-  m.for_each_value(HeaderId::RecordRoute, [&](std::string_view v) { rr.emplace_back(v); });
+std::vector<std::string_view> record_route(const Message &m) {
+  std::vector<std::string_view> rr;
+  m.for_each_value(HeaderId::RecordRoute, [&](std::string_view v) { rr.push_back(v); });
   return rr;
 }
 
@@ -49,41 +51,88 @@ std::string hex64() {
 std::string new_branch() { return std::string(kMagicCookie) + "-" + hex64(); }
 std::string new_tag() { return hex64().substr(0, 12); }
 
+Dialog::Dialog(const Parts &p) {
+  const std::string_view fixed[kParts] = {p.call_id,      p.local_tag,     p.remote_tag,
+                                          p.local_party,  p.remote_party,  p.remote_target,
+                                          p.local_contact};
+  std::size_t n = 0;
+  for (std::string_view v : fixed)
+    n += v.size();
+  for (std::string_view r : p.route_set)
+    n += sizeof(uint32_t) + r.size();
+  text_.reserve(n);
+  for (std::size_t i = 0; i < kParts; ++i) {
+    text_ += fixed[i];
+    end_[i] = static_cast<uint32_t>(text_.size());
+  }
+  for (std::string_view r : p.route_set) {
+    const auto len = static_cast<uint32_t>(r.size());
+    text_.append(reinterpret_cast<const char *>(&len), sizeof len);
+    text_ += r;
+  }
+}
+
+std::vector<std::string_view> Dialog::route_set() const {
+  std::vector<std::string_view> routes;
+  const std::string_view all = std::string_view(text_).substr(end_[kParts - 1]);
+  for (std::size_t i = 0; i + sizeof(uint32_t) <= all.size();) {
+    uint32_t len;
+    std::memcpy(&len, all.data() + i, sizeof len);
+    i += sizeof len;
+    routes.push_back(all.substr(i, len));
+    i += len;
+  }
+  return routes;
+}
+
+void Dialog::set_remote_target(std::string_view uri) {
+  const uint32_t begin = end_[kRemoteTarget - 1], old_end = end_[kRemoteTarget];
+  text_.replace(begin, old_end - begin, uri);
+  const auto delta = static_cast<int64_t>(uri.size()) - (old_end - begin);
+  for (std::size_t i = kRemoteTarget; i < kParts; ++i)
+    end_[i] = static_cast<uint32_t>(end_[i] + delta);
+}
+
 Dialog Dialog::as_uas(const Message &req, std::string_view local_tag,
                       std::string_view local_contact, const Peer &peer) {
-  Dialog d;
-  d.call_id = req.call_id();
-  d.local_tag = local_tag;
-  d.remote_tag = req.from().tag();
+  Parts p;
+  p.call_id = req.call_id();
+  p.local_tag = local_tag;
+  p.remote_tag = req.from().tag();
   // Our From is the request's To plus our tag; our To is the request's From (§12.1.1).
-  d.local_party = std::string(req.first(HeaderId::To)->value);
-  if (req.to().tag().empty())
-    d.local_party += ";tag=" + std::string(local_tag);
-  d.remote_party = std::string(req.first(HeaderId::From)->value);
-  d.remote_target = first_contact_uri(req);
-  d.route_set = record_route(req); // UAS: Record-Route in order
+  std::string with_tag;
+  p.local_party = req.first(HeaderId::To)->value;
+  if (req.to().tag().empty()) {
+    with_tag = std::string(p.local_party) + ";tag=" + std::string(local_tag);
+    p.local_party = with_tag;
+  }
+  p.remote_party = req.first(HeaderId::From)->value;
+  p.remote_target = first_contact_uri(req);
+  p.route_set = record_route(req); // UAS: Record-Route in order
+  p.local_contact = local_contact;
+  Dialog d(p);
   d.remote_cseq = req.cseq().number;
   d.have_remote_cseq = true;
-  d.local_contact = local_contact;
   d.peer = peer;
   return d;
 }
 
 Dialog Dialog::as_uac(const Message &req, const Message &resp, std::string_view local_contact,
                       const Peer &peer) {
-  Dialog d;
-  d.call_id = req.call_id();
-  d.local_tag = req.from().tag();
-  d.remote_tag = resp.to().tag();
-  d.local_party = std::string(req.first(HeaderId::From)->value);
-  d.remote_party = std::string(resp.first(HeaderId::To)->value);
-  d.remote_target = first_contact_uri(resp);
-  if (d.remote_target.empty())
-    d.remote_target = req.request_uri_text();
+  Parts p;
+  p.call_id = req.call_id();
+  p.local_tag = req.from().tag();
+  p.remote_tag = resp.to().tag();
+  p.local_party = req.first(HeaderId::From)->value;
+  p.remote_party = resp.first(HeaderId::To)->value;
+  p.remote_target = first_contact_uri(resp);
+  if (p.remote_target.empty())
+    p.remote_target = req.request_uri_text();
   auto rr = record_route(resp); // UAC: Record-Route reversed (§12.1.2)
-  d.route_set.assign(rr.rbegin(), rr.rend());
+  p.route_set.assign(rr.rbegin(), rr.rend());
+  p.local_contact = local_contact;
+  Dialog d(p);
   d.local_cseq = req.cseq().number;
-  d.local_contact = local_contact;
   d.peer = peer;
   d.state = resp.status_code() / 100 == 2 ? State::Confirmed : State::Early;
   return d;
@@ -93,19 +142,19 @@ Message Dialog::make_request(Method method, std::string_view via, uint32_t cseq)
   if (cseq == 0)
     cseq = ++local_cseq;
   Message r;
-  r.set_request_line(method_name(method), remote_target);
+  r.set_request_line(method_name(method), remote_target());
   r.add(HeaderId::Via, via);
   r.add(HeaderId::MaxForwards, "70");
-  for (const auto &route : route_set)
-    r.add(HeaderId::Route, std::string_view(route));
-  r.add(HeaderId::From, std::string_view(local_party));
-  r.add(HeaderId::To, std::string_view(remote_party));
-  r.add(HeaderId::CallId, std::string_view(call_id));
+  for (std::string_view route : route_set())
+    r.add(HeaderId::Route, route);
+  r.add(HeaderId::From, local_party());
+  r.add(HeaderId::To, remote_party());
+  r.add(HeaderId::CallId, call_id());
   r.add(HeaderId::CSeq, CSeq{cseq, method_name(method)});
   // Contact where the request may refresh the remote target or needs one (§8.1.1.8, §12.2.1.1).
-  if (!local_contact.empty() && method != Method::ACK && method != Method::BYE &&
+  if (!local_contact().empty() && method != Method::ACK && method != Method::BYE &&
       method != Method::PRACK && method != Method::INFO)
-    r.add(HeaderId::Contact, NameAddr::of(local_contact));
+    r.add(HeaderId::Contact, NameAddr::of(local_contact()));
   r.add(HeaderId::ContentLength, "0");
   return r;
 }
@@ -118,21 +167,21 @@ bool Dialog::accept_request(const Message &req) {
     have_remote_cseq = true;
   }
   if (req.method() == Method::INVITE || req.method() == Method::UPDATE) {
-    std::string t = first_contact_uri(req);
+    const std::string_view t = first_contact_uri(req);
     if (!t.empty())
-      remote_target = t; // target refresh
+      set_remote_target(t); // target refresh
   }
   return true;
 }
 
 bool Dialog::matches(const Message &m, bool) const {
-  if (m.call_id() != call_id)
+  if (m.call_id() != call_id())
     return false;
   // Requests from the peer carry its tag in From; responses to us carry it in To.
   std::string_view from = m.from().tag(), to = m.to().tag();
   if (m.is_request())
-    return from == remote_tag && to == local_tag;
-  return from == local_tag && (remote_tag.empty() || to == remote_tag);
+    return from == remote_tag() && to == local_tag();
+  return from == local_tag() && (remote_tag().empty() || to == remote_tag());
 }
 
 int q850_cause(const Message &m) {

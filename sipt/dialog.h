@@ -13,20 +13,42 @@
 
 namespace mgc::sipt {
 
-struct Dialog {
+// A dialog's state (§12.1): its identity (Call-ID, local and remote tag), the From and To values
+// and remote target its requests carry (§12.2.1.1), our Contact, the route set, the CSeq numbers
+// and the peer. A held call keeps its dialog for as long as it lasts, so the text lives in one
+// buffer, each part a view into it: one allocation per dialog instead of one per string, and no
+// 32-byte string object for each part.
+class Dialog {
+public:
   enum class State : uint8_t { Early, Confirmed, Terminated };
+  // The parts a dialog is made from, as views (into a message; literals in tests).
+  struct Parts {
+    std::string_view call_id;
+    std::string_view local_tag, remote_tag;
+    std::string_view local_party;   // From value we send (name-addr with our tag)
+    std::string_view remote_party;  // To value we send (with the remote tag)
+    std::string_view remote_target; // Contact URI of the peer (§12.1.1 / §12.1.2)
+    std::string_view local_contact; // our Contact URI
+    std::vector<std::string_view> route_set; // Route values, in sending order
+  };
+  Dialog() = default;
+  explicit Dialog(const Parts &p);
+
   State state = State::Early;
-  std::string call_id;
-  std::string local_tag, remote_tag;
-  std::string local_party;  // From value we send (name-addr with our tag)
-  std::string remote_party; // To value we send (with the remote tag)
-  std::string remote_target; // Contact URI of the peer (§12.1.1 / §12.1.2)
-  std::string local_contact; // our Contact URI
-  std::vector<std::string> route_set; // Route values, in sending order
   uint32_t local_cseq = 0;
   uint32_t remote_cseq = 0; // 0: none seen yet
   bool have_remote_cseq = false;
   Peer peer;
+
+  std::string_view call_id() const { return part(kCallId); }
+  std::string_view local_tag() const { return part(kLocalTag); }
+  std::string_view remote_tag() const { return part(kRemoteTag); }
+  std::string_view local_party() const { return part(kLocalParty); }
+  std::string_view remote_party() const { return part(kRemoteParty); }
+  std::string_view remote_target() const { return part(kRemoteTarget); }
+  std::string_view local_contact() const { return part(kLocalContact); }
+  std::vector<std::string_view> route_set() const; // in sending order
+  void set_remote_target(std::string_view uri);    // a target refresh (§12.2)
 
   // UAS side (§12.1.1): from the request and the tag we put in To.
   static Dialog as_uas(const Message &req, std::string_view local_tag,
@@ -47,6 +69,20 @@ struct Dialog {
 
   // Dialog identity of a message as seen from our side (§12: Call-ID, local tag, remote tag).
   bool matches(const Message &m, bool we_are_uac) const;
+
+private:
+  // The parts in text_, one after the other, then the route set: each route preceded by its
+  // length (four bytes, host order).
+  enum Part : uint8_t {
+    kCallId, kLocalTag, kRemoteTag, kLocalParty, kRemoteParty, kRemoteTarget, kLocalContact,
+    kParts
+  };
+  std::string_view part(Part p) const {
+    const uint32_t begin = p == 0 ? 0 : end_[p - 1];
+    return std::string_view(text_).substr(begin, end_[p] - begin);
+  }
+  std::string text_;
+  uint32_t end_[kParts] = {};
 };
 
 // RFC 3326 §2: Reason: Q.850;cause=N[;text="..."]. `quoted_text` is a quoted-string (quote())

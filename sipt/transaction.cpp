@@ -210,7 +210,6 @@ TransactionLayer::TransactionLayer(core::Scheduler &timers, SendFn send, Transac
     : timers_(timers), send_(std::move(send)), tu_(tu), tv_(values) {}
 
 TransactionLayer::~TransactionLayer() {
-  *alive_ = false;
   for (auto &[k, tx] : txs_)
     stop_timers(*tx);
 }
@@ -268,22 +267,39 @@ void TransactionLayer::fire(Transaction &tx, TxEvent ev, const Message *m) {
           std::string(tx_event_name(ev)).c_str(), std::string(tx_state_name(tx.state_)).c_str());
 }
 
-void TransactionLayer::start_timer(Transaction &tx, core::Scheduler::Id &slot, uint32_t ms,
-                                   TxEvent ev) {
-  if (slot)
-    timers_.stop(slot);
-  uint64_t id = tx.id_;
-  std::weak_ptr<bool> alive = alive_;
-  core::Scheduler::Id *slot_ptr = &slot;
-  slot = timers_.start(ms, [this, id, ev, alive, slot_ptr] {
-    auto a = alive.lock();
-    if (!a || !*a)
-      return;
-    Transaction *t = find(id);
+// Each timer has its slot in the transaction: the retransmission timers (A, E, G), the ones that
+// bound the wait for an answer (B, F, H), and the one that keeps a finished transaction around
+// (D, I, J, K, L, M).
+core::Scheduler::Id &TransactionLayer::slot(Transaction &tx, TxEvent ev) {
+  switch (ev) {
+  case TxEvent::TimerA:
+  case TxEvent::TimerE:
+  case TxEvent::TimerG:
+    return tx.retransmit_;
+  case TxEvent::TimerB:
+  case TxEvent::TimerF:
+  case TxEvent::TimerH:
+    return tx.timeout_;
+  default:
+    return tx.linger_;
+  }
+}
+
+void TransactionLayer::start_timer(Transaction &tx, uint32_t ms, TxEvent ev) {
+  core::Scheduler::Id &s = slot(tx, ev);
+  if (s)
+    timers_.stop(s);
+  // The transaction's id and the event in one word: with `this`, the closure fits in
+  // std::function's own storage, so starting a timer allocates nothing (a busy gateway has a
+  // Timer L running for every call set up in the last 32 s). The destructor stops every timer.
+  const uint64_t tag = tx.id_ << 8 | static_cast<uint8_t>(ev);
+  s = timers_.start(ms, [this, tag] {
+    Transaction *t = find(tag >> 8);
     if (!t)
       return;
-    *slot_ptr = 0;
-    fire(*t, ev, nullptr);
+    const auto e = static_cast<TxEvent>(tag & 0xff);
+    slot(*t, e) = 0;
+    fire(*t, e, nullptr);
   });
 }
 
@@ -300,7 +316,7 @@ void TransactionLayer::terminate(Transaction &tx) {
   counters_.inc(SipTxCounter::terminated);
   tu_.on_terminated(tx);
   by_id_.erase(tx.id_);
-  txs_.erase(tx.key_); // tx is gone after this line
+  txs_.erase(txs_.find(tx.key_)); // tx is gone after this line
 }
 
 bool TransactionLayer::send(Transaction &tx, std::string_view bytes) {
@@ -330,11 +346,11 @@ void TransactionLayer::a_retransmit_request(Transaction &tx, const Message *) {
   send(tx, tx.request_bytes_);
   if (tx.kind_ == TxKind::ClientInvite) {
     tx.interval_ *= 2; // Timer A doubles (§17.1.1.2)
-    start_timer(tx, tx.retransmit_, tx.interval_, TxEvent::TimerA);
+    start_timer(tx, tx.interval_, TxEvent::TimerA);
   } else {
     // Timer E: doubling up to T2 in Trying, T2 in Proceeding (§17.1.2.2)
     tx.interval_ = tx.state_ == TxState::Proceeding ? tv_.t2 : std::min(tx.interval_ * 2, tv_.t2);
-    start_timer(tx, tx.retransmit_, tx.interval_, TxEvent::TimerE);
+    start_timer(tx, tx.interval_, TxEvent::TimerE);
   }
 }
 
@@ -350,7 +366,7 @@ void TransactionLayer::a_retransmit_response(Transaction &tx, const Message *) {
 void TransactionLayer::a_timer_g(Transaction &tx, const Message *m) {
   a_retransmit_response(tx, m);
   tx.interval_ = std::min(tx.interval_ * 2, tv_.t2); // §17.2.1
-  start_timer(tx, tx.retransmit_, tx.interval_, TxEvent::TimerG);
+  start_timer(tx, tx.interval_, TxEvent::TimerG);
 }
 
 void TransactionLayer::a_pass_response(Transaction &tx, const Message *m) {
@@ -368,7 +384,7 @@ void TransactionLayer::a_provisional(Transaction &tx, const Message *m) {
 
 void TransactionLayer::a_client_accepted(Transaction &tx, const Message *m) {
   stop_timers(tx);
-  start_timer(tx, tx.linger_, 64 * tv_.t1, TxEvent::TimerM); // RFC 6026 §7.2
+  start_timer(tx, 64 * tv_.t1, TxEvent::TimerM); // RFC 6026 §7.2
   a_pass_response(tx, m);
 }
 
@@ -377,7 +393,7 @@ void TransactionLayer::a_client_final_invite(Transaction &tx, const Message *m) 
   tx.last_response_ = make_ack(tx, *m);
   send(tx, tx.last_response_);
   // Timer D: at least 32 s on unreliable transports, 0 on reliable (§17.1.1.2).
-  start_timer(tx, tx.linger_, tx.peer_.reliable() ? 0 : std::max<uint32_t>(32000, 64 * tv_.t1),
+  start_timer(tx, tx.peer_.reliable() ? 0 : std::max<uint32_t>(32000, 64 * tv_.t1),
               TxEvent::TimerD);
   a_pass_response(tx, m);
 }
@@ -389,7 +405,7 @@ void TransactionLayer::a_resend_ack(Transaction &tx, const Message *) {
 
 void TransactionLayer::a_client_final_noninvite(Transaction &tx, const Message *m) {
   stop_timers(tx);
-  start_timer(tx, tx.linger_, tx.peer_.reliable() ? 0 : tv_.t4, TxEvent::TimerK);
+  start_timer(tx, tx.peer_.reliable() ? 0 : tv_.t4, TxEvent::TimerK);
   a_pass_response(tx, m);
 }
 
@@ -436,7 +452,7 @@ void TransactionLayer::a_server_accepted(Transaction &tx, const Message *m) {
   a_send_accepted(tx, m);
   std::string().swap(tx.last_response_); // a provisional kept from Proceeding
   release_request(tx);
-  start_timer(tx, tx.linger_, 64 * tv_.t1, TxEvent::TimerL); // RFC 6026 §7.1
+  start_timer(tx, 64 * tv_.t1, TxEvent::TimerL); // RFC 6026 §7.1
 }
 
 void TransactionLayer::a_server_final_invite(Transaction &tx, const Message *m) {
@@ -444,20 +460,20 @@ void TransactionLayer::a_server_final_invite(Transaction &tx, const Message *m) 
   release_request(tx);
   if (!tx.peer_.reliable()) {
     tx.interval_ = tv_.t1;
-    start_timer(tx, tx.retransmit_, tx.interval_, TxEvent::TimerG);
+    start_timer(tx, tx.interval_, TxEvent::TimerG);
   }
-  start_timer(tx, tx.timeout_, 64 * tv_.t1, TxEvent::TimerH);
+  start_timer(tx, 64 * tv_.t1, TxEvent::TimerH);
 }
 
 void TransactionLayer::a_server_confirmed(Transaction &tx, const Message *) {
   stop_timers(tx);
-  start_timer(tx, tx.linger_, tx.peer_.reliable() ? 0 : tv_.t4, TxEvent::TimerI);
+  start_timer(tx, tx.peer_.reliable() ? 0 : tv_.t4, TxEvent::TimerI);
 }
 
 void TransactionLayer::a_server_final_noninvite(Transaction &tx, const Message *m) {
   a_send_response(tx, m);
   release_request(tx);
-  start_timer(tx, tx.linger_, tx.peer_.reliable() ? 0 : 64 * tv_.t1, TxEvent::TimerJ);
+  start_timer(tx, tx.peer_.reliable() ? 0 : 64 * tv_.t1, TxEvent::TimerJ);
 }
 
 void TransactionLayer::a_start_client(Transaction &, const Message *) {}
@@ -486,9 +502,9 @@ Transaction *TransactionLayer::send_request(const Message &req, const Peer &to) 
   // Timers A/E retransmit on unreliable transports only; B/F bound the wait (64*T1).
   if (!to.reliable()) {
     t->interval_ = tv_.t1;
-    start_timer(*t, t->retransmit_, tv_.t1, invite ? TxEvent::TimerA : TxEvent::TimerE);
+    start_timer(*t, tv_.t1, invite ? TxEvent::TimerA : TxEvent::TimerE);
   }
-  start_timer(*t, t->timeout_, 64 * tv_.t1, invite ? TxEvent::TimerB : TxEvent::TimerF);
+  start_timer(*t, 64 * tv_.t1, invite ? TxEvent::TimerB : TxEvent::TimerF);
   return t;
 }
 
@@ -551,10 +567,10 @@ bool TransactionLayer::receive(const Message &m, const Peer &from) {
   if (!parse(tx->request_bytes_, ParseOptions{}, *tx->request_msg_).ok())
     return false;
   tx->peer_ = from;
-  tx->key_ = key;
+  tx->key_ = std::move(key);
   tx->id_ = ++next_id_;
   Transaction *t = tx.get();
-  txs_.emplace(key, std::move(tx));
+  txs_.emplace(t->key_, std::move(tx));
   by_id_[t->id_] = t;
   counters_.inc(SipTxCounter::server_created);
   if (invite) {

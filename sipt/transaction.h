@@ -16,6 +16,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 namespace mgc::sipt {
 
@@ -153,7 +154,8 @@ private:
   struct Row;
   static const Row kClientInvite[], kClientNonInvite[], kServerInvite[], kServerNonInvite[];
   void fire(Transaction &tx, TxEvent ev, const Message *m);
-  void start_timer(Transaction &tx, core::Scheduler::Id &slot, uint32_t ms, TxEvent ev);
+  static core::Scheduler::Id &slot(Transaction &tx, TxEvent ev);
+  void start_timer(Transaction &tx, uint32_t ms, TxEvent ev);
   void stop_timers(Transaction &tx);
   void release_request(Transaction &tx);
   void terminate(Transaction &tx);
@@ -187,11 +189,11 @@ private:
   SendFn send_;
   TransactionUser &tu_;
   TimerValues tv_;
-  std::map<std::string, std::unique_ptr<Transaction>> txs_;
-  std::map<uint64_t, Transaction *> by_id_;
+  // By key (a view of the transaction's own key_: the key is stored once) and by id.
+  std::unordered_map<std::string_view, std::unique_ptr<Transaction>> txs_;
+  std::unordered_map<uint64_t, Transaction *> by_id_;
   uint64_t next_id_ = 0;
   CounterSet<SipTxCounter> counters_;
-  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 
 // Transaction keys (§17.1.3 client: branch + CSeq method; §17.2.3 server: branch + sent-by +

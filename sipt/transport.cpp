@@ -101,6 +101,20 @@ Status Transport::start() {
     if (!local_ok || !udp_->bind(local).ok())
       return Status("sip.transport_udp_bind", 0);
     udp_port_ = udp_->local().port;
+    udp_buffers_ = udp_->set_buffers(cfg_.udp_receive_buffer, cfg_.udp_send_buffer);
+    // Linux books twice the size asked and reports that (socket(7)); less means
+    // net.core.rmem_max / wmem_max capped it and the process may not force more: worth a notice.
+    const auto capped = [](int asked, int got) { return asked > 0 && got < 2 * int64_t(asked); };
+    const auto level = capped(cfg_.udp_receive_buffer, udp_buffers_.rcv) ||
+                               capped(cfg_.udp_send_buffer, udp_buffers_.snd)
+                           ? ::mgc::log::Level::Notice
+                           : ::mgc::log::Level::Info;
+    if (::mgc::log::enabled(::mgc::log::Category::Sip, level))
+      ::mgc::log::write(::mgc::log::Category::Sip, level, __FILE__, __LINE__,
+                        "UDP %s:%u: receive buffer %d bytes (asked %d), send buffer %d bytes "
+                        "(asked %d)",
+                        cfg_.bind_ip.c_str(), unsigned(udp_port_), udp_buffers_.rcv,
+                        cfg_.udp_receive_buffer, udp_buffers_.snd, cfg_.udp_send_buffer);
   }
   if (cfg_.tcp) {
     tcp_listener_ = std::make_unique<core::TcpListener>(

@@ -39,6 +39,11 @@ struct TransportConfig {
   std::size_t max_message = 65535;      // larger messages: 513 / connection closed
   std::size_t max_connections_per_peer = 8;
   uint32_t idle_timeout_ms = 600000;    // idle TCP connections are closed
+  // UDP socket buffers asked for (0: the system's default). A burst of INVITEs larger than the
+  // receive buffer is dropped by the kernel unseen (the peer's Timer A then repeats them, RFC
+  // 3261 §17.1.1.2): 4 MiB holds about 4,000 INVITEs of 1 KiB.
+  int udp_receive_buffer = 4 << 20;
+  int udp_send_buffer = 4 << 20;
 };
 
 #define MGC_SIPT_TRANSPORT_COUNTERS(X)                                                             \
@@ -64,6 +69,8 @@ public:
   bool send(std::string_view bytes, const Peer &to);
 
   uint16_t udp_port() const { return udp_port_; }
+  // What the kernel granted the UDP socket (as getsockopt reports it), after start().
+  core::UdpSocket::Buffers udp_buffers() const { return udp_buffers_; }
   uint16_t tcp_port() const { return tcp_port_; }
   uint16_t tls_port() const { return tls_port_; }
   std::size_t connections() const { return conns_.size(); }
@@ -87,6 +94,7 @@ private:
   std::unique_ptr<core::UdpSocket> udp_;
   std::unique_ptr<core::TcpListener> tcp_listener_, tls_listener_;
   uint16_t udp_port_ = 0, tcp_port_ = 0, tls_port_ = 0;
+  core::UdpSocket::Buffers udp_buffers_;
   void *ssl_ctx_ = nullptr; // SSL_CTX
   bool conn_io(Conn *c, unsigned int what);
   bool tls_io(Conn *c, unsigned int what);

@@ -32,9 +32,10 @@ UserAgent::UserAgent(core::Scheduler &timers, TransactionLayer::SendFn send, Cal
 
 UserAgent::~UserAgent() {
   for (auto &[id, c] : calls_)
-    for (auto t : {c->retransmit_timer_, c->giveup_timer_, c->rel_timer_, c->rel_giveup_})
-      if (t)
-        timers_.stop(t);
+    if (const Call::Setup *s = c->setup_.get())
+      for (auto t : {s->retransmit_timer, s->giveup_timer, s->rel_timer, s->rel_giveup})
+        if (t)
+          timers_.stop(t);
 }
 
 std::string UserAgent::contact_uri() const {
@@ -67,10 +68,10 @@ Call *UserAgent::find_call(const Message &m) {
   // Several calls may share a Call-ID (a call that loops back through us): the tags decide, and
   // the oldest matching call wins, as a scan in call order would find it.
   Call *found = nullptr;
-  const auto [first, last] = by_call_id_.equal_range(std::string(m.call_id()));
+  const auto [first, last] = by_call_id_.equal_range(std::hash<std::string_view>{}(m.call_id()));
   for (auto it = first; it != last; ++it) {
-    Call *c = call_by_id(it->second);
-    if (!c || c->state_ == Call::State::Terminated || !c->have_dialog_ ||
+    Call *c = it->second;
+    if (c->state_ == Call::State::Terminated || !c->have_dialog_ ||
         !c->dialog_.matches(m, !c->uas_))
       continue;
     if (!found || c->id_ < found->id_)
@@ -83,7 +84,7 @@ void UserAgent::index(Call &c) {
   if (c.indexed_)
     return;
   c.indexed_ = true;
-  by_call_id_.emplace(c.dialog_.call_id, c.id_);
+  by_call_id_.emplace(std::hash<std::string_view>{}(c.dialog_.call_id()), &c);
 }
 
 void UserAgent::terminate(Call &c) {
@@ -92,11 +93,12 @@ void UserAgent::terminate(Call &c) {
   c.state_ = Call::State::Terminated;
   c.dialog_.state = Dialog::State::Terminated;
   terminated_.push_back(c.id_);
-  for (auto *t : {&c.retransmit_timer_, &c.giveup_timer_, &c.rel_timer_, &c.rel_giveup_})
-    if (*t) {
-      timers_.stop(*t);
-      *t = 0;
-    }
+  if (Call::Setup *s = c.setup_.get())
+    for (auto *t : {&s->retransmit_timer, &s->giveup_timer, &s->rel_timer, &s->rel_giveup})
+      if (*t) {
+        timers_.stop(*t);
+        *t = 0;
+      }
   events_.on_terminated(c);
 }
 
@@ -110,9 +112,10 @@ void UserAgent::reap() {
         continue;
       Call &c = *it->second;
       if (c.indexed_) {
-        const auto [first, last] = by_call_id_.equal_range(c.dialog_.call_id);
+        const auto [first, last] =
+            by_call_id_.equal_range(std::hash<std::string_view>{}(c.dialog_.call_id()));
         for (auto x = first; x != last; ++x)
-          if (x->second == id) {
+          if (x->second == &c) {
             by_call_id_.erase(x);
             break;
           }
@@ -154,15 +157,16 @@ void UserAgent::on_request(Transaction *tx, const Message &req, const Peer &from
   if (req.method() == Method::ACK) {
     if (Call *c = find_call(req)) {
       counters_.inc(SipUaCounter::acks_2xx);
-      if (!c->final_2xx_.empty()) {
+      if (c->has(&Call::Setup::final_2xx)) {
         stop_2xx_retransmit(*c);
-        release(c->final_2xx_);
+        release(c->setup_->final_2xx);
         if (c->state_ == Call::State::Answered) {
           c->forget_invite(); // its final answer is acknowledged: no response left to build
           c->state_ = Call::State::Confirmed;
           c->dialog_.state = Dialog::State::Confirmed;
           events_.on_confirmed(*c);
         }
+        c->shed_setup();
       }
     }
     return;
@@ -223,8 +227,8 @@ void UserAgent::on_request(Transaction *tx, const Message &req, const Peer &from
     if (c->state_ == Call::State::Initial || c->state_ == Call::State::Early) {
       // §9.2: the INVITE is answered 487.
       c->cancelled_ = true;
-      Message r = make_response(*c->invite_, 487, "Request Terminated",
-                                       c->dialog_.local_tag);
+      Message r = make_response(*c->invite(), 487, "Request Terminated",
+                                       c->dialog_.local_tag());
       layer_.respond(*inv, r);
       events_.on_cancelled(*c);
       terminate(*c);
@@ -247,17 +251,18 @@ void UserAgent::on_request(Transaction *tx, const Message &req, const Peer &from
     c->id_ = ++next_call_;
     c->uas_ = true;
     c->invite_tx_ = tx->id();
-    c->invite_bytes_ = req.modified() ? req.serialize() : std::string(req.bytes());
-    c->invite_ = std::make_unique<Message>();
-    (void)parse(c->invite_bytes_, ParseOptions{}, *c->invite_);
-    c->dialog_ = Dialog::as_uas(*c->invite_, new_tag(), contact_uri(), from);
+    Call::Setup &s = c->setup();
+    s.invite_bytes = req.modified() ? req.serialize() : std::string(req.bytes());
+    s.invite = std::make_unique<Message>();
+    (void)parse(s.invite_bytes, ParseOptions{}, *s.invite);
+    c->dialog_ = Dialog::as_uas(*s.invite, new_tag(), contact_uri(), from);
     c->have_dialog_ = true;
     Call *raw = c.get();
     calls_.emplace(raw->id_, std::move(c));
     index(*raw);
     uas_by_invite_tx_.emplace(raw->invite_tx_, raw->id_);
     counters_.inc(SipUaCounter::calls_in);
-    events_.on_incoming(*raw, *raw->invite_);
+    events_.on_incoming(*raw, *raw->invite());
     return;
   }
   if (!in_dialog) {
@@ -326,15 +331,16 @@ void UserAgent::on_request(Transaction *tx, const Message &req, const Peer &from
     // RFC 3262 §3: the PRACK's RAck names the reliable provisional it acknowledges.
     const HeaderField *ra = req.first(HeaderId::RAck);
     RAckValue rack;
-    if (!ra || c->reliable_1xx_.empty() || !parse_rack(ra->value, rack) || rack.rseq != c->rseq_ ||
-        rack.cseq.number != c->invite_->cseq().number || rack.cseq.method != "INVITE") {
+    if (!ra || !c->has(&Call::Setup::reliable_1xx) || !c->invite() ||
+        !parse_rack(ra->value, rack) || rack.rseq != c->setup_->rseq ||
+        rack.cseq.number != c->invite()->cseq().number || rack.cseq.method != "INVITE") {
       counters_.inc(SipUaCounter::answered_481);
       respond(*tx, req, 481, "Call/Transaction Does Not Exist");
       break;
     }
     counters_.inc(SipUaCounter::prack_received);
-    c->reliable_1xx_.clear();
-    for (auto *t : {&c->rel_timer_, &c->rel_giveup_})
+    release(c->setup_->reliable_1xx);
+    for (auto *t : {&c->setup_->rel_timer, &c->setup_->rel_giveup})
       if (*t) {
         timers_.stop(*t);
         *t = 0;
@@ -355,19 +361,20 @@ void UserAgent::on_request(Transaction *tx, const Message &req, const Peer &from
 
 // --- 2xx retransmission (§13.3.1.4) ------------------------------------------------------------
 void UserAgent::start_2xx_retransmit(Call &c) {
-  c.retransmit_interval_ = cfg_.timers.t1;
+  c.setup().retransmit_interval = cfg_.timers.t1;
   uint64_t id = c.id_;
   schedule_2xx(id);
   // No ACK within 64*T1: confirm and end the session with BYE (§13.3.1.4).
-  c.giveup_timer_ = timers_.start(64 * cfg_.timers.t1, [this, id] {
+  c.setup_->giveup_timer = timers_.start(64 * cfg_.timers.t1, [this, id] {
     Call *cc = call_by_id(id);
-    if (!cc || cc->final_2xx_.empty())
+    if (!cc || !cc->has(&Call::Setup::final_2xx))
       return;
-    cc->giveup_timer_ = 0;
+    cc->setup_->giveup_timer = 0;
     counters_.inc(SipUaCounter::no_ack_bye);
     stop_2xx_retransmit(*cc);
-    release(cc->final_2xx_);
+    release(cc->setup_->final_2xx);
     cc->bye(102, "Recovery on timer expiry");
+    cc->shed_setup();
     reap();
   });
 }
@@ -375,16 +382,17 @@ void UserAgent::start_2xx_retransmit(Call &c) {
 // One timer at a time, re-armed from its own expiry (T1, 2*T1, ... capped at T2).
 void UserAgent::schedule_2xx(uint64_t id) {
   Call *c = call_by_id(id);
-  if (!c || c->final_2xx_.empty())
+  if (!c || !c->has(&Call::Setup::final_2xx))
     return;
-  c->retransmit_timer_ = timers_.start(c->retransmit_interval_, [this, id] {
+  c->setup_->retransmit_timer = timers_.start(c->setup_->retransmit_interval, [this, id] {
     Call *cc = call_by_id(id);
-    if (!cc || cc->final_2xx_.empty())
+    if (!cc || !cc->has(&Call::Setup::final_2xx))
       return;
-    cc->retransmit_timer_ = 0;
+    Call::Setup &s = *cc->setup_;
+    s.retransmit_timer = 0;
     counters_.inc(SipUaCounter::retransmitted_2xx);
-    send_(cc->final_2xx_, cc->dialog_.peer);
-    cc->retransmit_interval_ = std::min(cc->retransmit_interval_ * 2, cfg_.timers.t2);
+    send_(s.final_2xx, cc->dialog_.peer);
+    s.retransmit_interval = std::min(s.retransmit_interval * 2, cfg_.timers.t2);
     schedule_2xx(id);
   });
 }
@@ -392,21 +400,24 @@ void UserAgent::schedule_2xx(uint64_t id) {
 // RFC 3262 §3: the reliable provisional is retransmitted like a 2xx until PRACKed.
 void UserAgent::schedule_1xx(uint64_t id) {
   Call *c = call_by_id(id);
-  if (!c || c->reliable_1xx_.empty())
+  if (!c || !c->has(&Call::Setup::reliable_1xx))
     return;
-  c->rel_timer_ = timers_.start(c->rel_interval_, [this, id] {
+  c->setup_->rel_timer = timers_.start(c->setup_->rel_interval, [this, id] {
     Call *cc = call_by_id(id);
-    if (!cc || cc->reliable_1xx_.empty())
+    if (!cc || !cc->has(&Call::Setup::reliable_1xx))
       return;
-    cc->rel_timer_ = 0;
-    send_(cc->reliable_1xx_, cc->dialog_.peer);
-    cc->rel_interval_ = std::min(cc->rel_interval_ * 2, cfg_.timers.t2);
+    Call::Setup &s = *cc->setup_;
+    s.rel_timer = 0;
+    send_(s.reliable_1xx, cc->dialog_.peer);
+    s.rel_interval = std::min(s.rel_interval * 2, cfg_.timers.t2);
     schedule_1xx(id);
   });
 }
 
 void UserAgent::stop_2xx_retransmit(Call &c) {
-  for (auto *t : {&c.retransmit_timer_, &c.giveup_timer_})
+  if (!c.setup_)
+    return;
+  for (auto *t : {&c.setup_->retransmit_timer, &c.setup_->giveup_timer})
     if (*t) {
       timers_.stop(*t);
       *t = 0;
@@ -463,10 +474,13 @@ Call *UserAgent::invite(const Message &req, const Peer &peer) {
   c->uas_ = false;
   // The INVITE as the transaction sent it: CANCEL (§9.1) and the dialog (§12.1.2) are built
   // from it later.
-  c->invite_bytes_ = std::string(tx->request().bytes());
-  c->invite_ = std::make_unique<Message>();
-  (void)parse(c->invite_bytes_, ParseOptions{}, *c->invite_);
-  c->dialog_.call_id = std::string(c->invite_->call_id());
+  Call::Setup &s = c->setup();
+  s.invite_bytes = std::string(tx->request().bytes());
+  s.invite = std::make_unique<Message>();
+  (void)parse(s.invite_bytes, ParseOptions{}, *s.invite);
+  Dialog::Parts id;
+  id.call_id = s.invite->call_id();
+  c->dialog_ = Dialog(id);
   c->invite_tx_ = tx->id();
   c->dialog_.peer = peer;
   client_txs_[tx->id()] = {c->id_, Method::INVITE};
@@ -495,7 +509,7 @@ void UserAgent::on_uac_invite_response(Call &c, const Message &r) {
     c.provisional_seen_ = true;
     if (!r.to().tag().empty()) {
       if (!c.have_dialog_) {
-        c.dialog_ = Dialog::as_uac(*c.invite_, r, contact_uri(), c.dialog_.peer);
+        c.dialog_ = Dialog::as_uac(*c.invite(), r, contact_uri(), c.dialog_.peer);
         c.have_dialog_ = true;
         index(c);
       }
@@ -515,18 +529,19 @@ void UserAgent::on_uac_invite_response(Call &c, const Message &r) {
     if (first) {
       // The early dialog's CSeq space (PRACKs) carries over into the confirmed one.
       uint32_t cseq = c.have_dialog_ ? c.dialog_.local_cseq : 0;
-      c.dialog_ = Dialog::as_uac(*c.invite_, r, contact_uri(), c.dialog_.peer);
+      c.dialog_ = Dialog::as_uac(*c.invite(), r, contact_uri(), c.dialog_.peer);
       c.dialog_.local_cseq = std::max(cseq, c.dialog_.local_cseq);
       c.dialog_.state = Dialog::State::Confirmed;
       c.have_dialog_ = true;
       index(c);
       c.state_ = Call::State::Confirmed;
       // §13.2.2.4: the ACK for a 2xx is a new transaction-less request with the INVITE's CSeq.
-      c.ack_bytes_ =
-          c.dialog_.make_request(Method::ACK, via(), c.invite_->cseq().number).serialize();
-      c.forget_invite(); // confirmed: no CANCEL (§9.1), a repeated 2xx gets ack_bytes_
+      c.setup_->ack_bytes =
+          c.dialog_.make_request(Method::ACK, via(), c.invite()->cseq().number).serialize();
+      c.forget_invite(); // confirmed: no CANCEL (§9.1), a repeated 2xx gets ack_bytes
     }
-    send_(c.ack_bytes_, c.dialog_.peer);
+    if (c.has(&Call::Setup::ack_bytes))
+      send_(c.setup_->ack_bytes, c.dialog_.peer);
     if (first)
       events_.on_answered(c, r);
     return;
@@ -608,9 +623,21 @@ void UserAgent::on_timeout(Transaction &tx, TxEvent) {
 }
 
 // The transaction is gone: forget what pointed at it (long-running processes must not grow).
+// The end of a call's INVITE transaction ends what its set-up kept: no CANCEL can name an INVITE
+// server transaction that is gone (§9.2), and no 2xx reaches the UAC core once the INVITE client
+// transaction has ended (RFC 6026 §7.2: later ones are stray responses, §17.1.3), so its ACK is
+// not needed again.
 void UserAgent::on_terminated(Transaction &tx) {
-  client_txs_.erase(tx.id());
+  if (auto it = client_txs_.find(tx.id()); it != client_txs_.end()) {
+    if (it->second.second == Method::INVITE)
+      if (Call *c = call_by_id(it->second.first); c && c->invite_tx_ == tx.id() && c->setup_) {
+        release(c->setup_->ack_bytes);
+        c->shed_setup();
+      }
+    client_txs_.erase(it);
+  }
   probes_.erase(tx.id());
+  uas_by_invite_tx_.erase(tx.id());
 }
 
 // --- Call ------------------------------------------------------------------------------------
@@ -621,14 +648,14 @@ bool Call::provisional(int code, std::string_view reason, std::string_view ct,
   Transaction *tx = ua_->layer_.find(invite_tx_);
   if (!tx)
     return false;
-  Message r = make_response(*invite_, code, reason, dialog_.local_tag);
+  Message r = make_response(*invite(), code, reason, dialog_.local_tag());
   r.add(HeaderId::Contact, NameAddr::of(ua_->contact_uri()));
   if (reliable) {
     // RFC 3262 §3: only one unacknowledged reliable provisional at a time.
-    if (!reliable_1xx_.empty())
+    if (has(&Setup::reliable_1xx))
       return false;
     r.add(HeaderId::Require, "100rel");
-    r.add(HeaderId::RSeq, std::to_string(++rseq_));
+    r.add(HeaderId::RSeq, std::to_string(++setup().rseq));
   }
   if (!body.empty())
     r.set_body(ct, body);
@@ -636,19 +663,26 @@ bool Call::provisional(int code, std::string_view reason, std::string_view ct,
     return false;
   state_ = State::Early;
   if (reliable) {
-    reliable_1xx_ = r.serialize();
-    rel_interval_ = ua_->cfg_.timers.t1;
+    Setup &s = setup();
+    s.reliable_1xx = r.serialize();
+    s.rel_interval = ua_->cfg_.timers.t1;
     UserAgent *ua = ua_;
     uint64_t id = id_;
     ua->schedule_1xx(id);
-    rel_giveup_ = ua_->timers_.start(64 * ua_->cfg_.timers.t1, [ua, id] {
+    s.rel_giveup = ua_->timers_.start(64 * ua_->cfg_.timers.t1, [ua, id] {
       Call *c = ua->call_by_id(id);
-      if (!c || c->reliable_1xx_.empty())
+      if (!c || !c->has(&Setup::reliable_1xx))
         return;
-      c->rel_giveup_ = 0;
+      Setup &st = *c->setup_;
+      st.rel_giveup = 0;
+      if (st.rel_timer) {
+        ua->timers_.stop(st.rel_timer);
+        st.rel_timer = 0;
+      }
       ua->counters_.inc(SipUaCounter::no_prack);
-      c->reliable_1xx_.clear();
+      release(st.reliable_1xx);
       c->reject(504, "No PRACK"); // RFC 3262 §3: reject with a 5xx
+      c->shed_setup();
       ua->reap();
     });
   }
@@ -661,21 +695,34 @@ bool Call::answer(std::string_view ct, std::string_view body) {
   Transaction *tx = ua_->layer_.find(invite_tx_);
   if (!tx)
     return false;
-  Message r = make_response(*invite_, 200, "OK", dialog_.local_tag);
+  Message r = make_response(*invite(), 200, "OK", dialog_.local_tag());
   r.add(HeaderId::Contact, NameAddr::of(ua_->contact_uri()));
   if (!body.empty())
     r.set_body(ct, body);
   if (!ua_->layer_.respond(*tx, r))
     return false;
-  final_2xx_ = r.serialize();
+  setup().final_2xx = r.serialize();
   state_ = State::Answered;
   ua_->start_2xx_retransmit(*this);
   return true;
 }
 
+Call::Setup &Call::setup() {
+  if (!setup_)
+    setup_ = std::make_unique<Setup>();
+  return *setup_;
+}
+
+void Call::shed_setup() {
+  if (setup_ && setup_->idle())
+    setup_.reset();
+}
+
 void Call::forget_invite() {
-  invite_.reset();
-  release(invite_bytes_);
+  if (!setup_)
+    return;
+  setup_->invite.reset();
+  release(setup_->invite_bytes);
 }
 
 bool Call::answer_reinvite(std::string_view ct, std::string_view body) {
@@ -689,7 +736,7 @@ bool Call::answer_reinvite(std::string_view ct, std::string_view body) {
   reinvite_tx_ = 0;
   if (!ua_->layer_.respond(*tx, r))
     return false;
-  final_2xx_ = r.serialize();
+  setup().final_2xx = r.serialize();
   ua_->start_2xx_retransmit(*this);
   return true;
 }
@@ -700,7 +747,7 @@ bool Call::reject(int code, std::string_view reason, int q850) {
   Transaction *tx = ua_->layer_.find(invite_tx_);
   if (!tx)
     return false;
-  Message r = make_response(*invite_, code, reason, dialog_.local_tag);
+  Message r = make_response(*invite(), code, reason, dialog_.local_tag());
   if (q850 >= 0)
     r.add(HeaderId::Reason, q850_reason(q850)); // RFC 3326 §2
   ua_->layer_.respond(*tx, r);
@@ -714,7 +761,7 @@ bool Call::cancel(int q850) {
   // §9.1: not before a provisional response has arrived.
   if (!provisional_seen_)
     return false;
-  Message m = make_cancel(*invite_);
+  Message m = make_cancel(*invite());
   if (q850 >= 0)
     m.add(HeaderId::Reason, q850_reason(q850)); // RFC 3326 §2: a CANCEL may carry it
   Transaction *tx = ua_->layer_.send_request(m, dialog_.peer);

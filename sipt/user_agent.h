@@ -70,7 +70,7 @@ public:
   uint64_t id() const { return id_; }
   // The Call-ID of the call's dialog (§12): a UAC knows it from the INVITE it built, before any
   // response; a UAS from the INVITE it received.
-  std::string_view call_id() const { return dialog_.call_id; }
+  std::string_view call_id() const { return dialog_.call_id(); }
 
   // --- UAS half
   bool provisional(int code, std::string_view reason, std::string_view content_type = {},
@@ -91,29 +91,47 @@ public:
 
 private:
   friend class UserAgent;
+  // What the INVITE transaction's time needs and a held call does not (RFC 3261 §13.3.1.4,
+  // RFC 3262 §3): allocated while there is some of it, freed once there is none (shed_setup()).
+  // A call that is up holds only its ids, its state and its dialog.
+  struct Setup {
+    // The INVITE as sent (UAC) or received (UAS), until established (the dialog holds what
+    // in-dialog requests need).
+    std::string invite_bytes;
+    std::unique_ptr<Message> invite;
+    // UAC: the ACK for the 2xx, re-sent on retransmitted 2xx until the INVITE client
+    // transaction ends (RFC 6026 §7.2: Timer M; stray 2xx are dropped after it).
+    std::string ack_bytes;
+    std::string final_2xx; // UAS: 2xx retransmitted until ACK (§13.3.1.4)
+    uint32_t retransmit_interval = 0;
+    core::Scheduler::Id retransmit_timer = 0, giveup_timer = 0;
+    uint32_t rseq = 0;         // UAS: last RSeq sent
+    std::string reliable_1xx;  // UAS: reliable provisional awaiting PRACK
+    core::Scheduler::Id rel_timer = 0, rel_giveup = 0;
+    uint32_t rel_interval = 0;
+    bool idle() const {
+      return !invite && invite_bytes.empty() && ack_bytes.empty() && final_2xx.empty() &&
+             reliable_1xx.empty() && !retransmit_timer && !giveup_timer && !rel_timer &&
+             !rel_giveup;
+    }
+  };
+  Setup &setup(); // created on first use
+  void shed_setup(); // frees it once idle
+  void forget_invite(); // the INVITE has its final answer and no CANCEL can follow
+  const Message *invite() const { return setup_ ? setup_->invite.get() : nullptr; }
+  bool has(std::string Setup::*s) const { return setup_ && !((*setup_).*s).empty(); }
+
   UserAgent *ua_ = nullptr;
   uint64_t id_ = 0;
-  bool uas_ = true;
-  State state_ = State::Initial;
+  uint64_t invite_tx_ = 0;   // the INVITE transaction (server or client)
+  uint64_t reinvite_tx_ = 0; // a pending incoming re-INVITE
+  uint64_t offer_tx_ = 0;    // our re-INVITE / UPDATE awaiting its final response
+  std::unique_ptr<Setup> setup_;
   Dialog dialog_;
+  State state_ = State::Initial;
+  bool uas_ = true;
   bool have_dialog_ = false;
   bool indexed_ = false; // in the UserAgent's Call-ID index
-  uint64_t invite_tx_ = 0;      // the INVITE transaction (server or client)
-  uint64_t reinvite_tx_ = 0;    // a pending incoming re-INVITE
-  uint64_t offer_tx_ = 0;       // our re-INVITE / UPDATE awaiting its final response
-  // The INVITE as sent (UAC) or received (UAS), until established (the dialog holds what
-  // in-dialog requests need, and the copy is the bulk of a call's memory).
-  std::string invite_bytes_;
-  std::unique_ptr<Message> invite_;
-  void forget_invite();         // the INVITE has its final answer and no CANCEL can follow
-  std::string ack_bytes_;       // UAC: ACK for the 2xx, re-sent on retransmitted 2xx
-  std::string final_2xx_;       // UAS: 2xx retransmitted until ACK (§13.3.1.4)
-  uint32_t retransmit_interval_ = 0;
-  core::Scheduler::Id retransmit_timer_ = 0, giveup_timer_ = 0;
-  uint32_t rseq_ = 0;           // UAS: last RSeq sent
-  std::string reliable_1xx_;    // UAS: reliable provisional awaiting PRACK
-  core::Scheduler::Id rel_timer_ = 0, rel_giveup_ = 0;
-  uint32_t rel_interval_ = 0;
   bool provisional_seen_ = false;
   bool cancelled_ = false;
 };
@@ -192,12 +210,15 @@ private:
   CallEvents &events_;
   UaConfig cfg_;
   TransactionLayer layer_;
-  std::map<uint64_t, std::unique_ptr<Call>> calls_;
+  std::unordered_map<uint64_t, std::unique_ptr<Call>> calls_;
   // In-dialog requests and responses find their call by Call-ID (part of every dialog id, RFC
   // 3261 §12), a CANCEL by the INVITE server transaction it names (§9.2): one lookup each, not a
   // scan over every call. Terminated calls wait in terminated_ until reap() frees them.
-  std::unordered_multimap<std::string, uint64_t> by_call_id_;
-  std::unordered_map<uint64_t, uint64_t> uas_by_invite_tx_; // INVITE server tx id -> call id
+  // The Call-ID index holds the Call-ID's hash, not a copy of it: the dialog has the Call-ID,
+  // and find_call() compares it (Dialog::matches).
+  std::unordered_multimap<std::size_t, Call *> by_call_id_;
+  // INVITE server tx id -> call id, while the transaction exists (a CANCEL names it).
+  std::unordered_map<uint64_t, uint64_t> uas_by_invite_tx_;
   std::vector<uint64_t> terminated_;
   std::map<uint64_t, std::pair<uint64_t, Method>> client_txs_; // tx id -> (call id, method)
   std::map<uint64_t, ProbeFn> probes_;                          // tx id -> OPTIONS probe

@@ -83,7 +83,7 @@ void MgcpMediaGateway::loopback(std::string_view trunk_group, uint16_t cic, Conn
 void MgcpMediaGateway::release(Handle h, Done done) {
   std::string endpoint;
   if (auto it = ca_.connections().find(h); it != ca_.connections().end())
-    endpoint = it->second.endpoint;
+    endpoint = it->second.endpoint();
   if (!endpoint.empty())
     ++releasing_[endpoint].outstanding;
   ca_.release(h, [this, endpoint, done = std::move(done)](const mgcp::ReleaseResult &r) {

@@ -131,6 +131,11 @@ struct SipConfig {
   std::string tls_certificate, tls_key, tls_ca;
   bool tls_verify_client = false;
   std::deque<SipPeerConfig> peers;
+  // `udp-buffers receive N send N`: the UDP socket's buffers, bytes (0: the system's default).
+  // A burst of INVITEs beyond the receive buffer is lost in the kernel.
+  static constexpr int kUdpBufferDefault = 4 << 20;
+  int udp_receive_buffer = kUdpBufferDefault;
+  int udp_send_buffer = kUdpBufferDefault;
   bool operator==(const SipConfig &) const = default;
 };
 

@@ -580,6 +580,8 @@ Status Gateway::start(const Config &cfg) {
   tc.tls_key = cfg.sip.tls_key;
   tc.tls_ca = cfg.sip.tls_ca;
   tc.tls_verify_peer = cfg.sip.tls_verify_client;
+  tc.udp_receive_buffer = cfg.sip.udp_receive_buffer;
+  tc.udp_send_buffer = cfg.sip.udp_send_buffer;
   p_->sip_transport = std::make_unique<sipt::Transport>(
       tc, sched_, [this](const sipt::Message &m, const sipt::Peer &from) {
         if (p_->sip)
@@ -700,8 +702,10 @@ std::vector<std::string> Gateway::apply(const Config &next) {
     restart("m3ua");
   if (!(next.sip.listen == cur.sip.listen) || next.sip.tls_certificate != cur.sip.tls_certificate ||
       next.sip.tls_key != cur.sip.tls_key || next.sip.tls_ca != cur.sip.tls_ca ||
-      next.sip.tls_verify_client != cur.sip.tls_verify_client)
-    restart("sip listen/tls");
+      next.sip.tls_verify_client != cur.sip.tls_verify_client ||
+      next.sip.udp_receive_buffer != cur.sip.udp_receive_buffer ||
+      next.sip.udp_send_buffer != cur.sip.udp_send_buffer)
+    restart("sip listen/tls/udp-buffers");
   if (!(next.call_agent == cur.call_agent))
     restart("call-agent");
   if (!(next.telnet == cur.telnet))

@@ -364,6 +364,14 @@ CMD(cfg_sip_tls_verify, "tls verify-client", "TLS\nRequire and verify client cer
   g_cfg->sip.tls_verify_client = true;
   return CMD_SUCCESS;
 }
+CMD(cfg_sip_udp_buffers, "udp-buffers receive <0-268435456> send <0-268435456>",
+    "UDP socket buffers (default 4194304 each; capped at net.core.rmem_max / wmem_max unless "
+    "mgcd may force them)\nReceive buffer\nBytes (0: the system's default)\nSend buffer\n"
+    "Bytes (0: the system's default)\n") {
+  g_cfg->sip.udp_receive_buffer = std::atoi(argv[0]);
+  g_cfg->sip.udp_send_buffer = std::atoi(argv[1]);
+  return CMD_SUCCESS;
+}
 CMD(cfg_sip_peer, "peer NAME", "A SIP peer (SBC, proxy, softswitch)\nName\n") {
   SipPeerConfig *p = g_cfg->sip_peer(argv[0]);
   if (!p) {
@@ -420,7 +428,7 @@ int write_sip(struct vty *vty) {
     in_force.peers.clear();
     configured.peers.clear();
     if (!(in_force == configured))
-      vty_out(vty, "! sip listen/tls: changed, in force once mgcd restarts%s", NL);
+      vty_out(vty, "! sip listen/tls/udp-buffers: changed, in force once mgcd restarts%s", NL);
   }
   vty_out(vty, "sip%s", NL);
   for (const auto &l : s.listen)
@@ -434,6 +442,9 @@ int write_sip(struct vty *vty) {
     vty_out(vty, " tls ca %s%s", s.tls_ca.c_str(), NL);
   if (s.tls_verify_client)
     vty_out(vty, " tls verify-client%s", NL);
+  if (s.udp_receive_buffer != SipConfig::kUdpBufferDefault ||
+      s.udp_send_buffer != SipConfig::kUdpBufferDefault)
+    vty_out(vty, " udp-buffers receive %d send %d%s", s.udp_receive_buffer, s.udp_send_buffer, NL);
   for (const auto &p : shown().sip.peers) {
     vty_out(vty, " peer %s%s", p.name.c_str(), NL);
     if (!p.address.empty())
@@ -925,7 +936,8 @@ void vty_install(Config &cfg) {
   install_element(CONFIG_NODE, &cfg_sip_cmd);
   install_element(SIP_NODE, &cfg_sip_no_peer_cmd);
   for (auto *c : {&cfg_sip_listen_cmd, &cfg_sip_tls_cert_cmd, &cfg_sip_tls_key_cmd,
-                  &cfg_sip_tls_ca_cmd, &cfg_sip_tls_verify_cmd, &cfg_sip_peer_cmd})
+                  &cfg_sip_tls_ca_cmd, &cfg_sip_tls_verify_cmd, &cfg_sip_udp_buffers_cmd,
+                  &cfg_sip_peer_cmd})
     install_element(SIP_NODE, c);
   for (auto *c : {&cfg_peer_address_cmd, &cfg_peer_transport_cmd, &cfg_peer_profile_cmd,
                   &cfg_peer_trusted_cmd, &cfg_peer_untrusted_cmd, &cfg_peer_acl_cmd})

@@ -75,6 +75,7 @@ trunk-group b
  glare none
 sip
  listen udp 127.0.0.1 15060
+ udp-buffers receive 8388608 send 0
  peer p
   address 127.0.0.1 15070
   transport udp
@@ -118,9 +119,10 @@ END
 diff <(normalize "$tmp/all.cfg") <(normalize "$tmp/all_w.cfg") >"$tmp/diff" ||
   bad "all.cfg written back differs: $(cat "$tmp/diff")"
 sed -e "s/^ glare .*/ glare point-code/" -e "s/^ sip t1 .*/ sip t1 500/" -e "s/^ m3ua beat .*/ m3ua beat 0/" \
+  -e "s/^ udp-buffers .*/ udp-buffers receive 4194304 send 4194304/" \
   "$tmp/all.cfg" > "$tmp/defaults.cfg"
 "$MGCD" -c "$tmp/defaults.cfg" --write-config "$tmp/defaults_w.cfg" || bad "defaults.cfg: write-config failed"
-grep -qE "sip t1|m3ua beat|glare" "$tmp/defaults_w.cfg" && bad "defaults are written: $(cat "$tmp/defaults_w.cfg")"
+grep -qE "sip t1|m3ua beat|glare|udp-buffers" "$tmp/defaults_w.cfg" && bad "defaults are written: $(cat "$tmp/defaults_w.cfg")"
 
 # 2. bad configs: mgcd does not start, and says why
 expect_refused() { # name expected-stderr-text config-lines...

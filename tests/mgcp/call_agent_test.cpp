@@ -383,7 +383,7 @@ TEST_F(MgcpCallAgent, RsipDisconnectedAuditsButKeepsCalls) {
 TEST_F(MgcpCallAgent, GatewayDeletesAConnection) {
   bring_up();
   ConnectionHandle h = connect("ds/e1-1/3@tgw1");
-  std::string ci(ca->connection(h)->connection_id);
+  std::string ci(ca->connection(h)->connection_id());
   ca->receive(kMgw,
               "DLCX 6000 ds/e1-1/3@tgw1 MGCP 1.0\r\nC: 1\r\nI: " + ci +
                   "\r\nE: 902 loss of sync\r\nP: PS=1, OS=2, PR=3, OR=4, PL=0, JI=0, LA=0\r\n");

@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
 
 using namespace mgc::sipt;
 
@@ -33,15 +34,16 @@ void expect_wire(const Message &m, const std::string &expect) {
 constexpr std::string_view kVia = "SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bK776asdhds;rport";
 
 Dialog dialog() {
-  Dialog d;
-  d.call_id = "a84b4c76e66710@pc33.example.com";
-  d.local_tag = "1928301774";
-  d.remote_tag = "a6c85cf";
-  d.local_party = "<sip:alice@example.com>;tag=1928301774";
-  d.remote_party = "<sip:+4930123@gw.example.net>;tag=a6c85cf";
-  d.remote_target = "sip:gw@192.0.2.2:5060";
-  d.local_contact = "sip:alice@192.0.2.1:5060";
-  d.route_set = {"<sip:p1.example.com;lr>"};
+  Dialog::Parts p;
+  p.call_id = "a84b4c76e66710@pc33.example.com";
+  p.local_tag = "1928301774";
+  p.remote_tag = "a6c85cf";
+  p.local_party = "<sip:alice@example.com>;tag=1928301774";
+  p.remote_party = "<sip:+4930123@gw.example.net>;tag=a6c85cf";
+  p.remote_target = "sip:gw@192.0.2.2:5060";
+  p.local_contact = "sip:alice@192.0.2.1:5060";
+  p.route_set = {"<sip:p1.example.com;lr>"};
+  Dialog d(p);
   d.local_cseq = 1;
   return d;
 }
@@ -231,6 +233,86 @@ TEST(Build, ResponseToCompactRequest) {
                         "From: Alice <sip:alice@atlanta.example.com>;tag=1928301774",
                         "To: Bob <sip:bob@biloxi.example.com>;tag=as7d6",
                         "Call-ID: a84b4c76e66710", "CSeq: 314159 INVITE", "Content-Length: 0"}));
+}
+
+// §12.1.1 / §12.1.2: a dialog made from an INVITE (UAS) and from a response (UAC) keeps the
+// Record-Route values as its route set (in order for the UAS, reversed for the UAC; a list in
+// one header field counts as its values), and a target refresh (§12.2) changes the remote
+// target alone.
+TEST(Build, DialogFromMessagesRouteSetAndTargetRefresh) {
+  const std::string inv_text = lines(
+      {"INVITE sip:+4930123@gw.example.net SIP/2.0",
+       "Via: SIP/2.0/UDP p1.example.com;branch=z9hG4bKp1",
+       "Via: SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bK776asdhds",
+       "Record-Route: <sip:p1.example.com;lr>, <sip:p2.example.com;lr>",
+       "Record-Route: <sip:p3.example.com;lr>", "From: <sip:alice@example.com>;tag=1928301774",
+       "To: <sip:+4930123@gw.example.net>", "Call-ID: a84b4c76e66710@pc33.example.com",
+       "CSeq: 314159 INVITE", "Contact: <sip:alice@192.0.2.1:5060>", "Max-Forwards: 69",
+       "Content-Length: 0"});
+  Message inv;
+  ASSERT_TRUE(parse(inv_text, ParseOptions{}, inv).ok());
+  Peer peer;
+  peer.host = "192.0.2.9";
+  Dialog d = Dialog::as_uas(inv, "a6c85cf", "sip:gw@192.0.2.2:5060", peer);
+  EXPECT_EQ(d.call_id(), "a84b4c76e66710@pc33.example.com");
+  EXPECT_EQ(d.local_tag(), "a6c85cf");
+  EXPECT_EQ(d.remote_tag(), "1928301774");
+  EXPECT_EQ(d.local_party(), "<sip:+4930123@gw.example.net>;tag=a6c85cf");
+  EXPECT_EQ(d.remote_party(), "<sip:alice@example.com>;tag=1928301774");
+  EXPECT_EQ(d.remote_target(), "sip:alice@192.0.2.1:5060");
+  EXPECT_EQ(d.local_contact(), "sip:gw@192.0.2.2:5060");
+  EXPECT_EQ(d.route_set(),
+            (std::vector<std::string_view>{"<sip:p1.example.com;lr>", "<sip:p2.example.com;lr>",
+                                           "<sip:p3.example.com;lr>"}));
+  EXPECT_EQ(d.remote_cseq, 314159u);
+  EXPECT_EQ(d.peer.host, "192.0.2.9");
+
+  // A re-INVITE with a new Contact: the target moves, nothing else does.
+  const std::string reinv_text =
+      lines({"INVITE sip:gw@192.0.2.2:5060 SIP/2.0",
+             "Via: SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bKre1",
+             "From: <sip:alice@example.com>;tag=1928301774",
+             "To: <sip:+4930123@gw.example.net>;tag=a6c85cf",
+             "Call-ID: a84b4c76e66710@pc33.example.com", "CSeq: 314160 INVITE",
+             "Contact: <sip:alice@moved.example.com:5062;transport=udp>", "Content-Length: 0"});
+  Message reinv;
+  ASSERT_TRUE(parse(reinv_text, ParseOptions{}, reinv).ok());
+  EXPECT_TRUE(d.matches(reinv, false));
+  ASSERT_TRUE(d.accept_request(reinv));
+  EXPECT_EQ(d.remote_target(), "sip:alice@moved.example.com:5062;transport=udp");
+  EXPECT_EQ(d.local_contact(), "sip:gw@192.0.2.2:5060");
+  EXPECT_EQ(d.route_set().size(), 3u);
+  EXPECT_FALSE(d.accept_request(reinv)); // §12.2.2: the same CSeq again is out of order
+  expect_wire(d.make_request(Method::BYE, kVia),
+              lines({"BYE sip:alice@moved.example.com:5062;transport=udp SIP/2.0",
+                     std::string("Via: ") + std::string(kVia), "Max-Forwards: 70",
+                     "Route: <sip:p1.example.com;lr>", "Route: <sip:p2.example.com;lr>",
+                     "Route: <sip:p3.example.com;lr>",
+                     "From: <sip:+4930123@gw.example.net>;tag=a6c85cf",
+                     "To: <sip:alice@example.com>;tag=1928301774",
+                     "Call-ID: a84b4c76e66710@pc33.example.com", "CSeq: 1 BYE",
+                     "Content-Length: 0"}));
+
+  // UAC: the response's Record-Route reversed; without a Contact the Request-URI is the target.
+  const std::string ok_text = lines(
+      {"SIP/2.0 200 OK", "Via: SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bK776asdhds",
+       "Record-Route: <sip:p1.example.com;lr>, <sip:p2.example.com;lr>",
+       "From: <sip:alice@example.com>;tag=1928301774",
+       "To: <sip:+4930123@gw.example.net>;tag=a6c85cf",
+       "Call-ID: a84b4c76e66710@pc33.example.com", "CSeq: 314159 INVITE", "Content-Length: 0"});
+  Message ok;
+  ASSERT_TRUE(parse(ok_text, ParseOptions{}, ok).ok());
+  Dialog u = Dialog::as_uac(inv, ok, "sip:alice@192.0.2.1:5060", peer);
+  EXPECT_EQ(u.state, Dialog::State::Confirmed);
+  EXPECT_EQ(u.local_tag(), "1928301774");
+  EXPECT_EQ(u.remote_tag(), "a6c85cf");
+  EXPECT_EQ(u.local_party(), "<sip:alice@example.com>;tag=1928301774");
+  EXPECT_EQ(u.remote_party(), "<sip:+4930123@gw.example.net>;tag=a6c85cf");
+  EXPECT_EQ(u.remote_target(), "sip:+4930123@gw.example.net");
+  EXPECT_EQ(u.route_set(), (std::vector<std::string_view>{"<sip:p2.example.com;lr>",
+                                                          "<sip:p1.example.com;lr>"}));
+  EXPECT_EQ(u.local_cseq, 314159u);
+  EXPECT_TRUE(u.matches(ok, true));
 }
 
 // HeaderList: what the user agent is handed, applied in order; catalogue names get their id.

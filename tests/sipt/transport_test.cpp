@@ -5,7 +5,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <string>
 #include <vector>
@@ -66,6 +68,41 @@ TEST(Transport, UdpStampsReceivedAndRport) {
   EXPECT_TRUE(m.top_via().rport_has_value);
   EXPECT_EQ(m.top_via().rport_value, a.t->udp_port());
   EXPECT_EQ(b.got[0].from.port, a.t->udp_port());
+}
+
+// The UDP socket's buffers are what the configuration asks for: Linux reports twice the size it
+// books (socket(7)), capped at net.core.rmem_max / wmem_max unless the process may force them
+// (SO_RCVBUFFORCE, CAP_NET_ADMIN); 0 leaves the system's default (net.core.rmem_default).
+TEST(Transport, UdpSocketBuffersAsConfigured) {
+  const auto sysctl = [](const char *path) {
+    long v = 0;
+    if (FILE *f = std::fopen(path, "r")) {
+      if (std::fscanf(f, "%ld", &v) != 1)
+        v = 0;
+      std::fclose(f);
+    }
+    return v;
+  };
+  const long rmem_max = sysctl("/proc/sys/net/core/rmem_max");
+  const long wmem_max = sysctl("/proc/sys/net/core/wmem_max");
+  ASSERT_GT(rmem_max, 0);
+  TransportConfig big;
+  big.tcp = false;
+  big.udp_receive_buffer = 3 << 20;
+  big.udp_send_buffer = 1 << 20;
+  Side a(big);
+  EXPECT_GE(a.t->udp_buffers().rcv, 2 * std::min<long>(big.udp_receive_buffer, rmem_max));
+  EXPECT_LE(a.t->udp_buffers().rcv, 2 * big.udp_receive_buffer);
+  EXPECT_GE(a.t->udp_buffers().snd, 2 * std::min<long>(big.udp_send_buffer, wmem_max));
+  EXPECT_LE(a.t->udp_buffers().snd, 2 * big.udp_send_buffer);
+  TransportConfig dflt;
+  dflt.tcp = false;
+  dflt.udp_receive_buffer = dflt.udp_send_buffer = 0;
+  Side b(dflt);
+  EXPECT_GT(b.t->udp_buffers().rcv, 0);
+  EXPECT_LT(b.t->udp_buffers().rcv, a.t->udp_buffers().rcv);
+  // the default is reported as it is set, not doubled
+  EXPECT_EQ(b.t->udp_buffers().rcv, sysctl("/proc/sys/net/core/rmem_default"));
 }
 
 TEST(Transport, UdpMalformedRequestAnswered400) {
