@@ -619,14 +619,7 @@ Status Gateway::start(const Config &cfg) {
   calls_ = std::make_unique<cc::CallManager>(ccfg, sched_, *p_->ss7, *p_->sip, cdr_.get());
   calls_->set_alarms(&alarms_);
   for (const auto &tg : cfg.trunk_groups) {
-    auto &tracked = p_->tracked[tg.media_gateway];
-    if (!tracked)
-      tracked = std::make_unique<TrackedMedia>(
-          *p_->media.at(tg.media_gateway), static_cast<unsigned>(p_->tracked.size() - 1),
-          [this, name = tg.media_gateway] { media_restarted(name); });
-    auto &g = calls_->add_trunk_group(tg.name, tg.dpc.value_or(0), tg.hunting, *tracked);
-    g.set_glare(tg.glare);
-    calls_->set_overlap(tg.name, tg.overlap_min_digits);
+    cc::CircuitGroup &g = add_trunk_group(tg);
     for (auto [a, b] : tg.cic_ranges)
       g.add_range(a, b);
     // Circuits are reset (GRS) when the destination first becomes available (MTP-RESUME).
@@ -652,6 +645,18 @@ Status Gateway::start(const Config &cfg) {
 }
 
 const Config &Gateway::running() const { return p_->cfg; }
+
+cc::CircuitGroup &Gateway::add_trunk_group(const TrunkGroupConfig &tg) {
+  auto &tracked = p_->tracked[tg.media_gateway];
+  if (!tracked)
+    tracked = std::make_unique<TrackedMedia>(
+        *p_->media.at(tg.media_gateway), static_cast<unsigned>(p_->tracked.size() - 1),
+        [this, name = tg.media_gateway] { media_restarted(name); });
+  auto &g = calls_->add_trunk_group(tg.name, tg.dpc.value_or(0), tg.hunting, *tracked);
+  g.set_glare(tg.glare);
+  calls_->set_overlap(tg.name, tg.overlap_min_digits);
+  return g;
+}
 
 namespace {
 // CICs as ranges: the CICs of `a` not in `b`, as first..last runs.
@@ -761,14 +766,7 @@ std::vector<std::string> Gateway::apply(const Config &next) {
           continue;
         }
       }
-      auto &tracked = p_->tracked[tg.media_gateway];
-      if (!tracked)
-        tracked = std::make_unique<TrackedMedia>(
-            *p_->media.at(tg.media_gateway), static_cast<unsigned>(p_->tracked.size() - 1),
-            [this, name = tg.media_gateway] { media_restarted(name); });
-      auto &g = calls_->add_trunk_group(tg.name, tg.dpc.value_or(0), tg.hunting, *tracked);
-      g.set_glare(tg.glare);
-      calls_->set_overlap(tg.name, tg.overlap_min_digits);
+      add_trunk_group(tg);
       TrunkGroupConfig added = tg;
       added.cic_ranges.clear();
       cur.trunk_groups.push_back(std::move(added));

@@ -57,6 +57,8 @@ private:
   // Overload (DESIGN.md "Overload"): every 100 ms, how late this sample came (the event loop's
   // lag), the calls in setup, the CPU used; the level goes to call control, which sheds by it.
   void sample_load();
+  // A trunk group in call control on its media gateway (no circuits yet).
+  cc::CircuitGroup &add_trunk_group(const TrunkGroupConfig &tg);
   core::Alarms &alarms_;
   std::unique_ptr<Parts> p_;
   std::unique_ptr<cc::CdrWriter> cdr_;

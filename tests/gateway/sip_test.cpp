@@ -54,6 +54,8 @@ const sipt::Peer kGwAddr{sipt::TransportKind::Udp, "127.0.0.1", 5060};
 const sipt::Peer kPhoneAddr{sipt::TransportKind::Udp, "127.0.0.2", 5070};
 const sipt::Peer kStrangerAddr{sipt::TransportKind::Udp, "127.0.0.9", 5070};
 
+const char *kSdp = "v=0\r\no=- 2 2 IN IP4 127.0.0.2\r\ns=-\r\nc=IN IP4 127.0.0.2\r\nt=0 0\r\nm=audio 7000 RTP/AVP 8\r\n";
+
 struct SipSide : testing::Test {
   core::SimScheduler timers; // never advanced: no timer fires
   core::SimScheduler sched;
@@ -112,6 +114,20 @@ struct SipSide : testing::Test {
         phone->receive(m, kGwAddr);
     }
   }
+  // A call from the phone to 12345, answered by the PSTN (ACM, ANM) and 200 OK'd; its phone-side
+  // call, and the circuit (in `cic`).
+  sipt::Call *answered_call(uint16_t &cic) {
+    sipt::Call *c = phone->invite("sip:12345@127.0.0.1:5060", "sip:+4940555@127.0.0.2",
+                                  "sip:12345@127.0.0.1", kGwAddr, "application/sdp", kSdp);
+    pump();
+    EXPECT_EQ(wire.sent.size(), 1u);
+    cic = wire.sent.empty() ? 0 : wire.sent[0].cic;
+    cm->isup_received(100, pstn("06161400", cic)); // ACM
+    cm->isup_received(100, pstn("0900", cic));     // ANM
+    pump();
+    EXPECT_EQ(phone_events.responses.back(), 200);
+    return c;
+  }
   isup::Message pstn(const std::string &hex, uint16_t cic) {
     isup::Message m;
     EXPECT_TRUE(isup::decode(*hex_decode(hex), isup::DecodeOptions{.with_cic = false}, m).status.ok());
@@ -120,7 +136,6 @@ struct SipSide : testing::Test {
   }
 };
 
-const char *kSdp = "v=0\r\no=- 2 2 IN IP4 127.0.0.2\r\ns=-\r\nc=IN IP4 127.0.0.2\r\nt=0 0\r\nm=audio 7000 RTP/AVP 8\r\n";
 
 TEST_F(SipSide, InviteFromAPeerBecomesAnIsupCall) {
   phone->invite("sip:12345@127.0.0.1:5060", "sip:+4940555@127.0.0.2", "sip:12345@127.0.0.1",
@@ -150,15 +165,8 @@ TEST_F(SipSide, InviteFromAPeerBecomesAnIsupCall) {
 // call and its circuit stayed busy for good (fifteen such INVITEs took a trunk group down).
 TEST_F(SipSide, AnsweredCallNeverAckedIsReleasedTowardThePstn) {
   drop_acks = true;
-  phone->invite("sip:12345@127.0.0.1:5060", "sip:+4940555@127.0.0.2", "sip:12345@127.0.0.1",
-                kGwAddr, "application/sdp", kSdp);
-  pump();
-  ASSERT_EQ(wire.sent.size(), 1u);
-  const uint16_t cic = wire.sent[0].cic;
-  cm->isup_received(100, pstn("06161400", cic)); // ACM
-  cm->isup_received(100, pstn("0900", cic));     // ANM
-  pump();
-  ASSERT_EQ(phone_events.responses.back(), 200);
+  uint16_t cic = 0;
+  answered_call(cic);
   wire.sent.clear();
   for (int s = 0; s < 40; ++s) { // 64*T1 = 32 s, then the BYE and its 200
     timers.advance(1000);
@@ -176,14 +184,8 @@ TEST_F(SipSide, AnsweredCallNeverAckedIsReleasedTowardThePstn) {
 // before any transaction or call exists; a retransmission gets the same; the call already up
 // is untouched and its BYE still ends it.
 TEST_F(SipSide, OverloadRefusesNewInvitesStatelessly) {
-  sipt::Call *up = phone->invite("sip:12345@127.0.0.1:5060", "sip:+4940555@127.0.0.2", "sip:12345@127.0.0.1",
-                kGwAddr, "application/sdp", kSdp);
-  pump();
-  ASSERT_EQ(wire.sent.size(), 1u);
-  const uint16_t cic = wire.sent[0].cic;
-  cm->isup_received(100, pstn("0900", cic)); // ANM
-  pump();
-  ASSERT_EQ(phone_events.responses.back(), 200);
+  uint16_t cic = 0;
+  sipt::Call *up = answered_call(cic);
   cm->set_congestion_level(3);
   const std::size_t txs = gw->ua().transactions().size();
   phone->invite("sip:12346@127.0.0.1:5060", "sip:+4940555@127.0.0.2", "sip:12346@127.0.0.1",
@@ -208,14 +210,8 @@ TEST_F(SipSide, OverloadRefusesNewInvitesStatelessly) {
 // is refused with 403 and the call goes on (before, it ended the call: REL cause 16 to the
 // PSTN); the PSTN's own release still ends it.
 TEST_F(SipSide, ForgedByeFromAnotherAddressIsRefused) {
-  sipt::Call *up = phone->invite("sip:12345@127.0.0.1:5060", "sip:+4940555@127.0.0.2",
-                                 "sip:12345@127.0.0.1", kGwAddr, "application/sdp", kSdp);
-  pump();
-  ASSERT_EQ(wire.sent.size(), 1u);
-  const uint16_t cic = wire.sent[0].cic;
-  cm->isup_received(100, pstn("0900", cic)); // ANM
-  pump();
-  ASSERT_EQ(phone_events.responses.back(), 200);
+  uint16_t cic = 0;
+  sipt::Call *up = answered_call(cic);
   phone_source = kStrangerAddr; // the same dialog's BYE, sent from elsewhere
   ASSERT_TRUE(up->bye());
   pump();
