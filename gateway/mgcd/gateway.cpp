@@ -219,7 +219,14 @@ void Gateway::sample_load() {
     // The timer was due kLoadSampleMs after the last sample: whatever more it took is how late
     // the loop runs what is due (one sample in ten counts fully: about a second of memory).
     const double lag = std::max(0.0, elapsed_ms - kLoadSampleMs);
-    p_->lag_smoothed = 0.7 * p_->lag_smoothed + 0.3 * lag;
+    // A gap of seconds is a stall (the process stopped, the host paused it), not load: a loop
+    // that keeps up with its work is late by milliseconds, and one that cannot keep up has its
+    // calls in setup grow as well. It is logged and left out, so that the calls queued during
+    // it are not refused once it is over.
+    if (lag > 10.0 * kLoadSampleMs)
+      MGC_LOG(Main, Notice, "event loop stalled for %.0f ms (not counted as load)", lag);
+    else
+      p_->lag_smoothed = 0.7 * p_->lag_smoothed + 0.3 * lag;
     s[core::LoadMeasure::LoopLag] = uint64_t(p_->lag_smoothed);
     s[core::LoadMeasure::Cpu] = uint64_t(100.0 * (cpu - p_->cpu_last) * 1000.0 / elapsed_ms);
   }
