@@ -13,6 +13,7 @@
 #include "sipt/transport.h"
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cstdio>
 #include <sys/resource.h>
@@ -82,7 +83,10 @@ struct Gateway::Parts {
   cc::Scheduler::Id load_timer = 0;
   std::chrono::steady_clock::time_point last_sample{};
   double cpu_last = 0;      // process CPU seconds at the last sample
-  double lag_smoothed = 0;  // ms, exponentially smoothed over about a second
+  // The last samples' lateness, ms: the measure is the least of them, so that only a loop late
+  // at every sample of half a second counts (sustained load), not one late sample (a stall).
+  std::array<double, 5> lags{};
+  std::size_t lag_next = 0;
   // CDR file: what check_cdr() saw last (failed and written records).
   uint64_t cdr_failed = 0, cdr_written = 0;
   cc::Scheduler::Id cdr_timer = 0;
@@ -217,17 +221,15 @@ void Gateway::sample_load() {
     const double elapsed_ms =
         std::chrono::duration<double, std::milli>(now - p_->last_sample).count();
     // The timer was due kLoadSampleMs after the last sample: whatever more it took is how late
-    // the loop runs what is due (one sample in ten counts fully: about a second of memory).
+    // the loop runs what is due. Overload keeps it late at every sample; one late sample is a
+    // stall (the process stopped, the host paused it), which must not make the calls queued
+    // meanwhile be refused once it is over: the measure is the least lateness of the last five.
     const double lag = std::max(0.0, elapsed_ms - kLoadSampleMs);
-    // A gap of seconds is a stall (the process stopped, the host paused it), not load: a loop
-    // that keeps up with its work is late by milliseconds, and one that cannot keep up has its
-    // calls in setup grow as well. It is logged and left out, so that the calls queued during
-    // it are not refused once it is over.
     if (lag > 10.0 * kLoadSampleMs)
-      MGC_LOG(Main, Notice, "event loop stalled for %.0f ms (not counted as load)", lag);
-    else
-      p_->lag_smoothed = 0.7 * p_->lag_smoothed + 0.3 * lag;
-    s[core::LoadMeasure::LoopLag] = uint64_t(p_->lag_smoothed);
+      MGC_LOG(Main, Notice, "event loop stalled for %.0f ms", lag);
+    p_->lags[p_->lag_next++ % p_->lags.size()] = lag;
+    s[core::LoadMeasure::LoopLag] =
+        uint64_t(*std::min_element(p_->lags.begin(), p_->lags.end()));
     s[core::LoadMeasure::Cpu] = uint64_t(100.0 * (cpu - p_->cpu_last) * 1000.0 / elapsed_ms);
   }
   p_->last_sample = now;
