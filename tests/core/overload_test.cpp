@@ -7,6 +7,15 @@ using namespace mgc::core;
 
 namespace {
 
+// Thresholds for the tests: loop lag 20/50/150 ms (abatement 10/30/100), calls in setup
+// 2000/4000/8000 (1500/3000/6000).
+OverloadConfig test_config() {
+  OverloadConfig c;
+  c[LoadMeasure::LoopLag] = {{20, 50, 150}, {10, 30, 100}};
+  c[LoadMeasure::CallsInSetup] = {{2000, 4000, 8000}, {1500, 3000, 6000}};
+  return c;
+}
+
 LoadSample lag(uint64_t ms, uint64_t setups = 0) {
   LoadSample s;
   s[LoadMeasure::LoopLag] = ms;
@@ -15,7 +24,7 @@ LoadSample lag(uint64_t ms, uint64_t setups = 0) {
 }
 
 TEST(Overload, LevelsRiseAtOnsetAndFallBelowAbatement) {
-  OverloadMonitor m; // loop lag: onset 20/50/150 ms, abatement 10/30/100 ms
+  OverloadMonitor m(test_config());
   EXPECT_EQ(m.update(lag(5)), 0u);
   EXPECT_EQ(m.update(lag(19)), 0u);
   EXPECT_EQ(m.update(lag(20)), 1u);
@@ -29,7 +38,7 @@ TEST(Overload, LevelsRiseAtOnsetAndFallBelowAbatement) {
 }
 
 TEST(Overload, ASurgeSkipsLevelsAndFallsOneAtATime) {
-  OverloadMonitor m;
+  OverloadMonitor m(test_config());
   EXPECT_EQ(m.update(lag(400)), 3u);
   EXPECT_EQ(m.entered(1), 1u); // passed through 1 and 2 on the way
   EXPECT_EQ(m.entered(3), 1u);
@@ -38,7 +47,7 @@ TEST(Overload, ASurgeSkipsLevelsAndFallsOneAtATime) {
 }
 
 TEST(Overload, TheHighestMeasureDecidesAndIsNamed) {
-  OverloadMonitor m;
+  OverloadMonitor m(test_config());
   EXPECT_EQ(m.update(lag(25, 4500)), 2u); // lag says 1, calls in setup say 2
   EXPECT_EQ(m.cause(), LoadMeasure::CallsInSetup);
   EXPECT_EQ(m.level_of(LoadMeasure::LoopLag), 1u);
@@ -46,9 +55,10 @@ TEST(Overload, TheHighestMeasureDecidesAndIsNamed) {
 }
 
 TEST(Overload, UnusedMeasuresNeverCount) {
-  OverloadMonitor m;
+  OverloadMonitor m; // the defaults: loop lag only
   LoadSample s;
   s[LoadMeasure::Cpu] = 100; // off by default
+  s[LoadMeasure::CallsInSetup] = 100000;
   s[LoadMeasure::Memory] = 1u << 30;
   EXPECT_EQ(m.update(s), 0u);
   OverloadConfig c;
@@ -63,6 +73,7 @@ TEST(Overload, UnusedMeasuresNeverCount) {
 
 TEST(Overload, ThresholdsAreChecked) {
   EXPECT_TRUE(OverloadConfig()[LoadMeasure::LoopLag].valid());
+  EXPECT_FALSE(OverloadConfig()[LoadMeasure::CallsInSetup].used());
   EXPECT_TRUE(LevelThresholds{}.valid()); // unused
   EXPECT_FALSE((LevelThresholds{{20, 50, 40}, {10, 30, 20}}.valid()));  // onsets not rising
   EXPECT_FALSE((LevelThresholds{{20, 50, 150}, {20, 30, 100}}.valid())); // abatement at onset
