@@ -97,13 +97,18 @@ CircuitGroup &CallManager::add_trunk_group(const std::string &name, uint32_t dpc
   return groups_.back()->circuits;
 }
 
-bool CallManager::set_overlap(const std::string &trunk_group, unsigned min_digits) {
+CallManager::TrunkGroup *CallManager::group_named(std::string_view name) {
   for (auto &g : groups_)
-    if (g->circuits.name() == trunk_group) {
-      g->overlap_min_digits = min_digits;
-      return true;
-    }
-  return false;
+    if (g->circuits.name() == name)
+      return g.get();
+  return nullptr;
+}
+
+bool CallManager::set_overlap(const std::string &trunk_group, unsigned min_digits) {
+  TrunkGroup *g = group_named(trunk_group);
+  if (g)
+    g->overlap_min_digits = min_digits;
+  return g != nullptr;
 }
 
 void CallManager::add_sip_peer(const SipPeer &peer) { peers_[peer.name] = peer; }
@@ -124,10 +129,7 @@ void CallManager::set_sip_peers(const std::vector<SipPeer> &peers) {
 }
 
 bool CallManager::add_circuits(const std::string &name, uint16_t first, uint16_t last) {
-  TrunkGroup *tg = nullptr;
-  for (auto &g : groups_)
-    if (g->circuits.name() == name)
-      tg = g.get();
+  TrunkGroup *tg = group_named(name);
   if (!tg || first > last)
     return false;
   std::size_t restored = 0, added = 0;
@@ -163,9 +165,7 @@ bool CallManager::add_circuits(const std::string &name, uint16_t first, uint16_t
 std::size_t CallManager::remove_circuits(const std::string &name, uint16_t first,
                                          uint16_t last) {
   std::size_t n = 0;
-  for (auto &g : groups_) {
-    if (g->circuits.name() != name)
-      continue;
+  if (TrunkGroup *g = group_named(name)) {
     for (uint32_t k = first; k <= last; ++k) {
       Circuit *c = g->circuits.find(static_cast<uint16_t>(k));
       if (!c || c->removed)
@@ -183,10 +183,8 @@ std::size_t CallManager::remove_circuits(const std::string &name, uint16_t first
 }
 
 CircuitGroup *CallManager::trunk_group(const std::string &name) {
-  for (auto &g : groups_)
-    if (g->circuits.name() == name)
-      return &g->circuits;
-  return nullptr;
+  TrunkGroup *g = group_named(name);
+  return g ? &g->circuits : nullptr;
 }
 
 std::vector<CircuitGroup *> CallManager::trunk_groups() {
@@ -197,10 +195,8 @@ std::vector<CircuitGroup *> CallManager::trunk_groups() {
 }
 
 CircuitSupervision *CallManager::supervision(const std::string &name) {
-  for (auto &g : groups_)
-    if (g->circuits.name() == name)
-      return g->supervision.get();
-  return nullptr;
+  TrunkGroup *g = group_named(name);
+  return g ? g->supervision.get() : nullptr;
 }
 
 CallManager::TrunkGroup *CallManager::group_for(uint32_t dpc, uint16_t cic) {

@@ -174,6 +174,7 @@ private:
   friend struct Transit;
 
   TrunkGroup *group_for(uint32_t dpc, uint16_t cic);
+  TrunkGroup *group_named(std::string_view name);
   Call *call_on(TrunkGroup &tg, uint16_t cic);
   Call *call_of(const SipLeg &leg);
   bool more_digits_from_sip(SipLeg &leg, const iw::SipCallInfo &info);
