@@ -328,6 +328,11 @@ SipPeerEntry peer_entry(const SipPeerConfig &peer, isup::Variant variant) {
   return e;
 }
 
+// The MGCP domain of a gateway's endpoints (RFC 3435 §2.1.1): as configured, else its name.
+std::string mgcp_domain(const MediaGatewayConfig &mg) {
+  return mg.domain.empty() ? mg.name : mg.domain;
+}
+
 // The MGCP endpoints of CICs a..b of a trunk group on gateway `domain` (RFC 3435 §2.1.1).
 mgcp::TrunkMapping trunk_mapping(const TrunkGroupConfig &tg, const std::string &domain,
                                  uint16_t a, uint16_t b) {
@@ -407,7 +412,7 @@ Status Gateway::start(const Config &cfg) {
       });
       auto mgw = std::make_unique<cc::MgcpMediaGateway>(sched_, *sock, mgcp_cfg);
       mgcp::GatewayConfig g;
-      g.domain = mg.domain.empty() ? mg.name : mg.domain;
+      g.domain = mgcp_domain(mg);
       g.address = gw_addr;
       // Audit (AUEP) the endpoints the trunk groups use: each rule up to its first placeholder,
       // wildcarded ("rtpbridge/*@mgw", "ds/e1-*@tgw"); a bare "*@domain" is not understood by
@@ -807,7 +812,7 @@ std::vector<std::string> Gateway::apply(const Config &next) {
         // its endpoint, RFC 3435 §2.1.1 names it by rule).
         auto &ca = p_->mgcp_by_name[tg.media_gateway]->call_agent();
         const MediaGatewayConfig *mg = cur.media_gateway(tg.media_gateway);
-        const std::string domain = mg && !mg->domain.empty() ? mg->domain : tg.media_gateway;
+        const std::string domain = mg ? mgcp_domain(*mg) : tg.media_gateway;
         bool refused = false;
         for (uint32_t k = a; k <= b && !refused; ++k) {
           if (ca.endpoint_for(tg.name, k))
