@@ -264,28 +264,27 @@ void CallManager::reap() {
 
 void CallManager::set_congestion_level(unsigned level) {
   level = std::min(level, 3u);
-  if (level != congestion_level_)
-    MGC_LOG(Cc, Notice, "machine congestion level %u (was %u): %s", level, congestion_level_,
-            level == 0   ? "every new call admitted"
-            : level == 1 ? "one new call in four refused"
-            : level == 2 ? "three new calls in four refused"
-                         : "every new call refused");
+  if (level != congestion_level_) {
+    const unsigned refused = level ? shed_policy_.refuse_percent[level - 1] : 0;
+    MGC_LOG(Cc, Notice, "machine congestion level %u (was %u): %u %% of new calls refused", level,
+            congestion_level_, refused);
+  }
   congestion_level_ = level;
 }
 
-// New calls are refused evenly over the arrivals: at level 1 every fourth, at level 2 all but
-// every fourth, at level 3 all (PGW 2200's machine congestion levels shed the same way).
+// New calls are refused evenly over the arrivals, the level's share of them (PGW 2200's machine
+// congestion levels shed the same way).
 bool CallManager::admit() {
-  const uint32_t n = arrivals_++;
-  switch (congestion_level_) {
-  case 0: return true;
-  case 1: return n % 4 != 3;
-  case 2: return n % 4 == 0;
-  default: return false;
-  }
+  if (congestion_level_ == 0)
+    return true;
+  return shed_gate_.admit(shed_policy_.refuse_percent[congestion_level_ - 1]);
 }
 
-bool CallManager::admit_sip_call() {
+bool CallManager::admit_sip_call(double queued_ms) {
+  if (waited_too_long(queued_ms)) {
+    counters_.inc(CcCounter::shed_sip_late);
+    return false;
+  }
   if (admit())
     return true;
   counters_.inc(CcCounter::shed_sip);

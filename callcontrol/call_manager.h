@@ -16,6 +16,7 @@
 #include "callcontrol/routing.h"
 #include "callcontrol/sides.h"
 #include "core/counters.h"
+#include "core/overload.h"
 
 #include <functional>
 #include <map>
@@ -31,7 +32,7 @@
   X(isup_for_idle_circuit) X(untrusted_isup_ignored) X(sip_peer_unavailable) X(unknown_circuit)   \
   X(overlap_sams_in) X(sams_disregarded) X(sams_out) X(overlap_reinvites) X(suspends)              \
   X(resumes) X(isup_to_info) X(isup_from_info) X(continuity_checks) X(continuity_failures)        \
-  X(unexpected_sip_events) X(transit_calls) X(hop_counter_exhausted) X(shed_sip) X(shed_isup)
+  X(unexpected_sip_events) X(transit_calls) X(hop_counter_exhausted) X(shed_sip) X(shed_isup) X(shed_sip_late)
 MGC_DECLARE_COUNTERS(CcCounter, MGC_CC_COUNTERS)
 
 namespace mgc::core {
@@ -155,14 +156,28 @@ public:
   std::size_t active_calls() const { return calls_.size(); }
 
   // Overload (DESIGN.md "Overload"): the machine congestion level (0-3, core/overload.h) decides
-  // which new calls start: all at 0, three in four at 1, one in four at 2, none at 3. Calls in
-  // progress and answered calls are never shed, nor any message of theirs (BYE, CANCEL, ACK,
-  // REL, RLC, maintenance).
+  // which new calls start: all at 0, then at each level the share the policy refuses (by
+  // default three in four admitted at 1, one in four at 2, none at 3), spread evenly over the
+  // arrivals. Calls in progress and answered calls are never shed, nor any message of theirs
+  // (BYE, CANCEL, ACK, REL, RLC, maintenance).
   void set_congestion_level(unsigned level);
   unsigned congestion_level() const { return congestion_level_; }
-  // Whether a new call from SIP may start now (the SIP side refuses it with 503 and Retry-After
-  // before any transaction exists if not); counts the refusal.
-  bool admit_sip_call();
+  void set_shed_policy(const core::ShedPolicy &p) { shed_policy_ = p; }
+  const core::ShedPolicy &shed_policy() const { return shed_policy_; }
+  // How long a SIP peer refused now is asked to wait before it tries again (s; level 1's at
+  // level 0, when a request is refused for having waited too long).
+  uint32_t retry_after() const {
+    return shed_policy_.retry_after_s[congestion_level_ ? congestion_level_ - 1 : 0];
+  }
+  // Whether a new call's request that waited `queued_ms` unread (-1: unknown) is too late to
+  // start (ShedPolicy::max_queued_ms).
+  bool waited_too_long(double queued_ms) const {
+    return shed_policy_.max_queued_ms && queued_ms > double(shed_policy_.max_queued_ms);
+  }
+  // Whether a new call from SIP may start now, its INVITE having waited `queued_ms` unread (-1:
+  // unknown); the SIP side refuses it with 503 and Retry-After before any transaction exists if
+  // not. Counts the refusal.
+  bool admit_sip_call(double queued_ms = -1);
   std::size_t calls_in_setup() const { return calls_in_setup_; }
 
 private:
@@ -222,7 +237,8 @@ private:
   bool admit(); // the congestion level's share of new calls
   std::size_t calls_in_setup_ = 0; // calls not answered yet
   unsigned congestion_level_ = 0;
-  uint32_t arrivals_ = 0; // new calls offered, for the share admitted
+  core::ShedPolicy shed_policy_;
+  core::ShareGate shed_gate_; // spreads the refusals evenly over the arrivals
   CounterSet<CcCounter> counters_;
   std::string last_unexpected_sip_;
 };

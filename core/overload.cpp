@@ -14,6 +14,27 @@ bool LevelThresholds::valid() const {
   return true;
 }
 
+bool ShedPolicy::valid() const {
+  for (std::size_t i = 0; i < 3; ++i) {
+    if (refuse_percent[i] > 100)
+      return false;
+    if (i > 0 && (refuse_percent[i] < refuse_percent[i - 1] || retry_after_s[i] < retry_after_s[i - 1]))
+      return false;
+  }
+  return true;
+}
+
+bool ShareGate::admit(unsigned refuse_percent) {
+  if (refuse_percent == 0)
+    return true;
+  credit_ += refuse_percent > 100 ? 100 : refuse_percent;
+  if (credit_ >= 100) {
+    credit_ -= 100;
+    return false;
+  }
+  return true;
+}
+
 // Defaults: only the loop's lateness, which says the process itself cannot keep up whatever
 // the deployment. A loop a tenth of a second late at every sample is overloaded (SIP's T1 is
 // half a second: retransmissions are near). Calls in setup, CPU and memory depend on the

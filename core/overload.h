@@ -32,6 +32,7 @@ struct LevelThresholds {
   bool used() const { return onset[0] != 0; }
   // Onsets rising with the level, each abatement below its onset.
   bool valid() const;
+  bool operator==(const LevelThresholds &) const = default;
 };
 
 struct OverloadConfig {
@@ -40,6 +41,37 @@ struct OverloadConfig {
   OverloadConfig();
   LevelThresholds &operator[](LoadMeasure m) { return thresholds[std::size_t(m)]; }
   const LevelThresholds &operator[](LoadMeasure m) const { return thresholds[std::size_t(m)]; }
+  bool operator==(const OverloadConfig &) const = default;
+};
+
+// What each level does to new calls (DESIGN.md "Overload"): the share of them refused, in
+// percent, and how long a SIP peer refused is asked to stay away (503 Retry-After, RFC 3261
+// §20.33). Defaults as PGW 2200's machine congestion levels shed: a quarter of new calls at
+// level 1, three quarters at 2, all at 3.
+struct ShedPolicy {
+  std::array<uint8_t, 3> refuse_percent{25, 75, 100};
+  std::array<uint32_t, 3> retry_after_s{2, 5, 10};
+  // A new call whose request waited longer than this unread (ms; 0: no limit) is refused at any
+  // level: the loop is behind by more than the caller will wait for a provisional answer, so
+  // starting the call spends work on what is likely abandoned, and refusing it at once (cheap)
+  // drains the queue that made it late — the regulation that keeps the goodput near capacity
+  // whatever the offered load (a queue-delay bound in the spirit of CoDel, RFC 8289).
+  uint32_t max_queued_ms = 50;
+  // Shares within 0..100 and not falling as the level rises; Retry-After likewise not falling.
+  bool valid() const;
+  bool operator==(const ShedPolicy &) const = default;
+};
+
+// Refuses a share of the calls offered, spread evenly over the arrivals rather than in bursts:
+// at 25 % every fourth call, at 75 % three in four (so that a peer's retries meet the same odds
+// as its first attempts, and no stretch of arrivals is refused whole).
+class ShareGate {
+public:
+  // True: admit this arrival when `refuse_percent` of arrivals are to be refused.
+  bool admit(unsigned refuse_percent);
+
+private:
+  unsigned credit_ = 0; // refusals owed, in hundredths of an arrival
 };
 
 struct LoadSample {

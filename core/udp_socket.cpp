@@ -1,7 +1,9 @@
-// UdpSocket: socket, bind, sendto, recvfrom on a LoopFd (see udp_socket.h).
+// UdpSocket: socket, bind, sendto, recvmsg on a LoopFd (see udp_socket.h).
 #include "core/udp_socket.h"
 
 #include <cerrno>
+#include <cstring>
+#include <ctime>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <tuple>
@@ -51,6 +53,21 @@ UdpSocket::Buffers UdpSocket::set_buffers(int rcv, int snd) {
   return got;
 }
 
+bool UdpSocket::stamp_arrivals() {
+  const int on = 1;
+  stamped_ = fd_.is_open() && setsockopt(fd_.fd(), SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof on) == 0;
+  return stamped_;
+}
+
+double UdpSocket::queued_ms() const {
+  if (arrived_ns_ < 0)
+    return -1;
+  timespec now;
+  clock_gettime(CLOCK_REALTIME, &now); // the clock the kernel stamps with
+  const int64_t ns = int64_t(now.tv_sec) * 1000000000 + now.tv_nsec - arrived_ns_;
+  return ns > 0 ? double(ns) / 1e6 : 0.0;
+}
+
 int UdpSocket::send_to(const Address &to, std::span<const uint8_t> datagram) {
   if (!fd_.is_open())
     return EBADF;
@@ -72,17 +89,35 @@ void UdpSocket::readable() {
   destroyed_ = &destroyed;
   for (int i = 0; i < 64 && fd_.is_open(); ++i) {
     sockaddr_storage ss;
-    socklen_t len = sizeof ss;
-    ssize_t n = ::recvfrom(fd_.fd(), buf, sizeof buf, 0, reinterpret_cast<sockaddr *>(&ss), &len);
+    iovec iov{buf, sizeof buf};
+    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(timespec))];
+    msghdr mh{};
+    mh.msg_name = &ss;
+    mh.msg_namelen = sizeof ss;
+    mh.msg_iov = &iov;
+    mh.msg_iovlen = 1;
+    if (stamped_) {
+      mh.msg_control = control;
+      mh.msg_controllen = sizeof control;
+    }
+    ssize_t n = ::recvmsg(fd_.fd(), &mh, 0);
     if (n < 0)
       break;
     Address from;
     if (!Address::from_sockaddr(reinterpret_cast<sockaddr *>(&ss), from))
       continue;
+    arrived_ns_ = -1;
+    for (cmsghdr *c = stamped_ ? CMSG_FIRSTHDR(&mh) : nullptr; c; c = CMSG_NXTHDR(&mh, c))
+      if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPNS) {
+        timespec ts;
+        std::memcpy(&ts, CMSG_DATA(c), sizeof ts);
+        arrived_ns_ = int64_t(ts.tv_sec) * 1000000000 + ts.tv_nsec;
+      }
     on_datagram_(from, std::span<const uint8_t>(buf, std::size_t(n)));
     if (destroyed) // by the callback: LoopFd's dispatcher then returns -EBADF
       return;
   }
+  arrived_ns_ = -1;
   destroyed_ = nullptr;
 }
 

@@ -40,6 +40,14 @@ public:
     int rcv = 0, snd = 0;
   };
   Buffers set_buffers(int rcv, int snd);
+  // Asks the kernel to stamp each datagram with the time it arrived (SO_TIMESTAMPNS, socket(7)),
+  // so that queued_ms() can tell how long the datagram being handed out waited in the receive
+  // queue: the delay an overloaded loop adds before it even reads a message (DESIGN.md
+  // "Overload"). False if the socket is not open or the kernel refused.
+  bool stamp_arrivals();
+  // During the callback: how long the datagram waited between its arrival and now, ms; -1 when
+  // arrivals are not stamped.
+  double queued_ms() const;
   void close() { fd_.close(); }
   bool is_open() const { return fd_.is_open(); }
 
@@ -49,6 +57,8 @@ private:
   LoopFd fd_;
   Address local_;
   bool *destroyed_ = nullptr; // set while datagrams are being handed out
+  bool stamped_ = false;
+  int64_t arrived_ns_ = -1; // CLOCK_REALTIME of the datagram being handed out (the kernel's)
 };
 
 } // namespace mgc::core

@@ -102,6 +102,9 @@ Status Transport::start() {
       return Status("sip.transport_udp_bind", 0);
     udp_port_ = udp_->local().port;
     udp_buffers_ = udp_->set_buffers(cfg_.udp_receive_buffer, cfg_.udp_send_buffer);
+    // how long each request waited unread: overload control refuses new calls that waited too
+    // long (DESIGN.md "Overload")
+    (void)udp_->stamp_arrivals();
     // Linux books twice the size asked and reports that (socket(7)); less means
     // net.core.rmem_max / wmem_max capped it and the process may not force more: worth a notice.
     const auto capped = [](int asked, int got) { return asked > 0 && got < 2 * int64_t(asked); };

@@ -69,6 +69,9 @@ public:
   bool send(std::string_view bytes, const Peer &to);
 
   uint16_t udp_port() const { return udp_port_; }
+  // While a message that came over UDP is being handed out: how long it waited in the socket's
+  // receive queue before it was read, ms (the kernel stamps arrivals); -1 otherwise (TCP, TLS).
+  double queued_ms() const { return udp_ ? udp_->queued_ms() : -1; }
   // What the kernel granted the UDP socket (as getsockopt reports it), after start().
   core::UdpSocket::Buffers udp_buffers() const { return udp_buffers_; }
   uint16_t tcp_port() const { return tcp_port_; }

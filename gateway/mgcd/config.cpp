@@ -165,6 +165,13 @@ std::vector<std::string> validate(const Config &c) {
   const uint16_t max_cic = c.ss7.variant == isup::Variant::Ansi ? 0x3fff : 0x0fff;
   if (!c.trunk_groups.empty() && c.m3ua.remote_addresses.empty() && c.m3ua.role != M3uaRole::Sgp)
     e.push_back("m3ua: no remote-address to reach the signalling gateway or peer");
+  for (std::size_t i = 0; i < core::kLoadMeasures; ++i)
+    if (!c.overload.levels.thresholds[i].valid())
+      e.push_back(std::string("overload: measure ") +
+                  name_of(core::kLoadMeasureNames, static_cast<core::LoadMeasure>(i)) +
+                  ": onsets must rise with the level, each abatement below its onset");
+  if (!c.overload.shed.valid())
+    e.push_back("overload: the share refused and the Retry-After must not fall as the level rises");
   std::set<std::pair<uint32_t, uint16_t>> cics;
   for (const auto &t : c.trunk_groups) {
     if (!t.dpc)

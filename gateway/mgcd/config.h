@@ -12,6 +12,7 @@
 #include "callcontrol/sides.h"
 #include "core/address.h"
 #include "core/names.h"
+#include "core/overload.h"
 #include "gateway/mgcd/layer_timers.h"
 #include "isup/variant.h"
 #include "mgcp/endpoint_name.h"
@@ -183,6 +184,14 @@ struct TelnetConfig {
   bool operator==(const TelnetConfig &) const = default;
 };
 
+// The `overload` node (DESIGN.md "Overload"): what measures the machine congestion level and at
+// which thresholds, and what each level does to new calls. Live: applied at the next sample.
+struct OverloadSettings {
+  core::OverloadConfig levels;
+  core::ShedPolicy shed;
+  bool operator==(const OverloadSettings &) const = default;
+};
+
 struct CdrConfig {
   std::string file;
   bool operator==(const CdrConfig &) const = default;
@@ -201,6 +210,7 @@ struct Config {
   bool lab_timers = false; // allow timer values outside the Q.764 ranges
   LayerTimerValues layer_timers; // SIP, MGCP, H.248, M3UA
   CdrConfig cdr;
+  OverloadSettings overload;
 
   TrunkGroupConfig *trunk_group(const std::string &name);
   SipPeerConfig *sip_peer(const std::string &name);

@@ -87,6 +87,9 @@ struct Gateway::Parts {
   // at every sample of half a second counts (sustained load), not one late sample (a stall).
   std::array<double, 5> lags{};
   std::size_t lag_next = 0;
+  // New calls refused, as counted at the last summary (logged once a second, not per call).
+  uint64_t shed_logged = 0;
+  unsigned samples = 0;
   // CDR file: what check_cdr() saw last (failed and written records).
   uint64_t cdr_failed = 0, cdr_written = 0;
   cc::Scheduler::Id cdr_timer = 0;
@@ -247,8 +250,24 @@ void Gateway::sample_load() {
     else
       alarms_.clear("overload");
   }
-  if (calls_)
+  if (calls_) {
     calls_->set_congestion_level(level);
+    // Once a second, how many new calls were refused meanwhile (each is logged at debug only:
+    // under overload they come by the thousand).
+    if (++p_->samples % 10 == 0) {
+      const auto &k = calls_->counters();
+      const uint64_t sip = k.get(CcCounter::shed_sip), late = k.get(CcCounter::shed_sip_late),
+                     isup = k.get(CcCounter::shed_isup), total = sip + late + isup;
+      if (total != p_->shed_logged)
+        MGC_LOG(Main, Notice,
+                "overload: %llu new calls refused in the last second (so far %llu INVITEs for "
+                "the level, %llu for waiting unread, %llu IAMs; level %u, loop %llu ms late)",
+                (unsigned long long)(total - p_->shed_logged), (unsigned long long)sip,
+                (unsigned long long)late, (unsigned long long)isup, level,
+                (unsigned long long)s[core::LoadMeasure::LoopLag]);
+      p_->shed_logged = total;
+    }
+  }
 }
 
 std::string Gateway::show_overload() const {
@@ -274,9 +293,18 @@ std::string Gateway::show_overload() const {
   o += "  entered level 1/2/3: " + std::to_string(m.entered(1)) + "/" +
        std::to_string(m.entered(2)) + "/" + std::to_string(m.entered(3)) + "\r\n";
   if (calls_) {
+    const auto &sp = calls_->shed_policy();
+    o += "  share of new calls refused at level 1/2/3: " + std::to_string(sp.refuse_percent[0]) +
+         "/" + std::to_string(sp.refuse_percent[1]) + "/" + std::to_string(sp.refuse_percent[2]) +
+         " %, Retry-After " + std::to_string(sp.retry_after_s[0]) + "/" +
+         std::to_string(sp.retry_after_s[1]) + "/" + std::to_string(sp.retry_after_s[2]) + " s\r\n";
     const auto &k = calls_->counters();
+    o += sp.max_queued_ms ? "  a new INVITE that waited unread over " +
+                                std::to_string(sp.max_queued_ms) + " ms is refused at any level\r\n"
+                          : std::string("  no limit on how long a new INVITE waited unread\r\n");
     o += "  new calls refused: " + std::to_string(k.get(CcCounter::shed_sip)) +
-         " INVITEs (503), " + std::to_string(k.get(CcCounter::shed_isup)) +
+         " INVITEs (503) for the level, " + std::to_string(k.get(CcCounter::shed_sip_late)) +
+         " for waiting unread, " + std::to_string(k.get(CcCounter::shed_isup)) +
          " IAMs (REL cause 42 with ACL)";
   }
   return o;
@@ -599,7 +627,7 @@ Status Gateway::start(const Config &cfg) {
   p_->sip_transport = std::make_unique<sipt::Transport>(
       tc, sched_, [this](const sipt::Message &m, const sipt::Peer &from) {
         if (p_->sip)
-          p_->sip->receive(m, from);
+          p_->sip->receive(m, from, p_->sip_transport->queued_ms());
       });
   sipt::UaConfig ua;
   ua.contact_host = tc.bind_ip;
@@ -632,6 +660,8 @@ Status Gateway::start(const Config &cfg) {
   ccfg.timers = cfg.timers;
   calls_ = std::make_unique<cc::CallManager>(ccfg, sched_, *p_->ss7, *p_->sip, cdr_.get());
   calls_->set_alarms(&alarms_);
+  calls_->set_shed_policy(cfg.overload.shed);
+  p_->overload.configure(cfg.overload.levels);
   for (const auto &tg : cfg.trunk_groups) {
     cc::CircuitGroup &g = add_trunk_group(tg);
     for (auto [a, b] : tg.cic_ranges)
@@ -735,6 +765,14 @@ std::vector<std::string> Gateway::apply(const Config &next) {
     restart("sip/mgcp/h248/m3ua timers");
   if (!(next.media_gateways == cur.media_gateways))
     restart("media-gateway");
+
+  // Overload: thresholds from the next sample on, the shares and Retry-After for the next call.
+  if (!(next.overload == cur.overload)) {
+    cur.overload = next.overload;
+    p_->overload.configure(next.overload.levels);
+    calls_->set_shed_policy(next.overload.shed);
+    applied("overload: thresholds in force from the next sample, shedding for the next new call");
+  }
 
   // Q.764 timers: those started from now on run with the new values.
   if (!(next.timers == cur.timers) || next.lab_timers != cur.lab_timers) {

@@ -120,10 +120,11 @@ std::size_t Sip::calls_with(const std::string &peer) const {
   return n;
 }
 
-void Sip::receive(const sipt::Message &m, const sipt::Peer &from) {
+void Sip::receive(const sipt::Message &m, const sipt::Peer &from, double queued_ms) {
   current_source_ = from;
-  if (calls_ && calls_->congestion_level() > 0 && is_new_invite(m) && !calls_->admit_sip_call()) {
-    shed(m, from);
+  if (calls_ && (calls_->congestion_level() > 0 || calls_->waited_too_long(queued_ms)) &&
+      is_new_invite(m) && !calls_->admit_sip_call(queued_ms)) {
+    shed(m, from, queued_ms);
     return;
   }
   ua_->receive(m, from);
@@ -142,15 +143,17 @@ bool Sip::is_new_invite(const sipt::Message &m) const {
 
 // Overload (DESIGN.md "Overload"): a new INVITE is refused at the cheapest point, before any
 // transaction, dialog or call exists: 503 with Retry-After (RFC 3261 §21.5.4, §20.33), sent
-// statelessly (a retransmission gets the same answer), longer the higher the level.
-void Sip::shed(const sipt::Message &invite, const sipt::Peer &from) {
-  static const char *const kRetryAfter[] = {"0", "2", "5", "10"};
+// statelessly (a retransmission gets the same answer), longer the higher the level (`overload`
+// node, `retry-after`).
+void Sip::shed(const sipt::Message &invite, const sipt::Peer &from, double queued_ms) {
   const std::string tag = "ovl" + std::to_string(++shed_); // §8.2.6.2: a final response's To tag
   sipt::Message r = sipt::make_response(invite, 503, "Service Unavailable", tag);
-  r.add(sipt::HeaderId::RetryAfter, kRetryAfter[std::min(calls_->congestion_level(), 3u)]);
+  r.add(sipt::HeaderId::RetryAfter, std::to_string(calls_->retry_after()));
   ua_->transactions().send_stateless(r, from);
-  MGC_LOG(Sip, Info, "new INVITE from %s refused with 503 (machine congestion level %u)",
-          from.host.c_str(), calls_->congestion_level());
+  // Debug: under overload these come by the thousand a second (the gateway logs their count
+  // once a second at notice instead).
+  MGC_LOG(Sip, Debug, "new INVITE from %s refused with 503 (machine congestion level %u, %.0f ms "
+          "unread)", from.host.c_str(), calls_->congestion_level(), queued_ms);
 }
 
 const SipPeerEntry *Sip::peer_from(const sipt::Peer &source) const {

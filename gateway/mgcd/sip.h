@@ -56,7 +56,8 @@ public:
   void attach(cc::CallManager &calls) { calls_ = &calls; }
   void detach() { calls_ = nullptr; } // call control is going away (shutdown)
   // Every message the SIP transports deliver.
-  void receive(const sipt::Message &m, const sipt::Peer &from);
+  // `queued_ms`: how long it waited unread (-1: unknown), for overload control.
+  void receive(const sipt::Message &m, const sipt::Peer &from, double queued_ms = -1);
 
   // cc::SipSide
   cc::SipLeg *invite(const cc::SipPeer &peer, const cc::iw::SipCallInfo &info,
@@ -90,7 +91,7 @@ private:
 
   const SipPeerEntry *peer_from(const sipt::Peer &source) const;
   bool is_new_invite(const sipt::Message &m) const;
-  void shed(const sipt::Message &invite, const sipt::Peer &from);
+  void shed(const sipt::Message &invite, const sipt::Peer &from, double queued_ms);
   Leg *leg_of(sipt::Call &c);
   static cc::SipBody body_of(const sipt::Message &m, const sipt::PeerProfile &p, Status &st);
 

@@ -26,6 +26,7 @@ enum MgcdNode {
   SIP_PEER_NODE,
   ROUTE_NODE,
   TIMERS_NODE,
+  OVERLOAD_NODE,
   CDR_NODE,
 };
 
@@ -844,6 +845,102 @@ int write_timers(struct vty *vty) {
   return CMD_SUCCESS;
 }
 
+// ---------------------------------------------------------------- overload
+struct cmd_node overload_node = {OVERLOAD_NODE, "%s(config-overload)# ", 1, nullptr, nullptr, {}};
+
+#define MEASURES "(loop-lag|calls-in-setup|cpu|memory)"
+#define MEASURES_HELP                                                                              \
+  "How late the event loop runs its timers (ms; the least of the last five 100 ms samples)\n"     \
+  "Calls not yet answered\nCPU used by mgcd (percent of one core)\n"                              \
+  "Resident memory (KiB)\n"
+
+CMD(cfg_overload, "overload",
+    "Machine congestion levels and what they do to new calls (DESIGN.md Overload)\n") {
+  vty->node = OVERLOAD_NODE;
+  vty->index = g_cfg;
+  return CMD_SUCCESS;
+}
+CMD(cfg_ovl_measure,
+    "measure " MEASURES " onset <1-100000000> <1-100000000> <1-100000000> abatement "
+    "<0-100000000> <0-100000000> <0-100000000>",
+    "A measure of load that sets the level\n" MEASURES_HELP
+    "Levels 1, 2 and 3 are entered when the value reaches these\nLevel 1\nLevel 2\nLevel 3\n"
+    "and left (one level down) when it falls below these\nLevel 1\nLevel 2\nLevel 3\n") {
+  const auto m = value_of(core::kLoadMeasureNames, argv[0]);
+  core::LevelThresholds t;
+  for (int i = 0; i < 3; ++i) {
+    t.onset[i] = std::strtoull(argv[1 + i], nullptr, 10);
+    t.abate[i] = std::strtoull(argv[4 + i], nullptr, 10);
+  }
+  if (!m || !t.valid()) {
+    vty_out(vty, "%% onsets must rise with the level and each abatement be below its onset%s", NL);
+    return CMD_WARNING;
+  }
+  g_cfg->overload.levels[*m] = t;
+  return CMD_SUCCESS;
+}
+CMD(cfg_ovl_no_measure, "no measure " MEASURES,
+    NO_STR "A measure of load that sets the level: not used\n" MEASURES_HELP) {
+  if (auto m = value_of(core::kLoadMeasureNames, argv[0]))
+    g_cfg->overload.levels[*m] = {};
+  return CMD_SUCCESS;
+}
+CMD(cfg_ovl_refuse, "refuse level <1-3> <0-100>",
+    "New calls refused at a level, spread evenly over the arrivals\nMachine congestion level\n"
+    "Level\nPercent of new calls (defaults 25, 75, 100)\n") {
+  g_cfg->overload.shed.refuse_percent[std::atoi(argv[0]) - 1] =
+      static_cast<uint8_t>(std::atoi(argv[1]));
+  return CMD_SUCCESS;
+}
+CMD(cfg_ovl_retry, "retry-after level <1-3> <0-86400>",
+    "How long a SIP peer refused with 503 is asked to wait (RFC 3261 20.33)\n"
+    "Machine congestion level\nLevel\nSeconds (defaults 2, 5, 10)\n") {
+  g_cfg->overload.shed.retry_after_s[std::atoi(argv[0]) - 1] =
+      static_cast<uint32_t>(std::atoi(argv[1]));
+  return CMD_SUCCESS;
+}
+CMD(cfg_ovl_queued, "refuse queued-over <0-60000>",
+    "New calls refused at a level, spread evenly over the arrivals\n"
+    "A new INVITE that waited unread longer than this is refused at any level\n"
+    "Milliseconds (0: no limit; default 50)\n") {
+  g_cfg->overload.shed.max_queued_ms = static_cast<uint32_t>(std::atoi(argv[0]));
+  return CMD_SUCCESS;
+}
+#undef MEASURES
+#undef MEASURES_HELP
+
+// Only what differs from the defaults (`show overload` prints everything in force).
+int write_overload(struct vty *vty) {
+  const auto &o = shown().overload;
+  const OverloadSettings d;
+  if (o == d)
+    return CMD_SUCCESS;
+  vty_out(vty, "overload%s", NL);
+  for (std::size_t i = 0; i < core::kLoadMeasures; ++i) {
+    const char *name = name_of(core::kLoadMeasureNames, static_cast<core::LoadMeasure>(i));
+    const auto &t = o.levels.thresholds[i];
+    if (t == d.levels.thresholds[i])
+      continue;
+    if (!t.used()) {
+      vty_out(vty, " no measure %s%s", name, NL);
+      continue;
+    }
+    vty_out(vty, " measure %s onset %llu %llu %llu abatement %llu %llu %llu%s", name,
+            (unsigned long long)t.onset[0], (unsigned long long)t.onset[1],
+            (unsigned long long)t.onset[2], (unsigned long long)t.abate[0],
+            (unsigned long long)t.abate[1], (unsigned long long)t.abate[2], NL);
+  }
+  for (int l = 0; l < 3; ++l)
+    if (o.shed.refuse_percent[l] != d.shed.refuse_percent[l])
+      vty_out(vty, " refuse level %d %u%s", l + 1, unsigned(o.shed.refuse_percent[l]), NL);
+  if (o.shed.max_queued_ms != d.shed.max_queued_ms)
+    vty_out(vty, " refuse queued-over %u%s", o.shed.max_queued_ms, NL);
+  for (int l = 0; l < 3; ++l)
+    if (o.shed.retry_after_s[l] != d.shed.retry_after_s[l])
+      vty_out(vty, " retry-after level %d %u%s", l + 1, o.shed.retry_after_s[l], NL);
+  return CMD_SUCCESS;
+}
+
 // ---------------------------------------------------------------- cdr
 struct cmd_node cdr_node = {CDR_NODE, "%s(config-cdr)# ", 1, nullptr, nullptr, {}};
 
@@ -957,6 +1054,12 @@ void vty_install(Config &cfg) {
   install_element(CONFIG_NODE, &cfg_timers_cmd);
   install_element(TIMERS_NODE, &cfg_timers_lab_cmd);
   install_timer_commands();
+
+  install_node(&overload_node, write_overload);
+  install_element(CONFIG_NODE, &cfg_overload_cmd);
+  for (auto *c : {&cfg_ovl_measure_cmd, &cfg_ovl_no_measure_cmd, &cfg_ovl_refuse_cmd,
+                  &cfg_ovl_queued_cmd, &cfg_ovl_retry_cmd})
+    install_element(OVERLOAD_NODE, c);
 
   install_node(&cdr_node, write_cdr);
   install_element(CONFIG_NODE, &cfg_cdr_cmd);

@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+
 using namespace mgc::core;
 
 namespace {
@@ -80,3 +82,40 @@ TEST(Overload, ThresholdsAreChecked) {
 }
 
 } // namespace
+
+// The share refused at a level is spread evenly over the arrivals: at 25 % every fourth call,
+// at 75 % three in four, never a run of refusals longer than the share needs.
+TEST(Overload, ShareGateRefusesEvenly) {
+  ShareGate g;
+  std::string seen;
+  for (int i = 0; i < 8; ++i)
+    seen += g.admit(25) ? 'a' : 'r';
+  EXPECT_EQ(seen, "aaaraaar");
+  ShareGate h;
+  seen.clear();
+  for (int i = 0; i < 8; ++i)
+    seen += h.admit(75) ? 'a' : 'r';
+  EXPECT_EQ(seen, "arrrarrr");
+  ShareGate k;
+  int refused = 0;
+  for (int i = 0; i < 1000; ++i)
+    refused += k.admit(10) ? 0 : 1;
+  EXPECT_EQ(refused, 100);
+  for (int i = 0; i < 10; ++i) {
+    EXPECT_TRUE(k.admit(0));
+    EXPECT_FALSE(k.admit(100));
+  }
+}
+
+TEST(Overload, ShedPolicyMustNotFallAsTheLevelRises) {
+  ShedPolicy p;
+  EXPECT_TRUE(p.valid());
+  p.refuse_percent = {50, 40, 100};
+  EXPECT_FALSE(p.valid());
+  p.refuse_percent = {50, 60, 101};
+  EXPECT_FALSE(p.valid());
+  p.refuse_percent = {0, 0, 100};
+  EXPECT_TRUE(p.valid());
+  p.retry_after_s = {10, 5, 20};
+  EXPECT_FALSE(p.valid());
+}

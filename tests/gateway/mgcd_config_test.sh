@@ -112,6 +112,13 @@ timers
  m3ua recovery 3000
  m3ua beat 30000
  m3ua audit 20000
+overload
+ no measure loop-lag
+ measure calls-in-setup onset 3000 6000 9000 abatement 2000 4000 8000
+ measure cpu onset 80 90 95 abatement 60 70 80
+ refuse level 1 10
+ refuse queued-over 200
+ retry-after level 3 30
 cdr
 END
 "$MGCD" -c "$tmp/all.cfg" --check >"$tmp/all.out" 2>&1 || bad "all.cfg --check: $(cat "$tmp/all.out")"
@@ -169,6 +176,13 @@ expect_refused t27_range "T27 must be within 180000..600000 ms" "ss7" " point-co
 expect_refused isup_unknown "unknown timer t99" "ss7" " point-code 0.2.1" "timers" " isup t99 1000"
 expect_refused layer_unknown "unknown timer t3" "ss7" " point-code 0.2.1" "timers" " sip t3 1000"
 expect_refused m3ua_unknown "unknown timer heartbeat" "ss7" " point-code 0.2.1" "timers" " m3ua heartbeat 1000"
+# overload thresholds that could not form levels, shares that fall as the level rises
+expect_refused ovl_onsets "onsets must rise with the level" "ss7" " point-code 0.2.1" "overload" \
+  " measure cpu onset 90 80 95 abatement 50 60 70"
+expect_refused ovl_abate "onsets must rise with the level" "ss7" " point-code 0.2.1" "overload" \
+  " measure cpu onset 80 90 95 abatement 80 60 70"
+expect_refused ovl_shares "must not fall as the level rises" "ss7" " point-code 0.2.1" "overload" \
+  " refuse level 2 10"
 expect_refused bad_glare "There is no such command" "ss7" " point-code 0.2.1" "trunk-group a" " glare sometimes"
 # addresses (issue 13): what no socket could use is refused before anything starts
 expect_refused m3ua_v6_sctp "the SCTP transports take IPv4 addresses only" "ss7" " point-code 0.2.1" \
@@ -216,6 +230,9 @@ sleep 1 # the AUEP goes unanswered: RTO 200 ms, one retransmission, then the gat
              "show isup timers" "block trunk-group nowhere cic 5" "show peers" "show timers" \
              "show mgcp counters" "show counters" "configure terminal" "timers" "sip t1 5" \
              "sip t2 6000" "isup t10 5500" "isup t27 200000" "isup t99 1000" "h248 t-min 5" "end" \
+             "configure terminal" "overload" "refuse level 1 40" "retry-after level 1 3" \
+             "measure calls-in-setup onset 10 20 30 abatement 5 10 15" \
+             "measure cpu onset 30 20 10 abatement 1 1 1" "end" "show overload" \
              "show running-config" "write file" exit; do
     sleep 0.3; printf '%s\r\n' "$cmd"; done; sleep 0.5; } |
   timeout 20 nc -q 2 127.0.0.1 "$port" | tr -d '\r' >"$tmp/vty.out" 2>&1
@@ -259,6 +276,15 @@ grep -aq "^ isup t27 200000$" "$tmp/vty.out" || bad "show running-config lacks t
 grep -q "^ isup t27 200000$" "$tmp/run.cfg" || bad "write file did not save isup t27"
 grep -aq "% unknown timer t99" "$tmp/vty.out" || bad "live isup t99 was not refused by name"
 grep -aq "% unknown timer t-min" "$tmp/vty.out" || bad "live h248 t-min was not refused by name"
+# overload settings changed live are in force at once (show overload) and written
+grep -aqE "^  calls-in-setup 0, level 0 \(onset 10/20/30, abatement 5/10/15\)$" "$tmp/vty.out" ||
+  bad "show overload: calls-in-setup: $(grep -a 'calls-in-setup' "$tmp/vty.out")"
+grep -aq "share of new calls refused at level 1/2/3: 40/75/100 %, Retry-After 3/5/10 s" "$tmp/vty.out" ||
+  bad "show overload: shares: $(grep -a 'share of new calls' "$tmp/vty.out")"
+grep -aq "% onsets must rise with the level" "$tmp/vty.out" || bad "falling cpu onsets were not refused"
+grep -q "^ refuse level 1 40$" "$tmp/run.cfg" || bad "write file did not save refuse level 1 40"
+grep -q "^ measure calls-in-setup onset 10 20 30 abatement 5 10 15$" "$tmp/run.cfg" ||
+  bad "write file did not save the calls-in-setup measure"
 "$MGCD" -c "$tmp/run.cfg" --check >/dev/null 2>&1 || bad "the saved config does not read back"
 kill "$pid"; wait "$pid" 2>/dev/null
 pid=

@@ -97,6 +97,8 @@ struct SipSide : testing::Test {
     }, phone_events, pcfg);
   }
 
+  // How long each message delivered to the gateway waited unread (the kernel's stamp in mgcd).
+  double queued_ms = -1;
   // Delivers queued messages until none are left.
   void pump() {
     std::deque<std::string> keep; // parsed messages hold views into their bytes
@@ -109,7 +111,7 @@ struct SipSide : testing::Test {
       if (p.to.port == 5060 && drop_acks && m.is_request() && m.method() == sipt::Method::ACK)
         continue;
       if (p.to.port == 5060)
-        gw->receive(m, phone_source);
+        gw->receive(m, phone_source, queued_ms);
       else
         phone->receive(m, kGwAddr);
     }
@@ -204,6 +206,49 @@ TEST_F(SipSide, OverloadRefusesNewInvitesStatelessly) {
   ASSERT_EQ(wire.sent.size(), 2u);
   EXPECT_EQ(wire.sent[1].type, isup::MessageType::Rel);
   EXPECT_EQ(wire.sent[1].find<isup::CauseIndicators>()->cause_value, 16);
+}
+
+// Overload at level 0: a new INVITE that waited unread longer than `refuse queued-over` (50 ms
+// by default) is refused with 503 and level 1's Retry-After; requests of a call up are never
+// refused for waiting; a limit of 0 refuses none.
+TEST_F(SipSide, NewInviteThatWaitedTooLongIsRefused) {
+  uint16_t cic = 0;
+  sipt::Call *up = answered_call(cic);
+  queued_ms = 80;
+  phone->invite("sip:12346@127.0.0.1:5060", "sip:+4940555@127.0.0.2", "sip:12346@127.0.0.1",
+                kGwAddr, "application/sdp", kSdp);
+  pump();
+  EXPECT_EQ(phone_events.responses.back(), 503);
+  EXPECT_EQ(wire.sent.size(), 1u); // no IAM
+  EXPECT_EQ(cm->counters().get(CcCounter::shed_sip_late), 1u);
+  EXPECT_EQ(cm->counters().get(CcCounter::shed_sip), 0u);
+  EXPECT_EQ(cm->retry_after(), 2u);
+  // 40 ms is within the limit: the call is made
+  queued_ms = 40;
+  phone->invite("sip:12347@127.0.0.1:5060", "sip:+4940555@127.0.0.2", "sip:12347@127.0.0.1",
+                kGwAddr, "application/sdp", kSdp);
+  pump();
+  ASSERT_EQ(wire.sent.size(), 2u);
+  EXPECT_EQ(wire.sent[1].type, isup::MessageType::Iam);
+  // no limit: the same wait is let through
+  core::ShedPolicy p;
+  p.max_queued_ms = 0;
+  cm->set_shed_policy(p);
+  queued_ms = 5000;
+  phone->invite("sip:12348@127.0.0.1:5060", "sip:+4940555@127.0.0.2", "sip:12348@127.0.0.1",
+                kGwAddr, "application/sdp", kSdp);
+  pump();
+  ASSERT_EQ(wire.sent.size(), 3u);
+  EXPECT_EQ(wire.sent[2].type, isup::MessageType::Iam);
+  // the BYE of the call up, however late, ends it
+  p.max_queued_ms = 50;
+  cm->set_shed_policy(p);
+  ASSERT_NE(up, nullptr);
+  ASSERT_TRUE(up->bye());
+  pump();
+  ASSERT_EQ(wire.sent.size(), 4u);
+  EXPECT_EQ(wire.sent[3].type, isup::MessageType::Rel);
+  EXPECT_EQ(cm->counters().get(CcCounter::shed_sip_late), 1u);
 }
 
 // Issue 14: a BYE with the right Call-ID and tags from an address that is not the call's peer
