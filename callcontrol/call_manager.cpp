@@ -275,6 +275,10 @@ void CallManager::set_congestion_level(unsigned level) {
 // New calls are refused evenly over the arrivals, the level's share of them (PGW 2200's machine
 // congestion levels shed the same way).
 bool CallManager::admit() {
+  if (at_setup_limit()) {
+    counters_.inc(CcCounter::shed_in_setup);
+    return false;
+  }
   if (congestion_level_ == 0)
     return true;
   return shed_gate_.admit(shed_policy_.refuse_percent[congestion_level_ - 1]);

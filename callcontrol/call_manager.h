@@ -32,7 +32,7 @@
   X(isup_for_idle_circuit) X(untrusted_isup_ignored) X(sip_peer_unavailable) X(unknown_circuit)   \
   X(overlap_sams_in) X(sams_disregarded) X(sams_out) X(overlap_reinvites) X(suspends)              \
   X(resumes) X(isup_to_info) X(isup_from_info) X(continuity_checks) X(continuity_failures)        \
-  X(unexpected_sip_events) X(transit_calls) X(hop_counter_exhausted) X(shed_sip) X(shed_isup) X(shed_sip_late)
+  X(unexpected_sip_events) X(transit_calls) X(hop_counter_exhausted) X(shed_sip) X(shed_isup) X(shed_sip_late) X(shed_in_setup)
 MGC_DECLARE_COUNTERS(CcCounter, MGC_CC_COUNTERS)
 
 namespace mgc::core {
@@ -173,6 +173,10 @@ public:
   // start (ShedPolicy::max_queued_ms).
   bool waited_too_long(double queued_ms) const {
     return shed_policy_.max_queued_ms && queued_ms > double(shed_policy_.max_queued_ms);
+  }
+  // Whether as many calls are in setup as the policy allows (ShedPolicy::max_in_setup).
+  bool at_setup_limit() const {
+    return shed_policy_.max_in_setup && calls_in_setup_ >= shed_policy_.max_in_setup;
   }
   // Whether a new call from SIP may start now, its INVITE having waited `queued_ms` unread (-1:
   // unknown); the SIP side refuses it with 503 and Retry-After before any transaction exists if

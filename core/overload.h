@@ -57,6 +57,13 @@ struct ShedPolicy {
   // drains the queue that made it late — the regulation that keeps the goodput near capacity
   // whatever the offered load (a queue-delay bound in the spirit of CoDel, RFC 8289).
   uint32_t max_queued_ms = 50;
+  // New calls refused while this many calls are in setup (0: no limit). The work a call causes
+  // downstream (the far exchange, the media gateway) is outstanding while it is in setup: a cap
+  // bounds it, so that when those slow down under load the calls admitted wait a bounded time
+  // instead of piling up until their transactions time out (Little's law: the rate carried is
+  // the cap over the setup time). Deployment-dependent (setup includes ringing), so off by
+  // default: size it at the busy hour's rate times its setup time, with margin.
+  uint32_t max_in_setup = 0;
   // Shares within 0..100 and not falling as the level rises; Retry-After likewise not falling.
   bool valid() const;
   bool operator==(const ShedPolicy &) const = default;

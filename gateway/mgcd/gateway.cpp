@@ -302,8 +302,14 @@ std::string Gateway::show_overload() const {
     o += sp.max_queued_ms ? "  a new INVITE that waited unread over " +
                                 std::to_string(sp.max_queued_ms) + " ms is refused at any level\r\n"
                           : std::string("  no limit on how long a new INVITE waited unread\r\n");
+    o += sp.max_in_setup ? "  new calls are refused while " + std::to_string(sp.max_in_setup) +
+                               " are in setup (now " + std::to_string(calls_->calls_in_setup()) +
+                               "; " + std::to_string(k.get(CcCounter::shed_in_setup)) +
+                               " refused so)\r\n"
+                         : std::string("  no limit on calls in setup\r\n");
     o += "  new calls refused: " + std::to_string(k.get(CcCounter::shed_sip)) +
-         " INVITEs (503) for the level, " + std::to_string(k.get(CcCounter::shed_sip_late)) +
+         " INVITEs (503) for the level or the setup limit, " +
+         std::to_string(k.get(CcCounter::shed_sip_late)) +
          " for waiting unread, " + std::to_string(k.get(CcCounter::shed_isup)) +
          " IAMs (REL cause 42 with ACL)";
   }

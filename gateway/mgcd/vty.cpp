@@ -906,6 +906,13 @@ CMD(cfg_ovl_queued, "refuse queued-over <0-60000>",
   g_cfg->overload.shed.max_queued_ms = static_cast<uint32_t>(std::atoi(argv[0]));
   return CMD_SUCCESS;
 }
+CMD(cfg_ovl_in_setup, "refuse in-setup-over <0-10000000>",
+    "New calls refused at a level, spread evenly over the arrivals\n"
+    "New calls are refused while this many calls are in setup (not answered)\n"
+    "Calls (0: no limit, the default)\n") {
+  g_cfg->overload.shed.max_in_setup = static_cast<uint32_t>(std::atoi(argv[0]));
+  return CMD_SUCCESS;
+}
 #undef MEASURES
 #undef MEASURES_HELP
 
@@ -933,6 +940,8 @@ int write_overload(struct vty *vty) {
   for (int l = 0; l < 3; ++l)
     if (o.shed.refuse_percent[l] != d.shed.refuse_percent[l])
       vty_out(vty, " refuse level %d %u%s", l + 1, unsigned(o.shed.refuse_percent[l]), NL);
+  if (o.shed.max_in_setup != d.shed.max_in_setup)
+    vty_out(vty, " refuse in-setup-over %u%s", o.shed.max_in_setup, NL);
   if (o.shed.max_queued_ms != d.shed.max_queued_ms)
     vty_out(vty, " refuse queued-over %u%s", o.shed.max_queued_ms, NL);
   for (int l = 0; l < 3; ++l)
@@ -1058,7 +1067,7 @@ void vty_install(Config &cfg) {
   install_node(&overload_node, write_overload);
   install_element(CONFIG_NODE, &cfg_overload_cmd);
   for (auto *c : {&cfg_ovl_measure_cmd, &cfg_ovl_no_measure_cmd, &cfg_ovl_refuse_cmd,
-                  &cfg_ovl_queued_cmd, &cfg_ovl_retry_cmd})
+                  &cfg_ovl_queued_cmd, &cfg_ovl_in_setup_cmd, &cfg_ovl_retry_cmd})
     install_element(OVERLOAD_NODE, c);
 
   install_node(&cdr_node, write_cdr);

@@ -1558,3 +1558,38 @@ TEST_F(Calls, OverloadShedsNewCallsOnly) {
   cm->set_congestion_level(0);
   EXPECT_TRUE(cm->admit_sip_call());
 }
+
+// A cap on calls in setup (ShedPolicy::max_in_setup): at level 0, once that many calls are in
+// setup the next new call is refused (IAM: REL 42 with ACL; SIP: not admitted); an answered call
+// leaves setup and makes room again.
+TEST_F(Calls, SetupCapRefusesNewCallsUntilOneIsAnswered) {
+  core::ShedPolicy p;
+  p.max_in_setup = 2;
+  cm->set_shed_policy(p);
+  rx(kIam2345, 1);
+  rx(kIam2345, 2);
+  EXPECT_EQ(cm->calls_in_setup(), 2u);
+  EXPECT_TRUE(cm->at_setup_limit());
+  wire.types();
+  rx(kIam2345, 3);
+  ASSERT_EQ(wire.sent.size(), 1u);
+  const isup::Message &rel = wire.sent[0].second;
+  EXPECT_EQ(rel.type, MessageType::Rel);
+  EXPECT_EQ(rel.find<isup::CauseIndicators>()->cause_value, 42);
+  ASSERT_NE(rel.find<isup::AutomaticCongestionLevel>(), nullptr);
+  EXPECT_EQ(rel.find<isup::AutomaticCongestionLevel>()->value, 1);
+  EXPECT_FALSE(cm->admit_sip_call());
+  EXPECT_EQ(cm->counters().get(CcCounter::shed_in_setup), 2u);
+  EXPECT_EQ(cm->active_calls(), 2u);
+  ASSERT_EQ(sip.legs.size(), 2u);
+  cm->sip_answered(*sip.legs[0], {"v=0", false, {}});
+  EXPECT_EQ(cm->calls_in_setup(), 1u);
+  EXPECT_TRUE(cm->admit_sip_call());
+  wire.types();
+  rx(kIam2345, 3);
+  EXPECT_EQ(cm->active_calls(), 3u);
+  // no cap: nothing refused for the count
+  p.max_in_setup = 0;
+  cm->set_shed_policy(p);
+  EXPECT_FALSE(cm->at_setup_limit());
+}

@@ -117,6 +117,7 @@ overload
  measure calls-in-setup onset 3000 6000 9000 abatement 2000 4000 8000
  measure cpu onset 80 90 95 abatement 60 70 80
  refuse level 1 10
+ refuse in-setup-over 400
  refuse queued-over 200
  retry-after level 3 30
 cdr
