@@ -1722,3 +1722,31 @@ TEST_F(Calls, ResumeResetsNothingNeedlesslyAndNeverAnAnsweredCall) {
   rx(kRlc, 2);
   all_idle();
 }
+
+// RFC 3261 §21.5.4: a 503 with Retry-After takes the SIP peer out of routing for that long; the
+// next call from the PSTN is refused with the 503's cause (41, RFC 3398 §8.2.6.1) without an
+// INVITE, and once the time has passed the peer gets calls again. A 503 without it concerns its
+// call only.
+TEST_F(Calls, SipPeer503WithRetryAfterIsSkippedForThatLong) {
+  rx(kIam2345, 3);
+  ASSERT_EQ(sip.legs.size(), 1u);
+  cm->sip_failed(*sip.legs[0], 503, std::nullopt, false, 30);
+  EXPECT_EQ(wire.sent.back().second.find<isup::CauseIndicators>()->cause_value, 41);
+  EXPECT_EQ(cm->sip_peer_states().unavailable_ms("phone"), 30000);
+  rx(kRlc, 3);
+  wire.types();
+  rx(kIam2345, 3);
+  EXPECT_EQ(sip.legs.size(), 1u); // no INVITE
+  EXPECT_EQ(wire.sent.back().second.find<isup::CauseIndicators>()->cause_value, 41);
+  EXPECT_EQ(cm->sip_peer_states().skipped_count("phone"), 1u);
+  rx(kRlc, 3);
+  wire.types();
+  sched.advance(30000);
+  EXPECT_TRUE(cm->sip_peer_states().available("phone"));
+  rx(kIam2345, 3);
+  ASSERT_EQ(sip.legs.size(), 2u);
+  cm->sip_failed(*sip.legs[1], 503, std::nullopt); // no Retry-After: this call only
+  EXPECT_TRUE(cm->sip_peer_states().available("phone"));
+  rx(kRlc, 3);
+  all_idle();
+}
