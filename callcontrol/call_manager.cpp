@@ -977,7 +977,7 @@ void CallManager::destination_available(uint32_t dpc) {
   for (auto &g : groups_)
     if (g->circuits.dpc() == dpc && !g->destination_available) {
       g->destination_available = true;
-      MGC_LOG(Cc, Notice, "trunk group %s: dpc %u accessible: %s", g->circuits.name().c_str(),
+      MGC_LOG(Isup, Info, "trunk group %s: dpc %u accessible: %s", g->circuits.name().c_str(),
               dpc, g->reset_done ? "circuits without a call reset" : "every circuit reset");
       if (g->reset_done)
         g->supervision->reset_idle();
