@@ -54,6 +54,7 @@ struct CallManager::TrunkGroup {
   std::unique_ptr<CircuitSupervision> supervision;
   CircuitAccess access; // what an ISUP half on one of the circuits needs
   bool destination_available = true;
+  bool reset_done = false; // its circuits were reset since start-up (destination_available())
   unsigned overlap_min_digits = 0; // 0: en bloc (see set_overlap)
   TrunkGroup(std::string name, uint32_t own, uint32_t dpc, Hunting h, MediaGateway &m)
       : circuits(std::move(name), own, dpc, h), media(&m) {}
@@ -112,6 +113,9 @@ struct CallManager::Call : IsupHalf::User, SipHalf::User {
     // SIP -> PSTN: what tells a later INVITE with more digits of this call (RFC 3578 §3.5)
     std::string sip_called, sip_from_tag;
     std::string sam_digits; // SIP -> PSTN: the digits of the SAM to send
+    // A target was withheld for congestion at its destination (destination_state.h): when no
+    // target takes the call, the cause is 42 rather than 34 (Q.764 §2.11, Q.850).
+    bool withheld = false;
   };
   std::unique_ptr<Setup> setup_ = std::make_unique<Setup>();
   // The setup context; after the answer an empty one (what forget_iam() left before).

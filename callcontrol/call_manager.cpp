@@ -81,7 +81,15 @@ void CallManager::Call::on_reattempt(IsupHalf &) {
 // ---------------------------------------------------------------------------------------------
 CallManager::CallManager(CallManagerConfig cfg, Scheduler &sched, IsupSender &isup, SipSide &sip,
                          CdrWriter *cdr)
-    : cfg_(std::move(cfg)), sched_(sched), isup_(isup), sip_(sip), cdr_(cdr) {}
+    : cfg_(std::move(cfg)), sched_(sched), isup_(isup), sip_(sip), cdr_(cdr) {
+  // Q.764 §2.13: the UPT goes on a circuit of the destination.
+  destinations_.set_cic_for([this](uint32_t dpc) -> std::optional<uint16_t> {
+    for (auto &g : groups_)
+      if (g->circuits.dpc() == dpc && !g->circuits.circuits().empty())
+        return g->circuits.circuits().front().cic;
+    return std::nullopt;
+  });
+}
 
 CallManager::~CallManager() = default;
 
@@ -93,6 +101,7 @@ CircuitGroup &CallManager::add_trunk_group(const std::string &name, uint32_t dpc
   tg->port->attach(*tg->supervision);
   tg->access = CircuitAccess{&tg->circuits, tg->supervision.get(), &isup_};
   media.set_listener(this);
+  destinations_.add(dpc);
   groups_.push_back(std::move(tg));
   return groups_.back()->circuits;
 }
@@ -444,7 +453,7 @@ void CallManager::start_outgoing(Call &c) {
     if (t.kind != RouteTarget::Kind::TrunkGroup)
       continue; // SIP-to-SIP is not this gateway's job
     for (auto &g : groups_) {
-      if (g->circuits.name() != t.name || !g->destination_available)
+      if (g->circuits.name() != t.name || !may_seize(*g, c))
         continue;
       if (Circuit *circuit = g->circuits.seize_outgoing(c.ref)) {
         c.start_isup(IsupHalf::Side::Outgoing, *g, circuit->cic);
@@ -457,12 +466,32 @@ void CallManager::start_outgoing(Call &c) {
       }
     }
   }
+  // A call withheld for congestion at a destination ends as one the congested exchange refused:
+  // cause 42, switching equipment congestion (Q.764 §2.11, Q.850), 503 (RFC 3398 §8.2.6.1).
+  const uint8_t cause = c.su().withheld ? kCauseSwitchingEquipmentCongestion : kCauseNoCircuit;
   counters_.inc(CcCounter::no_circuit);
-  MGC_LOGC(c.ctx(), Cc, Notice, "no circuit free on the route's trunk groups: 503, cause 34");
-  c.release_cause = kCauseNoCircuit;
-  c.sip.process(sip_call::EvRejectReq{503, kCauseNoCircuit});
+  MGC_LOGC(c.ctx(), Cc, Notice, "%s: 503, cause %u",
+           c.su().withheld ? "withheld for congestion toward the route's destinations"
+                           : "no circuit free on the route's trunk groups",
+           cause);
+  c.release_cause = cause;
+  c.sip.process(sip_call::EvRejectReq{503, cause});
   c.isup_done = true;
   c.try_finish();
+}
+
+bool CallManager::may_seize(TrunkGroup &g, Call &c) {
+  if (!g.destination_available)
+    return false;
+  const auto v = destinations_.admit_call(g.circuits.dpc());
+  if (v == DestinationStates::Verdict::Admit)
+    return true;
+  if (v == DestinationStates::Verdict::Congested)
+    c.su().withheld = true;
+  MGC_LOGC(c.ctx(), Cc, Info, "trunk group %s: dpc %u %s: new call withheld",
+           g.circuits.name().c_str(), g.circuits.dpc(),
+           name_of(kDestinationVerdictNames, v, "?"));
+  return false;
 }
 
 void CallManager::connect_media_then(Call &c, const std::string &remote_sdp,
@@ -538,10 +567,13 @@ void CallManager::sip_answered(SipLeg &leg, const SipBody &body) {
   reap();
 }
 
-void CallManager::sip_failed(SipLeg &leg, int status, std::optional<uint8_t> q850, bool local) {
+void CallManager::sip_failed(SipLeg &leg, int status, std::optional<uint8_t> q850, bool local,
+                             std::optional<uint32_t> retry_after_s) {
   Call *c = call_of(leg);
   if (!c)
     return;
+  if (status == 503 && retry_after_s && !local)
+    peer_states_.retry_after(c->sip.peer().name, *retry_after_s);
   uint8_t cause = kCauseNormal;
   if (q850)
     cause = *q850; // RFC 3326 Reason: the cause the far end gave
@@ -685,11 +717,19 @@ void CallManager::route_from_pstn(Call &c) {
   // (transit, transit.cpp); a busy group gives way to the next target.
   const auto match = routing_.lookup(c.cdr.called);
   const SipPeer *peer = nullptr;
-  bool trunk_group_target = false;
+  bool trunk_group_target = false, peer_resting = false;
   if (match) {
     const auto &targets = match->route->targets;
     for (auto t = targets.begin(); t != targets.end(); ++t) {
       if (t->kind == RouteTarget::Kind::SipPeer) {
+        if (peers_.count(t->name) && !peer_states_.available(t->name)) {
+          // RFC 3261 §21.5.4: the peer asked for no new requests until its Retry-After ends.
+          peer_states_.skipped(t->name);
+          MGC_LOGC(c.ctx(), Cc, Info, "SIP peer %s unavailable (Retry-After): skipped",
+                   t->name.c_str());
+          peer_resting = true;
+          continue;
+        }
         if (peers_.count(t->name)) {
           peer = &peers_[t->name];
           break;
@@ -704,9 +744,19 @@ void CallManager::route_from_pstn(Call &c) {
   if (!peer) {
     // Q.764 §2.2: the IAM is refused with REL; a route whose trunk groups are all busy gets
     // cause 34 (no circuit/channel available), a number without a usable route cause 3.
-    const uint8_t cause = trunk_group_target ? kCauseNoCircuit : kCauseNoRoute;
+    // A target withheld for congestion at its destination gives cause 42 (Q.764 §2.11).
+    // A SIP peer resting after its 503 with Retry-After: the cause of that 503 (41, RFC 3398
+    // §8.2.6.1).
+    const uint8_t cause = c.su().withheld   ? kCauseSwitchingEquipmentCongestion
+                          : peer_resting       ? kCauseTemporaryFailure
+                          : trunk_group_target ? kCauseNoCircuit
+                                               : kCauseNoRoute;
     MGC_LOGC(c.ctx(), Cc, Notice, "%s for %s: REL cause %u",
-             trunk_group_target ? "no circuit free" : "no route", c.cdr.called.c_str(), cause);
+             c.su().withheld   ? "withheld for congestion"
+             : peer_resting    ? "SIP peer unavailable (Retry-After)"
+             : trunk_group_target ? "no circuit free"
+                                  : "no route",
+             c.cdr.called.c_str(), cause);
     counters_.inc(trunk_group_target ? CcCounter::no_circuit : CcCounter::no_route);
     c.release_cause = cause;
     c.sip.no_leg();
@@ -737,6 +787,10 @@ void CallManager::route_from_pstn(Call &c) {
 }
 
 void CallManager::isup_received(uint32_t opc, const isup::Message &msg) {
+  // Any message shows the user part is there (Q.764 §2.13); an ACL in a REL or RLC is taken
+  // (§2.11); UPT and UPA concern the user part alone.
+  if (destinations_.received(opc, msg))
+    return;
   TrunkGroup *tg = group_for(opc, msg.cic);
   if (!tg) {
     // Q.764 §2.12: a CIC this exchange does not have: UCIC (never in answer to UCIC).
@@ -911,23 +965,37 @@ void CallManager::release_circuit(uint32_t opc, uint16_t cic, uint8_t cause) {
 }
 
 void CallManager::destination_unavailable(uint32_t dpc) {
+  destinations_.paused(dpc);
   for (auto &g : groups_)
     if (g->circuits.dpc() == dpc)
       g->destination_available = false;
 }
 
+// MTP-RESUME. Only a destination that was inaccessible has anything to reset: an indication
+// that changes nothing (a DAVA for an accessible point code) resets nothing. Circuits never
+// reset since start-up get GRS (Q.764 §2.9.3.2); after an outage of a destination in service
+// only the circuits without a call do, so that calls up (answered ones above all) survive.
 void CallManager::destination_available(uint32_t dpc) {
+  destinations_.resumed(dpc);
   for (auto &g : groups_)
     if (g->circuits.dpc() == dpc && !g->destination_available) {
       g->destination_available = true;
-      g->supervision->reset_all();
+      MGC_LOG(Isup, Info, "trunk group %s: dpc %u accessible: %s", g->circuits.name().c_str(),
+              dpc, g->reset_done ? "circuits without a call reset" : "every circuit reset");
+      if (g->reset_done)
+        g->supervision->reset_idle();
+      else
+        g->supervision->reset_all();
+      g->reset_done = true;
     }
   reap();
 }
 
 void CallManager::reset_all_circuits() {
-  for (auto &g : groups_)
+  for (auto &g : groups_) {
     g->supervision->reset_all();
+    g->reset_done = true;
+  }
   reap();
 }
 

@@ -8,12 +8,14 @@
 
 #include "callcontrol/cause_map.h"
 #include "callcontrol/cdr.h"
+#include "callcontrol/destination_state.h"
 #include "callcontrol/circuit_group.h"
 #include "callcontrol/circuit_supervision.h"
 #include "callcontrol/interworking/iam_invite.h"
 #include "callcontrol/isup_timers.h"
 #include "callcontrol/media_gateway.h"
 #include "callcontrol/routing.h"
+#include "callcontrol/sip_peer_state.h"
 #include "callcontrol/sides.h"
 #include "core/counters.h"
 #include "core/overload.h"
@@ -106,6 +108,12 @@ public:
   void destination_available(uint32_t dpc);
   // Start-up: GRS on every trunk group (Q.764 §2.9.3.2).
   void reset_all_circuits();
+  // Signalling destinations: congestion (ACL, MTP-STATUS), user part availability, MTP-PAUSE
+  // (destination_state.h); the SS7 adapter reports MTP-STATUS here.
+  DestinationStates &destinations() { return destinations_; }
+  const DestinationStates &destinations() const { return destinations_; }
+  // SIP peers out of routing for a while (503 with Retry-After, sip_peer_state.h).
+  const SipPeerStates &sip_peer_states() const { return peer_states_; }
 
   // SIP side.
   void sip_invite(SipLeg &leg, const SipPeer &from, const iw::SipCallInfo &info,
@@ -113,7 +121,9 @@ public:
   void sip_provisional(SipLeg &leg, int status, const SipBody &body);
   void sip_answered(SipLeg &leg, const SipBody &body);
   // `local`: no response came (Timer B, transport error): the gateway gave up (RFC 3261 §8.1.3.1).
-  void sip_failed(SipLeg &leg, int status, std::optional<uint8_t> q850, bool local = false);
+  // `retry_after_s`: a 503's Retry-After (RFC 3261 §21.5.4): the peer takes no new call so long.
+  void sip_failed(SipLeg &leg, int status, std::optional<uint8_t> q850, bool local = false,
+                  std::optional<uint32_t> retry_after_s = std::nullopt);
   void sip_cancelled(SipLeg &leg);
   // A BYE; a trusted SIP-T/SIP-I peer's body carries the REL to relay (RFC 3372 §5).
   void sip_bye(SipLeg &leg, std::optional<uint8_t> q850, const SipBody &body = {});
@@ -193,6 +203,9 @@ private:
   friend struct Transit;
 
   TrunkGroup *group_for(uint32_t dpc, uint16_t cic);
+  // Circuit hunting's one question before seizing on `g` for a new call: its destination is
+  // accessible and neither its user part nor congestion withholds the call (destination_state.h).
+  bool may_seize(TrunkGroup &g, Call &c);
   TrunkGroup *group_named(std::string_view name);
   Call *call_on(TrunkGroup &tg, uint16_t cic);
   Call *call_of(const SipLeg &leg);
@@ -245,6 +258,8 @@ private:
   core::ShareGate shed_gate_; // spreads the refusals evenly over the arrivals
   CounterSet<CcCounter> counters_;
   std::string last_unexpected_sip_;
+  DestinationStates destinations_{sched_, cfg_.timers, isup_};
+  SipPeerStates peer_states_{sched_};
 };
 
 } // namespace mgc::cc

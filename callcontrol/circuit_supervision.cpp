@@ -341,12 +341,27 @@ bool CircuitSupervision::group_reset(uint16_t first, uint8_t range) {
 }
 
 void CircuitSupervision::reset_all() {
+  reset_runs([](const Circuit &) { return true; });
+}
+
+void CircuitSupervision::reset_idle() {
+  reset_runs([this](const Circuit &c) {
+    return c.call == CircuitCall::Idle && !c.call_ref && !pending(c.cic);
+  });
+}
+
+template <typename Pred> void CircuitSupervision::reset_runs(Pred &&include) {
   const auto &cs = group_.circuits();
   std::size_t i = 0;
   while (i < cs.size()) {
+    if (!include(cs[i])) {
+      ++i;
+      continue;
+    }
     // a run of consecutive CICs, at most 32 long
     std::size_t j = i;
-    while (j + 1 < cs.size() && cs[j + 1].cic == cs[j].cic + 1 && j + 1 - i < 31)
+    while (j + 1 < cs.size() && cs[j + 1].cic == cs[j].cic + 1 && j + 1 - i < 31 &&
+           include(cs[j + 1]))
       ++j;
     const uint16_t first = cs[i].cic;
     const auto range = static_cast<uint8_t>(cs[j].cic - first);

@@ -81,6 +81,11 @@ public:
   bool group_reset(uint16_t first, uint8_t range);
   // GRS over every circuit of the group, in groups of at most 32 (Q.764 §2.9.3.2: range 1-31).
   void reset_all();
+  // The same over the circuits without a call and without a procedure pending only: after a
+  // signalling outage a message about an idle circuit may have been lost (a REL or RLC, a
+  // blocking), while a call up on its circuit is left alone (Q.764 §2.9.3 resets what this
+  // exchange cannot be sure of, and the call's own timers supervise the calls).
+  void reset_idle();
 
   // Timer expiry for a procedure started on `cic`.
   void on_timer(uint16_t cic, IsupTimer t);
@@ -92,6 +97,7 @@ public:
   bool pending(uint16_t cic) const { return procs_.count(cic) != 0; }
 
 private:
+  template <typename Pred> void reset_runs(Pred &&include);
   enum class Proc : uint8_t { Blo, Ubl, Rsc, Cgb, Cgu, Grs };
   struct Pending {
     Proc proc;

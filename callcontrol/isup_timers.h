@@ -14,6 +14,7 @@ namespace mgc::cc {
 // X(name, default ms, minimum ms, maximum ms, what it guards)
 #define MGC_ISUP_TIMERS(X)                                                                         \
   X(T1, 15000, 15000, 60000, "REL sent: waiting for RLC; REL is repeated")                         \
+  X(T4, 600000, 300000, 900000, "user part unavailable (MTP-STATUS): UPT is sent (Q.764 §2.13)")  \
   X(T5, 300000, 300000, 900000, "initial REL sent: waiting for RLC; RSC is sent, maintenance alerted") \
   X(T6, 30000, 10000, 32000, "SUS (network) received: waiting for RES")                            \
   X(T7, 25000, 20000, 30000, "latest address message sent: waiting for ACM/ANM/CON")               \
@@ -33,6 +34,8 @@ namespace mgc::cc {
   X(T22, 15000, 15000, 60000, "GRS sent: waiting for GRA; GRS is repeated")                        \
   X(T23, 300000, 300000, 900000, "initial GRS sent: waiting for GRA; maintenance alerted")         \
   X(T27, 240000, 180000, 600000, "COT (failure) received: waiting for CCR; RSC is sent")           \
+  X(T29, 500, 300, 600, "congestion indication taken: further ones ignored (Q.764 §2.10, §2.11)")  \
+  X(T30, 8000, 5000, 10000, "congestion indication taken: traffic restored a step at expiry")      \
   X(T35, 15000, 15000, 20000, "latest digit received (overlap, no ST): waiting for more digits")
 
 #define MGC_ISUP_TIMER_COUNT_(n, d, lo, hi, what) +1

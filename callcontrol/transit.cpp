@@ -61,9 +61,9 @@ bool CallManager::transit_to(Call &c, const RoutingTable::Match &match, const Ro
                              std::vector<RouteTarget> rest) {
   TrunkGroup *g = nullptr;
   for (auto &x : groups_)
-    if (x->circuits.name() == target.name && x->destination_available)
+    if (x->circuits.name() == target.name)
       g = x.get();
-  if (!g)
+  if (!g || !may_seize(*g, c))
     return false;
   // Q.764 §2.1.12: a transit exchange decrements the hop counter; once it would reach 0 the
   // call is not routed on but released with cause 25 (exchange routing error), so that a

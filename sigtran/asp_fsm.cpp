@@ -46,6 +46,9 @@ void NodeFsm::send_aspac(Node &n, int l) {
 void NodeFsm::resend_aspac(Node &n, int l) {
   n.counters_.inc(M3uaNodeCounter::ack_timeouts);
   send_aspac(n, l);
+  // An ASP returning to ASP-ACTIVE after an unexpected ASP Up Ack (unexpected_upack) kept its
+  // destinations: unanswered for T(ack), they are inaccessible now.
+  n.recompute_availability();
 }
 
 void NodeFsm::active_confirmed(Node &n, int l) {
@@ -99,14 +102,20 @@ void NodeFsm::unsolicited_down(Node &n, int l) {
 }
 
 // §4.3.4.1: an unexpected ASPUP ACK: the ASP considers itself inactive, sends ERR and goes
-// back to where it was.
+// back to where it was. Returning by itself, it does not tell its user the destinations went
+// and came back (MTP-PAUSE then MTP-RESUME): nothing the user has was lost, and an ISUP user
+// resets its circuits at an MTP-RESUME. If the ASPAC stays unanswered for T(ack) they are
+// paused then (resend_aspac).
 void NodeFsm::unexpected_upack(Node &n, int l) {
   Message m(MsgType::AspUpAck);
   auto raw = encode(m);
   n.send_err(l, ErrorCode::UnexpectedMessage, raw);
-  n.recompute_availability();
+  n.counters_.inc(M3uaNodeCounter::unexpected_upack);
+  n.mgmt(l, "unexpected ASP Up Ack: ERR sent, returning to ASP-ACTIVE");
   if (n.links_[l]->cfg.auto_active)
     n.m_asp_active_req(l);
+  else
+    n.recompute_availability();
 }
 
 // §4.3.4.5: a standby ASP (override) told its AS is pending takes over.

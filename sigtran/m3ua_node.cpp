@@ -211,6 +211,14 @@ void Node::ssnm_req(MsgType type, uint32_t pc, uint32_t value) {
   }
 }
 
+void Node::unsolicited_asp_up_ack() {
+  for (std::size_t l = 0; l < links_.size(); ++l) {
+    Link &k = *links_[l];
+    if (k.assoc && has_remote(k.cfg.role) && k.remote != AspState::Down)
+      send(int(l), 0, Message(MsgType::AspUpAck));
+  }
+}
+
 std::string Node::show() const {
   std::string o;
   for (std::size_t i = 0; i < links_.size(); ++i) {

@@ -35,6 +35,7 @@
   X(data_buffered)                                                                                 \
   X(data_buffer_discarded)                                                                         \
   X(ack_timeouts)                                                                                  \
+  X(unexpected_upack)                                                                              \
   X(beat_tx)                                                                                       \
   X(beat_ack_rx)                                                                                   \
   X(beat_timeouts)                                                                                 \
@@ -196,6 +197,9 @@ public:
   // DRST, SCON (`value` = congestion level) or DUPU (`value` = User/Cause). pstn-sim uses this
   // to play an SG whose destinations come and go.
   void ssnm_req(m3ua::MsgType type, uint32_t pc, uint32_t value = 0);
+  // SGP side: an ASP Up Ack no ASP Up asked for, to every peer ASP that is up (§4.3.4.1 says how
+  // an ASP takes one); pstn-sim uses this to play an SGP that sends one.
+  void unsolicited_asp_up_ack();
   // Routing key management (§4.4), ASP side.
   void m_rk_reg_req(int link);
   void m_rk_dereg_req(int link);

@@ -7,6 +7,7 @@
 #pragma once
 
 #include "callcontrol/circuit_group.h"
+#include "callcontrol/destination_state.h"
 #include "callcontrol/isup_timers.h"
 #include "callcontrol/routing.h"
 #include "callcontrol/sides.h"
@@ -208,6 +209,8 @@ struct Config {
   TelnetConfig telnet;
   cc::IsupTimerValues timers;
   bool lab_timers = false; // allow timer values outside the Q.764 ranges
+  // Shares of new calls withheld toward a congested exchange (Q.764 §2.11, §2.10; live).
+  cc::TrafficReduction congestion_reduction;
   LayerTimerValues layer_timers; // SIP, MGCP, H.248, M3UA
   CdrConfig cdr;
   OverloadSettings overload;

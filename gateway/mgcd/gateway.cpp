@@ -668,6 +668,7 @@ Status Gateway::start(const Config &cfg) {
   calls_->set_alarms(&alarms_);
   calls_->set_shed_policy(cfg.overload.shed);
   p_->overload.configure(cfg.overload.levels);
+  calls_->destinations().set_reduction(cfg.congestion_reduction);
   for (const auto &tg : cfg.trunk_groups) {
     cc::CircuitGroup &g = add_trunk_group(tg);
     for (auto [a, b] : tg.cic_ranges)
@@ -786,6 +787,14 @@ std::vector<std::string> Gateway::apply(const Config &next) {
     cur.lab_timers = next.lab_timers;
     calls_->set_timers(next.timers);
     applied("isup timers: in force for every timer started from now on");
+  }
+
+  if (!(next.congestion_reduction == cur.congestion_reduction)) {
+    cur.congestion_reduction = next.congestion_reduction;
+    calls_->destinations().set_reduction(next.congestion_reduction);
+    applied("congestion reduction: " +
+            std::to_string(next.congestion_reduction.level1_percent) + "% at level 1, " +
+            std::to_string(next.congestion_reduction.level2_percent) + "% at level 2");
   }
 
   // SIP peers: the adapter's (addresses, ACLs) and call control's (profile, trust).
@@ -956,6 +965,15 @@ std::string Gateway::show_peers() const {
              when(st.last_at);
       else
         o += "none";
+      // RFC 3261 §21.5.4: resting after a 503 with Retry-After (routing skips it)
+      if (calls_) {
+        const auto &ps = calls_->sip_peer_states();
+        if (const int64_t ms = ps.unavailable_ms(e.peer.name))
+          o += ", unavailable for " + std::to_string((ms + 999) / 1000) +
+               " s more (503 Retry-After)";
+        if (const uint64_t n = ps.skipped_count(e.peer.name))
+          o += ", calls routed past it " + std::to_string(n);
+      }
       o += "\n";
     }
     o += "sip: " + std::to_string(p_->sip->refused_unknown_peer()) +
@@ -1069,6 +1087,8 @@ bool Gateway::counters(std::string_view layer, const CounterFn &f) const {
       f("isup", "send_failures", p_->ss7->send_failures());
       each(p_->ss7->decode_counters(), "isup.decode", f);
     }
+    if (calls_)
+      each(calls_->destinations().counters(), "isup.destinations", f);
     return true;
   }
   if (layer == "call-control") {

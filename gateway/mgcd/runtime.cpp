@@ -173,6 +173,28 @@ CMD(show_overload, "show overload",
   return CMD_SUCCESS;
 }
 
+CMD(show_destinations, "show destinations",
+    SHOW_STR "Signalling destinations: accessible, congestion levels (Q.764 2.10, 2.11), user part "
+             "(2.13), timers, new calls withheld\n") {
+  if (!g_rt->calls) {
+    vty_out(vty, "%% the gateway is not running%s", NL);
+    return CMD_WARNING;
+  }
+  const auto &d = g_rt->calls->destinations();
+  vty_out(vty, "withheld at level 1 %u%%, level 2 %u%%, level 3 100%%%s",
+          d.reduction().level1_percent, d.reduction().level2_percent, NL);
+  for (const auto &v : d.show())
+    vty_out(vty,
+            "dpc %s: %s, acl level %u, mtp congestion level %u, user part %s, T29 %s, T30 %s, "
+            "T4 %s, new calls %lu, withheld %lu%s",
+            format_point_code(v.pc, g_cfg->ss7.point_code_format).c_str(),
+            v.available ? "accessible" : "inaccessible", unsigned(v.acl_level),
+            unsigned(v.mtp_level), name_of(cc::kUserPartStateNames, v.user_part, "?"),
+            v.t29 ? "running" : "idle", v.t30 ? "running" : "idle", v.t4 ? "running" : "idle",
+            static_cast<unsigned long>(v.offered), static_cast<unsigned long>(v.withheld), NL);
+  return CMD_SUCCESS;
+}
+
 CMD(show_m3ua, "show m3ua", SHOW_STR "M3UA links, ASes and routes\n") {
   if (g_rt->show_m3ua)
     vty_out(vty, "%s%s", g_rt->show_m3ua().c_str(), NL);
@@ -378,7 +400,7 @@ void vty_install_show(Runtime &rt, Config &cfg) {
   for (auto *c : {&show_circuits_cmd, &show_tgs_cmd, &show_timers_cmd, &show_routes_cmd,
                   &show_calls_cmd, &show_m3ua_cmd, &show_counters_cmd, &show_peers_cmd,
                   &show_layer_ctrs_cmd, &show_all_counters_cmd, &show_all_timers_cmd,
-                  &show_memory_cmd, &show_overload_cmd})
+                  &show_memory_cmd, &show_overload_cmd, &show_destinations_cmd})
     install_element_ve(c);
   for (auto *c : {&block_cic_cmd, &unblock_cic_cmd, &reset_cic_cmd, &block_range_cmd,
                   &unblock_range_cmd, &reset_range_cmd, &release_call_cmd})

@@ -19,6 +19,21 @@ std::optional<uint8_t> q850_reason(const sipt::Message &m) {
   return cause < 0 ? std::nullopt : std::optional<uint8_t>(static_cast<uint8_t>(cause));
 }
 
+// RFC 3261 §20.33: Retry-After = delta-seconds [ comment ] *( SEMI retry-param ); only the
+// seconds matter here. nullopt: none, or not a number.
+std::optional<uint32_t> retry_after(const sipt::Message &m) {
+  const sipt::HeaderField *f = m.first(sipt::HeaderId::RetryAfter);
+  if (!f)
+    return std::nullopt;
+  uint64_t s = 0;
+  std::size_t i = 0;
+  for (; i < f->value.size() && f->value[i] >= '0' && f->value[i] <= '9' && i < 10; ++i)
+    s = s * 10 + uint64_t(f->value[i] - '0');
+  if (i == 0)
+    return std::nullopt;
+  return static_cast<uint32_t>(std::min<uint64_t>(s, UINT32_MAX));
+}
+
 } // namespace
 
 // One SIP half of a call, on a sipt::Call that lives until on_terminated.
@@ -311,7 +326,8 @@ void Sip::on_failed(sipt::Call &c, int status, const sipt::Message *m) {
   ++l->peer.stats->failures;
   l->peer.stats->response(status, false);
   // no message: the transaction layer timed out or the transport failed (a local 408/503)
-  calls_->sip_failed(*l, status, m ? q850_reason(*m) : std::nullopt, m == nullptr);
+  calls_->sip_failed(*l, status, m ? q850_reason(*m) : std::nullopt, m == nullptr,
+                     m ? retry_after(*m) : std::nullopt);
 }
 
 void Sip::on_info(sipt::Call &c, const sipt::Message &m) {

@@ -142,10 +142,26 @@ void Ss7::mtp_resume_ind(uint32_t dpc) {
 }
 
 void Ss7::mtp_status_ind(const sigtran::MtpStatus &s) {
-  // Congestion (Q.764 §2.11 ACC) and user part unavailable (§2.14): not acted on yet, logged.
-  MGC_LOG(Isup, Notice, "MTP-STATUS: dpc %u %s, level %u (not acted on)", s.dpc,
-          s.cause == sigtran::MtpStatusCause::Congestion ? "congested" : "user part unavailable",
-          unsigned(s.congestion_level));
+  // Signalling congestion (Q.764 §2.10) and user part unavailable (§2.13), for ISUP only: a
+  // DUPU about another user part (SCCP ...) is not ISUP's business.
+  const bool congestion = s.cause == sigtran::MtpStatusCause::Congestion;
+  if (congestion)
+    MGC_LOG(Isup, Notice, "MTP-STATUS: dpc %u congestion level %u", s.dpc,
+            unsigned(s.congestion_level));
+  else
+    MGC_LOG(Isup, Notice, "MTP-STATUS: dpc %u user part %u unavailable, cause %u", s.dpc,
+            unsigned(s.user), unsigned(s.unavailable));
+  if (!calls_)
+    return;
+  if (congestion) {
+    calls_->destinations().mtp_congestion(s.dpc, s.congestion_level);
+  } else if (s.user == kSiIsup) {
+    using U = sigtran::m3ua::UnavailCause;
+    calls_->destinations().user_part_unavailable(
+        s.dpc, s.unavailable == U::UnequippedRemoteUser    ? cc::UserPartState::Unequipped
+               : s.unavailable == U::InaccessibleRemoteUser ? cc::UserPartState::Inaccessible
+                                                            : cc::UserPartState::Unknown);
+  }
 }
 
 } // namespace mgc::gw

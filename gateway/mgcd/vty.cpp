@@ -111,6 +111,13 @@ CMD(cfg_ss7_ni, "network-indicator (international|spare|national|reserved)",
   return set_keyword(vty, kNetworkIndicatorNames, argv[0], g_cfg->ss7.network_indicator);
 }
 
+CMD(cfg_ss7_reduction, "congestion-reduction level-1 <0-100> level-2 <0-100>",
+    "Share of new calls withheld toward a congested exchange (automatic congestion level in a "
+    "REL, Q.764 2.11; MTP congestion, 2.10)\nAt level 1\nPercent\nAt level 2\nPercent\n") {
+  g_cfg->congestion_reduction = {unsigned(std::atoi(argv[0])), unsigned(std::atoi(argv[1]))};
+  return CMD_SUCCESS;
+}
+
 int write_ss7(struct vty *vty) {
   const auto &s = g_cfg->ss7;
   pending_note(vty, "ss7", &Config::ss7);
@@ -120,6 +127,10 @@ int write_ss7(struct vty *vty) {
     vty_out(vty, " point-code %s%s", format_point_code(*s.point_code, s.point_code_format).c_str(), NL);
   vty_out(vty, " variant %s%s", name_of(isup::kVariantNames, s.variant), NL);
   vty_out(vty, " network-indicator %s%s", name_of(kNetworkIndicatorNames, s.network_indicator), NL);
+  if (!(g_cfg->congestion_reduction == cc::TrafficReduction{}))
+    vty_out(vty, " congestion-reduction level-1 %u level-2 %u%s",
+            g_cfg->congestion_reduction.level1_percent, g_cfg->congestion_reduction.level2_percent,
+            NL);
   return CMD_SUCCESS;
 }
 
@@ -1006,7 +1017,8 @@ void vty_install(Config &cfg) {
 
   install_node(&ss7_node, write_ss7);
   install_element(CONFIG_NODE, &cfg_ss7_cmd);
-  for (auto *c : {&cfg_ss7_pc_format_cmd, &cfg_ss7_pc_cmd, &cfg_ss7_variant_cmd, &cfg_ss7_ni_cmd})
+  for (auto *c : {&cfg_ss7_pc_format_cmd, &cfg_ss7_pc_cmd, &cfg_ss7_variant_cmd, &cfg_ss7_ni_cmd,
+                  &cfg_ss7_reduction_cmd})
     install_element(SS7_NODE, c);
 
   install_node(&m3ua_node, write_m3ua);

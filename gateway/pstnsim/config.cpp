@@ -37,7 +37,54 @@ std::vector<std::string> validate(const Config &cfg) {
   return p;
 }
 
-bool execute(Sim &sim, const Config &cfg, const std::string &line, std::string &err) {
+namespace {
+// `send ...`: what an SG tells the gateway's ASP (RFC 4666 §3.4): SCON with a congestion level
+// (§3.4.4), DUPU for the ISDN user part (§3.4.5: User/Cause, SI 5), DUNA, DAVA; and an ASP Up
+// Ack nobody asked for (§4.3.4.1).
+bool send_m3ua(sigtran::Node *node, const std::vector<std::string> &w, std::string &err) {
+  using sigtran::m3ua::MsgType;
+  if (!node) {
+    err = "send: no M3UA node";
+    return false;
+  }
+  if (w.size() == 2 && w[1] == "aspup-ack") {
+    node->unsolicited_asp_up_ack();
+    return true;
+  }
+  uint32_t pc = 0;
+  if (w.size() < 3 || !num<uint32_t>(w[2], pc, 0, 0xffffff)) {
+    err = "send: scon PC LEVEL | dupu PC CAUSE | duna PC | dava PC | aspup-ack";
+    return false;
+  }
+  if (w[1] == "scon") {
+    uint32_t level = 0;
+    if (w.size() < 4 || !num<uint32_t>(w[3], level, 0, 3)) {
+      err = "send scon: level 0..3";
+      return false;
+    }
+    node->ssnm_req(MsgType::Scon, pc, level);
+  } else if (w[1] == "dupu") {
+    static constexpr auto kCauses = name_table<uint32_t>(
+        {{0, "unknown"}, {1, "unequipped"}, {2, "inaccessible"}});
+    const auto cause = w.size() < 4 ? std::nullopt : value_of(kCauses, w[3]);
+    if (!cause) {
+      err = "send dupu: cause unknown, unequipped or inaccessible";
+      return false;
+    }
+    constexpr uint32_t kSiIsup = 5; // Q.704 §14.2.2
+    node->ssnm_req(MsgType::Dupu, pc, (*cause << 16) | kSiIsup);
+  } else if (w[1] == "duna" || w[1] == "dava") {
+    node->ssnm_req(w[1] == "duna" ? MsgType::Duna : MsgType::Dava, pc);
+  } else {
+    err = "send: unknown message '" + w[1] + "'";
+    return false;
+  }
+  return true;
+}
+} // namespace
+
+bool execute(Sim &sim, const Config &cfg, const std::string &line, std::string &err,
+             sigtran::Node *node) {
   std::istringstream in(line);
   std::vector<std::string> w;
   for (std::string t; in >> t;)
@@ -116,6 +163,8 @@ bool execute(Sim &sim, const Config &cfg, const std::string &line, std::string &
     return ok;
   } else if (c == "release-all") {
     sim.release_all();
+  } else if (c == "send") {
+    return send_m3ua(node, w, err);
   } else {
     err = "unknown command '" + c + "'";
     return false;

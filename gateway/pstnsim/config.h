@@ -43,8 +43,12 @@ std::vector<std::string> validate(const Config &cfg);
 // The command language of the VTY's exec commands and of --at on the command line:
 //   grs FIRST RANGE | cgb FIRST RANGE [hardware] | cgu FIRST RANGE [hardware] | blo CIC |
 //   ubl CIC | rsc CIC | reset-all | originate start | originate stop | call | release-all
+// and, with the M3UA node (this exchange as an SG, RFC 4666 §3.4 SSNM toward the gateway):
+//   send scon PC LEVEL | send dupu PC (unknown|unequipped|inaccessible) | send duna PC |
+//   send dava PC | send aspup-ack
 // Returns false with `err` set if the command is malformed or refused.
-bool execute(Sim &sim, const Config &cfg, const std::string &line, std::string &err);
+bool execute(Sim &sim, const Config &cfg, const std::string &line, std::string &err,
+             sigtran::Node *node = nullptr);
 
 // The words of the config language for sim.h's enums (core/names.h: reader and writer share them).
 inline constexpr auto kRuleActionNames =

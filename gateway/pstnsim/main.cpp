@@ -317,6 +317,7 @@ int main(int argc, char **argv) {
 
   vty_install_live([&node] { return node.show(); });
   vty_set_sim(&sim);
+  vty_set_node(&node);
   // The VTY on libosmocore's `line vty` / `bind` address (default loopback: it has no login).
   const std::string vty_host = vty_get_bind_addr();
   if (vty_port > 0 && telnet_init_dynif(ctx, nullptr, vty_host.c_str(), vty_port) < 0) {
@@ -341,7 +342,7 @@ int main(int argc, char **argv) {
   bool ever_up = false, orig_started = false;
   auto run_cmd = [&](const std::string &c) {
     std::string err;
-    const bool ok = execute(sim, cfg, c, err);
+    const bool ok = execute(sim, cfg, c, err, &node);
     std::printf("%8.3f COMMAND %s: %s\n", double(now_ms() - t0) / 1000.0, c.c_str(),
                 ok ? "ok" : err.c_str());
   };

@@ -183,6 +183,17 @@ struct Sim::Call : cc::IsupHalf::User {
 
   // ---- IsupHalf::User: what the messages carry
   std::optional<isup::Message> iam(cc::IsupHalf &) override { return iam_msg; }
+  // A rule's refusal with an automatic congestion level: the REL carries it (Q.764 §2.11).
+  std::optional<isup::Message> relay(cc::IsupHalf &, isup::MessageType t) override {
+    if (t != isup::MessageType::Rel || !rule || rule->action != RuleAction::Release || !rule->acl ||
+        cause != rule->cause)
+      return std::nullopt;
+    isup::Message rel = cc::msgs::rel(cic, cause, kLocationPublicLocal);
+    isup::AutomaticCongestionLevel acl;
+    acl.value = rule->acl;
+    rel.add(acl, isup::Part::Optional);
+    return rel;
+  }
   std::optional<isup::Message> sam(cc::IsupHalf &) override {
     return cc::msgs::sam(cic, sam_rest, true);
   }
@@ -393,6 +404,14 @@ void Sim::receive(uint32_t opc, const isup::Message &msg) {
     if (const auto *g = msg.find<isup::CircuitGroupSupervisionMessageType>())
       e += g->type_indicator ? " hardware" : " maintenance";
     maintenance(std::move(e));
+  }
+  if (msg.type == MessageType::Upt) {
+    // Q.764 §2.13: this user part is available: a user part test is answered with UPA.
+    isup::Message upa;
+    upa.type = MessageType::Upa;
+    upa.cic = msg.cic;
+    send(upa);
+    return;
   }
   if (!group_.find(msg.cic)) {
     // Q.764 §2.12: a CIC this exchange does not have is answered with UCIC (never UCIC itself).

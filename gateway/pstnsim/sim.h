@@ -44,6 +44,9 @@ struct Rule {
   std::string prefix; // "" = the default rule
   RuleAction action = RuleAction::Answer;
   uint8_t cause = 16;             // for Release
+  // For Release: the automatic congestion level its REL carries (Q.763 §3.4, Q.764 §2.11: this
+  // exchange tells the gateway it is congested, 1 or 2); 0: none.
+  uint8_t acl = 0;
   uint32_t answer_after_ms = 0;   // ACM at once, ANM this much later
   bool in_band = false;           // ACM says in-band information is available
   CpgKind cpg = CpgKind::None;    // CPG sent after the ACM, before the ANM

@@ -12,6 +12,7 @@ namespace {
 
 Config *g_cfg = nullptr;
 Sim *g_sim = nullptr;
+sigtran::Node *g_node = nullptr; // the M3UA node, for `send ...` (SSNM toward the gateway)
 std::function<std::string()> g_show_m3ua;
 std::size_t g_rule = 0; // index of the rule being edited
 
@@ -243,6 +244,15 @@ CMD(cfg_rule_release, "action release <1-127>",
     "What the called party does\nThe call is refused with REL\nQ.850 cause value\n") {
   rule().action = RuleAction::Release;
   rule().cause = static_cast<uint8_t>(u32(argv[0]));
+  rule().acl = 0;
+  return CMD_SUCCESS;
+}
+CMD(cfg_rule_release_acl, "action release <1-127> acl <1-2>",
+    "What the called party does\nThe call is refused with REL\nQ.850 cause value\n"
+    "The REL carries an automatic congestion level (Q.764 2.11)\nCongestion level 1 or 2\n") {
+  rule().action = RuleAction::Release;
+  rule().cause = static_cast<uint8_t>(u32(argv[0]));
+  rule().acl = static_cast<uint8_t>(u32(argv[1]));
   return CMD_SUCCESS;
 }
 CMD(cfg_rule_answer_after, "answer-after <0-3600000>",
@@ -284,7 +294,9 @@ CMD(cfg_rule_resume, "resume-after <0-86400000>",
 int write_rules(struct vty *vty) {
   for (const auto &r : g_cfg->sim.rules) {
     vty_out(vty, "rule %s%s", r.prefix.empty() ? "default" : r.prefix.c_str(), NL);
-    if (r.action == RuleAction::Release)
+    if (r.action == RuleAction::Release && r.acl)
+      vty_out(vty, " action release %u acl %u%s", r.cause, r.acl, NL);
+    else if (r.action == RuleAction::Release)
       vty_out(vty, " action release %u%s", r.cause, NL);
     else
       vty_out(vty, " action %s%s", name_of(kRuleActionNames, r.action), NL);
@@ -512,7 +524,7 @@ int run(struct vty *vty, const std::string &line) {
     return CMD_WARNING;
   }
   std::string err;
-  if (!execute(*g_sim, *g_cfg, line, err)) {
+  if (!execute(*g_sim, *g_cfg, line, err, g_node)) {
     vty_out(vty, "%% %s%s", err.c_str(), NL);
     return CMD_WARNING;
   }
@@ -598,6 +610,27 @@ CMD(exec_call, "call", "Place one call with the originate section's numbers\n") 
 CMD(exec_release_all, "release-all", "Release every call (cause 16) and stop originating\n") {
   return run(vty, "release-all");
 }
+#define SEND_STR "Send an M3UA message to the gateway (RFC 4666)\n"
+CMD(exec_send_scon, "send scon <0-16777215> <0-3>",
+    SEND_STR "SCON, signalling congestion (3.4.4)\nAffected point code\n"
+             "Congestion level (0: ceased)\n") {
+  return run(vty, std::string("send scon ") + argv[0] + " " + argv[1]);
+}
+CMD(exec_send_dupu, "send dupu <0-16777215> (unknown|unequipped|inaccessible)",
+    SEND_STR "DUPU, the ISDN user part unavailable (3.4.5)\nAffected point code\n"
+             "Cause unknown\nUnequipped remote user\nInaccessible remote user\n") {
+  return run(vty, std::string("send dupu ") + argv[0] + " " + argv[1]);
+}
+CMD(exec_send_duna, "send (duna|dava) <0-16777215>",
+    SEND_STR "DUNA, destination unavailable (3.4.1)\nDAVA, destination available (3.4.2)\n"
+             "Affected point code\n") {
+  return run(vty, std::string("send ") + argv[0] + " " + argv[1]);
+}
+CMD(exec_send_aspup_ack, "send aspup-ack",
+    SEND_STR "ASP Up Ack that no ASP Up asked for (4.3.4.1)\n") {
+  return run(vty, "send aspup-ack");
+}
+#undef SEND_STR
 
 #undef CMD
 
@@ -626,7 +659,7 @@ void vty_install_config(Config &cfg) {
 
   install_node(&rule_node, write_rules);
   install_element(CONFIG_NODE, &cfg_rule_cmd);
-  for (auto *c : {&cfg_rule_action_cmd, &cfg_rule_release_cmd, &cfg_rule_answer_after_cmd,
+  for (auto *c : {&cfg_rule_action_cmd, &cfg_rule_release_cmd, &cfg_rule_release_acl_cmd, &cfg_rule_answer_after_cmd,
                   &cfg_rule_in_band_cmd, &cfg_rule_cpg_cmd, &cfg_rule_hangup_cmd,
                   &cfg_rule_digits_cmd, &cfg_rule_suspend_cmd, &cfg_rule_resume_cmd})
     install_element(RULE_NODE, c);
@@ -655,10 +688,12 @@ void vty_install_live(std::function<std::string()> show_m3ua) {
   for (auto *c : {&show_summary_cmd, &show_circuits_cmd, &show_calls_cmd, &show_m3ua_cmd,
                   &exec_grs_cmd, &exec_cgb_cmd, &exec_cgu_cmd, &exec_blo_cmd, &exec_ubl_cmd,
                   &exec_rsc_cmd, &exec_reset_all_cmd, &exec_originate_cmd, &exec_call_cmd,
-                  &exec_release_all_cmd})
+                  &exec_release_all_cmd, &exec_send_scon_cmd, &exec_send_dupu_cmd,
+                  &exec_send_duna_cmd, &exec_send_aspup_ack_cmd})
     install_element_ve(c);
 }
 
 void vty_set_sim(Sim *sim) { g_sim = sim; }
+void vty_set_node(sigtran::Node *node) { g_node = node; }
 
 } // namespace mgc::pstnsim

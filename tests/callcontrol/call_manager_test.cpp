@@ -1593,3 +1593,195 @@ TEST_F(Calls, SetupCapRefusesNewCallsUntilOneIsAnswered) {
   cm->set_shed_policy(p);
   EXPECT_FALSE(cm->at_setup_limit());
 }
+
+// ---- others' congestion and unavailability (destination_state.h) -----------------------------
+
+isup::Message gra(uint16_t first, uint8_t range) {
+  isup::Message m = simple(MessageType::Gra, first);
+  isup::RangeAndStatus rs;
+  rs.range = range;
+  for (int i = 0; i <= range / 8; ++i)
+    rs.status.push_back(0); // none blocked
+  m.add(rs, isup::Part::MandatoryVariable);
+  return m;
+}
+
+isup::Message rel_acl(uint8_t cause, uint8_t level) {
+  isup::Message m = msgs::rel(0, cause, 2);
+  isup::AutomaticCongestionLevel acl;
+  acl.value = level;
+  m.add(acl, isup::Part::Optional);
+  return m;
+}
+
+// Q.764 §2.11: a REL with ACL from the exchange at kFarPc: a share of the next new calls toward
+// it is withheld, as if no circuit were free (cause 42, 503: RFC 3398 §8.2.6.1), for T30.
+TEST_F(Calls, AclReceivedWithholdsAShareOfTheNextCalls) {
+  Leg first("first");
+  cm->sip_invite(first, plain, call_to("12345"), {});
+  wire.types();
+  isup::Message r = rel_acl(42, 1);
+  r.cic = 2;
+  rx(r);
+  EXPECT_EQ(first.take(), "503/42");
+  EXPECT_EQ(wire.types(), "RLC");
+  EXPECT_EQ(cm->destinations().find(kFarPc)->acl_level, 1u);
+  // level 1: the 4th new call of every 4 is withheld (25 %)
+  std::vector<std::unique_ptr<Leg>> legs;
+  std::string statuses;
+  for (int i = 0; i < 4; ++i) {
+    legs.push_back(std::make_unique<Leg>("l" + std::to_string(i)));
+    cm->sip_invite(*legs.back(), plain, call_to("1234" + std::to_string(i)), {});
+    statuses += legs.back()->take() + ";";
+  }
+  EXPECT_EQ(statuses, ";;;503/42;");
+  std::vector<uint16_t> cics;
+  for (auto &[d, m] : wire.sent)
+    cics.push_back(m.cic);
+  EXPECT_EQ(wire.types(), "IAM IAM IAM");
+  EXPECT_EQ(cm->destinations().counters().get(DestinationCounter::withheld_congestion), 1u);
+  for (int i = 0; i < 3; ++i)
+    cm->sip_cancelled(*legs[i]);
+  wire.types();
+  for (uint16_t cic : cics)
+    rx(kRlc, cic);
+  // T30 passes without another ACL: every call goes again
+  sched.advance(cm->timers().ms(IsupTimer::T30));
+  EXPECT_EQ(cm->destinations().find(kFarPc)->acl_level, 0u);
+  Leg after("after");
+  cm->sip_invite(after, plain, call_to("12399"), {});
+  EXPECT_EQ(wire.types(), "IAM");
+  cm->sip_cancelled(after);
+  rx(kRlc, last_cic());
+  wire.types();
+  all_idle();
+}
+
+// A withheld target gives way to the route's next one (another exchange), as a busy one does.
+TEST_F(Calls, CongestionAtOneDestinationAdvancesToTheNextTarget) {
+  constexpr uint32_t kAltPc = 300;
+  Media alt_media;
+  cm->add_trunk_group("alt", kAltPc, Hunting::Sequential, alt_media).add_range(1, 2);
+  cm->routing().add({"4", 0, "",
+                     {{RouteTarget::Kind::TrunkGroup, "pstn"}, {RouteTarget::Kind::TrunkGroup, "alt"}}});
+  cm->destinations().mtp_congestion(kFarPc, 3); // level 3: nothing toward kFarPc
+  Leg a("a");
+  cm->sip_invite(a, plain, call_to("4000"), {});
+  ASSERT_EQ(wire.sent.size(), 1u);
+  EXPECT_EQ(wire.sent[0].first, kAltPc);
+  EXPECT_EQ(wire.sent[0].second.type, MessageType::Iam);
+  const uint16_t cic = wire.sent[0].second.cic;
+  wire.types();
+  cm->sip_cancelled(a);
+  EXPECT_EQ(wire.types(), "REL");
+  cm->isup_received(kAltPc, from_pstn(kRlc, cic));
+  // the route toward kFarPc only: cause 42
+  Leg b("b");
+  cm->sip_invite(b, plain, call_to("12345"), {});
+  EXPECT_EQ(b.take(), "503/42");
+  EXPECT_EQ(wire.sent.size(), 0u);
+  all_idle();
+}
+
+// PSTN -> PSTN: a transit call whose only target is withheld is refused with REL cause 42. The
+// IAM itself came from that exchange: its user part is available again (Q.764 §2.13).
+TEST_F(Calls, TransitTowardACongestedDestinationIsReleasedWithCause42) {
+  cm->routing().add({"9", 0, "", {{RouteTarget::Kind::TrunkGroup, "pstn"}}});
+  cm->destinations().user_part_unavailable(kFarPc, UserPartState::Inaccessible);
+  cm->destinations().mtp_congestion(kFarPc, 3);
+  rx(iam_to("9123F", 1));
+  EXPECT_EQ(cm->destinations().find(kFarPc)->user_part, UserPartState::Available);
+  ASSERT_FALSE(wire.sent.empty());
+  EXPECT_EQ(wire.sent.back().second.type, MessageType::Rel);
+  EXPECT_EQ(wire.sent.back().second.find<isup::CauseIndicators>()->cause_value, 42);
+  wire.types();
+  rx(kRlc, 1);
+  all_idle();
+}
+
+// A destination whose user part is unavailable takes no new call: "no circuit" (34), not
+// congestion.
+TEST_F(Calls, UserPartUnavailableStopsNewCallsUntilUpa) {
+  cm->destinations().user_part_unavailable(kFarPc, UserPartState::Inaccessible);
+  Leg a("a");
+  cm->sip_invite(a, plain, call_to("12345"), {});
+  EXPECT_EQ(a.take(), "503/34");
+  EXPECT_EQ(wire.sent.size(), 0u);
+  cm->isup_received(kFarPc, simple(MessageType::Upa, 1));
+  Leg b("b");
+  cm->sip_invite(b, plain, call_to("12345"), {});
+  EXPECT_EQ(wire.types(), "IAM");
+  cm->sip_cancelled(b);
+  rx(kRlc, last_cic());
+  wire.types();
+  all_idle();
+}
+
+// A UPT from the far end is answered with UPA, whatever its CIC (Q.764 §2.13).
+TEST_F(Calls, UptIsAnsweredWithUpa) {
+  rx(simple(MessageType::Upt, 4000));
+  EXPECT_EQ(wire.types(), "UPA");
+}
+
+// MTP-RESUME for a destination that was never paused resets nothing; after a real outage only
+// the circuits without a call are reset: the answered call stays up (it lost nothing). Before,
+// every RESUME sent GRS over the whole trunk group and ended the calls on it.
+TEST_F(Calls, ResumeResetsNothingNeedlesslyAndNeverAnAnsweredCall) {
+  cm->destination_unavailable(kFarPc); // start-up: circuits wait for the first RESUME
+  cm->destination_available(kFarPc);
+  EXPECT_EQ(wire.types(), "GRS");
+  rx(gra(1, 3));
+  Leg a("a");
+  cm->sip_invite(a, plain, call_to("12345"), {});
+  rx(kAcm, 2);
+  rx(kAnm, 2);
+  EXPECT_EQ(a.take(), "180 200");
+  wire.types();
+  cm->destination_available(kFarPc); // a DAVA, an ASP that came back: nothing to do
+  EXPECT_EQ(wire.types(), "");
+  cm->destination_unavailable(kFarPc);
+  cm->destination_available(kFarPc);
+  ASSERT_EQ(wire.sent.size(), 2u); // cic 1 alone (RSC), 3-4 (GRS); not cic 2
+  EXPECT_EQ(wire.sent[0].second.type, MessageType::Rsc);
+  EXPECT_EQ(wire.sent[0].second.cic, 1);
+  EXPECT_EQ(wire.sent[1].second.type, MessageType::Grs);
+  EXPECT_EQ(wire.sent[1].second.cic, 3);
+  EXPECT_EQ(wire.sent[1].second.find<isup::RangeAndStatus>()->range, 1);
+  wire.types();
+  EXPECT_EQ(a.take(), "");
+  EXPECT_EQ(cm->active_calls(), 1u);
+  rx(kRlc, 1);
+  rx(gra(3, 1));
+  cm->sip_bye(a, std::nullopt);
+  EXPECT_EQ(wire.types(), "REL");
+  rx(kRlc, 2);
+  all_idle();
+}
+
+// RFC 3261 §21.5.4: a 503 with Retry-After takes the SIP peer out of routing for that long; the
+// next call from the PSTN is refused with the 503's cause (41, RFC 3398 §8.2.6.1) without an
+// INVITE, and once the time has passed the peer gets calls again. A 503 without it concerns its
+// call only.
+TEST_F(Calls, SipPeer503WithRetryAfterIsSkippedForThatLong) {
+  rx(kIam2345, 3);
+  ASSERT_EQ(sip.legs.size(), 1u);
+  cm->sip_failed(*sip.legs[0], 503, std::nullopt, false, 30);
+  EXPECT_EQ(wire.sent.back().second.find<isup::CauseIndicators>()->cause_value, 41);
+  EXPECT_EQ(cm->sip_peer_states().unavailable_ms("phone"), 30000);
+  rx(kRlc, 3);
+  wire.types();
+  rx(kIam2345, 3);
+  EXPECT_EQ(sip.legs.size(), 1u); // no INVITE
+  EXPECT_EQ(wire.sent.back().second.find<isup::CauseIndicators>()->cause_value, 41);
+  EXPECT_EQ(cm->sip_peer_states().skipped_count("phone"), 1u);
+  rx(kRlc, 3);
+  wire.types();
+  sched.advance(30000);
+  EXPECT_TRUE(cm->sip_peer_states().available("phone"));
+  rx(kIam2345, 3);
+  ASSERT_EQ(sip.legs.size(), 2u);
+  cm->sip_failed(*sip.legs[1], 503, std::nullopt); // no Retry-After: this call only
+  EXPECT_TRUE(cm->sip_peer_states().available("phone"));
+  rx(kRlc, 3);
+  all_idle();
+}

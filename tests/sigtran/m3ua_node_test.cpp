@@ -193,6 +193,46 @@ TEST_F(AspSgp, UnsolicitedAspInactiveAckMakesTheAspReactivate) {
   EXPECT_EQ(a.local_state(0), AspState::Active);
 }
 
+// RFC 4666 §4.3.4.1: an ASP Up Ack the ASP did not ask for while ASP-ACTIVE: ERR, then back to
+// ASP-ACTIVE by itself. Its user is told nothing: MTP-PAUSE then MTP-RESUME would make ISUP
+// reset its circuits for an event that lost nothing.
+TEST_F(AspSgp, UnsolicitedAspUpAckWhileActiveNeitherPausesNorResumes) {
+  j.up();
+  pump({&j});
+  ua.events.clear();
+  a.link_rx(0, 0, encode(Message(MsgType::AspUpAck)));
+  EXPECT_EQ(a.counters().get(M3uaNodeCounter::unexpected_upack), 1u);
+  pump({&j});
+  EXPECT_EQ(a.local_state(0), AspState::Active);
+  EXPECT_TRUE(ua.events.empty()) << ua.events.front();
+  EXPECT_TRUE(a.dpc_available(kPstnPc));
+}
+
+// The return fails (the SGP never acknowledges the ASPAC): after T(ack) the destinations are
+// inaccessible after all.
+TEST_F(AspSgp, UnsolicitedAspUpAckThenNoAspAcAckPausesAfterTack) {
+  j.up();
+  pump({&j});
+  ua.events.clear();
+  a.link_rx(0, 0, encode(Message(MsgType::AspUpAck)));
+  j.wa.out.clear(); // ERR and ASPAC lost
+  EXPECT_TRUE(ua.events.empty());
+  clock.advance(2000);
+  EXPECT_EQ(ua.events, (std::vector<std::string>{"PAUSE 2"}));
+  pump({&j}); // the repeated ASPAC is answered
+  EXPECT_EQ(ua.events, (std::vector<std::string>{"PAUSE 2", "RESUME 2"}));
+}
+
+// A DAVA for a point code already accessible changes nothing: no MTP-RESUME.
+TEST_F(AspSgp, DavaForAnAccessiblePointCodeResumesNothing) {
+  j.up();
+  pump({&j});
+  ua.events.clear();
+  b.ssnm_req(MsgType::Dava, kPstnPc);
+  pump({&j});
+  EXPECT_TRUE(ua.events.empty());
+}
+
 TEST_F(AspSgp, SgpOriginatedSsnmReachesTheAspUser) {
   j.up();
   pump({&j});
