@@ -430,7 +430,7 @@ void UserAgent::stop_2xx_retransmit(Call &c) {
 Message UserAgent::new_request(Method method, std::string_view request_uri, std::string_view from,
                                std::string_view to) const {
   const std::string tag = ";tag=" + new_tag();
-  const std::string call_id = new_tag() + new_tag() + "@" + cfg_.contact_host;
+  const std::string call_id = new_call_id(cfg_.contact_host);
   const std::string top_via = via();
   RequestParts p;
   p.request_uri = request_uri;
