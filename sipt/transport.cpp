@@ -4,6 +4,8 @@
 
 #include "core/log.h"
 #include "core/osmo.h"
+#include "sipt/dialog.h"
+#include "sipt/salvage.h"
 #include "sipt/syntax.h"
 
 #include <openssl/err.h>
@@ -166,6 +168,13 @@ void Transport::stop() {
   }
 }
 
+namespace {
+std::string_view error_reason(const Status &st) {
+  SipError e;
+  return error_of(st, e) ? error_info(e).reason : std::string_view("Bad Request");
+}
+} // namespace
+
 void Transport::deliver(std::string_view bytes, const Peer &from, Framing framing) {
   ParseOptions opt;
   opt.framing = framing;
@@ -186,6 +195,18 @@ void Transport::deliver(std::string_view bytes, const Peer &from, Framing framin
               int(m.method_text().size()), m.method_text().data(), from.host.c_str(),
               unsigned(from.port), int(m.call_id().size()), m.call_id().data(), st.code(),
               int(reason.size()), reason.data(), int(st.detail().size()), st.detail().data());
+    } else if (std::string r = st.code() != 0 ? salvage_response(bytes, st.code(),
+                                                                     error_reason(st), new_tag())
+                                                 : std::string();
+               !r.empty()) {
+      // Broken before its header fields were read (a bad Request-Line: RFC 4475 §3.1.2.7-11,
+      // §3.1.2.16 SIP/7.0 -> 505) or missing one a response copies (§3.3.1): answered from the
+      // raw rows (salvage.h) instead of dropped, as §8.2 and §21.4.1 / §21.5.6 want.
+      send(r, from);
+      counters_.inc(SipTransportCounter::malformed_answered);
+      MGC_LOG(Sip, Notice, "malformed request from %s:%u: %d %.*s sent (%.*s)", from.host.c_str(),
+              unsigned(from.port), st.code(), int(error_reason(st).size()),
+              error_reason(st).data(), int(st.detail().size()), st.detail().data());
     } else {
       counters_.inc(SipTransportCounter::malformed_dropped);
       MGC_LOG(Sip, Info, "malformed message from %s:%u dropped (%.*s)", from.host.c_str(),
