@@ -213,9 +213,18 @@ void UserAgent::on_request(Transaction *tx, const Message &req, const Peer &from
     if (inv)
       if (auto it = uas_by_invite_tx_.find(inv->id()); it != uas_by_invite_tx_.end())
         c = call_by_id(it->second);
-    if (!inv || !c) {
+    if (!inv) {
       counters_.inc(SipUaCounter::answered_481);
       respond(*tx, req, 481, "Call/Transaction Does Not Exist");
+      return;
+    }
+    // §9.2: "as long as the CANCEL matched an existing transaction, the UAS answers the CANCEL
+    // request itself with a 200 (OK)"; after the final response it has no other effect. The
+    // INVITE's transaction outlives its call (Timer I after a 4xx, Timer L after a 2xx, RFC 6026
+    // §7.1): a call already gone is such a CANCEL too.
+    if (!c) {
+      counters_.inc(SipUaCounter::cancel_after_final);
+      respond(*tx, req, 200, "OK");
       return;
     }
     if (!events_.accept_in_dialog(*c, req, from)) {
@@ -224,6 +233,8 @@ void UserAgent::on_request(Transaction *tx, const Message &req, const Peer &from
       return;
     }
     respond(*tx, req, 200, "OK");
+    if (c->state_ != Call::State::Initial && c->state_ != Call::State::Early)
+      counters_.inc(SipUaCounter::cancel_after_final);
     if (c->state_ == Call::State::Initial || c->state_ == Call::State::Early) {
       // §9.2: the INVITE is answered 487.
       c->cancelled_ = true;

@@ -139,7 +139,7 @@ private:
 #define MGC_SIPT_UA_COUNTERS(X)                                                                    \
   X(calls_in) X(calls_out) X(rejected_by_checks) X(answered_481) X(answered_500_cseq)            \
   X(acks_2xx) X(retransmitted_2xx) X(no_ack_bye) X(prack_sent) X(prack_received) X(no_prack)     \
-  X(options_answered) X(glare_491) X(forbidden_in_dialog)
+  X(options_answered) X(glare_491) X(forbidden_in_dialog) X(cancel_after_final)
 } // namespace mgc::sipt
 MGC_DECLARE_COUNTERS(SipUaCounter, MGC_SIPT_UA_COUNTERS)
 namespace mgc::sipt {

@@ -447,3 +447,26 @@ TEST_F(Net, ManyCallsEachFoundByItsOwnDialog) {
   EXPECT_EQ(a->calls(), 0u);
   EXPECT_EQ(b->calls(), 0u);
 }
+
+// RFC 3261 §9.2: a CANCEL that matches an INVITE server transaction is answered 200 even after
+// the final response (here a 486): before, the call being gone made it a 481.
+TEST_F(Net, CancelAfterTheFinalResponseIs200) {
+  eb.incoming = [&](Call &c, const Message &) { c.reject(486, "Busy Here"); };
+  ASSERT_NE(call_a(), nullptr);
+  timers.advance(10);
+  ASSERT_TRUE(ea.has("failed 486"));
+  Message inv;
+  ASSERT_TRUE(parse(wire.at(0), ParseOptions{}, inv).ok());
+  ASSERT_EQ(inv.method(), Method::INVITE);
+  const std::string cancel = make_cancel(inv).serialize();
+  wire.clear();
+  deliver(b.get(), cancel, pa);
+  timers.advance(10);
+  ASSERT_FALSE(wire.empty());
+  Message r;
+  ASSERT_TRUE(parse(wire.back(), ParseOptions{}, r).ok());
+  EXPECT_EQ(r.status_code(), 200);
+  EXPECT_EQ(r.cseq().method, "CANCEL");
+  EXPECT_EQ(b->counters().get(SipUaCounter::cancel_after_final), 1u);
+  EXPECT_EQ(count_wire("SIP/2.0 481"), 0u);
+}
