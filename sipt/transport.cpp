@@ -13,6 +13,7 @@
 #include <openssl/x509v3.h>
 #include <cerrno>
 #include <cstring>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -75,6 +76,7 @@ struct Transport::Conn {
   Peer peer;
   std::string in, out;
   bool connecting = false;
+  bool in_message = false; // the timer running is the message deadline, not the idle one
   core::Scheduler::Id idle = 0;
 };
 
@@ -118,6 +120,8 @@ Status Transport::start() {
                         cfg_.bind_ip.c_str(), unsigned(udp_port_), udp_buffers_.rcv,
                         cfg_.udp_receive_buffer, udp_buffers_.snd, cfg_.udp_send_buffer);
   }
+  set_limits(cfg_.max_connections, cfg_.max_connections_per_peer, cfg_.idle_timeout_ms,
+             cfg_.message_timeout_ms);
   if (cfg_.tcp) {
     tcp_listener_ = std::make_unique<core::TcpListener>(
         [this](int fd, const core::Address &from) { accepted(fd, from, false); });
@@ -151,6 +155,27 @@ Status Transport::start() {
     tls_port_ = tls_listener_->local().port;
   }
   return Status::Ok();
+}
+
+void Transport::set_limits(std::size_t total, std::size_t per_source, uint32_t idle_ms,
+                           uint32_t message_ms) {
+  cfg_.max_connections = total;
+  cfg_.max_connections_per_peer = per_source;
+  cfg_.idle_timeout_ms = idle_ms;
+  cfg_.message_timeout_ms = message_ms;
+  max_connections_ = total;
+  rlimit nofile{};
+  if (getrlimit(RLIMIT_NOFILE, &nofile) == 0 && nofile.rlim_cur != RLIM_INFINITY) {
+    const std::size_t room = nofile.rlim_cur > kReservedDescriptors
+                                 ? std::size_t(nofile.rlim_cur) - kReservedDescriptors
+                                 : 1;
+    if (room < max_connections_) {
+      MGC_LOG(Sip, Notice,
+              "TCP/TLS: at most %zu connections (asked %zu): the descriptor limit is %llu",
+              room, max_connections_, static_cast<unsigned long long>(nofile.rlim_cur));
+      max_connections_ = room;
+    }
+  }
 }
 
 void Transport::stop() {
@@ -263,18 +288,52 @@ Transport::Conn *Transport::add_conn(int fd, const Peer &peer, bool connecting,
   osmo_fd_register(&c->ofd);
   Conn *raw = c.get();
   conns_.emplace(raw, std::move(c));
-  touch(raw);
+  // An accepted connection owes us its first message within the message deadline; one we
+  // opened carries our requests and waits idle for their answers.
+  if (server_side)
+    arm_message_deadline(raw);
+  else
+    arm_idle(raw);
   return raw;
 }
 
-void Transport::touch(Conn *c) {
+void Transport::arm_idle(Conn *c) {
   if (c->idle)
     timers_.stop(c->idle);
+  c->in_message = false;
   c->idle = timers_.start(cfg_.idle_timeout_ms, [this, c] {
     c->idle = 0;
     counters_.inc(SipTransportCounter::tcp_closed_idle);
     close_conn(c);
   });
+}
+
+void Transport::arm_message_deadline(Conn *c) {
+  if (c->idle)
+    timers_.stop(c->idle);
+  c->in_message = true;
+  c->idle = timers_.start(cfg_.message_timeout_ms, [this, c] { expire(c); });
+}
+
+void Transport::expire(Conn *c) {
+  c->idle = 0;
+  counters_.inc(SipTransportCounter::tcp_message_timeout);
+  note_refusal("message not complete within the deadline, connection closed", c->peer.host);
+  close_conn(c);
+}
+
+void Transport::note_refusal(const char *what, const std::string &host) {
+  ++unlogged_refusals_;
+  const int64_t now = int64_t(timers_.now_ms());
+  if (last_refusal_log_ms_ >= 0 && now - last_refusal_log_ms_ < kRefusalLogIntervalMs)
+    return;
+  MGC_LOG(Sip, Notice,
+          "TCP/TLS from %s: %s (%llu refusal(s) since the last line; %zu connections, at most "
+          "%zu, %zu per source)",
+          host.c_str(), what, static_cast<unsigned long long>(unlogged_refusals_), conns_.size(),
+          max_connections_, cfg_.max_connections_per_peer);
+  unlogged_refusals_ = 0;
+  last_refusal_log_ms_ = now;
 }
 
 void Transport::close_conn(Conn *c) {
@@ -292,9 +351,18 @@ void Transport::close_conn(Conn *c) {
 
 void Transport::accepted(int fd, const core::Address &from, bool tls) {
   Peer p = peer_of(from, tls ? TransportKind::Tls : TransportKind::Tcp);
+  // Accepted and closed at once beyond the limits: the backlog empties and the listener is not
+  // left readable (no busy loop), and the peer learns at once.
+  if (conns_.size() >= max_connections_) {
+    counters_.inc(SipTransportCounter::tcp_refused_total);
+    close(fd);
+    note_refusal("connection refused: the total limit is reached", p.host);
+    return;
+  }
   if (count_peer(p.host) >= cfg_.max_connections_per_peer) {
     counters_.inc(SipTransportCounter::tcp_refused_limit);
     close(fd);
+    note_refusal("connection refused: the per-source limit is reached", p.host);
     return;
   }
   counters_.inc(tls ? SipTransportCounter::tls_accepted : SipTransportCounter::tcp_accepted);
@@ -409,7 +477,7 @@ int Transport::conn_cb(osmo_fd *ofd, unsigned int what) {
     return -EBADF;
   if (c->in.size() == before)
     return 0;
-  self->touch(c);
+  bool delivered = false;
   // §18.3: each message ends Content-Length octets after its header section.
   while (true) {
     std::size_t skip = 0, len = 0;
@@ -431,10 +499,17 @@ int Transport::conn_cb(osmo_fd *ofd, unsigned int what) {
     std::string msg = c->in.substr(skip, len);
     c->in.erase(0, skip + len);
     Peer from = c->peer;
+    delivered = true;
     self->deliver(msg, from, Framing::Stream);
     if (self->conns_.find(c) == self->conns_.end())
       return -EBADF;
   }
+  // Only a complete message renews the connection: the rest of one (or the start of the next)
+  // runs on a deadline that later bytes do not move.
+  if (!c->in.empty() && (delivered || !c->in_message))
+    self->arm_message_deadline(c);
+  else if (c->in.empty() && (delivered || !c->in_message))
+    self->arm_idle(c); // a message, or a keep-alive CRLF (RFC 5626 §3.5.1) between messages
   return 0;
 }
 
@@ -487,7 +562,8 @@ bool Transport::send(std::string_view bytes, const Peer &to) {
   }
   c->out.append(bytes);
   osmo_fd_write_enable(&c->ofd);
-  touch(c);
+  if (!c->in_message)
+    arm_idle(c); // our own traffic keeps a connection in use; a peer's half message does not
   counters_.inc(c->ssl ? SipTransportCounter::tls_tx : SipTransportCounter::tcp_tx);
   return true;
 }
