@@ -257,6 +257,29 @@ TEST_F(Calls, SipToPstnAnsweredThenCallerHangsUp) {
   EXPECT_EQ(cm->counters().get(CcCounter::answered), 1u);
 }
 
+// RFC 3372 §4.4 / Q.764 §2.9.5.3.3: an optional parameter with bad contents in a trusted SIP-T
+// IAM does not reach the PSTN as it came (it went on before, decoded as at a transit exchange);
+// an unrecognised one whose compatibility information says to discard it neither.
+TEST_F(Calls, SipTIamWithABadOptionalParameterIsNotPassedOnAsItCame) {
+  // hop counter (0x3d) of two octets where Q.763 §3.80 has one
+  const std::string enc = "010120010a000207058210214305" "3d021400" "00";
+  Leg a("a");
+  iw::SipCallInfo info = call_to("12345");
+  cm->sip_invite(a, sipt, info, {"v=0", true, *hex_decode(enc)});
+  ASSERT_EQ(wire.sent.size(), 1u);
+  const std::string out = wire_hex(wire.sent[0].second);
+  EXPECT_EQ(out.find("3d021400"), std::string::npos) << out;
+  // an unknown parameter 0xf5 whose compatibility information (Q.763 §3.41: 39 02 f5 90, discard
+  // parameter) says so is removed; 0xf4 without instructions travels (RFC 3372 transparency)
+  const std::string enc2 = "010120010a000207058210214305" "f501aa" "f403aabbcc" "3902f590" "00";
+  Leg b("b");
+  cm->sip_invite(b, sipt, call_to("12346"), {"v=0", true, *hex_decode(enc2)});
+  ASSERT_EQ(wire.sent.size(), 2u);
+  const std::string out2 = wire_hex(wire.sent[1].second);
+  EXPECT_EQ(out2.find("f501aa"), std::string::npos) << out2;
+  EXPECT_NE(out2.find("f403aabbcc"), std::string::npos) << out2;
+}
+
 TEST_F(Calls, ConcurrentCallsEachGetTheirOwnSipEvents) {
   // SIP events find their call through an index of the legs, not a scan: with several calls up,
   // each BYE ends its own call only, and a leg no call knows changes nothing.
