@@ -416,6 +416,10 @@ void Sip::offer(sipt::Call &c, const sipt::Message &req) {
     return;
   }
   l->offer.reset();
+  if (body.sdp.empty() && req.method() == sipt::Method::UPDATE) {
+    c.answer_offer({}, {}); // RFC 3311 §5.2: no offer (another body), so no answer
+    return;
+  }
   if (body.sdp.empty()) { // a re-INVITE without an offer (§14.2): ours goes in the 2xx
     calls_->sip_offer(*l, {}, cc::MediaMode::SendRecv);
     return;
