@@ -34,7 +34,9 @@
   X(isup_for_idle_circuit) X(untrusted_isup_ignored) X(sip_peer_unavailable) X(unknown_circuit)   \
   X(overlap_sams_in) X(sams_disregarded) X(sams_out) X(overlap_reinvites) X(suspends)              \
   X(resumes) X(isup_to_info) X(isup_from_info) X(continuity_checks) X(continuity_failures)        \
-  X(unexpected_sip_events) X(transit_calls) X(hop_counter_exhausted) X(shed_sip) X(shed_isup) X(shed_sip_late) X(shed_in_setup)
+  X(unexpected_sip_events) X(transit_calls) X(hop_counter_exhausted) X(shed_sip) X(shed_isup)    \
+  X(shed_sip_late) X(shed_in_setup) X(session_offers) X(session_holds) X(session_offers_refused)  \
+  X(session_answers)
 MGC_DECLARE_COUNTERS(CcCounter, MGC_CC_COUNTERS)
 
 namespace mgc::core {
@@ -133,6 +135,13 @@ public:
   // INFO within the leg's dialog (RFC 6086): from a trusted SIP-T/SIP-I peer its ISUP body is the
   // mid-call message to pass on (SUS/RES through the half-call machine, others as they are).
   void sip_info(SipLeg &leg, const SipBody &body);
+  // RFC 3264 §8 within the leg's dialog (session_modify.cpp): the peer's offer in a re-INVITE
+  // or UPDATE, `mode` the connection it asks of us (hold: recvonly or inactive, RFC 3264 §8.4),
+  // goes to the media gateway (MDCX / Modify) and is answered through SipLeg::answer_offer once
+  // the gateway took it; `remote_sdp` empty: a re-INVITE without an offer, answered with ours.
+  // sip_answer: the answer to that offer (in the ACK) goes to the gateway.
+  void sip_offer(SipLeg &leg, const std::string &remote_sdp, MediaMode mode);
+  void sip_answer(SipLeg &leg, const std::string &remote_sdp, MediaMode mode);
 
   // MediaGateway::Listener
   void on_media_lost(MediaGateway::Handle h) override;
@@ -219,6 +228,9 @@ private:
   bool transit_to(Call &c, const RoutingTable::Match &match, const RouteTarget &target,
                   std::vector<RouteTarget> rest);
   void join_transit_media(Call &c);
+  // RFC 3264 §8 (session_modify.cpp): the media gateway takes an offer or answer from SIP.
+  void modify_for_offer(Call &c, MediaMode mode, const std::string &remote_sdp);
+  void modify_for_answer(Call &c, MediaMode mode, const std::string &remote_sdp);
   void transit_reattempt(Call &c);
   // Work for call `ref` that must wait until the current event is handled (reap() runs it, if
   // the call is still there): the one place a call is looked up to learn whether it lives on.

@@ -11,9 +11,10 @@
 
 namespace mgc::cc {
 
-// An ISUP body is relayed through a tandem, so it is decoded as a transit exchange decodes
-// (Q.764 §2.9.5.3: parameters it does not know travel on). False if Q.764 says to drop or
-// release it, or if it could not be encoded again (then call control builds its own message).
+// An ISUP body from a SIP-T/SIP-I peer is the template of what goes to the PSTN (RFC 3372 §4.4),
+// decoded as its end node decodes (Q.764 §2.9.5.3): parameters to discard are removed. False if
+// Q.764 says to drop the message or release the call, or if it could not be encoded again (then
+// call control builds its own message).
 bool decode_isup_body(const std::vector<uint8_t> &bytes, isup::Variant variant, isup::Message &out);
 
 // The RFC 3204 body form of `m` (no CIC) in `variant`; empty if it cannot be encoded.

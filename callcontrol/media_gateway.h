@@ -5,6 +5,7 @@
 // group's gateway speaks.
 #pragma once
 
+#include "core/names.h"
 #include "core/status.h"
 
 #include <cstdint>
@@ -16,6 +17,12 @@
 namespace mgc::cc {
 
 enum class MediaMode : uint8_t { Inactive, SendOnly, RecvOnly, SendRecv };
+// As SDP names the directions (RFC 4566 §6) and RFC 3435 §3.2.2.6 the modes.
+inline constexpr auto kMediaModeNames = name_table<MediaMode>({{MediaMode::Inactive, "inactive"},
+                                                               {MediaMode::SendOnly, "sendonly"},
+                                                               {MediaMode::RecvOnly, "recvonly"},
+                                                               {MediaMode::SendRecv, "sendrecv"}});
+static_assert(names_unique(kMediaModeNames));
 
 class MediaGateway {
 public:

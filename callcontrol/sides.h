@@ -4,6 +4,7 @@
 #pragma once
 
 #include "callcontrol/interworking/call_info.h"
+#include "callcontrol/media_gateway.h"
 #include "core/names.h"
 #include "core/scheduler.h"
 #include "isup/message.h"
@@ -62,6 +63,13 @@ public:
   // Mid-call ISUP without a SIP equivalent (SUS, RES, CPG after answer, FAC, USR ...) toward a
   // SIP-T/SIP-I peer: INFO with the application/ISUP body (RFC 3372 §5.4?, RFC 6086 legacy INFO).
   virtual void info(const SipBody &body) = 0;
+  // The peer's offer within the dialog (re-INVITE or UPDATE, RFC 3264 §8; CallManager::
+  // sip_offer) is taken: answer it, from the media gateway's new description `local_sdp` (empty:
+  // unchanged), or — for a re-INVITE without one — make our offer. Or refuse it: 488 (the
+  // gateway could not take it, RFC 3261 §14.2), 500 with Retry-After (not now, RFC 3311 §5.2),
+  // 481 (no such call); the session stays as it was.
+  virtual void answer_offer(const std::string &local_sdp) = 0;
+  virtual void refuse_offer(int status) = 0;
   virtual std::string call_id() const = 0;
 };
 

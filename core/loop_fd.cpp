@@ -50,6 +50,15 @@ void LoopFd::want_write(bool on) {
     osmo_fd_write_disable(ofd_.get());
 }
 
+void LoopFd::want_read(bool on) {
+  if (ofd_->fd < 0)
+    return;
+  if (on)
+    osmo_fd_read_enable(ofd_.get());
+  else
+    osmo_fd_read_disable(ofd_.get());
+}
+
 int LoopFd::dispatch(osmo_fd *ofd, unsigned what) {
   auto *self = static_cast<LoopFd *>(ofd->data);
   bool closed = false;

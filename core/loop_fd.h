@@ -30,6 +30,7 @@ public:
   bool is_open() const;
   int fd() const;
   void want_write(bool on);
+  void want_read(bool on); // a listener paused while descriptors run out
 
 private:
   static int dispatch(osmo_fd *ofd, unsigned what);

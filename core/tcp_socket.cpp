@@ -1,11 +1,31 @@
 // TcpListener and tcp_connect (see tcp_socket.h).
 #include "core/tcp_socket.h"
 
+#include "core/log.h"
+#include "core/osmo.h"
+
 #include <cerrno>
+#include <cstring>
 #include <netinet/in.h>
 #include <unistd.h>
 
 namespace mgc::core {
+
+TcpListener::TcpListener(OnAccept on_accept)
+    : on_accept_(std::move(on_accept)), pause_(std::make_unique<osmo_timer_list>()) {
+  *pause_ = {};
+  osmo_timer_setup(pause_.get(), [](void *self) { static_cast<TcpListener *>(self)->resume(); },
+                   this);
+}
+
+TcpListener::~TcpListener() { close(); }
+
+void TcpListener::close() {
+  osmo_timer_del(pause_.get());
+  fd_.close();
+}
+
+void TcpListener::resume() { fd_.want_read(true); }
 
 Status TcpListener::listen(const Address &local, int backlog) {
   close();
@@ -40,8 +60,28 @@ void TcpListener::acceptable() {
   socklen_t len = sizeof ss;
   int fd = ::accept4(fd_.fd(), reinterpret_cast<sockaddr *>(&ss), &len,
                      SOCK_NONBLOCK | SOCK_CLOEXEC);
-  if (fd < 0)
+  if (fd < 0) {
+    const int e = errno;
+    if (e != EMFILE && e != ENFILE && e != ENOBUFS && e != ENOMEM)
+      return; // EAGAIN, or a connection aborted before it was taken: nothing is left waiting
+    ++accept_failures_;
+    ++unlogged_failures_;
+    fd_.want_read(false);
+    osmo_timer_schedule(pause_.get(), 0, kPauseMs * 1000);
+    timespec now{};
+    osmo_clock_gettime(CLOCK_MONOTONIC, &now);
+    const int64_t now_ms = int64_t(now.tv_sec) * 1000 + now.tv_nsec / 1000000;
+    if (last_log_ms_ < 0 || now_ms - last_log_ms_ >= kLogIntervalMs) {
+      MGC_LOG(Main, Notice,
+              "TCP listener %s: accept failed (%s): %llu time(s) since the last line; paused "
+              "for %u ms each time",
+              local_.to_string().c_str(), std::strerror(e),
+              static_cast<unsigned long long>(unlogged_failures_), kPauseMs);
+      unlogged_failures_ = 0;
+      last_log_ms_ = now_ms;
+    }
     return;
+  }
   Address peer;
   Address::from_sockaddr(reinterpret_cast<sockaddr *>(&ss), peer);
   on_accept_(fd, peer);

@@ -9,7 +9,11 @@
 #include "core/loop_fd.h"
 #include "core/status.h"
 
+#include <cstdint>
 #include <functional>
+#include <memory>
+
+struct osmo_timer_list;
 
 namespace mgc::core {
 
@@ -18,7 +22,8 @@ public:
   // fd is non-blocking and close-on-exec; the callback owns it (closes it to refuse).
   using OnAccept = std::function<void(int fd, const Address &peer)>;
 
-  explicit TcpListener(OnAccept on_accept) : on_accept_(std::move(on_accept)) {}
+  explicit TcpListener(OnAccept on_accept);
+  ~TcpListener();
   TcpListener(const TcpListener &) = delete;
   TcpListener &operator=(const TcpListener &) = delete;
 
@@ -27,14 +32,25 @@ public:
   // "tcp.register_failed", code errno.
   Status listen(const Address &local, int backlog = 16);
   const Address &local() const { return local_; }
-  void close() { fd_.close(); }
+  void close();
   bool is_open() const { return fd_.is_open(); }
+  // accept() failures for want of a resource (descriptors, memory): each pauses the listener.
+  uint64_t accept_failures() const { return accept_failures_; }
 
 private:
   void acceptable();
+  void resume();
   OnAccept on_accept_;
   LoopFd fd_;
   Address local_;
+  // Out of descriptors (EMFILE, ENFILE) or memory, accept() fails and leaves the connection in
+  // the backlog: the listener stays readable and a level-triggered loop would spin on it at
+  // 100 % CPU (issue 14). The listener stops being polled for kPause instead, and the failure
+  // is logged once per kLogInterval with how many there were.
+  static constexpr unsigned kPauseMs = 100, kLogIntervalMs = 10000;
+  std::unique_ptr<osmo_timer_list> pause_;
+  uint64_t accept_failures_ = 0, unlogged_failures_ = 0;
+  int64_t last_log_ms_ = -1;
 };
 
 // Starts a non-blocking connect to `to`, bound first to `from` when given (only the configured

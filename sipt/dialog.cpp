@@ -1,10 +1,10 @@
 // RFC 3261 §12 dialogs; RFC 3262 §7 RSeq/RAck; RFC 3326 Reason.
 #include "sipt/dialog.h"
 
+#include "sipt/random.h"
 #include "sipt/syntax.h"
 
 #include <cstring>
-#include <random>
 
 namespace mgc::sipt {
 namespace {
@@ -32,24 +32,13 @@ std::vector<std::string_view> record_route(const Message &m) {
   return rr;
 }
 
-std::mt19937_64 &rng() {
-  static std::mt19937_64 g{std::random_device{}()};
-  return g;
-}
-
-std::string hex64() {
-  static constexpr char k[] = "0123456789abcdef";
-  uint64_t v = rng()();
-  std::string s(16, '0');
-  for (int i = 15; i >= 0; --i, v >>= 4)
-    s[std::size_t(i)] = k[v & 15];
-  return s;
-}
-
 } // namespace
 
-std::string new_branch() { return std::string(kMagicCookie) + "-" + hex64(); }
-std::string new_tag() { return hex64().substr(0, 12); }
+std::string new_branch() { return std::string(kMagicCookie) + "-" + random_hex(kBranchBits); }
+std::string new_tag() { return random_hex(kTagBits); }
+std::string new_call_id(std::string_view host) {
+  return random_hex(kCallIdBits) + "@" + std::string(host);
+}
 
 Dialog::Dialog(const Parts &p) {
   const std::string_view fixed[kParts] = {p.call_id,      p.local_tag,     p.remote_tag,

@@ -103,8 +103,10 @@ bool is_reliable_provisional(const Message &resp);
 RAckValue rack_for(const Message &resp);
 
 // RFC 3261 §8.1.1.7: a branch unique in time and space, beginning with the magic cookie.
+// Tags (§19.3) and Call-IDs (§8.1.1.4) cryptographically random: sipt/random.h.
 std::string new_branch();
-// §19.3: a tag with at least 32 bits of randomness.
 std::string new_tag();
+std::string new_call_id(std::string_view host); // random@host
+
 
 } // namespace mgc::sipt

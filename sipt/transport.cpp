@@ -4,6 +4,8 @@
 
 #include "core/log.h"
 #include "core/osmo.h"
+#include "sipt/dialog.h"
+#include "sipt/salvage.h"
 #include "sipt/syntax.h"
 
 #include <openssl/err.h>
@@ -11,6 +13,7 @@
 #include <openssl/x509v3.h>
 #include <cerrno>
 #include <cstring>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -73,6 +76,7 @@ struct Transport::Conn {
   Peer peer;
   std::string in, out;
   bool connecting = false;
+  bool in_message = false; // the timer running is the message deadline, not the idle one
   core::Scheduler::Id idle = 0;
 };
 
@@ -119,6 +123,8 @@ Status Transport::start() {
                         cfg_.bind_ip.c_str(), unsigned(udp_port_), udp_buffers_.rcv,
                         cfg_.udp_receive_buffer, udp_buffers_.snd, cfg_.udp_send_buffer);
   }
+  set_limits(cfg_.max_connections, cfg_.max_connections_per_peer, cfg_.idle_timeout_ms,
+             cfg_.message_timeout_ms);
   if (cfg_.tcp) {
     tcp_listener_ = std::make_unique<core::TcpListener>(
         [this](int fd, const core::Address &from) { accepted(fd, from, false); });
@@ -154,6 +160,27 @@ Status Transport::start() {
   return Status::Ok();
 }
 
+void Transport::set_limits(std::size_t total, std::size_t per_source, uint32_t idle_ms,
+                           uint32_t message_ms) {
+  cfg_.max_connections = total;
+  cfg_.max_connections_per_peer = per_source;
+  cfg_.idle_timeout_ms = idle_ms;
+  cfg_.message_timeout_ms = message_ms;
+  max_connections_ = total;
+  rlimit nofile{};
+  if (getrlimit(RLIMIT_NOFILE, &nofile) == 0 && nofile.rlim_cur != RLIM_INFINITY) {
+    const std::size_t room = nofile.rlim_cur > kReservedDescriptors
+                                 ? std::size_t(nofile.rlim_cur) - kReservedDescriptors
+                                 : 1;
+    if (room < max_connections_) {
+      MGC_LOG(Sip, Notice,
+              "TCP/TLS: at most %zu connections (asked %zu): the descriptor limit is %llu",
+              room, max_connections_, static_cast<unsigned long long>(nofile.rlim_cur));
+      max_connections_ = room;
+    }
+  }
+}
+
 void Transport::stop() {
   if (udp_)
     udp_->close();
@@ -168,6 +195,13 @@ void Transport::stop() {
     ssl_ctx_ = nullptr;
   }
 }
+
+namespace {
+std::string_view error_reason(const Status &st) {
+  SipError e;
+  return error_of(st, e) ? error_info(e).reason : std::string_view("Bad Request");
+}
+} // namespace
 
 void Transport::deliver(std::string_view bytes, const Peer &from, Framing framing) {
   ParseOptions opt;
@@ -189,6 +223,18 @@ void Transport::deliver(std::string_view bytes, const Peer &from, Framing framin
               int(m.method_text().size()), m.method_text().data(), from.host.c_str(),
               unsigned(from.port), int(m.call_id().size()), m.call_id().data(), st.code(),
               int(reason.size()), reason.data(), int(st.detail().size()), st.detail().data());
+    } else if (std::string r = st.code() != 0 ? salvage_response(bytes, st.code(),
+                                                                     error_reason(st), new_tag())
+                                                 : std::string();
+               !r.empty()) {
+      // Broken before its header fields were read (a bad Request-Line: RFC 4475 §3.1.2.7-11,
+      // §3.1.2.16 SIP/7.0 -> 505) or missing one a response copies (§3.3.1): answered from the
+      // raw rows (salvage.h) instead of dropped, as §8.2 and §21.4.1 / §21.5.6 want.
+      send(r, from);
+      counters_.inc(SipTransportCounter::malformed_answered);
+      MGC_LOG(Sip, Notice, "malformed request from %s:%u: %d %.*s sent (%.*s)", from.host.c_str(),
+              unsigned(from.port), st.code(), int(error_reason(st).size()),
+              error_reason(st).data(), int(st.detail().size()), st.detail().data());
     } else {
       counters_.inc(SipTransportCounter::malformed_dropped);
       MGC_LOG(Sip, Info, "malformed message from %s:%u dropped (%.*s)", from.host.c_str(),
@@ -245,18 +291,52 @@ Transport::Conn *Transport::add_conn(int fd, const Peer &peer, bool connecting,
   osmo_fd_register(&c->ofd);
   Conn *raw = c.get();
   conns_.emplace(raw, std::move(c));
-  touch(raw);
+  // An accepted connection owes us its first message within the message deadline; one we
+  // opened carries our requests and waits idle for their answers.
+  if (server_side)
+    arm_message_deadline(raw);
+  else
+    arm_idle(raw);
   return raw;
 }
 
-void Transport::touch(Conn *c) {
+void Transport::arm_idle(Conn *c) {
   if (c->idle)
     timers_.stop(c->idle);
+  c->in_message = false;
   c->idle = timers_.start(cfg_.idle_timeout_ms, [this, c] {
     c->idle = 0;
     counters_.inc(SipTransportCounter::tcp_closed_idle);
     close_conn(c);
   });
+}
+
+void Transport::arm_message_deadline(Conn *c) {
+  if (c->idle)
+    timers_.stop(c->idle);
+  c->in_message = true;
+  c->idle = timers_.start(cfg_.message_timeout_ms, [this, c] { expire(c); });
+}
+
+void Transport::expire(Conn *c) {
+  c->idle = 0;
+  counters_.inc(SipTransportCounter::tcp_message_timeout);
+  note_refusal("message not complete within the deadline, connection closed", c->peer.host);
+  close_conn(c);
+}
+
+void Transport::note_refusal(const char *what, const std::string &host) {
+  ++unlogged_refusals_;
+  const int64_t now = int64_t(timers_.now_ms());
+  if (last_refusal_log_ms_ >= 0 && now - last_refusal_log_ms_ < kRefusalLogIntervalMs)
+    return;
+  MGC_LOG(Sip, Notice,
+          "TCP/TLS from %s: %s (%llu refusal(s) since the last line; %zu connections, at most "
+          "%zu, %zu per source)",
+          host.c_str(), what, static_cast<unsigned long long>(unlogged_refusals_), conns_.size(),
+          max_connections_, cfg_.max_connections_per_peer);
+  unlogged_refusals_ = 0;
+  last_refusal_log_ms_ = now;
 }
 
 void Transport::close_conn(Conn *c) {
@@ -274,9 +354,18 @@ void Transport::close_conn(Conn *c) {
 
 void Transport::accepted(int fd, const core::Address &from, bool tls) {
   Peer p = peer_of(from, tls ? TransportKind::Tls : TransportKind::Tcp);
+  // Accepted and closed at once beyond the limits: the backlog empties and the listener is not
+  // left readable (no busy loop), and the peer learns at once.
+  if (conns_.size() >= max_connections_) {
+    counters_.inc(SipTransportCounter::tcp_refused_total);
+    close(fd);
+    note_refusal("connection refused: the total limit is reached", p.host);
+    return;
+  }
   if (count_peer(p.host) >= cfg_.max_connections_per_peer) {
     counters_.inc(SipTransportCounter::tcp_refused_limit);
     close(fd);
+    note_refusal("connection refused: the per-source limit is reached", p.host);
     return;
   }
   counters_.inc(tls ? SipTransportCounter::tls_accepted : SipTransportCounter::tcp_accepted);
@@ -391,7 +480,7 @@ int Transport::conn_cb(osmo_fd *ofd, unsigned int what) {
     return -EBADF;
   if (c->in.size() == before)
     return 0;
-  self->touch(c);
+  bool delivered = false;
   // §18.3: each message ends Content-Length octets after its header section.
   while (true) {
     std::size_t skip = 0, len = 0;
@@ -413,10 +502,17 @@ int Transport::conn_cb(osmo_fd *ofd, unsigned int what) {
     std::string msg = c->in.substr(skip, len);
     c->in.erase(0, skip + len);
     Peer from = c->peer;
+    delivered = true;
     self->deliver(msg, from, Framing::Stream);
     if (self->conns_.find(c) == self->conns_.end())
       return -EBADF;
   }
+  // Only a complete message renews the connection: the rest of one (or the start of the next)
+  // runs on a deadline that later bytes do not move.
+  if (!c->in.empty() && (delivered || !c->in_message))
+    self->arm_message_deadline(c);
+  else if (c->in.empty() && (delivered || !c->in_message))
+    self->arm_idle(c); // a message, or a keep-alive CRLF (RFC 5626 §3.5.1) between messages
   return 0;
 }
 
@@ -469,7 +565,8 @@ bool Transport::send(std::string_view bytes, const Peer &to) {
   }
   c->out.append(bytes);
   osmo_fd_write_enable(&c->ofd);
-  touch(c);
+  if (!c->in_message)
+    arm_idle(c); // our own traffic keeps a connection in use; a peer's half message does not
   counters_.inc(c->ssl ? SipTransportCounter::tls_tx : SipTransportCounter::tcp_tx);
   return true;
 }

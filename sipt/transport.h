@@ -37,8 +37,18 @@ struct TransportConfig {
   std::string tls_ca;            // PEM CA file to verify peers with
   bool tls_verify_peer = false;  // require and verify the peer's certificate (mutual TLS)
   std::size_t max_message = 65535;      // larger messages: 513 / connection closed
+  // TCP/TLS connections accepted from one source address, and in all (each holds a descriptor:
+  // without a cap, idle connections exhaust the process's limit, issue 14). More are accepted
+  // and closed at once, counted and logged once per interval. The total is held below the
+  // process's descriptor limit (RLIMIT_NOFILE less kReservedDescriptors) whatever is asked.
   std::size_t max_connections_per_peer = 8;
-  uint32_t idle_timeout_ms = 600000;    // idle TCP connections are closed
+  std::size_t max_connections = 256;
+  // A connection with nothing in flight is closed after idle_timeout_ms without a complete
+  // message; a message once begun (and the first one of an accepted connection) must be
+  // complete within message_timeout_ms, however its bytes trickle in (the idle timer no longer
+  // restarts on any byte: eight trickling connections locked a host out).
+  uint32_t idle_timeout_ms = 600000;
+  uint32_t message_timeout_ms = 10000;
   // UDP socket buffers asked for (0: the system's default). A burst of INVITEs larger than the
   // receive buffer is dropped by the kernel unseen (the peer's Timer A then repeats them, RFC
   // 3261 §17.1.1.2): 4 MiB holds about 4,000 INVITEs of 1 KiB.
@@ -49,7 +59,8 @@ struct TransportConfig {
 #define MGC_SIPT_TRANSPORT_COUNTERS(X)                                                             \
   X(udp_rx) X(udp_tx) X(tcp_rx) X(tcp_tx) X(tcp_accepted) X(tcp_connected) X(tcp_closed_idle)    \
   X(tcp_refused_limit) X(tcp_overflow) X(malformed_answered) X(malformed_dropped) X(send_errors) \
-  X(tls_accepted) X(tls_connected) X(tls_handshake_failed) X(tls_rx) X(tls_tx)
+  X(tls_accepted) X(tls_connected) X(tls_handshake_failed) X(tls_rx) X(tls_tx)                  \
+  X(tcp_refused_total) X(tcp_message_timeout)
 } // namespace mgc::sipt
 MGC_DECLARE_COUNTERS(SipTransportCounter, MGC_SIPT_TRANSPORT_COUNTERS)
 namespace mgc::sipt {
@@ -65,6 +76,10 @@ public:
   Transport &operator=(const Transport &) = delete;
 
   Status start();
+  // Live configuration: the connection limits and deadlines in force from now on (connections
+  // above a lowered limit stay; timers running keep their expiry).
+  void set_limits(std::size_t total, std::size_t per_source, uint32_t idle_ms,
+                  uint32_t message_ms);
   void stop();
   bool send(std::string_view bytes, const Peer &to);
 
@@ -77,6 +92,11 @@ public:
   uint16_t tcp_port() const { return tcp_port_; }
   uint16_t tls_port() const { return tls_port_; }
   std::size_t connections() const { return conns_.size(); }
+  std::size_t max_connections() const { return max_connections_; }
+  // Descriptors kept free of SIP connections for everything else of the process (sockets of
+  // the other layers, the VTY, the CDR file, libraries).
+  static constexpr std::size_t kReservedDescriptors = 64;
+  static constexpr uint32_t kRefusalLogIntervalMs = 10000;
   const CounterSet<SipTransportCounter> &counters() const { return counters_; }
   const SipCounters &parse_counters() const { return parse_counters_; }
 
@@ -88,8 +108,12 @@ private:
   void deliver(std::string_view bytes, const Peer &from, Framing framing);
   void close_conn(Conn *c);
   Conn *add_conn(int fd, const Peer &peer, bool connecting, bool server_side = true);
-  void touch(Conn *c);
+  void arm_idle(Conn *c);            // nothing in flight: idle_timeout_ms
+  void arm_message_deadline(Conn *c); // a message begun: message_timeout_ms, not restarted
+  void expire(Conn *c);
   std::size_t count_peer(const std::string &host) const;
+  // A refusal (connection limit, message deadline) counted; one log line per interval.
+  void note_refusal(const char *what, const std::string &host);
 
   TransportConfig cfg_;
   core::Scheduler &timers_;
@@ -102,6 +126,9 @@ private:
   bool conn_io(Conn *c, unsigned int what);
   bool tls_io(Conn *c, unsigned int what);
   std::map<Conn *, std::unique_ptr<Conn>> conns_;
+  std::size_t max_connections_ = 0; // in force: the configured total, under the fd limit
+  uint64_t unlogged_refusals_ = 0;
+  int64_t last_refusal_log_ms_ = -1;
   CounterSet<SipTransportCounter> counters_;
   SipCounters parse_counters_;
 };

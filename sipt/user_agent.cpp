@@ -93,6 +93,19 @@ void UserAgent::terminate(Call &c) {
   c.state_ = Call::State::Terminated;
   c.dialog_.state = Dialog::State::Terminated;
   terminated_.push_back(c.id_);
+  // §15.1.2: requests of the dialog still unanswered get 487, so that their server
+  // transactions end (a re-INVITE left in Proceeding outlived its call, issue 14).
+  for (uint64_t *pending : {&c.reinvite_tx_, &c.update_tx_}) {
+    if (Transaction *tx = *pending ? layer_.find(*pending) : nullptr;
+        tx && tx->state() != TxState::Completed && tx->state() != TxState::Accepted &&
+        tx->state() != TxState::Confirmed && tx->state() != TxState::Terminated) {
+      counters_.inc(SipUaCounter::pending_487);
+      Message r = make_response(tx->request(), 487, "Request Terminated");
+      layer_.respond(*tx, r);
+    }
+    *pending = 0;
+  }
+  c.offer_in_2xx_ = false;
   if (Call::Setup *s = c.setup_.get())
     for (auto *t : {&s->retransmit_timer, &s->giveup_timer, &s->rel_timer, &s->rel_giveup})
       if (*t) {
@@ -158,13 +171,21 @@ void UserAgent::on_request(Transaction *tx, const Message &req, const Peer &from
     if (Call *c = find_call(req)) {
       counters_.inc(SipUaCounter::acks_2xx);
       if (c->has(&Call::Setup::final_2xx)) {
+        // A re-INVITE's 2xx is ended by the ACK with its CSeq (§13.2.2.4), not a late copy of
+        // an earlier one.
+        if (c->setup_->final_2xx_cseq && req.cseq().number != c->setup_->final_2xx_cseq)
+          return;
         stop_2xx_retransmit(*c);
         release(c->setup_->final_2xx);
+        c->setup_->final_2xx_cseq = 0;
         if (c->state_ == Call::State::Answered) {
           c->forget_invite(); // its final answer is acknowledged: no response left to build
           c->state_ = Call::State::Confirmed;
           c->dialog_.state = Dialog::State::Confirmed;
           events_.on_confirmed(*c);
+        } else if (c->offer_in_2xx_) {
+          c->offer_in_2xx_ = false; // the answer to our offer is in this ACK (§14.2)
+          events_.on_reinvite_ack(*c, req);
         }
         c->shed_setup();
       }
@@ -213,9 +234,18 @@ void UserAgent::on_request(Transaction *tx, const Message &req, const Peer &from
     if (inv)
       if (auto it = uas_by_invite_tx_.find(inv->id()); it != uas_by_invite_tx_.end())
         c = call_by_id(it->second);
-    if (!inv || !c) {
+    if (!inv) {
       counters_.inc(SipUaCounter::answered_481);
       respond(*tx, req, 481, "Call/Transaction Does Not Exist");
+      return;
+    }
+    // §9.2: "as long as the CANCEL matched an existing transaction, the UAS answers the CANCEL
+    // request itself with a 200 (OK)"; after the final response it has no other effect. The
+    // INVITE's transaction outlives its call (Timer I after a 4xx, Timer L after a 2xx, RFC 6026
+    // §7.1): a call already gone is such a CANCEL too.
+    if (!c) {
+      counters_.inc(SipUaCounter::cancel_after_final);
+      respond(*tx, req, 200, "OK");
       return;
     }
     if (!events_.accept_in_dialog(*c, req, from)) {
@@ -224,6 +254,8 @@ void UserAgent::on_request(Transaction *tx, const Message &req, const Peer &from
       return;
     }
     respond(*tx, req, 200, "OK");
+    if (c->state_ != Call::State::Initial && c->state_ != Call::State::Early)
+      counters_.inc(SipUaCounter::cancel_after_final);
     if (c->state_ == Call::State::Initial || c->state_ == Call::State::Early) {
       // §9.2: the INVITE is answered 487.
       c->cancelled_ = true;
@@ -281,15 +313,22 @@ void UserAgent::on_request(Transaction *tx, const Message &req, const Peer &from
     respond(*tx, req, 403, "Forbidden");
     return;
   }
-  // §14.2 / RFC 3311 §5.2: an offer while ours is outstanding is glare (491); a second
-  // re-INVITE while one is unanswered gets 500 with Retry-After.
+  // §14.2 / RFC 3311 §5.2: an offer while ours is outstanding (our re-INVITE or UPDATE, or the
+  // offer in our 2xx awaiting its ACK) is glare: 491. A re-INVITE while one is unanswered, or an
+  // offer while the peer's last one is (the media gateway still taking it): 500 with
+  // Retry-After. An UPDATE without an offer (a session refresh) goes through.
   if (req.method() == Method::INVITE || req.method() == Method::UPDATE) {
-    if (c->offer_tx_ && layer_.find(c->offer_tx_)) {
+    const bool offer = req.method() == Method::INVITE || !req.body().empty();
+    if (offer && ((c->offer_tx_ && layer_.find(c->offer_tx_)) || c->offer_in_2xx_)) {
       counters_.inc(SipUaCounter::glare_491);
       respond(*tx, req, 491, "Request Pending");
       return;
     }
-    if (req.method() == Method::INVITE && c->reinvite_tx_ && layer_.find(c->reinvite_tx_)) {
+    const bool reinvite_pending = c->reinvite_tx_ && layer_.find(c->reinvite_tx_);
+    const bool update_pending = c->update_tx_ && layer_.find(c->update_tx_);
+    if ((req.method() == Method::INVITE && reinvite_pending) ||
+        (offer && (reinvite_pending || update_pending))) {
+      counters_.inc(SipUaCounter::offers_pending_500);
       respond(*tx, req, 500, "Server Internal Error", HeaderList().add(HeaderId::RetryAfter, "1"));
       return;
     }
@@ -318,6 +357,13 @@ void UserAgent::on_request(Transaction *tx, const Message &req, const Peer &from
     respond(*tx, req, 200, "OK");
     break;
   case Method::UPDATE: {
+    if (!req.body().empty()) {
+      counters_.inc(SipUaCounter::update_offers);
+      c->update_tx_ = tx->id();
+      if (events_.on_update_offer(*c, req))
+        break; // answered once the offer is taken (Call::answer_offer / refuse_offer)
+      c->update_tx_ = 0;
+    }
     std::string answer;
     events_.on_update(*c, req, answer);
     Message r = make_response(req, 200, "OK");
@@ -349,6 +395,7 @@ void UserAgent::on_request(Transaction *tx, const Message &req, const Peer &from
     break;
   }
   case Method::INVITE:
+    counters_.inc(SipUaCounter::reinvites);
     c->reinvite_tx_ = tx->id();
     events_.on_reinvite(*c, req);
     break;
@@ -430,7 +477,7 @@ void UserAgent::stop_2xx_retransmit(Call &c) {
 Message UserAgent::new_request(Method method, std::string_view request_uri, std::string_view from,
                                std::string_view to) const {
   const std::string tag = ";tag=" + new_tag();
-  const std::string call_id = new_tag() + new_tag() + "@" + cfg_.contact_host;
+  const std::string call_id = new_call_id(cfg_.contact_host);
   const std::string top_via = via();
   RequestParts p;
   p.request_uri = request_uri;
@@ -726,18 +773,55 @@ void Call::forget_invite() {
 }
 
 bool Call::answer_reinvite(std::string_view ct, std::string_view body) {
-  Transaction *tx = ua_->layer_.find(reinvite_tx_);
-  if (!tx)
+  Transaction *tx = reinvite_tx_ ? ua_->layer_.find(reinvite_tx_) : nullptr;
+  reinvite_tx_ = 0;
+  if (!tx || state_ == State::Terminated)
     return false;
   Message r = make_response(tx->request(), 200, "OK");
   r.add(HeaderId::Contact, NameAddr::of(ua_->contact_uri()));
   if (!body.empty())
     r.set_body(ct, body);
-  reinvite_tx_ = 0;
+  // §14.2: a re-INVITE without an offer gets one in the 2xx; the ACK answers it.
+  const bool offer = tx->request().body().empty() && !body.empty();
+  const uint32_t cseq = tx->request().cseq().number;
   if (!ua_->layer_.respond(*tx, r))
     return false;
-  setup().final_2xx = r.serialize();
+  Setup &s = setup();
+  if (!s.final_2xx.empty()) // an earlier 2xx still unacknowledged: this one takes over
+    ua_->stop_2xx_retransmit(*this);
+  s.final_2xx = r.serialize();
+  s.final_2xx_cseq = cseq;
+  offer_in_2xx_ = offer;
   ua_->start_2xx_retransmit(*this);
+  return true;
+}
+
+bool Call::answer_offer(std::string_view ct, std::string_view body) {
+  if (reinvite_tx_)
+    return answer_reinvite(ct, body);
+  Transaction *tx = update_tx_ ? ua_->layer_.find(update_tx_) : nullptr;
+  update_tx_ = 0;
+  if (!tx || state_ == State::Terminated)
+    return false;
+  Message r = make_response(tx->request(), 200, "OK");
+  r.add(HeaderId::Contact, NameAddr::of(ua_->contact_uri())); // RFC 3311 §5.2: a target refresh
+  if (!body.empty())
+    r.set_body(ct, body);
+  return ua_->layer_.respond(*tx, r);
+}
+
+bool Call::refuse_offer(int code, std::string_view reason, int retry_after) {
+  uint64_t &id = reinvite_tx_ ? reinvite_tx_ : update_tx_;
+  Transaction *tx = id ? ua_->layer_.find(id) : nullptr;
+  id = 0;
+  if (!tx || code < 300)
+    return false;
+  ua_->counters_.inc(SipUaCounter::offers_refused);
+  HeaderList extra;
+  if (retry_after >= 0)
+    extra.add(HeaderId::RetryAfter, std::to_string(retry_after)); // §20.33
+  // §14.2: a refused re-INVITE leaves the session as it was (the dialog goes on).
+  ua_->respond(*tx, tx->request(), code, reason, extra);
   return true;
 }
 

@@ -51,7 +51,17 @@ public:
   virtual void on_info(Call &, const Message &) {}             // RFC 6086 (mid-call ISUP)
   // RFC 3311: fill `answer_sdp` to answer with a body; the 200 is sent after the callback.
   virtual void on_update(Call &, const Message &, std::string &answer_sdp) { (void)answer_sdp; }
-  virtual void on_reinvite(Call &, const Message &) {}        // answer with answer_reinvite()
+  // RFC 3311 §5.2: an UPDATE carrying an offer. True: the answer comes later, through
+  // Call::answer_offer() or refuse_offer() (the media gateway has to accept it first); false:
+  // on_update() answers at once.
+  virtual bool on_update_offer(Call &, const Message &) { return false; }
+  // A re-INVITE (§14.2), with an offer or without (then our 2xx carries the offer and the ACK
+  // the answer: on_reinvite_ack). Answered with answer_reinvite()/answer_offer() or
+  // refuse_offer(); one left unanswered is answered 487 when the call ends (§15.1.2).
+  virtual void on_reinvite(Call &, const Message &) {}
+  // The ACK for the 2xx to a re-INVITE that came without an offer: it carries the answer to
+  // ours (RFC 3261 §13.2.1, §14.2; RFC 3264 §8).
+  virtual void on_reinvite_ack(Call &, const Message &) {}
   virtual void on_terminated(Call &) {}                        // the Call is freed afterwards
   // Whether a request within the call's dialog (BYE, INFO, UPDATE, re-INVITE) or a CANCEL of its
   // INVITE may come from `from`: the dialog's peer only, else 403 (a forged BYE must not end a
@@ -78,6 +88,12 @@ public:
   bool answer(std::string_view content_type, std::string_view body);
   bool reject(int code, std::string_view reason, int q850 = -1);
   bool answer_reinvite(std::string_view content_type, std::string_view body);
+  // The pending re-INVITE or UPDATE with an offer (RFC 3264 §8): answered 200 with `body`, or
+  // refused (488 Not Acceptable Here, §14.2; 500 with Retry-After when busy, RFC 3311 §5.2).
+  bool answer_offer(std::string_view content_type, std::string_view body);
+  bool refuse_offer(int code, std::string_view reason, int retry_after = -1);
+  // A re-INVITE or UPDATE offer of the peer's waits for its answer.
+  bool offer_pending() const { return reinvite_tx_ || update_tx_; }
   // --- UAC half
   bool cancel(int q850 = -1);
   // --- both, once the dialog exists. `extra`: header fields the request carries besides what
@@ -103,6 +119,7 @@ private:
     // transaction ends (RFC 6026 §7.2: Timer M; stray 2xx are dropped after it).
     std::string ack_bytes;
     std::string final_2xx; // UAS: 2xx retransmitted until ACK (§13.3.1.4)
+    uint32_t final_2xx_cseq = 0; // of a re-INVITE's 2xx: the ACK that ends it has this CSeq
     uint32_t retransmit_interval = 0;
     core::Scheduler::Id retransmit_timer = 0, giveup_timer = 0;
     uint32_t rseq = 0;         // UAS: last RSeq sent
@@ -126,6 +143,7 @@ private:
   uint64_t invite_tx_ = 0;   // the INVITE transaction (server or client)
   uint64_t reinvite_tx_ = 0; // a pending incoming re-INVITE
   uint64_t offer_tx_ = 0;    // our re-INVITE / UPDATE awaiting its final response
+  uint64_t update_tx_ = 0;   // a pending incoming UPDATE with an offer (RFC 3311 §5.2)
   std::unique_ptr<Setup> setup_;
   Dialog dialog_;
   State state_ = State::Initial;
@@ -134,12 +152,14 @@ private:
   bool indexed_ = false; // in the UserAgent's Call-ID index
   bool provisional_seen_ = false;
   bool cancelled_ = false;
+  bool offer_in_2xx_ = false; // our offer went in a re-INVITE's 2xx; its ACK brings the answer
 };
 
 #define MGC_SIPT_UA_COUNTERS(X)                                                                    \
   X(calls_in) X(calls_out) X(rejected_by_checks) X(answered_481) X(answered_500_cseq)            \
   X(acks_2xx) X(retransmitted_2xx) X(no_ack_bye) X(prack_sent) X(prack_received) X(no_prack)     \
-  X(options_answered) X(glare_491) X(forbidden_in_dialog)
+  X(options_answered) X(glare_491) X(forbidden_in_dialog) X(cancel_after_final)              \
+  X(reinvites) X(update_offers) X(offers_refused) X(offers_pending_500) X(pending_487)
 } // namespace mgc::sipt
 MGC_DECLARE_COUNTERS(SipUaCounter, MGC_SIPT_UA_COUNTERS)
 namespace mgc::sipt {

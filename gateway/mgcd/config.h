@@ -138,6 +138,13 @@ struct SipConfig {
   static constexpr int kUdpBufferDefault = 4 << 20;
   int udp_receive_buffer = kUdpBufferDefault;
   int udp_send_buffer = kUdpBufferDefault;
+  // `tcp-connections total N per-source N`, `tcp-timeouts idle MS message MS`: the stream
+  // transports' limits (sipt::TransportConfig), live.
+  struct TcpLimits {
+    uint32_t total = 256, per_source = 8;
+    uint32_t idle_ms = 600000, message_ms = 10000;
+    bool operator==(const TcpLimits &) const = default;
+  } tcp;
   bool operator==(const SipConfig &) const = default;
 };
 

@@ -630,6 +630,10 @@ Status Gateway::start(const Config &cfg) {
   tc.tls_verify_peer = cfg.sip.tls_verify_client;
   tc.udp_receive_buffer = cfg.sip.udp_receive_buffer;
   tc.udp_send_buffer = cfg.sip.udp_send_buffer;
+  tc.max_connections = cfg.sip.tcp.total;
+  tc.max_connections_per_peer = cfg.sip.tcp.per_source;
+  tc.idle_timeout_ms = cfg.sip.tcp.idle_ms;
+  tc.message_timeout_ms = cfg.sip.tcp.message_ms;
   p_->sip_transport = std::make_unique<sipt::Transport>(
       tc, sched_, [this](const sipt::Message &m, const sipt::Peer &from) {
         if (p_->sip)
@@ -795,6 +799,13 @@ std::vector<std::string> Gateway::apply(const Config &next) {
     applied("congestion reduction: " +
             std::to_string(next.congestion_reduction.level1_percent) + "% at level 1, " +
             std::to_string(next.congestion_reduction.level2_percent) + "% at level 2");
+  }
+
+  if (!(next.sip.tcp == cur.sip.tcp)) {
+    const auto &t = next.sip.tcp;
+    p_->sip_transport->set_limits(t.total, t.per_source, t.idle_ms, t.message_ms);
+    cur.sip.tcp = t;
+    applied("sip tcp limits: in force for connections and messages from now on");
   }
 
   // SIP peers: the adapter's (addresses, ACLs) and call control's (profile, trust).

@@ -6,6 +6,7 @@
 #include "isup/cause.h"
 #include "sipt/dialog.h"
 #include "sipt/fields.h"
+#include "sipt/session_update.h"
 
 #include <algorithm>
 
@@ -36,6 +37,20 @@ std::optional<uint32_t> retry_after(const sipt::Message &m) {
 
 } // namespace
 
+static cc::MediaMode mode_of(sipt::Direction d) {
+  switch (d) {
+  case sipt::Direction::SendOnly:
+    return cc::MediaMode::SendOnly;
+  case sipt::Direction::RecvOnly:
+    return cc::MediaMode::RecvOnly;
+  case sipt::Direction::Inactive:
+    return cc::MediaMode::Inactive;
+  case sipt::Direction::SendRecv:
+    break;
+  }
+  return cc::MediaMode::SendRecv;
+}
+
 // One SIP half of a call, on a sipt::Call that lives until on_terminated.
 class Sip::Leg final : public cc::SipLeg {
 public:
@@ -43,6 +58,10 @@ public:
   sipt::Call *call;
   const SipPeerEntry &peer; // Sip::peers_ (a deque: entries stay where they are)
   std::string id;
+  // RFC 3264 §8: the SDP we last sent in the dialog (every later one keeps its o= line), and the
+  // peer's offer while the media gateway takes it (re-INVITE or UPDATE).
+  sipt::SessionUpdate session;
+  std::unique_ptr<std::string> offer;
 
   std::string bytes(const cc::SipBody &b, std::string &ct) const {
     const bool isup = b.has_isup && peer.profile.carries_isup();
@@ -58,6 +77,8 @@ public:
   void provisional(int status, const cc::SipBody &b) override {
     if (!call)
       return;
+    if (!b.sdp.empty())
+      session.sent(b.sdp);
     std::string ct;
     const std::string body = bytes(b, ct);
     call->provisional(status, status == 180 ? "Ringing" : "Session Progress", ct, body,
@@ -66,6 +87,8 @@ public:
   void answer(const cc::SipBody &b) override {
     if (!call)
       return;
+    if (!b.sdp.empty())
+      session.sent(b.sdp);
     std::string ct;
     const std::string body = bytes(b, ct);
     peer.stats->response(200, true);
@@ -100,6 +123,51 @@ public:
     const std::string body = sipt::build_bodies(peer.profile, std::nullopt, b.isup,
                                                 peer.profile.profile == sipt::Profile::SipI, ct);
     call->info(ct, body);
+  }
+  // RFC 3264 §8: the gateway took the peer's offer (answered from its description `local_sdp`,
+  // or our last SDP when it gave none), or a re-INVITE without an offer gets ours.
+  void answer_offer(const std::string &local_sdp) override {
+    if (!call)
+      return;
+    if (!offer) {
+      const std::string ours = session.offer();
+      if (ours.empty())
+        refuse_offer(500);
+      else
+        call->answer_offer("application/sdp", ours);
+      return;
+    }
+    std::string answer;
+    sipt::Direction d;
+    const Status st = session.answer(*offer, local_sdp, answer, d);
+    offer.reset();
+    if (!st.ok()) {
+      MGC_LOG(Sip, Notice, "offer of peer %s (Call-ID %s) refused with %d: %.*s",
+              peer.peer.name.c_str(), id.c_str(), st.code() ? st.code() : 488,
+              int(st.detail().size()), st.detail().data());
+      refuse_offer(st.code() ? st.code() : 488);
+      return;
+    }
+    call->answer_offer("application/sdp", answer);
+  }
+  void refuse_offer(int status) override {
+    offer.reset();
+    if (!call)
+      return;
+    switch (status) {
+    case 481:
+      call->refuse_offer(481, "Call/Transaction Does Not Exist");
+      break;
+    case 500: // RFC 3311 §5.2 / RFC 3261 §14.2: try again a little later
+      call->refuse_offer(500, "Server Internal Error", 1);
+      break;
+    case 400:
+      call->refuse_offer(400, "Bad Request");
+      break;
+    default: // RFC 3261 §14.2: the offer is not acceptable; the session stays as it was
+      call->refuse_offer(488, "Not Acceptable Here");
+      break;
+    }
   }
   std::string call_id() const override { return id; }
 };
@@ -349,6 +417,75 @@ void Sip::on_bye(sipt::Call &c, const sipt::Message &m) {
   calls_->sip_bye(*l, q850_reason(m), st.ok() ? body : cc::SipBody{});
 }
 
+// RFC 3264 §8 offers within the dialog (re-INVITE, RFC 3261 §14.2; UPDATE, RFC 3311 §5.2): the
+// offer is checked here (400 if its SDP does not parse, 488 if nothing in it is usable), then
+// call control has the media gateway take it and answers through Leg::answer_offer.
+void Sip::offer(sipt::Call &c, const sipt::Message &req) {
+  Leg *l = leg_of(c);
+  if (!l || !calls_) {
+    c.refuse_offer(481, "Call/Transaction Does Not Exist");
+    return;
+  }
+  Status st;
+  const cc::SipBody body = body_of(req, l->peer.profile, st);
+  if (!st.ok()) {
+    MGC_LOG(Sip, Notice, "%.*s of peer %s (Call-ID %s) refused with %d: %.*s",
+            int(req.method_text().size()), req.method_text().data(), l->peer.peer.name.c_str(),
+            l->id.c_str(), st.code() ? st.code() : 400, int(st.detail().size()),
+            st.detail().data());
+    c.refuse_offer(st.code() ? st.code() : 400, "Bad Request");
+    return;
+  }
+  l->offer.reset();
+  if (body.sdp.empty() && req.method() == sipt::Method::UPDATE) {
+    c.answer_offer({}, {}); // RFC 3311 §5.2: no offer (another body), so no answer
+    return;
+  }
+  if (body.sdp.empty()) { // a re-INVITE without an offer (§14.2): ours goes in the 2xx
+    calls_->sip_offer(*l, {}, cc::MediaMode::SendRecv);
+    return;
+  }
+  sipt::Direction ours;
+  if (Status chk = l->session.check(body.sdp, ours); !chk.ok()) {
+    MGC_LOG(Sip, Notice, "%.*s of peer %s (Call-ID %s): offer refused with %d (%.*s)",
+            int(req.method_text().size()), req.method_text().data(), l->peer.peer.name.c_str(),
+            l->id.c_str(), chk.code() ? chk.code() : 488, int(chk.detail().size()),
+            chk.detail().data());
+    l->refuse_offer(chk.code() == 400 ? 400 : 488);
+    return;
+  }
+  l->offer = std::make_unique<std::string>(body.sdp);
+  calls_->sip_offer(*l, body.sdp, mode_of(ours));
+}
+
+void Sip::on_reinvite(sipt::Call &c, const sipt::Message &m) { offer(c, m); }
+
+bool Sip::on_update_offer(sipt::Call &c, const sipt::Message &m) {
+  offer(c, m);
+  return true; // answered (or refused) by the leg, now or once the gateway took the offer
+}
+
+// The ACK's answer to the offer in our 2xx (RFC 3261 §14.2, §13.2.1): its mode and description
+// go to the media gateway.
+void Sip::on_reinvite_ack(sipt::Call &c, const sipt::Message &ack) {
+  Leg *l = leg_of(c);
+  if (!l || !calls_)
+    return;
+  Status st;
+  const cc::SipBody body = body_of(ack, l->peer.profile, st);
+  sipt::Direction ours;
+  Status ans = st.ok() && !body.sdp.empty() ? l->session.answered(body.sdp, ours)
+                                            : Status("sdp.no_answer_in_ack", 488);
+  if (!ans.ok()) {
+    // §13.2.1 wants the answer in the ACK; without a usable one the media stay as they were.
+    MGC_LOG(Sip, Notice, "ACK of peer %s (Call-ID %s) without a usable answer (%.*s): media "
+            "unchanged", l->peer.peer.name.c_str(), l->id.c_str(), int(ans.detail().size()),
+            ans.detail().data());
+    return;
+  }
+  calls_->sip_answer(*l, body.sdp, mode_of(ours));
+}
+
 // RFC 3398 §7.2.3 / RFC 3372: the 200 to a BYE from a SIP-T/SIP-I peer carries the RLC that
 // ends the encapsulated ISUP exchange.
 void Sip::bye_answer(sipt::Call &c, std::string &content_type, std::string &body) {
@@ -444,6 +581,8 @@ cc::SipLeg *Sip::invite(const cc::SipPeer &peer, const cc::iw::SipCallInfo &info
   }
   auto leg = std::make_unique<Leg>(*c, *p); // its Call-ID is the INVITE's, from the start
   Leg *l = leg.get();
+  if (!body.sdp.empty())
+    l->session.sent(body.sdp); // our offer (RFC 3264 §8: later SDPs follow its o= line)
   legs_[c->id()] = std::move(leg);
   return l;
 }

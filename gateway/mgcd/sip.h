@@ -88,6 +88,10 @@ private:
   void bye_answer(sipt::Call &c, std::string &content_type, std::string &body) override;
   void on_terminated(sipt::Call &c) override;
   bool accept_in_dialog(sipt::Call &c, const sipt::Message &req, const sipt::Peer &from) override;
+  void on_reinvite(sipt::Call &c, const sipt::Message &m) override;
+  bool on_update_offer(sipt::Call &c, const sipt::Message &m) override;
+  void on_reinvite_ack(sipt::Call &c, const sipt::Message &ack) override;
+  void offer(sipt::Call &c, const sipt::Message &req); // a re-INVITE's or UPDATE's
 
   const SipPeerEntry *peer_from(const sipt::Peer &source) const;
   bool is_new_invite(const sipt::Message &m) const;

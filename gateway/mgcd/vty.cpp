@@ -384,6 +384,22 @@ CMD(cfg_sip_udp_buffers, "udp-buffers receive <0-268435456> send <0-268435456>",
   g_cfg->sip.udp_send_buffer = std::atoi(argv[1]);
   return CMD_SUCCESS;
 }
+CMD(cfg_sip_tcp_connections, "tcp-connections total <1-65535> per-source <1-65535>",
+    "TCP/TLS connections accepted (more are closed at once; the total stays below the "
+    "descriptor limit)\nIn all (default 256)\nConnections\nFrom one source address (default 8)\n"
+    "Connections\n") {
+  g_cfg->sip.tcp.total = uint32_t(std::atoi(argv[0]));
+  g_cfg->sip.tcp.per_source = uint32_t(std::atoi(argv[1]));
+  return CMD_SUCCESS;
+}
+CMD(cfg_sip_tcp_timeouts, "tcp-timeouts idle <1000-86400000> message <100-3600000>",
+    "TCP/TLS connection deadlines\nClosed after this long without a complete message (default "
+    "600000)\nMilliseconds\nA message begun must be complete within (default 10000)\n"
+    "Milliseconds\n") {
+  g_cfg->sip.tcp.idle_ms = uint32_t(std::atoi(argv[0]));
+  g_cfg->sip.tcp.message_ms = uint32_t(std::atoi(argv[1]));
+  return CMD_SUCCESS;
+}
 CMD(cfg_sip_peer, "peer NAME", "A SIP peer (SBC, proxy, softswitch)\nName\n") {
   SipPeerConfig *p = g_cfg->sip_peer(argv[0]);
   if (!p) {
@@ -439,6 +455,7 @@ int write_sip(struct vty *vty) {
     SipConfig in_force = g_running->sip, configured = s;
     in_force.peers.clear();
     configured.peers.clear();
+    in_force.tcp = configured.tcp; // live
     if (!(in_force == configured))
       vty_out(vty, "! sip listen/tls/udp-buffers: changed, in force once mgcd restarts%s", NL);
   }
@@ -457,6 +474,11 @@ int write_sip(struct vty *vty) {
   if (s.udp_receive_buffer != SipConfig::kUdpBufferDefault ||
       s.udp_send_buffer != SipConfig::kUdpBufferDefault)
     vty_out(vty, " udp-buffers receive %d send %d%s", s.udp_receive_buffer, s.udp_send_buffer, NL);
+  const SipConfig::TcpLimits tcp_default;
+  if (s.tcp.total != tcp_default.total || s.tcp.per_source != tcp_default.per_source)
+    vty_out(vty, " tcp-connections total %u per-source %u%s", s.tcp.total, s.tcp.per_source, NL);
+  if (s.tcp.idle_ms != tcp_default.idle_ms || s.tcp.message_ms != tcp_default.message_ms)
+    vty_out(vty, " tcp-timeouts idle %u message %u%s", s.tcp.idle_ms, s.tcp.message_ms, NL);
   for (const auto &p : shown().sip.peers) {
     vty_out(vty, " peer %s%s", p.name.c_str(), NL);
     if (!p.address.empty())
@@ -1055,6 +1077,7 @@ void vty_install(Config &cfg) {
   install_element(SIP_NODE, &cfg_sip_no_peer_cmd);
   for (auto *c : {&cfg_sip_listen_cmd, &cfg_sip_tls_cert_cmd, &cfg_sip_tls_key_cmd,
                   &cfg_sip_tls_ca_cmd, &cfg_sip_tls_verify_cmd, &cfg_sip_udp_buffers_cmd,
+                  &cfg_sip_tcp_connections_cmd, &cfg_sip_tcp_timeouts_cmd,
                   &cfg_sip_peer_cmd})
     install_element(SIP_NODE, c);
   for (auto *c : {&cfg_peer_address_cmd, &cfg_peer_transport_cmd, &cfg_peer_profile_cmd,

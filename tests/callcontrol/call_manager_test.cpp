@@ -54,6 +54,8 @@ struct Leg : SipLeg {
     did.push_back("INFO");
     last_body = b;
   }
+  void answer_offer(const std::string &sdp) override { did.push_back("offer-answer/" + sdp); }
+  void refuse_offer(int status) override { did.push_back("offer-refused/" + std::to_string(status)); }
   std::string call_id() const override { return id; }
   std::string take() {
     std::string s;
@@ -115,9 +117,18 @@ struct Media : MediaGateway {
     open[++next] = cic;
     later([done, h = next, cic] { done(Status::Ok(), h, "v=0 gw " + std::to_string(cic)); });
   }
-  void modify(Handle h, std::optional<MediaMode>, std::string_view, Modified done) override {
+  // what the last modify asked; a failing gateway (modify_fail) and the description it answers
+  std::optional<MediaMode> last_mode;
+  std::string last_remote, modify_sdp;
+  bool modify_fail = false, fail_inactive_only = false;
+  void modify(Handle h, std::optional<MediaMode> mode, std::string_view remote,
+              Modified done) override {
     log.push_back("modify " + std::to_string(open[h]));
-    done(Status::Ok(), {});
+    last_mode = mode;
+    last_remote = std::string(remote);
+    if (modify_fail && !(fail_inactive_only && mode != MediaMode::Inactive))
+      return done(Status("test.mdcx_refused", 510), {});
+    done(Status::Ok(), modify_sdp);
   }
   void loopback(std::string_view, uint16_t cic, Connected done) override {
     log.push_back("loopback " + std::to_string(cic));
@@ -255,6 +266,101 @@ TEST_F(Calls, SipToPstnAnsweredThenCallerHangsUp) {
   rx(kRlc, 2);
   all_idle();
   EXPECT_EQ(cm->counters().get(CcCounter::answered), 1u);
+}
+
+// RFC 3264 §8 / §8.4: a SIP peer puts the call on hold and takes it back with re-INVITEs (or
+// UPDATEs): each offer goes to the media gateway with its mode and description, and is answered
+// once the gateway took it; the PSTN hears nothing of it.
+TEST_F(Calls, SipHoldAndResumeModifyTheMediaOnly) {
+  Leg a("a");
+  cm->sip_invite(a, plain, call_to("12345"), {"v=0 caller", false, {}});
+  rx(kAcm, 2);
+  rx(kAnm, 2);
+  wire.types();
+  a.take();
+  media_log();
+  cm->sip_offer(a, "v=0 held", MediaMode::RecvOnly); // the peer sent a=sendonly
+  EXPECT_EQ(media_log(), "modify 2");
+  EXPECT_EQ(media.last_mode, MediaMode::RecvOnly);
+  EXPECT_EQ(media.last_remote, "v=0 held");
+  EXPECT_EQ(a.take(), "offer-answer/"); // the gateway gave no new description
+  media.modify_sdp = "v=0 gw 2 again";
+  cm->sip_offer(a, "v=0 back", MediaMode::SendRecv);
+  EXPECT_EQ(media.last_mode, MediaMode::SendRecv);
+  EXPECT_EQ(a.take(), "offer-answer/v=0 gw 2 again");
+  EXPECT_EQ(wire.types(), ""); // nothing toward the PSTN (session_modify.cpp)
+  EXPECT_EQ(cm->counters().get(CcCounter::session_offers), 2u);
+  EXPECT_EQ(cm->counters().get(CcCounter::session_holds), 1u);
+  // a re-INVITE without an offer is answered with ours at once, and the ACK's answer applied
+  EXPECT_EQ(media_log(), "modify 2");
+  cm->sip_offer(a, "", MediaMode::SendRecv);
+  EXPECT_EQ(a.take(), "offer-answer/");
+  EXPECT_EQ(media_log(), ""); // nothing changes before the answer
+  cm->sip_answer(a, "v=0 answer", MediaMode::SendOnly);
+  EXPECT_EQ(media_log(), "modify 2");
+  EXPECT_EQ(media.last_mode, MediaMode::SendOnly);
+  EXPECT_EQ(cm->counters().get(CcCounter::session_answers), 1u);
+  cm->sip_bye(a, std::nullopt);
+  rx(kRlc, 2);
+  all_idle();
+}
+
+// RFC 3261 §14.2: an offer the media gateway refuses is answered 488 and changes nothing; one
+// for a leg no call knows gets 481; one while the media connection is still being made, 500.
+TEST_F(Calls, SipOfferRefused) {
+  Leg a("a"), stranger("nobody");
+  cm->sip_offer(stranger, "v=0 x", MediaMode::SendRecv);
+  EXPECT_EQ(stranger.take(), "offer-refused/481");
+  media.async = true; // the connect's answer is still to come
+  cm->sip_invite(a, plain, call_to("12345"), {"v=0 caller", false, {}});
+  cm->sip_offer(a, "v=0 early", MediaMode::SendRecv);
+  EXPECT_EQ(a.take(), "offer-refused/500");
+  media.flush();
+  media.async = false;
+  rx(kAcm, 2);
+  rx(kAnm, 2);
+  a.take();
+  wire.types();
+  media.modify_fail = true;
+  cm->sip_offer(a, "v=0 g729 only", MediaMode::SendRecv);
+  EXPECT_EQ(a.take(), "offer-refused/488");
+  // a gateway without the inactive mode (osmo-mgw: 517) is asked for recvonly instead, and the
+  // offer answered; only a second refusal makes it a 488
+  media.fail_inactive_only = true;
+  media_log();
+  cm->sip_offer(a, "v=0 inactive", MediaMode::Inactive);
+  EXPECT_EQ(media_log(), "modify 2, modify 2");
+  EXPECT_EQ(media.last_mode, MediaMode::RecvOnly);
+  EXPECT_EQ(a.take(), "offer-answer/");
+  media.fail_inactive_only = false;
+  EXPECT_EQ(cm->counters().get(CcCounter::session_offers_refused), 2u);
+  EXPECT_EQ(wire.types(), "");
+  cm->sip_bye(a, std::nullopt);
+  rx(kRlc, 2);
+  all_idle();
+}
+
+// RFC 3372 §4.4 / Q.764 §2.9.5.3.3: an optional parameter with bad contents in a trusted SIP-T
+// IAM does not reach the PSTN as it came (it went on before, decoded as at a transit exchange);
+// an unrecognised one whose compatibility information says to discard it neither.
+TEST_F(Calls, SipTIamWithABadOptionalParameterIsNotPassedOnAsItCame) {
+  // hop counter (0x3d) of two octets where Q.763 §3.80 has one
+  const std::string enc = "010120010a000207058210214305" "3d021400" "00";
+  Leg a("a");
+  iw::SipCallInfo info = call_to("12345");
+  cm->sip_invite(a, sipt, info, {"v=0", true, *hex_decode(enc)});
+  ASSERT_EQ(wire.sent.size(), 1u);
+  const std::string out = wire_hex(wire.sent[0].second);
+  EXPECT_EQ(out.find("3d021400"), std::string::npos) << out;
+  // an unknown parameter 0xf5 whose compatibility information (Q.763 §3.41: 39 02 f5 90, discard
+  // parameter) says so is removed; 0xf4 without instructions travels (RFC 3372 transparency)
+  const std::string enc2 = "010120010a000207058210214305" "f501aa" "f403aabbcc" "3902f590" "00";
+  Leg b("b");
+  cm->sip_invite(b, sipt, call_to("12346"), {"v=0", true, *hex_decode(enc2)});
+  ASSERT_EQ(wire.sent.size(), 2u);
+  const std::string out2 = wire_hex(wire.sent[1].second);
+  EXPECT_EQ(out2.find("f501aa"), std::string::npos) << out2;
+  EXPECT_NE(out2.find("f403aabbcc"), std::string::npos) << out2;
 }
 
 TEST_F(Calls, ConcurrentCallsEachGetTheirOwnSipEvents) {

@@ -53,6 +53,8 @@ struct Leg : SipLeg {
   void cancel(uint8_t) override {}
   void bye(uint8_t, const SipBody &) override {}
   void info(const SipBody &) override {}
+  void answer_offer(const std::string &) override {}
+  void refuse_offer(int) override {}
   std::string call_id() const override { return id; }
 };
 

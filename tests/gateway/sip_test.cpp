@@ -27,7 +27,9 @@ struct Media : cc::MediaGateway {
   void connect(std::string_view, uint16_t, std::string_view, cc::MediaMode, Connected d) override {
     d(Status::Ok(), 1, "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 4000 RTP/AVP 8\r\n");
   }
-  void modify(Handle, std::optional<cc::MediaMode>, std::string_view, Modified d) override {
+  std::vector<std::optional<cc::MediaMode>> modes; // what each modify asked
+  void modify(Handle, std::optional<cc::MediaMode> m, std::string_view, Modified d) override {
+    modes.push_back(m);
     d(Status::Ok(), {});
   }
   void loopback(std::string_view, uint16_t, Connected d) override { d(Status::Ok(), 1, {}); }
@@ -68,6 +70,17 @@ struct SipSide : testing::Test {
   std::unique_ptr<sipt::UserAgent> phone;
   sipt::Peer phone_source = kPhoneAddr;
   bool drop_acks = false; // the phone's ACKs never reach the gateway
+  std::vector<std::string> to_phone; // what the gateway sent the phone
+  // The gateway's last final response to a `method` request of the phone.
+  std::string final_to(std::string_view method) const {
+    for (auto it = to_phone.rbegin(); it != to_phone.rend(); ++it) {
+      sipt::Message m;
+      if (sipt::parse(*it, sipt::ParseOptions{}, m).ok() && m.is_response() &&
+          m.status_code() >= 200 && m.cseq().method == method)
+        return *it;
+    }
+    return {};
+  }
 
   void SetUp() override {
     sipt::UaConfig gcfg;
@@ -110,10 +123,12 @@ struct SipSide : testing::Test {
       ASSERT_TRUE(sipt::parse(keep.back(), sipt::ParseOptions{}, m).ok()) << keep.back();
       if (p.to.port == 5060 && drop_acks && m.is_request() && m.method() == sipt::Method::ACK)
         continue;
-      if (p.to.port == 5060)
+      if (p.to.port == 5060) {
         gw->receive(m, phone_source, queued_ms);
-      else
+      } else {
+        to_phone.push_back(keep.back());
         phone->receive(m, kGwAddr);
+      }
     }
   }
   // A call from the phone to 12345, answered by the PSTN (ACM, ANM) and 200 OK'd; its phone-side
@@ -421,3 +436,41 @@ TEST_F(SipSide, SipTPeerExchangesSuspendAndResumeInInfo) {
 }
 
 } // namespace
+
+// RFC 3264 §8.4 / RFC 3311 §5.2 through the whole SIP side (issue 14: a re-INVITE got 100 Trying
+// and nothing more; an UPDATE's offer a 200 without SDP): the phone holds with a re-INVITE
+// (sendonly) and resumes with an UPDATE; each offer reaches the media gateway with its mode and
+// is answered 200 with our SDP, its o= version one higher each time; the PSTN hears nothing.
+TEST_F(SipSide, HoldByReinviteAndResumeByUpdateAnsweredAfterTheMediaGateway) {
+  uint16_t cic = 0;
+  sipt::Call *up = answered_call(cic);
+  ASSERT_NE(up, nullptr);
+  ASSERT_TRUE(up->reinvite("application/sdp", std::string(kSdp) + "a=sendonly\r\n"));
+  pump();
+  ASSERT_EQ(media.modes.size(), 1u);
+  EXPECT_EQ(media.modes[0], cc::MediaMode::RecvOnly);
+  std::string r = final_to("INVITE");
+  ASSERT_EQ(r.rfind("SIP/2.0 200", 0), 0u) << r;
+  EXPECT_NE(r.find("a=recvonly"), std::string::npos) << r;
+  EXPECT_NE(r.find("o=- 1 2 IN IP4 127.0.0.1"), std::string::npos) << r;
+  EXPECT_NE(r.find("m=audio 4000 RTP/AVP 8"), std::string::npos) << r;
+  ASSERT_TRUE(up->update("application/sdp", kSdp));
+  pump();
+  ASSERT_EQ(media.modes.size(), 2u);
+  EXPECT_EQ(media.modes[1], cc::MediaMode::SendRecv);
+  r = final_to("UPDATE");
+  ASSERT_EQ(r.rfind("SIP/2.0 200", 0), 0u) << r;
+  EXPECT_NE(r.find("a=sendrecv"), std::string::npos) << r;
+  EXPECT_NE(r.find("o=- 1 3 IN IP4 127.0.0.1"), std::string::npos) << r;
+  EXPECT_EQ(wire.sent.size(), 1u); // the IAM only: no CPG, no SUS
+  // an offer with nothing usable is refused and changes nothing
+  ASSERT_TRUE(up->reinvite("application/sdp",
+                           "v=0\r\no=- 2 3 IN IP4 127.0.0.2\r\ns=-\r\nc=IN IP4 127.0.0.2\r\n"
+                           "t=0 0\r\nm=audio 7000 RTP/AVP 18\r\n"));
+  pump();
+  EXPECT_EQ(final_to("INVITE").rfind("SIP/2.0 488", 0), 0u) << final_to("INVITE");
+  EXPECT_EQ(media.modes.size(), 2u);
+  EXPECT_EQ(cm->active_calls(), 1u);
+  EXPECT_EQ(gw->ua().counters().get(SipUaCounter::offers_refused), 1u);
+}
+

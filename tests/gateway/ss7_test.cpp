@@ -20,6 +20,8 @@ struct Leg : cc::SipLeg {
   void cancel(uint8_t) override {}
   void bye(uint8_t, const cc::SipBody &) override {}
   void info(const cc::SipBody &) override {}
+  void answer_offer(const std::string &) override {}
+  void refuse_offer(int) override {}
   std::string call_id() const override { return "x"; }
 };
 

@@ -25,6 +25,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "..", "scripts"))
 from lablib import (Lab, TestFailure, check, count, expect_order, fail, select,  # noqa: E402
                     show, vty)
+sys.path.insert(0, HERE)
+import sip_edge  # noqa: E402
 
 MGCD_A_VTY, MGCD_B_VTY = 4260, 4261
 SIM_A_VTY, SIM_B_VTY = 4262, 4263
@@ -43,7 +45,7 @@ class Scenario:
 
     # ---- starting the lab -------------------------------------------------------------------
     def start(self, originate="", pstn_t7=60000, pstn_t9=T9_MS, two=False, kamailio=False,
-              cics=((1, 31),), mg="mgcp", transit=False):
+              cics=((1, 31),), mg="mgcp", transit=False, mgcd_prefix=()):
         lab = self.lab
         lab.vars["CIC_RANGES"] = "\n".join(" cic-range %d %d" % r for r in cics)
         lab.vars["TRANSIT"] = ""
@@ -67,7 +69,7 @@ class Scenario:
         else:
             self.start_megaco_mg()
         self.start_sim("a", originate, pstn_t7, pstn_t9, cics=sim_cics)
-        self.start_mgcd("a")
+        self.start_mgcd("a", prefix=mgcd_prefix)
         if mg == "h248":
             lab.start("megaco-mg", self.megaco_argv)
         if two:
@@ -124,12 +126,12 @@ class Scenario:
             "--summary-file", lab.path("summary-%s.txt" % side),
             "--isup-trace", lab.path("trace-%s.jsonl" % side)])
 
-    def start_mgcd(self, side):
+    def start_mgcd(self, side, prefix=()):
         lab = self.lab
         cfg = lab.render("mgcd-%s.cfg" % side, "mgcd-%s.cfg" % side)
         port = MGCD_A_VTY if side == "a" else MGCD_B_VTY
-        p = lab.start("mgcd-" + side, [os.path.join(lab.bin, "mgcd"), "-c", cfg,
-                                       "--vty-port", str(port)])
+        p = lab.start("mgcd-" + side, list(prefix) + [os.path.join(lab.bin, "mgcd"), "-c", cfg,
+                                                      "--vty-port", str(port)])
         lab.wait_log(p, "running")
 
     def start_kamailio(self):
@@ -216,9 +218,10 @@ class Scenario:
         fail("mgcd %s still has calls:\n%s" % (side, out))
 
     # ---- the end of every scenario -------------------------------------------------------------
-    def finish(self, sides=("a",)):
+    def finish(self, sides=("a",), excused=None):
         """Every circuit idle on both sides, calls gone, pstn-sim's summary clean; then stops the
-        lab and reads the capture."""
+        lab and reads the capture (`excused(line)`: a packet tshark may find wrong, one the test
+        sent malformed on purpose)."""
         lab = self.lab
         for s in sides:
             self.wait_calls_gone(s)
@@ -235,7 +238,7 @@ class Scenario:
                   (s, rc))
         lab.stop_all()
         self.evs = lab.events()
-        bad = lab.malformed()
+        bad = [line for line in lab.malformed() if not (excused and excused(line))]
         check(not bad, "malformed or suspicious packets:\n" + "\n".join(bad))
         self.cdrs = {s: self.read_cdr(s) for s in sides}
 
@@ -1140,6 +1143,62 @@ def unsolicited_dava_and_aspup_ack_reset_nothing(s):
     s.expect_cdr(s.cdr()[0], cause=16, released_by="sip", answer_utc="*")
 
 
+# The SIP trunk edge (issue 14): mid-call offers, malformed requests, TCP limits (sip_edge.py)
+def sip_reinvite_hold_codec_update(s):
+    """A SIP caller holds (sendonly, then inactive), changes codec and resumes with re-INVITEs,
+    sends a re-INVITE without SDP (mgcd offers, the ACK answers) and an UPDATE with an offer:
+    each answered 200 with the right answer (RFC 3264 §8, §8.4; RFC 3311 §5.2) after an MDCX,
+    nothing toward the PSTN, and the call ends normally."""
+    s.start()
+    s.sipp("uac_reinvite.xml", SIPP_UAC, CALLED="12345", CALLING="5551234")
+    s.finish()
+    expect_order(s.evs, ["SIP INVITE", "MGCP CRCX", "ISUP IAM", "ISUP ANM", "SIP 200",
+                         "SIP ACK", "SIP INVITE", "MGCP MDCX", "SIP 200", "SIP ACK",
+                         "SIP BYE", "ISUP REL", "ISUP RLC", "MGCP DLCX"], "re-INVITE")
+    reinvites = [e for e in select(s.evs, "SIP", "INVITE")]
+    check(len(reinvites) == 5, "%d INVITEs, expected 1 + 4 re-INVITEs" % len(reinvites))
+    mdcx = select(s.evs, "MGCP", "MDCX")
+    check(len(mdcx) >= 5, "%d MDCX for 4 offers and an answer in an ACK, one UPDATE" % len(mdcx))
+    check(not s.isup("CPG") and not s.isup("SUS"), "the PSTN was told of the hold")
+    check(s.rel_causes() == [16], "REL causes %s" % s.rel_causes())
+    s.expect_cdr(s.cdr()[0], cause=16, released_by="sip", answer_utc="*")
+
+
+def sipt_bad_parameter(s):
+    """A trusted SIP-T peer's IAM with a hop counter of two octets (Q.763 §3.80 has one): mgcd,
+    the end node of the encapsulated IAM (RFC 3372 §4.4, Q.764 §2.9.5.3.3), does not pass the bad
+    parameter on as it came; the call goes through."""
+    s.start()
+    s.sipp("uac_sipt.xml", SIPP_UAC_T, IAM="iam_badparam.bin", CHECK_ISUP="true", CALLED="12345")
+    s.finish()
+    expect_order(s.evs, ["SIP INVITE", "ISUP IAM", "ISUP ACM", "SIP 180", "ISUP ANM", "SIP 200",
+                         "SIP BYE", "ISUP REL", "ISUP RLC"], "sip-t bad parameter")
+    got = first_trace(s.lab.path("trace-a.jsonl"), "rx", "IAM")
+    hop = params(got["message"]).get("hop_counter")
+    check(hop is None or set(hop) - {"name", "code", "hop_counter"} == set(),
+          "the IAM reached the PSTN with the bad hop counter: %s" % hop)
+    # what was sent, as mgc-tool reads it (exit 1: it names the bad parameter, Q.764 §2.9.5)
+    with open(os.path.join(HERE, "data", "iam_badparam.bin"), "rb") as f:
+        out = subprocess.run([os.path.join(s.lab.bin, "mgc-tool"), "decode", "isup", "--no-cic",
+                              f.read().hex()], capture_output=True, text=True).stdout
+    import json
+    sent = json.loads(out)
+    check(sent["decode"]["reason"] == "isup.bad_optional_parameter", "mgc-tool: %s" % out)
+    compare_params(sent, got["message"], "IAM", ignore=("hop_counter",))
+
+
+def sip_reinvite_leak(s):
+    sip_edge.reinvite_leak(s)
+
+
+def sip_malformed_answered(s):
+    sip_edge.malformed_answered(s)
+
+
+def sip_tcp_lockout(s):
+    sip_edge.tcp_lockout(s)
+
+
 SCENARIOS = {f.__name__: f for f in [
     sip_to_pstn_answered, sip_to_pstn_busy, sip_to_pstn_unallocated, sip_to_pstn_no_answer,
     sip_caller_cancels, pstn_callee_releases_first, pstn_silent_t7,
@@ -1149,10 +1208,15 @@ SCENARIOS = {f.__name__: f for f in [
     block_unblock_mid_call, live_config_mid_call, far_blocks_mid_call, grs_during_calls, dual_seizure, m3ua_peer_restart,
     media_gateway_restart, h248_media_gateway, baresip_rtp, pstn_to_pstn_transit,
     pstn_to_pstn_transit_busy, acl_received_withholds_calls, scon_and_dupu_from_the_sg,
-    unsolicited_dava_and_aspup_ack_reset_nothing]}
+    unsolicited_dava_and_aspup_ack_reset_nothing, sip_reinvite_hold_codec_update,
+    sipt_bad_parameter, sip_reinvite_leak, sip_malformed_answered, sip_tcp_lockout]}
 
-# written, not yet passing here: not registered with ctest
-PENDING = set()
+# written, not yet passing here: not registered with ctest. The SIP trunk edge scenarios of
+# issue 14 were written while the lab lock was held by benchmarks and have not been run to the
+# end (sip_reinvite_hold_codec_update reached its second re-INVITE, which osmo-mgw refused with
+# 517 for the inactive mode: call control now asks for recvonly instead).
+PENDING = {"sip_reinvite_hold_codec_update", "sipt_bad_parameter", "sip_reinvite_leak",
+           "sip_malformed_answered", "sip_tcp_lockout"}
 
 
 def main():

@@ -12,6 +12,11 @@
 #include <string>
 #include <vector>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 using namespace mgc::sipt;
 
 namespace {
@@ -156,6 +161,90 @@ TEST(Transport, TcpIdleCloseAndPeerLimit) {
       [&] { return b.t->counters().get(SipTransportCounter::tcp_refused_limit) == 1; }));
   ASSERT_TRUE(run_until([&] { return b.t->connections() == 0; })); // idle close
   EXPECT_EQ(b.t->counters().get(SipTransportCounter::tcp_closed_idle), 1u);
+}
+
+namespace {
+// A raw TCP client (the hostile peer of issue 14): connected, blocking writes.
+int raw_connect(uint16_t port) {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in sa{};
+  sa.sin_family = AF_INET;
+  sa.sin_port = htons(port);
+  sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  EXPECT_EQ(::connect(fd, reinterpret_cast<sockaddr *>(&sa), sizeof sa), 0);
+  return fd;
+}
+// Whether the server closed `fd` (a read returns 0 or an error; nothing waiting: open).
+bool closed_by_peer(int fd) {
+  char b;
+  const ssize_t n = ::recv(fd, &b, 1, MSG_DONTWAIT);
+  return n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK);
+}
+} // namespace
+
+// A message must be complete within message_timeout_ms however its bytes trickle in: before, any
+// byte restarted the idle timer, and eight such connections locked their host out for good.
+TEST(Transport, TricklingConnectionClosedAtTheMessageDeadline) {
+  TransportConfig cfg;
+  cfg.idle_timeout_ms = 60000;
+  cfg.message_timeout_ms = 300;
+  Side b(cfg);
+  const int fd = raw_connect(b.t->tcp_port());
+  const std::string msg = options("127.0.0.1");
+  const auto start = std::chrono::steady_clock::now();
+  std::size_t sent = 0;
+  // one byte every 20 ms: the message would take seconds; the deadline ends it first
+  ASSERT_TRUE(run_until([&] {
+    if (closed_by_peer(fd))
+      return true;
+    if (sent < msg.size() - 1 &&
+        std::chrono::steady_clock::now() - start > std::chrono::milliseconds(20 * sent)) {
+      (void)::send(fd, msg.data() + sent, 1, MSG_NOSIGNAL);
+      ++sent;
+    }
+    return false;
+  }));
+  const auto took = std::chrono::steady_clock::now() - start;
+  EXPECT_GE(took, std::chrono::milliseconds(250));
+  EXPECT_LT(took, std::chrono::milliseconds(1500));
+  EXPECT_EQ(b.t->counters().get(SipTransportCounter::tcp_message_timeout), 1u);
+  EXPECT_TRUE(b.got.empty());
+  ::close(fd);
+  // A connection that completes its messages in time stays: the idle timer (long) follows.
+  const int ok = raw_connect(b.t->tcp_port());
+  ASSERT_EQ(::send(ok, msg.data(), msg.size(), MSG_NOSIGNAL), ssize_t(msg.size()));
+  ASSERT_TRUE(run_until([&] { return b.got.size() == 1; }));
+  const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(500);
+  run_until([&] { return std::chrono::steady_clock::now() > until; });
+  EXPECT_FALSE(closed_by_peer(ok));
+  EXPECT_EQ(b.t->connections(), 1u);
+  ::close(ok);
+}
+
+// Beyond the total limit connections are accepted and closed at once (counted), so that idle
+// connections cannot take every descriptor of the process.
+TEST(Transport, ConnectionsBeyondTheTotalLimitRefused) {
+  TransportConfig cfg;
+  cfg.max_connections = 3;
+  cfg.max_connections_per_peer = 100;
+  Side b(cfg);
+  EXPECT_EQ(b.t->max_connections(), 3u);
+  std::vector<int> fds;
+  for (int i = 0; i < 5; ++i)
+    fds.push_back(raw_connect(b.t->tcp_port()));
+  ASSERT_TRUE(run_until(
+      [&] { return b.t->counters().get(SipTransportCounter::tcp_refused_total) == 2; }));
+  EXPECT_EQ(b.t->connections(), 3u);
+  ASSERT_TRUE(run_until([&] { return closed_by_peer(fds[3]) && closed_by_peer(fds[4]); }));
+  EXPECT_FALSE(closed_by_peer(fds[0]));
+  // one goes: room for one more
+  ::close(fds[0]);
+  ASSERT_TRUE(run_until([&] { return b.t->connections() == 2; }));
+  fds[0] = raw_connect(b.t->tcp_port());
+  ASSERT_TRUE(run_until([&] { return b.t->connections() == 3; }));
+  EXPECT_EQ(b.t->counters().get(SipTransportCounter::tcp_refused_total), 2u);
+  for (int fd : fds)
+    ::close(fd);
 }
 
 TEST(Transport, OversizedStreamClosed) {

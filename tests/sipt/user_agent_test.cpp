@@ -52,8 +52,21 @@ struct Recorder : CallEvents {
     answer = "v=0\r\no=b 2 2 IN IP4 127.0.0.2\r\ns=-\r\nc=IN IP4 127.0.0.2\r\nt=0 0\r\n"
              "m=audio 7000 RTP/AVP 8\r\n";
   }
-  void on_reinvite(Call &c, const Message &) override {
+  std::function<bool(Call &, const Message &)> update_offer; // set: UPDATE offers answered later
+  bool on_update_offer(Call &c, const Message &m) override {
+    if (!update_offer)
+      return false;
+    log.push_back("update-offer");
+    return update_offer(c, m);
+  }
+  void on_reinvite_ack(Call &, const Message &m) override {
+    log.push_back("reinvite-ack");
+    last_body = m.body();
+  }
+  void on_reinvite(Call &c, const Message &m) override {
     log.push_back("reinvite");
+    if (reinvite)
+      return reinvite(c, m);
     c.answer_reinvite("application/sdp", "v=0\r\no=b 3 3 IN IP4 127.0.0.2\r\ns=-\r\n"
                                          "c=IN IP4 127.0.0.2\r\nt=0 0\r\nm=audio 7000 RTP/AVP 8\r\n");
   }
@@ -446,4 +459,128 @@ TEST_F(Net, ManyCallsEachFoundByItsOwnDialog) {
   timers.advance(10);
   EXPECT_EQ(a->calls(), 0u);
   EXPECT_EQ(b->calls(), 0u);
+}
+
+
+// RFC 3261 §9.2: a CANCEL that matches an INVITE server transaction is answered 200 even after
+// the final response (here a 486): before, the call being gone made it a 481.
+TEST_F(Net, CancelAfterTheFinalResponseIs200) {
+  eb.incoming = [&](Call &c, const Message &) { c.reject(486, "Busy Here"); };
+  ASSERT_NE(call_a(), nullptr);
+  timers.advance(10);
+  ASSERT_TRUE(ea.has("failed 486"));
+  Message inv;
+  ASSERT_TRUE(parse(wire.at(0), ParseOptions{}, inv).ok());
+  ASSERT_EQ(inv.method(), Method::INVITE);
+  const std::string cancel = make_cancel(inv).serialize();
+  wire.clear();
+  deliver(b.get(), cancel, pa);
+  timers.advance(10);
+  ASSERT_FALSE(wire.empty());
+  Message r;
+  ASSERT_TRUE(parse(wire.back(), ParseOptions{}, r).ok());
+  EXPECT_EQ(r.status_code(), 200);
+  EXPECT_EQ(r.cseq().method, "CANCEL");
+  EXPECT_EQ(b->counters().get(SipUaCounter::cancel_after_final), 1u);
+  EXPECT_EQ(count_wire("SIP/2.0 481"), 0u);
+}
+
+// §14.2: a re-INVITE without an offer gets ours in the 2xx and the ACK brings the answer.
+TEST_F(Net, ReinviteWithoutOfferAnsweredWithOursAndTheAckCarriesTheAnswer) {
+  Call *bc = nullptr;
+  eb.incoming = [&](Call &c, const Message &) {
+    bc = &c;
+    c.answer("application/sdp", kSdp);
+  };
+  Call *ac = call_a();
+  timers.advance(10);
+  ASSERT_NE(bc, nullptr);
+  ASSERT_TRUE(ac->reinvite({}, {}));
+  timers.advance(10);
+  EXPECT_TRUE(eb.has("reinvite"));
+  EXPECT_TRUE(eb.has("reinvite-ack")); // the ACK for the 2xx, with the CSeq of the re-INVITE
+  timers.advance(40000); // Timer L, RFC 6026: the re-INVITE's server transaction goes
+  EXPECT_EQ(b->transactions().size(), 0u);
+}
+
+// §15.1.2: a re-INVITE still unanswered when the call ends is answered 487, so that its server
+// transaction ends instead of outliving the call (issue 14 measured the leak).
+TEST_F(Net, PendingReinviteAnswered487WhenTheCallEnds) {
+  Call *bc = nullptr;
+  eb.incoming = [&](Call &c, const Message &) {
+    bc = &c;
+    c.answer("application/sdp", kSdp);
+  };
+  eb.reinvite = [](Call &, const Message &) {}; // the media gateway never answers
+  Call *ac = call_a();
+  timers.advance(10);
+  ASSERT_TRUE(ac->reinvite("application/sdp", kSdp));
+  timers.advance(10);
+  ASSERT_TRUE(bc->offer_pending());
+  ASSERT_TRUE(ac->bye());
+  timers.advance(10);
+  EXPECT_EQ(count_wire("SIP/2.0 487"), 1u);
+  EXPECT_EQ(b->counters().get(SipUaCounter::pending_487), 1u);
+  timers.advance(40000);
+  EXPECT_EQ(b->transactions().size(), 0u);
+  EXPECT_EQ(b->calls(), 0u);
+}
+
+// RFC 3311 §5.2: an UPDATE's offer answered once taken (with the answer); another offer while it
+// is pending gets 500 with Retry-After; a refused one leaves the session as it was.
+TEST_F(Net, UpdateOfferAnsweredLaterAndOffersWhilePendingGet500) {
+  Call *bc = nullptr;
+  eb.incoming = [&](Call &c, const Message &) {
+    bc = &c;
+    c.answer("application/sdp", kSdp);
+  };
+  eb.update_offer = [](Call &, const Message &) { return true; };
+  Call *ac = call_a();
+  timers.advance(10);
+  ASSERT_TRUE(ac->update("application/sdp", kSdp));
+  timers.advance(10);
+  ASSERT_TRUE(bc->offer_pending());
+  // a second offer from the peer meanwhile (built by hand: our own UA would not send it)
+  Message second = ac->dialog().make_request(Method::UPDATE, a->via());
+  second.set_body("application/sdp", kSdp);
+  deliver(b.get(), second.serialize(), pa);
+  timers.advance(10);
+  EXPECT_EQ(count_wire("SIP/2.0 500"), 1u);
+  EXPECT_NE(wire.back().find("Retry-After: 1"), std::string::npos);
+  EXPECT_EQ(b->counters().get(SipUaCounter::offers_pending_500), 1u);
+  wire.clear();
+  ASSERT_TRUE(bc->answer_offer("application/sdp", kSdp));
+  timers.advance(10);
+  ASSERT_EQ(count_wire("SIP/2.0 200"), 1u);
+  Message r;
+  ASSERT_TRUE(parse(wire.at(0), ParseOptions{}, r).ok());
+  EXPECT_EQ(r.cseq().method, "UPDATE");
+  EXPECT_EQ(r.body(), kSdp);
+  EXPECT_FALSE(bc->offer_pending());
+  // the next offer is refused (488): the dialog goes on
+  ASSERT_TRUE(ac->update("application/sdp", kSdp));
+  timers.advance(10);
+  ASSERT_TRUE(bc->refuse_offer(488, "Not Acceptable Here"));
+  timers.advance(10);
+  EXPECT_EQ(count_wire("SIP/2.0 488"), 1u);
+  EXPECT_EQ(ac->state(), Call::State::Confirmed);
+}
+
+// §14.2 glare: while our offer in a 2xx awaits its ACK, an offer from the peer gets 491.
+TEST_F(Net, OfferWhileOursAwaitsItsAckIs491) {
+  Call *bc = nullptr;
+  eb.incoming = [&](Call &c, const Message &) {
+    bc = &c;
+    c.answer("application/sdp", kSdp);
+  };
+  Call *ac = call_a();
+  timers.advance(10);
+  drop = [](const Message &m) { return m.is_request() && m.method() == Method::ACK; };
+  ASSERT_TRUE(ac->reinvite({}, {})); // B's 2xx carries an offer; its ACK is lost
+  timers.advance(10);
+  drop = nullptr;
+  ASSERT_TRUE(ac->update("application/sdp", kSdp));
+  timers.advance(10);
+  EXPECT_EQ(count_wire("SIP/2.0 491"), 1u);
+  EXPECT_EQ(b->counters().get(SipUaCounter::glare_491), 1u);
 }
