@@ -276,6 +276,9 @@ private:
   // half's Call-ID (its one copy in call control); declared before the calls, whose halves
   // unregister from it as they go.
   std::unordered_multimap<std::string_view, uint32_t> sip_calls_;
+  // Admission by entity name (trunk groups, SIP peers, routes by prefix): declared before the
+  // calls, whose slots release into them as they go.
+  AdmissionTable tg_admission_, peer_admission_, route_admission_;
   std::map<uint32_t, std::unique_ptr<Call>> calls_;
   std::vector<uint32_t> finished_;
   // Work that must not run inside a state machine's transition (it would destroy or restart the
@@ -288,9 +291,7 @@ private:
   uint32_t arrivals_ = 0; // new calls offered, for the share admitted
   CounterSet<CcCounter> counters_;
   std::string last_unexpected_sip_;
-  // Admission by entity name (trunk groups, SIP peers, routes by prefix) and the weighted
-  // first choice of each route (by prefix; reset when the routes are replaced).
-  AdmissionTable tg_admission_, peer_admission_, route_admission_;
+  // The weighted first choice of each route (by prefix; reset when the routes are replaced).
   std::map<std::string, WeightedChoice> choices_;
   // Trunk groups shut down: when their calls are to be released (0: never), and whether their
   // circuits are blocked already.
