@@ -133,6 +133,7 @@ bool CallManager::advance_on_rel(Call &c, uint8_t cause) {
     return false;
   c.su().attempts.failed(cause);
   c.su().advancing = true;
+  c.cdr.released_by = ReleasedBy::Unknown; // the attempt's REL does not end the call
   counters_.inc(CcCounter::route_advances);
   MGC_LOGC(c.ctx(), Cc, Notice, "REL cause %u before ACM: attempt %u failed, next target", cause,
            unsigned(c.cdr.attempts));
@@ -144,6 +145,7 @@ bool CallManager::advance_transit(Call &c, uint8_t cause) {
     return false;
   c.su().attempts.failed(cause);
   c.su().advancing = true;
+  c.cdr.released_by = ReleasedBy::Unknown;
   counters_.inc(CcCounter::route_advances);
   MGC_LOGC(c.ctx(), Cc, Notice,
            "REL cause %u before ACM on trunk group %s cic %u: attempt %u failed, next target",

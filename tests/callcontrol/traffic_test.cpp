@@ -287,7 +287,7 @@ struct Traffic : testing::Test {
 };
 
 // CDR columns (cdr.h)
-constexpr std::size_t kTrunkGroup = 6, kCic = 7, kCause = 9, kAttempts = 16;
+constexpr std::size_t kTrunkGroup = 6, kCic = 7, kCause = 9, kReleasedBy = 11, kAttempts = 16;
 
 TEST_F(Traffic, SipToPstnRel34BeforeAcmAdvancesToTheNextTrunkGroup) {
   Leg a("a");
@@ -311,6 +311,7 @@ TEST_F(Traffic, SipToPstnRel34BeforeAcmAdvancesToTheNextTrunkGroup) {
   ASSERT_EQ(rows.size(), 1u); // one CDR per call
   EXPECT_EQ(rows[0][kTrunkGroup], "b");
   EXPECT_EQ(rows[0][kCic], "12");
+  EXPECT_EQ(rows[0][kReleasedBy], "sip"); // the caller's BYE, not the first attempt's REL
   EXPECT_EQ(rows[0][kAttempts], "2");
 }
 
@@ -483,6 +484,7 @@ TEST_F(Traffic, TransitRel34AdvancesToTheNextTrunkGroup) {
   const auto rows = cdrs();
   ASSERT_EQ(rows.size(), 1u);
   EXPECT_EQ(rows[0][kAttempts], "2");
+  EXPECT_EQ(rows[0][kReleasedBy], "pstn"); // the caller's REL
   EXPECT_EQ(rows[0][14], "c"); // trunk_group_out: the last attempt's
 }
 
