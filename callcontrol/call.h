@@ -108,7 +108,12 @@ struct CallManager::Call : IsupHalf::User, SipHalf::User {
     isup::Message iam_msg; // sent (SIP -> PSTN) or received (PSTN -> SIP)
     std::unique_ptr<isup::Message> encapsulated; // trusted IAM from the SIP-T INVITE
     std::string local_sdp, remote_sdp;
-    std::vector<RouteTarget> fallbacks; // trunk groups still to try (SIP -> PSTN)
+    RouteAttempts attempts; // the route's targets still to try, the causes of those that failed
+    Scheduler::Id setup_timer = 0; // the route's setup timeout (route_advance.cpp)
+    // A failed attempt is being let go before the next one (its circuit's RLC, its media).
+    bool advancing = false;
+    // The setup timer expired: no media answer or target may start anything any more.
+    bool given_up = false;
     std::string routed_number;
     // SIP -> PSTN: what tells a later INVITE with more digits of this call (RFC 3578 §3.5)
     std::string sip_called, sip_from_tag;
@@ -142,6 +147,9 @@ struct CallManager::Call : IsupHalf::User, SipHalf::User {
   bool in_loopback_request = false; // the gateway's answer may come before loopback() returns
   uint8_t release_cause = kCauseNormal, release_location = 0;
   CallRecord cdr;
+  // Admission held (admission.h): the entity the call came from, the target it goes to, the
+  // route it took; released as the call lets go of each, at the latest when it is destroyed.
+  AdmissionSlot in_slot, out_slot, route_slot;
 
   Call(CallManager &mgr, uint32_t r, Direction d)
       : m(mgr), ref(r), dir(d), sip(mgr.sip_calls_, r, *this) {
@@ -152,6 +160,8 @@ struct CallManager::Call : IsupHalf::User, SipHalf::User {
   ~Call() override {
     if (!answered)
       --m.calls_in_setup_;
+    if (setup_ && setup_->setup_timer)
+      m.sched_.stop(setup_->setup_timer);
   }
   Call(const Call &) = delete;
   Call &operator=(const Call &) = delete;
@@ -160,6 +170,15 @@ struct CallManager::Call : IsupHalf::User, SipHalf::User {
     if (!answered)
       --m.calls_in_setup_;
     answered = true;
+    progressed();
+  }
+  // A backward message reached the caller (ACM, 18x, answer): the route advances no more and
+  // its setup timer stops.
+  void progressed() {
+    if (!setup_)
+      return;
+    setup_->attempts.progressed();
+    m.stop_setup_timer(*this);
   }
 
   void process(const Event &e) {
@@ -286,6 +305,7 @@ struct CallManager::Call : IsupHalf::User, SipHalf::User {
   }
   // RFC 3398 §7.2.5/§7.2.6 ACM, §7.2.9 CPG: 180, or 183 with the media for in-band information.
   void on_alerting(IsupHalf &, bool in_band) override {
+    progressed();
     sip.process(sip_call::EvProgressReq{in_band ? 183 : 180},
                 body(in_band ? su().local_sdp : "", from_pstn));
   }
@@ -341,6 +361,13 @@ struct CallManager::Call : IsupHalf::User, SipHalf::User {
   }
   void on_released(IsupHalf &, uint8_t cause, uint8_t location) override { isup_released(cause, location); }
   void isup_released(uint8_t cause, uint8_t location) {
+    // A REL before any backward message on a call to the PSTN may give way to the route's next
+    // target (route_advance.cpp); the caller hears nothing of it.
+    if (dir == Direction::SipToPstn && outgoing() && from_pstn &&
+        from_pstn->type == MessageType::Rel && m.advance_on_rel(*this, cause))
+      return;
+    if (dir == Direction::SipToPstn && outgoing())
+      cause = m.final_cause(*this, cause);
     release_cause = cause;
     release_location = location;
     if (cdr.released_by == ReleasedBy::Unknown)
@@ -364,6 +391,10 @@ struct CallManager::Call : IsupHalf::User, SipHalf::User {
       sip.no_leg();
   }
   void on_circuit_idle(IsupHalf &) override {
+    if (setup_ && setup_->advancing) { // RLC sent for a failed attempt: the next one
+      m.next_attempt_after_rel(*this);
+      return;
+    }
     isup_gone();
     release_media();
     try_finish();

@@ -71,9 +71,10 @@ void CallManager::Call::on_reattempt(IsupHalf &) {
   release_media();
   m.defer(ref, [](Call &c) {
     c.isup.reset();
-    // another circuit of the same trunk group first, then the route's next groups
-    c.su().fallbacks.insert(c.su().fallbacks.begin(), {RouteTarget::Kind::TrunkGroup, c.tg->circuits.name()});
+    // another circuit of the same trunk group first, then the route's next targets
+    c.su().attempts.repeat({RouteTarget::Kind::TrunkGroup, c.tg->circuits.name()});
     c.tg = nullptr;
+    c.out_slot.reset();
     c.m.start_outgoing(c);
   });
 }
@@ -127,6 +128,10 @@ void CallManager::set_routes(const std::vector<Route> &routes) {
   for (const auto &r : routes)
     next.add(r);
   routing_ = std::move(next);
+  choices_.clear();
+  for (const auto &r : routes)
+    route_admission_.at(r.prefix).set_limits(r.admission, uint64_t(sched_.now_ms()));
+  note_sip_admission();
   MGC_LOG(Cc, Notice, "routing table replaced: %zu routes", routes.size());
 }
 
@@ -268,6 +273,8 @@ void CallManager::reap() {
     finished_.clear();
     for (uint32_t r : done)
       calls_.erase(r);
+    if (!done.empty() && !dry_ups_.empty())
+      check_dry_up(); // a trunk group shut down may have lost its last call
   }
 }
 
@@ -370,7 +377,31 @@ void CallManager::sip_invite(SipLeg &leg, const SipPeer &from, const iw::SipCall
     reap();
     return;
   }
-  c.su().fallbacks = match->route->targets;
+  // Admission (admission.h): the peer's and the route's. The SIP side refused what check_invite
+  // would (503 with Retry-After) before any transaction; what is left is refused here.
+  const uint64_t now = uint64_t(sched_.now_ms());
+  Admission &from_peer = peer_admission_.at(from.name);
+  Admission &over = route_admission_.at(match->route->prefix);
+  Refusal refused = from_peer.admit(true, now);
+  if (refused == Refusal::None) {
+    c.in_slot = AdmissionSlot(&from_peer);
+    refused = over.admit(true, now);
+    if (refused == Refusal::None)
+      c.route_slot = AdmissionSlot(&over);
+  }
+  if (refused != Refusal::None) {
+    counters_.inc(CcCounter::refused_admission_sip);
+    MGC_LOGC(c.ctx(), Cc, Notice, "INVITE from %s refused: %s (%s): 503, cause 34",
+             from.name.c_str(), c.in_slot.held() ? "route" : "peer", name_of(kRefusalNames, refused));
+    c.release_cause = kCauseNoCircuit;
+    c.sip.process(sip_call::EvRejectReq{503, kCauseNoCircuit});
+    c.isup_done = true;
+    c.try_finish();
+    reap();
+    return;
+  }
+  c.su().attempts = plan_route(*match->route, true);
+  start_setup_timer(c, *match->route);
   routed.called = match->number;
   c.su().routed_number = match->number;
   Status s = iw::iam_from_invite(routed, c.su().encapsulated.get(),
@@ -446,36 +477,40 @@ bool CallManager::more_digits_from_sip(SipLeg &leg, const iw::SipCallInfo &info)
 }
 
 void CallManager::start_outgoing(Call &c) {
-  // Hunt a circuit on the route's trunk groups in order (the fallbacks of the route).
-  while (!c.su().fallbacks.empty()) {
-    const RouteTarget t = c.su().fallbacks.front();
-    c.su().fallbacks.erase(c.su().fallbacks.begin());
-    if (t.kind != RouteTarget::Kind::TrunkGroup)
-      continue; // SIP-to-SIP is not this gateway's job
-    for (auto &g : groups_) {
-      if (g->circuits.name() != t.name || !may_seize(*g, c))
-        continue;
-      if (Circuit *circuit = g->circuits.seize_outgoing(c.ref)) {
-        c.start_isup(IsupHalf::Side::Outgoing, *g, circuit->cic);
-        c.cdr.trunk_group = g->circuits.name();
-        c.cdr.cic = c.cic;
-        MGC_LOGC(c.ctx(), Cc, Info, "routed to %s: circuit seized, IAM once the media is up",
-                 c.su().routed_number.c_str());
-        connect_media_then(c, c.su().remote_sdp, [&c] { c.process(EvSetupReq{}); });
-        return;
-      }
+  // The route's trunk groups in the order of the call's attempts (route_attempts.h): a group
+  // that is busy, not admitted, shut down or withheld for its destination's congestion is
+  // skipped like a busy one (a withheld one counts as cause 42, Q.764 §2.11).
+  while (auto t = c.su().attempts.next()) {
+    TrunkGroup *g = nullptr;
+    c.su().withheld = false;
+    Circuit *circuit = hunt_circuit(c, *t, g);
+    if (!circuit) {
+      c.su().attempts.failed(c.su().withheld ? kCauseSwitchingEquipmentCongestion : kCauseNoCircuit);
+      continue;
     }
+    ++c.cdr.attempts;
+    c.start_isup(IsupHalf::Side::Outgoing, *g, circuit->cic);
+    c.cdr.trunk_group = g->circuits.name();
+    c.cdr.cic = c.cic;
+    MGC_LOGC(c.ctx(), Cc, Info, "routed to %s: circuit seized, IAM once the media is up",
+             c.su().routed_number.c_str());
+    if (c.media.established()) // a later attempt: the caller's media goes to the new circuit
+      c.media.release();
+    connect_media_then(c, c.su().remote_sdp, [&c] { c.process(EvSetupReq{}); });
+    return;
   }
-  // A call withheld for congestion at a destination ends as one the congested exchange refused:
-  // cause 42, switching equipment congestion (Q.764 §2.11, Q.850), 503 (RFC 3398 §8.2.6.1).
-  const uint8_t cause = c.su().withheld ? kCauseSwitchingEquipmentCongestion : kCauseNoCircuit;
-  counters_.inc(CcCounter::no_circuit);
-  MGC_LOGC(c.ctx(), Cc, Notice, "%s: 503, cause %u",
-           c.su().withheld ? "withheld for congestion toward the route's destinations"
-                           : "no circuit free on the route's trunk groups",
-           cause);
+  // Every target failed or was skipped: the cause with the most to say (Q.850 precedence).
+  const uint8_t cause = c.su().attempts.cause(kCauseNoCircuit);
+  const bool advanced = c.su().attempts.any_failed() && c.cdr.attempts > 0;
+  counters_.inc(advanced ? CcCounter::route_attempts_exhausted : CcCounter::no_circuit);
+  const SipFinal f = sip_final_for_cause(cause, CauseLocation::PublicNetworkLocalUser);
+  const int status = f.status ? f.status : 503;
+  MGC_LOGC(c.ctx(), Cc, Notice, "%s: %d, cause %u",
+           advanced ? "every attempt of the route failed" : "no circuit free on the route's trunk groups",
+           status, cause);
+  stop_setup_timer(c);
   c.release_cause = cause;
-  c.sip.process(sip_call::EvRejectReq{503, cause});
+  c.sip.process(sip_call::EvRejectReq{status, cause});
   c.isup_done = true;
   c.try_finish();
 }
@@ -513,7 +548,8 @@ void CallManager::connect_media_then(Call &c, const std::string &remote_sdp,
         // The call may have ended while the gateway was connecting: the caller cancelled (SIP ->
         // PSTN, nothing sent on the circuit yet) or the PSTN released (PSTN -> SIP, no INVITE
         // sent yet). Then nothing goes out: the circuit is freed, a connection made is released.
-        if (c.dir == Call::Direction::SipToPstn ? c.sip.done() : c.isup_done) {
+        if ((c.dir == Call::Direction::SipToPstn ? c.sip.done() : c.isup_done) ||
+            c.su().given_up) {
           if (c.dir == Call::Direction::SipToPstn && !c.isup_done) {
             c.tg->circuits.idle(c.cic);
             c.isup_done = true;
@@ -588,6 +624,8 @@ void CallManager::Call::on_provisional(SipHalf &h, int status, bool early_media)
     su().remote_sdp = h.body_in()->sdp;
     media.modify(MediaMode::SendRecv, h.body_in()->sdp, nullptr);
   }
+  if (status == 180 || (status == 183 && early_media))
+    progressed(); // the caller hears of it: no other target any more
   if (status == 180)
     process(EvAlertingReq{early_media});
   else if (status == 183 && early_media)
@@ -605,7 +643,12 @@ void CallManager::Call::on_answered(SipHalf &h) {
   forget_iam();
 }
 
-void CallManager::Call::on_failed(SipHalf &, int, uint8_t cause, bool local) {
+void CallManager::Call::on_failed(SipHalf &, int status, uint8_t cause, bool local) {
+  // A failure before any 18x may give way to the route's next target (route_advance.cpp).
+  if (dir == Direction::PstnToSip && m.advance_on_sip_failure(*this, status, cause, local))
+    return;
+  if (dir == Direction::PstnToSip)
+    cause = m.final_cause(*this, cause);
   cdr.released_by = local ? ReleasedBy::Gateway : ReleasedBy::Sip;
   release_cause = cause;
   release_location = isup::location_value(CauseLocation::BeyondInterworkingPoint);
@@ -712,78 +755,38 @@ void CallManager::Call::on_bye(SipHalf &h, std::optional<uint8_t> q850) {
 void CallManager::route_from_pstn(Call &c) {
   c.routed = true;
   c.note_numbers();
-  // PSTN calls are routed on the called party's digits as received: the first target that
-  // works takes the call, a SIP peer that is configured or a trunk group with a free circuit
-  // (transit, transit.cpp); a busy group gives way to the next target.
+  // PSTN calls are routed on the called party's digits as received; the route's targets are
+  // tried in the order of the call's attempts (route_from_pstn_next, route_advance.cpp): a SIP
+  // peer that is configured and admitted, or a trunk group with a free circuit (transit,
+  // transit.cpp).
   const auto match = routing_.lookup(c.cdr.called);
-  const SipPeer *peer = nullptr;
-  bool trunk_group_target = false, peer_resting = false;
-  if (match) {
-    const auto &targets = match->route->targets;
-    for (auto t = targets.begin(); t != targets.end(); ++t) {
-      if (t->kind == RouteTarget::Kind::SipPeer) {
-        if (peers_.count(t->name) && !peer_states_.available(t->name)) {
-          // RFC 3261 §21.5.4: the peer asked for no new requests until its Retry-After ends.
-          peer_states_.skipped(t->name);
-          MGC_LOGC(c.ctx(), Cc, Info, "SIP peer %s unavailable (Retry-After): skipped",
-                   t->name.c_str());
-          peer_resting = true;
-          continue;
-        }
-        if (peers_.count(t->name)) {
-          peer = &peers_[t->name];
-          break;
-        }
-        continue;
-      }
-      trunk_group_target = true;
-      if (transit_to(c, *match, *t, {t + 1, targets.end()}))
-        return;
-    }
-  }
-  if (!peer) {
-    // Q.764 §2.2: the IAM is refused with REL; a route whose trunk groups are all busy gets
-    // cause 34 (no circuit/channel available), a number without a usable route cause 3.
-    // A target withheld for congestion at its destination gives cause 42 (Q.764 §2.11).
-    // A SIP peer resting after its 503 with Retry-After: the cause of that 503 (41, RFC 3398
-    // §8.2.6.1).
-    const uint8_t cause = c.su().withheld   ? kCauseSwitchingEquipmentCongestion
-                          : peer_resting       ? kCauseTemporaryFailure
-                          : trunk_group_target ? kCauseNoCircuit
-                                               : kCauseNoRoute;
-    MGC_LOGC(c.ctx(), Cc, Notice, "%s for %s: REL cause %u",
-             c.su().withheld   ? "withheld for congestion"
-             : peer_resting    ? "SIP peer unavailable (Retry-After)"
-             : trunk_group_target ? "no circuit free"
-                                  : "no route",
-             c.cdr.called.c_str(), cause);
-    counters_.inc(trunk_group_target ? CcCounter::no_circuit : CcCounter::no_route);
-    c.release_cause = cause;
+  if (!match) {
+    // Q.764 §2.2: the IAM is refused with REL, cause 3 for a number without a route.
+    MGC_LOGC(c.ctx(), Cc, Notice, "no route for %s: REL cause %u", c.cdr.called.c_str(),
+             kCauseNoRoute);
+    counters_.inc(CcCounter::no_route);
+    c.release_cause = kCauseNoRoute;
     c.sip.no_leg();
-    c.process(EvReleaseReq{cause, kLocationPublicLocal});
+    c.process(EvReleaseReq{kCauseNoRoute, kLocationPublicLocal});
     return;
   }
-  c.sip.set_peer(*peer);
-  iw::SipCallInfo info = iw::invite_from_iam(c.su().iam_msg, cfg_.interworking);
-  info.called = match->number;
-  if (!peer->trusted)
-    info.asserted.reset();
-  connect_media_then(c, "", [this, &call = c, info] {
-    // SIP-T / SIP-I peers get the IAM as it arrived (Q.1912.5, RFC 3204), minus the CIC.
-    SipLeg *leg = sip_.invite(call.sip.peer(), info, call.body(call.su().local_sdp, &call.su().iam_msg));
-    if (!leg) {
-      MGC_LOGC(call.ctx(), Cc, Notice, "SIP peer %s unusable: REL cause 27",
-               call.sip.peer().name.c_str());
-      counters_.inc(CcCounter::sip_peer_unavailable);
-      call.release_cause = kCauseDestinationOutOfOrder;
-      call.sip.no_leg();
-      call.process(EvReleaseReq{kCauseDestinationOutOfOrder, kLocationPublicLocal});
-      return;
-    }
-    call.sip.start_outgoing(*leg); // INVITE sent: Calling
-    MGC_LOGC(call.ctx(), Cc, Info, "INVITE sent to %s: %s -> %s", call.sip.peer().name.c_str(),
-             call.cdr.calling.c_str(), info.called.c_str());
-  });
+  Admission &over = route_admission_.at(match->route->prefix);
+  if (const Refusal r = over.admit(true, uint64_t(sched_.now_ms())); r != Refusal::None) {
+    // Admission of the route (admission.h): REL cause 34, as for a route without a free
+    // circuit (Q.850: no appropriate circuit is presently available for the call).
+    counters_.inc(CcCounter::refused_admission_isup);
+    MGC_LOGC(c.ctx(), Cc, Notice, "route %s refuses the call (%s): REL cause %u",
+             match->route->prefix.c_str(), name_of(kRefusalNames, r), kCauseNoCircuit);
+    c.release_cause = kCauseNoCircuit;
+    c.sip.no_leg();
+    c.process(EvReleaseReq{kCauseNoCircuit, kLocationPublicLocal});
+    return;
+  }
+  c.route_slot = AdmissionSlot(&over);
+  c.su().routed_number = match->number;
+  c.su().attempts = plan_route(*match->route, false);
+  start_setup_timer(c, *match->route);
+  route_from_pstn_next(c);
 }
 
 void CallManager::isup_received(uint32_t opc, const isup::Message &msg) {
@@ -854,6 +857,23 @@ void CallManager::isup_received(uint32_t opc, const isup::Message &msg) {
       isup_.send(opc, rel);
       return;
     }
+    AdmissionSlot admitted;
+    if (r == S::Accepted) {
+      // Admission of the trunk group (admission.h): direction, dry-up, limits. Refused like a
+      // route without a free circuit: REL cause 34 (Q.850: no appropriate circuit/channel is
+      // presently available), which lets the preceding exchange try another route; cause 42
+      // is kept for this exchange's own congestion (above). The circuit is free again at once.
+      Admission &a = admission_of(*tg);
+      if (const Refusal x = a.admit(true, uint64_t(sched_.now_ms())); x != Refusal::None) {
+        tg->circuits.idle(msg.cic);
+        counters_.inc(CcCounter::refused_admission_isup);
+        MGC_LOGC((log::CallContext{0, tg->circuits.name(), msg.cic, {}}), Cc, Info,
+                 "IAM refused (%s): REL cause %u", name_of(kRefusalNames, x), kCauseNoCircuit);
+        isup_.send(opc, msgs::rel(msg.cic, kCauseNoCircuit, kLocationPublicLocal));
+        return;
+      }
+      admitted = AdmissionSlot(&a);
+    }
     if (r == S::DualSeizureWeYield) {
       counters_.inc(CcCounter::dual_seizures);
       auto it = calls_.find(displaced);
@@ -868,6 +888,7 @@ void CallManager::isup_received(uint32_t opc, const isup::Message &msg) {
     auto owned = std::make_unique<Call>(*this, ref, Call::Direction::PstnToSip);
     Call &call = *owned;
     calls_[ref] = std::move(owned);
+    call.in_slot = std::move(admitted);
     call.su().iam_msg = msg;
     call.cdr.trunk_group = tg->circuits.name();
     call.cdr.cic = msg.cic;

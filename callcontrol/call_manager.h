@@ -6,6 +6,7 @@
 // adapters feed it decoded ISUP, SIP events and media notifications, all on the one event loop.
 #pragma once
 
+#include "callcontrol/admission.h"
 #include "callcontrol/cause_map.h"
 #include "callcontrol/cdr.h"
 #include "callcontrol/destination_state.h"
@@ -14,6 +15,7 @@
 #include "callcontrol/interworking/iam_invite.h"
 #include "callcontrol/isup_timers.h"
 #include "callcontrol/media_gateway.h"
+#include "callcontrol/route_attempts.h"
 #include "callcontrol/routing.h"
 #include "callcontrol/sip_peer_state.h"
 #include "callcontrol/sides.h"
@@ -36,7 +38,9 @@
   X(resumes) X(isup_to_info) X(isup_from_info) X(continuity_checks) X(continuity_failures)        \
   X(unexpected_sip_events) X(transit_calls) X(hop_counter_exhausted) X(shed_sip) X(shed_isup)    \
   X(shed_sip_late) X(shed_in_setup) X(session_offers) X(session_holds) X(session_offers_refused)  \
-  X(session_answers)
+  X(session_answers) X(route_advances) X(route_attempts_exhausted) X(setup_timeouts)             \
+  X(targets_skipped) X(refused_admission_isup) X(refused_admission_sip) X(dry_up_blocks)         \
+  X(dry_up_releases)
 MGC_DECLARE_COUNTERS(CcCounter, MGC_CC_COUNTERS)
 
 namespace mgc::core {
@@ -203,6 +207,39 @@ public:
   bool admit_sip_call(double queued_ms = -1);
   std::size_t calls_in_setup() const { return calls_in_setup_; }
 
+  // Call admission (issue 15 item 4, admission.h; dry_up.cpp): limits per trunk group, SIP peer
+  // (by name) and route (by prefix; from the Route itself, set_routes), in force for calls
+  // admitted from now on. A trunk group's or peer's are kept across reconfiguration.
+  void set_trunk_group_admission(const std::string &name, const AdmissionLimits &l);
+  void set_sip_peer_admission(const std::string &name, const AdmissionLimits &l);
+  enum class EntityKind : uint8_t { TrunkGroup, SipPeer, Route };
+  const Admission *admission(EntityKind kind, const std::string &name) const;
+  const AdmissionTable &admissions(EntityKind kind) const;
+  // Whether a new INVITE from `peer` for `called` would be admitted now (the SIP side refuses
+  // it before any transaction exists if not: 503 with Retry-After, or 403 for a barred
+  // direction). Nothing is taken: the call takes its admission when it starts (sip_invite).
+  struct InviteCheck {
+    Refusal refusal = Refusal::None;
+    uint32_t retry_after_s = 0;
+    // The peer may not call at all (its direction): 403 rather than 503.
+    bool forbidden = false;
+    std::string what; // "sip peer NAME" / "route PREFIX" / "every trunk group of route PREFIX"
+  };
+  InviteCheck check_invite(const std::string &peer, std::string_view called);
+  // Whether any SIP peer, route or trunk group has limits or is shut down (else the SIP side
+  // checks nothing).
+  bool sip_admission_configured() const { return sip_admission_configured_; }
+
+  // Dry-up (issue 15 item 6): a trunk group or SIP peer shut down takes no new call (routes skip
+  // it, calls from it are refused as for its limits); the calls up finish. A trunk group's
+  // circuits are then blocked with CGB (maintenance, Q.764 §2.8.2) once its last call ended, or
+  // after `release_after_ms` (0: never) the calls still up are released (cause 31) first.
+  // `no shutdown` unblocks them (CGU). False: no such trunk group.
+  bool shutdown_trunk_group(const std::string &name, bool shut, uint32_t release_after_ms = 0);
+  void shutdown_sip_peer(const std::string &name, bool shut);
+  // "in service", "draining (N calls)", "shut down (circuits blocked)"
+  std::string dry_up_state(const std::string &trunk_group) const;
+
 private:
   struct Call;
   struct TrunkGroup;
@@ -220,13 +257,39 @@ private:
   Call *call_of(const SipLeg &leg);
   bool more_digits_from_sip(SipLeg &leg, const iw::SipCallInfo &info);
   void start_outgoing(Call &c);
+  // route_advance.cpp: the attempts of a call over its route (route_attempts.h).
+  RouteAttempts plan_route(const Route &route, bool from_sip);
+  // Hunting on one target of a route: the trunk group it names, if it is usable for a new
+  // outgoing call (destination available, admitted: direction, dry-up, limits), and a circuit
+  // seized on it for call `c` (its admission slot taken). Null: the target is skipped (busy).
+  Circuit *hunt_circuit(Call &c, const RouteTarget &t, TrunkGroup *&group);
+  // The next target of a call from the PSTN (transit or SIP); REL with the prevailing cause when
+  // none is left.
+  void route_from_pstn_next(Call &c);
+  void invite_peer(Call &c);
+  // A failed attempt gives way to the next target (true) or ends the call (false).
+  bool advance_on_rel(Call &c, uint8_t cause);
+  bool advance_on_sip_failure(Call &c, int status, uint8_t cause, bool local);
+  bool advance_transit(Call &c, uint8_t cause);
+  // The last attempt failed and the call ends: the cause the caller gets, of highest precedence
+  // among every attempt's (route_attempts.h); counted when earlier attempts had failed.
+  uint8_t final_cause(Call &c, uint8_t cause);
+  // The failed attempt's circuit is idle again (RLC sent): its media goes, the next target.
+  void next_attempt_after_rel(Call &c);
+  void start_setup_timer(Call &c, const Route &r);
+  void stop_setup_timer(Call &c);
+  void setup_timer_expired(Call &c);
+  // dry_up.cpp
+  Admission &admission_of(TrunkGroup &g);
+  void check_dry_up();
+  void dry_up_timeout(const std::string &name);
   void sam_received(Call &c, const isup::Message &msg);
   void connect_media_then(Call &c, const std::string &remote_sdp, std::function<void()> next);
   void route_from_pstn(Call &c);
-  // PSTN -> PSTN (transit.cpp). A circuit on the trunk group `target` names, for the call routed
-  // by `match`: the transit half is made and the media joined; false if the group has none free.
-  bool transit_to(Call &c, const RoutingTable::Match &match, const RouteTarget &target,
-                  std::vector<RouteTarget> rest);
+  // PSTN -> PSTN (transit.cpp). A circuit on the trunk group `target` names, for the call (its
+  // routed number): the transit half is made and the media joined; false if the group is
+  // skipped (none free, not admitted).
+  bool transit_to(Call &c, const RouteTarget &target);
   void join_transit_media(Call &c);
   // RFC 3264 §8 (session_modify.cpp): the media gateway takes an offer or answer from SIP.
   void modify_for_offer(Call &c, MediaMode mode, const std::string &remote_sdp);
@@ -257,6 +320,9 @@ private:
   // half's Call-ID (its one copy in call control); declared before the calls, whose halves
   // unregister from it as they go.
   std::unordered_multimap<std::string_view, uint32_t> sip_calls_;
+  // Admission by entity name (trunk groups, SIP peers, routes by prefix): declared before the
+  // calls, whose slots release into them as they go.
+  AdmissionTable tg_admission_, peer_admission_, route_admission_;
   std::map<uint32_t, std::unique_ptr<Call>> calls_;
   std::vector<uint32_t> finished_;
   // Work that must not run inside a state machine's transition (it would destroy or restart the
@@ -272,6 +338,17 @@ private:
   std::string last_unexpected_sip_;
   DestinationStates destinations_{sched_, cfg_.timers, isup_};
   SipPeerStates peer_states_{sched_};
+  // The weighted first choice of each route (by prefix; reset when the routes are replaced).
+  std::map<std::string, WeightedChoice> choices_;
+  // Trunk groups shut down: when their calls are to be released (0: never), and whether their
+  // circuits are blocked already.
+  struct DryUp {
+    Scheduler::Id timer = 0;
+    bool blocked = false;
+  };
+  std::map<std::string, DryUp> dry_ups_;
+  bool sip_admission_configured_ = false;
+  void note_sip_admission();
 };
 
 } // namespace mgc::cc

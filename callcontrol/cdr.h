@@ -4,10 +4,12 @@
 // (DESIGN.md "Event loop and threading"). Format (README "CDR format"):
 //
 //   seizure_utc,answer_utc,release_utc,direction,calling,called,trunk_group,cic,sip_call_id,
-//   cause,cause_location,released_by,duration_ms,setup_ms,trunk_group_out,cic_out
+//   cause,cause_location,released_by,duration_ms,setup_ms,trunk_group_out,cic_out,attempts
 //
 // trunk_group_out and cic_out name the outgoing circuit of a transit call (pstn-to-pstn; then
-// trunk_group and cic are the incoming one); empty for every other call.
+// trunk_group and cic are the incoming one); empty for every other call. attempts: the route's
+// targets the call was offered to (route advance: each IAM or INVITE sent; 0 when none went
+// out); the trunk group and CIC (or Call-ID) are the last attempt's.
 #pragma once
 
 #include "core/names.h"
@@ -51,6 +53,7 @@ struct CallRecord {
   uint8_t cause = 16;
   uint8_t cause_location = 0;
   ReleasedBy released_by = ReleasedBy::Unknown;
+  uint8_t attempts = 0;
 };
 
 // The CSV header line and one record as a CSV line (no trailing newline). Fields that may hold

@@ -57,13 +57,9 @@ void CallManager::Transit::send(isup::Message msg) {
 }
 
 // ---- routing ---------------------------------------------------------------------------------
-bool CallManager::transit_to(Call &c, const RoutingTable::Match &match, const RouteTarget &target,
-                             std::vector<RouteTarget> rest) {
-  TrunkGroup *g = nullptr;
-  for (auto &x : groups_)
-    if (x->circuits.name() == target.name)
-      g = x.get();
-  if (!g || !may_seize(*g, c))
+bool CallManager::transit_to(Call &c, const RouteTarget &target) {
+  const TrunkGroup *named = group_named(target.name);
+  if (!named || !named->destination_available)
     return false;
   // Q.764 §2.1.12: a transit exchange decrements the hop counter; once it would reach 0 the
   // call is not routed on but released with cause 25 (exchange routing error), so that a
@@ -80,7 +76,7 @@ bool CallManager::transit_to(Call &c, const RoutingTable::Match &match, const Ro
   bool st = false;
   if (const auto *cdpn = c.su().iam_msg.find<isup::CalledPartyNumber>())
     address_digits(*cdpn, &st);
-  const std::string called = match.number + (st ? "F" : "");
+  const std::string called = c.su().routed_number + (st ? "F" : "");
   const isup::Message probe = outgoing_iam(c.su().iam_msg, called, 0);
   if (!sendable(&probe)) {
     // The IAM cannot go on as it came (see sendable): the call is refused (Q.764 §2.9.5.3 lets
@@ -91,13 +87,13 @@ bool CallManager::transit_to(Call &c, const RoutingTable::Match &match, const Ro
     c.process(EvReleaseReq{kCauseProtocolError, kLocationPublicLocal});
     return true;
   }
-  Circuit *k = g->circuits.seize_outgoing(c.ref);
+  TrunkGroup *g = nullptr;
+  Circuit *k = hunt_circuit(c, target, g);
   if (!k)
     return false;
   counters_.inc(CcCounter::transit_calls);
+  ++c.cdr.attempts;
   c.sip.no_leg(); // a transit call has no SIP half
-  c.su().fallbacks = std::move(rest);
-  c.su().routed_number = match.number;
   c.transit = std::make_unique<Transit>(c, *g);
   Transit &t = *c.transit;
   t.called = called;
@@ -107,8 +103,12 @@ bool CallManager::transit_to(Call &c, const RoutingTable::Match &match, const Ro
            unsigned(k->cic), called.c_str());
   c.cdr.trunk_group_out = g->circuits.name();
   c.cdr.cic_out = k->cic;
-  // The incoming circuit's endpoint first (no remote yet), then the outgoing one toward it.
-  connect_media_then(c, "", [this, &c] { join_transit_media(c); });
+  // The incoming circuit's endpoint first (no remote yet), then the outgoing one toward it; on
+  // a later attempt of the route the incoming endpoint is connected already.
+  if (c.media.established())
+    join_transit_media(c);
+  else
+    connect_media_then(c, "", [this, &c] { join_transit_media(c); });
   return true;
 }
 
@@ -163,20 +163,23 @@ void CallManager::transit_reattempt(Call &c) {
     return;
   }
   t.out.reset();
-  std::vector<TrunkGroup *> candidates{t.tg};
-  for (const auto &target : c.su().fallbacks)
+  // The same trunk group first, then the route's next groups (their admission as for any
+  // attempt: the circuit lost is let go of first).
+  std::vector<RouteTarget> candidates{{RouteTarget::Kind::TrunkGroup, t.tg->circuits.name()}};
+  for (const auto &target : c.su().attempts.remaining())
     if (target.kind == RouteTarget::Kind::TrunkGroup)
-      for (auto &g : groups_)
-        if (g->circuits.name() == target.name && g->destination_available)
-          candidates.push_back(g.get());
-  for (TrunkGroup *g : candidates)
-    if (Circuit *k = g->circuits.seize_outgoing(c.ref)) {
+      candidates.push_back(target);
+  c.out_slot.reset();
+  for (const RouteTarget &target : candidates) {
+    TrunkGroup *g = nullptr;
+    if (Circuit *k = hunt_circuit(c, target, g)) {
       t.seize(*g, k->cic);
       c.cdr.trunk_group_out = g->circuits.name();
       c.cdr.cic_out = k->cic;
       join_transit_media(c);
       return;
     }
+  }
   counters_.inc(CcCounter::no_circuit);
   t.over = true;
   c.release_cause = kCauseNoCircuit;
@@ -319,9 +322,11 @@ void CallManager::Transit::on_timer(IsupHalf &h, const Event &e) {
 
 // ---- Port: what the outgoing half reports goes to the incoming half, the messages as they came
 void CallManager::Transit::on_alerting(IsupHalf &, bool in_band) {
+  c.progressed();
   to_incoming(from_pstn, EvAlertingReq{in_band}); // the ACM, sent back on (Q.764 §2.1.4)
 }
 void CallManager::Transit::on_progress(IsupHalf &, bool in_band) {
+  c.progressed();
   if (c.answered) { // a CPG after answer has no row in the incoming half: sent on as it came
     if (sendable(from_pstn) && !c.isup_done)
       c.send(*from_pstn);
@@ -348,12 +353,20 @@ void CallManager::Transit::on_resume(IsupHalf &, bool network) {
 // The outgoing side is gone or going: its REL (passed back with cause and location, Q.764
 // §2.3.1), T7 (cause 102) or T9 (cause 19) expiry, or a reset by the far end (cause 41).
 void CallManager::Transit::on_released(IsupHalf &, uint8_t cause, uint8_t location) {
-  c.release_cause = cause;
+  // A REL before any backward message may give way to the route's next target
+  // (route_advance.cpp): the preceding exchange hears nothing of it.
+  if (from_pstn && from_pstn->type == MessageType::Rel && c.m.advance_transit(c, cause))
+    return;
+  // After failed attempts the caller gets the cause of highest precedence; the REL goes back as
+  // it came only if that is its own.
+  const uint8_t best = c.m.final_cause(c, cause);
+  c.release_cause = best;
   c.release_location = location;
   if (c.cdr.released_by == ReleasedBy::Unknown)
     c.cdr.released_by = from_pstn ? ReleasedBy::Pstn : ReleasedBy::Gateway;
-  to_incoming(from_pstn && from_pstn->type == MessageType::Rel ? from_pstn : nullptr,
-              EvReleaseReq{cause, location});
+  to_incoming(from_pstn && from_pstn->type == MessageType::Rel && best == cause ? from_pstn
+                                                                                 : nullptr,
+              EvReleaseReq{best, location});
 }
 void CallManager::Transit::on_reattempt(IsupHalf &) {
   // The IAM on the lost circuit is void; the circuit belongs to the far end's call now, or was
@@ -365,6 +378,10 @@ void CallManager::Transit::on_reattempt(IsupHalf &) {
   c.m.defer(c.ref, [](Call &call) { call.m.transit_reattempt(call); });
 }
 void CallManager::Transit::on_circuit_idle(IsupHalf &) {
+  if (c.setup_ && c.setup_->advancing) { // RLC sent for a failed attempt: the next target
+    c.m.next_attempt_after_rel(c);
+    return;
+  }
   over = true;
   release_media();
   c.try_finish();

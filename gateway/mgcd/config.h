@@ -107,6 +107,11 @@ struct TrunkGroupConfig {
   // Overlap signalling with this exchange (Q.764 §2.1.2, RFC 3578): the fewest digits a called
   // number needs to be routed; 0: en bloc.
   unsigned overlap_min_digits = 0;
+  // Call admission and dry-up (issue 15; callcontrol/admission.h): limits, and `shutdown` with
+  // the time after which calls still up are released (0: they finish as they will).
+  cc::AdmissionLimits admission{};
+  bool shutdown = false;
+  uint32_t dry_up_timeout_s = 0;
   bool operator==(const TrunkGroupConfig &) const = default;
 };
 
@@ -125,6 +130,8 @@ struct SipPeerConfig {
   cc::SipProfile profile = cc::SipProfile::Plain;
   bool trusted = false;
   std::vector<std::string> acl; // source addresses accepted for this peer
+  cc::AdmissionLimits admission{}; // issue 15: limits and dry-up, as for a trunk group
+  bool shutdown = false;
   bool operator==(const SipPeerConfig &) const = default;
 };
 

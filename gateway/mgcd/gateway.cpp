@@ -682,8 +682,8 @@ Status Gateway::start(const Config &cfg) {
   }
   for (const auto &peer : cfg.sip.peers)
     calls_->add_sip_peer({peer.name, peer.profile, peer.trusted, cfg.ss7.variant});
-  for (const auto &r : cfg.routes)
-    calls_->routing().add(r);
+  calls_->set_routes({cfg.routes.begin(), cfg.routes.end()});
+  apply_traffic(cfg, nullptr);
   p_->ss7->attach(*p_->node, *calls_);
   p_->sip->attach(*calls_);
 
@@ -737,6 +737,63 @@ std::vector<std::pair<uint16_t, uint16_t>> cics_minus(
   return out;
 }
 } // namespace
+
+// Call admission and dry-up of trunk groups and SIP peers (issue 15), live: limits in force for
+// calls admitted from now on; `shutdown` dries the group or peer up, `no shutdown` puts it back.
+// `cur` null: at start (everything configured is applied); else only what changed, recorded in
+// `cur` (the peers' part runs where the peers are compared, apply_peer_traffic).
+std::vector<std::string> Gateway::apply_traffic(const Config &next, Config *cur) {
+  std::vector<std::string> out;
+  for (const auto &tg : next.trunk_groups) {
+    TrunkGroupConfig *now = cur ? cur->trunk_group(tg.name) : nullptr;
+    if (cur && !now)
+      continue; // not running (said by apply)
+    if (!calls_->trunk_group(tg.name))
+      continue;
+    if (!now || !(now->admission == tg.admission)) {
+      calls_->set_trunk_group_admission(tg.name, tg.admission);
+      out.push_back("trunk group " + tg.name + ": admission limits in force for new calls");
+    }
+    if (!now || now->shutdown != tg.shutdown || now->dry_up_timeout_s != tg.dry_up_timeout_s) {
+      if (tg.shutdown || (now && now->shutdown)) {
+        calls_->shutdown_trunk_group(tg.name, tg.shutdown, tg.dry_up_timeout_s * 1000u);
+        out.push_back("trunk group " + tg.name + (tg.shutdown ? ": shut down (dry-up)" : ": in service"));
+      }
+    }
+    if (now) {
+      now->admission = tg.admission;
+      now->shutdown = tg.shutdown;
+      now->dry_up_timeout_s = tg.dry_up_timeout_s;
+    }
+  }
+  if (!cur)
+    for (auto &line : apply_peer_traffic(next.sip.peers, nullptr))
+      out.push_back(line);
+  return out;
+}
+
+std::vector<std::string> Gateway::apply_peer_traffic(const std::deque<SipPeerConfig> &next,
+                                                     const std::deque<SipPeerConfig> *cur) {
+  std::vector<std::string> out;
+  for (const auto &p : next) {
+    const SipPeerConfig *now = nullptr;
+    if (cur)
+      for (const auto &c : *cur)
+        if (c.name == p.name)
+          now = &c;
+    if (!now || !(now->admission == p.admission)) {
+      calls_->set_sip_peer_admission(p.name, p.admission);
+      if (cur)
+        out.push_back("sip peer " + p.name + ": admission limits in force for new calls");
+    }
+    if (!now || now->shutdown != p.shutdown) {
+      calls_->shutdown_sip_peer(p.name, p.shutdown);
+      if (cur && (now || p.shutdown))
+        out.push_back("sip peer " + p.name + (p.shutdown ? ": shut down" : ": in service"));
+    }
+  }
+  return out;
+}
 
 std::vector<std::string> Gateway::apply(const Config &next) {
   std::vector<std::string> out;
@@ -818,6 +875,8 @@ std::vector<std::string> Gateway::apply(const Config &next) {
     }
     p_->sip->set_peers(std::move(entries));
     calls_->set_sip_peers(peers);
+    for (auto &line : apply_peer_traffic(next.sip.peers, &cur.sip.peers))
+      applied(line);
     cur.sip.peers = next.sip.peers;
     applied("sip peers: " + std::to_string(peers.size()) + " in force (calls up keep theirs)");
   }
@@ -847,6 +906,9 @@ std::vector<std::string> Gateway::apply(const Config &next) {
       add_trunk_group(tg);
       TrunkGroupConfig added = tg;
       added.cic_ranges.clear();
+      added.admission = {}; // apply_traffic applies them
+      added.shutdown = false;
+      added.dry_up_timeout_s = 0;
       cur.trunk_groups.push_back(std::move(added));
       now = &cur.trunk_groups.back();
       applied("trunk group " + tg.name + ": added");
@@ -924,6 +986,8 @@ std::vector<std::string> Gateway::apply(const Config &next) {
   }
 
   p_->pending = std::move(pending);
+  for (auto &line : apply_traffic(next, &cur))
+    applied(line);
   // Routes last: they may name the trunk groups and peers just added.
   if (!(next.routes == cur.routes)) {
     calls_->set_routes({next.routes.begin(), next.routes.end()});

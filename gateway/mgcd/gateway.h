@@ -44,6 +44,10 @@ public:
   bool counters(std::string_view layer, const CounterFn &f) const;
 
 private:
+  // Call admission and dry-up (issue 15), at start (cur null) and live.
+  std::vector<std::string> apply_traffic(const Config &next, Config *cur);
+  std::vector<std::string> apply_peer_traffic(const std::deque<SipPeerConfig> &next,
+                                              const std::deque<SipPeerConfig> *cur);
   struct Parts;
   // The process's one scheduler: every layer's timers run on it. Declared first, so it is
   // destroyed last, after every part that still stops its timers while going away.

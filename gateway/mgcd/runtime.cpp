@@ -112,6 +112,38 @@ CMD(show_tgs, "show trunk-groups", SHOW_STR "Circuit counts per trunk group\n") 
   return CMD_SUCCESS;
 }
 
+// Call admission and dry-up per trunk group, SIP peer and route (issue 15; admission.h): the
+// limits in force, the calls holding each, and what was offered, admitted and refused.
+CMD(show_admission, "show admission",
+    SHOW_STR "Call admission and dry-up per trunk group, SIP peer and route\n") {
+  if (!g_rt->calls) {
+    vty_out(vty, "%% call control is not running%s", NL);
+    return CMD_WARNING;
+  }
+  using Kind = cc::CallManager::EntityKind;
+  for (const auto &[kind, label] : {std::pair{Kind::TrunkGroup, "trunk-group"},
+                                    std::pair{Kind::SipPeer, "sip-peer"},
+                                    std::pair{Kind::Route, "route"}})
+    for (const auto &[name, a] : g_rt->calls->admissions(kind).all()) {
+      const auto &l = a.limits();
+      std::string state = a.shut_down() ? "shut down" : "in service";
+      if (kind == Kind::TrunkGroup)
+        state = g_rt->calls->dry_up_state(name);
+      vty_out(vty, "%s %s: %s, calls %u/%s, rate %s/s burst %u, direction %s%s", label,
+              kind == Kind::Route && name.empty() ? "default" : name.c_str(), state.c_str(),
+              a.active(), l.max_calls ? std::to_string(l.max_calls).c_str() : "-",
+              l.calls_per_second ? std::to_string(l.calls_per_second).c_str() : "-",
+              l.calls_per_second ? (l.burst ? l.burst : l.calls_per_second) : 0,
+              name_of(cc::kCallDirectionNames, l.direction), NL);
+      std::string ctrs;
+      a.counters().for_each([&ctrs](std::string_view n, uint64_t v) {
+        ctrs += " " + std::string(n) + " " + std::to_string(v);
+      });
+      vty_out(vty, " %s%s", ctrs.c_str(), NL);
+    }
+  return CMD_SUCCESS;
+}
+
 CMD(show_timers, "show isup timers", SHOW_STR "ISUP\nTimers in force (Q.764 Annex A)\n") {
   const cc::IsupTimerValues &in_force = g_rt->calls ? g_rt->calls->timers() : g_cfg->timers;
   for (const auto &t : cc::isup_timer_table())
@@ -400,7 +432,8 @@ void vty_install_show(Runtime &rt, Config &cfg) {
   for (auto *c : {&show_circuits_cmd, &show_tgs_cmd, &show_timers_cmd, &show_routes_cmd,
                   &show_calls_cmd, &show_m3ua_cmd, &show_counters_cmd, &show_peers_cmd,
                   &show_layer_ctrs_cmd, &show_all_counters_cmd, &show_all_timers_cmd,
-                  &show_memory_cmd, &show_overload_cmd, &show_destinations_cmd})
+                  &show_memory_cmd, &show_overload_cmd, &show_destinations_cmd,
+                  &show_admission_cmd})
     install_element_ve(c);
   for (auto *c : {&block_cic_cmd, &unblock_cic_cmd, &reset_cic_cmd, &block_range_cmd,
                   &unblock_range_cmd, &reset_range_cmd, &release_call_cmd})

@@ -212,6 +212,8 @@ void Sip::receive(const sipt::Message &m, const sipt::Peer &from, double queued_
     shed(m, from, queued_ms);
     return;
   }
+  if (calls_ && calls_->sip_admission_configured() && is_new_invite(m) && !admitted(m, from))
+    return;
   ua_->receive(m, from);
 }
 
@@ -239,6 +241,32 @@ void Sip::shed(const sipt::Message &invite, const sipt::Peer &from, double queue
   // once a second at notice instead).
   MGC_LOG(Sip, Debug, "new INVITE from %s refused with 503 (machine congestion level %u, %.0f ms "
           "unread)", from.host.c_str(), calls_->congestion_level(), queued_ms);
+}
+
+// Call admission of the peer and the route (issue 15; callcontrol/admission.h), like shedding
+// before any transaction exists: 503 with Retry-After (RFC 3261 §21.5.4, §20.33) for a limit or
+// a peer shut down, 403 for a peer that takes no calls from it (direction out).
+bool Sip::admitted(const sipt::Message &invite, const sipt::Peer &from) {
+  const SipPeerEntry *peer = peer_from(from);
+  if (!peer)
+    return true; // the ACL answers it (403)
+  const auto v = calls_->check_invite(peer->peer.name, invite.request_uri().user_without_params());
+  if (v.refusal == cc::Refusal::None)
+    return true;
+  ++refused_admission_;
+  ++peer->stats->failures;
+  const bool barred = v.forbidden;
+  const std::string tag = "adm" + std::to_string(refused_admission_);
+  sipt::Message r = barred ? sipt::make_response(invite, 403, "Forbidden", tag)
+                           : sipt::make_response(invite, 503, "Service Unavailable", tag);
+  if (!barred)
+    r.add(sipt::HeaderId::RetryAfter, std::to_string(v.retry_after_s));
+  peer->stats->response(barred ? 403 : 503, true);
+  ua_->transactions().send_stateless(r, from);
+  MGC_LOG(Sip, Info, "new INVITE from peer %s (Call-ID %.*s) refused with %d: %s %s",
+          peer->peer.name.c_str(), int(invite.call_id().size()), invite.call_id().data(),
+          barred ? 403 : 503, v.what.c_str(), name_of(cc::kRefusalNames, v.refusal));
+  return false;
 }
 
 const SipPeerEntry *Sip::peer_from(const sipt::Peer &source) const {

@@ -66,6 +66,7 @@ public:
   sipt::UserAgent &ua() { return *ua_; }
   uint64_t refused_unknown_peer() const { return refused_unknown_peer_; }
   uint64_t shed() const { return shed_; }
+  uint64_t refused_admission() const { return refused_admission_; }
   uint64_t forbidden_in_dialog() const { return forbidden_in_dialog_; }
   const std::deque<SipPeerEntry> &peers() const { return peers_; }
   std::size_t calls_with(const std::string &peer) const; // legs in progress
@@ -96,6 +97,7 @@ private:
   const SipPeerEntry *peer_from(const sipt::Peer &source) const;
   bool is_new_invite(const sipt::Message &m) const;
   void shed(const sipt::Message &invite, const sipt::Peer &from, double queued_ms);
+  bool admitted(const sipt::Message &invite, const sipt::Peer &from);
   Leg *leg_of(sipt::Call &c);
   static cc::SipBody body_of(const sipt::Message &m, const sipt::PeerProfile &p, Status &st);
 
@@ -107,6 +109,7 @@ private:
   sipt::Peer current_source_;
   uint64_t refused_unknown_peer_ = 0;
   uint64_t shed_ = 0; // new INVITEs refused for overload (503)
+  uint64_t refused_admission_ = 0; // new INVITEs refused by call admission (503, 403)
   uint64_t forbidden_in_dialog_ = 0; // in-dialog requests from another source than the peer
 };
 

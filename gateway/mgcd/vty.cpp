@@ -63,6 +63,9 @@ void changed(struct vty *vty) {
                 [[maybe_unused]] int argc, [[maybe_unused]] const char *argv[])
 
 template <typename T> T &current(struct vty *vty) { return *static_cast<T *>(vty->index); }
+// Traffic management (admission, dry-up, route advance): written inside their nodes' writers.
+void write_limits(struct vty *vty, const char *indent, const cc::AdmissionLimits &l);
+void write_route_advance(struct vty *vty, const cc::Route &r);
 using sigtran::m3ua::kNetworkIndicatorNames;
 using vtycmd::set_keyword;
 
@@ -338,6 +341,11 @@ int write_trunk_groups(struct vty *vty) {
       vty_out(vty, " glare %s%s", name_of(cc::kGlareControlNames, t.glare), NL);
     if (t.overlap_min_digits)
       vty_out(vty, " overlap min-digits %u%s", t.overlap_min_digits, NL);
+    write_limits(vty, " ", t.admission);
+    if (t.dry_up_timeout_s)
+      vty_out(vty, " dry-up-timeout %u%s", t.dry_up_timeout_s, NL);
+    if (t.shutdown)
+      vty_out(vty, " shutdown%s", NL);
   }
   return CMD_SUCCESS;
 }
@@ -488,6 +496,9 @@ int write_sip(struct vty *vty) {
     vty_out(vty, p.trusted ? "  trusted%s" : "  no trusted%s", NL);
     for (const auto &a : p.acl)
       vty_out(vty, "  acl %s%s", a.c_str(), NL);
+    write_limits(vty, "  ", p.admission);
+    if (p.shutdown)
+      vty_out(vty, "  shutdown%s", NL);
   }
   return CMD_SUCCESS;
 }
@@ -562,10 +573,206 @@ int write_routes(struct vty *vty) {
     if (r.digits)
       vty_out(vty, " digits %u%s", r.digits, NL);
     for (const auto &t : r.targets)
-      vty_out(vty, " target %s %s%s", name_of(cc::kRouteTargetKindNames, t.kind), t.name.c_str(),
-              NL);
+      if (t.weight != 1)
+        vty_out(vty, " target %s %s weight %u%s", name_of(cc::kRouteTargetKindNames, t.kind),
+                t.name.c_str(), t.weight, NL);
+      else
+        vty_out(vty, " target %s %s%s", name_of(cc::kRouteTargetKindNames, t.kind),
+                t.name.c_str(), NL);
+    write_route_advance(vty, r);
   }
   return CMD_SUCCESS;
+}
+
+// ---------------------------------------------------------------- traffic management
+// Call admission, dry-up and route advance (issue 15; callcontrol/admission.h,
+// route_attempts.h): the limit commands are the same in the trunk-group, sip peer and route
+// nodes (a route has no direction nor shutdown), each applied live.
+cc::AdmissionLimits &limits_of(struct vty *vty) {
+  switch (vty->node) {
+  case TRUNK_GROUP_NODE: return current<TrunkGroupConfig>(vty).admission;
+  case SIP_PEER_NODE: return current<SipPeerConfig>(vty).admission;
+  default: return current<cc::Route>(vty).admission;
+  }
+}
+CMD(cfg_max_calls, "max-calls <1-1000000>",
+    "Concurrent calls at most (call admission; over it: REL 34, 503 with Retry-After, or the "
+    "route's next target)\nCalls\n") {
+  limits_of(vty).max_calls = static_cast<unsigned>(std::atoi(argv[0]));
+  return CMD_SUCCESS;
+}
+CMD(cfg_no_max_calls, "no max-calls", NO_STR "No limit of concurrent calls (default)\n") {
+  limits_of(vty).max_calls = 0;
+  return CMD_SUCCESS;
+}
+CMD(cfg_cps, "calls-per-second <1-100000>",
+    "New calls per second at most (token bucket; burst: one second's worth)\nCalls per second\n") {
+  auto &l = limits_of(vty);
+  l.calls_per_second = static_cast<uint32_t>(std::atoi(argv[0]));
+  l.burst = argc > 1 ? static_cast<uint32_t>(std::atoi(argv[1])) : 0;
+  return CMD_SUCCESS;
+}
+CMD(cfg_cps_burst, "calls-per-second <1-100000> burst <1-1000000>",
+    "New calls per second at most (token bucket)\nCalls per second\n"
+    "Calls admitted at once above the rate\nCalls\n") {
+  auto &l = limits_of(vty);
+  l.calls_per_second = static_cast<uint32_t>(std::atoi(argv[0]));
+  l.burst = static_cast<uint32_t>(std::atoi(argv[1]));
+  return CMD_SUCCESS;
+}
+CMD(cfg_no_cps, "no calls-per-second", NO_STR "No limit of the call rate (default)\n") {
+  auto &l = limits_of(vty);
+  l.calls_per_second = 0;
+  l.burst = 0;
+  return CMD_SUCCESS;
+}
+CMD(cfg_direction, "direction (in|out|both)",
+    "Which calls it takes\nOnly calls from it\nOnly calls to it\nBoth (default)\n") {
+  return set_keyword(vty, cc::kCallDirectionNames, argv[0], limits_of(vty).direction);
+}
+CMD(cfg_shutdown, "shutdown",
+    "Dry-up: no new calls either way, calls up finish (a trunk group's circuits are then "
+    "blocked with CGB)\n") {
+  if (vty->node == TRUNK_GROUP_NODE)
+    current<TrunkGroupConfig>(vty).shutdown = true;
+  else
+    current<SipPeerConfig>(vty).shutdown = true;
+  return CMD_SUCCESS;
+}
+CMD(cfg_no_shutdown, "no shutdown", NO_STR "In service (a trunk group's circuits unblocked, CGU)\n") {
+  if (vty->node == TRUNK_GROUP_NODE)
+    current<TrunkGroupConfig>(vty).shutdown = false;
+  else
+    current<SipPeerConfig>(vty).shutdown = false;
+  return CMD_SUCCESS;
+}
+CMD(cfg_tg_dry_up_timeout, "dry-up-timeout <0-86400>",
+    "Once shut down, release the calls still up after this long (cause 31), then block\n"
+    "Seconds (0: let them finish, default)\n") {
+  current<TrunkGroupConfig>(vty).dry_up_timeout_s = static_cast<uint32_t>(std::atoi(argv[0]));
+  return CMD_SUCCESS;
+}
+CMD(cfg_route_select, "select (in-order|weighted)",
+    "How a call picks its first target\nThe configured order (default)\n"
+    "By the targets' weights (smooth weighted round robin), the others in order after it\n") {
+  return set_keyword(vty, cc::kTargetSelectionNames, argv[0], current<cc::Route>(vty).selection);
+}
+CMD(cfg_route_target_weight, "target (trunk-group|sip-peer) NAME weight <1-1000>",
+    "Where calls go (repeat for fallbacks, in order)\nA trunk group\nA SIP peer\nName\n"
+    "Share of first choices when the route selects by weight\nWeight (default 1)\n") {
+  cc::RouteTarget t{cc::RouteTarget::Kind::TrunkGroup, argv[1],
+                    static_cast<unsigned>(std::atoi(argv[2]))};
+  if (int rc = set_keyword(vty, cc::kRouteTargetKindNames, argv[0], t.kind); rc != CMD_SUCCESS)
+    return rc;
+  auto &v = current<cc::Route>(vty).targets;
+  auto it = std::find_if(v.begin(), v.end(), [&t](const cc::RouteTarget &x) {
+    return x.kind == t.kind && x.name == t.name;
+  });
+  if (it != v.end())
+    it->weight = t.weight;
+  else
+    v.push_back(std::move(t));
+  return CMD_SUCCESS;
+}
+CMD(cfg_route_advance, "advance-on (isup|sip) LIST",
+    "Failures that give way to the route's next target (before any backward message)\n"
+    "Q.850 causes of a REL, e.g. 34,38,41,42,44 (default)\n"
+    "SIP final responses, e.g. 408,5xx,no-response (default; no-response: Timer B or transport "
+    "failure)\nComma-separated list\n") {
+  auto &r = current<cc::Route>(vty);
+  const bool ok = std::strcmp(argv[0], "isup") == 0 ? cc::parse_isup_causes(argv[1], r.advance)
+                                                    : cc::parse_sip_statuses(argv[1], r.advance);
+  if (!ok) {
+    vty_out(vty, "%% invalid list '%s' (%s)%s", argv[1],
+            std::strcmp(argv[0], "isup") == 0 ? "causes 1-127" : "300-699, 3xx-6xx, no-response",
+            NL);
+    return CMD_WARNING;
+  }
+  return CMD_SUCCESS;
+}
+CMD(cfg_route_no_advance, "no advance-on (isup|sip)",
+    NO_STR "Failures that give way to the next target\nNo REL cause does\nNo SIP failure does\n") {
+  auto &r = current<cc::Route>(vty);
+  if (std::strcmp(argv[0], "isup") == 0)
+    r.advance.isup_causes.reset();
+  else {
+    r.advance.sip_statuses.reset();
+    r.advance.sip_classes.reset();
+    r.advance.sip_no_response = false;
+  }
+  return CMD_SUCCESS;
+}
+CMD(cfg_route_max_attempts, "max-attempts <1-32>",
+    "Targets one call is offered to at most (route advance)\nAttempts\n") {
+  current<cc::Route>(vty).advance.max_attempts = static_cast<unsigned>(std::atoi(argv[0]));
+  return CMD_SUCCESS;
+}
+CMD(cfg_route_no_max_attempts, "no max-attempts", NO_STR "Every target once (default)\n") {
+  current<cc::Route>(vty).advance.max_attempts = 0;
+  return CMD_SUCCESS;
+}
+CMD(cfg_route_setup_timeout, "setup-timeout <100-600000>",
+    "Time from the call's arrival to its first backward message (ACM, 18x) over all attempts\n"
+    "Milliseconds\n") {
+  current<cc::Route>(vty).advance.setup_timeout_ms = static_cast<uint32_t>(std::atoi(argv[0]));
+  return CMD_SUCCESS;
+}
+CMD(cfg_route_no_setup_timeout, "no setup-timeout", NO_STR "No overall setup timer (default)\n") {
+  current<cc::Route>(vty).advance.setup_timeout_ms = 0;
+  return CMD_SUCCESS;
+}
+
+void write_limits(struct vty *vty, const char *indent, const cc::AdmissionLimits &l) {
+  if (l.max_calls)
+    vty_out(vty, "%smax-calls %u%s", indent, l.max_calls, NL);
+  if (l.calls_per_second && l.burst)
+    vty_out(vty, "%scalls-per-second %u burst %u%s", indent, l.calls_per_second, l.burst, NL);
+  else if (l.calls_per_second)
+    vty_out(vty, "%scalls-per-second %u%s", indent, l.calls_per_second, NL);
+  if (l.direction != cc::CallDirection::Both)
+    vty_out(vty, "%sdirection %s%s", indent, name_of(cc::kCallDirectionNames, l.direction), NL);
+}
+
+void write_route_advance(struct vty *vty, const cc::Route &r) {
+  const cc::AdvancePolicy def;
+  if (r.selection != cc::TargetSelection::InOrder)
+    vty_out(vty, " select %s%s", name_of(cc::kTargetSelectionNames, r.selection), NL);
+  if (r.advance.isup_causes != def.isup_causes) {
+    const std::string l = cc::format_isup_causes(r.advance);
+    if (l.empty())
+      vty_out(vty, " no advance-on isup%s", NL);
+    else
+      vty_out(vty, " advance-on isup %s%s", l.c_str(), NL);
+  }
+  if (r.advance.sip_statuses != def.sip_statuses || r.advance.sip_classes != def.sip_classes ||
+      r.advance.sip_no_response != def.sip_no_response) {
+    const std::string l = cc::format_sip_statuses(r.advance);
+    if (l.empty())
+      vty_out(vty, " no advance-on sip%s", NL);
+    else
+      vty_out(vty, " advance-on sip %s%s", l.c_str(), NL);
+  }
+  if (r.advance.max_attempts)
+    vty_out(vty, " max-attempts %u%s", r.advance.max_attempts, NL);
+  if (r.advance.setup_timeout_ms)
+    vty_out(vty, " setup-timeout %u%s", r.advance.setup_timeout_ms, NL);
+  write_limits(vty, " ", r.admission);
+}
+
+void install_traffic_commands() {
+  for (int node : {TRUNK_GROUP_NODE, SIP_PEER_NODE, ROUTE_NODE})
+    for (auto *c : {&cfg_max_calls_cmd, &cfg_no_max_calls_cmd, &cfg_cps_cmd, &cfg_cps_burst_cmd,
+                    &cfg_no_cps_cmd})
+      install_element(node, c);
+  for (int node : {TRUNK_GROUP_NODE, SIP_PEER_NODE})
+    for (auto *c : {&cfg_direction_cmd, &cfg_shutdown_cmd, &cfg_no_shutdown_cmd})
+      install_element(node, c);
+  install_element(TRUNK_GROUP_NODE, &cfg_tg_dry_up_timeout_cmd);
+  for (auto *c : {&cfg_route_select_cmd, &cfg_route_target_weight_cmd, &cfg_route_advance_cmd,
+                  &cfg_route_no_advance_cmd, &cfg_route_max_attempts_cmd,
+                  &cfg_route_no_max_attempts_cmd, &cfg_route_setup_timeout_cmd,
+                  &cfg_route_no_setup_timeout_cmd})
+    install_element(ROUTE_NODE, c);
 }
 
 // ---------------------------------------------------------------- media-gateway
@@ -1093,6 +1300,7 @@ void vty_install(Config &cfg) {
     install_element(ROUTE_NODE, c);
   install_element(TRUNK_GROUP_NODE, &cfg_tg_overlap_cmd);
   install_element(TRUNK_GROUP_NODE, &cfg_tg_no_overlap_cmd);
+  install_traffic_commands();
 
   install_node(&timers_node, write_timers);
   install_element(CONFIG_NODE, &cfg_timers_cmd);

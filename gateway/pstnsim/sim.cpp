@@ -509,11 +509,12 @@ void Sim::incoming_iam(const isup::Message &msg) {
   call.process(EvIam{static_cast<uint8_t>(nci ? nci->continuity_check_indicator : 0)});
 }
 
-const Rule &Sim::rule_for(std::string_view digits) const {
+const Rule &Sim::rule_for(std::string_view digits, uint16_t cic) const {
   static const Rule kAnswer{};
   const Rule *best = nullptr;
   for (const auto &r : cfg_.rules)
     if (digits.substr(0, r.prefix.size()) == r.prefix &&
+        (r.last_cic == 0 || (cic >= r.first_cic && cic <= r.last_cic)) &&
         (!best || r.prefix.size() > best->prefix.size()))
       best = &r;
   return best ? *best : kAnswer;
@@ -522,7 +523,7 @@ const Rule &Sim::rule_for(std::string_view digits) const {
 void Sim::apply_rule(Call &c) {
   if (c.rule_applied)
     return;
-  const Rule &rule = rule_for(c.called);
+  const Rule &rule = rule_for(c.called, c.cic);
   c.rule = &rule;
   if (rule.expect_digits && c.called.size() < rule.expect_digits && !c.end_of_pulsing) {
     // Overlap (Q.764 §2.1.2.2): wait for SAMs; T35 guards the wait, then cause 28.

@@ -56,6 +56,9 @@ struct Rule {
   // long after the SUS (0: never; the caller's T6 then releases with cause 102).
   uint32_t suspend_after_ms = 0;
   uint32_t resume_after_ms = 0;
+  // Only calls arriving on these CICs (both 0: any): one trunk group of the far end congested
+  // while another serves the same numbers (route advance tests, issue 15).
+  uint16_t first_cic = 0, last_cic = 0;
 };
 
 struct OriginateConfig {
@@ -163,7 +166,9 @@ public:
   void set_log(std::function<void(const std::string &)> f) { log_ = std::move(f); }
   // Every message sent ('>') or received ('<'), whole: for traces that compare parameters.
   void set_trace(std::function<void(char, const isup::Message &)> f) { trace_ = std::move(f); }
-  const Rule &rule_for(std::string_view digits) const;
+  // The rule for a call to `digits` on `cic`: the longest prefix among the rules that take
+  // calls on that CIC.
+  const Rule &rule_for(std::string_view digits, uint16_t cic = 0) const;
 
   struct Call;
   class Supervision;

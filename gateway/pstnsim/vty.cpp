@@ -291,6 +291,18 @@ CMD(cfg_rule_resume, "resume-after <0-86400000>",
   rule().resume_after_ms = u32(argv[0]);
   return CMD_SUCCESS;
 }
+CMD(cfg_rule_cics, "cics <0-16383> <0-16383>",
+    "Only calls arriving on these circuits (e.g. one trunk group of mgcd congested)\n"
+    "First CIC\nLast CIC\n") {
+  const uint32_t a = u32(argv[0]), b = u32(argv[1]);
+  if (a > b) {
+    vty_out(vty, "%% first CIC %u is above last CIC %u%s", a, b, NL);
+    return CMD_WARNING;
+  }
+  rule().first_cic = static_cast<uint16_t>(a);
+  rule().last_cic = static_cast<uint16_t>(b);
+  return CMD_SUCCESS;
+}
 int write_rules(struct vty *vty) {
   for (const auto &r : g_cfg->sim.rules) {
     vty_out(vty, "rule %s%s", r.prefix.empty() ? "default" : r.prefix.c_str(), NL);
@@ -310,6 +322,8 @@ int write_rules(struct vty *vty) {
       vty_out(vty, " suspend-after %u%s", r.suspend_after_ms, NL);
     if (r.resume_after_ms)
       vty_out(vty, " resume-after %u%s", r.resume_after_ms, NL);
+    if (r.last_cic)
+      vty_out(vty, " cics %u %u%s", r.first_cic, r.last_cic, NL);
   }
   return CMD_SUCCESS;
 }
@@ -661,7 +675,8 @@ void vty_install_config(Config &cfg) {
   install_element(CONFIG_NODE, &cfg_rule_cmd);
   for (auto *c : {&cfg_rule_action_cmd, &cfg_rule_release_cmd, &cfg_rule_release_acl_cmd, &cfg_rule_answer_after_cmd,
                   &cfg_rule_in_band_cmd, &cfg_rule_cpg_cmd, &cfg_rule_hangup_cmd,
-                  &cfg_rule_digits_cmd, &cfg_rule_suspend_cmd, &cfg_rule_resume_cmd})
+                  &cfg_rule_digits_cmd, &cfg_rule_suspend_cmd, &cfg_rule_resume_cmd,
+                  &cfg_rule_cics_cmd})
     install_element(RULE_NODE, c);
 
   install_node(&originate_node, write_originate);

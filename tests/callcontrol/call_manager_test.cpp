@@ -1243,7 +1243,7 @@ TEST_F(Transit, AnsweredCallPassesEveryParameterOnBothWays) {
   std::remove((testing::TempDir() + "transit_cdr.csv").c_str());
   EXPECT_EQ(header, cdr_header());
   EXPECT_NE(line.find(",pstn-to-pstn,5551234,7123,pstn,1,,16,3,pstn,"), std::string::npos) << line;
-  EXPECT_EQ(line.substr(line.size() - 10), ",pstn-b,12") << line;
+  EXPECT_EQ(line.substr(line.size() - 12), ",pstn-b,12,1") << line; // then attempts: 1
   cm.reset(); // before the writer goes
 }
 

@@ -45,10 +45,11 @@ class Scenario:
 
     # ---- starting the lab -------------------------------------------------------------------
     def start(self, originate="", pstn_t7=60000, pstn_t9=T9_MS, two=False, kamailio=False,
-              cics=((1, 31),), mg="mgcp", transit=False, mgcd_prefix=()):
+              cics=((1, 31),), mg="mgcp", transit=False, mgcd_prefix=(), extra=""):
         lab = self.lab
         lab.vars["CIC_RANGES"] = "\n".join(" cic-range %d %d" % r for r in cics)
         lab.vars["TRANSIT"] = ""
+        lab.vars["EXTRA"] = extra
         sim_cics = None
         if transit:
             # mgcd's two trunk groups toward pstn-sim A: pstn-a CICs 1-15, pstn-a2 16-31; route 7
@@ -953,6 +954,70 @@ def pstn_to_pstn_transit_busy(s):
 
 
 # ================================================================================================
+# Class-4 traffic management (issue 15): route advance, call admission
+def route_advance_rel34(s):
+    """Route 13 offers calls to trunk group pstn-a, then pstn-a2 (both toward pstn-sim A).
+    pstn-sim answers calls to 134... on pstn-a's circuits (CICs 1-15) with REL 34 (no circuit
+    available: rule 134, cics 1 15): mgcd answers RLC, frees the attempt's media (DLCX) and sends
+    the IAM again on pstn-a2 (16-31), where the call is answered. The SIP caller sees one call:
+    no 5xx, 180 and 200 from the second attempt; one CDR saying two attempts."""
+    s.start(transit=True, extra="route 13\n target trunk-group pstn-a\n"
+                                " target trunk-group pstn-a2")
+    s.sipp("uac_call.xml", SIPP_UAC, CALLED="13401", CALLING="5551234", HOLD=1000)
+    counters = s.mgcd("show call-control counters")
+    s.finish()
+    expect_order(s.evs, ["SIP INVITE", "MGCP CRCX", "ISUP IAM", "ISUP REL", "ISUP RLC",
+                         "MGCP DLCX", "ISUP IAM", "ISUP ACM", "SIP 180", "ISUP ANM", "SIP 200",
+                         "SIP ACK", "SIP BYE", "ISUP REL", "ISUP RLC"], "route advance")
+    iams = s.isup("IAM")
+    check(len(iams) == 2, "expected two IAMs, got %d" % len(iams))
+    first, second = int(iams[0]["cic"]), int(iams[1]["cic"])
+    check(first in TRANSIT_IN and second in TRANSIT_OUT,
+          "IAM on CIC %d then %d: not pstn-a then pstn-a2" % (first, second))
+    check(s.rel_causes() == [34, 16], "REL causes %s, expected [34, 16]" % s.rel_causes())
+    rlc = [e["cic"] for e in s.isup("RLC")]
+    check(rlc.count(first) == 1, "one RLC for the failed attempt's CIC %d: %s" % (first, rlc))
+    check(not [e for e in select(s.evs, "SIP") if e["what"].startswith("5")],
+          "a 5xx reached the caller")
+    check(count(s.evs, "MGCP", "CRCX") == 2 and count(s.evs, "MGCP", "DLCX") == 2,
+          "CRCX x%d DLCX x%d: one connection per attempt, each released" %
+          (count(s.evs, "MGCP", "CRCX"), count(s.evs, "MGCP", "DLCX")))
+    row = s.cdr()[0]
+    s.expect_cdr(row, direction="sip-to-pstn", called="13401", trunk_group="pstn-a2",
+                 cic=second, cause=16, released_by="sip", answer_utc="*", attempts=2)
+    check(re.search(r"call-control\.route_advances\s+1\b", counters),
+          "route_advances not 1:\n" + counters)
+
+
+def admission_503_retry_after(s):
+    """Trunk group pstn-a takes at most 2 calls (max-calls 2); SIPp offers 6 calls at 20/s, each
+    held 3 s: 2 are answered, the 4 beyond the limit are refused with 503 and a Retry-After
+    before any transaction exists (route 1 has no other trunk group), none reaches the PSTN;
+    mgcd's `show admission` counts them."""
+    s.start(extra="trunk-group pstn-a\n max-calls 2")
+    s.sipp("uac_admission.xml", SIPP_UAC, calls=6, rate=20, life=40, CALLED="12345",
+           CALLING="5551234", HOLD=3000)
+    s.admission = s.mgcd("show admission")
+    s.finish()
+    invites = [e for e in select(s.evs, "SIP", "INVITE")]
+    check(len(invites) == 6, "%d INVITEs" % len(invites))
+    refused = select(s.evs, "SIP", "503")
+    check(len(refused) == 4, "%d 503s, expected 4" % len(refused))
+    check(count(s.evs, "ISUP", "IAM") == 2, "%d IAMs, expected 2" % count(s.evs, "ISUP", "IAM"))
+    check(count(s.evs, "SIP", "200") >= 4, "the 2 answered calls: 200 to INVITE and BYE")
+    out = subprocess.run(["tshark", "-r", s.lab.capture_file, "-n"] + s.lab.tshark_args() +
+                         ["-Y", "sip.Status-Code == 503", "-T", "fields", "-e", "sip.Retry-After"],
+                         capture_output=True, text=True, timeout=60).stdout.split()
+    check(len(out) == 4 and all(int(v) >= 1 for v in out),
+          "Retry-After of the 503s: %s" % out)
+    check(re.search(r"trunk-group pstn-a: in service, calls 0/2", s.admission) or
+          re.search(r"trunk-group pstn-a: in service, calls [0-2]/2", s.admission),
+          "show admission:\n" + s.admission)
+    check(re.search(r"refused_max_calls 4", s.admission), "show admission:\n" + s.admission)
+    check(len(s.cdr(n=2)) == 2, "CDRs")
+
+
+# ================================================================================================
 # baresip: plain SIP with real RTP
 def baresip_rtp(s):
     """baresip calls through mgcd into the PSTN and sends G.711 RTP to the media gateway address
@@ -1209,7 +1274,8 @@ SCENARIOS = {f.__name__: f for f in [
     media_gateway_restart, h248_media_gateway, baresip_rtp, pstn_to_pstn_transit,
     pstn_to_pstn_transit_busy, acl_received_withholds_calls, scon_and_dupu_from_the_sg,
     unsolicited_dava_and_aspup_ack_reset_nothing, sip_reinvite_hold_codec_update,
-    sipt_bad_parameter, sip_reinvite_leak, sip_malformed_answered, sip_tcp_lockout]}
+    sipt_bad_parameter, sip_reinvite_leak, sip_malformed_answered, sip_tcp_lockout,
+    route_advance_rel34, admission_503_retry_after]}
 
 # written, not yet passing here: not registered with ctest. The SIP trunk edge scenarios of
 # issue 14 were written while the lab lock was held by benchmarks and have not been run to the

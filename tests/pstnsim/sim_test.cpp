@@ -518,6 +518,22 @@ TEST(PstnSimRules, LongestPrefixWins) {
   EXPECT_EQ(s2.rule_for("1").action, RuleAction::Answer); // no rules: answer
 }
 
+TEST(PstnSimRules, ARuleMayTakeCallsOnSomeCircuitsOnly) {
+  core::SimScheduler sched;
+  Wire w;
+  SimConfig c = exchange(1, 2);
+  Rule congested = rule("134", RuleAction::Release);
+  congested.cause = 34;
+  congested.first_cic = 1;
+  congested.last_cic = 15;
+  c.rules = {rule("", RuleAction::Answer), congested};
+  Sim s(c, sched, w);
+  EXPECT_EQ(s.rule_for("13401", 1).action, RuleAction::Release);
+  EXPECT_EQ(s.rule_for("13401", 15).action, RuleAction::Release);
+  EXPECT_EQ(s.rule_for("13401", 16).action, RuleAction::Answer); // another trunk group's CIC
+  EXPECT_EQ(s.rule_for("999", 1).action, RuleAction::Answer);
+}
+
 TEST(PstnSimConfig, ValidateNamesProblems) {
   Config cfg;
   auto p = validate(cfg);
