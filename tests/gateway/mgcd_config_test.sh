@@ -216,7 +216,8 @@ ss -ltn | grep -q "127.0.0.1:$port " || bad "VTY not bound to 127.0.0.1:$port"
 sleep 1 # the AUEP goes unanswered: RTO 200 ms, one retransmission, then the gateway is given up
 { for cmd in enable "show running-config" "block trunk-group pstn-a cic 5" "show circuits pstn-a" \
              "show isup timers" "block trunk-group nowhere cic 5" "show peers" "show timers" \
-             "show mgcp counters" "show counters" "configure terminal" "timers" "sip t1 5" \
+             "show mgcp counters" "show counters" "show circuits pstn-a" "configure terminal" \
+             "timers" "sip t1 5" \
              "sip t2 6000" "isup t10 5500" "isup t27 200000" "isup t99 1000" "h248 t-min 5" "end" \
              "show running-config" "write file" exit; do
     sleep 0.3; printf '%s\r\n' "$cmd"; done; sleep 0.5; } |
@@ -228,7 +229,8 @@ grep -q "no such trunk-group" "$tmp/vty.out" || bad "block on an unknown trunk g
 grep -qE "^T9 +10000 ms" "$tmp/vty.out" || bad "show isup timers lacks T9 10000 ms"
 grep -aqE "cic +3 +idle +\(controls glare\)" "$tmp/vty.out" || bad "glare odd: CIC 3 not controlled"
 grep -aqE "cic +4 +idle( +local-hardware)? *$" "$tmp/vty.out" || bad "glare odd: CIC 4 controlled"
-# the media gateway given up: its circuits are blocked for hardware failure (issue 13)
+# the media gateway given up (shown by then: the second show circuits comes after show peers
+# says it is disconnected): its circuits are blocked for hardware failure (issue 13)
 grep -aqE "cic +4 +idle +local-hardware *$" "$tmp/vty.out" || bad "CIC 4 of the unreachable gateway not hardware-blocked"
 # show peers: both SIP peers with their settings and counts, the media gateway, the M3UA peer
 grep -aqE "^sip peer sipp: 127.0.0.1:5070 UDP, profile sip-t, trusted, acl 127.0.0.1$" "$tmp/vty.out" ||
