@@ -835,7 +835,11 @@ void CallManager::isup_received(uint32_t opc, const isup::Message &msg) {
       return; // Q.764 §2.9.1.4 a): their IAM is disregarded
     }
     if (r == S::LocallyBlocked) {
-      tg->supervision->block(msg.cic); // remind the far end (Q.764 §2.8.2.3)
+      // Remind the far end (Q.764 §2.8.2.3) of a maintenance block; a hardware block's CGB is
+      // repeated by its own procedure (T18/T19) until acknowledged, and a BLO would add a
+      // maintenance block that nobody lifts when the hardware is back.
+      if (tg->circuits.find(msg.cic)->blocking.local_maintenance)
+        tg->supervision->block(msg.cic);
       return;
     }
     if (r == S::Busy || r == S::UnknownCircuit) {

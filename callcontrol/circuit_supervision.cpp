@@ -283,7 +283,7 @@ bool CircuitSupervision::reset_complete(uint16_t cic) {
 
 namespace {
 isup::Message group_request(MessageType t, uint16_t cic, uint8_t range, std::optional<bool> hw,
-                            bool with_status) {
+                            bool with_status, const std::vector<bool> *only = nullptr) {
   isup::Message m;
   m.type = t;
   m.cic = cic;
@@ -295,34 +295,45 @@ isup::Message group_request(MessageType t, uint16_t cic, uint8_t range, std::opt
   if (with_status)
     for (std::size_t i = 0; i < (std::size_t(range) + 8) / 8; ++i) {
       const std::size_t bits_here = std::min<std::size_t>(8, std::size_t(range) + 1 - i * 8);
-      rs.status.push_back(static_cast<uint8_t>((1u << bits_here) - 1));
+      uint8_t bits = static_cast<uint8_t>((1u << bits_here) - 1);
+      if (only)
+        for (std::size_t b = 0; b < bits_here; ++b)
+          if (i * 8 + b >= only->size() || !(*only)[i * 8 + b])
+            bits = static_cast<uint8_t>(bits & ~(1u << b));
+      rs.status.push_back(bits);
     }
   m.add(rs, isup::Part::MandatoryVariable);
   return m;
 }
 } // namespace
 
-bool CircuitSupervision::group_block(uint16_t first, uint8_t range, bool hardware) {
-  if (range == 0)
+bool CircuitSupervision::group_block(uint16_t first, uint8_t range, bool hardware,
+                                     const std::vector<bool> *status) {
+  if (range == 0 || (status && status->size() != range + 1u))
     return false;
-  for (Circuit *c : circuits_in(first, range))
-    if (c) {
+  const auto cs = circuits_in(first, range);
+  for (std::size_t i = 0; i < cs.size(); ++i)
+    if (Circuit *c = cs[i]; c && (!status || (*status)[i])) {
       (hardware ? c->blocking.local_hardware : c->blocking.local_maintenance) = true;
       if (hardware && c->call_ref)
         end_call_for_reset(*c);
     }
-  Pending p{Proc::Cgb, range, hardware, group_request(MessageType::Cgb, first, range, hardware, true)};
+  Pending p{Proc::Cgb, range, hardware,
+            group_request(MessageType::Cgb, first, range, hardware, true, status)};
   start(first, std::move(p), IsupTimer::T18, IsupTimer::T19);
   return true;
 }
 
-bool CircuitSupervision::group_unblock(uint16_t first, uint8_t range, bool hardware) {
-  if (range == 0)
+bool CircuitSupervision::group_unblock(uint16_t first, uint8_t range, bool hardware,
+                                       const std::vector<bool> *status) {
+  if (range == 0 || (status && status->size() != range + 1u))
     return false;
-  for (Circuit *c : circuits_in(first, range))
-    if (c)
+  const auto cs = circuits_in(first, range);
+  for (std::size_t i = 0; i < cs.size(); ++i)
+    if (Circuit *c = cs[i]; c && (!status || (*status)[i]))
       (hardware ? c->blocking.local_hardware : c->blocking.local_maintenance) = false;
-  Pending p{Proc::Cgu, range, hardware, group_request(MessageType::Cgu, first, range, hardware, true)};
+  Pending p{Proc::Cgu, range, hardware,
+            group_request(MessageType::Cgu, first, range, hardware, true, status)};
   start(first, std::move(p), IsupTimer::T20, IsupTimer::T21);
   return true;
 }

@@ -75,9 +75,13 @@ public:
   // A call's half sent RSC itself after T5 (Q.764 §2.9.6) and is handing the circuit over: the
   // reset goes on here (RSC repeated under T16/T17 until RLC) without the call, which ends now.
   bool adopt_reset(uint16_t cic);
-  // CGB/CGU (maintenance or hardware) and GRS over first..first+range.
-  bool group_block(uint16_t first, uint8_t range, bool hardware);
-  bool group_unblock(uint16_t first, uint8_t range, bool hardware);
+  // CGB/CGU (maintenance or hardware) and GRS over first..first+range. `status` (range + 1
+  // entries), when given, names the circuits of the range affected (Q.763 §3.43 status bits):
+  // a lone circuit, or a run with gaps, is blocked by a range over it with the others' bits clear.
+  bool group_block(uint16_t first, uint8_t range, bool hardware,
+                   const std::vector<bool> *status = nullptr);
+  bool group_unblock(uint16_t first, uint8_t range, bool hardware,
+                     const std::vector<bool> *status = nullptr);
   bool group_reset(uint16_t first, uint8_t range);
   // GRS over every circuit of the group, in groups of at most 32 (Q.764 §2.9.3.2: range 1-31).
   void reset_all();

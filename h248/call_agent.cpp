@@ -5,6 +5,8 @@
 #include "h248/codec.h"
 #include "h248/errors.h"
 
+#include <utility>
+
 namespace mgc::h248 {
 
 using K = H248CaCounter;
@@ -14,6 +16,7 @@ std::string_view gateway_state_name(GatewayState s) {
   case GatewayState::Unknown: return "unknown";
   case GatewayState::InService: return "in-service";
   case GatewayState::OutOfService: return "out-of-service";
+  case GatewayState::Draining: return "draining";
   }
   return "?";
 }
@@ -122,7 +125,7 @@ Command media_command(CommandType type, std::string tid, StreamMode mode,
 
 CallAgent::CallAgent(Scheduler &sched, Transport &transport, CallAgentListener &listener,
                      TransactionConfig config)
-    : transport_(transport), listener_(listener),
+    : sched_(sched), transport_(transport), listener_(listener),
       tx_(sched, transport, *this, std::move(config)) {
   transport_.set_receiver(
       [this](const Address &from, std::span<const uint8_t> b) { tx_.receive(from, b); });
@@ -130,6 +133,10 @@ CallAgent::CallAgent(Scheduler &sched, Transport &transport, CallAgentListener &
 
 CallAgent::~CallAgent() {
   *alive_ = false;
+  for (auto &g : gateways_) {
+    sched_.stop(g->keepalive_timer);
+    sched_.stop(g->graceful_timer);
+  }
   transport_.set_receiver(nullptr);
 }
 
@@ -140,6 +147,10 @@ Status CallAgent::add_gateway(GatewayConfig gw) {
   auto g = std::make_unique<Gateway>();
   g->peer = gw.address;
   g->config = std::move(gw);
+  if (g->config.keepalive_interval_ms > 0) {
+    Gateway *x = g.get();
+    g->keepalive_timer = sched_.start(g->config.keepalive_interval_ms, [this, x] { keepalive(*x); });
+  }
   gateways_.push_back(std::move(g));
   return Status::Ok();
 }
@@ -207,6 +218,87 @@ GatewayState CallAgent::gateway_state(std::string_view name) const {
   return GatewayState::Unknown;
 }
 
+unsigned CallAgent::keepalive_failures(std::string_view name) const {
+  for (const auto &g : gateways_)
+    if (g->config.name == name)
+      return g->keepalive_misses;
+  return 0;
+}
+
+void CallAgent::unreachable(Gateway &gw) {
+  if (gw.state == GatewayState::OutOfService && gw.unreachable)
+    return;
+  counters_.inc(K::gateway_unreachable);
+  sched_.stop(std::exchange(gw.graceful_timer, 0));
+  gw.unreachable = true;
+  set_state(gw, GatewayState::OutOfService);
+  drop_calls(gw, error::kServiceUnavailable);
+}
+
+void CallAgent::set_keepalive(std::string_view name, int64_t interval_ms, unsigned failures) {
+  Gateway *gw = gateway_by_name(name);
+  if (!gw)
+    return;
+  gw->config.keepalive_interval_ms = interval_ms;
+  gw->config.keepalive_failures = failures;
+  gw->keepalive_misses = 0;
+  sched_.stop(std::exchange(gw->keepalive_timer, 0));
+  if (interval_ms > 0)
+    gw->keepalive_timer = sched_.start(interval_ms, [this, gw] { keepalive(*gw); });
+}
+
+void CallAgent::keepalive(Gateway &gw) {
+  Gateway *g = &gw;
+  gw.keepalive_timer = sched_.start(gw.config.keepalive_interval_ms, [this, g] { keepalive(*g); });
+  // Registered and serving, or out of service for its silence (then each one is a probe).
+  const bool probing = gw.state == GatewayState::OutOfService && gw.unreachable;
+  if (gw.state != GatewayState::InService && gw.state != GatewayState::Draining && !probing)
+    return;
+  if (gw.keepalive_in_flight) {
+    if (probing)
+      return;
+    counters_.inc(K::keepalive_failures);
+    MGC_LOG(H248, Info, "gateway %s (%s): keepalive unanswered (%u of %u)", gw.config.name.c_str(),
+            gw.peer.to_string().c_str(), gw.keepalive_misses + 1, gw.config.keepalive_failures);
+    if (++gw.keepalive_misses >= gw.config.keepalive_failures) {
+      MGC_LOG(H248, Notice, "gateway %s (%s): %u keepalives unanswered: out of service",
+              gw.config.name.c_str(), gw.peer.to_string().c_str(), gw.keepalive_misses);
+      unreachable(gw);
+    }
+    return;
+  }
+  if (!probing && sched_.now_ms() - gw.last_heard_ms < gw.config.keepalive_interval_ms)
+    return; // it spoke within the interval
+  counters_.inc(K::keepalives);
+  gw.keepalive_in_flight = true;
+  Action a;
+  a.context = kNullContext;
+  Command c;
+  c.type = CommandType::AuditValue;
+  c.terminations.push_back({"ROOT"});
+  c.descriptors.emplace_back(AuditDescriptor{});
+  a.commands.push_back(std::move(c));
+  std::vector<Action> actions;
+  actions.push_back(std::move(a));
+  std::string name = gw.config.name;
+  auto alive = alive_;
+  send(gw, std::move(actions), [this, alive, name](const Status &, const Transaction *reply) {
+    if (!*alive)
+      return;
+    Gateway *x = gateway_by_name(name);
+    if (!x)
+      return;
+    x->keepalive_in_flight = false;
+    if (reply && x->state == GatewayState::OutOfService && x->unreachable) {
+      MGC_LOG(H248, Notice, "gateway %s (%s) answers again: in service", name.c_str(),
+              x->peer.to_string().c_str());
+      counters_.inc(K::gateway_recoveries);
+      x->unreachable = false;
+      set_state(*x, GatewayState::InService);
+    }
+  });
+}
+
 const CallInfo *CallAgent::call(CallHandle h) const {
   auto it = calls_.find(h);
   return it == calls_.end() ? nullptr : &it->second;
@@ -249,16 +341,16 @@ void CallAgent::send(Gateway &gw, std::vector<Action> actions, TransactionLayer:
   auto alive = alive_;
   tx_.request(gw.peer, std::move(actions),
               [this, alive, name, done = std::move(done)](const Status &st, const Transaction *r) {
-                // Annex D.1.5: silence past T-MAX means the peer failed. Its calls are gone
-                // for call control; it comes back by registering again (clause 11.5).
-                if (*alive && st.detail() == "h248.timeout") {
-                  if (Gateway *g = gateway_by_name(name);
-                      g && g->state != GatewayState::OutOfService) {
-                    counters_.inc(K::gateway_unreachable);
-                    set_state(*g, GatewayState::OutOfService);
-                    drop_calls(*g, error::kServiceUnavailable);
-                  }
+                Gateway *g = *alive ? gateway_by_name(name) : nullptr;
+                if (g && r) { // an answer: it is alive, the keepalive can wait
+                  g->last_heard_ms = sched_.now_ms();
+                  g->keepalive_misses = 0;
                 }
+                // Annex D.1.5: silence past T-MAX means the peer failed. Its calls are gone
+                // for call control; it comes back by registering again (clause 11.5) or by
+                // answering a keepalive.
+                if (g && st.detail() == "h248.timeout" && g->state != GatewayState::OutOfService)
+                  unreachable(*g);
                 done(st, r);
               });
 }
@@ -306,7 +398,7 @@ void CallAgent::connect(ConnectRequest req, std::function<void(const ConnectResu
     counters_.inc(K::connect_failures);
     return done(r);
   }
-  if (gw->state == GatewayState::OutOfService) {
+  if (gw->state == GatewayState::OutOfService || gw->state == GatewayState::Draining) {
     r.status = Status("h248.gateway_out_of_service", error::kServiceUnavailable);
     counters_.inc(K::connect_failures);
     return done(r);
@@ -522,6 +614,8 @@ void CallAgent::on_request(const Address &from, const Message &msg, const Transa
     return;
   }
   gw->peer = from; // answers and later commands go where it speaks from
+  gw->last_heard_ms = sched_.now_ms();
+  gw->keepalive_misses = 0;
   for (const auto &a : req.actions) {
     Action &ar = reply.actions.emplace_back();
     ar.context = a.context;
@@ -593,6 +687,9 @@ void CallAgent::on_service_change(Gateway &gw, const Command &c, Command &r) {
     return;
   }
   if (root) {
+    // Any ServiceChange on ROOT ends a Graceful delay and a silence: the MG says where it is.
+    sched_.stop(std::exchange(gw.graceful_timer, 0));
+    gw.unreachable = false;
     switch (m) {
     case ServiceChangeMethod::Restart:
     case ServiceChangeMethod::Failover:
@@ -613,9 +710,23 @@ void CallAgent::on_service_change(Gateway &gw, const Command &c, Command &r) {
       drop_calls(gw, error::kServiceUnavailable);
       set_state(gw, GatewayState::OutOfService);
       break;
-    case ServiceChangeMethod::Graceful:
-      set_state(gw, GatewayState::OutOfService); // calls in progress drain
+    case ServiceChangeMethod::Graceful: {
+      // Clause 7.2.8: calls in progress drain, no new ones; the terminations are out of
+      // service once ServiceChangeDelay (seconds) runs out. No delay: until the MG says more.
+      set_state(gw, GatewayState::Draining);
+      if (sc->delay && *sc->delay > 0) {
+        std::string name = gw.config.name;
+        gw.graceful_timer = sched_.start(int64_t(*sc->delay) * 1000, [this, name] {
+          Gateway *g = gateway_by_name(name);
+          if (!g)
+            return;
+          g->graceful_timer = 0;
+          set_state(*g, GatewayState::OutOfService);
+          drop_calls(*g, error::kServiceUnavailable);
+        });
+      }
       break;
+    }
     }
     listener_.on_gateway_restart(gw.config.name, m, sc->reason);
     // Clause 7.2.8: the reply carries the version when the MG asked for one we cannot do.

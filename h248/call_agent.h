@@ -36,7 +36,10 @@
   X(unknown_context)                                                                               \
   X(unknown_termination)                                                                           \
   X(unknown_action)                                                                                \
-  X(gateway_unreachable)
+  X(gateway_unreachable)                                                                           \
+  X(keepalives)                                                                                    \
+  X(keepalive_failures)                                                                            \
+  X(gateway_recoveries)
 MGC_DECLARE_COUNTERS(H248CaCounter, MGC_H248_CA_COUNTERS)
 
 namespace mgc::h248 {
@@ -44,7 +47,8 @@ namespace mgc::h248 {
 enum class GatewayState : uint8_t {
   Unknown,      // configured, has not registered
   InService,    // registered with ServiceChange (Restart/Failover/Disconnected/Handoff)
-  OutOfService, // ServiceChange Forced/Graceful on ROOT, or unreachable
+  OutOfService, // ServiceChange Forced on ROOT, Graceful whose delay ran out, or unreachable
+  Draining,     // ServiceChange Graceful on ROOT (clause 7.2.8): calls finish, no new ones
 };
 std::string_view gateway_state_name(GatewayState s);
 
@@ -63,6 +67,13 @@ struct GatewayConfig {
   // MG is to register with that MGC instead (load sharing, planned handover).
   std::optional<Mid> redirect_to;
   std::string local_sdp_offer = "v=0\r\nc=IN IP4 $\r\nm=audio $ RTP/AVP 8\r\n";
+  // Keepalive of a registered MG that has said nothing for a while: every keepalive_interval_ms
+  // without a message from it, an AuditValue on ROOT (clause 7.2.5). keepalive_failures
+  // intervals in a row with it unanswered make the MG out of service as a request past T-MAX
+  // does (Annex D.1.5); an answer to a later one brings it back (it kept its state, as with
+  // ServiceChange Disconnected, clause 11.5). 0: no keepalive.
+  int64_t keepalive_interval_ms = 0;
+  unsigned keepalive_failures = 3;
 };
 
 // The configured rule that names a circuit's TDM termination: placeholders {cic}, {span}
@@ -155,6 +166,10 @@ public:
                       std::function<void(const Result &)> done);
 
   GatewayState gateway_state(std::string_view name) const;
+  // Live configuration: the keepalive from now on (0: none).
+  void set_keepalive(std::string_view name, int64_t interval_ms, unsigned failures);
+  // Keepalive intervals the MG has left unanswered in a row, now.
+  unsigned keepalive_failures(std::string_view name) const;
   // Told every gateway state change after the listener's own call: the process that owns the
   // call agent watches reachability (alarms) without taking the listener from its user.
   using StateObserver = std::function<void(std::string_view gateway, GatewayState)>;
@@ -169,11 +184,21 @@ private:
     GatewayConfig config;
     GatewayState state = GatewayState::Unknown;
     Address peer; // where it last spoke from (its configured address until then)
+    Scheduler::Id graceful_timer = 0; // ServiceChangeDelay of a Graceful running
+    // keepalive: the last time it said anything, the one unanswered, intervals missed in a row,
+    // and whether it is out of service for its silence (an answer then brings it back)
+    Scheduler::Id keepalive_timer = 0;
+    int64_t last_heard_ms = 0;
+    bool keepalive_in_flight = false;
+    unsigned keepalive_misses = 0;
+    bool unreachable = false;
   };
 
   Gateway *gateway_by_name(std::string_view name);
   Gateway *gateway_by_address(const Address &a);
   void set_state(Gateway &gw, GatewayState s);
+  void unreachable(Gateway &gw);
+  void keepalive(Gateway &gw);
   void drop_calls(const Gateway &gw, uint16_t code);
   CallHandle call_by_context(const Gateway &gw, ContextId c) const;
   void send(Gateway &gw, std::vector<Action> actions, TransactionLayer::Done done);
@@ -183,6 +208,7 @@ private:
                   Transaction &reply) override;
   void on_service_change(Gateway &gw, const Command &c, Command &r);
 
+  Scheduler &sched_;
   Transport &transport_;
   CallAgentListener &listener_;
   TransactionLayer tx_;

@@ -195,6 +195,10 @@ Transport &SharedTransport::add_port(const Address &peer, bool any_port) {
   return *ports_.back();
 }
 
+void SharedTransport::remove_port(const Transport &port) {
+  std::erase_if(ports_, [&](const std::unique_ptr<Port> &p) { return p.get() == &port; });
+}
+
 void SharedTransport::dispatch(const Address &from, std::span<const uint8_t> msg) {
   if (ports_.empty())
     return;

@@ -104,6 +104,9 @@ public:
   SharedTransport &operator=(const SharedTransport &) = delete;
   // The port of the MG at `peer`; it lives as long as this object.
   Transport &add_port(const Address &peer, bool any_port);
+  // An MG taken out of the configuration: its port goes, what it sends is no one's.
+  void remove_port(const Transport &port);
+  bool empty() const { return ports_.empty(); }
 
 private:
   class Port;

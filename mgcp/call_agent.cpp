@@ -64,6 +64,11 @@ struct CallAgent::Gateway {
   std::vector<std::string> blocked;
   // Graceful RSIPs whose delay is running, by endpoint pattern.
   std::map<std::string, Scheduler::Id> graceful_timers;
+  // keepalive: the last time it said anything, the one unanswered, intervals missed in a row
+  Scheduler::Id keepalive_timer = 0;
+  int64_t last_heard_ms = 0;
+  bool keepalive_in_flight = false;
+  unsigned keepalive_misses = 0;
 };
 
 CallAgent::CallAgent(Scheduler &sched, Transport &transport, CallAgentListener &listener,
@@ -78,6 +83,7 @@ CallAgent::~CallAgent() {
     for (auto &[p, t] : gw->graceful_timers)
       sched_.stop(t);
     sched_.stop(gw->restart_timer);
+    sched_.stop(gw->keepalive_timer);
   }
 }
 
@@ -138,6 +144,7 @@ std::vector<GatewayInfo> CallAgent::gateways() const {
     i.state = g->state;
     i.blocked = g->blocked;
     i.rto_ms = tx_.rto_for(g->config.address);
+    i.keepalive_failures = g->keepalive_misses;
     for (const auto &[h, c] : connections_)
       i.connections += iequals(c.gateway(), g->config.domain) ? 1 : 0;
     out.push_back(std::move(i));
@@ -193,12 +200,72 @@ std::string CallAgent::next_call_id() {
 }
 
 void CallAgent::start() {
-  for (auto &gw : gateways_)
+  for (auto &gw : gateways_) {
     run_audit(*gw);
+    if (gw->config.keepalive_interval_ms > 0 && !gw->keepalive_timer) {
+      Gateway *g = gw.get();
+      gw->keepalive_timer =
+          sched_.start(gw->config.keepalive_interval_ms, [this, g] { keepalive(*g); });
+    }
+  }
 }
 
 void CallAgent::receive(const Address &from, std::string_view datagram) {
+  // Anything from a gateway shows it alive: the keepalive is for a silent one only.
+  for (auto &g : gateways_)
+    if (g->config.address == from) {
+      g->last_heard_ms = sched_.now_ms();
+      g->keepalive_misses = 0;
+    }
   tx_.receive(from, datagram);
+}
+
+void CallAgent::set_keepalive(std::string_view domain, int64_t interval_ms, unsigned failures) {
+  Gateway *gw = gateway_by_domain(domain);
+  if (!gw)
+    return;
+  gw->config.keepalive_interval_ms = interval_ms;
+  gw->config.keepalive_failures = failures;
+  gw->keepalive_misses = 0;
+  sched_.stop(std::exchange(gw->keepalive_timer, 0));
+  if (interval_ms > 0) {
+    gw->config.probe_interval_ms = interval_ms;
+    gw->keepalive_timer = sched_.start(interval_ms, [this, gw] { keepalive(*gw); });
+  }
+}
+
+void CallAgent::keepalive(Gateway &gw) {
+  Gateway *g = &gw;
+  gw.keepalive_timer = sched_.start(gw.config.keepalive_interval_ms, [this, g] { keepalive(*g); });
+  if (gw.state != GatewayState::InService && gw.state != GatewayState::Draining)
+    return; // being audited, probed, or out of service by its own word
+  if (gw.keepalive_in_flight) {
+    counters_.inc(CaCounter::keepalive_failures);
+    MGC_LOG(Mgcp, Info, "gateway %s (%s): keepalive unanswered (%u of %u)",
+            gw.config.domain.c_str(), gw.config.address.to_string().c_str(),
+            gw.keepalive_misses + 1, gw.config.keepalive_failures);
+    if (++gw.keepalive_misses >= gw.config.keepalive_failures) {
+      MGC_LOG(Mgcp, Notice, "gateway %s (%s): %u keepalives unanswered: disconnected",
+              gw.config.domain.c_str(), gw.config.address.to_string().c_str(),
+              gw.keepalive_misses);
+      disconnected(gw);
+    }
+    return;
+  }
+  if (sched_.now_ms() - gw.last_heard_ms < gw.config.keepalive_interval_ms)
+    return; // it spoke within the interval
+  counters_.inc(CaCounter::keepalives);
+  gw.keepalive_in_flight = true;
+  send(gw, Message::command(Verb::Auep, 0, gw.config.audit_endpoints.front()),
+       [this, g](const Status &st, const Message *) {
+         g->keepalive_in_flight = false;
+         // An answer after the gateway was given up brings it back as a probe's does.
+         if (st.ok() && g->state == GatewayState::Disconnected && !g->probe_in_flight) {
+           sched_.stop(std::exchange(g->probe_timer, 0));
+           counters_.inc(CaCounter::gateway_recoveries);
+           run_audit(*g);
+         }
+       });
 }
 
 // ---- audits, probes, disconnection -----------------------------------------------------------
@@ -225,9 +292,12 @@ void CallAgent::run_audit(Gateway &gw) {
 }
 
 void CallAgent::on_peer_unreachable(const Address &peer) {
-  Gateway *gw = gateway_by_address(peer);
-  if (!gw)
-    return;
+  if (Gateway *gw = gateway_by_address(peer))
+    disconnected(*gw);
+}
+
+void CallAgent::disconnected(Gateway &gateway) {
+  Gateway *gw = &gateway;
   if (gw->state != GatewayState::Disconnected) {
     counters_.inc(CaCounter::gateway_disconnects);
     ++gw->audit_generation; // an audit in progress is void now

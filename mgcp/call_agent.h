@@ -41,7 +41,9 @@
   X(unsupported_verbs_answered)                                                                    \
   X(gateway_disconnects)                                                                           \
   X(gateway_recoveries)                                                                            \
-  X(refused_out_of_service)
+  X(refused_out_of_service)                                                                        \
+  X(keepalives)                                                                                    \
+  X(keepalive_failures)
 MGC_DECLARE_COUNTERS(MgcpCaCounter, MGC_MGCP_CA_COUNTERS)
 
 namespace mgc::mgcp {
@@ -69,6 +71,13 @@ struct GatewayConfig {
   // NotifiedEntity (N:, §3.2.1.3 / §4.1) sent in CRCX and RQNT so the gateway's NTFY, DLCX and
   // RSIP come to us, e.g. "ca@mgc.example.net:2727". Empty: none (osmo-mgw refuses N: with 539).
   std::string notified_entity;
+  // Keepalive of a gateway in service that has said nothing for a while (RFC 3435 defines
+  // none; an audit, §2.3.10, is the customary one): every keepalive_interval_ms without a
+  // message from it, an AUEP of its first audited endpoints. keepalive_failures intervals in a
+  // row with the keepalive unanswered make it Disconnected (then probed, as after a command
+  // given up, §3.5.3); any answer counts. 0: no keepalive.
+  int64_t keepalive_interval_ms = 0;
+  unsigned keepalive_failures = 3;
 };
 
 using ConnectionHandle = uint64_t;
@@ -152,6 +161,7 @@ struct GatewayInfo {
   std::vector<std::string> blocked; // endpoint patterns refused by RSIP forced/graceful/restart
   int64_t rto_ms = 0;               // current retransmission timer estimate (§3.5.3)
   std::size_t connections = 0;
+  unsigned keepalive_failures = 0; // keepalive intervals unanswered in a row, now
 };
 
 class CallAgentListener {
@@ -219,6 +229,8 @@ public:
                               std::function<void(const AuditResult &)> done);
 
   GatewayState gateway_state(std::string_view domain) const;
+  // Live configuration: the keepalive from now on (0: none).
+  void set_keepalive(std::string_view domain, int64_t interval_ms, unsigned failures);
   // Told every gateway state change after the listener's own call: the process that owns the
   // call agent watches reachability (alarms) without taking the listener from its user.
   using StateObserver = std::function<void(std::string_view gateway, GatewayState)>;
@@ -242,6 +254,8 @@ private:
   void set_state(Gateway &gw, GatewayState s);
   void run_audit(Gateway &gw);
   void probe(Gateway &gw);
+  void disconnected(Gateway &gw);
+  void keepalive(Gateway &gw);
   void drop_connections(const Gateway &gw, std::string_view pattern, int reason);
   void block(Gateway &gw, const std::string &pattern);
   void unblock(Gateway &gw, std::string_view pattern);

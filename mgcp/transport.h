@@ -61,6 +61,9 @@ public:
   Status bind(const Address &local);
   Address local_address() const { return udp_.local_address(); }
   void add_gateway(const Address &gateway, DatagramHandler handler);
+  // A gateway taken out of the configuration: its datagrams go nowhere from now on.
+  void remove_gateway(const Address &gateway);
+  bool empty() const { return gateways_.empty(); }
   void send(const Address &to, std::string_view datagram) override { udp_.send(to, datagram); }
   uint64_t send_errors() const { return udp_.send_errors(); }
 

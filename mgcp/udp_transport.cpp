@@ -38,6 +38,14 @@ void SharedUdpTransport::add_gateway(const Address &gateway, DatagramHandler han
   gateways_.emplace_back(gateway, std::move(handler));
 }
 
+void SharedUdpTransport::remove_gateway(const Address &gateway) {
+  for (auto it = gateways_.begin(); it != gateways_.end(); ++it)
+    if (it->first == gateway) {
+      gateways_.erase(it);
+      return;
+    }
+}
+
 void SharedUdpTransport::dispatch(const Address &from, std::string_view datagram) {
   if (gateways_.empty())
     return;

@@ -264,7 +264,7 @@ def events(capture_file):
     """The capture as a list of events, in order: dicts with t, src, dst, proto, what and
     the fields of interest. One packet can carry several ISUP messages (SCTP bundling)."""
     fields = ["frame.number", "frame.time_relative", "frame.time_epoch", "udp.srcport",
-              "udp.dstport",
+              "udp.dstport", "tcp.srcport",
               "sip.Method", "sip.Status-Code", "sip.CSeq.method", "sip.Call-ID",
               "isup.message_type", "isup.cic", "isup.cause_indicator", "mgcp.req.verb",
               "mgcp.rsp.rspcode", "mgcp.req.endpoint", "rtp.ssrc", "m3ua.message_class",
@@ -280,7 +280,8 @@ def events(capture_file):
         t = float(v["frame.time_relative"] or 0)
         base = {"t": t, "epoch": float(v["frame.time_epoch"] or 0), "frame": int(v["frame.number"]),
                 "src": int((v["udp.srcport"] or "0").split(",")[0]),
-                "dst": int((v["udp.dstport"] or "0").split(",")[0])}
+                "dst": int((v["udp.dstport"] or "0").split(",")[0]),
+                "tcp": bool(v["tcp.srcport"])}
         if v["sip.Method"] or v["sip.Status-Code"]:
             what = v["sip.Method"] or v["sip.Status-Code"]
             e = dict(base, proto="SIP", what=what, cseq=v["sip.CSeq.method"],

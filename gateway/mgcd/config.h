@@ -171,6 +171,11 @@ struct MediaGatewayConfig {
   // protocol. Gateways on one local address share its socket.
   std::string local_address;
   uint16_t local_port = 0;
+  // `keepalive interval MS failures N`: an audit (MGCP AUEP, H.248 AuditValue on ROOT) every
+  // MS without a message from the gateway; N unanswered in a row take it out of service, and
+  // its answer brings it back (issue 13). Interval 0: none.
+  uint32_t keepalive_interval_ms = 10'000;
+  unsigned keepalive_failures = 3;
   bool operator==(const MediaGatewayConfig &) const = default;
 };
 

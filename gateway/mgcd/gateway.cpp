@@ -2,6 +2,7 @@
 
 #include "callcontrol/media/h248_media_gateway.h"
 #include "callcontrol/media/mgcp_media_gateway.h"
+#include "callcontrol/media_gateway_state.h"
 #include "core/log.h"
 #include "gateway/mgcd/sip.h"
 #include "gateway/mgcd/ss7.h"
@@ -42,10 +43,32 @@ std::optional<bool> reachable(mgcp::GatewayState s) {
   return std::nullopt;
 }
 std::optional<bool> reachable(h248::GatewayState s) {
-  if (s == h248::GatewayState::InService)
+  if (s == h248::GatewayState::InService || s == h248::GatewayState::Draining)
     return true;
   if (s == h248::GatewayState::OutOfService)
     return false;
+  return std::nullopt;
+}
+// What a gateway's protocol state means for the service of its circuits (issue 13); none while
+// it is audited or has not registered yet (no change).
+std::optional<cc::MgService> service_of(mgcp::GatewayState s) {
+  using S = mgcp::GatewayState;
+  if (s == S::InService)
+    return cc::MgService::InService;
+  if (s == S::Draining)
+    return cc::MgService::Draining;
+  if (s == S::Disconnected || s == S::OutOfService)
+    return cc::MgService::OutOfService;
+  return std::nullopt;
+}
+std::optional<cc::MgService> service_of(h248::GatewayState s) {
+  using S = h248::GatewayState;
+  if (s == S::InService)
+    return cc::MgService::InService;
+  if (s == S::Draining)
+    return cc::MgService::Draining;
+  if (s == S::OutOfService)
+    return cc::MgService::OutOfService;
   return std::nullopt;
 }
 } // namespace
@@ -72,6 +95,21 @@ struct Gateway::Parts {
   // away still finds its TrackedMedia.
   std::map<std::string, std::unique_ptr<TrackedMedia>> tracked; // by media-gateway name
   std::map<std::string, std::unique_ptr<cc::MediaGateway>> media; // by media-gateway name
+  // The service of each gateway's circuits (blocked while it is out of service), by name.
+  std::map<std::string, std::unique_ptr<cc::MediaGatewayState>> service;
+  std::map<std::string, std::time_t> last_restart; // RSIP / ServiceChange on ROOT, by name
+  // Where each gateway is hooked onto its shared socket, so that one taken out of the
+  // configuration can be unhooked (and the socket closed with the last gateway on it).
+  struct Link {
+    MediaGatewayProtocol protocol = MediaGatewayProtocol::Mgcp;
+    H248Transport transport = H248Transport::Udp;
+    core::Address local, gateway;
+    h248::Transport *port = nullptr;
+  };
+  std::map<std::string, Link> links;
+  std::set<std::string> closing; // taken out of the configuration, closed once idle
+  cc::Scheduler::Id close_timer = 0;
+  unsigned next_media_index = 0; // TrackedMedia's handle tags: never reused
   std::vector<cc::MgcpMediaGateway *> mgcp_gateways;
   std::map<std::string, cc::MgcpMediaGateway *> mgcp_by_name;
   std::map<std::string, cc::H248MediaGateway *> h248_by_name;
@@ -109,6 +147,7 @@ Gateway::~Gateway() {
   if (p_->node)
     p_->node->set_mgmt(nullptr);
   sched_.stop(p_->cdr_timer);
+  sched_.stop(p_->close_timer);
   sched_.stop(p_->load_timer);
   calls_.reset();
   p_.reset();
@@ -167,7 +206,22 @@ void Gateway::media_state(const std::string &name, bool up, std::string_view sta
                 "media gateway " + desc + " unreachable (" + std::string(state) + ")");
 }
 
+void Gateway::media_service(const std::string &name, std::optional<cc::MgService> s,
+                            std::string_view why) {
+  auto it = p_->service.find(name);
+  if (!s || !calls_ || it == p_->service.end())
+    return;
+  const std::string w = std::string(p_->mgcp_by_name.count(name) ? "mgcp " : "h248 ") +
+                        std::string(why);
+  switch (*s) {
+  case cc::MgService::InService: it->second->in_service(w); break;
+  case cc::MgService::Draining: it->second->draining(w); break;
+  case cc::MgService::OutOfService: it->second->out_of_service(w); break;
+  }
+}
+
 void Gateway::media_restarted(const std::string &name) {
+  p_->last_restart[name] = std::time(nullptr);
   const std::string &desc = p_->mg_desc[name];
   if (auto it = p_->mgcp_by_name.find(name); it != p_->mgcp_by_name.end()) {
     // RFC 3435 §4.4.6: an RSIP (restart, forced, graceful, disconnected): its calls lose their
@@ -388,8 +442,10 @@ mgcp::TrunkMapping trunk_mapping(const TrunkGroupConfig &tg, const std::string &
 }
 } // namespace
 
-Status Gateway::start(const Config &cfg) {
-  p_->cfg = cfg;
+Status Gateway::add_media_gateway(const MediaGatewayConfig &mg,
+                                  const std::deque<TrunkGroupConfig> &trunk_groups,
+                                  bool with_trunks) {
+  const Config &cfg = p_->cfg;
   const LayerTimerValues &lt = cfg.layer_timers;
   mgcp::CallAgentConfig mgcp_cfg;
   {
@@ -410,154 +466,179 @@ Status Gateway::start(const Config &cfg) {
   h248_cfg.long_timer_ms = lt.get(LayerTimer::H248LongTimer);
   h248_cfg.pending_timer_ms = lt.get(LayerTimer::H248PendingTimer);
   h248_cfg.max_pendings = lt.get(LayerTimer::H248MaxPendings);
-  // ---- media gateways
   // The local address a gateway is spoken to from: its own local-address, else the call-agent
   // node's for its protocol.
-  auto local_of = [&cfg](const MediaGatewayConfig &mg, core::Address &out) {
-    const bool h248 = mg.protocol == MediaGatewayProtocol::H248;
-    if (!mg.local_address.empty())
-      return core::Address::parse(mg.local_address, mg.local_port, out);
+  auto local_of = [&cfg](const MediaGatewayConfig &m, core::Address &out) {
+    const bool h248 = m.protocol == MediaGatewayProtocol::H248;
+    if (!m.local_address.empty())
+      return core::Address::parse(m.local_address, m.local_port, out);
     return h248 ? core::Address::parse(cfg.call_agent.h248_address, cfg.call_agent.h248_port, out)
                 : core::Address::parse(cfg.call_agent.mgcp_address, cfg.call_agent.mgcp_port, out);
   };
-  for (const auto &mg : cfg.media_gateways) {
-    core::Address local;
-    if (!local_of(mg, local))
-      return Status("mgcd.bad_local_address", 0);
-    if (mg.protocol == MediaGatewayProtocol::Mgcp) {
-      mgcp::Address gw_addr;
-      if (!mgcp::Address::parse(mg.address, mg.port, gw_addr))
-        return Status("mgcd.bad_media_gateway_address", 0);
-      auto &sock = p_->mgcp_sockets[local];
-      if (!sock) {
-        sock = std::make_unique<mgcp::SharedUdpTransport>();
-        if (Status s = sock->bind(local); !s.ok()) {
-          MGC_LOG(Mgcp, Error, "cannot bind the call agent's socket to %s",
-                  local.to_string().c_str());
-          return s;
-        }
-        MGC_LOG(Mgcp, Notice, "call agent on %s", sock->local_address().to_string().c_str());
-      }
-      // The socket exists before the call agent that reads it: the callback finds it here.
-      auto adapter = std::make_shared<cc::MgcpMediaGateway *>(nullptr);
-      sock->add_gateway(gw_addr, [adapter](const mgcp::Address &from, std::string_view d) {
-        if (*adapter)
-          (*adapter)->call_agent().receive(from, d);
-      });
-      auto mgw = std::make_unique<cc::MgcpMediaGateway>(sched_, *sock, mgcp_cfg);
-      mgcp::GatewayConfig g;
-      g.domain = mgcp_domain(mg);
-      g.address = gw_addr;
-      // Audit (AUEP) the endpoints the trunk groups use: each rule up to its first placeholder,
-      // wildcarded ("rtpbridge/*@mgw", "ds/e1-*@tgw"); a bare "*@domain" is not understood by
-      // every gateway (osmo-mgw answers 500). Trunk groups whose rules share that prefix (two
-      // groups on one gateway's rtpbridge endpoints) are audited once.
-      for (const auto &tg : cfg.trunk_groups) {
-        if (tg.media_gateway != mg.name)
-          continue;
-        std::string ep = tg.endpoint_rule.substr(0, tg.endpoint_rule.find('{')) + "*@" + g.domain;
-        if (std::find(g.audit_endpoints.begin(), g.audit_endpoints.end(), ep) ==
-            g.audit_endpoints.end())
-          g.audit_endpoints.push_back(std::move(ep));
-      }
-      if (Status s = mgw->call_agent().add_gateway(g); !s.ok())
+  core::Address local;
+  if (!local_of(mg, local))
+    return Status("mgcd.bad_local_address", 0);
+  if (mg.protocol == MediaGatewayProtocol::Mgcp) {
+    mgcp::Address gw_addr;
+    if (!mgcp::Address::parse(mg.address, mg.port, gw_addr))
+      return Status("mgcd.bad_media_gateway_address", 0);
+    auto &sock = p_->mgcp_sockets[local];
+    if (!sock) {
+      sock = std::make_unique<mgcp::SharedUdpTransport>();
+      if (Status s = sock->bind(local); !s.ok()) {
+        MGC_LOG(Mgcp, Error, "cannot bind the call agent's socket to %s",
+                local.to_string().c_str());
+        p_->mgcp_sockets.erase(local); // a live addition may be tried again
         return s;
-      p_->mg_desc[mg.name] = mg.name + " (mgcp " + gw_addr.to_string() + ")";
-      mgw->call_agent().set_state_observer(
-          [this, name = mg.name](std::string_view, mgcp::GatewayState s) {
-            if (auto up = reachable(s))
-              media_state(name, *up, mgcp::gateway_state_name(s));
-          });
-      for (const auto &tg : cfg.trunk_groups) {
-        if (tg.media_gateway != mg.name)
-          continue;
-        for (auto [a, b] : tg.cic_ranges)
-          if (Status s = mgw->call_agent().add_trunk(trunk_mapping(tg, g.domain, a, b)); !s.ok())
-            return s;
       }
-      *adapter = mgw.get();
-      p_->mgcp_gateways.push_back(mgw.get());
-      p_->mgcp_by_name[mg.name] = mgw.get();
-      p_->media[mg.name] = std::move(mgw);
-    } else {
-      h248::Address gw_addr;
-      if (!h248::Address::parse(mg.address, mg.port, gw_addr))
-        return Status("mgcd.bad_media_gateway_address", 0);
-      const bool tcp = mg.transport == H248Transport::Tcp;
-      auto &shared = p_->h248_shared[{mg.transport, local}];
-      if (!shared) {
-        h248::Transport *inner = nullptr;
-        Status st = Status::Ok();
-        if (tcp) {
-          auto &t = p_->h248_tcp[local];
-          t = std::make_unique<h248::TcpTransport>();
-          st = t->listen(local);
-          inner = t.get();
-        } else {
-          auto &t = p_->h248_udp[local];
-          t = std::make_unique<h248::UdpTransport>();
-          st = t->open(local);
-          inner = t.get();
-        }
-        if (!st.ok()) {
-          MGC_LOG(H248, Error, "cannot bind the MGC's %s socket to %s", tcp ? "TCP" : "UDP",
-                  local.to_string().c_str());
-          return st;
-        }
-        MGC_LOG(H248, Notice, "MGC on %s %s", tcp ? "TCP" : "UDP", local.to_string().c_str());
-        shared = std::make_unique<h248::SharedTransport>(*inner);
-      }
-      // Our message identifier (H.248.1 7.2.8 / 8.2.2): the configured one, else the address
-      // this gateway's socket is bound to (with the port the kernel chose for port 0); a peer
-      // refuses an empty one ("!/1 []") as a syntax error.
-      h248::TransactionConfig own = h248_cfg;
-      if (!cfg.call_agent.h248_mid.empty()) {
-        if (!h248::parse_mid(cfg.call_agent.h248_mid, own.own_mid))
-          return Status("mgcd.bad_h248_mid", 0);
-      } else {
-        core::Address bound = tcp ? p_->h248_tcp[local]->local() : p_->h248_udp[local]->local();
-        own.own_mid = h248::Mid{bound.v6 ? h248::Mid::Kind::Ip6 : h248::Mid::Kind::Ip4, bound.host(),
-                                bound.port};
-      }
-      // Over TCP the MG connects from a port of its own choosing and registers first
-      // (ServiceChange): commands go back on its connection, so any port of its host is it.
-      h248::Transport &port = shared->add_port(gw_addr, tcp);
-      auto mgw = std::make_unique<cc::H248MediaGateway>(sched_, port, own);
-      h248::GatewayConfig g;
-      g.name = mg.name;
-      g.address = gw_addr;
-      if (tcp)
-        g.address.port = 0;
-      g.codec.binary = mg.encoding == H248Encoding::Binary;
-      g.codec.version = mg.version;
-      if (!mg.mid.empty()) {
-        h248::Mid mid;
-        if (!h248::parse_mid(mg.mid, mid))
-          return Status("mgcd.bad_h248_mid", 0);
-        g.mid = mid;
-      }
-      if (Status s = mgw->call_agent().add_gateway(g); !s.ok())
-        return s;
-      p_->mg_desc[mg.name] = mg.name + " (h248 " + std::string(tcp ? "tcp " : "") +
-                             gw_addr.to_string() + ")";
-      mgw->call_agent().set_state_observer(
-          [this, name = mg.name](std::string_view, h248::GatewayState s) {
-            if (auto up = reachable(s))
-              media_state(name, *up, h248::gateway_state_name(s));
-          });
-      for (const auto &tg : cfg.trunk_groups)
-        if (tg.media_gateway == mg.name) {
-          h248::TrunkRule r;
-          r.trunk_group = tg.name;
-          r.gateway = mg.name;
-          r.pattern = tg.endpoint_rule;
-          if (Status s = mgw->call_agent().add_trunk(r); !s.ok())
-            return s;
-        }
-      p_->h248_by_name[mg.name] = mgw.get();
-      p_->media[mg.name] = std::move(mgw);
+      MGC_LOG(Mgcp, Notice, "call agent on %s", sock->local_address().to_string().c_str());
     }
+    // The socket exists before the call agent that reads it: the callback finds it here.
+    auto adapter = std::make_shared<cc::MgcpMediaGateway *>(nullptr);
+    sock->add_gateway(gw_addr, [adapter](const mgcp::Address &from, std::string_view d) {
+      if (*adapter)
+        (*adapter)->call_agent().receive(from, d);
+    });
+    auto mgw = std::make_unique<cc::MgcpMediaGateway>(sched_, *sock, mgcp_cfg);
+    mgcp::GatewayConfig g;
+    g.domain = mgcp_domain(mg);
+    g.address = gw_addr;
+    g.keepalive_interval_ms = mg.keepalive_interval_ms;
+    g.keepalive_failures = mg.keepalive_failures;
+    if (mg.keepalive_interval_ms > 0) // a silent gateway is probed as often as audited
+      g.probe_interval_ms = mg.keepalive_interval_ms;
+    // Audit (AUEP) the endpoints the trunk groups use: each rule up to its first placeholder,
+    // wildcarded ("rtpbridge/*@mgw", "ds/e1-*@tgw"); a bare "*@domain" is not understood by
+    // every gateway (osmo-mgw answers 500). Trunk groups whose rules share that prefix (two
+    // groups on one gateway's rtpbridge endpoints) are audited once.
+    for (const auto &tg : trunk_groups) {
+      if (tg.media_gateway != mg.name)
+        continue;
+      std::string ep = tg.endpoint_rule.substr(0, tg.endpoint_rule.find('{')) + "*@" + g.domain;
+      if (std::find(g.audit_endpoints.begin(), g.audit_endpoints.end(), ep) ==
+          g.audit_endpoints.end())
+        g.audit_endpoints.push_back(std::move(ep));
+    }
+    if (Status s = mgw->call_agent().add_gateway(g); !s.ok())
+      return s;
+    p_->mg_desc[mg.name] = mg.name + " (mgcp " + gw_addr.to_string() + ")";
+    mgw->call_agent().set_state_observer(
+        [this, name = mg.name](std::string_view, mgcp::GatewayState s) {
+          if (auto up = reachable(s))
+            media_state(name, *up, mgcp::gateway_state_name(s));
+          media_service(name, service_of(s), mgcp::gateway_state_name(s));
+        });
+    for (const auto &tg : trunk_groups) {
+      if (!with_trunks || tg.media_gateway != mg.name)
+        continue;
+      for (auto [a, b] : tg.cic_ranges)
+        if (Status s = mgw->call_agent().add_trunk(trunk_mapping(tg, g.domain, a, b)); !s.ok())
+          return s;
+    }
+    *adapter = mgw.get();
+    p_->links[mg.name] = {mg.protocol, mg.transport, local, gw_addr, nullptr};
+    p_->mgcp_gateways.push_back(mgw.get());
+    p_->mgcp_by_name[mg.name] = mgw.get();
+    p_->media[mg.name] = std::move(mgw);
+  } else {
+    h248::Address gw_addr;
+    if (!h248::Address::parse(mg.address, mg.port, gw_addr))
+      return Status("mgcd.bad_media_gateway_address", 0);
+    const bool tcp = mg.transport == H248Transport::Tcp;
+    auto &shared = p_->h248_shared[{mg.transport, local}];
+    if (!shared) {
+      h248::Transport *inner = nullptr;
+      Status st = Status::Ok();
+      if (tcp) {
+        auto &t = p_->h248_tcp[local];
+        t = std::make_unique<h248::TcpTransport>();
+        st = t->listen(local);
+        inner = t.get();
+      } else {
+        auto &t = p_->h248_udp[local];
+        t = std::make_unique<h248::UdpTransport>();
+        st = t->open(local);
+        inner = t.get();
+      }
+      if (!st.ok()) {
+        MGC_LOG(H248, Error, "cannot bind the MGC's %s socket to %s", tcp ? "TCP" : "UDP",
+                local.to_string().c_str());
+        p_->h248_shared.erase({mg.transport, local}); // a live addition may be tried again
+        if (tcp)
+          p_->h248_tcp.erase(local);
+        else
+          p_->h248_udp.erase(local);
+        return st;
+      }
+      MGC_LOG(H248, Notice, "MGC on %s %s", tcp ? "TCP" : "UDP", local.to_string().c_str());
+      shared = std::make_unique<h248::SharedTransport>(*inner);
+    }
+    // Our message identifier (H.248.1 7.2.8 / 8.2.2): the configured one, else the address
+    // this gateway's socket is bound to (with the port the kernel chose for port 0); a peer
+    // refuses an empty one ("!/1 []") as a syntax error.
+    h248::TransactionConfig own = h248_cfg;
+    if (!cfg.call_agent.h248_mid.empty()) {
+      if (!h248::parse_mid(cfg.call_agent.h248_mid, own.own_mid))
+        return Status("mgcd.bad_h248_mid", 0);
+    } else {
+      core::Address bound = tcp ? p_->h248_tcp[local]->local() : p_->h248_udp[local]->local();
+      own.own_mid = h248::Mid{bound.v6 ? h248::Mid::Kind::Ip6 : h248::Mid::Kind::Ip4, bound.host(),
+                              bound.port};
+    }
+    // Over TCP the MG connects from a port of its own choosing and registers first
+    // (ServiceChange): commands go back on its connection, so any port of its host is it.
+    h248::Transport &port = shared->add_port(gw_addr, tcp);
+    auto mgw = std::make_unique<cc::H248MediaGateway>(sched_, port, own);
+    h248::GatewayConfig g;
+    g.name = mg.name;
+    g.address = gw_addr;
+    if (tcp)
+      g.address.port = 0;
+    g.codec.binary = mg.encoding == H248Encoding::Binary;
+    g.keepalive_interval_ms = mg.keepalive_interval_ms;
+    g.keepalive_failures = mg.keepalive_failures;
+    g.codec.version = mg.version;
+    if (!mg.mid.empty()) {
+      h248::Mid mid;
+      if (!h248::parse_mid(mg.mid, mid))
+        return Status("mgcd.bad_h248_mid", 0);
+      g.mid = mid;
+    }
+    if (Status s = mgw->call_agent().add_gateway(g); !s.ok())
+      return s;
+    p_->mg_desc[mg.name] = mg.name + " (h248 " + std::string(tcp ? "tcp " : "") +
+                           gw_addr.to_string() + ")";
+    mgw->call_agent().set_state_observer(
+        [this, name = mg.name](std::string_view, h248::GatewayState s) {
+          if (auto up = reachable(s))
+            media_state(name, *up, h248::gateway_state_name(s));
+          media_service(name, service_of(s), h248::gateway_state_name(s));
+        });
+    for (const auto &tg : trunk_groups)
+      if (with_trunks && tg.media_gateway == mg.name) {
+        h248::TrunkRule r;
+        r.trunk_group = tg.name;
+        r.gateway = mg.name;
+        r.pattern = tg.endpoint_rule;
+        if (Status s = mgw->call_agent().add_trunk(r); !s.ok())
+          return s;
+      }
+    p_->links[mg.name] = {mg.protocol, mg.transport, local, gw_addr, &port};
+    p_->h248_by_name[mg.name] = mgw.get();
+    p_->media[mg.name] = std::move(mgw);
   }
+  if (calls_ && !p_->service.count(mg.name))
+    p_->service[mg.name] = std::make_unique<cc::MediaGatewayState>(mg.name, *calls_, &alarms_);
+  return Status::Ok();
+}
+
+Status Gateway::start(const Config &cfg) {
+  p_->cfg = cfg;
+  const LayerTimerValues &lt = cfg.layer_timers;
+  // ---- media gateways
+  for (const auto &mg : cfg.media_gateways)
+    if (Status s = add_media_gateway(mg, cfg.trunk_groups, true); !s.ok())
+      return s;
 
   // ---- SS7: ISUP over M3UA (this exchange is an ASP toward the SG / peer)
   const uint32_t own = cfg.ss7.point_code.value_or(0);
@@ -673,6 +754,8 @@ Status Gateway::start(const Config &cfg) {
   calls_->set_shed_policy(cfg.overload.shed);
   p_->overload.configure(cfg.overload.levels);
   calls_->destinations().set_reduction(cfg.congestion_reduction);
+  for (const auto &mg : cfg.media_gateways)
+    p_->service[mg.name] = std::make_unique<cc::MediaGatewayState>(mg.name, *calls_, &alarms_);
   for (const auto &tg : cfg.trunk_groups) {
     cc::CircuitGroup &g = add_trunk_group(tg);
     for (auto [a, b] : tg.cic_ranges)
@@ -705,9 +788,11 @@ cc::CircuitGroup &Gateway::add_trunk_group(const TrunkGroupConfig &tg) {
   auto &tracked = p_->tracked[tg.media_gateway];
   if (!tracked)
     tracked = std::make_unique<TrackedMedia>(
-        *p_->media.at(tg.media_gateway), static_cast<unsigned>(p_->tracked.size() - 1),
+        *p_->media.at(tg.media_gateway), p_->next_media_index++,
         [this, name = tg.media_gateway] { media_restarted(name); });
   auto &g = calls_->add_trunk_group(tg.name, tg.dpc.value_or(0), tg.hunting, *tracked);
+  if (auto s = p_->service.find(tg.media_gateway); s != p_->service.end())
+    s->second->serve(tg.name);
   g.set_glare(tg.glare);
   calls_->set_overlap(tg.name, tg.overlap_min_digits);
   return g;
@@ -831,8 +916,65 @@ std::vector<std::string> Gateway::apply(const Config &next) {
     restart("cdr");
   if (!(next.layer_timers == cur.layer_timers))
     restart("sip/mgcp/h248/m3ua timers");
-  if (!(next.media_gateways == cur.media_gateways))
-    restart("media-gateway");
+  // Media gateways (issue 13). One added starts at once (its trunk groups follow below); one
+  // removed goes once idle (its trunk groups drain below, as `no trunk-group` drains); a
+  // keepalive change applies at once. Any other change to a gateway waits for a restart: its
+  // call agent is keyed by address on a shared socket (RFC 3435 §3.5: a gateway is known by
+  // where it sends from; H.248.1 Annex D: over TCP, by the connection it opened), the calls up
+  // hold connections or contexts named by its domain and terminations, and its protocol,
+  // encoding and version are those its call agent and the MG agreed on (H.248.1 §11.3): the
+  // gateway is taken out and added back under a new name instead, or mgcd restarts.
+  for (const auto &mg : next.media_gateways) {
+    MediaGatewayConfig *now = cur.media_gateway(mg.name);
+    if (!now) {
+      if (p_->closing.count(mg.name)) {
+        restart("media-gateway " + mg.name + " (added back while it still closes)");
+        continue;
+      }
+      if (Status s = add_media_gateway(mg, next.trunk_groups, false); !s.ok()) {
+        out.push_back("media-gateway " + mg.name + ": not added (" + std::string(s.detail()) +
+                      ")");
+        continue;
+      }
+      if (auto m = p_->mgcp_by_name.find(mg.name); m != p_->mgcp_by_name.end())
+        m->second->call_agent().start();
+      cur.media_gateways.push_back(mg);
+      applied("media-gateway " + mg.name + ": added");
+      continue;
+    }
+    MediaGatewayConfig same = mg;
+    same.keepalive_interval_ms = now->keepalive_interval_ms;
+    same.keepalive_failures = now->keepalive_failures;
+    if (!(same == *now))
+      restart("media-gateway " + mg.name +
+              " (address, protocol, domain, transport, encoding, version, mid or local-address)");
+    if (mg.keepalive_interval_ms != now->keepalive_interval_ms ||
+        mg.keepalive_failures != now->keepalive_failures) {
+      if (auto m = p_->mgcp_by_name.find(mg.name); m != p_->mgcp_by_name.end())
+        m->second->call_agent().set_keepalive(mgcp_domain(*now), mg.keepalive_interval_ms,
+                                              mg.keepalive_failures);
+      else if (auto h = p_->h248_by_name.find(mg.name); h != p_->h248_by_name.end())
+        h->second->call_agent().set_keepalive(mg.name, mg.keepalive_interval_ms,
+                                              mg.keepalive_failures);
+      now->keepalive_interval_ms = mg.keepalive_interval_ms;
+      now->keepalive_failures = mg.keepalive_failures;
+      applied("media-gateway " + mg.name + ": keepalive every " +
+              std::to_string(mg.keepalive_interval_ms) + " ms, " +
+              std::to_string(mg.keepalive_failures) + " failures");
+    }
+  }
+  for (auto it = cur.media_gateways.begin(); it != cur.media_gateways.end();) {
+    if (std::any_of(next.media_gateways.begin(), next.media_gateways.end(),
+                    [&](const MediaGatewayConfig &m) { return m.name == it->name; })) {
+      ++it;
+      continue;
+    }
+    p_->closing.insert(it->name);
+    applied("media-gateway " + it->name + ": removed, closes once its calls end");
+    it = cur.media_gateways.erase(it);
+  }
+  if (!p_->closing.empty() && !p_->close_timer)
+    p_->close_timer = sched_.start(0, [this] { close_idle_media_gateways(); });
 
   // Overload: thresholds from the next sample on, the shares and Retry-After for the next call.
   if (!(next.overload == cur.overload)) {
@@ -997,6 +1139,69 @@ std::vector<std::string> Gateway::apply(const Config &next) {
   return out;
 }
 
+void Gateway::close_idle_media_gateways() {
+  p_->close_timer = 0;
+  for (auto it = p_->closing.begin(); it != p_->closing.end();) {
+    const std::string name = *it;
+    bool busy = false;
+    if (auto s = p_->service.find(name); s != p_->service.end() && calls_)
+      for (const auto &tg : s->second->trunk_groups())
+        if (const cc::CircuitGroup *g = calls_->trunk_group(tg))
+          for (const auto &c : g->circuits())
+            busy = busy || c.call_ref != 0;
+    if (auto m = p_->mgcp_by_name.find(name); m != p_->mgcp_by_name.end())
+      busy = busy || m->second->call_agent().connection_count() ||
+             m->second->call_agent().transactions().outstanding();
+    if (auto h = p_->h248_by_name.find(name); h != p_->h248_by_name.end())
+      busy = busy || h->second->call_agent().call_count() ||
+             h->second->call_agent().transactions().outstanding();
+    if (busy) {
+      ++it;
+      continue;
+    }
+    if (auto t = p_->tracked.find(name); t != p_->tracked.end())
+      t->second->detach(); // kept: call control's drained trunk groups still name it
+    const Parts::Link link = p_->links[name];
+    if (link.protocol == MediaGatewayProtocol::Mgcp) {
+      auto m = p_->mgcp_by_name[name];
+      std::erase(p_->mgcp_gateways, m);
+      p_->mgcp_by_name.erase(name);
+      auto &sock = p_->mgcp_sockets[link.local];
+      sock->remove_gateway(link.gateway);
+      p_->media.erase(name);
+      if (sock->empty()) {
+        MGC_LOG(Mgcp, Notice, "call agent on %s closed: no gateway left on it",
+                link.local.to_string().c_str());
+        p_->mgcp_sockets.erase(link.local);
+      }
+    } else {
+      p_->h248_by_name.erase(name);
+      auto &shared = p_->h248_shared[{link.transport, link.local}];
+      p_->media.erase(name); // before its port goes
+      shared->remove_port(*link.port);
+      if (shared->empty()) {
+        MGC_LOG(H248, Notice, "MGC on %s closed: no gateway left on it",
+                link.local.to_string().c_str());
+        p_->h248_shared.erase({link.transport, link.local});
+        if (link.transport == H248Transport::Tcp)
+          p_->h248_tcp.erase(link.local);
+        else
+          p_->h248_udp.erase(link.local);
+      }
+    }
+    if (auto s = p_->service.find(name); s != p_->service.end())
+      p_->service.erase(s);
+    for (const char *a : {".unreachable", ".restarted", ".down", ".draining"})
+      alarms_.clear("media-gateway." + name + a);
+    p_->links.erase(name);
+    p_->mg_desc.erase(name);
+    MGC_LOG(Main, Notice, "live configuration: media-gateway %s closed", name.c_str());
+    it = p_->closing.erase(it);
+  }
+  if (!p_->closing.empty())
+    p_->close_timer = sched_.start(1000, [this] { close_idle_media_gateways(); });
+}
+
 std::string Gateway::show_m3ua() const { return p_->node ? p_->node->show() : std::string(); }
 
 namespace {
@@ -1073,7 +1278,7 @@ std::string Gateway::show_peers() const {
     } else if (auto h = p_->h248_by_name.find(mg.name); h != p_->h248_by_name.end()) {
       auto &ca = h->second->call_agent();
       const auto s = ca.gateway_state(mg.name);
-      state = s == h248::GatewayState::InService ? "reachable" : "unreachable";
+      state = reachable(s).value_or(false) ? "reachable" : "unreachable";
       state += " (" + std::string(h248::gateway_state_name(s)) + ")";
       outstanding = std::to_string(ca.transactions().outstanding());
       extra = ", contexts " + std::to_string(ca.call_count());
@@ -1115,6 +1320,49 @@ std::string Gateway::show_peers() const {
   return o;
 }
 
+std::string Gateway::show_media_gateways() const {
+  std::string o;
+  for (const auto &mg : p_->cfg.media_gateways) {
+    std::string proto = "?", keepalive;
+    unsigned misses = 0;
+    if (auto it = p_->mgcp_by_name.find(mg.name); it != p_->mgcp_by_name.end()) {
+      for (const auto &g : it->second->call_agent().gateways()) {
+        proto = "mgcp " + std::string(mgcp::gateway_state_name(g.state));
+        misses = g.keepalive_failures;
+      }
+    } else if (auto h = p_->h248_by_name.find(mg.name); h != p_->h248_by_name.end()) {
+      proto = "h248 " + std::string(h248::gateway_state_name(h->second->call_agent().gateway_state(mg.name)));
+      misses = h->second->call_agent().keepalive_failures(mg.name);
+    }
+    o += "media-gateway " + mg.name + ": " + proto;
+    if (auto s = p_->service.find(mg.name); s != p_->service.end()) {
+      const cc::MediaGatewayState &st = *s->second;
+      o += ", circuits " + std::string(name_of(cc::kMgServiceNames, st.state()));
+      if (st.since())
+        o += " since " + when(st.since());
+      o += ", " + std::to_string(st.circuits_blocked()) + " blocked by it";
+      o += "\n  trunk groups";
+      for (const auto &tg : st.trunk_groups())
+        o += " " + tg;
+      if (st.trunk_groups().empty())
+        o += " none";
+    }
+    o += "\n  last restart ";
+    if (auto r = p_->last_restart.find(mg.name); r != p_->last_restart.end())
+      o += when(r->second);
+    else
+      o += "none";
+    if (mg.keepalive_interval_ms)
+      o += ", keepalive every " + std::to_string(mg.keepalive_interval_ms) + " ms, " +
+           std::to_string(misses) + " of " + std::to_string(mg.keepalive_failures) +
+           " unanswered";
+    else
+      o += ", no keepalive";
+    o += "\n";
+  }
+  return o;
+}
+
 bool Gateway::counters(std::string_view layer, const CounterFn &f) const {
   if (layer == "sip") {
     if (p_->sip_transport) {
@@ -1134,6 +1382,8 @@ bool Gateway::counters(std::string_view layer, const CounterFn &f) const {
       each(mg->call_agent().counters(), g + ".call_agent", f);
       each(mg->call_agent().transactions().counters(), g + ".transactions", f);
       each(mg->call_agent().transactions().decode_counters(), g + ".decode", f);
+      if (auto s = p_->service.find(name); s != p_->service.end())
+        each(s->second->counters(), g + ".service", f);
     }
     return true;
   }
@@ -1143,6 +1393,8 @@ bool Gateway::counters(std::string_view layer, const CounterFn &f) const {
       each(mg->call_agent().counters(), g + ".call_agent", f);
       each(mg->call_agent().transactions().counters(), g + ".transactions", f);
       each(mg->call_agent().transactions().decode_counters(), g + ".decode", f);
+      if (auto s = p_->service.find(name); s != p_->service.end())
+        each(s->second->counters(), g + ".service", f);
     }
     return true;
   }

@@ -6,13 +6,16 @@
 
 #include "callcontrol/call_manager.h"
 #include "callcontrol/cdr.h"
+#include "callcontrol/media_gateway_state.h"
 #include "core/alarms.h"
 #include "core/osmo_scheduler.h"
 #include "core/overload.h"
 #include "gateway/mgcd/config.h"
 
+#include <deque>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -38,6 +41,9 @@ public:
   std::string show_overload() const;
   // `show peers`: every SIP peer and media gateway, and the M3UA peer, one block each.
   std::string show_peers() const;
+  // `show media-gateways`: each gateway's protocol state, the service of its circuits (blocked
+  // while it is out of service), its last restart and its keepalive.
+  std::string show_media_gateways() const;
   // The counters of one layer ("sip", "mgcp", "h248", "m3ua", "isup", "call-control"), as
   // f(group, name, value), in each layer's declaration order. False: no such layer.
   using CounterFn = std::function<void(std::string_view group, std::string_view name, uint64_t v)>;
@@ -57,10 +63,21 @@ private:
   void check_m3ua();
   void media_state(const std::string &name, bool reachable, std::string_view state);
   void media_restarted(const std::string &name);
+  // The gateway's circuits follow its state: blocked toward the far exchange while it is out of
+  // service or draining, unblocked or reset when it is back (callcontrol/media_gateway_state.h).
+  void media_service(const std::string &name, std::optional<cc::MgService> s, std::string_view why);
   void check_cdr();
   // Overload (DESIGN.md "Overload"): every 100 ms, how late this sample came (the event loop's
   // lag), the calls in setup, the CPU used; the level goes to call control, which sheds by it.
   void sample_load();
+  // A media gateway's call agent on its protocol's shared socket (opened if it is the first on
+  // that local address), its MGCP audit endpoints from `trunk_groups`, and with `with_trunks`
+  // their endpoint rules and CIC ranges (at a live addition the trunk groups come after).
+  Status add_media_gateway(const MediaGatewayConfig &mg,
+                           const std::deque<TrunkGroupConfig> &trunk_groups, bool with_trunks);
+  // A media gateway taken out of the configuration goes once its trunk groups have no call and
+  // its call agent no connection; its socket closes with the last gateway on it (live config).
+  void close_idle_media_gateways();
   // A trunk group in call control on its media gateway (no circuits yet).
   cc::CircuitGroup &add_trunk_group(const TrunkGroupConfig &tg);
   core::Alarms &alarms_;

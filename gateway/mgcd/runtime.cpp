@@ -245,6 +245,19 @@ CMD(show_peers, "show peers", SHOW_STR "SIP peers, media gateways and the M3UA p
   return CMD_SUCCESS;
 }
 
+CMD(show_mgws, "show media-gateways",
+    SHOW_STR "Media gateways: protocol state, their circuits' service, restarts, keepalive\n") {
+  if (!g_rt->show_media_gateways) {
+    vty_out(vty, "%% the gateway is not running%s", NL);
+    return CMD_WARNING;
+  }
+  std::string text = g_rt->show_media_gateways();
+  for (std::size_t i = 0; (i = text.find('\n', i)) != std::string::npos; i += 2)
+    text.replace(i, 1, "\r\n"); // the VTY's own line ends
+  vty_out(vty, "%s", text.c_str());
+  return CMD_SUCCESS;
+}
+
 CMD(show_alarms, "show alarms",
     SHOW_STR
     "Alarms: active ones, the last cleared ones, and how many were raised per category\n") {
@@ -433,7 +446,7 @@ void vty_install_show(Runtime &rt, Config &cfg) {
                   &show_calls_cmd, &show_m3ua_cmd, &show_counters_cmd, &show_peers_cmd,
                   &show_layer_ctrs_cmd, &show_all_counters_cmd, &show_all_timers_cmd,
                   &show_memory_cmd, &show_overload_cmd, &show_destinations_cmd,
-                  &show_admission_cmd})
+                  &show_admission_cmd, &show_mgws_cmd})
     install_element_ve(c);
   for (auto *c : {&block_cic_cmd, &unblock_cic_cmd, &reset_cic_cmd, &block_range_cmd,
                   &unblock_range_cmd, &reset_range_cmd, &release_call_cmd})

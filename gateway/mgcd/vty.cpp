@@ -789,6 +789,16 @@ CMD(cfg_mgw, "media-gateway NAME", "A media gateway\nName\n") {
   vty->index = m;
   return CMD_SUCCESS;
 }
+CMD(cfg_no_mgw, "no media-gateway NAME", NO_STR "A media gateway\nName\n") {
+  auto &v = g_cfg->media_gateways;
+  for (auto it = v.begin(); it != v.end(); ++it)
+    if (it->name == argv[0]) {
+      v.erase(it);
+      return CMD_SUCCESS;
+    }
+  vty_out(vty, "%% no media gateway %s%s", argv[0], NL);
+  return CMD_WARNING;
+}
 CMD(cfg_mgw_protocol, "protocol (mgcp|h248)", "Control protocol\nMGCP (RFC 3435)\nH.248/Megaco\n") {
   auto &m = current<MediaGatewayConfig>(vty);
   if (int rc = set_keyword(vty, kMediaGatewayProtocolNames, argv[0], m.protocol); rc != CMD_SUCCESS)
@@ -844,6 +854,16 @@ CMD(cfg_mgw_no_local, "no local-address", NO_STR "Use the call-agent node's addr
   return CMD_SUCCESS;
 }
 
+CMD(cfg_mgw_keepalive, "keepalive interval <0-3600000> failures <1-100>",
+    "Audit the gateway when it is silent (MGCP AUEP, H.248 AuditValue on ROOT)\n"
+    "Silence before an audit\nMilliseconds (0: no keepalive)\n"
+    "Audits unanswered in a row before the gateway is out of service\nCount\n") {
+  auto &m = current<MediaGatewayConfig>(vty);
+  m.keepalive_interval_ms = static_cast<uint32_t>(std::strtoul(argv[0], nullptr, 10));
+  m.keepalive_failures = static_cast<unsigned>(std::atoi(argv[1]));
+  return CMD_SUCCESS;
+}
+
 int write_mgws(struct vty *vty) {
   pending_note(vty, "media-gateway", &Config::media_gateways);
   for (const auto &m : g_cfg->media_gateways) {
@@ -861,6 +881,10 @@ int write_mgws(struct vty *vty) {
     }
     if (!m.local_address.empty())
       vty_out(vty, " local-address %s %u%s", m.local_address.c_str(), m.local_port, NL);
+    if (m.keepalive_interval_ms != MediaGatewayConfig{}.keepalive_interval_ms ||
+        m.keepalive_failures != MediaGatewayConfig{}.keepalive_failures)
+      vty_out(vty, " keepalive interval %u failures %u%s", m.keepalive_interval_ms,
+              m.keepalive_failures, NL);
   }
   return CMD_SUCCESS;
 }
@@ -1265,9 +1289,11 @@ void vty_install(Config &cfg) {
 
   install_node(&mgw_node, write_mgws);
   install_element(CONFIG_NODE, &cfg_mgw_cmd);
+  install_element(CONFIG_NODE, &cfg_no_mgw_cmd);
   for (auto *c : {&cfg_mgw_protocol_cmd, &cfg_mgw_address_cmd, &cfg_mgw_domain_cmd,
                   &cfg_mgw_encoding_cmd, &cfg_mgw_transport_cmd, &cfg_mgw_version_cmd,
-                  &cfg_mgw_mid_cmd, &cfg_mgw_no_mid_cmd, &cfg_mgw_local_cmd, &cfg_mgw_no_local_cmd})
+                  &cfg_mgw_mid_cmd, &cfg_mgw_no_mid_cmd, &cfg_mgw_local_cmd, &cfg_mgw_no_local_cmd,
+                  &cfg_mgw_keepalive_cmd})
     install_element(MEDIA_GATEWAY_NODE, c);
 
   install_node(&trunk_group_node, write_trunk_groups);

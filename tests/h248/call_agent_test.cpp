@@ -381,5 +381,65 @@ TEST(TpktFramer, FramesAndSplits) {
   EXPECT_FALSE(f.feed(bad, out));
 }
 
+// ServiceChange Graceful on ROOT (clause 7.2.8): calls stay, no new ones; with a delay, out
+// of service (calls gone) when it runs out.
+TEST_F(CallAgentTest, GracefulDrainsThenTakesTheGatewayOutAfterItsDelay) {
+  register_mg();
+  ConnectResult first;
+  ca->connect({"tg1", 1, StreamMode::SendRecv, {}}, [&](const ConnectResult &r) { first = r; });
+  reply("C=5{A=ds/0/1,A=rtp/1}");
+  ASSERT_TRUE(first.status.ok());
+  transport.inject(mg, "!/1 [10.0.0.2]:2944\nT=63{C=-{SC=ROOT{SV{MT=GR,DL=2,RE=\"905\"}}}}");
+  EXPECT_EQ(ca->gateway_state("mg1"), GatewayState::Draining);
+  EXPECT_EQ(ca->call_count(), 1u);
+  ConnectResult refused;
+  ca->connect({"tg1", 2, StreamMode::SendRecv, {}}, [&](const ConnectResult &r) { refused = r; });
+  EXPECT_EQ(refused.status.detail(), "h248.gateway_out_of_service");
+  sched.advance(1999);
+  EXPECT_EQ(ca->gateway_state("mg1"), GatewayState::Draining);
+  sched.advance(1);
+  EXPECT_EQ(ca->gateway_state("mg1"), GatewayState::OutOfService);
+  EXPECT_EQ(ca->call_count(), 0u);
+  // A restart brings it back.
+  transport.inject(mg, "!/1 [10.0.0.2]:2944\nT=64{C=-{SC=ROOT{SV{MT=RS,RE=\"901\"}}}}");
+  EXPECT_EQ(ca->gateway_state("mg1"), GatewayState::InService);
+}
+
+// Keepalive (issue 13): AuditValue on ROOT to a silent MG; two intervals unanswered take it
+// out of service, and its answer to a later one brings it back without a new registration.
+TEST_F(CallAgentTest, KeepaliveTakesASilentGatewayOutAndItsAnswerBringsItBack) {
+  TransactionConfig cfg;
+  cfg.own_mid = Mid{Mid::Kind::Ip4, "10.0.0.1", 2944};
+  ca.reset(); // the transport's receiver goes with it: the new one's comes after
+  ca = std::make_unique<CallAgent>(sched, transport, events, cfg);
+  GatewayConfig gw;
+  gw.name = "mg1";
+  gw.address = mg;
+  gw.keepalive_interval_ms = 1000;
+  gw.keepalive_failures = 2;
+  ASSERT_TRUE(ca->add_gateway(gw).ok());
+  sched.advance(3000); // not registered: nothing to keep alive
+  EXPECT_EQ(ca->counters().get(H248CaCounter::keepalives), 0u);
+  register_mg();
+  sched.advance(1000);
+  Message audit = transport.last();
+  ASSERT_EQ(audit.transactions[0].actions[0].commands[0].type, CommandType::AuditValue);
+  EXPECT_TRUE(audit.transactions[0].actions[0].commands[0].terminations[0].is_root());
+  reply("C=-{AV=ROOT}");
+  EXPECT_EQ(ca->keepalive_failures("mg1"), 0u);
+  sched.advance(1000); // the next, unanswered
+  EXPECT_EQ(ca->counters().get(H248CaCounter::keepalives), 2u);
+  sched.advance(1000);
+  EXPECT_EQ(ca->gateway_state("mg1"), GatewayState::InService);
+  EXPECT_EQ(ca->keepalive_failures("mg1"), 1u);
+  sched.advance(1000);
+  EXPECT_EQ(ca->gateway_state("mg1"), GatewayState::OutOfService);
+  EXPECT_EQ(ca->counters().get(H248CaCounter::gateway_unreachable), 1u);
+  // The repeated request is answered at last: back in service.
+  reply("C=-{AV=ROOT}");
+  EXPECT_EQ(ca->gateway_state("mg1"), GatewayState::InService);
+  EXPECT_EQ(ca->counters().get(H248CaCounter::gateway_recoveries), 1u);
+}
+
 } // namespace
 } // namespace mgc::h248

@@ -45,12 +45,12 @@ class Scenario:
 
     # ---- starting the lab -------------------------------------------------------------------
     def start(self, originate="", pstn_t7=60000, pstn_t9=T9_MS, two=False, kamailio=False,
-              cics=((1, 31),), mg="mgcp", transit=False, mgcd_prefix=(), extra=""):
+              cics=((1, 31),), mg="mgcp", transit=False, mgcd_prefix=(), extra="",
+              keepalive=None, sim_cics=None):
         lab = self.lab
         lab.vars["CIC_RANGES"] = "\n".join(" cic-range %d %d" % r for r in cics)
         lab.vars["TRANSIT"] = ""
         lab.vars["EXTRA"] = extra
-        sim_cics = None
         if transit:
             # mgcd's two trunk groups toward pstn-sim A: pstn-a CICs 1-15, pstn-a2 16-31; route 7
             # (first digit stripped) goes from the PSTN to pstn-a2. pstn-sim keeps all 31 circuits
@@ -65,13 +65,15 @@ class Scenario:
         if mg == "mgcp":
             lab.vars["MEDIA_GATEWAY"] = ("media-gateway mgw\n protocol mgcp\n"
                                          " address 127.0.0.1 2427\n domain mgw")
+            if keepalive:
+                lab.vars["MEDIA_GATEWAY"] += "\n keepalive interval %d failures %d" % keepalive
             lab.vars["ENDPOINT_RULE"] = " endpoint-rule rtpbridge/{nx}\n endpoint-framing linear"
             self.start_osmo_mgw()
         else:
-            self.start_megaco_mg()
+            self.start_megaco_mg(tcp=mg == "h248-tcp")
         self.start_sim("a", originate, pstn_t7, pstn_t9, cics=sim_cics)
         self.start_mgcd("a", prefix=mgcd_prefix)
-        if mg == "h248":
+        if mg.startswith("h248"):
             lab.start("megaco-mg", self.megaco_argv)
         if two:
             self.start_sim("b", "", 60000, T9_MS)
@@ -102,19 +104,21 @@ class Scenario:
                 lab.procs.remove(mgw)
                 time.sleep(1)
 
-    def start_megaco_mg(self):
+    def start_megaco_mg(self, tcp=False, name="mgw"):
         """The Erlang/OTP megaco media gateway of the H.248 tests (tests/h248/integration):
-        H.248 v1 compact text over UDP, 127.0.0.1:2945, registering with mgcd on 2944."""
+        H.248 v1 compact text over UDP from 127.0.0.1:2945, or over TCP (H.248.1 Annex D.2,
+        TPKT framing) on a connection it opens, registering with mgcd on 2944."""
         lab = self.lab
         if not shutil.which("erlc"):
             raise Skip("erlc is not installed (erlang-dev)")
-        lab.vars["MEDIA_GATEWAY"] = ("media-gateway mgw\n protocol h248\n"
-                                     " address 127.0.0.1 2945\n encoding text")
+        lab.vars["MEDIA_GATEWAY"] = ("media-gateway %s\n protocol h248\n"
+                                     " address 127.0.0.1 2945\n encoding text" % name +
+                                     ("\n transport tcp" if tcp else ""))
         lab.vars["ENDPOINT_RULE"] = " endpoint-rule tdm/{cic}"
         src = os.path.join(HERE, "..", "h248", "integration", "mg_peer.erl")
         subprocess.run(["erlc", "-o", lab.work, src], check=True, timeout=120)
         self.megaco_argv = ["erl", "-noshell", "-pa", lab.work, "-run", "mg_peer", "start",
-                            "2944", "2945", "1", "compact", "100", "udp"]
+                            "2944", "2945", "1", "compact", "100", "tcp" if tcp else "udp"]
 
     def start_sim(self, side, originate, t7, t9, cics=None):
         lab = self.lab
@@ -207,6 +211,18 @@ class Scenario:
 
     def originate(self, side="a"):
         self.sim("call", side=side)
+
+    def wait_media_gateway(self, service, timeout, name="mgw"):
+        """Until `show media-gateways` says NAME's circuits are in SERVICE (in-service,
+        draining, out-of-service); returns the text."""
+        end = time.time() + timeout
+        out = ""
+        while time.time() < end:
+            out = self.mgcd("show media-gateways")
+            if re.search(r"media-gateway %s: .*, circuits %s" % (name, service), out):
+                return out
+            time.sleep(0.2)
+        fail("media gateway %s's circuits not %s:\n%s" % (name, service, out))
 
     def wait_calls_gone(self, side="a", timeout=15):
         end = time.time() + timeout
@@ -820,6 +836,9 @@ def media_gateway_restart(s):
     s.lab.procs.remove(mgw)
     s.start_osmo_mgw()
     time.sleep(0.5)
+    # Issue 13: the silent gateway's circuits were blocked (hardware CGB) once it was given up;
+    # the next call waits until it answers again and they are unblocked.
+    s.wait_media_gateway("in-service", 30)
     s.sipp("uac_call.xml", SIPP_UAC, CALLED="12347", CALLING="5551234", HOLD=500)
     s.finish()
     check(count(s.evs, "ISUP", "IAM") == 2, "the call without media gateway must not seize a "
@@ -830,12 +849,129 @@ def media_gateway_restart(s):
     s.expect_cdr(rows[2], cause=16, answer_utc="*")
 
 
-def h248_media_gateway(s):
+def media_gateway_down_blocks_circuits(s):
+    """Issue 13: osmo-mgw is killed during an answered call. Its keepalive (AUEP every second of
+    silence, two unanswered) finds it gone: its trunk group's circuits are blocked toward
+    pstn-sim for hardware failure (CGB, Q.764 §2.8.2.2), which releases the call at once (BYE
+    with cause 41, no REL: hardware blocking idles the circuits at both ends), and a new call
+    is refused with 503 (no circuit, cause 34). osmo-mgw back: it answers the probe, the
+    circuits are unblocked (CGU, hardware) and a call completes."""
+    s.start(keepalive=(1000, 2))
+    call = s.sipp("uac_far_bye.xml", SIPP_UAC, CALLED="12345", CALLING="5551234", WAIT=30000,
+                  background=True, life=40)
+    time.sleep(1.5)
+    mgw = s.lab.proc("osmo-mgw")
+    s.lab.stop(mgw, signal.SIGKILL)
+    killed = time.time()
+    s.lab.wait_log(s.lab.proc("pstn-sim-a"), r"rx cic 1 CGB range 30 hardware", 15)
+    blocked = time.time() - killed
+    s.sipp_done(call, 30)
+    out = s.wait_media_gateway("out-of-service", 5)
+    check("keepalive every 1000 ms" in out, "show media-gateways:\n" + out)
+    check("media-gateway.mgw.down" in s.mgcd("show alarms"), "no media-gateway.mgw.down alarm")
+    s.sipp("uac_fail.xml", SIPP_UAC, CALLED="12346", CALLING="5551234", CODE="503",
+           WAIT=5000, life=20)
+    s.lab.procs.remove(mgw)
+    s.start_osmo_mgw()
+    s.lab.wait_log(s.lab.proc("pstn-sim-a"), r"rx cic 1 CGU range 30 hardware", 20)
+    s.wait_media_gateway("in-service", 5)
+    s.sipp("uac_call.xml", SIPP_UAC, CALLED="12347", CALLING="5551234", HOLD=500)
+    counters = s.mgcd("show mgcp counters")
+    s.finish()
+    check(re.search(r"mgcp\.mgw\.service\.calls_released +1\b", counters),
+          "service counters:\n" + counters)
+    check(re.search(r"mgcp\.mgw\.call_agent\.keepalive_failures +[1-9]", counters),
+          "keepalive counters:\n" + counters)
+    # the call is released as the CGB is sent (the same instant on two interfaces)
+    expect_order(s.evs, ["ISUP IAM", "ISUP ANM", "MGCP AUEP", "SIP BYE", "ISUP CGB", "ISUP CGBA",
+                         "SIP 503", "ISUP CGU", "ISUP CGUA", "ISUP IAM", "ISUP ANM"],
+                 "gateway down and back")
+    check(count(s.evs, "ISUP", "IAM") == 2, "the call refused while the gateway was away seized a "
+          "circuit (%d IAMs)" % count(s.evs, "ISUP", "IAM"))
+    check(count(s.evs, "ISUP", "REL") == 1, "hardware blocking must release without REL "
+          "(%d RELs)" % count(s.evs, "ISUP", "REL"))
+    rows = s.cdr(n=3)
+    s.expect_cdr(rows[0], answer_utc="*", cause=41)
+    s.expect_cdr(rows[1], answer_utc="", cause=34)
+    s.expect_cdr(rows[2], answer_utc="*", cause=16)
+    print("circuits blocked %.1f s after osmo-mgw was killed" % blocked)
+
+
+def media_gateway_added_live(s):
+    """Issue 13: a media gateway and a trunk group on it added by `reload` while mgcd runs (the
+    Erlang/OTP megaco MG over H.248, beside osmo-mgw): its circuits are reset (GRS) and a call
+    routed to the new trunk group gets its TDM termination from the new MG (Add before the IAM)
+    and completes. Taken out again by `reload`: the trunk group drains (BLO each circuit) and the
+    MG's socket closes once idle."""
+    s.start(cics=((1, 15),), sim_cics=" cic-range 1 31")
+    if not shutil.which("erlc"):
+        raise Skip("erlc is not installed (erlang-dev)")
+    lab = s.lab
+    src = os.path.join(HERE, "..", "h248", "integration", "mg_peer.erl")
+    subprocess.run(["erlc", "-o", lab.work, src], check=True, timeout=120)
+    cfg = lab.path("mgcd-a.cfg")
+    with open(cfg) as f:
+        base = f.read()
+    added = base.replace("trunk-group pstn-a\n", "media-gateway mg2\n protocol h248\n"
+                         " address 127.0.0.1 2945\n encoding text\n"
+                         "trunk-group pstn-h\n dpc 0.2.2\n cic-range 16 31\n"
+                         " media-gateway mg2\n endpoint-rule tdm/{cic}\n hunting sequential\n"
+                         "route 8\n strip 1\n target trunk-group pstn-h\n"
+                         "trunk-group pstn-a\n", 1)
+    with open(cfg, "w") as f:
+        f.write(added)
+    out = s.mgcd("reload")
+    check("media-gateway mg2: added" in out, "reload did not add mg2:\n" + out)
+    check("trunk group pstn-h: added" in out, "reload did not add pstn-h:\n" + out)
+    lab.wait_log(lab.proc("pstn-sim-a"), r"rx cic 16 GRS", 10)
+    lab.start("megaco-mg", ["erl", "-noshell", "-pa", lab.work, "-run", "mg_peer", "start",
+                            "2944", "2945", "1", "compact", "100", "udp"])
+    end = time.time() + 20
+    while time.time() < end and not re.search(r"media-gateway mg2: h248 in-service",
+                                              s.mgcd("show media-gateways")):
+        time.sleep(0.3)
+    out = s.wait_media_gateway("in-service", 1, name="mg2")
+    check("media-gateway mg2: h248 in-service" in out, "mg2 never registered:\n" + out)
+    s.sipp("uac_call.xml", SIPP_UAC, CALLED="812345", CALLING="5551234", HOLD=500)
+    with open(cfg, "w") as f:
+        f.write(base)
+    out = s.mgcd("reload")
+    check("media-gateway mg2: removed" in out, "reload did not remove mg2:\n" + out)
+    check("trunk group pstn-h: removed" in out, "reload did not drain pstn-h:\n" + out)
+    end = time.time() + 10
+    while time.time() < end and "mg2" in s.mgcd("show media-gateways"):
+        time.sleep(0.3)
+    check("mg2" not in s.mgcd("show media-gateways"), "mg2 still there after its calls ended")
+    mlog = lab.proc("mgcd-a").text()
+    check(re.search(r"MGC on UDP 127\.0\.0\.1:2944 closed", mlog) or "MGC on 127.0.0.1:2944 closed"
+          in mlog, "the H.248 socket was not closed:\n" + mlog[-2000:])
+    # pstn-h's circuits stay blocked (drained out of the configuration); pstn-a's are idle
+    s.wait_calls_gone()
+    s.circuits_idle(s.mgcd("show circuits pstn-a"), "a")
+    out = s.mgcd("show circuits pstn-h")
+    check(re.search(r"cic\s+16\s+idle\s.*local-maintenance removed", out),
+          "pstn-h's CIC 16 not idle, blocked and removed:\n" + out)
+    lab.stop_all()
+    s.evs = lab.events()
+    bad = lab.malformed()
+    check(not bad, "malformed or suspicious packets:\n" + "\n".join(bad))
+    expect_order(s.evs, ["ISUP GRS", "H248 ServiceChange", "SIP INVITE", "H248 Add", "ISUP IAM",
+                         "ISUP ANM", "SIP BYE", "ISUP REL", "ISUP RLC", "H248 Subtract",
+                         "ISUP BLO"], "mg added live")
+    iam = s.isup("IAM")
+    check(len(iam) == 1 and iam[0]["cic"] >= 16, "the call did not take a circuit of pstn-h: %s"
+          % iam)
+    rows = s.read_cdr("a")
+    check(len(rows) == 1, "CDRs: %s" % rows)
+    s.expect_cdr(rows[0], answer_utc="*", cause=16)
+
+
+def h248_media_gateway(s, mg="h248"):
     """The trunk group's media gateway speaks H.248 (Erlang/OTP's megaco stack, a real MG): it
     registers (ServiceChange), a SIP -> PSTN and a PSTN -> SIP call each get their TDM
     termination and an RTP termination in a new context before the IAM / INVITE goes out, a
     Modify when the far SDP is known, and a Subtract of the context after the RLC."""
-    s.start(originate=orig("3008", hold=800), mg="h248")
+    s.start(originate=orig("3008", hold=800), mg=mg)
     deadline = time.time() + 10
     while time.time() < deadline and "ServiceChange" not in s.lab.proc("megaco-mg").text() and \
             "reachable" not in s.mgcd("show peers"):
@@ -858,6 +994,18 @@ def h248_media_gateway(s):
     rows = s.cdr(n=2)
     for row in rows:
         s.expect_cdr(row, cause=16, answer_utc="*")
+
+
+def h248_media_gateway_tcp(s):
+    """The same calls with the megaco MG on TCP (H.248.1 Annex D.2: TPKT, RFC 1006, delimits
+    the messages): it connects to mgcd's MGC port 2944 and registers with ServiceChange on
+    ROOT over that connection, and every command and reply goes on it: no H.248 over UDP."""
+    h248_media_gateway(s, mg="h248-tcp")
+    h = [e for e in s.evs if e["proto"] == "H248"]
+    check(h and all(e["tcp"] for e in h), "H.248 not all over TCP: %s" %
+          [(e["what"], e["tcp"]) for e in h])
+    check(h[0]["what"] == "ServiceChange", "the MG's first message on its connection was %s, not "
+          "its registration" % h[0]["what"])
 
 
 # ================================================================================================
@@ -1275,7 +1423,8 @@ SCENARIOS = {f.__name__: f for f in [
     pstn_to_pstn_transit_busy, acl_received_withholds_calls, scon_and_dupu_from_the_sg,
     unsolicited_dava_and_aspup_ack_reset_nothing, sip_reinvite_hold_codec_update,
     sipt_bad_parameter, sip_reinvite_leak, sip_malformed_answered, sip_tcp_lockout,
-    route_advance_rel34, admission_503_retry_after]}
+    route_advance_rel34, admission_503_retry_after, media_gateway_down_blocks_circuits,
+    media_gateway_added_live, h248_media_gateway_tcp]}
 
 # written, not yet passing here: not registered with ctest. The SIP trunk edge scenarios of
 # issue 14 were written while the lab lock was held by benchmarks and have not been run to the

@@ -538,3 +538,70 @@ TEST_F(MgcpCallAgent, ReleaseEndpointDuringSetupDeletesTheNewConnection) {
   EXPECT_EQ(net.last().get(Param::ConnectionId), "77");
   EXPECT_EQ(ca->connection_count(), 0u);
 }
+
+// Keepalive (issue 13): a silent gateway in service is audited every interval; N intervals in
+// a row with the audit unanswered make it Disconnected long before a command would be given up
+// (RFC 3435 §3.5.3); its answer to a probe brings it back. A gateway that speaks is left alone.
+struct MgcpKeepalive : MgcpCallAgent {
+  void SetUp() override {
+    ca = std::make_unique<CallAgent>(sched, net, ev);
+    GatewayConfig gw;
+    gw.domain = "tgw1";
+    gw.address = kMgw;
+    gw.audit_endpoints = {"ds/e1-1/*@tgw1"};
+    gw.keepalive_interval_ms = 1000;
+    gw.keepalive_failures = 2;
+    gw.probe_interval_ms = 1000;
+    ASSERT_TRUE(ca->add_gateway(gw).ok());
+  }
+  std::size_t auep_sent() const {
+    std::size_t n = 0;
+    for (std::size_t i = 0; i < net.sent.size(); ++i)
+      n += !net.at(i).is_response() && net.at(i).verb == Verb::Auep ? 1 : 0;
+    return n;
+  }
+};
+
+TEST_F(MgcpKeepalive, ATalkingGatewayIsNotAudited) {
+  bring_up();
+  const std::size_t audits = auep_sent();
+  for (int i = 0; i < 5; ++i) {
+    sched.advance(600);
+    ca->receive(kMgw, "NTFY 900" + std::to_string(i) + " ds/e1-1/1@tgw1 MGCP 1.0\r\nX: 1\r\nO: D/1\r\n");
+  }
+  EXPECT_EQ(auep_sent(), audits);
+  EXPECT_EQ(ca->counters().get(CaCounter::keepalives), 0u);
+}
+
+TEST_F(MgcpKeepalive, ASilentGatewayIsDisconnectedAfterTheFailuresAndProbedBack) {
+  bring_up();
+  sched.advance(1000); // silent for an interval: the first keepalive
+  EXPECT_EQ(net.last().verb, Verb::Auep);
+  EXPECT_EQ(ca->counters().get(CaCounter::keepalives), 1u);
+  answer(200);
+  EXPECT_EQ(ca->gateway_state("tgw1"), GatewayState::InService);
+  sched.advance(500); // an answer is no keepalive: the next is due one silent interval later
+  ca->receive(kMgw, "NTFY 9000 ds/e1-1/1@tgw1 MGCP 1.0\r\nX: 1\r\nO: D/1\r\n");
+  sched.advance(500);
+  EXPECT_EQ(ca->counters().get(CaCounter::keepalives), 1u);
+  sched.advance(1000); // a second one, never answered
+  EXPECT_EQ(ca->counters().get(CaCounter::keepalives), 2u);
+  sched.advance(1000);
+  EXPECT_EQ(ca->gateways()[0].keepalive_failures, 1u);
+  EXPECT_EQ(ca->gateway_state("tgw1"), GatewayState::InService);
+  sched.advance(1000); // the second interval unanswered: disconnected, well before T-MAX
+  EXPECT_EQ(ca->gateway_state("tgw1"), GatewayState::Disconnected);
+  EXPECT_EQ(ca->counters().get(CaCounter::keepalive_failures), 2u);
+  EXPECT_EQ(ca->counters().get(CaCounter::gateway_disconnects), 1u);
+  // The gateway answers again (the retransmitted keepalive or a probe): audited, in service.
+  while (ca->gateway_state("tgw1") == GatewayState::Disconnected && sched.now_ms() < 60'000) {
+    sched.advance(100);
+    if (ca->transactions().outstanding())
+      answer(200);
+  }
+  EXPECT_EQ(ca->gateway_state("tgw1"), GatewayState::Auditing);
+  answer(200);
+  EXPECT_EQ(ca->gateway_state("tgw1"), GatewayState::InService);
+  EXPECT_EQ(ca->counters().get(CaCounter::gateway_recoveries), 1u);
+  EXPECT_EQ(ca->gateways()[0].keepalive_failures, 0u);
+}

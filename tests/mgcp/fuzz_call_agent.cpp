@@ -22,7 +22,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   CallAgentListener listener;
   CallAgent ca(sched, net, listener);
   const Address gw{0x7f000001, 2427};
-  ca.add_gateway({"tgw1", gw, {"ds/e1-1/*@tgw1"}, "p:20, a:PCMA", 1000, {}});
+  ca.add_gateway({"tgw1", gw, {"ds/e1-1/*@tgw1"}, "p:20, a:PCMA", 1000, {}, 0, 3});
   uint8_t steer = data[0];
   std::string_view text(reinterpret_cast<const char *>(data + 1), size - 1);
   if (steer & 1)

@@ -86,7 +86,7 @@ TEST(MgcpOsmoIo, CallAgentOverUdpToAnInProcessGateway) {
   CallAgent agent(sched, ca_side, events);
   ca = &agent;
   ASSERT_TRUE(
-      agent.add_gateway({"gw", gw_side.local_address(), {}, "p:20, a:PCMA", 1000, {}}).ok());
+      agent.add_gateway({"gw", gw_side.local_address(), {}, "p:20, a:PCMA", 1000, {}, 0, 3}).ok());
   agent.start();
   ASSERT_TRUE(
       run_until(sched, [&] { return agent.gateway_state("gw") == GatewayState::InService; }));

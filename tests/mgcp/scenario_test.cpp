@@ -49,7 +49,7 @@ struct Scenario {
     CallAgentConfig cfg;
     cfg.transactions.first_transaction_id = 1; // the golden traces name transaction ids
     ca = std::make_unique<CallAgent>(sched, net, trace, cfg);
-    ca->add_gateway({"tgw1", kGw, {"ds/e1-1/*@tgw1"}, "p:20, a:PCMA", 10'000, {}});
+    ca->add_gateway({"tgw1", kGw, {"ds/e1-1/*@tgw1"}, "p:20, a:PCMA", 10'000, {}, 0, 3});
     ca->add_trunk({"pstn", "tgw1", 1, 31, {}});
   }
   void dump(const char *dir, int64_t at, const std::string &bytes) {
