@@ -46,6 +46,8 @@ struct Leg : SipLeg {
     did.push_back("INFO");
     last_body = b;
   }
+  void answer_offer(const std::string &sdp) override { did.push_back("offer-answer/" + sdp); }
+  void refuse_offer(int status) override { did.push_back("offer-refused/" + std::to_string(status)); }
   std::string call_id() const override { return id; }
   std::string take() {
     std::string s;

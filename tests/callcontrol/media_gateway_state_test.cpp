@@ -53,6 +53,8 @@ struct Leg : SipLeg {
   void cancel(uint8_t c) override { did.push_back("CANCEL/" + std::to_string(c)); }
   void bye(uint8_t c, const SipBody &) override { did.push_back("BYE/" + std::to_string(c)); }
   void info(const SipBody &) override { did.push_back("INFO"); }
+  void answer_offer(const std::string &) override { did.push_back("offer-answer"); }
+  void refuse_offer(int s) override { did.push_back("offer-refused/" + std::to_string(s)); }
   std::string call_id() const override { return "leg@test"; }
   std::string take() {
     std::string s;
