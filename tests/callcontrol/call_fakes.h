@@ -1,6 +1,6 @@
 // Fakes of the three sides call control talks to (ISUP on the wire, SIP legs, a media gateway),
 // recording what they were asked: shared by the call-flow tests of traffic management
-// (traffic_test.cpp); the same shape as call_manager_test.cpp's.
+// (call_manager_test.cpp, traffic_test.cpp).
 #pragma once
 
 #include "callcontrol/call_manager.h"
@@ -111,9 +111,18 @@ struct Media : MediaGateway {
     open[++next] = cic;
     later([done, h = next, cic] { done(Status::Ok(), h, "v=0 gw " + std::to_string(cic)); });
   }
-  void modify(Handle h, std::optional<MediaMode>, std::string_view, Modified done) override {
+  // what the last modify asked; a failing gateway (modify_fail) and the description it answers
+  std::optional<MediaMode> last_mode;
+  std::string last_remote, modify_sdp;
+  bool modify_fail = false, fail_inactive_only = false;
+  void modify(Handle h, std::optional<MediaMode> mode, std::string_view remote,
+              Modified done) override {
     log.push_back("modify " + std::to_string(open[h]));
-    done(Status::Ok(), {});
+    last_mode = mode;
+    last_remote = std::string(remote);
+    if (modify_fail && !(fail_inactive_only && mode != MediaMode::Inactive))
+      return done(Status("test.mdcx_refused", 510), {});
+    done(Status::Ok(), modify_sdp);
   }
   void loopback(std::string_view, uint16_t cic, Connected done) override {
     log.push_back("loopback " + std::to_string(cic));
