@@ -192,10 +192,12 @@ public:
   uint32_t retry_after() const {
     return shed_policy_.retry_after_s[congestion_level_ ? congestion_level_ - 1 : 0];
   }
-  // Whether a new call's request that waited `queued_ms` unread (-1: unknown) is too late to
-  // start (ShedPolicy::max_queued_ms).
-  bool waited_too_long(double queued_ms) const {
-    return shed_policy_.max_queued_ms && queued_ms > double(shed_policy_.max_queued_ms);
+  // Told of every message read with how long it waited unread (-1: unknown): whether the queue
+  // stands above ShedPolicy::max_queued_ms (core::StandingQueue), so that a new call is too late
+  // to start.
+  bool waited_too_long(double queued_ms) {
+    return shed_policy_.max_queued_ms &&
+           queue_.standing(queued_ms, sched_.now_ms(), shed_policy_.max_queued_ms);
   }
   // Whether as many calls are in setup as the policy allows (ShedPolicy::max_in_setup).
   bool at_setup_limit() const {
@@ -334,6 +336,7 @@ private:
   unsigned congestion_level_ = 0;
   core::ShedPolicy shed_policy_;
   core::ShareGate shed_gate_; // spreads the refusals evenly over the arrivals
+  core::StandingQueue queue_; // how long what is read waited, for the queued-over rule
   CounterSet<CcCounter> counters_;
   std::string last_unexpected_sip_;
   DestinationStates destinations_{sched_, cfg_.timers, isup_};

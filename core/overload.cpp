@@ -24,6 +24,19 @@ bool ShedPolicy::valid() const {
   return true;
 }
 
+bool StandingQueue::standing(double queued_ms, int64_t now_ms, uint32_t target_ms,
+                             uint32_t interval_ms) {
+  if (queued_ms < 0 || target_ms == 0)
+    return false;
+  if (queued_ms <= double(target_ms)) {
+    first_above_ = -1;
+    return false;
+  }
+  if (first_above_ < 0)
+    first_above_ = now_ms;
+  return now_ms - first_above_ >= int64_t(interval_ms);
+}
+
 bool ShareGate::admit(unsigned refuse_percent) {
   if (refuse_percent == 0)
     return true;

@@ -51,8 +51,9 @@ struct OverloadConfig {
 struct ShedPolicy {
   std::array<uint8_t, 3> refuse_percent{25, 75, 100};
   std::array<uint32_t, 3> retry_after_s{2, 5, 10};
-  // A new call whose request waited longer than this unread (ms; 0: no limit) is refused at any
-  // level: the loop is behind by more than the caller will wait for a provisional answer, so
+  // A new call whose request waited longer than this unread (ms; 0: no limit), while what is
+  // read has waited longer for a whole interval (StandingQueue), is refused at any level: the
+  // loop is behind by more than the caller will wait for a provisional answer, so
   // starting the call spends work on what is likely abandoned, and refusing it at once (cheap)
   // drains the queue that made it late — the regulation that keeps the goodput near capacity
   // whatever the offered load (a queue-delay bound in the spirit of CoDel, RFC 8289).
@@ -67,6 +68,20 @@ struct ShedPolicy {
   // Shares within 0..100 and not falling as the level rises; Retry-After likewise not falling.
   bool valid() const;
   bool operator==(const ShedPolicy &) const = default;
+};
+
+// CoDel's test of a standing queue (RFC 8289 §3.2, §5.3): the delay of what is read counts only
+// once it has stayed above the target for a whole interval, so that a backlog left by one stall
+// (the process paused, the host busy for a moment) is read through and served, while a queue
+// that stays behind refuses new work until what is read waited less than the target again.
+class StandingQueue {
+public:
+  // One message read at `now_ms` after waiting `queued_ms` unread (< 0: unknown, nothing
+  // learnt): whether the queue has stood above `target_ms` for `interval_ms` or longer.
+  bool standing(double queued_ms, int64_t now_ms, uint32_t target_ms, uint32_t interval_ms = 100);
+
+private:
+  int64_t first_above_ = -1; // when what was read first waited longer than the target
 };
 
 // Refuses a share of the calls offered, spread evenly over the arrivals rather than in bursts:

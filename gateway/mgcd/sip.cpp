@@ -205,9 +205,9 @@ std::size_t Sip::calls_with(const std::string &peer) const {
 
 void Sip::receive(const sipt::Message &m, const sipt::Peer &from, double queued_ms) {
   current_source_ = from;
-  if (calls_ &&
-      (calls_->congestion_level() > 0 || calls_->waited_too_long(queued_ms) ||
-       calls_->at_setup_limit()) &&
+  // every message tells how long the queue stands, whether or not it is a new call
+  const bool late = calls_ && calls_->waited_too_long(queued_ms);
+  if (calls_ && (calls_->congestion_level() > 0 || late || calls_->at_setup_limit()) &&
       is_new_invite(m) && !calls_->admit_sip_call(queued_ms)) {
     shed(m, from, queued_ms);
     return;

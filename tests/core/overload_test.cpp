@@ -119,3 +119,21 @@ TEST(Overload, ShedPolicyMustNotFallAsTheLevelRises) {
   p.retry_after_s = {10, 5, 20};
   EXPECT_FALSE(p.valid());
 }
+
+// CoDel's standing queue: a backlog read through within the interval is served; a delay above the
+// target for a whole interval stands until one read is within the target.
+TEST(Overload, StandingQueueNeedsAWholeIntervalAboveTheTarget) {
+  StandingQueue q;
+  EXPECT_FALSE(q.standing(500, 1000, 50)); // a stall's backlog: the first late read
+  EXPECT_FALSE(q.standing(400, 1001, 50));
+  EXPECT_FALSE(q.standing(3, 1002, 50));   // read through: short again
+  EXPECT_FALSE(q.standing(80, 1100, 50));
+  EXPECT_FALSE(q.standing(80, 1199, 50));
+  EXPECT_TRUE(q.standing(80, 1200, 50));   // above for 100 ms
+  EXPECT_TRUE(q.standing(60, 1300, 50));
+  EXPECT_FALSE(q.standing(-1, 1301, 50));  // unknown (TCP): nothing learnt
+  EXPECT_TRUE(q.standing(70, 1302, 50));
+  EXPECT_FALSE(q.standing(50, 1303, 50));  // at the target: short
+  EXPECT_FALSE(q.standing(70, 1304, 50));
+  EXPECT_FALSE(q.standing(900, 2000, 0));  // no target: never
+}

@@ -223,46 +223,55 @@ TEST_F(SipSide, OverloadRefusesNewInvitesStatelessly) {
   EXPECT_EQ(wire.sent[1].find<isup::CauseIndicators>()->cause_value, 16);
 }
 
-// Overload at level 0: a new INVITE that waited unread longer than `refuse queued-over` (50 ms
-// by default) is refused with 503 and level 1's Retry-After; requests of a call up are never
-// refused for waiting; a limit of 0 refuses none.
+// Overload at level 0: once what is read has waited unread longer than `refuse queued-over`
+// (50 ms by default) for a whole interval (100 ms, CoDel's standing queue), a new INVITE is
+// refused with 503 and level 1's Retry-After; a backlog read through at once (one stall) is
+// served; requests of a call up are never refused for waiting; a limit of 0 refuses none.
 TEST_F(SipSide, NewInviteThatWaitedTooLongIsRefused) {
   uint16_t cic = 0;
   sipt::Call *up = answered_call(cic);
+  auto invite = [this](const std::string &called) {
+    phone->invite("sip:" + called + "@127.0.0.1:5060", "sip:+4940555@127.0.0.2",
+                  "sip:" + called + "@127.0.0.1", kGwAddr, "application/sdp", kSdp);
+    pump();
+  };
+  // late, but the queue has not stood: served (a stall's backlog)
   queued_ms = 80;
-  phone->invite("sip:12346@127.0.0.1:5060", "sip:+4940555@127.0.0.2", "sip:12346@127.0.0.1",
-                kGwAddr, "application/sdp", kSdp);
-  pump();
+  invite("12346");
+  ASSERT_EQ(wire.sent.size(), 2u);
+  EXPECT_EQ(wire.sent[1].type, isup::MessageType::Iam);
+  // still late 150 ms on: the queue stands, the new call is refused
+  sched.advance(150);
+  invite("12347");
   EXPECT_EQ(phone_events.responses.back(), 503);
-  EXPECT_EQ(wire.sent.size(), 1u); // no IAM
+  EXPECT_EQ(wire.sent.size(), 2u); // no IAM
   EXPECT_EQ(cm->counters().get(CcCounter::shed_sip_late), 1u);
   EXPECT_EQ(cm->counters().get(CcCounter::shed_sip), 0u);
   EXPECT_EQ(cm->retry_after(), 2u);
-  // 40 ms is within the limit: the call is made
+  // what is read waited 40 ms (within the limit): the queue is short again, the call is made
   queued_ms = 40;
-  phone->invite("sip:12347@127.0.0.1:5060", "sip:+4940555@127.0.0.2", "sip:12347@127.0.0.1",
-                kGwAddr, "application/sdp", kSdp);
-  pump();
-  ASSERT_EQ(wire.sent.size(), 2u);
-  EXPECT_EQ(wire.sent[1].type, isup::MessageType::Iam);
-  // no limit: the same wait is let through
+  invite("12348");
+  ASSERT_EQ(wire.sent.size(), 3u);
+  EXPECT_EQ(wire.sent[2].type, isup::MessageType::Iam);
+  // no limit: however long it waited, nothing is refused for it
   core::ShedPolicy p;
   p.max_queued_ms = 0;
   cm->set_shed_policy(p);
   queued_ms = 5000;
-  phone->invite("sip:12348@127.0.0.1:5060", "sip:+4940555@127.0.0.2", "sip:12348@127.0.0.1",
-                kGwAddr, "application/sdp", kSdp);
-  pump();
-  ASSERT_EQ(wire.sent.size(), 3u);
-  EXPECT_EQ(wire.sent[2].type, isup::MessageType::Iam);
-  // the BYE of the call up, however late, ends it
+  invite("12349");
+  sched.advance(500);
+  invite("12350");
+  ASSERT_EQ(wire.sent.size(), 5u);
+  EXPECT_EQ(wire.sent[4].type, isup::MessageType::Iam);
+  // the BYE of the call up, however late and with the queue standing, ends it
   p.max_queued_ms = 50;
   cm->set_shed_policy(p);
+  sched.advance(200);
   ASSERT_NE(up, nullptr);
   ASSERT_TRUE(up->bye());
   pump();
-  ASSERT_EQ(wire.sent.size(), 4u);
-  EXPECT_EQ(wire.sent[3].type, isup::MessageType::Rel);
+  ASSERT_EQ(wire.sent.size(), 6u);
+  EXPECT_EQ(wire.sent[5].type, isup::MessageType::Rel);
   EXPECT_EQ(cm->counters().get(CcCounter::shed_sip_late), 1u);
 }
 
