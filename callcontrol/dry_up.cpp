@@ -8,6 +8,21 @@
 namespace mgc::cc {
 
 namespace {
+// CICs (ascending) in runs of consecutive circuits of at most 32, each given to fn as its first
+// CIC and the range of a group message (Q.763 §3.43: the circuits after the first, 1-31); a
+// lone circuit has range 0 (BLO/UBL rather than CGB/CGU).
+template <typename Fn> void cic_runs(const std::vector<uint16_t> &cics, Fn fn) {
+  for (std::size_t i = 0; i < cics.size();) {
+    std::size_t j = i;
+    while (j + 1 < cics.size() && cics[j + 1] == cics[j] + 1 && j + 1 - i < 32)
+      ++j;
+    fn(cics[i], static_cast<uint8_t>(j - i));
+    i = j + 1;
+  }
+}
+} // namespace
+
+namespace {
 // Q.850 cause 31, normal unspecified: "a normal event only when no other cause in the normal
 // class applies" — an operator's dry-up timeout ending calls up is normal operation, neither a
 // party's clearing (16, whose source is not the network) nor a failure (41).
@@ -125,16 +140,12 @@ bool CallManager::shutdown_trunk_group(const std::string &name, bool shut,
       for (const Circuit &k : g->circuits.circuits())
         if (blocked && !k.removed && k.blocking.local_maintenance)
           cics.push_back(k.cic);
-      for (std::size_t i = 0; i < cics.size();) {
-        std::size_t j = i;
-        while (j + 1 < cics.size() && cics[j + 1] == cics[j] + 1 && j + 1 - i < 32)
-          ++j;
-        if (j == i)
-          g->supervision->unblock(cics[i]);
+      cic_runs(cics, [g](uint16_t first, uint8_t range) {
+        if (range == 0)
+          g->supervision->unblock(first);
         else
-          g->supervision->group_unblock(cics[i], static_cast<uint8_t>(j - i), false);
-        i = j + 1;
-      }
+          g->supervision->group_unblock(first, range, false);
+      });
       MGC_LOG(Cc, Notice, "trunk group %s back in service: %zu circuits unblocked", name.c_str(),
               cics.size());
     }
@@ -175,16 +186,12 @@ void CallManager::check_dry_up() {
     for (const Circuit &k : g->circuits.circuits())
       if (!k.removed && !k.blocking.local_maintenance)
         cics.push_back(k.cic);
-    for (std::size_t i = 0; i < cics.size();) {
-      std::size_t j = i;
-      while (j + 1 < cics.size() && cics[j + 1] == cics[j] + 1 && j + 1 - i < 32)
-        ++j;
-      if (j == i)
-        g->supervision->block(cics[i]);
+    cic_runs(cics, [g](uint16_t first, uint8_t range) {
+      if (range == 0)
+        g->supervision->block(first);
       else
-        g->supervision->group_block(cics[i], static_cast<uint8_t>(j - i), false);
-      i = j + 1;
-    }
+        g->supervision->group_block(first, range, false);
+    });
     counters_.inc(CcCounter::dry_up_blocks);
     MGC_LOG(Cc, Notice, "trunk group %s dried up: %zu circuits blocked (CGB)", name.c_str(),
             cics.size());
