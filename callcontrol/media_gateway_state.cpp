@@ -182,12 +182,15 @@ void MediaGatewayState::unblock_all() {
         for (std::size_t i = 0; i < b->status.size(); ++i)
           if (Circuit *c = g->find(static_cast<uint16_t>(b->first + i)); c && b->status[i])
             (b->hardware ? c->blocking.local_hardware : c->blocking.local_maintenance) = false;
-      calls_.maintain(tg, [&](CircuitSupervision &x) { return x.group_reset(key.second, range); });
+      // a copy: clang before 16 refuses a structured binding in a lambda's capture
+      const uint16_t first = key.second;
+      calls_.maintain(tg, [&, first](CircuitSupervision &x) { return x.group_reset(first, range); });
       counters_.inc(MgServiceCounter::circuits_reset, n);
       continue;
     }
-    calls_.maintain(tg, [&](CircuitSupervision &x) {
-      for (const Block *b : bs)
+    const auto &blocks = bs;
+    calls_.maintain(tg, [&blocks](CircuitSupervision &x) {
+      for (const Block *b : blocks)
         if (std::find(b->status.begin(), b->status.end(), true) != b->status.end())
           x.group_unblock(b->first, b->range, b->hardware, &b->status);
       return true;
