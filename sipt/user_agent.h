@@ -194,6 +194,13 @@ public:
   std::size_t calls() const { return calls_.size(); }
   Call *call(uint64_t id) { return call_by_id(id); }
   TransactionLayer &transactions() { return layer_; }
+  // RFC 3261 Appendix A timers changed live: every timer started from now on (a new
+  // transaction's, the next retransmission of a 2xx or reliable provisional, a give-up) runs
+  // with them; none running is restarted.
+  void set_timer_values(const TimerValues &tv) {
+    cfg_.timers = tv;
+    layer_.set_timer_values(tv);
+  }
   const CounterSet<SipUaCounter> &counters() const { return counters_; }
   std::string contact_uri() const;
   std::string via() const; // a fresh Via value for a request we send

@@ -914,8 +914,27 @@ std::vector<std::string> Gateway::apply(const Config &next) {
     restart("telnet");
   if (!(next.cdr == cur.cdr))
     restart("cdr");
-  if (!(next.layer_timers == cur.layer_timers))
-    restart("sip/mgcp/h248/m3ua timers");
+  // SIP's timers (RFC 3261 Appendix A) apply live to every timer started from now on; the MGCP,
+  // H.248 and M3UA ones are handed to their call agents and node when they start.
+  {
+    bool sip_changed = false, others_changed = false;
+    for (const auto &t : layer_timer_table())
+      if (next.layer_timers.get(t.timer) != cur.layer_timers.get(t.timer))
+        (t.layer == "sip" ? sip_changed : others_changed) = true;
+    if (sip_changed) {
+      sipt::TimerValues tv;
+      tv.t1 = next.layer_timers.get(LayerTimer::SipT1);
+      tv.t2 = next.layer_timers.get(LayerTimer::SipT2);
+      tv.t4 = next.layer_timers.get(LayerTimer::SipT4);
+      p_->sip->ua().set_timer_values(tv);
+      for (auto t : {LayerTimer::SipT1, LayerTimer::SipT2, LayerTimer::SipT4})
+        cur.layer_timers.set(t, next.layer_timers.get(t));
+      applied("sip timers: T1 " + std::to_string(tv.t1) + " ms, T2 " + std::to_string(tv.t2) +
+              " ms, T4 " + std::to_string(tv.t4) + " ms for every timer started from now on");
+    }
+    if (others_changed)
+      restart("mgcp/h248/m3ua timers");
+  }
   // Media gateways (issue 13). One added starts at once (its trunk groups follow below); one
   // removed goes once idle (its trunk groups drain below, as `no trunk-group` drains); a
   // keepalive change applies at once. Any other change to a gateway waits for a restart: its

@@ -277,6 +277,8 @@ done
 grep -aq "% sip t1 must be within 50..10000 ms" "$tmp/vty.out" || bad "live sip t1 5 was not refused"
 grep -aq "Configuration saved to $tmp/run.cfg" "$tmp/vty.out" || bad "write file: $(grep -a -i saved "$tmp/vty.out")"
 grep -q "^ sip t2 6000$" "$tmp/run.cfg" || bad "write file did not save the live change"
+grep -aq "% sip timers: T1 400 ms, T2 6000 ms, T4 5000 ms for every timer started from now on" "$tmp/vty.out" ||
+  bad "live sip t2 6000 was not applied: $(grep -a 'sip timers\|m3ua timers' "$tmp/vty.out")"
 grep -q "^ glare odd$" "$tmp/run.cfg" || bad "write file lost glare odd"
 grep -aq "^ isup t10 5500$" "$tmp/vty.out" || bad "show running-config lacks the live isup t10 5500"
 grep -aq "^ isup t27 200000$" "$tmp/vty.out" || bad "show running-config lacks the live isup t27 200000"

@@ -298,6 +298,22 @@ TEST_F(Net, NoAckEndsWithBye) {
   EXPECT_EQ(ea.cause, 102);
 }
 
+// SIP timers changed live (mgcd's `timers` node): the give-up of an unacknowledged 2xx is 64*T1 of
+// the new T1 for a call set up after the change (3.2 s with T1 = 50 ms instead of 32 s).
+TEST_F(Net, TimerValuesChangedLiveApplyToNewCalls) {
+  TimerValues tv;
+  tv.t1 = 50;
+  tv.t2 = 400;
+  b->set_timer_values(tv);
+  EXPECT_EQ(b->transactions().timer_values().t1, 50u);
+  eb.incoming = [&](Call &c, const Message &) { c.answer("application/sdp", kSdp); };
+  drop = [](const Message &m) { return m.method() == Method::ACK; };
+  call_a();
+  timers.advance(3300);
+  EXPECT_EQ(b->counters().get(SipUaCounter::no_ack_bye), 1u);
+  EXPECT_TRUE(ea.has("bye"));
+}
+
 TEST_F(Net, NoPrackRejects504) {
   eb.incoming = [&](Call &c, const Message &) { c.provisional(180, "Ringing", {}, {}, true); };
   drop = [](const Message &m) { return m.method() == Method::PRACK; };
