@@ -227,6 +227,13 @@ CMD(show_destinations, "show destinations",
   return CMD_SUCCESS;
 }
 
+// A show text of several lines ending in '\n', printed with the VTY's own line ends.
+void print_lines(struct vty *vty, std::string text) {
+  for (std::size_t i = 0; (i = text.find('\n', i)) != std::string::npos; i += 2)
+    text.replace(i, 1, "\r\n");
+  vty_out(vty, "%s", text.c_str());
+}
+
 CMD(show_m3ua, "show m3ua", SHOW_STR "M3UA links, ASes and routes\n") {
   if (g_rt->show_m3ua)
     vty_out(vty, "%s%s", g_rt->show_m3ua().c_str(), NL);
@@ -238,10 +245,7 @@ CMD(show_peers, "show peers", SHOW_STR "SIP peers, media gateways and the M3UA p
     vty_out(vty, "%% the gateway is not running%s", NL);
     return CMD_WARNING;
   }
-  std::string text = g_rt->show_peers();
-  for (std::size_t i = 0; (i = text.find('\n', i)) != std::string::npos; i += 2)
-    text.replace(i, 1, "\r\n"); // the VTY's own line ends
-  vty_out(vty, "%s", text.c_str());
+  print_lines(vty, g_rt->show_peers());
   return CMD_SUCCESS;
 }
 
@@ -251,10 +255,7 @@ CMD(show_mgws, "show media-gateways",
     vty_out(vty, "%% the gateway is not running%s", NL);
     return CMD_WARNING;
   }
-  std::string text = g_rt->show_media_gateways();
-  for (std::size_t i = 0; (i = text.find('\n', i)) != std::string::npos; i += 2)
-    text.replace(i, 1, "\r\n"); // the VTY's own line ends
-  vty_out(vty, "%s", text.c_str());
+  print_lines(vty, g_rt->show_media_gateways());
   return CMD_SUCCESS;
 }
 
@@ -265,10 +266,7 @@ CMD(show_alarms, "show alarms",
     vty_out(vty, "%% no alarms in this process%s", NL);
     return CMD_WARNING;
   }
-  std::string text = g_rt->alarms->show();
-  for (std::size_t i = 0; (i = text.find('\n', i)) != std::string::npos; i += 2)
-    text.replace(i, 1, "\r\n"); // the VTY's own line ends
-  vty_out(vty, "%s", text.c_str());
+  print_lines(vty, g_rt->alarms->show());
   return CMD_SUCCESS;
 }
 
