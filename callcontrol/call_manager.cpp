@@ -300,8 +300,8 @@ bool CallManager::admit() {
   return shed_gate_.admit(shed_policy_.refuse_percent[congestion_level_ - 1]);
 }
 
-bool CallManager::admit_sip_call(double queued_ms) {
-  if (waited_too_long(queued_ms)) {
+bool CallManager::admit_sip_call(bool late) {
+  if (late) {
     counters_.inc(CcCounter::shed_sip_late);
     return false;
   }

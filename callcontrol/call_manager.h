@@ -203,10 +203,10 @@ public:
   bool at_setup_limit() const {
     return shed_policy_.max_in_setup && calls_in_setup_ >= shed_policy_.max_in_setup;
   }
-  // Whether a new call from SIP may start now, its INVITE having waited `queued_ms` unread (-1:
-  // unknown); the SIP side refuses it with 503 and Retry-After before any transaction exists if
-  // not. Counts the refusal.
-  bool admit_sip_call(double queued_ms = -1);
+  // Whether a new call from SIP may start now; `late`: its INVITE was read while the queue stood
+  // (waited_too_long, asked once per message by the SIP side). The SIP side refuses it with 503
+  // and Retry-After before any transaction exists if not. Counts the refusal.
+  bool admit_sip_call(bool late = false);
   std::size_t calls_in_setup() const { return calls_in_setup_; }
 
   // Call admission (issue 15 item 4, admission.h; dry_up.cpp): limits per trunk group, SIP peer

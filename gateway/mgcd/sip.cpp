@@ -208,7 +208,7 @@ void Sip::receive(const sipt::Message &m, const sipt::Peer &from, double queued_
   // every message tells how long the queue stands, whether or not it is a new call
   const bool late = calls_ && calls_->waited_too_long(queued_ms);
   if (calls_ && (calls_->congestion_level() > 0 || late || calls_->at_setup_limit()) &&
-      is_new_invite(m) && !calls_->admit_sip_call(queued_ms)) {
+      is_new_invite(m) && !calls_->admit_sip_call(late)) {
     shed(m, from, queued_ms);
     return;
   }
