@@ -3,6 +3,7 @@
 // hardware failure (CGB, Q.764 §2.8.2.2) and releases their calls with cause 41; draining blocks
 // them for maintenance (calls finish); back in service unblocks what it blocked (CGU), or resets
 // (GRS, §2.9.3.2) a span whose block the far end never acknowledged.
+#include "call_fakes.h"
 #include "callcontrol/call_manager.h"
 #include "callcontrol/media_gateway_state.h"
 #include "core/alarms.h"
@@ -43,27 +44,7 @@ struct Wire : IsupSender {
   }
 };
 
-struct Leg : SipLeg {
-  std::vector<std::string> did;
-  void provisional(int s, const SipBody &) override { did.push_back(std::to_string(s)); }
-  void answer(const SipBody &) override { did.push_back("200"); }
-  void reject(int s, uint8_t c, const SipBody &) override {
-    did.push_back(std::to_string(s) + "/" + std::to_string(c));
-  }
-  void cancel(uint8_t c) override { did.push_back("CANCEL/" + std::to_string(c)); }
-  void bye(uint8_t c, const SipBody &) override { did.push_back("BYE/" + std::to_string(c)); }
-  void info(const SipBody &) override { did.push_back("INFO"); }
-  void answer_offer(const std::string &) override { did.push_back("offer-answer"); }
-  void refuse_offer(int s) override { did.push_back("offer-refused/" + std::to_string(s)); }
-  std::string call_id() const override { return "leg@test"; }
-  std::string take() {
-    std::string s;
-    for (auto &d : did)
-      s += (s.empty() ? "" : " ") + d;
-    did.clear();
-    return s;
-  }
-};
+using testing_fakes::Leg; // what call control asked of the SIP leg, in order
 
 struct Sip : SipSide {
   SipLeg *invite(const SipPeer &, const iw::SipCallInfo &, const SipBody &) override {
@@ -145,7 +126,7 @@ struct Service : testing::Test {
     ASSERT_EQ(leg.take(), "200");
   }
   std::string new_call() {
-    Leg leg;
+    Leg leg{"leg@test"};
     iw::SipCallInfo info;
     info.called = "12399";
     info.from = "+4940555";
@@ -156,7 +137,7 @@ struct Service : testing::Test {
 };
 
 TEST_F(Service, OutOfServiceBlocksForHardwareReleasesCallsAndCguWhenBack) {
-  Leg leg;
+  Leg leg{"leg@test"};
   answered_call(leg);
   mg->out_of_service("test");
   // Q.764 §2.8.2.2: one hardware CGB over CICs 1-4; the call on CIC 2 is released at once
@@ -199,7 +180,7 @@ TEST_F(Service, AnUnacknowledgedBlockIsResetWhenBack) {
 }
 
 TEST_F(Service, DrainingLetsCallsFinishThenOutOfServiceReleasesTheRest) {
-  Leg leg;
+  Leg leg{"leg@test"};
   answered_call(leg);
   mg->draining("graceful");
   // Q.764 §2.8.2.1: a maintenance block leaves the call up; no new call either way.
@@ -221,7 +202,7 @@ TEST_F(Service, DrainingLetsCallsFinishThenOutOfServiceReleasesTheRest) {
 }
 
 TEST_F(Service, CancelledDrainUnblocksAndCallsUpWereNeverTouched) {
-  Leg leg;
+  Leg leg{"leg@test"};
   answered_call(leg);
   mg->draining("graceful");
   wire.take();
