@@ -66,8 +66,8 @@ void NodeFsm::ntfy_insufficient(Node &n, int as) {
   n.recompute_availability();
 }
 
+// T(r) is AS-PENDING's state timeout: entering the state started it.
 void NodeFsm::start_tr(Node &n, int as) {
-  n.ases_[as]->t_r->start(n.cfg_.timers.recovery);
   n.send_ntfy_as(as, AsStateInfo::AsPending);
   n.recompute_availability();
 }
@@ -75,7 +75,6 @@ void NodeFsm::start_tr(Node &n, int as) {
 // §4.3.2: back to AS-ACTIVE before T(r) expiry: the buffered messages go to the new ASP.
 void NodeFsm::recovered(Node &n, int as) {
   Node::As &a = *n.ases_[as];
-  a.t_r->stop();
   n.send_ntfy_as(as, AsStateInfo::AsActive);
   auto buf = std::move(a.buffered);
   a.buffered.clear();
@@ -110,29 +109,34 @@ void NodeFsm::tr_expired(Node &n, int as) {
 namespace {
 using F = NodeFsm;
 using A = AsState;
-// §4.3.2 AS state machine (Figure 4): first row whose guard holds wins.
-constexpr F::ARow kAs[] = {
-    {A::Down, AEv::AspInactive, A::Inactive, F::ntfy_inactive, F::always},
-    {A::Down, AEv::AspActive, A::Active, F::ntfy_active, F::always},
-    {A::Inactive, AEv::AspInactive, A::Inactive, F::as_nothing, F::always},
-    {A::Inactive, AEv::AspActive, A::Active, F::ntfy_active, F::always},
+// §4.3.2 AS state machine (Figure 4): first row whose guard holds wins. T(r) is the timeout of
+// AS-PENDING: it keeps running while ASPs come and go inactive there, and stops when an ASP
+// becomes active (recovered) or it expires.
+constexpr F::AsFsm::Row kAsRows[] = {
+    {A::Down, AEv::AspInactive, A::Inactive, F::ntfy_inactive},
+    {A::Down, AEv::AspActive, A::Active, F::ntfy_active},
+    {A::Inactive, AEv::AspInactive, A::Inactive, F::as_nothing},
+    {A::Inactive, AEv::AspActive, A::Active, F::ntfy_active},
     {A::Inactive, AEv::AspDown, A::Down, F::as_nothing, F::none_up},
-    {A::Inactive, AEv::AspDown, A::Inactive, F::as_nothing, F::always},
+    {A::Inactive, AEv::AspDown, A::Inactive, F::as_nothing},
     {A::Active, AEv::AspActive, A::Active, F::alternate_active, F::override_takeover},
-    {A::Active, AEv::AspActive, A::Active, F::as_nothing, F::always},
+    {A::Active, AEv::AspActive, A::Active, F::as_nothing},
     {A::Active, AEv::AspInactive, A::Pending, F::start_tr, F::none_active},
     {A::Active, AEv::AspInactive, A::Active, F::ntfy_insufficient, F::insufficient},
-    {A::Active, AEv::AspInactive, A::Active, F::as_nothing, F::always},
+    {A::Active, AEv::AspInactive, A::Active, F::as_nothing},
     {A::Active, AEv::AspDown, A::Pending, F::start_tr, F::none_active},
     {A::Active, AEv::AspDown, A::Active, F::ntfy_insufficient, F::insufficient},
-    {A::Active, AEv::AspDown, A::Active, F::as_nothing, F::always},
-    {A::Pending, AEv::AspActive, A::Active, F::recovered, F::always},
-    {A::Pending, AEv::AspInactive, A::Pending, F::as_nothing, F::always},
-    {A::Pending, AEv::AspDown, A::Pending, F::as_nothing, F::always},
+    {A::Active, AEv::AspDown, A::Active, F::as_nothing},
+    {A::Pending, AEv::AspActive, A::Active, F::recovered},
+    {A::Pending, AEv::AspInactive, A::Pending, F::as_nothing},
+    {A::Pending, AEv::AspDown, A::Pending, F::as_nothing},
     {A::Pending, AEv::TrExpiry, A::Inactive, F::tr_expired, F::any_up},
     {A::Pending, AEv::TrExpiry, A::Down, F::tr_expired, F::none_up},
 };
+constexpr F::AsFsm::Timeout kAsTimeouts[] = {{A::Pending, AEv::TrExpiry, F::t_r_ms}};
 } // namespace
+
+const F::AsFsm F::kAs{kAsStateNames, kAEvNames, kAsRows, kAsTimeouts};
 
 void Node::as_event(int as, int link, int evi) {
   As &a = *ases_[as];
@@ -154,19 +158,17 @@ void Node::as_event(int as, int link, int evi) {
     }
   }
   a.last_event_link = link;
-  for (const auto &r : kAs)
-    if (r.from == a.state && r.ev == ev && r.guard(*this, as)) {
-      AsState from = a.state;
-      a.state = r.to;
-      if (from != r.to)
-        mgmt(link, a.cfg.name + ": " + std::string(as_state_name(from)) + " -> " +
-                       std::string(as_state_name(r.to)) + " on " + std::string(kAEvNames[int(ev)]));
-      r.act(*this, as);
-      return;
-    }
+  if (F::kAs.fire(
+          a.state, a.t_r.get(), ev,
+          [&](A from, A to, AEv e) {
+            mgmt(link, a.cfg.name + ": " + F::kAs.state_name(from) + " -> " +
+                           F::kAs.state_name(to) + " on " + F::kAs.event_name(e));
+          },
+          *this, as))
+    return;
   counters_.inc(M3uaNodeCounter::unexpected_message);
-  mgmt(link, a.cfg.name + ": no transition for " + std::string(kAEvNames[int(ev)]) + " in " +
-                 std::string(as_state_name(a.state)));
+  mgmt(link, a.cfg.name + ": no transition for " + F::kAs.event_name(ev) + " in " +
+                 F::kAs.state_name(a.state));
 }
 
 namespace {

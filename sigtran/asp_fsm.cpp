@@ -13,7 +13,6 @@ void NodeFsm::send_aspup(Node &n, int l) {
   if (n.links_[l]->cfg.asp_id)
     m.add_u32(Tag::AspIdentifier, *n.links_[l]->cfg.asp_id);
   n.send(l, 0, m);
-  n.links_[l]->t_ack->start(n.cfg_.timers.ack);
 }
 
 void NodeFsm::resend_aspup(Node &n, int l) {
@@ -22,7 +21,6 @@ void NodeFsm::resend_aspup(Node &n, int l) {
 }
 
 void NodeFsm::up_confirmed(Node &n, int l) {
-  n.links_[l]->t_ack->stop();
   n.mgmt(l, "M-ASP_UP.cnf");
   // §4.4.1: a dynamically registered key is registered first; ASPAC follows its REG RSP.
   if (n.links_[l]->cfg.register_rk)
@@ -40,7 +38,6 @@ void NodeFsm::send_aspac(Node &n, int l) {
   if (!rcs.empty())
     m.add_u32_list(Tag::RoutingContext, rcs);
   n.send(l, 0, m);
-  k.t_ack->start(n.cfg_.timers.ack);
 }
 
 void NodeFsm::resend_aspac(Node &n, int l) {
@@ -52,7 +49,6 @@ void NodeFsm::resend_aspac(Node &n, int l) {
 }
 
 void NodeFsm::active_confirmed(Node &n, int l) {
-  n.links_[l]->t_ack->stop();
   n.mgmt(l, "M-ASP_ACTIVE.cnf");
   n.recompute_availability();
 }
@@ -63,7 +59,6 @@ void NodeFsm::send_aspia(Node &n, int l) {
   if (!rcs.empty())
     m.add_u32_list(Tag::RoutingContext, rcs);
   n.send(l, 0, m);
-  n.links_[l]->t_ack->start(n.cfg_.timers.ack);
 }
 
 void NodeFsm::resend_aspia(Node &n, int l) {
@@ -72,14 +67,12 @@ void NodeFsm::resend_aspia(Node &n, int l) {
 }
 
 void NodeFsm::inactive_confirmed(Node &n, int l) {
-  n.links_[l]->t_ack->stop();
   n.mgmt(l, "M-ASP_INACTIVE.ind");
   n.recompute_availability();
 }
 
 void NodeFsm::send_aspdn(Node &n, int l) {
   n.send(l, 0, Message(MsgType::AspDn));
-  n.links_[l]->t_ack->start(n.cfg_.timers.ack);
 }
 
 void NodeFsm::resend_aspdn(Node &n, int l) {
@@ -88,16 +81,14 @@ void NodeFsm::resend_aspdn(Node &n, int l) {
 }
 
 void NodeFsm::down_confirmed(Node &n, int l) {
-  n.links_[l]->t_ack->stop();
   n.mgmt(l, "M-ASP_DOWN.cnf");
   n.recompute_availability();
 }
 
 // §4.3.4.2: an ASPDN ACK the ASP did not ask for: the SGP took it down; try ASPUP again
-// after T(ack).
+// after T(ack) (the state timeout of ASP-DOWN(ASPUP sent)).
 void NodeFsm::unsolicited_down(Node &n, int l) {
   n.mgmt(l, "M-ASP_DOWN.ind (unsolicited ASPDN ACK)");
-  n.links_[l]->t_ack->start(n.cfg_.timers.ack);
   n.recompute_availability();
 }
 
@@ -119,10 +110,7 @@ void NodeFsm::unexpected_upack(Node &n, int l) {
 }
 
 // §4.3.4.5: a standby ASP (override) told its AS is pending takes over.
-void NodeFsm::take_over(Node &n, int l) {
-  if (n.links_[l]->cfg.auto_active)
-    send_aspac(n, l);
-}
+void NodeFsm::take_over(Node &n, int l) { send_aspac(n, l); }
 
 // §4.3.4.4: an ASPIA ACK the ASP did not ask for while active: it is inactive now and
 // returns to its previous state.
@@ -133,7 +121,6 @@ void NodeFsm::reactivate(Node &n, int l) {
 }
 
 void NodeFsm::refused(Node &n, int l) {
-  n.links_[l]->t_ack->stop();
   n.mgmt(l, "M-ERROR.ind: refused (management blocking)");
 }
 
@@ -232,107 +219,109 @@ namespace {
 using F = NodeFsm;
 using S = AspState;
 
-// §4.3.1 / §4.3.4, the ASP's own view. "association down" is handled for every state below.
-constexpr F::LRow kLocal[] = {
+// §4.3.1 / §4.3.4, the ASP's own view. T(ack) is the timeout of the four request-pending
+// states: entered, it runs; its expiry sends the request again and restarts it; an answer
+// leaves the state and stops it.
+constexpr F::LocalFsm::Row kLocalRows[] = {
     {S::Down, LEv::MUpReq, S::UpSent, F::send_aspup},
     {S::UpSent, LEv::TAck, S::UpSent, F::resend_aspup},
     {S::UpSent, LEv::RxUpAck, S::Inactive, F::up_confirmed},
     {S::UpSent, LEv::RxBlocked, S::Down, F::refused},
     {S::Inactive, LEv::RxUpAck, S::Inactive, F::nothing},
     {S::Inactive, LEv::MActiveReq, S::ActiveSent, F::send_aspac},
-    {S::Inactive, LEv::RxAsPending, S::ActiveSent, F::take_over, F::wants_active},
+    {S::Inactive, LEv::RxAsPending, S::ActiveSent, F::take_over, F::takes_over},
     {S::Inactive, LEv::RxAsPending, S::Inactive, F::nothing},
     {S::Inactive, LEv::RxAltActive, S::Inactive, F::nothing},
     {S::ActiveSent, LEv::TAck, S::ActiveSent, F::resend_aspac},
     {S::ActiveSent, LEv::RxAcAck, S::Active, F::active_confirmed},
     {S::ActiveSent, LEv::RxBlocked, S::Inactive, F::refused},
-    {S::ActiveSent, LEv::RxIaAck, S::Inactive, F::inactive_confirmed},
-    {S::ActiveSent, LEv::RxAltActive, S::Inactive, F::inactive_confirmed},
-    {S::ActiveSent, LEv::RxUpAck, S::Inactive, F::unexpected_upack},
+    {{S::ActiveSent, S::InactiveSent}, LEv::RxIaAck, S::Inactive, F::inactive_confirmed},
+    {{S::ActiveSent, S::Active, S::InactiveSent}, LEv::RxAltActive, S::Inactive,
+     F::inactive_confirmed},
+    {{S::ActiveSent, S::Active}, LEv::RxUpAck, S::Inactive, F::unexpected_upack},
     {S::Active, LEv::RxAcAck, S::Active, F::nothing},
     {S::Active, LEv::MInactiveReq, S::InactiveSent, F::send_aspia},
     {S::Active, LEv::RxIaAck, S::ActiveSent, F::reactivate, F::wants_active},
     {S::Active, LEv::RxIaAck, S::Inactive, F::inactive_confirmed},
-    {S::Active, LEv::RxAltActive, S::Inactive, F::inactive_confirmed},
     {S::Active, LEv::RxAsPending, S::Active, F::nothing},
-    {S::Active, LEv::RxUpAck, S::Inactive, F::unexpected_upack},
     {S::InactiveSent, LEv::TAck, S::InactiveSent, F::resend_aspia},
-    {S::InactiveSent, LEv::RxIaAck, S::Inactive, F::inactive_confirmed},
     {S::InactiveSent, LEv::RxAcAck, S::InactiveSent, F::nothing},
-    {S::InactiveSent, LEv::RxAltActive, S::Inactive, F::inactive_confirmed},
-    {S::UpSent, LEv::MDownReq, S::DownSent, F::send_aspdn},
-    {S::Inactive, LEv::MDownReq, S::DownSent, F::send_aspdn},
-    {S::ActiveSent, LEv::MDownReq, S::DownSent, F::send_aspdn},
-    {S::Active, LEv::MDownReq, S::DownSent, F::send_aspdn},
-    {S::InactiveSent, LEv::MDownReq, S::DownSent, F::send_aspdn},
+    {{S::UpSent, S::Inactive, S::ActiveSent, S::Active, S::InactiveSent}, LEv::MDownReq,
+     S::DownSent, F::send_aspdn},
     {S::DownSent, LEv::TAck, S::DownSent, F::resend_aspdn},
     {S::DownSent, LEv::RxDnAck, S::Down, F::down_confirmed},
-    {S::Inactive, LEv::RxDnAck, S::UpSent, F::unsolicited_down},
-    {S::ActiveSent, LEv::RxDnAck, S::UpSent, F::unsolicited_down},
-    {S::Active, LEv::RxDnAck, S::UpSent, F::unsolicited_down},
-    {S::InactiveSent, LEv::RxDnAck, S::UpSent, F::unsolicited_down},
+    {{S::Inactive, S::ActiveSent, S::Active, S::InactiveSent}, LEv::RxDnAck, S::UpSent,
+     F::unsolicited_down},
+    // The association went: whatever the state, the ASP is down (§4.3.1) and T(ack) stops.
+    {core::StateSet<S>::any(), LEv::LinkDown, S::Down, F::nothing},
+};
+constexpr F::LocalFsm::Timeout kLocalTimeouts[] = {
+    {S::UpSent, LEv::TAck, F::t_ack_ms},
+    {S::ActiveSent, LEv::TAck, F::t_ack_ms},
+    {S::InactiveSent, LEv::TAck, F::t_ack_ms},
+    {S::DownSent, LEv::TAck, F::t_ack_ms},
 };
 
 // §4.3.4, the SGP's view of a remote ASP.
-constexpr F::RRow kRemote[] = {
+constexpr F::RemoteFsm::Row kRemoteRows[] = {
     {S::Down, REv::RxUp, S::Inactive, F::ack_up},
     {S::Inactive, REv::RxUp, S::Inactive, F::ack_up_only},
     {S::Active, REv::RxUp, S::Inactive, F::ack_up_from_active},
-    {S::Down, REv::RxDn, S::Down, F::ack_dn},
-    {S::Inactive, REv::RxDn, S::Down, F::ack_dn},
-    {S::Active, REv::RxDn, S::Down, F::ack_dn},
-    {S::Inactive, REv::RxAc, S::Active, F::ack_ac},
-    {S::Active, REv::RxAc, S::Active, F::ack_ac},
-    {S::Active, REv::RxIa, S::Inactive, F::ack_ia},
-    {S::Inactive, REv::RxIa, S::Inactive, F::ack_ia},
+    {{S::Down, S::Inactive, S::Active}, REv::RxDn, S::Down, F::ack_dn},
+    {{S::Inactive, S::Active}, REv::RxAc, S::Active, F::ack_ac},
+    {{S::Inactive, S::Active}, REv::RxIa, S::Inactive, F::ack_ia},
     {S::Down, REv::RxIa, S::Down, F::ack_ia_only},
-    {S::Inactive, REv::LinkDown, S::Down, F::remote_lost},
-    {S::Active, REv::LinkDown, S::Down, F::remote_lost},
+    {{S::Inactive, S::Active}, REv::LinkDown, S::Down, F::remote_lost},
+    {S::Down, REv::LinkDown, S::Down, F::remote_nothing},
 };
 } // namespace
 
-bool run_local(Node &n, int l, AspState &st, LEv ev) {
-  for (const auto &r : kLocal)
-    if (r.from == st && r.ev == ev && (!r.guard || r.guard(n, l))) {
-      if (r.to != st)
+const F::LocalFsm F::kLocal{kAspStateNames, kLEvNames, kLocalRows, kLocalTimeouts};
+const F::RemoteFsm F::kRemote{kAspStateNames, kREvNames, kRemoteRows};
+
+bool NodeFsm::run_local(Node &n, int l, LEv ev) {
+  Node::Link &k = *n.links_[l];
+  return F::kLocal.fire(
+      k.local, k.t_ack.get(), ev,
+      [&](S from, S to, LEv e) {
         MGC_LOG(M3ua, Info, "%s: ASP (own view) %s -> %s on %s", n.link_name(l),
-                std::string(asp_state_name(st)).c_str(), std::string(asp_state_name(r.to)).c_str(),
-                std::string(kLEvNames[int(ev)]).c_str());
-      st = r.to;
-      r.act(n, l);
-      return true;
-    }
-  return false;
+                F::kLocal.state_name(from), F::kLocal.state_name(to), F::kLocal.event_name(e));
+      },
+      n, l);
 }
 
 // A message the local ASP view has no row for is answered with ERR(Unexpected Message).
 void Node::local_event(int link, const Message &m, std::span<const uint8_t> raw, LocalEvent e) {
   Link &k = *links_[link];
   LEv ev = LEv(e);
-  if (run_local(*this, link, k.local, ev))
+  if (F::run_local(*this, link, ev))
     return;
   counters_.inc(M3uaNodeCounter::unexpected_message);
-  mgmt(link, "no transition: " + std::string(kLEvNames[int(ev)]) + " in " +
+  mgmt(link, std::string("no transition: ") + F::kLocal.event_name(ev) + " in " +
                  std::string(asp_state_name(k.local)));
   send_err(link, ErrorCode::UnexpectedMessage, raw, m.u32_list(Tag::RoutingContext));
 }
 
-void Node::remote_event(int link, const Message &m, std::span<const uint8_t> raw, RemoteEvent e) {
+bool Node::run_remote(int link, const Message &m, RemoteEvent e) {
   Link &k = *links_[link];
-  REv ev = REv(e);
-  for (const auto &r : kRemote)
-    if (r.from == k.remote && r.ev == ev) {
-      if (r.to != k.remote)
+  const REv ev = REv(e);
+  return F::kRemote.fire(
+      k.remote, nullptr, ev,
+      [&](S from, S to, REv e) {
         MGC_LOG(M3ua, Info, "%s: peer ASP %s -> %s on %s", link_name(link),
-                std::string(asp_state_name(k.remote)).c_str(),
-                std::string(asp_state_name(r.to)).c_str(), std::string(kREvNames[int(ev)]).c_str());
-      k.remote = r.to;
-      r.act(*this, link, m);
-      return;
-    }
+                F::kRemote.state_name(from), F::kRemote.state_name(to),
+                F::kRemote.event_name(e));
+      },
+      *this, link, m);
+}
+
+void Node::remote_event(int link, const Message &m, std::span<const uint8_t> raw, RemoteEvent e) {
+  const REv ev = REv(e);
+  if (run_remote(link, m, e))
+    return;
   counters_.inc(M3uaNodeCounter::unexpected_message);
-  mgmt(link, "no transition: " + std::string(kREvNames[int(ev)]) + " in " +
-                 std::string(asp_state_name(k.remote)));
+  mgmt(link, std::string("no transition: ") + F::kRemote.event_name(ev) + " in " +
+                 std::string(asp_state_name(links_[link]->remote)));
   send_err(link, ErrorCode::UnexpectedMessage, raw, m.u32_list(Tag::RoutingContext));
 }
 

@@ -22,16 +22,8 @@ bool role_by_name(std::string_view s, Role &out) {
     out = *r;
   return r.has_value();
 }
-std::string_view asp_state_name(AspState s) {
-  static constexpr std::string_view n[] = {
-      "ASP-DOWN",   "ASP-DOWN(ASPUP sent)",   "ASP-INACTIVE",        "ASP-INACTIVE(ASPAC sent)",
-      "ASP-ACTIVE", "ASP-ACTIVE(ASPIA sent)", "ASP-DOWN(ASPDN sent)"};
-  return n[int(s)];
-}
-std::string_view as_state_name(AsState s) {
-  static constexpr std::string_view n[] = {"AS-DOWN", "AS-INACTIVE", "AS-ACTIVE", "AS-PENDING"};
-  return n[int(s)];
-}
+std::string_view asp_state_name(AspState s) { return name_of(kAspStateNames, s); }
+std::string_view as_state_name(AsState s) { return name_of(kAsStateNames, s); }
 
 std::vector<uint32_t> Node::Link::rcs() const {
   std::vector<uint32_t> out;
@@ -59,7 +51,7 @@ Node::Node(NodeConfig cfg, core::Scheduler &sched, MtpUser &user)
     k->node = this;
     int idx = int(i);
     k->t_ack = std::make_unique<core::Timer>(sched_, [this, idx] {
-      if (!run_local(*this, idx, links_[idx]->local, LEv::TAck))
+      if (!NodeFsm::run_local(*this, idx, LEv::TAck))
         counters_.inc(M3uaNodeCounter::unexpected_message);
     });
     k->t_beat = std::make_unique<core::Timer>(sched_, [this, idx] { beat_tick(idx); });
@@ -130,39 +122,34 @@ void Node::link_down(int link) {
   if (!k.assoc)
     return;
   k.assoc = nullptr;
-  k.t_ack->stop();
   k.t_beat->stop();
   k.t_audit->stop();
-  k.local = AspState::Down;
+  (void)NodeFsm::run_local(*this, link, LEv::LinkDown); // every state has the row
   mgmt(link, "M-SCTP_RELEASE.ind");
-  if (has_remote(k.cfg.role)) {
-    AspState was = k.remote;
-    k.remote = AspState::Down;
-    if (was != AspState::Down)
-      NodeFsm::remote_lost(*this, link, Message());
-  }
+  if (has_remote(k.cfg.role))
+    (void)run_remote(link, Message(), RemoteEvent(REv::LinkDown));
   k.unavailable.clear();
   k.audit.clear();
   recompute_availability();
 }
 
 void Node::m_asp_up_req(int l) {
-  if (!run_local(*this, l, links_[l]->local, LEv::MUpReq))
+  if (!NodeFsm::run_local(*this, l, LEv::MUpReq))
     mgmt(l, "M-ASP_UP.req refused in " + std::string(asp_state_name(links_[l]->local)));
 }
 void Node::m_asp_active_req(int l) {
   links_[l]->want_active = true;
-  if (!run_local(*this, l, links_[l]->local, LEv::MActiveReq))
+  if (!NodeFsm::run_local(*this, l, LEv::MActiveReq))
     mgmt(l, "M-ASP_ACTIVE.req refused in " + std::string(asp_state_name(links_[l]->local)));
 }
 void Node::m_asp_inactive_req(int l) {
   links_[l]->want_active = false;
-  if (!run_local(*this, l, links_[l]->local, LEv::MInactiveReq))
+  if (!NodeFsm::run_local(*this, l, LEv::MInactiveReq))
     mgmt(l, "M-ASP_INACTIVE.req refused in " + std::string(asp_state_name(links_[l]->local)));
 }
 void Node::m_asp_down_req(int l) {
   links_[l]->want_active = false;
-  if (!run_local(*this, l, links_[l]->local, LEv::MDownReq))
+  if (!NodeFsm::run_local(*this, l, LEv::MDownReq))
     mgmt(l, "M-ASP_DOWN.req refused in " + std::string(asp_state_name(links_[l]->local)));
 }
 
@@ -363,13 +350,12 @@ void Node::rx_ntfy_msg(int link, const Message &m, std::span<const uint8_t>) { r
 
 // §3.8.1: an ERR is reported to layer management, never answered.
 void Node::rx_err(int link, const Message &m, std::span<const uint8_t>) {
-  Link &k = *links_[link];
   counters_.inc(M3uaNodeCounter::err_rx);
   auto code = m.u32(Tag::ErrorCode).value_or(0);
   mgmt(link, "M-ERROR.ind: " + std::string(error_name(ErrorCode(code))),
        " (ERR received, RFC 4666 §3.8.1 error code " + std::to_string(code) + ")");
   if (code == uint32_t(ErrorCode::RefusedManagementBlocking))
-    (void)run_local(*this, link, k.local, LEv::RxBlocked);
+    (void)NodeFsm::run_local(*this, link, LEv::RxBlocked);
 }
 
 // §4.3.4.6: echo the Heartbeat Data unchanged, in any state.
@@ -520,7 +506,7 @@ void Node::rx_ntfy(int link, const Message &m) {
          " (NTFY received, RFC 4666 §3.8.2 status type " + std::to_string(type) + " info " +
              std::to_string(info) + ")");
     if (s == AsState::Pending)
-      (void)run_local(*this, link, k.local, LEv::RxAsPending);
+      (void)NodeFsm::run_local(*this, link, LEv::RxAsPending);
   } else {
     static constexpr std::string_view kOther[] = {"?", "Insufficient ASP resources active in AS",
                                                   "Alternate ASP Active", "ASP Failure"};
@@ -528,7 +514,7 @@ void Node::rx_ntfy(int link, const Message &m) {
          " (NTFY received, RFC 4666 §3.8.2 status type " + std::to_string(type) + " info " +
              std::to_string(info) + ")");
     if (info == uint16_t(OtherInfo::AlternateAspActive))
-      (void)run_local(*this, link, k.local, LEv::RxAltActive);
+      (void)NodeFsm::run_local(*this, link, LEv::RxAltActive);
   }
 }
 

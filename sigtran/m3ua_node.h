@@ -114,9 +114,24 @@ enum class AspState : uint8_t {
   InactiveSent,
   DownSent
 };
+inline constexpr auto kAspStateNames =
+    name_table<AspState>({{AspState::Down, "ASP-DOWN"},
+                          {AspState::UpSent, "ASP-DOWN(ASPUP sent)"},
+                          {AspState::Inactive, "ASP-INACTIVE"},
+                          {AspState::ActiveSent, "ASP-INACTIVE(ASPAC sent)"},
+                          {AspState::Active, "ASP-ACTIVE"},
+                          {AspState::InactiveSent, "ASP-ACTIVE(ASPIA sent)"},
+                          {AspState::DownSent, "ASP-DOWN(ASPDN sent)"}});
+static_assert(names_unique(kAspStateNames));
 std::string_view asp_state_name(AspState s);
 // §4.3.2 AS states.
 enum class AsState : uint8_t { Down, Inactive, Active, Pending };
+inline constexpr auto kAsStateNames =
+    name_table<AsState>({{AsState::Down, "AS-DOWN"},
+                         {AsState::Inactive, "AS-INACTIVE"},
+                         {AsState::Active, "AS-ACTIVE"},
+                         {AsState::Pending, "AS-PENDING"}});
+static_assert(names_unique(kAsStateNames));
 std::string_view as_state_name(AsState s);
 
 struct AsConfig {
@@ -264,6 +279,8 @@ private:
   }
   void local_event(int link, const m3ua::Message &m, Raw raw, LocalEvent ev);
   void remote_event(int link, const m3ua::Message &m, Raw raw, RemoteEvent ev);
+  // Runs the remote ASP view's table; false when no row matches.
+  bool run_remote(int link, const m3ua::Message &m, RemoteEvent ev);
   bool check_rc_na(int link, const m3ua::Message &m, std::span<const uint8_t> raw,
                    std::vector<int> &ases);
   void as_event(int as, int link, int ev);

@@ -4,6 +4,7 @@
 // (§4.3.2).
 #pragma once
 
+#include "core/fsm.h"
 #include "sigtran/m3ua_node.h"
 
 #include <set>
@@ -39,22 +40,34 @@ enum class LEv : uint8_t {
   TAck,
   LinkDown
 };
-inline constexpr std::string_view kLEvNames[] = {
-    "M-ASP_UP.req",     "M-ASP_ACTIVE.req", "M-ASP_INACTIVE.req",
-    "M-ASP_DOWN.req",   "ASPUP_ACK",        "ASPDN_ACK",
-    "ASPAC_ACK",        "ASPIA_ACK",        "NTFY(Alternate ASP Active)",
-    "NTFY(AS-PENDING)", "ERR(Refused)",     "T(ack) expiry",
-    "association down"};
+inline constexpr auto kLEvNames = name_table<LEv>({{LEv::MUpReq, "M-ASP_UP.req"},
+                                                   {LEv::MActiveReq, "M-ASP_ACTIVE.req"},
+                                                   {LEv::MInactiveReq, "M-ASP_INACTIVE.req"},
+                                                   {LEv::MDownReq, "M-ASP_DOWN.req"},
+                                                   {LEv::RxUpAck, "ASPUP_ACK"},
+                                                   {LEv::RxDnAck, "ASPDN_ACK"},
+                                                   {LEv::RxAcAck, "ASPAC_ACK"},
+                                                   {LEv::RxIaAck, "ASPIA_ACK"},
+                                                   {LEv::RxAltActive, "NTFY(Alternate ASP Active)"},
+                                                   {LEv::RxAsPending, "NTFY(AS-PENDING)"},
+                                                   {LEv::RxBlocked, "ERR(Refused)"},
+                                                   {LEv::TAck, "T(ack) expiry"},
+                                                   {LEv::LinkDown, "association down"}});
 
 // Events of the remote ASP view (requests from the peer ASP).
 enum class REv : uint8_t { RxUp, RxDn, RxAc, RxIa, LinkDown };
-inline constexpr std::string_view kREvNames[] = {"ASPUP", "ASPDN", "ASPAC", "ASPIA",
-                                                 "association down"};
+inline constexpr auto kREvNames = name_table<REv>({{REv::RxUp, "ASPUP"},
+                                                   {REv::RxDn, "ASPDN"},
+                                                   {REv::RxAc, "ASPAC"},
+                                                   {REv::RxIa, "ASPIA"},
+                                                   {REv::LinkDown, "association down"}});
 
 // Events of the AS state machine (§4.3.2), posted by the remote ASP views.
 enum class AEv : uint8_t { AspInactive, AspActive, AspDown, TrExpiry };
-inline constexpr std::string_view kAEvNames[] = {"ASP inactive", "ASP active", "ASP down",
-                                                 "T(r) expiry"};
+inline constexpr auto kAEvNames = name_table<AEv>({{AEv::AspInactive, "ASP inactive"},
+                                                   {AEv::AspActive, "ASP active"},
+                                                   {AEv::AspDown, "ASP down"},
+                                                   {AEv::TrExpiry, "T(r) expiry"}});
 } // namespace fsm
 using namespace fsm;
 
@@ -91,31 +104,20 @@ struct Node::As {
 // The actions and guards of the transition tables; static members so they reach the node's
 // internals. Multi-line ones are defined beside their tables.
 struct NodeFsm {
-  using LAct = void (*)(Node &, int link);
-  using LGuard = bool (*)(const Node &, int link);
-  struct LRow {
-    AspState from;
-    LEv ev;
-    AspState to;
-    LAct act;
-    LGuard guard = nullptr; // nullptr: always
-  };
-  using RAct = void (*)(Node &, int link, const Message &m);
-  struct RRow {
-    AspState from;
-    REv ev;
-    AspState to;
-    RAct act;
-  };
-  using AAct = void (*)(Node &, int as);
-  using AGuard = bool (*)(const Node &, int as);
-  struct ARow {
-    AsState from;
-    AEv ev;
-    AsState to;
-    AAct act;
-    AGuard guard;
-  };
+  // The three machines on the core row engine (core/fsm.h). The local view's request-pending
+  // states run T(ack) as their state timeout; AS-PENDING runs T(r).
+  using LocalFsm = core::Fsm<AspState, LEv, void (*)(Node &, int link),
+                             bool (*)(const Node &, int link), int64_t (*)(const Node &, int link)>;
+  using RemoteFsm = core::Fsm<AspState, REv, void (*)(Node &, int link, const Message &m)>;
+  using AsFsm = core::Fsm<AsState, AEv, void (*)(Node &, int as), bool (*)(const Node &, int as),
+                          int64_t (*)(const Node &, int as)>;
+  static const LocalFsm kLocal;
+  static const RemoteFsm kRemote;
+  static const AsFsm kAs;
+  // Runs the local ASP view's table; false when no row matches.
+  static bool run_local(Node &n, int l, LEv ev);
+  static int64_t t_ack_ms(const Node &n, int) { return n.cfg_.timers.ack; }
+  static int64_t t_r_ms(const Node &n, int) { return n.cfg_.timers.recovery; }
 
   static void send_aspup(Node &n, int l);
   static void resend_aspup(Node &n, int l);
@@ -138,6 +140,11 @@ struct NodeFsm {
   // A standby ASP (moved to inactive by "Alternate ASP Active") wants traffic back; one that
   // layer management made inactive does not.
   static bool wants_active(const Node &n, int l) { return n.links_[l]->want_active; }
+  // §4.3.4.5: a standby ASP told its AS is pending takes over when it wants traffic and may
+  // activate by itself; otherwise it stays inactive (not in ASPAC-sent without an ASPAC).
+  static bool takes_over(const Node &n, int l) {
+    return n.links_[l]->want_active && n.links_[l]->cfg.auto_active;
+  }
 
   static void ack_up(Node &n, int l, const Message &m);
   static void ack_up_only(Node &n, int l, const Message &);
@@ -147,12 +154,12 @@ struct NodeFsm {
   static void ack_ia(Node &n, int l, const Message &m);
   static void ack_ia_only(Node &n, int l, const Message &m);
   static void remote_lost(Node &n, int l, const Message &);
+  static void remote_nothing(Node &, int, const Message &) {}
 
   static bool any_active(const Node &n, int as) { return !n.ases_[as]->active.empty(); }
   static bool none_active(const Node &n, int as) { return n.ases_[as]->active.empty(); }
   static bool any_up(const Node &n, int as) { return !n.ases_[as]->up.empty(); }
   static bool none_up(const Node &n, int as) { return n.ases_[as]->up.empty(); }
-  static bool always(const Node &, int) { return true; }
   static bool insufficient(const Node &n, int as);
   static bool override_takeover(const Node &n, int as);
   static void ntfy_inactive(Node &n, int as);
@@ -204,7 +211,5 @@ struct NodeFsm {
   }
 };
 
-// Runs the local ASP view's table; false when no row matches.
-bool run_local(Node &n, int l, AspState &st, LEv ev);
 
 } // namespace mgc::sigtran
