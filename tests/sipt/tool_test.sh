@@ -7,9 +7,9 @@ fail() { echo "FAIL: $*"; exit 1; }
 
 # A SIP-T INVITE: exit 0, SDP parsed, ISUP IAM decoded.
 out=$("$tool" decode sip "$v/messages/invite_sdp_isup.sip")
-echo "$out" | grep -q '"message": "IAM"' || fail "IAM not decoded"
-echo "$out" | grep -q '"encoding": "PCMA"' || fail "SDP not parsed"
-echo "$out" | grep -q '"version": "itu-t92+"' || fail "ISUP version"
+grep -q '"message": "IAM"' <<<"$out" || fail "IAM not decoded"
+grep -q '"encoding": "PCMA"' <<<"$out" || fail "SDP not parsed"
+grep -q '"version": "itu-t92+"' <<<"$out" || fail "ISUP version"
 
 # Valid torture messages parse.
 for f in wsinv esc01 longreq unreason noreason; do
@@ -23,7 +23,7 @@ check() { # file expected-status
   rc=$?
   set -e
   [ "$rc" = 1 ] || fail "$1: exit $rc"
-  echo "$out" | grep -q "\"status\": $2" || fail "$1: expected $2, got $out"
+  grep -q "\"status\": $2" <<<"$out" || fail "$1: expected $2, got $out"
 }
 check badvers 505
 check badinv01 400
@@ -38,7 +38,7 @@ check mpart01 405 # MESSAGE: well-formed, but a gateway takes no MESSAGE
 set +e
 out=$("$tool" decode sip "$v/rfc4475/bigcode.dat" 2>/dev/null); rc=$?
 set -e
-[ "$rc" = 1 ] && echo "$out" | grep -q '"action": "drop"' || fail "bigcode not dropped"
+[ "$rc" = 1 ] && grep -q '"action": "drop"' <<<"$out" || fail "bigcode not dropped"
 
 # Usage errors exit 2.
 set +e

@@ -102,8 +102,8 @@ if command -v openssl >/dev/null; then
   out=$( (cat options.txt; sleep 2) | timeout 10 openssl s_client -connect 127.0.0.1:$((P + 2)) \
            -quiet 2>/dev/null | tr -d '\r' || true)
   stop_last
-  echo "$out" | grep -q "^SIP/2.0 200 OK" || fail "TLS OPTIONS via s_client: $out; uas: $(cat uas-$P.log)"
-  echo "$out" | grep -q '^Allow: ' || fail "TLS OPTIONS answer lacks Allow"
+  grep -q "^SIP/2.0 200 OK" <<<"$out" || fail "TLS OPTIONS via s_client: $out; uas: $(cat uas-$P.log)"
+  grep -q '^Allow: ' <<<"$out" || fail "TLS OPTIONS answer lacks Allow"
   echo "ok: openssl s_client -> stack over TLS: OPTIONS answered 200"
 fi
 echo PASS
