@@ -11,17 +11,6 @@
 namespace mgc::sipt {
 
 namespace {
-constexpr std::array<std::string_view, 7> kStateNames{
-#define MGC_SIPT_TX_STATE_NAME_(s) #s,
-    MGC_SIPT_TX_STATES(MGC_SIPT_TX_STATE_NAME_)
-#undef MGC_SIPT_TX_STATE_NAME_
-};
-constexpr std::string_view kEventNames[] = {
-#define MGC_SIPT_TX_EVENT_NAME_(e) #e,
-    MGC_SIPT_TX_EVENTS(MGC_SIPT_TX_EVENT_NAME_)
-#undef MGC_SIPT_TX_EVENT_NAME_
-};
-
 std::string first_value(const Message &m, HeaderId id) {
   std::string out;
   m.for_each_value(id, [&](std::string_view v) {
@@ -51,8 +40,8 @@ std::string_view transport_name(TransportKind t) {
   return "";
 }
 
-std::string_view tx_state_name(TxState s) { return kStateNames[size_t(s)]; }
-std::string_view tx_event_name(TxEvent e) { return kEventNames[size_t(e)]; }
+std::string_view tx_state_name(TxState s) { return name_of(kTxStateNames, s); }
+std::string_view tx_event_name(TxEvent e) { return name_of(kTxEventNames, e); }
 
 std::string client_key(const Message &m) {
   const Via &v = m.top_via();
@@ -114,19 +103,12 @@ Message make_cancel(const Message &inv) {
 }
 
 // ---------------------------------------------------------------------------------------------
-struct TransactionLayer::Row {
-  TxState from;
-  TxEvent ev;
-  TxState to;
-  void (TransactionLayer::*act)(Transaction &, const Message *);
-};
-
 using S = TxState;
 using E = TxEvent;
 using L = TransactionLayer;
 
 // §17.1.1.2 Figure 5 + RFC 6026 §7.2 (2xx: Accepted, Timer M).
-const L::Row L::kClientInvite[] = {
+const L::TxFsm::Row L::kClientInvite[] = {
     {S::Calling, E::TimerA, S::Calling, &L::a_retransmit_request},
     {S::Calling, E::TimerB, S::Terminated, &L::a_timeout},
     {S::Calling, E::Recv1xx, S::Proceeding, &L::a_provisional},
@@ -149,7 +131,7 @@ const L::Row L::kClientInvite[] = {
 };
 
 // §17.1.2.2 Figure 6.
-const L::Row L::kClientNonInvite[] = {
+const L::TxFsm::Row L::kClientNonInvite[] = {
     {S::Trying, E::TimerE, S::Trying, &L::a_retransmit_request},
     {S::Trying, E::TimerF, S::Terminated, &L::a_timeout},
     {S::Trying, E::Recv1xx, S::Proceeding, &L::a_pass_response},
@@ -169,7 +151,7 @@ const L::Row L::kClientNonInvite[] = {
 };
 
 // §17.2.1 Figure 7 + RFC 6026 §7.1 (2xx: Accepted, Timer L; ACK for 2xx goes to the TU).
-const L::Row L::kServerInvite[] = {
+const L::TxFsm::Row L::kServerInvite[] = {
     {S::Proceeding, E::Request, S::Proceeding, &L::a_retransmit_response},
     {S::Proceeding, E::Send1xx, S::Proceeding, &L::a_send_response},
     {S::Proceeding, E::Send2xx, S::Accepted, &L::a_server_accepted},
@@ -189,7 +171,7 @@ const L::Row L::kServerInvite[] = {
 };
 
 // §17.2.2 Figure 8.
-const L::Row L::kServerNonInvite[] = {
+const L::TxFsm::Row L::kServerNonInvite[] = {
     {S::Trying, E::Request, S::Trying, &L::a_absorb},
     {S::Trying, E::Send1xx, S::Proceeding, &L::a_send_response},
     {S::Trying, E::Send2xx, S::Completed, &L::a_server_final_noninvite},
@@ -203,6 +185,14 @@ const L::Row L::kServerNonInvite[] = {
     {S::Completed, E::TimerJ, S::Terminated, &L::a_terminate},
     {S::Completed, E::TransportError, S::Terminated, &L::a_terminate},
 };
+
+const L::TxFsm L::kMachines[4] = {
+    {kTxStateNames, kTxEventNames, kClientInvite},    // TxKind::ClientInvite
+    {kTxStateNames, kTxEventNames, kClientNonInvite}, // TxKind::ClientNonInvite
+    {kTxStateNames, kTxEventNames, kServerInvite},    // TxKind::ServerInvite
+    {kTxStateNames, kTxEventNames, kServerNonInvite}, // TxKind::ServerNonInvite
+};
+static_assert(size_t(TxKind::ServerNonInvite) == 3);
 
 // ---------------------------------------------------------------------------------------------
 TransactionLayer::TransactionLayer(core::Scheduler &timers, SendFn send, TransactionUser &tu,
@@ -231,40 +221,25 @@ Transaction *TransactionLayer::find(uint64_t id) {
 }
 
 void TransactionLayer::fire(Transaction &tx, TxEvent ev, const Message *m) {
-  const Row *rows;
-  std::size_t n;
-  switch (tx.kind_) {
-  case TxKind::ClientInvite:
-    rows = kClientInvite;
-    n = std::size(kClientInvite);
-    break;
-  case TxKind::ClientNonInvite:
-    rows = kClientNonInvite;
-    n = std::size(kClientNonInvite);
-    break;
-  case TxKind::ServerInvite:
-    rows = kServerInvite;
-    n = std::size(kServerInvite);
-    break;
-  default:
-    rows = kServerNonInvite;
-    n = std::size(kServerNonInvite);
-    break;
-  }
-  for (std::size_t i = 0; i < n; ++i) {
-    if (rows[i].from != tx.state_ || rows[i].ev != ev)
-      continue;
-    tx.state_ = rows[i].to;
-    (this->*rows[i].act)(tx, m);
-    if (tx.state_ == TxState::Terminated)
-      terminate(tx);
+  const TxFsm &fsm = kMachines[size_t(tx.kind_)];
+  const bool ran = fsm.fire(
+      tx.state_, nullptr, ev,
+      [&](TxState from, TxState to, TxEvent e) {
+        MGC_LOG(Sip, Debug, "transaction %s: %s -> %s on %s", describe(tx).c_str(),
+                fsm.state_name(from), fsm.state_name(to), fsm.event_name(e));
+      },
+      *this, tx, m);
+  if (!ran) {
+    // No row: counted and logged with state and event, never silently dropped (STYLE.md
+    // practice 8). Info: a retransmission crossing a state change lands here in normal
+    // operation.
+    counters_.inc(SipTxCounter::unexpected_events);
+    MGC_LOG(Sip, Info, "transaction %s: no transition for %s in %s", describe(tx).c_str(),
+            fsm.event_name(ev), fsm.state_name(tx.state_));
     return;
   }
-  // No row: counted and logged with state and event, never silently dropped (STYLE.md
-  // practice 8). Info: a retransmission crossing a state change lands here in normal operation.
-  counters_.inc(SipTxCounter::unexpected_events);
-  MGC_LOG(Sip, Info, "transaction %s: no transition for %s in %s", describe(tx).c_str(),
-          std::string(tx_event_name(ev)).c_str(), std::string(tx_state_name(tx.state_)).c_str());
+  if (tx.state_ == TxState::Terminated)
+    terminate(tx);
 }
 
 // Each timer has its slot in the transaction: the retransmission timers (A, E, G), the ones that

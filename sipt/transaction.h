@@ -6,6 +6,7 @@
 #pragma once
 
 #include "core/counters.h"
+#include "core/fsm.h"
 #include "core/names.h"
 #include "core/scheduler.h"
 #include "sipt/message.h"
@@ -42,6 +43,11 @@ enum class TxState : uint8_t {
   MGC_SIPT_TX_STATES(MGC_SIPT_TX_STATE_ENUM_)
 #undef MGC_SIPT_TX_STATE_ENUM_
 };
+inline constexpr auto kTxStateNames = name_table<TxState>({
+#define MGC_SIPT_TX_STATE_ROW_(s) {TxState::s, #s},
+    MGC_SIPT_TX_STATES(MGC_SIPT_TX_STATE_ROW_)
+#undef MGC_SIPT_TX_STATE_ROW_
+});
 std::string_view tx_state_name(TxState s);
 
 // Events of the four machines (timer names as in RFC 3261 / RFC 6026).
@@ -57,6 +63,11 @@ enum class TxEvent : uint8_t {
   MGC_SIPT_TX_EVENTS(MGC_SIPT_TX_EVENT_ENUM_)
 #undef MGC_SIPT_TX_EVENT_ENUM_
 };
+inline constexpr auto kTxEventNames = name_table<TxEvent>({
+#define MGC_SIPT_TX_EVENT_ROW_(e) {TxEvent::e, #e},
+    MGC_SIPT_TX_EVENTS(MGC_SIPT_TX_EVENT_ROW_)
+#undef MGC_SIPT_TX_EVENT_ROW_
+});
 std::string_view tx_event_name(TxEvent e);
 
 #define MGC_SIPT_TX_COUNTERS(X)                                                                    \
@@ -151,8 +162,14 @@ public:
   void set_timer_values(const TimerValues &tv) { tv_ = tv; }
 
 private:
-  struct Row;
-  static const Row kClientInvite[], kClientNonInvite[], kServerInvite[], kServerNonInvite[];
+  // The four machines of §17 on the core row engine (core/fsm.h), indexed by TxKind. Their
+  // timers are not state timeouts: §17 runs two at once (A beside B, E beside F, G beside H),
+  // so each has its slot in the transaction and its expiry is an event of the table.
+  using TxFsm =
+      core::Fsm<TxState, TxEvent, void (TransactionLayer::*)(Transaction &, const Message *)>;
+  static const TxFsm::Row kClientInvite[], kClientNonInvite[], kServerInvite[],
+      kServerNonInvite[];
+  static const TxFsm kMachines[4];
   void fire(Transaction &tx, TxEvent ev, const Message *m);
   static core::Scheduler::Id &slot(Transaction &tx, TxEvent ev);
   void start_timer(Transaction &tx, uint32_t ms, TxEvent ev);
