@@ -63,6 +63,20 @@ private:
   uint64_t bits_ = 0;
 };
 
+// A row's next state: a state, or Fsm::kStay for a row that handles its event without leaving
+// the state it is in (an all-state row that changes nothing, osmo_fsm's allstate action that
+// does not call state_chg). Staying never touches the state timer.
+template <typename S> struct Next {
+  constexpr Next(S s) : state(s) {} // NOLINT: a state is a next state
+  static constexpr Next stay() {
+    Next n{S{}};
+    n.stays = true;
+    return n;
+  }
+  S state;
+  bool stays = false;
+};
+
 // Act and Guard are invoked (std::invoke) with the arguments given to fire(): free functions,
 // or member functions with the object first. Guard = std::nullptr_t: the machine has no
 // guards; a null guard in a row means "always". Ms (the duration of a state timeout, read when
@@ -72,10 +86,13 @@ template <typename S, typename E, typename Act, typename Guard = std::nullptr_t,
           typename Ms = std::nullptr_t>
 class Fsm {
 public:
+  static constexpr StateSet<S> kAny = StateSet<S>::any();
+  static constexpr Next<S> kStay = Next<S>::stay();
+
   struct Row {
     StateSet<S> from;
     E event;
-    S to;
+    Next<S> to;
     Act act;
     Guard guard{};
   };
@@ -98,11 +115,12 @@ public:
     if (!r)
       return false;
     const S from = state;
-    state = r->to;
-    if (timer)
-      enter(*timer, from, *r, args...);
-    if (from != r->to)
-      on_change(from, r->to, ev);
+    const S to = r->to.stays ? from : r->to.state;
+    state = to;
+    if (timer && !r->to.stays)
+      enter(*timer, from, to, ev, args...);
+    if (from != to)
+      on_change(from, to, ev);
     std::invoke(r->act, args...);
     return true;
   }
@@ -132,10 +150,10 @@ public:
   }
 
 private:
-  template <typename... A> void enter(Timer &timer, S from, const Row &r, A &...args) const {
-    const Timeout *t = timeout_of(r.to);
-    const bool reenter = t && from == r.to && r.event == t->event;
-    if (from == r.to && !reenter)
+  template <typename... A> void enter(Timer &timer, S from, S to, E ev, A &...args) const {
+    const Timeout *t = timeout_of(to);
+    const bool reenter = t && from == to && ev == t->event;
+    if (from == to && !reenter)
       return; // staying: the state's timer keeps running
     timer.stop();
     if (t) {

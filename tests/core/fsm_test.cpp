@@ -16,14 +16,15 @@ using mgc::core::StateSet;
 using mgc::core::Timer;
 
 enum class St : uint8_t { Idle, Sent, Up, Closing };
-enum class Ev : uint8_t { Open, Ack, Expiry, Close, Lost };
+enum class Ev : uint8_t { Open, Ack, Expiry, Close, Lost, Poll };
 constexpr auto kStNames = mgc::name_table<St>(
     {{St::Idle, "idle"}, {St::Sent, "sent"}, {St::Up, "up"}, {St::Closing, "closing"}});
 constexpr auto kEvNames = mgc::name_table<Ev>({{Ev::Open, "open"},
                                                {Ev::Ack, "ack"},
                                                {Ev::Expiry, "expiry"},
                                                {Ev::Close, "close"},
-                                               {Ev::Lost, "lost"}});
+                                               {Ev::Lost, "lost"},
+                                               {Ev::Poll, "poll"}});
 
 struct Peer {
   SimScheduler sched;
@@ -51,6 +52,7 @@ void up(Peer &p) {
     p.fire(Ev::Close); // a transition from inside an action: the last one wins
 }
 void nothing(Peer &) {}
+void polled(Peer &p) { p.log.push_back("polled in " + std::to_string(int(p.state))); }
 void lost(Peer &p) { p.log.push_back("lost"); }
 bool may_retry(const Peer &p) { return p.sends < p.max_sends; }
 int64_t retry_ms(const Peer &p) { return p.retry_ms; }
@@ -65,6 +67,7 @@ constexpr PeerFsm::Row kRows[] = {
     {St::Closing, Ev::Expiry, St::Idle, give_up},
     {St::Up, Ev::Ack, St::Up, nothing},
     {StateSet<St>::any(), Ev::Lost, St::Idle, lost},
+    {PeerFsm::kAny, Ev::Poll, PeerFsm::kStay, polled},
 };
 constexpr PeerFsm::Timeout kTimeouts[] = {{St::Sent, Ev::Expiry, retry_ms},
                                           {St::Closing, Ev::Expiry, close_ms}};
@@ -159,4 +162,18 @@ TEST(Fsm, NamesComeFromTheTables) {
   EXPECT_EQ(kPeerFsm.timeout_of(St::Up), nullptr);
   ASSERT_NE(kPeerFsm.timeout_of(St::Closing), nullptr);
   EXPECT_EQ(kPeerFsm.timeout_of(St::Closing)->event, Ev::Expiry);
+}
+
+TEST(Fsm, StayRowKeepsStateAndTimer) {
+  Peer p;
+  p.fire(Ev::Open);
+  p.sched.advance(60);
+  EXPECT_TRUE(p.fire(Ev::Poll)); // sent stays sent: no re-entry, the 100 ms run on
+  EXPECT_EQ(p.state, St::Sent);
+  EXPECT_EQ(p.log.back(), "polled in 1");
+  p.sched.advance(40);
+  EXPECT_EQ(p.log.back(), "send 2@100");
+  p.fire(Ev::Lost);
+  EXPECT_TRUE(p.fire(Ev::Poll));
+  EXPECT_EQ(p.state, St::Idle);
 }
