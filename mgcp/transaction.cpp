@@ -1,6 +1,7 @@
 // RFC 3435 §3.5 transactions; see transaction.h.
 #include "mgcp/transaction.h"
 
+#include "core/fsm.h"
 #include "core/log.h"
 
 #include <algorithm>
@@ -28,7 +29,10 @@ struct TransactionLayer::Outgoing {
   int64_t t_delay = 0; // T-DELAY of §3.5.3, doubled on each retransmission
   int64_t rto = 0;     // the timer last armed
   unsigned retransmissions = 0;
-  bool provisional = false;
+  // §3.5.3 / §3.5.6: retransmitting on the RTO until a provisional response, then repeating
+  // at LONGTRAN-TIMER until the final one (which ends the transaction).
+  enum class State : uint8_t { Sent, Provisional };
+  State state = State::Sent;
   Scheduler::Id timer = 0;
 };
 
@@ -44,12 +48,15 @@ std::string_view command_line(std::string_view bytes) {
 } // namespace
 
 struct TransactionLayer::Incoming {
-  enum class State : uint8_t { Executing, Answered, Confirmed };
+  // §3.5.1, §3.5.2, §3.5.6: executing until the call agent answers; then answered (the
+  // response kept for repetitions of the command), or awaiting the "000" of a final response
+  // sent after a provisional one; confirmed once a "K:" names it (the copy goes, the id stays
+  // for T-HIST).
+  enum class State : uint8_t { Executing, Answered, AwaitingAck, Confirmed };
   State state = State::Executing;
   int64_t received_at = 0;
   std::string response; // the bytes sent, resent to repetitions of the command
   bool provisional_sent = false;
-  bool awaiting_ack = false; // final response sent with "K:", waiting for "000" (§3.5.6)
   Scheduler::Id ack_timer = 0;
   unsigned ack_retransmissions = 0;
   int64_t t_delay = 0;
@@ -66,6 +73,233 @@ struct TransactionLayer::PeerState {
   // Final responses received and not yet confirmed with "K:" (§3.5.2): txid, time received.
   std::vector<std::pair<uint32_t, int64_t>> to_confirm;
 };
+
+// ---- The two machines --------------------------------------------------------------------
+
+struct TransactionLayer::IncomingMachine {
+  using InState = Incoming::State;
+  enum class Event : uint8_t { Repeat, Provisional, Final, Confirm, ResponseAck, AckTimer };
+  struct Ctx {
+    const IncomingKey &key;
+    Incoming &in;
+    Message *response; // Provisional and Final: what the call agent answers
+  };
+  using L = TransactionLayer;
+  using Fsm = core::Fsm<InState, Event, void (*)(L &, Ctx &), bool (*)(L &, Ctx &)>;
+  static constexpr auto kStateNames = name_table<InState>({{InState::Executing, "executing"},
+                                                           {InState::Answered, "answered"},
+                                                           {InState::AwaitingAck, "awaiting-000"},
+                                                           {InState::Confirmed, "confirmed"}});
+  static constexpr auto kEventNames =
+      name_table<Event>({{Event::Repeat, "command repeated"},
+                         {Event::Provisional, "provisional response"},
+                         {Event::Final, "final response"},
+                         {Event::Confirm, "K: confirmation"},
+                         {Event::ResponseAck, "000 response ack"},
+                         {Event::AckTimer, "response repetition timer"}});
+  static const Fsm::Row kRows[];
+  static const Fsm kFsm;
+
+  // §3.5.1 / §3.5.6: still executing, so acknowledge receipt with a provisional response.
+  static void pending(L &l, Ctx &c) {
+    l.counters_.inc(TxCounter::duplicates_in_progress);
+    l.transport_.send(c.key.first,
+                      encode(Message::response(rc::kPending, c.key.second,
+                                               std::string(return_code_meaning(rc::kPending)))));
+    c.in.provisional_sent = true;
+    l.counters_.inc(TxCounter::provisional_sent);
+  }
+  static void send_provisional(L &l, Ctx &c) {
+    c.in.provisional_sent = true;
+    l.counters_.inc(TxCounter::provisional_sent);
+    l.transport_.send(c.key.first, encode(*c.response));
+  }
+  static bool after_provisional(L &, Ctx &c) { return c.in.provisional_sent; }
+  // §3.5.6: a final response after a provisional one carries an empty ResponseAck and is
+  // repeated until the "000" Response Acknowledgement arrives.
+  static void send_final_awaiting_ack(L &l, Ctx &c) {
+    if (!c.response->find(Param::ResponseAck))
+      c.response->set(Param::ResponseAck, "");
+    c.in.ack_retransmissions = 0;
+    c.in.t_delay = l.rto_for(c.key.first);
+    start_ack_timer(l, c);
+    send_final(l, c);
+  }
+  static void send_final(L &l, Ctx &c) {
+    c.in.response = encode(*c.response);
+    --l.executing_;
+    l.transport_.send(c.key.first, c.in.response);
+    l.counters_.inc(TxCounter::responses_sent);
+    l.incoming_expiry_.emplace_back(l.sched_.now_ms(), c.key);
+    l.ensure_sweep();
+  }
+  static void resend(L &l, Ctx &c) {
+    l.counters_.inc(TxCounter::duplicate_commands);
+    l.transport_.send(c.key.first, c.in.response);
+  }
+  // §3.5.2: response confirmed and younger than T-HIST: silently discard.
+  static void discard(L &l, Ctx &) { l.counters_.inc(TxCounter::duplicates_discarded_after_ack); }
+  // §3.5.2: the copy of the response may go; the transaction id stays for T-HIST.
+  static void forget_response(L &, Ctx &c) {
+    c.in.response.clear();
+    c.in.response.shrink_to_fit();
+  }
+  static void acked(L &l, Ctx &c) {
+    l.sched_.stop(c.in.ack_timer);
+    c.in.ack_timer = 0;
+    l.counters_.inc(TxCounter::response_acks_received);
+  }
+  // §3.5.6: no "000" MUST NOT make the peer "disconnected": stop quietly at the ceiling.
+  static bool below_ceiling(L &l, Ctx &c) {
+    return c.in.ack_retransmissions < l.config_.max_retransmissions;
+  }
+  static void repeat_final(L &l, Ctx &c) {
+    ++c.in.ack_retransmissions;
+    l.counters_.inc(TxCounter::final_response_retransmissions);
+    l.transport_.send(c.key.first, c.in.response);
+    c.in.t_delay = std::min(c.in.t_delay * 2, l.config_.get(TxTimer::RtoMax));
+    start_ack_timer(l, c);
+  }
+  static void start_ack_timer(L &l, Ctx &c) {
+    c.in.ack_timer = l.sched_.start(c.in.t_delay, [&l, key = c.key] {
+      auto it = l.incoming_.find(key);
+      if (it == l.incoming_.end())
+        return;
+      it->second.ack_timer = 0;
+      fire(l, key, it->second, Event::AckTimer);
+    });
+  }
+  static void nothing(L &, Ctx &) {}
+
+  static bool fire(L &l, const IncomingKey &key, Incoming &in, Event ev,
+                   Message *response = nullptr) {
+    Ctx c{key, in, response};
+    return kFsm.fire(
+        in.state, nullptr, ev,
+        [&](InState from, InState to, Event e) {
+          MGC_LOG(Mgcp, Debug, "%s: incoming transaction %u %s -> %s on %s",
+                  key.first.to_string().c_str(), key.second, kFsm.state_name(from),
+                  kFsm.state_name(to), kFsm.event_name(e));
+        },
+        l, c);
+  }
+};
+
+// §3.5.1, §3.5.2, §3.5.6 for a command received.
+const TransactionLayer::IncomingMachine::Fsm::Row TransactionLayer::IncomingMachine::kRows[] = {
+    {InState::Executing, Event::Repeat, Fsm::kStay, pending},
+    {InState::Executing, Event::Provisional, Fsm::kStay, send_provisional},
+    {InState::Executing, Event::Final, InState::AwaitingAck, send_final_awaiting_ack,
+     after_provisional},
+    {InState::Executing, Event::Final, InState::Answered, send_final},
+    // Answering twice is ignored (IncomingCommand::respond).
+    {{InState::Answered, InState::AwaitingAck, InState::Confirmed},
+     Event::Provisional,
+     Fsm::kStay,
+     nothing},
+    {{InState::Answered, InState::AwaitingAck, InState::Confirmed}, Event::Final, Fsm::kStay,
+     nothing},
+    {{InState::Answered, InState::AwaitingAck}, Event::Repeat, Fsm::kStay, resend},
+    {InState::Confirmed, Event::Repeat, Fsm::kStay, discard},
+    {InState::Answered, Event::Confirm, InState::Confirmed, forget_response},
+    // A K: naming a command still executing, or a response whose "000" is awaited: kept.
+    {Fsm::kAny, Event::Confirm, Fsm::kStay, nothing},
+    {InState::AwaitingAck, Event::ResponseAck, InState::Answered, acked},
+    {Fsm::kAny, Event::ResponseAck, Fsm::kStay, nothing}, // a "000" nothing awaited
+    {InState::AwaitingAck, Event::AckTimer, Fsm::kStay, repeat_final, below_ceiling},
+    {InState::AwaitingAck, Event::AckTimer, InState::Answered, nothing},
+};
+const TransactionLayer::IncomingMachine::Fsm TransactionLayer::IncomingMachine::kFsm{
+    kStateNames, kEventNames, kRows};
+
+struct TransactionLayer::OutgoingMachine {
+  using OutState = Outgoing::State;
+  enum class Event : uint8_t { Timer, ProvisionalRx };
+  struct Ctx {
+    uint32_t txid;
+    Outgoing &o;
+  };
+  using L = TransactionLayer;
+  using Fsm = core::Fsm<OutState, Event, void (*)(L &, Ctx &), bool (*)(L &, Ctx &)>;
+  static constexpr auto kStateNames =
+      name_table<OutState>({{OutState::Sent, "sent"}, {OutState::Provisional, "provisional"}});
+  static constexpr auto kEventNames = name_table<Event>(
+      {{Event::Timer, "retransmission timer"}, {Event::ProvisionalRx, "provisional response"}});
+  static const Fsm::Row kRows[];
+  static const Fsm kFsm;
+
+  static int64_t elapsed(L &l, Ctx &c) { return l.sched_.now_ms() - c.o.first_sent; }
+  static bool may_retransmit(L &l, Ctx &c) {
+    return c.o.retransmissions < l.config_.max_retransmissions &&
+           elapsed(l, c) < l.config_.get(TxTimer::TMax);
+  }
+  // §3.5.3: double T-DELAY, draw uniformly in [T-DELAY/2, T-DELAY], add N*ADEV, cap at RTO-MAX.
+  static void retransmit(L &l, Ctx &c) {
+    Outgoing &o = c.o;
+    o.t_delay *= 2;
+    std::uniform_int_distribution<int64_t> draw(o.t_delay / 2, o.t_delay);
+    const PeerState &p = l.peer(o.to);
+    auto dev = static_cast<int64_t>(std::lround(l.config_.rto_deviation_factor * p.adev));
+    o.rto = std::min(draw(l.rng_) + dev, l.config_.get(TxTimer::RtoMax));
+    ++o.retransmissions;
+    l.counters_.inc(TxCounter::retransmissions);
+    if (::mgc::log::enabled(::mgc::log::Category::Mgcp, ::mgc::log::Level::Debug)) {
+      const std::string_view line = command_line(o.bytes);
+      MGC_LOG(Mgcp, Debug, "%s: retransmission %u of %.*s (RTO %lld ms)",
+              o.to.to_string().c_str(), o.retransmissions, int(line.size()), line.data(),
+              static_cast<long long>(o.rto));
+    }
+    l.transport_.send(o.to, o.bytes);
+    start_timer(l, c, o.rto);
+  }
+  // §3.5.6: after a provisional response, repeat at LONGTRAN-TIMER while within T-MAX, and
+  // give up when no final response came within 2*T-HIST.
+  static bool within_final_wait(L &l, Ctx &c) {
+    return elapsed(l, c) < l.config_.get(TxTimer::FinalWait);
+  }
+  static void repeat_after_provisional(L &l, Ctx &c) {
+    const int64_t e = elapsed(l, c);
+    if (e < l.config_.get(TxTimer::TMax)) {
+      l.transport_.send(c.o.to, c.o.bytes);
+      ++c.o.retransmissions;
+      l.counters_.inc(TxCounter::retransmissions);
+    }
+    start_timer(l, c,
+                std::min(l.config_.get(TxTimer::LongTran), l.config_.get(TxTimer::FinalWait) - e));
+  }
+  static void give_up(L &l, Ctx &c) { l.give_up(c.txid); } // c.o is gone after this
+  static void start_longtran(L &l, Ctx &c) {
+    l.sched_.stop(c.o.timer);
+    start_timer(l, c, l.config_.get(TxTimer::LongTran));
+  }
+  static void nothing(L &, Ctx &) {}
+  static void start_timer(L &l, Ctx &c, int64_t ms) {
+    c.o.timer = l.sched_.start(ms, [&l, txid = c.txid] { l.on_retransmit_timer(txid); });
+  }
+
+  static bool fire(L &l, uint32_t txid, Outgoing &o, Event ev) {
+    Ctx c{txid, o};
+    return kFsm.fire(
+        o.state, nullptr, ev,
+        [&](OutState from, OutState to, Event e) {
+          MGC_LOG(Mgcp, Debug, "%s: transaction %u %s -> %s on %s", o.to.to_string().c_str(),
+                  txid, kFsm.state_name(from), kFsm.state_name(to), kFsm.event_name(e));
+        },
+        l, c);
+  }
+};
+
+// §3.5.3 and §3.5.6 for a command sent; its final response ends it (on_response).
+const TransactionLayer::OutgoingMachine::Fsm::Row TransactionLayer::OutgoingMachine::kRows[] = {
+    {OutState::Sent, Event::Timer, Fsm::kStay, retransmit, may_retransmit},
+    {OutState::Sent, Event::Timer, Fsm::kStay, give_up},
+    {OutState::Sent, Event::ProvisionalRx, OutState::Provisional, start_longtran},
+    {OutState::Provisional, Event::Timer, Fsm::kStay, repeat_after_provisional, within_final_wait},
+    {OutState::Provisional, Event::Timer, Fsm::kStay, give_up},
+    {OutState::Provisional, Event::ProvisionalRx, Fsm::kStay, nothing},
+};
+const TransactionLayer::OutgoingMachine::Fsm TransactionLayer::OutgoingMachine::kFsm{
+    kStateNames, kEventNames, kRows};
 
 // ---- IncomingCommand -------------------------------------------------------------------------
 
@@ -179,42 +413,8 @@ void TransactionLayer::on_retransmit_timer(uint32_t txid) {
   auto it = outgoing_.find(txid);
   if (it == outgoing_.end())
     return;
-  Outgoing &o = it->second;
-  o.timer = 0;
-  int64_t now = sched_.now_ms();
-  int64_t elapsed = now - o.first_sent;
-  if (o.provisional) {
-    // §3.5.6: after a provisional response, repeat at LONGTRAN-TIMER while within T-MAX, and
-    // give up when no final response came within 2*T-HIST.
-    if (elapsed >= config_.get(TxTimer::FinalWait))
-      return give_up(txid);
-    if (elapsed < config_.get(TxTimer::TMax)) {
-      transport_.send(o.to, o.bytes);
-      ++o.retransmissions;
-      counters_.inc(TxCounter::retransmissions);
-    }
-    int64_t next =
-        std::min(config_.get(TxTimer::LongTran), config_.get(TxTimer::FinalWait) - elapsed);
-    o.timer = sched_.start(next, [this, txid] { on_retransmit_timer(txid); });
-    return;
-  }
-  if (o.retransmissions >= config_.max_retransmissions || elapsed >= config_.get(TxTimer::TMax))
-    return give_up(txid);
-  // §3.5.3: double T-DELAY, draw uniformly in [T-DELAY/2, T-DELAY], add N*ADEV, cap at RTO-MAX.
-  o.t_delay *= 2;
-  std::uniform_int_distribution<int64_t> draw(o.t_delay / 2, o.t_delay);
-  const PeerState &p = peer(o.to);
-  auto dev = static_cast<int64_t>(std::lround(config_.rto_deviation_factor * p.adev));
-  o.rto = std::min(draw(rng_) + dev, config_.get(TxTimer::RtoMax));
-  ++o.retransmissions;
-  counters_.inc(TxCounter::retransmissions);
-  if (::mgc::log::enabled(::mgc::log::Category::Mgcp, ::mgc::log::Level::Debug)) {
-    const std::string_view l = command_line(o.bytes);
-    MGC_LOG(Mgcp, Debug, "%s: retransmission %u of %.*s (RTO %lld ms)", o.to.to_string().c_str(),
-            o.retransmissions, int(l.size()), l.data(), static_cast<long long>(o.rto));
-  }
-  transport_.send(o.to, o.bytes);
-  o.timer = sched_.start(o.rto, [this, txid] { on_retransmit_timer(txid); });
+  it->second.timer = 0;
+  OutgoingMachine::fire(*this, txid, it->second, OutgoingMachine::Event::Timer);
 }
 
 void TransactionLayer::give_up(uint32_t txid) {
@@ -267,12 +467,8 @@ void TransactionLayer::on_response(const Address &from, const Message &m) {
   if (code == rc::kAck) {
     // "000" acknowledges one of our final responses sent with an empty "K:" (§3.5.6).
     auto it = incoming_.find({from, m.transaction_id});
-    if (it != incoming_.end() && it->second.awaiting_ack) {
-      it->second.awaiting_ack = false;
-      sched_.stop(it->second.ack_timer);
-      it->second.ack_timer = 0;
-      counters_.inc(TxCounter::response_acks_received);
-    }
+    if (it != incoming_.end())
+      IncomingMachine::fire(*this, it->first, it->second, IncomingMachine::Event::ResponseAck);
     return;
   }
   bool wants_ack = m.find(Param::ResponseAck) != nullptr;
@@ -291,13 +487,7 @@ void TransactionLayer::on_response(const Address &from, const Message &m) {
   Outgoing &o = it->second;
   if (is_provisional(code)) {
     counters_.inc(TxCounter::provisional_received);
-    if (!o.provisional) {
-      o.provisional = true;
-      sched_.stop(o.timer);
-      uint32_t txid = m.transaction_id;
-      o.timer =
-          sched_.start(config_.get(TxTimer::LongTran), [this, txid] { on_retransmit_timer(txid); });
-    }
+    OutgoingMachine::fire(*this, m.transaction_id, o, OutgoingMachine::Event::ProvisionalRx);
     return;
   }
   counters_.inc(TxCounter::final_received);
@@ -313,7 +503,8 @@ void TransactionLayer::on_response(const Address &from, const Message &m) {
   sched_.stop(o.timer);
   int64_t now = sched_.now_ms();
   PeerState &p = peer(o.to);
-  if (o.retransmissions == 0 && !o.provisional) {
+  const bool provisional = o.state == Outgoing::State::Provisional;
+  if (o.retransmissions == 0 && !provisional) {
     // §3.5.3: estimators only from transactions without retransmission (Karn).
     double delay = static_cast<double>(now - o.first_sent);
     if (!p.rtt_valid) {
@@ -326,7 +517,7 @@ void TransactionLayer::on_response(const Address &from, const Message &m) {
       p.adev += (std::fabs(err) - p.adev) / 4;
     }
     p.carry_rto = 0;
-  } else if (o.retransmissions > 0 && !o.provisional) {
+  } else if (o.retransmissions > 0 && !provisional) {
     p.carry_rto = o.rto;
   }
   if (wants_ack)
@@ -349,12 +540,7 @@ void TransactionLayer::apply_confirmations(const Address &from, std::string_view
   for (const auto &[lo, hi] : ranges) {
     auto it = incoming_.lower_bound({from, lo});
     for (; it != incoming_.end() && it->first.first == from && it->first.second <= hi; ++it) {
-      // §3.5.2: the copy of the response may go; the transaction id stays for T-HIST.
-      if (it->second.state == Incoming::State::Answered && !it->second.awaiting_ack) {
-        it->second.state = Incoming::State::Confirmed;
-        it->second.response.clear();
-        it->second.response.shrink_to_fit();
-      }
+      IncomingMachine::fire(*this, it->first, it->second, IncomingMachine::Event::Confirm);
     }
   }
 }
@@ -375,26 +561,7 @@ void TransactionLayer::on_command(const Address &from, const Message &m, const S
   IncomingKey key{from, m.transaction_id};
   auto it = incoming_.find(key);
   if (it != incoming_.end()) {
-    Incoming &in = it->second;
-    switch (in.state) {
-    case Incoming::State::Executing:
-      // §3.5.1 / §3.5.6: still executing, so acknowledge receipt with a provisional response.
-      counters_.inc(TxCounter::duplicates_in_progress);
-      transport_.send(from,
-                      encode(Message::response(rc::kPending, m.transaction_id,
-                                               std::string(return_code_meaning(rc::kPending)))));
-      in.provisional_sent = true;
-      counters_.inc(TxCounter::provisional_sent);
-      break;
-    case Incoming::State::Answered:
-      counters_.inc(TxCounter::duplicate_commands);
-      transport_.send(from, in.response);
-      break;
-    case Incoming::State::Confirmed:
-      // §3.5.2: response confirmed and younger than T-HIST: silently discard.
-      counters_.inc(TxCounter::duplicates_discarded_after_ack);
-      break;
-    }
+    IncomingMachine::fire(*this, it->first, it->second, IncomingMachine::Event::Repeat);
     return;
   }
   Incoming fresh;
@@ -411,56 +578,15 @@ void TransactionLayer::on_command(const Address &from, const Message &m, const S
 }
 
 void TransactionLayer::respond(const Address &to, uint32_t txid, Message r) {
-  IncomingKey key{to, txid};
-  auto it = incoming_.find(key);
-  if (it == incoming_.end() || it->second.state != Incoming::State::Executing)
-    return;
-  Incoming &in = it->second;
-  r.kind = Message::Kind::Response;
-  r.transaction_id = txid;
-  bool final = !is_provisional(r.code);
-  if (!final) {
-    in.provisional_sent = true;
-    counters_.inc(TxCounter::provisional_sent);
-    transport_.send(to, encode(r));
-    return;
-  }
-  // §3.5.6: a final response after a provisional one carries an empty ResponseAck and is
-  // repeated until the "000" Response Acknowledgement arrives.
-  if (in.provisional_sent) {
-    if (!r.find(Param::ResponseAck))
-      r.set(Param::ResponseAck, "");
-    in.awaiting_ack = true;
-    in.t_delay = rto_for(to);
-    in.ack_timer = sched_.start(in.t_delay, [this, key] { on_final_response_timer(key); });
-  }
-  in.response = encode(r);
-  in.state = Incoming::State::Answered;
-  --executing_;
-  transport_.send(to, in.response);
-  counters_.inc(TxCounter::responses_sent);
-  incoming_expiry_.emplace_back(sched_.now_ms(), key);
-  ensure_sweep();
-}
-
-void TransactionLayer::on_final_response_timer(IncomingKey key) {
-  auto it = incoming_.find(key);
+  auto it = incoming_.find(IncomingKey{to, txid});
   if (it == incoming_.end())
     return;
-  Incoming &in = it->second;
-  in.ack_timer = 0;
-  if (!in.awaiting_ack)
-    return;
-  // §3.5.6: no "000" MUST NOT make the peer "disconnected": stop quietly at the ceiling.
-  if (in.ack_retransmissions >= config_.max_retransmissions) {
-    in.awaiting_ack = false;
-    return;
-  }
-  ++in.ack_retransmissions;
-  counters_.inc(TxCounter::final_response_retransmissions);
-  transport_.send(key.first, in.response);
-  in.t_delay = std::min(in.t_delay * 2, config_.get(TxTimer::RtoMax));
-  in.ack_timer = sched_.start(in.t_delay, [this, key] { on_final_response_timer(key); });
+  r.kind = Message::Kind::Response;
+  r.transaction_id = txid;
+  IncomingMachine::fire(*this, it->first, it->second,
+                        is_provisional(r.code) ? IncomingMachine::Event::Provisional
+                                               : IncomingMachine::Event::Final,
+                        &r);
 }
 
 void TransactionLayer::ensure_sweep() {

@@ -160,6 +160,10 @@ private:
   friend class IncomingCommand;
   struct Outgoing;
   struct Incoming;
+  // The command we sent and the command we received, as core row-engine machines
+  // (core/fsm.h): their tables and actions live in transaction.cpp.
+  struct OutgoingMachine;
+  struct IncomingMachine;
   struct PeerState;
   using IncomingKey = std::pair<Address, uint32_t>;
 
@@ -170,7 +174,6 @@ private:
   void on_response(const Address &from, const Message &m);
   void on_command(const Address &from, const Message &m, const Status &st);
   void respond(const Address &to, uint32_t txid, Message response);
-  void on_final_response_timer(IncomingKey key);
   void send_response_ack(const Address &to, uint32_t txid);
   void apply_confirmations(const Address &from, std::string_view ranges);
   void ensure_sweep();
