@@ -1,6 +1,7 @@
 // H.248.1 clause 8 / Annex D.1 transaction handling (see transaction.h).
 #include "h248/transaction.h"
 
+#include "core/fsm.h"
 #include "core/log.h"
 #include "h248/errors.h"
 
@@ -26,6 +27,10 @@ struct TransactionLayer::Outgoing {
   int64_t first_sent = 0;
   int64_t interval = 0;
   uint32_t pendings = 0;
+  // Annex D.1.5: repeated with a doubling interval until T-MAX; Annex D.1.4: after a
+  // TransactionPending, no more repeats, the reply awaited for the pending (long) timer.
+  enum class State : uint8_t { Sent, Pending };
+  State state = State::Sent;
   Scheduler::Id timer = 0;
 };
 
@@ -146,31 +151,85 @@ void TransactionLayer::arm_retransmit(uint32_t id, int64_t delay) {
   it->second->timer = sched_.start(delay, [this, id] { on_retransmit(id); });
 }
 
+struct TransactionLayer::OutgoingMachine {
+  using State = Outgoing::State;
+  enum class Event : uint8_t { Timer, PendingRx };
+  struct Ctx {
+    uint32_t id;
+    Outgoing &o;
+  };
+  using L = TransactionLayer;
+  using Fsm = core::Fsm<State, Event, void (*)(L &, Ctx &), bool (*)(L &, Ctx &)>;
+  static constexpr auto kStateNames =
+      name_table<State>({{State::Sent, "sent"}, {State::Pending, "pending"}});
+  static constexpr auto kEventNames = name_table<Event>(
+      {{Event::Timer, "repetition timer"}, {Event::PendingRx, "TransactionPending"}});
+  static const Fsm::Row kRows[];
+  static const Fsm kFsm;
+
+  static int64_t elapsed(L &l, Ctx &c) { return l.sched_.now_ms() - c.o.first_sent; }
+  // D.1.5: check T-MAX before every repetition.
+  static bool within_t_max(L &l, Ctx &c) { return elapsed(l, c) < l.config_.t_max_ms; }
+  static void repeat(L &l, Ctx &c) {
+    Outgoing &o = c.o;
+    l.counters_.inc(C::retransmissions);
+    MGC_LOG(H248, Debug, "%s: transaction %u repeated (interval %lld ms)",
+            o.peer.to_string().c_str(), c.id, static_cast<long long>(o.interval));
+    l.send_message(o.peer, o.msg);
+    o.interval = std::min(o.interval * 2, l.config_.max_retransmit_ms);
+    const int64_t left = l.config_.t_max_ms - elapsed(l, c);
+    l.arm_retransmit(c.id, std::min(o.interval, left));
+  }
+  static void give_up(L &l, Ctx &c) {
+    const Outgoing &o = c.o;
+    l.counters_.inc(C::request_timeouts);
+    MGC_LOG(H248, Notice, "%s: transaction %u (%s): no reply within %lld ms%s, given up",
+            o.peer.to_string().c_str(), c.id,
+            o.msg.transactions.empty() ? "" : summary(o.msg.transactions[0].actions).c_str(),
+            static_cast<long long>(elapsed(l, c)),
+            o.state == State::Pending ? " after Pending (LONG-TIMER)" : " (T-MAX, Annex D.1.5)");
+    l.finish(c.id, Status("h248.timeout", error::kServiceUnavailable), nullptr); // c.o is gone
+  }
+  static bool pendings_left(L &l, Ctx &c) { return c.o.pendings < l.config_.max_pendings; }
+  // D.1.4: stop repeating; wait the long (pending) timer for the final reply.
+  static void wait_reply(L &l, Ctx &c) {
+    ++c.o.pendings;
+    l.arm_retransmit(c.id, l.config_.pending_timer_ms);
+  }
+  // H.248.8 error 506: more TransactionPendings than the configured limit.
+  static void too_many_pendings(L &l, Ctx &c) {
+    l.counters_.inc(C::too_many_pendings);
+    l.finish(c.id, Status("h248.too_many_pendings", error::kTooManyPendings), nullptr);
+  }
+
+  static bool fire(L &l, uint32_t id, Outgoing &o, Event ev) {
+    Ctx c{id, o};
+    return kFsm.fire(
+        o.state, nullptr, ev,
+        [&](State from, State to, Event e) {
+          MGC_LOG(H248, Debug, "%s: transaction %u %s -> %s on %s", o.peer.to_string().c_str(),
+                  id, kFsm.state_name(from), kFsm.state_name(to), kFsm.event_name(e));
+        },
+        l, c);
+  }
+};
+
+const TransactionLayer::OutgoingMachine::Fsm::Row TransactionLayer::OutgoingMachine::kRows[] = {
+    {State::Sent, Event::Timer, Fsm::kStay, repeat, within_t_max},
+    {State::Sent, Event::Timer, Fsm::kStay, give_up},
+    {State::Pending, Event::Timer, Fsm::kStay, give_up}, // the pending timer ran out
+    {{State::Sent, State::Pending}, Event::PendingRx, State::Pending, wait_reply, pendings_left},
+    {{State::Sent, State::Pending}, Event::PendingRx, Fsm::kStay, too_many_pendings},
+};
+const TransactionLayer::OutgoingMachine::Fsm TransactionLayer::OutgoingMachine::kFsm{
+    kStateNames, kEventNames, kRows};
+
 void TransactionLayer::on_retransmit(uint32_t id) {
   auto it = outgoing_.find(id);
   if (it == outgoing_.end())
     return;
-  Outgoing &o = *it->second;
-  o.timer = 0;
-  int64_t now = sched_.now_ms();
-  // D.1.5: check T-MAX before every repetition; after a Pending the long timer ran out.
-  if (o.pendings > 0 || now - o.first_sent >= config_.t_max_ms) {
-    counters_.inc(C::request_timeouts);
-    MGC_LOG(H248, Notice, "%s: transaction %u (%s): no reply within %lld ms%s, given up",
-            o.peer.to_string().c_str(), id,
-            o.msg.transactions.empty() ? "" : summary(o.msg.transactions[0].actions).c_str(),
-            static_cast<long long>(now - o.first_sent),
-            o.pendings > 0 ? " after Pending (LONG-TIMER)" : " (T-MAX, Annex D.1.5)");
-    finish(id, Status("h248.timeout", error::kServiceUnavailable), nullptr);
-    return;
-  }
-  counters_.inc(C::retransmissions);
-  MGC_LOG(H248, Debug, "%s: transaction %u repeated (interval %lld ms)", o.peer.to_string().c_str(),
-          id, static_cast<long long>(o.interval));
-  send_message(o.peer, o.msg);
-  o.interval = std::min(o.interval * 2, config_.max_retransmit_ms);
-  int64_t left = config_.t_max_ms - (now - o.first_sent);
-  arm_retransmit(id, std::min(o.interval, left));
+  it->second->timer = 0;
+  OutgoingMachine::fire(*this, id, *it->second, OutgoingMachine::Event::Timer);
 }
 
 void TransactionLayer::finish(uint32_t id, const Status &st, const Transaction *reply) {
@@ -276,7 +335,7 @@ void TransactionLayer::handle_request(const Address &from, const Message &msg,
 void TransactionLayer::handle_reply(const Address &from, const Transaction &t) {
   counters_.inc(C::replies_received);
   auto it = outgoing_.find(t.id);
-  bool had_pending = it != outgoing_.end() && it->second->pendings > 0;
+  bool had_pending = it != outgoing_.end() && it->second->state == Outgoing::State::Pending;
   // D.1.4: a final reply after provisional ones, or one asking for it, is acknowledged at once.
   if (t.imm_ack_required || had_pending)
     send_ack(from, t.id);
@@ -292,14 +351,7 @@ void TransactionLayer::handle_pending(const Transaction &t) {
   auto it = outgoing_.find(t.id);
   if (it == outgoing_.end())
     return; // D.1.4: a Pending after the reply is ignored
-  Outgoing &o = *it->second;
-  if (++o.pendings > config_.max_pendings) {
-    counters_.inc(C::too_many_pendings);
-    finish(t.id, Status("h248.too_many_pendings", error::kTooManyPendings), nullptr);
-    return;
-  }
-  // Stop repeating; wait the long (pending) timer for the final reply.
-  arm_retransmit(t.id, config_.pending_timer_ms);
+  OutgoingMachine::fire(*this, t.id, *it->second, OutgoingMachine::Event::PendingRx);
 }
 
 void TransactionLayer::handle_ack(const Address &from, const Transaction &t) {

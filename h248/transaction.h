@@ -103,6 +103,9 @@ public:
 private:
   struct Outgoing;
   struct CachedReply;
+  // A request sent, as a core row-engine machine (core/fsm.h); table and actions in
+  // transaction.cpp.
+  struct OutgoingMachine;
 
   bool send_message(const Address &to, const Message &m);
   void arm_retransmit(uint32_t id, int64_t delay);
