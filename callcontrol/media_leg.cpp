@@ -1,18 +1,69 @@
 #include "callcontrol/media_leg.h"
 
+#include "core/fsm.h"
+
 #include <utility>
 
 namespace mgc::cc {
 
-const char *MediaLeg::state_name(State s) {
-  switch (s) {
-  case State::Idle: return "idle";
-  case State::Establishing: return "establishing";
-  case State::Established: return "established";
-  case State::Releasing: return "releasing";
-  }
-  return "?";
+// The leg's table. Its arguments: the leg and, for an answer, the connection it made.
+struct MediaLeg::Machine {
+  struct Ctx {
+    MediaLeg &leg;
+    MediaGateway::Handle h;
+  };
+  using Fsm = core::Fsm<State, Event, void (*)(Ctx &)>;
+  static constexpr auto kStateNames = name_table<State>({{State::Idle, "idle"},
+                                                         {State::Establishing, "establishing"},
+                                                         {State::Established, "established"},
+                                                         {State::Releasing, "releasing"}});
+  static constexpr auto kEventNames = name_table<Event>({{Event::Start, "connect"},
+                                                         {Event::Made, "connection made"},
+                                                         {Event::Failed, "connection refused"},
+                                                         {Event::Release, "release"},
+                                                         {Event::Released, "connection released"},
+                                                         {Event::Lost, "connection lost"}});
+  static const Fsm::Row kRows[];
+  static const Fsm kFsm;
+
+  static void nothing(Ctx &) {}
+  static void keep(Ctx &c) { c.leg.handle_ = c.h; }
+  // Let go of before the answer came: what it made goes now.
+  static void release_made(Ctx &c) { c.leg.release_handle(c.h); }
+  static void release(Ctx &c) { c.leg.release_handle(c.leg.handle_); }
+  // An answer for a leg no longer waiting for it (lost meanwhile): not left on the gateway.
+  static void release_stray(Ctx &c) { c.leg.gw_->release(c.h, [](const Status &) {}); }
+  static void idle(Ctx &c) { c.leg.become_idle(); }
+};
+
+const MediaLeg::Machine::Fsm::Row MediaLeg::Machine::kRows[] = {
+    // A transit call's re-attempt connects the leg again: the earlier answers are disowned
+    // (gen_), so any state may start.
+    {Fsm::kAny, Event::Start, State::Establishing, nothing},
+    {State::Establishing, Event::Made, State::Established, keep},
+    {State::Establishing, Event::Failed, State::Idle, nothing},
+    {State::Releasing, Event::Made, Fsm::kStay, release_made},
+    {State::Releasing, Event::Failed, State::Idle, idle},
+    {{State::Idle, State::Established}, Event::Made, Fsm::kStay, release_stray},
+    {{State::Idle, State::Established}, Event::Failed, Fsm::kStay, nothing},
+    {State::Idle, Event::Release, Fsm::kStay, idle},
+    {State::Establishing, Event::Release, State::Releasing, nothing}, // the answer releases
+    {State::Releasing, Event::Release, Fsm::kStay, nothing},
+    {State::Established, Event::Release, State::Releasing, release},
+    {State::Releasing, Event::Released, State::Idle, idle},
+    // The gateway lost it on its own (restart, forced service change): nothing is sent.
+    {Fsm::kAny, Event::Lost, State::Idle, nothing},
+};
+const MediaLeg::Machine::Fsm MediaLeg::Machine::kFsm{kStateNames, kEventNames, kRows};
+
+const char *MediaLeg::state_name(State s) { return Machine::kFsm.state_name(s); }
+
+bool MediaLeg::fire(Event ev, MediaGateway::Handle h) {
+  Machine::Ctx c{*this, h};
+  return Machine::kFsm.fire(state_, nullptr, ev, [](State, State, Event) {}, c);
 }
+
+void MediaLeg::lost() { fire(Event::Lost); }
 
 MediaLeg::~MediaLeg() {
   if (token_)
@@ -48,30 +99,20 @@ MediaLeg *MediaLeg::answered(const std::shared_ptr<Token> &t) {
 void MediaLeg::start(MediaGateway &gw, bool loop, std::string_view trunk_group, uint16_t cic,
                      std::string_view remote_sdp, MediaMode mode, Connected done) {
   gw_ = &gw;
-  state_ = State::Establishing;
+  fire(Event::Start);
   auto answer = [t = token(), gw = &gw, gen = ++gen_, done = std::move(done)](
                     const Status &s, MediaGateway::Handle h, std::string_view sdp) {
     MediaLeg *leg = answered(t);
-    const bool mine = leg && leg->gen_ == gen;
-    if (!mine || leg->state_ != State::Establishing) {
-      // The call is gone, or let go of this connection before it was made: not left behind.
-      if (mine && leg->state_ == State::Releasing) {
-        if (s.ok())
-          leg->release_handle(h);
-        else
-          leg->become_idle();
-      } else if (s.ok()) {
+    if (!leg || leg->gen_ != gen) {
+      // The call is gone, or connected again since: what this answer made is not left behind.
+      if (s.ok())
         gw->release(h, [](const Status &) {});
-      }
       return;
     }
-    if (!s.ok()) {
-      leg->state_ = State::Idle;
-    } else {
-      leg->handle_ = h;
-      leg->state_ = State::Established;
-    }
-    done(s, sdp); // may end the call: nothing of the leg is touched after it
+    const bool establishing = leg->state_ == State::Establishing;
+    leg->fire(s.ok() ? Event::Made : Event::Failed, h);
+    if (establishing)
+      done(s, sdp); // may end the call: nothing of the leg is touched after it
   };
   if (loop)
     gw.loopback(trunk_group, cic, std::move(answer));
@@ -94,28 +135,15 @@ void MediaLeg::modify(std::optional<MediaMode> mode, std::string_view remote_sdp
 void MediaLeg::release(std::function<void()> then) {
   if (then)
     after_idle_ = std::move(then);
-  switch (state_) {
-  case State::Idle:
-    become_idle();
-    return;
-  case State::Establishing: // the answer releases what it made, then the leg is idle
-    state_ = State::Releasing;
-    return;
-  case State::Releasing:
-    return;
-  case State::Established:
-    release_handle(handle_);
-    return;
-  }
+  fire(Event::Release);
 }
 
 void MediaLeg::release_handle(MediaGateway::Handle h) {
-  state_ = State::Releasing;
   handle_ = 0;
   gw_->release(h, [t = token(), gen = gen_](const Status &) {
     MediaLeg *leg = answered(t);
-    if (leg && leg->gen_ == gen && leg->state_ == State::Releasing)
-      leg->become_idle();
+    if (leg && leg->gen_ == gen)
+      leg->fire(Event::Released);
   });
 }
 
@@ -125,8 +153,8 @@ void MediaLeg::when_idle(std::function<void()> fn) {
   after_idle_ = std::move(fn);
 }
 
+// Entered Idle (or was there): the connection is gone; what waited for it runs.
 void MediaLeg::become_idle() {
-  state_ = State::Idle;
   handle_ = 0;
   if (auto next = std::move(after_idle_)) {
     after_idle_ = nullptr;

@@ -20,6 +20,8 @@ class MediaLeg {
 public:
   enum class State : uint8_t { Idle, Establishing, Established, Releasing };
   static const char *state_name(State s);
+  // What moves the leg (the rows are in media_leg.cpp, on the core row engine, core/fsm.h).
+  enum class Event : uint8_t { Start, Made, Failed, Release, Released, Lost };
 
   using Connected = std::function<void(const Status &, std::string_view local_sdp)>;
   using Modified = std::function<void(const Status &, std::string_view local_sdp)>;
@@ -42,7 +44,7 @@ public:
   void release(std::function<void()> then = {});
   // The gateway lost the connection on its own (restart, forced service change): Idle, nothing
   // is sent.
-  void lost() { state_ = State::Idle; }
+  void lost();
 
   State state() const { return state_; }
   bool idle() const { return state_ == State::Idle; }
@@ -54,6 +56,9 @@ public:
   void when_idle(std::function<void()> fn);
 
 private:
+  struct Machine;
+  bool fire(Event ev, MediaGateway::Handle h = 0);
+
   // Shared with the answers still to come: nulled when the leg goes, so they find no leg.
   struct Token {
     MediaLeg *leg;
