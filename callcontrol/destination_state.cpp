@@ -1,5 +1,6 @@
 #include "callcontrol/destination_state.h"
 
+#include "core/fsm.h"
 #include "core/log.h"
 #include "core/timer.h"
 #include "isup/parameters.h"
@@ -20,7 +21,7 @@ struct DestinationStates::Destination {
   // §2.10 and §2.11 each run their own T29/T30: an ACL and an MTP congestion indication are
   // different reports (of the exchange, of the signalling route) and age separately.
   core::Timer t29_acl, t30_acl, t29_mtp, t30_mtp;
-  core::Timer t4; // §2.13: user part unavailable, UPT at expiry
+  core::Timer t4; // §2.13: the state timeout of an inaccessible user part, UPT at expiry
   uint64_t offered = 0, withheld = 0;
   uint32_t share_seq = 0; // offers counted for the share withheld at the level in force
 };
@@ -35,7 +36,7 @@ DestinationStates::Destination &DestinationStates::at(uint32_t dpc) {
   auto &d = dests_[dpc];
   if (!d)
     d = std::make_unique<Destination>(
-        dpc, sched_, [this, dpc] { t30_expired(dpc); }, [this, dpc] { send_upt(dpc); });
+        dpc, sched_, [this, dpc] { t30_expired(dpc); }, [this, dpc] { t4_expired(dpc); });
   return *d;
 }
 
@@ -132,50 +133,93 @@ void DestinationStates::t30_expired(uint32_t dpc) {
   }
 }
 
-// Q.764 §2.13: the remote user part is unavailable. Inaccessible (or no cause given): T4 is
-// started and a UPT goes at each expiry until the user part answers. Unequipped: it will not
-// come back by itself: management is told, no test is made; any ISUP message from it still
-// ends the condition.
+// Q.764 §2.13, the availability of the remote user part. Inaccessible (or no cause given,
+// "unknown"): T4 runs as the state's timeout and a UPT goes at each expiry until the user part
+// answers. Unequipped: it will not come back by itself: management is told, no test is made.
+// Any ISUP message from it (a UPA or another) ends the condition in every state.
+struct DestinationStates::UserPartMachine {
+  using S = UserPartState;
+  enum class Event : uint8_t { Inaccessible, Unknown, Unequipped, Upa, OtherMessage, T4 };
+  using L = DestinationStates;
+  using Fsm = core::Fsm<S, Event, void (*)(L &, Destination &), std::nullptr_t,
+                        int64_t (*)(L &, Destination &)>;
+  static constexpr auto kEventNames =
+      name_table<Event>({{Event::Inaccessible, "MTP-STATUS user part inaccessible"},
+                         {Event::Unknown, "MTP-STATUS user part unavailable"},
+                         {Event::Unequipped, "MTP-STATUS user part unequipped"},
+                         {Event::Upa, "UPA"},
+                         {Event::OtherMessage, "ISUP message received"},
+                         {Event::T4, "T4 expiry"}});
+  static const Fsm::Row kRows[];
+  static const Fsm::Timeout kTimeouts[];
+  static const Fsm kFsm;
+
+  static void count(L &l, Destination &) {
+    l.counters_.inc(DestinationCounter::user_part_unavailable);
+  }
+  static void upt(L &l, Destination &d) { l.send_upt(d); }
+  static void back(L &l, Destination &) {
+    l.counters_.inc(DestinationCounter::user_part_available);
+  }
+  static void nothing(L &, Destination &) {}
+  static int64_t t4_ms(L &l, Destination &) { return l.timers_.ms(IsupTimer::T4); }
+
+  static bool fire(L &l, Destination &d, Event ev) {
+    return kFsm.fire(
+        d.user_part, &d.t4, ev,
+        [&](S, S to, Event e) {
+          if (to == S::Available)
+            MGC_LOG(Isup, Notice, "dpc %u: ISDN user part available again (%s): new calls resume",
+                    d.pc, kFsm.event_name(e));
+          else
+            MGC_LOG(Isup, Notice, "dpc %u: ISDN user part %s: no new calls toward it%s", d.pc,
+                    kFsm.state_name(to), to == S::Unequipped ? "" : ", UPT at T4");
+        },
+        l, d);
+  }
+};
+
+const DestinationStates::UserPartMachine::Fsm::Row DestinationStates::UserPartMachine::kRows[] = {
+    {Fsm::kAny, Event::Inaccessible, S::Inaccessible, count},
+    {Fsm::kAny, Event::Unknown, S::Unknown, count},
+    {Fsm::kAny, Event::Unequipped, S::Unequipped, count},
+    // T4's own event re-enters the state: a UPT, and T4 again (§2.13.2).
+    {S::Inaccessible, Event::T4, S::Inaccessible, upt},
+    {S::Unknown, Event::T4, S::Unknown, upt},
+    {{S::Unknown, S::Inaccessible, S::Unequipped}, Event::Upa, S::Available, back},
+    {{S::Unknown, S::Inaccessible, S::Unequipped}, Event::OtherMessage, S::Available, back},
+    {S::Available, Event::Upa, Fsm::kStay, nothing},
+    {S::Available, Event::OtherMessage, Fsm::kStay, nothing},
+};
+const DestinationStates::UserPartMachine::Fsm::Timeout
+    DestinationStates::UserPartMachine::kTimeouts[] = {{S::Inaccessible, Event::T4, t4_ms},
+                                                       {S::Unknown, Event::T4, t4_ms}};
+const DestinationStates::UserPartMachine::Fsm DestinationStates::UserPartMachine::kFsm{
+    kUserPartStateNames, kEventNames, kRows, kTimeouts};
+
 void DestinationStates::user_part_unavailable(uint32_t dpc, UserPartState why) {
-  Destination &d = at(dpc);
+  using E = UserPartMachine::Event;
   if (why == UserPartState::Available)
     return;
-  counters_.inc(DestinationCounter::user_part_unavailable);
-  if (d.user_part != why)
-    MGC_LOG(Isup, Notice, "dpc %u: ISDN user part %s: no new calls toward it%s", dpc,
-            name_of(kUserPartStateNames, why, "unavailable"),
-            why == UserPartState::Unequipped ? "" : ", UPT at T4");
-  d.user_part = why;
-  if (why == UserPartState::Unequipped)
-    d.t4.stop();
-  else if (!d.t4.pending())
-    d.t4.start(timers_.ms(IsupTimer::T4));
+  UserPartMachine::fire(*this, at(dpc), why == UserPartState::Unequipped ? E::Unequipped
+                                        : why == UserPartState::Unknown  ? E::Unknown
+                                                                         : E::Inaccessible);
 }
 
-void DestinationStates::send_upt(uint32_t dpc) {
-  Destination &d = at(dpc);
-  if (d.user_part == UserPartState::Available)
-    return;
-  const auto cic = cic_for_ ? cic_for_(dpc) : std::nullopt;
+void DestinationStates::t4_expired(uint32_t dpc) {
+  UserPartMachine::fire(*this, at(dpc), UserPartMachine::Event::T4);
+}
+
+void DestinationStates::send_upt(Destination &d) {
+  const auto cic = cic_for_ ? cic_for_(d.pc) : std::nullopt;
   if (cic) {
     isup::Message upt;
     upt.type = isup::MessageType::Upt;
     upt.cic = *cic;
-    isup_.send(dpc, upt);
+    isup_.send(d.pc, upt);
     counters_.inc(DestinationCounter::upt_sent);
-    MGC_LOG(Isup, Info, "dpc %u: T4 expired: UPT sent on cic %u", dpc, *cic);
+    MGC_LOG(Isup, Info, "dpc %u: T4 expired: UPT sent on cic %u", d.pc, *cic);
   }
-  d.t4.start(timers_.ms(IsupTimer::T4));
-}
-
-void DestinationStates::user_part_back(Destination &d, const char *how) {
-  if (d.user_part == UserPartState::Available)
-    return;
-  counters_.inc(DestinationCounter::user_part_available);
-  MGC_LOG(Isup, Notice, "dpc %u: ISDN user part available again (%s): new calls resume", d.pc,
-          how);
-  d.user_part = UserPartState::Available;
-  d.t4.stop();
 }
 
 bool DestinationStates::received(uint32_t opc, const isup::Message &msg) {
@@ -184,7 +228,9 @@ bool DestinationStates::received(uint32_t opc, const isup::Message &msg) {
   Destination *d = it == dests_.end() ? nullptr : it->second.get();
   // §2.13: UPA, or any other message, shows the user part is available.
   if (d)
-    user_part_back(*d, msg.type == T::Upa ? "UPA" : "ISUP message received");
+    UserPartMachine::fire(*this, *d,
+                          msg.type == T::Upa ? UserPartMachine::Event::Upa
+                                             : UserPartMachine::Event::OtherMessage);
   if ((msg.type == T::Rel || msg.type == T::Rlc))
     if (const auto *acl = msg.find<isup::AutomaticCongestionLevel>())
       acl_received(d ? *d : at(opc), acl->value);

@@ -98,11 +98,14 @@ public:
 
 private:
   struct Destination;
+  // Q.764 §2.13's availability of the remote user part, on the core row engine (core/fsm.h);
+  // its table and actions are in destination_state.cpp.
+  struct UserPartMachine;
   Destination &at(uint32_t dpc);
   void acl_received(Destination &d, uint8_t level);
   void t30_expired(uint32_t dpc);
-  void send_upt(uint32_t dpc);
-  void user_part_back(Destination &d, const char *how);
+  void send_upt(Destination &d);
+  void t4_expired(uint32_t dpc);
   unsigned level(const Destination &d) const;
 
   Scheduler &sched_;
