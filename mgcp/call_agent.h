@@ -241,6 +241,8 @@ public:
   std::size_t connection_count() const { return connections_.size(); }
   const CounterSet<CaCounter> &counters() const { return counters_; }
   const TransactionLayer &transactions() const { return tx_; }
+  // Live configuration: the transaction timers from now on (TransactionLayer::set_timers).
+  void set_transaction_timers(const TransactionConfig &c) { tx_.set_timers(c); }
 
 private:
   struct Gateway;
