@@ -448,24 +448,8 @@ Status Gateway::add_media_gateway(const MediaGatewayConfig &mg,
   const Config &cfg = p_->cfg;
   const LayerTimerValues &lt = cfg.layer_timers;
   mgcp::CallAgentConfig mgcp_cfg;
-  {
-    auto &tx = mgcp_cfg.transactions;
-    tx.set(mgcp::TxTimer::RtoInitial, lt.get(LayerTimer::MgcpRtoInitial));
-    tx.set(mgcp::TxTimer::RtoMin, lt.get(LayerTimer::MgcpRtoMin));
-    tx.set(mgcp::TxTimer::RtoMax, lt.get(LayerTimer::MgcpRtoMax));
-    tx.set(mgcp::TxTimer::LongTran, lt.get(LayerTimer::MgcpLongtran));
-    tx.set(mgcp::TxTimer::TMax, lt.get(LayerTimer::MgcpTMax));
-    tx.set(mgcp::TxTimer::THist, lt.get(LayerTimer::MgcpTHist));
-    tx.set(mgcp::TxTimer::FinalWait, lt.get(LayerTimer::MgcpFinalWait));
-    tx.max_retransmissions = lt.get(LayerTimer::MgcpMaxRetransmissions);
-  }
-  h248::TransactionConfig h248_cfg;
-  h248_cfg.initial_retransmit_ms = lt.get(LayerTimer::H248InitialRetransmit);
-  h248_cfg.max_retransmit_ms = lt.get(LayerTimer::H248MaxRetransmit);
-  h248_cfg.t_max_ms = lt.get(LayerTimer::H248TMax);
-  h248_cfg.long_timer_ms = lt.get(LayerTimer::H248LongTimer);
-  h248_cfg.pending_timer_ms = lt.get(LayerTimer::H248PendingTimer);
-  h248_cfg.max_pendings = lt.get(LayerTimer::H248MaxPendings);
+  mgcp_cfg.transactions = mgcp_transaction_timers(lt);
+  const h248::TransactionConfig h248_cfg = h248_transaction_timers(lt);
   // The local address a gateway is spoken to from: its own local-address, else the call-agent
   // node's for its protocol.
   auto local_of = [&cfg](const MediaGatewayConfig &m, core::Address &out) {
@@ -645,10 +629,7 @@ Status Gateway::start(const Config &cfg) {
   p_->ss7 = std::make_unique<Ss7>(own, cfg.ss7.network_indicator, cfg.ss7.variant);
   sigtran::NodeConfig nc;
   nc.local_pc = own;
-  nc.timers.ack = lt.get(LayerTimer::M3uaAck);
-  nc.timers.recovery = lt.get(LayerTimer::M3uaRecovery);
-  nc.timers.beat = lt.get(LayerTimer::M3uaBeat);
-  nc.timers.audit = lt.get(LayerTimer::M3uaAudit);
+  nc.timers = m3ua_timers(lt);
   sigtran::AsConfig as;
   as.name = "as0";
   as.routing_context = cfg.m3ua.routing_context.value_or(0);
@@ -723,9 +704,7 @@ Status Gateway::start(const Config &cfg) {
   sipt::UaConfig ua;
   ua.contact_host = tc.bind_ip;
   ua.contact_port = tc.udp_port;
-  ua.timers.t1 = lt.get(LayerTimer::SipT1);
-  ua.timers.t2 = lt.get(LayerTimer::SipT2);
-  ua.timers.t4 = lt.get(LayerTimer::SipT4);
+  ua.timers = sip_timer_values(lt);
   p_->sip = std::make_unique<Sip>(
       sched_,
       [this](std::string_view b, const sipt::Peer &to) { return p_->sip_transport->send(b, to); },
@@ -914,27 +893,36 @@ std::vector<std::string> Gateway::apply(const Config &next) {
     restart("telnet");
   if (!(next.cdr == cur.cdr))
     restart("cdr");
-  // SIP's timers (RFC 3261 Appendix A) apply live to every timer started from now on; the MGCP,
-  // H.248 and M3UA ones are handed to their call agents and node when they start.
-  {
-    bool sip_changed = false, others_changed = false;
-    for (const auto &t : layer_timer_table())
-      if (next.layer_timers.get(t.timer) != cur.layer_timers.get(t.timer))
-        (t.layer == "sip" ? sip_changed : others_changed) = true;
-    if (sip_changed) {
-      sipt::TimerValues tv;
-      tv.t1 = next.layer_timers.get(LayerTimer::SipT1);
-      tv.t2 = next.layer_timers.get(LayerTimer::SipT2);
-      tv.t4 = next.layer_timers.get(LayerTimer::SipT4);
-      p_->sip->ua().set_timer_values(tv);
-      for (auto t : {LayerTimer::SipT1, LayerTimer::SipT2, LayerTimer::SipT4})
-        cur.layer_timers.set(t, next.layer_timers.get(t));
-      applied("sip timers: T1 " + std::to_string(tv.t1) + " ms, T2 " + std::to_string(tv.t2) +
-              " ms, T4 " + std::to_string(tv.t4) + " ms for every timer started from now on");
-    }
-    if (others_changed)
-      restart("mgcp/h248/m3ua timers");
+  // Every layer's timers apply live to every timer started from now on (RFC 3261 Appendix A,
+  // RFC 3435 §3.5, H.248.1 Annex D.1, RFC 4666 §4.3), as Osmocom's osmo_tdef does: new
+  // transactions and the next repetition of one in progress use them; none running is
+  // restarted. A media gateway added later gets them from the configuration in force.
+  if (layer_timers_differ(next.layer_timers, cur.layer_timers, "sip")) {
+    const sipt::TimerValues tv = sip_timer_values(next.layer_timers);
+    p_->sip->ua().set_timer_values(tv);
+    applied("sip timers: T1 " + std::to_string(tv.t1) + " ms, T2 " + std::to_string(tv.t2) +
+            " ms, T4 " + std::to_string(tv.t4) + " ms for every timer started from now on");
   }
+  if (layer_timers_differ(next.layer_timers, cur.layer_timers, "mgcp")) {
+    const mgcp::TransactionConfig tx = mgcp_transaction_timers(next.layer_timers);
+    for (auto &[name, mgw] : p_->mgcp_by_name)
+      mgw->call_agent().set_transaction_timers(tx);
+    applied("mgcp timers: " + layer_timers_text(next.layer_timers, "mgcp") +
+            " for every timer started from now on");
+  }
+  if (layer_timers_differ(next.layer_timers, cur.layer_timers, "h248")) {
+    const h248::TransactionConfig tx = h248_transaction_timers(next.layer_timers);
+    for (auto &[name, mgw] : p_->h248_by_name)
+      mgw->call_agent().set_transaction_timers(tx);
+    applied("h248 timers: " + layer_timers_text(next.layer_timers, "h248") +
+            " for every timer started from now on");
+  }
+  if (layer_timers_differ(next.layer_timers, cur.layer_timers, "m3ua")) {
+    p_->node->set_timers(m3ua_timers(next.layer_timers));
+    applied("m3ua timers: " + layer_timers_text(next.layer_timers, "m3ua") +
+            " for every timer started from now on");
+  }
+  cur.layer_timers = next.layer_timers;
   // Media gateways (issue 13). One added starts at once (its trunk groups follow below); one
   // removed goes once idle (its trunk groups drain below, as `no trunk-group` drains); a
   // keepalive change applies at once. Any other change to a gateway waits for a restart: its

@@ -172,6 +172,7 @@ int main(int argc, char **argv) {
     return 1;
   }
   rt.calls = gateway.calls();
+  rt.in_force = &gateway.running();
   rt.show_m3ua = [&gateway] { return gateway.show_m3ua(); };
   rt.show_peers = [&gateway] { return gateway.show_peers(); };
   rt.show_media_gateways = [&gateway] { return gateway.show_media_gateways(); };

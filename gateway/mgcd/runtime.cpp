@@ -304,20 +304,23 @@ CMD(show_all_counters, "show counters", SHOW_STR "Counters of every layer\n") {
 }
 
 CMD(show_all_timers, "show timers", SHOW_STR "Every protocol timer in force\n") {
+  // In force: what the running layers were given (a configuration left invalid by an edit is
+  // not applied, so the VTY's copy may differ).
+  const Config &c = g_rt->in_force ? *g_rt->in_force : *g_cfg;
   for (const auto &t : cc::isup_timer_table()) {
     std::string n(t.name);
     n[0] = 't';
-    vty_out(vty, "isup %-20s %7u ms  (%u..%u)  %s%s", n.c_str(), g_cfg->timers.ms(t.timer),
-            t.min_ms, t.max_ms, std::string(t.description).c_str(), NL);
+    vty_out(vty, "isup %-20s %7u ms  (%u..%u)  %s%s", n.c_str(), c.timers.ms(t.timer), t.min_ms,
+            t.max_ms, std::string(t.description).c_str(), NL);
   }
   for (const auto &t : layer_timer_table()) {
     const std::string name = std::string(t.layer) + " " + std::string(t.name);
-    vty_out(vty, "%-25s %7u %-2s  (%u..%u)  %s%s", name.c_str(), g_cfg->layer_timers.get(t.timer),
+    vty_out(vty, "%-25s %7u %-2s  (%u..%u)  %s%s", name.c_str(), c.layer_timers.get(t.timer),
             std::string(t.unit).c_str(), t.min, t.max, std::string(t.description).c_str(), NL);
   }
   // RFC 3261 Appendix A: what follows from T1 and T4 (UDP; 0 over TCP/TLS where marked).
-  const uint32_t t1 = g_cfg->layer_timers.get(LayerTimer::SipT1);
-  const uint32_t t4 = g_cfg->layer_timers.get(LayerTimer::SipT4);
+  const uint32_t t1 = c.layer_timers.get(LayerTimer::SipT1);
+  const uint32_t t4 = c.layer_timers.get(LayerTimer::SipT4);
   vty_out(vty, "sip timer-b/f/h/j (64*T1)  %7u ms  INVITE / non-INVITE transaction timeout, "
                "wait for ACK, absorb retransmissions%s", 64 * t1, NL);
   vty_out(vty, "sip timer-d               %7u ms  absorb response retransmissions "

@@ -22,6 +22,7 @@ namespace mgc::gw {
 struct Runtime {
   std::vector<std::unique_ptr<cc::CircuitGroup>> groups; // before the gateway runs (--check)
   cc::CallManager *calls = nullptr;                        // once it runs: the live circuits
+  const Config *in_force = nullptr; // once it runs: the configuration applied (Gateway::running)
   core::Alarms *alarms = nullptr;                          // the process's (show alarms)
   std::function<std::string()> show_m3ua;
   std::function<std::string()> show_peers;

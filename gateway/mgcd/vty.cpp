@@ -1101,11 +1101,10 @@ int write_timers(struct vty *vty) {
       n[0] = 't';
       vty_out(vty, " isup %s %u%s", n.c_str(), shown().timers.ms(t.timer), NL);
     }
-  pending_note(vty, "mgcp/h248/m3ua timers", &Config::layer_timers);
   for (const auto &t : layer_timer_table())
-    if (!g_cfg->layer_timers.is_default(t.timer))
+    if (!shown().layer_timers.is_default(t.timer))
       vty_out(vty, " %s %s %u%s", std::string(t.layer).c_str(), std::string(t.name).c_str(),
-              g_cfg->layer_timers.get(t.timer), NL);
+              shown().layer_timers.get(t.timer), NL);
   return CMD_SUCCESS;
 }
 
