@@ -512,6 +512,22 @@ Status Gateway::add_media_gateway(const MediaGatewayConfig &mg,
             media_state(name, *up, mgcp::gateway_state_name(s));
           media_service(name, service_of(s), mgcp::gateway_state_name(s));
         });
+    // An RSIP for part of its endpoints (RFC 3435 §2.1.2, §2.3.12): only their circuits.
+    mgw->call_agent().set_part_observer(
+        [this, name = mg.name](std::string_view, std::string_view pattern, mgcp::GatewayState s,
+                               const mgcp::CallAgent::Circuits &circuits) {
+          auto it = p_->service.find(name);
+          if (it == p_->service.end())
+            return;
+          const std::string part(pattern);
+          const std::string why = "RSIP " + part;
+          if (auto svc = service_of(s); svc == cc::MgService::InService)
+            it->second->part_in_service(part, why);
+          else if (svc == cc::MgService::Draining)
+            it->second->part_draining(part, circuits, why);
+          else if (svc == cc::MgService::OutOfService)
+            it->second->part_out_of_service(part, circuits, why);
+        });
     for (const auto &tg : trunk_groups) {
       if (!with_trunks || tg.media_gateway != mg.name)
         continue;

@@ -7,7 +7,9 @@
 #  - the H.248 MGC binds its configured address and port, UDP (and TCP for an MG on TCP), one
 #    socket for both UDP MGs: both register (ServiceChange) from their own address and each gets
 #    its reply, carrying the configured mId; an MG with another mId than configured is refused;
-#  - an MGCP gateway on IPv6 gets its audit from the IPv6 local address it names.
+#  - an MGCP gateway on IPv6 gets its audit from the IPv6 local address it names;
+#  - an RSIP forced for part of a gateway's endpoints (RFC 3435 2.1.2, 2.3.12) blocks the
+#    circuits of those endpoints only.
 set -u
 MGCD=$1
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -90,7 +92,7 @@ diff <(norm "$tmp/mgcd.cfg" | grep -v 'max-retransmissions\|^ local-port') \
   bad "written config differs: $(cat "$tmp/diff")"
 
 # the MGCP gateways listen before mgcd audits them at start
-args=(mgcp m1 127.0.0.1 "$P_M1" answer mgcp m2 127.0.0.1 "$P_M2" silent)
+args=(mgcp m1 127.0.0.1 "$P_M1" answer mgcp m2 127.0.0.1 "$P_M2" silent rsip m1 0.5 'ds/e1-1/[2-3]@m1' forced)
 [ $v6 -eq 1 ] && args+=(mgcp m6 ::1 "$P_M6" answer)
 python3 "$HERE/fake_media_gateways.py" "$tmp/peers.log" "${args[@]}" 2>"$tmp/mgcp.err" & pids+=($!)
 for _ in $(seq 50); do ss -lun | grep -q "127.0.0.1:$P_M2 " && break; sleep 0.1; done
@@ -123,7 +125,7 @@ grep -qE "^h1 127.0.0.1 $P_MGC (MEGACO|!)/1 <mgc.example.net>:$P_MGC" "$tmp/peer
 grep -qE "^h2 127.0.0.1 $P_MGC (MEGACO|!)/1 <mgc.example.net>:$P_MGC" "$tmp/peers.log" ||
   bad "h2 got no reply from :$P_MGC with our mId"
 
-{ for c in enable "show peers" "show alarms" "show counters"; do sleep 0.3; printf '%s\r\n' "$c"; done
+{ for c in enable "show peers" "show alarms" "show counters" "show circuits tg-m1"; do sleep 0.3; printf '%s\r\n' "$c"; done
   sleep 0.5; printf 'exit\r\n'; } | timeout 10 nc -q 1 127.0.0.1 "$P_VTY" | tr -d '\r' > "$tmp/vty.out"
 grep -aqE "^media-gateway m1: mgcp 127.0.0.1:$P_M1, reachable" "$tmp/vty.out" ||
   bad "m1 not reachable: $(grep -a '^media-gateway' "$tmp/vty.out")"
@@ -139,6 +141,18 @@ grep -aqE "^h248.h3.call_agent.mid_mismatch +1$" "$tmp/vty.out" || bad "h3's mId
 # one gateway down raises its alarm only
 grep -aq "media-gateway.m2.unreachable" "$tmp/vty.out" || bad "no alarm for m2"
 grep -aqE "media-gateway\.(m1|h1|h2|m6)\.unreachable" "$tmp/vty.out" && bad "an alarm for a gateway that is up"
+
+# m1's RSIP forced for ds/e1-1/[2-3]: CICs 2 and 3 blocked for hardware, 1, 4 and 5 not
+grep -q "m1 sent RSIP" "$tmp/peers.log" || bad "m1 sent no RSIP: $(cat "$tmp/peers.log")"
+for cic in 2 3; do
+  grep -aqE "cic +$cic +idle.*local-hardware" "$tmp/vty.out" || bad "CIC $cic of ds/e1-1/[2-3] not hardware-blocked"
+done
+for cic in 1 4 5; do
+  grep -aqE "cic +$cic +.*local-hardware" "$tmp/vty.out" && bad "CIC $cic outside the RSIP's endpoints blocked"
+done
+grep -aq "media-gateway.m1.endpoints.ds/e1-1/\[2-3\]@m1" "$tmp/vty.out" || bad "no alarm for m1's endpoints"
+grep -aqE "^mgcp.m1.call_agent.endpoints_out_of_service +1$" "$tmp/vty.out" ||
+  bad "endpoints_out_of_service not counted: $(grep -a 'endpoints_' "$tmp/vty.out")"
 
 [ $fail -eq 0 ] && echo "mgcd addresses: all checks passed"
 exit $fail
