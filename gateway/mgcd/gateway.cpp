@@ -409,10 +409,17 @@ SipPeerEntry peer_entry(const SipPeerConfig &peer, isup::Variant variant) {
   e.profile.profile = sip_profile(peer.profile);
   e.profile.variant = variant;
   e.profile.trusted = peer.trusted;
-  e.address.host = peer.address;
+  // Addresses as the transport reports sources: an IPv6 one in its canonical form, no brackets
+  // (peers are found by source address).
+  auto canonical = [](const std::string &host) {
+    core::Address a;
+    return core::Address::parse(host, 0, a) ? a.host() : host;
+  };
+  e.address.host = canonical(peer.address);
   e.address.port = peer.port;
   e.address.transport = peer.transport;
-  e.acl = peer.acl;
+  for (const auto &a : peer.acl)
+    e.acl.push_back(canonical(a));
   return e;
 }
 
@@ -684,23 +691,13 @@ Status Gateway::start(const Config &cfg) {
 
   // ---- SIP
   sipt::TransportConfig tc;
-  tc.udp = tc.tcp = tc.tls = false;
-  for (const auto &l : cfg.sip.listen) {
-    tc.bind_ip = l.address;
-    switch (l.transport) {
-    case sipt::TransportKind::Udp:
-      tc.udp = true;
-      tc.udp_port = l.port;
-      break;
-    case sipt::TransportKind::Tcp:
-      tc.tcp = true;
-      tc.tcp_port = l.port;
-      break;
-    case sipt::TransportKind::Tls:
-      tc.tls = true;
-      tc.tls_port = l.port;
-      break;
-    }
+  tc.udp = tc.tcp = tc.tls = false; // only the listeners configured
+  for (const auto &l : cfg.sip.listen)
+    tc.listen.push_back({l.transport, l.address, l.port});
+  // Our address where no listener answers for a destination: the first listener's.
+  if (!cfg.sip.listen.empty()) {
+    tc.bind_ip = cfg.sip.listen.front().address;
+    tc.udp_port = cfg.sip.listen.front().port;
   }
   tc.tls_cert = cfg.sip.tls_certificate;
   tc.tls_key = cfg.sip.tls_key;
@@ -720,11 +717,13 @@ Status Gateway::start(const Config &cfg) {
   sipt::UaConfig ua;
   ua.contact_host = tc.bind_ip;
   ua.contact_port = tc.udp_port;
+  // Via and Contact name the listener each message leaves from (RFC 3261 §18.1.1, §8.1.1.8).
+  ua.local_for = [this](const sipt::Peer &to) { return p_->sip_transport->local_for(to); };
   ua.timers = sip_timer_values(lt);
   p_->sip = std::make_unique<Sip>(
       sched_,
       [this](std::string_view b, const sipt::Peer &to) { return p_->sip_transport->send(b, to); },
-      ua, tc.bind_ip);
+      ua, bracketed(tc.bind_ip));
   for (const auto &peer : cfg.sip.peers)
     p_->sip->add_peer(peer_entry(peer, cfg.ss7.variant));
 
@@ -875,6 +874,53 @@ std::vector<std::string> Gateway::apply_peer_traffic(const std::deque<SipPeerCon
   return out;
 }
 
+// SIP listeners opened and closed live (RFC 3261 §18): a new one takes traffic at once; one
+// removed closes its socket, its TCP/TLS connections (and the calls on them) going on until
+// they end. One that cannot open is said and tried again at the next change.
+void Gateway::apply_sip_listeners(const std::vector<SipListen> &next, std::vector<SipListen> &cur,
+                                  std::vector<std::string> &out) {
+  auto text = [](const SipListen &l) {
+    return std::string(name_of(sipt::kTransportParamNames, l.transport)) + " " + l.address + " " +
+           std::to_string(l.port);
+  };
+  for (auto it = cur.begin(); it != cur.end();) {
+    if (std::find(next.begin(), next.end(), *it) != next.end()) {
+      ++it;
+      continue;
+    }
+    p_->sip_transport->remove_listener({it->transport, it->address, it->port});
+    out.push_back("sip: no longer listening on " + text(*it));
+    MGC_LOG(Main, Notice, "live configuration: sip: no longer listening on %s", text(*it).c_str());
+    it = cur.erase(it);
+  }
+  for (const auto &l : next) {
+    if (std::find(cur.begin(), cur.end(), l) != cur.end())
+      continue;
+    if (Status st = p_->sip_transport->add_listener({l.transport, l.address, l.port}); !st.ok()) {
+      out.push_back("sip: listen " + text(l) + ": not opened (" + std::string(st.detail()) + ")");
+      continue;
+    }
+    cur.push_back(l);
+    out.push_back("sip: listening on " + text(l));
+    MGC_LOG(Main, Notice, "live configuration: sip: listening on %s", text(l).c_str());
+  }
+}
+
+std::string Gateway::show_sip_listeners() const {
+  std::string s;
+  if (!p_->sip_transport)
+    return s;
+  for (const auto &l : p_->sip_transport->listeners()) {
+    s += "sip listen " + std::string(name_of(sipt::kTransportParamNames, l.config.transport)) +
+         " " + l.config.address + " " + std::to_string(l.config.port) + ": bound to " +
+         l.local.to_string();
+    if (l.config.transport != sipt::TransportKind::Udp)
+      s += ", " + std::to_string(l.connections) + " connections";
+    s += "\n";
+  }
+  return s;
+}
+
 std::vector<std::string> Gateway::apply(const Config &next) {
   std::vector<std::string> out;
   Config &cur = p_->cfg;
@@ -897,12 +943,13 @@ std::vector<std::string> Gateway::apply(const Config &next) {
     restart("ss7");
   if (!(next.m3ua == cur.m3ua))
     restart("m3ua");
-  if (!(next.sip.listen == cur.sip.listen) || next.sip.tls_certificate != cur.sip.tls_certificate ||
-      next.sip.tls_key != cur.sip.tls_key || next.sip.tls_ca != cur.sip.tls_ca ||
+  apply_sip_listeners(next.sip.listen, cur.sip.listen, out);
+  if (next.sip.tls_certificate != cur.sip.tls_certificate || next.sip.tls_key != cur.sip.tls_key ||
+      next.sip.tls_ca != cur.sip.tls_ca ||
       next.sip.tls_verify_client != cur.sip.tls_verify_client ||
       next.sip.udp_receive_buffer != cur.sip.udp_receive_buffer ||
       next.sip.udp_send_buffer != cur.sip.udp_send_buffer)
-    restart("sip listen/tls/udp-buffers");
+    restart("sip tls/udp-buffers");
   if (!(next.call_agent == cur.call_agent))
     restart("call-agent");
   if (!(next.telnet == cur.telnet))

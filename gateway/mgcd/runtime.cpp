@@ -259,6 +259,16 @@ CMD(show_mgws, "show media-gateways",
   return CMD_SUCCESS;
 }
 
+CMD(show_sip_listeners, "show sip listeners",
+    SHOW_STR "SIP\nListeners in force: transport, address, bound address, connections\n") {
+  if (!g_rt->show_sip_listeners) {
+    vty_out(vty, "%% the gateway is not running%s", NL);
+    return CMD_WARNING;
+  }
+  print_lines(vty, g_rt->show_sip_listeners());
+  return CMD_SUCCESS;
+}
+
 CMD(show_alarms, "show alarms",
     SHOW_STR
     "Alarms: active ones, the last cleared ones, and how many were raised per category\n") {
@@ -443,11 +453,11 @@ void vty_install_show(Runtime &rt, Config &cfg) {
   g_rt = &rt;
   g_cfg = &cfg;
   install_show_alarms();
-  for (auto *c : {&show_circuits_cmd, &show_tgs_cmd, &show_timers_cmd, &show_routes_cmd,
-                  &show_calls_cmd, &show_m3ua_cmd, &show_counters_cmd, &show_peers_cmd,
-                  &show_layer_ctrs_cmd, &show_all_counters_cmd, &show_all_timers_cmd,
-                  &show_memory_cmd, &show_overload_cmd, &show_destinations_cmd,
-                  &show_admission_cmd, &show_mgws_cmd})
+  for (auto *c :
+       {&show_circuits_cmd, &show_tgs_cmd, &show_timers_cmd, &show_routes_cmd, &show_calls_cmd,
+        &show_m3ua_cmd, &show_counters_cmd, &show_peers_cmd, &show_layer_ctrs_cmd,
+        &show_all_counters_cmd, &show_all_timers_cmd, &show_memory_cmd, &show_overload_cmd,
+        &show_destinations_cmd, &show_admission_cmd, &show_mgws_cmd, &show_sip_listeners_cmd})
     install_element_ve(c);
   for (auto *c : {&block_cic_cmd, &unblock_cic_cmd, &reset_cic_cmd, &block_range_cmd,
                   &unblock_range_cmd, &reset_range_cmd, &release_call_cmd})

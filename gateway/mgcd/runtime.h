@@ -27,6 +27,7 @@ struct Runtime {
   std::function<std::string()> show_m3ua;
   std::function<std::string()> show_peers;
   std::function<std::string()> show_media_gateways;
+  std::function<std::string()> show_sip_listeners;
   std::function<std::string()> show_overload;
   // One layer's counters as f(group, name, value); false: no such layer (Gateway::counters).
   using CounterFn = std::function<void(std::string_view, std::string_view, uint64_t)>;

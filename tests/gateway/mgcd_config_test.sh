@@ -190,8 +190,6 @@ expect_refused bad_glare "There is no such command" "ss7" " point-code 0.2.1" "t
 # addresses (issue 13): what no socket could use is refused before anything starts
 expect_refused m3ua_v6_sctp "the SCTP transports take IPv4 addresses only" "ss7" " point-code 0.2.1" \
   "m3ua" " transport usrsctp-udp" " remote-address ::1"
-expect_refused sip_two_addresses "SIP listens on one address for every transport" "ss7" " point-code 0.2.1" \
-  "sip" " listen udp 127.0.0.1 5060" " listen tcp 127.0.0.2 5060"
 expect_refused mgw_family "are not of one IP version" "ss7" " point-code 0.2.1" \
   "media-gateway g" " protocol mgcp" " address ::1 2427"
 expect_refused mgcp_tcp "transport tcp is for H.248" "ss7" " point-code 0.2.1" \
@@ -206,6 +204,19 @@ printf '%s\n' ss7 " point-code 0.2.1" m3ua " transport tcp" " local-address ::1"
   call-agent " mgcp local-address ::1 2727" "media-gateway g" " protocol mgcp" " address ::1 2427" \
   > "$tmp/v6.cfg"
 "$MGCD" -c "$tmp/v6.cfg" --check >"$tmp/v6.out" 2>&1 || bad "IPv6 M3UA/TCP and MGCP refused: $(cat "$tmp/v6.out")"
+# SIP: several listeners per transport and address, IPv6 too; a peer on IPv6
+printf '%s\n' ss7 " point-code 0.2.1" sip " listen udp 127.0.0.1 5060" " listen tcp 127.0.0.2 5060" \
+  " listen udp ::1 5060" " listen udp 127.0.0.1 5062" " listen udp 127.0.0.1 5060" \
+  " peer v6" "  address 2001:db8::40 5060" \
+  "  acl 2001:db8::41" > "$tmp/sip6.cfg"
+"$MGCD" -c "$tmp/sip6.cfg" --write-config "$tmp/sip6_w.cfg" >"$tmp/sip6.out" 2>&1 ||
+  bad "several SIP listeners refused: $(cat "$tmp/sip6.out")"
+for l in "udp 127.0.0.1 5060" "tcp 127.0.0.2 5060" "udp ::1 5060" "udp 127.0.0.1 5062"; do
+  grep -q "^ listen $l$" "$tmp/sip6_w.cfg" || bad "listen $l not written back"
+done
+grep -q "^  address 2001:db8::40 5060$" "$tmp/sip6_w.cfg" || bad "an IPv6 SIP peer address not written back"
+# the same listener given twice is one listener
+[ "$(grep -c "^ listen udp 127.0.0.1 5060$" "$tmp/sip6_w.cfg")" = 1 ] || bad "a listener given twice is written twice"
 # a config that cannot be read at all
 "$MGCD" -c "$tmp/does-not-exist.cfg" --check >"$tmp/missing.out" 2>&1 && bad "a missing config was accepted"
 grep -q "cannot read it" "$tmp/missing.out" || bad "missing config: $(cat "$tmp/missing.out")"
