@@ -23,21 +23,35 @@ void MediaGatewayState::serve(const std::string &trunk_group) {
     return;
   trunk_groups_.push_back(trunk_group);
   if (state_ == MgService::Draining)
-    block(trunk_group, false);
+    block(trunk_group, false, blocks_);
   else if (state_ == MgService::OutOfService)
-    block(trunk_group, true);
+    block(trunk_group, true, blocks_);
 }
 
 void MediaGatewayState::stop_serving(const std::string &trunk_group) {
   std::erase(trunk_groups_, trunk_group);
   std::erase_if(blocks_, [&](const Block &b) { return b.trunk_group == trunk_group; });
+  for (auto &[pattern, p] : parts_)
+    std::erase_if(p.blocks, [&](const Block &b) { return b.trunk_group == trunk_group; });
 }
 
 std::size_t MediaGatewayState::circuits_blocked() const {
   std::size_t n = 0;
-  for (const auto &b : blocks_)
-    n += std::size_t(std::count(b.status.begin(), b.status.end(), true));
+  auto count = [&n](const std::vector<Block> &bs) {
+    for (const auto &b : bs)
+      n += std::size_t(std::count(b.status.begin(), b.status.end(), true));
+  };
+  count(blocks_);
+  for (const auto &[pattern, p] : parts_)
+    count(p.blocks);
   return n;
+}
+
+std::map<std::string, MgService> MediaGatewayState::parts() const {
+  std::map<std::string, MgService> out;
+  for (const auto &[pattern, p] : parts_)
+    out[pattern] = p.state;
+  return out;
 }
 
 void MediaGatewayState::enter(MgService s) {
@@ -68,7 +82,7 @@ void MediaGatewayState::out_of_service(std::string_view why) {
   counters_.inc(MgServiceCounter::out_of_service);
   const uint64_t released = counters_.get(MgServiceCounter::calls_released);
   for (const auto &tg : trunk_groups_)
-    block(tg, true);
+    block(tg, true, blocks_);
   MGC_LOG(Cc, Notice,
           "media gateway %s out of service (%s): %zu circuits blocked (hardware), %lu calls "
           "released",
@@ -83,7 +97,7 @@ void MediaGatewayState::draining(std::string_view why) {
   why_ = std::string(why);
   counters_.inc(MgServiceCounter::draining);
   for (const auto &tg : trunk_groups_)
-    block(tg, false);
+    block(tg, false, blocks_);
   MGC_LOG(Cc, Notice,
           "media gateway %s draining (%s): %zu circuits blocked (maintenance), calls up finish",
           name_.c_str(), why_.c_str(), circuits_blocked());
@@ -96,19 +110,107 @@ void MediaGatewayState::in_service(std::string_view why) {
   why_ = std::string(why);
   counters_.inc(MgServiceCounter::back_in_service);
   const std::size_t n = circuits_blocked();
-  unblock_all();
+  unblock(blocks_);
+  // The whole gateway back covers its parts (RFC 3435 §2.3.12: a restart of "*").
+  while (!parts_.empty())
+    part_in_service(parts_.begin()->first, why);
   MGC_LOG(Cc, Notice, "media gateway %s back in service (%s): %zu circuits unblocked or reset",
           name_.c_str(), why_.c_str(), n);
   enter(MgService::InService);
 }
 
-void MediaGatewayState::block(const std::string &trunk_group, bool hardware) {
+void MediaGatewayState::part_enter(const std::string &part, Part &p, MgService s) {
+  p.state = s;
+  if (!alarms_)
+    return;
+  const std::string key = "media-gateway." + name_ + ".endpoints." + part;
+  if (s == MgService::OutOfService)
+    alarms_->raise(log::Category::Cc, key,
+                   "media gateway " + name_ + " endpoints " + part + " out of service (" + p.why +
+                       ")");
+  else if (s == MgService::Draining)
+    alarms_->raise(log::Category::Cc, key,
+                   "media gateway " + name_ + " endpoints " + part + " draining (" + p.why + ")");
+  else
+    alarms_->clear(key);
+}
+
+void MediaGatewayState::part_out_of_service(const std::string &part, const Circuits &circuits,
+                                            std::string_view why) {
+  Part &p = parts_[part];
+  if (p.state == MgService::OutOfService)
+    return;
+  p.why = std::string(why);
+  counters_.inc(MgServiceCounter::part_out_of_service);
+  const uint64_t released = counters_.get(MgServiceCounter::calls_released);
+  std::size_t n = 0;
+  for (const auto &[tg, cics] : circuits) {
+    if (std::find(trunk_groups_.begin(), trunk_groups_.end(), tg) == trunk_groups_.end())
+      continue;
+    const std::size_t before = p.blocks.size();
+    block(tg, true, p.blocks, &cics);
+    for (std::size_t i = before; i < p.blocks.size(); ++i)
+      n += std::size_t(std::count(p.blocks[i].status.begin(), p.blocks[i].status.end(), true));
+  }
+  MGC_LOG(Cc, Notice,
+          "media gateway %s endpoints %s out of service (%s): %zu circuits blocked (hardware), "
+          "%lu calls released",
+          name_.c_str(), part.c_str(), p.why.c_str(), n,
+          static_cast<unsigned long>(counters_.get(MgServiceCounter::calls_released) - released));
+  part_enter(part, p, MgService::OutOfService);
+}
+
+void MediaGatewayState::part_draining(const std::string &part, const Circuits &circuits,
+                                      std::string_view why) {
+  Part &p = parts_[part];
+  if (p.state != MgService::InService)
+    return;
+  p.why = std::string(why);
+  counters_.inc(MgServiceCounter::part_draining);
+  std::size_t n = 0;
+  for (const auto &[tg, cics] : circuits) {
+    if (std::find(trunk_groups_.begin(), trunk_groups_.end(), tg) == trunk_groups_.end())
+      continue;
+    const std::size_t before = p.blocks.size();
+    block(tg, false, p.blocks, &cics);
+    for (std::size_t i = before; i < p.blocks.size(); ++i)
+      n += std::size_t(std::count(p.blocks[i].status.begin(), p.blocks[i].status.end(), true));
+  }
+  MGC_LOG(Cc, Notice,
+          "media gateway %s endpoints %s draining (%s): %zu circuits blocked (maintenance), calls "
+          "up finish",
+          name_.c_str(), part.c_str(), p.why.c_str(), n);
+  part_enter(part, p, MgService::Draining);
+}
+
+void MediaGatewayState::part_in_service(const std::string &part, std::string_view why) {
+  auto it = parts_.find(part);
+  if (it == parts_.end())
+    return;
+  Part &p = it->second;
+  p.why = std::string(why);
+  counters_.inc(MgServiceCounter::part_back_in_service);
+  std::size_t n = 0;
+  for (const auto &b : p.blocks)
+    n += std::size_t(std::count(b.status.begin(), b.status.end(), true));
+  unblock(p.blocks);
+  MGC_LOG(Cc, Notice,
+          "media gateway %s endpoints %s back in service (%s): %zu circuits unblocked or reset",
+          name_.c_str(), part.c_str(), p.why.c_str(), n);
+  part_enter(part, p, MgService::InService);
+  parts_.erase(it);
+}
+
+void MediaGatewayState::block(const std::string &trunk_group, bool hardware,
+                              std::vector<Block> &into, const std::vector<uint32_t> *only) {
   CircuitGroup *g = calls_.trunk_group(trunk_group);
   if (!g)
     return;
   std::vector<uint16_t> cics; // sorted, as the group keeps them
   uint64_t calls = 0;
   for (const Circuit &c : g->circuits()) {
+    if (only && !std::binary_search(only->begin(), only->end(), uint32_t(c.cic)))
+      continue; // not one of the endpoints named
     if (hardware ? c.blocking.local_hardware : c.blocking.local_maintenance)
       continue; // blocked already (an operator, a circuit taken out): not ours to undo
     cics.push_back(c.cic);
@@ -146,14 +248,14 @@ void MediaGatewayState::block(const std::string &trunk_group, bool hardware) {
                          : MgServiceCounter::circuits_maintenance_blocked,
                 cics.size());
   counters_.inc(MgServiceCounter::calls_released, calls);
-  blocks_.insert(blocks_.end(), made.begin(), made.end());
+  into.insert(into.end(), made.begin(), made.end());
 }
 
-void MediaGatewayState::unblock_all() {
+void MediaGatewayState::unblock(std::vector<Block> &blocks) {
   // The blocks of each trunk group by their first CIC: the supervision runs one procedure per
   // first CIC, so a span whose hardware CGB is still unacknowledged is reset once, whole.
   std::map<std::pair<std::string, uint16_t>, std::vector<Block *>> spans;
-  for (auto &b : blocks_)
+  for (auto &b : blocks)
     spans[{b.trunk_group, b.first}].push_back(&b);
   for (auto &[key, bs] : spans) {
     const std::string &tg = key.first;
@@ -197,7 +299,7 @@ void MediaGatewayState::unblock_all() {
     });
     counters_.inc(MgServiceCounter::circuits_unblocked, n);
   }
-  blocks_.clear();
+  blocks.clear();
 }
 
 } // namespace mgc::cc

@@ -20,6 +20,10 @@
 //   block the far exchange never acknowledged leaves its side unknown, so those circuits are
 //   reset instead (GRS, Q.764 §2.9.3.2; the reset removes the blocking). Blocks it did not set
 //   (an operator's, a circuit taken out of the configuration) stay.
+// - Part of the gateway (MGCP RSIP with a wildcard that is not the whole gateway, "ds/e1-1/*",
+//   RFC 3435 §2.1.2, §2.3.12): the same three states for the circuits of those endpoints only,
+//   kept per endpoint pattern; the other circuits of the gateway carry on. The whole gateway
+//   back in service brings its parts back too (an RSIP restart on "*" covers them).
 #pragma once
 
 #include "core/counters.h"
@@ -27,13 +31,17 @@
 
 #include <cstdint>
 #include <ctime>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
 
+// clang-format off
 #define MGC_MG_SERVICE_COUNTERS(X)                                                                 \
   X(out_of_service) X(draining) X(back_in_service) X(circuits_hardware_blocked)                    \
-  X(circuits_maintenance_blocked) X(circuits_unblocked) X(circuits_reset) X(calls_released)
+  X(circuits_maintenance_blocked) X(circuits_unblocked) X(circuits_reset) X(calls_released)      \
+  X(part_out_of_service) X(part_draining) X(part_back_in_service)
+// clang-format on
 MGC_DECLARE_COUNTERS(MgServiceCounter, MGC_MG_SERVICE_COUNTERS)
 
 namespace mgc::core {
@@ -72,6 +80,15 @@ public:
   void draining(std::string_view why);
   void in_service(std::string_view why);
 
+  // Part of the gateway, named by its endpoint pattern: `circuits` are the CICs of its
+  // endpoints by trunk group (ascending). Each is a no-op in the state the part is in.
+  using Circuits = std::map<std::string, std::vector<uint32_t>>;
+  void part_out_of_service(const std::string &part, const Circuits &circuits, std::string_view why);
+  void part_draining(const std::string &part, const Circuits &circuits, std::string_view why);
+  void part_in_service(const std::string &part, std::string_view why);
+  // The parts not in service, by pattern.
+  std::map<std::string, MgService> parts() const;
+
   MgService state() const { return state_; }
   std::time_t since() const { return since_; } // when the state was entered (0: never changed)
   std::size_t circuits_blocked() const;        // by this object, now
@@ -86,8 +103,17 @@ private:
     std::vector<bool> status;
     bool hardware = false;
   };
-  void block(const std::string &trunk_group, bool hardware);
-  void unblock_all();
+  struct Part {
+    MgService state = MgService::InService;
+    std::vector<Block> blocks;
+    std::string why;
+  };
+  // CGB of the circuits of a trunk group not blocked that way already (`only`: those CICs
+  // only); the blocks sent are added to `into`.
+  void block(const std::string &trunk_group, bool hardware, std::vector<Block> &into,
+             const std::vector<uint32_t> *only = nullptr);
+  void unblock(std::vector<Block> &blocks);
+  void part_enter(const std::string &part, Part &p, MgService s);
   void enter(MgService s);
 
   std::string name_;
@@ -95,6 +121,7 @@ private:
   core::Alarms *alarms_;
   std::vector<std::string> trunk_groups_;
   std::vector<Block> blocks_;
+  std::map<std::string, Part> parts_; // by endpoint pattern; absent: in service
   MgService state_ = MgService::InService;
   std::time_t since_ = 0;
   std::string why_;

@@ -178,6 +178,8 @@ public:
   size_t call_count() const { return calls_.size(); }
   const CounterSet<H248CaCounter> &counters() const { return counters_; }
   const TransactionLayer &transactions() const { return tx_; }
+  // Live configuration: the transaction timers from now on (TransactionLayer::set_timers).
+  void set_transaction_timers(const TransactionConfig &c) { tx_.set_timers(c); }
 
 private:
   struct Gateway {

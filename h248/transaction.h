@@ -99,6 +99,15 @@ public:
   size_t outstanding() const { return outgoing_.size(); }
   size_t cached_replies() const { return replies_.size(); }
   const TransactionConfig &config() const { return config_; }
+  // Live configuration: the timers (Annex D.1) and the pending ceiling of `c` from now on; our
+  // mId and text options stay. Every timer started afterwards uses them (the next repetition, a
+  // new request, a reply kept for repeats); a timer already running keeps its expiry.
+  void set_timers(const TransactionConfig &c) {
+#define MGC_H248_TIMER_COPY_(name, def, unit, text) config_.name = c.name;
+    MGC_H248_TIMERS(MGC_H248_TIMER_COPY_)
+#undef MGC_H248_TIMER_COPY_
+    config_.max_pendings = c.max_pendings;
+  }
 
 private:
   struct Outgoing;

@@ -412,7 +412,8 @@ void CallAgent::on_rsip(const IncomingCommand &cmd, Gateway &gw) {
     // §2.3.12: the endpoints are in their clean default state, no connections; in service
     // after the restart delay (null: already), when we audit them (§4.4.6).
     drop_connections(gw, pattern, reason);
-    unblock(gw, pattern);
+    // A part restarting with a delay stays out of service until the delay is over.
+    unblock(gw, pattern, delay_s > 0 && !whole);
     if (whole)
       sched_.stop(std::exchange(gw.restart_timer, 0));
     if (delay_s == 0) {
@@ -421,6 +422,8 @@ void CallAgent::on_rsip(const IncomingCommand &cmd, Gateway &gw) {
       block(gw, pattern);
       if (whole)
         set_state(gw, GatewayState::OutOfService);
+      else
+        part_state(gw, pattern, GatewayState::OutOfService);
       Scheduler::Id t = sched_.start(int64_t(delay_s) * 1000, [this, g, pattern] {
         if (whole_gateway(pattern))
           g->restart_timer = 0;
@@ -438,6 +441,8 @@ void CallAgent::on_rsip(const IncomingCommand &cmd, Gateway &gw) {
     block(gw, pattern);
     if (whole)
       set_state(gw, GatewayState::OutOfService);
+    else
+      part_state(gw, pattern, GatewayState::OutOfService);
     break;
   case RestartMethod::Graceful: {
     // Connections stay, no new ones (the caller should wind them down); out of service when
@@ -445,6 +450,8 @@ void CallAgent::on_rsip(const IncomingCommand &cmd, Gateway &gw) {
     block(gw, pattern);
     if (whole)
       set_state(gw, GatewayState::Draining);
+    else
+      part_state(gw, pattern, GatewayState::Draining);
     auto old = gw.graceful_timers.find(pattern);
     if (old != gw.graceful_timers.end()) {
       sched_.stop(old->second);
@@ -458,6 +465,8 @@ void CallAgent::on_rsip(const IncomingCommand &cmd, Gateway &gw) {
             listener_.on_endpoint_lost(pattern, reason);
             if (whole_gateway(pattern))
               set_state(*g, GatewayState::OutOfService);
+            else
+              part_state(*g, pattern, GatewayState::OutOfService);
           });
     break;
   }
@@ -488,11 +497,34 @@ void CallAgent::block(Gateway &gw, const std::string &pattern) {
   gw.blocked.push_back(pattern);
 }
 
-// Lifts the blocks the pattern covers ("*@gw" lifts "ds/e1-1/*@gw" too).
-void CallAgent::unblock(Gateway &gw, std::string_view pattern) {
+// Lifts the blocks the pattern covers ("*@gw" lifts "ds/e1-1/*@gw" too); each part of the
+// gateway lifted is back in service.
+void CallAgent::unblock(Gateway &gw, std::string_view pattern, bool still_out) {
+  std::vector<std::string> lifted;
   std::erase_if(gw.blocked, [&](const std::string &b) {
-    return iequals(b, pattern) || endpoint_matches(pattern, b);
+    const bool covered = iequals(b, pattern) || endpoint_matches(pattern, b);
+    if (covered && !whole_gateway(b) && !(still_out && iequals(b, pattern)))
+      lifted.push_back(b);
+    return covered;
   });
+  for (const auto &b : lifted)
+    part_state(gw, b, GatewayState::InService);
+}
+
+// Part of a gateway's endpoints changed service (RFC 3435 §2.3.12 with a wildcard, §2.1.2):
+// logged, counted, and told with the circuits they serve so that only those are blocked.
+void CallAgent::part_state(Gateway &gw, const std::string &pattern, GatewayState s) {
+  const auto circuits = endpoints_.circuits(pattern);
+  std::size_t n = 0;
+  for (const auto &[tg, cics] : circuits)
+    n += cics.size();
+  counters_.inc(s == GatewayState::InService  ? CaCounter::endpoints_back_in_service
+                : s == GatewayState::Draining ? CaCounter::endpoints_draining
+                                              : CaCounter::endpoints_out_of_service);
+  MGC_LOG(Mgcp, Notice, "gateway %s: endpoints %s %s (%zu circuits)", gw.config.domain.c_str(),
+          pattern.c_str(), std::string(gateway_state_name(s)).c_str(), n);
+  if (part_observer_)
+    part_observer_(gw.config.domain, pattern, s, circuits);
 }
 
 bool CallAgent::blocked(const Gateway &gw, std::string_view endpoint) const {

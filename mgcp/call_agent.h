@@ -43,7 +43,10 @@
   X(gateway_recoveries)                                                                            \
   X(refused_out_of_service)                                                                        \
   X(keepalives)                                                                                    \
-  X(keepalive_failures)
+  X(keepalive_failures)                                                                            \
+  X(endpoints_out_of_service)                                                                      \
+  X(endpoints_draining)                                                                            \
+  X(endpoints_back_in_service)
 MGC_DECLARE_COUNTERS(MgcpCaCounter, MGC_MGCP_CA_COUNTERS)
 
 namespace mgc::mgcp {
@@ -235,12 +238,22 @@ public:
   // call agent watches reachability (alarms) without taking the listener from its user.
   using StateObserver = std::function<void(std::string_view gateway, GatewayState)>;
   void set_state_observer(StateObserver f) { state_observer_ = std::move(f); }
+  // Told when part of a gateway's endpoints (an RSIP whose wildcard is not the whole gateway,
+  // RFC 3435 §2.1.2, §2.3.12) goes out of service (forced, restart with a delay, graceful whose
+  // delay ran out), drains (graceful) or comes back (its restart delay over, a restart or
+  // cancel-graceful covering it): with the circuits those endpoints serve, by trunk group.
+  using Circuits = std::map<std::string, std::vector<uint32_t>>; // CICs by trunk group
+  using PartObserver = std::function<void(std::string_view gateway, std::string_view pattern,
+                                          GatewayState, const Circuits &circuits)>;
+  void set_part_observer(PartObserver f) { part_observer_ = std::move(f); }
   std::vector<GatewayInfo> gateways() const;
   const std::map<ConnectionHandle, ConnectionInfo> &connections() const { return connections_; }
   const ConnectionInfo *connection(ConnectionHandle h) const;
   std::size_t connection_count() const { return connections_.size(); }
   const CounterSet<CaCounter> &counters() const { return counters_; }
   const TransactionLayer &transactions() const { return tx_; }
+  // Live configuration: the transaction timers from now on (TransactionLayer::set_timers).
+  void set_transaction_timers(const TransactionConfig &c) { tx_.set_timers(c); }
 
 private:
   struct Gateway;
@@ -258,7 +271,9 @@ private:
   void keepalive(Gateway &gw);
   void drop_connections(const Gateway &gw, std::string_view pattern, int reason);
   void block(Gateway &gw, const std::string &pattern);
-  void unblock(Gateway &gw, std::string_view pattern);
+  void part_state(Gateway &gw, const std::string &pattern, GatewayState s);
+  // still_out: the block of `pattern` itself is lifted but not told (blocked again at once).
+  void unblock(Gateway &gw, std::string_view pattern, bool still_out = false);
   bool blocked(const Gateway &gw, std::string_view endpoint) const;
   std::string next_call_id();
 
@@ -280,6 +295,7 @@ private:
   uint64_t call_seq_ = 0;
   CounterSet<CaCounter> counters_;
   StateObserver state_observer_;
+  PartObserver part_observer_;
   std::shared_ptr<bool> alive_;
 };
 

@@ -3,6 +3,7 @@
 
 #include "mgcp/catalogue.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cstdio>
 
@@ -194,6 +195,18 @@ std::optional<std::string> EndpointMap::endpoint(std::string_view trunk_group, u
     return *local + "@" + m.gateway;
   }
   return std::nullopt;
+}
+
+std::map<std::string, std::vector<uint32_t>> EndpointMap::circuits(std::string_view pattern) const {
+  std::map<std::string, std::vector<uint32_t>> out;
+  for (const auto &m : mappings_)
+    for (uint32_t cic = m.cic_first; cic <= m.cic_last; ++cic)
+      if (auto local = endpoint_local_name(m.rule, cic);
+          local && endpoint_matches(pattern, *local + "@" + m.gateway))
+        out[m.trunk_group].push_back(cic);
+  for (auto &[tg, cics] : out)
+    std::sort(cics.begin(), cics.end());
+  return out;
 }
 
 } // namespace mgc::mgcp

@@ -60,6 +60,10 @@ public:
   // "ds/e1-1/5@tgw1.example.net" for the circuit, or nullopt when no rule covers it.
   std::optional<std::string> endpoint(std::string_view trunk_group, uint32_t cic) const;
   const std::vector<TrunkMapping> &mappings() const { return mappings_; }
+  // The circuits whose endpoints a (possibly wildcarded) name covers, by trunk group, CICs in
+  // ascending order: what an RSIP for part of a gateway ("ds/e1-1/*@tgw", RFC 3435 §2.1.2,
+  // §2.3.12) takes out of service.
+  std::map<std::string, std::vector<uint32_t>> circuits(std::string_view pattern) const;
 
 private:
   std::vector<TrunkMapping> mappings_;

@@ -151,6 +151,13 @@ public:
   const CounterSet<TxCounter> &counters() const { return counters_; }
   const DecodeCounters &decode_counters() const { return decode_counters_; }
   const TransactionConfig &config() const { return config_; }
+  // Live configuration: the timers (§3.5) and the retransmission ceiling of `c` from now on.
+  // Every timer started afterwards uses them (a command's next repetition, a new command, the
+  // history kept of a response); a timer already running keeps its expiry.
+  void set_timers(const TransactionConfig &c) {
+    config_.ms = c.ms;
+    config_.max_retransmissions = c.max_retransmissions;
+  }
   std::size_t outstanding() const { return outgoing_.size(); }
   std::size_t remembered_incoming() const { return incoming_.size(); }
   // Current retransmission timer estimate for a peer (§3.5.3).

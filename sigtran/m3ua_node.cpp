@@ -810,4 +810,20 @@ void Node::audit_tick(int link) {
   k.t_audit->start(cfg_.timers.audit);
 }
 
+void Node::set_timers(const Timers &t) {
+  const bool beat_was = cfg_.timers.beat != 0;
+  cfg_.timers = t;
+  for (std::size_t i = 0; i < links_.size(); ++i) {
+    Link &k = *links_[i];
+    if (!k.assoc)
+      continue;
+    if (!t.beat) {
+      k.t_beat->stop();
+      k.beat_outstanding = false;
+    } else if (!beat_was) {
+      k.t_beat->start(t.beat);
+    }
+  }
+}
+
 } // namespace mgc::sigtran

@@ -225,6 +225,11 @@ public:
   AsState peer_as_state(int as) const; // as last notified by the peer (ASP side, NTFY)
   bool dpc_available(uint32_t dpc) const;
   const NodeConfig &config() const { return cfg_; }
+  // Live configuration: the timers from now on. Every timer started afterwards uses them (the
+  // next T(ack) repetition, T(r), BEAT, DAUD); one running keeps its expiry, except that BEAT
+  // turned off stops at once (no association is aborted for a BEAT sent before) and BEAT turned
+  // on starts on every association that is up (§4.3.4.6).
+  void set_timers(const Timers &t);
   // A text snapshot for `show` commands: links (role, ASP states), ASes (state, active ASPs),
   // routes (availability) and the non-zero counters.
   std::string show() const;

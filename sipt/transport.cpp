@@ -8,11 +8,13 @@
 #include "sipt/salvage.h"
 #include "sipt/syntax.h"
 
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <cstring>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
-#include <cerrno>
-#include <cstring>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -78,10 +80,29 @@ struct Transport::Conn {
   bool connecting = false;
   bool in_message = false; // the timer running is the message deadline, not the idle one
   core::Scheduler::Id idle = 0;
+  Listening *listener = nullptr; // the one it belongs to (null once that one is closed)
+  core::Address local;           // our sent-by on it: the listener's address and port
+};
+
+struct Transport::Listening {
+  ListenConfig cfg;
+  core::Address local; // as bound
+  std::unique_ptr<core::UdpSocket> udp;
+  std::unique_ptr<core::TcpListener> tcp;
+  bool wildcard() const { return local.ip == std::array<uint8_t, 16>{}; }
 };
 
 Transport::Transport(TransportConfig cfg, core::Scheduler &timers, OnMessage on_message)
-    : cfg_(std::move(cfg)), timers_(timers), on_message_(std::move(on_message)) {}
+    : cfg_(std::move(cfg)), timers_(timers), on_message_(std::move(on_message)) {
+  if (cfg_.listen.empty()) {
+    if (cfg_.udp)
+      cfg_.listen.push_back({TransportKind::Udp, cfg_.bind_ip, cfg_.udp_port});
+    if (cfg_.tcp)
+      cfg_.listen.push_back({TransportKind::Tcp, cfg_.bind_ip, cfg_.tcp_port});
+    if (cfg_.tls)
+      cfg_.listen.push_back({TransportKind::Tls, cfg_.bind_ip, cfg_.tls_port});
+  }
+}
 
 Transport::~Transport() { stop(); }
 
@@ -93,71 +114,221 @@ Peer peer_of(const core::Address &a, TransportKind kind) {
   p.port = a.port;
   return p;
 }
+
+// The address the kernel sends from toward dst (a connected UDP socket sends nothing): the
+// sent-by of a listener bound to the wildcard.
+std::optional<core::Address> route_source(const core::Address &dst) {
+  const int fd = ::socket(dst.v6 ? AF_INET6 : AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (fd < 0)
+    return std::nullopt;
+  sockaddr_storage ss;
+  socklen_t len = dst.to_sockaddr(ss);
+  std::optional<core::Address> out;
+  core::Address a;
+  if (::connect(fd, reinterpret_cast<sockaddr *>(&ss), len) == 0 &&
+      (len = sizeof ss, getsockname(fd, reinterpret_cast<sockaddr *>(&ss), &len) == 0) &&
+      core::Address::from_sockaddr(reinterpret_cast<sockaddr *>(&ss), a))
+    out = a;
+  ::close(fd);
+  return out;
+}
+
+const char *open_error(TransportKind k) {
+  switch (k) {
+  case TransportKind::Udp:
+    return "sip.transport_udp_bind";
+  case TransportKind::Tcp:
+    return "sip.transport_tcp_listen";
+  case TransportKind::Tls:
+    return "sip.transport_tls_listen";
+  }
+  return "sip.transport_listen";
+}
 } // namespace
 
-Status Transport::start() {
+Status Transport::init_tls() {
+  if (ssl_ctx_)
+    return Status::Ok();
+  SSL_CTX *ctx = SSL_CTX_new(TLS_method());
+  if (!ctx)
+    return Status("sip.tls_context", 0);
+  ssl_ctx_ = ctx;
+  SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
+  SSL_CTX_set_mode(ctx, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+  if (!cfg_.tls_cert.empty() &&
+      (SSL_CTX_use_certificate_chain_file(ctx, cfg_.tls_cert.c_str()) != 1 ||
+       SSL_CTX_use_PrivateKey_file(ctx, cfg_.tls_key.c_str(), SSL_FILETYPE_PEM) != 1))
+    return Status("sip.tls_certificate", 0);
+  if (!cfg_.tls_ca.empty() && SSL_CTX_load_verify_locations(ctx, cfg_.tls_ca.c_str(), nullptr) != 1)
+    return Status("sip.tls_ca", 0);
+  SSL_CTX_set_verify(ctx,
+                     cfg_.tls_verify_peer ? SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT
+                                          : SSL_VERIFY_NONE,
+                     nullptr);
+  return Status::Ok();
+}
+
+Status Transport::open(Listening &l) {
   core::Address local;
-  bool local_ok = core::Address::parse(cfg_.bind_ip, 0, local);
-  if (cfg_.udp) {
-    udp_ = std::make_unique<core::UdpSocket>(
-        [this](const core::Address &from, std::span<const uint8_t> d) { on_datagram(from, d); });
-    local.port = cfg_.udp_port;
-    if (!local_ok || !udp_->bind(local).ok())
-      return Status("sip.transport_udp_bind", 0);
-    udp_port_ = udp_->local().port;
-    udp_buffers_ = udp_->set_buffers(cfg_.udp_receive_buffer, cfg_.udp_send_buffer);
+  if (!core::Address::parse(l.cfg.address, l.cfg.port, local))
+    return Status(open_error(l.cfg.transport), 0);
+  Listening *lp = &l;
+  if (l.cfg.transport == TransportKind::Udp) {
+    l.udp = std::make_unique<core::UdpSocket>(
+        [this, lp](const core::Address &from, std::span<const uint8_t> d) {
+          on_datagram(lp, from, d);
+        });
+    if (!l.udp->bind(local).ok())
+      return Status(open_error(l.cfg.transport), 0);
+    l.local = l.udp->local();
+    const core::UdpSocket::Buffers b =
+        l.udp->set_buffers(cfg_.udp_receive_buffer, cfg_.udp_send_buffer);
+    if (first_port(TransportKind::Udp) == l.local.port)
+      udp_buffers_ = b;
     // how long each request waited unread: overload control refuses new calls that waited too
     // long (DESIGN.md "Overload")
-    (void)udp_->stamp_arrivals();
+    (void)l.udp->stamp_arrivals();
     // Linux books twice the size asked and reports that (socket(7)); less means
     // net.core.rmem_max / wmem_max capped it and the process may not force more: worth a notice.
     const auto capped = [](int asked, int got) { return asked > 0 && got < 2 * int64_t(asked); };
-    const auto level = capped(cfg_.udp_receive_buffer, udp_buffers_.rcv) ||
-                               capped(cfg_.udp_send_buffer, udp_buffers_.snd)
+    const auto level = capped(cfg_.udp_receive_buffer, b.rcv) || capped(cfg_.udp_send_buffer, b.snd)
                            ? ::mgc::log::Level::Notice
                            : ::mgc::log::Level::Info;
     if (::mgc::log::enabled(::mgc::log::Category::Sip, level))
       ::mgc::log::write(::mgc::log::Category::Sip, level, __FILE__, __LINE__,
-                        "UDP %s:%u: receive buffer %d bytes (asked %d), send buffer %d bytes "
+                        "UDP %s: receive buffer %d bytes (asked %d), send buffer %d bytes "
                         "(asked %d)",
-                        cfg_.bind_ip.c_str(), unsigned(udp_port_), udp_buffers_.rcv,
-                        cfg_.udp_receive_buffer, udp_buffers_.snd, cfg_.udp_send_buffer);
+                        l.local.to_string().c_str(), b.rcv, cfg_.udp_receive_buffer, b.snd,
+                        cfg_.udp_send_buffer);
+    return Status::Ok();
   }
+  const bool tls = l.cfg.transport == TransportKind::Tls;
+  if (tls)
+    if (Status st = init_tls(); !st.ok())
+      return st;
+  l.tcp = std::make_unique<core::TcpListener>(
+      [this, lp, tls](int fd, const core::Address &from) { accepted(lp, fd, from, tls); });
+  if (!l.tcp->listen(local, 64).ok())
+    return Status(open_error(l.cfg.transport), 0);
+  l.local = l.tcp->local();
+  return Status::Ok();
+}
+
+Status Transport::start() {
   set_limits(cfg_.max_connections, cfg_.max_connections_per_peer, cfg_.idle_timeout_ms,
              cfg_.message_timeout_ms);
-  if (cfg_.tcp) {
-    tcp_listener_ = std::make_unique<core::TcpListener>(
-        [this](int fd, const core::Address &from) { accepted(fd, from, false); });
-    local.port = cfg_.tcp_port;
-    if (!local_ok || !tcp_listener_->listen(local, 64).ok())
-      return Status("sip.transport_tcp_listen", 0);
-    tcp_port_ = tcp_listener_->local().port;
-  }
-  if (cfg_.tls) {
-    SSL_CTX *ctx = SSL_CTX_new(TLS_method());
-    if (!ctx)
-      return Status("sip.tls_context", 0);
-    ssl_ctx_ = ctx;
-    SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
-    SSL_CTX_set_mode(ctx, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
-    if (!cfg_.tls_cert.empty() &&
-        (SSL_CTX_use_certificate_chain_file(ctx, cfg_.tls_cert.c_str()) != 1 ||
-         SSL_CTX_use_PrivateKey_file(ctx, cfg_.tls_key.c_str(), SSL_FILETYPE_PEM) != 1))
-      return Status("sip.tls_certificate", 0);
-    if (!cfg_.tls_ca.empty() && SSL_CTX_load_verify_locations(ctx, cfg_.tls_ca.c_str(), nullptr) != 1)
-      return Status("sip.tls_ca", 0);
-    SSL_CTX_set_verify(ctx,
-                       cfg_.tls_verify_peer ? SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT
-                                            : SSL_VERIFY_NONE,
-                       nullptr);
-    tls_listener_ = std::make_unique<core::TcpListener>(
-        [this](int fd, const core::Address &from) { accepted(fd, from, true); });
-    local.port = cfg_.tls_port;
-    if (!local_ok || !tls_listener_->listen(local, 64).ok())
-      return Status("sip.transport_tls_listen", 0);
-    tls_port_ = tls_listener_->local().port;
+  started_ = true;
+  for (const auto &lc : cfg_.listen) {
+    auto l = std::make_unique<Listening>();
+    l->cfg = lc;
+    Listening &ref = *l;
+    listening_.push_back(std::move(l));
+    if (Status st = open(ref); !st.ok())
+      return st;
+    MGC_LOG(Sip, Info, "listening on %s %s", std::string(transport_name(lc.transport)).c_str(),
+            ref.local.to_string().c_str());
   }
   return Status::Ok();
+}
+
+Status Transport::add_listener(const ListenConfig &lc) {
+  for (const auto &l : listening_)
+    if (l->cfg == lc)
+      return Status::Ok();
+  auto l = std::make_unique<Listening>();
+  l->cfg = lc;
+  if (Status st = open(*l); !st.ok()) {
+    MGC_LOG(Sip, Error, "cannot listen on %s %s port %u",
+            std::string(transport_name(lc.transport)).c_str(), lc.address.c_str(),
+            unsigned(lc.port));
+    return st;
+  }
+  MGC_LOG(Sip, Notice, "listening on %s %s", std::string(transport_name(lc.transport)).c_str(),
+          l->local.to_string().c_str());
+  listening_.push_back(std::move(l));
+  cfg_.listen.push_back(lc);
+  return Status::Ok();
+}
+
+bool Transport::remove_listener(const ListenConfig &lc) {
+  auto it = std::find_if(listening_.begin(), listening_.end(),
+                         [&](const std::unique_ptr<Listening> &l) { return l->cfg == lc; });
+  if (it == listening_.end())
+    return false;
+  Listening *l = it->get();
+  std::erase_if(last_udp_, [l](const auto &e) { return e.second == l; });
+  std::erase_if(last_udp_source_, [l](const auto &e) { return e.second == l; });
+  std::size_t kept = 0;
+  for (auto &[p, c] : conns_)
+    if (c->listener == l) {
+      c->listener = nullptr;
+      ++kept;
+    }
+  MGC_LOG(Sip, Notice, "no longer listening on %s %s (%zu connections on it kept until they end)",
+          std::string(transport_name(lc.transport)).c_str(), l->local.to_string().c_str(), kept);
+  if (l->udp)
+    l->udp->close();
+  if (l->tcp)
+    l->tcp->close();
+  listening_.erase(it);
+  std::erase(cfg_.listen, lc);
+  return true;
+}
+
+std::vector<ListenerInfo> Transport::listeners() const {
+  std::vector<ListenerInfo> out;
+  for (const auto &l : listening_) {
+    ListenerInfo i{l->cfg, l->local, 0};
+    for (const auto &[p, c] : conns_)
+      i.connections += c->listener == l.get();
+    out.push_back(std::move(i));
+  }
+  return out;
+}
+
+uint16_t Transport::first_port(TransportKind k) const {
+  for (const auto &l : listening_)
+    if (l->cfg.transport == k)
+      return l->local.port;
+  return 0;
+}
+
+Transport::Listening *Transport::listener_for(const Peer &to, const core::Address &dst) {
+  if (to.transport == TransportKind::Udp) {
+    if (auto it = last_udp_source_.find(dst); it != last_udp_source_.end())
+      return it->second;
+    if (auto it = last_udp_.find(to.host); it != last_udp_.end() && it->second->local.v6 == dst.v6)
+      return it->second;
+  }
+  for (const auto &l : listening_)
+    if (l->cfg.transport == to.transport && l->local.v6 == dst.v6)
+      return l.get();
+  return nullptr;
+}
+
+Transport::Conn *Transport::conn_to(const Peer &to) {
+  for (auto &[p, conn] : conns_)
+    if (conn->peer.host == to.host && conn->peer.port == to.port)
+      return conn.get();
+  return nullptr;
+}
+
+std::optional<core::Address> Transport::local_for(const Peer &to) {
+  core::Address dst;
+  if (!core::Address::parse(to.host, to.port, dst))
+    return std::nullopt;
+  if (to.transport != TransportKind::Udp)
+    if (Conn *c = conn_to(to))
+      return c->local;
+  Listening *l = listener_for(to, dst);
+  if (!l)
+    return std::nullopt;
+  if (!l->wildcard())
+    return l->local;
+  auto src = route_source(dst);
+  if (src)
+    src->port = l->local.port;
+  return src;
 }
 
 void Transport::set_limits(std::size_t total, std::size_t per_source, uint32_t idle_ms,
@@ -182,12 +353,14 @@ void Transport::set_limits(std::size_t total, std::size_t per_source, uint32_t i
 }
 
 void Transport::stop() {
-  if (udp_)
-    udp_->close();
-  if (tcp_listener_)
-    tcp_listener_->close();
-  if (tls_listener_)
-    tls_listener_->close();
+  for (auto &l : listening_) {
+    if (l->udp)
+      l->udp->close();
+    if (l->tcp)
+      l->tcp->close();
+  }
+  last_udp_.clear();
+  last_udp_source_.clear();
   while (!conns_.empty())
     close_conn(conns_.begin()->first);
   if (ssl_ctx_) {
@@ -246,13 +419,23 @@ void Transport::deliver(std::string_view bytes, const Peer &from, Framing framin
   on_message_(m, from);
 }
 
-void Transport::on_datagram(const core::Address &from, std::span<const uint8_t> datagram) {
+void Transport::on_datagram(Listening *l, const core::Address &from,
+                            std::span<const uint8_t> datagram) {
   counters_.inc(SipTransportCounter::udp_rx);
   std::string_view data(reinterpret_cast<const char *>(datagram.data()), datagram.size());
   // A bare CRLF keep-alive (RFC 5626 §3.5.1) carries no message.
   if (trim_lws(data).empty())
     return;
-  deliver(data, peer_of(from, TransportKind::Udp), Framing::Datagram);
+  const Peer from_peer = peer_of(from, TransportKind::Udp);
+  // Remembered for a bounded number of sources (a flood of spoofed ones must not grow it); one
+  // not remembered is answered from the first listener of its address family.
+  if (last_udp_.size() < kMaxRememberedSources || last_udp_.count(from_peer.host))
+    last_udp_[from_peer.host] = l;
+  if (last_udp_source_.size() < kMaxRememberedSources || last_udp_source_.count(from))
+    last_udp_source_[from] = l;
+  rx_udp_ = l->udp.get();
+  deliver(data, from_peer, Framing::Datagram);
+  rx_udp_ = nullptr;
 }
 
 std::size_t Transport::count_peer(const std::string &host) const {
@@ -352,7 +535,7 @@ void Transport::close_conn(Conn *c) {
   conns_.erase(it);
 }
 
-void Transport::accepted(int fd, const core::Address &from, bool tls) {
+void Transport::accepted(Listening *l, int fd, const core::Address &from, bool tls) {
   Peer p = peer_of(from, tls ? TransportKind::Tls : TransportKind::Tcp);
   // Accepted and closed at once beyond the limits: the backlog empties and the listener is not
   // left readable (no busy loop), and the peer learns at once.
@@ -369,7 +552,18 @@ void Transport::accepted(int fd, const core::Address &from, bool tls) {
     return;
   }
   counters_.inc(tls ? SipTransportCounter::tls_accepted : SipTransportCounter::tcp_accepted);
-  add_conn(fd, p, false, true);
+  Conn *c = add_conn(fd, p, false, true);
+  c->listener = l;
+  c->local = l->local;
+  if (l->wildcard()) {
+    // Our sent-by on it is the address the peer reached (RFC 3261 §18.2.1).
+    sockaddr_storage ss;
+    socklen_t len = sizeof ss;
+    core::Address a;
+    if (getsockname(fd, reinterpret_cast<sockaddr *>(&ss), &len) == 0 &&
+        core::Address::from_sockaddr(reinterpret_cast<sockaddr *>(&ss), a))
+      c->local = a;
+  }
 }
 
 // Plain TCP: write what is queued, read what arrived. False if the connection is gone.
@@ -517,16 +711,17 @@ int Transport::conn_cb(osmo_fd *ofd, unsigned int what) {
 }
 
 bool Transport::send(std::string_view bytes, const Peer &to) {
+  // Names are resolved above the transport (no DNS on the loop, DESIGN.md).
+  core::Address dst;
+  if (!core::Address::parse(to.host, to.port, dst))
+    return false;
   if (to.transport == TransportKind::Udp) {
-    if (!udp_ || !udp_->is_open())
+    Listening *l = listener_for(to, dst);
+    if (!l || !l->udp || !l->udp->is_open())
       return false;
-    // Names are resolved above the transport (no DNS on the loop, DESIGN.md).
-    core::Address dst;
-    if (!core::Address::parse(to.host, to.port, dst))
-      return false;
-    if (int err = udp_->send_to(dst, std::span<const uint8_t>(
-                                         reinterpret_cast<const uint8_t *>(bytes.data()),
-                                         bytes.size()))) {
+    if (int err = l->udp->send_to(
+            dst, std::span<const uint8_t>(reinterpret_cast<const uint8_t *>(bytes.data()),
+                                          bytes.size()))) {
       counters_.inc(SipTransportCounter::send_errors);
       MGC_LOG(Sip, Notice, "UDP to %s:%u: send failed: %s", to.host.c_str(), unsigned(to.port),
               std::strerror(err));
@@ -537,21 +732,22 @@ bool Transport::send(std::string_view bytes, const Peer &to) {
   }
   if (to.transport == TransportKind::Tls && !ssl_ctx_)
     return false;
-  Conn *c = nullptr;
-  for (auto &[p, conn] : conns_)
-    if (conn->peer.host == to.host && conn->peer.port == to.port) {
-      c = conn.get();
-      break;
-    }
+  Conn *c = conn_to(to);
   if (!c) {
     if (count_peer(to.host) >= cfg_.max_connections_per_peer) {
       counters_.inc(SipTransportCounter::tcp_refused_limit);
       return false;
     }
-    core::Address dst;
-    if (!core::Address::parse(to.host, to.port, dst))
-      return false;
-    int fd = core::tcp_connect(dst);
+    // From the listener of its transport and address family (RFC 3261 §18.1.1: the Via names
+    // where we listen), bound to its address unless that is the wildcard.
+    Listening *l = listener_for(to, dst);
+    const std::optional<core::Address> local = local_for(to);
+    core::Address from;
+    if (l && !l->wildcard()) {
+      from = l->local;
+      from.port = 0;
+    }
+    int fd = core::tcp_connect(dst, l && !l->wildcard() ? &from : nullptr);
     if (fd < 0) {
       MGC_LOG(Sip, Notice, "%s to %s:%u: connect failed: %s",
               std::string(transport_name(to.transport)).c_str(), to.host.c_str(), unsigned(to.port),
@@ -562,6 +758,9 @@ bool Transport::send(std::string_view bytes, const Peer &to) {
     counters_.inc(to.transport == TransportKind::Tls ? SipTransportCounter::tls_connected
                                                      : SipTransportCounter::tcp_connected);
     c = add_conn(fd, to, true, false);
+    c->listener = l;
+    if (local)
+      c->local = *local;
   }
   c->out.append(bytes);
   osmo_fd_write_enable(&c->ofd);

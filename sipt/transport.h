@@ -19,13 +19,33 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
+#include <vector>
 
 struct osmo_fd;
 
 namespace mgc::sipt {
 
+// One listening socket (RFC 3261 §18: a UA listens on the transports and addresses it
+// advertises): UDP, TCP or TLS on an IPv4 or IPv6 address (the wildcard only when written).
+struct ListenConfig {
+  TransportKind transport = TransportKind::Udp;
+  std::string address = "127.0.0.1";
+  uint16_t port = 5060; // 0 = an ephemeral port (tests)
+  bool operator==(const ListenConfig &) const = default;
+};
+
+// A listener as it runs: what was asked and the address it is bound to.
+struct ListenerInfo {
+  ListenConfig config;
+  core::Address local;         // as bound (the port the kernel chose for port 0)
+  std::size_t connections = 0; // TCP/TLS connections it carries
+};
+
 struct TransportConfig {
+  // Every listener; empty: one per transport enabled below, on bind_ip and its port.
+  std::vector<ListenConfig> listen;
   std::string bind_ip = "127.0.0.1";
   uint16_t udp_port = 5060; // 0 = an ephemeral port (tests)
   bool udp = true;
@@ -76,6 +96,17 @@ public:
   Transport &operator=(const Transport &) = delete;
 
   Status start();
+  // Live configuration: a listener opened or closed while running. Closing one keeps the TCP/TLS
+  // connections it accepted until they end (calls on them go on); what would have left on it
+  // leaves on another listener of its transport and address family.
+  Status add_listener(const ListenConfig &l);
+  bool remove_listener(const ListenConfig &l);
+  std::vector<ListenerInfo> listeners() const;
+  // The local address a message to `to` leaves from, for its Via sent-by and Contact (RFC 3261
+  // §18.1.1, §8.1.1.8): the connection it goes on, else the UDP listener the peer last reached
+  // us on, else the first listener of its transport and address family (a wildcard listener
+  // gives the address the kernel routes from). None when no listener can carry it.
+  std::optional<core::Address> local_for(const Peer &to);
   // Live configuration: the connection limits and deadlines in force from now on (connections
   // above a lowered limit stay; timers running keep their expiry).
   void set_limits(std::size_t total, std::size_t per_source, uint32_t idle_ms,
@@ -83,27 +114,36 @@ public:
   void stop();
   bool send(std::string_view bytes, const Peer &to);
 
-  uint16_t udp_port() const { return udp_port_; }
+  // The port of the first listener of each transport (0: none).
+  uint16_t udp_port() const { return first_port(TransportKind::Udp); }
   // While a message that came over UDP is being handed out: how long it waited in the socket's
   // receive queue before it was read, ms (the kernel stamps arrivals); -1 otherwise (TCP, TLS).
-  double queued_ms() const { return udp_ ? udp_->queued_ms() : -1; }
-  // What the kernel granted the UDP socket (as getsockopt reports it), after start().
+  double queued_ms() const { return rx_udp_ ? rx_udp_->queued_ms() : -1; }
+  // What the kernel granted the first UDP socket (as getsockopt reports it), after start().
   core::UdpSocket::Buffers udp_buffers() const { return udp_buffers_; }
-  uint16_t tcp_port() const { return tcp_port_; }
-  uint16_t tls_port() const { return tls_port_; }
+  uint16_t tcp_port() const { return first_port(TransportKind::Tcp); }
+  uint16_t tls_port() const { return first_port(TransportKind::Tls); }
   std::size_t connections() const { return conns_.size(); }
   std::size_t max_connections() const { return max_connections_; }
   // Descriptors kept free of SIP connections for everything else of the process (sockets of
   // the other layers, the VTY, the CDR file, libraries).
   static constexpr std::size_t kReservedDescriptors = 64;
   static constexpr uint32_t kRefusalLogIntervalMs = 10000;
+  // Source addresses whose listener is remembered one by one (the rest by host only).
+  static constexpr std::size_t kMaxRememberedSources = 4096;
   const CounterSet<SipTransportCounter> &counters() const { return counters_; }
   const SipCounters &parse_counters() const { return parse_counters_; }
 
 private:
   struct Conn;
-  void on_datagram(const core::Address &from, std::span<const uint8_t> datagram);
-  void accepted(int fd, const core::Address &from, bool tls);
+  struct Listening;
+  void on_datagram(Listening *l, const core::Address &from, std::span<const uint8_t> datagram);
+  void accepted(Listening *l, int fd, const core::Address &from, bool tls);
+  Status open(Listening &l);
+  Status init_tls();
+  uint16_t first_port(TransportKind k) const;
+  Listening *listener_for(const Peer &to, const core::Address &dst);
+  Conn *conn_to(const Peer &to);
   static int conn_cb(osmo_fd *ofd, unsigned int what);
   void deliver(std::string_view bytes, const Peer &from, Framing framing);
   void close_conn(Conn *c);
@@ -118,10 +158,14 @@ private:
   TransportConfig cfg_;
   core::Scheduler &timers_;
   OnMessage on_message_;
-  std::unique_ptr<core::UdpSocket> udp_;
-  std::unique_ptr<core::TcpListener> tcp_listener_, tls_listener_;
-  uint16_t udp_port_ = 0, tcp_port_ = 0, tls_port_ = 0;
+  std::vector<std::unique_ptr<Listening>> listening_;
+  // The UDP listener each source host last reached us on: answers and requests to it leave
+  // from there (the address it knows us by).
+  std::map<std::string, Listening *> last_udp_;
+  std::map<core::Address, Listening *> last_udp_source_; // by source address and port first
+  core::UdpSocket *rx_udp_ = nullptr; // the one whose datagram is being handed out
   core::UdpSocket::Buffers udp_buffers_;
+  bool started_ = false;
   void *ssl_ctx_ = nullptr; // SSL_CTX
   bool conn_io(Conn *c, unsigned int what);
   bool tls_io(Conn *c, unsigned int what);

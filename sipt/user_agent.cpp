@@ -38,22 +38,41 @@ UserAgent::~UserAgent() {
           timers_.stop(t);
 }
 
-std::string UserAgent::contact_uri() const {
-  std::string s = "sip:" + cfg_.contact_host + ":" + std::to_string(cfg_.contact_port);
+namespace {
+// host in a URI or Via: an IPv6 address as an IPv6reference in brackets (RFC 3261 §19.1.1,
+// §25.1; RFC 5118 §4.1).
+std::string host_reference(const std::string &host) {
+  if (host.find(':') == std::string::npos || (!host.empty() && host.front() == '['))
+    return host;
+  return "[" + host + "]";
+}
+} // namespace
+
+std::pair<std::string, uint16_t> UserAgent::local_toward(const Peer *toward) const {
+  if (toward && cfg_.local_for)
+    if (auto a = cfg_.local_for(*toward))
+      return {host_reference(a->host()), a->port};
+  return {host_reference(cfg_.contact_host), cfg_.contact_port};
+}
+
+std::string UserAgent::contact_uri(const Peer *toward) const {
+  const auto [host, port] = local_toward(toward);
+  std::string s = "sip:" + host + ":" + std::to_string(port);
   if (cfg_.transport == TransportKind::Tcp)
     s += ";transport=tcp";
   return s;
 }
 
-std::string UserAgent::via() const {
+std::string UserAgent::via(const Peer *toward) const {
   // §8.1.1.7 a fresh branch; RFC 3581 §3 rport asks for the response at the source port.
   const std::string params = ";branch=" + new_branch() + ";rport";
+  const auto [host, port] = local_toward(toward);
   Via v;
   v.protocol = "SIP";
   v.version = "2.0";
   v.transport = transport_name(cfg_.transport);
-  v.host = cfg_.contact_host;
-  v.port = cfg_.contact_port;
+  v.host = host;
+  v.port = port;
   v.has_port = true;
   v.params = params;
   return to_text(v);
@@ -287,7 +306,7 @@ void UserAgent::on_request(Transaction *tx, const Message &req, const Peer &from
     s.invite_bytes = req.modified() ? req.serialize() : std::string(req.bytes());
     s.invite = std::make_unique<Message>();
     (void)parse(s.invite_bytes, ParseOptions{}, *s.invite);
-    c->dialog_ = Dialog::as_uas(*s.invite, new_tag(), contact_uri(), from);
+    c->dialog_ = Dialog::as_uas(*s.invite, new_tag(), contact_uri(&from), from);
     c->have_dialog_ = true;
     Call *raw = c.get();
     calls_.emplace(raw->id_, std::move(c));
@@ -367,7 +386,7 @@ void UserAgent::on_request(Transaction *tx, const Message &req, const Peer &from
     std::string answer;
     events_.on_update(*c, req, answer);
     Message r = make_response(req, 200, "OK");
-    r.add(HeaderId::Contact, NameAddr::of(contact_uri()));
+    r.add(HeaderId::Contact, NameAddr::of(contact_uri(&c->dialog_.peer)));
     if (!answer.empty())
       r.set_body("application/sdp", answer);
     layer_.respond(*tx, r);
@@ -475,10 +494,10 @@ void UserAgent::stop_2xx_retransmit(Call &c) {
 // §8.1.1: a request outside any dialog: a new From tag (§8.1.1.3), Call-ID (§8.1.1.4) and
 // branch, CSeq 1.
 Message UserAgent::new_request(Method method, std::string_view request_uri, std::string_view from,
-                               std::string_view to) const {
+                               std::string_view to, const Peer *toward) const {
   const std::string tag = ";tag=" + new_tag();
   const std::string call_id = new_call_id(cfg_.contact_host);
-  const std::string top_via = via();
+  const std::string top_via = via(toward);
   RequestParts p;
   p.request_uri = request_uri;
   p.from = NameAddr::of(from, tag);
@@ -490,9 +509,9 @@ Message UserAgent::new_request(Method method, std::string_view request_uri, std:
 }
 
 Message UserAgent::make_invite(std::string_view request_uri, std::string_view from,
-                               std::string_view to) const {
-  Message m = new_request(Method::INVITE, request_uri, from, to);
-  m.add(HeaderId::Contact, NameAddr::of(contact_uri())); // §8.1.1.8
+                               std::string_view to, const Peer *toward) const {
+  Message m = new_request(Method::INVITE, request_uri, from, to, toward);
+  m.add(HeaderId::Contact, NameAddr::of(contact_uri(toward))); // §8.1.1.8
   m.add(HeaderId::Allow, allow_value(cfg_.policy));
   m.add(HeaderId::Supported, "100rel"); // RFC 3262 §4
   return m;
@@ -501,7 +520,7 @@ Message UserAgent::make_invite(std::string_view request_uri, std::string_view fr
 Call *UserAgent::invite(std::string_view request_uri, std::string_view from, std::string_view to,
                         const Peer &peer, std::string_view content_type, std::string_view body,
                         const HeaderList &extra) {
-  Message m = make_invite(request_uri, from, to);
+  Message m = make_invite(request_uri, from, to, &peer);
   extra.apply_to(m);
   if (!content_type.empty() || !body.empty())
     m.set_body(content_type, body);
@@ -556,14 +575,14 @@ void UserAgent::on_uac_invite_response(Call &c, const Message &r) {
     c.provisional_seen_ = true;
     if (!r.to().tag().empty()) {
       if (!c.have_dialog_) {
-        c.dialog_ = Dialog::as_uac(*c.invite(), r, contact_uri(), c.dialog_.peer);
+        c.dialog_ = Dialog::as_uac(*c.invite(), r, contact_uri(&c.dialog_.peer), c.dialog_.peer);
         c.have_dialog_ = true;
         index(c);
       }
       c.state_ = Call::State::Early;
       if (is_reliable_provisional(r)) { // RFC 3262 §4: PRACK it
         counters_.inc(SipUaCounter::prack_sent);
-        Message prack = c.dialog_.make_request(Method::PRACK, via());
+        Message prack = c.dialog_.make_request(Method::PRACK, via(&c.dialog_.peer));
         prack.add(HeaderId::RAck, rack_for(r));
         send_in_dialog(c, prack);
       }
@@ -576,7 +595,7 @@ void UserAgent::on_uac_invite_response(Call &c, const Message &r) {
     if (first) {
       // The early dialog's CSeq space (PRACKs) carries over into the confirmed one.
       uint32_t cseq = c.have_dialog_ ? c.dialog_.local_cseq : 0;
-      c.dialog_ = Dialog::as_uac(*c.invite(), r, contact_uri(), c.dialog_.peer);
+      c.dialog_ = Dialog::as_uac(*c.invite(), r, contact_uri(&c.dialog_.peer), c.dialog_.peer);
       c.dialog_.local_cseq = std::max(cseq, c.dialog_.local_cseq);
       c.dialog_.state = Dialog::State::Confirmed;
       c.have_dialog_ = true;
@@ -584,7 +603,8 @@ void UserAgent::on_uac_invite_response(Call &c, const Message &r) {
       c.state_ = Call::State::Confirmed;
       // §13.2.2.4: the ACK for a 2xx is a new transaction-less request with the INVITE's CSeq.
       c.setup_->ack_bytes =
-          c.dialog_.make_request(Method::ACK, via(), c.invite()->cseq().number).serialize();
+          c.dialog_.make_request(Method::ACK, via(&c.dialog_.peer), c.invite()->cseq().number)
+              .serialize();
       c.forget_invite(); // confirmed: no CANCEL (§9.1), a repeated 2xx gets ack_bytes
     }
     if (c.has(&Call::Setup::ack_bytes))
@@ -600,7 +620,8 @@ void UserAgent::on_uac_invite_response(Call &c, const Message &r) {
 }
 
 bool UserAgent::probe(std::string_view target_uri, const Peer &peer, ProbeFn done) {
-  Message m = new_request(Method::OPTIONS, target_uri, contact_uri(), target_uri); // §11.1
+  Message m =
+      new_request(Method::OPTIONS, target_uri, contact_uri(&peer), target_uri, &peer); // §11.1
   m.add(HeaderId::Accept, "application/sdp");
   Transaction *tx = layer_.send_request(m, peer);
   if (!tx)
@@ -635,7 +656,8 @@ void UserAgent::on_response(Transaction &tx, const Message &r) {
     else if (r.status_code() >= 200 && r.status_code() < 300) {
       // our re-INVITE answered: ACK it
       const std::string ack =
-          c->dialog_.make_request(Method::ACK, via(), tx.request().cseq().number).serialize();
+          c->dialog_.make_request(Method::ACK, via(&c->dialog_.peer), tx.request().cseq().number)
+              .serialize();
       send_(ack, c->dialog_.peer);
     }
   } else if (m == Method::BYE && r.status_code() >= 200) {
@@ -696,7 +718,7 @@ bool Call::provisional(int code, std::string_view reason, std::string_view ct,
   if (!tx)
     return false;
   Message r = make_response(*invite(), code, reason, dialog_.local_tag());
-  r.add(HeaderId::Contact, NameAddr::of(ua_->contact_uri()));
+  r.add(HeaderId::Contact, NameAddr::of(ua_->contact_uri(&dialog_.peer)));
   if (reliable) {
     // RFC 3262 §3: only one unacknowledged reliable provisional at a time.
     if (has(&Setup::reliable_1xx))
@@ -743,7 +765,7 @@ bool Call::answer(std::string_view ct, std::string_view body) {
   if (!tx)
     return false;
   Message r = make_response(*invite(), 200, "OK", dialog_.local_tag());
-  r.add(HeaderId::Contact, NameAddr::of(ua_->contact_uri()));
+  r.add(HeaderId::Contact, NameAddr::of(ua_->contact_uri(&dialog_.peer)));
   if (!body.empty())
     r.set_body(ct, body);
   if (!ua_->layer_.respond(*tx, r))
@@ -778,7 +800,7 @@ bool Call::answer_reinvite(std::string_view ct, std::string_view body) {
   if (!tx || state_ == State::Terminated)
     return false;
   Message r = make_response(tx->request(), 200, "OK");
-  r.add(HeaderId::Contact, NameAddr::of(ua_->contact_uri()));
+  r.add(HeaderId::Contact, NameAddr::of(ua_->contact_uri(&dialog_.peer)));
   if (!body.empty())
     r.set_body(ct, body);
   // §14.2: a re-INVITE without an offer gets one in the 2xx; the ACK answers it.
@@ -804,7 +826,8 @@ bool Call::answer_offer(std::string_view ct, std::string_view body) {
   if (!tx || state_ == State::Terminated)
     return false;
   Message r = make_response(tx->request(), 200, "OK");
-  r.add(HeaderId::Contact, NameAddr::of(ua_->contact_uri())); // RFC 3311 §5.2: a target refresh
+  r.add(HeaderId::Contact,
+        NameAddr::of(ua_->contact_uri(&dialog_.peer))); // RFC 3311 §5.2: a target refresh
   if (!body.empty())
     r.set_body(ct, body);
   return ua_->layer_.respond(*tx, r);
@@ -859,7 +882,7 @@ bool Call::bye(int q850, std::string_view text, std::string_view ct, std::string
                const HeaderList &extra) {
   if (!have_dialog_ || state_ == State::Terminated || state_ == State::Initial)
     return false;
-  Message m = dialog_.make_request(Method::BYE, ua_->via());
+  Message m = dialog_.make_request(Method::BYE, ua_->via(&dialog_.peer));
   if (q850 >= 0) {
     const std::string quoted = text.empty() ? std::string() : quote(text);
     m.add(HeaderId::Reason, q850_reason(q850, quoted)); // RFC 3326 §2
@@ -873,14 +896,15 @@ bool Call::bye(int q850, std::string_view text, std::string_view ct, std::string
 bool Call::info(std::string_view ct, std::string_view body, const HeaderList &extra) {
   if (!have_dialog_ || state_ == State::Terminated)
     return false;
-  Message m = dialog_.make_request(Method::INFO, ua_->via());
+  Message m = dialog_.make_request(Method::INFO, ua_->via(&dialog_.peer));
   return ua_->send_in_dialog(*this, m, extra, ct, body) != nullptr;
 }
 
 bool Call::update(std::string_view ct, std::string_view body) {
   if (!have_dialog_ || state_ == State::Terminated || offer_tx_)
     return false;
-  Message m = dialog_.make_request(Method::UPDATE, ua_->via()); // with our Contact (RFC 3311 §5.1)
+  Message m = dialog_.make_request(Method::UPDATE,
+                                   ua_->via(&dialog_.peer)); // with our Contact (RFC 3311 §5.1)
   Transaction *tx = ua_->send_in_dialog(*this, m, {}, ct, body);
   if (tx)
     offer_tx_ = tx->id();
@@ -890,7 +914,7 @@ bool Call::update(std::string_view ct, std::string_view body) {
 bool Call::reinvite(std::string_view ct, std::string_view body) {
   if (!have_dialog_ || state_ != State::Confirmed || offer_tx_)
     return false;
-  Message m = dialog_.make_request(Method::INVITE, ua_->via());
+  Message m = dialog_.make_request(Method::INVITE, ua_->via(&dialog_.peer));
   Transaction *tx = ua_->send_in_dialog(*this, m, {}, ct, body);
   if (tx)
     offer_tx_ = tx->id();

@@ -5,6 +5,7 @@
 // and PRACK (RFC 3262), UPDATE (RFC 3311), INFO (RFC 6086), OPTIONS (§11).
 #pragma once
 
+#include "core/address.h"
 #include "sipt/dialog.h"
 #include "sipt/transaction.h"
 #include "sipt/uas_check.h"
@@ -12,6 +13,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -19,8 +21,14 @@
 namespace mgc::sipt {
 
 struct UaConfig {
+  // Our address in Via and Contact when local_for gives none (an IPv6 host is bracketed, RFC
+  // 3261 §19.1.1 / RFC 5118 §4).
   std::string contact_host = "127.0.0.1";
   uint16_t contact_port = 5060;
+  // The listener a message to a peer leaves from (sipt::Transport::local_for): its address and
+  // port go into the Via sent-by and the Contact of what is sent there (RFC 3261 §18.1.1,
+  // §8.1.1.8), so that a peer reached over another listener answers there. Unset: contact_*.
+  std::function<std::optional<core::Address>(const Peer &)> local_for;
   TransportKind transport = TransportKind::Udp;
   UasPolicy policy;
   std::string user_agent = "mgc";
@@ -176,8 +184,8 @@ public:
   // UAC half. An INVITE as §8.1.1 builds it: Request-URI, From (the `from` URI with a new
   // tag), To, a new Call-ID, CSeq 1, Via, Max-Forwards, Contact, Allow, Supported: 100rel.
   // The caller adds header fields (typed or raw) and a body, then sends it with invite().
-  Message make_invite(std::string_view request_uri, std::string_view from,
-                      std::string_view to) const;
+  Message make_invite(std::string_view request_uri, std::string_view from, std::string_view to,
+                      const Peer *toward = nullptr) const;
   // Sends an INVITE that starts a new call (make_invite()'s, edited, or any INVITE outside a
   // dialog) and returns the call, whose Call-ID is the request's; null if it cannot be sent.
   Call *invite(const Message &request, const Peer &peer);
@@ -202,10 +210,15 @@ public:
     layer_.set_timer_values(tv);
   }
   const CounterSet<SipUaCounter> &counters() const { return counters_; }
-  std::string contact_uri() const;
-  std::string via() const; // a fresh Via value for a request we send
+  // Our Contact URI and a fresh Via value for a message to `toward` (null: the configured
+  // contact), with the address of the listener that carries it.
+  std::string contact_uri(const Peer *toward = nullptr) const;
+  std::string via(const Peer *toward = nullptr) const;
+  // Our host (bracketed when IPv6) and port toward a peer.
+  std::pair<std::string, uint16_t> local_toward(const Peer *toward) const;
   Message new_request(Method method, std::string_view request_uri, std::string_view from,
-                      std::string_view to) const; // outside any dialog (RFC 3261 §8.1.1)
+                      std::string_view to, // outside any dialog (RFC 3261 §8.1.1)
+                      const Peer *toward = nullptr) const;
 
   // TransactionUser
   void on_request(Transaction *tx, const Message &req, const Peer &from) override;

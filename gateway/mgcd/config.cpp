@@ -133,13 +133,15 @@ void check_addresses(const Config &c, std::vector<std::string> &e) {
   }
   if (!c.telnet.address.empty() && !numeric(c.telnet.address))
     e.push_back("telnet: bind " + c.telnet.address + " is no IPv4 or IPv6 address");
-  // sipt binds one address for all its transports.
-  for (const auto &l : c.sip.listen) {
+  // SIP listens on every listener given, IPv4 or IPv6 (RFC 3261 §18), each once.
+  for (std::size_t i = 0; i < c.sip.listen.size(); ++i) {
+    const SipListen &l = c.sip.listen[i];
     if (!numeric(l.address))
       e.push_back("sip: listen " + l.address + " is no IPv4 or IPv6 address");
-    else if (l.address != c.sip.listen.front().address)
-      e.push_back("sip: listen " + l.address + " differs from listen " +
-                  c.sip.listen.front().address + ": SIP listens on one address for every transport");
+    for (std::size_t j = 0; j < i; ++j)
+      if (c.sip.listen[j] == l)
+        e.push_back("sip: listen " + std::string(name_of(sipt::kTransportParamNames, l.transport)) +
+                    " " + l.address + " " + std::to_string(l.port) + " is given twice");
   }
   // The SCTP transports (usrsctp) take IPv4 addresses; TCP takes both.
   const bool sctp = c.m3ua.transport != sigtran::TransportProto::Tcp;

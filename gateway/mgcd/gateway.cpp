@@ -409,10 +409,17 @@ SipPeerEntry peer_entry(const SipPeerConfig &peer, isup::Variant variant) {
   e.profile.profile = sip_profile(peer.profile);
   e.profile.variant = variant;
   e.profile.trusted = peer.trusted;
-  e.address.host = peer.address;
+  // Addresses as the transport reports sources: an IPv6 one in its canonical form, no brackets
+  // (peers are found by source address).
+  auto canonical = [](const std::string &host) {
+    core::Address a;
+    return core::Address::parse(host, 0, a) ? a.host() : host;
+  };
+  e.address.host = canonical(peer.address);
   e.address.port = peer.port;
   e.address.transport = peer.transport;
-  e.acl = peer.acl;
+  for (const auto &a : peer.acl)
+    e.acl.push_back(canonical(a));
   return e;
 }
 
@@ -448,24 +455,8 @@ Status Gateway::add_media_gateway(const MediaGatewayConfig &mg,
   const Config &cfg = p_->cfg;
   const LayerTimerValues &lt = cfg.layer_timers;
   mgcp::CallAgentConfig mgcp_cfg;
-  {
-    auto &tx = mgcp_cfg.transactions;
-    tx.set(mgcp::TxTimer::RtoInitial, lt.get(LayerTimer::MgcpRtoInitial));
-    tx.set(mgcp::TxTimer::RtoMin, lt.get(LayerTimer::MgcpRtoMin));
-    tx.set(mgcp::TxTimer::RtoMax, lt.get(LayerTimer::MgcpRtoMax));
-    tx.set(mgcp::TxTimer::LongTran, lt.get(LayerTimer::MgcpLongtran));
-    tx.set(mgcp::TxTimer::TMax, lt.get(LayerTimer::MgcpTMax));
-    tx.set(mgcp::TxTimer::THist, lt.get(LayerTimer::MgcpTHist));
-    tx.set(mgcp::TxTimer::FinalWait, lt.get(LayerTimer::MgcpFinalWait));
-    tx.max_retransmissions = lt.get(LayerTimer::MgcpMaxRetransmissions);
-  }
-  h248::TransactionConfig h248_cfg;
-  h248_cfg.initial_retransmit_ms = lt.get(LayerTimer::H248InitialRetransmit);
-  h248_cfg.max_retransmit_ms = lt.get(LayerTimer::H248MaxRetransmit);
-  h248_cfg.t_max_ms = lt.get(LayerTimer::H248TMax);
-  h248_cfg.long_timer_ms = lt.get(LayerTimer::H248LongTimer);
-  h248_cfg.pending_timer_ms = lt.get(LayerTimer::H248PendingTimer);
-  h248_cfg.max_pendings = lt.get(LayerTimer::H248MaxPendings);
+  mgcp_cfg.transactions = mgcp_transaction_timers(lt);
+  const h248::TransactionConfig h248_cfg = h248_transaction_timers(lt);
   // The local address a gateway is spoken to from: its own local-address, else the call-agent
   // node's for its protocol.
   auto local_of = [&cfg](const MediaGatewayConfig &m, core::Address &out) {
@@ -527,6 +518,22 @@ Status Gateway::add_media_gateway(const MediaGatewayConfig &mg,
           if (auto up = reachable(s))
             media_state(name, *up, mgcp::gateway_state_name(s));
           media_service(name, service_of(s), mgcp::gateway_state_name(s));
+        });
+    // An RSIP for part of its endpoints (RFC 3435 §2.1.2, §2.3.12): only their circuits.
+    mgw->call_agent().set_part_observer(
+        [this, name = mg.name](std::string_view, std::string_view pattern, mgcp::GatewayState s,
+                               const mgcp::CallAgent::Circuits &circuits) {
+          auto it = p_->service.find(name);
+          if (it == p_->service.end())
+            return;
+          const std::string part(pattern);
+          const std::string why = "RSIP " + part;
+          if (auto svc = service_of(s); svc == cc::MgService::InService)
+            it->second->part_in_service(part, why);
+          else if (svc == cc::MgService::Draining)
+            it->second->part_draining(part, circuits, why);
+          else if (svc == cc::MgService::OutOfService)
+            it->second->part_out_of_service(part, circuits, why);
         });
     for (const auto &tg : trunk_groups) {
       if (!with_trunks || tg.media_gateway != mg.name)
@@ -645,10 +652,7 @@ Status Gateway::start(const Config &cfg) {
   p_->ss7 = std::make_unique<Ss7>(own, cfg.ss7.network_indicator, cfg.ss7.variant);
   sigtran::NodeConfig nc;
   nc.local_pc = own;
-  nc.timers.ack = lt.get(LayerTimer::M3uaAck);
-  nc.timers.recovery = lt.get(LayerTimer::M3uaRecovery);
-  nc.timers.beat = lt.get(LayerTimer::M3uaBeat);
-  nc.timers.audit = lt.get(LayerTimer::M3uaAudit);
+  nc.timers = m3ua_timers(lt);
   sigtran::AsConfig as;
   as.name = "as0";
   as.routing_context = cfg.m3ua.routing_context.value_or(0);
@@ -687,23 +691,13 @@ Status Gateway::start(const Config &cfg) {
 
   // ---- SIP
   sipt::TransportConfig tc;
-  tc.udp = tc.tcp = tc.tls = false;
-  for (const auto &l : cfg.sip.listen) {
-    tc.bind_ip = l.address;
-    switch (l.transport) {
-    case sipt::TransportKind::Udp:
-      tc.udp = true;
-      tc.udp_port = l.port;
-      break;
-    case sipt::TransportKind::Tcp:
-      tc.tcp = true;
-      tc.tcp_port = l.port;
-      break;
-    case sipt::TransportKind::Tls:
-      tc.tls = true;
-      tc.tls_port = l.port;
-      break;
-    }
+  tc.udp = tc.tcp = tc.tls = false; // only the listeners configured
+  for (const auto &l : cfg.sip.listen)
+    tc.listen.push_back({l.transport, l.address, l.port});
+  // Our address where no listener answers for a destination: the first listener's.
+  if (!cfg.sip.listen.empty()) {
+    tc.bind_ip = cfg.sip.listen.front().address;
+    tc.udp_port = cfg.sip.listen.front().port;
   }
   tc.tls_cert = cfg.sip.tls_certificate;
   tc.tls_key = cfg.sip.tls_key;
@@ -723,13 +717,13 @@ Status Gateway::start(const Config &cfg) {
   sipt::UaConfig ua;
   ua.contact_host = tc.bind_ip;
   ua.contact_port = tc.udp_port;
-  ua.timers.t1 = lt.get(LayerTimer::SipT1);
-  ua.timers.t2 = lt.get(LayerTimer::SipT2);
-  ua.timers.t4 = lt.get(LayerTimer::SipT4);
+  // Via and Contact name the listener each message leaves from (RFC 3261 §18.1.1, §8.1.1.8).
+  ua.local_for = [this](const sipt::Peer &to) { return p_->sip_transport->local_for(to); };
+  ua.timers = sip_timer_values(lt);
   p_->sip = std::make_unique<Sip>(
       sched_,
       [this](std::string_view b, const sipt::Peer &to) { return p_->sip_transport->send(b, to); },
-      ua, tc.bind_ip);
+      ua, bracketed(tc.bind_ip));
   for (const auto &peer : cfg.sip.peers)
     p_->sip->add_peer(peer_entry(peer, cfg.ss7.variant));
 
@@ -880,6 +874,53 @@ std::vector<std::string> Gateway::apply_peer_traffic(const std::deque<SipPeerCon
   return out;
 }
 
+// SIP listeners opened and closed live (RFC 3261 §18): a new one takes traffic at once; one
+// removed closes its socket, its TCP/TLS connections (and the calls on them) going on until
+// they end. One that cannot open is said and tried again at the next change.
+void Gateway::apply_sip_listeners(const std::vector<SipListen> &next, std::vector<SipListen> &cur,
+                                  std::vector<std::string> &out) {
+  auto text = [](const SipListen &l) {
+    return std::string(name_of(sipt::kTransportParamNames, l.transport)) + " " + l.address + " " +
+           std::to_string(l.port);
+  };
+  for (auto it = cur.begin(); it != cur.end();) {
+    if (std::find(next.begin(), next.end(), *it) != next.end()) {
+      ++it;
+      continue;
+    }
+    p_->sip_transport->remove_listener({it->transport, it->address, it->port});
+    out.push_back("sip: no longer listening on " + text(*it));
+    MGC_LOG(Main, Notice, "live configuration: sip: no longer listening on %s", text(*it).c_str());
+    it = cur.erase(it);
+  }
+  for (const auto &l : next) {
+    if (std::find(cur.begin(), cur.end(), l) != cur.end())
+      continue;
+    if (Status st = p_->sip_transport->add_listener({l.transport, l.address, l.port}); !st.ok()) {
+      out.push_back("sip: listen " + text(l) + ": not opened (" + std::string(st.detail()) + ")");
+      continue;
+    }
+    cur.push_back(l);
+    out.push_back("sip: listening on " + text(l));
+    MGC_LOG(Main, Notice, "live configuration: sip: listening on %s", text(l).c_str());
+  }
+}
+
+std::string Gateway::show_sip_listeners() const {
+  std::string s;
+  if (!p_->sip_transport)
+    return s;
+  for (const auto &l : p_->sip_transport->listeners()) {
+    s += "sip listen " + std::string(name_of(sipt::kTransportParamNames, l.config.transport)) +
+         " " + l.config.address + " " + std::to_string(l.config.port) + ": bound to " +
+         l.local.to_string();
+    if (l.config.transport != sipt::TransportKind::Udp)
+      s += ", " + std::to_string(l.connections) + " connections";
+    s += "\n";
+  }
+  return s;
+}
+
 std::vector<std::string> Gateway::apply(const Config &next) {
   std::vector<std::string> out;
   Config &cur = p_->cfg;
@@ -902,39 +943,49 @@ std::vector<std::string> Gateway::apply(const Config &next) {
     restart("ss7");
   if (!(next.m3ua == cur.m3ua))
     restart("m3ua");
-  if (!(next.sip.listen == cur.sip.listen) || next.sip.tls_certificate != cur.sip.tls_certificate ||
-      next.sip.tls_key != cur.sip.tls_key || next.sip.tls_ca != cur.sip.tls_ca ||
+  apply_sip_listeners(next.sip.listen, cur.sip.listen, out);
+  if (next.sip.tls_certificate != cur.sip.tls_certificate || next.sip.tls_key != cur.sip.tls_key ||
+      next.sip.tls_ca != cur.sip.tls_ca ||
       next.sip.tls_verify_client != cur.sip.tls_verify_client ||
       next.sip.udp_receive_buffer != cur.sip.udp_receive_buffer ||
       next.sip.udp_send_buffer != cur.sip.udp_send_buffer)
-    restart("sip listen/tls/udp-buffers");
+    restart("sip tls/udp-buffers");
   if (!(next.call_agent == cur.call_agent))
     restart("call-agent");
   if (!(next.telnet == cur.telnet))
     restart("telnet");
   if (!(next.cdr == cur.cdr))
     restart("cdr");
-  // SIP's timers (RFC 3261 Appendix A) apply live to every timer started from now on; the MGCP,
-  // H.248 and M3UA ones are handed to their call agents and node when they start.
-  {
-    bool sip_changed = false, others_changed = false;
-    for (const auto &t : layer_timer_table())
-      if (next.layer_timers.get(t.timer) != cur.layer_timers.get(t.timer))
-        (t.layer == "sip" ? sip_changed : others_changed) = true;
-    if (sip_changed) {
-      sipt::TimerValues tv;
-      tv.t1 = next.layer_timers.get(LayerTimer::SipT1);
-      tv.t2 = next.layer_timers.get(LayerTimer::SipT2);
-      tv.t4 = next.layer_timers.get(LayerTimer::SipT4);
-      p_->sip->ua().set_timer_values(tv);
-      for (auto t : {LayerTimer::SipT1, LayerTimer::SipT2, LayerTimer::SipT4})
-        cur.layer_timers.set(t, next.layer_timers.get(t));
-      applied("sip timers: T1 " + std::to_string(tv.t1) + " ms, T2 " + std::to_string(tv.t2) +
-              " ms, T4 " + std::to_string(tv.t4) + " ms for every timer started from now on");
-    }
-    if (others_changed)
-      restart("mgcp/h248/m3ua timers");
+  // Every layer's timers apply live to every timer started from now on (RFC 3261 Appendix A,
+  // RFC 3435 §3.5, H.248.1 Annex D.1, RFC 4666 §4.3), as Osmocom's osmo_tdef does: new
+  // transactions and the next repetition of one in progress use them; none running is
+  // restarted. A media gateway added later gets them from the configuration in force.
+  if (layer_timers_differ(next.layer_timers, cur.layer_timers, "sip")) {
+    const sipt::TimerValues tv = sip_timer_values(next.layer_timers);
+    p_->sip->ua().set_timer_values(tv);
+    applied("sip timers: T1 " + std::to_string(tv.t1) + " ms, T2 " + std::to_string(tv.t2) +
+            " ms, T4 " + std::to_string(tv.t4) + " ms for every timer started from now on");
   }
+  if (layer_timers_differ(next.layer_timers, cur.layer_timers, "mgcp")) {
+    const mgcp::TransactionConfig tx = mgcp_transaction_timers(next.layer_timers);
+    for (auto &[name, mgw] : p_->mgcp_by_name)
+      mgw->call_agent().set_transaction_timers(tx);
+    applied("mgcp timers: " + layer_timers_text(next.layer_timers, "mgcp") +
+            " for every timer started from now on");
+  }
+  if (layer_timers_differ(next.layer_timers, cur.layer_timers, "h248")) {
+    const h248::TransactionConfig tx = h248_transaction_timers(next.layer_timers);
+    for (auto &[name, mgw] : p_->h248_by_name)
+      mgw->call_agent().set_transaction_timers(tx);
+    applied("h248 timers: " + layer_timers_text(next.layer_timers, "h248") +
+            " for every timer started from now on");
+  }
+  if (layer_timers_differ(next.layer_timers, cur.layer_timers, "m3ua")) {
+    p_->node->set_timers(m3ua_timers(next.layer_timers));
+    applied("m3ua timers: " + layer_timers_text(next.layer_timers, "m3ua") +
+            " for every timer started from now on");
+  }
+  cur.layer_timers = next.layer_timers;
   // Media gateways (issue 13). One added starts at once (its trunk groups follow below); one
   // removed goes once idle (its trunk groups drain below, as `no trunk-group` drains); a
   // keepalive change applies at once. Any other change to a gateway waits for a restart: its

@@ -44,6 +44,8 @@ public:
   // `show media-gateways`: each gateway's protocol state, the service of its circuits (blocked
   // while it is out of service), its last restart and its keepalive.
   std::string show_media_gateways() const;
+  // `show sip listeners`: each listener as configured, the address it is bound to, connections.
+  std::string show_sip_listeners() const;
   // The counters of one layer ("sip", "mgcp", "h248", "m3ua", "isup", "call-control"), as
   // f(group, name, value), in each layer's declaration order. False: no such layer.
   using CounterFn = std::function<void(std::string_view group, std::string_view name, uint64_t v)>;
@@ -52,6 +54,8 @@ public:
 private:
   // Call admission and dry-up (issue 15), at start (cur null) and live.
   std::vector<std::string> apply_traffic(const Config &next, Config *cur);
+  void apply_sip_listeners(const std::vector<SipListen> &next, std::vector<SipListen> &cur,
+                           std::vector<std::string> &out);
   std::vector<std::string> apply_peer_traffic(const std::deque<SipPeerConfig> &next,
                                               const std::deque<SipPeerConfig> *cur);
   struct Parts;

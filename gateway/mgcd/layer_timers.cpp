@@ -1,10 +1,5 @@
 #include "gateway/mgcd/layer_timers.h"
 
-#include "h248/transaction.h"
-#include "mgcp/transaction.h"
-#include "sigtran/m3ua_node.h"
-#include "sipt/timers.h"
-
 namespace mgc::gw {
 
 namespace {
@@ -116,6 +111,69 @@ bool LayerTimerValues::set(LayerTimer t, uint32_t value) {
 
 bool LayerTimerValues::is_default(LayerTimer t) const {
   return get(t) == layer_timer_info(t).default_value;
+}
+
+sipt::TimerValues sip_timer_values(const LayerTimerValues &v) {
+  sipt::TimerValues tv;
+  tv.t1 = v.get(L::SipT1);
+  tv.t2 = v.get(L::SipT2);
+  tv.t4 = v.get(L::SipT4);
+  return tv;
+}
+
+mgcp::TransactionConfig mgcp_transaction_timers(const LayerTimerValues &v) {
+  mgcp::TransactionConfig c;
+  c.set(mgcp::TxTimer::RtoInitial, v.get(L::MgcpRtoInitial));
+  c.set(mgcp::TxTimer::RtoMin, v.get(L::MgcpRtoMin));
+  c.set(mgcp::TxTimer::RtoMax, v.get(L::MgcpRtoMax));
+  c.set(mgcp::TxTimer::LongTran, v.get(L::MgcpLongtran));
+  c.set(mgcp::TxTimer::TMax, v.get(L::MgcpTMax));
+  c.set(mgcp::TxTimer::THist, v.get(L::MgcpTHist));
+  c.set(mgcp::TxTimer::FinalWait, v.get(L::MgcpFinalWait));
+  c.max_retransmissions = v.get(L::MgcpMaxRetransmissions);
+  return c;
+}
+
+h248::TransactionConfig h248_transaction_timers(const LayerTimerValues &v) {
+  h248::TransactionConfig c;
+  c.initial_retransmit_ms = v.get(L::H248InitialRetransmit);
+  c.max_retransmit_ms = v.get(L::H248MaxRetransmit);
+  c.t_max_ms = v.get(L::H248TMax);
+  c.long_timer_ms = v.get(L::H248LongTimer);
+  c.pending_timer_ms = v.get(L::H248PendingTimer);
+  c.max_pendings = v.get(L::H248MaxPendings);
+  return c;
+}
+
+sigtran::Timers m3ua_timers(const LayerTimerValues &v) {
+  sigtran::Timers t;
+  t.ack = v.get(L::M3uaAck);
+  t.recovery = v.get(L::M3uaRecovery);
+  t.beat = v.get(L::M3uaBeat);
+  t.audit = v.get(L::M3uaAudit);
+  return t;
+}
+
+bool layer_timers_differ(const LayerTimerValues &a, const LayerTimerValues &b,
+                         std::string_view layer) {
+  for (const auto &t : layer_timer_table())
+    if (t.layer == layer && a.get(t.timer) != b.get(t.timer))
+      return true;
+  return false;
+}
+
+std::string layer_timers_text(const LayerTimerValues &v, std::string_view layer) {
+  std::string s;
+  for (const auto &t : layer_timer_table()) {
+    if (t.layer != layer)
+      continue;
+    if (!s.empty())
+      s += ", ";
+    s += std::string(t.name) + " " + std::to_string(v.get(t.timer));
+    if (!t.unit.empty())
+      s += " " + std::string(t.unit);
+  }
+  return s;
 }
 
 std::vector<std::string> check_layer_timers(const LayerTimerValues &v) {

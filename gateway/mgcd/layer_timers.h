@@ -5,6 +5,11 @@
 // objects it builds.
 #pragma once
 
+#include "h248/transaction.h"
+#include "mgcp/transaction.h"
+#include "sigtran/m3ua_node.h"
+#include "sipt/timers.h"
+
 #include <array>
 #include <cstdint>
 #include <optional>
@@ -67,6 +72,18 @@ public:
 private:
   std::array<uint32_t, kLayerTimerCount> v_{};
 };
+
+// Each layer's timers as its objects take them, the rest of their configuration at its default:
+// at start, and whenever they change live (every layer uses them for each timer it starts).
+sipt::TimerValues sip_timer_values(const LayerTimerValues &v);
+mgcp::TransactionConfig mgcp_transaction_timers(const LayerTimerValues &v);
+h248::TransactionConfig h248_transaction_timers(const LayerTimerValues &v);
+sigtran::Timers m3ua_timers(const LayerTimerValues &v);
+// Whether any timer of `layer` ("sip", "mgcp", "h248", "m3ua") differs between a and b, and its
+// values as one line for the log and the VTY ("rto-initial 200 ms, ...").
+bool layer_timers_differ(const LayerTimerValues &a, const LayerTimerValues &b,
+                         std::string_view layer);
+std::string layer_timers_text(const LayerTimerValues &v, std::string_view layer);
 
 // Inconsistencies between timers (SIP T2 below T1, MGCP RTO bounds crossed...), one sentence each.
 std::vector<std::string> check_layer_timers(const LayerTimerValues &v);

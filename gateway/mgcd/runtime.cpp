@@ -259,6 +259,16 @@ CMD(show_mgws, "show media-gateways",
   return CMD_SUCCESS;
 }
 
+CMD(show_sip_listeners, "show sip listeners",
+    SHOW_STR "SIP\nListeners in force: transport, address, bound address, connections\n") {
+  if (!g_rt->show_sip_listeners) {
+    vty_out(vty, "%% the gateway is not running%s", NL);
+    return CMD_WARNING;
+  }
+  print_lines(vty, g_rt->show_sip_listeners());
+  return CMD_SUCCESS;
+}
+
 CMD(show_alarms, "show alarms",
     SHOW_STR
     "Alarms: active ones, the last cleared ones, and how many were raised per category\n") {
@@ -304,20 +314,23 @@ CMD(show_all_counters, "show counters", SHOW_STR "Counters of every layer\n") {
 }
 
 CMD(show_all_timers, "show timers", SHOW_STR "Every protocol timer in force\n") {
+  // In force: what the running layers were given (a configuration left invalid by an edit is
+  // not applied, so the VTY's copy may differ).
+  const Config &c = g_rt->in_force ? *g_rt->in_force : *g_cfg;
   for (const auto &t : cc::isup_timer_table()) {
     std::string n(t.name);
     n[0] = 't';
-    vty_out(vty, "isup %-20s %7u ms  (%u..%u)  %s%s", n.c_str(), g_cfg->timers.ms(t.timer),
-            t.min_ms, t.max_ms, std::string(t.description).c_str(), NL);
+    vty_out(vty, "isup %-20s %7u ms  (%u..%u)  %s%s", n.c_str(), c.timers.ms(t.timer), t.min_ms,
+            t.max_ms, std::string(t.description).c_str(), NL);
   }
   for (const auto &t : layer_timer_table()) {
     const std::string name = std::string(t.layer) + " " + std::string(t.name);
-    vty_out(vty, "%-25s %7u %-2s  (%u..%u)  %s%s", name.c_str(), g_cfg->layer_timers.get(t.timer),
+    vty_out(vty, "%-25s %7u %-2s  (%u..%u)  %s%s", name.c_str(), c.layer_timers.get(t.timer),
             std::string(t.unit).c_str(), t.min, t.max, std::string(t.description).c_str(), NL);
   }
   // RFC 3261 Appendix A: what follows from T1 and T4 (UDP; 0 over TCP/TLS where marked).
-  const uint32_t t1 = g_cfg->layer_timers.get(LayerTimer::SipT1);
-  const uint32_t t4 = g_cfg->layer_timers.get(LayerTimer::SipT4);
+  const uint32_t t1 = c.layer_timers.get(LayerTimer::SipT1);
+  const uint32_t t4 = c.layer_timers.get(LayerTimer::SipT4);
   vty_out(vty, "sip timer-b/f/h/j (64*T1)  %7u ms  INVITE / non-INVITE transaction timeout, "
                "wait for ACK, absorb retransmissions%s", 64 * t1, NL);
   vty_out(vty, "sip timer-d               %7u ms  absorb response retransmissions "
@@ -440,11 +453,11 @@ void vty_install_show(Runtime &rt, Config &cfg) {
   g_rt = &rt;
   g_cfg = &cfg;
   install_show_alarms();
-  for (auto *c : {&show_circuits_cmd, &show_tgs_cmd, &show_timers_cmd, &show_routes_cmd,
-                  &show_calls_cmd, &show_m3ua_cmd, &show_counters_cmd, &show_peers_cmd,
-                  &show_layer_ctrs_cmd, &show_all_counters_cmd, &show_all_timers_cmd,
-                  &show_memory_cmd, &show_overload_cmd, &show_destinations_cmd,
-                  &show_admission_cmd, &show_mgws_cmd})
+  for (auto *c :
+       {&show_circuits_cmd, &show_tgs_cmd, &show_timers_cmd, &show_routes_cmd, &show_calls_cmd,
+        &show_m3ua_cmd, &show_counters_cmd, &show_peers_cmd, &show_layer_ctrs_cmd,
+        &show_all_counters_cmd, &show_all_timers_cmd, &show_memory_cmd, &show_overload_cmd,
+        &show_destinations_cmd, &show_admission_cmd, &show_mgws_cmd, &show_sip_listeners_cmd})
     install_element_ve(c);
   for (auto *c : {&block_cic_cmd, &unblock_cic_cmd, &reset_cic_cmd, &block_range_cmd,
                   &unblock_range_cmd, &reset_range_cmd, &release_call_cmd})

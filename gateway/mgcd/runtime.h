@@ -22,10 +22,12 @@ namespace mgc::gw {
 struct Runtime {
   std::vector<std::unique_ptr<cc::CircuitGroup>> groups; // before the gateway runs (--check)
   cc::CallManager *calls = nullptr;                        // once it runs: the live circuits
+  const Config *in_force = nullptr; // once it runs: the configuration applied (Gateway::running)
   core::Alarms *alarms = nullptr;                          // the process's (show alarms)
   std::function<std::string()> show_m3ua;
   std::function<std::string()> show_peers;
   std::function<std::string()> show_media_gateways;
+  std::function<std::string()> show_sip_listeners;
   std::function<std::string()> show_overload;
   // One layer's counters as f(group, name, value); false: no such layer (Gateway::counters).
   using CounterFn = std::function<void(std::string_view, std::string_view, uint64_t)>;

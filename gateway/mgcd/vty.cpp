@@ -359,13 +359,31 @@ CMD(cfg_sip, "sip", "SIP side\n") {
   vty->index = g_cfg;
   return CMD_SUCCESS;
 }
-CMD(cfg_sip_listen, "listen (udp|tcp|tls) A.B.C.D <1-65535>",
-    "Listen for SIP\nUDP\nTCP\nTLS (sips)\nAddress\nPort\n") {
-  SipListen l{sipt::TransportKind::Udp, argv[1], *port_arg(argv[2])};
+// Several listeners, per transport and address, IPv4 and IPv6 (RFC 3261 §18); added and
+// removed live (Gateway::apply).
+CMD(cfg_sip_listen, "listen (udp|tcp|tls) " ADDR " <0-65535>",
+    "Listen for SIP\nUDP\nTCP\nTLS (sips)\n" ADDR_HELP "Port (0: any free port)\n") {
+  SipListen l{sipt::TransportKind::Udp, argv[1], static_cast<uint16_t>(std::atoi(argv[2]))};
   if (int rc = set_keyword(vty, sipt::kTransportParamNames, argv[0], l.transport);
       rc != CMD_SUCCESS)
     return rc;
-  g_cfg->sip.listen.push_back(std::move(l));
+  if (std::find(g_cfg->sip.listen.begin(), g_cfg->sip.listen.end(), l) == g_cfg->sip.listen.end())
+    g_cfg->sip.listen.push_back(std::move(l));
+  return CMD_SUCCESS;
+}
+CMD(cfg_sip_no_listen, "no listen (udp|tcp|tls) " ADDR " <0-65535>",
+    NO_STR "Listen for SIP\nUDP\nTCP\nTLS (sips)\n" ADDR_HELP "Port\n") {
+  SipListen l{sipt::TransportKind::Udp, argv[1], static_cast<uint16_t>(std::atoi(argv[2]))};
+  if (int rc = set_keyword(vty, sipt::kTransportParamNames, argv[0], l.transport);
+      rc != CMD_SUCCESS)
+    return rc;
+  auto &v = g_cfg->sip.listen;
+  auto it = std::find(v.begin(), v.end(), l);
+  if (it == v.end()) {
+    vty_out(vty, "%% no such listener%s", NL);
+    return CMD_WARNING;
+  }
+  v.erase(it);
   return CMD_SUCCESS;
 }
 CMD(cfg_sip_tls_cert, "tls certificate FILE", "TLS\nCertificate chain (PEM)\nFile\n") {
@@ -429,7 +447,7 @@ CMD(cfg_sip_no_peer, "no peer NAME", NO_STR "A SIP peer\nName\n") {
   vty_out(vty, "%% no SIP peer %s%s", argv[0], NL);
   return CMD_WARNING;
 }
-CMD(cfg_peer_address, "address A.B.C.D <1-65535>", "Where the peer is\nAddress\nPort\n") {
+CMD(cfg_peer_address, "address " ADDR " <1-65535>", "Where the peer is\n" ADDR_HELP "Port\n") {
   auto &p = current<SipPeerConfig>(vty);
   p.address = argv[0];
   p.port = *port_arg(argv[1]);
@@ -451,7 +469,7 @@ CMD(cfg_peer_untrusted, "no trusted", NO_STR "Ignore ISUP bodies and asserted id
   current<SipPeerConfig>(vty).trusted = false;
   return CMD_SUCCESS;
 }
-CMD(cfg_peer_acl, "acl A.B.C.D", "Accept requests for this peer from an address\nAddress\n") {
+CMD(cfg_peer_acl, "acl " ADDR, "Accept requests for this peer from an address\n" ADDR_HELP) {
   current<SipPeerConfig>(vty).acl.push_back(argv[0]);
   return CMD_SUCCESS;
 }
@@ -464,11 +482,12 @@ int write_sip(struct vty *vty) {
     in_force.peers.clear();
     configured.peers.clear();
     in_force.tcp = configured.tcp; // live
+    in_force.listen = configured.listen; // live
     if (!(in_force == configured))
-      vty_out(vty, "! sip listen/tls/udp-buffers: changed, in force once mgcd restarts%s", NL);
+      vty_out(vty, "! sip tls/udp-buffers: changed, in force once mgcd restarts%s", NL);
   }
   vty_out(vty, "sip%s", NL);
-  for (const auto &l : s.listen)
+  for (const auto &l : shown().sip.listen) // in force: applied live
     vty_out(vty, " listen %s %s %u%s", name_of(sipt::kTransportParamNames, l.transport),
             l.address.c_str(), l.port, NL);
   if (!s.tls_certificate.empty())
@@ -1101,11 +1120,10 @@ int write_timers(struct vty *vty) {
       n[0] = 't';
       vty_out(vty, " isup %s %u%s", n.c_str(), shown().timers.ms(t.timer), NL);
     }
-  pending_note(vty, "mgcp/h248/m3ua timers", &Config::layer_timers);
   for (const auto &t : layer_timer_table())
-    if (!g_cfg->layer_timers.is_default(t.timer))
+    if (!shown().layer_timers.is_default(t.timer))
       vty_out(vty, " %s %s %u%s", std::string(t.layer).c_str(), std::string(t.name).c_str(),
-              g_cfg->layer_timers.get(t.timer), NL);
+              shown().layer_timers.get(t.timer), NL);
   return CMD_SUCCESS;
 }
 
@@ -1308,10 +1326,10 @@ void vty_install(Config &cfg) {
   install_node(&sip_peer_node, nullptr); // written inside write_sip
   install_element(CONFIG_NODE, &cfg_sip_cmd);
   install_element(SIP_NODE, &cfg_sip_no_peer_cmd);
-  for (auto *c : {&cfg_sip_listen_cmd, &cfg_sip_tls_cert_cmd, &cfg_sip_tls_key_cmd,
-                  &cfg_sip_tls_ca_cmd, &cfg_sip_tls_verify_cmd, &cfg_sip_udp_buffers_cmd,
-                  &cfg_sip_tcp_connections_cmd, &cfg_sip_tcp_timeouts_cmd,
-                  &cfg_sip_peer_cmd})
+  for (auto *c :
+       {&cfg_sip_listen_cmd, &cfg_sip_no_listen_cmd, &cfg_sip_tls_cert_cmd, &cfg_sip_tls_key_cmd,
+        &cfg_sip_tls_ca_cmd, &cfg_sip_tls_verify_cmd, &cfg_sip_udp_buffers_cmd,
+        &cfg_sip_tcp_connections_cmd, &cfg_sip_tcp_timeouts_cmd, &cfg_sip_peer_cmd})
     install_element(SIP_NODE, c);
   for (auto *c : {&cfg_peer_address_cmd, &cfg_peer_transport_cmd, &cfg_peer_profile_cmd,
                   &cfg_peer_trusted_cmd, &cfg_peer_untrusted_cmd, &cfg_peer_acl_cmd})

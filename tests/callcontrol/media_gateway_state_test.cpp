@@ -240,4 +240,58 @@ TEST_F(Service, ALoneCircuitIsBlockedByARangeOverItAndATrunkGroupAddedLaterToo) 
   EXPECT_EQ(mg->circuits_blocked(), 5u);
 }
 
+// RSIP for part of the gateway's endpoints (RFC 3435 §2.1.2, §2.3.12): only the circuits of those
+// endpoints are blocked (CICs 3-4 here); the call on CIC 2 and new calls on CIC 2 go on.
+TEST_F(Service, PartOutOfServiceBlocksOnlyItsCircuits) {
+  Leg leg{"leg@test"};
+  answered_call(leg);
+  const MediaGatewayState::Circuits part{{"pstn", {3, 4}}};
+  mg->part_out_of_service("ds/e1-1/[3-4]@mgw", part, "RSIP forced");
+  EXPECT_EQ(wire.take(), "CGB 3+1 hw 11");
+  EXPECT_EQ(leg.take(), "");
+  EXPECT_EQ(cm->active_calls(), 1u);
+  EXPECT_TRUE(circuit(3).blocking.local_hardware);
+  EXPECT_TRUE(circuit(4).blocking.local_hardware);
+  EXPECT_FALSE(circuit(1).blocking.any());
+  EXPECT_FALSE(circuit(2).blocking.any());
+  EXPECT_EQ(mg->state(), MgService::InService);
+  EXPECT_EQ(mg->parts().at("ds/e1-1/[3-4]@mgw"), MgService::OutOfService);
+  EXPECT_TRUE(alarms.is_active("media-gateway.mgw.endpoints.ds/e1-1/[3-4]@mgw"));
+  EXPECT_FALSE(alarms.is_active("media-gateway.mgw.down"));
+  EXPECT_EQ(mg->circuits_blocked(), 2u);
+  EXPECT_EQ(mg->counters().get(MgServiceCounter::part_out_of_service), 1u);
+  // Again: no-op.
+  mg->part_out_of_service("ds/e1-1/[3-4]@mgw", part, "RSIP forced");
+  EXPECT_EQ(wire.take(), "");
+  cm->isup_received(kFarPc, group_answer(MessageType::Cgba, 3, 1, true));
+  mg->part_in_service("ds/e1-1/[3-4]@mgw", "RSIP restart");
+  EXPECT_EQ(wire.take(), "CGU 3+1 hw 11");
+  EXPECT_FALSE(circuit(3).blocking.any());
+  EXPECT_TRUE(mg->parts().empty());
+  EXPECT_FALSE(alarms.is_active("media-gateway.mgw.endpoints.ds/e1-1/[3-4]@mgw"));
+  EXPECT_EQ(cm->active_calls(), 1u);
+}
+
+// A draining part lets its call finish; the whole gateway back in service brings the part back.
+TEST_F(Service, PartDrainingLetsItsCallFinishAndTheWholeGatewayBringsItBack) {
+  Leg leg{"leg@test"};
+  answered_call(leg);
+  mg->part_draining("ds/e1-1/2@mgw", {{"pstn", {2}}, {"not-served", {1}}}, "RSIP graceful");
+  EXPECT_EQ(wire.take(), "CGB 2+1 mn 10");
+  EXPECT_EQ(leg.take(), "");
+  EXPECT_EQ(cm->active_calls(), 1u);
+  // The gateway goes out of service whole: the others are blocked, CIC 2 is blocked once more
+  // for hardware (its call released); back in service unblocks everything it and its part set.
+  mg->out_of_service("RSIP forced *");
+  EXPECT_EQ(wire.take(), "CGB 1+3 hw 1111");
+  EXPECT_EQ(leg.take(), "BYE/41");
+  cm->isup_received(kFarPc, group_answer(MessageType::Cgba, 1, 3, true));
+  mg->in_service("RSIP restart *");
+  EXPECT_EQ(wire.take(), "CGU 1+3 hw 1111, CGU 2+1 mn 10");
+  EXPECT_TRUE(mg->parts().empty());
+  for (uint16_t c = 1; c <= 4; ++c)
+    EXPECT_FALSE(circuit(c).blocking.local_maintenance || circuit(c).blocking.local_hardware) << c;
+  EXPECT_EQ(mg->counters().get(MgServiceCounter::part_back_in_service), 1u);
+}
+
 } // namespace

@@ -7,7 +7,9 @@
 #  - the H.248 MGC binds its configured address and port, UDP (and TCP for an MG on TCP), one
 #    socket for both UDP MGs: both register (ServiceChange) from their own address and each gets
 #    its reply, carrying the configured mId; an MG with another mId than configured is refused;
-#  - an MGCP gateway on IPv6 gets its audit from the IPv6 local address it names.
+#  - an MGCP gateway on IPv6 gets its audit from the IPv6 local address it names;
+#  - an RSIP forced for part of a gateway's endpoints (RFC 3435 2.1.2, 2.3.12) blocks the
+#    circuits of those endpoints only.
 set -u
 MGCD=$1
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -19,6 +21,7 @@ bad() { echo "FAIL: $*"; fail=1; }
 base=$((20000 + RANDOM % 20000))
 P_VTY=$base P_CA=$((base + 1)) P_MGC=$((base + 2)) P_M1=$((base + 3)) P_M2=$((base + 4))
 P_H1=$((base + 5)) P_H2=$((base + 6)) P_H3=$((base + 7)) P_M6=$((base + 8))
+P_S=$((base + 12)) P_S2=$((base + 13))
 v6=0
 ip -6 addr show lo 2>/dev/null | grep -q "::1/128" && v6=1
 
@@ -76,6 +79,9 @@ END
     printf 'trunk-group tg-%s\n dpc 0.2.2\n cic-range %d %d\n media-gateway %s\n' "$g" \
       $(case $g in m1) echo 1 5;; m2) echo 6 10;; h1) echo 11 15;; h2) echo 16 20;; esac) "$g"
   done
+  # SIP on several listeners (RFC 3261 18), IPv6 too
+  printf 'sip\n listen udp 127.0.0.1 %d\n listen tcp 127.0.0.1 %d\n' "$P_S" "$P_S"
+  [ $v6 -eq 1 ] && printf ' listen udp ::1 %d\n' "$P_S"
   printf 'timers\n mgcp max-retransmissions 1\n'; } > "$tmp/mgcd.cfg"
 
 # the config reads, validates and is written back as read
@@ -90,7 +96,7 @@ diff <(norm "$tmp/mgcd.cfg" | grep -v 'max-retransmissions\|^ local-port') \
   bad "written config differs: $(cat "$tmp/diff")"
 
 # the MGCP gateways listen before mgcd audits them at start
-args=(mgcp m1 127.0.0.1 "$P_M1" answer mgcp m2 127.0.0.1 "$P_M2" silent)
+args=(mgcp m1 127.0.0.1 "$P_M1" answer mgcp m2 127.0.0.1 "$P_M2" silent rsip m1 0.5 'ds/e1-1/[2-3]@m1' forced)
 [ $v6 -eq 1 ] && args+=(mgcp m6 ::1 "$P_M6" answer)
 python3 "$HERE/fake_media_gateways.py" "$tmp/peers.log" "${args[@]}" 2>"$tmp/mgcp.err" & pids+=($!)
 for _ in $(seq 50); do ss -lun | grep -q "127.0.0.1:$P_M2 " && break; sleep 0.1; done
@@ -123,7 +129,7 @@ grep -qE "^h1 127.0.0.1 $P_MGC (MEGACO|!)/1 <mgc.example.net>:$P_MGC" "$tmp/peer
 grep -qE "^h2 127.0.0.1 $P_MGC (MEGACO|!)/1 <mgc.example.net>:$P_MGC" "$tmp/peers.log" ||
   bad "h2 got no reply from :$P_MGC with our mId"
 
-{ for c in enable "show peers" "show alarms" "show counters"; do sleep 0.3; printf '%s\r\n' "$c"; done
+{ for c in enable "show peers" "show alarms" "show counters" "show circuits tg-m1"; do sleep 0.3; printf '%s\r\n' "$c"; done
   sleep 0.5; printf 'exit\r\n'; } | timeout 10 nc -q 1 127.0.0.1 "$P_VTY" | tr -d '\r' > "$tmp/vty.out"
 grep -aqE "^media-gateway m1: mgcp 127.0.0.1:$P_M1, reachable" "$tmp/vty.out" ||
   bad "m1 not reachable: $(grep -a '^media-gateway' "$tmp/vty.out")"
@@ -139,6 +145,64 @@ grep -aqE "^h248.h3.call_agent.mid_mismatch +1$" "$tmp/vty.out" || bad "h3's mId
 # one gateway down raises its alarm only
 grep -aq "media-gateway.m2.unreachable" "$tmp/vty.out" || bad "no alarm for m2"
 grep -aqE "media-gateway\.(m1|h1|h2|m6)\.unreachable" "$tmp/vty.out" && bad "an alarm for a gateway that is up"
+
+# SIP listeners: each bound as configured; one added and one removed live; an OPTIONS is answered
+# from the listener it reached (RFC 3261 18.2.2)
+ss -lunp | grep -q "127.0.0.1:$P_S .*mgcd" || bad "no SIP UDP socket on 127.0.0.1:$P_S"
+ss -ltnp | grep -q "127.0.0.1:$P_S .*mgcd" || bad "no SIP TCP listener on 127.0.0.1:$P_S"
+options() { # host port: sends an OPTIONS from an ephemeral port, prints "FROM-HOST FROM-PORT FIRST-LINE"
+  python3 - "$1" "$2" <<'PY'
+import socket, sys
+host, port = sys.argv[1], int(sys.argv[2])
+fam = socket.AF_INET6 if ":" in host else socket.AF_INET
+s = socket.socket(fam, socket.SOCK_DGRAM)
+s.bind((host, 0))
+s.settimeout(3)
+ref = "[%s]" % host if ":" in host else host
+me = s.getsockname()[1]
+s.sendto(("OPTIONS sip:mgcd@%s:%d SIP/2.0\r\nVia: SIP/2.0/UDP %s:%d;branch=z9hG4bK-o%d;rport\r\n"
+          "Max-Forwards: 70\r\nFrom: <sip:t@%s>;tag=1\r\nTo: <sip:mgcd@%s>\r\nCall-ID: o%d\r\n"
+          "CSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n" % (ref, port, ref, me, me, ref, ref, me)).encode(),
+         (host, port))
+try:
+    data, src = s.recvfrom(65535)
+    print(src[0], src[1], data.decode(errors="replace").splitlines()[0])
+except socket.timeout:
+    print("no answer")
+PY
+}
+[ "$(options 127.0.0.1 "$P_S")" = "127.0.0.1 $P_S SIP/2.0 200 OK" ] || bad "OPTIONS over IPv4: $(options 127.0.0.1 "$P_S")"
+if [ $v6 -eq 1 ]; then
+  [ "$(options ::1 "$P_S")" = "::1 $P_S SIP/2.0 200 OK" ] || bad "OPTIONS over IPv6: $(options ::1 "$P_S")"
+fi
+{ for c in enable "show sip listeners" "configure terminal" "sip" "listen udp 127.0.0.2 $P_S2" \
+           "no listen tcp 127.0.0.1 $P_S" "end" "show sip listeners" "show running-config"; do
+    sleep 0.3; printf '%s\r\n' "$c"; done
+  sleep 0.5; printf 'exit\r\n'; } | timeout 10 nc -q 1 127.0.0.1 "$P_VTY" | tr -d '\r' > "$tmp/sip.out"
+grep -aq "^sip listen udp 127.0.0.1 $P_S: bound to 127.0.0.1:$P_S$" "$tmp/sip.out" ||
+  bad "show sip listeners: $(grep -a '^sip listen' "$tmp/sip.out")"
+if [ $v6 -eq 1 ]; then
+  grep -aq "^sip listen udp ::1 $P_S: bound to \[::1\]:$P_S$" "$tmp/sip.out" || bad "show sip listeners lacks ::1"
+fi
+grep -aq "% sip: listening on udp 127.0.0.2 $P_S2" "$tmp/sip.out" || bad "live listen not applied: $(grep -a '^%' "$tmp/sip.out")"
+grep -aq "% sip: no longer listening on tcp 127.0.0.1 $P_S" "$tmp/sip.out" || bad "live no listen not applied"
+grep -aq "^sip listen udp 127.0.0.2 $P_S2: bound to 127.0.0.2:$P_S2$" "$tmp/sip.out" || bad "the new listener is not shown"
+grep -aq "^ listen udp 127.0.0.2 $P_S2$" "$tmp/sip.out" || bad "running-config lacks the new listener"
+grep -aq "^ listen tcp 127.0.0.1 $P_S$" "$tmp/sip.out" && bad "running-config keeps the removed listener"
+ss -ltnp | grep -q "127.0.0.1:$P_S .*mgcd" && bad "the removed TCP listener still listens"
+[ "$(options 127.0.0.2 "$P_S2")" = "127.0.0.2 $P_S2 SIP/2.0 200 OK" ] || bad "OPTIONS to the new listener: $(options 127.0.0.2 "$P_S2")"
+
+# m1's RSIP forced for ds/e1-1/[2-3]: CICs 2 and 3 blocked for hardware, 1, 4 and 5 not
+grep -q "m1 sent RSIP" "$tmp/peers.log" || bad "m1 sent no RSIP: $(cat "$tmp/peers.log")"
+for cic in 2 3; do
+  grep -aqE "cic +$cic +idle.*local-hardware" "$tmp/vty.out" || bad "CIC $cic of ds/e1-1/[2-3] not hardware-blocked"
+done
+for cic in 1 4 5; do
+  grep -aqE "cic +$cic +.*local-hardware" "$tmp/vty.out" && bad "CIC $cic outside the RSIP's endpoints blocked"
+done
+grep -aq "media-gateway.m1.endpoints.ds/e1-1/\[2-3\]@m1" "$tmp/vty.out" || bad "no alarm for m1's endpoints"
+grep -aqE "^mgcp.m1.call_agent.endpoints_out_of_service +1$" "$tmp/vty.out" ||
+  bad "endpoints_out_of_service not counted: $(grep -a 'endpoints_' "$tmp/vty.out")"
 
 [ $fail -eq 0 ] && echo "mgcd addresses: all checks passed"
 exit $fail

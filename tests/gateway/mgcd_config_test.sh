@@ -190,8 +190,6 @@ expect_refused bad_glare "There is no such command" "ss7" " point-code 0.2.1" "t
 # addresses (issue 13): what no socket could use is refused before anything starts
 expect_refused m3ua_v6_sctp "the SCTP transports take IPv4 addresses only" "ss7" " point-code 0.2.1" \
   "m3ua" " transport usrsctp-udp" " remote-address ::1"
-expect_refused sip_two_addresses "SIP listens on one address for every transport" "ss7" " point-code 0.2.1" \
-  "sip" " listen udp 127.0.0.1 5060" " listen tcp 127.0.0.2 5060"
 expect_refused mgw_family "are not of one IP version" "ss7" " point-code 0.2.1" \
   "media-gateway g" " protocol mgcp" " address ::1 2427"
 expect_refused mgcp_tcp "transport tcp is for H.248" "ss7" " point-code 0.2.1" \
@@ -206,6 +204,19 @@ printf '%s\n' ss7 " point-code 0.2.1" m3ua " transport tcp" " local-address ::1"
   call-agent " mgcp local-address ::1 2727" "media-gateway g" " protocol mgcp" " address ::1 2427" \
   > "$tmp/v6.cfg"
 "$MGCD" -c "$tmp/v6.cfg" --check >"$tmp/v6.out" 2>&1 || bad "IPv6 M3UA/TCP and MGCP refused: $(cat "$tmp/v6.out")"
+# SIP: several listeners per transport and address, IPv6 too; a peer on IPv6
+printf '%s\n' ss7 " point-code 0.2.1" sip " listen udp 127.0.0.1 5060" " listen tcp 127.0.0.2 5060" \
+  " listen udp ::1 5060" " listen udp 127.0.0.1 5062" " listen udp 127.0.0.1 5060" \
+  " peer v6" "  address 2001:db8::40 5060" \
+  "  acl 2001:db8::41" > "$tmp/sip6.cfg"
+"$MGCD" -c "$tmp/sip6.cfg" --write-config "$tmp/sip6_w.cfg" >"$tmp/sip6.out" 2>&1 ||
+  bad "several SIP listeners refused: $(cat "$tmp/sip6.out")"
+for l in "udp 127.0.0.1 5060" "tcp 127.0.0.2 5060" "udp ::1 5060" "udp 127.0.0.1 5062"; do
+  grep -q "^ listen $l$" "$tmp/sip6_w.cfg" || bad "listen $l not written back"
+done
+grep -q "^  address 2001:db8::40 5060$" "$tmp/sip6_w.cfg" || bad "an IPv6 SIP peer address not written back"
+# the same listener given twice is one listener
+[ "$(grep -c "^ listen udp 127.0.0.1 5060$" "$tmp/sip6_w.cfg")" = 1 ] || bad "a listener given twice is written twice"
 # a config that cannot be read at all
 "$MGCD" -c "$tmp/does-not-exist.cfg" --check >"$tmp/missing.out" 2>&1 && bad "a missing config was accepted"
 grep -q "cannot read it" "$tmp/missing.out" || bad "missing config: $(cat "$tmp/missing.out")"
@@ -233,7 +244,8 @@ sleep 1 # the AUEP goes unanswered: RTO 200 ms, one retransmission, then the gat
              "show isup timers" "block trunk-group nowhere cic 5" "show peers" "show timers" \
              "show mgcp counters" "show counters" "show circuits pstn-a" "configure terminal" \
              "timers" "sip t1 5" \
-             "sip t2 6000" "isup t10 5500" "isup t27 200000" "isup t99 1000" "h248 t-min 5" "end" \
+             "sip t2 6000" "isup t10 5500" "isup t27 200000" "isup t99 1000" "h248 t-min 5" \
+             "mgcp rto-initial 300" "h248 t-max 20000" "m3ua beat 5000" "end" "show timers" \
              "configure terminal" "overload" "refuse level 1 40" "retry-after level 1 3" \
              "measure calls-in-setup onset 10 20 30 abatement 5 10 15" \
              "measure cpu onset 30 20 10 abatement 1 1 1" "end" "show overload" \
@@ -279,6 +291,17 @@ grep -aq "Configuration saved to $tmp/run.cfg" "$tmp/vty.out" || bad "write file
 grep -q "^ sip t2 6000$" "$tmp/run.cfg" || bad "write file did not save the live change"
 grep -aq "% sip timers: T1 400 ms, T2 6000 ms, T4 5000 ms for every timer started from now on" "$tmp/vty.out" ||
   bad "live sip t2 6000 was not applied: $(grep -a 'sip timers\|m3ua timers' "$tmp/vty.out")"
+# the MGCP, H.248 and M3UA timers apply live too (issue 13), shown and written as in force
+grep -aq "% mgcp timers: rto-initial 300 ms, rto-min 100 ms, .* for every timer started from now on" "$tmp/vty.out" ||
+  bad "live mgcp rto-initial 300 was not applied: $(grep -a 'timers' "$tmp/vty.out")"
+grep -aq "% h248 timers: .*t-max 20000 ms.* for every timer started from now on" "$tmp/vty.out" ||
+  bad "live h248 t-max 20000 was not applied"
+grep -aq "% m3ua timers: ack [0-9]* ms, recovery [0-9]* ms, beat 5000 ms, audit [0-9]* ms for every" "$tmp/vty.out" ||
+  bad "live m3ua beat 5000 was not applied"
+grep -aqE "^mgcp rto-initial +300 ms" "$tmp/vty.out" || bad "show timers lacks the live mgcp rto-initial 300"
+grep -aqE "^m3ua beat +5000 ms" "$tmp/vty.out" || bad "show timers lacks the live m3ua beat 5000"
+grep -aq "needs a restart" "$tmp/vty.out" && bad "a timer change waits for a restart: $(grep -a 'restart' "$tmp/vty.out")"
+grep -q "^ m3ua beat 5000$" "$tmp/run.cfg" || bad "write file did not save m3ua beat 5000"
 grep -q "^ glare odd$" "$tmp/run.cfg" || bad "write file lost glare odd"
 grep -aq "^ isup t10 5500$" "$tmp/vty.out" || bad "show running-config lacks the live isup t10 5500"
 grep -aq "^ isup t27 200000$" "$tmp/vty.out" || bad "show running-config lacks the live isup t27 200000"

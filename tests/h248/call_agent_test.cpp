@@ -199,6 +199,38 @@ TEST_F(CallAgentTest, RetransmitsWithBackoffThenGivesUpAtTMax) {
   EXPECT_EQ(transport.sent[before].bytes, transport.sent.back().bytes);
 }
 
+// Timers changed live (mgcd's `timers` node): a request sent afterwards repeats at the new
+// initial interval, doubles up to the new ceiling and is given up at the new T-MAX (Annex
+// D.1.5); our mId stays what it was.
+TEST_F(CallAgentTest, TimersChangedLiveApplyToTheNextRequest) {
+  register_mg();
+  TransactionConfig next;
+  next.initial_retransmit_ms = 100;
+  next.max_retransmit_ms = 300;
+  next.t_max_ms = 1000;
+  ca->set_transaction_timers(next);
+  EXPECT_EQ(ca->transactions().config().initial_retransmit_ms, 100);
+  EXPECT_EQ(ca->transactions().config().own_mid.address, "10.0.0.1");
+  const size_t before = transport.sent.size();
+  ConnectResult got;
+  ca->connect({"tg1", 1, StreamMode::SendRecv, {}}, [&](const ConnectResult &r) { got = r; });
+  std::vector<int64_t> sent_at{sched.now_ms()};
+  for (int i = 0; i < 200; ++i) {
+    size_t n = transport.sent.size();
+    sched.advance(10);
+    if (transport.sent.size() != n)
+      sent_at.push_back(sched.now_ms());
+  }
+  // 0, 100, 300, 600, 900: given up at 1000 ms.
+  ASSERT_EQ(sent_at.size(), 5u);
+  EXPECT_EQ(sent_at[1] - sent_at[0], 100);
+  EXPECT_EQ(sent_at[2] - sent_at[1], 200);
+  EXPECT_EQ(sent_at[3] - sent_at[2], 300);
+  EXPECT_EQ(sent_at[4] - sent_at[3], 300);
+  EXPECT_EQ(got.status.detail(), "h248.timeout");
+  EXPECT_EQ(transport.sent.size() - before, sent_at.size());
+}
+
 TEST_F(CallAgentTest, PendingSwitchesToTheLongTimerAndReplyIsAcknowledged) {
   register_mg();
   ConnectResult got;

@@ -370,6 +370,47 @@ TEST_F(MgcpCallAgent, RsipForcedSpanIsBlockedUntilItRestarts) {
   EXPECT_EQ(net.last().verb, Verb::Crcx);
 }
 
+// RSIP for part of the gateway (RFC 3435 §2.1.2, §2.3.12): the observer is told the circuits of
+// the named endpoints only, when they go out of service and when they come back; a restart with
+// a delay keeps them out until the delay is over.
+TEST_F(MgcpCallAgent, RsipForAPartTellsItsCircuitsOnly) {
+  bring_up();
+  std::vector<std::string> told;
+  CallAgent::Circuits last;
+  ca->set_part_observer([&](std::string_view gw, std::string_view pattern, GatewayState s,
+                            const CallAgent::Circuits &c) {
+    told.push_back(std::string(gw) + " " + std::string(pattern) + " " +
+                   std::string(gateway_state_name(s)));
+    last = c;
+  });
+  ca->receive(kMgw, "RSIP 5030 ds/e1-2/*@tgw1 MGCP 1.0\r\nRM: forced\r\n");
+  std::vector<uint32_t> span2;
+  for (uint32_t cic = 1; cic <= 62; ++cic)
+    if (auto ep = ca->endpoint_for("pstn-a", cic); ep && ep->starts_with("ds/e1-2/"))
+      span2.push_back(cic);
+  ASSERT_FALSE(span2.empty());
+  ASSERT_EQ(last.size(), 1u);
+  EXPECT_EQ(last.at("pstn-a"), span2);
+  EXPECT_EQ(ca->gateway_state("tgw1"), GatewayState::InService);
+  ca->receive(kMgw, "RSIP 5031 ds/e1-2/*@tgw1 MGCP 1.0\r\nRM: restart\r\nRD: 2\r\n");
+  EXPECT_EQ(told, (std::vector<std::string>{"tgw1 ds/e1-2/*@tgw1 out-of-service",
+                                            "tgw1 ds/e1-2/*@tgw1 out-of-service"}));
+  sched.advance(2'000);
+  EXPECT_EQ(told.back(), "tgw1 ds/e1-2/*@tgw1 in-service");
+  EXPECT_EQ(last.at("pstn-a"), span2);
+  // A graceful part drains; the whole gateway restarting brings it back.
+  answer(200);
+  ca->receive(kMgw, "RSIP 5032 ds/e1-1/[1-3]@tgw1 MGCP 1.0\r\nRM: graceful\r\n");
+  EXPECT_EQ(told.back(), "tgw1 ds/e1-1/[1-3]@tgw1 draining");
+  EXPECT_EQ(last.at("pstn-a"), (std::vector<uint32_t>{1, 2, 3}));
+  ca->receive(kMgw, "RSIP 5033 *@tgw1 MGCP 1.0\r\nRM: restart\r\n");
+  EXPECT_EQ(told.back(), "tgw1 ds/e1-1/[1-3]@tgw1 in-service");
+  EXPECT_EQ(told.size(), 5u);
+  EXPECT_EQ(ca->counters().get(CaCounter::endpoints_out_of_service), 2u);
+  EXPECT_EQ(ca->counters().get(CaCounter::endpoints_draining), 1u);
+  EXPECT_EQ(ca->counters().get(CaCounter::endpoints_back_in_service), 2u);
+}
+
 TEST_F(MgcpCallAgent, RsipDisconnectedAuditsButKeepsCalls) {
   bring_up();
   connect("ds/e1-1/3@tgw1");

@@ -104,6 +104,38 @@ TEST_F(MgcpTransaction, CeilingIsConfigurable) {
     EXPECT_LE(net.sent[i].at - net.sent[i - 1].at, 300);
 }
 
+// Timers changed live (mgcd's `timers` node): a command sent afterwards repeats at the new
+// RTO-INITIAL and stops at the new ceiling; one sent before keeps the expiry it had but its
+// later repetitions follow the new bounds (§3.5.3).
+TEST_F(MgcpTransaction, TimersChangedLiveApplyToEveryTimerStartedAfter) {
+  Outcome before;
+  tx->send(kGw, Message::command(Verb::Auep, 0, "a@mgw"), capture(before));
+  sched.advance(10);
+  TransactionConfig next;
+  next.set(TxTimer::RtoInitial, 50);
+  next.set(TxTimer::RtoMin, 20);
+  next.set(TxTimer::RtoMax, 60);
+  next.max_retransmissions = 1;
+  next.first_transaction_id = 77; // not a timer: stays as the layer was built
+  tx->set_timers(next);
+  EXPECT_EQ(tx->config().get(TxTimer::RtoInitial), 50);
+  EXPECT_EQ(tx->config().max_retransmissions, 1u);
+  EXPECT_EQ(tx->config().first_transaction_id, 1u);
+  Outcome after;
+  tx->send(kGw, Message::command(Verb::Auep, 0, "b@mgw"), capture(after));
+  const int64_t sent_at = sched.now_ms();
+  sched.advance(50);
+  ASSERT_EQ(net.sent.size(), 3u); // a, b, and b repeated at the new RTO-INITIAL
+  EXPECT_EQ(net.sent[2].at - sent_at, 50);
+  EXPECT_NE(net.sent[2].bytes.find("b@mgw"), std::string::npos);
+  sched.advance(300);
+  // a's first repetition came at its old 200 ms; after it the new ceiling of one ends both.
+  EXPECT_TRUE(before.done);
+  EXPECT_TRUE(after.done);
+  EXPECT_EQ(net.sent.size(), 4u);
+  EXPECT_EQ(tx->counters().get(TxCounter::gave_up), 2u);
+}
+
 TEST_F(MgcpTransaction, FinalResponseEndsTransactionAndTrainsTheTimer) {
   Outcome o;
   uint32_t id = tx->send(kGw, Message::command(Verb::Auep, 0, "x@mgw"), capture(o));

@@ -41,6 +41,7 @@ from lablib import Lab, TestFailure, check, fail, malformed, tshark_args, vty  #
 
 MGCD, MGW1, MGW2, PSTN, SIP, KAM = ("192.0.2.10", "192.0.2.21", "192.0.2.22", "192.0.2.30",
                                     "192.0.2.40", "192.0.2.50")
+MGCD6, SIP6 = "2001:db8::10", "2001:db8::40"  # the SIP side's IPv6 addresses
 MGCD_VTY, SIM_VTY = 4260, 4262
 MGW_RTP = (16002, 16100)  # osmo-mgw's RTP ports (osmo-mgw.cfg)
 BARESIP_RTP = {"caller": (10100, 10120), "callee": (10000, 10020)}  # baresip/*/config
@@ -107,9 +108,9 @@ class MultiHost:
         time.sleep(0.3)
 
     # ---- the calls ----------------------------------------------------------------------------
-    def sipp(self, name, args, background=False):
+    def sipp(self, name, args, background=False, local=SIP):
         p = self.start("sip", name, ["sipp"] + args + [
-            "-i", SIP, "-m", "1", "-nostdin", "-timeout", "40", "-trace_msg", "-trace_err",
+            "-i", local, "-m", "1", "-nostdin", "-timeout", "40", "-trace_msg", "-trace_err",
             "-message_file", self.lab.path(name + ".msg"), "-error_file",
             self.lab.path(name + ".err")], life=50)
         if background:
@@ -244,6 +245,14 @@ class MultiHost:
         self.expect_cdr(7, direction="pstn-to-pstn", called="71234", trunk_group_out="pstn-a2",
                         released_by="pstn")
 
+    def call7(self):
+        """SIP over IPv6 (mgcd's second listener): answered from [2001:db8::10]:5060, whose
+        Contact names that listener (RFC 3261 §8.1.1.8, §19.1.1 / RFC 5118 §4.1)."""
+        self.sipp("call7", ["-sn", "uac", "[%s]:5060" % MGCD6, "-s", "12345", "-p", "5073",
+                            "-d", "1000"], local=SIP6)
+        self.expect_cdr(8, direction="sip-to-pstn", called="12345", trunk_group="pstn-a",
+                        released_by="sip")
+
     # ---- the end -------------------------------------------------------------------------------
     def finish(self):
         """No call left, every circuit idle at both ends; then the parts stop and the capture
@@ -324,7 +333,22 @@ class MultiHost:
         check(m3ua and all({r[0], r[1]} == {MGCD, PSTN} and r[2] == r[3] == "9899" for r in m3ua),
               "M3UA not only between %s:9899 and %s:9899 (%d packets)" % (MGCD, PSTN, len(m3ua)))
         # traffic only on the links: every IP packet between two of the lab's addresses
-        stray = self.tshark("!(ip.src == 192.0.2.0/24 && ip.dst == 192.0.2.0/24) && !arp",
+        # SIP over IPv6: mgcd answers from its IPv6 listener, its Contact in brackets there and
+        # the IPv4 listener's on the IPv4 calls
+        sip6 = self.tshark("sip.Status-Code == 200 && sip.CSeq.method == INVITE && ipv6.src == %s"
+                           % MGCD6,
+                           ["udp.srcport", "sip.contact.uri"])
+        check(sip6 and all(r[0] == "5060" and "[%s]:5060" % MGCD6 in r[1] for r in sip6),
+              "mgcd's 200s over IPv6 not from [%s]:5060 with its Contact: %s" % (MGCD6, sip6))
+        sip4 = self.tshark("sip.Status-Code == 200 && sip.CSeq.method == INVITE && ip.src == %s"
+                           % MGCD, ["sip.contact.uri"])
+        check(sip4 and all("%s:5060" % MGCD in r[0] for r in sip4),
+              "mgcd's 200s to INVITEs over IPv4 without its IPv4 Contact: %s" % sip4)
+        # traffic only on the links: every IP packet between two of the lab's addresses (and the
+        # neighbour discovery and MLD of the two IPv6 hosts)
+        stray = self.tshark("!(ip.src == 192.0.2.0/24 && ip.dst == 192.0.2.0/24) && "
+                            "!(ipv6.src == 2001:db8::/64 && ipv6.dst == 2001:db8::/64) && "
+                            "!icmpv6 && !arp",
                             ["frame.number", "_ws.col.Protocol", "_ws.col.Info"])
         check(not stray, "packets not between the lab's addresses:\n" +
               "\n".join("\t".join(r) for r in stray[:20]))
@@ -362,6 +386,7 @@ def main():
         mh.call("call 4b (route 1 changed live: out on pstn-a2 through osmo-mgw 2)", mh.call4b)
         mh.call("call 5 (PSTN -> baresip)", mh.call5)
         mh.call("call 6 (PSTN -> PSTN transit, osmo-mgw 1 to osmo-mgw 2)", mh.call6)
+        mh.call("call 7 (SIP over IPv6 -> PSTN)", mh.call7)
         for name, fn in (("circuits and calls at the end", mh.finish),
                          ("the wire", mh.check_wire)):
             print("== " + name, flush=True)

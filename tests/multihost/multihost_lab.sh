@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The multi-host lab (issue 13 item 4): every part of the lab on a host of its own, a network
-# namespace with its own address, all joined by one Ethernet bridge:
+# namespace with its own address, all joined by one Ethernet bridge (mgcd and SIPp also on IPv6,
+# 2001:db8::10 and ::40):
 #
 #        192.0.2.10 mgcd        192.0.2.21 osmo-mgw 1 (trunk group pstn-a)
 #        192.0.2.30 pstn-sim    192.0.2.22 osmo-mgw 2 (trunk group pstn-a2)
@@ -42,6 +43,9 @@ P=mgcmh$$-
 PARTS=(mgcd mgw1 mgw2 pstn sip kam ops)
 declare -A ADDR=([mgcd]=192.0.2.10 [mgw1]=192.0.2.21 [mgw2]=192.0.2.22 [pstn]=192.0.2.30
                  [sip]=192.0.2.40 [kam]=192.0.2.50 [ops]=192.0.2.99)
+# The SIP side on IPv6 too (mgcd's second SIP listener, a SIPp call over it): documentation
+# prefix, RFC 3849.
+declare -A ADDR6=([mgcd]=2001:db8::10 [sip]=2001:db8::40)
 
 ours() { ip netns list | awk '{print $1}' | grep -qx "$1"; }
 cleanup() {
@@ -78,6 +82,13 @@ setup() {
     ip -n "$P$n" link set dev eth0 up &&
     ip -n "${P}net" link set dev "p-$n" master br0 &&
     ip -n "${P}net" link set dev "p-$n" up || return 1
+    if [ -n "${ADDR6[$n]:-}" ]; then
+      # IPv6 on this link only, without router solicitations or duplicate address detection
+      ip netns exec "$P$n" sysctl -qw net.ipv6.conf.eth0.disable_ipv6=0 \
+        net.ipv6.conf.eth0.accept_ra=0 net.ipv6.conf.eth0.router_solicitations=0 \
+        net.ipv6.conf.eth0.accept_dad=0 &&
+      ip -n "$P$n" -6 addr add "${ADDR6[$n]}/64" dev eth0 nodad || return 1
+    fi
   done
 }
 setup || { echo "FAIL: could not build the namespaces and links"; exit 1; }

@@ -270,6 +270,32 @@ TEST_F(AspSgp, BeatKeepsAliveAndSilenceAborts) {
   EXPECT_EQ(a2.local_state(0), AspState::Down);
 }
 
+// Timers changed live (mgcd's `timers` node, RFC 4666 §4.3.4.6): BEAT turned on starts on the
+// association that is up; turned off it stops, and a BEAT left unanswered then aborts nothing.
+TEST_F(AspSgp, BeatTurnedOnAndOffLive) {
+  j.up();
+  pump({&j});
+  clock.advance(5000);
+  EXPECT_EQ(a.counters().get(M3uaNodeCounter::beat_tx), 0u);
+  Timers t = a.config().timers;
+  t.beat = 1000;
+  a.set_timers(t);
+  EXPECT_EQ(a.config().timers.beat, 1000u);
+  clock.advance(1000);
+  pump({&j});
+  EXPECT_EQ(a.counters().get(M3uaNodeCounter::beat_tx), 1u);
+  EXPECT_EQ(a.counters().get(M3uaNodeCounter::beat_ack_rx), 1u);
+  clock.advance(1000); // BEAT sent, not delivered yet
+  EXPECT_EQ(a.counters().get(M3uaNodeCounter::beat_tx), 2u);
+  t.beat = 0;
+  a.set_timers(t);
+  clock.advance(5000);
+  EXPECT_FALSE(j.wa.aborted);
+  EXPECT_EQ(a.counters().get(M3uaNodeCounter::beat_timeouts), 0u);
+  EXPECT_EQ(a.counters().get(M3uaNodeCounter::beat_tx), 2u);
+  EXPECT_EQ(a.local_state(0), AspState::Active);
+}
+
 // Two ASPs (two mgc processes) serving one AS at one SGP.
 struct TwoAsps : ::testing::Test {
   mgc::core::SimScheduler clock;

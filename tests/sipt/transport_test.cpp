@@ -75,6 +75,68 @@ TEST(Transport, UdpStampsReceivedAndRport) {
   EXPECT_EQ(b.got[0].from.port, a.t->udp_port());
 }
 
+// Several listeners (RFC 3261 §18), IPv4 and IPv6: each peer is answered from the listener it
+// reached, local_for() names that listener for the Via and Contact, and a listener added or
+// removed while running takes traffic or stops at once.
+TEST(Transport, SeveralListenersIpv4AndIpv6) {
+  TransportConfig cfg;
+  cfg.listen = {{TransportKind::Udp, "127.0.0.1", 0},
+                {TransportKind::Udp, "::1", 0},
+                {TransportKind::Tcp, "::1", 0}};
+  Side gw(cfg);
+  const auto ls = gw.t->listeners();
+  ASSERT_EQ(ls.size(), 3u);
+  EXPECT_FALSE(ls[0].local.v6);
+  EXPECT_TRUE(ls[1].local.v6);
+  EXPECT_EQ(ls[1].local.host(), "::1");
+  EXPECT_EQ(ls[2].config.transport, TransportKind::Tcp);
+  EXPECT_EQ(gw.t->udp_port(), ls[0].local.port);
+  TransportConfig v6;
+  v6.listen = {{TransportKind::Udp, "::1", 0}};
+  Side peer6(v6);
+  Side peer4;
+  // A message to an IPv6 peer leaves from the IPv6 listener, named so for its Via.
+  const Peer to6{TransportKind::Udp, "::1", peer6.t->udp_port()};
+  auto local = gw.t->local_for(to6);
+  ASSERT_TRUE(local);
+  EXPECT_EQ(*local, ls[1].local);
+  ASSERT_TRUE(gw.t->send(options("[::1]"), to6));
+  ASSERT_TRUE(run_until([&] { return !peer6.got.empty(); }));
+  EXPECT_EQ(peer6.got[0].from.host, "::1");
+  EXPECT_EQ(peer6.got[0].from.port, ls[1].local.port);
+  // The IPv4 peer reaches the IPv4 listener and is answered from it.
+  const Peer gw4{TransportKind::Udp, "127.0.0.1", ls[0].local.port};
+  ASSERT_TRUE(peer4.t->send(options("127.0.0.1"), gw4));
+  ASSERT_TRUE(run_until([&] { return !gw.got.empty(); }));
+  EXPECT_EQ(*gw.t->local_for(gw.got[0].from), ls[0].local);
+  // Over TCP: the IPv6 TCP listener's address and port.
+  EXPECT_EQ(*gw.t->local_for({TransportKind::Tcp, "::1", 5999}), ls[2].local);
+  EXPECT_FALSE(gw.t->local_for({TransportKind::Tls, "::1", 5999}));
+  // Removed live: nothing more arrives there, and IPv6 has no UDP listener left.
+  ASSERT_TRUE(gw.t->remove_listener(cfg.listen[1]));
+  EXPECT_FALSE(gw.t->remove_listener(cfg.listen[1]));
+  EXPECT_EQ(gw.t->listeners().size(), 2u);
+  EXPECT_FALSE(gw.t->local_for(to6));
+  EXPECT_FALSE(gw.t->send(options("[::1]"), to6));
+  // Added live: a second IPv4 UDP listener takes traffic at once.
+  EXPECT_TRUE(gw.t->add_listener(cfg.listen[0]).ok()); // the same one again: nothing new
+  EXPECT_EQ(gw.t->listeners().size(), 2u);
+  ASSERT_TRUE(gw.t->add_listener({TransportKind::Udp, "127.0.0.2", 0}).ok());
+  const auto now = gw.t->listeners();
+  ASSERT_EQ(now.size(), 3u);
+  EXPECT_EQ(now[2].local.host(), "127.0.0.2");
+  const std::size_t before = gw.got.size();
+  ASSERT_TRUE(
+      peer4.t->send(options("127.0.0.1"), {TransportKind::Udp, "127.0.0.2", now[2].local.port}));
+  ASSERT_TRUE(run_until([&] { return gw.got.size() > before; }));
+  // ... and the answer goes back from where the peer reached us.
+  EXPECT_EQ(gw.t->local_for(gw.got.back().from)->host(), "127.0.0.2");
+  // A listener that cannot open is refused and not kept.
+  EXPECT_EQ(gw.t->add_listener({TransportKind::Udp, "192.0.2.1", 5060}).detail(),
+            "sip.transport_udp_bind");
+  EXPECT_EQ(gw.t->listeners().size(), 3u);
+}
+
 // The UDP socket's buffers are what the configuration asks for: Linux reports twice the size it
 // books (socket(7)), capped at net.core.rmem_max / wmem_max unless the process may force them
 // (SO_RCVBUFFORCE, CAP_NET_ADMIN); 0 leaves the system's default (net.core.rmem_default).

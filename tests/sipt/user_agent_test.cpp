@@ -137,6 +137,59 @@ struct Net : ::testing::Test {
 
 } // namespace
 
+// Via and Contact name the listener a message leaves from (RFC 3261 §18.1.1, §8.1.1.8), asked of
+// the transport per destination; an IPv6 address is an IPv6reference in brackets (§19.1.1,
+// §25.1; RFC 5118 §4.1). Without an answer, the configured contact.
+TEST(UserAgentAddresses, ViaAndContactNameTheListenerTowardEachPeer) {
+  mgc::core::SimScheduler timers;
+  Recorder ev;
+  std::vector<std::string> sent;
+  auto send = [&sent](std::string_view b, const Peer &) {
+    sent.emplace_back(b);
+    return true;
+  };
+  UaConfig cfg;
+  cfg.contact_host = "2001:db8::10";
+  cfg.contact_port = 5060;
+  const UserAgent plain(timers, send, ev, cfg);
+  Message m =
+      plain.make_invite("sip:1@[2001:db8::20]", "sip:2@[2001:db8::10]", "sip:1@[2001:db8::20]");
+  EXPECT_EQ(m.top_via().host, "[2001:db8::10]");
+  EXPECT_EQ(m.first(HeaderId::Contact)->value, "<sip:[2001:db8::10]:5060>");
+  cfg.local_for = [](const Peer &p) -> std::optional<mgc::core::Address> {
+    if (p.host == "2001:db8::20")
+      return mgc::core::Address::parse("[2001:db8::1]:5070");
+    if (p.host == "192.0.2.20")
+      return mgc::core::Address::parse("192.0.2.1:5080");
+    return std::nullopt;
+  };
+  UserAgent ua(timers, send, ev, cfg);
+  auto sent_message = [&sent] {
+    Message out;
+    EXPECT_TRUE(parse(sent.back(), ParseOptions{}, out).ok()) << sent.back();
+    return out;
+  };
+  ASSERT_NE(ua.invite("sip:1@[2001:db8::20]", "sip:2@[2001:db8::1]", "sip:1@[2001:db8::20]",
+                      {TransportKind::Udp, "2001:db8::20", 5060}, "application/sdp", kSdp),
+            nullptr);
+  Message v6 = sent_message();
+  EXPECT_EQ(v6.top_via().host, "[2001:db8::1]");
+  EXPECT_EQ(v6.top_via().port, 5070);
+  EXPECT_EQ(v6.first(HeaderId::Contact)->value, "<sip:[2001:db8::1]:5070>");
+  ASSERT_NE(ua.invite("sip:1@192.0.2.20", "sip:2@192.0.2.1", "sip:1@192.0.2.20",
+                      {TransportKind::Udp, "192.0.2.20", 5060}, "application/sdp", kSdp),
+            nullptr);
+  Message v4 = sent_message();
+  EXPECT_EQ(v4.top_via().host, "192.0.2.1");
+  EXPECT_EQ(v4.top_via().port, 5080);
+  EXPECT_EQ(v4.first(HeaderId::Contact)->value, "<sip:192.0.2.1:5080>");
+  ASSERT_TRUE(
+      ua.probe("sip:198.51.100.1", {TransportKind::Udp, "198.51.100.1", 5060}, [](bool, int) {}));
+  Message probe = sent_message();
+  EXPECT_EQ(probe.top_via().host, "[2001:db8::10]");
+  EXPECT_EQ(probe.top_via().port, 5060);
+}
+
 TEST_F(Net, CallWithPrackInfoUpdateReinviteBye) {
   Call *bc = nullptr;
   eb.incoming = [&](Call &c, const Message &) {
