@@ -825,7 +825,25 @@ bool UserAgent::probe(std::string_view target_uri, const Peer &peer, ProbeFn don
   return true;
 }
 
+bool UserAgent::request(const Message &req, const Peer &peer, ResponseFn done) {
+  if (!req.is_request() || req.method() == Method::INVITE || req.method() == Method::ACK)
+    return false;
+  Transaction *tx = layer_.send_request(req, peer);
+  if (!tx)
+    return false;
+  requests_[tx->id()] = std::move(done);
+  return true;
+}
+
 void UserAgent::on_response(Transaction &tx, const Message &r) {
+  if (auto q = requests_.find(tx.id()); q != requests_.end()) {
+    if (r.status_code() >= 200) {
+      ResponseFn fn = std::move(q->second);
+      requests_.erase(q);
+      fn(r.status_code(), &r);
+    }
+    return;
+  }
   if (auto p = probes_.find(tx.id()); p != probes_.end()) {
     if (r.status_code() >= 200) {
       ProbeFn fn = std::move(p->second);
@@ -861,6 +879,12 @@ void UserAgent::on_response(Transaction &tx, const Message &r) {
 }
 
 void UserAgent::on_timeout(Transaction &tx, TxEvent) {
+  if (auto q = requests_.find(tx.id()); q != requests_.end()) {
+    ResponseFn fn = std::move(q->second);
+    requests_.erase(q);
+    fn(408, nullptr); // §8.1.3.1: a timeout or transport error is a 408
+    return;
+  }
   if (auto p = probes_.find(tx.id()); p != probes_.end()) {
     ProbeFn fn = std::move(p->second);
     probes_.erase(p);
@@ -905,6 +929,7 @@ void UserAgent::on_terminated(Transaction &tx) {
     client_txs_.erase(it);
   }
   probes_.erase(tx.id());
+  requests_.erase(tx.id());
   uas_by_invite_tx_.erase(tx.id());
 }
 

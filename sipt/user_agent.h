@@ -254,6 +254,10 @@ public:
   // up, whatever it answered), `done(false, 408)` on Timer F or a transport error.
   using ProbeFn = std::function<void(bool alive, int code)>;
   bool probe(std::string_view target_uri, const Peer &peer, ProbeFn done);
+  // Any request outside a dialog but INVITE (REGISTER, §10): `done(code, response)` once, on its
+  // final response, or (408, null) on Timer F or a transport error. False if it was not sent.
+  using ResponseFn = std::function<void(int code, const Message *response)>;
+  bool request(const Message &req, const Peer &peer, ResponseFn done);
 
   std::size_t calls() const { return calls_.size(); }
   Call *call(uint64_t id) { return call_by_id(id); }
@@ -276,7 +280,9 @@ public:
   void on_response(Transaction &tx, const Message &resp) override;
   void on_timeout(Transaction &tx, TxEvent why) override;
   void on_terminated(Transaction &tx) override;
-  std::size_t tracked_client_transactions() const { return client_txs_.size() + probes_.size(); }
+  std::size_t tracked_client_transactions() const {
+    return client_txs_.size() + probes_.size() + requests_.size();
+  }
 
 private:
   friend class Call;
@@ -322,6 +328,7 @@ private:
   std::vector<uint64_t> terminated_;
   std::map<uint64_t, std::pair<uint64_t, Method>> client_txs_; // tx id -> (call id, method)
   std::map<uint64_t, ProbeFn> probes_;                          // tx id -> OPTIONS probe
+  std::map<uint64_t, ResponseFn> requests_;                     // tx id -> request()'s caller
   uint64_t next_call_ = 0;
   CounterSet<SipUaCounter> counters_;
 };
