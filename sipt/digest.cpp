@@ -187,6 +187,9 @@ Status parse_challenge(std::string_view value, Challenge &out) {
     if (!out.qop_auth)
       return kNoQopAuth;
   }
+  // RFC 7616 §3.4.2: a -sess A1 hashes the cnonce, which only a qop answer carries.
+  if (is_sess(out.algorithm) && !out.qop_auth)
+    return kNoQopAuth;
   return Status::Ok();
 }
 

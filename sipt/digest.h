@@ -50,7 +50,8 @@ struct Challenge {
   bool has_opaque = false;
 };
 // ok; kNotDigest for another scheme (Basic, which SIP forbids, §22.1); kUnknownAlgorithm;
-// kNoQopAuth when qop is offered without "auth" (auth-int needs the body hashed, not done);
+// kNoQopAuth when qop is offered without "auth" (auth-int needs the body hashed, not done) or
+// a -sess algorithm comes without qop (its A1 needs a cnonce);
 // kBadChallenge for bad syntax or a missing realm or nonce.
 Status parse_challenge(std::string_view value, Challenge &out);
 
