@@ -12,7 +12,8 @@ namespace mgc::sipt {
 Registration::Registration(UserAgent &ua, core::Scheduler &timers, RegistrationConfig cfg,
                            ChangeFn changed)
     : ua_(ua), timers_(timers), cfg_(std::move(cfg)), changed_(std::move(changed)),
-      call_id_(random_hex(kCallIdBits)), from_tag_(random_hex(kTagBits)) {}
+      call_id_(random_hex(kCallIdBits)), from_tag_(random_hex(kTagBits)),
+      expires_s_(cfg_.expires_s) {}
 
 Registration::~Registration() {
   *alive_ = false;
@@ -32,7 +33,7 @@ void Registration::start() {
   retry_s_ = 0;
   answered_this_request_ = false;
   set_state(State::Registering);
-  send(cfg_.expires_s);
+  send(expires_s_);
 }
 
 void Registration::stop() {
@@ -166,8 +167,8 @@ void Registration::on_response(int code, const Message *r, uint32_t expires) {
     uint64_t n = 0;
     if (const HeaderField *h = r->first(HeaderId::MinExpires);
         h && parse_uint(trim_lws(h->value), UINT32_MAX, n) && n > expires) {
-      cfg_.expires_s = uint32_t(n);
-      send(uint32_t(n));
+      expires_s_ = uint32_t(n); // from now on; the configuration stays as it was
+      send(expires_s_);
       return;
     }
   }
@@ -215,7 +216,7 @@ void Registration::schedule(uint32_t after_ms, bool retry) {
     answered_this_request_ = false;
     if (retry)
       set_state(State::Registering);
-    send(cfg_.expires_s);
+    send(expires_s_);
   });
 }
 

@@ -68,6 +68,7 @@ private:
   std::string reason_;
   std::string call_id_, from_tag_; // §10.2: one Call-ID for every REGISTER of the binding
   uint32_t cseq_ = 0;              // §10.2: incremented by one per REGISTER
+  uint32_t expires_s_;   // asked for: the configured time, or a registrar's Min-Expires (423)
   uint32_t granted_s_ = 0;
   uint32_t retry_s_ = 0;
   core::Scheduler::Id timer_ = 0;
