@@ -57,10 +57,12 @@ UasAuthenticator::Verdict UasAuthenticator::verify(const Message &req, const Cre
 }
 
 Message UasAuthenticator::challenge(const Message &req, std::string_view realm, uint64_t now_s,
-                                    bool stale, std::string_view to_tag) const {
+                                    bool stale, std::string_view to_tag, bool md5_only) const {
   Message r = make_response(req, 401, "Unauthorized", to_tag);
   const std::string nonce = nonces_.issue(realm, now_s);
   for (digest::Algorithm a : {digest::Algorithm::Sha256, digest::Algorithm::Md5}) {
+    if (md5_only && a != digest::Algorithm::Md5)
+      continue;
     std::string v = "Digest realm=" + quote(realm) + ", nonce=\"" + nonce +
                     "\", qop=\"auth\", algorithm=" + name_of(digest::kAlgorithmNames, a);
     if (stale)

@@ -32,8 +32,10 @@ public:
                  uint64_t now_s) const;
   // The 401 for `req` (§22.1): a challenge per algorithm we take, SHA-256 first (RFC 7616 §3.7:
   // the preferred first), MD5 for peers without it, each with qop="auth" and a fresh nonce.
+  // `md5_only`: MD5 alone, for clients that read the first challenge only and lack SHA-256
+  // (SIPp 3.6 is one).
   Message challenge(const Message &req, std::string_view realm, uint64_t now_s, bool stale,
-                    std::string_view to_tag) const;
+                    std::string_view to_tag, bool md5_only = false) const;
 
 private:
   digest::NonceIssuer nonces_;

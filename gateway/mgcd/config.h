@@ -137,6 +137,8 @@ struct SipPeerConfig {
   // `auth username U password P [realm R]` (RFC 3261 §22): answers the peer's 401/407 and
   // challenges the peer's new INVITEs (docs/sipt.md "Authentication"). Live.
   sipt::Credentials auth;
+  // `auth challenge md5`: our 401s offer MD5 alone (default: SHA-256, then MD5).
+  bool challenge_md5_only = false;
   // `redirect follow max-redirects N`: 3xx from the peer followed (RFC 3261 §8.1.3.4). Live.
   sipt::RedirectPolicy redirect;
   // `register expires N`: REGISTER with the peer (RFC 3261 §10.2), 0 for none. Live.

@@ -417,6 +417,7 @@ SipPeerEntry peer_entry(const SipPeerConfig &peer, isup::Variant variant) {
   e.acl = peer.acl;
   if (!peer.auth.empty())
     e.credentials = std::make_shared<const sipt::Credentials>(peer.auth);
+  e.challenge_md5_only = peer.challenge_md5_only;
   e.redirect = peer.redirect;
   e.register_expires = peer.register_expires;
   return e;

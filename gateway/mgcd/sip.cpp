@@ -309,8 +309,8 @@ bool Sip::authenticated(const sipt::Message &invite, const sipt::Peer &from) {
     auth_counters_.inc(v == V::Stale     ? SipAuthCounter::challenged_stale
                        : v == V::Refused ? SipAuthCounter::credentials_refused
                                          : SipAuthCounter::challenged);
-    ua_->transactions().send_stateless(auth_.challenge(invite, realm, now_s, v == V::Stale, tag),
-                                       from);
+    ua_->transactions().send_stateless(
+        auth_.challenge(invite, realm, now_s, v == V::Stale, tag, peer->challenge_md5_only), from);
   }
   // The first 401 of every call is routine (info); refused or malformed credentials are not.
   if (v == V::Missing || v == V::Stale)

@@ -57,6 +57,7 @@ struct SipPeerEntry {
   // RFC 3261 §22: what we answer the peer's challenges with (null: none configured). A call
   // holds its own reference: a password changed live serves the calls routed afterwards.
   std::shared_ptr<const sipt::Credentials> credentials;
+  bool challenge_md5_only = false; // our 401s to it offer MD5 alone
   sipt::RedirectPolicy redirect; // RFC 3261 §8.1.3.4: follow 3xx from it, and how far
   uint32_t register_expires = 0; // RFC 3261 §10.2: REGISTER with it for so long (0: never)
 };

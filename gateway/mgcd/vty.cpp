@@ -472,8 +472,16 @@ CMD(cfg_peer_auth_realm, "auth username WORD password WORD realm WORD",
     "Only for this realm (RFC 3261 §22.1), and the realm of our challenges\nRealm\n") {
   return set_peer_auth(vty, argv[0], argv[1], argv[2]);
 }
+CMD(cfg_peer_auth_challenge, "auth challenge (sha-256|md5)",
+    "Digest credentials (RFC 3261 §22)\nWhat our 401s to this peer offer\n"
+    "SHA-256, then MD5 (RFC 7616 §3.7, the default)\n"
+    "MD5 alone (clients that read the first challenge only and lack SHA-256)\n") {
+  current<SipPeerConfig>(vty).challenge_md5_only = std::string_view(argv[0]) == "md5";
+  return CMD_SUCCESS;
+}
 CMD(cfg_peer_no_auth, "no auth", NO_STR "No digest credentials: challenges end the call attempt\n") {
   current<SipPeerConfig>(vty).auth = {};
+  current<SipPeerConfig>(vty).challenge_md5_only = false;
   return CMD_SUCCESS;
 }
 CMD(cfg_peer_redirect, "redirect follow max-redirects <1-10>",
@@ -551,6 +559,8 @@ int write_sip(struct vty *vty) {
     for (const auto &a : p.acl)
       vty_out(vty, "  acl %s%s", a.c_str(), NL);
     write_peer_auth(vty, p.auth);
+    if (p.challenge_md5_only)
+      vty_out(vty, "  auth challenge md5%s", NL);
     if (p.register_expires)
       vty_out(vty, "  register expires %u%s", unsigned(p.register_expires), NL);
     if (p.redirect.follow)
@@ -1375,6 +1385,7 @@ void vty_install(Config &cfg) {
   for (auto *c : {&cfg_peer_address_cmd, &cfg_peer_transport_cmd, &cfg_peer_profile_cmd,
                   &cfg_peer_trusted_cmd, &cfg_peer_untrusted_cmd, &cfg_peer_acl_cmd,
                   &cfg_peer_auth_cmd, &cfg_peer_auth_realm_cmd, &cfg_peer_no_auth_cmd,
+                  &cfg_peer_auth_challenge_cmd,
                   &cfg_peer_redirect_cmd, &cfg_peer_no_redirect_cmd, &cfg_peer_register_cmd,
                   &cfg_peer_no_register_cmd})
     install_element(SIP_PEER_NODE, c);

@@ -58,6 +58,9 @@ TEST(SipAuth, ChallengeOffersSha256ThenMd5AndIsAnsweredWithSha256) {
   const Message r = x.uas.challenge(x.invite, "mgc", 100, false, "t1");
   EXPECT_EQ(r.status_code(), 401);
   EXPECT_EQ(r.count(HeaderId::WwwAuthenticate), 2u);
+  EXPECT_EQ(x.uas.challenge(x.invite, "mgc", 100, false, "t1", true).count(
+                HeaderId::WwwAuthenticate),
+            1u); // MD5 alone, for a peer configured so
   digest::Algorithm used;
   const Message &m = x.answered(kAlice, 100, {}, &used);
   EXPECT_EQ(used, digest::Algorithm::Sha256); // RFC 7616 §3.7: the strongest
