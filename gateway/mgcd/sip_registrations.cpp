@@ -20,6 +20,15 @@ sipt::RegistrationConfig registration_config(const SipPeerEntry &p) {
   rc.credentials = p.credentials;
   return rc;
 }
+
+// The same binding asked for: the credentials compared by value (each apply makes them anew).
+bool same(const sipt::RegistrationConfig &a, const sipt::RegistrationConfig &b) {
+  const auto cred = [](const sipt::RegistrationConfig &c) {
+    return c.credentials ? *c.credentials : sipt::Credentials{};
+  };
+  return a.registrar_uri == b.registrar_uri && a.aor == b.aor && a.peer == b.peer &&
+         a.expires_s == b.expires_s && cred(a) == cred(b);
+}
 } // namespace
 
 void Sip::start_registrations() {
@@ -49,7 +58,7 @@ void Sip::sync_registrations() {
       if (!e.removed && e.peer.name == it->first)
         p = &e;
     // a peer gone, no longer registering, or registering otherwise: the old binding goes
-    if (!p || !p->register_expires || !(registration_config(*p) == it->second->config())) {
+    if (!p || !p->register_expires || !same(registration_config(*p), it->second->config())) {
       MGC_LOG(Sip, Info, "registration with peer %s: %s", it->first.c_str(),
               p && p->register_expires ? "changed, registering again" : "removed");
       it->second->stop();
