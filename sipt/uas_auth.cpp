@@ -2,10 +2,21 @@
 #include "sipt/uas_auth.h"
 
 #include "sipt/syntax.h"
+#include "sipt/uri.h"
 
 #include <openssl/crypto.h>
 
 namespace mgc::sipt {
+
+namespace {
+bool same_host_port(std::string_view uri_text, const Uri &request_uri) {
+  Uri u;
+  if (!parse_uri(uri_text, u) || !u.is_sip() || !request_uri.is_sip())
+    return false;
+  const auto port = [](const Uri &x) { return x.has_port ? x.port : uint16_t(5060); };
+  return iequals(u.host, request_uri.host) && port(u) == port(request_uri);
+}
+} // namespace
 
 UasAuthenticator::Verdict UasAuthenticator::verify(const Message &req, const Credentials &cred,
                                                    std::string_view realm,
@@ -22,9 +33,10 @@ UasAuthenticator::Verdict UasAuthenticator::verify(const Message &req, const Cre
     }
     if (cr.realm != realm) // §22.4: credentials for another realm are not ours to check
       return;
-    // RFC 7616 §3.4.6 / RFC 3261 §22.4: the uri is the Request-URI the response covers; one
-    // for another target would let credentials be replayed onto it.
-    if (cr.username != cred.username || cr.uri != req.request_uri_text()) {
+    // RFC 3261 §22.4: the uri is the Request-URI, which the response covers; credentials for
+    // another host would let them be replayed onto it. The user part is not compared: SIPp 3.6
+    // sends "sip:HOST:PORT" for "sip:USER@HOST:PORT".
+    if (cr.username != cred.username || !same_host_port(cr.uri, req.request_uri())) {
       v = Verdict::Refused;
       return;
     }

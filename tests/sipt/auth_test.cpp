@@ -78,10 +78,14 @@ TEST(SipAuth, RefusalsAndStaleNoncesToldApart) {
   EXPECT_EQ(x.uas.verify(m, kAlice, "mgc", 131), V::Stale);       // good, but expired
   EXPECT_EQ(x.uas.verify(m, kAlice, "elsewhere", 100), V::Missing); // not our realm
   EXPECT_EQ(UasAuthenticator("other-secret", 30).verify(m, kAlice, "mgc", 100), V::Refused);
-  // credentials computed for another Request-URI are not taken for this one
+  // credentials computed for another host are not taken for this one; the host and port alone
+  // (SIPp 3.6's uri) are
   Exchange y;
-  EXPECT_EQ(y.uas.verify(y.answered(kAlice, 100, "sip:999@10.0.0.1"), kAlice, "mgc", 100),
+  EXPECT_EQ(y.uas.verify(y.answered(kAlice, 100, "sip:999@10.0.0.2"), kAlice, "mgc", 100),
             V::Refused);
+  Exchange w;
+  EXPECT_EQ(w.uas.verify(w.answered(kAlice, 100, "sip:10.0.0.1:5060"), kAlice, "mgc", 100),
+            V::Authenticated);
   // a wrong password gives a wrong response: refused, never stale
   Exchange z;
   EXPECT_EQ(z.uas.verify(z.answered(Credentials{"alice", "guess", ""}, 100), kAlice, "mgc", 131),
