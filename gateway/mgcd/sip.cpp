@@ -598,12 +598,15 @@ bool Sip::accept_in_dialog(sipt::Call &c, const sipt::Message &req, const sipt::
   return false;
 }
 
-// RFC 3261 §8.1.3.4 redirect targets are called only where a configured peer is (its address
-// or ACL): a 3xx must not turn the gateway into a dialler of any address it names (RFC 3261
-// §26.1 toll fraud). The call keeps its peer's profile and counters.
+// RFC 3261 §8.1.3.4 redirect targets are called only where a configured peer is (its address,
+// host and port): a 3xx must not turn the gateway into a dialler of any address it names (RFC
+// 3261 §26.1 toll fraud). The call keeps its peer's profile and counters.
 bool Sip::on_redirect(sipt::Call &c, int status, std::string_view target, sipt::Peer &next_hop) {
   Leg *l = leg_of(c);
-  const SipPeerEntry *to = peer_from(next_hop);
+  const SipPeerEntry *to = nullptr;
+  for (const auto &p : peers_)
+    if (!p.removed && p.address.host == next_hop.host && p.address.port == next_hop.port)
+      to = &p;
   if (!l || !to) {
     MGC_LOG(Sip, Notice, "%d from peer %s (Call-ID %.*s): target %.*s skipped, %s is no peer",
             status, l ? l->peer.peer.name.c_str() : "?", int(c.call_id().size()),
