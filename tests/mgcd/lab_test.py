@@ -1456,8 +1456,7 @@ SCENARIOS = {f.__name__: f for f in [
     pstn_to_sip_302_followed, sip_register_refreshed]}
 
 # written, not yet passing here: not registered with ctest
-PENDING = {"sip_inbound_challenged", "pstn_to_sip_401_refused", "pstn_to_sip_302_followed",
-           "sip_register_refreshed"}
+PENDING = {"sip_inbound_challenged", "pstn_to_sip_302_followed"}
 
 
 def main():
