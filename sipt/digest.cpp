@@ -40,6 +40,12 @@ template <typename F> bool for_each_param(std::string_view list, F &&f) {
         return false;
       value = unquote(q);
       quoted = true;
+      // §25.1 qdtext holds no control characters (folding was LWS, kept as such by the
+      // parser): a value with one cannot be quoted back as it came (fuzz_sipt_digest)
+      for (char c : value)
+        if ((static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\r' && c != '\n') ||
+            c == 0x7f)
+          return false;
     } else {
       const std::string_view t = sc.token();
       if (t.empty())
