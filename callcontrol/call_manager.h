@@ -39,7 +39,7 @@
   X(unexpected_sip_events) X(transit_calls) X(hop_counter_exhausted) X(shed_sip) X(shed_isup)    \
   X(shed_sip_late) X(shed_in_setup) X(session_offers) X(session_holds) X(session_offers_refused)  \
   X(session_answers) X(route_advances) X(route_attempts_exhausted) X(setup_timeouts)             \
-  X(targets_skipped) X(refused_admission_isup) X(refused_admission_sip) X(dry_up_blocks)         \
+  X(sip_redirects) X(targets_skipped) X(refused_admission_isup) X(refused_admission_sip) X(dry_up_blocks)         \
   X(dry_up_releases)
 MGC_DECLARE_COUNTERS(CcCounter, MGC_CC_COUNTERS)
 
@@ -136,6 +136,8 @@ public:
   // The user agent ended the leg's SIP call by itself (no ACK for the 2xx, RFC 3261 §13.3.1.4; a
   // transport failure): a call that still had the leg is released as for a BYE with `cause`.
   void sip_lost(SipLeg &leg, uint8_t cause);
+  // The SIP side follows a 3xx to `target` (RFC 3261 §8.1.3.4; redirect.cpp): kept for the CDR.
+  void sip_redirected(SipLeg &leg, int status, const std::string &target);
   // INFO within the leg's dialog (RFC 6086): from a trusted SIP-T/SIP-I peer its ISUP body is the
   // mid-call message to pass on (SUS/RES through the half-call machine, others as they are).
   void sip_info(SipLeg &leg, const SipBody &body);

@@ -41,7 +41,7 @@ std::string csv(std::string_view f) {
 std::string cdr_header() {
   return "seizure_utc,answer_utc,release_utc,direction,calling,called,trunk_group,cic,"
          "sip_call_id,cause,cause_location,released_by,duration_ms,setup_ms,trunk_group_out,cic_out,"
-         "attempts";
+         "attempts,redirected_to";
 }
 
 std::string cdr_line(const CallRecord &r) {
@@ -62,7 +62,8 @@ std::string cdr_line(const CallRecord &r) {
   s += csv(name_of(kReleasedByNames, r.released_by, "")) + ",";
   s += std::to_string(duration) + "," + std::to_string(setup) + ",";
   s += csv(r.trunk_group_out) + "," + (r.cic_out ? std::to_string(*r.cic_out) : "") + ",";
-  s += std::to_string(r.attempts);
+  s += std::to_string(r.attempts) + ",";
+  s += csv(r.redirected_to);
   return s;
 }
 

@@ -54,6 +54,7 @@ struct CallRecord {
   uint8_t cause_location = 0;
   ReleasedBy released_by = ReleasedBy::Unknown;
   uint8_t attempts = 0;
+  std::string redirected_to; // the last 3xx Contact the SIP side tried (RFC 3261 §8.1.3.4)
 };
 
 // The CSV header line and one record as a CSV line (no trailing newline). Fields that may hold

@@ -3,9 +3,12 @@
 #include "sipt/user_agent.h"
 
 #include "core/log.h"
+#include "sipt/fields.h"
+#include "sipt/random.h"
 #include "sipt/syntax.h"
 
 #include <algorithm>
+#include <cstdlib>
 
 namespace mgc::sipt {
 
@@ -527,7 +530,7 @@ Call *UserAgent::invite(std::string_view request_uri, std::string_view from, std
   return invite(m, peer);
 }
 
-Call *UserAgent::invite(const Message &req, const Peer &peer) {
+Call *UserAgent::invite(const Message &req, const Peer &peer, InviteOptions options) {
   if (!req.is_request() || req.method() != Method::INVITE || req.call_id().empty() ||
       !req.to().tag().empty())
     return nullptr;
@@ -549,6 +552,9 @@ Call *UserAgent::invite(const Message &req, const Peer &peer) {
   c->dialog_ = Dialog(id);
   c->invite_tx_ = tx->id();
   c->dialog_.peer = peer;
+  if (options.credentials && !options.credentials->empty())
+    c->credentials_ = std::move(options.credentials);
+  c->redirect_policy_ = options.redirect;
   client_txs_[tx->id()] = {c->id_, Method::INVITE};
   Call *raw = c.get();
   calls_.emplace(raw->id_, std::move(c));
@@ -601,10 +607,13 @@ void UserAgent::on_uac_invite_response(Call &c, const Message &r) {
       c.have_dialog_ = true;
       index(c);
       c.state_ = Call::State::Confirmed;
-      // §13.2.2.4: the ACK for a 2xx is a new transaction-less request with the INVITE's CSeq.
-      c.setup_->ack_bytes =
-          c.dialog_.make_request(Method::ACK, via(&c.dialog_.peer), c.invite()->cseq().number)
-              .serialize();
+      // §13.2.2.4: the ACK for a 2xx is a new transaction-less request with the INVITE's CSeq
+      // and "the same credentials as the INVITE".
+      Message ack =
+          c.dialog_.make_request(Method::ACK, via(&c.dialog_.peer), c.invite()->cseq().number);
+      for (HeaderId h : {HeaderId::Authorization, HeaderId::ProxyAuthorization})
+        c.invite()->for_each_value(h, [&](std::string_view v) { ack.add(h, v); });
+      c.setup_->ack_bytes = ack.serialize();
       c.forget_invite(); // confirmed: no CANCEL (§9.1), a repeated 2xx gets ack_bytes
     }
     if (c.has(&Call::Setup::ack_bytes))
@@ -615,8 +624,215 @@ void UserAgent::on_uac_invite_response(Call &c, const Message &r) {
   }
   if (c.state_ == Call::State::Terminated)
     return;
+  if ((code == 401 || code == 407) && answer_invite_challenge(c, r))
+    return;
+  if (c.redirect_policy_.follow && !c.cancelled_) {
+    if (code < 400)
+      add_redirect_targets(c, r);
+    // §8.1.3.4: a 3xx, or the failure of a target it gave, moves on to the next target.
+    if ((code < 400 || c.redirect_) && try_next_redirect_target(c, code))
+      return;
+  }
   events_.on_failed(c, code, &r);
   terminate(c);
+}
+
+namespace {
+// §19.1.4 compares URIs field by field; for the target set it is enough that one address-of-
+// record with one host and port is one target: scheme, user, host (case-insensitive) and port
+// (5060/5061 when absent).
+std::string target_key(const Uri &u) {
+  std::string k;
+  for (char ch : u.scheme_name)
+    k += lower(ch);
+  k += ':';
+  k += u.user;
+  k += '@';
+  for (char ch : u.host)
+    k += lower(ch);
+  k += ':' + std::to_string(u.has_port ? u.port : u.scheme == UriScheme::Sips ? 5061 : 5060);
+  return k;
+}
+} // namespace
+
+void UserAgent::add_redirect_targets(Call &c, const Message &r) {
+  const int code = r.status_code();
+  // 300 Multiple Choices, 301/302 Moved, 305 Use Proxy (§21.3); 380 Alternative Service names
+  // no location (§21.3.5) and ends the attempt like any other.
+  if (code != 300 && code != 301 && code != 302 && code != 305)
+    return;
+  const Message &inv = *c.invite();
+  if (!c.redirect_) {
+    c.redirect_ = std::make_unique<Call::Redirect>();
+    c.redirect_->seen.push_back(target_key(inv.request_uri()));
+  }
+  Call::Redirect &rd = *c.redirect_;
+  if (rd.followed >= c.redirect_policy_.max_redirects) {
+    counters_.inc(SipUaCounter::redirect_hop_limit);
+    MGC_LOG(Sip, Notice, "%d to INVITE (Call-ID %.*s) not followed: %u redirects already", code,
+            int(inv.call_id().size()), inv.call_id().data(), unsigned(rd.followed));
+    return;
+  }
+  ++rd.followed;
+  counters_.inc(SipUaCounter::redirects_followed);
+  r.for_each_value(HeaderId::Contact, [&](std::string_view v) {
+    NameAddr na;
+    if (!parse_name_addr(v, na) || na.star || !na.uri.is_sip())
+      return; // a tel: or other URI is for number analysis, not for this leg (RFC 3398 §8.2.5)
+    const std::string key = target_key(na.uri);
+    if (std::find(rd.seen.begin(), rd.seen.end(), key) != rd.seen.end()) {
+      counters_.inc(SipUaCounter::redirect_loops_skipped); // §8.1.3.4: each URI once
+      return;
+    }
+    rd.seen.push_back(key);
+    double q = 1.0;
+    std::string_view qv;
+    if (find_generic_param(na.params, "q", &qv)) {
+      std::string s(qv);
+      char *end = nullptr;
+      q = std::strtod(s.c_str(), &end);
+      if (end == s.c_str() || q < 0 || q > 1)
+        q = 0; // §20.10: q is 0 to 1; a bad one is tried last
+    }
+    // §8.1.3.4: the entire URI without method-param and headers (headers are not applied here)
+    std::string_view uri = na.uri.text.substr(0, na.uri.text.find('?'));
+    Call::Redirect::Target t{q, std::string(uri), code};
+    // decreasing q, first come first within equal q (§16.6 ordering, §8.1.3.4 serial search)
+    auto at = std::find_if(rd.pending.begin(), rd.pending.end(),
+                           [q](const Call::Redirect::Target &x) { return x.q < q; });
+    rd.pending.insert(at, std::move(t));
+  });
+}
+
+bool UserAgent::try_next_redirect_target(Call &c, int status) {
+  if (!c.redirect_ || !c.invite())
+    return false;
+  Call::Redirect &rd = *c.redirect_;
+  while (!rd.pending.empty()) {
+    Call::Redirect::Target t = std::move(rd.pending.front());
+    rd.pending.erase(rd.pending.begin());
+    Uri u;
+    if (!parse_uri(t.uri, u))
+      continue;
+    Peer hop;
+    hop.host = std::string(u.host);
+    hop.port = u.has_port ? u.port : 5060;
+    hop.transport = c.dialog_.peer.transport;
+    std::string_view tp;
+    if (u.param("transport", &tp))
+      hop.transport = iequals(tp, "tcp") ? TransportKind::Tcp : TransportKind::Udp;
+    const Message &inv = *c.invite();
+    if (!events_.on_redirect(c, t.status, t.uri, hop)) {
+      counters_.inc(SipUaCounter::redirect_targets_refused);
+      MGC_LOG(Sip, Notice, "redirect target %s of INVITE (Call-ID %.*s) refused", t.uri.c_str(),
+              int(inv.call_id().size()), inv.call_id().data());
+      continue;
+    }
+    Message m;
+    if (!parse(c.setup_->invite_bytes, ParseOptions{}, m).ok())
+      return false;
+    // §8.1.3.4: the target's URI is the Request-URI (a 305's Contact is the proxy: the
+    // Request-URI stays, §21.3.6); To, From, Call-ID and body as they were; credentials given
+    // to the last target are not for this one.
+    if (t.status != 305)
+      m.set_request_line("INVITE", t.uri);
+    m.remove(HeaderId::Authorization);
+    m.remove(HeaderId::ProxyAuthorization);
+    c.answered_realms_.clear();
+    c.stale_retried_ = false;
+    rd.current = t.uri;
+    if (!resend_invite(c, m, hop))
+      continue;
+    counters_.inc(SipUaCounter::redirect_targets_tried);
+    MGC_LOG(Sip, Info, "INVITE (Call-ID %.*s) redirected by %d to %s (q %.3g), sent to %s:%u",
+            int(c.call_id().size()), c.call_id().data(), status, t.uri.c_str(), t.q,
+            hop.host.c_str(), unsigned(hop.port));
+    return true;
+  }
+  return false;
+}
+
+bool UserAgent::resend_invite(Call &c, Message &m, const Peer &peer) {
+  // §8.1.3.4 / §22.2: a new transaction (new branch, §8.1.1.7), CSeq one higher (§8.1.3.5);
+  // the same Call-ID, From tag and To.
+  m.set(HeaderId::CSeq, std::to_string(c.invite()->cseq().number + 1) + " INVITE");
+  m.set(HeaderId::Via, via());
+  Transaction *tx = layer_.send_request(m, peer);
+  if (!tx)
+    return false;
+  client_txs_[tx->id()] = {c.id_, Method::INVITE};
+  c.invite_tx_ = tx->id();
+  Call::Setup &s = *c.setup_;
+  s.invite_bytes = std::string(tx->request().bytes());
+  s.invite = std::make_unique<Message>();
+  (void)parse(s.invite_bytes, ParseOptions{}, *s.invite);
+  c.provisional_seen_ = false; // §9.1: a CANCEL waits for this transaction's provisional
+  Dialog::Parts id;
+  id.call_id = s.invite->call_id();
+  c.dialog_ = Dialog(id); // an early dialog of the last INVITE ended with its final response
+  c.dialog_.peer = peer;
+  c.have_dialog_ = false;
+  return true;
+}
+
+bool UserAgent::answer_invite_challenge(Call &c, const Message &r) {
+  if (!c.credentials_ || !c.invite() || c.cancelled_)
+    return false;
+  const Message &inv = *c.invite();
+  ChallengeAnswer a;
+  // RFC 7616 §3.4: a fresh cnonce per answer; nc 1, as each answer is to a new nonce.
+  const Status st = answer_challenge(r, *c.credentials_, "INVITE", inv.request_uri_text(),
+                                     random_hex(96), 1, a);
+  if (!st.ok()) {
+    counters_.inc(SipUaCounter::challenges_unanswerable);
+    MGC_LOG(Sip, Notice, "%d to INVITE (Call-ID %.*s) not answered: %.*s", r.status_code(),
+            int(inv.call_id().size()), inv.call_id().data(), int(st.detail().size()),
+            st.detail().data());
+    return false;
+  }
+  // §22.2: credentials refused come back as a second challenge for the same realm; sending them
+  // again would not help. A stale nonce (RFC 7616 §3.3) is the exception, once. Four answers at
+  // most, whatever the realms: a chain of proxies is short.
+  bool again = false;
+  for (const auto &[h, realm] : c.answered_realms_)
+    again = again || (h == a.header && realm == a.realm);
+  if ((again && (!a.stale || c.stale_retried_)) || c.answered_realms_.size() >= 4) {
+    counters_.inc(SipUaCounter::challenges_refused_again);
+    MGC_LOG(Sip, Notice, "%d to INVITE (Call-ID %.*s) again for realm \"%s\": credentials "
+            "refused", r.status_code(), int(inv.call_id().size()), inv.call_id().data(),
+            a.realm.c_str());
+    return false;
+  }
+  if (again)
+    c.stale_retried_ = true;
+  // §22.2: the request again with the credentials, "the same Call-ID" and CSeq one higher
+  // (§8.1.3.5); a new branch, as a new transaction (§8.1.1.7). Credentials answered earlier for
+  // other realms stay (a proxy's and the UAS's, §22.3); the old ones for this kind go.
+  Message m;
+  if (!parse(c.setup_->invite_bytes, ParseOptions{}, m).ok())
+    return false;
+  if (!again)
+    c.answered_realms_.emplace_back(a.header, a.realm);
+  // Rows of this kind for other realms are kept: only the one answered now is replaced.
+  std::vector<std::string> keep;
+  m.for_each_value(a.header, [&](std::string_view v) {
+    digest::Credentials old;
+    if (digest::parse_credentials(v, old).ok() && old.realm != a.realm)
+      keep.emplace_back(v);
+  });
+  m.remove(a.header);
+  for (const auto &v : keep)
+    m.add(a.header, v);
+  m.add(a.header, a.value);
+  const std::string call_id(inv.call_id()); // `inv` goes with the INVITE resent
+  const Peer peer = c.dialog_.peer;
+  if (!resend_invite(c, m, peer))
+    return false;
+  counters_.inc(SipUaCounter::challenges_answered);
+  MGC_LOG(Sip, Info, "%d to INVITE (Call-ID %s) answered for realm \"%s\" (%s), CSeq %u",
+          r.status_code(), call_id.c_str(), a.realm.c_str(),
+          name_of(digest::kAlgorithmNames, a.algorithm), unsigned(c.invite()->cseq().number));
+  return true;
 }
 
 bool UserAgent::probe(std::string_view target_uri, const Peer &peer, ProbeFn done) {
@@ -630,7 +846,25 @@ bool UserAgent::probe(std::string_view target_uri, const Peer &peer, ProbeFn don
   return true;
 }
 
+bool UserAgent::request(const Message &req, const Peer &peer, ResponseFn done) {
+  if (!req.is_request() || req.method() == Method::INVITE || req.method() == Method::ACK)
+    return false;
+  Transaction *tx = layer_.send_request(req, peer);
+  if (!tx)
+    return false;
+  requests_[tx->id()] = std::move(done);
+  return true;
+}
+
 void UserAgent::on_response(Transaction &tx, const Message &r) {
+  if (auto q = requests_.find(tx.id()); q != requests_.end()) {
+    if (r.status_code() >= 200) {
+      ResponseFn fn = std::move(q->second);
+      requests_.erase(q);
+      fn(r.status_code(), &r);
+    }
+    return;
+  }
   if (auto p = probes_.find(tx.id()); p != probes_.end()) {
     if (r.status_code() >= 200) {
       ProbeFn fn = std::move(p->second);
@@ -667,6 +901,12 @@ void UserAgent::on_response(Transaction &tx, const Message &r) {
 }
 
 void UserAgent::on_timeout(Transaction &tx, TxEvent) {
+  if (auto q = requests_.find(tx.id()); q != requests_.end()) {
+    ResponseFn fn = std::move(q->second);
+    requests_.erase(q);
+    fn(408, nullptr); // §8.1.3.1: a timeout or transport error is a 408
+    return;
+  }
   if (auto p = probes_.find(tx.id()); p != probes_.end()) {
     ProbeFn fn = std::move(p->second);
     probes_.erase(p);
@@ -683,6 +923,11 @@ void UserAgent::on_timeout(Transaction &tx, TxEvent) {
     return;
   // Timer B on the INVITE, or no answer to BYE: the leg is over (§8.1.3.1: 408).
   if (m == Method::INVITE && tx.id() == c->invite_tx_ && c->state_ != Call::State::Confirmed) {
+    // §8.1.3.4: a redirect target that does not answer is a failure like any other
+    if (c->redirect_ && !c->cancelled_ && try_next_redirect_target(*c, 408)) {
+      reap();
+      return;
+    }
     events_.on_failed(*c, 408, nullptr);
     terminate(*c);
   } else if (m == Method::BYE) {
@@ -706,6 +951,7 @@ void UserAgent::on_terminated(Transaction &tx) {
     client_txs_.erase(it);
   }
   probes_.erase(tx.id());
+  requests_.erase(tx.id());
   uas_by_invite_tx_.erase(tx.id());
 }
 
@@ -848,7 +1094,7 @@ bool Call::refuse_offer(int code, std::string_view reason, int retry_after) {
   return true;
 }
 
-bool Call::reject(int code, std::string_view reason, int q850) {
+bool Call::reject(int code, std::string_view reason, int q850, const HeaderList &extra) {
   if (!uas_ || (state_ != State::Initial && state_ != State::Early) || code < 300)
     return false;
   Transaction *tx = ua_->layer_.find(invite_tx_);
@@ -857,6 +1103,7 @@ bool Call::reject(int code, std::string_view reason, int q850) {
   Message r = make_response(*invite(), code, reason, dialog_.local_tag());
   if (q850 >= 0)
     r.add(HeaderId::Reason, q850_reason(q850)); // RFC 3326 §2
+  extra.apply_to(r);
   ua_->layer_.respond(*tx, r);
   ua_->terminate(*this);
   return true;

@@ -8,6 +8,7 @@
 #include "core/address.h"
 #include "sipt/dialog.h"
 #include "sipt/transaction.h"
+#include "sipt/uac_auth.h"
 #include "sipt/uas_check.h"
 
 #include <functional>
@@ -39,6 +40,23 @@ struct UaConfig {
 };
 
 class Call;
+
+// RFC 3261 §8.1.3.4: what a UAC does with a 3xx to its INVITE. Off: the 3xx ends the attempt
+// (call control maps it, RFC 3398 §8.2.6.1). On: the Contacts join the call's target set, each
+// URI once (a URI already tried or listed is a loop and is skipped), and are tried one after the
+// other in decreasing q (§16.6 step 1's order; no q is 1.0); a failure of one tries the next.
+// At most `max_redirects` 3xx are followed per call.
+struct RedirectPolicy {
+  bool follow = false;
+  uint8_t max_redirects = 3;
+  bool operator==(const RedirectPolicy &) const = default;
+};
+
+// What a new INVITE may do on its own before its final answer reaches call control.
+struct InviteOptions {
+  std::shared_ptr<const Credentials> credentials; // answer 401/407 (§22.2, §22.3)
+  RedirectPolicy redirect;                         // follow 3xx (§8.1.3.4)
+};
 
 // What call control implements. Every callback may call back into the Call.
 class CallEvents {
@@ -75,6 +93,15 @@ public:
   // INVITE may come from `from`: the dialog's peer only, else 403 (a forged BYE must not end a
   // call). Default: any source.
   virtual bool accept_in_dialog(Call &, const Message &, const Peer &) { return true; }
+  // UAC, §8.1.3.4: a redirect target about to be tried, sent to `next_hop` (from the URI: its
+  // host, port and transport parameter; for a 305 the proxy to use). False skips it (a target
+  // outside the peers a gateway may call). Default: any.
+  virtual bool on_redirect(Call &, int status, std::string_view target, Peer &next_hop) {
+    (void)status;
+    (void)target;
+    (void)next_hop;
+    return true;
+  }
 };
 
 class UserAgent;
@@ -94,7 +121,8 @@ public:
   bool provisional(int code, std::string_view reason, std::string_view content_type = {},
                    std::string_view body = {}, bool reliable = false);
   bool answer(std::string_view content_type, std::string_view body);
-  bool reject(int code, std::string_view reason, int q850 = -1);
+  // `extra`: header fields of the response (a 401's WWW-Authenticate, RFC 3261 §22.1).
+  bool reject(int code, std::string_view reason, int q850 = -1, const HeaderList &extra = {});
   bool answer_reinvite(std::string_view content_type, std::string_view body);
   // The pending re-INVITE or UPDATE with an offer (RFC 3264 §8): answered 200 with `body`, or
   // refused (488 Not Acceptable Here, §14.2; 500 with Retry-After when busy, RFC 3311 §5.2).
@@ -104,6 +132,16 @@ public:
   bool offer_pending() const { return reinvite_tx_ || update_tx_; }
   // --- UAC half
   bool cancel(int q850 = -1);
+  // Challenges answered for this INVITE (RFC 3261 §22.2, §22.3): the realm of the last, or
+  // empty if none was (what the CDR and logs carry).
+  int challenges_answered() const { return int(answered_realms_.size()); }
+  // 3xx followed for this INVITE (§8.1.3.4) and the Request-URI of the last target tried.
+  int redirects_followed() const { return redirect_ ? redirect_->followed : 0; }
+  std::string redirected_to() const { return redirect_ ? redirect_->current : std::string(); }
+  const std::string &answered_realm() const {
+    static const std::string kNone;
+    return answered_realms_.empty() ? kNone : answered_realms_.back().second;
+  }
   // --- both, once the dialog exists. `extra`: header fields the request carries besides what
   // the dialog gives it (a body's Content-Disposition, ...).
   bool bye(int q850 = 16, std::string_view text = "Normal call clearing",
@@ -161,13 +199,36 @@ private:
   bool provisional_seen_ = false;
   bool cancelled_ = false;
   bool offer_in_2xx_ = false; // our offer went in a re-INVITE's 2xx; its ACK brings the answer
+  // UAC: the peer's credentials (null: a challenge ends the attempt), and the challenges
+  // answered for this INVITE as (header answered in, realm): one answer per realm and kind, so
+  // that credentials refused are not sent again (§22.2).
+  std::shared_ptr<const Credentials> credentials_;
+  // UAC: the redirect target set (§8.1.3.4), created by the first 3xx followed.
+  struct Redirect {
+    struct Target {
+      double q;
+      std::string uri;
+      int status; // the 3xx that gave it (305: `uri` is the proxy to send the request through)
+    };
+    std::vector<Target> pending;  // by decreasing q
+    std::vector<std::string> seen; // every URI ever in the target set, and the first Request-URI
+    std::string current;           // the Request-URI (or 305 proxy) being tried
+    uint8_t followed = 0;
+  };
+  RedirectPolicy redirect_policy_;
+  std::unique_ptr<Redirect> redirect_;
+  std::vector<std::pair<HeaderId, std::string>> answered_realms_;
+  bool stale_retried_ = false; // one more answer for a stale nonce (RFC 7616 §3.3)
 };
 
 #define MGC_SIPT_UA_COUNTERS(X)                                                                    \
   X(calls_in) X(calls_out) X(rejected_by_checks) X(answered_481) X(answered_500_cseq)            \
   X(acks_2xx) X(retransmitted_2xx) X(no_ack_bye) X(prack_sent) X(prack_received) X(no_prack)     \
   X(options_answered) X(glare_491) X(forbidden_in_dialog) X(cancel_after_final)              \
-  X(reinvites) X(update_offers) X(offers_refused) X(offers_pending_500) X(pending_487)
+  X(reinvites) X(update_offers) X(offers_refused) X(offers_pending_500) X(pending_487)          \
+  X(challenges_answered) X(challenges_refused_again) X(challenges_unanswerable)                  \
+  X(redirects_followed) X(redirect_targets_tried) X(redirect_loops_skipped)                      \
+  X(redirect_targets_refused) X(redirect_hop_limit)
 } // namespace mgc::sipt
 MGC_DECLARE_COUNTERS(SipUaCounter, MGC_SIPT_UA_COUNTERS)
 namespace mgc::sipt {
@@ -188,7 +249,10 @@ public:
                       const Peer *toward = nullptr) const;
   // Sends an INVITE that starts a new call (make_invite()'s, edited, or any INVITE outside a
   // dialog) and returns the call, whose Call-ID is the request's; null if it cannot be sent.
-  Call *invite(const Message &request, const Peer &peer);
+  // With `credentials`, a 401 or 407 is answered once per realm (RFC 3261 §22.2, §22.3): the
+  // INVITE goes again with CSeq one higher, the same Call-ID and tags, and the credentials;
+  // CANCEL is then built from that INVITE (§9.1) and the 2xx's ACK carries them (§13.2.2.4).
+  Call *invite(const Message &request, const Peer &peer, InviteOptions options = {});
   // make_invite() + `extra` + body + invite().
   Call *invite(std::string_view request_uri, std::string_view from, std::string_view to,
                const Peer &peer, std::string_view content_type = {}, std::string_view body = {},
@@ -198,6 +262,10 @@ public:
   // up, whatever it answered), `done(false, 408)` on Timer F or a transport error.
   using ProbeFn = std::function<void(bool alive, int code)>;
   bool probe(std::string_view target_uri, const Peer &peer, ProbeFn done);
+  // Any request outside a dialog but INVITE (REGISTER, §10): `done(code, response)` once, on its
+  // final response, or (408, null) on Timer F or a transport error. False if it was not sent.
+  using ResponseFn = std::function<void(int code, const Message *response)>;
+  bool request(const Message &req, const Peer &peer, ResponseFn done);
 
   std::size_t calls() const { return calls_.size(); }
   Call *call(uint64_t id) { return call_by_id(id); }
@@ -225,7 +293,9 @@ public:
   void on_response(Transaction &tx, const Message &resp) override;
   void on_timeout(Transaction &tx, TxEvent why) override;
   void on_terminated(Transaction &tx) override;
-  std::size_t tracked_client_transactions() const { return client_txs_.size() + probes_.size(); }
+  std::size_t tracked_client_transactions() const {
+    return client_txs_.size() + probes_.size() + requests_.size();
+  }
 
 private:
   friend class Call;
@@ -244,6 +314,15 @@ private:
   void schedule_2xx(uint64_t call_id);
   void schedule_1xx(uint64_t call_id);
   void on_uac_invite_response(Call &c, const Message &resp);
+  // A 401/407 to the call's INVITE answered by sending it again with credentials.
+  bool answer_invite_challenge(Call &c, const Message &resp);
+  // A 3xx's Contacts added to the target set (§8.1.3.4); then, after a 3xx or a failure of a
+  // redirect target, the next target tried. False: nothing (more) to try.
+  void add_redirect_targets(Call &c, const Message &resp);
+  bool try_next_redirect_target(Call &c, int status);
+  // The call's INVITE sent again as a new transaction (CSeq one higher, new branch; §8.1.3.4,
+  // §22.2) to `peer`; the call follows the new transaction.
+  bool resend_invite(Call &c, Message &m, const Peer &peer);
 
   core::Scheduler &timers_;
   TransactionLayer::SendFn send_;
@@ -262,6 +341,7 @@ private:
   std::vector<uint64_t> terminated_;
   std::map<uint64_t, std::pair<uint64_t, Method>> client_txs_; // tx id -> (call id, method)
   std::map<uint64_t, ProbeFn> probes_;                          // tx id -> OPTIONS probe
+  std::map<uint64_t, ResponseFn> requests_;                     // tx id -> request()'s caller
   uint64_t next_call_ = 0;
   CounterSet<SipUaCounter> counters_;
 };

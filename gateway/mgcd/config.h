@@ -19,6 +19,8 @@
 #include "mgcp/endpoint_name.h"
 #include "sigtran/transport.h"
 #include "sipt/transaction.h"
+#include "sipt/uac_auth.h"
+#include "sipt/user_agent.h"
 
 #include <cstdint>
 #include <deque>
@@ -132,6 +134,15 @@ struct SipPeerConfig {
   std::vector<std::string> acl; // source addresses accepted for this peer
   cc::AdmissionLimits admission{}; // issue 15: limits and dry-up, as for a trunk group
   bool shutdown = false;
+  // `auth username U password P [realm R]` (RFC 3261 §22): answers the peer's 401/407 and
+  // challenges the peer's new INVITEs (docs/sipt.md "Authentication"). Live.
+  sipt::Credentials auth;
+  // `auth challenge md5`: our 401s offer MD5 alone (default: SHA-256, then MD5).
+  bool challenge_md5_only = false;
+  // `redirect follow max-redirects N`: 3xx from the peer followed (RFC 3261 §8.1.3.4). Live.
+  sipt::RedirectPolicy redirect;
+  // `register expires N`: REGISTER with the peer (RFC 3261 §10.2), 0 for none. Live.
+  uint32_t register_expires = 0;
   bool operator==(const SipPeerConfig &) const = default;
 };
 

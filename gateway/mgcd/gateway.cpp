@@ -140,8 +140,10 @@ Gateway::~Gateway() {
   // Q.701): they must not reach the destroyed call control.
   if (p_->ss7)
     p_->ss7->detach();
-  if (p_->sip)
+  if (p_->sip) {
+    p_->sip->stop_registrations(); // RFC 3261 §10.2.2: our bindings removed while we can send
     p_->sip->detach();
+  }
   for (auto &[name, mg] : p_->media)
     mg->set_listener(nullptr);
   if (p_->node)
@@ -420,6 +422,11 @@ SipPeerEntry peer_entry(const SipPeerConfig &peer, isup::Variant variant) {
   e.address.transport = peer.transport;
   for (const auto &a : peer.acl)
     e.acl.push_back(canonical(a));
+  if (!peer.auth.empty())
+    e.credentials = std::make_shared<const sipt::Credentials>(peer.auth);
+  e.challenge_md5_only = peer.challenge_md5_only;
+  e.redirect = peer.redirect;
+  e.register_expires = peer.register_expires;
   return e;
 }
 
@@ -767,6 +774,7 @@ Status Gateway::start(const Config &cfg) {
   // ---- go
   if (Status s = p_->sip_transport->start(); !s.ok())
     return s;
+  p_->sip->start_registrations();
   for (auto *m : p_->mgcp_gateways)
     m->call_agent().start();
   if (Status s = p_->m3ua->add(ep); !s.ok())
@@ -1324,6 +1332,7 @@ std::string Gateway::show_peers() const {
         if (const uint64_t n = ps.skipped_count(e.peer.name))
           o += ", calls routed past it " + std::to_string(n);
       }
+      o += p_->sip->peer_edge_text(e);
       o += "\n";
     }
     o += "sip: " + std::to_string(p_->sip->refused_unknown_peer()) +
@@ -1442,6 +1451,7 @@ bool Gateway::counters(std::string_view layer, const CounterFn &f) const {
     if (p_->sip) {
       each(p_->sip->ua().transactions().counters(), "sip.transactions", f);
       each(p_->sip->ua().counters(), "sip.ua", f);
+      each(p_->sip->auth_counters(), "sip.auth", f);
       f("sip.peers", "refused_unknown_peer", p_->sip->refused_unknown_peer());
     }
     return true;

@@ -6,6 +6,7 @@
 #include "isup/cause.h"
 #include "sipt/dialog.h"
 #include "sipt/fields.h"
+#include "sipt/random.h"
 #include "sipt/session_update.h"
 
 #include <algorithm>
@@ -58,6 +59,9 @@ public:
   sipt::Call *call;
   const SipPeerEntry &peer; // Sip::peers_ (a deque: entries stay where they are)
   std::string id;
+  // The user name its INVITE authenticated as (RFC 3261 §22.4), empty when the peer has no
+  // credentials: a peer's trust (SIP-T bodies, asserted identities) then rests on it.
+  std::string authenticated_as;
   // RFC 3264 §8: the SDP we last sent in the dialog (every later one keeps its o= line), and the
   // peer's offer while the media gateway takes it (re-INVITE or UPDATE).
   sipt::SessionUpdate session;
@@ -175,7 +179,8 @@ public:
 Sip::Sip(core::Scheduler &timers, sipt::TransactionLayer::SendFn send, sipt::UaConfig cfg,
          std::string gateway_host)
     : ua_(std::make_unique<sipt::UserAgent>(timers, std::move(send), *this, std::move(cfg))),
-      gateway_host_(std::move(gateway_host)) {}
+      gateway_host_(std::move(gateway_host)), timers_(timers),
+      auth_(sipt::random_hex(256), kNonceLifetimeS) {} // the nonces' key: this process's own
 
 Sip::~Sip() = default;
 
@@ -194,6 +199,7 @@ void Sip::set_peers(std::vector<SipPeerEntry> next) {
     n.stats = it->stats;
     *it = std::move(n);
   }
+  sync_registrations();
 }
 
 std::size_t Sip::calls_with(const std::string &peer) const {
@@ -213,6 +219,9 @@ void Sip::receive(const sipt::Message &m, const sipt::Peer &from, double queued_
     return;
   }
   if (calls_ && calls_->sip_admission_configured() && is_new_invite(m) && !admitted(m, from))
+    return;
+  current_identity_.clear();
+  if (is_new_invite(m) && !authenticated(m, from))
     return;
   ua_->receive(m, from);
 }
@@ -266,6 +275,52 @@ bool Sip::admitted(const sipt::Message &invite, const sipt::Peer &from) {
   MGC_LOG(Sip, Info, "new INVITE from peer %s (Call-ID %.*s) refused with %d: %s %s",
           peer->peer.name.c_str(), int(invite.call_id().size()), invite.call_id().data(),
           barred ? 403 : 503, v.what.c_str(), name_of(cc::kRefusalNames, v.refusal));
+  return false;
+}
+
+// RFC 3261 §22.1: a new INVITE from a peer with credentials goes on only with credentials that
+// verify (sipt/uas_auth.h); otherwise it is answered 401 statelessly, before the user agent
+// keeps anything (the nonce is verified later without state). Only new INVITEs are challenged:
+// in-dialog requests are bound to the dialog's peer (accept_in_dialog), ACK and CANCEL cannot
+// be (§22.1).
+bool Sip::authenticated(const sipt::Message &invite, const sipt::Peer &from) {
+  const SipPeerEntry *peer = peer_from(from);
+  if (!peer || !peer->credentials)
+    return true;
+  const sipt::Credentials &cred = *peer->credentials;
+  const std::string &realm = cred.realm.empty() ? gateway_host_ : cred.realm;
+  const uint64_t now_s = uint64_t(timers_.now_ms() / 1000);
+  using V = sipt::UasAuthenticator::Verdict;
+  const V v = auth_.verify(invite, cred, realm, now_s);
+  if (v == V::Authenticated) {
+    auth_counters_.inc(SipAuthCounter::authenticated);
+    current_identity_ = cred.username;
+    MGC_LOG(Sip, Info, "INVITE from peer %s (Call-ID %.*s) authenticated as %s",
+            peer->peer.name.c_str(), int(invite.call_id().size()), invite.call_id().data(),
+            cred.username.c_str());
+    return true;
+  }
+  const std::string tag = sipt::new_tag(); // §8.2.6.2: a final response's To tag
+  if (v == V::Malformed) {
+    auth_counters_.inc(SipAuthCounter::credentials_malformed);
+    ua_->transactions().send_stateless(
+        sipt::make_response(invite, 400, "Malformed Authorization", tag), from);
+  } else {
+    auth_counters_.inc(v == V::Stale     ? SipAuthCounter::challenged_stale
+                       : v == V::Refused ? SipAuthCounter::credentials_refused
+                                         : SipAuthCounter::challenged);
+    ua_->transactions().send_stateless(
+        auth_.challenge(invite, realm, now_s, v == V::Stale, tag, peer->challenge_md5_only), from);
+  }
+  // The first 401 of every call is routine (info); refused or malformed credentials are not.
+  if (v == V::Missing || v == V::Stale)
+    MGC_LOG(Sip, Info, "INVITE from peer %s (Call-ID %.*s) challenged (401, realm \"%s\"): %s",
+            peer->peer.name.c_str(), int(invite.call_id().size()), invite.call_id().data(),
+            realm.c_str(), name_of(sipt::kUasVerdictNames, v));
+  else
+    MGC_LOG(Sip, Notice, "INVITE from peer %s (Call-ID %.*s) refused with %d: %s",
+            peer->peer.name.c_str(), int(invite.call_id().size()), invite.call_id().data(),
+            v == V::Malformed ? 400 : 401, name_of(sipt::kUasVerdictNames, v));
   return false;
 }
 
@@ -387,6 +442,7 @@ void Sip::on_incoming(sipt::Call &c, const sipt::Message &invite) {
   }
   auto leg = std::make_unique<Leg>(c, *peer);
   Leg &l = *leg;
+  l.authenticated_as = current_identity_;
   legs_[c.id()] = std::move(leg);
   calls_->sip_invite(l, peer->peer, call_info(invite), body);
 }
@@ -542,6 +598,26 @@ bool Sip::accept_in_dialog(sipt::Call &c, const sipt::Message &req, const sipt::
   return false;
 }
 
+// RFC 3261 §8.1.3.4 redirect targets are called only where a configured peer is (its address,
+// host and port): a 3xx must not turn the gateway into a dialler of any address it names (RFC
+// 3261 §26.1 toll fraud). The call keeps its peer's profile and counters.
+bool Sip::on_redirect(sipt::Call &c, int status, std::string_view target, sipt::Peer &next_hop) {
+  Leg *l = leg_of(c);
+  const SipPeerEntry *to = nullptr;
+  for (const auto &p : peers_)
+    if (!p.removed && p.address.host == next_hop.host && p.address.port == next_hop.port)
+      to = &p;
+  if (!l || !to) {
+    MGC_LOG(Sip, Notice, "%d from peer %s (Call-ID %.*s): target %.*s skipped, %s is no peer",
+            status, l ? l->peer.peer.name.c_str() : "?", int(c.call_id().size()),
+            c.call_id().data(), int(target.size()), target.data(), next_hop.host.c_str());
+    return false;
+  }
+  if (calls_)
+    calls_->sip_redirected(*l, status, std::string(target));
+  return true;
+}
+
 void Sip::on_terminated(sipt::Call &c) {
   auto it = legs_.find(c.id());
   if (it == legs_.end())
@@ -600,7 +676,12 @@ cc::SipLeg *Sip::invite(const cc::SipPeer &peer, const cc::iw::SipCallInfo &info
       p->profile, sdp, isup ? std::span<const uint8_t>(body.isup) : std::span<const uint8_t>(),
       p->profile.profile == sipt::Profile::SipI, ct);
   ++p->stats->invites_out;
-  sipt::Call *c = ua_->invite(ruri, from, to, p->address, ct, bytes, extra);
+  sipt::Message m = ua_->make_invite(ruri, from, to);
+  extra.apply_to(m);
+  if (!ct.empty() || !bytes.empty())
+    m.set_body(ct, bytes);
+  // §22.2/§22.3 with its credentials, §8.1.3.4 as its redirect policy says
+  sipt::Call *c = ua_->invite(m, p->address, {p->credentials, p->redirect});
   if (!c) {
     ++p->stats->failures;
     MGC_LOG(Sip, Notice, "INVITE to peer %s (%s) not sent: the user agent refused it",

@@ -5,7 +5,9 @@
 #pragma once
 
 #include "callcontrol/call_manager.h"
+#include "sipt/registration.h"
 #include "sipt/sipt_body.h"
+#include "sipt/uas_auth.h"
 #include "sipt/user_agent.h"
 
 #include <ctime>
@@ -15,7 +17,19 @@
 #include <string>
 #include <vector>
 
+// New INVITEs from peers with credentials (RFC 3261 §22.1): challenged (401), challenged again
+// for an expired nonce (stale=true, RFC 7616 §3.3), refused credentials (401 once more),
+// malformed ones (400), and those that authenticated.
+#define MGC_SIP_AUTH_COUNTERS(X)                                                                   \
+  X(challenged) X(challenged_stale) X(credentials_refused) X(credentials_malformed)              \
+  X(authenticated)
+MGC_DECLARE_COUNTERS(SipAuthCounter, MGC_SIP_AUTH_COUNTERS)
+
 namespace mgc::gw {
+
+// RFC 7616 §5.4: how long a nonce of ours is good; a peer answers at once, and a stale nonce
+// costs it one more round trip, not the call.
+inline constexpr uint64_t kNonceLifetimeS = 300;
 
 // What `show peers` tells about a SIP peer: INVITEs each way, failed ones (a 3xx-6xx or timeout
 // on ours, a rejection of theirs), and the last response to an INVITE either way.
@@ -40,6 +54,12 @@ struct SipPeerEntry {
   std::shared_ptr<SipPeerStats> stats = std::make_shared<SipPeerStats>();
   // Taken out of the configuration: kept for the legs still referring to it, matched by nothing.
   bool removed = false;
+  // RFC 3261 §22: what we answer the peer's challenges with (null: none configured). A call
+  // holds its own reference: a password changed live serves the calls routed afterwards.
+  std::shared_ptr<const sipt::Credentials> credentials;
+  bool challenge_md5_only = false; // our 401s to it offer MD5 alone
+  sipt::RedirectPolicy redirect; // RFC 3261 §8.1.3.4: follow 3xx from it, and how far
+  uint32_t register_expires = 0; // RFC 3261 §10.2: REGISTER with it for so long (0: never)
 };
 
 class Sip final : public cc::SipSide, public sipt::CallEvents {
@@ -54,6 +74,14 @@ public:
   // marked removed (no INVITE from or to it is accepted any more; calls up finish).
   void set_peers(std::vector<SipPeerEntry> next);
   void attach(cc::CallManager &calls) { calls_ = &calls; }
+  // RFC 3261 §10.2 toward the peers with `register expires N` (sip_registrations.cpp): started
+  // once the transport is up, kept in step with set_peers() (a peer removed or no longer
+  // registering is unREGISTERed), all removed (Expires: 0) at shutdown.
+  void start_registrations();
+  void stop_registrations();
+  // What `show peers` adds for a peer: its credentials (never the password), how its INVITEs
+  // were challenged, its registration's state.
+  std::string peer_edge_text(const SipPeerEntry &p) const;
   void detach() { calls_ = nullptr; } // call control is going away (shutdown)
   // Every message the SIP transports deliver.
   // `queued_ms`: how long it waited unread (-1: unknown), for overload control.
@@ -68,6 +96,7 @@ public:
   uint64_t shed() const { return shed_; }
   uint64_t refused_admission() const { return refused_admission_; }
   uint64_t forbidden_in_dialog() const { return forbidden_in_dialog_; }
+  const CounterSet<SipAuthCounter> &auth_counters() const { return auth_counters_; }
   const std::deque<SipPeerEntry> &peers() const { return peers_; }
   std::size_t calls_with(const std::string &peer) const; // legs in progress
 
@@ -89,15 +118,19 @@ private:
   void bye_answer(sipt::Call &c, std::string &content_type, std::string &body) override;
   void on_terminated(sipt::Call &c) override;
   bool accept_in_dialog(sipt::Call &c, const sipt::Message &req, const sipt::Peer &from) override;
+  bool on_redirect(sipt::Call &c, int status, std::string_view target,
+                   sipt::Peer &next_hop) override;
   void on_reinvite(sipt::Call &c, const sipt::Message &m) override;
   bool on_update_offer(sipt::Call &c, const sipt::Message &m) override;
   void on_reinvite_ack(sipt::Call &c, const sipt::Message &ack) override;
   void offer(sipt::Call &c, const sipt::Message &req); // a re-INVITE's or UPDATE's
 
   const SipPeerEntry *peer_from(const sipt::Peer &source) const;
+  void sync_registrations();
   bool is_new_invite(const sipt::Message &m) const;
   void shed(const sipt::Message &invite, const sipt::Peer &from, double queued_ms);
   bool admitted(const sipt::Message &invite, const sipt::Peer &from);
+  bool authenticated(const sipt::Message &invite, const sipt::Peer &from);
   Leg *leg_of(sipt::Call &c);
   static cc::SipBody body_of(const sipt::Message &m, const sipt::PeerProfile &p, Status &st);
 
@@ -107,6 +140,13 @@ private:
   std::deque<SipPeerEntry> peers_; // a leg refers to its entry: a deque does not move them
   std::map<uint64_t, std::unique_ptr<Leg>> legs_; // by sipt::Call id
   sipt::Peer current_source_;
+  std::string current_identity_; // the user name the INVITE being taken authenticated as
+  core::Scheduler &timers_;
+  sipt::UasAuthenticator auth_;
+  CounterSet<SipAuthCounter> auth_counters_;
+  bool registering_ = false; // start_registrations() was called, stop_registrations() not yet
+  std::map<std::string, std::unique_ptr<sipt::Registration>> registrations_; // by peer name
+  std::vector<std::unique_ptr<sipt::Registration>> retiring_; // unREGISTERing
   uint64_t refused_unknown_peer_ = 0;
   uint64_t shed_ = 0; // new INVITEs refused for overload (503)
   uint64_t refused_admission_ = 0; // new INVITEs refused by call admission (503, 403)

@@ -474,6 +474,68 @@ CMD(cfg_peer_acl, "acl " ADDR, "Accept requests for this peer from an address\n"
   return CMD_SUCCESS;
 }
 
+// RFC 3261 §22: the peer's digest credentials (sipt/uac_auth.h). Live: calls routed from then on
+// answer challenges with them, and the peer's next INVITE is challenged for them.
+int set_peer_auth(struct vty *vty, const char *user, const char *password, const char *realm) {
+  sipt::Credentials &a = current<SipPeerConfig>(vty).auth;
+  a = {user, password, realm ? realm : ""};
+  return CMD_SUCCESS;
+}
+CMD(cfg_peer_auth, "auth username WORD password WORD",
+    "Digest credentials (RFC 3261 §22)\nUser name\nUser name\nPassword\nPassword\n") {
+  return set_peer_auth(vty, argv[0], argv[1], nullptr);
+}
+CMD(cfg_peer_auth_realm, "auth username WORD password WORD realm WORD",
+    "Digest credentials (RFC 3261 §22)\nUser name\nUser name\nPassword\nPassword\n"
+    "Only for this realm (RFC 3261 §22.1), and the realm of our challenges\nRealm\n") {
+  return set_peer_auth(vty, argv[0], argv[1], argv[2]);
+}
+CMD(cfg_peer_auth_challenge, "auth challenge (sha-256|md5)",
+    "Digest credentials (RFC 3261 §22)\nWhat our 401s to this peer offer\n"
+    "SHA-256, then MD5 (RFC 7616 §3.7, the default)\n"
+    "MD5 alone (clients that read the first challenge only and lack SHA-256)\n") {
+  current<SipPeerConfig>(vty).challenge_md5_only = std::string_view(argv[0]) == "md5";
+  return CMD_SUCCESS;
+}
+CMD(cfg_peer_no_auth, "no auth", NO_STR "No digest credentials: challenges end the call attempt\n") {
+  current<SipPeerConfig>(vty).auth = {};
+  current<SipPeerConfig>(vty).challenge_md5_only = false;
+  return CMD_SUCCESS;
+}
+CMD(cfg_peer_redirect, "redirect follow max-redirects <1-10>",
+    "3xx responses (RFC 3261 §8.1.3.4)\nTry the Contacts of a 3xx from this peer\n"
+    "At most this many 3xx per call\nRedirects\n") {
+  current<SipPeerConfig>(vty).redirect = {true, uint8_t(std::atoi(argv[0]))};
+  return CMD_SUCCESS;
+}
+CMD(cfg_peer_no_redirect, "no redirect follow",
+    NO_STR "3xx responses\nA 3xx ends the attempt (RFC 3398 §8.2.6.1 cause)\n") {
+  current<SipPeerConfig>(vty).redirect = {};
+  return CMD_SUCCESS;
+}
+CMD(cfg_peer_register, "register expires <10-86400>",
+    "REGISTER with this peer (RFC 3261 §10.2)\nThe binding's lifetime asked for\nSeconds\n") {
+  current<SipPeerConfig>(vty).register_expires = uint32_t(std::atoi(argv[0]));
+  return CMD_SUCCESS;
+}
+CMD(cfg_peer_no_register, "no register", NO_STR "No registration (an existing one is removed)\n") {
+  current<SipPeerConfig>(vty).register_expires = 0;
+  return CMD_SUCCESS;
+}
+// The password is written in clear only into a file (`write`, the operator's own config, kept
+// with its permissions); `show running-config` on a terminal hides it.
+void write_peer_auth(struct vty *vty, const sipt::Credentials &a) {
+  if (a.empty())
+    return;
+  const std::string realm = a.realm.empty() ? std::string() : " realm " + a.realm;
+  if (vty->type == VTY_FILE)
+    vty_out(vty, "  auth username %s password %s%s%s", a.username.c_str(), a.password.c_str(),
+            realm.c_str(), NL);
+  else
+    vty_out(vty, "  ! auth username %s password (hidden)%s%s", a.username.c_str(),
+            realm.c_str(), NL);
+}
+
 int write_sip(struct vty *vty) {
   // listen and TLS as configured (in force at a restart), the peers as in force
   const auto &s = g_cfg->sip;
@@ -515,6 +577,13 @@ int write_sip(struct vty *vty) {
     vty_out(vty, p.trusted ? "  trusted%s" : "  no trusted%s", NL);
     for (const auto &a : p.acl)
       vty_out(vty, "  acl %s%s", a.c_str(), NL);
+    write_peer_auth(vty, p.auth);
+    if (p.challenge_md5_only)
+      vty_out(vty, "  auth challenge md5%s", NL);
+    if (p.register_expires)
+      vty_out(vty, "  register expires %u%s", unsigned(p.register_expires), NL);
+    if (p.redirect.follow)
+      vty_out(vty, "  redirect follow max-redirects %u%s", unsigned(p.redirect.max_redirects), NL);
     write_limits(vty, "  ", p.admission);
     if (p.shutdown)
       vty_out(vty, "  shutdown%s", NL);
@@ -1332,7 +1401,11 @@ void vty_install(Config &cfg) {
         &cfg_sip_tcp_connections_cmd, &cfg_sip_tcp_timeouts_cmd, &cfg_sip_peer_cmd})
     install_element(SIP_NODE, c);
   for (auto *c : {&cfg_peer_address_cmd, &cfg_peer_transport_cmd, &cfg_peer_profile_cmd,
-                  &cfg_peer_trusted_cmd, &cfg_peer_untrusted_cmd, &cfg_peer_acl_cmd})
+                  &cfg_peer_trusted_cmd, &cfg_peer_untrusted_cmd, &cfg_peer_acl_cmd,
+                  &cfg_peer_auth_cmd, &cfg_peer_auth_realm_cmd, &cfg_peer_no_auth_cmd,
+                  &cfg_peer_auth_challenge_cmd,
+                  &cfg_peer_redirect_cmd, &cfg_peer_no_redirect_cmd, &cfg_peer_register_cmd,
+                  &cfg_peer_no_register_cmd})
     install_element(SIP_PEER_NODE, c);
 
   install_node(&route_node, write_routes);

@@ -1122,7 +1122,8 @@ TEST_F(Transit, AnsweredCallPassesEveryParameterOnBothWays) {
   std::remove((testing::TempDir() + "transit_cdr.csv").c_str());
   EXPECT_EQ(header, cdr_header());
   EXPECT_NE(line.find(",pstn-to-pstn,5551234,7123,pstn,1,,16,3,pstn,"), std::string::npos) << line;
-  EXPECT_EQ(line.substr(line.size() - 12), ",pstn-b,12,1") << line; // then attempts: 1
+  // then attempts: 1, and no redirect (the last column, RFC 3261 §8.1.3.4)
+  EXPECT_EQ(line.substr(line.size() - 13), ",pstn-b,12,1,") << line;
   cm.reset(); // before the writer goes
 }
 

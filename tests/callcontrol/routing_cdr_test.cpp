@@ -46,13 +46,16 @@ TEST(Cdr, LineFormat) {
   r.released_by = ReleasedBy::Sip;
   EXPECT_EQ(cdr_line(r), "2023-11-14T22:13:20.000Z,2023-11-14T22:13:22.500Z,"
                          "2023-11-14T22:14:23.500Z,sip-to-pstn,+4940555,301234567,pstn,7,"
-                         "\"a,b\"\"c\",16,0,sip,61000,2500,,,0");
+                         "\"a,b\"\"c\",16,0,sip,61000,2500,,,0,");
   // a transit call names its outgoing circuit in the two columns after the others
   r.direction = "pstn-to-pstn";
   r.trunk_group_out = "pstn-b";
   r.cic_out = 17;
-  r.attempts = 2; // the last column: the route's targets the call was offered to
-  EXPECT_EQ(cdr_line(r).substr(cdr_line(r).size() - 26), "sip,61000,2500,pstn-b,17,2");
+  r.attempts = 2; // the route's targets the call was offered to
+  EXPECT_EQ(cdr_line(r).substr(cdr_line(r).size() - 27), "sip,61000,2500,pstn-b,17,2,");
+  // the last column: where a SIP callee's 3xx sent the call (RFC 3261 §8.1.3.4)
+  r.redirected_to = "sip:3001@127.0.0.1:5070";
+  EXPECT_EQ(cdr_line(r).substr(cdr_line(r).size() - 26), ",2,sip:3001@127.0.0.1:5070");
   EXPECT_NE(cdr_line(r).find(",pstn-to-pstn,"), std::string::npos);
   r.answer.reset();
   r.cic.reset();

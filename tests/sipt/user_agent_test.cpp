@@ -2,6 +2,7 @@
 // (1 ms latency, selective loss). Calls with reliable provisional + PRACK, early media, INFO
 // with ISUP, UPDATE, re-INVITE, BYE with Reason, CANCEL, lost and missing ACKs, timeouts.
 #include "core/sim_scheduler.h"
+#include "sipt/digest.h"
 #include "sipt/sipt_body.h"
 #include "sipt/user_agent.h"
 
@@ -652,4 +653,201 @@ TEST_F(Net, OfferWhileOursAwaitsItsAckIs491) {
   timers.advance(10);
   EXPECT_EQ(count_wire("SIP/2.0 491"), 1u);
   EXPECT_EQ(b->counters().get(SipUaCounter::glare_491), 1u);
+}
+
+// RFC 3261 §22.2/§22.3: a UAC with credentials answers a 401 or 407 once per realm, sending
+// the INVITE again with CSeq one higher, the same Call-ID and From tag, and the credentials
+// (which the ACK for the 2xx repeats, §13.2.2.4). The callee checks them with digest.h.
+namespace {
+InviteOptions with(std::shared_ptr<const Credentials> c) {
+  InviteOptions o;
+  o.credentials = std::move(c);
+  return o;
+}
+struct Challenging {
+  int code = 401;            // 401 (WWW-Authenticate) or 407 (Proxy-Authenticate)
+  bool always = false;       // challenge even good credentials
+  std::string algorithm = "SHA-256";
+  std::vector<std::string> invites; // CSeq + Call-ID + From of each INVITE seen
+  int verified = 0;
+  void operator()(Call &c, const Message &m) {
+    invites.push_back(std::to_string(m.cseq().number) + " " + std::string(m.call_id()) + " " +
+                      std::string(m.from().tag()));
+    const HeaderId cred_id = code == 407 ? HeaderId::ProxyAuthorization : HeaderId::Authorization;
+    if (const HeaderField *h = m.first(cred_id); h && !always) {
+      digest::Credentials cr;
+      ASSERT_TRUE(digest::parse_credentials(h->value, cr).ok()) << h->value;
+      digest::ResponseInput in{cr.algorithm, cr.username, cr.realm, "secret", cr.nonce,
+                               cr.cnonce,    cr.nc,       "INVITE", cr.uri,   cr.qop_auth};
+      EXPECT_EQ(cr.uri, m.request_uri_text());
+      if (digest::response(in) == cr.response && cr.username == "alice") {
+        ++verified;
+        c.answer("application/sdp", kSdp);
+        return;
+      }
+    }
+    const HeaderId ch_id = code == 407 ? HeaderId::ProxyAuthenticate : HeaderId::WwwAuthenticate;
+    c.reject(code, code == 407 ? "Proxy Authentication Required" : "Unauthorized", -1,
+             HeaderList().add(ch_id, "Digest realm=\"b.example\", nonce=\"n" +
+                                         std::to_string(invites.size()) +
+                                         "\", qop=\"auth\", algorithm=" + algorithm));
+  }
+};
+} // namespace
+
+TEST_F(Net, UacAnswers401OnceWithCredentials) {
+  Challenging ch;
+  eb.incoming = [&](Call &c, const Message &m) { ch(c, m); };
+  Message inv = a->make_invite("sip:12345@127.0.0.2:5062", "sip:5551234@127.0.0.1",
+                               "sip:12345@127.0.0.2");
+  inv.set_body("application/sdp", kSdp);
+  Call *ac = a->invite(inv, pb, with(std::make_shared<Credentials>(Credentials{"alice", "secret", ""})));
+  ASSERT_NE(ac, nullptr);
+  timers.advance(20);
+  ASSERT_EQ(ch.invites.size(), 2u);
+  EXPECT_EQ(ch.verified, 1);
+  EXPECT_EQ(ch.invites[0].substr(0, 2), "1 ");
+  EXPECT_EQ(ch.invites[1].substr(0, 2), "2 ");
+  EXPECT_EQ(ch.invites[0].substr(2), ch.invites[1].substr(2)); // same Call-ID and From tag
+  EXPECT_TRUE(ea.has("answered"));
+  EXPECT_FALSE(ea.has("failed 401"));
+  EXPECT_EQ(ac->challenges_answered(), 1);
+  EXPECT_EQ(ac->answered_realm(), "b.example");
+  EXPECT_EQ(a->counters().get(SipUaCounter::challenges_answered), 1u);
+  // the 401 was ACKed by the transaction (§17.1.1.3) with CSeq 1; the 2xx's ACK has CSeq 2
+  // and the credentials
+  std::size_t acks_with_credentials = 0, acks = 0;
+  for (const auto &w : wire)
+    if (w.rfind("ACK ", 0) == 0) {
+      ++acks;
+      Message m;
+      ASSERT_TRUE(parse(w, ParseOptions{}, m).ok());
+      if (m.cseq().number == 2) {
+        EXPECT_NE(m.first(HeaderId::Authorization), nullptr);
+        ++acks_with_credentials;
+      } else {
+        EXPECT_EQ(m.cseq().number, 1u);
+      }
+    }
+  EXPECT_EQ(acks, 2u);
+  EXPECT_EQ(acks_with_credentials, 1u);
+}
+
+TEST_F(Net, UacAnswers407InProxyAuthorization) {
+  Challenging ch;
+  ch.code = 407;
+  ch.algorithm = "MD5";
+  eb.incoming = [&](Call &c, const Message &m) { ch(c, m); };
+  Message inv = a->make_invite("sip:12345@127.0.0.2:5062", "sip:5551234@127.0.0.1",
+                               "sip:12345@127.0.0.2");
+  Call *ac = a->invite(inv, pb,
+                       with(std::make_shared<Credentials>(Credentials{"alice", "secret", "b.example"})));
+  ASSERT_NE(ac, nullptr);
+  timers.advance(20);
+  EXPECT_EQ(ch.verified, 1);
+  EXPECT_TRUE(ea.has("answered"));
+}
+
+TEST_F(Net, UacGivesUpOnASecondChallengeForTheSameRealm) {
+  Challenging ch;
+  ch.always = true;
+  eb.incoming = [&](Call &c, const Message &m) { ch(c, m); };
+  Message inv = a->make_invite("sip:12345@127.0.0.2:5062", "sip:5551234@127.0.0.1",
+                               "sip:12345@127.0.0.2");
+  ASSERT_NE(a->invite(inv, pb, with(std::make_shared<Credentials>(Credentials{"alice", "secret", ""}))),
+            nullptr);
+  timers.advance(50);
+  EXPECT_EQ(ch.invites.size(), 2u);
+  EXPECT_TRUE(ea.has("failed 401"));
+  EXPECT_EQ(a->counters().get(SipUaCounter::challenges_refused_again), 1u);
+  EXPECT_EQ(a->calls(), 0u);
+}
+
+TEST_F(Net, UacWithoutCredentialsOrForAnotherRealmFails) {
+  for (const char *realm : {"", "other.example"}) {
+    Challenging ch;
+    eb.incoming = [&](Call &c, const Message &m) { ch(c, m); };
+    Message inv = a->make_invite("sip:12345@127.0.0.2:5062", "sip:5551234@127.0.0.1",
+                                 "sip:12345@127.0.0.2");
+    std::shared_ptr<const Credentials> cred;
+    if (*realm)
+      cred = std::make_shared<Credentials>(Credentials{"alice", "secret", realm});
+    ASSERT_NE(a->invite(inv, pb, with(cred)), nullptr);
+    timers.advance(50);
+    EXPECT_EQ(ch.invites.size(), 1u) << realm;
+    EXPECT_TRUE(ea.has("failed 401")) << realm;
+    ea.log.clear();
+  }
+  EXPECT_EQ(a->counters().get(SipUaCounter::challenges_unanswerable), 1u);
+}
+
+// RFC 3261 §8.1.3.4: a UAC that follows redirects tries a 3xx's Contacts in decreasing q, each
+// URI once (one naming the original target again is a loop, skipped), a failure of one moving
+// on to the next; the INVITE keeps Call-ID, From and To, its CSeq one higher each time.
+namespace {
+struct Redirecting {
+  std::vector<std::string> seen; // Request-URI user and CSeq of each INVITE
+  std::string call_ids;
+  void operator()(Call &c, const Message &m) {
+    const std::string user(m.request_uri().user);
+    seen.push_back(user + "/" + std::to_string(m.cseq().number));
+    call_ids += std::string(m.call_id()) + " ";
+    if (user == "12345")
+      c.reject(302, "Moved Temporarily", -1,
+               HeaderList()
+                   .add(HeaderId::Contact, "<sip:222@127.0.0.2:5062>;q=0.5")
+                   .add(HeaderId::Contact,
+                        "<sip:111@127.0.0.2:5062>;q=0.9, <sip:12345@127.0.0.2:5062>;q=1"));
+    else if (user == "111")
+      c.reject(486, "Busy Here");
+    else if (user == "222")
+      c.answer("application/sdp", kSdp);
+    else // every other number moves on to one more: a redirect chain without end
+      c.reject(301, "Moved Permanently", -1,
+               HeaderList().add(HeaderId::Contact,
+                                "<sip:9" + user + "@127.0.0.2:5062>"));
+  }
+};
+} // namespace
+
+TEST_F(Net, UacFollowsRedirectsByQAndSkipsLoops) {
+  Redirecting r;
+  eb.incoming = [&](Call &c, const Message &m) { r(c, m); };
+  Message inv = a->make_invite("sip:12345@127.0.0.2:5062", "sip:5551234@127.0.0.1",
+                               "sip:12345@127.0.0.2");
+  Call *ac = a->invite(inv, pb, InviteOptions{nullptr, RedirectPolicy{true, 3}});
+  ASSERT_NE(ac, nullptr);
+  timers.advance(50);
+  EXPECT_EQ(r.seen, (std::vector<std::string>{"12345/1", "111/2", "222/3"}));
+  EXPECT_TRUE(ea.has("answered"));
+  EXPECT_FALSE(ea.has("failed 302"));
+  EXPECT_EQ(ac->redirects_followed(), 1);
+  EXPECT_EQ(ac->redirected_to(), "sip:222@127.0.0.2:5062");
+  EXPECT_EQ(a->counters().get(SipUaCounter::redirect_loops_skipped), 1u);
+  EXPECT_EQ(a->counters().get(SipUaCounter::redirect_targets_tried), 2u);
+  // one Call-ID throughout
+  const std::string first = r.call_ids.substr(0, r.call_ids.find(' '));
+  EXPECT_EQ(r.call_ids, first + " " + first + " " + first + " ");
+}
+
+TEST_F(Net, UacWithoutRedirectFollowingFailsWithThe3xx) {
+  Redirecting r;
+  eb.incoming = [&](Call &c, const Message &m) { r(c, m); };
+  ASSERT_NE(call_a(), nullptr);
+  timers.advance(50);
+  EXPECT_EQ(r.seen.size(), 1u);
+  EXPECT_TRUE(ea.has("failed 302"));
+}
+
+TEST_F(Net, UacRedirectHopLimit) {
+  Redirecting r;
+  eb.incoming = [&](Call &c, const Message &m) { r(c, m); };
+  Message inv = a->make_invite("sip:7@127.0.0.2:5062", "sip:5551234@127.0.0.1",
+                               "sip:7@127.0.0.2");
+  ASSERT_NE(a->invite(inv, pb, InviteOptions{nullptr, RedirectPolicy{true, 2}}), nullptr);
+  timers.advance(50);
+  EXPECT_EQ(r.seen, (std::vector<std::string>{"7/1", "97/2", "997/3"}));
+  EXPECT_TRUE(ea.has("failed 301"));
+  EXPECT_EQ(a->counters().get(SipUaCounter::redirect_hop_limit), 1u);
+  EXPECT_EQ(a->calls(), 0u);
 }
