@@ -42,10 +42,17 @@ template <typename F> bool for_each_param(std::string_view list, F &&f) {
       quoted = true;
       // §25.1 qdtext holds no control characters (folding was LWS, kept as such by the
       // parser): a value with one cannot be quoted back as it came (fuzz_sipt_digest)
-      for (char c : value)
-        if ((static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\r' && c != '\n') ||
-            c == 0x7f)
+      // A CR or LF stands only in a fold, CRLF followed by a space or tab (§25.1 LWS); a bare
+      // one is refused like any other control character.
+      for (std::size_t i = 0; i < value.size(); ++i) {
+        const auto c = static_cast<unsigned char>(value[i]);
+        const bool fold = c == '\r' && i + 2 < value.size() && value[i + 1] == '\n' &&
+                          (value[i + 2] == ' ' || value[i + 2] == '\t');
+        const bool fold_lf = c == '\n' && i > 0 && value[i - 1] == '\r' && i + 1 < value.size() &&
+                             (value[i + 1] == ' ' || value[i + 1] == '\t');
+        if (((c < 0x20 && c != '\t') || c == 0x7f) && !fold && !fold_lf)
           return false;
+      }
     } else {
       const std::string_view t = sc.token();
       if (t.empty())
