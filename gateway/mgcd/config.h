@@ -223,6 +223,16 @@ struct OverloadSettings {
   bool operator==(const OverloadSettings &) const = default;
 };
 
+// The `gateway` node (issue 15 item 6): the whole gateway shut down: every trunk group and SIP
+// peer dries up as their own `shutdown` does (no new calls, calls up finish or are released at
+// the dry-up timeout, circuits blocked with CGB), and once no call is left the SIP listeners
+// close. Live; `no shutdown` reopens them and unblocks what the shutdown blocked.
+struct GatewayShutdown {
+  bool on = false;
+  uint32_t dry_up_timeout_s = 0; // 0: calls up finish however long they last
+  bool operator==(const GatewayShutdown &) const = default;
+};
+
 struct CdrConfig {
   std::string file;
   bool operator==(const CdrConfig &) const = default;
@@ -244,6 +254,7 @@ struct Config {
   LayerTimerValues layer_timers; // SIP, MGCP, H.248, M3UA
   CdrConfig cdr;
   OverloadSettings overload;
+  GatewayShutdown shutdown;
 
   TrunkGroupConfig *trunk_group(const std::string &name);
   SipPeerConfig *sip_peer(const std::string &name);

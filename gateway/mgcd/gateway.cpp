@@ -82,6 +82,7 @@ struct Gateway::Parts {
   // SIP
   std::unique_ptr<sipt::Transport> sip_transport;
   std::unique_ptr<Sip> sip;
+  bool sip_closed = false; // the gateway shut down and drained: listeners closed
   // media: one socket per local address and protocol (and H.248 transport), shared by the
   // gateways spoken to from it (RFC 3435 3.5: one call-agent address; H.248.1 Annex D: one MGC
   // port), each gateway's call agent finding what its gateway sends by source address.
@@ -273,6 +274,7 @@ uint64_t rss_kib() {
 
 void Gateway::sample_load() {
   p_->load_timer = sched_.start(kLoadSampleMs, [this] { sample_load(); });
+  check_drained();
   const auto now = std::chrono::steady_clock::now();
   const double cpu = cpu_seconds();
   core::LoadSample s;
@@ -831,6 +833,15 @@ std::vector<std::pair<uint16_t, uint16_t>> cics_minus(
 // `cur` (the peers' part runs where the peers are compared, apply_peer_traffic).
 std::vector<std::string> Gateway::apply_traffic(const Config &next, Config *cur) {
   std::vector<std::string> out;
+  const GatewayShutdown was = cur ? cur->shutdown : GatewayShutdown{};
+  const GatewayShutdown &will = next.shutdown;
+  // A trunk group is shut down when it or the whole gateway is; its own timeout wins.
+  auto shut = [](const TrunkGroupConfig &t, const GatewayShutdown &g) {
+    return t.shutdown || g.on;
+  };
+  auto timeout_s = [](const TrunkGroupConfig &t, const GatewayShutdown &g) {
+    return t.shutdown ? t.dry_up_timeout_s : g.dry_up_timeout_s;
+  };
   for (const auto &tg : next.trunk_groups) {
     TrunkGroupConfig *now = cur ? cur->trunk_group(tg.name) : nullptr;
     if (cur && !now)
@@ -841,10 +852,12 @@ std::vector<std::string> Gateway::apply_traffic(const Config &next, Config *cur)
       calls_->set_trunk_group_admission(tg.name, tg.admission);
       out.push_back("trunk group " + tg.name + ": admission limits in force for new calls");
     }
-    if (!now || now->shutdown != tg.shutdown || now->dry_up_timeout_s != tg.dry_up_timeout_s) {
-      if (tg.shutdown || (now && now->shutdown)) {
-        calls_->shutdown_trunk_group(tg.name, tg.shutdown, tg.dry_up_timeout_s * 1000u);
-        out.push_back("trunk group " + tg.name + (tg.shutdown ? ": shut down (dry-up)" : ": in service"));
+    const bool was_shut = now && shut(*now, was);
+    const bool will_shut = shut(tg, will);
+    if (!now || was_shut != will_shut || timeout_s(*now, was) != timeout_s(tg, will)) {
+      if (will_shut || was_shut) {
+        calls_->shutdown_trunk_group(tg.name, will_shut, timeout_s(tg, will) * 1000u);
+        out.push_back("trunk group " + tg.name + (will_shut ? ": shut down (dry-up)" : ": in service"));
       }
     }
     if (now) {
@@ -853,14 +866,68 @@ std::vector<std::string> Gateway::apply_traffic(const Config &next, Config *cur)
       now->dry_up_timeout_s = tg.dry_up_timeout_s;
     }
   }
-  if (!cur)
-    for (auto &line : apply_peer_traffic(next.sip.peers, nullptr))
+  if (!cur || !(was == will))
+    for (auto &line : apply_peer_traffic(next.sip.peers, cur ? &cur->sip.peers : nullptr, was, will))
       out.push_back(line);
+  if (!(was == will) || (!cur && will.on)) {
+    if (will.on) {
+      out.push_back("gateway: shut down: no new calls; once none is up the SIP listeners close" +
+                    std::string(will.dry_up_timeout_s
+                                    ? " (calls still up released after " +
+                                          std::to_string(will.dry_up_timeout_s) + " s)"
+                                    : ""));
+      MGC_LOG(Main, Notice, "gateway shut down: no new calls, %zu calls up finish%s",
+              calls_->active_calls(), will.dry_up_timeout_s ? " or are released at the timeout" : "");
+    } else {
+      out.push_back("gateway: in service");
+      MGC_LOG(Main, Notice, "gateway back in service");
+    }
+    if (cur)
+      cur->shutdown = will;
+    if (!will.on && p_->sip_closed)
+      open_sip_listeners(true);
+  }
   return out;
 }
 
+// The whole gateway shut down and no call left: the SIP listeners close (issue 15 item 6), the
+// trunk groups having blocked their circuits as each dried up (dry_up.cpp).
+void Gateway::check_drained() {
+  if (!p_->cfg.shutdown.on || p_->sip_closed || !calls_ || calls_->active_calls() != 0)
+    return;
+  open_sip_listeners(false);
+}
+
+void Gateway::open_sip_listeners(bool open) {
+  for (const auto &l : p_->cfg.sip.listen) {
+    const sipt::ListenConfig lc{l.transport, l.address, l.port};
+    if (open) {
+      if (Status st = p_->sip_transport->add_listener(lc); !st.ok())
+        MGC_LOG(Main, Error, "gateway in service: SIP listener %s %u not opened: %s",
+                l.address.c_str(), unsigned(l.port), std::string(st.detail()).c_str());
+    } else {
+      p_->sip_transport->remove_listener(lc);
+    }
+  }
+  p_->sip_closed = !open;
+  MGC_LOG(Main, Notice, "%s", open ? "gateway in service: SIP listeners open again"
+                                   : "gateway shut down and drained: no call left, SIP listeners closed");
+}
+
+std::string Gateway::show_shutdown() const {
+  const auto &g = p_->cfg.shutdown;
+  if (!g.on)
+    return "gateway: in service\r\n";
+  if (p_->sip_closed)
+    return "gateway: shut down, drained: SIP listeners closed\r\n";
+  return "gateway: shut down, draining (" + std::to_string(calls_ ? calls_->active_calls() : 0) +
+         " calls up)\r\n";
+}
+
 std::vector<std::string> Gateway::apply_peer_traffic(const std::deque<SipPeerConfig> &next,
-                                                     const std::deque<SipPeerConfig> *cur) {
+                                                     const std::deque<SipPeerConfig> *cur,
+                                                     const GatewayShutdown &was,
+                                                     const GatewayShutdown &will) {
   std::vector<std::string> out;
   for (const auto &p : next) {
     const SipPeerConfig *now = nullptr;
@@ -873,10 +940,12 @@ std::vector<std::string> Gateway::apply_peer_traffic(const std::deque<SipPeerCon
       if (cur)
         out.push_back("sip peer " + p.name + ": admission limits in force for new calls");
     }
-    if (!now || now->shutdown != p.shutdown) {
-      calls_->shutdown_sip_peer(p.name, p.shutdown);
-      if (cur && (now || p.shutdown))
-        out.push_back("sip peer " + p.name + (p.shutdown ? ": shut down" : ": in service"));
+    const bool was_shut = now && (now->shutdown || was.on);
+    const bool will_shut = p.shutdown || will.on;
+    if (!now || was_shut != will_shut) {
+      calls_->shutdown_sip_peer(p.name, will_shut);
+      if (cur && (now || will_shut))
+        out.push_back("sip peer " + p.name + (will_shut ? ": shut down" : ": in service"));
     }
   }
   return out;
@@ -1095,7 +1164,7 @@ std::vector<std::string> Gateway::apply(const Config &next) {
     }
     p_->sip->set_peers(std::move(entries));
     calls_->set_sip_peers(peers);
-    for (auto &line : apply_peer_traffic(next.sip.peers, &cur.sip.peers))
+    for (auto &line : apply_peer_traffic(next.sip.peers, &cur.sip.peers, cur.shutdown, cur.shutdown))
       applied(line);
     cur.sip.peers = next.sip.peers;
     applied("sip peers: " + std::to_string(peers.size()) + " in force (calls up keep theirs)");

@@ -46,6 +46,8 @@ public:
   std::string show_media_gateways() const;
   // `show sip listeners`: each listener as configured, the address it is bound to, connections.
   std::string show_sip_listeners() const;
+  // "gateway: in service" or shut down: draining (calls up), or drained (SIP listeners closed).
+  std::string show_shutdown() const;
   // The counters of one layer ("sip", "mgcp", "h248", "m3ua", "isup", "call-control"), as
   // f(group, name, value), in each layer's declaration order. False: no such layer.
   using CounterFn = std::function<void(std::string_view group, std::string_view name, uint64_t v)>;
@@ -56,8 +58,15 @@ private:
   std::vector<std::string> apply_traffic(const Config &next, Config *cur);
   void apply_sip_listeners(const std::vector<SipListen> &next, std::vector<SipListen> &cur,
                            std::vector<std::string> &out);
+  // The whole gateway shut down or back (the `gateway` node): its listeners close once drained.
+  void check_drained();
+  void open_sip_listeners(bool open);
+  // Peers' limits and shutdown; `was`/`will`: the gateway's own shutdown before and after
+  // (a peer is shut down when it or the gateway is).
   std::vector<std::string> apply_peer_traffic(const std::deque<SipPeerConfig> &next,
-                                              const std::deque<SipPeerConfig> *cur);
+                                              const std::deque<SipPeerConfig> *cur,
+                                              const GatewayShutdown &was,
+                                              const GatewayShutdown &will);
   struct Parts;
   // The process's one scheduler: every layer's timers run on it. Declared first, so it is
   // destroyed last, after every part that still stops its timers while going away.

@@ -178,6 +178,7 @@ int main(int argc, char **argv) {
   rt.show_media_gateways = [&gateway] { return gateway.show_media_gateways(); };
   rt.show_sip_listeners = [&gateway] { return gateway.show_sip_listeners(); };
   rt.show_overload = [&gateway] { return gateway.show_overload(); };
+  rt.show_gateway = [&gateway] { return gateway.show_shutdown(); };
   rt.counters = [&gateway](std::string_view layer, const mgc::gw::Runtime::CounterFn &f) {
     return gateway.counters(layer, f);
   };

@@ -120,6 +120,8 @@ CMD(show_admission, "show admission",
     vty_out(vty, "%% call control is not running%s", NL);
     return CMD_WARNING;
   }
+  if (g_rt->show_gateway)
+    vty_out(vty, "%s", g_rt->show_gateway().c_str());
   using Kind = cc::CallManager::EntityKind;
   for (const auto &[kind, label] : {std::pair{Kind::TrunkGroup, "trunk-group"},
                                     std::pair{Kind::SipPeer, "sip-peer"},

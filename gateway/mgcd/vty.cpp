@@ -28,6 +28,7 @@ enum MgcdNode {
   TIMERS_NODE,
   OVERLOAD_NODE,
   CDR_NODE,
+  GATEWAY_NODE,
 };
 
 #define NL VTY_NEWLINE
@@ -1321,6 +1322,39 @@ int write_cdr(struct vty *vty) {
   return CMD_SUCCESS;
 }
 
+struct cmd_node gateway_node = {GATEWAY_NODE, "%s(config-gateway)# ", 1, nullptr, nullptr, {}};
+
+CMD(cfg_gateway, "gateway", "The gateway as a whole\n") {
+  vty->node = GATEWAY_NODE;
+  vty->index = g_cfg;
+  return CMD_SUCCESS;
+}
+CMD(cfg_gw_shutdown, "shutdown [dry-up-timeout <0-86400>]",
+    "Shut the whole gateway down: no new calls, calls up finish, then every trunk group's "
+    "circuits are blocked (CGB) and the SIP listeners close\n"
+    "Release the calls still up after this long (Q.850 cause 31)\nSeconds (0: never)\n") {
+  g_cfg->shutdown.on = true;
+  g_cfg->shutdown.dry_up_timeout_s = argc > 0 ? static_cast<uint32_t>(std::atoi(argv[0])) : 0;
+  return CMD_SUCCESS;
+}
+CMD(cfg_gw_no_shutdown, "no shutdown",
+    NO_STR "In service: the SIP listeners open again and what the shutdown blocked is "
+           "unblocked (CGU)\n") {
+  g_cfg->shutdown = {};
+  return CMD_SUCCESS;
+}
+int write_gateway(struct vty *vty) {
+  const auto &g = shown().shutdown;
+  if (!g.on)
+    return CMD_SUCCESS;
+  vty_out(vty, "gateway%s", NL);
+  if (g.dry_up_timeout_s)
+    vty_out(vty, " shutdown dry-up-timeout %u%s", g.dry_up_timeout_s, NL);
+  else
+    vty_out(vty, " shutdown%s", NL);
+  return CMD_SUCCESS;
+}
+
 // `reload`: an enable-node command, not a config change itself.
 DEFUN_ATTR_USRATTR(reload, reload_cmd, 0, 0, "reload",
                    "Read the config file again and apply what changed (calls up are kept)\n") {
@@ -1433,6 +1467,11 @@ void vty_install(Config &cfg) {
   install_node(&cdr_node, write_cdr);
   install_element(CONFIG_NODE, &cfg_cdr_cmd);
   install_element(CDR_NODE, &cfg_cdr_file_cmd);
+
+  install_node(&gateway_node, write_gateway);
+  install_element(CONFIG_NODE, &cfg_gateway_cmd);
+  install_element(GATEWAY_NODE, &cfg_gw_shutdown_cmd);
+  install_element(GATEWAY_NODE, &cfg_gw_no_shutdown_cmd);
 }
 
 } // namespace mgc::gw
