@@ -61,8 +61,12 @@ std::pair<std::string, uint16_t> UserAgent::local_toward(const Peer *toward) con
 std::string UserAgent::contact_uri(const Peer *toward) const {
   const auto [host, port] = local_toward(toward);
   std::string s = "sip:" + host + ":" + std::to_string(port);
-  if (cfg_.transport == TransportKind::Tcp)
+  // §19.1.1: a Contact reached over TCP or TLS says so; UDP is the default.
+  const TransportKind t = toward ? toward->transport : cfg_.transport;
+  if (t == TransportKind::Tcp)
     s += ";transport=tcp";
+  else if (t == TransportKind::Tls)
+    s += ";transport=tls";
   return s;
 }
 
@@ -73,7 +77,8 @@ std::string UserAgent::via(const Peer *toward) const {
   Via v;
   v.protocol = "SIP";
   v.version = "2.0";
-  v.transport = transport_name(cfg_.transport);
+  // §18.1.1: the Via names the transport the request goes out on, the peer's, not a default.
+  v.transport = transport_name(toward ? toward->transport : cfg_.transport);
   v.host = host;
   v.port = port;
   v.has_port = true;

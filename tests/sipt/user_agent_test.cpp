@@ -184,6 +184,14 @@ TEST(UserAgentAddresses, ViaAndContactNameTheListenerTowardEachPeer) {
   EXPECT_EQ(v4.top_via().host, "192.0.2.1");
   EXPECT_EQ(v4.top_via().port, 5080);
   EXPECT_EQ(v4.first(HeaderId::Contact)->value, "<sip:192.0.2.1:5080>");
+  // §18.1.1: a request toward a TCP peer says TCP in its Via and Contact.
+  ASSERT_NE(ua.invite("sip:1@192.0.2.20", "sip:2@192.0.2.1", "sip:1@192.0.2.20",
+                      {TransportKind::Tcp, "192.0.2.20", 5060}, "application/sdp", kSdp),
+            nullptr);
+  Message tcp = sent_message();
+  EXPECT_EQ(tcp.top_via().transport, "TCP");
+  EXPECT_EQ(tcp.first(HeaderId::Contact)->value, "<sip:192.0.2.1:5080;transport=tcp>");
+  EXPECT_EQ(v4.top_via().transport, "UDP");
   ASSERT_TRUE(
       ua.probe("sip:198.51.100.1", {TransportKind::Udp, "198.51.100.1", 5060}, [](bool, int) {}));
   Message probe = sent_message();
