@@ -6,6 +6,7 @@
 #pragma once
 
 #include "sipt/dialog.h"
+#include "sipt/session_timer.h"
 #include "sipt/transaction.h"
 #include "sipt/uas_check.h"
 
@@ -28,6 +29,9 @@ struct UaConfig {
   // without Info-Package is the legacy kind SIP-T peers send (RFC 6086 §2) and is accepted.
   std::vector<std::string> recv_info;
   TimerValues timers;
+  // RFC 4028 session timers for peers the application gives no setting of their own
+  // (CallEvents::session_timer_config).
+  SessionTimerConfig session_timer;
 };
 
 class Call;
@@ -67,6 +71,21 @@ public:
   // INVITE may come from `from`: the dialog's peer only, else 403 (a forged BYE must not end a
   // call). Default: any source.
   virtual bool accept_in_dialog(Call &, const Message &, const Peer &) { return true; }
+  // RFC 4028: the session timer setting for calls with `peer` (null: UaConfig's), asked when a
+  // call starts either way; it holds for the call.
+  virtual const SessionTimerConfig *session_timer_config(const Peer &peer) {
+    (void)peer;
+    return nullptr;
+  }
+  // RFC 4028 §10: the body of a refresh sent as re-INVITE — the SDP we last sent, unchanged
+  // (RFC 3264 §8: same o= version). Empty: the refresh goes as UPDATE without a body.
+  virtual void refresh_offer(Call &, std::string &content_type, std::string &body) {
+    (void)content_type;
+    (void)body;
+  }
+  // RFC 4028 §10: the session expired without a refresh (or its refresh met 408/481 or no
+  // answer); the user agent has sent BYE and the call ends when it is answered.
+  virtual void on_session_expired(Call &) {}
 };
 
 class UserAgent;
@@ -78,6 +97,10 @@ public:
   State state() const { return state_; }
   Dialog &dialog() { return dialog_; }
   uint64_t id() const { return id_; }
+  // RFC 4028: the session timer in force (inactive when none was negotiated).
+  SessionTimerState session_timer() const {
+    return timer_ ? timer_->state : SessionTimerState{};
+  }
   // The Call-ID of the call's dialog (§12): a UAC knows it from the INVITE it built, before any
   // response; a UAS from the INVITE it received.
   std::string_view call_id() const { return dialog_.call_id(); }
@@ -138,6 +161,22 @@ private:
   const Message *invite() const { return setup_ ? setup_->invite.get() : nullptr; }
   bool has(std::string Setup::*s) const { return setup_ && !((*setup_).*s).empty(); }
 
+  // RFC 4028, only for a call whose peer has session timers on (a held call without them pays
+  // one pointer): the setting the call started with, the timer negotiated, its two timers, what
+  // a 2xx we send is to say (UAS, §9) and our pending refresh (UAC, §10).
+  struct SessionTimerRun {
+    SessionTimerConfig cfg;
+    SessionTimerState state;
+    UasSessionTimer answer; // for the 2xx to the peer's request (initial or refresh)
+    uint32_t asked_s = 0;   // the interval we asked for in our last request
+    uint32_t min_se_s = 0;  // the Min-SE we send (ours, raised by any 422, §7.4)
+    unsigned retries_422 = 0;
+    bool peer_allows_update = false;
+    core::Scheduler::Id refresh_timer = 0, expire_timer = 0;
+    uint64_t refresh_tx = 0;
+  };
+  std::unique_ptr<SessionTimerRun> timer_;
+
   UserAgent *ua_ = nullptr;
   uint64_t id_ = 0;
   uint64_t invite_tx_ = 0;   // the INVITE transaction (server or client)
@@ -159,7 +198,9 @@ private:
   X(calls_in) X(calls_out) X(rejected_by_checks) X(answered_481) X(answered_500_cseq)            \
   X(acks_2xx) X(retransmitted_2xx) X(no_ack_bye) X(prack_sent) X(prack_received) X(no_prack)     \
   X(options_answered) X(glare_491) X(forbidden_in_dialog) X(cancel_after_final)              \
-  X(reinvites) X(update_offers) X(offers_refused) X(offers_pending_500) X(pending_487)
+  X(reinvites) X(update_offers) X(offers_refused) X(offers_pending_500) X(pending_487)          \
+  X(session_timers) X(session_refreshes_sent) X(session_refreshes_received)                     \
+  X(session_refreshes_failed) X(session_422_sent) X(session_422_received) X(session_expired)
 } // namespace mgc::sipt
 MGC_DECLARE_COUNTERS(SipUaCounter, MGC_SIPT_UA_COUNTERS)
 namespace mgc::sipt {
@@ -231,6 +272,26 @@ private:
   void schedule_2xx(uint64_t call_id);
   void schedule_1xx(uint64_t call_id);
   void on_uac_invite_response(Call &c, const Message &resp);
+  // RFC 4028 (ua_session_timer.cpp).
+  const SessionTimerConfig &session_cfg(const Peer &peer);
+  // §9: a request from the peer (initial or refresh) checked against `cfg`, the decision in
+  // `out`; false: answered 422.
+  bool session_check_request(Transaction &tx, const Message &req, const SessionTimerConfig &cfg,
+                             UasSessionTimer &out, bool in_dialog);
+  // §9: the 2xx we send to the peer's request says what was decided; the timers start.
+  void session_answer(Call &c, Message &resp);
+  void session_started(Call &c);
+  // §7.1: an INVITE of ours asks for a session timer (a copy with the header fields added).
+  std::unique_ptr<Message> session_invite(const Message &req, const SessionTimerConfig &cfg,
+                                          std::string &storage);
+  // §7.2 / §7.4: a final response to our INVITE or refresh; true: it was a 422 and the request
+  // went again with the larger interval.
+  bool session_retry_invite(Call &c, const Message &resp);
+  void session_uac_answered(Call &c, const Message &resp);
+  void session_refresh_answered(Call &c, const Message &resp);
+  void session_refresh(uint64_t call_id);
+  void session_expire(uint64_t call_id, const char *why);
+  void session_stop(Call &c);
 
   core::Scheduler &timers_;
   TransactionLayer::SendFn send_;
