@@ -18,6 +18,7 @@
 #include "isup/variant.h"
 #include "mgcp/endpoint_name.h"
 #include "sigtran/transport.h"
+#include "sipt/session_timer.h"
 #include "sipt/transaction.h"
 
 #include <cstdint>
@@ -132,6 +133,12 @@ struct SipPeerConfig {
   std::vector<std::string> acl; // source addresses accepted for this peer
   cc::AdmissionLimits admission{}; // issue 15: limits and dry-up, as for a trunk group
   bool shutdown = false;
+  // RFC 4028 `session-timer ...` of this peer; none: the sip node's.
+  std::optional<sipt::SessionTimerConfig> session_timer;
+  // RFC 3261 §11 `keepalive interval MS failures N`: an OPTIONS every interval; N unanswered in
+  // a row take the peer down (routing skips it), any final response brings it up. 0: none.
+  uint32_t keepalive_interval_ms = 0;
+  unsigned keepalive_failures = 3;
   bool operator==(const SipPeerConfig &) const = default;
 };
 
@@ -152,6 +159,8 @@ struct SipConfig {
     uint32_t idle_ms = 600000, message_ms = 10000;
     bool operator==(const TcpLimits &) const = default;
   } tcp;
+  // RFC 4028 session timers for peers without a setting of their own (live: new calls).
+  sipt::SessionTimerConfig session_timer;
   bool operator==(const SipConfig &) const = default;
 };
 

@@ -5,6 +5,7 @@
 #include "callcontrol/media_gateway_state.h"
 #include "core/log.h"
 #include "gateway/mgcd/sip.h"
+#include "gateway/mgcd/sip_peer_health.h"
 #include "gateway/mgcd/ss7.h"
 #include "gateway/mgcd/tracked_media.h"
 #include "h248/codec.h"
@@ -82,6 +83,7 @@ struct Gateway::Parts {
   // SIP
   std::unique_ptr<sipt::Transport> sip_transport;
   std::unique_ptr<Sip> sip;
+  std::unique_ptr<SipPeerHealth> sip_health; // OPTIONS keepalive of the peers (after `sip`)
   // media: one socket per local address and protocol (and H.248 transport), shared by the
   // gateways spoken to from it (RFC 3435 3.5: one call-agent address; H.248.1 Annex D: one MGC
   // port), each gateway's call agent finding what its gateway sends by source address.
@@ -142,6 +144,7 @@ Gateway::~Gateway() {
     p_->ss7->detach();
   if (p_->sip)
     p_->sip->detach();
+  p_->sip_health.reset();
   for (auto &[name, mg] : p_->media)
     mg->set_listener(nullptr);
   if (p_->node)
@@ -403,8 +406,10 @@ sipt::Profile sip_profile(cc::SipProfile p) {
 } // namespace
 
 namespace {
-SipPeerEntry peer_entry(const SipPeerConfig &peer, isup::Variant variant) {
+SipPeerEntry peer_entry(const SipPeerConfig &peer, isup::Variant variant,
+                        const sipt::SessionTimerConfig &session_timer) {
   SipPeerEntry e;
+  e.session_timer = peer.session_timer.value_or(session_timer); // RFC 4028, the sip node's else
   e.peer = {peer.name, peer.profile, peer.trusted, variant};
   e.profile.profile = sip_profile(peer.profile);
   e.profile.variant = variant;
@@ -731,7 +736,8 @@ Status Gateway::start(const Config &cfg) {
       [this](std::string_view b, const sipt::Peer &to) { return p_->sip_transport->send(b, to); },
       ua, tc.bind_ip);
   for (const auto &peer : cfg.sip.peers)
-    p_->sip->add_peer(peer_entry(peer, cfg.ss7.variant));
+    p_->sip->add_peer(peer_entry(peer, cfg.ss7.variant, cfg.sip.session_timer));
+  p_->sip->set_session_timer(cfg.sip.session_timer);
 
   // ---- call control
   if (!cfg.cdr.file.empty()) {
@@ -773,6 +779,12 @@ Status Gateway::start(const Config &cfg) {
   // ---- go
   if (Status s = p_->sip_transport->start(); !s.ok())
     return s;
+  p_->sip_health = std::make_unique<SipPeerHealth>(
+      sched_, p_->sip->ua(), alarms_, [this](const std::string &peer, bool up) {
+        if (calls_)
+          calls_->sip_peer_states().set_down(peer, !up);
+      });
+  p_->sip_health->configure(cfg.sip.peers);
   for (auto *m : p_->mgcp_gateways)
     m->call_agent().start();
   if (Status s = p_->m3ua->add(ep); !s.ok())
@@ -1027,17 +1039,24 @@ std::vector<std::string> Gateway::apply(const Config &next) {
   }
 
   // SIP peers: the adapter's (addresses, ACLs) and call control's (profile, trust).
-  if (!(next.sip.peers == cur.sip.peers)) {
+  if (!(next.sip.session_timer == cur.sip.session_timer)) {
+    p_->sip->set_session_timer(next.sip.session_timer);
+    applied("sip session-timer: in force for new calls");
+  }
+  if (!(next.sip.peers == cur.sip.peers) || !(next.sip.session_timer == cur.sip.session_timer)) {
+    cur.sip.session_timer = next.sip.session_timer;
     std::vector<SipPeerEntry> entries;
     std::vector<cc::SipPeer> peers;
     for (const auto &p : next.sip.peers) {
-      entries.push_back(peer_entry(p, cur.ss7.variant));
+      entries.push_back(peer_entry(p, cur.ss7.variant, next.sip.session_timer));
       peers.push_back(entries.back().peer);
     }
     p_->sip->set_peers(std::move(entries));
     calls_->set_sip_peers(peers);
     for (auto &line : apply_peer_traffic(next.sip.peers, &cur.sip.peers))
       applied(line);
+    if (p_->sip_health)
+      p_->sip_health->configure(next.sip.peers);
     cur.sip.peers = next.sip.peers;
     applied("sip peers: " + std::to_string(peers.size()) + " in force (calls up keep theirs)");
   }
@@ -1238,9 +1257,8 @@ void each(const CounterSet<E> &set, std::string_view group, const Gateway::Count
 }
 } // namespace
 
-std::string Gateway::show_peers() const {
+std::string Gateway::show_sip_peers() const {
   std::string o;
-  const Config &cfg = p_->cfg;
   if (p_->sip) {
     for (const auto &e : p_->sip->peers()) {
       if (e.removed && p_->sip->calls_with(e.peer.name) == 0)
@@ -1264,6 +1282,25 @@ std::string Gateway::show_peers() const {
              when(st.last_at);
       else
         o += "none";
+      // RFC 4028 and RFC 3261 §11 as in force for this peer
+      if (e.session_timer.enabled)
+        o += "\n  session timer " + std::to_string(e.session_timer.session_expires_s) +
+             " s, min-se " + std::to_string(e.session_timer.min_se_s) + " s, refresher " +
+             name_of(sipt::kRefresherChoiceNames, e.session_timer.refresher);
+      else
+        o += "\n  no session timer";
+      if (const SipPeerHealth::Status *h =
+              p_->sip_health ? p_->sip_health->status(e.peer.name) : nullptr) {
+        o += ", keepalive every " + std::to_string(h->interval_ms) + " ms: " +
+             SipPeerHealth::state_name(h->state) + ", " + std::to_string(h->misses) + " of " +
+             std::to_string(h->failures) + " unanswered";
+        if (h->since)
+          o += ", since " + when(h->since);
+        if (h->last_code)
+          o += ", last answer " + std::to_string(h->last_code);
+      } else {
+        o += ", no keepalive";
+      }
       // RFC 3261 §21.5.4: resting after a 503 with Retry-After (routing skips it)
       if (calls_) {
         const auto &ps = calls_->sip_peer_states();
@@ -1278,6 +1315,12 @@ std::string Gateway::show_peers() const {
     o += "sip: " + std::to_string(p_->sip->refused_unknown_peer()) +
          " INVITEs refused from sources that are no peer\n";
   }
+  return o;
+}
+
+std::string Gateway::show_peers() const {
+  std::string o = show_sip_peers();
+  const Config &cfg = p_->cfg;
   for (const auto &mg : cfg.media_gateways) {
     std::string state, outstanding = "?", extra;
     if (auto it = p_->mgcp_by_name.find(mg.name); it != p_->mgcp_by_name.end()) {
@@ -1391,6 +1434,8 @@ bool Gateway::counters(std::string_view layer, const CounterFn &f) const {
     if (p_->sip) {
       each(p_->sip->ua().transactions().counters(), "sip.transactions", f);
       each(p_->sip->ua().counters(), "sip.ua", f);
+      if (p_->sip_health)
+        each(p_->sip_health->counters(), "sip.health", f);
       f("sip.peers", "refused_unknown_peer", p_->sip->refused_unknown_peer());
     }
     return true;

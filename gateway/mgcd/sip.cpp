@@ -542,6 +542,28 @@ bool Sip::accept_in_dialog(sipt::Call &c, const sipt::Message &req, const sipt::
   return false;
 }
 
+// RFC 4028: a call with a configured peer runs that peer's session timer setting; found by the
+// address the INVITE came from or goes to.
+const sipt::SessionTimerConfig *Sip::session_timer_config(const sipt::Peer &peer) {
+  const SipPeerEntry *p = peer_from(peer);
+  return p ? &p->session_timer : &session_timer_;
+}
+
+// RFC 4028 §10 / RFC 3264 §8: a refresh by re-INVITE offers the SDP we last sent, unchanged.
+void Sip::refresh_offer(sipt::Call &c, std::string &content_type, std::string &body) {
+  Leg *l = leg_of(c);
+  if (!l || !l->session.known())
+    return;
+  content_type = "application/sdp";
+  body = l->session.last();
+}
+
+// RFC 4028 §10: the session expired (the user agent sent BYE): call control releases the call.
+void Sip::on_session_expired(sipt::Call &c) {
+  if (Leg *l = leg_of(c); l && calls_)
+    calls_->sip_session_expired(*l);
+}
+
 void Sip::on_terminated(sipt::Call &c) {
   auto it = legs_.find(c.id());
   if (it == legs_.end())

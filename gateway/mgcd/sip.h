@@ -40,6 +40,8 @@ struct SipPeerEntry {
   std::shared_ptr<SipPeerStats> stats = std::make_shared<SipPeerStats>();
   // Taken out of the configuration: kept for the legs still referring to it, matched by nothing.
   bool removed = false;
+  // RFC 4028 for calls with this peer (its own setting or the sip node's).
+  sipt::SessionTimerConfig session_timer;
 };
 
 class Sip final : public cc::SipSide, public sipt::CallEvents {
@@ -54,6 +56,8 @@ public:
   // marked removed (no INVITE from or to it is accepted any more; calls up finish).
   void set_peers(std::vector<SipPeerEntry> next);
   void attach(cc::CallManager &calls) { calls_ = &calls; }
+  // RFC 4028 for sources that are no configured peer (the sip node's setting).
+  void set_session_timer(const sipt::SessionTimerConfig &t) { session_timer_ = t; }
   void detach() { calls_ = nullptr; } // call control is going away (shutdown)
   // Every message the SIP transports deliver.
   // `queued_ms`: how long it waited unread (-1: unknown), for overload control.
@@ -93,6 +97,9 @@ private:
   bool on_update_offer(sipt::Call &c, const sipt::Message &m) override;
   void on_reinvite_ack(sipt::Call &c, const sipt::Message &ack) override;
   void offer(sipt::Call &c, const sipt::Message &req); // a re-INVITE's or UPDATE's
+  const sipt::SessionTimerConfig *session_timer_config(const sipt::Peer &peer) override;
+  void refresh_offer(sipt::Call &c, std::string &content_type, std::string &body) override;
+  void on_session_expired(sipt::Call &c) override;
 
   const SipPeerEntry *peer_from(const sipt::Peer &source) const;
   bool is_new_invite(const sipt::Message &m) const;
@@ -107,6 +114,7 @@ private:
   std::deque<SipPeerEntry> peers_; // a leg refers to its entry: a deque does not move them
   std::map<uint64_t, std::unique_ptr<Leg>> legs_; // by sipt::Call id
   sipt::Peer current_source_;
+  sipt::SessionTimerConfig session_timer_;
   uint64_t refused_unknown_peer_ = 0;
   uint64_t shed_ = 0; // new INVITEs refused for overload (503)
   uint64_t refused_admission_ = 0; // new INVITEs refused by call admission (503, 403)
