@@ -678,6 +678,7 @@ void UserAgent::on_response(Transaction &tx, const Message &r) {
       const std::string ack =
           c->dialog_.make_request(Method::ACK, via(), tx.request().cseq().number).serialize();
       send_(ack, c->dialog_.peer);
+      events_.on_reinvite_answered(*c, r);
     }
   } else if (m == Method::BYE && r.status_code() >= 200) {
     terminate(*c);

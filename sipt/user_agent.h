@@ -66,6 +66,10 @@ public:
   // The ACK for the 2xx to a re-INVITE that came without an offer: it carries the answer to
   // ours (RFC 3261 §13.2.1, §14.2; RFC 3264 §8).
   virtual void on_reinvite_ack(Call &, const Message &) {}
+  // A 2xx to a re-INVITE of ours (a session refresh, RFC 4028 §10): its body is the peer's
+  // answer to the offer that re-INVITE carried (RFC 3264 §8). Told of every 2xx, retransmissions
+  // included (RFC 6026 §8.4: the ACK is sent again for each).
+  virtual void on_reinvite_answered(Call &, const Message &) {}
   virtual void on_terminated(Call &) {}                        // the Call is freed afterwards
   // Whether a request within the call's dialog (BYE, INFO, UPDATE, re-INVITE) or a CANCEL of its
   // INVITE may come from `from`: the dialog's peer only, else 403 (a forged BYE must not end a
