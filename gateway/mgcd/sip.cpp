@@ -140,6 +140,8 @@ public:
     std::string answer;
     sipt::Direction d;
     const Status st = session.answer(*offer, local_sdp, answer, d);
+    if (st.ok())
+      session.received(*offer); // the media gateway took it
     offer.reset();
     if (!st.ok()) {
       MGC_LOG(Sip, Notice, "offer of peer %s (Call-ID %s) refused with %d: %.*s",
@@ -387,6 +389,7 @@ void Sip::on_incoming(sipt::Call &c, const sipt::Message &invite) {
   }
   auto leg = std::make_unique<Leg>(c, *peer);
   Leg &l = *leg;
+  l.session.received(body.sdp);
   legs_[c.id()] = std::move(leg);
   calls_->sip_invite(l, peer->peer, call_info(invite), body);
 }
@@ -403,6 +406,8 @@ void Sip::on_provisional(sipt::Call &c, const sipt::Message &m) {
   l->peer.stats->response(m.status_code(), false);
   Status st;
   cc::SipBody body = body_of(m, l->peer.profile, st);
+  if (!body.sdp.empty())
+    l->session.received(body.sdp); // early media
   calls_->sip_provisional(*l, m.status_code(), body);
 }
 
@@ -412,7 +417,10 @@ void Sip::on_answered(sipt::Call &c, const sipt::Message &m) {
     return;
   l->peer.stats->response(m.status_code(), false);
   Status st;
-  calls_->sip_answered(*l, body_of(m, l->peer.profile, st));
+  cc::SipBody body = body_of(m, l->peer.profile, st);
+  if (!body.sdp.empty())
+    l->session.received(body.sdp);
+  calls_->sip_answered(*l, std::move(body));
 }
 
 void Sip::on_failed(sipt::Call &c, int status, const sipt::Message *m) {
@@ -511,6 +519,33 @@ void Sip::on_reinvite_ack(sipt::Call &c, const sipt::Message &ack) {
             ans.detail().data());
     return;
   }
+  l->session.received(body.sdp);
+  calls_->sip_answer(*l, body.sdp, mode_of(ours));
+}
+
+// RFC 4028 §10: the 2xx to our refresh re-INVITE answers the offer it carried (our last SDP,
+// unchanged). A peer answering with another description (a new address, port or codec: an SBC
+// that re-anchored the media meanwhile) has the media gateway take it (MDCX / Modify), as its
+// own re-INVITE's offer does (session_modify.cpp); the same description changes nothing.
+void Sip::on_reinvite_answered(sipt::Call &c, const sipt::Message &resp) {
+  Leg *l = leg_of(c);
+  if (!l || !calls_)
+    return;
+  Status st;
+  const cc::SipBody body = body_of(resp, l->peer.profile, st);
+  if (!st.ok() || body.sdp.empty() || !l->session.changes(body.sdp))
+    return;
+  sipt::Direction ours;
+  if (Status ans = l->session.answered(body.sdp, ours); !ans.ok()) {
+    // RFC 3264 §6: not an answer to our offer; the media stay as they were.
+    MGC_LOG(Sip, Notice, "2xx to our re-INVITE from peer %s (Call-ID %s) without a usable "
+            "answer (%.*s): media unchanged", l->peer.peer.name.c_str(), l->id.c_str(),
+            int(ans.detail().size()), ans.detail().data());
+    return;
+  }
+  MGC_LOG(Sip, Info, "peer %s (Call-ID %s) answered our re-INVITE with a new description: to "
+          "the media gateway", l->peer.peer.name.c_str(), l->id.c_str());
+  l->session.received(body.sdp);
   calls_->sip_answer(*l, body.sdp, mode_of(ours));
 }
 

@@ -96,6 +96,7 @@ private:
   void on_reinvite(sipt::Call &c, const sipt::Message &m) override;
   bool on_update_offer(sipt::Call &c, const sipt::Message &m) override;
   void on_reinvite_ack(sipt::Call &c, const sipt::Message &ack) override;
+  void on_reinvite_answered(sipt::Call &c, const sipt::Message &resp) override;
   void offer(sipt::Call &c, const sipt::Message &req); // a re-INVITE's or UPDATE's
   const sipt::SessionTimerConfig *session_timer_config(const sipt::Peer &peer) override;
   void refresh_offer(sipt::Call &c, std::string &content_type, std::string &body) override;
