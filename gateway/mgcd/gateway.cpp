@@ -1289,18 +1289,12 @@ std::string Gateway::show_sip_peers() const {
              name_of(sipt::kRefresherChoiceNames, e.session_timer.refresher);
       else
         o += "\n  no session timer";
+      o += ", " + (p_->sip_health ? p_->sip_health->describe(e.peer.name)
+                                  : std::string("no keepalive"));
       if (const SipPeerHealth::Status *h =
-              p_->sip_health ? p_->sip_health->status(e.peer.name) : nullptr) {
-        o += ", keepalive every " + std::to_string(h->interval_ms) + " ms: " +
-             SipPeerHealth::state_name(h->state) + ", " + std::to_string(h->misses) + " of " +
-             std::to_string(h->failures) + " unanswered";
-        if (h->since)
-          o += ", since " + when(h->since);
-        if (h->last_code)
-          o += ", last answer " + std::to_string(h->last_code);
-      } else {
-        o += ", no keepalive";
-      }
+              p_->sip_health ? p_->sip_health->status(e.peer.name) : nullptr;
+          h && h->since)
+        o += ", since " + when(h->since);
       // RFC 3261 §21.5.4: resting after a 503 with Retry-After (routing skips it)
       if (calls_) {
         const auto &ps = calls_->sip_peer_states();

@@ -61,6 +61,18 @@ void SipPeerHealth::configure(const std::deque<SipPeerConfig> &peers) {
       probe(name); // a new peer (or a new interval): probed at once
 }
 
+std::string SipPeerHealth::describe(const std::string &peer) const {
+  const Status *s = status(peer);
+  if (!s)
+    return "no keepalive";
+  std::string o = "keepalive every " + std::to_string(s->interval_ms) + " ms: " +
+                  state_name(s->state) + ", " + std::to_string(s->misses) + " of " +
+                  std::to_string(s->failures) + " unanswered";
+  if (s->last_code)
+    o += ", last answer " + std::to_string(s->last_code);
+  return o;
+}
+
 const SipPeerHealth::Status *SipPeerHealth::status(const std::string &peer) const {
   auto it = peers_.find(peer);
   return it == peers_.end() ? nullptr : &it->second;
@@ -105,10 +117,10 @@ void SipPeerHealth::result(const std::string &peer, bool alive, int code) {
     return;
   Status &s = it->second;
   s.outstanding = false;
-  s.last_code = code;
   const std::string key = "sip-peer." + peer + ".down";
   if (alive) {
     counters_.inc(SipHealthCounter::options_answered);
+    s.last_code = code;
     s.misses = 0;
     if (s.state != State::Up) {
       if (s.state == State::Down) {

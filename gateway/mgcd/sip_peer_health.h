@@ -42,12 +42,15 @@ public:
     uint32_t interval_ms = 0;
     unsigned failures = 3;
     std::time_t since = 0; // wall clock of the last change of state
-    int last_code = 0;     // last final response (408: none)
+    int last_code = 0;     // the last final response to a probe (0: none yet)
     sipt::Peer address;
     bool outstanding = false;
     core::Scheduler::Id timer = 0;
   };
   const Status *status(const std::string &peer) const;
+  // What `show sip peers` says of the peer's keepalive: "keepalive every 5000 ms: down, 3 of 3
+  // unanswered, last answer 200", or "no keepalive".
+  std::string describe(const std::string &peer) const;
   const CounterSet<SipHealthCounter> &counters() const { return counters_; }
   static const char *state_name(State s);
 
