@@ -113,6 +113,10 @@ struct TrunkGroupConfig {
   cc::AdmissionLimits admission{};
   bool shutdown = false;
   uint32_t dry_up_timeout_s = 0;
+  // `busy-out-on-peer-down PEER` (issue 14 item 5, callcontrol/sip_peer_busy_out.h): the SIP
+  // peer this trunk group feeds; while its keepalive finds it down, the circuits are blocked
+  // (CGB, maintenance). Empty: none.
+  std::string busy_out_peer;
   bool operator==(const TrunkGroupConfig &) const = default;
 };
 

@@ -3,6 +3,7 @@
 #include "callcontrol/media/h248_media_gateway.h"
 #include "callcontrol/media/mgcp_media_gateway.h"
 #include "callcontrol/media_gateway_state.h"
+#include "callcontrol/sip_peer_busy_out.h"
 #include "core/log.h"
 #include "gateway/mgcd/sip.h"
 #include "gateway/mgcd/sip_peer_health.h"
@@ -84,6 +85,7 @@ struct Gateway::Parts {
   std::unique_ptr<sipt::Transport> sip_transport;
   std::unique_ptr<Sip> sip;
   std::unique_ptr<SipPeerHealth> sip_health; // OPTIONS keepalive of the peers (after `sip`)
+  std::unique_ptr<cc::SipPeerBusyOut> busy_out; // trunk groups blocked while their peer is down
   // media: one socket per local address and protocol (and H.248 transport), shared by the
   // gateways spoken to from it (RFC 3435 3.5: one call-agent address; H.248.1 Annex D: one MGC
   // port), each gateway's call agent finding what its gateway sends by source address.
@@ -772,6 +774,7 @@ Status Gateway::start(const Config &cfg) {
   for (const auto &peer : cfg.sip.peers)
     calls_->add_sip_peer({peer.name, peer.profile, peer.trusted, cfg.ss7.variant});
   calls_->set_routes({cfg.routes.begin(), cfg.routes.end()});
+  p_->busy_out = std::make_unique<cc::SipPeerBusyOut>(*calls_, &alarms_);
   apply_traffic(cfg, nullptr);
   p_->ss7->attach(*p_->node, *calls_);
   p_->sip->attach(*calls_);
@@ -783,6 +786,8 @@ Status Gateway::start(const Config &cfg) {
       sched_, p_->sip->ua(), alarms_, [this](const std::string &peer, bool up) {
         if (calls_)
           calls_->sip_peer_states().set_down(peer, !up);
+        if (p_->busy_out)
+          p_->busy_out->peer_changed(peer); // issue 14 item 5: CGB / CGU
       });
   p_->sip_health->configure(cfg.sip.peers);
   for (auto *m : p_->mgcp_gateways)
@@ -857,11 +862,25 @@ std::vector<std::string> Gateway::apply_traffic(const Config &next, Config *cur)
         out.push_back("trunk group " + tg.name + (tg.shutdown ? ": shut down (dry-up)" : ": in service"));
       }
     }
+    if (now && now->busy_out_peer != tg.busy_out_peer)
+      out.push_back("trunk group " + tg.name + ": " +
+                    (tg.busy_out_peer.empty() ? std::string("no busy-out on a SIP peer down")
+                                              : "busied out while SIP peer " + tg.busy_out_peer +
+                                                    " is down"));
     if (now) {
       now->admission = tg.admission;
       now->shutdown = tg.shutdown;
       now->dry_up_timeout_s = tg.dry_up_timeout_s;
+      now->busy_out_peer = tg.busy_out_peer;
     }
+  }
+  // Issue 14 item 5: trunk groups tied to a SIP peer follow its keepalive's verdict, live.
+  if (p_->busy_out) {
+    std::map<std::string, std::string> ties;
+    for (const auto &tg : cur ? cur->trunk_groups : next.trunk_groups)
+      if (!tg.busy_out_peer.empty() && calls_->trunk_group(tg.name))
+        ties[tg.name] = tg.busy_out_peer;
+    p_->busy_out->configure(ties);
   }
   if (!cur)
     for (auto &line : apply_peer_traffic(next.sip.peers, nullptr))
@@ -1304,6 +1323,10 @@ std::string Gateway::show_sip_peers() const {
         if (const uint64_t n = ps.skipped_count(e.peer.name))
           o += ", calls routed past it " + std::to_string(n);
       }
+      if (p_->busy_out) // issue 14 item 5: the trunk groups it feeds
+        for (const auto &tg : p_->cfg.trunk_groups)
+          if (tg.busy_out_peer == e.peer.name)
+            o += "\n  trunk group " + tg.name + ": " + p_->busy_out->describe(tg.name);
       o += "\n";
     }
     o += "sip: " + std::to_string(p_->sip->refused_unknown_peer()) +
@@ -1479,6 +1502,8 @@ bool Gateway::counters(std::string_view layer, const CounterFn &f) const {
   if (layer == "call-control") {
     if (calls_)
       each(calls_->counters(), "call-control", f);
+    if (p_->busy_out)
+      each(p_->busy_out->counters(), "call-control.busy_out", f);
     return true;
   }
   return false;

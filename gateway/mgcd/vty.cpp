@@ -344,6 +344,8 @@ int write_trunk_groups(struct vty *vty) {
     write_limits(vty, " ", t.admission);
     if (t.dry_up_timeout_s)
       vty_out(vty, " dry-up-timeout %u%s", t.dry_up_timeout_s, NL);
+    if (!t.busy_out_peer.empty())
+      vty_out(vty, " busy-out-on-peer-down %s%s", t.busy_out_peer.c_str(), NL);
     if (t.shutdown)
       vty_out(vty, " shutdown%s", NL);
   }
@@ -712,6 +714,18 @@ CMD(cfg_tg_dry_up_timeout, "dry-up-timeout <0-86400>",
   current<TrunkGroupConfig>(vty).dry_up_timeout_s = static_cast<uint32_t>(std::atoi(argv[0]));
   return CMD_SUCCESS;
 }
+// Issue 14 item 5 (callcontrol/sip_peer_busy_out.h): CGB (maintenance) while the peer is down.
+CMD(cfg_tg_busy_out, "busy-out-on-peer-down NAME",
+    "Block the circuits (CGB, maintenance) while this SIP peer's keepalive finds it down\n"
+    "SIP peer\n") {
+  current<TrunkGroupConfig>(vty).busy_out_peer = argv[0];
+  return CMD_SUCCESS;
+}
+CMD(cfg_tg_no_busy_out, "no busy-out-on-peer-down",
+    NO_STR "Block the circuits while a SIP peer is down (default: never)\n") {
+  current<TrunkGroupConfig>(vty).busy_out_peer.clear();
+  return CMD_SUCCESS;
+}
 CMD(cfg_route_select, "select (in-order|weighted)",
     "How a call picks its first target\nThe configured order (default)\n"
     "By the targets' weights (smooth weighted round robin), the others in order after it\n") {
@@ -828,6 +842,8 @@ void install_traffic_commands() {
     for (auto *c : {&cfg_direction_cmd, &cfg_shutdown_cmd, &cfg_no_shutdown_cmd})
       install_element(node, c);
   install_element(TRUNK_GROUP_NODE, &cfg_tg_dry_up_timeout_cmd);
+  install_element(TRUNK_GROUP_NODE, &cfg_tg_busy_out_cmd);
+  install_element(TRUNK_GROUP_NODE, &cfg_tg_no_busy_out_cmd);
   for (auto *c : {&cfg_route_select_cmd, &cfg_route_target_weight_cmd, &cfg_route_advance_cmd,
                   &cfg_route_no_advance_cmd, &cfg_route_max_attempts_cmd,
                   &cfg_route_no_max_attempts_cmd, &cfg_route_setup_timeout_cmd,
