@@ -89,11 +89,13 @@ SessionTimerState uac_session_timer(const Message &resp, uint32_t min_se_s);
 // `asked` + 1 s so a retry never repeats itself); nullopt when it carries no usable Min-SE.
 std::optional<uint32_t> retry_interval_after_422(const Message &resp, uint32_t asked);
 
-// §10: when the refresher sends its refresh, and when the other side gives the session up.
-inline uint32_t refresh_after_ms(uint32_t interval_s) { return interval_s * 500u; }
-inline uint32_t expire_after_ms(uint32_t interval_s) {
+// §10: when the refresher sends its refresh, and when the other side gives the session up. In
+// 64 bits: an interval is whatever the peer says (up to 9 digits), and in 32-bit milliseconds
+// one of 8589935 s would wrap to a refresh every 204 ms.
+inline int64_t refresh_after_ms(uint32_t interval_s) { return int64_t(interval_s) * 500; }
+inline int64_t expire_after_ms(uint32_t interval_s) {
   const uint32_t margin = interval_s / 3 < 32 ? interval_s / 3 : 32;
-  return (interval_s - margin) * 1000u;
+  return int64_t(interval_s - margin) * 1000;
 }
 
 } // namespace mgc::sipt

@@ -97,8 +97,8 @@ void UserAgent::session_started(Call &c) {
     });
   // §10: the side that does not refresh gives up at the interval less min(32 s, interval/3);
   // the refresher, whose refresh went unanswered, at the interval's end.
-  const uint32_t expire_ms =
-      t.state.we_refresh ? t.state.interval_s * 1000u : expire_after_ms(t.state.interval_s);
+  const int64_t expire_ms = t.state.we_refresh ? int64_t(t.state.interval_s) * 1000
+                                               : expire_after_ms(t.state.interval_s);
   t.expire_timer = timers_.start(expire_ms, [this, id] {
     if (Call *x = call_by_id(id); x && x->timer_)
       x->timer_->expire_timer = 0;

@@ -43,7 +43,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, std::size_t size) {
       std::abort();
   }
   const SessionTimerState s = uac_session_timer(m, 90);
-  if (s.active() && expire_after_ms(s.interval_s) > s.interval_s * 1000u)
+  // §10's instants: the refresh before the other side gives up, both within the interval
+  if (s.active() && (expire_after_ms(s.interval_s) > int64_t(s.interval_s) * 1000 ||
+                     refresh_after_ms(s.interval_s) >= expire_after_ms(s.interval_s)))
     std::abort();
   (void)retry_interval_after_422(m, 90);
   return 0;

@@ -54,10 +54,13 @@ TEST(SessionTimerValues, ParseAndPrint) {
 }
 
 TEST(SessionTimerValues, Section10Instants) {
-  EXPECT_EQ(refresh_after_ms(1800), 900000u);
-  EXPECT_EQ(expire_after_ms(1800), 1768000u); // less 32 s
-  EXPECT_EQ(expire_after_ms(90), 60000u);     // less a third
-  EXPECT_EQ(expire_after_ms(96), 64000u);     // a third is 32
+  EXPECT_EQ(refresh_after_ms(1800), 900000);
+  EXPECT_EQ(expire_after_ms(1800), 1768000); // less 32 s
+  EXPECT_EQ(expire_after_ms(90), 60000);     // less a third
+  EXPECT_EQ(expire_after_ms(96), 64000);     // a third is 32
+  // whatever a peer says: 8589935 s is 4294967500 ms, no 32-bit wrap to 204 ms
+  EXPECT_EQ(refresh_after_ms(8589935), 4294967500);
+  EXPECT_EQ(expire_after_ms(999999999), 999999967000);
 }
 
 TEST(SessionTimerUas, BelowOurMinimumIs422) {
