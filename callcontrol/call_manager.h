@@ -40,7 +40,7 @@
   X(shed_sip_late) X(shed_in_setup) X(session_offers) X(session_holds) X(session_offers_refused)  \
   X(session_answers) X(route_advances) X(route_attempts_exhausted) X(setup_timeouts)             \
   X(sip_redirects) X(targets_skipped) X(refused_admission_isup) X(refused_admission_sip) X(dry_up_blocks)         \
-  X(dry_up_releases)
+  X(dry_up_releases) X(session_expiries)
 MGC_DECLARE_COUNTERS(CcCounter, MGC_CC_COUNTERS)
 
 namespace mgc::core {
@@ -120,6 +120,8 @@ public:
   const DestinationStates &destinations() const { return destinations_; }
   // SIP peers out of routing for a while (503 with Retry-After, sip_peer_state.h).
   const SipPeerStates &sip_peer_states() const { return peer_states_; }
+  // The SIP peers' keepalive verdicts (gateway/mgcd/sip_peer_health.h) go here.
+  SipPeerStates &sip_peer_states() { return peer_states_; }
 
   // SIP side.
   void sip_invite(SipLeg &leg, const SipPeer &from, const iw::SipCallInfo &info,
@@ -138,6 +140,9 @@ public:
   void sip_lost(SipLeg &leg, uint8_t cause);
   // The SIP side follows a 3xx to `target` (RFC 3261 §8.1.3.4; redirect.cpp): kept for the CDR.
   void sip_redirected(SipLeg &leg, int status, const std::string &target);
+  // RFC 4028 §10: the leg's session expired without a refresh; its user agent sent BYE
+  // (session_expiry.cpp).
+  void sip_session_expired(SipLeg &leg);
   // INFO within the leg's dialog (RFC 6086): from a trusted SIP-T/SIP-I peer its ISUP body is the
   // mid-call message to pass on (SUS/RES through the half-call machine, others as they are).
   void sip_info(SipLeg &leg, const SipBody &body);

@@ -64,6 +64,14 @@ void CallManager::route_from_pstn_next(Call &c) {
     auto p = peers_.find(t->name);
     if (p == peers_.end())
       continue; // a peer no longer configured is no target
+    if (peer_states_.down(t->name)) {
+      // RFC 3261 §11: its OPTIONS keepalive went unanswered; no INVITE until it answers again.
+      peer_states_.skipped(t->name);
+      counters_.inc(CcCounter::targets_skipped);
+      MGC_LOGC(c.ctx(), Cc, Info, "SIP peer %s down (keepalive): skipped", t->name.c_str());
+      c.su().attempts.failed(kCauseDestinationOutOfOrder);
+      continue;
+    }
     if (!peer_states_.available(t->name)) {
       // RFC 3261 §21.5.4: the peer asked for no new requests until its Retry-After ends; the
       // cause of that 503 if no other target takes the call (41, RFC 3398 §8.2.6.1).

@@ -15,6 +15,13 @@ void SipPeerStates::retry_after(const std::string &peer, uint32_t seconds) {
           peer.c_str(), seconds);
 }
 
+void SipPeerStates::set_down(const std::string &peer, bool down) {
+  if (down)
+    down_.insert(peer);
+  else
+    down_.erase(peer);
+}
+
 int64_t SipPeerStates::unavailable_ms(const std::string &peer) const {
   auto it = until_ms_.find(peer);
   return it == until_ms_.end() ? 0 : std::max<int64_t>(0, it->second - sched_.now_ms());

@@ -20,6 +20,12 @@ public:
   void sent(std::string_view sdp) { last_ = sdp; }
   bool known() const { return !last_.empty(); }
   const std::string &last() const { return last_; }
+  // The peer's last SDP (offer or answer) handed on to the media gateway, and whether `sdp`
+  // differs from it: an unchanged session is the same description with the same o= version
+  // (RFC 3264 §8), so a description that is not the same text is a change to pass on.
+  void received(std::string_view sdp) { peer_last_ = sdp; }
+  const std::string &peer_last() const { return peer_last_; }
+  bool changes(std::string_view sdp) const { return sdp != peer_last_; }
 
   // The peer's offer: our answer in `answer_text` and the direction it gives us (the mode of the
   // media gateway's connection). Address, port and origin come from `media_sdp`, the media
@@ -42,6 +48,7 @@ private:
   // same. The text, now the last one sent.
   std::string stamp(Sdp &s);
   std::string last_;
+  std::string peer_last_;
 };
 
 } // namespace mgc::sipt

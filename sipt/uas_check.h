@@ -19,8 +19,8 @@ struct UasPolicy {
   // Methods the element handles; others known to the stack get 405, unknown ones 501.
   std::vector<Method> allowed{Method::INVITE, Method::ACK,    Method::BYE,  Method::CANCEL,
                               Method::OPTIONS, Method::PRACK, Method::UPDATE, Method::INFO};
-  // Option tags we implement (§19.2): 100rel (RFC 3262), timer (RFC 4028) is not.
-  std::vector<std::string_view> supported{"100rel"};
+  // Option tags we implement (§19.2): 100rel (RFC 3262), timer (RFC 4028).
+  std::vector<std::string_view> supported{"100rel", "timer"};
   // Body types understood (SIP-T adds application/ISUP).
   std::vector<std::string_view> body_types{"application/sdp", "application/isup"};
   bool forwarding = false; // a proxy-like element answers Max-Forwards: 0 with 483

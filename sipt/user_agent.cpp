@@ -34,11 +34,13 @@ UserAgent::UserAgent(core::Scheduler &timers, TransactionLayer::SendFn send, Cal
       layer_(timers, send, *this, cfg_.timers) {}
 
 UserAgent::~UserAgent() {
-  for (auto &[id, c] : calls_)
+  for (auto &[id, c] : calls_) {
     if (const Call::Setup *s = c->setup_.get())
       for (auto t : {s->retransmit_timer, s->giveup_timer, s->rel_timer, s->rel_giveup})
         if (t)
           timers_.stop(t);
+    session_stop(*c);
+  }
 }
 
 namespace {
@@ -133,6 +135,7 @@ void UserAgent::terminate(Call &c) {
     *pending = 0;
   }
   c.offer_in_2xx_ = false;
+  session_stop(c);
   if (Call::Setup *s = c.setup_.get())
     for (auto *t : {&s->retransmit_timer, &s->giveup_timer, &s->rel_timer, &s->rel_giveup})
       if (*t) {
@@ -300,12 +303,27 @@ void UserAgent::on_request(Transaction *tx, const Message &req, const Peer &from
             HeaderList()
                 .add(HeaderId::Allow, allow_value(cfg_.policy))
                 .add(HeaderId::Accept, "application/sdp, application/isup, multipart/mixed")
-                .add(HeaderId::Supported, "100rel"),
+                .add(HeaderId::Supported, cfg_.session_timer.enabled ? "100rel, timer" : "100rel"),
             new_tag());
     return;
   }
   if (req.method() == Method::INVITE && !in_dialog) {
+    const SessionTimerConfig &stc = session_cfg(from);
+    UasSessionTimer st;
+    if (stc.enabled && !session_check_request(*tx, req, stc, st, false))
+      return; // 422 (RFC 4028 §9)
     auto c = std::make_unique<Call>();
+    if (stc.enabled) {
+      counters_.inc(SipUaCounter::session_timers);
+      c->timer_ = std::make_unique<Call::SessionTimerRun>();
+      c->timer_->cfg = stc;
+      c->timer_->answer = st;
+      c->timer_->min_se_s = std::max(stc.min_se_s, SessionTimerConfig::kMinSeFloor);
+      req.for_each_value(HeaderId::Allow, [&](std::string_view v) {
+        c->timer_->peer_allows_update =
+            c->timer_->peer_allows_update || iequals(trim_lws(v), "UPDATE");
+      });
+    }
     c->ua_ = this;
     c->id_ = ++next_call_;
     c->uas_ = true;
@@ -365,6 +383,10 @@ void UserAgent::on_request(Transaction *tx, const Message &req, const Peer &from
     respond(*tx, req, 500, "CSeq Out Of Order");
     return;
   }
+  // RFC 4028 §9: a re-INVITE or UPDATE is a session refresh; below our minimum it gets 422.
+  if ((req.method() == Method::INVITE || req.method() == Method::UPDATE) && c->timer_ &&
+      !session_check_request(*tx, req, c->timer_->cfg, c->timer_->answer, true))
+    return;
   switch (req.method()) {
   case Method::BYE: {
     events_.on_bye(*c, req);
@@ -397,6 +419,7 @@ void UserAgent::on_request(Transaction *tx, const Message &req, const Peer &from
     r.add(HeaderId::Contact, NameAddr::of(contact_uri(&c->dialog_.peer)));
     if (!answer.empty())
       r.set_body("application/sdp", answer);
+    session_answer(*c, r);
     layer_.respond(*tx, r);
     break;
   }
@@ -539,10 +562,23 @@ Call *UserAgent::invite(const Message &req, const Peer &peer, InviteOptions opti
   if (!req.is_request() || req.method() != Method::INVITE || req.call_id().empty() ||
       !req.to().tag().empty())
     return nullptr;
-  Transaction *tx = layer_.send_request(req, peer); // serialised here, once
+  // RFC 4028 §7.1: the INVITE asks for a session timer when the peer's setting says so.
+  const SessionTimerConfig &stc = session_cfg(peer);
+  std::string st_bytes;
+  std::unique_ptr<Message> st_req;
+  if (stc.enabled && !req.first(HeaderId::SessionExpires))
+    st_req = session_invite(req, stc, st_bytes);
+  Transaction *tx = layer_.send_request(st_req ? *st_req : req, peer); // serialised here, once
   if (!tx)
     return nullptr;
   auto c = std::make_unique<Call>();
+  if (stc.enabled) {
+    counters_.inc(SipUaCounter::session_timers);
+    c->timer_ = std::make_unique<Call::SessionTimerRun>();
+    c->timer_->cfg = stc;
+    c->timer_->asked_s = stc.session_expires_s;
+    c->timer_->min_se_s = std::max(stc.min_se_s, SessionTimerConfig::kMinSeFloor);
+  }
   c->ua_ = this;
   c->id_ = ++next_call_;
   c->uas_ = false;
@@ -623,6 +659,8 @@ void UserAgent::on_uac_invite_response(Call &c, const Message &r) {
     }
     if (c.has(&Call::Setup::ack_bytes))
       send_(c.setup_->ack_bytes, c.dialog_.peer);
+    if (first && c.timer_)
+      session_uac_answered(c, r); // RFC 4028 §7.2
     if (first)
       events_.on_answered(c, r);
     return;
@@ -638,6 +676,8 @@ void UserAgent::on_uac_invite_response(Call &c, const Message &r) {
     if ((code < 400 || c.redirect_) && try_next_redirect_target(c, code))
       return;
   }
+  if (code == 422 && c.timer_ && session_retry_invite(c, r))
+    return; // RFC 4028 §7.4: the INVITE went again with the larger interval
   events_.on_failed(c, code, &r);
   terminate(c);
 }
@@ -889,6 +929,7 @@ void UserAgent::on_response(Transaction &tx, const Message &r) {
     return;
   if (r.status_code() >= 200 && c->offer_tx_ == tx.id())
     c->offer_tx_ = 0;
+  const bool refresh = c->timer_ && c->timer_->refresh_tx == tx.id() && r.status_code() >= 200;
   if (m == Method::INVITE) {
     if (tx.id() == c->invite_tx_)
       on_uac_invite_response(*c, r);
@@ -898,10 +939,13 @@ void UserAgent::on_response(Transaction &tx, const Message &r) {
           c->dialog_.make_request(Method::ACK, via(&c->dialog_.peer), tx.request().cseq().number)
               .serialize();
       send_(ack, c->dialog_.peer);
+      events_.on_reinvite_answered(*c, r);
     }
   } else if (m == Method::BYE && r.status_code() >= 200) {
     terminate(*c);
   }
+  if (refresh && c->state_ != Call::State::Terminated)
+    session_refresh_answered(*c, r); // RFC 4028 §7.2, §7.4, §10
   reap();
 }
 
@@ -926,6 +970,13 @@ void UserAgent::on_timeout(Transaction &tx, TxEvent) {
   Call *c = call_by_id(call_id);
   if (!c)
     return;
+  if (c->timer_ && c->timer_->refresh_tx == tx.id()) {
+    c->timer_->refresh_tx = 0;
+    counters_.inc(SipUaCounter::session_refreshes_failed);
+    session_expire(call_id, "no answer to our refresh"); // RFC 4028 §10
+    reap();
+    return;
+  }
   // Timer B on the INVITE, or no answer to BYE: the leg is over (§8.1.3.1: 408).
   if (m == Method::INVITE && tx.id() == c->invite_tx_ && c->state_ != Call::State::Confirmed) {
     // §8.1.3.4: a redirect target that does not answer is a failure like any other
@@ -1019,6 +1070,7 @@ bool Call::answer(std::string_view ct, std::string_view body) {
   r.add(HeaderId::Contact, NameAddr::of(ua_->contact_uri(&dialog_.peer)));
   if (!body.empty())
     r.set_body(ct, body);
+  ua_->session_answer(*this, r); // RFC 4028 §9
   if (!ua_->layer_.respond(*tx, r))
     return false;
   setup().final_2xx = r.serialize();
@@ -1054,6 +1106,7 @@ bool Call::answer_reinvite(std::string_view ct, std::string_view body) {
   r.add(HeaderId::Contact, NameAddr::of(ua_->contact_uri(&dialog_.peer)));
   if (!body.empty())
     r.set_body(ct, body);
+  ua_->session_answer(*this, r); // RFC 4028 §9: a re-INVITE is a refresh
   // §14.2: a re-INVITE without an offer gets one in the 2xx; the ACK answers it.
   const bool offer = tx->request().body().empty() && !body.empty();
   const uint32_t cseq = tx->request().cseq().number;
@@ -1081,6 +1134,7 @@ bool Call::answer_offer(std::string_view ct, std::string_view body) {
         NameAddr::of(ua_->contact_uri(&dialog_.peer))); // RFC 3311 §5.2: a target refresh
   if (!body.empty())
     r.set_body(ct, body);
+  ua_->session_answer(*this, r); // RFC 4028 §9: an UPDATE is a refresh
   return ua_->layer_.respond(*tx, r);
 }
 

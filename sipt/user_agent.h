@@ -7,6 +7,7 @@
 
 #include "core/address.h"
 #include "sipt/dialog.h"
+#include "sipt/session_timer.h"
 #include "sipt/transaction.h"
 #include "sipt/uac_auth.h"
 #include "sipt/uas_check.h"
@@ -37,6 +38,9 @@ struct UaConfig {
   // without Info-Package is the legacy kind SIP-T peers send (RFC 6086 §2) and is accepted.
   std::vector<std::string> recv_info;
   TimerValues timers;
+  // RFC 4028 session timers for peers the application gives no setting of their own
+  // (CallEvents::session_timer_config).
+  SessionTimerConfig session_timer;
 };
 
 class Call;
@@ -88,6 +92,10 @@ public:
   // The ACK for the 2xx to a re-INVITE that came without an offer: it carries the answer to
   // ours (RFC 3261 §13.2.1, §14.2; RFC 3264 §8).
   virtual void on_reinvite_ack(Call &, const Message &) {}
+  // A 2xx to a re-INVITE of ours (a session refresh, RFC 4028 §10): its body is the peer's
+  // answer to the offer that re-INVITE carried (RFC 3264 §8). Told of every 2xx, retransmissions
+  // included (RFC 6026 §8.4: the ACK is sent again for each).
+  virtual void on_reinvite_answered(Call &, const Message &) {}
   virtual void on_terminated(Call &) {}                        // the Call is freed afterwards
   // Whether a request within the call's dialog (BYE, INFO, UPDATE, re-INVITE) or a CANCEL of its
   // INVITE may come from `from`: the dialog's peer only, else 403 (a forged BYE must not end a
@@ -102,6 +110,21 @@ public:
     (void)next_hop;
     return true;
   }
+  // RFC 4028: the session timer setting for calls with `peer` (null: UaConfig's), asked when a
+  // call starts either way; it holds for the call.
+  virtual const SessionTimerConfig *session_timer_config(const Peer &peer) {
+    (void)peer;
+    return nullptr;
+  }
+  // RFC 4028 §10: the body of a refresh sent as re-INVITE — the SDP we last sent, unchanged
+  // (RFC 3264 §8: same o= version). Empty: the refresh goes as UPDATE without a body.
+  virtual void refresh_offer(Call &, std::string &content_type, std::string &body) {
+    (void)content_type;
+    (void)body;
+  }
+  // RFC 4028 §10: the session expired without a refresh (or its refresh met 408/481 or no
+  // answer); the user agent has sent BYE and the call ends when it is answered.
+  virtual void on_session_expired(Call &) {}
 };
 
 class UserAgent;
@@ -113,6 +136,10 @@ public:
   State state() const { return state_; }
   Dialog &dialog() { return dialog_; }
   uint64_t id() const { return id_; }
+  // RFC 4028: the session timer in force (inactive when none was negotiated).
+  SessionTimerState session_timer() const {
+    return timer_ ? timer_->state : SessionTimerState{};
+  }
   // The Call-ID of the call's dialog (§12): a UAC knows it from the INVITE it built, before any
   // response; a UAS from the INVITE it received.
   std::string_view call_id() const { return dialog_.call_id(); }
@@ -184,6 +211,22 @@ private:
   const Message *invite() const { return setup_ ? setup_->invite.get() : nullptr; }
   bool has(std::string Setup::*s) const { return setup_ && !((*setup_).*s).empty(); }
 
+  // RFC 4028, only for a call whose peer has session timers on (a held call without them pays
+  // one pointer): the setting the call started with, the timer negotiated, its two timers, what
+  // a 2xx we send is to say (UAS, §9) and our pending refresh (UAC, §10).
+  struct SessionTimerRun {
+    SessionTimerConfig cfg;
+    SessionTimerState state;
+    UasSessionTimer answer; // for the 2xx to the peer's request (initial or refresh)
+    uint32_t asked_s = 0;   // the interval we asked for in our last request
+    uint32_t min_se_s = 0;  // the Min-SE we send (ours, raised by any 422, §7.4)
+    unsigned retries_422 = 0;
+    bool peer_allows_update = false;
+    core::Scheduler::Id refresh_timer = 0, expire_timer = 0;
+    uint64_t refresh_tx = 0;
+  };
+  std::unique_ptr<SessionTimerRun> timer_;
+
   UserAgent *ua_ = nullptr;
   uint64_t id_ = 0;
   uint64_t invite_tx_ = 0;   // the INVITE transaction (server or client)
@@ -228,7 +271,9 @@ private:
   X(reinvites) X(update_offers) X(offers_refused) X(offers_pending_500) X(pending_487)          \
   X(challenges_answered) X(challenges_refused_again) X(challenges_unanswerable)                  \
   X(redirects_followed) X(redirect_targets_tried) X(redirect_loops_skipped)                      \
-  X(redirect_targets_refused) X(redirect_hop_limit)
+  X(redirect_targets_refused) X(redirect_hop_limit)                      \
+  X(session_timers) X(session_refreshes_sent) X(session_refreshes_received)                     \
+  X(session_refreshes_failed) X(session_422_sent) X(session_422_received) X(session_expired)
 } // namespace mgc::sipt
 MGC_DECLARE_COUNTERS(SipUaCounter, MGC_SIPT_UA_COUNTERS)
 namespace mgc::sipt {
@@ -323,6 +368,26 @@ private:
   // The call's INVITE sent again as a new transaction (CSeq one higher, new branch; §8.1.3.4,
   // §22.2) to `peer`; the call follows the new transaction.
   bool resend_invite(Call &c, Message &m, const Peer &peer);
+  // RFC 4028 (ua_session_timer.cpp).
+  const SessionTimerConfig &session_cfg(const Peer &peer);
+  // §9: a request from the peer (initial or refresh) checked against `cfg`, the decision in
+  // `out`; false: answered 422.
+  bool session_check_request(Transaction &tx, const Message &req, const SessionTimerConfig &cfg,
+                             UasSessionTimer &out, bool in_dialog);
+  // §9: the 2xx we send to the peer's request says what was decided; the timers start.
+  void session_answer(Call &c, Message &resp);
+  void session_started(Call &c);
+  // §7.1: an INVITE of ours asks for a session timer (a copy with the header fields added).
+  std::unique_ptr<Message> session_invite(const Message &req, const SessionTimerConfig &cfg,
+                                          std::string &storage);
+  // §7.2 / §7.4: a final response to our INVITE or refresh; true: it was a 422 and the request
+  // went again with the larger interval.
+  bool session_retry_invite(Call &c, const Message &resp);
+  void session_uac_answered(Call &c, const Message &resp);
+  void session_refresh_answered(Call &c, const Message &resp);
+  void session_refresh(uint64_t call_id);
+  void session_expire(uint64_t call_id, const char *why);
+  void session_stop(Call &c);
 
   core::Scheduler &timers_;
   TransactionLayer::SendFn send_;

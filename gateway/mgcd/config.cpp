@@ -191,6 +191,9 @@ std::vector<std::string> validate(const Config &c) {
           break;
         }
     }
+    if (!t.busy_out_peer.empty() && !const_cast<Config &>(c).sip_peer(t.busy_out_peer))
+      e.push_back("trunk-group " + t.name + ": busy-out-on-peer-down " + t.busy_out_peer +
+                  " is no configured sip peer");
     if (t.media_gateway.empty())
       e.push_back("trunk-group " + t.name + ": no media-gateway");
     else if (!const_cast<Config &>(c).media_gateway(t.media_gateway))

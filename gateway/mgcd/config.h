@@ -18,6 +18,7 @@
 #include "isup/variant.h"
 #include "mgcp/endpoint_name.h"
 #include "sigtran/transport.h"
+#include "sipt/session_timer.h"
 #include "sipt/transaction.h"
 #include "sipt/uac_auth.h"
 #include "sipt/user_agent.h"
@@ -114,6 +115,10 @@ struct TrunkGroupConfig {
   cc::AdmissionLimits admission{};
   bool shutdown = false;
   uint32_t dry_up_timeout_s = 0;
+  // `busy-out-on-peer-down PEER` (issue 14 item 5, callcontrol/sip_peer_busy_out.h): the SIP
+  // peer this trunk group feeds; while its keepalive finds it down, the circuits are blocked
+  // (CGB, maintenance). Empty: none.
+  std::string busy_out_peer;
   bool operator==(const TrunkGroupConfig &) const = default;
 };
 
@@ -143,6 +148,12 @@ struct SipPeerConfig {
   sipt::RedirectPolicy redirect;
   // `register expires N`: REGISTER with the peer (RFC 3261 §10.2), 0 for none. Live.
   uint32_t register_expires = 0;
+  // RFC 4028 `session-timer ...` of this peer; none: the sip node's.
+  std::optional<sipt::SessionTimerConfig> session_timer;
+  // RFC 3261 §11 `keepalive interval MS failures N`: an OPTIONS every interval; N unanswered in
+  // a row take the peer down (routing skips it), any final response brings it up. 0: none.
+  uint32_t keepalive_interval_ms = 0;
+  unsigned keepalive_failures = 3;
   bool operator==(const SipPeerConfig &) const = default;
 };
 
@@ -163,6 +174,8 @@ struct SipConfig {
     uint32_t idle_ms = 600000, message_ms = 10000;
     bool operator==(const TcpLimits &) const = default;
   } tcp;
+  // RFC 4028 session timers for peers without a setting of their own (live: new calls).
+  sipt::SessionTimerConfig session_timer;
   bool operator==(const SipConfig &) const = default;
 };
 

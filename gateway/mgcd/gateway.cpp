@@ -3,8 +3,10 @@
 #include "callcontrol/media/h248_media_gateway.h"
 #include "callcontrol/media/mgcp_media_gateway.h"
 #include "callcontrol/media_gateway_state.h"
+#include "callcontrol/sip_peer_busy_out.h"
 #include "core/log.h"
 #include "gateway/mgcd/sip.h"
+#include "gateway/mgcd/sip_peer_health.h"
 #include "gateway/mgcd/ss7.h"
 #include "gateway/mgcd/tracked_media.h"
 #include "h248/codec.h"
@@ -83,6 +85,8 @@ struct Gateway::Parts {
   std::unique_ptr<sipt::Transport> sip_transport;
   std::unique_ptr<Sip> sip;
   bool sip_closed = false; // the gateway shut down and drained: listeners closed
+  std::unique_ptr<SipPeerHealth> sip_health; // OPTIONS keepalive of the peers (after `sip`)
+  std::unique_ptr<cc::SipPeerBusyOut> busy_out; // trunk groups blocked while their peer is down
   // media: one socket per local address and protocol (and H.248 transport), shared by the
   // gateways spoken to from it (RFC 3435 3.5: one call-agent address; H.248.1 Annex D: one MGC
   // port), each gateway's call agent finding what its gateway sends by source address.
@@ -145,6 +149,7 @@ Gateway::~Gateway() {
     p_->sip->stop_registrations(); // RFC 3261 §10.2.2: our bindings removed while we can send
     p_->sip->detach();
   }
+  p_->sip_health.reset();
   for (auto &[name, mg] : p_->media)
     mg->set_listener(nullptr);
   if (p_->node)
@@ -407,8 +412,10 @@ sipt::Profile sip_profile(cc::SipProfile p) {
 } // namespace
 
 namespace {
-SipPeerEntry peer_entry(const SipPeerConfig &peer, isup::Variant variant) {
+SipPeerEntry peer_entry(const SipPeerConfig &peer, isup::Variant variant,
+                        const sipt::SessionTimerConfig &session_timer) {
   SipPeerEntry e;
+  e.session_timer = peer.session_timer.value_or(session_timer); // RFC 4028, the sip node's else
   e.peer = {peer.name, peer.profile, peer.trusted, variant};
   e.profile.profile = sip_profile(peer.profile);
   e.profile.variant = variant;
@@ -734,7 +741,8 @@ Status Gateway::start(const Config &cfg) {
       [this](std::string_view b, const sipt::Peer &to) { return p_->sip_transport->send(b, to); },
       ua, bracketed(tc.bind_ip));
   for (const auto &peer : cfg.sip.peers)
-    p_->sip->add_peer(peer_entry(peer, cfg.ss7.variant));
+    p_->sip->add_peer(peer_entry(peer, cfg.ss7.variant, cfg.sip.session_timer));
+  p_->sip->set_session_timer(cfg.sip.session_timer);
 
   // ---- call control
   if (!cfg.cdr.file.empty()) {
@@ -769,6 +777,7 @@ Status Gateway::start(const Config &cfg) {
   for (const auto &peer : cfg.sip.peers)
     calls_->add_sip_peer({peer.name, peer.profile, peer.trusted, cfg.ss7.variant});
   calls_->set_routes({cfg.routes.begin(), cfg.routes.end()});
+  p_->busy_out = std::make_unique<cc::SipPeerBusyOut>(*calls_, &alarms_);
   apply_traffic(cfg, nullptr);
   p_->ss7->attach(*p_->node, *calls_);
   p_->sip->attach(*calls_);
@@ -777,6 +786,14 @@ Status Gateway::start(const Config &cfg) {
   if (Status s = p_->sip_transport->start(); !s.ok())
     return s;
   p_->sip->start_registrations();
+  p_->sip_health = std::make_unique<SipPeerHealth>(
+      sched_, p_->sip->ua(), alarms_, [this](const std::string &peer, bool up) {
+        if (calls_)
+          calls_->sip_peer_states().set_down(peer, !up);
+        if (p_->busy_out)
+          p_->busy_out->peer_changed(peer); // issue 14 item 5: CGB / CGU
+      });
+  p_->sip_health->configure(cfg.sip.peers);
   for (auto *m : p_->mgcp_gateways)
     m->call_agent().start();
   if (Status s = p_->m3ua->add(ep); !s.ok())
@@ -860,11 +877,25 @@ std::vector<std::string> Gateway::apply_traffic(const Config &next, Config *cur)
         out.push_back("trunk group " + tg.name + (will_shut ? ": shut down (dry-up)" : ": in service"));
       }
     }
+    if (now && now->busy_out_peer != tg.busy_out_peer)
+      out.push_back("trunk group " + tg.name + ": " +
+                    (tg.busy_out_peer.empty() ? std::string("no busy-out on a SIP peer down")
+                                              : "busied out while SIP peer " + tg.busy_out_peer +
+                                                    " is down"));
     if (now) {
       now->admission = tg.admission;
       now->shutdown = tg.shutdown;
       now->dry_up_timeout_s = tg.dry_up_timeout_s;
+      now->busy_out_peer = tg.busy_out_peer;
     }
+  }
+  // Issue 14 item 5: trunk groups tied to a SIP peer follow its keepalive's verdict, live.
+  if (p_->busy_out) {
+    std::map<std::string, std::string> ties;
+    for (const auto &tg : cur ? cur->trunk_groups : next.trunk_groups)
+      if (!tg.busy_out_peer.empty() && calls_->trunk_group(tg.name))
+        ties[tg.name] = tg.busy_out_peer;
+    p_->busy_out->configure(ties);
   }
   if (!cur || !(was == will))
     for (auto &line : apply_peer_traffic(next.sip.peers, cur ? &cur->sip.peers : nullptr, was, will))
@@ -1155,17 +1186,24 @@ std::vector<std::string> Gateway::apply(const Config &next) {
   }
 
   // SIP peers: the adapter's (addresses, ACLs) and call control's (profile, trust).
-  if (!(next.sip.peers == cur.sip.peers)) {
+  if (!(next.sip.session_timer == cur.sip.session_timer)) {
+    p_->sip->set_session_timer(next.sip.session_timer);
+    applied("sip session-timer: in force for new calls");
+  }
+  if (!(next.sip.peers == cur.sip.peers) || !(next.sip.session_timer == cur.sip.session_timer)) {
+    cur.sip.session_timer = next.sip.session_timer;
     std::vector<SipPeerEntry> entries;
     std::vector<cc::SipPeer> peers;
     for (const auto &p : next.sip.peers) {
-      entries.push_back(peer_entry(p, cur.ss7.variant));
+      entries.push_back(peer_entry(p, cur.ss7.variant, next.sip.session_timer));
       peers.push_back(entries.back().peer);
     }
     p_->sip->set_peers(std::move(entries));
     calls_->set_sip_peers(peers);
     for (auto &line : apply_peer_traffic(next.sip.peers, &cur.sip.peers, cur.shutdown, cur.shutdown))
       applied(line);
+    if (p_->sip_health)
+      p_->sip_health->configure(next.sip.peers);
     cur.sip.peers = next.sip.peers;
     applied("sip peers: " + std::to_string(peers.size()) + " in force (calls up keep theirs)");
   }
@@ -1366,9 +1404,8 @@ void each(const CounterSet<E> &set, std::string_view group, const Gateway::Count
 }
 } // namespace
 
-std::string Gateway::show_peers() const {
+std::string Gateway::show_sip_peers() const {
   std::string o;
-  const Config &cfg = p_->cfg;
   if (p_->sip) {
     for (const auto &e : p_->sip->peers()) {
       if (e.removed && p_->sip->calls_with(e.peer.name) == 0)
@@ -1392,6 +1429,19 @@ std::string Gateway::show_peers() const {
              when(st.last_at);
       else
         o += "none";
+      // RFC 4028 and RFC 3261 §11 as in force for this peer
+      if (e.session_timer.enabled)
+        o += "\n  session timer " + std::to_string(e.session_timer.session_expires_s) +
+             " s, min-se " + std::to_string(e.session_timer.min_se_s) + " s, refresher " +
+             name_of(sipt::kRefresherChoiceNames, e.session_timer.refresher);
+      else
+        o += "\n  no session timer";
+      o += ", " + (p_->sip_health ? p_->sip_health->describe(e.peer.name)
+                                  : std::string("no keepalive"));
+      if (const SipPeerHealth::Status *h =
+              p_->sip_health ? p_->sip_health->status(e.peer.name) : nullptr;
+          h && h->since)
+        o += ", since " + when(h->since);
       // RFC 3261 §21.5.4: resting after a 503 with Retry-After (routing skips it)
       if (calls_) {
         const auto &ps = calls_->sip_peer_states();
@@ -1402,11 +1452,21 @@ std::string Gateway::show_peers() const {
           o += ", calls routed past it " + std::to_string(n);
       }
       o += p_->sip->peer_edge_text(e);
+      if (p_->busy_out) // issue 14 item 5: the trunk groups it feeds
+        for (const auto &tg : p_->cfg.trunk_groups)
+          if (tg.busy_out_peer == e.peer.name)
+            o += "\n  trunk group " + tg.name + ": " + p_->busy_out->describe(tg.name);
       o += "\n";
     }
     o += "sip: " + std::to_string(p_->sip->refused_unknown_peer()) +
          " INVITEs refused from sources that are no peer\n";
   }
+  return o;
+}
+
+std::string Gateway::show_peers() const {
+  std::string o = show_sip_peers();
+  const Config &cfg = p_->cfg;
   for (const auto &mg : cfg.media_gateways) {
     std::string state, outstanding = "?", extra;
     if (auto it = p_->mgcp_by_name.find(mg.name); it != p_->mgcp_by_name.end()) {
@@ -1521,6 +1581,8 @@ bool Gateway::counters(std::string_view layer, const CounterFn &f) const {
       each(p_->sip->ua().transactions().counters(), "sip.transactions", f);
       each(p_->sip->ua().counters(), "sip.ua", f);
       each(p_->sip->auth_counters(), "sip.auth", f);
+      if (p_->sip_health)
+        each(p_->sip_health->counters(), "sip.health", f);
       f("sip.peers", "refused_unknown_peer", p_->sip->refused_unknown_peer());
     }
     return true;
@@ -1570,6 +1632,8 @@ bool Gateway::counters(std::string_view layer, const CounterFn &f) const {
   if (layer == "call-control") {
     if (calls_)
       each(calls_->counters(), "call-control", f);
+    if (p_->busy_out)
+      each(p_->busy_out->counters(), "call-control.busy_out", f);
     return true;
   }
   return false;

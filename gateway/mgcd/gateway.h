@@ -41,6 +41,8 @@ public:
   std::string show_overload() const;
   // `show peers`: every SIP peer and media gateway, and the M3UA peer, one block each.
   std::string show_peers() const;
+  // The SIP peers' part of show_peers(): address, profile, calls, session timer, keepalive state.
+  std::string show_sip_peers() const;
   // `show media-gateways`: each gateway's protocol state, the service of its circuits (blocked
   // while it is out of service), its last restart and its keepalive.
   std::string show_media_gateways() const;

@@ -175,6 +175,7 @@ int main(int argc, char **argv) {
   rt.in_force = &gateway.running();
   rt.show_m3ua = [&gateway] { return gateway.show_m3ua(); };
   rt.show_peers = [&gateway] { return gateway.show_peers(); };
+  rt.show_sip_peers = [&gateway] { return gateway.show_sip_peers(); };
   rt.show_media_gateways = [&gateway] { return gateway.show_media_gateways(); };
   rt.show_sip_listeners = [&gateway] { return gateway.show_sip_listeners(); };
   rt.show_overload = [&gateway] { return gateway.show_overload(); };

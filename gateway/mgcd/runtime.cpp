@@ -251,6 +251,16 @@ CMD(show_peers, "show peers", SHOW_STR "SIP peers, media gateways and the M3UA p
   return CMD_SUCCESS;
 }
 
+CMD(show_sip_peers, "show sip peers",
+    SHOW_STR "SIP\nSIP peers: calls, session timer, keepalive state (up/down)\n") {
+  if (!g_rt->show_sip_peers) {
+    vty_out(vty, "%% the gateway is not running%s", NL);
+    return CMD_WARNING;
+  }
+  print_lines(vty, g_rt->show_sip_peers());
+  return CMD_SUCCESS;
+}
+
 CMD(show_mgws, "show media-gateways",
     SHOW_STR "Media gateways: protocol state, their circuits' service, restarts, keepalive\n") {
   if (!g_rt->show_media_gateways) {
@@ -457,7 +467,7 @@ void vty_install_show(Runtime &rt, Config &cfg) {
   install_show_alarms();
   for (auto *c :
        {&show_circuits_cmd, &show_tgs_cmd, &show_timers_cmd, &show_routes_cmd, &show_calls_cmd,
-        &show_m3ua_cmd, &show_counters_cmd, &show_peers_cmd, &show_layer_ctrs_cmd,
+        &show_m3ua_cmd, &show_counters_cmd, &show_peers_cmd, &show_sip_peers_cmd, &show_layer_ctrs_cmd,
         &show_all_counters_cmd, &show_all_timers_cmd, &show_memory_cmd, &show_overload_cmd,
         &show_destinations_cmd, &show_admission_cmd, &show_mgws_cmd, &show_sip_listeners_cmd})
     install_element_ve(c);

@@ -26,6 +26,7 @@ struct Runtime {
   core::Alarms *alarms = nullptr;                          // the process's (show alarms)
   std::function<std::string()> show_m3ua;
   std::function<std::string()> show_peers;
+  std::function<std::string()> show_sip_peers;
   std::function<std::string()> show_media_gateways;
   std::function<std::string()> show_sip_listeners;
   std::function<std::string()> show_overload;

@@ -144,6 +144,8 @@ public:
     std::string answer;
     sipt::Direction d;
     const Status st = session.answer(*offer, local_sdp, answer, d);
+    if (st.ok())
+      session.received(*offer); // the media gateway took it
     offer.reset();
     if (!st.ok()) {
       MGC_LOG(Sip, Notice, "offer of peer %s (Call-ID %s) refused with %d: %.*s",
@@ -443,6 +445,7 @@ void Sip::on_incoming(sipt::Call &c, const sipt::Message &invite) {
   auto leg = std::make_unique<Leg>(c, *peer);
   Leg &l = *leg;
   l.authenticated_as = current_identity_;
+  l.session.received(body.sdp);
   legs_[c.id()] = std::move(leg);
   calls_->sip_invite(l, peer->peer, call_info(invite), body);
 }
@@ -459,6 +462,8 @@ void Sip::on_provisional(sipt::Call &c, const sipt::Message &m) {
   l->peer.stats->response(m.status_code(), false);
   Status st;
   cc::SipBody body = body_of(m, l->peer.profile, st);
+  if (!body.sdp.empty())
+    l->session.received(body.sdp); // early media
   calls_->sip_provisional(*l, m.status_code(), body);
 }
 
@@ -468,7 +473,10 @@ void Sip::on_answered(sipt::Call &c, const sipt::Message &m) {
     return;
   l->peer.stats->response(m.status_code(), false);
   Status st;
-  calls_->sip_answered(*l, body_of(m, l->peer.profile, st));
+  cc::SipBody body = body_of(m, l->peer.profile, st);
+  if (!body.sdp.empty())
+    l->session.received(body.sdp);
+  calls_->sip_answered(*l, std::move(body));
 }
 
 void Sip::on_failed(sipt::Call &c, int status, const sipt::Message *m) {
@@ -567,6 +575,33 @@ void Sip::on_reinvite_ack(sipt::Call &c, const sipt::Message &ack) {
             ans.detail().data());
     return;
   }
+  l->session.received(body.sdp);
+  calls_->sip_answer(*l, body.sdp, mode_of(ours));
+}
+
+// RFC 4028 §10: the 2xx to our refresh re-INVITE answers the offer it carried (our last SDP,
+// unchanged). A peer answering with another description (a new address, port or codec: an SBC
+// that re-anchored the media meanwhile) has the media gateway take it (MDCX / Modify), as its
+// own re-INVITE's offer does (session_modify.cpp); the same description changes nothing.
+void Sip::on_reinvite_answered(sipt::Call &c, const sipt::Message &resp) {
+  Leg *l = leg_of(c);
+  if (!l || !calls_)
+    return;
+  Status st;
+  const cc::SipBody body = body_of(resp, l->peer.profile, st);
+  if (!st.ok() || body.sdp.empty() || !l->session.changes(body.sdp))
+    return;
+  sipt::Direction ours;
+  if (Status ans = l->session.answered(body.sdp, ours); !ans.ok()) {
+    // RFC 3264 §6: not an answer to our offer; the media stay as they were.
+    MGC_LOG(Sip, Notice, "2xx to our re-INVITE from peer %s (Call-ID %s) without a usable "
+            "answer (%.*s): media unchanged", l->peer.peer.name.c_str(), l->id.c_str(),
+            int(ans.detail().size()), ans.detail().data());
+    return;
+  }
+  MGC_LOG(Sip, Info, "peer %s (Call-ID %s) answered our re-INVITE with a new description: to "
+          "the media gateway", l->peer.peer.name.c_str(), l->id.c_str());
+  l->session.received(body.sdp);
   calls_->sip_answer(*l, body.sdp, mode_of(ours));
 }
 
@@ -616,6 +651,28 @@ bool Sip::on_redirect(sipt::Call &c, int status, std::string_view target, sipt::
   if (calls_)
     calls_->sip_redirected(*l, status, std::string(target));
   return true;
+}
+
+// RFC 4028: a call with a configured peer runs that peer's session timer setting; found by the
+// address the INVITE came from or goes to.
+const sipt::SessionTimerConfig *Sip::session_timer_config(const sipt::Peer &peer) {
+  const SipPeerEntry *p = peer_from(peer);
+  return p ? &p->session_timer : &session_timer_;
+}
+
+// RFC 4028 §10 / RFC 3264 §8: a refresh by re-INVITE offers the SDP we last sent, unchanged.
+void Sip::refresh_offer(sipt::Call &c, std::string &content_type, std::string &body) {
+  Leg *l = leg_of(c);
+  if (!l || !l->session.known())
+    return;
+  content_type = "application/sdp";
+  body = l->session.last();
+}
+
+// RFC 4028 §10: the session expired (the user agent sent BYE): call control releases the call.
+void Sip::on_session_expired(sipt::Call &c) {
+  if (Leg *l = leg_of(c); l && calls_)
+    calls_->sip_session_expired(*l);
 }
 
 void Sip::on_terminated(sipt::Call &c) {

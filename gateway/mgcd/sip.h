@@ -60,6 +60,8 @@ struct SipPeerEntry {
   bool challenge_md5_only = false; // our 401s to it offer MD5 alone
   sipt::RedirectPolicy redirect; // RFC 3261 §8.1.3.4: follow 3xx from it, and how far
   uint32_t register_expires = 0; // RFC 3261 §10.2: REGISTER with it for so long (0: never)
+  // RFC 4028 for calls with this peer (its own setting or the sip node's).
+  sipt::SessionTimerConfig session_timer;
 };
 
 class Sip final : public cc::SipSide, public sipt::CallEvents {
@@ -82,6 +84,8 @@ public:
   // What `show peers` adds for a peer: its credentials (never the password), how its INVITEs
   // were challenged, its registration's state.
   std::string peer_edge_text(const SipPeerEntry &p) const;
+  // RFC 4028 for sources that are no configured peer (the sip node's setting).
+  void set_session_timer(const sipt::SessionTimerConfig &t) { session_timer_ = t; }
   void detach() { calls_ = nullptr; } // call control is going away (shutdown)
   // Every message the SIP transports deliver.
   // `queued_ms`: how long it waited unread (-1: unknown), for overload control.
@@ -123,7 +127,11 @@ private:
   void on_reinvite(sipt::Call &c, const sipt::Message &m) override;
   bool on_update_offer(sipt::Call &c, const sipt::Message &m) override;
   void on_reinvite_ack(sipt::Call &c, const sipt::Message &ack) override;
+  void on_reinvite_answered(sipt::Call &c, const sipt::Message &resp) override;
   void offer(sipt::Call &c, const sipt::Message &req); // a re-INVITE's or UPDATE's
+  const sipt::SessionTimerConfig *session_timer_config(const sipt::Peer &peer) override;
+  void refresh_offer(sipt::Call &c, std::string &content_type, std::string &body) override;
+  void on_session_expired(sipt::Call &c) override;
 
   const SipPeerEntry *peer_from(const sipt::Peer &source) const;
   void sync_registrations();
@@ -147,6 +155,7 @@ private:
   bool registering_ = false; // start_registrations() was called, stop_registrations() not yet
   std::map<std::string, std::unique_ptr<sipt::Registration>> registrations_; // by peer name
   std::vector<std::unique_ptr<sipt::Registration>> retiring_; // unREGISTERing
+  sipt::SessionTimerConfig session_timer_;
   uint64_t refused_unknown_peer_ = 0;
   uint64_t shed_ = 0; // new INVITEs refused for overload (503)
   uint64_t refused_admission_ = 0; // new INVITEs refused by call admission (503, 403)

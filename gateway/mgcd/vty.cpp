@@ -345,6 +345,8 @@ int write_trunk_groups(struct vty *vty) {
     write_limits(vty, " ", t.admission);
     if (t.dry_up_timeout_s)
       vty_out(vty, " dry-up-timeout %u%s", t.dry_up_timeout_s, NL);
+    if (!t.busy_out_peer.empty())
+      vty_out(vty, " busy-out-on-peer-down %s%s", t.busy_out_peer.c_str(), NL);
     if (t.shutdown)
       vty_out(vty, " shutdown%s", NL);
   }
@@ -536,6 +538,56 @@ void write_peer_auth(struct vty *vty, const sipt::Credentials &a) {
     vty_out(vty, "  ! auth username %s password (hidden)%s%s", a.username.c_str(),
             realm.c_str(), NL);
 }
+// RFC 4028 session timers: in the sip node for every peer, in a peer node for that peer.
+sipt::SessionTimerConfig &session_timer_of(struct vty *vty) {
+  if (vty->node == SIP_PEER_NODE) {
+    auto &p = current<SipPeerConfig>(vty);
+    if (!p.session_timer)
+      p.session_timer = g_cfg->sip.session_timer;
+    return *p.session_timer;
+  }
+  return g_cfg->sip.session_timer;
+}
+CMD(cfg_session_timer, "session-timer interval <90-86400> min-se <90-86400> refresher (local|remote)",
+    "RFC 4028 session timers on\nSession-Expires we ask for or grant\nSeconds\n"
+    "Smallest interval we take (Min-SE; less gets 422)\nSeconds\n"
+    "Who refreshes where we choose\nWe refresh\nThe peer refreshes\n") {
+  sipt::SessionTimerConfig &t = session_timer_of(vty);
+  const uint32_t interval = uint32_t(std::atoi(argv[0])), min_se = uint32_t(std::atoi(argv[1]));
+  if (interval < min_se) {
+    vty_out(vty, "%% the interval %u is below min-se %u (RFC 4028 §4)%s", interval, min_se, NL);
+    return CMD_WARNING;
+  }
+  t.enabled = true;
+  t.session_expires_s = interval;
+  t.min_se_s = min_se;
+  return set_keyword(vty, sipt::kRefresherChoiceNames, argv[2], t.refresher);
+}
+CMD(cfg_no_session_timer, "no session-timer", NO_STR "RFC 4028 session timers off\n") {
+  session_timer_of(vty).enabled = false;
+  return CMD_SUCCESS;
+}
+CMD(cfg_peer_session_timer_inherit, "session-timer inherit",
+    "RFC 4028 session timers\nAs the sip node says\n") {
+  current<SipPeerConfig>(vty).session_timer.reset();
+  return CMD_SUCCESS;
+}
+void write_session_timer(struct vty *vty, const char *indent, const sipt::SessionTimerConfig &t) {
+  if (!t.enabled)
+    vty_out(vty, "%sno session-timer%s", indent, NL);
+  else
+    vty_out(vty, "%ssession-timer interval %u min-se %u refresher %s%s", indent,
+            t.session_expires_s, t.min_se_s, name_of(sipt::kRefresherChoiceNames, t.refresher), NL);
+}
+// RFC 3261 §11: OPTIONS keepalive of a peer (sip_peer_health.h).
+CMD(cfg_peer_keepalive, "keepalive interval <0-3600000> failures <1-100>",
+    "OPTIONS keepalive (RFC 3261 §11)\nEvery so often\nMilliseconds (0: none)\n"
+    "Unanswered in a row that take the peer down\nCount\n") {
+  auto &p = current<SipPeerConfig>(vty);
+  p.keepalive_interval_ms = uint32_t(std::strtoul(argv[0], nullptr, 10));
+  p.keepalive_failures = unsigned(std::atoi(argv[1]));
+  return CMD_SUCCESS;
+}
 
 int write_sip(struct vty *vty) {
   // listen and TLS as configured (in force at a restart), the peers as in force
@@ -546,6 +598,7 @@ int write_sip(struct vty *vty) {
     configured.peers.clear();
     in_force.tcp = configured.tcp; // live
     in_force.listen = configured.listen; // live
+    in_force.session_timer = configured.session_timer; // live
     if (!(in_force == configured))
       vty_out(vty, "! sip tls/udp-buffers: changed, in force once mgcd restarts%s", NL);
   }
@@ -569,6 +622,8 @@ int write_sip(struct vty *vty) {
     vty_out(vty, " tcp-connections total %u per-source %u%s", s.tcp.total, s.tcp.per_source, NL);
   if (s.tcp.idle_ms != tcp_default.idle_ms || s.tcp.message_ms != tcp_default.message_ms)
     vty_out(vty, " tcp-timeouts idle %u message %u%s", s.tcp.idle_ms, s.tcp.message_ms, NL);
+  if (!(shown().sip.session_timer == sipt::SessionTimerConfig{}))
+    write_session_timer(vty, " ", shown().sip.session_timer);
   for (const auto &p : shown().sip.peers) {
     vty_out(vty, " peer %s%s", p.name.c_str(), NL);
     if (!p.address.empty())
@@ -585,6 +640,12 @@ int write_sip(struct vty *vty) {
       vty_out(vty, "  register expires %u%s", unsigned(p.register_expires), NL);
     if (p.redirect.follow)
       vty_out(vty, "  redirect follow max-redirects %u%s", unsigned(p.redirect.max_redirects), NL);
+    if (p.session_timer)
+      write_session_timer(vty, "  ", *p.session_timer);
+    if (p.keepalive_interval_ms != SipPeerConfig{}.keepalive_interval_ms ||
+        p.keepalive_failures != SipPeerConfig{}.keepalive_failures)
+      vty_out(vty, "  keepalive interval %u failures %u%s", p.keepalive_interval_ms,
+              p.keepalive_failures, NL);
     write_limits(vty, "  ", p.admission);
     if (p.shutdown)
       vty_out(vty, "  shutdown%s", NL);
@@ -741,6 +802,18 @@ CMD(cfg_tg_dry_up_timeout, "dry-up-timeout <0-86400>",
   current<TrunkGroupConfig>(vty).dry_up_timeout_s = static_cast<uint32_t>(std::atoi(argv[0]));
   return CMD_SUCCESS;
 }
+// Issue 14 item 5 (callcontrol/sip_peer_busy_out.h): CGB (maintenance) while the peer is down.
+CMD(cfg_tg_busy_out, "busy-out-on-peer-down NAME",
+    "Block the circuits (CGB, maintenance) while this SIP peer's keepalive finds it down\n"
+    "SIP peer\n") {
+  current<TrunkGroupConfig>(vty).busy_out_peer = argv[0];
+  return CMD_SUCCESS;
+}
+CMD(cfg_tg_no_busy_out, "no busy-out-on-peer-down",
+    NO_STR "Block the circuits while a SIP peer is down (default: never)\n") {
+  current<TrunkGroupConfig>(vty).busy_out_peer.clear();
+  return CMD_SUCCESS;
+}
 CMD(cfg_route_select, "select (in-order|weighted)",
     "How a call picks its first target\nThe configured order (default)\n"
     "By the targets' weights (smooth weighted round robin), the others in order after it\n") {
@@ -857,6 +930,8 @@ void install_traffic_commands() {
     for (auto *c : {&cfg_direction_cmd, &cfg_shutdown_cmd, &cfg_no_shutdown_cmd})
       install_element(node, c);
   install_element(TRUNK_GROUP_NODE, &cfg_tg_dry_up_timeout_cmd);
+  install_element(TRUNK_GROUP_NODE, &cfg_tg_busy_out_cmd);
+  install_element(TRUNK_GROUP_NODE, &cfg_tg_no_busy_out_cmd);
   for (auto *c : {&cfg_route_select_cmd, &cfg_route_target_weight_cmd, &cfg_route_advance_cmd,
                   &cfg_route_no_advance_cmd, &cfg_route_max_attempts_cmd,
                   &cfg_route_no_max_attempts_cmd, &cfg_route_setup_timeout_cmd,
@@ -1432,14 +1507,16 @@ void vty_install(Config &cfg) {
   for (auto *c :
        {&cfg_sip_listen_cmd, &cfg_sip_no_listen_cmd, &cfg_sip_tls_cert_cmd, &cfg_sip_tls_key_cmd,
         &cfg_sip_tls_ca_cmd, &cfg_sip_tls_verify_cmd, &cfg_sip_udp_buffers_cmd,
-        &cfg_sip_tcp_connections_cmd, &cfg_sip_tcp_timeouts_cmd, &cfg_sip_peer_cmd})
+        &cfg_sip_tcp_connections_cmd, &cfg_sip_tcp_timeouts_cmd, &cfg_sip_peer_cmd,
+        &cfg_session_timer_cmd, &cfg_no_session_timer_cmd})
     install_element(SIP_NODE, c);
   for (auto *c : {&cfg_peer_address_cmd, &cfg_peer_transport_cmd, &cfg_peer_profile_cmd,
                   &cfg_peer_trusted_cmd, &cfg_peer_untrusted_cmd, &cfg_peer_acl_cmd,
                   &cfg_peer_auth_cmd, &cfg_peer_auth_realm_cmd, &cfg_peer_no_auth_cmd,
                   &cfg_peer_auth_challenge_cmd,
                   &cfg_peer_redirect_cmd, &cfg_peer_no_redirect_cmd, &cfg_peer_register_cmd,
-                  &cfg_peer_no_register_cmd})
+                  &cfg_peer_no_register_cmd, &cfg_session_timer_cmd, &cfg_no_session_timer_cmd,
+                  &cfg_peer_session_timer_inherit_cmd, &cfg_peer_keepalive_cmd})
     install_element(SIP_PEER_NODE, c);
 
   install_node(&route_node, write_routes);

@@ -738,4 +738,45 @@ TEST_F(Traffic, ASipPeerShutDownIsSkippedAndRefusesNewInvites) {
   all_idle();
 }
 
+// Issue 14 item 5: a peer its OPTIONS keepalive found down (RFC 3261 §11) is skipped by route
+// advance: the route's second peer takes the call, and one up again is tried first again.
+TEST_F(Traffic, ASipPeerDownByKeepaliveIsSkippedForTheNextPeer) {
+  cm->sip_peer_states().set_down("p1", true);
+  rx(iam("2345", 31));
+  ASSERT_EQ(sip.peers.size(), 1u);
+  EXPECT_EQ(sip.peers[0], "p2");
+  EXPECT_EQ(cm->counters().get(CcCounter::targets_skipped), 1u);
+  EXPECT_EQ(cm->sip_peer_states().skipped_count("p1"), 1u);
+  cm->sip_provisional(*sip.legs[0], 180, {});
+  cm->sip_answered(*sip.legs[0], {"v=0 callee", false, {}});
+  EXPECT_EQ(out(), "ACM@31 ANM@31");
+  rx(rel(16), 31);
+  EXPECT_EQ(sip.legs[0]->take(), "BYE/16");
+  EXPECT_EQ(out(), "RLC@31");
+  EXPECT_EQ(cdrs().at(0)[kAttempts], "1"); // a skipped peer is no attempt
+  // up again: the first target again
+  cm->sip_peer_states().set_down("p1", false);
+  rx(iam("2345", 32));
+  ASSERT_EQ(sip.peers.size(), 2u);
+  EXPECT_EQ(sip.peers[1], "p1");
+  cm->sip_failed(*sip.legs[1], 486, std::nullopt);
+  EXPECT_EQ(out(), "REL(17)@32");
+  rx(kRlc, 32);
+  all_idle();
+}
+
+// Every peer of the route down: the IAM is refused with cause 27, destination out of order
+// (Q.850: the interface to the destination is not functioning), no INVITE sent.
+TEST_F(Traffic, EveryPeerOfTheRouteDownRefusesTheCallWithCause27) {
+  cm->sip_peer_states().set_down("p1", true);
+  cm->sip_peer_states().set_down("p2", true);
+  rx(iam("2345", 31));
+  EXPECT_TRUE(sip.peers.empty());
+  EXPECT_EQ(out(), "REL(27)@31");
+  rx(kRlc, 31);
+  all_idle();
+  EXPECT_EQ(cm->counters().get(CcCounter::targets_skipped), 2u);
+  EXPECT_EQ(cdrs().at(0)[kCause], "27");
+}
+
 } // namespace

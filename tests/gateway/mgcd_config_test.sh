@@ -75,15 +75,19 @@ trunk-group b
  endpoint-framing e1
  hunting least-recently-used
  glare none
+ busy-out-on-peer-down p
 sip
  listen udp 127.0.0.1 15060
  udp-buffers receive 8388608 send 0
+ session-timer interval 1800 min-se 120 refresher remote
  peer p
   address 127.0.0.1 15070
   transport udp
   profile sip-t
   trusted
   acl 127.0.0.2
+  session-timer interval 600 min-se 90 refresher local
+  keepalive interval 5000 failures 3
 route 1
  strip 1
  prepend 49
@@ -153,6 +157,8 @@ expect_refused unknown_mgw "media-gateway nowhere is not configured" "ss7" " poi
   "m3ua" " remote-address 127.0.0.1" "trunk-group a" " dpc 0.2.2" " cic-range 1 3" " media-gateway nowhere"
 expect_refused unknown_target "trunk-group ghost is not configured" "ss7" " point-code 0.2.1" \
   "route 1" " target trunk-group ghost"
+expect_refused busy_out_unknown_peer "busy-out-on-peer-down ghost is no configured sip peer" "ss7" \
+  " point-code 0.2.1" "trunk-group a" " cic-range 1 3" " busy-out-on-peer-down ghost"
 expect_refused timer_range "must be within" "ss7" " point-code 0.2.1" "timers" " isup t7 1000"
 expect_refused bad_placeholder "unknown placeholder" "ss7" " point-code 0.2.1" "trunk-group a" " endpoint-rule ds/{foo}"
 expect_refused tls_without_cert "needs tls certificate" "ss7" " point-code 0.2.1" "sip" " listen tls 127.0.0.1 5061"

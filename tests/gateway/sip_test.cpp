@@ -28,8 +28,11 @@ struct Media : cc::MediaGateway {
     d(Status::Ok(), 1, "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 4000 RTP/AVP 8\r\n");
   }
   std::vector<std::optional<cc::MediaMode>> modes; // what each modify asked
-  void modify(Handle, std::optional<cc::MediaMode> m, std::string_view, Modified d) override {
+  std::vector<std::string> remotes;                // and the remote description it gave
+  void modify(Handle, std::optional<cc::MediaMode> m, std::string_view remote,
+              Modified d) override {
     modes.push_back(m);
+    remotes.emplace_back(remote);
     d(Status::Ok(), {});
   }
   void loopback(std::string_view, uint16_t, Connected d) override { d(Status::Ok(), 1, {}); }
@@ -45,6 +48,13 @@ struct PhoneEvents : sipt::CallEvents {
   void on_failed(sipt::Call &, int status, const sipt::Message *) override { responses.push_back(status); }
   std::vector<std::string> infos; // the bodies of INFO requests received
   void on_info(sipt::Call &, const sipt::Message &m) override { infos.emplace_back(m.body()); }
+  std::string reinvite_answer; // the SDP a re-INVITE is answered with (none: left unanswered)
+  unsigned reinvites = 0;
+  void on_reinvite(sipt::Call &c, const sipt::Message &) override {
+    ++reinvites;
+    if (!reinvite_answer.empty())
+      c.answer_reinvite("application/sdp", reinvite_answer);
+  }
 };
 
 struct Packet {
@@ -483,3 +493,42 @@ TEST_F(SipSide, HoldByReinviteAndResumeByUpdateAnsweredAfterTheMediaGateway) {
   EXPECT_EQ(gw->ua().counters().get(SipUaCounter::offers_refused), 1u);
 }
 
+// RFC 4028 §10 with mgcd refreshing by re-INVITE (the peer's setting: refresher local, no
+// UPDATE): the re-INVITE offers our last SDP unchanged; a 200 answering it with another
+// description goes to the media gateway (MDCX), one answering with the same changes nothing.
+TEST_F(SipSide, RefreshReinviteAnsweredWithANewDescriptionGoesToTheMediaGateway) {
+  gw::SipPeerEntry p;
+  p.peer = {"phone", cc::SipProfile::Plain, false};
+  p.address = kPhoneAddr;
+  p.session_timer.enabled = true;
+  p.session_timer.session_expires_s = 90;
+  p.session_timer.refresher = sipt::RefresherChoice::Local;
+  p.session_timer.prefer_update = false;
+  std::vector<gw::SipPeerEntry> next{p};
+  gw->set_peers(std::move(next));
+  uint16_t cic = 0;
+  answered_call(cic);
+  std::string ok = final_to("INVITE");
+  ASSERT_NE(ok.find("Session-Expires: 90;refresher=uas"), std::string::npos) << ok;
+  const char *moved = "v=0\r\no=- 2 3 IN IP4 127.0.0.3\r\ns=-\r\nc=IN IP4 127.0.0.3\r\nt=0 0\r\n"
+                      "m=audio 7002 RTP/AVP 8\r\n";
+  phone_events.reinvite_answer = moved;
+  for (int s = 0; s < 46; ++s) { // §10: the refresh at half the interval
+    timers.advance(1000);
+    pump();
+  }
+  ASSERT_EQ(phone_events.reinvites, 1u);
+  ASSERT_EQ(media.modes.size(), 1u);
+  EXPECT_EQ(media.modes[0], cc::MediaMode::SendRecv);
+  EXPECT_EQ(media.remotes[0], moved);
+  EXPECT_EQ(gw->ua().counters().get(SipUaCounter::session_refreshes_sent), 1u);
+  // the next refresh answered with the same description: nothing for the gateway
+  for (int s = 0; s < 46; ++s) {
+    timers.advance(1000);
+    pump();
+  }
+  EXPECT_EQ(phone_events.reinvites, 2u);
+  EXPECT_EQ(media.modes.size(), 1u);
+  EXPECT_EQ(cm->active_calls(), 1u); // refreshed: the session goes on
+  EXPECT_EQ(gw->ua().counters().get(SipUaCounter::session_expired), 0u);
+}

@@ -34,6 +34,7 @@ SIM_A_VTY, SIM_B_VTY = 4262, 4263
 SIP_A, SIP_B = 5060, 5062
 # SIPp's ports; each one is a peer of its own in mgcd-a.cfg (SIP-T or plain, trusted or not)
 SIPP_UAS_T, SIPP_UAC_T, SIPP_UAS_PLAIN, SIPP_UNTRUSTED, SIPP_UAC = 5070, 5071, 5072, 5073, 5074
+SIPP_UAS_PLAIN2 = 5075  # a second plain callee (route advance)
 # Test timers (lab-timers in the configs): mgcd T7 3 s, T9 4 s.
 T7_MS, T9_MS = 3000, 4000
 
@@ -1449,6 +1450,136 @@ def sipt_bad_parameter(s):
     compare_params(sent, got["message"], "IAM", ignore=("hop_counter",))
 
 
+def sip_session_timer_422_and_refreshes(s):
+    """RFC 4028 with mgcd as UAS (issue 14): a caller asking for Session-Expires 60 gets 422
+    with Min-SE 90 (§9), retries with 90 (§7.4) and is answered 200 with Session-Expires
+    90;refresher=uac and Require: timer; its refreshes by UPDATE and by re-INVITE (§10) are
+    answered 200 with the timer; `show sip peers` prints the setting in force; the call ends
+    normally (REL 16, CDR)."""
+    s.start(extra="sip\n session-timer interval 1800 min-se 90 refresher local")
+    s.sipp("uac_session_timer.xml", SIPP_UAC, CALLED="12345", CALLING="5551234")
+    peers = s.mgcd("show sip peers")
+    check("session timer 1800 s, min-se 90 s, refresher local" in peers, "show sip peers:\n" +
+          peers)
+    counters = s.mgcd("show sip counters")
+    for name in ("session_422_sent 1", "session_refreshes_received 2"):
+        check(re.search(name.replace(" ", r"\D+"), counters), "no %s in:\n%s" % (name, counters))
+    s.finish()
+    expect_order(s.evs, ["SIP INVITE", "SIP 422", "SIP ACK", "SIP INVITE", "ISUP IAM",
+                         "ISUP ANM", "SIP 200", "SIP ACK", "SIP UPDATE", "SIP 200", "SIP INVITE",
+                         "SIP 200", "SIP ACK", "SIP BYE", "ISUP REL", "ISUP RLC"], "session timer")
+    check(s.rel_causes() == [16], "REL causes %s" % s.rel_causes())
+    s.expect_cdr(s.cdr()[0], cause=16, released_by="sip", answer_utc="*")
+
+
+# Issue 14 item 5: a SIP peer nobody answers (a socket that reads and never replies, so no ICMP
+# either) with its OPTIONS keepalive; SIP T1 100 ms makes Timer F 6.4 s (RFC 3261 §17.1.2.2).
+DEAD_PEER_PORT = 5079
+DEAD_PEER = ("sip\n peer dead-peer\n  address 127.0.0.1 %d\n  transport udp\n  profile plain\n"
+             "  no trusted\n  keepalive interval 1000 failures 1\n" % DEAD_PEER_PORT)
+BLACK_HOLE = ("import socket\ns = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
+              "s.bind(('127.0.0.1', %d))\nwhile True:\n    s.recv(65535)\n" % DEAD_PEER_PORT)
+
+
+def wait_mgcd(s, cmd, pattern, timeout):
+    """Until `cmd`'s output matches `pattern`; returns it."""
+    end = time.time() + timeout
+    out = ""
+    while time.time() < end:
+        out = s.mgcd(cmd)
+        if re.search(pattern, out):
+            return out
+        time.sleep(0.3)
+    fail("%s never matched %r:\n%s" % (cmd, pattern, out))
+
+
+def sip_peer_down_skipped_and_refresh_by_update(s):
+    """The one long RFC 4028 scenario (the §4 minimum interval of 90 s makes refreshes slow; the
+    rest is unit-tested on simulated time). Route 14 offers calls to SIP peer dead-peer, then to
+    sipp-plain. dead-peer never answers its OPTIONS (RFC 3261 §11): after one probe unanswered
+    it is down (alarm sip-peer.dead-peer.down, `show sip peers`), and trunk group pstn-a2, tied
+    to it (busy-out-on-peer-down), is blocked toward pstn-sim with a maintenance CGB (Q.764
+    §2.8.2.1). A call from the PSTN to 14... skips dead-peer (no INVITE to it) and goes to
+    sipp-plain, with mgcd asking for session timers (Session-Expires 90, refresher local ->
+    refresher=uac, RFC 4028 §7.1); the callee grants them and allows UPDATE, so mgcd refreshes by
+    UPDATE at half the interval (§10, 45 s); the callee then hangs up (REL 16). Taking the tie
+    off unblocks pstn-a2 (CGU)."""
+    # the dead peer's socket before mgcd probes it: no ICMP port unreachable in the capture
+    s.lab.start("black-hole", [sys.executable, "-c", BLACK_HOLE], life=150)
+    s.start(originate=orig("1401", hold=0), transit=True, extra=(
+        "timers\n sip t1 100\n" + DEAD_PEER +
+        " peer sipp-plain\n  session-timer interval 90 min-se 90 refresher local\n"
+        "trunk-group pstn-a2\n busy-out-on-peer-down dead-peer\n"
+        "route 14\n target sip-peer dead-peer\n target sip-peer sipp-plain"))
+    peers = wait_mgcd(s, "show sip peers", r"keepalive every 1000 ms: down", 20)
+    check("trunk group pstn-a2: busied out (SIP peer dead-peer down), 16 circuits blocked" in peers,
+          "show sip peers:\n" + peers)
+    check("session timer 90 s, min-se 90 s, refresher local" in peers, "show sip peers:\n" + peers)
+    alarms = s.mgcd("show alarms")
+    check("sip-peer.dead-peer.down" in alarms and "trunk-group.pstn-a2.busied-out" in alarms,
+          "show alarms:\n" + alarms)
+    uas = s.sipp("uas_session_refresh.xml", SIPP_UAS_PLAIN, remote=None, background=True,
+                 life=100, WAIT=60000)
+    s.originate()
+    s.sipp_done(uas, 95)
+    counters = s.mgcd("show sip counters") + s.mgcd("show call-control counters")
+    # the tie taken off live: CGU, and the circuits idle for finish()
+    s.mgcd("configure terminal", "trunk-group pstn-a2", "no busy-out-on-peer-down", "end")
+    wait_mgcd(s, "show trunk-groups", r"pstn-a2\s.*blocked\s+0\b", 5)
+    s.finish()
+    invites = select(s.evs, "SIP", "INVITE")
+    check(len(invites) == 1 and invites[0]["dst"] == SIPP_UAS_PLAIN,
+          "INVITEs: %s (none may go to the dead peer)" % invites)
+    options = [e for e in select(s.evs, "SIP", "OPTIONS") if e["dst"] == DEAD_PEER_PORT]
+    check(options, "no OPTIONS to the dead peer")
+    # answered without ringing: CON, not ACM + ANM (Q.764 §2.1.7.2)
+    expect_order(s.evs, ["ISUP CGB", "ISUP CGBA", "ISUP IAM", "SIP INVITE", "SIP 200", "SIP ACK",
+                         "ISUP CON", "SIP UPDATE", "SIP 200", "SIP BYE", "ISUP REL", "ISUP RLC",
+                         "ISUP CGU", "ISUP CGUA"], "busy-out, skip, refresh")
+    cgb = s.isup("CGB")
+    check(len(cgb) == 1 and cgb[0]["cic"] == 16, "CGB: %s (one, over pstn-a2's 16-31)" % cgb)
+    ack = [e for e in select(s.evs, "SIP", "ACK") if e["dst"] == SIPP_UAS_PLAIN][0]
+    upd = select(s.evs, "SIP", "UPDATE")
+    check(len(upd) == 1 and 44.0 <= upd[0]["t"] - ack["t"] <= 47.0,
+          "UPDATE %s s after the 200's ACK (RFC 4028 §10: half of 90 s)" %
+          [round(e["t"] - ack["t"], 1) for e in upd])
+    check(s.rel_causes() == [16], "REL causes %s" % s.rel_causes())
+    for name in ("session_refreshes_sent 1", "targets_skipped 1", "busy_out.busy_outs 1"):
+        check(re.search(name.replace(" ", r"\D+"), counters), "no %s in:\n%s" % (name, counters))
+    s.expect_cdr(s.cdr()[0], direction="pstn-to-sip", called="1401", cause=16, released_by="sip",
+                 answer_utc="*", attempts=1)
+
+
+def sip_route_advance_on_503(s):
+    """Route 15 offers calls to sipp-plain, then to sipp-plain2 (RFC 3261 §21.5.4, issue 14 item
+    5): the first answers 503 without Retry-After, so the call advances to the second, which
+    answers; the PSTN caller hears nothing of the first attempt (one ACM, one ANM) and the CDR
+    counts two attempts."""
+    s.start(originate=orig("1501", hold=1000), extra=(
+        "sip\n peer sipp-plain2\n  address 127.0.0.1 %d\n  transport udp\n  profile plain\n"
+        "  no trusted\nroute 15\n target sip-peer sipp-plain\n target sip-peer sipp-plain2" %
+        SIPP_UAS_PLAIN2))
+    first = s.sipp("uas_fail.xml", SIPP_UAS_PLAIN, remote=None, background=True, RING=100,
+                   CODE=503, PHRASE="Service Unavailable")
+    second = s.sipp("uas_answer.xml", SIPP_UAS_PLAIN2, remote=None, background=True, RING=100,
+                    WAIT=15000)
+    s.originate()
+    s.sipp_done(first, 30)
+    s.sipp_done(second, 30)
+    s.finish()
+    invites = select(s.evs, "SIP", "INVITE")
+    check([e["dst"] for e in invites] == [SIPP_UAS_PLAIN, SIPP_UAS_PLAIN2],
+          "INVITEs to %s, expected the first peer then the second" % [e["dst"] for e in invites])
+    expect_order(s.evs, ["ISUP IAM", "SIP INVITE", "SIP 503", "SIP ACK", "SIP INVITE", "SIP 200",
+                         "ISUP ANM", "ISUP REL", "SIP BYE"], "advance on 503")
+    expect_order(s.evs, ["ISUP REL", "ISUP RLC"], "advance on 503 (RLC)")
+    check(count(s.evs, "ISUP", "ACM") <= 1 and count(s.evs, "ISUP", "ANM") == 1,
+          "the caller heard the failed attempt")
+    check(s.rel_causes() == [16], "REL causes %s" % s.rel_causes())
+    s.expect_cdr(s.cdr()[0], direction="pstn-to-sip", called="1501", cause=16,
+                 released_by="pstn", answer_utc="*", attempts=2)
+
+
 def sip_reinvite_leak(s):
     sip_edge.reinvite_leak(s)
 
@@ -1500,7 +1631,8 @@ SCENARIOS = {f.__name__: f for f in [
     route_advance_rel34, admission_503_retry_after, gateway_shutdown_drains,
     media_gateway_down_blocks_circuits, media_gateway_added_live, h248_media_gateway_tcp,
     pstn_to_sip_401_answered, pstn_to_sip_407_answered, pstn_to_sip_401_refused,
-    sip_inbound_challenged, pstn_to_sip_302_followed, sip_register_refreshed]}
+    sip_inbound_challenged, pstn_to_sip_302_followed, sip_register_refreshed, sip_session_timer_422_and_refreshes,
+    sip_peer_down_skipped_and_refresh_by_update, sip_route_advance_on_503]}
 
 # written, not yet passing here: not registered with ctest
 PENDING = {"sip_inbound_challenged", "pstn_to_sip_302_followed"}
