@@ -262,7 +262,8 @@ int main(int argc, char **argv) {
                        if (up)
                          start_m3ua();
                      },
-                     [&](const std::string &s) { log("relay: " + s); }});
+                     [&](const std::string &s) { log("relay: " + s); },
+                     [&](const char *why) { mtp2_ptr->out_of_service(why); }});
   mtp3_ptr = &mtp3;
   m3ua_user.relay = &mtp3;
 
