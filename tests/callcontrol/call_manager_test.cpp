@@ -388,6 +388,22 @@ TEST_F(Calls, PstnToSipBusyCalleeAndCallerAbandons) {
   all_idle();
 }
 
+// RFC 3261 §9.1: 100 Trying is a provisional response. A callee that sends only 100 (found
+// against libss7: its T7 released such a call) is cancelled at once when the PSTN releases.
+TEST_F(Calls, PstnToSipReleasedAfterOnly100TryingCancelsAtOnce) {
+  rx(kIam2345, 3);
+  ASSERT_EQ(sip.legs.size(), 1u);
+  Leg &b = *sip.legs[0];
+  cm->sip_provisional(b, 100, {});
+  EXPECT_EQ(cm->calls()[0].sip_state, "proceeding");
+  EXPECT_EQ(wire.types(), ""); // nothing for the ISUP side
+  rx(rel(31), 3);
+  EXPECT_EQ(b.take(), "CANCEL/31");
+  EXPECT_EQ(wire.types(), "RLC");
+  cm->sip_failed(b, 487, std::nullopt);
+  all_idle();
+}
+
 // The outgoing SIP half-call decides the SIP side (RFC 3261 §9.1, §15): a release before any
 // provisional response holds the CANCEL until one arrives, and a 2xx that crosses it gets a BYE,
 // while the call waits for the PSTN side's RLC.
