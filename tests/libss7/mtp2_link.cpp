@@ -18,7 +18,7 @@ const char *mtp2_state_name(Mtp2State s) {
 }
 
 Mtp2Link::Mtp2Link(core::Scheduler &sched, Mtp2Timers timers, Events ev)
-    : sched_(sched), t_(timers), ev_(std::move(ev)),
+    : t_(timers), ev_(std::move(ev)),
       t1_(sched, [this] { link_failure("T1 expired (alignment ready, Q.703 §7.3)"); }),
       t2_(sched, [this] { link_failure("T2 expired (not aligned, Q.703 §7.2)"); }),
       t3_(sched, [this] { link_failure("T3 expired (aligned, Q.703 §7.2)"); }),

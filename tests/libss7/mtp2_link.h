@@ -81,7 +81,6 @@ private:
       ev_.log(s);
   }
 
-  core::Scheduler &sched_;
   Mtp2Timers t_;
   Events ev_;
   Mtp2State state_ = Mtp2State::OutOfService;
