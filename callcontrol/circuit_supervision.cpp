@@ -110,12 +110,16 @@ bool CircuitSupervision::receive(const isup::Message &msg) {
   case MessageType::Bla: // §2.9.4: an unexpected BLA for a circuit not locally blocked -> UBL
     if (procs_.count(cic) && procs_[cic].proc == Proc::Blo)
       finish(cic);
+    else if (procs_.count(cic) && procs_[cic].proc == Proc::Ubl && procs_[cic].overtook)
+      procs_[cic].overtook = false; // the answer to our BLO the pending UBL overtook
     else if (c && !c->blocking.local_maintenance)
       send_simple(MessageType::Ubl, cic);
     return true;
   case MessageType::Uba: // §2.9.4: an unexpected UBA for a locally blocked circuit -> BLO
     if (procs_.count(cic) && procs_[cic].proc == Proc::Ubl)
       finish(cic);
+    else if (procs_.count(cic) && procs_[cic].proc == Proc::Blo && procs_[cic].overtook)
+      procs_[cic].overtook = false; // the answer to our UBL the pending BLO overtook
     else if (c && c->blocking.local_maintenance)
       send_simple(MessageType::Blo, cic);
     return true;
@@ -229,6 +233,7 @@ bool CircuitSupervision::block(uint16_t cic) {
     return false;
   c->blocking.local_maintenance = true;
   Pending p{Proc::Blo, 0, false, {}};
+  p.overtook = procs_.count(cic) && procs_[cic].proc == Proc::Ubl;
   p.request.type = MessageType::Blo;
   p.request.cic = cic;
   start(cic, std::move(p), IsupTimer::T12, IsupTimer::T13);
@@ -241,6 +246,7 @@ bool CircuitSupervision::unblock(uint16_t cic) {
     return false;
   c->blocking.local_maintenance = false;
   Pending p{Proc::Ubl, 0, false, {}};
+  p.overtook = procs_.count(cic) && procs_[cic].proc == Proc::Blo;
   p.request.type = MessageType::Ubl;
   p.request.cic = cic;
   start(cic, std::move(p), IsupTimer::T14, IsupTimer::T15);

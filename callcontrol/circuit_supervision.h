@@ -108,6 +108,9 @@ private:
     uint8_t range = 0;
     bool hardware = false;
     isup::Message request; // repeated on the short timer
+    // A BLO (UBL) of ours was still unanswered when this UBL (BLO) went: its BLA (UBA) may still
+    // come, and answers our own message rather than being unexpected (Q.764 §2.9.4).
+    bool overtook = false;
   };
 
   void start(uint16_t cic, Pending p, IsupTimer short_t, IsupTimer long_t, bool send = true);

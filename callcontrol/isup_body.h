@@ -11,10 +11,12 @@
 
 namespace mgc::cc {
 
-// An ISUP body from a SIP-T/SIP-I peer is the template of what goes to the PSTN (RFC 3372 §4.4),
-// decoded as its end node decodes (Q.764 §2.9.5.3): parameters to discard are removed. False if
-// Q.764 says to drop the message or release the call, or if it could not be encoded again (then
-// call control builds its own message).
+// An ISUP body from a SIP-T/SIP-I peer is the template of what goes to the PSTN (RFC 3372 §4.4):
+// what this exchange does not recognise is judged as at an intermediate exchange (Q.764
+// §2.9.5.3: passed on unless its instructions, for end node interpretation, say otherwise);
+// known parameters with bad contents (§2.9.5.3.3) and parameters to discard are removed. False
+// if Q.764 says to drop the message or release the call, or if it could not be encoded again
+// (then call control builds its own message).
 bool decode_isup_body(const std::vector<uint8_t> &bytes, isup::Variant variant, isup::Message &out);
 
 // The RFC 3204 body form of `m` (no CIC) in `variant`; empty if it cannot be encoded.

@@ -616,11 +616,12 @@ Transaction *UserAgent::send_in_dialog(Call &c, Message &req, const HeaderList &
 
 void UserAgent::on_uac_invite_response(Call &c, const Message &r) {
   int code = r.status_code();
-  if (code == 100)
-    return;
   if (code < 200) {
+    // §9.1: any provisional response lets a CANCEL go, 100 Trying too (before, a callee that
+    // answered only 100 kept an INVITE nobody could cancel); §12.1: only 101-199 with a To tag
+    // create an early dialog.
     c.provisional_seen_ = true;
-    if (!r.to().tag().empty()) {
+    if (code > 100 && !r.to().tag().empty()) {
       if (!c.have_dialog_) {
         c.dialog_ = Dialog::as_uac(*c.invite(), r, contact_uri(&c.dialog_.peer), c.dialog_.peer);
         c.have_dialog_ = true;

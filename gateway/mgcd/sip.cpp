@@ -457,9 +457,12 @@ void Sip::on_cancelled(sipt::Call &c) {
 
 void Sip::on_provisional(sipt::Call &c, const sipt::Message &m) {
   Leg *l = leg_of(c);
-  if (!l || !calls_ || m.status_code() == 100)
+  if (!l || !calls_)
     return;
-  l->peer.stats->response(m.status_code(), false);
+  // 100 Trying too: the call's SIP machine leaves "calling" for "proceeding", where a hang-up
+  // sends CANCEL at once (RFC 3261 §9.1, §17.1.1.2); it means nothing to the ISUP side.
+  if (m.status_code() != 100)
+    l->peer.stats->response(m.status_code(), false);
   Status st;
   cc::SipBody body = body_of(m, l->peer.profile, st);
   if (!body.sdp.empty())

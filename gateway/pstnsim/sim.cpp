@@ -185,6 +185,10 @@ struct Sim::Call : cc::IsupHalf::User {
   std::optional<isup::Message> iam(cc::IsupHalf &) override { return iam_msg; }
   // A rule's refusal with an automatic congestion level: the REL carries it (Q.764 §2.11).
   std::optional<isup::Message> relay(cc::IsupHalf &, isup::MessageType t) override {
+    if (rule)
+      if (auto it = rule->messages.find(t); it != rule->messages.end())
+        if (auto m = s.octets_message(it->second, cic))
+          return m;
     if (t != isup::MessageType::Rel || !rule || rule->action != RuleAction::Release || !rule->acl ||
         cause != rule->cause)
       return std::nullopt;
@@ -623,6 +627,20 @@ void Sim::orig_tick() {
   reap();
 }
 
+std::optional<isup::Message> Sim::octets_message(const std::vector<uint8_t> &octets,
+                                                 uint16_t cic) const {
+  // As configured: every parameter kept, the unknown ones as their octets (an end node's
+  // reading only lists what it would discard; nothing is removed here).
+  isup::Message m;
+  const isup::DecodeOptions o{.variant = cfg_.variant, .with_cic = false};
+  isup::decode(octets, o, m);
+  std::vector<uint8_t> again;
+  if (!isup::encode(m, o, again).ok())
+    return std::nullopt; // the configuration checked it; a variant changed since cannot send it
+  m.cic = cic;
+  return m;
+}
+
 bool Sim::originate_one() {
   const uint32_t ref = next_ref_;
   cc::Circuit *ci = group_.seize_outgoing(ref);
@@ -642,6 +660,13 @@ bool Sim::originate_one() {
   if (orig_.sam_digits && orig_.sam_digits < first.size()) {
     c.sam_rest = first.substr(first.size() - orig_.sam_digits);
     first.resize(first.size() - orig_.sam_digits);
+  }
+  if (!orig_.iam.empty()) {
+    if (auto m = octets_message(orig_.iam, ci->cic)) {
+      c.iam_msg = std::move(*m);
+      c.process(EvSetupReq{});
+      return true;
+    }
   }
   // Q.763 §1.4 / Table 32: the IAM's mandatory parameters; ANSI T1.113 carries the user
   // service information where ITU-T has the transmission medium requirement.

@@ -59,6 +59,11 @@ struct Rule {
   // Only calls arriving on these CICs (both 0: any): one trunk group of the far end congested
   // while another serves the same numbers (route advance tests, issue 15).
   uint16_t first_cic = 0, last_cic = 0;
+  // Backward messages sent as these octets (RFC 3204 form, no CIC) instead of the ones built
+  // here, when the rule's course sends one of that type: a test's captured ACM, CPG, ANM, CON or
+  // REL, parameters unknown to the project included, checked octet for octet at the far end
+  // (RFC 3372 §5 transparency, issue 16).
+  std::map<isup::MessageType, std::vector<uint8_t>> messages;
 };
 
 struct OriginateConfig {
@@ -74,6 +79,9 @@ struct OriginateConfig {
   // Q.764 §2.1.8: the IAM asks for a continuity check on the circuit; COT (success) follows it.
   bool continuity_check = false;
   uint8_t hop_counter = 0; // Q.763 §3.80 in the IAM (Q.764 §2.1.12); 0: none
+  // The IAM as octets (RFC 3204 form, no CIC), sent as it is on the seized circuit instead of
+  // one built from the settings above (a captured IAM, issue 16); empty: built.
+  std::vector<uint8_t> iam;
   std::vector<uint8_t> expect_causes{16}; // release causes that count as success
 };
 
@@ -133,6 +141,9 @@ public:
   void set_originate(const OriginateConfig &o) { orig_ = o; } // for single calls
   bool originating() const { return orig_running_; }
   bool originate_one(); // false: no idle circuit
+  // A configured message (RFC 3204 octets, no CIC) on `cic`; none if it cannot be encoded.
+  std::optional<isup::Message> octets_message(const std::vector<uint8_t> &octets,
+                                              uint16_t cic) const;
 
   // Maintenance (the VTY and command line): false if the CIC is not ours.
   bool grs(uint16_t first, uint8_t range);

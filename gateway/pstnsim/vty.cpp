@@ -1,6 +1,9 @@
 #include "gateway/pstnsim/vty.h"
 
+#include "core/hex.h"
 #include "gateway/vty_commands.h"
+#include "isup/catalogue.h"
+#include "isup/codec.h"
 
 #include <cstdio>
 #include <cstdlib>
@@ -303,6 +306,58 @@ CMD(cfg_rule_cics, "cics <0-16383> <0-16383>",
   rule().last_cic = static_cast<uint16_t>(b);
   return CMD_SUCCESS;
 }
+// Octets of one ISUP message in the RFC 3204 body form (no CIC), written as hex: accepted if
+// they are a message of `type` that the codec can send again as they are (issue 16: captured
+// messages sent octet for octet).
+bool message_octets(struct vty *vty, const char *hex, std::optional<isup::MessageType> type,
+                    std::vector<uint8_t> &out) {
+  auto bytes = hex_decode(hex);
+  isup::Message m;
+  const isup::DecodeOptions o{.variant = g_cfg->sim.variant, .with_cic = false};
+  std::vector<uint8_t> again;
+  if (!bytes || bytes->empty()) {
+    vty_out(vty, "%% not hex octets: %s%s", hex, NL);
+    return false;
+  }
+  isup::decode(*bytes, o, m);
+  if ((type && m.type != *type) || !isup::encode(m, o, again).ok() || again != *bytes) {
+    const std::string what(type ? isup::message_acronym(uint8_t(*type)) : "ISUP");
+    vty_out(vty, "%% not an %s message the codec sends again as it is%s", what.c_str(), NL);
+    return false;
+  }
+  out = std::move(*bytes);
+  return true;
+}
+
+constexpr auto kBackwardNames =
+    name_table<isup::MessageType>({{isup::MessageType::Acm, "acm"},
+                                   {isup::MessageType::Cpg, "cpg"},
+                                   {isup::MessageType::Anm, "anm"},
+                                   {isup::MessageType::Con, "con"},
+                                   {isup::MessageType::Rel, "rel"}});
+CMD(cfg_rule_message, "message (acm|cpg|anm|con|rel) HEX",
+    "Send this message as these octets when the rule sends one of its type\n"
+    "Address complete\nCall progress\nAnswer\nConnect\nRelease\n"
+    "The message without its CIC (RFC 3204 form), hex\n") {
+  isup::MessageType t{};
+  if (set_keyword(vty, kBackwardNames, argv[0], t) != CMD_SUCCESS)
+    return CMD_WARNING;
+  std::vector<uint8_t> octets;
+  if (!message_octets(vty, argv[1], t, octets))
+    return CMD_WARNING;
+  rule().messages[t] = std::move(octets);
+  return CMD_SUCCESS;
+}
+CMD(cfg_rule_no_message, "no message (acm|cpg|anm|con|rel)",
+    NO_STR "Send the message built here\nAddress complete\nCall progress\nAnswer\nConnect\n"
+    "Release\n") {
+  isup::MessageType t{};
+  if (set_keyword(vty, kBackwardNames, argv[0], t) != CMD_SUCCESS)
+    return CMD_WARNING;
+  rule().messages.erase(t);
+  return CMD_SUCCESS;
+}
+
 int write_rules(struct vty *vty) {
   for (const auto &r : g_cfg->sim.rules) {
     vty_out(vty, "rule %s%s", r.prefix.empty() ? "default" : r.prefix.c_str(), NL);
@@ -324,6 +379,9 @@ int write_rules(struct vty *vty) {
       vty_out(vty, " resume-after %u%s", r.resume_after_ms, NL);
     if (r.last_cic)
       vty_out(vty, " cics %u %u%s", r.first_cic, r.last_cic, NL);
+    for (const auto &[t, octets] : r.messages)
+      vty_out(vty, " message %s %s%s", name_of(kBackwardNames, t), hex_encode(octets).c_str(),
+              NL);
   }
   return CMD_SUCCESS;
 }
@@ -417,6 +475,16 @@ CMD(cfg_orig_expect, "expect-cause <1-127>",
   o.expect_causes.push_back(static_cast<uint8_t>(u32(argv[0])));
   return CMD_SUCCESS;
 }
+CMD(cfg_orig_iam, "iam HEX",
+    "Send this IAM as these octets on the seized circuit (called, calling and the rest unused)\n"
+    "The IAM without its CIC (RFC 3204 form), hex\n") {
+  return message_octets(vty, argv[0], isup::MessageType::Iam, orig().iam) ? CMD_SUCCESS
+                                                                          : CMD_WARNING;
+}
+CMD(cfg_orig_no_iam, "no iam", NO_STR "Build the IAM from the settings\n") {
+  orig().iam.clear();
+  return CMD_SUCCESS;
+}
 CMD(cfg_orig_delay, "start-delay <0-3600000>",
     "Wait this long after the gateway becomes reachable before the first call\nMilliseconds\n") {
   g_cfg->originate_delay_ms = u32(argv[0]);
@@ -443,6 +511,8 @@ int write_originate(struct vty *vty) {
     vty_out(vty, " continuity-check%s", NL);
   if (o.hop_counter)
     vty_out(vty, " hop-counter %u%s", unsigned(o.hop_counter), NL);
+  if (!o.iam.empty())
+    vty_out(vty, " iam %s%s", hex_encode(o.iam).c_str(), NL);
   for (uint8_t c : o.expect_causes)
     vty_out(vty, " expect-cause %u%s", c, NL);
   vty_out(vty, " start-delay %u%s", g_cfg->originate_delay_ms, NL);
@@ -676,7 +746,7 @@ void vty_install_config(Config &cfg) {
   for (auto *c : {&cfg_rule_action_cmd, &cfg_rule_release_cmd, &cfg_rule_release_acl_cmd, &cfg_rule_answer_after_cmd,
                   &cfg_rule_in_band_cmd, &cfg_rule_cpg_cmd, &cfg_rule_hangup_cmd,
                   &cfg_rule_digits_cmd, &cfg_rule_suspend_cmd, &cfg_rule_resume_cmd,
-                  &cfg_rule_cics_cmd})
+                  &cfg_rule_cics_cmd, &cfg_rule_message_cmd, &cfg_rule_no_message_cmd})
     install_element(RULE_NODE, c);
 
   install_node(&originate_node, write_originate);
@@ -685,7 +755,8 @@ void vty_install_config(Config &cfg) {
                   &cfg_orig_calling_nai_cmd, &cfg_orig_rate_cmd, &cfg_orig_total_cmd,
                   &cfg_orig_duration_cmd, &cfg_orig_hold_cmd, &cfg_orig_sam_cmd, &cfg_orig_cot_cmd,
                   &cfg_orig_no_cot_cmd, &cfg_orig_hop_cmd,
-                  &cfg_orig_expect_cmd, &cfg_orig_delay_cmd})
+                  &cfg_orig_expect_cmd, &cfg_orig_delay_cmd, &cfg_orig_iam_cmd,
+                  &cfg_orig_no_iam_cmd})
     install_element(ORIGINATE_NODE, c);
 
   install_node(&timers_node, write_timers);

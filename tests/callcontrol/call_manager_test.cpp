@@ -11,6 +11,7 @@
 
 #include <gtest/gtest.h>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <map>
 #include <set>
@@ -231,15 +232,24 @@ TEST_F(Calls, SipTIamWithABadOptionalParameterIsNotPassedOnAsItCame) {
   ASSERT_EQ(wire.sent.size(), 1u);
   const std::string out = wire_hex(wire.sent[0].second);
   EXPECT_EQ(out.find("3d021400"), std::string::npos) << out;
-  // an unknown parameter 0xf5 whose compatibility information (Q.763 §3.41: 39 02 f5 90, discard
-  // parameter) says so is removed; 0xf4 without instructions travels (RFC 3372 transparency)
-  const std::string enc2 = "010120010a000207058210214305" "f501aa" "f403aabbcc" "3902f590" "00";
+  // an unknown parameter 0xf5 whose compatibility information (Q.763 §3.41: 39 02 f5 91, end
+  // node interpretation, discard parameter) says so is removed; 0xf4 without instructions travels
+  // (RFC 3372 transparency)
+  const std::string enc2 = "010120010a000207058210214305" "f501aa" "f403aabbcc" "3902f591" "00";
   Leg b("b");
   cm->sip_invite(b, sipt, call_to("12346"), {"v=0", true, *hex_decode(enc2)});
   ASSERT_EQ(wire.sent.size(), 2u);
   const std::string out2 = wire_hex(wire.sent[1].second);
   EXPECT_EQ(out2.find("f501aa"), std::string::npos) << out2;
   EXPECT_NE(out2.find("f403aabbcc"), std::string::npos) << out2;
+  // with transit interpretation (39 02 f5 90) it travels: the gateway passes the body on toward
+  // the exchange that is its end node (Q.764 §2.9.5.3.2; issue 16)
+  const std::string enc3 = "010120010a000207058210214305" "f501aa" "3902f590" "00";
+  Leg c("c");
+  cm->sip_invite(c, sipt, call_to("12347"), {"v=0", true, *hex_decode(enc3)});
+  ASSERT_EQ(wire.sent.size(), 3u);
+  const std::string out3 = wire_hex(wire.sent[2].second);
+  EXPECT_NE(out3.find("f501aa" "3902f590"), std::string::npos) << out3;
 }
 
 TEST_F(Calls, ConcurrentCallsEachGetTheirOwnSipEvents) {
@@ -375,6 +385,22 @@ TEST_F(Calls, PstnToSipBusyCalleeAndCallerAbandons) {
   cm->sip_provisional(b, 180, {});
   rx(rel(16), 4);
   EXPECT_EQ(b.take(), "CANCEL/16");
+  all_idle();
+}
+
+// RFC 3261 §9.1: 100 Trying is a provisional response. A callee that sends only 100 (found
+// against libss7: its T7 released such a call) is cancelled at once when the PSTN releases.
+TEST_F(Calls, PstnToSipReleasedAfterOnly100TryingCancelsAtOnce) {
+  rx(kIam2345, 3);
+  ASSERT_EQ(sip.legs.size(), 1u);
+  Leg &b = *sip.legs[0];
+  cm->sip_provisional(b, 100, {});
+  EXPECT_EQ(cm->calls()[0].sip_state, "proceeding");
+  EXPECT_EQ(wire.types(), ""); // nothing for the ISUP side
+  rx(rel(31), 3);
+  EXPECT_EQ(b.take(), "CANCEL/31");
+  EXPECT_EQ(wire.types(), "RLC");
+  cm->sip_failed(b, 487, std::nullopt);
   all_idle();
 }
 
@@ -1770,4 +1796,75 @@ TEST_F(Calls, SipPeer503WithRetryAfterIsSkippedForThatLong) {
   EXPECT_TRUE(cm->sip_peer_states().available("phone"));
   rx(kRlc, 3);
   all_idle();
+}
+
+// ---- RFC 3372 PSTN -> SIP-T -> PSTN through two gateways, octet for octet (issue 16 item 3)
+// The IAM of Wireshark's sample capture isup.cap (tests/isup/vectors/isup.cap, SOURCE.md there;
+// frame 1, CIC 213 left out): 13 parameters, among them 0xf4, unknown here, whose compatibility
+// information (Q.763 §3.41: 0x90, transit interpretation, discard parameter) lets a transit
+// exchange pass it on (Q.764 §2.9.5.3.2) where an end node discards it.
+constexpr const char *kCapturedIam =
+    "01" "00" "a001" "0a" "02" "0207" "05819084190f" // NCI, FCI, CPC, TMR, called 4891ST
+    "0a0703179333937980" "080180" "03057c038890a6"    // calling, opt. FCI, access transport
+    "1d038890a6" "31020064" "3f06039300060010"        // USI, propagation delay, location
+    "f4056476c32881" "3902f490" "00";                 // 0xf4, its compatibility information
+
+struct TwoGateways : testing::Test {
+  Sched sched;
+  Wire wire_a, wire_b;
+  Sip sip_a, sip_b;
+  Media media_a, media_b;
+  SipPeer peer{"other-gateway", SipProfile::SipT, true};
+  std::unique_ptr<CallManager> a, b;
+  TwoGateways() {
+    CallManagerConfig cfg;
+    cfg.own_point_code = kOwnPc;
+    a = std::make_unique<CallManager>(cfg, sched, wire_a, sip_a, nullptr);
+    b = std::make_unique<CallManager>(cfg, sched, wire_b, sip_b, nullptr);
+    for (auto *cm : {a.get(), b.get()}) {
+      cm->add_sip_peer(peer);
+    }
+    a->add_trunk_group("pstn", kFarPc, Hunting::Sequential, media_a).add_range(1, 4);
+    b->add_trunk_group("pstn", kFarPc, Hunting::Sequential, media_b).add_range(1, 4);
+    a->routing().add({"4", 0, "", {{RouteTarget::Kind::SipPeer, "other-gateway"}}});
+    b->routing().add({"4", 0, "", {{RouteTarget::Kind::TrunkGroup, "pstn"}}});
+  }
+  // As mgcd's SS7 adapter reads a message (gateway/mgcd/ss7.cpp): decoded as an end node, and
+  // again as an intermediate exchange when the call passes ISUP on (Q.764 §2.9.5.3).
+  static isup::Message read(CallManager &cm, const std::string &hex, uint16_t cic) {
+    const auto octets = *hex_decode(hex);
+    isup::Message m;
+    isup::DecodeOptions o{.with_cic = false};
+    isup::DecodeResult r = isup::decode(octets, o, m);
+    m.cic = cic;
+    if (r.action != isup::Action::Process || !r.discard_parameters.empty()) {
+      isup::Message probe = m;
+      if (cm.passes_on(kFarPc, probe)) {
+        o.node = isup::Node::Transit;
+        m = isup::Message{};
+        r = isup::decode(octets, o, m);
+        m.cic = cic;
+      }
+    }
+    EXPECT_EQ(r.action, isup::Action::Process) << hex;
+    return m;
+  }
+};
+
+TEST_F(TwoGateways, CapturedIamReachesTheFarExchangeOctetForOctet) {
+  a->isup_received(kFarPc, read(*a, kCapturedIam, 1));
+  ASSERT_EQ(sip_a.invites.size(), 1u);
+  ASSERT_TRUE(sip_a.bodies[0].has_isup);
+  // mgcd A -> mgcd B: the INVITE's body is the IAM as it came (RFC 3372 §5)
+  EXPECT_EQ(hex_encode(sip_a.bodies[0].isup), kCapturedIam);
+  Leg in("from-a");
+  b->sip_invite(in, peer, sip_a.invites[0], sip_a.bodies[0]);
+  ASSERT_EQ(wire_b.sent.size(), 1u);
+  // What the far exchange gets: every octet as sent but the hop counter, which the SIP-T
+  // network adds before the end of the optional part (Q.764 §2.15, Q.1912.5: Max-Forwards 70,
+  // two per hop, at most 31, less this exchange's one: 30). The CIC is mgcd B's (not in the body
+  // form).
+  const std::string expect =
+      std::string(kCapturedIam, std::strlen(kCapturedIam) - 2) + "3d011e" + "00";
+  EXPECT_EQ(wire_hex(wire_b.sent[0].second), expect);
 }

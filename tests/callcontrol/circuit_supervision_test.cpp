@@ -137,6 +137,25 @@ TEST_F(Supervision, UnexpectedAcknowledgementsAreCorrected) {
   EXPECT_EQ(rx("080016"), "080013"); // UBA, blocked here -> BLO
 }
 
+// Found against libss7 (docs/interop.md): an operator's unblock right after a block sends UBL
+// before the far end's BLA is read; that BLA answers our own BLO, it is not unexpected, so no
+// second UBL follows it (before, the circuit got UBL twice). Likewise a UBA overtaken by a BLO.
+TEST_F(Supervision, AnAcknowledgementOvertakenByTheOppositeRequestIsNoSurprise) {
+  ASSERT_TRUE(sup.block(9));
+  EXPECT_EQ(port.take(), "090013 +T12@9 +T13@9");
+  ASSERT_TRUE(sup.unblock(9));
+  EXPECT_EQ(port.take(), "-T12@9 -T13@9 090014 +T14@9 +T15@9");
+  EXPECT_EQ(rx("090015"), ""); // the BLA of our BLO
+  EXPECT_EQ(rx("090016"), "-T14@9 -T15@9"); // the UBA ends the unblocking
+  EXPECT_EQ(rx("090015"), "090014"); // a BLA now is unexpected: UBL (§2.9.4)
+  ASSERT_TRUE(sup.unblock(9));
+  port.take();
+  ASSERT_TRUE(sup.block(9));
+  EXPECT_EQ(port.take(), "-T14@9 -T15@9 090013 +T12@9 +T13@9");
+  EXPECT_EQ(rx("090016"), ""); // the UBA of our UBL
+  EXPECT_EQ(rx("090015"), "-T12@9 -T13@9");
+}
+
 TEST_F(Supervision, LocalGroupResetAndAcknowledgement) {
   ASSERT_TRUE(sup.group_reset(1, 3));
   EXPECT_EQ(port.take(), "0100170101" "03 +T22@1 +T23@1");

@@ -55,6 +55,8 @@ bool parse_rule(const std::string &text, Rule &out) {
         out.action = Rule::Action::Busy;
       else if (k == "ring")
         out.action = Rule::Action::Ring;
+      else if (k == "silent")
+        out.action = Rule::Action::Silent;
       else if (k == "release") {
         out.action = Rule::Action::Release;
         out.cause = int(v);
@@ -144,7 +146,7 @@ Exchange::Exchange(ExchangeConfig cfg, core::Scheduler &sched, int fd, Log log)
   // signalling link code 0, adjacent to the signalling gateway's point code.
   ss7_add_link(ss7_, SS7_TRANSPORT_DAHDIDCHAN, fd_, 0, cfg_.adjacent_pc);
   // Test timers of the scale mgcd's lab uses; libss7's other ISUP timers keep their defaults.
-  ss7_set_isup_timer(ss7_, const_cast<char *>("t7"), 20000);
+  ss7_set_isup_timer(ss7_, const_cast<char *>("t7"), int(cfg_.t7_ms));
 }
 
 Exchange::~Exchange() {
@@ -227,6 +229,7 @@ void Exchange::on_iam(isup_call *c, int cic, const std::string &called) {
     isup_rel(ss7_, c, cause);
     return;
   }
+  case Rule::Action::Silent: log("silent cic " + n); return;
   case Rule::Action::Ring:
   case Rule::Action::Answer: break;
   }
@@ -444,6 +447,16 @@ void Exchange::events() {
   }
 }
 
+void Exchange::iam_from_mgcd(int cic) {
+  if (glare_called_.empty())
+    return;
+  std::string line = "call " + std::to_string(cic) + " " + glare_called_ + " " + glare_calling_ +
+                     " " + std::to_string(glare_hold_);
+  glare_called_.clear();
+  log("glare: our IAM crosses mgcd's on cic " + std::to_string(cic));
+  command(line);
+}
+
 std::string Exchange::command(const std::string &line) {
   std::istringstream in(line);
   std::string verb;
@@ -461,6 +474,10 @@ std::string Exchange::command(const std::string &line) {
     return "error link set down";
   if (verb == "calls")
     return "ok " + std::to_string(calls_.size());
+  if (verb == "glare") {
+    in >> glare_called_ >> glare_calling_ >> glare_hold_;
+    return glare_called_.empty() ? "error usage: glare CALLED CALLING [HOLD_MS]" : "ok";
+  }
   if (verb == "call") {
     std::string called, calling;
     in >> a >> called >> calling;
@@ -514,15 +531,20 @@ std::string Exchange::command(const std::string &line) {
   if (verb == "grs" || verb == "cgb" || verb == "cgu") {
     if (!range())
       return "error usage: " + verb + " FIRST LAST";
-    std::string type;
-    in >> type;
+    bool hardware = false, odd = false;
+    for (std::string w; in >> w;) {
+      hardware |= w == "hardware";
+      odd |= w == "odd";
+    }
     isup_call *c = new_call(a, false);
     const std::string n = std::to_string(a) + " range " + std::to_string(z - a);
     log("tx " + std::string(verb == "grs" ? "GRS" : verb == "cgb" ? "CGB" : "CGU") + " cic " + n);
+    // Q.763 §3.43: one status bit per circuit of the range; `odd`: the odd CICs only (those of
+    // the exchange with the lower point code, Q.764 §2.9.1.4)
     unsigned char state[255] = {};
     for (int i = 0; i <= z - a; ++i)
-      state[i] = 1;
-    const int t = type == "hardware" ? 1 : 0; // Q.763 §3.13: maintenance / hardware oriented
+      state[i] = !odd || ((a + i) & 1) ? 1 : 0;
+    const int t = hardware ? 1 : 0; // Q.763 §3.13: maintenance / hardware oriented
     if (verb == "grs")
       isup_grs(ss7_, c, z);
     else if (verb == "cgb")

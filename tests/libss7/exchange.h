@@ -19,7 +19,8 @@ namespace mgc::ss7peer {
 // What the exchange does with a call it receives, chosen by the called number's prefix.
 struct Rule {
   std::string prefix;
-  enum class Action { Answer, Busy, Ring, Release } action = Action::Answer;
+  // Silent: no backward message at all, so that the calling exchange's T7 runs out (Q.764 Annex A)
+  enum class Action { Answer, Busy, Ring, Release, Silent } action = Action::Answer;
   int cause = 16;            // Release: the REL's cause
   int64_t answer_after = 200; // ACM at once, ANM after this
   int64_t hangup_after = 0;  // REL 16 this long after the ANM (0: never)
@@ -28,7 +29,7 @@ struct Rule {
   int64_t resume_after = 0;
 };
 // "PREFIX:answer[,after=MS][,hangup=MS][,cpg=N][,suspend=MS,resume=MS]" | "PREFIX:busy" |
-// "PREFIX:ring" | "PREFIX:release=CAUSE"
+// "PREFIX:ring" | "PREFIX:release=CAUSE" | "PREFIX:silent"
 bool parse_rule(const std::string &text, Rule &out);
 
 // The library's version string (ss7_get_version()).
@@ -41,6 +42,7 @@ struct ExchangeConfig {
   uint32_t dpc = 0;         // mgcd's: where calls and maintenance go
   int first_cic = 1, last_cic = 31;
   std::vector<Rule> rules;
+  int64_t t7_ms = 20000; // libss7's T7 (Q.764 Annex A: 20-30 s; shorter in the lab)
 };
 
 class Exchange {
@@ -59,6 +61,10 @@ public:
   // One command line (docs in main.cpp's usage); returns "ok ..." or "error ...".
   std::string command(const std::string &line);
   std::size_t busy() const { return calls_.size(); }
+  // Dual seizure on demand (Q.764 §2.9.1.4): with a call armed ("glare CALLED ..."), the next
+  // IAM mgcd sends is preceded on its circuit by libss7's own IAM, so that the two cross. Called
+  // by the relay with the CIC of an IAM from mgcd before libss7 reads it.
+  void iam_from_mgcd(int cic);
 
 private:
   friend struct Callbacks;
@@ -82,6 +88,8 @@ private:
   std::map<int, uint64_t> generation_; // a delayed action acts only on the call it was for
   std::map<int, int64_t> hold_;        // originated calls: release after this long answered
   std::vector<std::pair<int, uint32_t>> reevent_; // dual seizure lost: IAMs to take again
+  std::string glare_called_, glare_calling_;      // armed: the call that crosses mgcd's next IAM
+  int64_t glare_hold_ = 0;
 };
 
 } // namespace mgc::ss7peer

@@ -18,7 +18,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   core::SimScheduler sched;
   Mtp3Relay relay(sched, Mtp3Relay::Config{},
                   Mtp3Relay::Events{[](std::span<const uint8_t>) { return true; },
-                                    [](const sigtran::MtpTransfer &) {}, nullptr, nullptr});
+                                    [](const sigtran::MtpTransfer &) {}, nullptr, nullptr,
+                                    nullptr});
   Mtp2Link link(sched, Mtp2Timers{},
                 Mtp2Link::Events{[](std::vector<uint8_t> &&) {}, [] {}, [](const char *) {},
                                  [&](std::span<const uint8_t> m) { relay.msu(m); }, nullptr});

@@ -31,7 +31,9 @@ T9_MS = 4000
 # libss7's answers by called number (ss7-peer --rule): the digits mgcd's route 1 sends on.
 RULES = ["1486:busy", "1480:ring", "1404:release=1", "1777:answer,after=200,hangup=500",
          "1183:answer,after=400,cpg=2", "1555:answer,after=200,suspend=300,resume=300",
-         "1:answer,after=200"]
+         "1999:silent", "1:answer,after=200"]
+# libss7's T7 in the lab (Q.764 Annex A: 20-30 s), so that its expiry is seen in seconds
+LIBSS7_T7_MS = 2500
 
 
 class Libss7Lab(lab_test.Scenario):
@@ -108,7 +110,7 @@ class Libss7Lab(lab_test.Scenario):
         self.start_osmo_mgw()
         argv = [os.path.join(lab.bin, "ss7-peer"), "--variant", self.variant, "--pc", "18",
                 "--sg-pc", "9", "--dpc", "17", "--cics", "1-31", "--log", self.log_path,
-                "--control", self.ctl_path]
+                "--control", self.ctl_path, "--t7", str(LIBSS7_T7_MS)]
         for r in RULES:
             argv += ["--rule", r]
         peer = lab.start("ss7-peer", argv)
@@ -226,6 +228,60 @@ class Libss7Lab(lab_test.Scenario):
         self.sipp_done(p, 20)
         self.idle()
 
+    def dual_seizure(self):
+        """Q.764 §2.9.1.4: both exchanges seize the same circuit; the one with the higher point
+        code (libss7, 18) controls the even CICs, mgcd (17) the odd ones. ss7-peer sends
+        libss7's IAM on the circuit of mgcd's next IAM before libss7 reads mgcd's, so the two
+        IAMs cross on the link."""
+        self.step("dual seizure, mgcd wins (cic 1, odd: mgcd controls)")
+        self.ss7("glare 3101 4441000")
+        self.sipp("uac_call.xml", SIPP_UAC, CALLED="12345", CALLING="5551234", HOLD=500)
+        # libss7 gives its own call up and serves mgcd's IAM; mgcd ignored libss7's
+        self.expect([r"glare: our IAM crosses mgcd's on cic 1\b", r"tx IAM cic 1 called 3101",
+                     r"event dual-seizure-lost cic 1\b", r"rx IAM cic 1 opc 17 called 12345",
+                     r"tx ACM cic 1\b", r"tx ANM cic 1\b", r"rx REL cic 1 cause 16"])
+        self.idle()
+        self.step("dual seizure, mgcd loses (cic 2, even: libss7 controls)")
+        # mgcd hunts the circuits it controls first (Q.764 §2.9.1.3): with its odd CICs blocked
+        # by libss7 (CGB with the odd status bits), it takes CIC 2
+        self.ss7("cgb 1 31 odd")
+        self.expect([r"rx CGBA cic 1 range 30"])
+        p = self.sipp("uas_answer.xml", SIPP_UAS_PLAIN, remote=None, background=True, RING=200,
+                      WAIT=15000)
+        self.ss7("glare 3005 4441000 800")
+        self.sipp("uac_call.xml", SIPP_UAC, CALLED="12346", CALLING="5551234", HOLD=500)
+        # libss7's call goes on to SIP and is answered there ...
+        self.expect([r"glare: our IAM crosses mgcd's on cic 2\b", r"tx IAM cic 2 called 3005",
+                     r"rx ACM cic 2\b", r"rx ANM cic 2\b", r"tx REL cic 2 cause 16",
+                     r"rx RLC cic 2\b"], timeout=15)
+        # ... and mgcd repeats its own on another circuit (not 2: taken; the odd ones blocked)
+        self.expect([r"rx IAM cic 4 opc 17 called 12346", r"tx ANM cic 4\b",
+                     r"rx REL cic 4 cause 16"], timeout=15)
+        self.sipp_done(p, 20)
+        self.ss7("cgu 1 31 odd")
+        self.expect([r"rx CGUA cic 1 range 30"])
+        log = self.lab.proc("mgcd-a").text()
+        check("circuit lost to dual seizure" in log, "mgcd did not log the dual seizure it lost")
+        self.idle()
+
+    def t7_expiry(self):
+        """T7 (Q.764 Annex A: no ACM within 20-30 s after the IAM): each exchange's
+        own expiry, and the cause its REL carries: mgcd 102, libss7 31 (docs/interop.md)."""
+        self.step("mgcd's T7: libss7 silent, REL cause 102 -> 504")
+        self.sipp("uac_fail.xml", SIPP_UAC, CALLED="199901", CALLING="5551234", CODE=504,
+                  WAIT=10000)
+        self.expect([r"rx IAM cic (\d+) opc 17 called 199901", r"silent cic",
+                     r"rx REL cic \d+ cause 102", r"tx RLC"])
+        self.idle()
+        self.step("libss7's T7: SIP never alerts, REL cause 31 -> CANCEL")
+        p = self.sipp("uas_trying.xml", SIPP_UAS_PLAIN, remote=None, background=True,
+                      WAIT=15000)
+        self.ss7("call 8 3008 4441000")
+        self.expect([r"tx IAM cic 8 called 3008", r"event hangup cic 8 cause 31",
+                     r"tx REL cic 8 cause 31", r"rx RLC cic 8\b"], timeout=LIBSS7_T7_MS / 1000 + 8)
+        self.sipp_done(p, 20)
+        self.idle()
+
     def finish_lab(self):
         circuits = self.mgcd("show circuits")
         self.circuits_idle(circuits, "a")
@@ -274,6 +330,8 @@ def main():
         s.maintenance_from_libss7()
         s.sip_to_pstn()
         s.pstn_to_sip()
+        s.dual_seizure()
+        s.t7_expiry()
         s.maintenance_from_mgcd()
         s.idle()
         s.finish_lab()

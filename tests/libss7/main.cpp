@@ -54,9 +54,12 @@ void usage() {
       "  --m3ua-port L:R          M3UA SCTP ports, local (server) and mgcd's (2906:2905)\n"
       "  --udp-port L:R           RFC 6951 UDP encapsulation ports (9900:9899)\n"
       "  --routing-context N      M3UA routing context (100)\n"
+      "  --t7 MS                  libss7's ISUP T7 (20000)\n"
       "commands (one per line on SOCKET; answer 'ok ...' or 'error ...'):\n"
-      "  call CIC CALLED [CALLING [HOLD_MS]] | release CIC [CAUSE] | acm CIC | answer CIC |\n"
-      "  cpg CIC EVENT | sus CIC | res CIC | grs A B | cgb A B [hardware] | cgu A B [hardware] |\n"
+      "  call CIC CALLED [CALLING [HOLD_MS]] | glare CALLED CALLING [HOLD_MS] |\n"
+      "  release CIC [CAUSE] | acm CIC | answer CIC |\n"
+      "  cpg CIC EVENT | sus CIC | res CIC | grs A B | cgb A B [hardware] [odd] |\n"
+      "  cgu A B [hardware] [odd] |\n"
       "  blo CIC | ubl CIC | rsc CIC | calls | status\n");
 }
 
@@ -73,8 +76,11 @@ bool ports(const char *s, uint16_t &a, uint16_t &b) {
 // The M3UA side: DATA from mgcd toward libss7 goes to the relay's MTP3.
 struct M3uaUser : sigtran::MtpUser {
   Mtp3Relay *relay = nullptr;
+  std::function<void(const sigtran::MtpTransfer &)> before; // sees each message first
   uint64_t undeliverable = 0;
   void mtp_transfer_ind(const sigtran::MtpTransfer &t) override {
+    if (before)
+      before(t);
     if (!relay || !relay->transfer(t))
       ++undeliverable;
   }
@@ -110,6 +116,7 @@ int main(int argc, char **argv) {
                                        {"m3ua-port", required_argument, nullptr, 'm'},
                                        {"udp-port", required_argument, nullptr, 'u'},
                                        {"routing-context", required_argument, nullptr, 'R'},
+                                       {"t7", required_argument, nullptr, 'T'},
                                        {"help", no_argument, nullptr, 'h'},
                                        {nullptr, 0, nullptr, 0}};
   for (int c; (c = getopt_long(argc, argv, "h", opts, nullptr)) != -1;) {
@@ -154,6 +161,7 @@ int main(int argc, char **argv) {
       }
       break;
     case 'R': rc = uint32_t(std::strtoul(optarg, nullptr, 0)); break;
+    case 'T': xc.t7_ms = std::strtoll(optarg, nullptr, 0); break;
     default: usage(); return 2;
     }
   }
@@ -262,7 +270,8 @@ int main(int argc, char **argv) {
                        if (up)
                          start_m3ua();
                      },
-                     [&](const std::string &s) { log("relay: " + s); }});
+                     [&](const std::string &s) { log("relay: " + s); },
+                     [&](const char *why) { mtp2_ptr->out_of_service(why); }});
   mtp3_ptr = &mtp3;
   m3ua_user.relay = &mtp3;
 
@@ -289,6 +298,17 @@ int main(int argc, char **argv) {
       if (!drain())
         break;
     }
+  };
+  // An IAM from mgcd: an armed dual seizure sends libss7's own IAM on that circuit first, and
+  // it leaves toward mgcd before mgcd's reaches libss7 (Q.764 §2.9.1.4: the two cross).
+  m3ua_user.before = [&](const sigtran::MtpTransfer &t) {
+    constexpr uint8_t kIam = 0x01; // Q.763 Table 4
+    if (t.si != uint8_t(ServiceIndicator::Isup) || t.data.size() < 3 || t.data[2] != kIam)
+      return;
+    // Q.763 §1.2 (ITU: 12-bit CIC) and T1.113 (ANSI: 14 bits)
+    const int cic = t.data[0] | (t.data[1] & (xc.ansi ? 0x3f : 0x0f)) << 8;
+    exchange.iam_from_mgcd(cic);
+    pump();
   };
   core::LoopFd libss7_fd, relay_fd;
   libss7_fd.open(dup(sp[0]), [&](unsigned) {

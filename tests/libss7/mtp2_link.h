@@ -61,6 +61,8 @@ public:
   bool send_msu(std::span<const uint8_t> sio_sif);
   // The line is idle: repeat the fill-in unit (the last LSSU, or a FISU) as a real link does.
   void fill_in();
+  // Level 3 takes the link out of service (Q.703 §7: SIOS, then a new initial alignment).
+  void out_of_service(const char *why) { link_failure(why); }
 
   Mtp2State state() const { return state_; }
   const Counters &counters() const { return c_; }

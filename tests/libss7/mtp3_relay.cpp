@@ -46,12 +46,26 @@ void encode_label(bool ansi, const RoutingLabel &l, std::vector<uint8_t> &out) {
 }
 
 Mtp3Relay::Mtp3Relay(core::Scheduler &sched, Config cfg, Events ev)
-    : cfg_(cfg), ev_(std::move(ev)), slt_t1_(sched, [this] {
-        // Q.707 §2.2: no SLTA within T1: repeat the test once more, then keep trying (the
-        // link stays unavailable to user parts until a test passes).
-        log("MTP3 Q.707 T1 expired: no SLTA; repeating the SLTM");
-        send_sltm();
-      }) {}
+    : cfg_(cfg), ev_(std::move(ev)),
+      slt_t1_(sched, [this] { slt_failed("T1 expired: no SLTA"); }) {}
+
+// Q.707 §2.2: a test that fails (no SLTA within T1, or one that does not meet the criteria) is
+// repeated once; when the repeat fails too, a link tested at activation is put out of service,
+// its restoration attempted, and management informed.
+void Mtp3Relay::slt_failed(const char *why) {
+  slt_t1_.stop();
+  if (slt_attempt_ < 2) {
+    log(std::string("MTP3 signalling link test failed (") + why + "): repeated (Q.707 §2.2)");
+    send_sltm();
+    return;
+  }
+  ++c_.slt_failed;
+  log(std::string("MTP3 signalling link test failed twice (") + why +
+      "): link out of service, restoration (Q.707 §2.2)");
+  link_out_of_service();
+  if (ev_.link_failed)
+    ev_.link_failed("signalling link test failed twice (Q.707 §2.2)");
+}
 
 void Mtp3Relay::send_net(ServiceIndicator si, uint8_t mp, std::span<const uint8_t> body) {
   std::vector<uint8_t> m;
@@ -68,18 +82,21 @@ void Mtp3Relay::send_sltm() {
   b.push_back(uint8_t(sizeof kTestPattern << 4 | (cfg_.ansi ? cfg_.slc & 0x0f : 0)));
   b.insert(b.end(), std::begin(kTestPattern), std::end(kTestPattern));
   ++c_.sltm_tx;
+  ++slt_attempt_;
   send_net(cfg_.ansi ? ServiceIndicator::SpecialTest : ServiceIndicator::Test, 3, b);
   slt_t1_.start(cfg_.slt_t1_ms);
 }
 
 void Mtp3Relay::link_in_service() {
   in_service_ = true;
+  slt_attempt_ = 0;
   log("MTP3 link in service: signalling link test (Q.707 §2.2)");
   send_sltm();
 }
 
 void Mtp3Relay::link_out_of_service() {
   in_service_ = test_passed_ = tra_sent_ = tra_received_ = false;
+  slt_attempt_ = 0;
   slt_t1_.stop();
   check_available();
 }
@@ -139,7 +156,7 @@ void Mtp3Relay::msu(std::span<const uint8_t> sio_sif) {
     const std::size_t n = body[1] >> 4;
     if (n != sizeof kTestPattern || body.size() < 2 + n ||
         !std::equal(body.begin() + 2, body.begin() + 2 + long(n), std::begin(kTestPattern))) {
-      log("MTP3 SLTA with a different test pattern (Q.707 §2.2): test failed");
+      slt_failed("an SLTA with another test pattern");
       return;
     }
     slt_t1_.stop();

@@ -43,17 +43,22 @@ public:
     uint32_t own_pc = 0;      // the signalling gateway's point code (adjacent to libss7)
     uint32_t adjacent_pc = 0; // libss7's point code
     uint8_t slc = 0;          // signalling link code of the one link (Q.704 §2.3.?)
-    int64_t slt_t1_ms = 4000; // Q.707 §5.5: T1, supervision of SLTA (4-12 s)
+    // Q.707 §5.5 (the clause §2.2 refers to for T1 and T2): T1, supervision of the SLTA,
+    // 4-12 s; the least value, so that a link that fails its test is known soon.
+    int64_t slt_t1_ms = 4000;
   };
   struct Events {
     std::function<bool(std::span<const uint8_t> sio_sif)> send_msu; // to MTP2
     std::function<void(const sigtran::MtpTransfer &)> deliver;      // to M3UA
     std::function<void(bool available)> availability;               // libss7 reachable or not
     std::function<void(const std::string &)> log;
+    // Q.707 §2.2: the test failed twice: the link goes out of service and is restored
+    // (MTP2 realigns it).
+    std::function<void(const char *why)> link_failed;
   };
   struct Counters {
     uint64_t sltm_rx = 0, slta_rx = 0, sltm_tx = 0, tra_rx = 0, tra_tx = 0, isup_up = 0;
-    uint64_t isup_down = 0, dropped = 0, malformed = 0;
+    uint64_t isup_down = 0, dropped = 0, malformed = 0, slt_failed = 0;
   };
 
   Mtp3Relay(core::Scheduler &sched, Config cfg, Events ev);
@@ -68,6 +73,7 @@ public:
 
 private:
   void send_sltm();
+  void slt_failed(const char *why);
   void send_net(ServiceIndicator si, uint8_t mp, std::span<const uint8_t> body);
   void check_available();
   void log(const std::string &s) const {
@@ -80,6 +86,7 @@ private:
   core::Timer slt_t1_;
   bool in_service_ = false, test_passed_ = false, tra_sent_ = false, tra_received_ = false;
   bool was_available_ = false;
+  int slt_attempt_ = 0; // 1: the first test of this activation, 2: its one repeat
   Counters c_;
 };
 

@@ -204,7 +204,7 @@ TEST(Mtp3Relay, TestsTheLinkRestartsAndRelaysIsup) {
                                   return true;
                                 },
                                 [&](const sigtran::MtpTransfer &t) { up.push_back(t); },
-                                [&](bool a) { available += a ? 1 : -1; }, nullptr});
+                                [&](bool a) { available += a ? 1 : -1; }, nullptr, nullptr});
   r.link_in_service();
   ASSERT_EQ(sent.size(), 1u); // our SLTM: SI 1, label 18 <- 9, H0/H1 0x11, 8 octets of pattern
   EXPECT_EQ(sent[0][0], 0x81);
@@ -247,4 +247,46 @@ TEST(Mtp3Relay, TestsTheLinkRestartsAndRelaysIsup) {
   EXPECT_FALSE(r.transfer(t));
   r.link_out_of_service();
   EXPECT_EQ(available, 0);
+}
+
+// Q.707 §2.2: no SLTA within T1 (§5.5: 4-12 s): the test is repeated once; when the repeat
+// fails too, the link tested at activation goes out of service and its restoration begins.
+TEST(Mtp3Relay, SignallingLinkTestRepeatedOnceThenTheLinkIsRestored) {
+  core::SimScheduler sched;
+  std::vector<std::vector<uint8_t>> sent;
+  std::vector<std::string> failed;
+  Mtp3Relay::Config cfg;
+  cfg.own_pc = 9;
+  cfg.adjacent_pc = 18;
+  Mtp3Relay r(sched, cfg,
+              Mtp3Relay::Events{[&](std::span<const uint8_t> m) {
+                                  sent.emplace_back(m.begin(), m.end());
+                                  return true;
+                                },
+                                [](const sigtran::MtpTransfer &) {}, [](bool) {}, nullptr,
+                                [&](const char *why) { failed.emplace_back(why); }});
+  r.link_in_service();
+  ASSERT_EQ(sent.size(), 1u);
+  sched.advance(cfg.slt_t1_ms - 1);
+  EXPECT_EQ(sent.size(), 1u);
+  sched.advance(1); // T1: the one repeat
+  ASSERT_EQ(sent.size(), 2u);
+  EXPECT_EQ(sent[1][5], 0x11);
+  EXPECT_TRUE(failed.empty());
+  // an SLTA with another pattern fails the repeat at once: out of service, nothing more sent
+  r.msu(std::vector<uint8_t>{0x81, 0x09, 0x80, 0x04, 0x00, 0x21, 0x20, 'n', 'o'});
+  ASSERT_EQ(failed.size(), 1u);
+  EXPECT_EQ(r.counters().slt_failed, 1u);
+  EXPECT_FALSE(r.available());
+  sched.advance(60000);
+  EXPECT_EQ(sent.size(), 2u);
+  // restored: the next activation tests afresh, and a test that passes makes it available
+  r.link_in_service();
+  ASSERT_EQ(sent.size(), 3u);
+  r.msu(std::vector<uint8_t>{0x81, 0x09, 0x80, 0x04, 0x00, 0x21, 0x80, 'm', 'g', 'c', 'r', 'e',
+                             'l', 'a', 'y'});
+  r.msu(std::vector<uint8_t>{0x80, 0x09, 0x80, 0x04, 0x00, 0x17});
+  EXPECT_TRUE(r.available());
+  sched.advance(60000);
+  EXPECT_EQ(failed.size(), 1u);
 }

@@ -48,8 +48,10 @@ class Scenario:
     # ---- starting the lab -------------------------------------------------------------------
     def start(self, originate="", pstn_t7=60000, pstn_t9=T9_MS, two=False, kamailio=False,
               cics=((1, 31),), mg="mgcp", transit=False, mgcd_prefix=(), extra="",
-              keepalive=None, sim_cics=None):
+              keepalive=None, sim_cics=None, extra_b="", sim_b_rules=""):
         lab = self.lab
+        lab.vars["EXTRA_B"] = extra_b
+        lab.vars["SIM_B_RULES"] = sim_b_rules
         lab.vars["CIC_RANGES"] = "\n".join(" cic-range %d %d" % r for r in cics)
         lab.vars["TRANSIT"] = ""
         lab.vars["EXTRA"] = extra
@@ -639,6 +641,92 @@ def two_gateways(s):
     compare_params(rel_a["message"], rel_b["message"], "REL")
     inv = select(s.evs, "SIP", "INVITE", dst=SIP_B)
     check(inv and inv[0]["isup"] == ["IAM"], "mgcd A -> mgcd B INVITE without IAM")
+    s.expect_cdr(s.cdr("a")[0], direction="pstn-to-sip", cause=16, answer_utc="*")
+    s.expect_cdr(s.cdr("b")[0], direction="sip-to-pstn", cause=16, answer_utc="*")
+
+
+def data_hex(name):
+    with open(os.path.join(HERE, "data", name)) as f:
+        return f.read().strip()
+
+
+def isup_octets(lab):
+    """Every ISUP message of the capture as (OPC, DPC, octets in hex without the CIC), in order,
+    read by tshark from the M3UA DATA that carried it."""
+    import json
+    argv = ["tshark", "-r", lab.capture_file, "-n"] + lab.tshark_args() + [
+        "-Y", "isup", "-T", "json", "-x", "--no-duplicate-keys"]
+    out = subprocess.run(argv, capture_output=True, text=True, timeout=120).stdout
+    found = []
+
+    def labels(o, acc):
+        if isinstance(o, dict):
+            if "m3ua.protocol_data_opc" in o:
+                acc.append((int(o["m3ua.protocol_data_opc"]), int(o["m3ua.protocol_data_dpc"])))
+            for k, v in o.items():
+                if k != "MTP3 equivalents":
+                    labels(v, acc)
+        elif isinstance(o, list):
+            for v in o:
+                labels(v, acc)
+        return acc
+    for pkt in json.loads(out or "[]"):
+        layers = pkt["_source"]["layers"]
+        raws = layers.get("isup_raw", [])
+        if raws and not isinstance(raws[0], list):
+            raws = [raws]
+        pcs = labels(layers.get("m3ua", {}), [])
+        check(len(pcs) == len(raws), "frame %s: %d M3UA DATA, %d ISUP messages" %
+              (layers["frame"]["frame.number"], len(pcs), len(raws)))
+        for (opc, dpc), raw in zip(pcs, raws):
+            found.append((opc, dpc, raw[0][4:]))
+    return found
+
+
+# Point codes of the two-gateway lab (3-8-3): pstn-sim A 0.2.2, mgcd A 0.2.1, mgcd B 0.2.3,
+# pstn-sim B 0.2.4.
+PC_SIM_A, PC_MGCD_A, PC_MGCD_B, PC_SIM_B = 18, 17, 19, 20
+HOP_COUNTER = "3d01"  # Q.763 §3.80: code 0x3d, one octet
+
+
+def sipt_octets_two_gateways(s):
+    """RFC 3372 PSTN -> SIP-T -> PSTN through two mgcd, octet for octet (issue 16 item 3):
+    pstn-sim A sends the captured IAM of isup.cap (13 parameters, among them 0xf4, unknown to
+    mgcd, whose compatibility information lets a transit exchange pass it on, Q.764 §2.9.5.3.2);
+    pstn-sim B answers with ACM, CPG, ANM and releases with REL, each with an unknown parameter
+    0xf6 of the same kind. On the wire (tshark's reading of the M3UA DATA): the IAM that reaches
+    pstn-sim B is the one pstn-sim A sent but for the CIC and the hop counter the SIP-T network
+    adds (Q.764 §2.15); each backward message reaches pstn-sim A as pstn-sim B sent it."""
+    iam = data_hex("isup_cap_iam.hex")
+    backward = {t: data_hex("%s_rich.hex" % t) for t in ("acm", "cpg", "anm", "rel")}
+    originate = ("originate\n iam %s\n rate 1\n total 1\n hold 0\n expect-cause 16\n"
+                 " start-delay 3600000\n" % iam)
+    rules = ("rule 4891\n action answer\n cpg progress\n answer-after 400\n"
+             " hangup-after 600\n" +
+             "".join(" message %s %s\n" % (t, h) for t, h in backward.items()))
+    s.start(originate=originate, two=True,
+            extra="route 4891\n target sip-peer mgcd-b",
+            extra_b="route 4891\n target trunk-group pstn-b", sim_b_rules=rules)
+    s.originate()
+    time.sleep(4)
+    s.finish(sides=("a", "b"))
+    msgs = isup_octets(s.lab)
+    def one(opc, dpc, type_hex):
+        got = [m for (o, d, m) in msgs if o == opc and d == dpc and m[:2] == type_hex]
+        check(len(got) == 1, "%d messages of type %s from %d to %d" %
+              (len(got), type_hex, opc, dpc))
+        return got[0]
+    sent = one(PC_SIM_A, PC_MGCD_A, "01")
+    check(sent == iam, "pstn-sim A did not send the captured IAM:\n %s\n %s" % (sent, iam))
+    got = one(PC_MGCD_B, PC_SIM_B, "01")
+    # the one parameter added: the hop counter, last in the optional part (before its end octet)
+    m = re.fullmatch(re.escape(iam[:-2]) + HOP_COUNTER + "([0-9a-f]{2})00", got)
+    check(m and int(m.group(1), 16) < 32, "the IAM changed on its way:\n sent %s\n got  %s" %
+          (iam, got))
+    for t, h in backward.items():
+        check(one(PC_SIM_B, PC_MGCD_B, h[:2]) == h, "pstn-sim B did not send its %s" % t)
+        arrived = one(PC_MGCD_A, PC_SIM_A, h[:2])
+        check(arrived == h, "the %s changed on its way:\n sent %s\n got  %s" % (t, h, arrived))
     s.expect_cdr(s.cdr("a")[0], direction="pstn-to-sip", cause=16, answer_utc="*")
     s.expect_cdr(s.cdr("b")[0], direction="sip-to-pstn", cause=16, answer_utc="*")
 
@@ -1622,7 +1710,8 @@ SCENARIOS = {f.__name__: f for f in [
     sip_caller_cancels, pstn_callee_releases_first, pstn_silent_t7,
     pstn_to_sip_answered, pstn_to_sip_busy, pstn_to_sip_unallocated, pstn_to_sip_no_answer,
     sip_callee_releases_first, sip_peer_silent_timer_b,
-    sipt_transparency, sipt_suspend_resume, sipt_untrusted_ignored, pstn_to_sipt, two_gateways, kamailio_in_front,
+    sipt_transparency, sipt_suspend_resume, sipt_untrusted_ignored, pstn_to_sipt, two_gateways,
+    sipt_octets_two_gateways, kamailio_in_front,
     block_unblock_mid_call, live_config_mid_call, far_blocks_mid_call, grs_during_calls, dual_seizure, m3ua_peer_restart,
     media_gateway_restart, h248_media_gateway, baresip_rtp, pstn_to_pstn_transit,
     pstn_to_pstn_transit_busy, acl_received_withholds_calls, scon_and_dupu_from_the_sg,

@@ -36,6 +36,8 @@ bad timer-range 'Q.764 range' "$(base; printf 'timers\n isup t9 10\n')"
 bad rate 'rate must be' "$(base; printf 'originate\n called 123\n rate 0\n')"
 bad same-pc 'equals our own' "$(printf 'ss7\n point-code 1\ncircuits\n dpc 1\n cic-range 1 2\n')"
 bad itu-cic 'CIC field' "$(printf 'ss7\n point-code 1\ncircuits\n dpc 2\n cic-range 4000 4100\n')"
+bad message-type 'not an ACM message' "$(base; printf 'rule 1\n message acm 0900\n')"
+bad iam-octets 'not hex octets' "$(base; printf 'originate\n iam 01zz\n')"
 bad timer-unknown 'unknown timer t99' "$(base; printf 'timers\n isup t99 15000\n')"
 bad t27-range 't27 outside its Q.764 range' "$(base; printf 'timers\n isup t27 1000\n')"
 

@@ -331,6 +331,21 @@ TEST_F(Net, CancelBeforeAnswer) {
   EXPECT_EQ(b->calls(), 0u);
 }
 
+// §9.1: a 100 Trying is a provisional response: a callee that sends nothing else can still be
+// cancelled (found against libss7, whose T7 released a call toward such a callee: the CANCEL was
+// held for ever and the INVITE never ended).
+TEST_F(Net, CancelAfterOnly100Trying) {
+  Call *ac = call_a(); // the callee's server transaction answers 100 at once, the callee nothing
+  timers.advance(10);
+  EXPECT_TRUE(ea.has("provisional 100"));
+  ASSERT_TRUE(ac->cancel(31));
+  timers.advance(10);
+  EXPECT_TRUE(eb.has("cancelled"));
+  EXPECT_TRUE(ea.has("failed 487"));
+  EXPECT_EQ(a->calls(), 0u);
+  EXPECT_EQ(b->calls(), 0u);
+}
+
 TEST_F(Net, LostAckRecoveredByRetransmitted2xx) {
   eb.incoming = [&](Call &c, const Message &) { c.answer("application/sdp", kSdp); };
   int acks_dropped = 0;
