@@ -154,6 +154,7 @@ struct CallManager::Call : IsupHalf::User, SipHalf::User {
   Call(CallManager &mgr, uint32_t r, Direction d)
       : m(mgr), ref(r), dir(d), sip(mgr.sip_calls_, r, *this) {
     cdr.seizure = CallRecord::Clock::now();
+    cdr.seq = ++m.cdr_seq_;
     cdr.direction = d == Direction::SipToPstn ? "sip-to-pstn" : "pstn-to-sip"; // or pstn-to-pstn
     ++m.calls_in_setup_;
   }
@@ -169,6 +170,8 @@ struct CallManager::Call : IsupHalf::User, SipHalf::User {
   void mark_answered() {
     if (!answered)
       --m.calls_in_setup_;
+    if (!answered && m.cdr_)
+      m.interim_.answered(ref, cdr.seq);
     answered = true;
     progressed();
   }

@@ -81,7 +81,7 @@ void CallManager::Call::on_reattempt(IsupHalf &) {
 
 // ---------------------------------------------------------------------------------------------
 CallManager::CallManager(CallManagerConfig cfg, Scheduler &sched, IsupSender &isup, SipSide &sip,
-                         CdrWriter *cdr)
+                         CdrSink *cdr)
     : cfg_(std::move(cfg)), sched_(sched), isup_(isup), sip_(sip), cdr_(cdr) {
   // Q.764 §2.13: the UPT goes on a circuit of the destination.
   destinations_.set_cic_for([this](uint32_t dpc) -> std::optional<uint16_t> {
@@ -261,6 +261,22 @@ void CallManager::alert(TrunkGroup &tg, uint16_t cic, std::string_view what) {
 void CallManager::alert_cleared(TrunkGroup &tg, uint16_t cic) {
   if (alarms_)
     alarms_->clear(alarm_key(tg.circuits, cic));
+}
+
+// An answered call's record so far, its time the record's (RFC 2866 §5.1 Interim-Update).
+bool CallManager::write_interim(uint32_t ref, uint64_t seq) {
+  auto it = calls_.find(ref);
+  if (it == calls_.end() || it->second->cdr.seq != seq || it->second->finished || !cdr_)
+    return false;
+  Call &c = *it->second;
+  CallRecord r = c.cdr;
+  r.release = CallRecord::Clock::now();
+  r.cause = 0; // no release yet
+  r.sip_call_id = c.sip.call_id();
+  cdr_->write(r, CdrType::Interim);
+  counters_.inc(CcCounter::interim_records);
+  MGC_LOGC(c.ctx(), Cdr, Debug, "interim record written");
+  return true;
 }
 
 void CallManager::reap() {

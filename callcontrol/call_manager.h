@@ -9,6 +9,7 @@
 #include "callcontrol/admission.h"
 #include "callcontrol/cause_map.h"
 #include "callcontrol/cdr.h"
+#include "callcontrol/cdr_interim.h"
 #include "callcontrol/destination_state.h"
 #include "callcontrol/circuit_group.h"
 #include "callcontrol/circuit_supervision.h"
@@ -40,7 +41,7 @@
   X(shed_sip_late) X(shed_in_setup) X(session_offers) X(session_holds) X(session_offers_refused)  \
   X(session_answers) X(route_advances) X(route_attempts_exhausted) X(setup_timeouts)             \
   X(sip_redirects) X(targets_skipped) X(refused_admission_isup) X(refused_admission_sip) X(dry_up_blocks)         \
-  X(dry_up_releases) X(session_expiries)
+  X(dry_up_releases) X(session_expiries) X(interim_records)
 MGC_DECLARE_COUNTERS(CcCounter, MGC_CC_COUNTERS)
 
 namespace mgc::core {
@@ -58,7 +59,7 @@ struct CallManagerConfig {
 class CallManager : public MediaGateway::Listener {
 public:
   CallManager(CallManagerConfig cfg, Scheduler &sched, IsupSender &isup, SipSide &sip,
-              CdrWriter *cdr = nullptr);
+              CdrSink *cdr = nullptr);
   ~CallManager() override;
 
   // Configuration (from mgcd's config).
@@ -193,6 +194,8 @@ public:
   void set_congestion_level(unsigned level);
   unsigned congestion_level() const { return congestion_level_; }
   void set_shed_policy(const core::ShedPolicy &p) { shed_policy_ = p; }
+  // Interim records every interval of an answered call (cdr_interim.h); 0: none. Live.
+  void set_interim_interval_ms(int64_t ms) { interim_.set_interval_ms(ms); }
   const core::ShedPolicy &shed_policy() const { return shed_policy_; }
   // How long a SIP peer refused now is asked to wait before it tries again (s; level 1's at
   // level 0, when a request is refused for having waited too long).
@@ -318,7 +321,8 @@ private:
   Scheduler &sched_;
   IsupSender &isup_;
   SipSide &sip_;
-  CdrWriter *cdr_;
+  CdrSink *cdr_;
+  uint64_t cdr_seq_ = 0; // the last call's CallRecord::seq
   core::Alarms *alarms_ = nullptr;
   RoutingTable routing_;
   std::vector<std::unique_ptr<TrunkGroup>> groups_;
@@ -350,6 +354,9 @@ private:
   SipPeerStates peer_states_{sched_};
   // The weighted first choice of each route (by prefix; reset when the routes are replaced).
   std::map<std::string, WeightedChoice> choices_;
+  // Interim records of answered calls (cdr_interim.h); stopped before the calls go.
+  CdrInterim interim_{sched_, [this](uint32_t ref, uint64_t seq) { return write_interim(ref, seq); }};
+  bool write_interim(uint32_t ref, uint64_t seq);
   // Trunk groups shut down: when their calls are to be released (0: never), and whether their
   // circuits are blocked already.
   struct DryUp {

@@ -10,10 +10,17 @@
 // trunk_group and cic are the incoming one); empty for every other call. attempts: the route's
 // targets the call was offered to (route advance: each IAM or INVITE sent; 0 when none went
 // out); the trunk group and CIC (or Call-ID) are the last attempt's.
+//
+// The file is a CdrSink (cdr_sink.h) taking stop records only: its format has no record type,
+// and its readers count one line per call attempt. It rotates (renamed with a UTC timestamp, a
+// fresh file opened) by size, by age, on SIGHUP and on `cdr rotate` (DESIGN.md "Call detail
+// records").
 #pragma once
 
+#include "callcontrol/cdr_sink.h"
 #include "core/names.h"
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -55,14 +62,27 @@ struct CallRecord {
   ReleasedBy released_by = ReleasedBy::Unknown;
   uint8_t attempts = 0;
   std::string redirected_to; // the last 3xx Contact the SIP side tried (RFC 3261 §8.1.3.4)
+  // The call's number within this process (from 1, in seizure order): with the process's
+  // instance it names the call's records (cdr_postgres.h record_id). 0: none given.
+  uint64_t seq = 0;
 };
 
 // The CSV header line and one record as a CSV line (no trailing newline). Fields that may hold
 // anything are quoted per RFC 4180.
 std::string cdr_header();
+// ISO 8601 UTC with milliseconds ("2023-11-14T22:13:20.000Z"), as every record writes times.
+std::string cdr_time(CallRecord::Clock::time_point t);
 std::string cdr_line(const CallRecord &r);
 
-class CdrWriter {
+// When the CSV file is rotated besides SIGHUP and `cdr rotate`: once it holds max_bytes (0: no
+// limit) and once it is interval_s old (0: never).
+struct CdrRotation {
+  uint64_t max_bytes = 0;
+  uint32_t interval_s = 0;
+  bool operator==(const CdrRotation &) const = default;
+};
+
+class CdrWriter final : public CdrSink {
 public:
   // Opens (creates, appends to) `path`; check ok().
   explicit CdrWriter(const std::string &path);
@@ -71,8 +91,15 @@ public:
   CdrWriter &operator=(const CdrWriter &) = delete;
 
   bool ok() const { return fd_ >= 0; }
-  // Queues the record; returns immediately.
-  void write(const CallRecord &r);
+  // Queues a stop record; returns immediately. Interim records are not the file's.
+  void write(const CallRecord &r, CdrType type = CdrType::Stop) override;
+  CdrSinkStatus status() const override;
+  // Live: applies from the next record on.
+  void set_rotation(CdrRotation r);
+  // Renames the file to PATH.YYYYMMDDTHHMMSSZ and opens a fresh one, at the writer's next turn
+  // (SIGHUP, `cdr rotate`). If the file was moved away already (logrotate), only reopens.
+  void rotate();
+  const std::string &path() const { return path_; }
   // Blocks until everything queued so far is on disk (tests, shutdown).
   void flush();
   uint64_t written() const;
@@ -82,8 +109,17 @@ public:
 
 private:
   void run();
+  // On the writer thread: the rotation itself; false and why if no file is open after it.
+  bool rotate_file(std::string &why);
+  bool open_file(std::string &why);
 
-  int fd_ = -1;
+  std::string path_;
+  std::atomic<int> fd_{-1};
+  uint64_t size_ = 0;                            // of the open file (writer thread)
+  CallRecord::Clock::time_point opened_{};       // when the open file was started
+  CdrRotation rotation_;                         // mu_
+  bool rotate_now_ = false;                      // mu_
+  uint64_t rotations_ = 0;                       // mu_
   mutable std::mutex mu_;
   std::condition_variable cv_, done_cv_;
   std::deque<std::string> queue_;

@@ -159,6 +159,11 @@ void check_addresses(const Config &c, std::vector<std::string> &e) {
 
 std::vector<std::string> validate(const Config &c) {
   std::vector<std::string> e;
+  if (!c.cdr.postgresql.conninfo.empty() && c.cdr.postgresql.spool.empty())
+    e.push_back("cdr: postgresql needs a spool file (postgresql spool PATH)");
+  if (!cc::valid_cdr_table(c.cdr.postgresql.table))
+    e.push_back("cdr: postgresql table '" + c.cdr.postgresql.table +
+                "' is not a lower-case identifier or schema.identifier");
   if (!c.ss7.point_code)
     e.push_back("ss7: no point-code configured");
   const uint32_t max_pc = c.ss7.variant == isup::Variant::Ansi ? 0xffffff : 0x3fff;

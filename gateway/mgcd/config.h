@@ -6,6 +6,8 @@
 // tables are constexpr in their headers).
 #pragma once
 
+#include "callcontrol/cdr_postgres.h"
+
 #include "callcontrol/circuit_group.h"
 #include "callcontrol/destination_state.h"
 #include "callcontrol/isup_timers.h"
@@ -246,8 +248,13 @@ struct GatewayShutdown {
   bool operator==(const GatewayShutdown &) const = default;
 };
 
+// The `cdr` node (DESIGN.md "Call detail records"): the CSV file and its rotation, the
+// PostgreSQL sink (conninfo empty: none), interim records (0: none).
 struct CdrConfig {
   std::string file;
+  cc::CdrRotation rotation;
+  uint32_t interim_s = 0;
+  cc::CdrPostgresConfig postgresql;
   bool operator==(const CdrConfig &) const = default;
 };
 

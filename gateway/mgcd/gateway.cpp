@@ -133,9 +133,6 @@ struct Gateway::Parts {
   // New calls refused, as counted at the last summary (logged once a second, not per call).
   uint64_t shed_logged = 0;
   unsigned samples = 0;
-  // CDR file: what check_cdr() saw last (failed and written records).
-  uint64_t cdr_failed = 0, cdr_written = 0;
-  cc::Scheduler::Id cdr_timer = 0;
 };
 
 Gateway::Gateway(core::Alarms &alarms) : alarms_(alarms), p_(std::make_unique<Parts>()) {}
@@ -154,7 +151,6 @@ Gateway::~Gateway() {
     mg->set_listener(nullptr);
   if (p_->node)
     p_->node->set_mgmt(nullptr);
-  sched_.stop(p_->cdr_timer);
   sched_.stop(p_->close_timer);
   sched_.stop(p_->load_timer);
   calls_.reset();
@@ -377,23 +373,6 @@ std::string Gateway::show_overload() const {
          " IAMs (REL cause 42 with ACL)";
   }
   return o;
-}
-
-void Gateway::check_cdr() {
-  p_->cdr_timer = sched_.start(1000, [this] { check_cdr(); });
-  const uint64_t failed = cdr_->failed(), written = cdr_->written();
-  if (failed > p_->cdr_failed) {
-    const std::string why = cdr_->last_error();
-    MGC_LOG(Cdr, Error, "%s: %llu call records not written: %s", p_->cfg.cdr.file.c_str(),
-            static_cast<unsigned long long>(failed - p_->cdr_failed), why.c_str());
-    alarms_.raise(log::Category::Cdr, "cdr.write",
-                  "CDR file " + p_->cfg.cdr.file + ": records not written (" + why + ")");
-  } else if (written > p_->cdr_written && alarms_.is_active("cdr.write")) {
-    MGC_LOG(Cdr, Notice, "%s: call records written again", p_->cfg.cdr.file.c_str());
-    alarms_.clear("cdr.write");
-  }
-  p_->cdr_failed = failed;
-  p_->cdr_written = written;
 }
 
 namespace {
@@ -745,22 +724,15 @@ Status Gateway::start(const Config &cfg) {
   p_->sip->set_session_timer(cfg.sip.session_timer);
 
   // ---- call control
-  if (!cfg.cdr.file.empty()) {
-    cdr_ = std::make_unique<cc::CdrWriter>(cfg.cdr.file);
-    if (!cdr_->ok()) {
-      MGC_LOG(Cdr, Error, "%s: cannot open the CDR file: %s", cfg.cdr.file.c_str(),
-              cdr_->last_error().c_str());
-      return Status("mgcd.cdr_file_not_writable", 0);
-    }
-    // The writer thread only counts; the loop looks once a second (alarms and log lines are
-    // the loop's, DESIGN.md "Event loop and threading").
-    p_->cdr_timer = sched_.start(1000, [this] { check_cdr(); });
-  }
+  cdr_ = std::make_unique<CdrService>(sched_, alarms_);
+  if (Status s = cdr_->start(cfg.cdr); !s.ok())
+    return s;
   cc::CallManagerConfig ccfg;
   ccfg.own_point_code = own;
   ccfg.interworking.variant = cfg.ss7.variant; // the IAM built from an INVITE (T1.113 or Q.763)
   ccfg.timers = cfg.timers;
-  calls_ = std::make_unique<cc::CallManager>(ccfg, sched_, *p_->ss7, *p_->sip, cdr_.get());
+  calls_ = std::make_unique<cc::CallManager>(ccfg, sched_, *p_->ss7, *p_->sip, cdr_->sink());
+  cdr_->attach(calls_.get());
   calls_->set_alarms(&alarms_);
   calls_->set_shed_policy(cfg.overload.shed);
   p_->overload.configure(cfg.overload.levels);
@@ -1062,8 +1034,13 @@ std::vector<std::string> Gateway::apply(const Config &next) {
     restart("call-agent");
   if (!(next.telnet == cur.telnet))
     restart("telnet");
-  if (!(next.cdr == cur.cdr))
-    restart("cdr");
+  {
+    std::vector<std::string> needs_restart;
+    for (auto &line : cdr_->apply(next.cdr, cur.cdr, needs_restart))
+      out.push_back(std::move(line));
+    for (const auto &what : needs_restart)
+      restart(what);
+  }
   // Every layer's timers apply live to every timer started from now on (RFC 3261 Appendix A,
   // RFC 3435 §3.5, H.248.1 Annex D.1, RFC 4666 §4.3), as Osmocom's osmo_tdef does: new
   // transactions and the next repetition of one in progress use them; none running is
@@ -1572,6 +1549,11 @@ std::string Gateway::show_media_gateways() const {
 }
 
 bool Gateway::counters(std::string_view layer, const CounterFn &f) const {
+  if (layer == "cdr") {
+    if (cdr_)
+      cdr_->counters(f);
+    return true;
+  }
   if (layer == "sip") {
     if (p_->sip_transport) {
       each(p_->sip_transport->counters(), "sip.transport", f);

@@ -6,6 +6,7 @@
 
 #include "callcontrol/call_manager.h"
 #include "callcontrol/cdr.h"
+#include "gateway/mgcd/cdr_service.h"
 #include "callcontrol/media_gateway_state.h"
 #include "core/alarms.h"
 #include "core/osmo_scheduler.h"
@@ -54,6 +55,12 @@ public:
   // f(group, name, value), in each layer's declaration order. False: no such layer.
   using CounterFn = std::function<void(std::string_view group, std::string_view name, uint64_t v)>;
   bool counters(std::string_view layer, const CounterFn &f) const;
+  // `show cdr` and `cdr rotate` / SIGHUP (gateway/mgcd/cdr_service.h).
+  std::string show_cdr() const { return cdr_ ? cdr_->show() : std::string(); }
+  void rotate_cdr() {
+    if (cdr_)
+      cdr_->rotate();
+  }
 
 private:
   // Call admission and dry-up (issue 15), at start (cur null) and live.
@@ -81,7 +88,6 @@ private:
   // The gateway's circuits follow its state: blocked toward the far exchange while it is out of
   // service or draining, unblocked or reset when it is back (callcontrol/media_gateway_state.h).
   void media_service(const std::string &name, std::optional<cc::MgService> s, std::string_view why);
-  void check_cdr();
   // Overload (DESIGN.md "Overload"): every 100 ms, how late this sample came (the event loop's
   // lag), the calls in setup, the CPU used; the level goes to call control, which sheds by it.
   void sample_load();
@@ -97,7 +103,7 @@ private:
   cc::CircuitGroup &add_trunk_group(const TrunkGroupConfig &tg);
   core::Alarms &alarms_;
   std::unique_ptr<Parts> p_;
-  std::unique_ptr<cc::CdrWriter> cdr_;
+  std::unique_ptr<CdrService> cdr_;
   std::unique_ptr<cc::CallManager> calls_;
 };
 

@@ -180,6 +180,8 @@ int main(int argc, char **argv) {
   rt.show_sip_listeners = [&gateway] { return gateway.show_sip_listeners(); };
   rt.show_overload = [&gateway] { return gateway.show_overload(); };
   rt.show_gateway = [&gateway] { return gateway.show_shutdown(); };
+  rt.show_cdr = [&gateway] { return gateway.show_cdr(); };
+  rt.rotate_cdr = [&gateway] { gateway.rotate_cdr(); };
   rt.counters = [&gateway](std::string_view layer, const mgc::gw::Runtime::CounterFn &f) {
     return gateway.counters(layer, f);
   };
@@ -265,6 +267,9 @@ int main(int argc, char **argv) {
       g_reload = 0;
       if (reload)
         reload(nullptr);
+      // SIGHUP also rotates the CDR file (logrotate's postrotate habit; cdr.h).
+      if (rt.rotate_cdr)
+        rt.rotate_cdr();
     }
   }
   MGC_LOG(Main, Notice, "stopping (signal)");

@@ -207,6 +207,26 @@ CMD(show_overload, "show overload",
   return CMD_SUCCESS;
 }
 
+CMD(show_cdr, "show cdr",
+    SHOW_STR "Call detail record sinks: state, records written, failed, spooled, replayed\n") {
+  if (!g_rt->show_cdr) {
+    vty_out(vty, "%% the gateway is not running%s", NL);
+    return CMD_WARNING;
+  }
+  vty_out(vty, "%s%s", g_rt->show_cdr().c_str(), NL);
+  return CMD_SUCCESS;
+}
+
+CMD(cdr_rotate, "cdr rotate",
+    "Call detail records\nRename the CSV file with a UTC timestamp and start a new one (as SIGHUP)\n") {
+  if (!g_rt->rotate_cdr) {
+    vty_out(vty, "%% the gateway is not running%s", NL);
+    return CMD_WARNING;
+  }
+  g_rt->rotate_cdr();
+  return CMD_SUCCESS;
+}
+
 CMD(show_destinations, "show destinations",
     SHOW_STR "Signalling destinations: accessible, congestion levels (Q.764 2.10, 2.11), user part "
              "(2.13), timers, new calls withheld\n") {
@@ -320,7 +340,7 @@ CMD(show_layer_ctrs, "show (sip|mgcp|h248|m3ua|isup) counters",
   return show_layer_counters(vty, argv[0]);
 }
 CMD(show_all_counters, "show counters", SHOW_STR "Counters of every layer\n") {
-  for (const char *layer : {"sip", "mgcp", "h248", "m3ua", "isup", "call-control"})
+  for (const char *layer : {"sip", "mgcp", "h248", "m3ua", "isup", "call-control", "cdr"})
     show_layer_counters(vty, layer);
   return CMD_SUCCESS;
 }
@@ -469,10 +489,10 @@ void vty_install_show(Runtime &rt, Config &cfg) {
        {&show_circuits_cmd, &show_tgs_cmd, &show_timers_cmd, &show_routes_cmd, &show_calls_cmd,
         &show_m3ua_cmd, &show_counters_cmd, &show_peers_cmd, &show_sip_peers_cmd, &show_layer_ctrs_cmd,
         &show_all_counters_cmd, &show_all_timers_cmd, &show_memory_cmd, &show_overload_cmd,
-        &show_destinations_cmd, &show_admission_cmd, &show_mgws_cmd, &show_sip_listeners_cmd})
+        &show_destinations_cmd, &show_admission_cmd, &show_mgws_cmd, &show_sip_listeners_cmd, &show_cdr_cmd})
     install_element_ve(c);
   for (auto *c : {&block_cic_cmd, &unblock_cic_cmd, &reset_cic_cmd, &block_range_cmd,
-                  &unblock_range_cmd, &reset_range_cmd, &release_call_cmd})
+                  &unblock_range_cmd, &reset_range_cmd, &release_call_cmd, &cdr_rotate_cmd})
     install_element(ENABLE_NODE, c);
 }
 

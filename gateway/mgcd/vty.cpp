@@ -1,5 +1,7 @@
 #include "gateway/mgcd/vty.h"
 
+#include "callcontrol/cdr_libpq.h"
+
 #include "gateway/vty_commands.h"
 
 #include <algorithm>
@@ -1389,11 +1391,86 @@ CMD(cfg_cdr_file, "file PATH", "CSV file the records are appended to\nPath\n") {
   g_cfg->cdr.file = argv[0];
   return CMD_SUCCESS;
 }
+CMD(cfg_cdr_rotate_size, "rotate-size <0-4194304>",
+    "Rotate the CSV file once it holds this much\nKiB (0: no limit)\n") {
+  g_cfg->cdr.rotation.max_bytes = std::strtoull(argv[0], nullptr, 10) * 1024;
+  return CMD_SUCCESS;
+}
+CMD(cfg_cdr_rotate_interval, "rotate-interval <0-604800>",
+    "Rotate the CSV file once it is this old\nSeconds (0: never)\n") {
+  g_cfg->cdr.rotation.interval_s = static_cast<uint32_t>(std::strtoul(argv[0], nullptr, 10));
+  return CMD_SUCCESS;
+}
+CMD(cfg_cdr_interim, "interim-interval <0-86400>",
+    "Interim records of answered calls (RFC 2869 5.16)\nSeconds between them (0: none)\n") {
+  g_cfg->cdr.interim_s = static_cast<uint32_t>(std::strtoul(argv[0], nullptr, 10));
+  return CMD_SUCCESS;
+}
+CMD(cfg_cdr_pg_conninfo, "postgresql conninfo .CONNINFO",
+    "PostgreSQL sink\nlibpq connection string (hostaddr= or a socket directory: no DNS on "
+    "the loop)\nkeyword=value ...\n") {
+  char *joined = argv_concat(argv, argc, 0);
+  g_cfg->cdr.postgresql.conninfo = joined ? joined : "";
+  talloc_free(joined);
+  return CMD_SUCCESS;
+}
+CMD(cfg_cdr_pg_table, "postgresql table NAME", "PostgreSQL sink\nTable the records go to\nName\n") {
+  if (!cc::valid_cdr_table(argv[0])) {
+    vty_out(vty, "%% %s: a lower-case identifier or schema.identifier%s", argv[0], NL);
+    return CMD_WARNING;
+  }
+  g_cfg->cdr.postgresql.table = argv[0];
+  return CMD_SUCCESS;
+}
+CMD(cfg_cdr_pg_batch, "postgresql batch <1-1000>",
+    "PostgreSQL sink\nRecords per INSERT\nRecords\n") {
+  g_cfg->cdr.postgresql.batch = static_cast<uint32_t>(std::strtoul(argv[0], nullptr, 10));
+  return CMD_SUCCESS;
+}
+CMD(cfg_cdr_pg_flush, "postgresql flush-interval <10-60000>",
+    "PostgreSQL sink\nA partial batch goes after this long\nMilliseconds\n") {
+  g_cfg->cdr.postgresql.flush_ms = static_cast<uint32_t>(std::strtoul(argv[0], nullptr, 10));
+  return CMD_SUCCESS;
+}
+CMD(cfg_cdr_pg_spool, "postgresql spool PATH",
+    "PostgreSQL sink\nLocal file the records wait in while the database is unreachable\nPath\n") {
+  g_cfg->cdr.postgresql.spool = argv[0];
+  return CMD_SUCCESS;
+}
+CMD(cfg_cdr_no_pg, "no postgresql", NO_STR "PostgreSQL sink\n") {
+  g_cfg->cdr.postgresql = {};
+  return CMD_SUCCESS;
+}
 int write_cdr(struct vty *vty) {
+  const CdrConfig &c = g_cfg->cdr;
+  const CdrConfig d;
   vty_out(vty, "cdr%s", NL);
-  pending_note(vty, "cdr", &Config::cdr);
-  if (!g_cfg->cdr.file.empty())
-    vty_out(vty, " file %s%s", g_cfg->cdr.file.c_str(), NL);
+  if (g_running && (c.file != g_running->cdr.file ||
+                    c.postgresql.conninfo.empty() != g_running->cdr.postgresql.conninfo.empty() ||
+                    c.postgresql.spool != g_running->cdr.postgresql.spool))
+    vty_out(vty, "! cdr: changed, in force once mgcd restarts%s", NL);
+  if (!c.file.empty())
+    vty_out(vty, " file %s%s", c.file.c_str(), NL);
+  if (c.rotation.max_bytes)
+    vty_out(vty, " rotate-size %llu%s", static_cast<unsigned long long>(c.rotation.max_bytes / 1024), NL);
+  if (c.rotation.interval_s)
+    vty_out(vty, " rotate-interval %u%s", c.rotation.interval_s, NL);
+  if (c.interim_s)
+    vty_out(vty, " interim-interval %u%s", c.interim_s, NL);
+  if (!c.postgresql.conninfo.empty()) {
+    // `write` keeps the password; a terminal (show running-config) is shown it masked.
+    const std::string ci = vty->type == VTY_FILE ? c.postgresql.conninfo
+                                                 : cc::masked_conninfo(c.postgresql.conninfo);
+    vty_out(vty, " postgresql conninfo %s%s", ci.c_str(), NL);
+    if (c.postgresql.table != d.postgresql.table)
+      vty_out(vty, " postgresql table %s%s", c.postgresql.table.c_str(), NL);
+    if (c.postgresql.batch != d.postgresql.batch)
+      vty_out(vty, " postgresql batch %u%s", c.postgresql.batch, NL);
+    if (c.postgresql.flush_ms != d.postgresql.flush_ms)
+      vty_out(vty, " postgresql flush-interval %u%s", c.postgresql.flush_ms, NL);
+    if (!c.postgresql.spool.empty())
+      vty_out(vty, " postgresql spool %s%s", c.postgresql.spool.c_str(), NL);
+  }
   return CMD_SUCCESS;
 }
 
@@ -1543,7 +1620,11 @@ void vty_install(Config &cfg) {
 
   install_node(&cdr_node, write_cdr);
   install_element(CONFIG_NODE, &cfg_cdr_cmd);
-  install_element(CDR_NODE, &cfg_cdr_file_cmd);
+  for (auto *c : {&cfg_cdr_file_cmd, &cfg_cdr_rotate_size_cmd, &cfg_cdr_rotate_interval_cmd,
+                  &cfg_cdr_interim_cmd, &cfg_cdr_pg_conninfo_cmd, &cfg_cdr_pg_table_cmd,
+                  &cfg_cdr_pg_batch_cmd, &cfg_cdr_pg_flush_cmd, &cfg_cdr_pg_spool_cmd,
+                  &cfg_cdr_no_pg_cmd})
+    install_element(CDR_NODE, c);
 
   install_node(&gateway_node, write_gateway);
   install_element(CONFIG_NODE, &cfg_gateway_cmd);
