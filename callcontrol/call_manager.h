@@ -7,6 +7,7 @@
 #pragma once
 
 #include "callcontrol/admission.h"
+#include "callcontrol/call_statistics.h"
 #include "callcontrol/cause_map.h"
 #include "callcontrol/cdr.h"
 #include "callcontrol/destination_state.h"
@@ -174,6 +175,8 @@ public:
   std::vector<CircuitGroup *> trunk_groups();
   CircuitSupervision *supervision(const std::string &name);
   const CounterSet<CcCounter> &counters() const { return counters_; }
+  // ASR/NER/ACD counts per trunk group and SIP peer, setup and post-dial delay (issue 18).
+  const CallStatistics &statistics() const { return statistics_; }
   // The last event a SIP half-call machine had no row for: "machine state event".
   const std::string &last_unexpected_sip() const { return last_unexpected_sip_; }
   std::size_t active_calls() const { return calls_.size(); }
@@ -312,6 +315,7 @@ private:
   IsupSender &isup_;
   SipSide &sip_;
   CdrWriter *cdr_;
+  CallStatistics statistics_;
   core::Alarms *alarms_ = nullptr;
   RoutingTable routing_;
   std::vector<std::unique_ptr<TrunkGroup>> groups_;
