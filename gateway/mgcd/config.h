@@ -212,6 +212,13 @@ struct OverloadSettings {
   bool operator==(const OverloadSettings &) const = default;
 };
 
+// The `metrics` node (issue 18): where the Prometheus endpoint listens. Off unless bound; live.
+struct MetricsConfig {
+  std::string address; // IPv4 or IPv6; empty: off
+  uint16_t port = 0;
+  bool operator==(const MetricsConfig &) const = default;
+};
+
 struct CdrConfig {
   std::string file;
   bool operator==(const CdrConfig &) const = default;
@@ -233,6 +240,7 @@ struct Config {
   LayerTimerValues layer_timers; // SIP, MGCP, H.248, M3UA
   CdrConfig cdr;
   OverloadSettings overload;
+  MetricsConfig metrics;
 
   TrunkGroupConfig *trunk_group(const std::string &name);
   SipPeerConfig *sip_peer(const std::string &name);

@@ -8,6 +8,7 @@
 #include "core/status.h"
 #include "gateway/mgcd/config.h"
 #include "gateway/mgcd/runtime.h"
+#include "gateway/mgcd/metrics.h"
 #include "gateway/mgcd/telnet.h"
 #include "gateway/mgcd/vty.h"
 #ifdef MGC_MGCD_FULL
@@ -178,6 +179,9 @@ int main(int argc, char **argv) {
   rt.show_media_gateways = [&gateway] { return gateway.show_media_gateways(); };
   rt.show_sip_listeners = [&gateway] { return gateway.show_sip_listeners(); };
   rt.show_overload = [&gateway] { return gateway.show_overload(); };
+  rt.show_metrics = [&gateway] {
+    return gateway.metrics() ? gateway.metrics()->show() : std::string();
+  };
   rt.counters = [&gateway](std::string_view layer, const mgc::gw::Runtime::CounterFn &f) {
     return gateway.counters(layer, f);
   };

@@ -205,6 +205,13 @@ CMD(show_overload, "show overload",
   return CMD_SUCCESS;
 }
 
+CMD(show_metrics, "show metrics",
+    SHOW_STR "The Prometheus endpoint: where it listens, scrapes and requests served\n") {
+  if (g_rt->show_metrics)
+    vty_out(vty, "%s", g_rt->show_metrics().c_str());
+  return CMD_SUCCESS;
+}
+
 CMD(show_destinations, "show destinations",
     SHOW_STR "Signalling destinations: accessible, congestion levels (Q.764 2.10, 2.11), user part "
              "(2.13), timers, new calls withheld\n") {
@@ -456,7 +463,7 @@ void vty_install_show(Runtime &rt, Config &cfg) {
   for (auto *c :
        {&show_circuits_cmd, &show_tgs_cmd, &show_timers_cmd, &show_routes_cmd, &show_calls_cmd,
         &show_m3ua_cmd, &show_counters_cmd, &show_peers_cmd, &show_layer_ctrs_cmd,
-        &show_all_counters_cmd, &show_all_timers_cmd, &show_memory_cmd, &show_overload_cmd,
+        &show_all_counters_cmd, &show_all_timers_cmd, &show_memory_cmd, &show_overload_cmd, &show_metrics_cmd,
         &show_destinations_cmd, &show_admission_cmd, &show_mgws_cmd, &show_sip_listeners_cmd})
     install_element_ve(c);
   for (auto *c : {&block_cic_cmd, &unblock_cic_cmd, &reset_cic_cmd, &block_range_cmd,

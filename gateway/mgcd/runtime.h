@@ -29,6 +29,7 @@ struct Runtime {
   std::function<std::string()> show_media_gateways;
   std::function<std::string()> show_sip_listeners;
   std::function<std::string()> show_overload;
+  std::function<std::string()> show_metrics; // the Prometheus endpoint (metrics.h)
   // One layer's counters as f(group, name, value); false: no such layer (Gateway::counters).
   using CounterFn = std::function<void(std::string_view, std::string_view, uint64_t)>;
   std::function<bool(std::string_view layer, const CounterFn &)> counters;
