@@ -26,6 +26,7 @@ sys.path.insert(0, os.path.join(HERE, "..", "..", "scripts"))
 from lablib import (Lab, TestFailure, check, count, expect_order, fail, select,  # noqa: E402
                     show, vty)
 sys.path.insert(0, HERE)
+import prometheus  # noqa: E402
 import sip_edge  # noqa: E402
 
 MGCD_A_VTY, MGCD_B_VTY = 4260, 4261
@@ -1413,6 +1414,13 @@ def sip_tcp_lockout(s):
     sip_edge.tcp_lockout(s)
 
 
+def prometheus_scrape(s):
+    try:
+        prometheus.prometheus_scrape(s, SIPP_UAC)
+    except prometheus.Skip as e:
+        raise Skip(str(e))
+
+
 SCENARIOS = {f.__name__: f for f in [
     sip_to_pstn_answered, sip_to_pstn_busy, sip_to_pstn_unallocated, sip_to_pstn_no_answer,
     sip_caller_cancels, pstn_callee_releases_first, pstn_silent_t7,
@@ -1425,7 +1433,7 @@ SCENARIOS = {f.__name__: f for f in [
     unsolicited_dava_and_aspup_ack_reset_nothing, sip_reinvite_hold_codec_update,
     sipt_bad_parameter, sip_reinvite_leak, sip_malformed_answered, sip_tcp_lockout,
     route_advance_rel34, admission_503_retry_after, media_gateway_down_blocks_circuits,
-    media_gateway_added_live, h248_media_gateway_tcp]}
+    media_gateway_added_live, h248_media_gateway_tcp, prometheus_scrape]}
 
 # written, not yet passing here: not registered with ctest
 PENDING = set()
