@@ -178,6 +178,8 @@ struct CallManager::Call : IsupHalf::User, SipHalf::User {
   // A backward message reached the caller (ACM, 18x, answer): the route advances no more and
   // its setup timer stops.
   void progressed() {
+    if (cdr.progress == CallRecord::Clock::time_point{})
+      cdr.progress = CallRecord::Clock::now(); // the end of the post-dial delay (E.721 §2)
     if (!setup_)
       return;
     setup_->attempts.progressed();
@@ -250,6 +252,7 @@ struct CallManager::Call : IsupHalf::User, SipHalf::User {
     cdr.sip_call_id = sip.call_id();
     if (m.cdr_)
       m.cdr_->write(cdr);
+    m.statistics_.record(cdr, sip.peer().name);
     m.counters_.inc(CcCounter::released);
     m.finished_.push_back(ref);
   }

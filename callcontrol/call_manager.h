@@ -7,6 +7,7 @@
 #pragma once
 
 #include "callcontrol/admission.h"
+#include "callcontrol/call_statistics.h"
 #include "callcontrol/cause_map.h"
 #include "callcontrol/cdr.h"
 #include "callcontrol/cdr_interim.h"
@@ -182,6 +183,8 @@ public:
   std::vector<CircuitGroup *> trunk_groups();
   CircuitSupervision *supervision(const std::string &name);
   const CounterSet<CcCounter> &counters() const { return counters_; }
+  // ASR/NER/ACD counts per trunk group and SIP peer, setup and post-dial delay (issue 18).
+  const CallStatistics &statistics() const { return statistics_; }
   // The last event a SIP half-call machine had no row for: "machine state event".
   const std::string &last_unexpected_sip() const { return last_unexpected_sip_; }
   std::size_t active_calls() const { return calls_.size(); }
@@ -323,6 +326,7 @@ private:
   SipSide &sip_;
   CdrSink *cdr_;
   uint64_t cdr_seq_ = 0; // the last call's CallRecord::seq
+  CallStatistics statistics_;
   core::Alarms *alarms_ = nullptr;
   RoutingTable routing_;
   std::vector<std::unique_ptr<TrunkGroup>> groups_;

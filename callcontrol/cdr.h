@@ -50,6 +50,9 @@ struct CallRecord {
   using Clock = std::chrono::system_clock;
   Clock::time_point seizure{};
   std::optional<Clock::time_point> answer;
+  // The first backward message toward the caller (ACM, 180/183, or the answer): the end of the
+  // post-dial delay (call_statistics.h). The epoch: none came. Not written to the CSV.
+  Clock::time_point progress{};
   Clock::time_point release{};
   // "sip-to-pstn", "pstn-to-sip", "pstn-to-pstn"
   const char *direction = "";

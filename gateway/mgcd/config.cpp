@@ -131,6 +131,8 @@ void check_addresses(const Config &c, std::vector<std::string> &e) {
       e.push_back(who + "another media gateway of its protocol is at " + m.address + " " +
                   std::to_string(m.port) + " on the same local address");
   }
+  if (!c.metrics.address.empty() && !numeric(c.metrics.address))
+    e.push_back("metrics: bind " + c.metrics.address + " is no IPv4 or IPv6 address");
   if (!c.telnet.address.empty() && !numeric(c.telnet.address))
     e.push_back("telnet: bind " + c.telnet.address + " is no IPv4 or IPv6 address");
   // SIP listens on every listener given, IPv4 or IPv6 (RFC 3261 §18), each once.

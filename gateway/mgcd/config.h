@@ -250,6 +250,13 @@ struct GatewayShutdown {
 
 // The `cdr` node (DESIGN.md "Call detail records"): the CSV file and its rotation, the
 // PostgreSQL sink (conninfo empty: none), interim records (0: none).
+// The `metrics` node (issue 18): where the Prometheus endpoint listens. Off unless bound; live.
+struct MetricsConfig {
+  std::string address; // IPv4 or IPv6; empty: off
+  uint16_t port = 0;
+  bool operator==(const MetricsConfig &) const = default;
+};
+
 struct CdrConfig {
   std::string file;
   cc::CdrRotation rotation;
@@ -275,6 +282,7 @@ struct Config {
   CdrConfig cdr;
   OverloadSettings overload;
   GatewayShutdown shutdown;
+  MetricsConfig metrics;
 
   TrunkGroupConfig *trunk_group(const std::string &name);
   SipPeerConfig *sip_peer(const std::string &name);

@@ -5,6 +5,7 @@
 #include "callcontrol/media_gateway_state.h"
 #include "callcontrol/sip_peer_busy_out.h"
 #include "core/log.h"
+#include "gateway/mgcd/metrics.h"
 #include "gateway/mgcd/sip.h"
 #include "gateway/mgcd/sip_peer_health.h"
 #include "gateway/mgcd/ss7.h"
@@ -772,6 +773,9 @@ Status Gateway::start(const Config &cfg) {
     return s;
   check_m3ua(); // down until the association and the ASP come up
   sample_load();
+  metrics_ = std::make_unique<MetricsEndpoint>(sched_, *this);
+  if (std::vector<std::string> lines; !metrics_->apply(cfg.metrics, lines))
+    return Status("mgcd.metrics_bind_failed", 0);
   return Status::Ok();
 }
 
@@ -1041,6 +1045,9 @@ std::vector<std::string> Gateway::apply(const Config &next) {
     for (const auto &what : needs_restart)
       restart(what);
   }
+  // The metrics endpoint moves or closes at once (metrics.h); a failed bind keeps the old one.
+  if (metrics_ && !(next.metrics == cur.metrics) && metrics_->apply(next.metrics, out))
+    cur.metrics = next.metrics;
   // Every layer's timers apply live to every timer started from now on (RFC 3261 Appendix A,
   // RFC 3435 §3.5, H.248.1 Annex D.1, RFC 4666 §4.3), as Osmocom's osmo_tdef does: new
   // transactions and the next repetition of one in progress use them; none running is
@@ -1546,6 +1553,39 @@ std::string Gateway::show_media_gateways() const {
     o += "\n";
   }
   return o;
+}
+
+Gateway::Health Gateway::health() const {
+  Health h;
+  if (p_->sip)
+    for (const auto &e : p_->sip->peers()) {
+      if (e.removed)
+        continue;
+      const bool resting = calls_ && calls_->sip_peer_states().unavailable_ms(e.peer.name) > 0;
+      h.sip_peers.push_back({e.peer.name, !resting});
+    }
+  for (const auto &mg : p_->cfg.media_gateways) {
+    Health::MediaGateway m{mg.name, "", "unknown", std::nullopt};
+    if (auto it = p_->mgcp_by_name.find(mg.name); it != p_->mgcp_by_name.end()) {
+      m.protocol = "mgcp";
+      for (const auto &g : it->second->call_agent().gateways())
+        m.state = mgcp::gateway_state_name(g.state);
+    } else if (auto hg = p_->h248_by_name.find(mg.name); hg != p_->h248_by_name.end()) {
+      m.protocol = "h248";
+      m.state = h248::gateway_state_name(hg->second->call_agent().gateway_state(mg.name));
+    }
+    if (auto sv = p_->service.find(mg.name); sv != p_->service.end())
+      m.service = sv->second->state();
+    h.media_gateways.push_back(std::move(m));
+  }
+  if (p_->node) {
+    const sigtran::Role role = m3ua_link_role(p_->cfg.m3ua.role);
+    const bool local = role != sigtran::Role::Sgp;
+    h.asp_state = sigtran::asp_state_name(local ? p_->node->local_state(0) : p_->node->remote_state(0));
+    h.as_state = sigtran::as_state_name(role == sigtran::Role::Asp ? p_->node->peer_as_state(0)
+                                                                   : p_->node->as_state(0));
+  }
+  return h;
 }
 
 bool Gateway::counters(std::string_view layer, const CounterFn &f) const {

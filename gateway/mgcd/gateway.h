@@ -22,6 +22,8 @@
 
 namespace mgc::gw {
 
+class MetricsEndpoint;
+
 class Gateway {
 public:
   explicit Gateway(core::Alarms &alarms);
@@ -61,6 +63,23 @@ public:
     if (cdr_)
       cdr_->rotate();
   }
+  // The state of the parts monitoring watches (metrics.h): SIP peers, media gateways, M3UA.
+  struct Health {
+    struct SipPeer {
+      std::string name;
+      bool up = false; // configured, and not resting after a 503 with Retry-After
+    };
+    struct MediaGateway {
+      std::string name, protocol, state; // state: the call agent's name for it
+      std::optional<cc::MgService> service; // its circuits' service; none: not yet known
+    };
+    std::vector<SipPeer> sip_peers;
+    std::vector<MediaGateway> media_gateways;
+    std::string asp_state, as_state; // RFC 4666 §4.3.1 names; empty: no M3UA node
+  };
+  Health health() const;
+  // The metrics endpoint (metrics.h), once started; null while not configured.
+  const MetricsEndpoint *metrics() const { return metrics_.get(); }
 
 private:
   // Call admission and dry-up (issue 15), at start (cur null) and live.
@@ -105,6 +124,8 @@ private:
   std::unique_ptr<Parts> p_;
   std::unique_ptr<CdrService> cdr_;
   std::unique_ptr<cc::CallManager> calls_;
+  // Declared last: destroyed first, while what it reads is still there.
+  std::unique_ptr<MetricsEndpoint> metrics_;
 };
 
 } // namespace mgc::gw

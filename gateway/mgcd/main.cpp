@@ -8,6 +8,7 @@
 #include "core/status.h"
 #include "gateway/mgcd/config.h"
 #include "gateway/mgcd/runtime.h"
+#include "gateway/mgcd/metrics.h"
 #include "gateway/mgcd/telnet.h"
 #include "gateway/mgcd/vty.h"
 #ifdef MGC_MGCD_FULL
@@ -182,6 +183,9 @@ int main(int argc, char **argv) {
   rt.show_gateway = [&gateway] { return gateway.show_shutdown(); };
   rt.show_cdr = [&gateway] { return gateway.show_cdr(); };
   rt.rotate_cdr = [&gateway] { gateway.rotate_cdr(); };
+  rt.show_metrics = [&gateway] {
+    return gateway.metrics() ? gateway.metrics()->show() : std::string();
+  };
   rt.counters = [&gateway](std::string_view layer, const mgc::gw::Runtime::CounterFn &f) {
     return gateway.counters(layer, f);
   };

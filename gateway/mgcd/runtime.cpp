@@ -224,6 +224,10 @@ CMD(cdr_rotate, "cdr rotate",
     return CMD_WARNING;
   }
   g_rt->rotate_cdr();
+CMD(show_metrics, "show metrics",
+    SHOW_STR "The Prometheus endpoint: where it listens, scrapes and requests served\n") {
+  if (g_rt->show_metrics)
+    vty_out(vty, "%s", g_rt->show_metrics().c_str());
   return CMD_SUCCESS;
 }
 
@@ -488,7 +492,7 @@ void vty_install_show(Runtime &rt, Config &cfg) {
   for (auto *c :
        {&show_circuits_cmd, &show_tgs_cmd, &show_timers_cmd, &show_routes_cmd, &show_calls_cmd,
         &show_m3ua_cmd, &show_counters_cmd, &show_peers_cmd, &show_sip_peers_cmd, &show_layer_ctrs_cmd,
-        &show_all_counters_cmd, &show_all_timers_cmd, &show_memory_cmd, &show_overload_cmd,
+        &show_all_counters_cmd, &show_all_timers_cmd, &show_memory_cmd, &show_overload_cmd, &show_metrics_cmd,
         &show_destinations_cmd, &show_admission_cmd, &show_mgws_cmd, &show_sip_listeners_cmd, &show_cdr_cmd})
     install_element_ve(c);
   for (auto *c : {&block_cic_cmd, &unblock_cic_cmd, &reset_cic_cmd, &block_range_cmd,

@@ -33,6 +33,7 @@ struct Runtime {
   std::function<std::string()> show_gateway; // the whole gateway in service or shut down
   std::function<std::string()> show_cdr; // sinks, state, counters (gateway/mgcd/cdr_service.h)
   std::function<void()> rotate_cdr;      // `cdr rotate`, as SIGHUP does
+  std::function<std::string()> show_metrics; // the Prometheus endpoint (metrics.h)
   // One layer's counters as f(group, name, value); false: no such layer (Gateway::counters).
   using CounterFn = std::function<void(std::string_view, std::string_view, uint64_t)>;
   std::function<bool(std::string_view layer, const CounterFn &)> counters;

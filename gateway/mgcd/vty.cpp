@@ -31,6 +31,7 @@ enum MgcdNode {
   OVERLOAD_NODE,
   CDR_NODE,
   GATEWAY_NODE,
+  METRICS_NODE,
 };
 
 #define NL VTY_NEWLINE
@@ -1153,6 +1154,36 @@ int write_telnet(struct vty *vty) {
   return CMD_SUCCESS;
 }
 
+// ---------------------------------------------------------------- metrics
+// The Prometheus endpoint (issue 18; gateway/mgcd/metrics.h): off unless bound; live.
+struct cmd_node metrics_node = {METRICS_NODE, "%s(config-metrics)# ", 1, nullptr, nullptr, {}};
+
+CMD(cfg_metrics, "metrics", "The Prometheus metrics endpoint (HTTP, /metrics)\n") {
+  vty->node = METRICS_NODE;
+  vty->index = g_cfg;
+  return CMD_SUCCESS;
+}
+CMD(cfg_metrics_bind, "bind " ADDR " <1-65535>",
+    "Serve /metrics here (applies at once)\n" ADDR_HELP "TCP port (9464: Prometheus's usual)\n") {
+  g_cfg->metrics.address = argv[0];
+  g_cfg->metrics.port = static_cast<uint16_t>(std::atoi(argv[1]));
+  return CMD_SUCCESS;
+}
+CMD(cfg_metrics_no_bind, "no bind", NO_STR "Close the endpoint (the default: off)\n") {
+  g_cfg->metrics = MetricsConfig{};
+  return CMD_SUCCESS;
+}
+int write_metrics(struct vty *vty) {
+  const auto &m = shown().metrics;
+  if (g_running && !(g_cfg->metrics == m))
+    vty_out(vty, "! metrics: the endpoint could not move to what is configured%s", NL);
+  if (m.address.empty())
+    return CMD_SUCCESS;
+  vty_out(vty, "metrics%s", NL);
+  vty_out(vty, " bind %s %u%s", m.address.c_str(), m.port, NL);
+  return CMD_SUCCESS;
+}
+
 // ---------------------------------------------------------------- timers
 struct cmd_node timers_node = {TIMERS_NODE, "%s(config-timers)# ", 1, nullptr, nullptr, {}};
 
@@ -1617,6 +1648,11 @@ void vty_install(Config &cfg) {
   for (auto *c : {&cfg_ovl_measure_cmd, &cfg_ovl_no_measure_cmd, &cfg_ovl_refuse_cmd,
                   &cfg_ovl_queued_cmd, &cfg_ovl_in_setup_cmd, &cfg_ovl_retry_cmd})
     install_element(OVERLOAD_NODE, c);
+
+  install_node(&metrics_node, write_metrics);
+  install_element(CONFIG_NODE, &cfg_metrics_cmd);
+  install_element(METRICS_NODE, &cfg_metrics_bind_cmd);
+  install_element(METRICS_NODE, &cfg_metrics_no_bind_cmd);
 
   install_node(&cdr_node, write_cdr);
   install_element(CONFIG_NODE, &cfg_cdr_cmd);

@@ -148,6 +148,40 @@ TEST_F(Calls, SipToPstnAnsweredThenCallerHangsUp) {
   EXPECT_EQ(cm->counters().get(CcCounter::answered), 1u);
 }
 
+// Each call's record feeds the ASR/NER/ACD counts and the delay histograms (call_statistics.h):
+// an answered SIP -> PSTN call (seizure out on the trunk group, in from the peer, ACM before the
+// answer), a busy one (effective, not answered), a PSTN -> SIP call the caller abandons.
+TEST_F(Calls, EveryCallFeedsTheTrafficStatistics) {
+  using Way = CallStatistics::Way;
+  Leg a("a");
+  cm->sip_invite(a, plain, call_to("12345"), {"v=0 caller", false, {}});
+  rx(kAcm, 2);
+  rx(kAnm, 2);
+  cm->sip_bye(a, std::nullopt);
+  rx(kRlc, 2);
+  Leg b("b");
+  cm->sip_invite(b, plain, call_to("12345"), {});
+  rx(rel(17), 2);
+  rx(kIam2345, 3);
+  cm->sip_provisional(*sip.legs[0], 180, {});
+  rx(rel(16), 3);
+  all_idle();
+  const CallStatistics &s = cm->statistics();
+  const TrafficCounts &out = s.trunk_groups().at({"pstn", Way::Out});
+  EXPECT_EQ(out.seizures, 2u);
+  EXPECT_EQ(out.answered, 1u);
+  EXPECT_EQ(out.network_effective, 2u);
+  const TrafficCounts &in = s.trunk_groups().at({"pstn", Way::In});
+  EXPECT_EQ(in.seizures, 1u);
+  EXPECT_EQ(in.network_effective, 0u); // abandoned by the caller
+  EXPECT_EQ(s.sip_peers().at({"phone", Way::In}).seizures, 2u);
+  EXPECT_EQ(s.sip_peers().at({"phone", Way::Out}).seizures, 1u);
+  EXPECT_EQ(s.setup_delay(0).count(), 1u);
+  EXPECT_EQ(s.post_dial_delay(0).count(), 1u); // the busy call had no backward message
+  EXPECT_EQ(s.post_dial_delay(1).count(), 1u); // 180
+  EXPECT_EQ(s.setup_delay(1).count(), 0u);
+}
+
 // RFC 3264 §8 / §8.4: a SIP peer puts the call on hold and takes it back with re-INVITEs (or
 // UPDATEs): each offer goes to the media gateway with its mode and description, and is answered
 // once the gateway took it; the PSTN hears nothing of it.

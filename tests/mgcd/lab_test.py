@@ -28,6 +28,7 @@ from lablib import (Lab, TestFailure, check, count, expect_order, fail, select, 
                     show, vty)
 sys.path.insert(0, HERE)
 import sip_auth  # noqa: E402
+import prometheus  # noqa: E402
 import sip_edge  # noqa: E402
 
 MGCD_A_VTY, MGCD_B_VTY = 4260, 4261
@@ -1804,6 +1805,12 @@ def cdr_postgresql_outage(s):
             pg.stop()
         except Exception:  # noqa: B902 - stopped already, or never started
             pass
+def prometheus_scrape(s):
+    try:
+        prometheus.prometheus_scrape(s, SIPP_UAC)
+    except prometheus.Skip as e:
+        raise Skip(str(e))
+
 
 SCENARIOS = {f.__name__: f for f in [
     sip_to_pstn_answered, sip_to_pstn_busy, sip_to_pstn_unallocated, sip_to_pstn_no_answer,
@@ -1821,7 +1828,7 @@ SCENARIOS = {f.__name__: f for f in [
     media_gateway_down_blocks_circuits, media_gateway_added_live, h248_media_gateway_tcp,
     pstn_to_sip_401_answered, pstn_to_sip_407_answered, pstn_to_sip_401_refused,
     sip_inbound_challenged, pstn_to_sip_302_followed, sip_register_refreshed, sip_session_timer_422_and_refreshes,
-    sip_peer_down_skipped_and_refresh_by_update, sip_route_advance_on_503, cdr_postgresql_outage]}
+    sip_peer_down_skipped_and_refresh_by_update, sip_route_advance_on_503, cdr_postgresql_outage, prometheus_scrape]}
 
 # written, not yet passing here: not registered with ctest
 PENDING = {"sip_inbound_challenged", "pstn_to_sip_302_followed"}
