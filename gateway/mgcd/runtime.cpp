@@ -224,6 +224,9 @@ CMD(cdr_rotate, "cdr rotate",
     return CMD_WARNING;
   }
   g_rt->rotate_cdr();
+  return CMD_SUCCESS;
+}
+
 CMD(show_metrics, "show metrics",
     SHOW_STR "The Prometheus endpoint: where it listens, scrapes and requests served\n") {
   if (g_rt->show_metrics)
